@@ -1,0 +1,262 @@
+package sim
+
+import (
+	"github.com/smesim/smesim/sim/units"
+)
+
+// Config is a scenario: everything the engine needs to build a network, step
+// it and record the results. It is decoded from TOML by package scenarios,
+// which fills defaults from DefaultConfig and checks every field against the
+// tags below:
+//
+//	toml  the key
+//	doc   one line for `smesim init` and docs
+//	min, max  inclusive numeric range (minx / maxx: exclusive)
+//	enum  the allowed strings, comma-separated
+//	kinds for [[shocks]] fields: the shock kinds the key applies to
+//
+// Rates are per year and durations carry units; Compile converts them once
+// into per-step engine parameters.
+type Config struct {
+	Name         string         `toml:"name" doc:"short name of the scenario"`
+	Description  string         `toml:"description" doc:"what the scenario represents, in a sentence or two"`
+	Seed         uint64         `toml:"seed" doc:"base seed of every random stream"`
+	Replications int            `toml:"replications" min:"1" max:"100000" doc:"Monte Carlo replications"`
+	Step         units.Duration `toml:"step" doc:"length of one step: 1d to 1mo"`
+	Steps        int            `toml:"steps" min:"1" max:"100000" doc:"number of steps to simulate"`
+	StartDate    string         `toml:"start_date" doc:"calendar date of step 0, YYYY-MM-DD"`
+	Currency     string         `toml:"currency" doc:"label of the currency unit"`
+
+	Network    NetworkConfig    `toml:"network"`
+	Markets    []MarketConfig   `toml:"markets" doc:"export markets; the domestic market is always present"`
+	Production ProductionConfig `toml:"production"`
+	Firms      FirmsConfig      `toml:"firms"`
+	Finance    FinanceConfig    `toml:"finance"`
+	Banks      []BankConfig     `toml:"banks"`
+	Shocks     []ShockConfig    `toml:"shocks"`
+	Output     OutputConfig     `toml:"output"`
+
+	// Dir is the directory of the scenario file, against which relative
+	// paths (network files) are resolved. Not part of the TOML.
+	Dir string `toml:"-"`
+}
+
+// NetworkConfig chooses and parameterises the network generator.
+type NetworkConfig struct {
+	Generator string `toml:"generator" enum:"core-satellite,barabasi-albert,erdos-renyi,file" doc:"network generator"`
+
+	// core-satellite
+	Chains               int     `toml:"chains" min:"1" max:"100000" doc:"core-satellite: number of industrial chains"`
+	CoresPerChain        int     `toml:"cores_per_chain" min:"1" max:"1000" doc:"core-satellite: core enterprises per chain"`
+	SuppliersPerChain    int     `toml:"suppliers_per_chain" min:"1" max:"1000000" doc:"core-satellite: tier-1 SME suppliers per chain"`
+	RawMaterialsPerChain int     `toml:"raw_materials_per_chain" min:"1" max:"1000000" doc:"core-satellite: tier-2 raw-material SMEs per chain"`
+	DistributorsPerChain int     `toml:"distributors_per_chain" min:"1" max:"1000000" doc:"core-satellite: distributor SMEs per chain"`
+	SupplierSectors      int     `toml:"supplier_sectors" min:"1" max:"1000" doc:"core-satellite: sectors of tier-1 parts (shared by all chains)"`
+	RawMaterialSectors   int     `toml:"raw_material_sectors" min:"1" max:"1000" doc:"core-satellite: sectors of tier-2 raw materials"`
+	MultiSourcing        int     `toml:"multi_sourcing" min:"1" max:"100" doc:"suppliers per buyer and input sector"`
+	SharedSupplierShare  float64 `toml:"shared_supplier_share" min:"0" max:"1" doc:"core-satellite: share of a chain's supplier links that go to another chain's suppliers"`
+
+	// barabasi-albert, erdos-renyi
+	Firms      int     `toml:"firms" min:"2" max:"100000000" doc:"barabasi-albert, erdos-renyi: number of firms"`
+	MeanDegree float64 `toml:"mean_degree" min:"0.1" max:"1000" doc:"barabasi-albert, erdos-renyi: mean number of suppliers per firm"`
+	Sectors    int     `toml:"sectors" min:"1" max:"100000" doc:"barabasi-albert, erdos-renyi: number of sectors"`
+	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises"`
+
+	// file
+	EdgesFile string `toml:"edges_file" doc:"file: CSV edge list supplier,buyer,weight (path relative to the scenario)"`
+	FirmsFile string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
+
+	// Sizes of final demand.
+	FinalDemandMean       float64 `toml:"final_demand_mean" minx:"0" max:"1e15" doc:"mean yearly final demand of a distributor (currency units)"`
+	FinalDemandDispersion float64 `toml:"final_demand_dispersion" min:"0" max:"5" doc:"sigma of the log-normal spread of final demand across firms"`
+	UpstreamFinalShare    float64 `toml:"upstream_final_share" min:"0" max:"1" doc:"final demand of a non-distributor relative to a distributor's"`
+}
+
+// MarketConfig is one export market.
+type MarketConfig struct {
+	Name   string  `toml:"name" doc:"market name used by shocks, e.g. \"eu\""`
+	Weight float64 `toml:"weight" min:"0" max:"1e9" doc:"relative share of exporters selling to this market"`
+}
+
+// RoleValues holds one number per firm role.
+type RoleValues struct {
+	RawMaterial  float64 `toml:"raw_material" min:"0" max:"1e9"`
+	Supplier     float64 `toml:"supplier" min:"0" max:"1e9"`
+	Manufacturer float64 `toml:"manufacturer" min:"0" max:"1e9"`
+	Distributor  float64 `toml:"distributor" min:"0" max:"1e9"`
+	Other        float64 `toml:"other" min:"0" max:"1e9"`
+}
+
+// ProductionConfig holds the physical side, ARIO-style.
+type ProductionConfig struct {
+	InputShare      RoleValues     `toml:"input_share" doc:"intermediate inputs from other firms per unit of output, by role (shares, sum with import_share below 1)"`
+	ImportShare     RoleValues     `toml:"import_share" doc:"imported inputs per unit of output, by role"`
+	ExportShare     RoleValues     `toml:"export_share" doc:"share of a firm's final sales exported, by role"`
+	InventoryDays   float64        `toml:"inventory_days" min:"0" max:"3650" doc:"target input inventory, in days of use"`
+	RestorationTime units.Duration `toml:"restoration_time" doc:"time to restore an inventory gap (tau)"`
+	SpareCapacity   float64        `toml:"spare_capacity" min:"0" max:"100" doc:"capacity above baseline output, as a share"`
+	PlannedOutput   string         `toml:"planned_output" enum:"last-production,smoothed-demand" doc:"how firms plan next output"`
+	DemandSmoothing units.Duration `toml:"demand_smoothing" doc:"smoothed-demand: averaging time"`
+	RewiringDelay   units.Duration `toml:"rewiring_delay" doc:"time before a buyer moves a failed supplier's orders to its other suppliers in that sector"`
+	DemandNoise     float64        `toml:"demand_noise" min:"0" max:"1" doc:"standard deviation of multiplicative noise on each firm's final demand per step"`
+}
+
+// FirmParams are the behavioural and balance-sheet parameters of one kind of
+// firm (core or SME).
+type FirmParams struct {
+	PaymentTerm          units.Duration `toml:"payment_term" doc:"mean time this firm takes to pay its suppliers"`
+	WageShare            float64        `toml:"wage_share" min:"0" max:"1" doc:"wages and social contributions per unit of revenue"`
+	FixedCostShare       float64        `toml:"fixed_cost_share" min:"0" max:"1" doc:"rent and other fixed costs per unit of baseline revenue"`
+	TaxRate              float64        `toml:"tax_rate" min:"0" max:"1" doc:"tax on positive profit"`
+	JobsPerMillion       float64        `toml:"jobs_per_million" min:"0" max:"1e6" doc:"jobs per million currency units of yearly output"`
+	CashRunwayMedian     units.Duration `toml:"cash_runway_median" doc:"median time the starting cash covers fixed and wage costs"`
+	CashRunwayDispersion float64        `toml:"cash_runway_dispersion" min:"0" max:"5" doc:"sigma of the log-normal spread of cash runway"`
+	CashBuffer           units.Duration `toml:"cash_buffer" doc:"a firm seeks credit when cash falls below this many weeks of costs"`
+	DebtToAssets         float64        `toml:"debt_to_assets" min:"0" max:"0.95" doc:"starting bank loans over total assets"`
+	DividendPayout       float64        `toml:"dividend_payout" min:"0" max:"1" doc:"share of positive profit paid out when cash is above the buffer"`
+}
+
+// FirmsConfig holds firm parameters by kind and the failure rules.
+type FirmsConfig struct {
+	SME             FirmParams     `toml:"sme"`
+	Core            FirmParams     `toml:"core"`
+	Grace           units.Duration `toml:"grace" doc:"time a firm may stay unable to pay wages and debt service before it fails"`
+	InsolvencyTime  units.Duration `toml:"insolvency_time" doc:"time equity may stay negative before the firm fails"`
+	RecoveryRate    float64        `toml:"recovery_rate" min:"0" max:"1" doc:"share of receivables and loans recovered from a failed firm"`
+	CascadeWindow   units.Duration `toml:"cascade_window" doc:"a failure counts as a parent of later failures it reached within this time"`
+	BaselineWindows units.Duration `toml:"baseline_window" doc:"pre-shock period over which each firm's baseline revenue is averaged"`
+}
+
+// FinanceConfig switches finance on or off and sets credit rules.
+type FinanceConfig struct {
+	Enabled          bool           `toml:"enabled" doc:"false: no money, no credit, no failures (a pure ARIO input-output model)"`
+	LoanMaturity     units.Duration `toml:"loan_maturity" doc:"maturity of bank loans"`
+	MaxLoanToRevenue float64        `toml:"max_loan_to_revenue" min:"0" max:"10" doc:"bank debt at most this share of yearly baseline revenue"`
+	ScoreThreshold   float64        `toml:"score_threshold" min:"0" max:"1" doc:"minimum credit score for a new loan"`
+}
+
+// BankConfig is one bank. Firms are assigned to banks by Share.
+type BankConfig struct {
+	Name            string  `toml:"name" doc:"bank name"`
+	Share           float64 `toml:"share" minx:"0" max:"1e9" doc:"relative share of firms banking here"`
+	CapitalRatio    float64 `toml:"capital_ratio" minx:"0" max:"1" doc:"capital required per unit of loans"`
+	LendingHeadroom float64 `toml:"lending_headroom" min:"0" max:"100" doc:"capital above that required by starting loans, as a share of it"`
+	BaseRate        float64 `toml:"base_rate" min:"0" max:"1" doc:"base lending rate per year"`
+	RiskSpread      float64 `toml:"risk_spread" min:"0" max:"1" doc:"extra rate per year for the riskiest borrower (scaled by 1 - score)"`
+}
+
+// ShockConfig is one shock. Its multiplier is 1 before Start, 1−Depth from
+// Start for Duration, then returns to 1 along Shape over Recovery.
+type ShockConfig struct {
+	Kind     string         `toml:"kind" enum:"demand,credit,imports,payment-terms,lockdown" doc:"what the shock hits"`
+	Name     string         `toml:"name" doc:"label in outputs"`
+	Start    units.Duration `toml:"start" doc:"time from step 0 to the shock"`
+	Duration units.Duration `toml:"duration" doc:"time at full depth"`
+	Recovery units.Duration `toml:"recovery" doc:"time to return to normal after the full-depth period"`
+	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path"`
+	Depth    float64        `toml:"depth" min:"0" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down)"`
+
+	Market          string         `toml:"market" kinds:"demand" doc:"demand: \"domestic\", an export market's name, \"export\" (all export markets) or \"all\""`
+	SpreadIncrease  float64        `toml:"spread_increase" kinds:"credit" min:"0" max:"1" doc:"credit: extra lending rate per year at full depth"`
+	ScoreTightening float64        `toml:"score_tightening" kinds:"credit" min:"0" max:"1" doc:"credit: rise of the score threshold at full depth"`
+	TermStretch     units.Duration `toml:"term_stretch" kinds:"payment-terms" doc:"payment-terms: extra time core firms take to pay SMEs at full depth"`
+	Sectors         []string       `toml:"sectors" kinds:"lockdown,imports" doc:"lockdown, imports: sectors hit (empty: all)"`
+	Regions         []string       `toml:"regions" kinds:"lockdown" doc:"lockdown: regions hit (empty: all)"`
+	Roles           []string       `toml:"roles" kinds:"lockdown,imports" enum:"raw-material,supplier,manufacturer,distributor,other" doc:"lockdown, imports: roles hit (empty: all)"`
+}
+
+// OutputConfig says what is recorded.
+type OutputConfig struct {
+	Record string `toml:"record" enum:"full,aggregate" doc:"full: time series, firms and events; aggregate: time series only"`
+}
+
+// DefaultConfig returns the default scenario's parameters, to which a
+// scenario file is applied. Slices of tables ([[banks]], [[markets]],
+// [[shocks]]) are replaced whole when a file sets them; their elements get
+// defaults from DefaultBank, DefaultMarket and DefaultShock.
+func DefaultConfig() Config {
+	return Config{
+		Name:         "default",
+		Description:  "Eight industrial chains hit by a 30% domestic demand collapse for three months.",
+		Seed:         1,
+		Replications: 1,
+		Step:         units.MustDuration("1w"),
+		Steps:        104,
+		StartDate:    "2020-01-01",
+		Currency:     "CNY",
+		Network: NetworkConfig{
+			Generator:             "core-satellite",
+			Chains:                8,
+			CoresPerChain:         2,
+			SuppliersPerChain:     60,
+			RawMaterialsPerChain:  120,
+			DistributorsPerChain:  80,
+			SupplierSectors:       6,
+			RawMaterialSectors:    4,
+			MultiSourcing:         2,
+			SharedSupplierShare:   0.15,
+			Firms:                 2000,
+			MeanDegree:            5,
+			Sectors:               10,
+			CoreShare:             0.02,
+			FinalDemandMean:       20e6,
+			FinalDemandDispersion: 0.8,
+			UpstreamFinalShare:    0.1,
+		},
+		Markets: []MarketConfig{{Name: "export", Weight: 1}},
+		Production: ProductionConfig{
+			InputShare:      RoleValues{RawMaterial: 0.15, Supplier: 0.5, Manufacturer: 0.6, Distributor: 0.75, Other: 0.5},
+			ImportShare:     RoleValues{RawMaterial: 0.35, Supplier: 0.05, Manufacturer: 0.05, Distributor: 0, Other: 0.05},
+			ExportShare:     RoleValues{RawMaterial: 0.1, Supplier: 0.1, Manufacturer: 0.2, Distributor: 0.15, Other: 0.1},
+			InventoryDays:   15,
+			RestorationTime: units.MustDuration("2w"),
+			SpareCapacity:   0.2,
+			PlannedOutput:   "last-production",
+			DemandSmoothing: units.MustDuration("4w"),
+			RewiringDelay:   units.MustDuration("4w"),
+		},
+		Firms: FirmsConfig{
+			SME: FirmParams{
+				PaymentTerm: units.MustDuration("45d"), WageShare: 0.12, FixedCostShare: 0.06, TaxRate: 0.2,
+				JobsPerMillion: 8, CashRunwayMedian: units.MustDuration("3mo"), CashRunwayDispersion: 0.9,
+				CashBuffer: units.MustDuration("2w"), DebtToAssets: 0.3, DividendPayout: 0.8,
+			},
+			Core: FirmParams{
+				PaymentTerm: units.MustDuration("90d"), WageShare: 0.1, FixedCostShare: 0.05, TaxRate: 0.25,
+				JobsPerMillion: 3, CashRunwayMedian: units.MustDuration("6mo"), CashRunwayDispersion: 0.4,
+				CashBuffer: units.MustDuration("4w"), DebtToAssets: 0.4, DividendPayout: 0.8,
+			},
+			Grace:           units.MustDuration("4w"),
+			InsolvencyTime:  units.MustDuration("12w"),
+			RecoveryRate:    0.3,
+			CascadeWindow:   units.MustDuration("12w"),
+			BaselineWindows: units.MustDuration("8w"),
+		},
+		Finance: FinanceConfig{
+			Enabled:          true,
+			LoanMaturity:     units.MustDuration("1y"),
+			MaxLoanToRevenue: 0.4,
+			ScoreThreshold:   0.35,
+		},
+		Banks: []BankConfig{DefaultBank()},
+		Shocks: []ShockConfig{{
+			Kind: "demand", Name: "domestic demand collapse", Start: units.MustDuration("8w"),
+			Duration: units.MustDuration("12w"), Recovery: units.MustDuration("12w"), Shape: "linear",
+			Depth: 0.3, Market: "domestic",
+		}},
+		Output: OutputConfig{Record: "full"},
+	}
+}
+
+// DefaultBank returns the defaults of a [[banks]] entry.
+func DefaultBank() BankConfig {
+	return BankConfig{Name: "bank", Share: 1, CapitalRatio: 0.1, LendingHeadroom: 0.25, BaseRate: 0.0435, RiskSpread: 0.06}
+}
+
+// DefaultMarket returns the defaults of a [[markets]] entry.
+func DefaultMarket() MarketConfig { return MarketConfig{Weight: 1} }
+
+// DefaultShock returns the defaults of a [[shocks]] entry.
+func DefaultShock() ShockConfig {
+	return ShockConfig{Shape: "step", Market: "all"}
+}

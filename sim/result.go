@@ -1,0 +1,127 @@
+package sim
+
+import (
+	"time"
+
+	"github.com/smesim/smesim/sim/network"
+)
+
+// Status is a firm's state at the end of a run.
+type Status uint8
+
+// Firm states.
+const (
+	Active Status = iota
+	Failed
+)
+
+func (s Status) String() string {
+	if s == Failed {
+		return "failed"
+	}
+	return "active"
+}
+
+// Cause is why a firm failed.
+type Cause uint8
+
+// Causes of failure.
+const (
+	NoCause Cause = iota
+	Illiquid
+	Insolvent
+)
+
+func (c Cause) String() string {
+	switch c {
+	case Illiquid:
+		return "illiquid"
+	case Insolvent:
+		return "insolvent"
+	}
+	return ""
+}
+
+// Channel is a bit set of the ways distress reached a failed firm.
+type Channel uint16
+
+// Channels of contagion and shock (DESIGN §8).
+const (
+	ChannelDemand Channel = 1 << iota
+	ChannelCredit
+	ChannelLostSupply
+	ChannelLostOrders
+	ChannelBadDebt
+	ChannelGuaranteeCall
+	ChannelLockdown
+	ChannelImports
+	numChannels = 8
+)
+
+var channelNames = [numChannels]string{"demand", "credit", "lost-supply", "lost-orders", "bad-debt", "guarantee-call", "lockdown", "imports"}
+
+// ChannelNames lists the channel names in bit order.
+func ChannelNames() []string { return channelNames[:] }
+
+// Names returns the names of the channels set in c, in bit order.
+func (c Channel) Names() []string {
+	var out []string
+	for i, n := range channelNames {
+		if c&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Event is one firm failure.
+type Event struct {
+	Step       int32
+	Firm       int32
+	Cause      Cause
+	Channels   Channel
+	Parents    []int32 // firms whose failure reached this one within the cascade window
+	Generation int32   // 0 for a root, else 1 + the largest parent generation
+	Cascade    int32   // firm index of the cascade's generation-0 root
+}
+
+// FirmOutcomes are per-firm results of one run, indexed by firm.
+type FirmOutcomes struct {
+	Status        []Status
+	FailStep      []int32   // -1 if active
+	Cause         []Cause   // NoCause if active
+	RevenueChange []float64 // revenue over the post-shock horizon against the pre-shock baseline, as a share (−0.3 = −30%)
+	RunwayMonths  []float64 // months of fixed and wage costs the starting cash covers
+	Jobs          []float64 // baseline employment
+}
+
+// Result is the record of one arm and replication.
+type Result struct {
+	Arm         string
+	Replication int
+	Network     *network.Network
+	StepDays    float64
+	StartDate   time.Time
+	ShockStep   int // first step of the earliest shock (the end of the pre-shock baseline)
+
+	Metrics []string  // metric names, in column order
+	Series  []float64 // Series[step*len(Metrics)+m]
+	Firms   FirmOutcomes
+	Events  []Event
+}
+
+// Value returns metric m at step t.
+func (r *Result) Value(step, m int) float64 { return r.Series[step*len(r.Metrics)+m] }
+
+// Steps returns the number of recorded steps.
+func (r *Result) Steps() int {
+	if len(r.Metrics) == 0 {
+		return 0
+	}
+	return len(r.Series) / len(r.Metrics)
+}
+
+// Date returns the calendar date of a step.
+func (r *Result) Date(step int) time.Time {
+	return r.StartDate.Add(time.Duration(float64(step) * r.StepDays * 24 * float64(time.Hour)))
+}
