@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"errors"
+
+	"github.com/smesim/smesim/sim/network"
 )
 
 // RunOptions control a Monte Carlo run.
@@ -22,4 +24,11 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) ([]*Result, error) {
 // RunReplication runs replication rep of cfg.
 func RunReplication(cfg *Config, rep int) (*Result, error) {
 	return nil, errors.New("sim.RunReplication: not implemented yet")
+}
+
+// BuildNetwork generates (or loads) the network of replication rep of cfg,
+// with the same random stream the run uses, so an exported network is the
+// one a run simulates.
+func BuildNetwork(cfg *Config, rep int) (*network.Network, error) {
+	return nil, errors.New("sim.BuildNetwork: not implemented yet")
 }
