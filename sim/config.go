@@ -80,11 +80,11 @@ type MarketConfig struct {
 
 // RoleValues holds one number per firm role.
 type RoleValues struct {
-	RawMaterial  float64 `toml:"raw_material" min:"0" max:"1e9"`
-	Supplier     float64 `toml:"supplier" min:"0" max:"1e9"`
-	Manufacturer float64 `toml:"manufacturer" min:"0" max:"1e9"`
-	Distributor  float64 `toml:"distributor" min:"0" max:"1e9"`
-	Other        float64 `toml:"other" min:"0" max:"1e9"`
+	RawMaterial  float64 `toml:"raw_material" min:"0" max:"1"`
+	Supplier     float64 `toml:"supplier" min:"0" max:"1"`
+	Manufacturer float64 `toml:"manufacturer" min:"0" max:"1"`
+	Distributor  float64 `toml:"distributor" min:"0" max:"1"`
+	Other        float64 `toml:"other" min:"0" max:"1"`
 }
 
 // ProductionConfig holds the physical side, ARIO-style.
@@ -92,7 +92,7 @@ type ProductionConfig struct {
 	InputShare      RoleValues     `toml:"input_share" doc:"intermediate inputs from other firms per unit of output, by role (shares, sum with import_share below 1)"`
 	ImportShare     RoleValues     `toml:"import_share" doc:"imported inputs per unit of output, by role"`
 	ExportShare     RoleValues     `toml:"export_share" doc:"share of a firm's final sales exported, by role"`
-	InventoryDays   float64        `toml:"inventory_days" min:"0" max:"3650" doc:"target input inventory, in days of use"`
+	InventoryDays   float64        `toml:"inventory_days" minx:"0" max:"3650" doc:"target input inventory, in days of use"`
 	RestorationTime units.Duration `toml:"restoration_time" doc:"time to restore an inventory gap (tau)"`
 	SpareCapacity   float64        `toml:"spare_capacity" min:"0" max:"100" doc:"capacity above baseline output, as a share"`
 	PlannedOutput   string         `toml:"planned_output" enum:"last-production,smoothed-demand" doc:"how firms plan next output"`
@@ -106,14 +106,16 @@ type ProductionConfig struct {
 type FirmParams struct {
 	PaymentTerm          units.Duration `toml:"payment_term" doc:"mean time this firm takes to pay its suppliers"`
 	WageShare            float64        `toml:"wage_share" min:"0" max:"1" doc:"wages and social contributions per unit of revenue"`
-	FixedCostShare       float64        `toml:"fixed_cost_share" min:"0" max:"1" doc:"rent and other fixed costs per unit of baseline revenue"`
+	ProfitMargin         float64        `toml:"profit_margin" min:"-1" max:"1" doc:"baseline profit before tax on revenue; fixed costs (rent, depreciation, overheads) are what value added leaves after wages, interest and this margin"`
 	TaxRate              float64        `toml:"tax_rate" min:"0" max:"1" doc:"tax on positive profit"`
 	JobsPerMillion       float64        `toml:"jobs_per_million" min:"0" max:"1e6" doc:"jobs per million currency units of yearly output"`
 	CashRunwayMedian     units.Duration `toml:"cash_runway_median" doc:"median time the starting cash covers fixed and wage costs"`
 	CashRunwayDispersion float64        `toml:"cash_runway_dispersion" min:"0" max:"5" doc:"sigma of the log-normal spread of cash runway"`
 	CashBuffer           units.Duration `toml:"cash_buffer" doc:"a firm seeks credit when cash falls below this many weeks of costs"`
 	DebtToAssets         float64        `toml:"debt_to_assets" min:"0" max:"0.95" doc:"starting bank loans over total assets"`
-	DividendPayout       float64        `toml:"dividend_payout" min:"0" max:"1" doc:"share of positive profit paid out when cash is above the buffer"`
+	DividendPayout       float64        `toml:"dividend_payout" min:"0" max:"1" doc:"share of profit after tax paid out while cash is at or above its starting level"`
+	FixedAssetsToRevenue float64        `toml:"fixed_assets_to_revenue" min:"0" max:"100" doc:"plant and equipment per unit of yearly revenue (held at book value; lost on failure)"`
+	CreditAccess         float64        `toml:"credit_access" min:"0" max:"1" doc:"share of firms with a bank credit line; the others hold no bank debt and cannot borrow"`
 }
 
 // FirmsConfig holds firm parameters by kind and the failure rules.
@@ -154,7 +156,7 @@ type ShockConfig struct {
 	Duration units.Duration `toml:"duration" doc:"time at full depth"`
 	Recovery units.Duration `toml:"recovery" doc:"time to return to normal after the full-depth period"`
 	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path"`
-	Depth    float64        `toml:"depth" min:"0" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down)"`
+	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown" min:"0" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down)"`
 
 	Market          string         `toml:"market" kinds:"demand" doc:"demand: \"domestic\", an export market's name, \"export\" (all export markets) or \"all\""`
 	SpreadIncrease  float64        `toml:"spread_increase" kinds:"credit" min:"0" max:"1" doc:"credit: extra lending rate per year at full depth"`
@@ -177,7 +179,7 @@ type OutputConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Name:         "default",
-		Description:  "Eight industrial chains hit by a 30% domestic demand collapse for three months.",
+		Description:  "Eight industrial chains of core enterprises and satellite SMEs hit by a 40% domestic demand collapse for twelve weeks, recovering linearly over the next twelve.",
 		Seed:         1,
 		Replications: 1,
 		Step:         units.MustDuration("1w"),
@@ -203,7 +205,7 @@ func DefaultConfig() Config {
 			FinalDemandDispersion: 0.8,
 			UpstreamFinalShare:    0.1,
 		},
-		Markets: []MarketConfig{{Name: "export", Weight: 1}},
+		Markets: []MarketConfig{{Name: "world", Weight: 1}},
 		Production: ProductionConfig{
 			InputShare:      RoleValues{RawMaterial: 0.15, Supplier: 0.5, Manufacturer: 0.6, Distributor: 0.75, Other: 0.5},
 			ImportShare:     RoleValues{RawMaterial: 0.35, Supplier: 0.05, Manufacturer: 0.05, Distributor: 0, Other: 0.05},
@@ -217,19 +219,19 @@ func DefaultConfig() Config {
 		},
 		Firms: FirmsConfig{
 			SME: FirmParams{
-				PaymentTerm: units.MustDuration("45d"), WageShare: 0.12, FixedCostShare: 0.06, TaxRate: 0.2,
-				JobsPerMillion: 8, CashRunwayMedian: units.MustDuration("3mo"), CashRunwayDispersion: 0.9,
-				CashBuffer: units.MustDuration("2w"), DebtToAssets: 0.3, DividendPayout: 0.8,
+				PaymentTerm: units.MustDuration("45d"), WageShare: 0.12, ProfitMargin: 0.06, TaxRate: 0.2,
+				JobsPerMillion: 8, CashRunwayMedian: units.MustDuration("3mo"), CashRunwayDispersion: 1.0,
+				CashBuffer: units.MustDuration("2w"), DebtToAssets: 0.5, DividendPayout: 1, FixedAssetsToRevenue: 0.4, CreditAccess: 0.5,
 			},
 			Core: FirmParams{
-				PaymentTerm: units.MustDuration("90d"), WageShare: 0.1, FixedCostShare: 0.05, TaxRate: 0.25,
+				PaymentTerm: units.MustDuration("90d"), WageShare: 0.1, ProfitMargin: 0.08, TaxRate: 0.25,
 				JobsPerMillion: 3, CashRunwayMedian: units.MustDuration("6mo"), CashRunwayDispersion: 0.4,
-				CashBuffer: units.MustDuration("4w"), DebtToAssets: 0.4, DividendPayout: 0.8,
+				CashBuffer: units.MustDuration("4w"), DebtToAssets: 0.55, DividendPayout: 1, FixedAssetsToRevenue: 0.6, CreditAccess: 1,
 			},
 			Grace:           units.MustDuration("4w"),
 			InsolvencyTime:  units.MustDuration("12w"),
 			RecoveryRate:    0.3,
-			CascadeWindow:   units.MustDuration("12w"),
+			CascadeWindow:   units.MustDuration("26w"),
 			BaselineWindows: units.MustDuration("8w"),
 		},
 		Finance: FinanceConfig{
@@ -242,7 +244,7 @@ func DefaultConfig() Config {
 		Shocks: []ShockConfig{{
 			Kind: "demand", Name: "domestic demand collapse", Start: units.MustDuration("8w"),
 			Duration: units.MustDuration("12w"), Recovery: units.MustDuration("12w"), Shape: "linear",
-			Depth: 0.3, Market: "domestic",
+			Depth: 0.4, Market: "domestic",
 		}},
 		Output: OutputConfig{Record: "full"},
 	}

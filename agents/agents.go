@@ -1,0 +1,107 @@
+// Package agents holds the decision rules of smesim's actors — firms, banks
+// and the government — as small pure functions of one actor's own state.
+// They contain no loops over the network: the engine in package sim calls
+// them from its phases, firm by firm and edge by edge.
+package agents
+
+import "math"
+
+// InputOrder returns what a buyer orders of one input: the input needed for
+// planned output plus a share 1/tau of the gap between the target inventory
+// (targetSteps steps of use) and the inventory held, never negative. This is
+// the ordering rule of firm-level dynamic input-output (ARIO-style) models.
+func InputOrder(coeff, planned, inventory, targetSteps, tauSteps float64) float64 {
+	use := coeff * planned
+	o := use + (targetSteps*use-inventory)/tauSteps
+	if o < 0 {
+		return 0
+	}
+	return o
+}
+
+// Output returns what a firm produces: the least of its capacity, the
+// demand it received and what its scarcest input allows.
+func Output(capacity, demand, inputLimit float64) float64 {
+	return math.Max(0, math.Min(capacity, math.Min(demand, inputLimit)))
+}
+
+// RationShare returns the share of every order a firm fills when it
+// produces output against demand: deliveries are pro rata.
+func RationShare(output, demand float64) float64 {
+	if demand <= 0 {
+		return 0
+	}
+	return math.Min(1, output/demand)
+}
+
+// PayShare returns the share of every amount due that a firm with cash
+// pays: all if it can, otherwise pro rata to what it owes each creditor.
+func PayShare(cash, due float64) float64 {
+	if due <= 0 || cash >= due {
+		return 1
+	}
+	if cash <= 0 {
+		return 0
+	}
+	return cash / due
+}
+
+// CreditScore rates a borrower in [0,1] from its equity ratio (equity over
+// assets), its recent revenue against its baseline, its recent profit
+// margin on baseline revenue, and whether it is in arrears. A healthy firm
+// (equity ratio ≥ 0.5, revenue at baseline, not losing money, no arrears)
+// scores 1; a firm losing 10% of its revenue or more gets nothing for
+// profitability.
+func CreditScore(equity, assets, revenueRatio, margin float64, inArrears bool) float64 {
+	eq := 0.0
+	if assets > 0 {
+		eq = clamp(equity/assets/0.5, 0, 1)
+	}
+	s := 0.35*eq + 0.35*clamp(revenueRatio, 0, 1) + 0.3*clamp(1+margin/0.1, 0, 1)
+	if inArrears {
+		s -= 0.25
+	}
+	return clamp(s, 0, 1)
+}
+
+// LoanRate returns the yearly rate a bank charges a borrower with a score:
+// the base rate, a risk spread scaled by 1 − score, and any shock add-on.
+func LoanRate(base, riskSpread, score, shockSpread float64) float64 {
+	return base + riskSpread*(1-score) + shockSpread
+}
+
+// LendingCapacity returns how much more a bank can lend: its capital over
+// the required capital ratio, scaled by a credit-supply multiplier, less its
+// loans outstanding.
+func LendingCapacity(capital, capitalRatio, supplyMultiplier, loans float64) float64 {
+	if capital <= 0 {
+		return 0
+	}
+	return math.Max(0, capital/capitalRatio*supplyMultiplier-loans)
+}
+
+// LoanLimit returns the most a firm may still borrow: maxToRevenue times its
+// yearly baseline revenue, less the debt it has.
+func LoanLimit(maxToRevenue, yearlyRevenue, debt float64) float64 {
+	return math.Max(0, maxToRevenue*yearlyRevenue-debt)
+}
+
+// Tax returns the tax due on a step's profit.
+func Tax(rate, profit float64) float64 {
+	if profit <= 0 {
+		return 0
+	}
+	return rate * profit
+}
+
+// Dividend returns what a firm pays out of a step's profit after tax: the
+// payout share while its cash is at or above its target, nothing otherwise
+// (it retains earnings to rebuild its cash).
+func Dividend(payout, profitAfterTax, cash, target float64) float64 {
+	if profitAfterTax <= 0 || cash < target {
+		return 0
+	}
+	return payout * profitAfterTax
+}
+
+func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }

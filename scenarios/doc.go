@@ -1,0 +1,58 @@
+// Package scenarios turns a TOML scenario file into a validated sim.Config,
+// and holds the library of built-in scenarios.
+//
+// # Schema
+//
+// The schema is sim.Config: each struct field's toml tag is a key, nested
+// structs are tables ([network], [production], [firms.sme], …) and slices of
+// structs are arrays of tables ([[markets]], [[banks]], [[shocks]]). The
+// tags also carry the documentation and the rules: doc (one line, written
+// into templates), min and max (inclusive ranges), minx and maxx (exclusive),
+// enum (allowed strings; on a list, for each element) and kinds (on
+// [[shocks]] keys: the shock kinds the key applies to). Template writes a
+// scenario with every key documented from these tags.
+//
+// # Units
+//
+// Every duration is a string with a unit: "90d", "2w", "3mo", "1.5y" (a
+// month is a twelfth of a 365-day year). A bare number or an unknown unit is
+// an error. Every rate is per year. One step is "1w" by default and may be
+// from 1d to 1mo (31 days); the engine converts durations and rates into
+// steps once, at load (see package sim/units).
+//
+// # Defaults
+//
+// A file is applied on top of sim.DefaultConfig: a key that is absent keeps
+// its default. An array of tables present in the file replaces the default
+// list whole, and each of its elements starts from sim.DefaultBank,
+// sim.DefaultMarket or sim.DefaultShock before its keys are applied; an
+// empty array (shocks = []) means none. Encode writes the fully resolved
+// scenario, every key with its value, which Parse reads back to the same
+// configuration.
+//
+// # Strict validation
+//
+// Unknown keys are errors, with the nearest valid key suggested; so are
+// values of the wrong type, durations without a unit, numbers out of range
+// (NaN and infinities always are; no value may be negative), strings outside
+// their enum, [[shocks]] keys set for a kind they do not apply to, and
+// inconsistent settings: the step length, a run longer than 100 years,
+// shocks that start or end after the run, market names, a demand shock on an
+// unknown market, finance without banks, network files that do not exist,
+// production input shares that reach 1, durations that must be positive.
+// Every error is an *Error, printed on one line as
+//
+//	FILE:LINE: KEY: MESSAGE
+//
+// for example
+//
+//	lockdown.toml:31: shocks[1].depht: unknown key; did you mean "depth"?
+//
+// # Built-in library
+//
+// The built-in scenarios are embedded TOML files (see Builtins): "default"
+// (sim.DefaultConfig written out in full), "small", "lockdown",
+// "credit-crunch", "export-barrier" and "supply-shortage". Open takes either
+// a built-in name or a file path; Source returns a built-in's text and
+// Template a fully commented copy for `smesim init`.
+package scenarios

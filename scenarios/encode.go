@@ -1,0 +1,270 @@
+package scenarios
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/units"
+)
+
+// Encode writes the fully resolved scenario: every key of the schema with
+// its value (defaults filled in), durations as strings with their unit, in
+// the schema's order. The bytes depend only on cfg, and Parse gives cfg back
+// (apart from Dir) for any configuration Parse produced. A [[shocks]] key
+// that does not apply to the shock's kind is left out when it has its
+// default value. cfg.Dir is not written.
+func Encode(cfg *sim.Config) ([]byte, error) {
+	if cfg == nil {
+		return nil, &Error{Msg: "no configuration to encode"}
+	}
+	if cfg.Seed > 1<<63-1 {
+		return nil, &Error{Key: "seed", Msg: fmt.Sprintf("%d is too large: TOML integers go up to %d", cfg.Seed, int64(1<<63-1))}
+	}
+	w := &writer{}
+	w.printf("# Scenario %s, fully resolved: every key is written and every default filled in.\n", quoteString(cfg.Name))
+	w.printf("# Durations carry a unit (d, w, mo, y); rates are per year.\n\n")
+	w.body("", reflect.ValueOf(cfg).Elem())
+	return w.buf.Bytes(), nil
+}
+
+// Template returns a fully commented scenario for `smesim init`: the header
+// of built-in name ("" means "default"), then every key of the schema with
+// the built-in's value, each preceded by a comment with its meaning and
+// allowed values. Keys that do not apply to a shock's kind and the keys of
+// empty arrays of tables are shown commented out. It parses back to the
+// built-in's configuration.
+func Template(name string) ([]byte, error) {
+	if name == "" {
+		name = "default"
+	}
+	src, err := Source(name)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := Parse(builtinFile(name), src, "")
+	if err != nil {
+		return nil, err
+	}
+	return documented(headerLines(src), cfg, true), nil
+}
+
+// documented writes cfg with a doc comment before every key, after the
+// header lines; with note, a paragraph on how to read the file follows the
+// header.
+func documented(header []string, cfg *sim.Config, note bool) []byte {
+	w := &writer{docs: true}
+	for _, l := range header {
+		w.printf("%s\n", l)
+	}
+	if note {
+		w.printf("#\n")
+		w.printf("# Every key of the schema is listed below with its meaning and allowed values.\n")
+		w.printf("# Keys you delete take their defaults (`smesim init default` shows them).\n")
+		w.printf("# Durations carry a unit: d (days), w (weeks), mo (months), y (years); rates are per year.\n")
+	}
+	w.printf("\n")
+	w.body("", reflect.ValueOf(cfg).Elem())
+	return w.buf.Bytes()
+}
+
+// sectionDocs describe the tables whose fields have no doc tag.
+var sectionDocs = map[string]string{
+	"network":    "How the production network is built.",
+	"production": "The physical side: inputs, inventories, capacity and planning (ARIO-style).",
+	"firms":      "Firm finances and the failure rules.",
+	"firms.sme":  "Parameters of SMEs.",
+	"firms.core": "Parameters of core enterprises.",
+	"finance":    "Money and credit.",
+	"output":     "What a run records.",
+	"banks":      "Banks. Firms are assigned to banks in proportion to share.",
+	"shocks":     "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
+}
+
+// writer writes a configuration as TOML, with doc comments if docs is set.
+type writer struct {
+	buf  bytes.Buffer
+	docs bool
+}
+
+func (w *writer) printf(format string, args ...any) { fmt.Fprintf(&w.buf, format, args...) }
+
+// body writes the keys of struct rv (at path) and then its tables.
+func (w *writer) body(path string, rv reflect.Value) {
+	t := rv.Type()
+	fields := fieldsOf(t)
+	kind := ""
+	if t == shockType {
+		kind = rv.Interface().(sim.ShockConfig).Kind
+	}
+	isSection := func(f field, fv reflect.Value) bool {
+		return f.typ.Kind() == reflect.Struct && f.typ != durationType && !isInlineStruct(f.typ) ||
+			isTableSlice(f.typ) && fv.Len() > 0
+	}
+	for _, f := range fields {
+		fv := rv.Field(f.index)
+		if isSection(f, fv) {
+			continue
+		}
+		if t == shockType {
+			if kinds := kindsOf(f.tag); kinds != nil && !has(kinds, kind) &&
+				sameValue(fv, reflect.ValueOf(sim.DefaultShock()).Field(f.index)) {
+				if w.docs {
+					w.doc(join(path, f.key), f)
+					w.printf("# %s = %s    # not for %s %s shock\n", quoteKey(f.key), literal(fv), article(kind), kind)
+				}
+				continue
+			}
+		}
+		if isTableSlice(f.typ) && w.docs {
+			w.emptyTables(join(path, f.key), f)
+		} else if w.docs {
+			w.doc(join(path, f.key), f)
+		}
+		w.printf("%s = %s\n", quoteKey(f.key), literal(fv))
+	}
+	for _, f := range fields {
+		fv := rv.Field(f.index)
+		if !isSection(f, fv) {
+			continue
+		}
+		p := join(path, f.key)
+		if f.typ.Kind() == reflect.Struct {
+			w.printf("\n")
+			if w.docs {
+				w.doc(p, f)
+			}
+			w.printf("[%s]\n", p)
+			w.body(p, fv)
+			continue
+		}
+		for i := 0; i < fv.Len(); i++ {
+			w.printf("\n")
+			if w.docs && i == 0 {
+				w.doc(p, f)
+			}
+			w.printf("[[%s]]\n", p)
+			w.body(index(p, i), fv.Index(i))
+		}
+	}
+}
+
+// emptyTables documents an empty array of tables with a commented example.
+func (w *writer) emptyTables(p string, f field) {
+	w.doc(p, f)
+	w.printf("# None here. To add some, replace the line below with [[%s]] tables with these keys:\n", p)
+	def := defaultElement(f.typ.Elem())
+	for _, ef := range fieldsOf(f.typ.Elem()) {
+		if d := docLine(join(stripIndices(p), ef.key), ef); d != "" {
+			w.printf("#   %s = %s    # %s\n", quoteKey(ef.key), literal(def.Field(ef.index)), d)
+		} else {
+			w.printf("#   %s = %s\n", quoteKey(ef.key), literal(def.Field(ef.index)))
+		}
+	}
+}
+
+// doc writes the comment line of a key or table, in template mode.
+func (w *writer) doc(path string, f field) {
+	if !w.docs {
+		return
+	}
+	if d := docLine(stripIndices(path), f); d != "" {
+		w.printf("# %s\n", d)
+	}
+}
+
+// docLine is the doc tag of a key followed by what is allowed.
+func docLine(path string, f field) string {
+	d := f.tag.Get("doc")
+	if d == "" {
+		d = sectionDocs[path]
+	}
+	var allowed []string
+	switch {
+	case f.typ == durationType:
+		a := "a duration"
+		if r, ok := durationRange(f.tag); ok {
+			a += ", " + r.String()
+		}
+		if r, ok := durationRules[path]; ok {
+			a += ", " + r.text
+		}
+		allowed = append(allowed, a)
+	case f.typ.Kind() == reflect.String || f.typ.Kind() == reflect.Slice && f.typ.Elem().Kind() == reflect.String:
+		if e := enumOf(f.tag); e != nil {
+			s := strings.Join(e, ", ")
+			if f.typ.Kind() == reflect.Slice {
+				s = "each of " + s
+			}
+			allowed = append(allowed, s)
+		}
+	case f.typ.Kind() == reflect.Float64 || f.typ.Kind() == reflect.Int:
+		allowed = append(allowed, rangeOf(f.tag).String())
+	case f.typ.Kind() == reflect.Uint64:
+		allowed = append(allowed, "≥ 0")
+	case f.typ.Kind() == reflect.Bool:
+		allowed = append(allowed, "true or false")
+	case isInlineStruct(f.typ):
+		var keys []string
+		rs := ""
+		for _, ef := range fieldsOf(f.typ) {
+			keys = append(keys, ef.key)
+			rs = rangeOf(ef.tag).String()
+		}
+		allowed = append(allowed, "each of "+strings.Join(keys, ", ")+": "+rs)
+	}
+	var parts []string
+	if len(allowed) > 0 {
+		parts = append(parts, "allowed: "+strings.Join(allowed, "; "))
+	}
+	if k := kindsOf(f.tag); k != nil {
+		parts = append(parts, "applies to: "+strings.Join(k, ", "))
+	}
+	if len(parts) == 0 {
+		return d
+	}
+	a := "(" + strings.Join(parts, "; ") + ")"
+	if d == "" {
+		return a
+	}
+	return d + " " + a
+}
+
+// literal writes a value as TOML.
+func literal(v reflect.Value) string {
+	t := v.Type()
+	if t == durationType {
+		return quoteString(v.Interface().(units.Duration).String())
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return quoteString(v.String())
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint64:
+		return strconv.FormatUint(v.Uint(), 10)
+	case reflect.Float64:
+		return formatFloat(v.Float())
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return "[]"
+		}
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = literal(v.Index(i))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case reflect.Struct:
+		var parts []string
+		for _, f := range fieldsOf(t) {
+			parts = append(parts, quoteKey(f.key)+" = "+literal(v.Field(f.index)))
+		}
+		return "{ " + strings.Join(parts, ", ") + " }"
+	}
+	panic(fmt.Sprintf("scenarios: cannot encode %s", t))
+}

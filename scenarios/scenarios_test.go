@@ -1,0 +1,681 @@
+package scenarios
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/units"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/bad/*.golden and builtin/default.toml")
+
+// TestBad parses every scenario in testdata/bad and compares the error with
+// the one-line message in the .golden file next to it. The absolute path of
+// testdata is written $DIR in goldens.
+func TestBad(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "bad", "*.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 15 {
+		t.Fatalf("only %d bad scenarios", len(files))
+	}
+	absDir, err := filepath.Abs(filepath.Join("testdata", "bad"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".toml")
+		t.Run(name, func(t *testing.T) {
+			_, err := Load(file)
+			if err == nil {
+				t.Fatalf("Load(%s) succeeded", file)
+			}
+			var se *Error
+			if !errors.As(err, &se) {
+				t.Fatalf("error %T is not a *Error: %v", err, err)
+			}
+			got := strings.ReplaceAll(err.Error(), absDir, "$DIR")
+			if strings.Contains(got, "\n") {
+				t.Errorf("error is not one line: %q", got)
+			}
+			golden := strings.TrimSuffix(file, ".toml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != strings.TrimRight(string(want), "\n") {
+				t.Errorf("error\n got: %s\nwant: %s", got, strings.TrimRight(string(want), "\n"))
+			}
+		})
+	}
+}
+
+func TestBuiltinsParse(t *testing.T) {
+	bs := Builtins()
+	var names []string
+	for _, b := range bs {
+		names = append(names, b.Name)
+		if b.Summary == "" || strings.Contains(b.Summary, "—") {
+			t.Errorf("%s: bad summary %q", b.Name, b.Summary)
+		}
+		cfg, err := Open(b.Name)
+		if err != nil {
+			t.Errorf("Open(%q): %v", b.Name, err)
+			continue
+		}
+		if cfg.Name != b.Name {
+			t.Errorf("built-in %q has name = %q", b.Name, cfg.Name)
+		}
+		if err := Validate(cfg, b.Name); err != nil {
+			t.Errorf("Validate(%q): %v", b.Name, err)
+		}
+	}
+	want := []string{"credit-crunch", "default", "export-barrier", "lockdown", "small", "supply-shortage"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("Builtins() = %v, want %v", names, want)
+	}
+	if !sort.StringsAreSorted(names) {
+		t.Errorf("Builtins() not sorted: %v", names)
+	}
+}
+
+// TestDefaultBuiltin checks that builtin/default.toml is sim.DefaultConfig.
+// With -update it rewrites the file's body from sim.DefaultConfig, keeping
+// its header comment.
+func TestDefaultBuiltin(t *testing.T) {
+	want := sim.DefaultConfig()
+	if *update {
+		src, err := Source("default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := documented(headerLines(src), &want, false)
+		if err := os.WriteFile(filepath.Join("builtin", "default.toml"), out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Log("rewrote builtin/default.toml; rebuild and test again")
+		return
+	}
+	got, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.Dir = want.Dir
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("builtin/default.toml differs from sim.DefaultConfig() at %v; "+
+			"if sim.DefaultConfig changed, run: go test ./scenarios -run TestDefaultBuiltin -update",
+			diffPaths(reflect.ValueOf(*got), reflect.ValueOf(want), ""))
+	}
+	if err := Validate(&want, "DefaultConfig"); err != nil {
+		t.Errorf("sim.DefaultConfig() is not valid: %v", err)
+	}
+}
+
+func TestEncodeRoundTrip(t *testing.T) {
+	for _, b := range Builtins() {
+		t.Run(b.Name, func(t *testing.T) {
+			cfg, err := Open(b.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := Encode(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := Parse("encoded.toml", out, cfg.Dir)
+			if err != nil {
+				t.Fatalf("Parse(Encode(cfg)): %v\n%s", err, out)
+			}
+			if !reflect.DeepEqual(again, cfg) {
+				t.Errorf("Parse(Encode(cfg)) != cfg\n got: %+v\nwant: %+v", again, cfg)
+			}
+			out2, err := Encode(again)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out, out2) {
+				t.Errorf("Encode is not stable:\n%s\n---\n%s", out, out2)
+			}
+		})
+	}
+}
+
+func TestTemplate(t *testing.T) {
+	for _, b := range Builtins() {
+		t.Run(b.Name, func(t *testing.T) {
+			tmpl, err := Template(b.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Parse("template.toml", tmpl, "")
+			if err != nil {
+				t.Fatalf("template does not parse: %v\n%s", err, tmpl)
+			}
+			want, err := Open(b.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("template parses to\n%+v\nwant\n%+v", got, want)
+			}
+			src, _ := Source(b.Name)
+			if !bytes.HasPrefix(tmpl, []byte(strings.Join(headerLines(src), "\n"))) {
+				t.Errorf("template does not start with the built-in's header")
+			}
+			// Every key of the schema appears, set or commented out, and is
+			// preceded by a comment.
+			lines := strings.Split(string(tmpl), "\n")
+			for _, key := range schemaKeys(configType, "") {
+				last := key[strings.LastIndex(key, ".")+1:]
+				found := false
+				for i, l := range lines {
+					l = strings.TrimLeft(l, "# ")
+					if strings.HasPrefix(l, last+" = ") || l == "["+key+"]" || l == "[["+key+"]]" {
+						found = true
+						if i == 0 || !strings.HasPrefix(lines[i-1], "#") && !strings.HasPrefix(strings.TrimLeft(lines[i], " "), "#") {
+							t.Errorf("key %s (line %d) has no comment before it", key, i+1)
+						}
+						break
+					}
+				}
+				if !found {
+					t.Errorf("template has no key %s", key)
+				}
+			}
+		})
+	}
+	if _, err := Template("nope"); err == nil {
+		t.Error("Template(\"nope\") succeeded")
+	}
+}
+
+// schemaKeys lists every key path of the schema, without indices.
+func schemaKeys(t reflect.Type, path string) []string {
+	var out []string
+	for _, f := range fieldsOf(t) {
+		p := join(path, f.key)
+		out = append(out, p)
+		switch {
+		case f.typ.Kind() == reflect.Struct && f.typ != durationType && !isInlineStruct(f.typ):
+			out = append(out, schemaKeys(f.typ, p)...)
+		case isTableSlice(f.typ):
+			out = append(out, schemaKeys(f.typ.Elem(), p)...)
+		}
+	}
+	return out
+}
+
+// TestLibraryDecodeAgrees decodes every built-in with BurntSushi/toml itself,
+// on top of sim.DefaultConfig with each array of tables pre-filled with
+// element defaults of the right length (the library reuses the elements of
+// a slice whose capacity suffices), and checks it gives what Parse gives.
+func TestLibraryDecodeAgrees(t *testing.T) {
+	for _, b := range Builtins() {
+		src, _ := Source(b.Name)
+		var doc map[string]any
+		if _, err := toml.Decode(string(src), &doc); err != nil {
+			t.Fatal(err)
+		}
+		cfg := sim.DefaultConfig()
+		if a, ok := arrayOf(doc["banks"]); ok {
+			cfg.Banks = make([]sim.BankConfig, len(a))
+			for i := range a {
+				cfg.Banks[i] = sim.DefaultBank()
+			}
+		}
+		if a, ok := arrayOf(doc["markets"]); ok {
+			cfg.Markets = make([]sim.MarketConfig, len(a))
+			for i := range a {
+				cfg.Markets[i] = sim.DefaultMarket()
+			}
+		}
+		if a, ok := arrayOf(doc["shocks"]); ok {
+			cfg.Shocks = make([]sim.ShockConfig, len(a))
+			for i := range a {
+				cfg.Shocks[i] = sim.DefaultShock()
+			}
+		}
+		md, err := toml.Decode(string(src), &cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", b.Name, err)
+		}
+		if u := md.Undecoded(); len(u) > 0 {
+			t.Errorf("%s: undecoded keys %v", b.Name, u)
+		}
+		normalize(reflect.ValueOf(&cfg).Elem())
+		got, err := Open(b.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(*got, cfg) {
+			t.Errorf("%s: Parse and toml.Decode differ\n got: %+v\nwant: %+v", b.Name, *got, cfg)
+		}
+	}
+}
+
+func TestArraysOfTablesStartFromDefaults(t *testing.T) {
+	src := `
+[[banks]]
+name = "a"
+capital_ratio = 0.2
+
+[[banks]]
+name = "b"
+
+[[markets]]
+name = "eu"
+
+[[shocks]]
+kind = "credit"
+start = "4w"
+duration = "8w"
+depth = 0.2
+`
+	cfg, err := Parse("t.toml", []byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := sim.DefaultBank(), sim.DefaultBank()
+	a.Name, a.CapitalRatio = "a", 0.2
+	b.Name = "b"
+	if !reflect.DeepEqual(cfg.Banks, []sim.BankConfig{a, b}) {
+		t.Errorf("banks = %+v", cfg.Banks)
+	}
+	if !reflect.DeepEqual(cfg.Markets, []sim.MarketConfig{{Name: "eu", Weight: 1}}) {
+		t.Errorf("markets = %+v", cfg.Markets)
+	}
+	s := sim.DefaultShock()
+	s.Kind, s.Start, s.Duration, s.Depth = "credit", units.MustDuration("4w"), units.MustDuration("8w"), 0.2
+	if !reflect.DeepEqual(cfg.Shocks, []sim.ShockConfig{s}) {
+		t.Errorf("shocks = %+v", cfg.Shocks)
+	}
+	// Tables keep the defaults of keys not set.
+	def := sim.DefaultConfig()
+	if cfg.Network != def.Network || cfg.Firms != def.Firms {
+		t.Errorf("plain tables lost their defaults")
+	}
+
+	// Empty arrays mean none; inline arrays of tables work too.
+	cfg, err = Parse("t.toml", []byte("shocks = []\nmarkets = [{name = \"us\", weight = 2}, {name = \"eu\"}]\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Shocks != nil {
+		t.Errorf("shocks = %+v, want none", cfg.Shocks)
+	}
+	if !reflect.DeepEqual(cfg.Markets, []sim.MarketConfig{{Name: "us", Weight: 2}, {Name: "eu", Weight: 1}}) {
+		t.Errorf("markets = %+v", cfg.Markets)
+	}
+}
+
+func TestFileNetwork(t *testing.T) {
+	cfg, err := Load(filepath.Join("testdata", "net", "scenario.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Dir != filepath.Join("testdata", "net") {
+		t.Errorf("Dir = %q", cfg.Dir)
+	}
+	// The same file parsed with another dir does not find its network.
+	data, _ := os.ReadFile(filepath.Join("testdata", "net", "scenario.toml"))
+	if _, err := Parse("scenario.toml", data, t.TempDir()); err == nil || !strings.Contains(err.Error(), "network.edges_file") {
+		t.Errorf("Parse with another dir: %v", err)
+	}
+}
+
+func TestErrorFormat(t *testing.T) {
+	for _, c := range []struct {
+		e    Error
+		want string
+	}{
+		{Error{File: "a.toml", Line: 3, Key: "steps", Msg: "bad"}, "a.toml:3: steps: bad"},
+		{Error{File: "a.toml", Key: "steps", Msg: "bad"}, "a.toml: steps: bad"},
+		{Error{File: "a.toml", Line: 3, Msg: "bad"}, "a.toml:3: bad"},
+		{Error{Key: "steps", Msg: "bad"}, "steps: bad"},
+		{Error{File: "a.toml", Line: 1, Msg: "two\nlines"}, "a.toml:1: two lines"},
+	} {
+		if got := c.e.Error(); got != c.want {
+			t.Errorf("%+v: got %q, want %q", c.e, got, c.want)
+		}
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	for _, c := range []struct{ arg, want string }{
+		{"smal", `smal: no such file, and no built-in scenario of that name; did you mean "small"? (built-ins: credit-crunch, default, export-barrier, lockdown, small, supply-shortage)`},
+		{"nothere/x.toml", `nothere/x.toml: no such file, and no built-in scenario of that name (built-ins: credit-crunch, default, export-barrier, lockdown, small, supply-shortage)`},
+	} {
+		_, err := Open(c.arg)
+		var se *Error
+		if !errors.As(err, &se) || err.Error() != c.want {
+			t.Errorf("Open(%q) = %v, want %s", c.arg, err, c.want)
+		}
+	}
+	if _, err := Source("../scenarios"); err == nil {
+		t.Error("Source(\"../scenarios\") succeeded")
+	}
+	if _, err := Load(filepath.Join("testdata", "bad", "syntax_error.toml")); err == nil {
+		t.Error("Load of a bad file succeeded")
+	}
+}
+
+// TestValidateInCode checks configurations built in code, where there are
+// no lines and a [[shocks]] key counts as set when it is not the default.
+func TestValidateInCode(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(*sim.Config)
+		want string // "" for valid
+	}{
+		{"default", func(*sim.Config) {}, ""},
+		{"kinds", func(c *sim.Config) { c.Shocks[0].SpreadIncrease = 0.01 },
+			"code: shocks[0].spread_increase: does not apply to a demand shock (applies to: credit)"},
+		{"imports kinds", func(c *sim.Config) {
+			c.Shocks[0].Kind = "imports"
+			c.Shocks[0].Market = "all"
+			c.Shocks[0].Regions = []string{"x"}
+		},
+			"code: shocks[0].regions: does not apply to an imports shock (applies to: lockdown)"},
+		{"nan", func(c *sim.Config) { c.Network.SharedSupplierShare = nan() },
+			"code: network.shared_supplier_share: nan is out of range: allowed 0 to 1"},
+		{"negative duration", func(c *sim.Config) { c.Firms.Grace = units.Duration{Value: -1, Unit: "w"} },
+			"code: firms.grace: duration -1w must be a finite number ≥ 0 with a unit"},
+		{"zero grace", func(c *sim.Config) { c.Firms.Grace = units.Duration{} },
+			"code: firms.grace: 0d is out of range: allowed > 0"},
+		{"bad unit", func(c *sim.Config) { c.Step = units.Duration{Value: 1, Unit: "h"} },
+			`code: step: duration 1h has an unknown unit: write a number followed by d (days), w (weeks), mo (months) or y (years), e.g. "90d", "2w", "3mo", "1y"`},
+		{"no banks", func(c *sim.Config) { c.Banks = nil },
+			"code: banks: finance is enabled but no bank is declared: add [[banks]] or set finance.enabled = false"},
+		{"no banks without finance", func(c *sim.Config) { c.Banks = nil; c.Finance.Enabled = false }, ""},
+		{"reserved market", func(c *sim.Config) { c.Markets = append(c.Markets, sim.MarketConfig{Name: "all", Weight: 1}) },
+			`code: markets[1].name: "all" is reserved for shocks (domestic, all, export): choose another name`},
+		{"duplicate market", func(c *sim.Config) { c.Markets = []sim.MarketConfig{{Name: "eu", Weight: 1}, {Name: "eu", Weight: 1}} },
+			`code: markets[1].name: "eu" is already the name of markets[0]`},
+		{"no markets but exports", func(c *sim.Config) { c.Markets = nil },
+			"code: production.export_share.raw_material: 0.1 of sales are exported but no export market is declared: add [[markets]] or set export_share to 0"},
+		{"shares", func(c *sim.Config) { c.Production.ImportShare.Distributor = 0.25 },
+			"code: production.input_share.distributor: 0.75 + import_share 0.25 = 1: inputs per unit of output must sum to less than 1"},
+		{"sectors", func(c *sim.Config) { c.Network.SupplierSectors = 61 },
+			"code: network.supplier_sectors: 61 sectors need at least as many suppliers per chain (suppliers_per_chain = 60)"},
+		{"payment-terms without stretch", func(c *sim.Config) {
+			c.Shocks[0].Kind = "payment-terms"
+			c.Shocks[0].Market = "all"
+			c.Shocks[0].Depth = 0
+		},
+			`code: shocks[0].term_stretch: missing: a payment-terms shock needs term_stretch > 0, e.g. "30d"`},
+		{"smoothing unused", func(c *sim.Config) { c.Production.DemandSmoothing = units.Duration{} }, ""},
+		{"smoothing used", func(c *sim.Config) {
+			c.Production.DemandSmoothing = units.Duration{}
+			c.Production.PlannedOutput = "smoothed-demand"
+		}, "code: production.demand_smoothing: 0d is out of range: allowed > 0 when planned_output is smoothed-demand"},
+		{"long run", func(c *sim.Config) { c.Steps = 6000 },
+			"code: steps: 6000 steps of 1w last 115.1 years: allowed at most 100 years"},
+		{"missing kind", func(c *sim.Config) { c.Shocks = append(c.Shocks, sim.DefaultShock()) },
+			"code: shocks[1].kind: missing: set one of demand, credit, imports, payment-terms, lockdown"},
+		{"huge seed", func(c *sim.Config) { c.Seed = 1 << 63 },
+			"code: seed: 9223372036854775808 is too large: TOML integers go up to 9223372036854775807"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := sim.DefaultConfig()
+			c.edit(&cfg)
+			err := Validate(&cfg, "code")
+			got := ""
+			if err != nil {
+				got = err.Error()
+				var se *Error
+				if !errors.As(err, &se) {
+					t.Errorf("%T is not a *Error", err)
+				}
+			}
+			if got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+	if err := Validate(nil, "x"); err == nil {
+		t.Error("Validate(nil) succeeded")
+	}
+}
+
+func nan() float64 { var z float64; return z / z }
+
+func TestLocate(t *testing.T) {
+	src := `# comment [not.a.table]
+name = "x" # trailing
+"quoted key" = 1
+description = """
+multi
+line = 3
+"""
+dotted.key.path = 'lit'
+
+[network]
+chains = 4
+arr = [
+  1, # one
+  2,
+]
+
+[[shocks]]
+kind = "demand"
+
+[[shocks]]
+kind = "credit"
+sectors = ["a",
+  "b"]
+
+[shocks.sub]
+x = 1
+
+[production]
+input_share = { supplier = 0.5, other = {deep = 1} }
+markets = [{name = "us"}, {name = "eu"}]
+`
+	got := locate([]byte(src))
+	want := map[string]int{
+		"name":                              2,
+		`"quoted key"`:                      3,
+		"description":                       4,
+		"dotted":                            8,
+		"dotted.key.path":                   8,
+		"network":                           10,
+		"network.chains":                    11,
+		"network.arr":                       12,
+		"network.arr[1]":                    14,
+		"shocks":                            17,
+		"shocks[0]":                         17,
+		"shocks[0].kind":                    18,
+		"shocks[1]":                         20,
+		"shocks[1].kind":                    21,
+		"shocks[1].sectors[1]":              23,
+		"shocks[1].sub":                     25,
+		"shocks[1].sub.x":                   26,
+		"production.input_share.supplier":   29,
+		"production.input_share.other.deep": 29,
+		"production.markets[1].name":        30,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("line of %s = %d, want %d", k, got[k], v)
+		}
+	}
+	if _, ok := got["line"]; ok {
+		t.Errorf("found a key inside a multi-line string")
+	}
+	if _, ok := got["not"]; ok {
+		t.Errorf("found a table inside a comment")
+	}
+}
+
+func TestClosest(t *testing.T) {
+	keys := []string{"kind", "name", "start", "duration", "recovery", "shape", "depth", "market"}
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"depht", "depth", true},
+		{"Depth", "depth", true},
+		{"durration", "duration", true},
+		{"strat", "start", true},
+		{"colour", "", false},
+		{"x", "", false},
+	} {
+		got, ok := closest(c.in, keys)
+		if got != c.want || ok != c.ok {
+			t.Errorf("closest(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestEncodeRoundTripTricky round-trips a scenario with strings that need
+// escaping, lists, numbers of every size and a network read from files.
+func TestEncodeRoundTripTricky(t *testing.T) {
+	src := `
+name = "tricky \"one\""
+description = "tab\there, newline\nthere, unicode — ✓, backslash \\"
+seed = 9223372036854775807
+step = "3d"
+steps = 1000
+currency = "€"
+
+[network]
+generator = "file"
+edges_file = "edges.csv"
+firms_file = "firms.csv"
+final_demand_mean = 1e15
+final_demand_dispersion = 1e-9
+
+[production]
+input_share = { supplier = 0.123456789012345 }
+planned_output = "smoothed-demand"
+demand_noise = 0.05
+
+[finance]
+enabled = false
+
+[[markets]]
+name = "a b"
+weight = 0
+
+[[markets]]
+name = "c"
+weight = 1e9
+
+[[shocks]]
+kind = "lockdown"
+start = "0d"
+duration = "1.5w"
+recovery = "0.25y"
+shape = "exponential"
+depth = 1
+sectors = ["s1", "s \"2\""]
+regions = ["r1"]
+roles = ["supplier", "other"]
+
+[[shocks]]
+kind = "payment-terms"
+term_stretch = "2mo"
+duration = "1d"
+`
+	cfg, err := Parse("tricky.toml", []byte(src), filepath.Join("testdata", "net"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Encode(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse("encoded.toml", out, cfg.Dir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(again, cfg) {
+		t.Errorf("Parse(Encode(cfg)) != cfg\n got: %+v\nwant: %+v\n%s", again, cfg, out)
+	}
+	if !strings.Contains(string(out), `duration = "1.5w"`) || !strings.Contains(string(out), "final_demand_mean = 1000000000000000.0") {
+		t.Errorf("unexpected encoding:\n%s", out)
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	_, err := Load(filepath.Join("testdata", "nope.toml"))
+	want := filepath.Join("testdata", "nope.toml") + ": cannot read the scenario: no such file or directory"
+	if err == nil || err.Error() != want {
+		t.Errorf("Load = %v, want %s", err, want)
+	}
+}
+
+// diffPaths lists the key paths where a and b differ.
+func diffPaths(a, b reflect.Value, path string) []string {
+	switch {
+	case a.Type() == durationType || a.Kind() != reflect.Struct && a.Kind() != reflect.Slice:
+		if !reflect.DeepEqual(a.Interface(), b.Interface()) {
+			return []string{fmt.Sprintf("%s (%v, want %v)", path, a.Interface(), b.Interface())}
+		}
+	case a.Kind() == reflect.Slice:
+		if a.Len() != b.Len() {
+			return []string{fmt.Sprintf("%s (%d elements, want %d)", path, a.Len(), b.Len())}
+		}
+		var out []string
+		for i := 0; i < a.Len(); i++ {
+			out = append(out, diffPaths(a.Index(i), b.Index(i), index(path, i))...)
+		}
+		return out
+	default:
+		var out []string
+		for i := 0; i < a.NumField(); i++ {
+			name := a.Type().Field(i).Tag.Get("toml")
+			if name == "" {
+				name = a.Type().Field(i).Name
+			}
+			out = append(out, diffPaths(a.Field(i), b.Field(i), join(path, name))...)
+		}
+		return out
+	}
+	return nil
+}
+
+func TestDurationTags(t *testing.T) {
+	type s struct {
+		D units.Duration `toml:"d" min:"1d" maxx:"1y"`
+	}
+	f := fieldsOf(reflect.TypeOf(s{}))[0]
+	v := &validator{cfg: &sim.Config{}, src: &source{file: "x"}}
+	if err := v.duration("d", units.MustDuration("1d"), f.tag); err != nil {
+		t.Error(err)
+	}
+	if err := v.duration("d", units.MustDuration("1y"), f.tag); err == nil || err.Error() != "x: d: 1y is out of range: allowed ≥ 1d and < 1y" {
+		t.Errorf("got %v", err)
+	}
+	if err := v.duration("d", units.MustDuration("0.5d"), f.tag); err == nil {
+		t.Error("0.5d accepted")
+	}
+	if got := docLine("d", f); got != "(allowed: a duration, ≥ 1d and < 1y)" {
+		t.Errorf("docLine = %q", got)
+	}
+}
+
+func TestBOM(t *testing.T) {
+	_, err := Parse("bom.toml", []byte("\uFEFF# c\nsteps = 0\n"), "")
+	if err == nil || err.Error() != "bom.toml:2: steps: 0 is out of range: allowed 1 to 100000" {
+		t.Errorf("got %v", err)
+	}
+}

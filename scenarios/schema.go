@@ -1,0 +1,372 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/units"
+)
+
+// The schema is sim.Config itself: its struct tree, toml keys and the tags
+// doc, min, max, minx, maxx, enum and kinds. This file reads it by reflection.
+
+var (
+	configType   = reflect.TypeOf(sim.Config{})
+	durationType = reflect.TypeOf(units.Duration{})
+	shockType    = reflect.TypeOf(sim.ShockConfig{})
+)
+
+// elementDefaults gives the starting value of each element of an array of
+// tables, before the element's keys are applied.
+var elementDefaults = map[reflect.Type]func() reflect.Value{
+	reflect.TypeOf(sim.BankConfig{}):   func() reflect.Value { return reflect.ValueOf(sim.DefaultBank()) },
+	reflect.TypeOf(sim.MarketConfig{}): func() reflect.Value { return reflect.ValueOf(sim.DefaultMarket()) },
+	shockType:                          func() reflect.Value { return reflect.ValueOf(sim.DefaultShock()) },
+}
+
+// defaultElement returns the default of one element of type t.
+func defaultElement(t reflect.Type) reflect.Value {
+	if f, ok := elementDefaults[t]; ok {
+		return f()
+	}
+	return reflect.Zero(t)
+}
+
+// field is one key of the schema.
+type field struct {
+	key   string // toml key
+	index int    // struct field index
+	typ   reflect.Type
+	tag   reflect.StructTag
+}
+
+var fieldCache sync.Map // reflect.Type → []field
+
+// fieldsOf lists the keys of struct type t in declaration order, leaving out
+// fields without a toml tag or tagged "-".
+func fieldsOf(t reflect.Type) []field {
+	if v, ok := fieldCache.Load(t); ok {
+		return v.([]field)
+	}
+	var fs []field
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
+		if name == "" || name == "-" || !sf.IsExported() {
+			continue
+		}
+		fs = append(fs, field{key: name, index: i, typ: sf.Type, tag: sf.Tag})
+	}
+	fieldCache.Store(t, fs)
+	return fs
+}
+
+// keysOf lists the allowed keys of struct type t.
+func keysOf(t reflect.Type) []string {
+	var ks []string
+	for _, f := range fieldsOf(t) {
+		ks = append(ks, f.key)
+	}
+	return ks
+}
+
+// isTableSlice reports whether t is a slice of structs: an array of tables.
+func isTableSlice(t reflect.Type) bool {
+	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct && t.Elem() != durationType
+}
+
+// isInlineStruct reports whether struct type t is written as an inline table:
+// a small struct of plain numbers without docs of its own (RoleValues).
+func isInlineStruct(t reflect.Type) bool {
+	if t.Kind() != reflect.Struct || t == durationType {
+		return false
+	}
+	for _, f := range fieldsOf(t) {
+		switch f.typ.Kind() {
+		case reflect.Float64, reflect.Int, reflect.Bool, reflect.String:
+		default:
+			return false
+		}
+		if f.tag.Get("doc") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// join appends a key to a dotted path.
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// index appends an array index to a path.
+func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// stripIndices removes array indices from a path: "shocks[2].depth" → "shocks.depth".
+func stripIndices(path string) string {
+	if !strings.Contains(path, "[") {
+		return path
+	}
+	var b strings.Builder
+	skip := false
+	for _, r := range path {
+		switch {
+		case r == '[':
+			skip = true
+		case r == ']':
+			skip = false
+		case !skip:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isBareKey reports whether s can be written as a bare TOML key.
+func isBareKey(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isBareChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isBareChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
+// quoteKey writes one key segment as TOML does: bare if possible, else quoted.
+func quoteKey(s string) string {
+	if isBareKey(s) {
+		return s
+	}
+	return quoteString(s)
+}
+
+// quoteString writes s as a TOML basic string.
+func quoteString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\u%04X`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// formatFloat writes a float64 as a TOML float that reads back exactly.
+func formatFloat(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan"
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	a := math.Abs(v)
+	if a != 0 && (a < 1e-5 || a >= 1e16) {
+		return strconv.FormatFloat(v, 'e', -1, 64)
+	}
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+// formatNumber writes a number for messages, as short as possible.
+// NaN and infinities are written as in TOML: nan, inf, -inf.
+func formatNumber(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan"
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// numRange is the allowed range of a number from the tags min, max, minx, maxx.
+// A number without tags must be ≥ 0: no value of the schema may be negative.
+type numRange struct {
+	lo, hi       float64
+	loText       string
+	hiText       string
+	loExcl       bool
+	hiExcl       bool
+	hasLo, hasHi bool
+}
+
+func rangeOf(tag reflect.StructTag) numRange {
+	var r numRange
+	if s := tag.Get("min"); s != "" {
+		r.lo, r.loText, r.hasLo = mustFloat(s), s, true
+	} else if s := tag.Get("minx"); s != "" {
+		r.lo, r.loText, r.hasLo, r.loExcl = mustFloat(s), s, true, true
+	} else {
+		r.lo, r.loText, r.hasLo = 0, "0", true
+	}
+	if s := tag.Get("max"); s != "" {
+		r.hi, r.hiText, r.hasHi = mustFloat(s), s, true
+	} else if s := tag.Get("maxx"); s != "" {
+		r.hi, r.hiText, r.hasHi, r.hiExcl = mustFloat(s), s, true, true
+	}
+	return r
+}
+
+func mustFloat(s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		panic(fmt.Sprintf("scenarios: bad numeric tag %q in sim.Config: %v", s, err))
+	}
+	return v
+}
+
+// contains reports whether v is in r. NaN and ±Inf never are.
+func (r numRange) contains(v float64) bool {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return false
+	}
+	if r.hasLo && (v < r.lo || r.loExcl && v == r.lo) {
+		return false
+	}
+	if r.hasHi && (v > r.hi || r.hiExcl && v == r.hi) {
+		return false
+	}
+	return true
+}
+
+// String describes the range: "0 to 1", "> 0 and ≤ 1e15", "≥ 0".
+func (r numRange) String() string {
+	if r.hasLo && r.hasHi && !r.loExcl && !r.hiExcl {
+		return r.loText + " to " + r.hiText
+	}
+	var parts []string
+	if r.hasLo {
+		op := "≥ "
+		if r.loExcl {
+			op = "> "
+		}
+		parts = append(parts, op+r.loText)
+	}
+	if r.hasHi {
+		op := "≤ "
+		if r.hiExcl {
+			op = "< "
+		}
+		parts = append(parts, op+r.hiText)
+	}
+	return strings.Join(parts, " and ")
+}
+
+// enumOf returns the allowed strings of an enum tag, or nil.
+func enumOf(tag reflect.StructTag) []string {
+	s := tag.Get("enum")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// kindsOf returns the shock kinds a [[shocks]] key applies to, or nil for all.
+func kindsOf(tag reflect.StructTag) []string {
+	s := tag.Get("kinds")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// durationRule bounds a duration field. The schema has no tags for
+// durations, so the rules live here, keyed by path without indices.
+type durationRule struct {
+	minDays  float64 // ≥ minDays (or > 0 when positive)
+	maxDays  float64 // 0: no upper bound
+	positive bool    // must be > 0
+	text     string  // the rule as written in messages and templates
+}
+
+var durationRules = map[string]durationRule{
+	"step":                          {minDays: 1, maxDays: 31, text: "1d to 31d"},
+	"production.restoration_time":   {positive: true, text: "> 0"},
+	"production.demand_smoothing":   {positive: true, text: "> 0 when planned_output is smoothed-demand"},
+	"firms.sme.payment_term":        {minDays: 1, text: "≥ 1d"},
+	"firms.core.payment_term":       {minDays: 1, text: "≥ 1d"},
+	"firms.sme.cash_runway_median":  {positive: true, text: "> 0"},
+	"firms.core.cash_runway_median": {positive: true, text: "> 0"},
+	"firms.grace":                   {positive: true, text: "> 0"},
+	"firms.insolvency_time":         {positive: true, text: "> 0"},
+	"firms.cascade_window":          {positive: true, text: "> 0"},
+	"firms.baseline_window":         {positive: true, text: "> 0"},
+	"finance.loan_maturity":         {positive: true, text: "> 0"},
+	"shocks.start":                  {text: "≥ 0, before the end of the run"},
+	"shocks.duration":               {text: "≥ 0; duration + recovery > 0; the shock must end within the run"},
+	"shocks.recovery":               {text: "≥ 0"},
+	"shocks.term_stretch":           {text: "> 0 for a payment-terms shock"},
+}
+
+// durationRange reads min, max, minx and maxx tags written as durations
+// ("1d") on a Duration field; the range is in days, its text as written.
+func durationRange(tag reflect.StructTag) (numRange, bool) {
+	var r numRange
+	found := false
+	for _, name := range []string{"min", "minx", "max", "maxx"} {
+		s := tag.Get(name)
+		if s == "" {
+			continue
+		}
+		d, err := units.ParseDuration(s)
+		if err != nil {
+			panic(fmt.Sprintf("scenarios: bad duration tag %s:%q in sim.Config: %v", name, s, err))
+		}
+		found = true
+		switch name {
+		case "min", "minx":
+			r.lo, r.loText, r.hasLo, r.loExcl = d.Days(), s, true, name == "minx"
+		default:
+			r.hi, r.hiText, r.hasHi, r.hiExcl = d.Days(), s, true, name == "maxx"
+		}
+	}
+	return r, found
+}

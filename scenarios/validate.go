@@ -1,0 +1,413 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/units"
+)
+
+// reservedMarkets are the words a demand shock uses for groups of markets.
+var reservedMarkets = []string{"domestic", "all", "export"}
+
+// maxHorizonDays bounds the length of a run: 100 years.
+const maxHorizonDays = 100 * units.DaysPerYear
+
+// Validate checks a configuration: every number against the range of its
+// tags (NaN and ±Inf are never allowed, nor negative values), every string
+// against its enum, [[shocks]] keys against the shock kinds they apply to,
+// and the rules that tie fields together (step length and horizon, shock
+// timing, market names, banks, network files, production shares, positive
+// durations). name is used as the file in messages. Parse calls it; call it
+// yourself on configurations built or changed in code.
+//
+// For a configuration built in code, a [[shocks]] key counts as set when it
+// differs from sim.DefaultShock.
+func Validate(cfg *sim.Config, name string) error {
+	if cfg == nil {
+		return &Error{File: name, Msg: "no configuration"}
+	}
+	return validate(cfg, &source{file: name})
+}
+
+func validate(cfg *sim.Config, src *source) error {
+	v := &validator{cfg: cfg, src: src}
+	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
+		return err
+	}
+	for _, check := range []func() error{v.kinds, v.time, v.network, v.markets, v.production, v.finance, v.shocks} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type validator struct {
+	cfg *sim.Config
+	src *source
+}
+
+func (v *validator) errorf(path, format string, args ...any) error {
+	return v.src.errorf(path, format, args...)
+}
+
+// lineOf returns the line of the first of paths set in the file.
+func (v *validator) lineOf(paths ...string) int {
+	for _, p := range paths {
+		if l := v.src.line(p); l > 0 {
+			return l
+		}
+	}
+	return 0
+}
+
+// errorAt is errorf with the line of the first of lines set in the file, for
+// errors about a key that may come from a default while a related key is in
+// the file.
+func (v *validator) errorAt(path string, lines []string, format string, args ...any) error {
+	e := v.src.errorf(path, format, args...)
+	if e.Line == 0 {
+		e.Line = v.lineOf(lines...)
+	}
+	return e
+}
+
+// fields checks every field of struct rv against its tags.
+func (v *validator) fields(path string, rv reflect.Value) error {
+	for _, f := range fieldsOf(rv.Type()) {
+		p := join(path, f.key)
+		fv := rv.Field(f.index)
+		switch {
+		case f.typ == durationType:
+			if err := v.duration(p, fv.Interface().(units.Duration), f.tag); err != nil {
+				return err
+			}
+		case f.typ.Kind() == reflect.Struct:
+			if err := v.fields(p, fv); err != nil {
+				return err
+			}
+		case isTableSlice(f.typ):
+			for i := 0; i < fv.Len(); i++ {
+				if err := v.fields(index(p, i), fv.Index(i)); err != nil {
+					return err
+				}
+			}
+		case f.typ.Kind() == reflect.Slice && f.typ.Elem().Kind() == reflect.String:
+			allowed := enumOf(f.tag)
+			for i := 0; i < fv.Len(); i++ {
+				s := fv.Index(i).String()
+				if allowed != nil && !has(allowed, s) {
+					ep := index(p, i)
+					e := v.src.errorf(ep, "%s", enumMsg(s, allowed))
+					if e.Line == 0 {
+						e.Line = v.src.line(p)
+					}
+					return e
+				}
+			}
+		case f.typ.Kind() == reflect.String:
+			if allowed := enumOf(f.tag); allowed != nil && !has(allowed, fv.String()) {
+				if fv.String() == "" {
+					return v.errorAt(p, []string{path}, "missing: set one of %s", strings.Join(allowed, ", "))
+				}
+				return v.errorf(p, "%s", enumMsg(fv.String(), allowed))
+			}
+		case f.typ.Kind() == reflect.Float64:
+			if r := rangeOf(f.tag); !r.contains(fv.Float()) {
+				return v.errorf(p, "%s is out of range: allowed %s", formatNumber(fv.Float()), r)
+			}
+		case f.typ.Kind() == reflect.Int || f.typ.Kind() == reflect.Int64:
+			if r := rangeOf(f.tag); !r.contains(float64(fv.Int())) {
+				return v.errorf(p, "%d is out of range: allowed %s", fv.Int(), r)
+			}
+		case f.typ.Kind() == reflect.Uint64 || f.typ.Kind() == reflect.Uint:
+			if fv.Uint() > math.MaxInt64 {
+				return v.errorf(p, "%d is too large: TOML integers go up to %d", fv.Uint(), int64(math.MaxInt64))
+			}
+		}
+	}
+	return nil
+}
+
+func enumMsg(s string, allowed []string) string {
+	return fmt.Sprintf("%q is not allowed: allowed %s", s, strings.Join(allowed, ", "))
+}
+
+// duration checks a duration: a known unit, finite, not negative, and the
+// rule of its key if there is one.
+func (v *validator) duration(p string, d units.Duration, tag reflect.StructTag) error {
+	if math.IsNaN(d.Value) || math.IsInf(d.Value, 0) || d.Value < 0 {
+		return v.errorf(p, "duration %s must be a finite number ≥ 0 with a unit", d)
+	}
+	if d.Value != 0 && !has([]string{"d", "w", "mo", "y"}, d.Unit) {
+		return v.errorf(p, "duration %s has an unknown unit: write %s", d, units.AllowedUnits)
+	}
+	if r, ok := durationRange(tag); ok && !r.contains(d.Days()) {
+		return v.errorf(p, "%s is out of range: allowed %s", d, r)
+	}
+	rule, ok := durationRules[stripIndices(p)]
+	if !ok {
+		return nil
+	}
+	days := d.Days()
+	switch {
+	case rule.positive && days <= 0 && !(p == "production.demand_smoothing" && v.cfg.Production.PlannedOutput != "smoothed-demand"):
+		return v.errorf(p, "%s is out of range: allowed %s", d, rule.text)
+	case days < rule.minDays || rule.maxDays > 0 && days > rule.maxDays:
+		return v.errorf(p, "%s is out of range: allowed %s", d, rule.text)
+	}
+	return nil
+}
+
+// shockKeySet reports whether key f of shock i is set: present in the file,
+// or, for a configuration built in code, different from sim.DefaultShock.
+func (v *validator) shockKeySet(p string, f field, sv reflect.Value) bool {
+	if v.src.present != nil {
+		return v.src.present[p]
+	}
+	return !sameValue(sv.Field(f.index), reflect.ValueOf(sim.DefaultShock()).Field(f.index))
+}
+
+// sameValue compares two field values, treating nil and empty lists as equal
+// and zero durations of any unit as equal.
+func sameValue(a, b reflect.Value) bool {
+	if a.Type() == durationType {
+		da, db := a.Interface().(units.Duration), b.Interface().(units.Duration)
+		return da == db || da.Value == 0 && db.Value == 0
+	}
+	if a.Kind() == reflect.Slice && a.Len() == 0 && b.Len() == 0 {
+		return true
+	}
+	return reflect.DeepEqual(a.Interface(), b.Interface())
+}
+
+// kinds checks that no [[shocks]] key is set for a kind it does not apply to.
+func (v *validator) kinds() error {
+	for i := range v.cfg.Shocks {
+		sv := reflect.ValueOf(v.cfg.Shocks[i])
+		kind := v.cfg.Shocks[i].Kind
+		for _, f := range fieldsOf(shockType) {
+			kinds := kindsOf(f.tag)
+			if kinds == nil || has(kinds, kind) {
+				continue
+			}
+			p := join(index("shocks", i), f.key)
+			if v.shockKeySet(p, f, sv) {
+				return v.errorf(p, "does not apply to %s %s shock (applies to: %s)", article(kind), kind, strings.Join(kinds, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// horizonDays is the length of the run in days.
+func (v *validator) horizonDays() float64 {
+	return float64(v.cfg.Steps) * v.cfg.Step.Days()
+}
+
+func (v *validator) horizonText() string {
+	return fmt.Sprintf("%d steps of %s = %s days", v.cfg.Steps, v.cfg.Step, formatDays(v.horizonDays()))
+}
+
+// formatDays writes a number of days rounded to a tenth.
+func formatDays(d float64) string {
+	return strconv.FormatFloat(math.Round(d*10)/10, 'f', -1, 64)
+}
+
+func (v *validator) time() error {
+	c := v.cfg
+	if h := v.horizonDays(); h > maxHorizonDays {
+		return v.errorAt("steps", []string{"step"}, "%d steps of %s last %s years: allowed at most 100 years",
+			c.Steps, c.Step, formatNumber(math.Round(h/units.DaysPerYear*10)/10))
+	}
+	if _, err := time.Parse("2006-01-02", c.StartDate); err != nil {
+		return v.errorf("start_date", "%q is not a date: write YYYY-MM-DD, e.g. \"2020-01-01\"", c.StartDate)
+	}
+	return nil
+}
+
+func (v *validator) network() error {
+	n := v.cfg.Network
+	switch n.Generator {
+	case "core-satellite":
+		if n.SupplierSectors > n.SuppliersPerChain {
+			return v.errorAt("network.supplier_sectors", []string{"network.suppliers_per_chain"},
+				"%d sectors need at least as many suppliers per chain (suppliers_per_chain = %d)", n.SupplierSectors, n.SuppliersPerChain)
+		}
+		if n.RawMaterialSectors > n.RawMaterialsPerChain {
+			return v.errorAt("network.raw_material_sectors", []string{"network.raw_materials_per_chain"},
+				"%d sectors need at least as many raw-material firms per chain (raw_materials_per_chain = %d)", n.RawMaterialSectors, n.RawMaterialsPerChain)
+		}
+		if n.MultiSourcing > n.SuppliersPerChain {
+			return v.errorAt("network.multi_sourcing", []string{"network.suppliers_per_chain"},
+				"%d suppliers per buyer and sector is more than suppliers_per_chain = %d", n.MultiSourcing, n.SuppliersPerChain)
+		}
+		if n.MultiSourcing > n.RawMaterialsPerChain {
+			return v.errorAt("network.multi_sourcing", []string{"network.raw_materials_per_chain"},
+				"%d suppliers per buyer and sector is more than raw_materials_per_chain = %d", n.MultiSourcing, n.RawMaterialsPerChain)
+		}
+	case "barabasi-albert", "erdos-renyi":
+		if n.Sectors > n.Firms {
+			return v.errorAt("network.sectors", []string{"network.firms"}, "%d sectors need at least as many firms (firms = %d)", n.Sectors, n.Firms)
+		}
+		if n.MeanDegree > float64(n.Firms-1) {
+			return v.errorAt("network.mean_degree", []string{"network.firms"}, "%s suppliers per firm is more than the other firms (firms = %d)", formatNumber(n.MeanDegree), n.Firms)
+		}
+	case "file":
+		for _, k := range []struct{ key, path string }{{"edges_file", n.EdgesFile}, {"firms_file", n.FirmsFile}} {
+			p := "network." + k.key
+			if k.path == "" {
+				return v.errorAt(p, []string{"network.generator"}, "missing: the file generator needs %s", k.key)
+			}
+			resolved := k.path
+			if !filepath.IsAbs(resolved) {
+				resolved = filepath.Join(v.cfg.Dir, resolved)
+			}
+			if abs, err := filepath.Abs(resolved); err == nil {
+				resolved = abs
+			}
+			st, err := os.Stat(resolved)
+			switch {
+			case errors.Is(err, os.ErrNotExist):
+				return v.errorf(p, "%q not found (resolved to %s)", k.path, resolved)
+			case err != nil:
+				return v.errorf(p, "%q cannot be read: %v", k.path, err)
+			case st.IsDir():
+				return v.errorf(p, "%q is a directory, not a CSV file (resolved to %s)", k.path, resolved)
+			}
+		}
+	}
+	return nil
+}
+
+func (v *validator) markets() error {
+	ms := v.cfg.Markets
+	seen := map[string]int{}
+	anyWeight := false
+	for i, m := range ms {
+		p := index("markets", i)
+		switch {
+		case m.Name == "":
+			return v.errorAt(join(p, "name"), []string{p}, "missing: every market needs a name")
+		case m.Name == "export" && len(ms) == 1:
+			// The only export market may be called "export": the word then
+			// means that market either way.
+		case has(reservedMarkets, m.Name):
+			return v.errorf(join(p, "name"), "%q is reserved for shocks (%s): choose another name", m.Name, strings.Join(reservedMarkets, ", "))
+		}
+		if j, dup := seen[m.Name]; dup {
+			return v.errorf(join(p, "name"), "%q is already the name of markets[%d]", m.Name, j)
+		}
+		seen[m.Name] = i
+		anyWeight = anyWeight || m.Weight > 0
+	}
+	if len(ms) > 0 && !anyWeight {
+		return v.errorAt("markets[0].weight", []string{"markets[0]"}, "every market has weight 0: at least one must be positive")
+	}
+	if len(ms) == 0 {
+		roles := reflect.ValueOf(v.cfg.Production.ExportShare)
+		for _, f := range fieldsOf(roles.Type()) {
+			if roles.Field(f.index).Float() > 0 {
+				p := "production.export_share." + f.key
+				return v.errorAt(p, []string{"production.export_share", "markets"}, "%s of sales are exported but no export market is declared: add [[markets]] or set export_share to 0",
+					formatNumber(roles.Field(f.index).Float()))
+			}
+		}
+	}
+	return nil
+}
+
+func (v *validator) production() error {
+	pr := v.cfg.Production
+	in, im, ex := reflect.ValueOf(pr.InputShare), reflect.ValueOf(pr.ImportShare), reflect.ValueOf(pr.ExportShare)
+	for _, f := range fieldsOf(in.Type()) {
+		a, b := in.Field(f.index).Float(), im.Field(f.index).Float()
+		if a+b >= 1 {
+			p := "production.input_share." + f.key
+			return v.errorAt(p, []string{"production.import_share." + f.key, "production.input_share", "production.import_share"},
+				"%s + import_share %s = %s: inputs per unit of output must sum to less than 1", formatNumber(a), formatNumber(b), formatNumber(a+b))
+		}
+		if s := ex.Field(f.index).Float(); s > 1 {
+			p := "production.export_share." + f.key
+			return v.errorAt(p, []string{"production.export_share"}, "%s is out of range: allowed 0 to 1", formatNumber(s))
+		}
+	}
+	if pr.InventoryDays <= 0 {
+		return v.errorf("production.inventory_days", "%s is out of range: allowed > 0", formatNumber(pr.InventoryDays))
+	}
+	return nil
+}
+
+func (v *validator) finance() error {
+	if v.cfg.Finance.Enabled && len(v.cfg.Banks) == 0 {
+		return v.errorAt("banks", []string{"finance.enabled"}, "finance is enabled but no bank is declared: add [[banks]] or set finance.enabled = false")
+	}
+	seen := map[string]int{}
+	for i, b := range v.cfg.Banks {
+		p := join(index("banks", i), "name")
+		if b.Name == "" {
+			return v.errorAt(p, []string{index("banks", i)}, "missing: every bank needs a name")
+		}
+		if j, dup := seen[b.Name]; dup {
+			return v.errorf(p, "%q is already the name of banks[%d]", b.Name, j)
+		}
+		seen[b.Name] = i
+	}
+	return nil
+}
+
+func (v *validator) shocks() error {
+	h := v.horizonDays()
+	for i, s := range v.cfg.Shocks {
+		p := index("shocks", i)
+		if s.Start.Days() >= h {
+			return v.errorAt(join(p, "start"), []string{p}, "%s starts after the end of the run (%s)", s.Start, v.horizonText())
+		}
+		if s.Duration.Days()+s.Recovery.Days() <= 0 {
+			return v.errorAt(join(p, "duration"), []string{p}, "the shock has no effect: set duration or recovery above 0")
+		}
+		if end := s.Start.Days() + s.Duration.Days() + s.Recovery.Days(); end > h {
+			key := "recovery"
+			if s.Start.Days()+s.Duration.Days() > h {
+				key = "duration"
+			}
+			return v.errorAt(join(p, key), []string{p}, "the shock ends on day %s (start %s + duration %s + recovery %s), after the end of the run on day %s (%d steps of %s)",
+				formatDays(end), s.Start, s.Duration, s.Recovery, formatDays(h), v.cfg.Steps, v.cfg.Step)
+		}
+		switch s.Kind {
+		case "demand":
+			if !has(reservedMarkets, s.Market) && !v.marketDeclared(s.Market) {
+				allowed := append([]string{}, reservedMarkets...)
+				for _, m := range v.cfg.Markets {
+					if !has(allowed, m.Name) {
+						allowed = append(allowed, m.Name)
+					}
+				}
+				return v.errorAt(join(p, "market"), []string{p}, "%q is not a market: allowed %s", s.Market, strings.Join(allowed, ", "))
+			}
+		case "payment-terms":
+			if s.TermStretch.Days() <= 0 {
+				return v.errorAt(join(p, "term_stretch"), []string{p}, "missing: a payment-terms shock needs term_stretch > 0, e.g. \"30d\"")
+			}
+		}
+	}
+	return nil
+}
+
+func (v *validator) marketDeclared(name string) bool {
+	for _, m := range v.cfg.Markets {
+		if m.Name == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,380 @@
+// Package sim is smesim's engine: it builds a production network, steps it
+// through the phases of DESIGN §4 — shocks, final demand, orders, production
+// and delivery, payments, finance, failure, record — on compressed arrays,
+// keeps a double-entry ledger, attributes failures to cascades, and runs
+// Monte Carlo replications.
+package sim
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/units"
+)
+
+// params are the scenario's settings converted to steps.
+type params struct {
+	stepDays       float64
+	steps          int
+	finance        bool
+	invTarget      float64 // steps of input use
+	tau            float64 // inventory restoration time, steps
+	rewiringDelay  int
+	cascadeWindow  int
+	grace          int
+	insolvency     int
+	recovery       float64
+	loanMaturity   float64 // steps
+	maxLoanToRev   float64
+	scoreThreshold float64
+	smoothed       bool
+	smoothAlpha    float64
+	demandNoise    float64
+	shockStep      int
+	baselineSteps  int
+	stepsPerYear   float64
+}
+
+// contagionMateriality is the smallest share of a firm's baseline output
+// that a link to a failed firm must carry for that failure to count as a
+// parent of the firm's own failure.
+const contagionMateriality = 0.01
+
+// engine is one replication of one arm, as struct-of-arrays state.
+type engine struct {
+	cfg    *Config
+	net    *network.Network
+	rep    int
+	p      params
+	shocks []shock
+	shock  shockState
+	start  time.Time
+
+	lockdowns     []int       // indexes of lockdown shocks in shocks
+	lockdownDraw  [][]float64 // per lockdown shock, a uniform per firm: closed while below the shock's share
+	lockdownShare []float64   // this step, per lockdown shock
+	imports       []int       // indexes of imports shocks
+	importAvail   []float64   // this step, per imports shock
+	noiseKey      uint64
+
+	// Per firm: physical.
+	alive       []bool
+	failStep    []int32
+	cause       []Cause
+	baseOutput  []float64 // steady-state gross output per step
+	capacity    []float64
+	planned     []float64 // planned output (last production or smoothed demand)
+	output      []float64 // this step
+	demand      []float64 // orders received plus final demand, this step
+	fdDomestic  []float64 // baseline final demand per step, domestic
+	fdExport    []float64 // baseline final demand per step, exported
+	fdNow       []float64 // final demand this step
+	fdDelivered []float64
+	importCoeff []float64
+	importInv   []float64
+	importOrder []float64
+	importBuy   []float64 // imports delivered this step
+
+	// Per slot (buyer, input sector) and per edge.
+	slotCoeff []float64
+	slotInv   []float64
+	edgeCoeff []float64 // slotCoeff × weight
+	order     []float64
+	delivery  []float64
+	payable   []float64 // trade credit outstanding: the buyer owes the supplier
+	paid      []float64 // paid this step
+	due       []float64 // still due this step
+	paidRound []float64 // paid in the current settlement round
+	baseFlow  []float64
+
+	// Per firm: money.
+	bank         []int32
+	cash         []float64
+	loan         []float64
+	loanRate     []float64 // per step
+	equity       []float64 // tracked by flows, checked against the balance sheet
+	owedExternal []float64 // wages, fixed costs and imports due, unpaid
+	owedTax      []float64
+	termSteps    []float64
+	wage         []float64 // per step
+	fixedCost    []float64 // per step
+	taxRate      []float64
+	jobs         []float64
+	cashTarget   []float64
+	buffer       []float64
+	loanLimit    []float64
+	payout       []float64
+	runway       []float64 // months, at start
+	illiquidRun  []int32
+	insolventRun []int32
+	repaid       []float64 // principal repaid this step (rolled over in finance)
+	shortfall    []bool    // could not pay wages, taxes or debt service in full this step
+	request      []float64
+	score        []float64
+	revenue      []float64 // this step
+	revenueEMA   []float64
+	profitEMA    []float64 // smoothed profit after tax; starts at 0 (the baseline margin is not held against anyone)
+	baseRevenue  []float64
+	revBaseSum   []float64
+	revPostSum   []float64
+
+	// Per firm step accumulators, reduced in firm order (deterministic).
+	toExternal   []float64 // money from the firm's side to the external sector
+	toGov        []float64
+	toBank       []float64 // to its bank's capital (interest; negative: write-offs)
+	reserveIn    []float64 // reserve flow into its bank caused by its transactions
+	lent         []float64 // new loans to the firm (capitalised interest included)
+	repaidAll    []float64 // principal repaid by or recovered from the firm
+	writtenOff   []float64 // its loans written off
+	netProfit    []float64 // profit after tax this step
+	unpaidDebt   []float64 // debt service not paid in phase 5
+	fixedAssets  []float64 // plant and equipment at book value
+	hasCredit    []bool    // has a bank credit line
+	dueInterest  []float64 // this step's interest, unpaid
+	duePrincipal []float64 // this step's principal instalment, unpaid
+	dueTotal     []float64 // everything still due this step
+	badDebt      []float64 // losses on receivables from failed buyers, this step
+
+	// Per firm: last step each shock channel touched it.
+	lastDemand, lastCredit, lastLockdown, lastImports []int32
+	hits                                              [][]hit // failed neighbours, for cascade attribution
+
+	banks  []bankState
+	ledger ledger
+
+	generation []int32 // per failed firm
+	cascade    []int32
+
+	events  []Event
+	metrics *recorder
+}
+
+// hit records that a failed firm reached this one through a channel.
+type hit struct {
+	firm    int32
+	step    int32
+	channel Channel
+}
+
+type bankState struct {
+	capital, capitalTarget, capitalRatio float64
+	loans, reserves                      float64
+	baseRate, riskSpread                 float64
+}
+
+// newEngine builds replication rep of cfg: network, steady state, balance
+// sheets.
+func newEngine(cfg *Config, rep int) (*engine, error) {
+	net, err := BuildNetwork(cfg, rep)
+	if err != nil {
+		return nil, err
+	}
+	return newEngineOn(cfg, net, rep)
+}
+
+// newEngineOn builds the engine on a given network.
+func newEngineOn(cfg *Config, net *network.Network, rep int) (*engine, error) {
+	e := &engine{cfg: cfg, net: net, rep: rep}
+	if err := e.compile(); err != nil {
+		return nil, err
+	}
+	e.allocate()
+	rng := stream(cfg.Seed, rep, streamLockdown)
+	for range e.lockdowns {
+		draw := make([]float64, net.N())
+		for i := range draw {
+			draw[i] = rng.Float64()
+		}
+		e.lockdownDraw = append(e.lockdownDraw, draw)
+	}
+	if err := e.initPhysical(); err != nil {
+		return nil, err
+	}
+	e.initFinance()
+	e.metrics = newRecorder(e)
+	return e, nil
+}
+
+func (e *engine) compile() error {
+	cfg := e.cfg
+	d := cfg.Step.Days()
+	if !(d > 0) {
+		return fmt.Errorf("step: must be positive")
+	}
+	p := params{
+		stepDays:       d,
+		steps:          cfg.Steps,
+		finance:        cfg.Finance.Enabled,
+		invTarget:      cfg.Production.InventoryDays / d,
+		tau:            math.Max(1, cfg.Production.RestorationTime.Steps(d)),
+		rewiringDelay:  cfg.Production.RewiringDelay.WholeSteps(d),
+		cascadeWindow:  max(1, cfg.Firms.CascadeWindow.WholeSteps(d)),
+		grace:          max(1, cfg.Firms.Grace.WholeSteps(d)),
+		insolvency:     max(1, cfg.Firms.InsolvencyTime.WholeSteps(d)),
+		recovery:       cfg.Firms.RecoveryRate,
+		loanMaturity:   math.Max(1, cfg.Finance.LoanMaturity.Steps(d)),
+		maxLoanToRev:   cfg.Finance.MaxLoanToRevenue,
+		scoreThreshold: cfg.Finance.ScoreThreshold,
+		smoothed:       cfg.Production.PlannedOutput == "smoothed-demand",
+		smoothAlpha:    1 / math.Max(1, cfg.Production.DemandSmoothing.Steps(d)),
+		demandNoise:    cfg.Production.DemandNoise,
+		baselineSteps:  max(1, cfg.Firms.BaselineWindows.WholeSteps(d)),
+		stepsPerYear:   units.DaysPerYear / d,
+	}
+	shocks, err := compileShocks(cfg, e.net, d)
+	if err != nil {
+		return err
+	}
+	e.shocks = shocks
+	p.shockStep = p.steps
+	for i, s := range shocks {
+		p.shockStep = min(p.shockStep, int(s.start))
+		switch s.kind {
+		case shockLockdown:
+			e.lockdowns = append(e.lockdowns, i)
+		case shockImports:
+			e.imports = append(e.imports, i)
+		}
+	}
+	e.p = p
+	start, err := time.Parse("2006-01-02", cfg.StartDate)
+	if err != nil {
+		return fmt.Errorf("start_date: %q is not a date YYYY-MM-DD", cfg.StartDate)
+	}
+	e.start = start
+	e.noiseKey = mix(cfg.Seed, uint64(e.rep), streamDemandNoise)
+	return nil
+}
+
+func (e *engine) allocate() {
+	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
+	f := func() []float64 { return make([]float64, n) }
+	i32 := func() []int32 { return make([]int32, n) }
+	e.alive = make([]bool, n)
+	e.failStep, e.cause = i32(), make([]Cause, n)
+	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
+	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered = f(), f(), f(), f()
+	e.importCoeff, e.importInv, e.importOrder, e.importBuy = f(), f(), f(), f()
+	e.slotCoeff, e.slotInv = make([]float64, s), make([]float64, s)
+	fe := func() []float64 { return make([]float64, m) }
+	e.edgeCoeff, e.order, e.delivery, e.payable, e.paid, e.baseFlow = fe(), fe(), fe(), fe(), fe(), fe()
+	e.due, e.paidRound = fe(), fe()
+	e.bank = i32()
+	e.cash, e.loan, e.loanRate, e.equity, e.owedExternal, e.owedTax = f(), f(), f(), f(), f(), f()
+	e.termSteps, e.wage, e.fixedCost, e.taxRate, e.jobs = f(), f(), f(), f(), f()
+	e.cashTarget, e.buffer, e.loanLimit, e.payout, e.runway = f(), f(), f(), f(), f()
+	e.illiquidRun, e.insolventRun = i32(), i32()
+	e.repaid, e.shortfall, e.request, e.score = f(), make([]bool, n), f(), f()
+	e.revenue, e.revenueEMA, e.baseRevenue, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f(), f(), f()
+	e.toExternal, e.toGov, e.toBank, e.reserveIn, e.badDebt = f(), f(), f(), f(), f()
+	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
+	e.fixedAssets, e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f(), f()
+	e.hasCredit = make([]bool, n)
+	e.lastDemand, e.lastCredit, e.lastLockdown, e.lastImports = i32(), i32(), i32(), i32()
+	e.hits = make([][]hit, n)
+	e.generation, e.cascade = i32(), i32()
+	for i := 0; i < n; i++ {
+		e.alive[i] = true
+		e.failStep[i] = -1
+		e.lastDemand[i], e.lastCredit[i], e.lastLockdown[i], e.lastImports[i] = -1<<30, -1<<30, -1<<30, -1<<30
+	}
+	e.shock.demand = make([]float64, 1+len(e.net.MarketNames))
+}
+
+func roleValue(v RoleValues, r network.Role) float64 {
+	switch r {
+	case network.RoleRawMaterial:
+		return v.RawMaterial
+	case network.RoleSupplier:
+		return v.Supplier
+	case network.RoleManufacturer:
+		return v.Manufacturer
+	case network.RoleDistributor:
+		return v.Distributor
+	}
+	return v.Other
+}
+
+// initPhysical sets technical coefficients and solves the steady state:
+// gross output x = f + A x, inventories at target, orders equal to use.
+func (e *engine) initPhysical() error {
+	net, p := e.net, &e.p
+	perStep := p.stepDays / units.DaysPerYear
+	for b := 0; b < net.N(); b++ {
+		fd := net.FinalDemand[b] * perStep
+		e.fdExport[b] = fd * net.ExportShare[b]
+		e.fdDomestic[b] = fd - e.fdExport[b]
+		role := net.Role[b]
+		slots := net.SlotStart[b+1] - net.SlotStart[b]
+		e.importCoeff[b] = roleValue(e.cfg.Production.ImportShare, role)
+		if slots == 0 {
+			continue
+		}
+		share := roleValue(e.cfg.Production.InputShare, role) / float64(slots)
+		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+			e.slotCoeff[s] = share
+			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+				e.edgeCoeff[k] = share * net.Weight[k]
+			}
+		}
+	}
+	if err := e.solveLeontief(); err != nil {
+		return err
+	}
+	spare := 1 + e.cfg.Production.SpareCapacity
+	for i := 0; i < net.N(); i++ {
+		x := e.baseOutput[i]
+		e.capacity[i] = spare * x
+		e.planned[i] = x
+		e.output[i] = x
+		e.demand[i] = x
+		e.importInv[i] = p.invTarget * e.importCoeff[i] * x
+		e.importOrder[i] = e.importCoeff[i] * x
+		e.revenue[i] = x
+		e.revenueEMA[i] = x
+		e.baseRevenue[i] = x
+		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+			e.slotInv[s] = p.invTarget * e.slotCoeff[s] * x
+		}
+	}
+	for k := range e.baseFlow {
+		f := e.edgeCoeff[k] * e.baseOutput[net.Buyer[k]]
+		e.baseFlow[k], e.order[k], e.delivery[k] = f, f, f
+	}
+	return nil
+}
+
+// solveLeontief finds x = f + A x by Gauss–Seidel sweeps over suppliers; it
+// converges because every buyer's input shares sum to less than one.
+func (e *engine) solveLeontief() error {
+	net := e.net
+	x := e.baseOutput
+	for i := range x {
+		x[i] = e.fdDomestic[i] + e.fdExport[i]
+	}
+	for iter := 0; iter < 10000; iter++ {
+		change := 0.0
+		for s := net.N() - 1; s >= 0; s-- {
+			v := e.fdDomestic[s] + e.fdExport[s]
+			for k := net.OutStart[s]; k < net.OutStart[s+1]; k++ {
+				ed := net.OutEdge[k]
+				v += e.edgeCoeff[ed] * x[net.Buyer[ed]]
+			}
+			if d := math.Abs(v-x[s]) / math.Max(v, 1e-300); d > change {
+				change = d
+			}
+			x[s] = v
+		}
+		if change < 1e-14 {
+			for i, v := range x {
+				if !(v > 0) {
+					return fmt.Errorf("firm %s has no output at baseline: it has neither buyers nor final demand", net.Name(i))
+				}
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("baseline output did not converge: input shares too close to 1")
+}

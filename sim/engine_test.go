@@ -1,0 +1,238 @@
+package sim
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/units"
+)
+
+// chainNetwork builds raw → supplier → core, plus an unrelated supplier
+// selling only to final markets.
+func chainNetwork(t *testing.T) *network.Network {
+	t.Helper()
+	firms := []network.Firm{
+		{Name: "core", Kind: network.Core, Role: network.RoleManufacturer, Sector: 0, ExportMarket: -1, FinalDemand: 100e6},
+		{Name: "supplier", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 1e6},
+		{Name: "raw", Kind: network.SME, Role: network.RoleRawMaterial, Sector: 2, ExportMarket: -1, FinalDemand: 1e6},
+		{Name: "bystander", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 20e6},
+	}
+	edges := []network.Edge{
+		{Supplier: 1, Buyer: 0, Weight: 1},
+		{Supplier: 2, Buyer: 1, Weight: 1},
+	}
+	net, err := network.Build(firms, edges, []string{"goods", "parts", "raw"}, []string{"all"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
+// quietConfig is a scenario without shocks or bank debt, whose baseline is
+// stationary and whose firms hold one month of costs in cash.
+func quietConfig() *Config {
+	cfg := DefaultConfig()
+	cfg.Shocks = nil
+	cfg.Markets = nil
+	cfg.Steps = 60
+	cfg.Firms.SME.DebtToAssets = 0
+	cfg.Firms.Core.DebtToAssets = 0
+	cfg.Firms.SME.CashRunwayMedian = units.MustDuration("1mo")
+	cfg.Firms.SME.CashRunwayDispersion = 0
+	cfg.Firms.Core.CashRunwayDispersion = 0
+	cfg.Firms.Grace = units.MustDuration("2w")
+	return &cfg
+}
+
+func TestCascadeGenerations(t *testing.T) {
+	cfg := quietConfig()
+	cfg.Firms.CascadeWindow = units.MustDuration("1y")
+	e, err := newEngineOn(cfg, chainNetwork(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The core loses its cash and cannot cover a tenfold fixed cost; no
+	// bank will lend to anyone.
+	e.equity[0] -= e.cash[0]
+	e.ledger.external += e.cash[0]
+	e.banks[e.bank[0]].reserves -= e.cash[0]
+	e.cash[0] = 0
+	e.cashTarget[0] = 0
+	e.fixedCost[0] *= 10
+	e.p.scoreThreshold = 2
+	res, err := e.run("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byFirm := map[string]Event{}
+	for _, ev := range res.Events {
+		byFirm[e.net.Name(int(ev.Firm))] = ev
+	}
+	want := []struct {
+		firm       string
+		generation int32
+		parents    []int32
+		channels   Channel
+	}{
+		{"core", 0, nil, 0},
+		{"supplier", 1, []int32{0}, ChannelBadDebt | ChannelLostOrders},
+		{"raw", 2, []int32{1}, ChannelLostOrders},
+	}
+	for _, w := range want {
+		ev, ok := byFirm[w.firm]
+		if !ok {
+			t.Fatalf("%s did not fail; events %+v", w.firm, res.Events)
+		}
+		if ev.Generation != w.generation || ev.Cascade != 0 {
+			t.Errorf("%s: generation %d cascade %d, want generation %d cascade 0", w.firm, ev.Generation, ev.Cascade, w.generation)
+		}
+		if len(ev.Parents) != len(w.parents) || (len(w.parents) > 0 && ev.Parents[0] != w.parents[0]) {
+			t.Errorf("%s: parents %v, want %v", w.firm, ev.Parents, w.parents)
+		}
+		if ev.Channels&w.channels != w.channels {
+			t.Errorf("%s: channels %v, want at least %v", w.firm, ev.Channels.Names(), w.channels.Names())
+		}
+	}
+	if byFirm["core"].Step >= byFirm["supplier"].Step || byFirm["supplier"].Step >= byFirm["raw"].Step {
+		t.Errorf("failures out of order: %+v", res.Events)
+	}
+	if _, ok := byFirm["bystander"]; ok {
+		t.Errorf("the bystander failed: %+v", byFirm["bystander"])
+	}
+	if e.ledger.maxResidual > ledgerTolerance {
+		t.Errorf("ledger residual %g", e.ledger.maxResidual)
+	}
+}
+
+// TestQuietBaselineIsStationary checks that without shocks nothing moves:
+// the initial state is a steady state of the whole model, money included.
+func TestQuietBaselineIsStationary(t *testing.T) {
+	cfg := quietConfig()
+	cfg.Firms.SME.DebtToAssets = 0.3
+	cfg.Firms.Core.DebtToAssets = 0.4
+	e, err := newEngineOn(cfg, chainNetwork(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cash0 := append([]float64(nil), e.cash...)
+	loan0 := append([]float64(nil), e.loan...)
+	res, err := e.run("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 0 {
+		t.Fatalf("failures in a quiet baseline: %+v", res.Events)
+	}
+	for i := range cash0 {
+		if d := math.Abs(e.cash[i]-cash0[i]) / cash0[i]; d > 1e-9 {
+			t.Errorf("firm %d: cash moved from %g to %g", i, cash0[i], e.cash[i])
+		}
+		if d := math.Abs(e.loan[i] - loan0[i]); d > 1e-9*math.Max(1, loan0[i]) {
+			t.Errorf("firm %d: loan moved from %g to %g", i, loan0[i], e.loan[i])
+		}
+		if d := math.Abs(e.output[i]-e.baseOutput[i]) / e.baseOutput[i]; d > 1e-12 {
+			t.Errorf("firm %d: output moved from %g to %g", i, e.baseOutput[i], e.output[i])
+		}
+	}
+}
+
+// TestAccountingBreachIsCaught corrupts a stock and expects the step's
+// check to name the step, the firm and the identity.
+func TestAccountingBreachIsCaught(t *testing.T) {
+	cases := []struct {
+		name    string
+		corrupt func(e *engine)
+		account string
+	}{
+		{"cash appears from nowhere", func(e *engine) { e.cash[1] += 1000 }, "money"},
+		{"inventory without a payable", func(e *engine) { e.slotInv[0] += 1000 }, "firm core"},
+		{"loan booked at the firm only", func(e *engine) { e.loan[3] += 1000; e.equity[3] -= 1000 }, "bank bank"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := quietConfig()
+			cfg.Firms.SME.DebtToAssets = 0.3
+			e, err := newEngineOn(cfg, chainNetwork(t), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.step(0); err != nil {
+				t.Fatal(err)
+			}
+			c.corrupt(e)
+			err = e.step(1)
+			var ae *AccountingError
+			if !errors.As(err, &ae) {
+				t.Fatalf("got %v, want an AccountingError", err)
+			}
+			if ae.Step != 1 || ae.Account != c.account {
+				t.Errorf("got step %d account %q, want step 1 account %q (%v)", ae.Step, ae.Account, c.account, err)
+			}
+		})
+	}
+}
+
+// TestLeontiefLimit: with financial frictions off (no money, ample
+// capacity, full inventories), a permanent change of final demand d drives
+// the simulated steady state to x = (I − A)⁻¹ d.
+func TestLeontiefLimit(t *testing.T) {
+	for _, gen := range []string{"core-satellite", "erdos-renyi"} {
+		t.Run(gen, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Finance.Enabled = false
+			cfg.Network.Generator = gen
+			cfg.Network.Chains = 2
+			cfg.Network.SuppliersPerChain = 30
+			cfg.Network.RawMaterialsPerChain = 40
+			cfg.Network.DistributorsPerChain = 40
+			cfg.Network.Firms = 300
+			cfg.Network.MeanDegree = 3
+			cfg.Production.SpareCapacity = 100
+			// Cycles (Erdős–Rényi) slow the geometric convergence.
+			cfg.Steps = map[string]int{"core-satellite": 800, "erdos-renyi": 4000}[gen]
+			cfg.Shocks = []ShockConfig{{Kind: "demand", Market: "all", Depth: 0.25, Shape: "step",
+				Start: units.MustDuration("10w"), Duration: units.MustDuration("100y")}}
+			e, err := newEngine(&cfg, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := e.net.N()
+			if n < 200 {
+				t.Fatalf("network has %d firms, want ≥ 200", n)
+			}
+			if _, err := e.run("baseline"); err != nil {
+				t.Fatal(err)
+			}
+			// Leontief: (I − A) x = d with A[s][b] = coefficient of edge s → b.
+			ia := mat.NewDense(n, n, nil)
+			d := mat.NewVecDense(n, nil)
+			for i := 0; i < n; i++ {
+				ia.Set(i, i, 1)
+				d.SetVec(i, 0.75*(e.fdDomestic[i]+e.fdExport[i]))
+			}
+			for k := 0; k < e.net.E(); k++ {
+				s, b := int(e.net.Supplier[k]), int(e.net.Buyer[k])
+				ia.Set(s, b, ia.At(s, b)-e.edgeCoeff[k])
+			}
+			var lu mat.LU
+			lu.Factorize(ia)
+			var x mat.VecDense
+			if err := lu.SolveVecTo(&x, false, d); err != nil {
+				t.Fatal(err)
+			}
+			worst := 0.0
+			for i := 0; i < n; i++ {
+				rel := math.Abs(e.output[i]-x.AtVec(i)) / x.AtVec(i)
+				worst = math.Max(worst, rel)
+			}
+			if worst > 1e-6 {
+				t.Errorf("steady state differs from the Leontief solution by %.3g (relative, worst firm)", worst)
+			}
+			t.Logf("%d firms, %d edges: worst relative difference %.2g", n, e.net.E(), worst)
+		})
+	}
+}

@@ -1,0 +1,174 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+)
+
+// ledger holds the accounts outside the firms — the external sector
+// (households and the rest of the world) and the government, which bank at
+// the central bank — and the flow counters of money creation and
+// destruction.
+//
+// The money identity (DESIGN §6): the sum of every agent's cash plus every
+// bank's capital changes each step by exactly new loans − repayments −
+// write-offs. Interest paid moves deposits into bank capital; capitalised
+// interest counts as a new loan; a recovery on a failed firm's loan is a
+// repayment and the rest a write-off.
+type ledger struct {
+	external, government float64 // cash; may be negative (central-bank overdraft)
+
+	newLoans, repayments, writeOffs float64 // this step
+	opening                         float64 // the money sum at the start of the step
+	maxResidual                     float64 // largest relative residual seen (for tests)
+}
+
+// Tolerance of the accounting identities, relative to the size of the sums.
+const ledgerTolerance = 1e-9
+
+// AccountingError reports a breach of an accounting identity.
+type AccountingError struct {
+	Step    int
+	Account string // "money", "firm <id>" or "bank <name>"
+	Detail  string
+}
+
+func (e *AccountingError) Error() string {
+	return fmt.Sprintf("accounting identity broken at step %d, %s: %s", e.Step, e.Account, e.Detail)
+}
+
+// moneySum returns the sum of all money accounts and a scale for relative
+// comparison (the sum of their absolute values).
+func (e *engine) moneySum() (sum, scale float64) {
+	sum = sumChunked(e.cash)
+	scale = sumAbsChunked(e.cash)
+	sum += e.ledger.external + e.ledger.government
+	scale += math.Abs(e.ledger.external) + math.Abs(e.ledger.government)
+	for _, b := range e.banks {
+		sum += b.capital
+		scale += math.Abs(b.capital)
+	}
+	return sum, scale
+}
+
+// checkMoney verifies the money identity for the step just taken.
+func (e *engine) checkMoney(t int) error {
+	sum, scale := e.moneySum()
+	l := &e.ledger
+	want := l.opening + l.newLoans - l.repayments - l.writeOffs
+	res := math.Abs(sum-want) / math.Max(scale, 1)
+	l.maxResidual = math.Max(l.maxResidual, res)
+	l.opening = want
+	if !(res <= ledgerTolerance) {
+		return &AccountingError{Step: t, Account: "money", Detail: fmt.Sprintf(
+			"sum of accounts %.17g, expected %.17g (opening %.17g + new loans %.6g − repayments %.6g − write-offs %.6g): relative residual %.3g",
+			sum, want, l.opening, l.newLoans, l.repayments, l.writeOffs, res)}
+	}
+	return nil
+}
+
+// firmAssets returns a firm's assets: cash, input inventories (at cost),
+// trade receivables and fixed assets.
+func (e *engine) firmAssets(i int) float64 {
+	net := e.net
+	a := e.cash[i] + e.importInv[i] + e.fixedAssets[i]
+	for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+		a += e.slotInv[s]
+	}
+	if e.alive[i] {
+		for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
+			a += e.payable[net.OutEdge[k]]
+		}
+	}
+	return a
+}
+
+// firmLiabilities returns trade payables, loans and other amounts owed.
+func (e *engine) firmLiabilities(i int) float64 {
+	net := e.net
+	l := e.loan[i] + e.owedExternal[i] + e.owedTax[i]
+	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
+		l += e.payable[k]
+	}
+	return l
+}
+
+// checkBalanceSheets verifies, for every active firm, assets = liabilities +
+// equity with equity tracked by flows, and for every bank loans + reserves =
+// deposits + capital with loans and reserves tracked by flows; it also
+// rejects NaN and negative stocks.
+func (e *engine) checkBalanceSheets(t int) error {
+	n := e.net.N()
+	deposits := make([]float64, len(e.banks))
+	loans := make([]float64, len(e.banks))
+	for i := 0; i < n; i++ {
+		b := e.bank[i]
+		deposits[b] += e.cash[i]
+		loans[b] += e.loan[i]
+		if !e.alive[i] {
+			continue
+		}
+		a, l := e.firmAssets(i), e.firmLiabilities(i)
+		scale := math.Max(a+l+math.Abs(e.equity[i]), 1)
+		if res := math.Abs(a-l-e.equity[i]) / scale; !(res <= ledgerTolerance) {
+			return &AccountingError{Step: t, Account: "firm " + e.net.Name(i), Detail: fmt.Sprintf(
+				"assets %.17g ≠ liabilities %.17g + equity %.17g (relative residual %.3g)", a, l, e.equity[i], res)}
+		}
+		if e.cash[i] < -1e-9*scale || e.loan[i] < -1e-9*scale || math.IsNaN(e.cash[i]) {
+			return &AccountingError{Step: t, Account: "firm " + e.net.Name(i), Detail: fmt.Sprintf(
+				"negative or NaN stock: cash %g, loans %g", e.cash[i], e.loan[i])}
+		}
+	}
+	for b := range e.banks {
+		bk := &e.banks[b]
+		name := e.bankName(b)
+		scale := math.Max(math.Abs(bk.loans)+math.Abs(bk.reserves)+math.Abs(deposits[b])+math.Abs(bk.capital), 1)
+		if res := math.Abs(loans[b]-bk.loans) / scale; !(res <= ledgerTolerance) {
+			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
+				"loans on its books %.17g ≠ sum of its borrowers' loans %.17g", bk.loans, loans[b])}
+		}
+		lhs, rhs := bk.loans+bk.reserves, deposits[b]+bk.capital
+		if res := math.Abs(lhs-rhs) / scale; !(res <= ledgerTolerance) {
+			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
+				"loans %.17g + reserves %.17g ≠ deposits %.17g + capital %.17g (relative residual %.3g)",
+				bk.loans, bk.reserves, deposits[b], bk.capital, res)}
+		}
+	}
+	return nil
+}
+
+func (e *engine) bankName(b int) string {
+	if b < len(e.cfg.Banks) && e.cfg.Banks[b].Name != "" {
+		return e.cfg.Banks[b].Name
+	}
+	return fmt.Sprintf("#%d", b)
+}
+
+// chunk is the fixed block of firms over which sums are taken before the
+// block sums are added in order, so that a sum does not depend on how many
+// threads computed the blocks.
+const chunk = 4096
+
+func sumChunked(v []float64) float64 {
+	total := 0.0
+	for lo := 0; lo < len(v); lo += chunk {
+		s := 0.0
+		for _, x := range v[lo:min(lo+chunk, len(v))] {
+			s += x
+		}
+		total += s
+	}
+	return total
+}
+
+func sumAbsChunked(v []float64) float64 {
+	total := 0.0
+	for lo := 0; lo < len(v); lo += chunk {
+		s := 0.0
+		for _, x := range v[lo:min(lo+chunk, len(v))] {
+			s += math.Abs(x)
+		}
+		total += s
+	}
+	return total
+}

@@ -1,0 +1,568 @@
+package network
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Columns of the firm CSV: the first four are required, in this order; the
+// others are optional, in any order.
+var (
+	firmRequired = []string{"id", "kind", "role", "sector"}
+	firmOptional = []string{"chain", "region", "final_demand", "export_share", "export_market"}
+)
+
+const (
+	edgeHeader = "supplier,buyer,weight"
+	// WeightTolerance is how far the weights of a buyer's suppliers in one
+	// sector may sum from 1 in a file.
+	WeightTolerance = 1e-6
+)
+
+// ReadCSV reads a network from an edge CSV and a firm CSV; see ReadCSVFrom.
+// Errors name the file as given by the path.
+func ReadCSV(edgesPath, firmsPath string, s Sizes, rng *rand.Rand) (*Network, error) {
+	ef, err := os.Open(edgesPath)
+	if err != nil {
+		return nil, err // *fs.PathError: "open <path>: <reason>"
+	}
+	defer ef.Close()
+	ff, err := os.Open(firmsPath)
+	if err != nil {
+		return nil, err
+	}
+	defer ff.Close()
+	return ReadCSVFrom(edgesPath, ef, firmsPath, ff, s, rng)
+}
+
+// ReadCSVFrom reads a network from an edge CSV and a firm CSV, streaming
+// both record by record. The names are used in error messages, which have
+// the form "name:line: column col: problem" (lines count from 1, the header
+// being line 1).
+//
+// The edge file has the header supplier,buyer,weight; supplier and buyer are
+// firm ids and weight is in (0,1]. No self-loops or duplicate edges, and a
+// buyer's weights in each supplier sector must sum to 1 within
+// WeightTolerance (they are kept as read, not renormalised).
+//
+// The firm file's header starts with id,kind,role,sector and may go on with
+// chain, region, final_demand, export_share and export_market in any order.
+// kind is sme or core; role is one of RoleNames; sector, region and
+// export_market are names, collected into SectorNames, RegionNames and
+// MarketNames in order of first appearance. chain is an integer (−1 or
+// empty: none). An absent column or empty cell means: chain −1; region
+// "all"; final_demand drawn from s as by the generators (see Sizes; drawn
+// after the edges are read, in firm order); export_share
+// s.ExportShare[role] if the firm has an export market, else 0;
+// export_market (column absent) drawn from s for firms with a positive
+// export share, or (cell empty) none. s is only used, and validated, when
+// a value must be drawn from it.
+//
+// A UTF-8 byte-order mark and CRLF line endings are accepted. Fields are
+// not trimmed. If every id is "f<index>" the network's Names is nil, as for
+// generated networks, so that WriteCSV output reads back identical.
+func ReadCSVFrom(edgesName string, edges io.Reader, firmsName string, firms io.Reader, s Sizes, rng *rand.Rand) (*Network, error) {
+	fr, err := readFirms(firmsName, firms)
+	if err != nil {
+		return nil, err
+	}
+	es, err := readEdges(edgesName, edges, firmsName, fr)
+	if err != nil {
+		return nil, err
+	}
+	if err := fr.fillFromSizes(firmsName, es, &s, rng); err != nil {
+		return nil, err
+	}
+	marketNames := fr.markets.names
+	if fr.drawMarkets {
+		marketNames = firstAppearance(fr.firms, slices.Clone(s.MarketNames), marketOf)
+	}
+	net, err := Build(fr.firms, es, fr.sectors.names, fr.regions.names, marketNames)
+	if err != nil {
+		return nil, fmt.Errorf("%s, %s: %w", edgesName, firmsName, err)
+	}
+	if net.Names != nil {
+		def := true
+		for i, name := range net.Names {
+			if name != "f"+strconv.Itoa(i) {
+				def = false
+				break
+			}
+		}
+		if def {
+			net.Names = nil
+		}
+	}
+	return net, nil
+}
+
+// newCSVReader strips a UTF-8 BOM and configures a streaming reader.
+func newCSVReader(r io.Reader) *csv.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	return cr
+}
+
+// csvErr turns a csv.Reader or I/O error into a "name:line: ..." error.
+func csvErr(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d: %v (at character %d)", name, pe.Line, pe.Err, pe.Column)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// nameTable collects names in order of first appearance.
+type nameTable struct {
+	names []string
+	index map[string]int32
+}
+
+func (t *nameTable) get(name string) int32 {
+	if i, ok := t.index[name]; ok {
+		return i
+	}
+	if t.index == nil {
+		t.index = make(map[string]int32)
+	}
+	name = strings.Clone(name) // do not retain the reader's line buffer
+	i := int32(len(t.names))
+	t.names = append(t.names, name)
+	t.index[name] = i
+	return i
+}
+
+// firmsRead is the result of reading a firm file.
+type firmsRead struct {
+	firms   []Firm
+	lines   []int32 // line of each firm
+	ids     map[string]int32
+	sectors nameTable
+	regions nameTable
+	markets nameTable
+
+	needDemand  []bool // final_demand to draw
+	needShare   []bool // export_share from Sizes
+	drawMarkets bool   // export_market column absent: draw from Sizes
+}
+
+func readFirms(name string, r io.Reader) (*firmsRead, error) {
+	cr := newCSVReader(r)
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: no firms (empty file)", name)
+	}
+	if err != nil {
+		return nil, csvErr(name, err)
+	}
+	if len(header) < len(firmRequired) || !slices.Equal(header[:len(firmRequired)], firmRequired) {
+		return nil, fmt.Errorf("%s:1: header must start with %s, got %q", name, strings.Join(firmRequired, ","), strings.Join(header, ","))
+	}
+	// col[k] is the field index of optional column k, or −1.
+	const (
+		cChain = iota
+		cRegion
+		cDemand
+		cShare
+		cMarket
+	)
+	col := []int{-1, -1, -1, -1, -1}
+	for i := len(firmRequired); i < len(header); i++ {
+		k := slices.Index(firmOptional, header[i])
+		if k < 0 {
+			if slices.Contains(firmRequired, header[i]) {
+				return nil, fmt.Errorf("%s:1: duplicate column %q", name, header[i])
+			}
+			return nil, fmt.Errorf("%s:1: unknown column %q: allowed columns are %s", name, header[i],
+				strings.Join(append(slices.Clone(firmRequired), firmOptional...), ", "))
+		}
+		if col[k] >= 0 {
+			return nil, fmt.Errorf("%s:1: duplicate column %q", name, header[i])
+		}
+		col[k] = i
+	}
+	nf := len(header)
+	fr := &firmsRead{ids: make(map[string]int32), drawMarkets: col[cMarket] < 0}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvErr(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		bad := func(column, format string, a ...any) error {
+			return fmt.Errorf("%s:%d: column %s: %s", name, line, column, fmt.Sprintf(format, a...))
+		}
+		if len(rec) != nf {
+			return nil, fmt.Errorf("%s:%d: %d fields, the header has %d", name, line, len(rec), nf)
+		}
+		if len(fr.firms) >= maxCount {
+			return nil, fmt.Errorf("%s:%d: too many firms (at most %d)", name, line, maxCount)
+		}
+		id := rec[0]
+		if id == "" {
+			return nil, bad("id", "empty firm id")
+		}
+		if first, dup := fr.ids[id]; dup {
+			return nil, fmt.Errorf("%s:%d: duplicate firm id %q (first on line %d)", name, line, id, fr.lines[first])
+		}
+		f := Firm{Name: strings.Clone(id), Chain: -1, ExportMarket: -1}
+		fr.ids[f.Name] = int32(len(fr.firms))
+		switch rec[1] {
+		case "sme":
+			f.Kind = SME
+		case "core":
+			f.Kind = Core
+		default:
+			return nil, bad("kind", "%q is not a kind: allowed values are sme, core", rec[1])
+		}
+		role, err := ParseRole(rec[2])
+		if err != nil {
+			return nil, bad("role", "%q is not a role: allowed values are %s", rec[2], strings.Join(RoleNames(), ", "))
+		}
+		f.Role = role
+		if rec[3] == "" {
+			return nil, bad("sector", "empty sector name")
+		}
+		f.Sector = fr.sectors.get(rec[3])
+
+		if c := col[cChain]; c >= 0 && rec[c] != "" {
+			v, err := strconv.ParseInt(rec[c], 10, 32)
+			if err != nil {
+				return nil, bad("chain", "%q is not an integer", rec[c])
+			}
+			if v < -1 {
+				return nil, bad("chain", "%d must be ≥ 0, or −1 for none", v)
+			}
+			f.Chain = int32(v)
+		}
+		region := "all"
+		if c := col[cRegion]; c >= 0 && rec[c] != "" {
+			region = rec[c]
+		}
+		f.Region = fr.regions.get(region)
+		needDemand := true
+		if c := col[cDemand]; c >= 0 && rec[c] != "" {
+			v, err := parseNumber(rec[c])
+			if err != nil {
+				return nil, bad("final_demand", "%v", err)
+			}
+			if v < 0 || v > 1e18 {
+				return nil, bad("final_demand", "%s must be in [0, 1e18]", rec[c])
+			}
+			f.FinalDemand, needDemand = v, false
+		}
+		needShare := true
+		if c := col[cShare]; c >= 0 && rec[c] != "" {
+			v, err := parseNumber(rec[c])
+			if err != nil {
+				return nil, bad("export_share", "%v", err)
+			}
+			if v < 0 || v > 1 {
+				return nil, bad("export_share", "%s must be in [0,1]", rec[c])
+			}
+			f.ExportShare, needShare = v, false
+		}
+		if c := col[cMarket]; c >= 0 && rec[c] != "" {
+			f.ExportMarket = fr.markets.get(rec[c])
+		}
+		fr.firms = append(fr.firms, f)
+		fr.lines = append(fr.lines, int32(line))
+		fr.needDemand = append(fr.needDemand, needDemand)
+		fr.needShare = append(fr.needShare, needShare)
+	}
+	if len(fr.firms) == 0 {
+		return nil, fmt.Errorf("%s: no firms", name)
+	}
+	return fr, nil
+}
+
+// parseNumber parses a finite float.
+func parseNumber(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+			return 0, fmt.Errorf("%q is out of range", s)
+		}
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a finite number", s)
+	}
+	return v, nil
+}
+
+// fillFromSizes sets the values the firm file left out, in firm order.
+func (fr *firmsRead) fillFromSizes(name string, edges []Edge, s *Sizes, rng *rand.Rand) error {
+	var z *sizer
+	var hasBuyers []bool
+	for i := range fr.firms {
+		f := &fr.firms[i]
+		if fr.needShare[i] {
+			f.ExportShare = 0
+			if f.ExportMarket >= 0 || (fr.drawMarkets && len(s.MarketNames) > 0) {
+				f.ExportShare = s.ExportShare[f.Role]
+			}
+			if !(f.ExportShare >= 0 && f.ExportShare <= 1) {
+				return fmt.Errorf("%s:%d: export share from the sizes: role %s has %v, must be in [0,1]", name, fr.lines[i], f.Role, f.ExportShare)
+			}
+		}
+		drawMarket := fr.drawMarkets && f.ExportShare > 0 && len(s.MarketNames) > 0
+		if !fr.needDemand[i] && !drawMarket {
+			continue
+		}
+		if z == nil {
+			var err error
+			if z, err = newSizer(s); err != nil {
+				return fmt.Errorf("%s:%d: a value must be drawn from the sizes, but %w", name, fr.lines[i], err)
+			}
+			if rng == nil {
+				return fmt.Errorf("%s:%d: a value must be drawn from the sizes, but there is no random generator", name, fr.lines[i])
+			}
+			hasBuyers = make([]bool, len(fr.firms))
+			for _, e := range edges {
+				hasBuyers[e.Supplier] = true
+			}
+		}
+		if fr.needDemand[i] {
+			x, err := z.finalDemand(f.Role, hasBuyers[i], rng)
+			if err != nil {
+				return fmt.Errorf("%s:%d: %w", name, fr.lines[i], err)
+			}
+			f.FinalDemand = x
+		}
+		if drawMarket {
+			f.ExportMarket = z.market(rng)
+		}
+	}
+	return nil
+}
+
+// readEdges reads the edge file against the firms read.
+func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edge, error) {
+	cr := newCSVReader(r)
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: no edges (empty file)", name)
+	}
+	if err != nil {
+		return nil, csvErr(name, err)
+	}
+	if strings.Join(header, ",") != edgeHeader {
+		return nil, fmt.Errorf("%s:1: header must be %s, got %q", name, edgeHeader, strings.Join(header, ","))
+	}
+	var edges []Edge
+	var lines []int32
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvErr(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != 3 {
+			return nil, fmt.Errorf("%s:%d: %d fields, want 3 (%s)", name, line, len(rec), edgeHeader)
+		}
+		if len(edges) >= maxCount {
+			return nil, fmt.Errorf("%s:%d: too many edges (at most %d)", name, line, maxCount)
+		}
+		var ends [2]int32
+		for k, column := range []string{"supplier", "buyer"} {
+			i, ok := fr.ids[rec[k]]
+			if !ok {
+				return nil, fmt.Errorf("%s:%d: column %s: unknown firm %q (not in %s)", name, line, column, rec[k], firmsName)
+			}
+			ends[k] = i
+		}
+		w, err := parseNumber(rec[2])
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: column weight: %v", name, line, err)
+		}
+		if !(w > 0 && w <= 1) {
+			return nil, fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, rec[2])
+		}
+		if ends[0] == ends[1] {
+			return nil, fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, rec[0], rec[1])
+		}
+		edges = append(edges, Edge{Supplier: ends[0], Buyer: ends[1], Weight: w})
+		lines = append(lines, int32(line))
+	}
+	if len(edges) == 0 {
+		return nil, fmt.Errorf("%s: no edges", name)
+	}
+	if err := checkEdges(name, edges, lines, fr); err != nil {
+		return nil, err
+	}
+	return edges, nil
+}
+
+// checkEdges reports the earliest duplicate edge, then the earliest slot
+// (buyer, supplier sector) whose weights do not sum to 1.
+func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead) error {
+	sector := func(e int32) int32 { return fr.firms[edges[e].Supplier].Sector }
+	perm := make([]int32, len(edges))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(a, b int32) int {
+		ea, eb := &edges[a], &edges[b]
+		if c := cmp.Compare(ea.Buyer, eb.Buyer); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(sector(a), sector(b)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(ea.Supplier, eb.Supplier); c != 0 {
+			return c
+		}
+		return cmp.Compare(lines[a], lines[b])
+	})
+	dup, dupFirst := int32(-1), int32(-1) // line of the earliest repeat, and of its original
+	for k := 1; k < len(perm); k++ {
+		// Within a group of equal edges, lines increase: the second is the
+		// earliest repeat.
+		a, b := edges[perm[k-1]], edges[perm[k]]
+		sameAsPrev := a.Buyer == b.Buyer && a.Supplier == b.Supplier
+		startsGroup := k == 1 || edges[perm[k-2]].Buyer != a.Buyer || edges[perm[k-2]].Supplier != a.Supplier
+		if sameAsPrev && startsGroup {
+			if l := lines[perm[k]]; dup < 0 || l < dup {
+				dup, dupFirst = l, lines[perm[k-1]]
+			}
+		}
+	}
+	if dup >= 0 {
+		var e Edge
+		for i, l := range lines {
+			if l == dup {
+				e = edges[i]
+				break
+			}
+		}
+		return fmt.Errorf("%s:%d: duplicate edge %s → %s (first on line %d)", name, dup,
+			fr.firms[e.Supplier].Name, fr.firms[e.Buyer].Name, dupFirst)
+	}
+	badLine, badBuyer, badSector, badSum := int32(-1), int32(0), int32(0), 0.0
+	for k := 0; k < len(perm); {
+		b, sec := edges[perm[k]].Buyer, sector(perm[k])
+		sum, first := 0.0, lines[perm[k]]
+		for ; k < len(perm) && edges[perm[k]].Buyer == b && sector(perm[k]) == sec; k++ {
+			sum += edges[perm[k]].Weight
+			first = min(first, lines[perm[k]])
+		}
+		if math.Abs(sum-1) > WeightTolerance && (badLine < 0 || first < badLine) {
+			badLine, badBuyer, badSector, badSum = first, b, sec, sum
+		}
+	}
+	if badLine >= 0 {
+		return fmt.Errorf("%s:%d: buyer %q: weights of its suppliers in sector %q sum to %.10g, not 1 (±%g)",
+			name, badLine, fr.firms[badBuyer].Name, fr.sectors.names[badSector], badSum, WeightTolerance)
+	}
+	return nil
+}
+
+// WriteCSV writes the network as an edge CSV (supplier,buyer,weight, in
+// stored order) and a firm CSV with all columns (id, kind, role, sector,
+// chain, region, final_demand, export_share, export_market), floats in the
+// shortest form that reads back exactly. ReadCSVFrom of the output gives a
+// network with identical arrays, provided every sector, region and market
+// name is used by some firm (otherwise the unused names are lost) and
+// RegionNames is not empty (firms without a region read back in "all").
+func (n *Network) WriteCSV(edges io.Writer, firms io.Writer) error {
+	if err := n.checkNames(); err != nil {
+		return err
+	}
+	fw := csv.NewWriter(firms)
+	fw.Write(append(slices.Clone(firmRequired), firmOptional...))
+	rec := make([]string, len(firmRequired)+len(firmOptional))
+	for i := 0; i < n.N(); i++ {
+		rec[0] = n.Name(i)
+		rec[1] = n.Kind[i].String()
+		rec[2] = n.Role[i].String()
+		rec[3] = n.SectorNames[n.Sector[i]]
+		rec[4] = strconv.Itoa(int(n.Chain[i]))
+		rec[5] = ""
+		if len(n.RegionNames) > 0 {
+			rec[5] = n.RegionNames[n.Region[i]]
+		}
+		rec[6] = strconv.FormatFloat(n.FinalDemand[i], 'g', -1, 64)
+		rec[7] = strconv.FormatFloat(n.ExportShare[i], 'g', -1, 64)
+		rec[8] = ""
+		if m := n.ExportMarket[i]; m >= 0 {
+			rec[8] = n.MarketNames[m]
+		}
+		if err := fw.Write(rec); err != nil {
+			return err
+		}
+	}
+	fw.Flush()
+	if err := fw.Error(); err != nil {
+		return err
+	}
+	ew := csv.NewWriter(edges)
+	ew.Write(strings.Split(edgeHeader, ","))
+	rec = rec[:3]
+	for e := 0; e < n.E(); e++ {
+		rec[0] = n.Name(int(n.Supplier[e]))
+		rec[1] = n.Name(int(n.Buyer[e]))
+		rec[2] = strconv.FormatFloat(n.Weight[e], 'g', -1, 64)
+		if err := ew.Write(rec); err != nil {
+			return err
+		}
+	}
+	ew.Flush()
+	return ew.Error()
+}
+
+// checkNames rejects names that would not read back: empty or repeated
+// firm ids, sector, region or market names.
+func (n *Network) checkNames() error {
+	check := func(what string, names []string) error {
+		seen := make(map[string]bool, len(names))
+		for _, s := range names {
+			if s == "" {
+				return fmt.Errorf("write csv: empty %s name", what)
+			}
+			if seen[s] {
+				return fmt.Errorf("write csv: duplicate %s name %q", what, s)
+			}
+			seen[s] = true
+		}
+		return nil
+	}
+	if n.Names != nil {
+		ids := make([]string, n.N())
+		for i := range ids {
+			ids[i] = n.Name(i)
+		}
+		if err := check("firm", ids); err != nil {
+			return err
+		}
+	}
+	if err := check("sector", n.SectorNames); err != nil {
+		return err
+	}
+	if err := check("region", n.RegionNames); err != nil {
+		return err
+	}
+	return check("market", n.MarketNames)
+}

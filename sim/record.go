@@ -1,0 +1,171 @@
+package sim
+
+import (
+	"github.com/smesim/smesim/sim/network"
+)
+
+// Metric names of the time series, in column order. Stocks are measured at
+// the end of the step, flows over the step; money in currency units per
+// step, employment in jobs.
+var metricNames = []string{
+	"firms_active",       // firms not failed
+	"smes_active",        // SMEs not failed
+	"cores_active",       // core enterprises not failed
+	"failures",           // firms failing this step
+	"failures_sme",       // SMEs failing this step
+	"failures_core",      // core firms failing this step
+	"output",             // gross output
+	"value_added",        // output less intermediate and imported inputs used
+	"final_demand",       // final demand addressed to firms
+	"final_sales",        // final demand served
+	"employment",         // baseline jobs of firms not failed
+	"demand_domestic",    // domestic final-demand multiplier
+	"locked_down",        // firms unable to produce because of a lockdown
+	"cash",               // firms' cash
+	"credit_outstanding", // firms' bank loans
+	"new_loans",          // bank loans granted (capitalised interest included)
+	"bank_capital",       // banks' capital
+	"write_offs",         // bank loans written off
+	"trade_credit",       // trade payables outstanding between firms
+	"bad_debt",           // suppliers' losses on receivables from failed buyers
+	"credit_denied",      // firms denied (part of) the credit they asked for
+}
+
+// Indexes into metricNames.
+const (
+	mFirms = iota
+	mSMEs
+	mCores
+	mFailures
+	mFailuresSME
+	mFailuresCore
+	mOutput
+	mValueAdded
+	mFinalDemand
+	mFinalSales
+	mEmployment
+	mDemandDomestic
+	mLockedDown
+	mCash
+	mCredit
+	mNewLoans
+	mBankCapital
+	mWriteOffs
+	mTradeCredit
+	mBadDebt
+	mCreditDenied
+	numMetrics
+)
+
+// MetricNames returns the names of the time-series metrics in column order.
+func MetricNames() []string { return append([]string(nil), metricNames...) }
+
+type recorder struct {
+	series []float64
+}
+
+func newRecorder(e *engine) *recorder {
+	return &recorder{series: make([]float64, 0, e.p.steps*numMetrics)}
+}
+
+// record appends the step's metrics and updates each firm's revenue
+// history.
+func (e *engine) record(t int, failed []int32) {
+	net := e.net
+	var row [numMetrics]float64
+	for i := range e.alive {
+		rev := 0.0
+		if e.alive[i] {
+			row[mFirms]++
+			if net.Kind[i] == network.Core {
+				row[mCores]++
+			} else {
+				row[mSMEs]++
+			}
+			x := e.output[i]
+			row[mOutput] += x
+			row[mValueAdded] += x * (1 - e.inputUse(i))
+			row[mFinalDemand] += e.fdNow[i]
+			row[mFinalSales] += e.fdDelivered[i]
+			row[mEmployment] += e.jobs[i]
+			if e.lastLockdown[i] == int32(t) {
+				row[mLockedDown]++
+			}
+			if e.lastCredit[i] == int32(t) {
+				row[mCreditDenied]++
+			}
+			rev = e.output[i]
+		}
+		row[mCash] += e.cash[i]
+		row[mCredit] += e.loan[i]
+		row[mNewLoans] += e.lent[i]
+		row[mWriteOffs] += e.writtenOff[i]
+		row[mBadDebt] += e.badDebt[i]
+		e.revenueEMA[i] += 0.25 * (rev - e.revenueEMA[i])
+		switch {
+		case t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps:
+			e.revBaseSum[i] += rev
+		case t >= e.p.shockStep:
+			e.revPostSum[i] += rev
+		}
+	}
+	for _, f := range failed {
+		row[mFailures]++
+		if net.Kind[f] == network.Core {
+			row[mFailuresCore]++
+		} else {
+			row[mFailuresSME]++
+		}
+	}
+	row[mDemandDomestic] = e.shock.demand[0]
+	for _, v := range e.payable {
+		row[mTradeCredit] += v
+	}
+	for _, b := range e.banks {
+		row[mBankCapital] += b.capital
+	}
+	e.metrics.series = append(e.metrics.series, row[:]...)
+}
+
+// result assembles the run's Result.
+func (e *engine) result(arm string) *Result {
+	n := e.net.N()
+	r := &Result{
+		Arm:         arm,
+		Replication: e.rep,
+		Network:     e.net,
+		StepDays:    e.p.stepDays,
+		StartDate:   e.start,
+		ShockStep:   e.p.shockStep,
+		Metrics:     MetricNames(),
+		Series:      e.metrics.series,
+		Events:      e.events,
+		Firms: FirmOutcomes{
+			Status:        make([]Status, n),
+			FailStep:      make([]int32, n),
+			Cause:         make([]Cause, n),
+			RevenueChange: make([]float64, n),
+			RunwayMonths:  make([]float64, n),
+			Jobs:          make([]float64, n),
+		},
+	}
+	baseSteps := float64(min(e.p.shockStep, e.p.baselineSteps))
+	postSteps := float64(e.p.steps - e.p.shockStep)
+	for i := 0; i < n; i++ {
+		if !e.alive[i] {
+			r.Firms.Status[i] = Failed
+		}
+		r.Firms.FailStep[i] = e.failStep[i]
+		r.Firms.Cause[i] = e.cause[i]
+		base := e.baseRevenue[i]
+		if baseSteps > 0 {
+			base = e.revBaseSum[i] / baseSteps
+		}
+		if postSteps > 0 && base > 0 {
+			r.Firms.RevenueChange[i] = e.revPostSum[i]/postSteps/base - 1
+		}
+		r.Firms.RunwayMonths[i] = e.runway[i]
+		r.Firms.Jobs[i] = e.jobs[i]
+	}
+	return r
+}

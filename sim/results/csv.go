@@ -1,0 +1,145 @@
+package results
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/network"
+)
+
+// Column headers of the CSV files.
+var (
+	TimeseriesHeader = []string{"arm", "replication", "step", "date", "metric", "value"}
+	FirmsHeader      = []string{"arm", "replication", "firm", "kind", "role", "sector", "chain", "status", "failure_step", "cause", "revenue_change", "cash_runway_months", "jobs"}
+	EventsHeader     = []string{"arm", "replication", "step", "date", "firm", "kind", "role", "sector", "cause", "channels", "parents", "generation", "cascade"}
+)
+
+// DateLayout is the layout of the date columns.
+const DateLayout = "2006-01-02"
+
+// FormatFloat writes a number as every result file does: 10 significant
+// digits ('g' format), "0" for negative zero, and NaN, Inf, -Inf for the
+// non-finite values.
+func FormatFloat(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	case v == 0:
+		return "0"
+	}
+	return strconv.FormatFloat(v, 'g', 10, 64)
+}
+
+// ParseFloat reads a number written by FormatFloat (or any Go float syntax).
+func ParseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// WriteTimeseries writes timeseries.csv for results in the order given: one
+// row per arm, replication, step and metric.
+func WriteTimeseries(w io.Writer, results []*sim.Result) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(TimeseriesHeader); err != nil {
+		return err
+	}
+	row := make([]string, len(TimeseriesHeader))
+	for _, r := range results {
+		row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
+		for t := 0; t < r.Steps(); t++ {
+			row[2], row[3] = strconv.Itoa(t), r.Date(t).Format(DateLayout)
+			for m, name := range r.Metrics {
+				row[4], row[5] = name, FormatFloat(r.Value(t, m))
+				if err := cw.Write(row); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteFirms writes firms.csv for results in the order given: one row per
+// arm, replication and firm. Results recorded without firm outcomes
+// (output.record = "aggregate") contribute no rows.
+func WriteFirms(w io.Writer, results []*sim.Result) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(FirmsHeader); err != nil {
+		return err
+	}
+	row := make([]string, len(FirmsHeader))
+	for _, r := range results {
+		fo, net := &r.Firms, r.Network
+		if len(fo.Status) == 0 {
+			continue
+		}
+		row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
+		for i := 0; i < net.N(); i++ {
+			row[2], row[3], row[4], row[5] = net.Name(i), net.Kind[i].String(), net.Role[i].String(), sectorName(net, net.Sector[i])
+			row[6] = ""
+			if net.Chain[i] >= 0 {
+				row[6] = strconv.Itoa(int(net.Chain[i]))
+			}
+			row[7] = fo.Status[i].String()
+			row[8] = ""
+			if fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0 {
+				row[8] = strconv.Itoa(int(fo.FailStep[i]))
+			}
+			row[9] = fo.Cause[i].String()
+			row[10], row[11], row[12] = FormatFloat(fo.RevenueChange[i]), FormatFloat(fo.RunwayMonths[i]), FormatFloat(fo.Jobs[i])
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteEvents writes events.csv for results in the order given: one row per
+// failure, in the order the engine recorded them. Channels and parents are
+// joined with ';'; cascade is the name of the cascade's generation-0 root.
+func WriteEvents(w io.Writer, results []*sim.Result) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(EventsHeader); err != nil {
+		return err
+	}
+	row := make([]string, len(EventsHeader))
+	var parents []string
+	for _, r := range results {
+		net := r.Network
+		row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
+		for _, e := range r.Events {
+			f := int(e.Firm)
+			row[2], row[3] = strconv.Itoa(int(e.Step)), r.Date(int(e.Step)).Format(DateLayout)
+			row[4], row[5], row[6], row[7] = net.Name(f), net.Kind[f].String(), net.Role[f].String(), sectorName(net, net.Sector[f])
+			row[8] = e.Cause.String()
+			row[9] = strings.Join(e.Channels.Names(), ";")
+			parents = parents[:0]
+			for _, p := range e.Parents {
+				parents = append(parents, net.Name(int(p)))
+			}
+			row[10] = strings.Join(parents, ";")
+			row[11] = strconv.Itoa(int(e.Generation))
+			row[12] = net.Name(int(e.Cascade))
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func sectorName(net *network.Network, s int32) string {
+	if s >= 0 && int(s) < len(net.SectorNames) {
+		return net.SectorNames[s]
+	}
+	return strconv.Itoa(int(s))
+}

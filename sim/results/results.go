@@ -1,0 +1,313 @@
+// Package results writes the result directory of a run and reads it back.
+//
+// A result directory holds:
+//
+//	scenario.toml    the fully resolved scenario, as given to WriteDir
+//	timeseries.csv   arm,replication,step,date,metric,value (tidy long format)
+//	firms.csv        arm,replication,firm,kind,role,sector,chain,status,failure_step,cause,revenue_change,cash_runway_months,jobs
+//	events.csv       arm,replication,step,date,firm,kind,role,sector,cause,channels,parents,generation,cascade
+//	summary.json     headline metrics per arm with mean, 95% Student-t interval, sd and n (see Summarize)
+//	meta.json        smesim and Go versions, command line, seed, SHA-256 of scenario.toml
+//
+// Every file but meta.json depends only on the results and the scenario, so
+// two runs of the same scenario and seed give byte-identical files. meta.json
+// records the command line (and the Go version), which may differ between
+// runs; it holds no timestamps and nothing else that depends on the machine.
+//
+// Rows are ordered by arm (in order of first appearance in the results), then
+// replication, then step, firm or event order. Numbers are written with
+// strconv.FormatFloat(v, 'g', 10, 64); NaN and infinities as NaN, Inf and
+// -Inf. Empty cells mean "not applicable" (e.g. failure_step of an active
+// firm).
+package results
+
+import (
+	"bufio"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+
+	"github.com/smesim/smesim/sim"
+)
+
+// File names inside a result directory.
+const (
+	ScenarioFile   = "scenario.toml"
+	TimeseriesFile = "timeseries.csv"
+	FirmsFile      = "firms.csv"
+	EventsFile     = "events.csv"
+	SummaryFile    = "summary.json"
+	MetaFile       = "meta.json"
+)
+
+// Meta describes how a result directory was made. It is written to
+// meta.json, the one file of a result directory that may differ between two
+// runs of the same scenario and seed (through the command line and the Go
+// version).
+type Meta struct {
+	Version        string   `json:"smesim_version"`  // smesim version; filled from the build info when empty
+	GoVersion      string   `json:"go_version"`      // filled with runtime.Version() when empty
+	Command        []string `json:"command"`         // the command line, os.Args
+	Seed           uint64   `json:"seed"`            // the scenario's base seed
+	ScenarioSHA256 string   `json:"scenario_sha256"` // hex SHA-256 of scenario.toml; always set by WriteDir
+}
+
+// afterFile, if not nil, is called after each file is written into the
+// temporary directory; an error from it aborts WriteDir. Tests use it to
+// inject failures midway.
+var afterFile func(name string) error
+
+// WriteDir writes the result directory dir: scenario.toml (scenarioTOML as
+// given), timeseries.csv, firms.csv, events.csv, summary.json and meta.json.
+//
+// The files are written into a fresh temporary sibling directory
+// (dir + ".tmp-<random>"), synced to disk, and the directory is then renamed
+// to dir; on any error the temporary directory is removed and nothing is left
+// at dir. The parent of dir is created if needed. WriteDir refuses a dir that
+// exists and is not empty; an existing empty dir is replaced.
+func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta) (err error) {
+	if dir == "" {
+		return errors.New("results: empty output directory name")
+	}
+	dir = filepath.Clean(dir)
+	if err := checkFree(dir); err != nil {
+		return err
+	}
+	ordered, err := order(results)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(scenarioTOML)
+	meta.ScenarioSHA256 = hex.EncodeToString(sum[:])
+	if meta.GoVersion == "" {
+		meta.GoVersion = runtime.Version()
+	}
+	if meta.Version == "" {
+		meta.Version = buildVersion()
+	}
+	if meta.Command == nil {
+		meta.Command = []string{}
+	}
+
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, filepath.Base(dir)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+
+	files := []struct {
+		name  string
+		write func(w io.Writer) error
+	}{
+		{ScenarioFile, func(w io.Writer) error { _, err := w.Write(scenarioTOML); return err }},
+		{TimeseriesFile, func(w io.Writer) error { return WriteTimeseries(w, ordered) }},
+		{FirmsFile, func(w io.Writer) error { return WriteFirms(w, ordered) }},
+		{EventsFile, func(w io.Writer) error { return WriteEvents(w, ordered) }},
+		{SummaryFile, func(w io.Writer) error { return writeJSON(w, Summarize(ordered)) }},
+		{MetaFile, func(w io.Writer) error { return writeJSON(w, meta) }},
+	}
+	for _, f := range files {
+		if err := writeFile(filepath.Join(tmp, f.name), f.write); err != nil {
+			return fmt.Errorf("results: writing %s: %w", f.name, err)
+		}
+		if afterFile != nil {
+			if err := afterFile(f.name); err != nil {
+				return fmt.Errorf("results: writing %s: %w", f.name, err)
+			}
+		}
+	}
+	if err := syncDir(tmp); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	if err := checkFree(dir); err != nil {
+		return err
+	}
+	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("results: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	// The rename is done: from here the directory is in place, and a failed
+	// sync of the parent is not worth undoing it.
+	_ = syncDir(parent)
+	return nil
+}
+
+// checkFree returns an error if dir exists and is not an empty directory.
+func checkFree(dir string) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("output %s exists and is not a directory", dir)
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	if len(names) > 0 {
+		return fmt.Errorf("output directory %s exists and is not empty: choose another or remove it", dir)
+	}
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("results: %w", err)
+	}
+	return nil
+}
+
+// CheckFree returns an error if dir exists and is not an empty directory,
+// that is if WriteDir would refuse it. Callers use it to fail before a long
+// run rather than after.
+func CheckFree(dir string) error { return checkFree(filepath.Clean(dir)) }
+
+// writeFile creates path, writes it through a buffer with write, and syncs
+// and closes it.
+func writeFile(path string, write func(w io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// order checks the results and returns them sorted by arm (in order of
+// first appearance) and then replication.
+func order(results []*sim.Result) ([]*sim.Result, error) {
+	if len(results) == 0 {
+		return nil, errors.New("results: no results to write")
+	}
+	armIndex := map[string]int{}
+	armMetrics := map[string][]string{}
+	type key struct {
+		arm string
+		rep int
+	}
+	seen := map[key]bool{}
+	for i, r := range results {
+		if r == nil {
+			return nil, fmt.Errorf("results: result %d is nil", i)
+		}
+		if err := check(r); err != nil {
+			return nil, fmt.Errorf("results: arm %q replication %d: %w", r.Arm, r.Replication, err)
+		}
+		if _, ok := armIndex[r.Arm]; !ok {
+			armIndex[r.Arm] = len(armIndex)
+			armMetrics[r.Arm] = r.Metrics
+		} else if !slices.Equal(armMetrics[r.Arm], r.Metrics) {
+			return nil, fmt.Errorf("results: arm %q replication %d records other metrics than the arm's first replication", r.Arm, r.Replication)
+		}
+		k := key{r.Arm, r.Replication}
+		if seen[k] {
+			return nil, fmt.Errorf("results: arm %q replication %d appears twice", r.Arm, r.Replication)
+		}
+		seen[k] = true
+	}
+	out := make([]*sim.Result, len(results))
+	copy(out, results)
+	slices.SortStableFunc(out, func(a, b *sim.Result) int {
+		if c := cmp.Compare(armIndex[a.Arm], armIndex[b.Arm]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Replication, b.Replication)
+	})
+	return out, nil
+}
+
+// check verifies that a result is consistent enough to be written.
+func check(r *sim.Result) error {
+	if r.Network == nil {
+		return errors.New("no network")
+	}
+	n := r.Network.N()
+	if len(r.Metrics) == 0 {
+		if len(r.Series) != 0 {
+			return fmt.Errorf("%d series values but no metrics", len(r.Series))
+		}
+	} else if len(r.Series)%len(r.Metrics) != 0 {
+		return fmt.Errorf("%d series values is not a whole number of steps of %d metrics", len(r.Series), len(r.Metrics))
+	}
+	fo := r.Firms
+	lens := []int{len(fo.Status), len(fo.FailStep), len(fo.Cause), len(fo.RevenueChange), len(fo.RunwayMonths), len(fo.Jobs)}
+	for _, l := range lens {
+		if l != lens[0] || (l != 0 && l != n) {
+			return fmt.Errorf("firm outcomes have lengths %v; want all %d (or all 0)", lens, n)
+		}
+	}
+	for k, e := range r.Events {
+		if e.Firm < 0 || int(e.Firm) >= n || e.Cascade < 0 || int(e.Cascade) >= n {
+			return fmt.Errorf("event %d: firm or cascade out of range [0,%d)", k, n)
+		}
+		for _, p := range e.Parents {
+			if p < 0 || int(p) >= n {
+				return fmt.Errorf("event %d: parent %d out of range [0,%d)", k, p, n)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package sim
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+)
+
+// Purposes of random streams. A stream is derived from (seed, replication,
+// purpose) and nothing else, so arms of one replication share every draw
+// (common random numbers) and results do not depend on workers or threads.
+const (
+	streamNetwork uint64 = iota + 1
+	streamFirms
+	streamLockdown
+	streamDemandNoise
+)
+
+// splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// mix hashes a sequence of words into one.
+func mix(words ...uint64) uint64 {
+	h := uint64(0x6a09e667f3bcc908)
+	for _, w := range words {
+		h = splitmix64(h ^ w)
+	}
+	return h
+}
+
+// stream returns a ChaCha8 generator for (seed, replication, purpose).
+func stream(seed uint64, rep int, purpose uint64) *rand.Rand {
+	var key [32]byte
+	h := mix(seed, uint64(rep), purpose)
+	for i := 0; i < 4; i++ {
+		h = splitmix64(h)
+		binary.LittleEndian.PutUint64(key[8*i:], h)
+	}
+	return rand.New(rand.NewChaCha8(key))
+}
+
+// uniformAt returns a uniform draw in (0,1) that depends only on its key and
+// the indexes: a counter-based draw for per-step, per-firm noise that any
+// partition of firms over threads reproduces exactly.
+func uniformAt(key uint64, step, firm int) float64 {
+	h := splitmix64(key ^ splitmix64(uint64(step)<<32^uint64(firm)))
+	return (float64(h>>11) + 0.5) / (1 << 53)
+}
+
+// normalAt returns a standard normal draw from two counter-based uniforms
+// (Box–Muller).
+func normalAt(key uint64, step, firm int) float64 {
+	u1 := uniformAt(key, step, 2*firm)
+	u2 := uniformAt(key, step, 2*firm+1)
+	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
+}

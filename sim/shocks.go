@@ -1,0 +1,218 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/smesim/smesim/sim/network"
+)
+
+type shockKind uint8
+
+const (
+	shockDemand shockKind = iota
+	shockCredit
+	shockImports
+	shockPaymentTerms
+	shockLockdown
+)
+
+var shockKinds = map[string]shockKind{
+	"demand": shockDemand, "credit": shockCredit, "imports": shockImports,
+	"payment-terms": shockPaymentTerms, "lockdown": shockLockdown,
+}
+
+type recoveryShape uint8
+
+const (
+	shapeStep recoveryShape = iota
+	shapeLinear
+	shapeExponential
+)
+
+// Market indexes used by demand shocks, besides 0 (domestic) and 1+k
+// (export market k).
+const (
+	marketAll    = -1
+	marketExport = -2
+)
+
+// shock is a ShockConfig compiled into steps.
+type shock struct {
+	kind                 shockKind
+	start, end, recovery float64 // steps: full depth on [start, end), back to normal by end+recovery
+	shape                recoveryShape
+	depth                float64
+	market               int     // demand
+	spread, score        float64 // credit: yearly spread add-on and score tightening at full depth
+	termStretch          float64 // payment-terms: extra steps
+	targets              []bool  // lockdown, imports: firms hit (nil: all)
+}
+
+// intensity returns how much of the shock is felt at step t, in [0,1]: 0
+// before start, 1 at full depth, then back to 0 along the shape. An
+// exponential recovery has time constant recovery/3, so it is 95% done after
+// recovery.
+func (s *shock) intensity(t int) float64 {
+	x := float64(t)
+	switch {
+	case x < s.start:
+		return 0
+	case x < s.end:
+		return 1
+	}
+	if s.recovery <= 0 {
+		return 0
+	}
+	u := (x - s.end) / s.recovery
+	switch s.shape {
+	case shapeLinear:
+		return math.Max(0, 1-u)
+	case shapeExponential:
+		return math.Exp(-3 * u)
+	}
+	return 0
+}
+
+// compileShocks converts the scenario's shocks into steps and resolves their
+// markets and targets on the network.
+func compileShocks(cfg *Config, net *network.Network, stepDays float64) ([]shock, error) {
+	out := make([]shock, 0, len(cfg.Shocks))
+	for i, sc := range cfg.Shocks {
+		kind, ok := shockKinds[sc.Kind]
+		if !ok {
+			return nil, fmt.Errorf("shocks[%d].kind: unknown kind %q", i, sc.Kind)
+		}
+		s := shock{
+			kind:     kind,
+			start:    math.Round(sc.Start.Steps(stepDays)),
+			depth:    sc.Depth,
+			recovery: sc.Recovery.Steps(stepDays),
+			spread:   sc.SpreadIncrease,
+			score:    sc.ScoreTightening,
+		}
+		s.end = s.start + math.Max(1, math.Round(sc.Duration.Steps(stepDays)))
+		switch sc.Shape {
+		case "linear":
+			s.shape = shapeLinear
+		case "exponential":
+			s.shape = shapeExponential
+		}
+		s.termStretch = sc.TermStretch.Steps(stepDays)
+		if kind == shockDemand {
+			switch sc.Market {
+			case "", "all":
+				s.market = marketAll
+			case "domestic":
+				s.market = 0
+			case "export":
+				s.market = marketExport
+			default:
+				k := slices.Index(net.MarketNames, sc.Market)
+				if k < 0 {
+					return nil, fmt.Errorf("shocks[%d].market: %q is not a market of the network (markets: domestic, %v)", i, sc.Market, net.MarketNames)
+				}
+				s.market = 1 + k
+			}
+		}
+		if kind == shockLockdown || kind == shockImports {
+			t, err := shockTargets(sc, net)
+			if err != nil {
+				return nil, fmt.Errorf("shocks[%d]: %w", i, err)
+			}
+			s.targets = t
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// shockTargets marks the firms whose sector, region and role are all among
+// those the shock names (an empty list matches everything).
+func shockTargets(sc ShockConfig, net *network.Network) ([]bool, error) {
+	if len(sc.Sectors) == 0 && len(sc.Regions) == 0 && len(sc.Roles) == 0 {
+		return nil, nil
+	}
+	sectors, err := nameSet("sectors", sc.Sectors, net.SectorNames)
+	if err != nil {
+		return nil, err
+	}
+	regions, err := nameSet("regions", sc.Regions, net.RegionNames)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := nameSet("roles", sc.Roles, network.RoleNames())
+	if err != nil {
+		return nil, err
+	}
+	t := make([]bool, net.N())
+	for i := range t {
+		t[i] = (sectors == nil || sectors[net.Sector[i]]) &&
+			(regions == nil || regions[net.Region[i]]) &&
+			(roles == nil || roles[net.Role[i]])
+	}
+	return t, nil
+}
+
+func nameSet(key string, names, known []string) ([]bool, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	set := make([]bool, max(len(known), 1))
+	for _, n := range names {
+		k := slices.Index(known, n)
+		if k < 0 {
+			return nil, fmt.Errorf("%s: %q is not in the network (known: %v)", key, n, known)
+		}
+		set[k] = true
+	}
+	return set, nil
+}
+
+// shockState is what the shocks say for one step.
+type shockState struct {
+	demand      []float64 // multiplier per market: 0 domestic, 1+k export market k
+	credit      float64   // bank capacity multiplier
+	spread      float64   // yearly spread add-on
+	score       float64   // score threshold add-on
+	termStretch float64   // extra steps core firms take to pay SMEs
+	anyDemand   bool
+}
+
+func (e *engine) evalShocks(t int) {
+	st := &e.shock
+	for m := range st.demand {
+		st.demand[m] = 1
+	}
+	st.credit, st.spread, st.score, st.termStretch, st.anyDemand = 1, 0, 0, 0, false
+	e.lockdownShare = e.lockdownShare[:0]
+	e.importAvail = e.importAvail[:0]
+	for k := range e.shocks {
+		s := &e.shocks[k]
+		x := s.intensity(t)
+		switch s.kind {
+		case shockDemand:
+			if x == 0 {
+				continue
+			}
+			st.anyDemand = true
+			mult := 1 - s.depth*x
+			for m := range st.demand {
+				if s.market == marketAll || s.market == m || (s.market == marketExport && m > 0) {
+					st.demand[m] *= mult
+				}
+			}
+		case shockCredit:
+			st.credit *= 1 - s.depth*x
+			st.spread += s.spread * x
+			st.score += s.score * x
+		case shockPaymentTerms:
+			st.termStretch += s.termStretch * x
+		case shockLockdown:
+			e.lockdownShare = append(e.lockdownShare, s.depth*x)
+		case shockImports:
+			e.importAvail = append(e.importAvail, 1-s.depth*x)
+		}
+	}
+}

@@ -1,0 +1,404 @@
+package sim
+
+import (
+	"math"
+	"slices"
+
+	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/network"
+)
+
+// step advances the engine by one step t through the phases of DESIGN §4.
+func (e *engine) step(t int) error {
+	n := e.net.N()
+	e.evalShocks(t)
+	e.finalDemand(0, n, t)
+	e.orders(0, n, t)
+	e.produce(0, n, t)
+	e.receive(0, n)
+	if e.p.finance {
+		e.resetFlows()
+		e.settle(n)
+		e.creditDemand(0, n, t)
+		e.grantCredit(0, n, t, e.grantShares())
+		failed := e.failures(t)
+		e.reduceFlows()
+		e.record(t, failed)
+		if err := e.checkMoney(t); err != nil {
+			return err
+		}
+		return e.checkBalanceSheets(t)
+	}
+	for i := 0; i < n; i++ {
+		e.revenue[i] = e.output[i]
+	}
+	e.record(t, nil)
+	return nil
+}
+
+// finalDemand is phase 2: each firm's final demand is its baseline,
+// domestic and exported, times the market multipliers (and noise).
+func (e *engine) finalDemand(lo, hi, t int) {
+	net, mult := e.net, e.shock.demand
+	for i := lo; i < hi; i++ {
+		if !e.alive[i] {
+			e.fdNow[i] = 0
+			continue
+		}
+		exp := mult[0]
+		if m := net.ExportMarket[i]; m >= 0 {
+			exp = mult[1+m]
+		}
+		d := e.fdDomestic[i]*mult[0] + e.fdExport[i]*exp
+		if e.p.demandNoise > 0 {
+			d *= math.Max(0, 1+e.p.demandNoise*normalAt(e.noiseKey, t, i))
+		}
+		e.fdNow[i] = d
+	}
+}
+
+// orders is phase 3: each buyer orders, per input sector, what planned
+// output needs plus a share of its inventory gap, split over the sector's
+// active suppliers in proportion to their weights. A failed supplier's
+// weight stays in the split until the rewiring delay has passed, so its
+// share of orders is lost until the buyer has rewired.
+func (e *engine) orders(lo, hi, t int) {
+	net, p := e.net, &e.p
+	for b := lo; b < hi; b++ {
+		if !e.alive[b] {
+			for k := net.InStart[b]; k < net.InStart[b+1]; k++ {
+				e.order[k] = 0
+			}
+			e.importOrder[b] = 0
+			continue
+		}
+		plan := math.Min(e.planned[b], e.capacity[b])
+		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+			need := agents.InputOrder(e.slotCoeff[s], plan, e.slotInv[s], p.invTarget, p.tau)
+			lo, hi := net.SlotEdgeStart[s], net.SlotEdgeStart[s+1]
+			active, counted := 0.0, 0.0
+			for k := lo; k < hi; k++ {
+				sup := net.Supplier[k]
+				w := net.Weight[k]
+				if e.alive[sup] {
+					active += w
+					counted += w
+				} else if t-int(e.failStep[sup]) < p.rewiringDelay {
+					counted += w
+				}
+			}
+			scale := 0.0
+			if active > 0 {
+				scale = need / counted
+			}
+			for k := lo; k < hi; k++ {
+				if e.alive[net.Supplier[k]] {
+					e.order[k] = scale * net.Weight[k]
+				} else {
+					e.order[k] = 0
+				}
+			}
+		}
+		e.importOrder[b] = agents.InputOrder(e.importCoeff[b], plan, e.importInv[b], p.invTarget, p.tau)
+	}
+}
+
+// produce is phase 4: output is the least of capacity (zero while locked
+// down), demand and inputs; deliveries are rationed pro rata among buyers
+// and final demand; inputs are used up and imports bought.
+func (e *engine) produce(lo, hi, t int) {
+	net := e.net
+	for i := lo; i < hi; i++ {
+		if !e.alive[i] {
+			e.output[i], e.demand[i], e.fdDelivered[i], e.importBuy[i] = 0, 0, 0, 0
+			for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
+				e.delivery[net.OutEdge[k]] = 0
+			}
+			continue
+		}
+		dem := e.fdNow[i]
+		for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
+			dem += e.order[net.OutEdge[k]]
+		}
+		e.demand[i] = dem
+		if dem < 0.9*e.baseOutput[i] {
+			e.lastDemand[i] = int32(t)
+		}
+		limit := math.Inf(1)
+		if c := e.importCoeff[i]; c > 0 {
+			limit = e.importInv[i] / c
+		}
+		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+			limit = math.Min(limit, e.slotInv[s]/e.slotCoeff[s])
+		}
+		capacity := e.capacity[i]
+		for j, k := range e.lockdowns {
+			if share := e.lockdownShare[j]; share > 0 && e.lockdownDraw[j][i] < share {
+				if tg := e.shocks[k].targets; tg == nil || tg[i] {
+					capacity = 0
+					e.lastLockdown[i] = int32(t)
+				}
+			}
+		}
+		x := agents.Output(capacity, dem, limit)
+		e.output[i] = x
+		r := agents.RationShare(x, dem)
+		e.fdDelivered[i] = e.fdNow[i] * r
+		for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
+			ed := net.OutEdge[k]
+			e.delivery[ed] = e.order[ed] * r
+		}
+		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+			e.slotInv[s] = math.Max(0, e.slotInv[s]-e.slotCoeff[s]*x)
+		}
+		avail := 1.0
+		for j, k := range e.imports {
+			if tg := e.shocks[k].targets; tg == nil || tg[i] {
+				avail *= e.importAvail[j]
+			}
+		}
+		if avail < 1 && limit <= x*(1+1e-12) && e.importCoeff[i] > 0 && e.importInv[i]/e.importCoeff[i] <= limit*(1+1e-12) {
+			e.lastImports[i] = int32(t)
+		}
+		e.importInv[i] = math.Max(0, e.importInv[i]-e.importCoeff[i]*x)
+		e.importBuy[i] = e.importOrder[i] * avail
+		e.importInv[i] += e.importBuy[i]
+		if e.p.smoothed {
+			e.planned[i] += e.p.smoothAlpha * (dem - e.planned[i])
+		} else {
+			e.planned[i] = x
+		}
+	}
+}
+
+// receive puts delivered inputs into each buyer's inventory for next step.
+func (e *engine) receive(lo, hi int) {
+	net := e.net
+	for b := lo; b < hi; b++ {
+		if !e.alive[b] {
+			continue
+		}
+		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+			got := 0.0
+			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+				got += e.delivery[k]
+			}
+			e.slotInv[s] += got
+		}
+	}
+}
+
+func (e *engine) resetFlows() {
+	clear(e.toExternal)
+	clear(e.toGov)
+	clear(e.toBank)
+	clear(e.reserveIn)
+	clear(e.lent)
+	clear(e.repaidAll)
+	clear(e.writtenOff)
+	clear(e.badDebt)
+}
+
+// grantShares returns, per bank, the share of requests it can fund.
+func (e *engine) grantShares() []float64 {
+	requested := make([]float64, len(e.banks))
+	for i, r := range e.request {
+		requested[e.bank[i]] += r
+	}
+	out := make([]float64, len(e.banks))
+	for b := range e.banks {
+		bk := &e.banks[b]
+		capacity := agents.LendingCapacity(bk.capital, bk.capitalRatio, e.shock.credit, bk.loans)
+		out[b] = 1
+		if requested[b] > capacity {
+			out[b] = capacity / requested[b]
+		}
+	}
+	return out
+}
+
+// reduceFlows adds the step's per-firm flows to the external sector, the
+// government and the banks, in firm order; then the government spends its
+// receipts and banks pay out capital above their target.
+func (e *engine) reduceFlows() {
+	l := &e.ledger
+	l.external += sumChunked(e.toExternal)
+	received := sumChunked(e.toGov)
+	l.government += received
+	l.newLoans = sumChunked(e.lent)
+	l.repayments = sumChunked(e.repaidAll)
+	l.writeOffs = sumChunked(e.writtenOff)
+	nb := len(e.banks)
+	capital := make([]float64, nb)
+	reserves := make([]float64, nb)
+	loans := make([]float64, nb)
+	for i := range e.bank {
+		b := e.bank[i]
+		capital[b] += e.toBank[i]
+		reserves[b] += e.reserveIn[i]
+		loans[b] += e.lent[i] - e.repaidAll[i] - e.writtenOff[i]
+	}
+	// Balanced budget outside interventions: the government spends what it
+	// received this step on the external sector.
+	l.government -= received
+	l.external += received
+	for b := range e.banks {
+		bk := &e.banks[b]
+		bk.capital += capital[b]
+		bk.reserves += reserves[b]
+		bk.loans += loans[b]
+		if d := bk.capital - bk.capitalTarget; d > 0 {
+			bk.capital -= d
+			bk.reserves -= d
+			l.external += d
+		}
+	}
+}
+
+// failures is phase 7: it finds the firms that fail this step (illiquid for
+// grace steps, or with negative equity for insolvency steps), attributes
+// them to cascades from what reached them in earlier steps, and then
+// winds them up. It returns the firms that failed.
+func (e *engine) failures(t int) []int32 {
+	var failing []int32
+	p := &e.p
+	for i := range e.alive {
+		if !e.alive[i] {
+			continue
+		}
+		if e.shortfall[i] {
+			e.illiquidRun[i]++
+		} else {
+			e.illiquidRun[i] = 0
+		}
+		if e.equity[i] < 0 {
+			e.insolventRun[i]++
+		} else {
+			e.insolventRun[i] = 0
+		}
+		switch {
+		case int(e.illiquidRun[i]) >= p.grace:
+			e.cause[i] = Illiquid
+		case int(e.insolventRun[i]) >= p.insolvency:
+			e.cause[i] = Insolvent
+		default:
+			continue
+		}
+		failing = append(failing, int32(i))
+	}
+	for _, f := range failing {
+		e.attribute(f, t)
+	}
+	for _, f := range failing {
+		e.alive[f] = false
+		e.failStep[f] = int32(t)
+	}
+	for _, f := range failing {
+		e.windUp(int(f), t)
+	}
+	return failing
+}
+
+// attribute records the failure event of firm f at step t: its channels,
+// its parents (failed neighbours that reached it within the cascade window
+// in earlier steps), its generation and its cascade.
+func (e *engine) attribute(f int32, t int) {
+	w := e.p.cascadeWindow
+	ev := Event{Step: int32(t), Firm: f, Cause: e.cause[f], Cascade: f}
+	recent := func(last int32) bool { return t-int(last) < w }
+	if recent(e.lastDemand[f]) {
+		ev.Channels |= ChannelDemand
+	}
+	if recent(e.lastCredit[f]) {
+		ev.Channels |= ChannelCredit
+	}
+	if recent(e.lastLockdown[f]) {
+		ev.Channels |= ChannelLockdown
+	}
+	if recent(e.lastImports[f]) {
+		ev.Channels |= ChannelImports
+	}
+	bestGen := int32(-1)
+	for _, h := range e.hits[f] {
+		if int(h.step) >= t || !recent(h.step) {
+			continue
+		}
+		ev.Channels |= h.channel
+		if !slices.Contains(ev.Parents, h.firm) {
+			ev.Parents = append(ev.Parents, h.firm)
+		}
+		if g := e.generation[h.firm]; g > bestGen {
+			bestGen = g
+			ev.Cascade = e.cascade[h.firm]
+		}
+	}
+	slices.Sort(ev.Parents)
+	ev.Generation = bestGen + 1
+	e.generation[f] = ev.Generation
+	e.cascade[f] = ev.Cascade
+	e.events = append(e.events, ev)
+	e.hits[f] = nil
+}
+
+// windUp liquidates failed firm f: its trade creditors and its bank recover
+// recovery_rate of their claims (paid by the liquidator, the external
+// sector, which takes its cash and, later, its receivables); the rest is
+// their loss. Its buyers lose a supplier and its suppliers a customer.
+func (e *engine) windUp(f, t int) {
+	net, p := e.net, &e.p
+	rr := p.recovery
+	for k := net.InStart[f]; k < net.InStart[f+1]; k++ {
+		s := net.Supplier[k]
+		claim := e.payable[k]
+		e.payable[k] = 0
+		if !e.alive[s] {
+			continue // the claim belonged to a failed supplier's liquidator
+		}
+		rec := rr * claim
+		e.cash[s] += rec
+		e.toExternal[s] -= rec
+		e.reserveIn[s] += rec
+		e.equity[s] -= claim - rec
+		e.badDebt[s] += claim - rec
+		if e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
+			ch := ChannelLostOrders
+			if claim > 0 {
+				ch |= ChannelBadDebt
+			}
+			e.hits[s] = append(e.hits[s], hit{firm: int32(f), step: int32(t), channel: ch})
+		}
+	}
+	for k := net.OutStart[f]; k < net.OutStart[f+1]; k++ {
+		ed := net.OutEdge[k]
+		b := net.Buyer[ed]
+		if e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
+			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: ChannelLostSupply})
+		}
+	}
+	if l := e.loan[f]; l > 0 {
+		rec := rr * l
+		e.toExternal[f] -= rec
+		e.reserveIn[f] += rec
+		e.repaidAll[f] += rec
+		e.writtenOff[f] += l - rec
+		e.toBank[f] -= l - rec
+		e.loan[f] = 0
+	}
+	if tax := e.owedTax[f]; tax > 0 {
+		e.toExternal[f] -= rr * tax
+		e.toGov[f] += rr * tax
+		e.owedTax[f] = 0
+	}
+	e.owedExternal[f] = 0
+	e.toExternal[f] += e.cash[f]
+	e.reserveIn[f] -= e.cash[f]
+	e.cash[f] = 0
+	e.importInv[f] = 0
+	for s := net.SlotStart[f]; s < net.SlotStart[f+1]; s++ {
+		e.slotInv[s] = 0
+	}
+	e.output[f], e.revenue[f] = 0, 0
+}
+
+// kindOf is a helper for metrics.
+func (e *engine) isCore(i int) bool { return e.net.Kind[i] == network.Core }
