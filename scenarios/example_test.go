@@ -66,7 +66,7 @@ func ExampleBuiltins() {
 	}
 	// Output:
 	// credit-crunch    banks cut lending capacity by 40% and tighten credit for a year
-	// default          eight industrial chains hit by a 30% domestic demand collapse for three months
+	// default          eight industrial chains hit by a 40% domestic demand collapse for twelve weeks
 	// export-barrier   a 60% collapse of demand in the "us" export market for a year
 	// lockdown         operating restrictions on 60% of firms in two regions for six weeks
 	// small            two small chains for a year: quick runs for tests and teaching
