@@ -68,7 +68,7 @@ func ExampleBuiltins() {
 	// credit-crunch    banks cut lending capacity by 40% and tighten credit for a year
 	// default          eight industrial chains hit by a 40% domestic demand collapse for twelve weeks
 	// export-barrier   a 60% collapse of demand in the "us" export market for a year
-	// lockdown         operating restrictions on 60% of firms in two regions for six weeks
+	// lockdown         operating restrictions on 30% of firms in two regions for four weeks
 	// small            two small chains for a year: quick runs for tests and teaching
-	// supply-shortage  imported inputs of raw-material firms halved for eight weeks, and core firms pay later
+	// supply-shortage  imported inputs of raw-material firms cut by 40% for eight weeks, and core firms pay later
 }

@@ -105,14 +105,15 @@ type ProductionConfig struct {
 // firm (core or SME).
 type FirmParams struct {
 	PaymentTerm          units.Duration `toml:"payment_term" doc:"mean time this firm takes to pay its suppliers"`
-	WageShare            float64        `toml:"wage_share" min:"0" max:"1" doc:"wages and social contributions per unit of revenue"`
+	WageShare            float64        `toml:"wage_share" min:"0" max:"1" doc:"wages and social contributions per unit of baseline revenue"`
+	WageFlexibility      float64        `toml:"wage_flexibility" min:"0" max:"1" doc:"share of the wage bill that follows output down (furloughs, short hours); the rest is paid whatever the firm produces"`
 	ProfitMargin         float64        `toml:"profit_margin" min:"-1" max:"1" doc:"baseline profit before tax on revenue; fixed costs (rent, depreciation, overheads) are what value added leaves after wages, interest and this margin"`
 	TaxRate              float64        `toml:"tax_rate" min:"0" max:"1" doc:"tax on positive profit"`
 	JobsPerMillion       float64        `toml:"jobs_per_million" min:"0" max:"1e6" doc:"jobs per million currency units of yearly output"`
 	CashRunwayMedian     units.Duration `toml:"cash_runway_median" doc:"median time the starting cash covers fixed and wage costs"`
 	CashRunwayDispersion float64        `toml:"cash_runway_dispersion" min:"0" max:"5" doc:"sigma of the log-normal spread of cash runway"`
 	CashBuffer           units.Duration `toml:"cash_buffer" doc:"a firm seeks credit when cash falls below this many weeks of costs"`
-	DebtToAssets         float64        `toml:"debt_to_assets" min:"0" max:"0.95" doc:"starting bank loans over total assets"`
+	DebtToAssets         float64        `toml:"debt_to_assets" min:"0" max:"0.95" doc:"starting liabilities (trade payables and bank loans) over total assets; bank loans make up the part payables leave"`
 	DividendPayout       float64        `toml:"dividend_payout" min:"0" max:"1" doc:"share of profit after tax paid out while cash is at or above its starting level"`
 	FixedAssetsToRevenue float64        `toml:"fixed_assets_to_revenue" min:"0" max:"100" doc:"plant and equipment per unit of yearly revenue (held at book value; lost on failure)"`
 	CreditAccess         float64        `toml:"credit_access" min:"0" max:"1" doc:"share of firms with a bank credit line; the others hold no bank debt and cannot borrow"`
@@ -132,7 +133,7 @@ type FirmsConfig struct {
 // FinanceConfig switches finance on or off and sets credit rules.
 type FinanceConfig struct {
 	Enabled          bool           `toml:"enabled" doc:"false: no money, no credit, no failures (a pure ARIO input-output model)"`
-	LoanMaturity     units.Duration `toml:"loan_maturity" doc:"maturity of bank loans"`
+	LoanMaturity     units.Duration `toml:"loan_maturity" doc:"maturity of bank loans: a 1/maturity share of principal falls due each year, rolled over while the bank lends"`
 	MaxLoanToRevenue float64        `toml:"max_loan_to_revenue" min:"0" max:"10" doc:"bank debt at most this share of yearly baseline revenue"`
 	ScoreThreshold   float64        `toml:"score_threshold" min:"0" max:"1" doc:"minimum credit score for a new loan"`
 }
@@ -219,12 +220,12 @@ func DefaultConfig() Config {
 		},
 		Firms: FirmsConfig{
 			SME: FirmParams{
-				PaymentTerm: units.MustDuration("45d"), WageShare: 0.12, ProfitMargin: 0.06, TaxRate: 0.2,
+				PaymentTerm: units.MustDuration("45d"), WageShare: 0.12, WageFlexibility: 0.5, ProfitMargin: 0.06, TaxRate: 0.2,
 				JobsPerMillion: 8, CashRunwayMedian: units.MustDuration("3mo"), CashRunwayDispersion: 1.0,
 				CashBuffer: units.MustDuration("2w"), DebtToAssets: 0.5, DividendPayout: 1, FixedAssetsToRevenue: 0.4, CreditAccess: 0.5,
 			},
 			Core: FirmParams{
-				PaymentTerm: units.MustDuration("90d"), WageShare: 0.1, ProfitMargin: 0.08, TaxRate: 0.25,
+				PaymentTerm: units.MustDuration("90d"), WageShare: 0.1, WageFlexibility: 0.3, ProfitMargin: 0.08, TaxRate: 0.25,
 				JobsPerMillion: 3, CashRunwayMedian: units.MustDuration("6mo"), CashRunwayDispersion: 0.4,
 				CashBuffer: units.MustDuration("4w"), DebtToAssets: 0.55, DividendPayout: 1, FixedAssetsToRevenue: 0.6, CreditAccess: 1,
 			},
@@ -236,7 +237,7 @@ func DefaultConfig() Config {
 		},
 		Finance: FinanceConfig{
 			Enabled:          true,
-			LoanMaturity:     units.MustDuration("1y"),
+			LoanMaturity:     units.MustDuration("3y"),
 			MaxLoanToRevenue: 0.4,
 			ScoreThreshold:   0.35,
 		},

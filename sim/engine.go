@@ -72,6 +72,7 @@ type engine struct {
 	fdExport    []float64 // baseline final demand per step, exported
 	fdNow       []float64 // final demand this step
 	fdDelivered []float64
+	fillRate    []float64 // share of its orders a firm filled last step (1 at baseline)
 	importCoeff []float64
 	importInv   []float64
 	importOrder []float64
@@ -98,7 +99,8 @@ type engine struct {
 	owedExternal []float64 // wages, fixed costs and imports due, unpaid
 	owedTax      []float64
 	termSteps    []float64
-	wage         []float64 // per step
+	wage         []float64 // per step, at baseline output
+	wageFlex     []float64 // share of the wage bill that follows output
 	fixedCost    []float64 // per step
 	taxRate      []float64
 	jobs         []float64
@@ -255,7 +257,7 @@ func (e *engine) allocate() {
 	e.alive = make([]bool, n)
 	e.failStep, e.cause = i32(), make([]Cause, n)
 	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
-	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered = f(), f(), f(), f()
+	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
 	e.importCoeff, e.importInv, e.importOrder, e.importBuy = f(), f(), f(), f()
 	e.slotCoeff, e.slotInv = make([]float64, s), make([]float64, s)
 	fe := func() []float64 { return make([]float64, m) }
@@ -263,7 +265,7 @@ func (e *engine) allocate() {
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()
 	e.cash, e.loan, e.loanRate, e.equity, e.owedExternal, e.owedTax = f(), f(), f(), f(), f(), f()
-	e.termSteps, e.wage, e.fixedCost, e.taxRate, e.jobs = f(), f(), f(), f(), f()
+	e.termSteps, e.wage, e.fixedCost, e.taxRate, e.jobs, e.wageFlex = f(), f(), f(), f(), f(), f()
 	e.cashTarget, e.buffer, e.loanLimit, e.payout, e.runway = f(), f(), f(), f(), f()
 	e.illiquidRun, e.insolventRun = i32(), i32()
 	e.repaid, e.shortfall, e.request, e.score = f(), make([]bool, n), f(), f()
@@ -278,6 +280,7 @@ func (e *engine) allocate() {
 	for i := 0; i < n; i++ {
 		e.alive[i] = true
 		e.failStep[i] = -1
+		e.fillRate[i] = 1
 		e.lastDemand[i], e.lastCredit[i], e.lastLockdown[i], e.lastImports[i] = -1<<30, -1<<30, -1<<30, -1<<30
 	}
 	e.shock.demand = make([]float64, 1+len(e.net.MarketNames))

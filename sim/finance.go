@@ -48,6 +48,7 @@ func (e *engine) initFinance() {
 		}
 		x := e.baseOutput[i]
 		e.wage[i] = kp.WageShare * x
+		e.wageFlex[i] = kp.WageFlexibility
 		e.taxRate[i] = kp.TaxRate
 		e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
 		e.termSteps[i] = math.Max(1, kp.PaymentTerm.Steps(p.stepDays))
@@ -79,7 +80,7 @@ func (e *engine) initFinance() {
 		payables := e.firmLiabilities(i)
 		l := 0.0
 		if e.hasCredit[i] {
-			l = math.Max(0, math.Min(kp.DebtToAssets*assets, 0.95*assets-payables))
+			l = math.Max(0, kp.DebtToAssets*assets-payables)
 		}
 		e.loan[i] = l
 		e.equity[i] = assets - payables - l
@@ -150,7 +151,8 @@ func (e *engine) accrue(lo, hi int) {
 		}
 		x := e.output[i]
 		interest := e.loan[i] * e.loanRate[i]
-		profit := x - e.inputUse(i)*x - e.wage[i] - e.fixedCost[i] - interest
+		wage := e.wage[i] * (1 - e.wageFlex[i]*(1-math.Min(1, x/e.baseOutput[i])))
+		profit := x - e.inputUse(i)*x - wage - e.fixedCost[i] - interest
 		tax := agents.Tax(e.taxRate[i], profit)
 		e.netProfit[i] = profit - tax
 		e.profitEMA[i] += 0.25 * (profit - tax - e.profitEMA[i])
@@ -161,7 +163,7 @@ func (e *engine) accrue(lo, hi int) {
 		e.cash[i] += fd
 		e.toExternal[i] -= fd
 		e.reserveIn[i] += fd
-		e.owedExternal[i] += e.wage[i] + e.fixedCost[i] + e.importBuy[i]
+		e.owedExternal[i] += wage + e.fixedCost[i] + e.importBuy[i]
 		e.owedTax[i] += tax
 		e.dueInterest[i] = interest
 		e.duePrincipal[i] = e.loan[i] / p.loanMaturity

@@ -59,9 +59,12 @@ func (e *engine) finalDemand(lo, hi, t int) {
 
 // orders is phase 3: each buyer orders, per input sector, what planned
 // output needs plus a share of its inventory gap, split over the sector's
-// active suppliers in proportion to their weights. A failed supplier's
-// weight stays in the split until the rewiring delay has passed, so its
-// share of orders is lost until the buyer has rewired.
+// active suppliers in proportion to weight × the share of orders each
+// filled last step, so that orders move within the sector to suppliers that
+// can deliver (substitution within a sector; a locked-down supplier gets
+// none). A failed supplier's weight stays in the split until the rewiring
+// delay has passed, so its share of orders is lost until the buyer has
+// rewired. If no active supplier filled anything, orders follow the weights.
 func (e *engine) orders(lo, hi, t int) {
 	net, p := e.net, &e.p
 	for b := lo; b < hi; b++ {
@@ -76,26 +79,34 @@ func (e *engine) orders(lo, hi, t int) {
 		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
 			need := agents.InputOrder(e.slotCoeff[s], plan, e.slotInv[s], p.invTarget, p.tau)
 			lo, hi := net.SlotEdgeStart[s], net.SlotEdgeStart[s+1]
-			active, counted := 0.0, 0.0
+			filled, alive, pending := 0.0, 0.0, 0.0
 			for k := lo; k < hi; k++ {
 				sup := net.Supplier[k]
 				w := net.Weight[k]
 				if e.alive[sup] {
-					active += w
-					counted += w
+					alive += w
+					filled += w * e.fillRate[sup]
 				} else if t-int(e.failStep[sup]) < p.rewiringDelay {
-					counted += w
+					pending += w
 				}
 			}
+			useFill := filled > 0
 			scale := 0.0
-			if active > 0 {
-				scale = need / counted
+			switch {
+			case useFill:
+				scale = need / (filled + pending)
+			case alive > 0:
+				scale = need / (alive + pending)
 			}
 			for k := lo; k < hi; k++ {
-				if e.alive[net.Supplier[k]] {
-					e.order[k] = scale * net.Weight[k]
-				} else {
+				sup := net.Supplier[k]
+				switch {
+				case !e.alive[sup]:
 					e.order[k] = 0
+				case useFill:
+					e.order[k] = scale * net.Weight[k] * e.fillRate[sup]
+				default:
+					e.order[k] = scale * net.Weight[k]
 				}
 			}
 		}
@@ -110,7 +121,7 @@ func (e *engine) produce(lo, hi, t int) {
 	net := e.net
 	for i := lo; i < hi; i++ {
 		if !e.alive[i] {
-			e.output[i], e.demand[i], e.fdDelivered[i], e.importBuy[i] = 0, 0, 0, 0
+			e.output[i], e.demand[i], e.fdDelivered[i], e.importBuy[i], e.fillRate[i] = 0, 0, 0, 0, 0
 			for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
 				e.delivery[net.OutEdge[k]] = 0
 			}
@@ -143,6 +154,10 @@ func (e *engine) produce(lo, hi, t int) {
 		x := agents.Output(capacity, dem, limit)
 		e.output[i] = x
 		r := agents.RationShare(x, dem)
+		e.fillRate[i] = r
+		if dem <= 0 {
+			e.fillRate[i] = 1
+		}
 		e.fdDelivered[i] = e.fdNow[i] * r
 		for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
 			ed := net.OutEdge[k]

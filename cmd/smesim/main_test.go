@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -453,5 +454,47 @@ func TestNetworkExport(t *testing.T) {
 		if strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("temporary file left: %s", e.Name())
 		}
+	}
+}
+
+// TestBadScenarioClasses runs the five classes of bad scenario the engine
+// issue names through `smesim run`: each must exit 2 with one line naming
+// file, line and key, and leave no result directory behind.
+func TestBadScenarioClasses(t *testing.T) {
+	bad, err := filepath.Abs("../../scenarios/testdata/bad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ file, key string }{
+		{"unknown_nested.toml", "network.chians"},
+		{"wrong_type.toml", "firms.recovery_rate"},
+		{"negative_share.toml", "firms.sme.wage_share"},
+		{"duration_no_unit.toml", "shocks[0].duration"},
+		{"missing_network_file.toml", "network.edges_file"},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			dir := inTempDir(t)
+			src, err := os.ReadFile(filepath.Join(bad, c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, c.file, string(src))
+			code, out, errs := smesim(t, "run", c.file, "--out", "res")
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			oneErrorLine(t, errs, c.file+":", ": "+c.key+":")
+			if !regexp.MustCompile(`^smesim: \S+\.toml:\d+: `).MatchString(errs) {
+				t.Errorf("error does not name file and line: %q", errs)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 {
+				t.Errorf("%d entries in the directory after a failed run, want only the scenario", len(entries))
+			}
+		})
 	}
 }
