@@ -94,7 +94,7 @@ func (e *engine) initFinance() {
 		buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
 		e.buffer[i] = math.Min(buffer, e.cash[i])
 		if e.hasCredit[i] {
-			e.loanLimit[i] = math.Max(p.maxLoanToRev*x*p.stepsPerYear, l)
+			e.loanLimit[i] = math.Max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
 		}
 		bk.loans += l
 	}
@@ -308,7 +308,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		assets := e.firmAssets(i)
 		score := agents.CreditScore(e.equity[i], assets, e.revenueEMA[i]/e.baseRevenue[i], math.Min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
 		e.score[i] = score
-		req := math.Min(need, agents.LoanLimit(1, e.loanLimit[i], e.loan[i]))
+		req := math.Min(need, math.Max(0, e.loanLimit[i]-e.loan[i]))
 		if score < e.p.scoreThreshold+e.shock.score {
 			req = 0
 		}

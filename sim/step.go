@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/smesim/smesim/agents"
-	"github.com/smesim/smesim/sim/network"
 )
 
 // step advances the engine by one step t through the phases of DESIGN §4.
@@ -414,6 +413,3 @@ func (e *engine) windUp(f, t int) {
 	}
 	e.output[f], e.revenue[f] = 0, 0
 }
-
-// kindOf is a helper for metrics.
-func (e *engine) isCore(i int) bool { return e.net.Kind[i] == network.Core }
