@@ -183,15 +183,23 @@ func quoteString(s string) string {
 	return b.String()
 }
 
-// formatFloat writes a float64 as a TOML float that reads back exactly.
-func formatFloat(v float64) string {
+// tomlSpecial spells NaN and the infinities as TOML does.
+func tomlSpecial(v float64) (string, bool) {
 	switch {
 	case math.IsNaN(v):
-		return "nan"
+		return "nan", true
 	case math.IsInf(v, 1):
-		return "inf"
+		return "inf", true
 	case math.IsInf(v, -1):
-		return "-inf"
+		return "-inf", true
+	}
+	return "", false
+}
+
+// formatFloat writes a float64 as a TOML float that reads back exactly.
+func formatFloat(v float64) string {
+	if t, ok := tomlSpecial(v); ok {
+		return t
 	}
 	a := math.Abs(v)
 	if a != 0 && (a < 1e-5 || a >= 1e16) {
@@ -207,13 +215,8 @@ func formatFloat(v float64) string {
 // formatNumber writes a number for messages, as short as possible.
 // NaN and infinities are written as in TOML: nan, inf, -inf.
 func formatNumber(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
+	if t, ok := tomlSpecial(v); ok {
+		return t
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }

@@ -258,27 +258,34 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 			region = rec[c]
 		}
 		f.Region = fr.regions.get(region)
-		needDemand := true
-		if c := col[cDemand]; c >= 0 && rec[c] != "" {
-			v, err := parseNumber(rec[c])
+		// optional reads a numeric column that may be absent or empty.
+		optional := func(c int, name string, lo, hi float64, rangeText string) (v float64, set bool, err error) {
+			if c < 0 || rec[c] == "" {
+				return 0, false, nil
+			}
+			v, err = parseNumber(rec[c])
 			if err != nil {
-				return nil, bad("final_demand", "%v", err)
+				return 0, false, bad(name, "%v", err)
 			}
-			if v < 0 || v > 1e18 {
-				return nil, bad("final_demand", "%s must be in [0, 1e18]", rec[c])
+			if v < lo || v > hi {
+				return 0, false, bad(name, "%s must be in %s", rec[c], rangeText)
 			}
-			f.FinalDemand, needDemand = v, false
+			return v, true, nil
 		}
-		needShare := true
-		if c := col[cShare]; c >= 0 && rec[c] != "" {
-			v, err := parseNumber(rec[c])
-			if err != nil {
-				return nil, bad("export_share", "%v", err)
-			}
-			if v < 0 || v > 1 {
-				return nil, bad("export_share", "%s must be in [0,1]", rec[c])
-			}
-			f.ExportShare, needShare = v, false
+		demand, hasDemand, err := optional(col[cDemand], "final_demand", 0, 1e18, "[0, 1e18]")
+		if err != nil {
+			return nil, err
+		}
+		share, hasShare, err := optional(col[cShare], "export_share", 0, 1, "[0,1]")
+		if err != nil {
+			return nil, err
+		}
+		needDemand, needShare := !hasDemand, !hasShare
+		if hasDemand {
+			f.FinalDemand = demand
+		}
+		if hasShare {
+			f.ExportShare = share
 		}
 		if c := col[cMarket]; c >= 0 && rec[c] != "" {
 			f.ExportMarket = fr.markets.get(rec[c])
