@@ -23,9 +23,10 @@ import (
 // relative paths in the scenario are resolved (it becomes cfg.Dir).
 //
 // Keys absent from the file keep the values of sim.DefaultConfig. An array
-// of tables ([[banks]], [[markets]], [[shocks]]) present in the file replaces
-// the default list whole, each element starting from sim.DefaultBank,
-// sim.DefaultMarket or sim.DefaultShock. Unknown keys, values of the wrong
+// of tables ([[banks]], [[markets]], [[shocks]], [[interventions]]) present
+// in the file replaces the default list whole, each element starting from
+// sim.DefaultBank, sim.DefaultMarket, sim.DefaultShock or
+// sim.DefaultIntervention. Unknown keys, values of the wrong
 // type, durations without a unit and values out of range are errors; every
 // error is an *Error naming the file, line and key.
 func Parse(name string, data []byte, dir string) (*sim.Config, error) {

@@ -5,12 +5,13 @@
 //
 // The schema is sim.Config: each struct field's toml tag is a key, nested
 // structs are tables ([network], [production], [firms.sme], …) and slices of
-// structs are arrays of tables ([[markets]], [[banks]], [[shocks]]). The
-// tags also carry the documentation and the rules: doc (one line, written
-// into templates), min and max (inclusive ranges), minx and maxx (exclusive),
-// enum (allowed strings; on a list, for each element) and kinds (on
-// [[shocks]] keys: the shock kinds the key applies to). Template writes a
-// scenario with every key documented from these tags.
+// structs are arrays of tables ([[markets]], [[banks]], [[shocks]],
+// [[interventions]]). The tags also carry the documentation and the rules:
+// doc (one line, written into templates), min and max (inclusive ranges),
+// minx and maxx (exclusive), enum (allowed strings; on a list, for each
+// element) and kinds (on [[shocks]] and [[interventions]] keys: the kinds of
+// shock or intervention the key applies to). Template writes a scenario with
+// every key documented from these tags.
 //
 // # Units
 //
@@ -25,8 +26,8 @@
 // A file is applied on top of sim.DefaultConfig: a key that is absent keeps
 // its default. An array of tables present in the file replaces the default
 // list whole, and each of its elements starts from sim.DefaultBank,
-// sim.DefaultMarket or sim.DefaultShock before its keys are applied; an
-// empty array (shocks = []) means none. Encode writes the fully resolved
+// sim.DefaultMarket, sim.DefaultShock or sim.DefaultIntervention before its
+// keys are applied; an empty array (shocks = []) means none. Encode writes the fully resolved
 // scenario, every key with its value, which Parse reads back to the same
 // configuration.
 //
@@ -35,11 +36,26 @@
 // Unknown keys are errors, with the nearest valid key suggested; so are
 // values of the wrong type, durations without a unit, numbers out of range
 // (NaN and infinities always are; no value may be negative), strings outside
-// their enum, [[shocks]] keys set for a kind they do not apply to, and
+// their enum, [[shocks]] and [[interventions]] keys set for a kind they do
+// not apply to (and supply-chain-finance keys set for the other mode), and
 // inconsistent settings: the step length, a run longer than 100 years,
 // shocks that start or end after the run, market names, a demand shock on an
 // unknown market, finance without banks, network files that do not exist,
-// production input shares that reach 1, durations that must be positive.
+// production input shares that reach 1, durations that must be positive,
+// interventions without an end, ending before they start, starting after
+// the run or counting from a shock when there is none, a missing budget,
+// reserved or duplicate intervention names, and arms that do not resolve.
+//
+// # Interventions and arms
+//
+// Each [[interventions]] entry has a kind (supply-chain-finance,
+// policy-loan, loan-guarantee, interest-subsidy, moratorium, tax-relief,
+// payment-term-cap) and a name, by default its kind; names must be distinct,
+// and may not be "baseline" or "all" or contain "+". A file must set end
+// and, for the kinds in sim.BudgetKinds, budget. arms lists the arms to run
+// (see sim.Config.ResolveArms): "baseline", intervention names, names joined
+// by "+", or "all". Whether core ids, sectors and regions exist depends on
+// the network, so the engine checks them when it builds one.
 // Every error is an *Error, printed on one line as
 //
 //	FILE:LINE: KEY: MESSAGE

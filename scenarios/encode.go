@@ -14,9 +14,11 @@ import (
 // Encode writes the fully resolved scenario: every key of the schema with
 // its value (defaults filled in), durations as strings with their unit, in
 // the schema's order. The bytes depend only on cfg, and Parse gives cfg back
-// (apart from Dir) for any configuration Parse produced. A [[shocks]] key
-// that does not apply to the shock's kind is left out when it has its
-// default value. cfg.Dir is not written.
+// (apart from Dir) for any configuration Parse produced. A [[shocks]] or
+// [[interventions]] key that does not apply to the element's kind (or, for
+// supply-chain-finance, its mode) is left out when it has its default value,
+// and so is an intervention's name when it is empty (named after its kind).
+// cfg.Dir is not written.
 func Encode(cfg *sim.Config) ([]byte, error) {
 	if cfg == nil {
 		return nil, &Error{Msg: "no configuration to encode"}
@@ -34,8 +36,9 @@ func Encode(cfg *sim.Config) ([]byte, error) {
 // Template returns a fully commented scenario for `smesim init`: the header
 // of built-in name ("" means "default"), then every key of the schema with
 // the built-in's value, each preceded by a comment with its meaning and
-// allowed values. Keys that do not apply to a shock's kind and the keys of
-// empty arrays of tables are shown commented out. It parses back to the
+// allowed values. Keys that do not apply to a shock's or an intervention's
+// kind (or mode) and the keys of empty arrays of tables are shown commented
+// out. It parses back to the
 // built-in's configuration.
 func Template(name string) ([]byte, error) {
 	if name == "" {
@@ -71,7 +74,7 @@ func documented(header []string, cfg *sim.Config, note bool) []byte {
 	return w.buf.Bytes()
 }
 
-// sectionDocs describe the tables whose fields have no doc tag.
+// sectionDocs describe tables and arrays of tables; they replace a doc tag.
 var sectionDocs = map[string]string{
 	"network":    "How the production network is built.",
 	"production": "The physical side: inputs, inventories, capacity and planning (ARIO-style).",
@@ -82,6 +85,9 @@ var sectionDocs = map[string]string{
 	"output":     "What a run records.",
 	"banks":      "Banks. Firms are assigned to banks in proportion to share.",
 	"shocks":     "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
+	"interventions": "Interventions: policies and programmes, each compared with the baseline on the same random draws (see arms). " +
+		"One is active from start to end, end excluded, counted from the first shock's start (from = \"shock\") or from step 0 (from = \"run\"); " +
+		"a key applies only to the kinds it lists, and budget is required for those that spend or commit money.",
 }
 
 // writer writes a configuration as TOML, with doc comments if docs is set.
@@ -96,10 +102,7 @@ func (w *writer) printf(format string, args ...any) { fmt.Fprintf(&w.buf, format
 func (w *writer) body(path string, rv reflect.Value) {
 	t := rv.Type()
 	fields := fieldsOf(t)
-	kind := ""
-	if t == shockType {
-		kind = rv.Interface().(sim.ShockConfig).Kind
-	}
+	def := defaultElement(t)
 	isSection := func(f field, fv reflect.Value) bool {
 		return f.typ.Kind() == reflect.Struct && f.typ != durationType && !isInlineStruct(f.typ) ||
 			isTableSlice(f.typ) && fv.Len() > 0
@@ -109,15 +112,19 @@ func (w *writer) body(path string, rv reflect.Value) {
 		if isSection(f, fv) {
 			continue
 		}
-		if t == shockType {
-			if kinds := kindsOf(f.tag); kinds != nil && !has(kinds, kind) &&
-				sameValue(fv, reflect.ValueOf(sim.DefaultShock()).Field(f.index)) {
-				if w.docs {
-					w.doc(join(path, f.key), f)
-					w.printf("# %s = %s    # not for %s %s shock\n", quoteKey(f.key), literal(fv), article(kind), kind)
-				}
-				continue
+		if note, ok := omitEmpty[stripIndices(join(path, f.key))]; ok && fv.IsZero() {
+			if w.docs { // shown with the value it takes: the kind
+				w.doc(join(path, f.key), f)
+				w.printf("# %s = %s    # %s\n", quoteKey(f.key), literal(reflect.ValueOf(stringKey(rv, kindKey))), note)
 			}
+			continue
+		}
+		if _, note := notApplicable(join(path, f.key), f, rv); note != "" && sameValue(fv, def.Field(f.index)) {
+			if w.docs {
+				w.doc(join(path, f.key), f)
+				w.printf("# %s = %s    # %s\n", quoteKey(f.key), literal(fv), note)
+			}
+			continue
 		}
 		if isTableSlice(f.typ) && w.docs {
 			w.emptyTables(join(path, f.key), f)
@@ -179,8 +186,8 @@ func (w *writer) doc(path string, f field) {
 // docLine is the doc tag of a key followed by what is allowed.
 func docLine(path string, f field) string {
 	d := f.tag.Get("doc")
-	if d == "" {
-		d = sectionDocs[path]
+	if s, ok := sectionDocs[path]; ok {
+		d = s
 	}
 	var allowed []string
 	switch {
@@ -221,7 +228,11 @@ func docLine(path string, f field) string {
 		parts = append(parts, "allowed: "+strings.Join(allowed, "; "))
 	}
 	if k := kindsOf(f.tag); k != nil {
-		parts = append(parts, "applies to: "+strings.Join(k, ", "))
+		a := "applies to: " + strings.Join(k, ", ")
+		if c, ok := keyConditions[path]; ok {
+			a += " with " + c.String()
+		}
+		parts = append(parts, a)
 	}
 	if len(parts) == 0 {
 		return d

@@ -253,6 +253,12 @@ func TestLibraryDecodeAgrees(t *testing.T) {
 				cfg.Shocks[i] = sim.DefaultShock()
 			}
 		}
+		if a, ok := arrayOf(doc["interventions"]); ok {
+			cfg.Interventions = make([]sim.InterventionConfig, len(a))
+			for i := range a {
+				cfg.Interventions[i] = sim.DefaultIntervention()
+			}
+		}
 		md, err := toml.Decode(string(src), &cfg)
 		if err != nil {
 			t.Fatalf("%s: %v", b.Name, err)
@@ -432,6 +438,59 @@ func TestValidateInCode(t *testing.T) {
 			"code: shocks[1].kind: missing: set one of demand, credit, imports, payment-terms, lockdown"},
 		{"huge seed", func(c *sim.Config) { c.Seed = 1 << 63 },
 			"code: seed: 9223372036854775808 is too large: TOML integers go up to 9223372036854775807"},
+		{"intervention zero budget", func(c *sim.Config) { c.Interventions = []sim.InterventionConfig{policyLoan("", "26w")} }, ""},
+		{"intervention no end", func(c *sim.Config) { c.Interventions = []sim.InterventionConfig{policyLoan("", "")} },
+			`code: interventions[0].end: missing: set end, the time from the first shock's start to the end of the intervention, e.g. "26w"`},
+		{"intervention other kind", func(c *sim.Config) {
+			iv := policyLoan("", "26w")
+			iv.Coverage = 0.9
+			c.Interventions = []sim.InterventionConfig{iv}
+		}, "code: interventions[0].coverage: does not apply to a policy-loan intervention (applies to: loan-guarantee)"},
+		{"intervention other kind at default", func(c *sim.Config) {
+			iv := policyLoan("", "26w")
+			iv.Kind = sim.KindMoratorium
+			c.Interventions = []sim.InterventionConfig{iv}
+		}, ""},
+		{"scf other mode", func(c *sim.Config) {
+			iv := policyLoan("", "26w")
+			iv.Kind, iv.Mode, iv.Recourse = sim.KindSupplyChainFinance, "guarantee", true
+			c.Interventions = []sim.InterventionConfig{iv}
+		}, `code: interventions[0].recourse: applies only to mode = "factoring" (this supply-chain-finance intervention has mode = "guarantee")`},
+		{"intervention term", func(c *sim.Config) {
+			iv := policyLoan("", "26w")
+			iv.Term = units.Duration{}
+			c.Interventions = []sim.InterventionConfig{iv}
+		}, "code: interventions[0].term: 0d is out of range: allowed > 0"},
+		{"intervention names", func(c *sim.Config) {
+			c.Interventions = []sim.InterventionConfig{policyLoan("", "26w"), policyLoan("", "26w")}
+		}, "code: interventions[1].name: missing: interventions[0] is also a policy-loan without a name: give each a name, which arms and outputs use"},
+		{"intervention name is a kind", func(c *sim.Config) {
+			c.Interventions = []sim.InterventionConfig{policyLoan("", "26w"), policyLoan("policy-loan", "26w")}
+		}, `code: interventions[1].name: "policy-loan" is already the name of interventions[0], a policy-loan without a name`},
+		{"intervention named as a kind", func(c *sim.Config) {
+			c.Interventions = []sim.InterventionConfig{policyLoan("policy-loan", "26w"), policyLoan("", "26w")}
+		}, `code: interventions[1].name: missing: interventions[0] is named "policy-loan", the name this one takes from its kind: give this one a name`},
+		{"intervention name all", func(c *sim.Config) { c.Interventions = []sim.InterventionConfig{policyLoan("all", "26w")} },
+			`code: interventions[0].name: "all" is reserved for arms (baseline, all): choose another name`},
+		{"intervention from shock", func(c *sim.Config) {
+			c.Shocks = nil
+			c.Interventions = []sim.InterventionConfig{policyLoan("", "26w")}
+		}, `code: interventions[0].from: "shock" counts start and end from the first shock's start, but the scenario has no shocks: set from = "run" to count from step 0`},
+		{"intervention from the earliest shock", func(c *sim.Config) {
+			late := c.Shocks[0]
+			late.Start = units.MustDuration("60w")
+			c.Shocks = []sim.ShockConfig{late, c.Shocks[0]}
+			iv := policyLoan("", "2y")
+			iv.Start = units.MustDuration("100w")
+			c.Interventions = []sim.InterventionConfig{iv}
+		}, "code: interventions[0].start: the intervention starts on day 756 (the first shock's start, day 56 of shocks[1], + start 100w), after the end of the run on day 728 (104 steps of 1w)"},
+		{"arms", func(c *sim.Config) {
+			c.Interventions = []sim.InterventionConfig{policyLoan("a", "26w"), policyLoan("b", "26w")}
+			c.Arms = []string{"a", "b", "a+b"}
+		}, `code: arms[2]: combines "a" and "b", both policy-loan interventions: an arm may apply one intervention of each kind`},
+		{"default arms of same kinds", func(c *sim.Config) {
+			c.Interventions = []sim.InterventionConfig{policyLoan("a", "26w"), policyLoan("b", "26w")}
+		}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := sim.DefaultConfig()
@@ -453,6 +512,17 @@ func TestValidateInCode(t *testing.T) {
 	if err := Validate(nil, "x"); err == nil {
 		t.Error("Validate(nil) succeeded")
 	}
+}
+
+// policyLoan returns a policy-loan intervention named name (the kind when
+// empty) that ends at end (zero when empty).
+func policyLoan(name, end string) sim.InterventionConfig {
+	iv := sim.DefaultIntervention()
+	iv.Kind, iv.Name = sim.KindPolicyLoan, name
+	if end != "" {
+		iv.End = units.MustDuration(end)
+	}
+	return iv
 }
 
 func nan() float64 { var z float64; return z / z }
@@ -677,5 +747,218 @@ func TestBOM(t *testing.T) {
 	_, err := Parse("bom.toml", []byte("\uFEFF# c\nsteps = 0\n"), "")
 	if err == nil || err.Error() != "bom.toml:2: steps: 0 is out of range: allowed 1 to 100000" {
 		t.Errorf("got %v", err)
+	}
+}
+
+// everyIntervention is a scenario with one intervention of each kind, with
+// keys set away from their defaults, and arms.
+const everyIntervention = `
+name = "every-intervention"
+arms = ["scf", "loans+scf+tax-relief", "baseline"]
+
+[[interventions]]
+kind = "supply-chain-finance"
+name = "scf"
+budget = 5e8
+end = "1y"
+cores = ["c1", "c 2"]
+core_share = 0.5
+tiers = 2
+advance_rate = 0.75
+discount_spread = 0.02
+recourse = true
+
+[[interventions]]
+kind = "supply-chain-finance"
+name = "scf-guarantee"
+mode = "guarantee"
+from = "run"
+start = "10w"
+end = "80w"
+budget = 0
+guarantee_limit = 0.5
+
+[[interventions]]
+kind = "policy-loan"
+name = "loans"
+budget = 1.5e9
+start = "2w"
+end = "6mo"
+rate = 0
+term = "3y"
+allocation = "most-in-need"
+channel = "direct"
+max_per_firm = 0.1
+sme_only = false
+sectors = ["s1"]
+roles = ["supplier", "distributor"]
+regions = ["north", "south"]
+revenue_drop = 0.3
+viable_before = true
+
+[[interventions]]
+kind = "loan-guarantee"
+budget = 2e9
+end = "1y"
+coverage = 0.9
+fee = 0
+
+[[interventions]]
+kind = "interest-subsidy"
+budget = 1e7
+end = "26w"
+share = 1
+loans = "new"
+
+[[interventions]]
+kind = "moratorium"
+end = "13w"
+deferral = "principal"
+
+[[interventions]]
+kind = "tax-relief"
+budget = 3e7
+end = "1y"
+tax_cut = 1
+contribution_cut = 0.25
+contribution_share = 0.3
+
+[[interventions]]
+kind = "payment-term-cap"
+from = "run"
+end = "2y"
+max_term = "30d"
+`
+
+// TestInterventions parses, validates and round-trips a scenario with an
+// intervention of every kind, through Encode and through the documented
+// template form.
+func TestInterventions(t *testing.T) {
+	cfg, err := Parse("every.toml", []byte(everyIntervention), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(cfg, "every.toml"); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, iv := range cfg.Interventions {
+		if !has(kinds, iv.Kind) {
+			kinds = append(kinds, iv.Kind)
+		}
+	}
+	if !reflect.DeepEqual(kinds, sim.InterventionKinds()) {
+		t.Errorf("kinds = %v, want every kind %v", kinds, sim.InterventionKinds())
+	}
+
+	// Elements start from sim.DefaultIntervention.
+	want := sim.DefaultIntervention()
+	want.Kind, want.End, want.Deferral = sim.KindMoratorium, units.MustDuration("13w"), "principal"
+	if got := cfg.Interventions[5]; !reflect.DeepEqual(got, want) {
+		t.Errorf("moratorium = %+v\nwant %+v", got, want)
+	}
+	if got := cfg.Interventions[0]; got.Mode != "factoring" || got.GuaranteeLimit != sim.DefaultIntervention().GuaranteeLimit || got.Tiers != 2 {
+		t.Errorf("scf = %+v", got)
+	}
+	if !reflect.DeepEqual(cfg.Arms, []string{"scf", "loans+scf+tax-relief", "baseline"}) {
+		t.Errorf("arms = %v", cfg.Arms)
+	}
+	if cfg.InterventionName(3) != sim.KindLoanGuarantee || cfg.InterventionName(2) != "loans" {
+		t.Errorf("names %q, %q", cfg.InterventionName(2), cfg.InterventionName(3))
+	}
+
+	for _, form := range []struct {
+		name   string
+		encode func(*sim.Config) []byte
+	}{
+		{"Encode", func(c *sim.Config) []byte { out, _ := Encode(c); return out }},
+		{"documented", func(c *sim.Config) []byte { return documented([]string{"# every"}, c, true) }},
+	} {
+		t.Run(form.name, func(t *testing.T) {
+			out := form.encode(cfg)
+			again, err := Parse("encoded.toml", out, "")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if !reflect.DeepEqual(again, cfg) {
+				t.Errorf("Parse(%s(cfg)) differs at %v\n%s", form.name, diffPaths(reflect.ValueOf(*again), reflect.ValueOf(*cfg), ""), out)
+			}
+			if out2 := form.encode(again); !bytes.Equal(out, out2) {
+				t.Errorf("%s is not stable", form.name)
+			}
+			text := string(out)
+			// Keys of other kinds and modes are left out (commented out
+			// in the documented form).
+			for _, c := range []struct {
+				snippet string
+				written bool
+			}{
+				{"\nadvance_rate = 0.75\n", true},
+				{"\nguarantee_limit = 0.5\n", true},
+				{"\nguarantee_limit = 0.25\n", false},
+				{"\nadvance_rate = 0.9\n", false},
+				{"\ncoverage = 0.9\n", true},
+				{"\ncoverage = 0.8\n", false},
+				{"\nbudget = 0.0\n", true}, // the guarantee-mode scf sets budget = 0
+				{"\nmax_term = \"60d\"\n", false},
+				{`arms = ["scf", "loans+scf+tax-relief", "baseline"]`, true},
+			} {
+				if strings.Contains(text, c.snippet) != c.written {
+					t.Errorf("%s: %q written = %v, want %v", form.name, strings.TrimSpace(c.snippet), !c.written, c.written)
+				}
+			}
+			if form.name == "documented" {
+				for _, s := range []string{
+					"# advance_rate = 0.9    # not with mode = \"guarantee\"\n",
+					"# coverage = 0.8    # not for a moratorium intervention\n",
+					"applies to: supply-chain-finance with mode = \"guarantee\")\n",
+				} {
+					if !strings.Contains(text, s) {
+						t.Errorf("documented form lacks %q", s)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestInterventionsTemplate checks how a scenario without interventions
+// documents them and arms.
+func TestInterventionsTemplate(t *testing.T) {
+	tmpl, err := Template("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(tmpl)
+	for _, s := range []string{
+		"\narms = []\n",
+		"\n# Interventions: ",
+		"\n# None here. To add some, replace the line below with [[interventions]] tables with these keys:\n",
+		"\n#   kind = \"\"    # what the intervention does (allowed: supply-chain-finance, policy-loan, loan-guarantee, interest-subsidy, moratorium, tax-relief, payment-term-cap)\n",
+		"\n#   end = \"0d\"    # time from 'from' to the first step it is no longer active (after start) (allowed: a duration, > start; required)\n",
+		"\ninterventions = []\n",
+	} {
+		if !strings.Contains(text, s) {
+			t.Errorf("template lacks %q", s)
+		}
+	}
+}
+
+// TestInterventionsAllowed checks settings that are allowed.
+func TestInterventionsAllowed(t *testing.T) {
+	for _, c := range []struct{ name, src string }{
+		{"budget 0", "[[interventions]]\nkind = \"policy-loan\"\nbudget = 0\nend = \"1w\"\n"},
+		{"mode keys of its mode", "[[interventions]]\nkind = \"supply-chain-finance\"\nmode = \"guarantee\"\nbudget = 1\nend = \"1w\"\nguarantee_limit = 1\n"},
+		{"no budget where none is spent", "[[interventions]]\nkind = \"payment-term-cap\"\nend = \"1w\"\n[[interventions]]\nkind = \"moratorium\"\nend = \"1w\"\n"},
+		{"from run without shocks", "shocks = []\n[[interventions]]\nkind = \"moratorium\"\nfrom = \"run\"\nend = \"1w\"\n"},
+		{"same kinds in separate arms", "arms = [\"a\", \"b\"]\n[[interventions]]\nkind = \"moratorium\"\nname = \"a\"\nend = \"1w\"\n[[interventions]]\nkind = \"moratorium\"\nname = \"b\"\nend = \"2w\"\n"},
+		{"named after another kind", "[[interventions]]\nkind = \"moratorium\"\nname = \"tax-relief\"\nend = \"1w\"\n[[interventions]]\nkind = \"tax-relief\"\nname = \"tax\"\nbudget = 1\nend = \"1w\"\n"},
+		{"ends after the run", "steps = 10\n[[shocks]]\nkind = \"demand\"\nduration = \"1w\"\n[[interventions]]\nkind = \"moratorium\"\nstart = \"9w\"\nend = \"5y\"\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := Parse("ok.toml", []byte(c.src), ""); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

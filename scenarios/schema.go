@@ -16,9 +16,10 @@ import (
 // doc, min, max, minx, maxx, enum and kinds. This file reads it by reflection.
 
 var (
-	configType   = reflect.TypeOf(sim.Config{})
-	durationType = reflect.TypeOf(units.Duration{})
-	shockType    = reflect.TypeOf(sim.ShockConfig{})
+	configType       = reflect.TypeOf(sim.Config{})
+	durationType     = reflect.TypeOf(units.Duration{})
+	shockType        = reflect.TypeOf(sim.ShockConfig{})
+	interventionType = reflect.TypeOf(sim.InterventionConfig{})
 )
 
 // elementDefaults gives the starting value of each element of an array of
@@ -27,6 +28,7 @@ var elementDefaults = map[reflect.Type]func() reflect.Value{
 	reflect.TypeOf(sim.BankConfig{}):   func() reflect.Value { return reflect.ValueOf(sim.DefaultBank()) },
 	reflect.TypeOf(sim.MarketConfig{}): func() reflect.Value { return reflect.ValueOf(sim.DefaultMarket()) },
 	shockType:                          func() reflect.Value { return reflect.ValueOf(sim.DefaultShock()) },
+	interventionType:                   func() reflect.Value { return reflect.ValueOf(sim.DefaultIntervention()) },
 }
 
 // defaultElement returns the default of one element of type t.
@@ -303,13 +305,92 @@ func enumOf(tag reflect.StructTag) []string {
 	return strings.Split(s, ",")
 }
 
-// kindsOf returns the shock kinds a [[shocks]] key applies to, or nil for all.
+// kindsOf returns the kinds of element a key of an array of tables applies
+// to ([[shocks]], [[interventions]]), or nil for all.
 func kindsOf(tag reflect.StructTag) []string {
 	s := tag.Get("kinds")
 	if s == "" {
 		return nil
 	}
 	return strings.Split(s, ",")
+}
+
+// kindedTables are the element types of the arrays of tables whose keys may
+// apply to some kinds of element only (tag kinds), with the noun that names
+// an element in messages: "a demand shock", "a moratorium intervention".
+// The kind of an element is its key kindKey.
+var kindedTables = map[reflect.Type]string{
+	shockType:        "shock",
+	interventionType: "intervention",
+}
+
+// kindKey is the key holding the kind of an element of a kinded table.
+const kindKey = "kind"
+
+// keyCondition narrows a key of a kinded table beyond its kinds tag: it
+// applies only while the element's key key holds one of values.
+type keyCondition struct {
+	key    string
+	values []string
+}
+
+// keyConditions holds the narrowed keys, by path without indices: the
+// supply-chain-finance keys of one mode only.
+var keyConditions = map[string]keyCondition{
+	"interventions.advance_rate":    {"mode", []string{"factoring"}},
+	"interventions.discount_spread": {"mode", []string{"factoring"}},
+	"interventions.recourse":        {"mode", []string{"factoring"}},
+	"interventions.guarantee_limit": {"mode", []string{"guarantee"}},
+}
+
+// omitEmpty lists the keys, by path without indices, that a file may not
+// set empty because leaving them out means something else: an intervention
+// without a name is named after its kind. Encode leaves them out when empty.
+var omitEmpty = map[string]string{
+	"interventions.name": "left out: named after its kind",
+}
+
+// stringKey returns the string held by key of struct rv, or "".
+func stringKey(rv reflect.Value, key string) string {
+	for _, f := range fieldsOf(rv.Type()) {
+		if f.key == key && f.typ.Kind() == reflect.String {
+			return rv.Field(f.index).String()
+		}
+	}
+	return ""
+}
+
+// notApplicable tells whether key f (at path p) of element ev does not
+// apply to the element, because of its kind (tag kinds) or of another of
+// its keys (keyConditions). msg says why, for errors; note says it briefly,
+// for templates. Both are "" when the key applies, and for elements of
+// tables that are not kinded.
+func notApplicable(p string, f field, ev reflect.Value) (msg, note string) {
+	noun, ok := kindedTables[ev.Type()]
+	if !ok {
+		return "", ""
+	}
+	kind := stringKey(ev, kindKey)
+	if kinds := kindsOf(f.tag); kinds != nil && !has(kinds, kind) {
+		return fmt.Sprintf("does not apply to %s %s %s (applies to: %s)", article(kind), kind, noun, strings.Join(kinds, ", ")),
+			fmt.Sprintf("not for %s %s %s", article(kind), kind, noun)
+	}
+	if c, ok := keyConditions[stripIndices(p)]; ok {
+		if val := stringKey(ev, c.key); !has(c.values, val) {
+			return fmt.Sprintf("applies only to %s (this %s %s has %s = %s)", c, kind, noun, c.key, quoteString(val)),
+				fmt.Sprintf("not with %s = %s", c.key, quoteString(val))
+		}
+	}
+	return "", ""
+}
+
+// String writes the condition as in a scenario: mode = "factoring".
+func (c keyCondition) String() string {
+	vs := make([]string, len(c.values))
+	for i, v := range c.values {
+		vs[i] = quoteString(v)
+	}
+	return c.key + " = " + strings.Join(vs, " or ")
 }
 
 func has(list []string, s string) bool {
@@ -347,6 +428,10 @@ var durationRules = map[string]durationRule{
 	"shocks.duration":               {text: "≥ 0; duration + recovery > 0; the shock must end within the run"},
 	"shocks.recovery":               {text: "≥ 0"},
 	"shocks.term_stretch":           {text: "> 0 for a payment-terms shock"},
+	"interventions.start":           {text: "≥ 0, before the end of the run"},
+	"interventions.end":             {text: "> start; required"},
+	"interventions.term":            {positive: true, text: "> 0"},
+	"interventions.max_term":        {minDays: 1, text: "≥ 1d"},
 }
 
 // durationRange reads min, max, minx and maxx tags written as durations

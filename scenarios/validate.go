@@ -23,14 +23,18 @@ const maxHorizonDays = 100 * units.DaysPerYear
 
 // Validate checks a configuration: every number against the range of its
 // tags (NaN and ±Inf are never allowed, nor negative values), every string
-// against its enum, [[shocks]] keys against the shock kinds they apply to,
-// and the rules that tie fields together (step length and horizon, shock
+// against its enum, [[shocks]] and [[interventions]] keys against the kinds
+// (and, for supply-chain-finance, the mode) they apply to, and the rules
+// that tie fields together (step length and horizon, shock and intervention
 // timing, market names, banks, network files, production shares, positive
-// durations). name is used as the file in messages. Parse calls it; call it
-// yourself on configurations built or changed in code.
+// durations, intervention names and arms). name is used as the file in
+// messages. Parse calls it; call it yourself on configurations built or
+// changed in code.
 //
-// For a configuration built in code, a [[shocks]] key counts as set when it
-// differs from sim.DefaultShock.
+// For a configuration built in code, a [[shocks]] or [[interventions]] key
+// counts as set when it differs from sim.DefaultShock or
+// sim.DefaultIntervention; an intervention's end is missing when it is zero,
+// and its budget may be left at 0.
 func Validate(cfg *sim.Config, name string) error {
 	if cfg == nil {
 		return &Error{File: name, Msg: "no configuration"}
@@ -43,7 +47,7 @@ func validate(cfg *sim.Config, src *source) error {
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
 	}
-	for _, check := range []func() error{v.kinds, v.time, v.network, v.markets, v.production, v.finance, v.shocks} {
+	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.arms} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -81,11 +85,19 @@ func (v *validator) errorAt(path string, lines []string, format string, args ...
 	return e
 }
 
-// fields checks every field of struct rv against its tags.
+// fields checks every field of struct rv against its tags. In an element
+// of a kinded table, a key that does not apply to the element is an error
+// if it is set and is otherwise not checked.
 func (v *validator) fields(path string, rv reflect.Value) error {
 	for _, f := range fieldsOf(rv.Type()) {
 		p := join(path, f.key)
 		fv := rv.Field(f.index)
+		if msg, _ := notApplicable(p, f, rv); msg != "" {
+			if v.keySet(p, f, rv) {
+				return v.errorf(p, "%s", msg)
+			}
+			continue
+		}
 		switch {
 		case f.typ == durationType:
 			if err := v.duration(p, fv.Interface().(units.Duration), f.tag); err != nil {
@@ -168,13 +180,14 @@ func (v *validator) duration(p string, d units.Duration, tag reflect.StructTag) 
 	return nil
 }
 
-// shockKeySet reports whether key f of shock i is set: present in the file,
-// or, for a configuration built in code, different from sim.DefaultShock.
-func (v *validator) shockKeySet(p string, f field, sv reflect.Value) bool {
+// keySet reports whether key f of element ev, at path p, is set: present in
+// the file, or, for a configuration built in code, different from the
+// element's default.
+func (v *validator) keySet(p string, f field, ev reflect.Value) bool {
 	if v.src.present != nil {
 		return v.src.present[p]
 	}
-	return !sameValue(sv.Field(f.index), reflect.ValueOf(sim.DefaultShock()).Field(f.index))
+	return !sameValue(ev.Field(f.index), defaultElement(ev.Type()).Field(f.index))
 }
 
 // sameValue compares two field values, treating nil and empty lists as equal
@@ -188,25 +201,6 @@ func sameValue(a, b reflect.Value) bool {
 		return true
 	}
 	return reflect.DeepEqual(a.Interface(), b.Interface())
-}
-
-// kinds checks that no [[shocks]] key is set for a kind it does not apply to.
-func (v *validator) kinds() error {
-	for i := range v.cfg.Shocks {
-		sv := reflect.ValueOf(v.cfg.Shocks[i])
-		kind := v.cfg.Shocks[i].Kind
-		for _, f := range fieldsOf(shockType) {
-			kinds := kindsOf(f.tag)
-			if kinds == nil || has(kinds, kind) {
-				continue
-			}
-			p := join(index("shocks", i), f.key)
-			if v.shockKeySet(p, f, sv) {
-				return v.errorf(p, "does not apply to %s %s shock (applies to: %s)", article(kind), kind, strings.Join(kinds, ", "))
-			}
-		}
-	}
-	return nil
 }
 
 // horizonDays is the length of the run in days.
@@ -410,4 +404,127 @@ func (v *validator) marketDeclared(name string) bool {
 		}
 	}
 	return false
+}
+
+// budgetUse says what an intervention's budget bounds, by kind (and mode for
+// supply-chain-finance), for the message on a missing budget.
+var budgetUse = map[string]string{
+	sim.KindSupplyChainFinance + "/factoring": "the most receivables it may finance at once",
+	sim.KindSupplyChainFinance + "/guarantee": "the most supplier loans the cores may guarantee",
+	sim.KindPolicyLoan:                        "the most it may lend",
+	sim.KindLoanGuarantee:                     "the most loans it may guarantee",
+	sim.KindInterestSubsidy:                   "the most interest it may pay",
+	sim.KindTaxRelief:                         "the most tax and contributions it may waive",
+}
+
+// fromText says what an intervention's start and end count from.
+func fromText(from string) string {
+	if from == "run" {
+		return "step 0"
+	}
+	return "the first shock's start"
+}
+
+// firstShock returns the index of the shock that starts first (the earliest
+// start, the first listed on a tie), or -1 when there are none.
+func (v *validator) firstShock() int {
+	first := -1
+	for i, s := range v.cfg.Shocks {
+		if first < 0 || s.Start.Days() < v.cfg.Shocks[first].Start.Days() {
+			first = i
+		}
+	}
+	return first
+}
+
+// interventions checks the names of [[interventions]], their timing and
+// their budgets. Core ids, sectors and regions depend on the network, which
+// the engine checks when it builds one.
+func (v *validator) interventions() error {
+	c := v.cfg
+	h := v.horizonDays()
+	seen := map[string]int{}
+	for i, iv := range c.Interventions {
+		p := index("interventions", i)
+		key := func(k string) string { return join(p, k) }
+
+		name := c.InterventionName(i)
+		switch {
+		case iv.Name == "" && v.src.present[key("name")]:
+			return v.errorf(key("name"), "empty: leave name out to name the intervention after its kind (%q), or write a name", iv.Kind)
+		case name == sim.BaselineArm || name == sim.AllArm:
+			return v.errorf(key("name"), "%q is reserved for arms (%s, %s): choose another name", name, sim.BaselineArm, sim.AllArm)
+		case strings.Contains(name, "+"):
+			return v.errorf(key("name"), "%q contains \"+\", which joins names in arms: choose another name", name)
+		}
+		if j, dup := seen[name]; dup {
+			other := c.Interventions[j]
+			var msg string
+			switch {
+			case iv.Name == "" && other.Name == "":
+				msg = fmt.Sprintf("missing: interventions[%d] is also %s %s without a name: give each a name, which arms and outputs use", j, article(iv.Kind), iv.Kind)
+			case iv.Name == "":
+				msg = fmt.Sprintf("missing: interventions[%d] is named %q, the name this one takes from its kind: give this one a name", j, other.Name)
+			case other.Name == "":
+				msg = fmt.Sprintf("%q is already the name of interventions[%d], %s %s without a name", name, j, article(other.Kind), other.Kind)
+			default:
+				msg = fmt.Sprintf("%q is already the name of interventions[%d]", name, j)
+			}
+			return v.errorAt(key("name"), []string{p}, "%s", msg)
+		}
+		seen[name] = i
+
+		first := v.firstShock()
+		if iv.From == "shock" && first < 0 {
+			return v.errorAt(key("from"), []string{p}, "%q counts start and end from the first shock's start, but the scenario has no shocks: set from = \"run\" to count from step 0", iv.From)
+		}
+		endMissing := iv.End.Value == 0
+		if v.src.present != nil {
+			endMissing = !v.src.present[key("end")]
+		}
+		if endMissing {
+			return v.errorAt(key("end"), []string{p}, "missing: set end, the time from %s to the end of the intervention, e.g. \"26w\"", fromText(iv.From))
+		}
+		if iv.End.Days() <= iv.Start.Days() {
+			return v.errorAt(key("end"), []string{key("start"), p}, "%s is not after start %s: allowed > start (the intervention is active from start to end, end excluded)", iv.End, iv.Start)
+		}
+		if iv.From == "shock" {
+			s := c.Shocks[first]
+			if at := s.Start.Days() + iv.Start.Days(); at >= h {
+				return v.errorAt(key("start"), []string{p}, "the intervention starts on day %s (the first shock's start, day %s of shocks[%d], + start %s), after the end of the run on day %s (%d steps of %s)",
+					formatDays(at), formatDays(s.Start.Days()), first, iv.Start, formatDays(h), c.Steps, c.Step)
+			}
+		} else if at := iv.Start.Days(); at >= h {
+			return v.errorAt(key("start"), []string{p}, "the intervention starts on day %s (start %s from step 0), after the end of the run on day %s (%d steps of %s)",
+				formatDays(at), iv.Start, formatDays(h), c.Steps, c.Step)
+		}
+
+		if has(sim.BudgetKinds, iv.Kind) && v.src.present != nil && !v.src.present[key("budget")] {
+			use, ok := budgetUse[iv.Kind+"/"+iv.Mode]
+			if !ok {
+				use, ok = budgetUse[iv.Kind]
+			}
+			if !ok {
+				use = "the most it may spend or commit"
+			}
+			return v.errorAt(key("budget"), []string{p}, "missing: %s %s needs budget, %s, in currency units", article(iv.Kind), iv.Kind, use)
+		}
+	}
+	return nil
+}
+
+// arms checks that the arms resolve: the listed ones, or by default each
+// intervention alone and all together.
+func (v *validator) arms() error {
+	_, err := v.cfg.ResolveArms(nil)
+	if err == nil {
+		return nil
+	}
+	var ae *sim.ArmError
+	if !errors.As(err, &ae) || len(v.cfg.Arms) == 0 || ae.Index < 0 || ae.Index >= len(v.cfg.Arms) {
+		// The default arms resolve whenever the names are distinct, which
+		// interventions checks; this is a safety net.
+		return v.errorf("arms", "%s", err.Error())
+	}
+	return v.errorAt(index("arms", ae.Index), []string{"arms"}, "%s", ae.Msg)
 }

@@ -26,6 +26,7 @@ type Config struct {
 	Steps        int            `toml:"steps" min:"1" max:"100000" doc:"number of steps to simulate"`
 	StartDate    string         `toml:"start_date" doc:"calendar date of step 0, YYYY-MM-DD"`
 	Currency     string         `toml:"currency" doc:"label of the currency unit"`
+	Arms         []string       `toml:"arms" doc:"arms to run: \"baseline\", intervention names, names joined by \"+\" (\"scf+loans\") or \"all\"; the baseline always runs. Empty: the baseline, each intervention alone, and all of them together"`
 
 	Network    NetworkConfig    `toml:"network"`
 	Markets    []MarketConfig   `toml:"markets" doc:"export markets; the domestic market is always present"`
@@ -34,7 +35,9 @@ type Config struct {
 	Finance    FinanceConfig    `toml:"finance"`
 	Banks      []BankConfig     `toml:"banks"`
 	Shocks     []ShockConfig    `toml:"shocks"`
-	Output     OutputConfig     `toml:"output"`
+
+	Interventions []InterventionConfig `toml:"interventions" doc:"policies and programmes, each compared with the baseline on the same random draws"`
+	Output        OutputConfig         `toml:"output"`
 
 	// Dir is the directory of the scenario file, against which relative
 	// paths (network files) are resolved. Not part of the TOML.
@@ -175,8 +178,9 @@ type OutputConfig struct {
 
 // DefaultConfig returns the default scenario's parameters, to which a
 // scenario file is applied. Slices of tables ([[banks]], [[markets]],
-// [[shocks]]) are replaced whole when a file sets them; their elements get
-// defaults from DefaultBank, DefaultMarket and DefaultShock.
+// [[shocks]], [[interventions]]) are replaced whole when a file sets them; their elements get
+// defaults from DefaultBank, DefaultMarket, DefaultShock and
+// DefaultIntervention.
 func DefaultConfig() Config {
 	return Config{
 		Name:         "default",

@@ -145,6 +145,7 @@ type engine struct {
 
 	banks  []bankState
 	ledger ledger
+	iv     ivState // the arm's interventions
 
 	generation []int32 // per failed firm
 	cascade    []int32
@@ -163,6 +164,8 @@ type hit struct {
 type bankState struct {
 	capital, capitalTarget, capitalRatio float64
 	loans, reserves                      float64
+	factored                             float64 // receivables bought under supply chain finance
+	size                                 float64 // loans + reserves + deposits + capital at the start: the scale of its identities
 	baseRate, riskSpread                 float64
 }
 

@@ -108,6 +108,7 @@ func (e *engine) initFinance() {
 		bk.capital = bc.CapitalRatio * bk.loans * (1 + bc.LendingHeadroom)
 		bk.capitalTarget = bk.capital
 		bk.reserves = deposits[b] + bk.capital - bk.loans
+		bk.size = bk.loans + math.Abs(bk.reserves) + deposits[b] + bk.capital
 	}
 	e.ledger.opening, _ = e.moneySum()
 }
@@ -122,8 +123,11 @@ func (e *engine) initFinance() {
 // hold) and the sequence decreases to the clearing payments of the network.
 // What is still unpaid afterwards stays owed: trade payables roll over,
 // unpaid interest is capitalised and unpaid principal stays in the loan.
-func (e *engine) settle(n int) {
-	e.accrue(0, n)
+// Supply chain finance buys receivables between accrual and the rounds.
+func (e *engine) settle(n, t int) {
+	e.ivRequests()
+	e.accrue(0, n, t)
+	e.factorReceivables(t)
 	for round := 0; round < maxSettlementRounds; round++ {
 		if e.payRound(0, n) == 0 {
 			break
@@ -139,8 +143,13 @@ func (e *engine) settle(n int) {
 const maxSettlementRounds = 16
 
 // accrue books firm i's income statement for the step and what it owes.
-func (e *engine) accrue(lo, hi int) {
-	net, p := e.net, &e.p
+// Interventions enter here: the state pays a share of the interest, waives
+// tax and contributions, defers debt service; a term cap shortens what
+// core firms take to pay SMEs.
+func (e *engine) accrue(lo, hi, t int) {
+	net, p, s := e.net, &e.p, &e.iv
+	rel, mor, capIV := s.relief, s.moratorium, s.termCap
+	capOn := capIV != nil && capIV.active
 	for i := lo; i < hi; i++ {
 		if !e.alive[i] {
 			for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
@@ -152,28 +161,82 @@ func (e *engine) accrue(lo, hi int) {
 		x := e.output[i]
 		interest := e.loan[i] * e.loanRate[i]
 		wage := e.wage[i] * (1 - e.wageFlex[i]*(1-math.Min(1, x/e.baseOutput[i])))
-		profit := x - e.inputUse(i)*x - wage - e.fixedCost[i] - interest
-		tax := agents.Tax(e.taxRate[i], profit)
-		e.netProfit[i] = profit - tax
-		e.profitEMA[i] += 0.25 * (profit - tax - e.profitEMA[i])
-		e.equity[i] += profit - tax
-		e.revenue[i] = x
-
-		fd := e.fdDelivered[i]
-		e.cash[i] += fd
-		e.toExternal[i] -= fd
-		e.reserveIn[i] += fd
-		e.owedExternal[i] += wage + e.fixedCost[i] + e.importBuy[i]
-		e.owedTax[i] += tax
-		e.dueInterest[i] = interest
-		e.duePrincipal[i] = e.loan[i] / p.loanMaturity
-		total := e.owedExternal[i] + e.owedTax[i] + interest + e.duePrincipal[i]
+		if !s.on() {
+			profit := x - e.inputUse(i)*x - wage - e.fixedCost[i] - interest
+			tax := agents.Tax(e.taxRate[i], profit)
+			e.bookProfit(i, profit-tax, wage, tax)
+			e.dueInterest[i] = interest
+			e.duePrincipal[i] = e.loan[i] / p.loanMaturity
+		} else {
+			s.loanStart[i] = e.loan[i]
+			subsidy := e.subsidyFor(i)
+			if subsidy > 0 {
+				interest -= subsidy
+				s.subsidyPaid[i] = subsidy
+				s.govOut[i] += subsidy
+				e.toBank[i] += subsidy
+				e.reserveIn[i] += subsidy
+				s.subsidy.reached[i] = true
+			}
+			profit := x - e.inputUse(i)*x - wage - e.fixedCost[i] - interest
+			if s.govLoan != nil {
+				gi := s.govLoan[i] * s.govRate
+				profit -= gi
+				s.govDueInterest[i] = gi
+				s.govDuePrincipal[i] = s.govLoan[i] / s.govTerm
+			}
+			var rc, rt float64
+			if rel != nil && e.eligible(rel, i) {
+				rc = rel.scale * rel.cfg.ContributionCut * rel.cfg.ContributionShare * wage
+				rt = rel.scale * rel.cfg.TaxCut * e.taxRate[i] * math.Max(0, profit)
+				profit += rc
+			}
+			tax := agents.Tax(e.taxRate[i], profit) - rt
+			if rc+rt > 0 {
+				s.reliefGiven[i] = rc + rt
+				s.govOut[i] += rc + rt
+				e.toExternal[i] += rc + rt // the state spends what it waived
+				rel.reached[i] = true
+			}
+			e.bookProfit(i, profit-tax, wage-rc, tax)
+			e.dueInterest[i] = interest
+			e.duePrincipal[i] = e.loan[i] / p.loanMaturity
+			if s.callDue != nil && s.callDue[i] > 0 {
+				e.duePrincipal[i] = math.Min(e.loan[i], e.duePrincipal[i]+s.callDue[i])
+			}
+			if mor != nil && e.eligible(mor, i) {
+				def := mor.cfg.Deferral
+				if def != "interest" && e.duePrincipal[i] > 0 {
+					s.deferred[i] += e.duePrincipal[i]
+					e.duePrincipal[i] = 0
+					mor.reached[i] = true
+				}
+				if def != "principal" && interest > 0 {
+					// Deferred interest is added to the loan, not counted as arrears.
+					e.loan[i] += interest
+					e.lent[i] += interest
+					e.toBank[i] += interest
+					s.deferred[i] += interest
+					e.dueInterest[i] = 0
+					mor.reached[i] = true
+				}
+			}
+		}
+		total := e.owedExternal[i] + e.owedTax[i] + e.dueInterest[i] + e.duePrincipal[i]
+		if s.govLoan != nil {
+			total += s.govDueInterest[i] + s.govDuePrincipal[i]
+		}
 		coreBuyer := net.Kind[i] == network.Core
 		for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
 			e.payable[k] += e.delivery[k]
 			term := e.termSteps[i]
 			if coreBuyer && net.Kind[net.Supplier[k]] == network.SME {
 				term += e.shock.termStretch
+				if capOn && term > s.termCapSteps {
+					s.accelerated[i] += e.payable[k]/s.termCapSteps - e.payable[k]/term
+					capIV.reached[net.Supplier[k]] = true
+					term = s.termCapSteps
+				}
 			}
 			d := e.payable[k] / term
 			e.due[k] = d
@@ -185,17 +248,39 @@ func (e *engine) accrue(lo, hi int) {
 	}
 }
 
+// bookProfit books firm i's profit after tax and what it owes for wages,
+// fixed costs, imports and tax, and receives its final sales.
+func (e *engine) bookProfit(i int, profitAfterTax, wage, tax float64) {
+	e.netProfit[i] = profitAfterTax
+	e.profitEMA[i] += 0.25 * (profitAfterTax - e.profitEMA[i])
+	e.equity[i] += profitAfterTax
+	e.revenue[i] = e.output[i]
+	fd := e.fdDelivered[i]
+	e.cash[i] += fd
+	e.toExternal[i] -= fd
+	e.reserveIn[i] += fd
+	e.owedExternal[i] += wage + e.fixedCost[i] + e.importBuy[i]
+	e.owedTax[i] += tax
+}
+
 // payRound lets every firm with something due pay from its cash, pro rata
 // to what it owes each creditor. It returns the amount paid to suppliers in
-// the round (what the next collect passes on).
+// the round (what the next collect passes on). Of a payable a bank has
+// bought under supply chain finance, the bank's part goes to the bank.
 func (e *engine) payRound(lo, hi int) float64 {
-	net := e.net
+	net, s := e.net, &e.iv
+	fac := s.factored
 	moved := 0.0
 	for i := lo; i < hi; i++ {
 		in0, in1 := net.InStart[i], net.InStart[i+1]
 		if !e.alive[i] || e.dueTotal[i] <= 0 || e.cash[i] <= 0 {
 			for k := in0; k < in1; k++ {
 				e.paidRound[k] = 0
+			}
+			if fac != nil {
+				for k := in0; k < in1; k++ {
+					s.paidBankRound[k] = 0
+				}
 			}
 			continue
 		}
@@ -219,21 +304,46 @@ func (e *engine) payRound(lo, hi int) float64 {
 		e.repaid[i] += principal
 		e.repaidAll[i] += principal
 		out += interest + principal
+		if s.govLoan != nil {
+			gi := share * s.govDueInterest[i]
+			gp := share * s.govDuePrincipal[i]
+			s.govDueInterest[i] -= gi
+			s.govDuePrincipal[i] -= gp
+			s.govLoan[i] -= gp
+			s.govIn[i] += gi + gp
+			s.policyInterest[i] += gi
+			e.reserveIn[i] -= gi + gp
+			out += gi + gp
+		}
 		bi := e.bank[i]
 		trade := 0.0
 		for k := in0; k < in1; k++ {
 			v := share * e.due[k]
 			e.due[k] -= v
 			e.paid[k] += v
-			e.paidRound[k] = v
-			e.payable[k] -= v
 			trade += v
-			if s := net.Supplier[k]; !e.alive[s] || e.bank[s] != bi {
-				e.reserveIn[i] -= v
+			sup := net.Supplier[k]
+			toSupplier := v
+			if fac != nil {
+				vb := 0.0
+				if fac[k] > 0 {
+					vb = math.Min(v, v*fac[k]/e.payable[k])
+					fac[k] -= vb
+					if e.bank[sup] != bi {
+						e.reserveIn[i] -= vb
+					}
+				}
+				s.paidBankRound[k] = vb
+				toSupplier = v - vb
+			}
+			e.payable[k] -= v
+			e.paidRound[k] = toSupplier
+			moved += toSupplier
+			if !e.alive[sup] || e.bank[sup] != bi {
+				e.reserveIn[i] -= toSupplier
 			}
 		}
 		out += trade
-		moved += trade
 		e.cash[i] -= out
 		if share >= 1 {
 			e.dueTotal[i] = 0
@@ -246,12 +356,15 @@ func (e *engine) payRound(lo, hi int) float64 {
 
 // collect lets suppliers receive what their buyers paid in the round; what
 // is paid to a failed supplier goes to its liquidator, the external sector.
+// What is paid on a receivable the supplier sold goes to the supplier's
+// bank, which bought it.
 func (e *engine) collect(lo, hi int) {
-	net := e.net
-	for s := lo; s < hi; s++ {
+	net, s := e.net, &e.iv
+	fac := s.factored
+	for sup := lo; sup < hi; sup++ {
 		got, cross := 0.0, 0.0
-		bs := e.bank[s]
-		for k := net.OutStart[s]; k < net.OutStart[s+1]; k++ {
+		bs := e.bank[sup]
+		for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
 			ed := net.OutEdge[k]
 			v := e.paidRound[ed]
 			got += v
@@ -259,14 +372,27 @@ func (e *engine) collect(lo, hi int) {
 				cross += v
 			}
 		}
+		if fac != nil {
+			toBank, bankCross := 0.0, 0.0
+			for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
+				ed := net.OutEdge[k]
+				v := s.paidBankRound[ed]
+				toBank += v
+				if e.bank[net.Buyer[ed]] != bs {
+					bankCross += v
+				}
+			}
+			s.factRepaid[sup] += toBank
+			e.reserveIn[sup] += bankCross
+		}
 		if got == 0 {
 			continue
 		}
-		if e.alive[s] {
-			e.cash[s] += got
-			e.reserveIn[s] += cross
+		if e.alive[sup] {
+			e.cash[sup] += got
+			e.reserveIn[sup] += cross
 		} else {
-			e.toExternal[s] += got
+			e.toExternal[sup] += got
 		}
 	}
 }
@@ -274,6 +400,7 @@ func (e *engine) collect(lo, hi int) {
 // closeSettlement capitalises unpaid interest and records who could not pay
 // wages, taxes or debt service in full.
 func (e *engine) closeSettlement(lo, hi int) {
+	s := &e.iv
 	for i := lo; i < hi; i++ {
 		if !e.alive[i] {
 			continue
@@ -283,48 +410,162 @@ func (e *engine) closeSettlement(lo, hi int) {
 		e.lent[i] += c
 		e.toBank[i] += c
 		e.unpaidDebt[i] = c + e.duePrincipal[i]
+		if s.callDue != nil {
+			s.callDue[i] = math.Min(s.callDue[i], e.duePrincipal[i])
+		}
 		e.dueInterest[i], e.duePrincipal[i] = 0, 0
+		owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+		if s.govLoan != nil {
+			gc := s.govDueInterest[i]
+			s.govLoan[i] += gc
+			s.policyInterest[i] += gc
+			s.govUnpaid[i] = gc + s.govDuePrincipal[i]
+			s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
+			owed += s.govUnpaid[i]
+		}
 		scale := 1e-12 * e.baseOutput[i]
-		e.shortfall[i] = e.owedExternal[i]+e.owedTax[i]+e.unpaidDebt[i] > scale
+		e.shortfall[i] = owed > scale
 	}
 }
 
 // creditDemand is the first half of phase 6: each firm below its cash
 // buffer, in arrears or rolling over repaid principal asks its bank for a
 // loan; the bank's rules (score threshold, loan limit) decide the request.
+// A state guarantee lowers the risk the bank keeps; a core's guarantee
+// lets the bank lend on the core's score, beyond the supplier's own limit.
 func (e *engine) creditDemand(lo, hi, t int) {
+	s := &e.iv
+	if s.on() {
+		e.creditDemandGuaranteed(lo, hi, t)
+		return
+	}
 	for i := lo; i < hi; i++ {
 		e.request[i] = 0
-		if !e.alive[i] {
+		if !e.alive[i] || !e.hasCredit[i] {
 			continue
 		}
-		if !e.hasCredit[i] {
-			continue
-		}
-		need := e.repaid[i] + math.Max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+		need := e.creditNeed(i)
 		if need <= 1e-12*e.baseOutput[i] {
 			continue
 		}
-		assets := e.firmAssets(i)
-		score := agents.CreditScore(e.equity[i], assets, e.revenueEMA[i]/e.baseRevenue[i], math.Min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
-		e.score[i] = score
+		score := e.updateScore(i)
 		req := math.Min(need, math.Max(0, e.loanLimit[i]-e.loan[i]))
-		if score < e.p.scoreThreshold+e.shock.score {
-			req = 0
+		e.request[i] = e.screen(i, t, need, req, score)
+	}
+}
+
+// creditNeed returns what firm i would borrow: the principal it repaid
+// (rolled over), its cash shortfall against its buffer, and what it still
+// owes.
+func (e *engine) creditNeed(i int) float64 {
+	need := e.repaid[i] + math.Max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+	if e.iv.govUnpaid != nil {
+		need += e.iv.govUnpaid[i]
+	}
+	return need
+}
+
+// updateScore computes and stores firm i's credit score.
+func (e *engine) updateScore(i int) float64 {
+	score := agents.CreditScore(e.equity[i], e.firmAssets(i), e.revenueEMA[i]/e.baseRevenue[i], math.Min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
+	e.score[i] = score
+	return score
+}
+
+// screen applies the bank's score threshold to a request and notes a
+// firm denied part of what it needed.
+func (e *engine) screen(i, t int, need, req, score float64) float64 {
+	if score < e.p.scoreThreshold+e.shock.score {
+		req = 0
+	}
+	if req < need*(1-1e-9) {
+		e.lastCredit[i] = int32(t)
+	}
+	return req
+}
+
+// creditDemandGuaranteed is creditDemand under interventions. A state
+// guarantee lowers the risk the bank keeps to 1 − coverage of the firm's;
+// a core's guarantee lets the bank lend on the core's score, beyond the
+// supplier's own limit. Either opens a bank loan to a firm without a
+// credit line (the state's up to max_loan_to_revenue, the core's up to
+// its guarantee limit).
+func (e *engine) creditDemandGuaranteed(lo, hi, t int) {
+	s := &e.iv
+	st, scf := s.guarantee, s.scf
+	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
+	stateOn := st != nil && st.active && st.remaining() > 0
+	for i := lo; i < hi; i++ {
+		e.request[i] = 0
+		if s.reqState != nil {
+			s.reqState[i] = false
 		}
-		if req < need*(1-1e-9) {
-			e.lastCredit[i] = int32(t)
+		if s.reqCore != nil {
+			s.reqCore[i] = 0
+		}
+		if !e.alive[i] {
+			continue
+		}
+		stateGuar := stateOn && e.eligible(st, i)
+		coreRoom := 0.0
+		if coreOn {
+			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
+				coreRoom = math.Max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
+			}
+		}
+		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
+			continue
+		}
+		need := e.creditNeed(i)
+		if need <= 1e-12*e.baseOutput[i] {
+			continue
+		}
+		score := e.updateScore(i)
+		limit := e.loanLimit[i]
+		if !e.hasCredit[i] {
+			limit = 0
+			if stateGuar {
+				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
+			}
+		}
+		room := limit - e.loan[i]
+		if stateGuar {
+			score = 1 - (1-score)*(1-st.cfg.Coverage)
+			s.reqState[i] = true
+		}
+		if coreRoom > 0 {
+			score = math.Max(score, e.score[s.guarantor[i]])
+			room = math.Max(0, room) + coreRoom
+		}
+		s.effScore[i] = score
+		req := e.screen(i, t, need, math.Min(need, math.Max(0, room)), score)
+		if s.reqCore != nil {
+			s.reqCore[i] = math.Min(req, coreRoom)
 		}
 		e.request[i] = req
 	}
 }
 
 // grantCredit is the second half of phase 6: banks ration their lending
-// capacity pro rata among requests, firms pay what they still owe from the
-// new cash, and pay dividends out of profit when cash is at its target.
+// capacity pro rata among requests (grantLoans); policy loans fill what is
+// still missing (allocatePolicyLoans); then firms pay what they still owe
+// from the new cash and pay dividends out of profit when cash is at its
+// target (payOwed).
 func (e *engine) grantCredit(lo, hi, t int, grantShare []float64) {
-	p := e.p
+	e.grantLoans(lo, hi, t, grantShare)
+	e.guaranteeGrants(t)
+	e.allocatePolicyLoans(t)
+	e.payOwed(lo, hi)
+}
+
+// grantLoans lends each firm its bank's share of its request, at a rate
+// priced on its score.
+func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
+	p, s := e.p, &e.iv
 	for i := lo; i < hi; i++ {
+		if s.on() {
+			s.granted[i] = 0
+		}
 		if !e.alive[i] {
 			continue
 		}
@@ -335,7 +576,12 @@ func (e *engine) grantCredit(lo, hi, t int, grantShare []float64) {
 				e.lastCredit[i] = int32(t)
 			}
 			if g > 0 {
-				annual := agents.LoanRate(bk.baseRate, bk.riskSpread, e.score[i], e.shock.spread)
+				score := e.score[i]
+				if s.on() {
+					score = s.effScore[i]
+					s.granted[i] = g
+				}
+				annual := agents.LoanRate(bk.baseRate, bk.riskSpread, score, e.shock.spread)
 				r := units.PerStep(annual, p.stepDays)
 				e.loanRate[i] = (e.loanRate[i]*e.loan[i] + r*g) / (e.loan[i] + g)
 				e.loan[i] += g
@@ -343,7 +589,84 @@ func (e *engine) grantCredit(lo, hi, t int, grantShare []float64) {
 				e.lent[i] += g
 			}
 		}
+	}
+}
+
+// guaranteeGrants puts the step's new loans under the state's and the
+// cores' guarantees, within their budgets (scaled down pro rata in the step
+// a budget runs out), charges the state's fee, and marks what the interest
+// subsidy covers as new borrowing.
+func (e *engine) guaranteeGrants(t int) {
+	s := &e.iv
+	if !s.on() {
+		return
+	}
+	if st := s.guarantee; st != nil && st.active {
+		total := 0.0
+		for i, g := range s.granted {
+			if g > 0 && s.reqState[i] {
+				total += g
+			}
+		}
+		scale := st.budgetScale(total)
+		for i, g := range s.granted {
+			if g <= 0 || !s.reqState[i] {
+				continue
+			}
+			a := g * scale
+			s.addState[i] = a
+			if fee := st.cfg.Fee * a; fee > 0 {
+				fee = math.Min(fee, e.cash[i])
+				e.cash[i] -= fee
+				e.equity[i] -= fee
+				e.reserveIn[i] -= fee
+				s.govIn[i] += fee
+				s.feePaid[i] += fee
+			}
+			st.reached[i] = true
+		}
+		st.spend(total*scale, t)
+	}
+	if scf := s.scf; s.guarantor != nil && scf.active {
+		total := 0.0
+		for i, g := range s.granted {
+			if g > 0 {
+				total += math.Min(g, s.reqCore[i])
+			}
+		}
+		scale := scf.budgetScale(total)
+		for i, g := range s.granted {
+			if g > 0 && s.reqCore[i] > 0 {
+				s.addCore[i] = math.Min(g, s.reqCore[i]) * scale
+				scf.reached[i] = true
+			}
+		}
+		scf.spend(total*scale, t)
+	}
+	if sub := s.subsidy; sub != nil && sub.active && sub.cfg.Loans == "new" {
+		for i, g := range s.granted {
+			if g > 0 && e.eligible(sub, i) {
+				s.addNew[i] = g
+			}
+		}
+	}
+}
+
+// payOwed lets each firm pay, from the cash it now holds, what it still
+// owes, pays dividends, and carries the guaranteed and subsidised parts of
+// its loan through the step.
+func (e *engine) payOwed(lo, hi int) {
+	s := &e.iv
+	for i := lo; i < hi; i++ {
+		if !e.alive[i] {
+			continue
+		}
 		owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+		gov := 0.0
+		if s.govUnpaid != nil {
+			gov = s.govUnpaid[i]
+			owed += gov
+		}
 		if owed > 1e-12*e.baseOutput[i] {
 			share := agents.PayShare(e.cash[i], owed)
 			v := share * e.owedExternal[i]
@@ -358,6 +681,17 @@ func (e *engine) grantCredit(lo, hi, t int, grantShare []float64) {
 			e.repaidAll[i] += d
 			e.cash[i] -= v + w + d
 			e.unpaidDebt[i] -= d
+			if s.callDue != nil {
+				s.callDue[i] = math.Max(0, s.callDue[i]-d)
+			}
+			if gov > 0 {
+				g := share * gov
+				s.govUnpaid[i] -= g
+				s.govLoan[i] -= g
+				s.govIn[i] += g
+				e.reserveIn[i] -= g
+				e.cash[i] -= g
+			}
 			e.shortfall[i] = share < 1
 		} else {
 			e.shortfall[i] = false
@@ -367,6 +701,16 @@ func (e *engine) grantCredit(lo, hi, t int, grantShare []float64) {
 			e.equity[i] -= div
 			e.toExternal[i] += div
 			e.reserveIn[i] -= div
+		}
+		if s.on() {
+			repaidShare := 0.0
+			if l0 := s.loanStart[i]; l0 > 0 {
+				repaidShare = math.Min(1, e.repaidAll[i]/l0)
+			}
+			amortise(s.stateGuaranteed, i, repaidShare, s.addState[i], e.loan[i])
+			amortise(s.coreGuaranteed, i, repaidShare, s.addCore[i], e.loan[i])
+			amortise(s.newPrincipal, i, repaidShare, s.addNew[i], e.loan[i])
+			s.addState[i], s.addCore[i], s.addNew[i] = 0, 0, 0
 		}
 	}
 }

@@ -79,6 +79,11 @@ func (e *engine) firmAssets(i int) float64 {
 		for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
 			a += e.payable[net.OutEdge[k]]
 		}
+		if fac := e.iv.factored; fac != nil {
+			for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
+				a -= fac[net.OutEdge[k]] // sold to its bank
+			}
+		}
 	}
 	return a
 }
@@ -87,6 +92,9 @@ func (e *engine) firmAssets(i int) float64 {
 func (e *engine) firmLiabilities(i int) float64 {
 	net := e.net
 	l := e.loan[i] + e.owedExternal[i] + e.owedTax[i]
+	if e.iv.govLoan != nil {
+		l += e.iv.govLoan[i]
+	}
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
 		l += e.payable[k]
 	}
@@ -119,20 +127,56 @@ func (e *engine) checkBalanceSheets(t int) error {
 				"negative or NaN stock: cash %g, loans %g", e.cash[i], e.loan[i])}
 		}
 	}
+	factored := make([]float64, len(e.banks))
+	if fac := e.iv.factored; fac != nil {
+		for k, v := range fac {
+			factored[e.bank[e.net.Supplier[k]]] += v
+		}
+	}
 	for b := range e.banks {
 		bk := &e.banks[b]
 		name := e.bankName(b)
-		scale := math.Max(math.Abs(bk.loans)+math.Abs(bk.reserves)+math.Abs(deposits[b])+math.Abs(bk.capital), 1)
+		if res := math.Abs(factored[b]-bk.factored) / math.Max(math.Abs(bk.factored)+math.Abs(bk.loans)+bk.size, 1); !(res <= ledgerTolerance) {
+			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
+				"receivables bought on its books %.17g ≠ sum of the receivables its clients sold %.17g", bk.factored, factored[b])}
+		}
+		// A bank's books are sums of flows: their rounding error scales
+		// with the bank's size, even after its clients have all failed.
+		scale := math.Max(math.Abs(bk.loans)+math.Abs(bk.reserves)+math.Abs(deposits[b])+math.Abs(bk.capital), math.Max(bk.size, 1))
 		if res := math.Abs(loans[b]-bk.loans) / scale; !(res <= ledgerTolerance) {
 			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
 				"loans on its books %.17g ≠ sum of its borrowers' loans %.17g", bk.loans, loans[b])}
 		}
-		lhs, rhs := bk.loans+bk.reserves, deposits[b]+bk.capital
+		lhs, rhs := bk.loans+bk.factored+bk.reserves, deposits[b]+bk.capital
 		if res := math.Abs(lhs-rhs) / scale; !(res <= ledgerTolerance) {
 			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
-				"loans %.17g + reserves %.17g ≠ deposits %.17g + capital %.17g (relative residual %.3g)",
-				bk.loans, bk.reserves, deposits[b], bk.capital, res)}
+				"loans %.17g + bought receivables %.17g + reserves %.17g ≠ deposits %.17g + capital %.17g (relative residual %.3g)",
+				bk.loans, bk.factored, bk.reserves, deposits[b], bk.capital, res)}
 		}
+	}
+	return e.checkGovernment(t)
+}
+
+// checkGovernment verifies the government's balance sheet: outside the
+// interventions its budget balances, so its cash plus the policy loans it
+// holds must equal minus the fiscal cost of the interventions so far.
+func (e *engine) checkGovernment(t int) error {
+	s := &e.iv
+	if !s.on() {
+		return nil
+	}
+	book := 0.0
+	if s.govLoan != nil {
+		book = sumChunked(s.govLoan)
+	}
+	cost, scale := 0.0, math.Abs(e.ledger.government)+book
+	for _, iv := range s.list {
+		cost += iv.cost
+		scale += math.Abs(iv.cost)
+	}
+	if res := math.Abs(e.ledger.government+book+cost) / math.Max(scale, 1); !(res <= ledgerTolerance) {
+		return &AccountingError{Step: t, Account: "government", Detail: fmt.Sprintf(
+			"cash %.17g + policy loans %.17g ≠ − fiscal cost %.17g (relative residual %.3g)", e.ledger.government, book, cost, res)}
 	}
 	return nil
 }

@@ -8,27 +8,34 @@ import (
 // the end of the step, flows over the step; money in currency units per
 // step, employment in jobs.
 var metricNames = []string{
-	"firms_active",       // firms not failed
-	"smes_active",        // SMEs not failed
-	"cores_active",       // core enterprises not failed
-	"failures",           // firms failing this step
-	"failures_sme",       // SMEs failing this step
-	"failures_core",      // core firms failing this step
-	"output",             // gross output
-	"value_added",        // output less intermediate and imported inputs used
-	"final_demand",       // final demand addressed to firms
-	"final_sales",        // final demand served
-	"employment",         // baseline jobs of firms not failed
-	"demand_domestic",    // domestic final-demand multiplier
-	"locked_down",        // firms unable to produce because of a lockdown
-	"cash",               // firms' cash
-	"credit_outstanding", // firms' bank loans
-	"new_loans",          // bank loans granted (capitalised interest included)
-	"bank_capital",       // banks' capital
-	"write_offs",         // bank loans written off
-	"trade_credit",       // trade payables outstanding between firms
-	"bad_debt",           // suppliers' losses on receivables from failed buyers
-	"credit_denied",      // firms denied (part of) the credit they asked for
+	"firms_active",          // firms not failed
+	"smes_active",           // SMEs not failed
+	"cores_active",          // core enterprises not failed
+	"failures",              // firms failing this step
+	"failures_sme",          // SMEs failing this step
+	"failures_core",         // core firms failing this step
+	"output",                // gross output
+	"value_added",           // output less intermediate and imported inputs used
+	"final_demand",          // final demand addressed to firms
+	"final_sales",           // final demand served
+	"employment",            // baseline jobs of firms not failed
+	"demand_domestic",       // domestic final-demand multiplier
+	"locked_down",           // firms unable to produce because of a lockdown
+	"cash",                  // firms' cash
+	"credit_outstanding",    // firms' bank loans
+	"new_loans",             // bank loans granted (capitalised interest included)
+	"bank_capital",          // banks' capital
+	"write_offs",            // bank loans written off
+	"trade_credit",          // trade payables outstanding between firms
+	"bad_debt",              // suppliers' losses on receivables from failed buyers
+	"credit_denied",         // firms denied (part of) the credit they asked for
+	"bank_losses",           // bank write-offs less what guarantors (the state, core firms) paid the banks
+	"guarantee_calls_state", // paid by the state to banks on guaranteed loans
+	"guarantee_calls_core",  // paid by core firms to banks on the loans of suppliers they guaranteed
+	"fiscal_cost",           // public money spent on interventions, net of fees and interest received
+	"policy_loans",          // policy loans outstanding
+	"policy_loan_losses",    // policy loans written off
+	"factored",              // receivables held by banks under supply chain finance
 }
 
 // Indexes into metricNames.
@@ -54,6 +61,13 @@ const (
 	mTradeCredit
 	mBadDebt
 	mCreditDenied
+	mBankLosses
+	mCallsState
+	mCallsCore
+	mFiscalCost
+	mPolicyLoans
+	mPolicyLosses
+	mFactored
 	numMetrics
 )
 
@@ -117,6 +131,22 @@ func (e *engine) record(t int, failed []int32) {
 			row[mFailuresSME]++
 		}
 	}
+	if s := &e.iv; s.on() {
+		for i := range e.alive {
+			row[mWriteOffs] += s.factWrittenOff[i]
+			row[mCallsState] += s.callsState[i]
+			row[mCallsCore] += s.callsCore[i]
+			row[mPolicyLosses] += s.policyLosses[i]
+			if s.govLoan != nil {
+				row[mPolicyLoans] += s.govLoan[i]
+			}
+		}
+		for _, v := range s.factored {
+			row[mFactored] += v
+		}
+		row[mFiscalCost] = s.stepCost
+	}
+	row[mBankLosses] = row[mWriteOffs] - row[mCallsState] - row[mCallsCore]
 	row[mDemandDomestic] = e.shock.demand[0]
 	for _, v := range e.payable {
 		row[mTradeCredit] += v
@@ -140,6 +170,8 @@ func (e *engine) result(arm string) *Result {
 		Metrics:     MetricNames(),
 		Series:      e.metrics.series,
 		Events:      e.events,
+
+		Interventions: e.ivOutcomes(),
 		Firms: FirmOutcomes{
 			Status:        make([]Status, n),
 			FailStep:      make([]int32, n),

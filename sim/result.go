@@ -108,6 +108,34 @@ type Result struct {
 	Series  []float64 // Series[step*len(Metrics)+m]
 	Firms   FirmOutcomes
 	Events  []Event
+
+	// Interventions holds what each intervention of the arm did, in the
+	// order of the scenario's [[interventions]].
+	Interventions []InterventionOutcome
+}
+
+// InterventionOutcome is what one intervention did in one run.
+type InterventionOutcome struct {
+	Name   string
+	Kind   string
+	Budget float64 // 0 for kinds without a budget
+	// Used is what counted against the budget by the end of the run: the
+	// most receivables financed at once (factoring), the principal
+	// guaranteed or lent, the interest paid, the tax waived; for kinds
+	// without a budget, the amount deferred (moratorium) or paid earlier
+	// (payment-term-cap) — 0 where nothing is measured.
+	Used float64
+	// FiscalCost is the public money the intervention cost by the end of
+	// the run: subsidies, tax waived, guarantee calls and policy loans
+	// written off, less fees and interest received. Policy loans still
+	// outstanding are assets of the state, not costs.
+	FiscalCost float64
+	// ExhaustedStep is the first step at which the budget was used up, or
+	// -1 if it never was.
+	ExhaustedStep int32
+	// Firms counts the firms it reached (paid, lent to, guaranteed,
+	// deferred, financed).
+	Firms int
 }
 
 // Value returns metric m at step t.

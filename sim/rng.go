@@ -14,6 +14,8 @@ const (
 	streamFirms
 	streamLockdown
 	streamDemandNoise
+	streamParticipation // supply-chain-finance: which cores take part
+	streamPolicyQueue   // policy-loan: arrival order of a step's applicants
 )
 
 // splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).

@@ -11,27 +11,34 @@ import (
 
 // RunOptions control a Monte Carlo run.
 type RunOptions struct {
-	Workers int // parallel replications; 0 means runtime.NumCPU()
-	// Progress, if not nil, is called after each finished replication with
-	// the number done and the total. It is called from one goroutine at a time.
+	Workers int // parallel runs; 0 means runtime.NumCPU()
+	// Arms names the arms to run (see Config.ResolveArms); empty: the
+	// scenario's arms.
+	Arms []string
+	// Progress, if not nil, is called after each finished run (one arm of
+	// one replication) with the number done and the total. It is called
+	// from one goroutine at a time.
 	Progress func(done, total int)
 }
 
-// Run builds and steps the scenario for every replication and returns the
-// results in replication order. The results do not depend on Workers: each
-// replication draws only from its own streams.
+// Run builds and steps every arm of the scenario for every replication and
+// returns the results by arm (baseline first), then replication. The
+// results do not depend on Workers: each run draws only from the streams of
+// its replication, which every arm shares (common random numbers).
 func Run(ctx context.Context, cfg *Config, opts RunOptions) ([]*Result, error) {
-	n := cfg.Replications
-	if n < 1 {
-		n = 1
+	arms, err := cfg.ResolveArms(opts.Arms)
+	if err != nil {
+		return nil, err
 	}
+	reps := max(cfg.Replications, 1)
+	total := reps * len(arms)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	workers = min(workers, n)
-	results := make([]*Result, n)
-	errs := make([]error, n)
+	workers = min(workers, total)
+	results := make([]*Result, total)
+	errs := make([]error, total)
 	next := make(chan int)
 	var mu sync.Mutex
 	done := 0
@@ -40,12 +47,13 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) ([]*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for rep := range next {
-				results[rep], errs[rep] = RunReplication(cfg, rep)
+			for job := range next {
+				arm, rep := arms[job/reps], job%reps
+				results[job], errs[job] = RunArm(cfg, arm, rep)
 				mu.Lock()
 				done++
 				if opts.Progress != nil {
-					opts.Progress(done, n)
+					opts.Progress(done, total)
 				}
 				mu.Unlock()
 			}
@@ -53,9 +61,9 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) ([]*Result, error) {
 	}
 	var cancelled error
 feed:
-	for rep := 0; rep < n; rep++ {
+	for job := 0; job < total; job++ {
 		select {
-		case next <- rep:
+		case next <- job:
 		case <-ctx.Done():
 			cancelled = ctx.Err()
 			break feed
@@ -66,21 +74,29 @@ feed:
 	if cancelled != nil {
 		return nil, cancelled
 	}
-	for rep, err := range errs {
+	for job, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("replication %d: %w", rep, err)
+			return nil, fmt.Errorf("arm %s, replication %d: %w", arms[job/reps].Name, job%reps, err)
 		}
 	}
 	return results, nil
 }
 
-// RunReplication runs replication rep of cfg.
+// RunReplication runs the baseline arm of replication rep of cfg.
 func RunReplication(cfg *Config, rep int) (*Result, error) {
+	return RunArm(cfg, Arm{Name: BaselineArm}, rep)
+}
+
+// RunArm runs one arm of replication rep of cfg.
+func RunArm(cfg *Config, arm Arm, rep int) (*Result, error) {
 	e, err := newEngine(cfg, rep)
 	if err != nil {
 		return nil, err
 	}
-	return e.run("baseline")
+	if err := e.applyArm(arm); err != nil {
+		return nil, err
+	}
+	return e.run(arm.Name)
 }
 
 func (e *engine) run(arm string) (*Result, error) {

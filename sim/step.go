@@ -11,17 +11,21 @@ import (
 func (e *engine) step(t int) error {
 	n := e.net.N()
 	e.evalShocks(t)
+	e.ivBegin(t)
 	e.finalDemand(0, n, t)
 	e.orders(0, n, t)
 	e.produce(0, n, t)
 	e.receive(0, n)
 	if e.p.finance {
 		e.resetFlows()
-		e.settle(n)
+		e.settle(n, t)
 		e.creditDemand(0, n, t)
 		e.grantCredit(0, n, t, e.grantShares())
 		failed := e.failures(t)
 		e.reduceFlows()
+		if e.iv.on() {
+			e.ivCosts(t)
+		}
 		e.record(t, failed)
 		if err := e.checkMoney(t); err != nil {
 			return err
@@ -203,6 +207,13 @@ func (e *engine) receive(lo, hi int) {
 }
 
 func (e *engine) resetFlows() {
+	if s := &e.iv; s.on() {
+		for _, v := range [][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
+			s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
+			s.policyLosses, s.deferred, s.accelerated} {
+			clear(v)
+		}
+	}
 	clear(e.toExternal)
 	clear(e.toGov)
 	clear(e.toBank)
@@ -216,13 +227,26 @@ func (e *engine) resetFlows() {
 // grantShares returns, per bank, the share of requests it can fund.
 func (e *engine) grantShares() []float64 {
 	requested := make([]float64, len(e.banks))
-	for i, r := range e.request {
-		requested[e.bank[i]] += r
+	covered := make([]float64, len(e.banks)) // state-guaranteed loans, which need no capital
+	s := &e.iv
+	if s.stateGuaranteed != nil {
+		cov := s.guarantee.cfg.Coverage
+		for i, r := range e.request {
+			if s.reqState[i] {
+				r *= 1 - cov
+			}
+			requested[e.bank[i]] += r
+			covered[e.bank[i]] += cov * s.stateGuaranteed[i]
+		}
+	} else {
+		for i, r := range e.request {
+			requested[e.bank[i]] += r
+		}
 	}
 	out := make([]float64, len(e.banks))
 	for b := range e.banks {
 		bk := &e.banks[b]
-		capacity := agents.LendingCapacity(bk.capital, bk.capitalRatio, e.shock.credit, bk.loans)
+		capacity := agents.LendingCapacity(bk.capital, bk.capitalRatio, e.shock.credit, bk.loans-covered[b])
 		out[b] = 1
 		if requested[b] > capacity {
 			out[b] = capacity / requested[b]
@@ -246,11 +270,21 @@ func (e *engine) reduceFlows() {
 	capital := make([]float64, nb)
 	reserves := make([]float64, nb)
 	loans := make([]float64, nb)
+	factored := make([]float64, nb)
 	for i := range e.bank {
 		b := e.bank[i]
 		capital[b] += e.toBank[i]
 		reserves[b] += e.reserveIn[i]
 		loans[b] += e.lent[i] - e.repaidAll[i] - e.writtenOff[i]
+	}
+	if s := &e.iv; s.on() {
+		l.government += sumChunked(s.govIn) - sumChunked(s.govOut)
+		l.newLoans += sumChunked(s.factNew)
+		l.repayments += sumChunked(s.factRepaid)
+		l.writeOffs += sumChunked(s.factWrittenOff)
+		for i := range e.bank {
+			factored[e.bank[i]] += s.factNew[i] - s.factRepaid[i] - s.factWrittenOff[i]
+		}
 	}
 	// Balanced budget outside interventions: the government spends what it
 	// received this step on the external sector.
@@ -261,6 +295,7 @@ func (e *engine) reduceFlows() {
 		bk.capital += capital[b]
 		bk.reserves += reserves[b]
 		bk.loans += loans[b]
+		bk.factored += factored[b]
 		if d := bk.capital - bk.capitalTarget; d > 0 {
 			bk.capital -= d
 			bk.reserves -= d
@@ -361,10 +396,36 @@ func (e *engine) attribute(f int32, t int) {
 func (e *engine) windUp(f, t int) {
 	net, p := e.net, &e.p
 	rr := p.recovery
+	iv := &e.iv
 	for k := net.InStart[f]; k < net.InStart[f+1]; k++ {
 		s := net.Supplier[k]
 		claim := e.payable[k]
 		e.payable[k] = 0
+		bankLoss := 0.0
+		if iv.factored != nil && iv.factored[k] > 0 {
+			// The supplier's bank holds part of the claim: it recovers its
+			// share, and loses the rest or, with recourse, charges it to the
+			// supplier as a loan.
+			fk := iv.factored[k]
+			iv.factored[k] = 0
+			claim -= fk
+			rec := rr * fk
+			e.toExternal[s] -= rec
+			e.reserveIn[s] += rec
+			iv.factRepaid[s] += rec
+			loss := fk - rec
+			if iv.scf.cfg.Recourse && e.alive[s] {
+				e.loan[s] += loss
+				e.lent[s] += loss
+				iv.factRepaid[s] += loss
+				e.equity[s] -= loss
+				e.badDebt[s] += loss
+				bankLoss = loss
+			} else {
+				iv.factWrittenOff[s] += loss
+				e.toBank[s] -= loss
+			}
+		}
 		if !e.alive[s] {
 			continue // the claim belonged to a failed supplier's liquidator
 		}
@@ -376,7 +437,7 @@ func (e *engine) windUp(f, t int) {
 		e.badDebt[s] += claim - rec
 		if e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
 			ch := ChannelLostOrders
-			if claim > 0 {
+			if claim > 0 || bankLoss > 0 {
 				ch |= ChannelBadDebt
 			}
 			e.hits[s] = append(e.hits[s], hit{firm: int32(f), step: int32(t), channel: ch})
@@ -397,6 +458,29 @@ func (e *engine) windUp(f, t int) {
 		e.writtenOff[f] += l - rec
 		e.toBank[f] -= l - rec
 		e.loan[f] = 0
+		if iv.on() {
+			e.guaranteeCalls(f, t, l, l-rec)
+		}
+	}
+	if iv.govLoan != nil {
+		if g := iv.govLoan[f]; g > 0 {
+			rec := rr * g
+			e.toExternal[f] -= rec
+			iv.govIn[f] += rec
+			iv.policyLosses[f] += g - rec
+			iv.govLoan[f] = 0
+		}
+		iv.govUnpaid[f] = 0
+	}
+	if iv.callDue != nil {
+		iv.callDue[f] = 0
+		iv.coreGuaranteed[f] = 0
+	}
+	if iv.stateGuaranteed != nil {
+		iv.stateGuaranteed[f] = 0
+	}
+	if iv.newPrincipal != nil {
+		iv.newPrincipal[f] = 0
 	}
 	if tax := e.owedTax[f]; tax > 0 {
 		e.toExternal[f] -= rr * tax

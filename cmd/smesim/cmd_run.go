@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -28,6 +30,7 @@ type runOptions struct {
 	steps        *int
 	replications *int
 	workers      int       // 0: number of CPUs
+	arms         []string  // --arms; nil: the scenario's arms
 	now          time.Time // for the default output directory name
 }
 
@@ -46,6 +49,13 @@ func runCommand(e *env) *cli.Command {
 			"summary.json and meta.json. The directory appears only when complete: an error or Ctrl-C\n" +
 			"leaves nothing behind. The same scenario and seed give byte-identical files (meta.json\n" +
 			"aside, which records the command line) whatever the number of workers.\n\n" +
+			"A scenario with interventions runs several arms: the baseline (no intervention) and, by\n" +
+			"default, each intervention alone and all of them together, every arm on the same random\n" +
+			"draws, replication by replication. After the run a table shows per arm the mean failures,\n" +
+			"jobs lost and fiscal cost, the firms saved against the baseline (± the half-width of a 95%\n" +
+			"interval over the paired replications) and the fiscal cost per firm saved with its 95%\n" +
+			"Fieller interval (\"not significant\" when the firms saved are not significantly above 0,\n" +
+			"\"n/a\" when none are saved on average). summary.json holds these and more.\n\n" +
 			"Flags override the scenario only when given, and may follow FILE: smesim run my.toml --seed 9",
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
@@ -56,6 +66,8 @@ func runCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "steps", Usage: "number `N` of steps to simulate, each of the scenario's step length (1 to 100000)", DefaultText: "the scenario's steps"},
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "`N` Monte Carlo replications (1 to 100000)", DefaultText: "the scenario's replications"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` replications run in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
+			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms to run: intervention names, names joined by \"+\" (scf+loans) or \"all\"; the baseline always runs",
+				DefaultText: "the scenario's arms: the baseline, each intervention alone and all together"},
 		},
 		Action: func(c *cli.Context) error {
 			arg, err := atMostOneArg(c, "scenario (FILE or BUILTIN)")
@@ -77,6 +89,9 @@ func runCommand(e *env) *cli.Command {
 			}
 			if c.IsSet("workers") && opts.workers < 1 {
 				return badInputf("--workers %d: must be at least 1", opts.workers)
+			}
+			if c.IsSet("arms") {
+				opts.arms = parseArms(c.String("arms"))
 			}
 			return runRun(c.Context, e, opts, arg)
 		},
@@ -108,13 +123,20 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err != nil {
 		return fmt.Errorf("encoding the resolved scenario: %w", err)
 	}
+	arms, err := cfg.ResolveArms(opts.arms)
+	if err != nil {
+		if opts.arms != nil {
+			return badInputf("--arms: %w", err)
+		}
+		return badInput(err)
+	}
 	workers := opts.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	bar := newProgress(e.stderr, cfg.Replications)
-	rs, err := sim.Run(ctx, cfg, sim.RunOptions{Workers: workers, Progress: bar.update})
+	bar := newProgress(e.stderr, len(arms)*max(cfg.Replications, 1))
+	rs, err := sim.Run(ctx, cfg, sim.RunOptions{Workers: workers, Arms: opts.arms, Progress: bar.update})
 	bar.finish(err == nil)
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted, nothing written: %w", ctx.Err())
@@ -126,8 +148,22 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err := results.WriteDir(out, scenarioTOML, rs, meta); err != nil {
 		return err
 	}
-	printRunSummary(e.stdout, out, cfg, rs)
+	sum, err := results.Summarize(rs)
+	if err != nil {
+		return err
+	}
+	printRunSummary(e.stdout, out, cfg, rs, sum)
 	return nil
+}
+
+// parseArms splits the --arms list at commas, trimming spaces around each
+// name. Empty names are kept for ResolveArms to reject.
+func parseArms(list string) []string {
+	names := strings.Split(list, ",")
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+	}
+	return names
 }
 
 // commandLine returns the command line for meta.json, with the program
@@ -194,30 +230,123 @@ func safeName(name string) string {
 	return s
 }
 
-func printRunSummary(w io.Writer, out string, cfg *sim.Config, rs []*sim.Result) {
+// printRunSummary prints the output directory, the scenario and a table of
+// the arms (see writeArmTable).
+func printRunSummary(w io.Writer, out string, cfg *sim.Config, rs []*sim.Result, sum results.Summary) {
 	firms := 0
 	if len(rs) > 0 && rs[0].Network != nil {
 		firms = rs[0].Network.N()
 	}
 	fmt.Fprintf(w, "wrote %s\n", out)
-	fmt.Fprintf(w, "scenario %q: %d firms, %d steps of %s, %d %s\n",
-		cfg.Name, firms, cfg.Steps, cfg.Step, cfg.Replications, plural(cfg.Replications, "replication"))
-	sum := results.Summarize(rs)
+	fmt.Fprintf(w, "scenario %q: %d firms, %d steps of %s, %d %s, %d %s\n",
+		cfg.Name, firms, cfg.Steps, cfg.Step, cfg.Replications, plural(cfg.Replications, "replication"),
+		len(sum.Arms), plural(len(sum.Arms), "arm"))
+	writeArmTable(w, sum, cfg.Currency)
+	details := filepath.Join(out, results.SummaryFile)
+	if cfg.Replications > 1 {
+		fmt.Fprintf(w, "means of %d replications; ± and [ ]: %g%% intervals, paired with the baseline; see %s\n",
+			cfg.Replications, 100*sum.Confidence, details)
+	} else {
+		fmt.Fprintf(w, "one replication: no intervals; see %s\n", details)
+	}
+}
+
+// noEffect fills the effect columns of the baseline.
+const noEffect = "—"
+
+// writeArmTable writes one row per arm of sum, aligned by a tabwriter:
+// mean failures, jobs lost and fiscal cost (in currency), firms saved
+// against the baseline ± the half-width of its interval, and the fiscal
+// cost per firm saved with its Fieller interval, "not significant" when
+// that interval is unbounded, "n/a" when no firm is saved on average. The
+// baseline (and any arm without effects) shows noEffect in the effect
+// columns.
+func writeArmTable(w io.Writer, sum results.Summary, currency string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "arm\tfailures\tjobs lost\tfiscal cost (%s)\tfirms saved\t%s per firm saved\n", currency, currency)
 	for _, a := range sum.Arms {
 		label := a.Arm
 		if label == "" {
 			label = "results"
 		}
-		fail, _ := a.Headline.Get(results.Failures)
-		sme, _ := a.Headline.Get(results.SMEFailures)
-		core, _ := a.Headline.Get(results.CoreFailures)
-		casc, _ := a.Headline.Get(results.LargestCascade)
-		fmt.Fprintf(w, "%s: failures %s (SME %s, core %s); largest cascade %s firms\n",
-			label, fmtStat(fail), fmtNum(sme.Mean), fmtNum(core.Mean), fmtStat(casc))
+		get := func(s results.Stats, name string) results.Stat {
+			st, ok := s.Get(name)
+			if !ok {
+				st = results.Stat{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN()}
+			}
+			return st
+		}
+		saved, cost := noEffect, noEffect
+		if a.Effects != nil {
+			saved = fmtHalfWidth(get(a.Effects, results.FirmsSaved))
+			cost = fmtRatio(get(a.Effects, results.CostPerFirmSaved))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label,
+			compact(get(a.Headline, results.Failures).Mean),
+			compact(get(a.Headline, results.JobsLost).Mean),
+			compact(get(a.Headline, results.FiscalCost).Mean),
+			saved, cost)
 	}
-	if len(sum.Arms) > 0 && cfg.Replications > 1 {
-		fmt.Fprintf(w, "(means over replications, with 95%% intervals; details in %s)\n", filepath.Join(out, results.SummaryFile))
+	tw.Flush()
+}
+
+// fmtHalfWidth writes "mean ± half-width" of a Student-t interval, or the
+// mean alone when there is no interval (one replication).
+func fmtHalfWidth(s results.Stat) string {
+	if s.N < 2 || math.IsNaN(s.Lo) || math.IsNaN(s.Hi) {
+		return compact(s.Mean)
 	}
+	return compact(s.Mean) + " ± " + compact((s.Hi-s.Lo)/2)
+}
+
+// fmtRatio writes a ratio Stat (see results.Ratio) as "mean [lo, hi]", "n/a"
+// when it is undefined, "not significant" when its interval is unbounded,
+// and the mean alone with one replication.
+func fmtRatio(s results.Stat) string {
+	switch {
+	case math.IsNaN(s.Mean):
+		return "n/a"
+	case math.IsNaN(s.Lo) || math.IsNaN(s.Hi):
+		return "not significant"
+	case s.N < 2:
+		return compact(s.Mean)
+	}
+	return fmt.Sprintf("%s [%s, %s]", compact(s.Mean), compact(s.Lo), compact(s.Hi))
+}
+
+// compact writes v with 3 significant digits and a suffix k (thousand), M
+// (million), B (billion) or T (trillion) from 1000 up: 12.3, 456, 7.89k,
+// 120M, 1.5B; trailing zeros are dropped (1M, not 1.00M) and NaN is "n/a".
+// Very large or small magnitudes fall back to 1.23e+18 and 1.23e-05.
+func compact(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "n/a"
+	case math.IsInf(v, 0) || v == 0:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	// Round to 3 significant digits first, so that 999.7 becomes 1k.
+	v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+	a := math.Abs(v)
+	if a < 1e-3 || a >= 1e15 {
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
+	suffix := ""
+	for _, u := range []struct {
+		s string
+		f float64
+	}{{"T", 1e12}, {"B", 1e9}, {"M", 1e6}, {"k", 1e3}} {
+		if a >= u.f {
+			v, a, suffix = v/u.f, a/u.f, u.s
+			break
+		}
+	}
+	decimals := max(0, 2-int(math.Floor(math.Log10(a))))
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s + suffix
 }
 
 func plural(n int, word string) string {
@@ -227,40 +356,23 @@ func plural(n int, word string) string {
 	return word + "s"
 }
 
-// fmtNum writes a whole number as such, others with 3 significant digits
-// after the point at most.
-func fmtNum(v float64) string {
-	switch {
-	case v != v:
-		return "n/a"
-	case v == float64(int64(v)):
-		return strconv.FormatInt(int64(v), 10)
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
-}
-
-func fmtStat(s results.Stat) string {
-	if s.N < 2 || s.Lo != s.Lo || s.Lo == s.Hi {
-		return fmtNum(s.Mean)
-	}
-	return fmt.Sprintf("%s [%s, %s]", fmtNum(s.Mean), fmtNum(s.Lo), fmtNum(s.Hi))
-}
-
-// progress is a terminal progress bar over replications, or nothing.
+// progress is a terminal progress bar over runs (arms × replications), or
+// nothing.
 type progress struct {
 	p   *mpb.Progress
 	bar *mpb.Bar
 }
 
-// newProgress returns a progress bar on w when w is a terminal, CI is not
-// set and there are several replications; otherwise a silent one.
+// newProgress returns a progress bar over total runs on w when w is a
+// terminal, CI is not set and there are several runs; otherwise a silent
+// one.
 func newProgress(w io.Writer, total int) *progress {
 	if total < 2 || os.Getenv("CI") != "" || !isTerminal(w) {
 		return &progress{}
 	}
 	p := mpb.New(mpb.WithOutput(w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
 	bar := p.AddBar(int64(total),
-		mpb.PrependDecorators(decor.Name("replications "), decor.CountersNoUnit("%d/%d")),
+		mpb.PrependDecorators(decor.Name("runs "), decor.CountersNoUnit("%d/%d")),
 		mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Name(" "), decor.Elapsed(decor.ET_STYLE_GO)),
 	)
 	return &progress{p: p, bar: bar}

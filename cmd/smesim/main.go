@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	smesim run [FILE|BUILTIN] [--out DIR] [--seed N] [--steps N] [--replications N] [--workers N]
+//	smesim run [FILE|BUILTIN] [--out DIR] [--seed N] [--steps N] [--replications N] [--workers N] [--arms LIST]
 //	smesim validate FILE
 //	smesim scenarios
 //	smesim init [BUILTIN]

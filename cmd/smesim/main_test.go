@@ -62,7 +62,7 @@ func TestHelp(t *testing.T) {
 	}{
 		{[]string{"--help"}, []string{"run", "validate", "scenarios", "init", "network", "Exit status"}},
 		{nil, []string{"run", "validate", "scenarios", "init", "network"}},
-		{[]string{"run", "--help"}, []string{"--out DIR", "--seed N", "--steps", "--replications", "--workers", "default: the scenario's seed", "smesim-out/<scenario name>", "number of CPUs", "my.toml --seed 9"}},
+		{[]string{"run", "--help"}, []string{"--out DIR", "--seed N", "--steps", "--replications", "--workers", "--arms LIST", "Fieller", "default: the scenario's seed", "smesim-out/<scenario name>", "number of CPUs", "my.toml --seed 9"}},
 		{[]string{"help", "run"}, []string{"--seed N"}},
 		{[]string{"run", "x.toml", "-h"}, []string{"--seed N"}},
 		{[]string{"validate", "--help"}, []string{"FILE", "ok"}},
@@ -331,7 +331,7 @@ func TestRun(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	if !strings.HasPrefix(out, "wrote a\n") || !strings.Contains(out, "failures") || !strings.Contains(out, "largest cascade") {
+	if !strings.HasPrefix(out, "wrote a\n") || !strings.Contains(out, "failures") || !strings.Contains(out, "firms saved") {
 		t.Errorf("summary:\n%s", out)
 	}
 	code, _, errs = smesim(t, "run", "--seed", "9", "--out", "b", "--workers", "1", "--replications", "2", "--steps", "40")

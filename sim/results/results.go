@@ -6,7 +6,7 @@
 //	timeseries.csv   arm,replication,step,date,metric,value (tidy long format)
 //	firms.csv        arm,replication,firm,kind,role,sector,chain,status,failure_step,cause,revenue_change,cash_runway_months,jobs
 //	events.csv       arm,replication,step,date,firm,kind,role,sector,cause,channels,parents,generation,cascade
-//	summary.json     headline metrics per arm with mean, 95% Student-t interval, sd and n (see Summarize)
+//	summary.json     per arm: headline metrics, effects against the baseline, interventions, final values (below)
 //	meta.json        smesim and Go versions, command line, seed, SHA-256 of scenario.toml
 //
 // Every file but meta.json depends only on the results and the scenario, so
@@ -19,6 +19,63 @@
 // strconv.FormatFloat(v, 'g', 10, 64); NaN and infinities as NaN, Inf and
 // -Inf. Empty cells mean "not applicable" (e.g. failure_step of an active
 // firm).
+//
+// # summary.json
+//
+// summary.json is one object (see Summary):
+//
+//	{
+//	  "confidence": 0.95,
+//	  "arms": [
+//	    {
+//	      "arm": "baseline",
+//	      "replications": 20,
+//	      "headline": {"sme_failures": STAT, …, "bank_losses": STAT, "fiscal_cost": STAT},
+//	      "interventions": [],
+//	      "final": {"firms_active": STAT, …}
+//	    },
+//	    {
+//	      "arm": "loans",
+//	      "replications": 20,
+//	      "headline": {…},
+//	      "effects": {"firms_saved": STAT, "smes_saved": STAT, "cores_saved": STAT,
+//	                  "jobs_saved": STAT, "output_saved": STAT, "bank_losses_avoided": STAT,
+//	                  "cost_per_firm_saved": STAT, "cost_per_job_saved": STAT},
+//	      "interventions": [
+//	        {"name": "loans", "kind": "policy-loan", "budget": 100000000,
+//	         "used": STAT, "fiscal_cost": STAT, "firms": STAT,
+//	         "exhausted_share": 0.35, "mean_exhausted_step": 31.4}
+//	      ],
+//	      "final": {…}
+//	    }
+//	  ]
+//	}
+//
+// where STAT is {"mean", "lo", "hi", "sd", "n"}: the mean over the n
+// replications where the metric is defined, a Student-t interval at level
+// "confidence" (lo = hi = mean when n = 1) and the sample standard deviation
+// (null when n < 2). Undefined numbers (NaN, infinities) are null.
+//
+// Arms come in order of first appearance in the results (the baseline
+// first, as sim.Run returns them). "headline" holds HeadlineMetrics; "final"
+// the value at the last step of every time-series metric.
+//
+// "effects" is present for every arm but the baseline, when the results
+// hold a baseline: the arm against the baseline on the same random draws,
+// paired by replication index (see EffectMetrics). The *_saved and
+// bank_losses_avoided metrics are Stats of the differences baseline − arm,
+// so positive values are gains. cost_per_firm_saved and cost_per_job_saved
+// are ratios (see Ratio): mean is mean fiscal cost / mean firms (jobs)
+// saved, null when nothing is saved on average (mean saved ≤ 0); lo and hi
+// bound Fieller's interval, and are null when the mean saved is not
+// significantly above 0 (the interval is then unbounded); sd is always null.
+//
+// "interventions" lists what each intervention of the arm did (see
+// Intervention): its name, kind and budget (0 for kinds without one); the
+// STATs over replications of the amount used against the budget, the
+// fiscal cost and the number of firms reached; the share of replications in
+// which the budget ran out, and the mean step at which it did over those
+// (null when it never did).
 package results
 
 import (
@@ -86,6 +143,10 @@ func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta)
 	if err != nil {
 		return err
 	}
+	summary, err := Summarize(ordered)
+	if err != nil {
+		return err
+	}
 	sum := sha256.Sum256(scenarioTOML)
 	meta.ScenarioSHA256 = hex.EncodeToString(sum[:])
 	if meta.GoVersion == "" {
@@ -123,7 +184,7 @@ func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta)
 		{TimeseriesFile, func(w io.Writer) error { return WriteTimeseries(w, ordered) }},
 		{FirmsFile, func(w io.Writer) error { return WriteFirms(w, ordered) }},
 		{EventsFile, func(w io.Writer) error { return WriteEvents(w, ordered) }},
-		{SummaryFile, func(w io.Writer) error { return writeJSON(w, Summarize(ordered)) }},
+		{SummaryFile, func(w io.Writer) error { return writeJSON(w, summary) }},
 		{MetaFile, func(w io.Writer) error { return writeJSON(w, meta) }},
 	}
 	for _, f := range files {

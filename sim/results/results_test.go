@@ -47,7 +47,7 @@ func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]i
 	r := &sim.Result{
 		Arm: arm, Replication: rep, Network: net, StepDays: 7,
 		StartDate: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ShockStep: 2,
-		Metrics: []string{"active_firms", "output"},
+		Metrics: []string{"active_firms", "output", "bank_losses", "fiscal_cost"},
 	}
 	active := 5.0
 	for s := 0; s < steps; s++ {
@@ -60,7 +60,20 @@ func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]i
 		if s >= 2 {
 			out = 70 - 0.125*float64(s) + float64(rep)
 		}
-		r.Series = append(r.Series, active, out)
+		// Banks lose at step 3: 30 (+10 a replication) on the baseline, 10
+		// under an intervention, which costs 500 (+100 a replication) at
+		// steps 2 and 3.
+		var losses, fiscal float64
+		if s == 3 {
+			losses = 30 + 10*float64(rep)
+			if arm != "baseline" {
+				losses = 10
+			}
+		}
+		if s >= 2 && arm != "baseline" {
+			fiscal = 500 + 100*float64(rep)
+		}
+		r.Series = append(r.Series, active, out, losses, fiscal)
 	}
 	n := net.N()
 	r.Firms = sim.FirmOutcomes{
@@ -96,6 +109,9 @@ func fixture(t *testing.T) []*sim.Result {
 		{Step: 2, Firm: 1, Cause: sim.Illiquid, Channels: sim.ChannelDemand, Generation: 0, Cascade: 1},
 	})
 	s1 := fixtureResult(net, "scf", 1, nil, nil)
+	// The budget runs out at step 3 of replication 1 only.
+	s0.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: sim.KindSupplyChainFinance, Budget: 5000, Used: 4000, FiscalCost: 1000, ExhaustedStep: -1, Firms: 2}}
+	s1.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: sim.KindSupplyChainFinance, Budget: 5000, Used: 5000, FiscalCost: 1200, ExhaustedStep: 3, Firms: 3}}
 	return []*sim.Result{b1, s1, b0, s0}
 }
 
@@ -214,9 +230,10 @@ func TestWriteDirRejectsInconsistentResults(t *testing.T) {
 		"event firm out of range": func(rs []*sim.Result) {
 			rs[2].Events[0].Firm = 99
 		},
-		"metrics differ in arm": func(rs []*sim.Result) { rs[2].Metrics = []string{"a", "b"} },
-		"duplicate replication": func(rs []*sim.Result) { rs[2].Replication = 1 },
-		"nil network":           func(rs []*sim.Result) { rs[3].Network = nil },
+		"metrics differ in arm":          func(rs []*sim.Result) { rs[2].Metrics = []string{"a", "b"} },
+		"duplicate replication":          func(rs []*sim.Result) { rs[2].Replication = 1 },
+		"nil network":                    func(rs []*sim.Result) { rs[3].Network = nil },
+		"replication without a baseline": func(rs []*sim.Result) { rs[1].Replication = 5 },
 	}
 	for name, spoil := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -292,13 +309,13 @@ func TestReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ts) != 4*4*2 {
-		t.Fatalf("%d timeseries rows, want 32", len(ts))
+	if len(ts) != 4*4*4 {
+		t.Fatalf("%d timeseries rows, want 64", len(ts))
 	}
 	if r := ts[0]; r.Arm != "baseline" || r.Replication != 0 || r.Step != 0 || r.Date != "2020-01-01" || r.Metric != "active_firms" || r.Value != 5 {
 		t.Errorf("first row %+v", r)
 	}
-	if r := ts[len(ts)-1]; r.Arm != "scf" || r.Replication != 1 || r.Step != 3 || r.Date != "2020-01-22" || r.Metric != "output" || r.Value != 70.625 {
+	if r := ts[len(ts)-1]; r.Arm != "scf" || r.Replication != 1 || r.Step != 3 || r.Date != "2020-01-22" || r.Metric != "fiscal_cost" || r.Value != 600 {
 		t.Errorf("last row %+v", r)
 	}
 	firms, err := ReadFirms(dir)
@@ -329,7 +346,10 @@ func TestReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Summarize(mustOrder(t, rs))
+	want, err := Summarize(mustOrder(t, rs))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !sameSummary(*got, want) {
 		t.Errorf("summary read back\n%+v\nwant\n%+v", *got, want)
 	}
@@ -370,8 +390,18 @@ func sameSummary(a, b Summary) bool {
 	}
 	for i := range a.Arms {
 		x, y := a.Arms[i], b.Arms[i]
-		if x.Arm != y.Arm || x.Replications != y.Replications || !sameStats(x.Headline, y.Headline) || !sameStats(x.Final, y.Final) {
+		if x.Arm != y.Arm || x.Replications != y.Replications || !sameStats(x.Headline, y.Headline) ||
+			!sameStats(x.Effects, y.Effects) || (x.Effects == nil) != (y.Effects == nil) || !sameStats(x.Final, y.Final) ||
+			len(x.Interventions) != len(y.Interventions) {
 			return false
+		}
+		for k := range x.Interventions {
+			u, v := x.Interventions[k], y.Interventions[k]
+			if u.Name != v.Name || u.Kind != v.Kind || !nearFloat(u.Budget, v.Budget) ||
+				!sameStats(Stats{u.Used, u.FiscalCost, u.Firms}, Stats{v.Used, v.FiscalCost, v.Firms}) ||
+				!nearFloat(u.ExhaustedShare, v.ExhaustedShare) || !nearFloat(u.ExhaustedStep, v.ExhaustedStep) {
+				return false
+			}
 		}
 	}
 	return true
@@ -406,19 +436,22 @@ func TestHeadline(t *testing.T) {
 	h := Headline(b0)
 	// Failed: raw (jobs 10), Acme (20), core (40).
 	// Output 100 before step 2, then 69.75 and 69.625: lost 30.25 + 30.375.
-	want := []float64{2, 1, 3, 70, 60.625, 3, 2}
+	// Banks lose 30 at step 3; no fiscal cost.
+	want := []float64{2, 1, 3, 70, 60.625, 3, 2, 30, 0}
 	for i, name := range HeadlineMetrics {
 		if !sameFloat(h[i], want[i]) {
 			t.Errorf("%s = %v, want %v", name, h[i], want[i])
 		}
 	}
 	h = Headline(rs[1]) // scf rep 1: no failures
-	if h[Index(Failures)] != 0 || h[Index(LargestCascade)] != 0 || !math.IsNaN(h[Index(MeanCascadeDepth)]) {
+	if h[Index(Failures)] != 0 || h[Index(LargestCascade)] != 0 || !math.IsNaN(h[Index(MeanCascadeDepth)]) ||
+		h[Index(BankLosses)] != 10 || h[Index(FiscalCost)] != 1200 {
 		t.Errorf("no-failure headline %v", h)
 	}
 	agg := fixtureResult(b0.Network, "x", 0, nil, nil)
 	agg.Firms = sim.FirmOutcomes{}
 	agg.ShockStep = 0
+	agg.Metrics = []string{"a", "b", "c", "d"} // no bank_losses, no fiscal_cost
 	for i, v := range Headline(agg) {
 		if !math.IsNaN(v) {
 			t.Errorf("aggregate record: %s = %v, want NaN", HeadlineMetrics[i], v)

@@ -2,9 +2,11 @@ package results
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -24,10 +26,12 @@ const (
 	OutputLost       = "output_lost"        // sum over steps from the shock of (pre-shock mean of "output" − "output")
 	LargestCascade   = "largest_cascade"    // firms in the largest cascade (0 without failures)
 	MeanCascadeDepth = "mean_cascade_depth" // mean over cascades of their largest generation
+	BankLosses       = "bank_losses"        // sum over steps of the "bank_losses" series
+	FiscalCost       = "fiscal_cost"        // sum over steps of the "fiscal_cost" series
 )
 
 // HeadlineMetrics lists the headline metrics in order.
-var HeadlineMetrics = []string{SMEFailures, CoreFailures, Failures, JobsLost, OutputLost, LargestCascade, MeanCascadeDepth}
+var HeadlineMetrics = []string{SMEFailures, CoreFailures, Failures, JobsLost, OutputLost, LargestCascade, MeanCascadeDepth, BankLosses, FiscalCost}
 
 // OutputMetric is the time-series metric from which output_lost is computed.
 const OutputMetric = "output"
@@ -44,6 +48,14 @@ type Arm struct {
 	Replications int    `json:"replications"`
 	// Headline holds the HeadlineMetrics, in that order.
 	Headline Stats `json:"headline"`
+	// Effects holds the EffectMetrics, in that order: the arm against the
+	// baseline, paired by replication. It is nil (and left out of
+	// summary.json) for the baseline and when the results hold no
+	// baseline arm.
+	Effects Stats `json:"effects,omitempty"`
+	// Interventions summarises each intervention the arm applies, in the
+	// order of the scenario's [[interventions]]; empty for the baseline.
+	Interventions []Intervention `json:"interventions"`
 	// Final holds the value at the last step of every time-series metric,
 	// in the engine's metric order.
 	Final Stats `json:"final"`
@@ -124,7 +136,8 @@ func Describe(metric string, xs []float64) Stat {
 // that is not defined for the result is NaN: the firm-level metrics when
 // firms were not recorded (output.record = "aggregate"), output_lost when
 // there is no "output" metric or no pre-shock step, and mean_cascade_depth
-// when there was no failure.
+// when there was no failure, bank_losses and fiscal_cost when their series
+// are not recorded.
 func Headline(r *sim.Result) []float64 {
 	out := make([]float64, len(HeadlineMetrics))
 	for i := range out {
@@ -165,7 +178,23 @@ func Headline(r *sim.Result) []float64 {
 		}
 	}
 	out[4] = outputLost(r)
+	out[7] = seriesSum(r, BankLosses)
+	out[8] = seriesSum(r, FiscalCost)
 	return out
+}
+
+// seriesSum is the sum over steps of the time-series metric name, or NaN
+// when r does not record it.
+func seriesSum(r *sim.Result, name string) float64 {
+	m := slices.Index(r.Metrics, name)
+	if m < 0 {
+		return math.NaN()
+	}
+	var sum float64
+	for t := range r.Steps() {
+		sum += r.Value(t, m)
+	}
+	return sum
 }
 
 // outputLost is the sum over steps from ShockStep of the pre-shock mean of
@@ -194,10 +223,17 @@ func outputLost(r *sim.Result) float64 {
 }
 
 // Summarize computes the summary of results: per arm (in order of first
-// appearance), the number of replications, the Stat of every headline metric
-// and of the final value of every time-series metric. The results must be
-// consistent (as WriteDir checks).
-func Summarize(results []*sim.Result) Summary {
+// appearance), the number of replications, the Stat of every headline
+// metric, the arm's effects against the baseline (see EffectMetrics), what
+// each of its interventions did (see Intervention) and the Stat of the
+// final value of every time-series metric. Replications are taken in order
+// of their index, whatever their order in results.
+//
+// Effects pair replication r of an arm with replication r of the baseline.
+// Summarize returns an error, rather than misalign them, when an arm holds
+// a replication the baseline lacks, or when an arm holds a replication
+// twice. The results must otherwise be consistent (as WriteDir checks).
+func Summarize(results []*sim.Result) (Summary, error) {
 	s := Summary{Confidence: Confidence, Arms: []Arm{}}
 	index := map[string]int{}
 	var groups [][]*sim.Result
@@ -210,16 +246,44 @@ func Summarize(results []*sim.Result) Summary {
 		}
 		groups[i] = append(groups[i], r)
 	}
-	for _, g := range groups {
-		a := Arm{Arm: g[0].Arm, Replications: len(g), Headline: Stats{}, Final: Stats{}}
-		cols := make([][]float64, len(HeadlineMetrics))
+	heads := make([][][]float64, len(groups)) // heads[arm][k]: Headline of groups[arm][k]
+	for i, g := range groups {
+		g = slices.Clone(g)
+		slices.SortStableFunc(g, func(a, b *sim.Result) int { return cmp.Compare(a.Replication, b.Replication) })
+		for k := 1; k < len(g); k++ {
+			if g[k].Replication == g[k-1].Replication {
+				return Summary{}, fmt.Errorf("results: arm %q holds replication %d twice", g[k].Arm, g[k].Replication)
+			}
+		}
+		groups[i] = g
 		for _, r := range g {
-			for k, v := range Headline(r) {
+			heads[i] = append(heads[i], Headline(r))
+		}
+	}
+	var baseline map[int][]float64 // headline of the baseline by replication
+	if i, ok := index[sim.BaselineArm]; ok {
+		baseline = map[int][]float64{}
+		for k, r := range groups[i] {
+			baseline[r.Replication] = heads[i][k]
+		}
+	}
+	for i, g := range groups {
+		a := Arm{Arm: g[0].Arm, Replications: len(g), Headline: Stats{}, Interventions: interventions(g), Final: Stats{}}
+		cols := make([][]float64, len(HeadlineMetrics))
+		for _, h := range heads[i] {
+			for k, v := range h {
 				cols[k] = append(cols[k], v)
 			}
 		}
 		for k, name := range HeadlineMetrics {
 			a.Headline = append(a.Headline, Describe(name, cols[k]))
+		}
+		if baseline != nil && a.Arm != sim.BaselineArm {
+			eff, err := effects(baseline, g, heads[i])
+			if err != nil {
+				return Summary{}, err
+			}
+			a.Effects = eff
 		}
 		for _, name := range g[0].Metrics {
 			var xs []float64
@@ -228,18 +292,280 @@ func Summarize(results []*sim.Result) Summary {
 				if T == 0 {
 					continue
 				}
-				for m, n := range r.Metrics {
-					if n == name {
-						xs = append(xs, r.Value(T-1, m))
-						break
-					}
+				if m := slices.Index(r.Metrics, name); m >= 0 {
+					xs = append(xs, r.Value(T-1, m))
 				}
 			}
 			a.Final = append(a.Final, Describe(name, xs))
 		}
 		s.Arms = append(s.Arms, a)
 	}
-	return s
+	return s, nil
+}
+
+// Effect metric names, in the order they appear in summary.json. The
+// differences are baseline − arm, replication by replication, so a
+// positive value is a gain of the arm.
+const (
+	FirmsSaved        = "firms_saved"         // failures of the baseline − of the arm
+	SMEsSaved         = "smes_saved"          // sme_failures of the baseline − of the arm
+	CoresSaved        = "cores_saved"         // core_failures of the baseline − of the arm
+	JobsSaved         = "jobs_saved"          // jobs_lost of the baseline − of the arm
+	OutputSaved       = "output_saved"        // output_lost of the baseline − of the arm
+	BankLossesAvoided = "bank_losses_avoided" // bank_losses of the baseline − of the arm
+	CostPerFirmSaved  = "cost_per_firm_saved" // mean fiscal cost / mean firms saved (see Ratio)
+	CostPerJobSaved   = "cost_per_job_saved"  // mean fiscal cost / mean jobs saved (see Ratio)
+)
+
+// EffectMetrics lists the effect metrics in order.
+var EffectMetrics = []string{FirmsSaved, SMEsSaved, CoresSaved, JobsSaved, OutputSaved, BankLossesAvoided, CostPerFirmSaved, CostPerJobSaved}
+
+// effectOf maps each difference in EffectMetrics to its headline metric.
+var effectOf = []struct{ effect, headline string }{
+	{FirmsSaved, Failures}, {SMEsSaved, SMEFailures}, {CoresSaved, CoreFailures},
+	{JobsSaved, JobsLost}, {OutputSaved, OutputLost}, {BankLossesAvoided, BankLosses},
+}
+
+// effects returns the EffectMetrics of the results of one arm (arm, with
+// their Headline values in heads) against the baseline's Headline values by
+// replication. It returns an error if the baseline lacks a replication of
+// the arm.
+//
+// The differences are Described over the paired replications: mean,
+// Student-t interval, sd, n. The two ratios are Ratio(fiscal cost, saved):
+// the fiscal cost of a replication is the arm's fiscal_cost less the
+// baseline's (which applies no intervention: 0), so that both terms are
+// paired differences.
+func effects(baseline map[int][]float64, arm []*sim.Result, heads [][]float64) (Stats, error) {
+	col := func(name string) int { return slices.Index(HeadlineMetrics, name) }
+	diffs := make([][]float64, len(effectOf))
+	var cost []float64
+	for k, r := range arm {
+		b, ok := baseline[r.Replication]
+		if !ok {
+			return nil, fmt.Errorf("results: arm %q has replication %d, which the baseline lacks: effects pair replications", r.Arm, r.Replication)
+		}
+		for e, m := range effectOf {
+			c := col(m.headline)
+			diffs[e] = append(diffs[e], b[c]-heads[k][c])
+		}
+		c := col(FiscalCost)
+		cost = append(cost, heads[k][c]-b[c])
+	}
+	out := Stats{}
+	for e, m := range effectOf {
+		out = append(out, Describe(m.effect, diffs[e]))
+	}
+	out = append(out, Ratio(CostPerFirmSaved, cost, diffs[0]), Ratio(CostPerJobSaved, cost, diffs[3]))
+	return out, nil
+}
+
+// Ratio returns the Stat of mean(x)/mean(y) over the pairs (x[i], y[i])
+// where both are finite (N counts them), with Fieller's interval at level
+// Confidence:
+//
+//   - Mean is mean(x)/mean(y); it is undefined (NaN) when mean(y) ≤ 0: a
+//     cost per unit saved means nothing when nothing is saved.
+//   - Lo and Hi bound Fieller's interval when mean(y) is significantly
+//     above 0 at level Confidence; otherwise the interval is unbounded
+//     and both are NaN (null in summary.json), while Mean is still given.
+//     With one pair, Lo = Hi = Mean, as in Describe.
+//   - SD is NaN: a ratio has no sample standard deviation.
+func Ratio(metric string, x, y []float64) Stat {
+	st := Stat{Metric: metric, Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN()}
+	var xs, ys []float64
+	for i := range min(len(x), len(y)) {
+		if isFinite(x[i]) && isFinite(y[i]) {
+			xs, ys = append(xs, x[i]), append(ys, y[i])
+		}
+	}
+	st.N = len(xs)
+	if st.N == 0 {
+		return st
+	}
+	n := float64(st.N)
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx, my = mx/n, my/n
+	if !(my > 0) {
+		return st
+	}
+	st.Mean = mx / my
+	if st.N == 1 {
+		st.Lo, st.Hi = st.Mean, st.Mean
+		return st
+	}
+	var sxx, sxy, syy float64
+	for i := range xs {
+		dx, dy := xs[i]-mx, ys[i]-my
+		sxx += dx * dx
+		sxy += dx * dy
+		syy += dy * dy
+	}
+	// Variances and covariance of the two means.
+	d := n * (n - 1)
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.5 + Confidence/2)
+	if lo, hi, ok := Fieller(mx, my, sxx/d, sxy/d, syy/d, t); ok {
+		st.Lo, st.Hi = lo, hi
+	}
+	return st
+}
+
+// Fieller returns Fieller's confidence interval for the ratio θ = μx/μy of
+// two means, from their estimates mx and my, the estimates vxx, vyy of
+// their variances and vxy of their covariance (for means of n paired
+// observations: the sample (co)variances divided by n), and t, the
+// quantile of the Student t distribution at the level wanted (with n − 1
+// degrees of freedom for paired means: the interval is then exact for
+// normal data).
+//
+// The interval is the set of θ for which mx − θ·my, whose variance is
+// vxx − 2θ·vxy + θ²·vyy, is not significantly different from 0:
+//
+//	(mx − θ·my)² ≤ t²·(vxx − 2θ·vxy + θ²·vyy)
+//
+// that is a·θ² − 2b·θ + c ≤ 0 with
+//
+//	a = my² − t²·vyy,  b = mx·my − t²·vxy,  c = mx² − t²·vxx.
+//
+// When a > 0, that is when my is significantly different from 0
+// (|my|/√vyy > t), the set is the bounded interval between the roots
+// (b ∓ √(b² − ac))/a, which holds mx/my; Fieller returns it with ok true.
+// The discriminant is computed as
+//
+//	b² − ac = t²·(my²·vxx − 2·mx·my·vxy + mx²·vyy − t²·(vxx·vyy − vxy²))
+//
+// which avoids the cancellation of the large terms mx²·my². When a ≤ 0 the
+// set is the whole line or the complement of an interval: Fieller returns
+// NaN, NaN, false.
+func Fieller(mx, my, vxx, vxy, vyy, t float64) (lo, hi float64, ok bool) {
+	t2 := t * t
+	a := my*my - t2*vyy
+	if !(a > 0) {
+		return math.NaN(), math.NaN(), false
+	}
+	b := mx*my - t2*vxy
+	disc := t2 * (my*my*vxx - 2*mx*my*vxy + mx*mx*vyy - t2*(vxx*vyy-vxy*vxy))
+	// disc ≥ 0 when a > 0 (the quadratic is ≤ 0 at mx/my); clamp rounding.
+	r := math.Sqrt(max(disc, 0))
+	return (b - r) / a, (b + r) / a, true
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Intervention summarises one intervention of an arm over its replications.
+type Intervention struct {
+	Name   string
+	Kind   string
+	Budget float64 // as in the scenario; 0 for kinds without a budget
+	// Used, FiscalCost and Firms are the Stats over replications of
+	// sim.InterventionOutcome's Used, FiscalCost and Firms (firms reached).
+	Used, FiscalCost, Firms Stat
+	// ExhaustedShare is the share of replications in which the budget ran
+	// out; ExhaustedStep is the mean over those of the step at which it
+	// did (NaN, null in summary.json, when it never did).
+	ExhaustedShare float64
+	ExhaustedStep  float64
+}
+
+// interventions summarises the interventions of the results of one arm,
+// in order of first appearance.
+func interventions(g []*sim.Result) []Intervention {
+	out := []Intervention{}
+	index := map[string]int{}
+	var outcomes [][]sim.InterventionOutcome
+	for _, r := range g {
+		for _, o := range r.Interventions {
+			i, ok := index[o.Name]
+			if !ok {
+				i = len(out)
+				index[o.Name] = i
+				out = append(out, Intervention{Name: o.Name, Kind: o.Kind, Budget: o.Budget})
+				outcomes = append(outcomes, nil)
+			}
+			outcomes[i] = append(outcomes[i], o)
+		}
+	}
+	for i, obs := range outcomes {
+		var used, cost, firms []float64
+		var exhausted int
+		var steps float64
+		for _, o := range obs {
+			used = append(used, o.Used)
+			cost = append(cost, o.FiscalCost)
+			firms = append(firms, float64(o.Firms))
+			if o.ExhaustedStep >= 0 {
+				exhausted++
+				steps += float64(o.ExhaustedStep)
+			}
+		}
+		iv := &out[i]
+		iv.Used, iv.FiscalCost, iv.Firms = Describe("used", used), Describe("fiscal_cost", cost), Describe("firms", firms)
+		iv.ExhaustedShare = float64(exhausted) / float64(len(obs))
+		iv.ExhaustedStep = math.NaN()
+		if exhausted > 0 {
+			iv.ExhaustedStep = steps / float64(exhausted)
+		}
+	}
+	return out
+}
+
+// jsonNumber is a float64 written as in the result files (10 significant
+// digits), NaN and infinities as null; null reads back as NaN.
+type jsonNumber float64
+
+func (v jsonNumber) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	err := jsonFloat(&buf, float64(v))
+	return buf.Bytes(), err
+}
+
+func (v *jsonNumber) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*v = jsonNumber(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*v = jsonNumber(f)
+	return nil
+}
+
+// interventionJSON is the layout of an Intervention in summary.json.
+type interventionJSON struct {
+	Name           string     `json:"name"`
+	Kind           string     `json:"kind"`
+	Budget         jsonNumber `json:"budget"`
+	Used           Stat       `json:"used"`
+	FiscalCost     Stat       `json:"fiscal_cost"`
+	Firms          Stat       `json:"firms"`
+	ExhaustedShare jsonNumber `json:"exhausted_share"`
+	ExhaustedStep  jsonNumber `json:"mean_exhausted_step"`
+}
+
+// MarshalJSON writes the intervention as {"name", "kind", "budget", "used",
+// "fiscal_cost", "firms", "exhausted_share", "mean_exhausted_step"}.
+func (iv Intervention) MarshalJSON() ([]byte, error) {
+	return json.Marshal(interventionJSON{iv.Name, iv.Kind, jsonNumber(iv.Budget), iv.Used, iv.FiscalCost, iv.Firms,
+		jsonNumber(iv.ExhaustedShare), jsonNumber(iv.ExhaustedStep)})
+}
+
+// UnmarshalJSON reads an intervention written by MarshalJSON.
+func (iv *Intervention) UnmarshalJSON(b []byte) error {
+	nan := jsonNumber(math.NaN())
+	v := interventionJSON{Budget: nan, ExhaustedShare: nan, ExhaustedStep: nan}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	v.Used.Metric, v.FiscalCost.Metric, v.Firms.Metric = "used", "fiscal_cost", "firms"
+	*iv = Intervention{v.Name, v.Kind, float64(v.Budget), v.Used, v.FiscalCost, v.Firms,
+		float64(v.ExhaustedShare), float64(v.ExhaustedStep)}
+	return nil
 }
 
 // jsonFloat writes v as FormatFloat does (10 significant digits, a valid

@@ -1,0 +1,111 @@
+package sim
+
+import "github.com/smesim/smesim/sim/units"
+
+// Intervention kinds, as written in a scenario.
+const (
+	KindSupplyChainFinance = "supply-chain-finance"
+	KindPolicyLoan         = "policy-loan"
+	KindLoanGuarantee      = "loan-guarantee"
+	KindInterestSubsidy    = "interest-subsidy"
+	KindMoratorium         = "moratorium"
+	KindTaxRelief          = "tax-relief"
+	KindPaymentTermCap     = "payment-term-cap"
+)
+
+// InterventionKinds lists the intervention kinds in documentation order.
+func InterventionKinds() []string {
+	return []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy,
+		KindMoratorium, KindTaxRelief, KindPaymentTermCap}
+}
+
+// BudgetKinds are the intervention kinds that spend or commit money up to a
+// budget; a scenario file must set budget for them.
+var BudgetKinds = []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy, KindTaxRelief}
+
+// InterventionConfig is one [[interventions]] entry. It is active on the
+// steps from Start to End (End excluded), counted from the first shock's
+// start (From = "shock") or from step 0 (From = "run"). Keys tagged with
+// kinds apply only to those kinds; the eligibility keys (sme_only, sectors,
+// roles, regions, revenue_drop, viable_before) select the firms a
+// government programme reaches.
+type InterventionConfig struct {
+	Kind   string         `toml:"kind" enum:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief,payment-term-cap" doc:"what the intervention does"`
+	Name   string         `toml:"name" doc:"its arm name in outputs and in arms (default: the kind)"`
+	From   string         `toml:"from" enum:"shock,run" doc:"what start and end count from: the first shock's start, or step 0 of the run"`
+	Start  units.Duration `toml:"start" doc:"time from 'from' to the first step the intervention is active"`
+	End    units.Duration `toml:"end" doc:"time from 'from' to the first step it is no longer active (after start)"`
+	Budget float64        `toml:"budget" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,tax-relief" min:"0" max:"1e18" doc:"the most it may spend or commit, in currency units: receivables financed at once (supply-chain-finance factoring), supplier loans guaranteed (guarantee mode, loan-guarantee), loans disbursed (policy-loan), interest paid (interest-subsidy), tax and contributions waived (tax-relief)"`
+
+	// supply-chain-finance
+	Mode           string   `toml:"mode" kinds:"supply-chain-finance" enum:"factoring,guarantee" doc:"factoring: banks buy suppliers' receivables on the core at a discount priced on the core's risk; guarantee: the core guarantees its suppliers' bank loans and pays when they default"`
+	Cores          []string `toml:"cores" kinds:"supply-chain-finance" doc:"ids of the participating core firms (empty: a core_share of all core firms, drawn per replication)"`
+	CoreShare      float64  `toml:"core_share" kinds:"supply-chain-finance" min:"0" max:"1" doc:"share of core firms that participate when cores is empty"`
+	Tiers          int      `toml:"tiers" kinds:"supply-chain-finance" min:"1" max:"2" doc:"1: the cores' direct SME suppliers; 2: also the SME suppliers of those suppliers, through tier 1"`
+	AdvanceRate    float64  `toml:"advance_rate" kinds:"supply-chain-finance" min:"0" max:"1" doc:"factoring: share of an eligible receivable the bank buys"`
+	DiscountSpread float64  `toml:"discount_spread" kinds:"supply-chain-finance" min:"0" max:"1" doc:"factoring: discount rate per year above the core's own loan rate"`
+	Recourse       bool     `toml:"recourse" kinds:"supply-chain-finance" doc:"factoring: if the payer fails, the supplier owes the bank what the liquidator does not recover"`
+	GuaranteeLimit float64  `toml:"guarantee_limit" kinds:"supply-chain-finance" min:"0" max:"10" doc:"guarantee: most a supplier may borrow under the core's guarantee, as a share of its yearly baseline revenue"`
+
+	// policy-loan
+	Rate       float64        `toml:"rate" kinds:"policy-loan" min:"0" max:"1" doc:"interest rate per year"`
+	Term       units.Duration `toml:"term" kinds:"policy-loan" doc:"maturity: a 1/term share of principal falls due each year"`
+	Allocation string         `toml:"allocation" kinds:"policy-loan" enum:"first-come,most-in-need" doc:"order in which a step's applicants are served while the budget lasts: random arrival order, or the largest need relative to revenue first"`
+	Channel    string         `toml:"channel" kinds:"policy-loan" enum:"banks,direct" doc:"banks: only firms with a bank credit line whose score passes the bank's threshold; direct: every eligible firm"`
+	MaxPerFirm float64        `toml:"max_per_firm" kinds:"policy-loan" minx:"0" max:"10" doc:"most one firm may owe, as a share of its yearly baseline revenue"`
+
+	// loan-guarantee
+	Coverage float64 `toml:"coverage" kinds:"loan-guarantee" min:"0" max:"1" doc:"share of a bank's loss on a guaranteed loan the state bears"`
+	Fee      float64 `toml:"fee" kinds:"loan-guarantee" min:"0" max:"1" doc:"one-off fee paid to the state, as a share of the guaranteed principal"`
+
+	// interest-subsidy
+	Share float64 `toml:"share" kinds:"interest-subsidy" min:"0" max:"1" doc:"share of the interest the state pays"`
+	Loans string  `toml:"loans" kinds:"interest-subsidy" enum:"all,new" doc:"all: all bank loans of eligible firms; new: only what they borrow while the subsidy is active"`
+
+	// moratorium
+	Deferral string `toml:"deferral" kinds:"moratorium" enum:"principal,interest,both" doc:"what is deferred: principal stays in the loan, interest is added to it; repayments resume at the end"`
+
+	// tax-relief
+	TaxCut            float64 `toml:"tax_cut" kinds:"tax-relief" min:"0" max:"1" doc:"share of the tax on profit waived"`
+	ContributionCut   float64 `toml:"contribution_cut" kinds:"tax-relief" min:"0" max:"1" doc:"share of employers' social contributions waived"`
+	ContributionShare float64 `toml:"contribution_share" kinds:"tax-relief" min:"0" max:"1" doc:"social contributions as a share of the wage bill"`
+
+	// payment-term-cap
+	MaxTerm units.Duration `toml:"max_term" kinds:"payment-term-cap" doc:"longest time a core firm may take to pay an SME supplier"`
+
+	// Eligibility of government programmes.
+	SMEOnly      bool     `toml:"sme_only" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"only SMEs are eligible"`
+	Sectors      []string `toml:"sectors" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible sectors (empty: all)"`
+	Roles        []string `toml:"roles" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" enum:"raw-material,supplier,manufacturer,distributor,other" doc:"eligible roles (empty: all)"`
+	Regions      []string `toml:"regions" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible regions (empty: all)"`
+	RevenueDrop  float64  `toml:"revenue_drop" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" min:"0" max:"1" doc:"eligible only while revenue (smoothed over about four steps) is at least this share below its baseline"`
+	ViableBefore bool     `toml:"viable_before" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible only if viable just before the shock: positive equity, no arrears and a credit score at the bank's threshold"`
+}
+
+// DefaultIntervention returns the defaults of an [[interventions]] entry.
+func DefaultIntervention() InterventionConfig {
+	return InterventionConfig{
+		From:              "shock",
+		Mode:              "factoring",
+		CoreShare:         1,
+		Tiers:             1,
+		AdvanceRate:       0.9,
+		DiscountSpread:    0.01,
+		GuaranteeLimit:    0.25,
+		Rate:              0.02,
+		Term:              units.MustDuration("1y"),
+		Allocation:        "first-come",
+		Channel:           "banks",
+		MaxPerFirm:        0.25,
+		Coverage:          0.8,
+		Fee:               0.01,
+		Share:             0.5,
+		Loans:             "all",
+		Deferral:          "both",
+		TaxCut:            0.5,
+		ContributionCut:   0.5,
+		ContributionShare: 0.25,
+		MaxTerm:           units.MustDuration("60d"),
+		SMEOnly:           true,
+	}
+}

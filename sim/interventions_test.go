@@ -1,0 +1,680 @@
+package sim
+
+import (
+	"errors"
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/units"
+)
+
+// withIntervention returns cfg with one intervention of kind, active from
+// step from to step to (counted from step 0), after changes by set.
+func withIntervention(cfg *Config, kind string, from, to int, set func(*InterventionConfig)) *Config {
+	c := *cfg
+	iv := DefaultIntervention()
+	iv.Kind = kind
+	iv.From = "run"
+	iv.Start = units.Duration{Value: float64(from), Unit: "w"}
+	iv.End = units.Duration{Value: float64(to), Unit: "w"}
+	if set != nil {
+		set(&iv)
+	}
+	c.Interventions = []InterventionConfig{iv}
+	return &c
+}
+
+// armEngine builds the engine of arm "baseline" (no interventions) or of
+// the scenario's only intervention on net.
+func armEngine(t *testing.T, cfg *Config, net *network.Network, withIV bool) *engine {
+	t.Helper()
+	e, err := newEngineOn(cfg, net, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arm := Arm{Name: BaselineArm}
+	if withIV {
+		arm = Arm{Name: cfg.InterventionName(0), Interventions: []int{0}}
+	}
+	if err := e.applyArm(arm); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// runEngine steps e through the run, calling each (if not nil) after every
+// step; the engine checks the ledger identities every step and the run
+// fails on a breach.
+func runEngine(t *testing.T, e *engine, each func(step int)) *Result {
+	t.Helper()
+	for s := 0; s < e.p.steps; s++ {
+		if err := e.step(s); err != nil {
+			t.Fatalf("step %d: %v", s, err)
+		}
+		if each != nil {
+			each(s)
+		}
+	}
+	return e.result("test")
+}
+
+func failed(r *Result, net *network.Network, name string) bool {
+	for _, ev := range r.Events {
+		if net.Name(int(ev.Firm)) == name {
+			return true
+		}
+	}
+	return false
+}
+
+func series(r *Result, m int) []float64 {
+	out := make([]float64, r.Steps())
+	for s := range out {
+		out[s] = r.Value(s, m)
+	}
+	return out
+}
+
+func sum(xs []float64) float64 {
+	total := 0.0
+	for _, x := range xs {
+		total += x
+	}
+	return total
+}
+
+// bankedConfig is quietConfig with bank debt, so that banks hold capital
+// and can lend, and with every firm holding a credit line.
+func bankedConfig() *Config {
+	cfg := quietConfig()
+	cfg.Firms.SME.DebtToAssets = 0.3
+	cfg.Firms.Core.DebtToAssets = 0.4
+	cfg.Firms.SME.CreditAccess = 1
+	return cfg
+}
+
+// slowCore makes the core of chainNetwork take a year to pay its supplier,
+// which has no bank credit, from step 0: without help the supplier runs out
+// of cash.
+func slowCore(e *engine) {
+	e.termSteps[0] = 52
+	e.hasCredit[1] = false
+	e.loanLimit[1] = 0
+}
+
+func TestSupplyChainFinanceSavesSupplier(t *testing.T) {
+	cfg := quietConfig()
+	cfg.Steps = 40
+	scf := withIntervention(cfg, KindSupplyChainFinance, 0, 40, func(c *InterventionConfig) { c.Budget = 1e9 })
+	net := chainNetwork(t)
+
+	base := armEngine(t, scf, net, false)
+	slowCore(base)
+	rb := runEngine(t, base, nil)
+	if !failed(rb, net, "supplier") {
+		t.Fatalf("the supplier survives the slow core without supply chain finance: the test does not test anything")
+	}
+
+	e := armEngine(t, scf, net, true)
+	slowCore(e)
+	maxFactored := 0.0
+	r := runEngine(t, e, func(int) {
+		maxFactored = math.Max(maxFactored, e.iv.factored[0])
+		if e.iv.factored[0] > e.payable[0]*(1+1e-12) {
+			t.Fatalf("bank holds %g of a payable of %g", e.iv.factored[0], e.payable[0])
+		}
+	})
+	if failed(r, net, "supplier") {
+		t.Errorf("the supplier fails with supply chain finance too: events %+v", r.Events)
+	}
+	if maxFactored <= 0 {
+		t.Errorf("nothing was factored")
+	}
+	if got := r.Interventions[0]; got.Firms != 1 || got.FiscalCost != 0 || got.Used > 1e9 {
+		t.Errorf("outcome %+v: want 1 firm reached (the supplier), no fiscal cost, use within budget", got)
+	}
+}
+
+func TestFactoringRecourse(t *testing.T) {
+	// The core fails with factored receivables outstanding: without
+	// recourse its supplier's bank writes them off; with recourse the
+	// supplier owes them.
+	for _, recourse := range []bool{false, true} {
+		cfg := quietConfig()
+		cfg.Steps = 30
+		cfg.Firms.CascadeWindow = units.MustDuration("1y")
+		c := withIntervention(cfg, KindSupplyChainFinance, 0, 30, func(c *InterventionConfig) { c.Budget = 1e9; c.Recourse = recourse })
+		net := chainNetwork(t)
+		e := armEngine(t, c, net, true)
+		slowCore(e)
+		// The core cannot cover a tenfold fixed cost and gets no credit.
+		e.fixedCost[0] *= 10
+		e.hasCredit[0] = false
+		var writeOff, recourseLoan float64
+		r := runEngine(t, e, func(int) {
+			if !e.alive[0] && e.failStep[0] == int32(e.p.steps) {
+				return
+			}
+			writeOff += sum(e.iv.factWrittenOff)
+			if !e.alive[0] && recourseLoan == 0 && e.alive[1] {
+				recourseLoan = e.loan[1]
+			}
+		})
+		if !failed(r, net, "core") {
+			t.Fatalf("recourse %v: the core did not fail", recourse)
+		}
+		if recourse && (writeOff != 0 || recourseLoan <= 0) {
+			t.Errorf("with recourse: bank wrote off %g of bought receivables, supplier owes %g; want no write-off and a loan", writeOff, recourseLoan)
+		}
+		if !recourse && (writeOff <= 0 || recourseLoan != 0) {
+			t.Errorf("without recourse: bank wrote off %g of bought receivables, supplier owes %g; want a write-off and no loan", writeOff, recourseLoan)
+		}
+	}
+}
+
+// guaranteeNetwork is a small core with two suppliers of the same part,
+// so that the core survives losing one and its guaranteed loans are large
+// next to the core's cash.
+func guaranteeNetwork(t *testing.T) *network.Network {
+	t.Helper()
+	firms := []network.Firm{
+		{Name: "core", Kind: network.Core, Role: network.RoleManufacturer, Sector: 0, ExportMarket: -1, FinalDemand: 10e6},
+		{Name: "supplier", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 5e6},
+		{Name: "other", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 5e6},
+	}
+	edges := []network.Edge{{Supplier: 1, Buyer: 0, Weight: 0.5}, {Supplier: 2, Buyer: 0, Weight: 0.5}}
+	net, err := network.Build(firms, edges, []string{"goods", "parts"}, []string{"all"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
+func TestCoreGuaranteeCallSpreadsUpstream(t *testing.T) {
+	cfg := bankedConfig()
+	cfg.Production.SpareCapacity = 1
+	cfg.Steps = 80
+	cfg.Firms.CascadeWindow = units.MustDuration("1y")
+	c := withIntervention(cfg, KindSupplyChainFinance, 0, 80, func(c *InterventionConfig) {
+		c.Mode = "guarantee"
+		c.GuaranteeLimit = 3
+		c.Budget = 1e9
+	})
+	net := guaranteeNetwork(t)
+	setup := func(e *engine) {
+		// The supplier, without a credit line of its own, bleeds cash; the
+		// core holds little cash and its bank will not refinance it.
+		e.hasCredit[1] = false
+		e.loanLimit[1] = 0
+		e.fixedCost[1] *= 6
+		e.equity[0] -= e.cash[0] * 0.9
+		e.ledger.external += e.cash[0] * 0.9
+		e.banks[e.bank[0]].reserves -= e.cash[0] * 0.9
+		e.cash[0] *= 0.1
+		e.cashTarget[0] = e.cash[0]
+	}
+	base := armEngine(t, c, net, false)
+	setup(base)
+	rb := runEngine(t, base, nil)
+	if failed(rb, net, "core") {
+		t.Fatalf("the core fails without the guarantee: the test does not isolate the call")
+	}
+
+	e := armEngine(t, c, net, true)
+	setup(e)
+	guaranteed := 0.0
+	r := runEngine(t, e, func(int) { guaranteed = math.Max(guaranteed, e.iv.coreGuaranteed[1]) })
+	if guaranteed <= 0 {
+		t.Fatalf("the supplier borrowed nothing under the core's guarantee")
+	}
+	calls := sum(series(r, mCallsCore))
+	if calls <= 0 {
+		t.Fatalf("no guarantee call: events %+v", r.Events)
+	}
+	var core *Event
+	for i := range r.Events {
+		if r.Events[i].Firm == 0 {
+			core = &r.Events[i]
+		}
+	}
+	if core == nil {
+		t.Fatalf("the core survives calls of %g", calls)
+	}
+	if core.Channels&ChannelGuaranteeCall == 0 || len(core.Parents) != 1 || core.Parents[0] != 1 || core.Generation != 1 {
+		t.Errorf("core failure %+v (channels %v): want the guarantee-call channel, parent the supplier, generation 1", *core, core.Channels.Names())
+	}
+	// The bank's loss on the supplier is what the core did not pay.
+	if wo, bl := sum(series(r, mWriteOffs)), sum(series(r, mBankLosses)); math.Abs(wo-bl-calls) > 1e-6*wo {
+		t.Errorf("write-offs %g − bank losses %g ≠ calls %g", wo, bl, calls)
+	}
+}
+
+// starving makes the chain's SMEs lose money every step with no bank credit:
+// they fail within a few steps unless someone lends to them.
+func starving(e *engine) {
+	for i := 1; i < e.net.N(); i++ {
+		e.fixedCost[i] *= 4
+		e.hasCredit[i] = false
+		e.loanLimit[i] = 0
+	}
+}
+
+func TestPolicyLoanBudget(t *testing.T) {
+	for _, alloc := range []string{"first-come", "most-in-need"} {
+		t.Run(alloc, func(t *testing.T) {
+			cfg := quietConfig()
+			cfg.Steps = 30
+			budget := 3e5
+			c := withIntervention(cfg, KindPolicyLoan, 2, 30, func(c *InterventionConfig) {
+				c.Budget = budget
+				c.Channel = "direct"
+				c.Allocation = alloc
+				c.MaxPerFirm = 1
+			})
+			net := chainNetwork(t)
+			e := armEngine(t, c, net, true)
+			starving(e)
+			first := -1
+			r := runEngine(t, e, func(s int) {
+				iv := e.iv.policy
+				if iv.used > budget {
+					t.Fatalf("step %d: lent %.17g of a budget of %.17g", s, iv.used, budget)
+				}
+				if first < 0 && iv.used > 0 {
+					first = s
+				}
+			})
+			out := r.Interventions[0]
+			if out.Used > budget || out.Used < budget*(1-1e-9) {
+				t.Errorf("used %.17g of %.17g: want the budget used up, never exceeded", out.Used, budget)
+			}
+			if out.ExhaustedStep < 0 {
+				t.Errorf("budget never reported exhausted")
+			}
+			if first != 2 {
+				t.Errorf("first loan at step %d, want 2 (the start)", first)
+			}
+			if peak := slicesMax(series(r, mPolicyLoans)); peak > budget*(1+1e-12) {
+				t.Errorf("policy loans outstanding peaked at %g, above the budget %g", peak, budget)
+			}
+		})
+	}
+}
+
+func slicesMax(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = math.Max(m, x)
+	}
+	return m
+}
+
+func TestPolicyLoanMostInNeedOrder(t *testing.T) {
+	// With a budget for less than one applicant, most-in-need lends it all
+	// to the firm whose need is largest relative to its revenue.
+	cfg := quietConfig()
+	cfg.Steps = 6
+	c := withIntervention(cfg, KindPolicyLoan, 2, 6, func(c *InterventionConfig) {
+		c.Budget = 1e3
+		c.Channel = "direct"
+		c.Allocation = "most-in-need"
+		c.MaxPerFirm = 1
+	})
+	net := chainNetwork(t)
+	e := armEngine(t, c, net, true)
+	starving(e)
+	for s := 0; s < c.Steps; s++ {
+		if err := e.step(s); err != nil {
+			t.Fatal(err)
+		}
+		if e.iv.policy.used == 0 {
+			continue
+		}
+		need, got := e.iv.need, -1
+		applicants := 0
+		for i := 1; i < net.N(); i++ {
+			if need[i] > 0 {
+				applicants++
+			}
+			if e.iv.policy.reached[i] {
+				if got >= 0 {
+					t.Fatalf("step %d: two firms got loans from a budget for less than one", s)
+				}
+				got = i
+			}
+		}
+		if applicants < 2 {
+			t.Fatalf("step %d: %d applicants; the test needs competition", s, applicants)
+		}
+		for i := 1; i < net.N(); i++ {
+			if need[i]/e.baseRevenue[i] > need[got]/e.baseRevenue[got] {
+				t.Errorf("step %d: %s got the loan, but %s needed more relative to revenue", s, net.Name(got), net.Name(i))
+			}
+		}
+		return
+	}
+	t.Fatal("nobody got a loan")
+}
+
+func TestLoanGuaranteeSplitsLoss(t *testing.T) {
+	// SMEs start without bank debt, and loans bear no interest, so the
+	// supplier's whole loan is guaranteed principal when it defaults.
+	cfg := quietConfig()
+	cfg.Firms.Core.DebtToAssets = 0.4
+	cfg.Banks = []BankConfig{DefaultBank()}
+	cfg.Banks[0].BaseRate, cfg.Banks[0].RiskSpread = 0, 0
+	cfg.Steps = 40
+	cov := 0.8
+	c := withIntervention(cfg, KindLoanGuarantee, 0, 40, func(c *InterventionConfig) {
+		c.Budget = 1e9
+		c.Coverage = cov
+		c.Fee = 0.02
+	})
+	net := chainNetwork(t)
+	e := armEngine(t, c, net, true)
+	// The supplier has no credit line and loses money fast: under the
+	// guarantee the bank lends to it anyway, and it fails when the loan
+	// limit is reached.
+	e.hasCredit[1] = false
+	e.loanLimit[1] = 0
+	e.fixedCost[1] *= 6
+	var lent, wo, calls float64
+	r := runEngine(t, e, func(int) {
+		lent = math.Max(lent, e.iv.stateGuaranteed[1])
+		if e.iv.callsState[1] > 0 {
+			wo, calls = e.writtenOff[1], e.iv.callsState[1]
+		}
+	})
+	if lent <= 0 {
+		t.Fatalf("no guaranteed loan")
+	}
+	if !failed(r, net, "supplier") {
+		t.Fatalf("the supplier survived; the test needs a default")
+	}
+	if math.Abs(calls-cov*wo) > 1e-9*wo || wo <= 0 {
+		t.Errorf("state paid %g of the supplier's loss of %g, want coverage %g of it", calls, wo, cov)
+	}
+	out := r.Interventions[0]
+	fees := sum(series(r, mCallsState)) - out.FiscalCost
+	if fees <= 0 || math.Abs(fees-0.02*out.Used) > 1e-9*out.Used {
+		t.Errorf("fees %g on %g guaranteed, want 2%%", fees, out.Used)
+	}
+}
+
+func TestInterestSubsidyPaysShare(t *testing.T) {
+	cfg := bankedConfig()
+	cfg.Steps = 20
+	c := withIntervention(cfg, KindInterestSubsidy, 5, 20, func(c *InterventionConfig) { c.Budget = 1e12; c.Share = 0.5 })
+	net := chainNetwork(t)
+	e := armEngine(t, c, net, true)
+	for s := 0; s < c.Steps; s++ {
+		var want float64
+		for i := 1; i < net.N(); i++ { // SMEs only
+			want += 0.5 * e.loan[i] * e.loanRate[i]
+		}
+		if err := e.step(s); err != nil {
+			t.Fatal(err)
+		}
+		got := sum(e.iv.subsidyPaid)
+		if s < 5 {
+			want = 0
+		}
+		if math.Abs(got-want) > 1e-9*math.Max(want, 1) {
+			t.Errorf("step %d: state paid %g of interest, want half the SMEs' interest %g", s, got, want)
+		}
+		if e.iv.subsidyPaid[0] != 0 {
+			t.Errorf("step %d: the core, not eligible, got %g", s, e.iv.subsidyPaid[0])
+		}
+	}
+	// A budget smaller than the need is used up exactly and never exceeded.
+	small := withIntervention(cfg, KindInterestSubsidy, 5, 20, func(c *InterventionConfig) { c.Budget = 100 })
+	e = armEngine(t, small, net, true)
+	r := runEngine(t, e, nil)
+	if out := r.Interventions[0]; out.Used > 100*(1+1e-12) || out.Used < 100*(1-1e-9) || out.ExhaustedStep != 5 {
+		t.Errorf("outcome %+v: want 100 used, exhausted at step 5", out)
+	}
+}
+
+func TestMoratoriumDefersThenResumes(t *testing.T) {
+	for _, deferral := range []string{"principal", "interest", "both"} {
+		t.Run(deferral, func(t *testing.T) {
+			cfg := bankedConfig()
+			cfg.Steps = 20
+			c := withIntervention(cfg, KindMoratorium, 5, 10, func(c *InterventionConfig) { c.Deferral = deferral })
+			net := chainNetwork(t)
+			e := armEngine(t, c, net, true)
+			const sme = 3 // the bystander
+			if e.loan[sme] <= 0 {
+				t.Fatal("the bystander has no loan")
+			}
+			for s := 0; s < c.Steps; s++ {
+				loan := e.loan[sme]
+				interest := loan * e.loanRate[sme]
+				if err := e.step(s); err != nil {
+					t.Fatal(err)
+				}
+				in := s >= 5 && s < 10
+				principalPaid := e.repaid[sme] > 0
+				wantPrincipal := !(in && deferral != "interest")
+				if principalPaid != wantPrincipal {
+					t.Errorf("step %d: principal repaid %g, want repaid: %v", s, e.repaid[sme], wantPrincipal)
+				}
+				// Deferred interest is added to the loan (the repaid
+				// principal is rolled over, so the loan otherwise stays).
+				grew := e.loan[sme] - loan
+				if in && deferral != "principal" {
+					if math.Abs(grew-interest) > 1e-9*loan {
+						t.Errorf("step %d: loan grew by %g, want the deferred interest %g", s, grew, interest)
+					}
+				} else if math.Abs(grew) > 1e-9*loan {
+					t.Errorf("step %d: loan moved by %g outside a deferral of interest", s, grew)
+				}
+			}
+		})
+	}
+}
+
+func TestTaxReliefWaives(t *testing.T) {
+	cfg := quietConfig()
+	cfg.Steps = 12
+	c := withIntervention(cfg, KindTaxRelief, 4, 8, func(c *InterventionConfig) {
+		c.Budget = 1e12
+		c.TaxCut = 1
+		c.ContributionCut = 0.5
+		c.ContributionShare = 0.3
+	})
+	net := chainNetwork(t)
+	base := armEngine(t, c, net, false)
+	e := armEngine(t, c, net, true)
+	for s := 0; s < c.Steps; s++ {
+		for _, en := range []*engine{base, e} {
+			if err := en.step(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in := s >= 4 && s < 8
+		for i := 1; i < net.N(); i++ {
+			want := 0.0
+			if in {
+				// Base profit is pre-tax; the contribution cut raises profit,
+				// which the tax cut waives in full.
+				wage := base.wage[i]
+				want = 0.5*0.3*wage + base.taxRate[i]*(base.netProfit[i]/(1-base.taxRate[i]))
+			}
+			if got := e.iv.reliefGiven[i]; math.Abs(got-want) > 1e-9*math.Max(want, 1) {
+				t.Errorf("step %d firm %s: relief %g, want %g", s, net.Name(i), got, want)
+			}
+		}
+		if e.iv.reliefGiven[0] != 0 {
+			t.Errorf("step %d: the core got relief", s)
+		}
+	}
+	if out := e.ivOutcomes()[0]; math.Abs(out.FiscalCost-out.Used) > 1e-9*out.Used || out.Used <= 0 {
+		t.Errorf("outcome %+v: the fiscal cost of relief is what was waived", out)
+	}
+}
+
+func TestPaymentTermCap(t *testing.T) {
+	cfg := quietConfig()
+	cfg.Steps = 30
+	c := withIntervention(cfg, KindPaymentTermCap, 5, 30, func(c *InterventionConfig) { c.MaxTerm = units.MustDuration("4w") })
+	net := chainNetwork(t)
+	base := armEngine(t, c, net, false)
+	e := armEngine(t, c, net, true)
+	runEngine(t, base, nil)
+	runEngine(t, e, nil)
+	// Core → supplier (edge 0): the core's 90-day term is capped at four
+	// weeks, so the supplier's receivable settles at about 4/13 of before;
+	// the supplier's own term to its supplier (edge 1) is untouched.
+	ratio := e.payable[0] / base.payable[0]
+	if want := (4.0 - 1) / (base.termSteps[0] - 1); math.Abs(ratio-want) > 0.02 {
+		t.Errorf("core's payable to the supplier is %.3f of the baseline's, want %.3f", ratio, want)
+	}
+	if math.Abs(e.payable[1]/base.payable[1]-1) > 1e-9 {
+		t.Errorf("an SME's payable changed: %g vs %g", e.payable[1], base.payable[1])
+	}
+	if e.cash[1] <= base.cash[1] {
+		t.Errorf("the supplier holds no more cash (%g) than in the baseline (%g)", e.cash[1], base.cash[1])
+	}
+}
+
+// TestZeroBudgetIsBaseline: an intervention with nothing to spend changes
+// nothing — every output equals the baseline's bit for bit.
+func TestZeroBudgetIsBaseline(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Steps = 60
+	cfg.Shocks = append(cfg.Shocks, ShockConfig{Kind: "payment-terms", Start: units.MustDuration("8w"),
+		Duration: units.MustDuration("12w"), Shape: "step", TermStretch: units.MustDuration("30d")})
+	for _, kind := range BudgetKinds {
+		for _, mode := range []string{"factoring", "guarantee"} {
+			if kind != KindSupplyChainFinance && mode == "guarantee" {
+				continue
+			}
+			t.Run(kind+"/"+mode, func(t *testing.T) {
+				c := withIntervention(&cfg, kind, 8, 40, func(c *InterventionConfig) {
+					c.Budget = 0
+					c.Mode = mode
+					c.Channel = "direct"
+					c.Tiers = 2
+				})
+				base, err := RunArm(c, Arm{Name: BaselineArm}, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				arm, err := RunArm(c, Arm{Name: BaselineArm, Interventions: []int{0}}, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(base.Events) == 0 {
+					t.Fatal("no failures in the baseline: the comparison is weak")
+				}
+				if !reflect.DeepEqual(base.Series, arm.Series) {
+					for i := range base.Series {
+						if base.Series[i] != arm.Series[i] {
+							t.Fatalf("series differ first at step %d metric %s: %v vs %v", i/numMetrics, metricNames[i%numMetrics], base.Series[i], arm.Series[i])
+						}
+					}
+				}
+				if !reflect.DeepEqual(base.Events, arm.Events) || !reflect.DeepEqual(base.Firms, arm.Firms) {
+					t.Errorf("events or firm outcomes differ")
+				}
+				if arm.Interventions[0].Used != 0 || arm.Interventions[0].FiscalCost != 0 {
+					t.Errorf("outcome %+v: want nothing used", arm.Interventions[0])
+				}
+			})
+		}
+	}
+}
+
+// TestCommonRandomNumbers: two arms of one replication share the network,
+// the firms and every shock draw.
+func TestCommonRandomNumbers(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Steps = 40
+	cfg.Production.DemandNoise = 0.05
+	cfg.Shocks = append(cfg.Shocks,
+		ShockConfig{Kind: "lockdown", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.3},
+		ShockConfig{Kind: "imports", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.2})
+	d := DefaultIntervention()
+	d.From, d.End = "run", units.MustDuration("30w")
+	scf, loans := d, d
+	scf.Kind, scf.Budget, scf.CoreShare = KindSupplyChainFinance, 1e9, 0.5
+	loans.Kind, loans.Budget, loans.Channel = KindPolicyLoan, 1e8, "direct"
+	cfg.Interventions = []InterventionConfig{scf, loans}
+	arms, err := cfg.ResolveArms(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(arms) != 4 {
+		t.Fatalf("arms %v, want baseline, two interventions, all", arms)
+	}
+	for rep := 0; rep < 2; rep++ {
+		var engines []*engine
+		for _, a := range arms {
+			e, err := newEngine(&cfg, rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.applyArm(a); err != nil {
+				t.Fatal(err)
+			}
+			engines = append(engines, e)
+		}
+		ref := engines[0]
+		for k, e := range engines[1:] {
+			name := arms[k+1].Name
+			if !reflect.DeepEqual(ref.net, e.net) {
+				t.Fatalf("rep %d arm %s: networks differ", rep, name)
+			}
+			for _, f := range []struct {
+				what string
+				a, b any
+			}{
+				{"cash", ref.cash, e.cash}, {"loans", ref.loan, e.loan}, {"runway", ref.runway, e.runway},
+				{"banks", ref.bank, e.bank}, {"credit lines", ref.hasCredit, e.hasCredit},
+				{"equity", ref.equity, e.equity}, {"lockdown draws", ref.lockdownDraw, e.lockdownDraw},
+			} {
+				if !reflect.DeepEqual(f.a, f.b) {
+					t.Errorf("rep %d arm %s: initial %s differ", rep, name, f.what)
+				}
+			}
+		}
+		// Shock paths: the shock state, and the noise on final demand.
+		for s := 0; s < cfg.Steps; s++ {
+			for _, e := range engines {
+				if err := e.step(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for k, e := range engines[1:] {
+				if !reflect.DeepEqual(ref.shock, e.shock) || !reflect.DeepEqual(ref.lockdownShare, e.lockdownShare) ||
+					!reflect.DeepEqual(ref.importAvail, e.importAvail) || ref.noiseKey != e.noiseKey {
+					t.Fatalf("rep %d step %d arm %s: shock paths differ", rep, s, arms[k+1].Name)
+				}
+			}
+		}
+	}
+	// And the engine really is different across replications.
+	a, _ := newEngine(&cfg, 0)
+	b, _ := newEngine(&cfg, 1)
+	if reflect.DeepEqual(a.cash, b.cash) {
+		t.Error("replications 0 and 1 share their firms: the test would pass vacuously")
+	}
+}
+
+func TestInterventionNeedsFinance(t *testing.T) {
+	cfg := quietConfig()
+	cfg.Finance.Enabled = false
+	c := withIntervention(cfg, KindMoratorium, 0, 10, nil)
+	e, err := newEngineOn(c, chainNetwork(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.applyArm(Arm{Name: "m", Interventions: []int{0}}); err == nil {
+		t.Fatal("interventions without finance accepted")
+	}
+	var ae *AccountingError
+	_ = errors.As(err, &ae)
+}
