@@ -95,13 +95,16 @@ func Tax(rate, profit float64) float64 {
 }
 
 // Dividend returns what a firm pays out of a step's profit after tax: the
-// payout share while its cash is at or above its target, nothing otherwise
-// (it retains earnings to rebuild its cash).
+// payout share while its cash is at or above its target, but never more
+// than the cash above the target; nothing otherwise (it retains earnings
+// to rebuild its cash).
 func Dividend(payout, profitAfterTax, cash, target float64) float64 {
 	if profitAfterTax <= 0 || cash < target {
 		return 0
 	}
-	return payout * profitAfterTax
+	// Never out of cash the firm needs: profit is accrued, and a firm may
+	// have spent the cash it earned on what it owed.
+	return math.Min(payout*profitAfterTax, cash-target)
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }

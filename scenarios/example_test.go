@@ -57,18 +57,21 @@ func ExampleOpen() {
 	fmt.Println(err)
 	// Output:
 	// small core-satellite 2 chains 52 steps
-	// lockdwn: no such file, and no built-in scenario of that name; did you mean "lockdown"? (built-ins: credit-crunch, default, export-barrier, lockdown, small, supply-shortage)
+	// lockdwn: no such file, and no built-in scenario of that name; did you mean "lockdown"? (built-ins: core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)
 }
 
 func ExampleBuiltins() {
 	for _, b := range scenarios.Builtins() {
-		fmt.Printf("%-16s %s\n", b.Name, b.Summary)
+		fmt.Printf("%-21s %s\n", b.Name, b.Summary)
 	}
 	// Output:
-	// credit-crunch    banks cut lending capacity by 40% and tighten credit for a year
-	// default          eight industrial chains hit by a 40% domestic demand collapse for twelve weeks
-	// export-barrier   a 60% collapse of demand in the "us" export market for a year
-	// lockdown         operating restrictions on 30% of firms in two regions for four weeks
-	// small            two small chains for a year: quick runs for tests and teaching
-	// supply-shortage  imported inputs of raw-material firms cut by 40% for eight weeks, and core firms pay later
+	// core-guarantee        core firms guarantee their suppliers' bank loans in a deep collapse; calls travel upstream to the cores
+	// credit-crunch         banks cut lending capacity by 40% and tighten credit for a year
+	// default               eight industrial chains hit by a 40% domestic demand collapse for twelve weeks
+	// export-barrier        a 60% collapse of demand in the "us" export market for a year
+	// lockdown              operating restrictions on 30% of firms in two regions for four weeks
+	// policy-mix            which government measure saves the most SMEs and jobs per yuan in a demand collapse?
+	// small                 two small chains for a year: quick runs for tests and teaching
+	// supply-chain-finance  core firms pay SMEs late in a demand collapse; reverse factoring on the cores' credit keeps suppliers alive
+	// supply-shortage       imported inputs of raw-material firms cut by 40% for eight weeks, and core firms pay later
 }

@@ -444,6 +444,9 @@ func (v *validator) interventions() error {
 	c := v.cfg
 	h := v.horizonDays()
 	seen := map[string]int{}
+	if len(c.Interventions) > 0 && !c.Finance.Enabled {
+		return v.errorAt("finance.enabled", []string{index("interventions", 0)}, "false, but the scenario has [[interventions]], which act on money and credit: set enabled = true or remove them")
+	}
 	for i, iv := range c.Interventions {
 		p := index("interventions", i)
 		key := func(k string) string { return join(p, k) }

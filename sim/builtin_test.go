@@ -1,14 +1,18 @@
 package sim_test
 
 import (
+	"context"
 	"reflect"
 	"testing"
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/results"
 )
 
-// TestLedgerIdentitiesEveryBuiltin runs every built-in scenario. The engine
+// TestLedgerIdentitiesEveryBuiltin runs every arm of every built-in
+// scenario. The engine
 // checks the money identity and every firm's and bank's balance sheet after
 // every step and stops with an AccountingError on a breach, so a clean run
 // is the assertion.
@@ -25,12 +29,18 @@ func TestLedgerIdentitiesEveryBuiltin(t *testing.T) {
 			if !cfg.Finance.Enabled {
 				t.Skip("finance disabled: no money to account for")
 			}
-			res, err := sim.RunReplication(cfg, 0)
+			arms, err := cfg.ResolveArms(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Steps() != cfg.Steps {
-				t.Fatalf("recorded %d steps, want %d", res.Steps(), cfg.Steps)
+			for _, arm := range arms {
+				res, err := sim.RunArm(cfg, arm, 0)
+				if err != nil {
+					t.Fatalf("arm %s: %v", arm.Name, err)
+				}
+				if res.Steps() != cfg.Steps {
+					t.Fatalf("arm %s: recorded %d steps, want %d", arm.Name, res.Steps(), cfg.Steps)
+				}
 			}
 		})
 	}
@@ -82,6 +92,97 @@ func TestDefaultScenarioCascades(t *testing.T) {
 		}
 		if len(res.Events) == 0 || deepest < 2 {
 			t.Errorf("%d failures, deepest generation %d: want failures with generation ≥ 2", len(res.Events), deepest)
+		}
+	}
+}
+
+// TestSupplyChainFinanceBuiltinSavesSMEs: over the scenario's 50
+// replications, reverse factoring saves SMEs with a paired 95% interval
+// above zero.
+func TestSupplyChainFinanceBuiltinSavesSMEs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50 replications")
+	}
+	cfg, err := scenarios.Open("supply-chain-finance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Replications < 50 {
+		t.Fatalf("%d replications, want at least 50", cfg.Replications)
+	}
+	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{Arms: []string{"scf"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := results.Summarize(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scf := sum.Get("scf")
+	if scf == nil || scf.Effects == nil {
+		t.Fatalf("no effects for arm scf: %+v", sum)
+	}
+	saved, _ := scf.Effects.Get(results.SMEsSaved)
+	if !(saved.Lo > 0) || saved.N < 50 {
+		t.Errorf("SMEs saved %.1f [%.1f, %.1f] over %d replications: want an interval above zero", saved.Mean, saved.Lo, saved.Hi, saved.N)
+	}
+	t.Logf("SMEs saved %.1f [%.1f, %.1f]", saved.Mean, saved.Lo, saved.Hi)
+}
+
+// TestCoreGuaranteeBuiltinCallsFailCores: in replication 0 of the
+// guarantee arm, a core firm fails with the guarantee call among its
+// channels and a failed supplier among its parents.
+func TestCoreGuaranteeBuiltinCallsFailCores(t *testing.T) {
+	cfg, err := scenarios.Open("core-guarantee")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arms, err := cfg.ResolveArms([]string{"guarantee"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sim.RunArm(cfg, arms[1], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, ev := range res.Events {
+		if res.Network.Kind[ev.Firm] != network.Core || ev.Channels&sim.ChannelGuaranteeCall == 0 {
+			continue
+		}
+		found++
+		smeParent := false
+		for _, p := range ev.Parents {
+			smeParent = smeParent || res.Network.Kind[p] == network.SME
+		}
+		if !smeParent {
+			t.Errorf("core %s failed on a guarantee call without a failed SME among its parents %v", res.Network.Name(int(ev.Firm)), ev.Parents)
+		}
+	}
+	if found == 0 {
+		t.Error("no core failed with a guarantee call")
+	}
+}
+
+// TestPolicyMixLoansRunOut: the policy-loan budget of the policy-mix
+// scenario runs out, and is never exceeded.
+func TestPolicyMixLoansRunOut(t *testing.T) {
+	cfg, err := scenarios.Open("policy-mix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Replications = 3
+	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{Arms: []string{"loans"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Arm != "loans" {
+			continue
+		}
+		out := r.Interventions[0]
+		if out.ExhaustedStep < 0 || out.Used > out.Budget {
+			t.Errorf("replication %d: lent %g of %g, exhausted at step %d: want the budget used up, never exceeded", r.Replication, out.Used, out.Budget, out.ExhaustedStep)
 		}
 	}
 }

@@ -242,12 +242,36 @@ func printRunSummary(w io.Writer, out string, cfg *sim.Config, rs []*sim.Result,
 		cfg.Name, firms, cfg.Steps, cfg.Step, cfg.Replications, plural(cfg.Replications, "replication"),
 		len(sum.Arms), plural(len(sum.Arms), "arm"))
 	writeArmTable(w, sum, cfg.Currency)
+	writeExhausted(w, sum, cfg)
 	details := filepath.Join(out, results.SummaryFile)
 	if cfg.Replications > 1 {
 		fmt.Fprintf(w, "means of %d replications; ± and [ ]: %g%% intervals, paired with the baseline; see %s\n",
 			cfg.Replications, 100*sum.Confidence, details)
 	} else {
 		fmt.Fprintf(w, "one replication: no intervals; see %s\n", details)
+	}
+}
+
+// writeExhausted notes, once per intervention and in the arm where it
+// acts alone (else its first arm), the replications in which its budget
+// ran out: where a programme is too small, the table's saving is the
+// budget's, not the instrument's.
+func writeExhausted(w io.Writer, sum results.Summary, cfg *sim.Config) {
+	seen := map[string]bool{}
+	for pass := 0; pass < 2; pass++ {
+		for _, a := range sum.Arms {
+			for _, iv := range a.Interventions {
+				alone := a.Arm == iv.Name
+				if seen[iv.Name] || iv.ExhaustedShare <= 0 || pass == 0 && !alone {
+					continue
+				}
+				seen[iv.Name] = true
+				n := int(math.Round(iv.ExhaustedShare * float64(cfg.Replications)))
+				days := iv.ExhaustedStep * cfg.Step.Days()
+				fmt.Fprintf(w, "%s: budget of %s %s used up in %d of %d %s (arm %s), on average %s days into the run\n",
+					iv.Name, compact(iv.Budget), cfg.Currency, n, cfg.Replications, plural(cfg.Replications, "replication"), a.Arm, compact(days))
+			}
+		}
 	}
 }
 
