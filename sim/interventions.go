@@ -335,8 +335,11 @@ func (e *engine) ivBegin(t int) {
 		}
 	}
 	for _, iv := range s.list {
-		iv.active = t >= iv.start && t < iv.end && (!iv.hasBudget || iv.remaining() > 0)
-		if iv.active && iv.hasBudget && iv.budget <= 0 && iv.exhausted < 0 {
+		// Factoring's budget is a revolving limit on what is outstanding,
+		// which factorReceivables enforces; the others' budgets are spent.
+		revolving := iv.kind == KindSupplyChainFinance && s.anchor != nil
+		iv.active = t >= iv.start && t < iv.end && (!iv.hasBudget || revolving || iv.remaining() > 0)
+		if t >= iv.start && t < iv.end && iv.hasBudget && iv.budget <= 0 && iv.exhausted < 0 {
 			iv.exhausted = int32(t)
 		}
 		iv.scale = 1
