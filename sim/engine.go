@@ -230,7 +230,7 @@ func (e *engine) compile() error {
 	}
 	shocks, err := compileShocks(cfg, e.net, d)
 	if err != nil {
-		return err
+		return &ScenarioError{err}
 	}
 	e.shocks = shocks
 	p.shockStep = p.steps

@@ -201,9 +201,6 @@ func (e *engine) accrue(lo, hi, t int) {
 			e.bookProfit(i, profit-tax, wage-rc, tax)
 			e.dueInterest[i] = interest
 			e.duePrincipal[i] = e.loan[i] / p.loanMaturity
-			if s.callDue != nil && s.callDue[i] > 0 {
-				e.duePrincipal[i] = math.Min(e.loan[i], e.duePrincipal[i]+s.callDue[i])
-			}
 			if mor != nil && e.eligible(mor, i) {
 				def := mor.cfg.Deferral
 				if def != "interest" && e.duePrincipal[i] > 0 {
@@ -220,6 +217,10 @@ func (e *engine) accrue(lo, hi, t int) {
 					e.dueInterest[i] = 0
 					mor.reached[i] = true
 				}
+			}
+			// A guarantee call falls due at once; no moratorium defers it.
+			if s.callDue != nil && s.callDue[i] > 0 {
+				e.duePrincipal[i] = math.Min(e.loan[i], e.duePrincipal[i]+s.callDue[i])
 			}
 		}
 		total := e.owedExternal[i] + e.owedTax[i] + e.dueInterest[i] + e.duePrincipal[i]
@@ -495,6 +496,11 @@ func (e *engine) creditDemandGuaranteed(lo, hi, t int) {
 	st, scf := s.guarantee, s.scf
 	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
 	stateOn := st != nil && st.active && st.remaining() > 0
+	if coreOn {
+		// Suppliers borrow on their core's score as it stood at the start
+		// of the phase, whatever the order in which firms are visited.
+		copy(s.coreScore, e.score)
+	}
 	for i := lo; i < hi; i++ {
 		e.request[i] = 0
 		if s.reqState != nil {
@@ -534,7 +540,7 @@ func (e *engine) creditDemandGuaranteed(lo, hi, t int) {
 			s.reqState[i] = true
 		}
 		if coreRoom > 0 {
-			score = math.Max(score, e.score[s.guarantor[i]])
+			score = math.Max(score, s.coreScore[s.guarantor[i]])
 			room = math.Max(0, room) + coreRoom
 		}
 		s.effScore[i] = score

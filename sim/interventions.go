@@ -83,6 +83,7 @@ type ivState struct {
 	coreGuaranteed []float64 // per firm: its bank loan guaranteed by its core
 	callDue        []float64 // per firm (core): guarantee calls still to pay its bank
 	reqCore        []float64 // per firm: part of this step's request under the core's guarantee
+	coreScore      []float64 // per firm: credit scores at the start of the credit phase
 	termCapSteps   float64
 	scfSpreadStep  float64
 
@@ -123,7 +124,7 @@ func (e *engine) applyArm(arm Arm) error {
 		return nil
 	}
 	if !e.p.finance {
-		return fmt.Errorf("arm %s: interventions need finance.enabled = true", arm.Name)
+		return &ScenarioError{fmt.Errorf("arm %s: interventions need finance.enabled = true", arm.Name)}
 	}
 	n := e.net.N()
 	s := &e.iv
@@ -137,28 +138,28 @@ func (e *engine) applyArm(arm Arm) error {
 	s.loanStart = f()
 	s.granted, s.addState, s.addCore, s.addNew, s.need, s.effScore = f(), f(), f(), f(), f(), f()
 	s.viable = make([]bool, n)
+	// Viability is judged just before the shock or the earliest
+	// intervention of the scenario, whichever comes first — the same step
+	// in every arm, so that eligibility does not depend on the arm.
 	s.snapshotStep = e.p.shockStep
+	for i := range e.cfg.Interventions {
+		s.snapshotStep = min(s.snapshotStep, e.interventionStart(&e.cfg.Interventions[i]))
+	}
 	for _, idx := range arm.Interventions {
 		ic := &e.cfg.Interventions[idx]
 		iv := &intervention{index: idx, name: e.cfg.InterventionName(idx), kind: ic.Kind, cfg: ic,
 			exhausted: -1, reached: make([]bool, n)}
-		from := 0.0
-		if ic.From == "shock" {
-			from = float64(e.p.shockStep)
-		}
-		iv.start = int(math.Round(from + ic.Start.Steps(e.p.stepDays)))
-		iv.end = int(math.Round(from + ic.End.Steps(e.p.stepDays)))
-		iv.end = max(iv.end, iv.start+1)
+		iv.start = e.interventionStart(ic)
+		iv.end = max(int(math.Round(e.interventionFrom(ic)+ic.End.Steps(e.p.stepDays))), iv.start+1)
 		iv.hasBudget = slices.Contains(BudgetKinds, ic.Kind)
 		iv.budget = ic.Budget
-		s.snapshotStep = min(s.snapshotStep, iv.start)
 		where := fmt.Sprintf("interventions[%d] (%s)", idx, iv.name)
 		var slot **intervention
 		switch ic.Kind {
 		case KindSupplyChainFinance:
 			slot = &s.scf
 			if err := e.compileSCF(iv, where); err != nil {
-				return err
+				return &ScenarioError{err}
 			}
 		case KindPolicyLoan:
 			slot = &s.policy
@@ -180,22 +181,36 @@ func (e *engine) applyArm(arm Arm) error {
 			slot = &s.termCap
 			s.termCapSteps = math.Max(1, ic.MaxTerm.Steps(e.p.stepDays))
 		default:
-			return fmt.Errorf("%s: unknown kind %q", where, ic.Kind)
+			return &ScenarioError{fmt.Errorf("%s: unknown kind %q", where, ic.Kind)}
 		}
 		if *slot != nil {
-			return fmt.Errorf("arm %s applies two %s interventions", arm.Name, ic.Kind)
+			return &ScenarioError{fmt.Errorf("arm %s applies two %s interventions", arm.Name, ic.Kind)}
 		}
 		*slot = iv
 		if ic.Kind != KindSupplyChainFinance && ic.Kind != KindPaymentTermCap {
 			el, err := e.eligibility(ic)
 			if err != nil {
-				return fmt.Errorf("%s: %w", where, err)
+				return &ScenarioError{fmt.Errorf("%s: %w", where, err)}
 			}
 			iv.eligible = el
 		}
 		s.list = append(s.list, iv)
 	}
 	return nil
+}
+
+// interventionFrom returns the step an intervention's start and end count
+// from.
+func (e *engine) interventionFrom(ic *InterventionConfig) float64 {
+	if ic.From == "shock" {
+		return float64(e.p.shockStep)
+	}
+	return 0
+}
+
+// interventionStart returns the first step an intervention is active.
+func (e *engine) interventionStart(ic *InterventionConfig) int {
+	return int(math.Round(e.interventionFrom(ic) + ic.Start.Steps(e.p.stepDays)))
 }
 
 // eligibility returns the static eligibility of a government programme:
@@ -299,6 +314,7 @@ func (e *engine) compileSCF(iv *intervention, where string) error {
 		s.guaranteeCap = make([]float64, n)
 		s.coreGuaranteed = make([]float64, n)
 		s.callDue = make([]float64, n)
+		s.coreScore = make([]float64, n)
 		s.reqCore = make([]float64, n)
 		for i := range s.guarantor {
 			s.guarantor[i] = -1
@@ -460,7 +476,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 		if !e.eligible(iv, i) {
 			continue
 		}
-		if ic.Channel == "banks" && (!e.hasCredit[i] || e.score[i] < e.p.scoreThreshold) {
+		if ic.Channel == "banks" && (!e.hasCredit[i] || e.score[i] < e.p.scoreThreshold+e.shock.score) {
 			continue
 		}
 		nd := math.Max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i] + s.govUnpaid[i]

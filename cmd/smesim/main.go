@@ -130,11 +130,12 @@ func badInputf(format string, args ...any) error { return badInput(fmt.Errorf(fo
 func exitCode(err error) int {
 	var ie *inputError
 	var se *scenarios.Error
+	var ne *sim.ScenarioError
 	var ec cli.ExitCoder
 	switch {
 	case err == nil:
 		return 0
-	case errors.As(err, &ie), errors.As(err, &se), errors.Is(err, os.ErrNotExist):
+	case errors.As(err, &ie), errors.As(err, &se), errors.As(err, &ne), errors.Is(err, os.ErrNotExist):
 		return 2
 	case errors.Is(err, context.Canceled):
 		return 130
