@@ -64,6 +64,24 @@
 //
 //	lockdown.toml:31: shocks[1].depht: unknown key; did you mean "depth"?
 //
+// # Sweeps
+//
+// [sweep] lists [[sweep.parameters]] for `smesim sweep` (`smesim run`
+// ignores it). Each has a key, a dotted path such as "network.chains" in
+// which the segment after an array of tables selects elements by name, by
+// kind or by index ("shocks.demand.depth" sets every demand shock; see
+// SetKey), and the values the key takes: values (numbers), texts
+// (durations with their unit, or strings), or a range from min to max
+// (numbers; scale = "log" spaces it in logarithms). With design = "grid"
+// a range needs steps and the points are every combination of the
+// parameters' values, the first parameter varying slowest; with design =
+// "latin-hypercube" [sweep] sets points and the ranges are sampled so that
+// each parameter's strata are each used once (see SweepPoints). A key
+// that does not resolve or does not take the values given, min ≥ max, a
+// grid of more than 1,000,000 points and a point whose scenario is not
+// valid are errors; Validate checks every point of a grid of up to 10,000
+// points, and otherwise the corners of the parameters' ranges.
+//
 // # Built-in library
 //
 // The built-in scenarios are embedded TOML files (see Builtins): "default"

@@ -18,7 +18,10 @@ import (
 // [[interventions]] key that does not apply to the element's kind (or, for
 // supply-chain-finance, its mode) is left out when it has its default value,
 // and so is an intervention's name when it is empty (named after its kind).
-// cfg.Dir is not written.
+// [sweep] is left out when it is sim.DefaultConfig's (no parameters), and
+// in a [[sweep.parameters]] entry the keys of the forms it does not use
+// (values, texts, or min, max, steps and scale) when they hold their
+// defaults. cfg.Dir is not written.
 func Encode(cfg *sim.Config) ([]byte, error) {
 	if cfg == nil {
 		return nil, &Error{Msg: "no configuration to encode"}
@@ -85,6 +88,12 @@ var sectionDocs = map[string]string{
 	"output":     "What a run records.",
 	"banks":      "Banks. Firms are assigned to banks in proportion to share.",
 	"shocks":     "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
+	"sweep": "Sweep: keys of this scenario varied across the points of smesim sweep (smesim run ignores it). " +
+		"A grid runs every combination of the parameters' values, the first parameter varying slowest; " +
+		"a latin hypercube draws points points, each parameter's range cut into that many strata of equal width, each used by one point. " +
+		"Every point runs every arm and replication with the scenario's seed.",
+	"sweep.parameters": "The parameters varied, each a key and the values it takes: values (numbers) or texts (durations, names), " +
+		"or a range from min to max (numbers; for a grid, steps values evenly spaced, both ends included).",
 	"interventions": "Interventions: policies and programmes, each compared with the baseline on the same random draws (see arms). " +
 		"One is active from start to end, end excluded, counted from the first shock's start (from = \"shock\") or from step 0 (from = \"run\"); " +
 		"a key applies only to the kinds it lists, and budget is required for those that spend or commit money.",
@@ -110,6 +119,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 	for _, f := range fields {
 		fv := rv.Field(f.index)
 		if isSection(f, fv) {
+			continue
+		}
+		if t == sweepParamType && sweepKeyOmitted(f, rv) {
 			continue
 		}
 		if note, ok := omitEmpty[stripIndices(join(path, f.key))]; ok && fv.IsZero() {
@@ -139,6 +151,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 			continue
 		}
 		p := join(path, f.key)
+		if f.typ == sweepType && !w.docs && sweepIsDefault(fv.Interface().(sim.SweepConfig)) {
+			continue
+		}
 		if f.typ.Kind() == reflect.Struct {
 			w.printf("\n")
 			if w.docs {
@@ -171,6 +186,35 @@ func (w *writer) emptyTables(p string, f field) {
 			w.printf("#   %s = %s\n", quoteKey(ef.key), literal(def.Field(ef.index)))
 		}
 	}
+	if ex, ok := tableExamples[stripIndices(p)]; ok {
+		for _, l := range ex {
+			w.printf("%s\n", strings.TrimRight("# "+l, " "))
+		}
+	}
+}
+
+// tableExamples are commented examples written after the keys of an empty
+// array of tables, by path without indices.
+var tableExamples = map[string][]string{
+	"sweep.parameters": {
+		"",
+		"For example, a grid of 4 × 3 = 12 points: the demand shock's depth from 0.1 to 0.7",
+		"in 4 steps (0.1, 0.3, 0.5, 0.7), each with 3 durations of the shock (uncomment it",
+		"and delete the line parameters = [] below):",
+		"",
+		"[[sweep.parameters]]",
+		"key = \"shocks.demand.depth\"",
+		"min = 0.1",
+		"max = 0.7",
+		"steps = 4",
+		"",
+		"[[sweep.parameters]]",
+		"key = \"shocks.demand.duration\"",
+		"texts = [\"4w\", \"12w\", \"26w\"]",
+		"",
+		"With design = \"latin-hypercube\" and points = 20 in [sweep] and no steps, 20 points",
+		"would sample the depth's range and the durations instead.",
+	},
 }
 
 // doc writes the comment line of a key or table, in template mode.

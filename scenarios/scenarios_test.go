@@ -729,13 +729,13 @@ func TestDurationTags(t *testing.T) {
 	}
 	f := fieldsOf(reflect.TypeOf(s{}))[0]
 	v := &validator{cfg: &sim.Config{}, src: &source{file: "x"}}
-	if err := v.duration("d", units.MustDuration("1d"), f.tag); err != nil {
+	if err := v.duration("d", units.MustDuration("1d"), f); err != nil {
 		t.Error(err)
 	}
-	if err := v.duration("d", units.MustDuration("1y"), f.tag); err == nil || err.Error() != "x: d: 1y is out of range: allowed ≥ 1d and < 1y" {
+	if err := v.duration("d", units.MustDuration("1y"), f); err == nil || err.Error() != "x: d: 1y is out of range: allowed ≥ 1d and < 1y" {
 		t.Errorf("got %v", err)
 	}
-	if err := v.duration("d", units.MustDuration("0.5d"), f.tag); err == nil {
+	if err := v.duration("d", units.MustDuration("0.5d"), f); err == nil {
 		t.Error("0.5d accepted")
 	}
 	if got := docLine("d", f); got != "(allowed: a duration, ≥ 1d and < 1y)" {

@@ -20,6 +20,8 @@ var (
 	durationType     = reflect.TypeOf(units.Duration{})
 	shockType        = reflect.TypeOf(sim.ShockConfig{})
 	interventionType = reflect.TypeOf(sim.InterventionConfig{})
+	sweepType        = reflect.TypeOf(sim.SweepConfig{})
+	sweepParamType   = reflect.TypeOf(sim.SweepParameter{})
 )
 
 // elementDefaults gives the starting value of each element of an array of
@@ -29,6 +31,7 @@ var elementDefaults = map[reflect.Type]func() reflect.Value{
 	reflect.TypeOf(sim.MarketConfig{}): func() reflect.Value { return reflect.ValueOf(sim.DefaultMarket()) },
 	shockType:                          func() reflect.Value { return reflect.ValueOf(sim.DefaultShock()) },
 	interventionType:                   func() reflect.Value { return reflect.ValueOf(sim.DefaultIntervention()) },
+	sweepParamType:                     func() reflect.Value { return reflect.ValueOf(sim.DefaultSweepParameter()) },
 }
 
 // defaultElement returns the default of one element of type t.
@@ -39,12 +42,18 @@ func defaultElement(t reflect.Type) reflect.Value {
 	return reflect.Zero(t)
 }
 
-// field is one key of the schema.
+// field is one key of the schema, with what its tags say read once.
 type field struct {
 	key   string // toml key
 	index int    // struct field index
 	typ   reflect.Type
 	tag   reflect.StructTag
+
+	rng    numRange // rangeOf(tag), for numbers
+	enum   []string // enumOf(tag)
+	kinds  []string // kindsOf(tag)
+	durRng numRange // durationRange(tag), for durations, when hasDur
+	hasDur bool
 }
 
 var fieldCache sync.Map // reflect.Type → []field
@@ -62,7 +71,15 @@ func fieldsOf(t reflect.Type) []field {
 		if name == "" || name == "-" || !sf.IsExported() {
 			continue
 		}
-		fs = append(fs, field{key: name, index: i, typ: sf.Type, tag: sf.Tag})
+		f := field{key: name, index: i, typ: sf.Type, tag: sf.Tag, enum: enumOf(sf.Tag), kinds: kindsOf(sf.Tag)}
+		switch sf.Type.Kind() {
+		case reflect.Float64, reflect.Int, reflect.Int64, reflect.Slice:
+			f.rng = rangeOf(sf.Tag)
+		}
+		if sf.Type == durationType {
+			f.durRng, f.hasDur = durationRange(sf.Tag)
+		}
+		fs = append(fs, f)
 	}
 	fieldCache.Store(t, fs)
 	return fs
@@ -343,6 +360,15 @@ var keyConditions = map[string]keyCondition{
 	"interventions.guarantee_limit": {"mode", []string{"guarantee"}},
 }
 
+// conditionKeys holds the last segments of the keys of keyConditions.
+var conditionKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range keyConditions {
+		m[k[strings.LastIndex(k, ".")+1:]] = true
+	}
+	return m
+}()
+
 // omitEmpty lists the keys, by path without indices, that a file may not
 // set empty because leaving them out means something else: an intervention
 // without a name is named after its kind. Encode leaves them out when empty.
@@ -371,9 +397,12 @@ func notApplicable(p string, f field, ev reflect.Value) (msg, note string) {
 		return "", ""
 	}
 	kind := stringKey(ev, kindKey)
-	if kinds := kindsOf(f.tag); kinds != nil && !has(kinds, kind) {
+	if kinds := f.kinds; kinds != nil && !has(kinds, kind) {
 		return fmt.Sprintf("does not apply to %s %s %s (applies to: %s)", article(kind), kind, noun, strings.Join(kinds, ", ")),
 			fmt.Sprintf("not for %s %s %s", article(kind), kind, noun)
+	}
+	if !conditionKeys[f.key] {
+		return "", ""
 	}
 	if c, ok := keyConditions[stripIndices(p)]; ok {
 		if val := stringKey(ev, c.key); !has(c.values, val) {

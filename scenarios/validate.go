@@ -27,8 +27,12 @@ const maxHorizonDays = 100 * units.DaysPerYear
 // (and, for supply-chain-finance, the mode) they apply to, and the rules
 // that tie fields together (step length and horizon, shock and intervention
 // timing, market names, banks, network files, production shares, positive
-// durations, intervention names and arms). name is used as the file in
-// messages. Parse calls it; call it yourself on configurations built or
+// durations, intervention names and arms) and [sweep]: its parameters
+// against their keys, and the configurations of its points — every point
+// of a grid of up to 10,000 points, otherwise (larger grids, latin
+// hypercubes) the corners of the parameters' ranges, which stand for every
+// point since the rules are monotone in each number. name is used as the
+// file in messages. Parse calls it; call it yourself on configurations built or
 // changed in code.
 //
 // For a configuration built in code, a [[shocks]] or [[interventions]] key
@@ -47,7 +51,7 @@ func validate(cfg *sim.Config, src *source) error {
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
 	}
-	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.arms} {
+	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.arms, v.sweep} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -100,7 +104,7 @@ func (v *validator) fields(path string, rv reflect.Value) error {
 		}
 		switch {
 		case f.typ == durationType:
-			if err := v.duration(p, fv.Interface().(units.Duration), f.tag); err != nil {
+			if err := v.duration(p, fv.Interface().(units.Duration), f); err != nil {
 				return err
 			}
 		case f.typ.Kind() == reflect.Struct:
@@ -113,8 +117,19 @@ func (v *validator) fields(path string, rv reflect.Value) error {
 					return err
 				}
 			}
+		case f.typ.Kind() == reflect.Slice && f.typ.Elem().Kind() == reflect.Float64:
+			r := f.rng
+			for i := 0; i < fv.Len(); i++ {
+				if x := fv.Index(i).Float(); !r.contains(x) {
+					e := v.src.errorf(index(p, i), "%s is out of range: allowed %s", formatNumber(x), r)
+					if e.Line == 0 {
+						e.Line = v.src.line(p)
+					}
+					return e
+				}
+			}
 		case f.typ.Kind() == reflect.Slice && f.typ.Elem().Kind() == reflect.String:
-			allowed := enumOf(f.tag)
+			allowed := f.enum
 			for i := 0; i < fv.Len(); i++ {
 				s := fv.Index(i).String()
 				if allowed != nil && !has(allowed, s) {
@@ -127,18 +142,18 @@ func (v *validator) fields(path string, rv reflect.Value) error {
 				}
 			}
 		case f.typ.Kind() == reflect.String:
-			if allowed := enumOf(f.tag); allowed != nil && !has(allowed, fv.String()) {
+			if allowed := f.enum; allowed != nil && !has(allowed, fv.String()) {
 				if fv.String() == "" {
 					return v.errorAt(p, []string{path}, "missing: set one of %s", strings.Join(allowed, ", "))
 				}
 				return v.errorf(p, "%s", enumMsg(fv.String(), allowed))
 			}
 		case f.typ.Kind() == reflect.Float64:
-			if r := rangeOf(f.tag); !r.contains(fv.Float()) {
+			if r := f.rng; !r.contains(fv.Float()) {
 				return v.errorf(p, "%s is out of range: allowed %s", formatNumber(fv.Float()), r)
 			}
 		case f.typ.Kind() == reflect.Int || f.typ.Kind() == reflect.Int64:
-			if r := rangeOf(f.tag); !r.contains(float64(fv.Int())) {
+			if r := f.rng; !r.contains(float64(fv.Int())) {
 				return v.errorf(p, "%d is out of range: allowed %s", fv.Int(), r)
 			}
 		case f.typ.Kind() == reflect.Uint64 || f.typ.Kind() == reflect.Uint:
@@ -156,14 +171,14 @@ func enumMsg(s string, allowed []string) string {
 
 // duration checks a duration: a known unit, finite, not negative, and the
 // rule of its key if there is one.
-func (v *validator) duration(p string, d units.Duration, tag reflect.StructTag) error {
+func (v *validator) duration(p string, d units.Duration, f field) error {
 	if math.IsNaN(d.Value) || math.IsInf(d.Value, 0) || d.Value < 0 {
 		return v.errorf(p, "duration %s must be a finite number ≥ 0 with a unit", d)
 	}
 	if d.Value != 0 && !has([]string{"d", "w", "mo", "y"}, d.Unit) {
 		return v.errorf(p, "duration %s has an unknown unit: write %s", d, units.AllowedUnits)
 	}
-	if r, ok := durationRange(tag); ok && !r.contains(d.Days()) {
+	if r, ok := f.durRng, f.hasDur; ok && !r.contains(d.Days()) {
 		return v.errorf(p, "%s is out of range: allowed %s", d, r)
 	}
 	rule, ok := durationRules[stripIndices(p)]

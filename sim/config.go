@@ -38,6 +38,7 @@ type Config struct {
 
 	Interventions []InterventionConfig `toml:"interventions" doc:"policies and programmes, each compared with the baseline on the same random draws"`
 	Output        OutputConfig         `toml:"output"`
+	Sweep         SweepConfig          `toml:"sweep" doc:"parameters varied by smesim sweep (ignored by smesim run)"`
 
 	// Dir is the directory of the scenario file, against which relative
 	// paths (network files) are resolved. Not part of the TOML.
@@ -252,6 +253,7 @@ func DefaultConfig() Config {
 			Depth: 0.4, Market: "domestic",
 		}},
 		Output: OutputConfig{Record: "full"},
+		Sweep:  SweepConfig{Design: "grid"},
 	}
 }
 

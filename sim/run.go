@@ -49,7 +49,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) ([]*Result, error) {
 			defer wg.Done()
 			for job := range next {
 				arm, rep := arms[job/reps], job%reps
-				results[job], errs[job] = RunArm(cfg, arm, rep)
+				results[job], errs[job] = RunArmContext(ctx, cfg, arm, rep)
 				mu.Lock()
 				done++
 				if opts.Progress != nil {
@@ -89,6 +89,12 @@ func RunReplication(cfg *Config, rep int) (*Result, error) {
 
 // RunArm runs one arm of replication rep of cfg.
 func RunArm(cfg *Config, arm Arm, rep int) (*Result, error) {
+	return RunArmContext(context.Background(), cfg, arm, rep)
+}
+
+// RunArmContext is RunArm that gives up, returning ctx's error, when ctx
+// is done (checked every step).
+func RunArmContext(ctx context.Context, cfg *Config, arm Arm, rep int) (*Result, error) {
 	e, err := newEngine(cfg, rep)
 	if err != nil {
 		return nil, err
@@ -96,11 +102,18 @@ func RunArm(cfg *Config, arm Arm, rep int) (*Result, error) {
 	if err := e.applyArm(arm); err != nil {
 		return nil, err
 	}
-	return e.run(arm.Name)
+	return e.runContext(ctx, arm.Name)
 }
 
 func (e *engine) run(arm string) (*Result, error) {
+	return e.runContext(context.Background(), arm)
+}
+
+func (e *engine) runContext(ctx context.Context, arm string) (*Result, error) {
 	for t := 0; t < e.p.steps; t++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := e.step(t); err != nil {
 			return nil, err
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -68,6 +69,8 @@ func runCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` replications run in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms to run: intervention names, names joined by \"+\" (scf+loans) or \"all\"; the baseline always runs",
 				DefaultText: "the scenario's arms: the baseline, each intervention alone and all together"},
+			shardFlag(),
+			progressFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			arg, err := atMostOneArg(c, "scenario (FILE or BUILTIN)")
@@ -92,6 +95,20 @@ func runCommand(e *env) *cli.Command {
 			}
 			if c.IsSet("arms") {
 				opts.arms = parseArms(c.String("arms"))
+			}
+			if c.IsSet("shard") {
+				bo, err := batchOptionsOf(c)
+				if err != nil {
+					return err
+				}
+				if bo.out == "" {
+					return badInputf("--shard needs --out: the shard's directory, which smesim merge reads")
+				}
+				return runBatch(c.Context, e, batch.KindRun, arg, bo, func(cfg *sim.Config) (bool, error) {
+					o := opts
+					o.replications = nil // batchOptions applies it
+					return o.seed != nil || o.steps != nil, applyOverrides(cfg, o)
+				})
 			}
 			return runRun(c.Context, e, opts, arg)
 		},
@@ -397,7 +414,9 @@ func newProgress(w io.Writer, total int) *progress {
 	p := mpb.New(mpb.WithOutput(w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
 	bar := p.AddBar(int64(total),
 		mpb.PrependDecorators(decor.Name("runs "), decor.CountersNoUnit("%d/%d")),
-		mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Name(" "), decor.Elapsed(decor.ET_STYLE_GO)),
+		mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Name(" "),
+			decor.AverageSpeed(0, "%.2f runs/s", decor.WCSyncSpace), decor.Name("  left "),
+			decor.AverageETA(decor.ET_STYLE_GO)),
 	)
 	return &progress{p: p, bar: bar}
 }

@@ -83,6 +83,8 @@ func appFor(e *env) *cli.App {
 		OnUsageError:           usageError,
 		Commands: []*cli.Command{
 			runCommand(e),
+			sweepCommand(e),
+			mergeCommand(e),
 			validateCommand(e),
 			scenariosCommand(e),
 			initCommand(e),

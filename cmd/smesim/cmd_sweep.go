@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/smesim/smesim/scenarios"
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/results"
+)
+
+// progressFlag selects how a batch reports progress.
+func progressFlag() cli.Flag {
+	return &cli.StringFlag{Name: "progress", Value: "auto",
+		Usage: "`MODE` of progress reports on stderr: auto (a bar on a terminal, nothing otherwise), json (one JSON line per finished run), none"}
+}
+
+func shardFlag() cli.Flag {
+	return &cli.StringFlag{Name: "shard", Usage: "run only shard `I/N` of the runs: those whose number u has u mod N = I (runs are numbered by point, then arm, then replication); join the shards with smesim merge"}
+}
+
+func sweepCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "sweep",
+		Usage:     "run every point of a scenario's [sweep] × arm × replication and write sweep.csv",
+		ArgsUsage: "FILE|BUILTIN",
+		Description: "Runs each point of the scenario's [sweep] (its parameters' grid or Latin hypercube; one point\n" +
+			"without [sweep]) for every arm and replication. Every finished run is kept in DIR/units, so\n" +
+			"running the same command again into the same --out resumes an interrupted sweep, and Ctrl-C\n" +
+			"keeps what is finished. When every run is done it writes DIR/sweep.csv (one row per point, arm\n" +
+			"and metric, with the mean and 95% interval over replications) and DIR/points/<k>/ (the files\n" +
+			"of smesim run for point k). With --shard only a share of the runs is done, for a cluster's\n" +
+			"job array; smesim merge joins the shards. The files are the same bytes whatever the workers,\n" +
+			"shards and restarts.",
+		HideHelpCommand: true,
+		OnUsageError:    usageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "batch directory `DIR`: new, empty, or holding this sweep to resume",
+				DefaultText: defaultOutRoot + "/<scenario name>-sweep-<YYYYMMDD-HHMMSS>"},
+			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "`N` Monte Carlo replications per point and arm (1 to 100000)", DefaultText: "the scenario's replications"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` runs in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
+			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms, as for smesim run", DefaultText: "the scenario's arms"},
+			shardFlag(),
+			progressFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			arg, err := atMostOneArg(c, "scenario (FILE or BUILTIN)")
+			if err != nil {
+				return err
+			}
+			opts, err := batchOptionsOf(c)
+			if err != nil {
+				return err
+			}
+			return runBatch(c.Context, e, batch.KindSweep, arg, opts, nil)
+		},
+	}
+}
+
+func mergeCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "merge",
+		Usage:     "join the shards of a sweep or run into the files an unsharded run writes",
+		ArgsUsage: "DIR...",
+		Description: "Each DIR is the --out of one shard (smesim sweep or run with --shard). The shards must\n" +
+			"hold runs of the same batch and together every run of it. --out receives what an unsharded\n" +
+			"run writes: for a sweep a batch directory with sweep.csv and points/, for a run the files of\n" +
+			"smesim run.",
+		HideHelpCommand: true,
+		OnUsageError:    usageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "directory `DIR` to create; it must not exist or be empty"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return badInputf("merge needs at least one shard directory")
+			}
+			return runMerge(e, c.String("out"), c.Args().Slice())
+		},
+	}
+}
+
+// batchOptions are the flags shared by sweep and sharded runs.
+type batchOptions struct {
+	out          string
+	replications *int
+	workers      int
+	arms         []string
+	shard        batch.Shard
+	sharded      bool
+	progress     string
+}
+
+func batchOptionsOf(c *cli.Context) (batchOptions, error) {
+	opts := batchOptions{out: c.String("out"), workers: c.Int("workers"), progress: c.String("progress"), shard: batch.Whole}
+	if c.IsSet("replications") {
+		v := c.Int("replications")
+		if v < 1 || v > 100000 {
+			return opts, badInputf("--replications %d: must be between 1 and 100000", v)
+		}
+		opts.replications = &v
+	}
+	if c.IsSet("workers") && opts.workers < 1 {
+		return opts, badInputf("--workers %d: must be at least 1", opts.workers)
+	}
+	if c.IsSet("arms") {
+		opts.arms = parseArms(c.String("arms"))
+	}
+	if c.IsSet("shard") {
+		s, err := batch.ParseShard(c.String("shard"))
+		if err != nil {
+			return opts, badInputf("--%w", err)
+		}
+		opts.shard, opts.sharded = s, true
+	}
+	switch opts.progress {
+	case "auto", "json", "none":
+	default:
+		return opts, badInputf("--progress %q: allowed auto, json, none", opts.progress)
+	}
+	return opts, nil
+}
+
+// planOf builds the plan of a batch of kind on cfg: its sweep points (one
+// point for a run), arms and replications.
+func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.Plan, error) {
+	scenarioTOML, err := scenarios.Encode(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the resolved scenario: %w", err)
+	}
+	resolved, err := cfg.ResolveArms(arms)
+	if err != nil {
+		if arms != nil {
+			return nil, badInputf("--arms: %w", err)
+		}
+		return nil, badInput(err)
+	}
+	plan := &batch.Plan{Kind: kind, Arms: resolved, Reps: max(cfg.Replications, 1), Scenario: scenarioTOML}
+	if kind == batch.KindRun {
+		plan.Points = []batch.Point{{Index: 0, Config: cfg, Scenario: scenarioTOML}}
+		return plan, nil
+	}
+	points, err := scenarios.SweepPoints(cfg, label)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	plan.Keys = scenarios.SweepKeys(cfg)
+	for _, p := range points {
+		data, err := scenarios.Encode(p.Config)
+		if err != nil {
+			return nil, fmt.Errorf("encoding point %d: %w", p.Index, err)
+		}
+		plan.Points = append(plan.Points, batch.Point{Index: p.Index, Values: p.Values, Config: p.Config, Scenario: data})
+	}
+	return plan, nil
+}
+
+// runBatch runs a sweep, or a shard of a sweep or of a run, into its batch
+// directory, resuming what is there.
+// override, if not nil, applies further flags to the scenario and reports
+// whether it changed anything.
+func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, override func(*sim.Config) (bool, error)) error {
+	cfg, err := openScenario(arg)
+	if err != nil {
+		return err
+	}
+	changed := false
+	if override != nil {
+		if changed, err = override(cfg); err != nil {
+			return err
+		}
+	}
+	if opts.replications != nil {
+		cfg.Replications = *opts.replications
+		changed = true
+	}
+	if changed {
+		if err := scenarios.Validate(cfg, scenarioLabel(arg)+" (with the flags' overrides)"); err != nil {
+			return badInput(err)
+		}
+	}
+	plan, err := planOf(kind, cfg, opts.arms, scenarioLabel(arg))
+	if err != nil {
+		return err
+	}
+	out := opts.out
+	if out == "" {
+		out = defaultOutDir(defaultOutRoot, cfg.Name+"-"+kind, time.Now())
+	}
+	store, err := batch.Create(out, plan)
+	if err != nil {
+		return badInput(err)
+	}
+	defer store.Close()
+	workers := opts.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	report, finish := batchProgress(e.stderr, opts.progress)
+	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Shard: opts.shard, Progress: report})
+	finish(err == nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted: %d runs finished and kept in %s; run the same command again to resume: %w", ran, out, ctx.Err())
+		}
+		return err
+	}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
+	if opts.sharded {
+		fmt.Fprintf(e.stdout, "shard %s of %q: its %d of the %d runs are in %s (%d run now); when every shard is done: smesim merge --out RESULT SHARD-DIR...\n",
+			opts.shard, cfg.Name, shardSize(plan.Runs(), opts.shard), plan.Runs(), out, ran)
+		return nil
+	}
+	src, err := batch.Collect(plan, []*batch.Store{store})
+	if err != nil {
+		return err
+	}
+	if err := batch.WriteSweep(store, src, meta); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %d points × %d arms × %d replications = %d runs (%d run now, %d already done)\n",
+		filepath.Join(out, batch.SweepFile), len(plan.Points), len(plan.Arms), plan.Reps, plan.Runs(), ran, shardSize(plan.Runs(), opts.shard)-ran)
+	return nil
+}
+
+func shardSize(runs int, s batch.Shard) int {
+	n := 0
+	for u := 0; u < runs; u++ {
+		if s.Has(u) {
+			n++
+		}
+	}
+	return n
+}
+
+// runMerge joins shard directories.
+func runMerge(e *env, out string, dirs []string) error {
+	var stores []*batch.Store
+	for _, d := range dirs {
+		s, err := batch.Open(d)
+		if err != nil {
+			return badInput(err)
+		}
+		stores = append(stores, s)
+	}
+	m := stores[0].Manifest()
+	data, err := stores[0].Scenario()
+	if err != nil {
+		return badInput(err)
+	}
+	name := filepath.Join(dirs[0], batch.ScenarioFile)
+	cfg, err := scenarios.Parse(name, data, dirs[0])
+	if err != nil {
+		return badInput(err)
+	}
+	plan, err := planOf(m.Kind, cfg, m.Arms, name)
+	if err != nil {
+		return err
+	}
+	src, err := batch.Collect(plan, stores)
+	if err != nil {
+		return badInput(err)
+	}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
+	if m.Kind == batch.KindRun {
+		if err := results.CheckFree(out); err != nil {
+			return badInput(err)
+		}
+		if err := batch.WriteRun(out, src, meta); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", out, len(dirs), plan.Runs())
+		return nil
+	}
+	if err := results.CheckFree(out); err != nil {
+		return badInput(err)
+	}
+	dst, err := batch.Create(out, plan)
+	if err != nil {
+		return badInput(err)
+	}
+	defer dst.Close()
+	if err := batch.WriteSweep(dst, src, meta); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", filepath.Join(out, batch.SweepFile), len(dirs), plan.Runs())
+	return nil
+}
+
+// batchProgress returns a batch.Options.Progress callback for mode and a
+// function to call at the end.
+func batchProgress(w io.Writer, mode string) (func(batch.Progress), func(bool)) {
+	switch mode {
+	case "none":
+		return nil, func(bool) {}
+	case "json":
+		enc := json.NewEncoder(w)
+		return func(p batch.Progress) {
+			enc.Encode(struct {
+				Event   string  `json:"event"`
+				Done    int     `json:"done"`
+				Total   int     `json:"total"`
+				Skipped int     `json:"skipped"`
+				Run     int     `json:"run"`
+				Point   int     `json:"point"`
+				Arm     string  `json:"arm"`
+				Rep     int     `json:"replication"`
+				Seconds float64 `json:"seconds"`
+			}{"run", p.Done, p.Total, p.Skipped, p.Run, p.Point, p.Arm, p.Rep, p.Seconds})
+		}, func(bool) {}
+	}
+	var bar *progress
+	return func(p batch.Progress) {
+			if bar == nil {
+				bar = newProgress(w, p.Total)
+			}
+			bar.update(p.Done, p.Total)
+		}, func(ok bool) {
+			if bar != nil {
+				bar.finish(ok)
+			}
+		}
+}

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// sweepScenario is a small sweep: 2 points × 2 arms × 3 replications.
+const sweepScenario = `name = "sw"
+seed = 3
+replications = 3
+steps = 30
+
+[network]
+chains = 2
+cores_per_chain = 1
+suppliers_per_chain = 10
+raw_materials_per_chain = 16
+distributors_per_chain = 16
+
+[[shocks]]
+kind = "demand"
+market = "domestic"
+start = "4w"
+duration = "6w"
+recovery = "6w"
+shape = "linear"
+depth = 0.3
+
+[[interventions]]
+kind = "policy-loan"
+name = "loans"
+end = "12w"
+budget = 2e6
+channel = "direct"
+
+[sweep]
+design = "grid"
+
+[[sweep.parameters]]
+key = "shocks.demand.depth"
+values = [0.2, 0.45]
+`
+
+// treeFiles returns the files under dir (relative paths) whose bytes a
+// batch's result must reproduce: sweep.csv and points/, leaving out
+// meta.json, which records the command line.
+func treeFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if d.IsDir() || d.Name() == "meta.json" {
+			return nil
+		}
+		if rel == "sweep.csv" || strings.HasPrefix(rel, "points"+string(filepath.Separator)) || filepath.Dir(rel) == "." && !strings.HasPrefix(rel, ".") {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			out[rel] = data
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func sameTree(t *testing.T, what string, a, b map[string][]byte) {
+	t.Helper()
+	if len(a) != len(b) {
+		t.Errorf("%s: %d files vs %d", what, len(a), len(b))
+	}
+	for name, da := range a {
+		db, ok := b[name]
+		if !ok {
+			t.Errorf("%s: %s missing", what, name)
+			continue
+		}
+		if !bytes.Equal(da, db) {
+			t.Errorf("%s: %s differs", what, name)
+		}
+	}
+}
+
+// TestSweepSameBytes: one sweep run with 1 worker, with 4 workers, and as
+// 3 shards merged gives the same sweep.csv and per-point files.
+func TestSweepSameBytes(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "sw.toml", sweepScenario)
+	if code, _, errs := smesim(t, "sweep", "sw.toml", "--out", "w1", "--workers", "1"); code != 0 {
+		t.Fatalf("workers 1: exit %d: %s", code, errs)
+	}
+	ref := treeFiles(t, "w1")
+	if _, ok := ref["sweep.csv"]; !ok || len(ref) < 5 {
+		t.Fatalf("sweep wrote %d files: %v", len(ref), ref)
+	}
+	csv := string(ref["sweep.csv"])
+	if !strings.HasPrefix(csv, "point,shocks.demand.depth,arm,metric,mean,lo,hi,sd,n\n") ||
+		!strings.Contains(csv, "\n1,0.45,loans,firms_saved,") {
+		t.Errorf("sweep.csv does not look right:\n%.400s", csv)
+	}
+	if code, _, errs := smesim(t, "sweep", "sw.toml", "--out", "w4", "--workers", "4"); code != 0 {
+		t.Fatalf("workers 4: exit %d: %s", code, errs)
+	}
+	sameTree(t, "workers 4", ref, treeFiles(t, "w4"))
+	var shards []string
+	for i := 0; i < 3; i++ {
+		dir := "shard-" + string(rune('0'+i))
+		shards = append(shards, dir)
+		code, out, errs := smesim(t, "sweep", "sw.toml", "--out", dir, "--shard", string(rune('0'+i))+"/3")
+		if code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "sweep.csv")); err == nil {
+			t.Errorf("shard %d wrote sweep.csv; only merge should: %s", i, out)
+		}
+	}
+	// Merging all but one shard fails and names what is missing.
+	if code, _, errs := smesim(t, "merge", "--out", "partial", shards[0], shards[1]); code != 2 || !strings.Contains(errs, "missing") {
+		t.Errorf("merge of 2 of 3 shards: exit %d, %q; want exit 2 naming the missing runs", code, errs)
+	}
+	if code, _, errs := smesim(t, append([]string{"merge", "--out", "merged"}, shards...)...); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errs)
+	}
+	sameTree(t, "3 shards merged", ref, treeFiles(t, "merged"))
+}
+
+// TestRunShardsMerge: smesim run --shard, merged, writes what smesim run
+// writes.
+func TestRunShardsMerge(t *testing.T) {
+	inTempDir(t)
+	if code, _, errs := smesim(t, "run", "small", "--out", "whole", "--replications", "4"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	for i := 0; i < 2; i++ {
+		if code, _, errs := smesim(t, "run", "small", "--replications", "4", "--shard", string(rune('0'+i))+"/2", "--out", "s"+string(rune('0'+i))); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, errs)
+		}
+	}
+	if code, _, errs := smesim(t, "merge", "--out", "merged", "s0", "s1"); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errs)
+	}
+	for _, f := range []string{"scenario.toml", "timeseries.csv", "firms.csv", "events.csv", "summary.json"} {
+		a, err1 := os.ReadFile(filepath.Join("whole", f))
+		b, err2 := os.ReadFile(filepath.Join("merged", f))
+		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between run and merged shards (%v, %v)", f, err1, err2)
+		}
+	}
+}
+
+// TestSweepResumeAfterSignal kills a sweep midway with SIGINT and resumes
+// it: the resumed sweep's files equal an uninterrupted run's, and the
+// interrupted directory holds no partial file.
+func TestSweepResumeAfterSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and signals a subprocess")
+	}
+	pkg, err := os.Getwd() // the package's directory, before moving to a temporary one
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := inTempDir(t)
+	bin := filepath.Join(dir, "smesim")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = pkg
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	// A sweep long enough to interrupt: 6 points × 2 arms × 4 replications.
+	src := strings.Replace(sweepScenario, "values = [0.2, 0.45]", "values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]", 1)
+	src = strings.Replace(src, "replications = 3", "replications = 4", 1)
+	src = strings.Replace(src, "steps = 30", "steps = 60", 1)
+	writeFile(t, "sw.toml", src)
+	if out, err := exec.Command(bin, "sweep", "sw.toml", "--out", "ref", "--progress", "none").CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted sweep: %v\n%s", err, out)
+	}
+
+	cmd := exec.Command(bin, "sweep", "sw.toml", "--out", "cut", "--workers", "1", "--progress", "json")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt after a few runs are stored.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		entries, _ := os.ReadDir(filepath.Join("cut", "units"))
+		if len(entries) >= 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no runs stored within a minute")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("interrupted sweep: %v, want exit 130; stderr %s", err, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join("cut", "sweep.csv")); err == nil {
+		t.Fatal("an interrupted sweep wrote sweep.csv")
+	}
+	// Nothing half-written: no temporary files, and every unit file is
+	// logged with its hash.
+	units, _ := os.ReadDir(filepath.Join("cut", "units"))
+	for _, u := range units {
+		if strings.HasPrefix(u.Name(), ".") {
+			t.Errorf("temporary file left: %s", u.Name())
+		}
+	}
+	log, _ := os.ReadFile(filepath.Join("cut", "units.log"))
+	if got := strings.Count(string(log), "\n"); got != len(units) || got >= 48 {
+		t.Errorf("%d runs logged, %d unit files: want the same number, fewer than all 48", got, len(units))
+	}
+	out, err := exec.Command(bin, "sweep", "sw.toml", "--out", "cut", "--progress", "none").CombinedOutput()
+	if err != nil {
+		t.Fatalf("resumed sweep: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "run now") || strings.Contains(string(out), "(48 run now") {
+		t.Errorf("the resumed sweep did not skip finished runs: %s", out)
+	}
+	sameTree(t, "resumed", treeFiles(t, "ref"), treeFiles(t, "cut"))
+}

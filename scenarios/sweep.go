@@ -1,0 +1,683 @@
+package scenarios
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/smesim/smesim/sim"
+)
+
+// Sweeps. A scenario's [sweep] lists [[sweep.parameters]], each a key (see
+// SetKey) and the values it takes: a list (values for numbers, texts for
+// durations and strings) or a range (min and max; for a grid also steps).
+// SweepPoints turns them into points, each the scenario with one value per
+// parameter applied.
+
+// Designs of a sweep.
+const (
+	designGrid = "grid"
+	designLHS  = "latin-hypercube"
+)
+
+const (
+	// maxGridPoints bounds the number of points of a grid.
+	maxGridPoints = 1_000_000
+	// maxCheckedPoints is the most points Validate checks one by one.
+	maxCheckedPoints = 10_000
+)
+
+// SweepPoint is one point of a sweep.
+type SweepPoint struct {
+	Index  int         // 0, 1, … in the order of SweepPoints
+	Values []string    // one per parameter, in parameter order, as written in sweep.csv: numbers shortest ("0.3", "1e+06"), durations and strings as written
+	Config *sim.Config // the scenario with the values applied and Sweep reset to sim.DefaultConfig's (no parameters), so Encode writes no [sweep]
+}
+
+// SweepKeys returns the keys of the sweep's parameters in order: the
+// columns of sweep.csv.
+func SweepKeys(cfg *sim.Config) []string {
+	if cfg == nil {
+		return nil
+	}
+	var keys []string
+	for _, p := range cfg.Sweep.Parameters {
+		keys = append(keys, p.Key)
+	}
+	return keys
+}
+
+// SweepPoints returns the points of cfg's sweep. Without parameters there
+// is one point, a copy of cfg. name is used as the file in messages; errors
+// are *Error, as from Validate, for parameters that do not resolve or do
+// not fit their key. SweepPoints does not validate the points'
+// configurations: Validate (and so Parse) does, as its documentation says.
+//
+// A grid's points are every combination of the parameters' values, the
+// first parameter varying slowest and the last fastest: with a = [1, 2]
+// and b = [x, y, z] the points are (1,x) (1,y) (1,z) (2,x) (2,y) (2,z). A
+// range gives steps values from min to max, both included, evenly spaced
+// (scale = "log": evenly spaced logarithms), rounded to 15 significant
+// digits so that 0.1 to 0.7 in 4 steps gives 0.1, 0.3, 0.5, 0.7; steps = 1
+// gives min alone.
+//
+// A latin hypercube has sweep.points = N points. Each parameter's range is
+// cut into N strata of equal width (of equal width in logarithms for
+// scale = "log") and each stratum is used by exactly one point: parameter
+// j of point i lies in stratum π_j(i), at min + (π_j(i) + u)/N × (max −
+// min), where π_j is a random permutation of 0…N−1 and u is uniform in
+// [0, 1). A list takes element ⌊(π_j(i) + u)/N × len⌋. An integer key's
+// value is rounded to the nearest integer. The draws come from a ChaCha8
+// stream keyed by the scenario's seed alone: parameter by parameter, the
+// permutation (Fisher–Yates) and then the N uniforms; the same scenario
+// always gives the same points.
+func SweepPoints(cfg *sim.Config, name string) ([]SweepPoint, error) {
+	if cfg == nil {
+		return nil, &Error{File: name, Msg: "no configuration"}
+	}
+	v := &validator{cfg: cfg, src: &source{file: name}}
+	plan, err := v.sweepPlan()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SweepPoint, plan.n)
+	for i := range out {
+		vals := plan.values(i)
+		p := SweepPoint{Index: i, Config: plan.apply(vals, -1)}
+		for _, x := range vals {
+			p.Values = append(p.Values, x.label)
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// sweepParam is one parameter, checked and resolved on the scenario.
+type sweepParam struct {
+	key     string
+	path    string // "sweep.parameters[i]"
+	targets []target
+	leaf    leaf
+	form    string       // "values", "texts" or "range"
+	list    []sweepValue // a list's values, or a grid range's
+	min     float64      // range
+	max     float64
+	log     bool
+}
+
+// sweepPlan is a sweep resolved on its scenario.
+type sweepPlan struct {
+	cfg    *sim.Config
+	design string
+	params []*sweepParam
+	n      int
+	lhs    [][]sweepValue  // latin hypercube: values by point, then parameter
+	reset  sim.SweepConfig // the points' Sweep: sim.DefaultConfig's
+}
+
+// values returns the values of point i, one per parameter.
+func (s *sweepPlan) values(i int) []sweepValue {
+	if s.design == designLHS {
+		return s.lhs[i]
+	}
+	vals := make([]sweepValue, len(s.params))
+	for j := len(s.params) - 1; j >= 0; j-- {
+		n := len(s.params[j].list)
+		vals[j] = s.params[j].list[i%n]
+		i /= n
+	}
+	return vals
+}
+
+// apply returns a copy of the scenario with vals applied, except that of
+// parameter skip (-1: none), and Sweep reset.
+func (s *sweepPlan) apply(vals []sweepValue, skip int) *sim.Config {
+	c := cloneConfig(s.cfg)
+	c.Sweep = s.reset
+	root := reflect.ValueOf(c).Elem()
+	for j, p := range s.params {
+		if j == skip {
+			continue
+		}
+		for _, t := range p.targets {
+			t.set(root, vals[j])
+		}
+	}
+	return c
+}
+
+// describe writes vals for messages: "a = 1, b = 4w".
+func (s *sweepPlan) describe(vals []sweepValue) string {
+	parts := make([]string, len(vals))
+	for j, x := range vals {
+		parts[j] = s.params[j].key + " = " + x.label
+	}
+	return strings.Join(parts, ", ")
+}
+
+// given reports whether key p of a sweep parameter is set: present in the
+// file, or, for a configuration built in code, set (away from its default).
+func (v *validator) given(p string, set bool) bool {
+	if v.src.present != nil {
+		return v.src.present[p]
+	}
+	return set
+}
+
+// sweepPlan checks cfg.Sweep and resolves it on the scenario: every check
+// but the validation of the points.
+func (v *validator) sweepPlan() (*sweepPlan, error) {
+	sw := v.cfg.Sweep
+	plan := &sweepPlan{cfg: v.cfg, design: sw.Design, n: 1, reset: sim.DefaultConfig().Sweep}
+	switch sw.Design {
+	case designGrid:
+		if sw.Points != 0 {
+			return nil, v.errorf("sweep.points", "%d, but points are only for design = %q: a grid's points are every combination of the parameters' values", sw.Points, designLHS)
+		}
+	case designLHS:
+		if sw.Points < 1 {
+			if v.given("sweep.points", sw.Points != 0) {
+				return nil, v.errorf("sweep.points", "%d is out of range: design = %q needs points ≥ 1, the number of points to draw", sw.Points, designLHS)
+			}
+			return nil, v.errorAt("sweep.points", []string{"sweep.design", "sweep"}, "missing: design = %q needs points, the number of points to draw (≥ 1)", designLHS)
+		}
+	default:
+		return nil, v.errorAt("sweep.design", []string{"sweep"}, "%s", enumMsg(sw.Design, []string{designGrid, designLHS}))
+	}
+	keys := map[string]int{}
+	paths := map[string]int{}
+	for i := range sw.Parameters {
+		sp, err := v.sweepParam(i)
+		if err != nil {
+			return nil, err
+		}
+		if j, dup := keys[sp.key]; dup {
+			return nil, v.errorf(join(sp.path, "key"), "%q is already the key of sweep.parameters[%d]", sp.key, j)
+		}
+		keys[sp.key] = i
+		for _, t := range sp.targets {
+			if j, dup := paths[t.path]; dup {
+				return nil, v.errorf(join(sp.path, "key"), "%q sets %s, which sweep.parameters[%d] (%q) sets too", sp.key, t.path, j, sw.Parameters[j].Key)
+			}
+			paths[t.path] = i
+		}
+		plan.params = append(plan.params, sp)
+	}
+	if len(plan.params) == 0 {
+		return plan, nil
+	}
+	if plan.design == designLHS {
+		plan.n = sw.Points
+		plan.drawLHS()
+		return plan, nil
+	}
+	sizes := make([]string, len(plan.params))
+	n := 1
+	for j, p := range plan.params {
+		sizes[j] = strconv.Itoa(len(p.list))
+		if n <= maxGridPoints {
+			n *= len(p.list)
+		}
+	}
+	if n > maxGridPoints {
+		return nil, v.errorAt("sweep.parameters", []string{"sweep"}, "the grid has more than %d points (%s values): use fewer values or design = %q",
+			maxGridPoints, strings.Join(sizes, " × "), designLHS)
+	}
+	plan.n = n
+	return plan, nil
+}
+
+// sweepParam checks parameter i and resolves its key.
+func (v *validator) sweepParam(i int) (*sweepParam, error) {
+	prm := v.cfg.Sweep.Parameters[i]
+	p := index("sweep.parameters", i)
+	key := func(k string) string { return join(p, k) }
+	sp := &sweepParam{key: prm.Key, path: p}
+	if prm.Key == "" {
+		return nil, v.errorAt(key("key"), []string{p}, "missing: set the dotted path of a scenario key, e.g. \"shocks.demand.depth\"")
+	}
+	ts, l, err := resolveKey(v.cfg, prm.Key)
+	if err != nil {
+		return nil, v.errorf(key("key"), "%s", err.Error())
+	}
+	sp.targets, sp.leaf = ts, l
+	numeric := l.kind == leafNumber || l.kind == leafInteger
+	what := map[leafKind]string{leafNumber: "number", leafInteger: "integer", leafDuration: "duration", leafText: "string"}[l.kind]
+
+	// Which of values, texts and a range is given: exactly one.
+	hasValues := v.given(key("values"), len(prm.Values) > 0)
+	hasTexts := v.given(key("texts"), len(prm.Texts) > 0)
+	hasMin := v.given(key("min"), prm.Min != 0)
+	hasMax := v.given(key("max"), prm.Max != 0)
+	hasRange := hasMin || hasMax
+	minOrMax := "min"
+	if !hasMin {
+		minOrMax = "max"
+	}
+	for _, f := range []struct {
+		on       bool
+		form, at string
+	}{{hasValues, "values", "values"}, {hasTexts, "texts", "texts"}, {hasRange, "range", minOrMax}} {
+		if !f.on {
+			continue
+		}
+		if sp.form != "" {
+			first := sp.form
+			if first == "range" {
+				first = "min and max"
+			}
+			return nil, v.errorf(key(f.at), "%s is set too: give one of values, texts, or min and max", first)
+		}
+		sp.form = f.form
+	}
+	example := map[leafKind]string{
+		leafNumber:   "values = [0.2, 0.4]",
+		leafInteger:  "values = [2, 4]",
+		leafDuration: `texts = ["4w", "12w"]`,
+		leafText:     `texts = ["a", "b"]`,
+	}[l.kind]
+	switch {
+	case sp.form == "":
+		if numeric {
+			return nil, v.errorAt(p, []string{key("key")}, "missing: list the numbers %s takes (e.g. %s) or give a range with min and max", prm.Key, example)
+		}
+		return nil, v.errorAt(p, []string{key("key")}, "missing: list the %ss %s takes as texts, e.g. %s", what, prm.Key, example)
+	case sp.form == "values" && !numeric:
+		return nil, v.errorf(key("values"), "%s is a %s: list its values as texts, e.g. %s", prm.Key, what, example)
+	case sp.form == "texts" && numeric:
+		return nil, v.errorf(key("texts"), "%s is a number: list its values as values, e.g. %s, or give a range with min and max", prm.Key, example)
+	case sp.form == "range" && !numeric:
+		return nil, v.errorf(key(minOrMax), "%s is a %s, which has no range: list its values as texts, e.g. %s", prm.Key, what, example)
+	}
+	if sp.form != "range" {
+		if v.given(key("steps"), prm.Steps != 0) {
+			return nil, v.errorf(key("steps"), "only for a range (min and max)")
+		}
+		if v.given(key("scale"), prm.Scale != sim.DefaultSweepParameter().Scale) {
+			return nil, v.errorf(key("scale"), "only for a range (min and max)")
+		}
+	}
+
+	switch sp.form {
+	case "values", "texts":
+		n := len(prm.Values)
+		if sp.form == "texts" {
+			n = len(prm.Texts)
+		}
+		if n == 0 {
+			return nil, v.errorf(key(sp.form), "empty: list at least one %s", what)
+		}
+		seen := map[string]int{}
+		for j := 0; j < n; j++ {
+			var raw any
+			var written string
+			if sp.form == "values" {
+				raw, written = prm.Values[j], formatNumber(prm.Values[j])
+			} else {
+				raw, written = prm.Texts[j], prm.Texts[j]
+			}
+			at := index(key(sp.form), j)
+			x, err := leafValue(l, raw)
+			if err != nil {
+				return nil, v.errorAt(at, []string{key(sp.form)}, "%s", err.Error())
+			}
+			if k, dup := seen[written]; dup {
+				return nil, v.errorAt(at, []string{key(sp.form)}, "%s is listed twice (also %s[%d])", quoteIfText(sp.form, written), sp.form, k)
+			}
+			seen[written] = j
+			sp.list = append(sp.list, x)
+		}
+		return sp, nil
+	}
+
+	// A range.
+	if v.src.present != nil && hasMin != hasMax {
+		if hasMin {
+			return nil, v.errorAt(key("max"), []string{key("min")}, "missing: a range needs max as well as min")
+		}
+		return nil, v.errorAt(key("min"), []string{key("max")}, "missing: a range needs min as well as max")
+	}
+	sp.min, sp.max, sp.log = prm.Min, prm.Max, prm.Scale == "log"
+	if prm.Min >= prm.Max {
+		return nil, v.errorAt(key("min"), []string{key("max")}, "%s is not below max %s: a range needs min < max", formatNumber(prm.Min), formatNumber(prm.Max))
+	}
+	if sp.log && prm.Min <= 0 {
+		return nil, v.errorAt(key("min"), []string{key("scale")}, "%s with scale = \"log\": a log scale needs min > 0", formatNumber(prm.Min))
+	}
+	if l.kind == leafInteger {
+		for _, e := range []struct {
+			k string
+			x float64
+		}{{"min", prm.Min}, {"max", prm.Max}} {
+			if err := wholeNumber(l, e.x); err != nil {
+				return nil, v.errorf(key(e.k), "%s", err.Error())
+			}
+		}
+	}
+	stepsGiven := v.given(key("steps"), prm.Steps != 0)
+	if v.cfg.Sweep.Design == designLHS {
+		if stepsGiven {
+			return nil, v.errorf(key("steps"), "only for a grid: a latin hypercube draws sweep.points values in the range")
+		}
+		return sp, nil
+	}
+	if prm.Steps < 1 {
+		if stepsGiven {
+			return nil, v.errorf(key("steps"), "%d is out of range: a grid range needs steps ≥ 1, the number of values from min to max", prm.Steps)
+		}
+		return nil, v.errorAt(key("steps"), []string{key("max"), key("min"), p}, "missing: a grid range needs steps ≥ 1, the number of values from min to max")
+	}
+	for k := 0; k < prm.Steps; k++ {
+		x := gridValue(prm.Min, prm.Max, prm.Steps, k, sp.log)
+		if l.kind == leafInteger && x != math.Trunc(x) {
+			return nil, v.errorf(key("steps"), "%d steps from %s to %s give %s, but %s is an integer: choose steps so that every value is whole, or list values",
+				prm.Steps, formatNumber(prm.Min), formatNumber(prm.Max), formatNumber(x), prm.Key)
+		}
+		val, err := leafValue(l, x)
+		if err != nil {
+			return nil, v.errorf(key("steps"), "%s", err.Error())
+		}
+		sp.list = append(sp.list, val)
+	}
+	return sp, nil
+}
+
+func quoteIfText(form, s string) string {
+	if form == "texts" {
+		return quoteString(s)
+	}
+	return s
+}
+
+// gridValue is value k of steps evenly spaced from lo to hi (in
+// logarithms with log), rounded to 15 significant digits; the ends are
+// exact.
+func gridValue(lo, hi float64, steps, k int, log bool) float64 {
+	switch {
+	case k == 0 || steps == 1:
+		return lo
+	case k == steps-1:
+		return hi
+	}
+	t := float64(k) / float64(steps-1)
+	var x float64
+	if log {
+		x = lo * math.Pow(hi/lo, t)
+	} else {
+		x = lo + t*(hi-lo)
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 15, 64), 64)
+	if err != nil {
+		return x
+	}
+	return r
+}
+
+// lhsPurpose tells the latin hypercube's random stream from the engine's.
+const lhsPurpose uint64 = 0x7377656570_6c6873 // "sweeplhs"
+
+// lhsSource is the latin hypercube's random source: ChaCha8 keyed by the
+// seed, read through Uint64 only so that the draws do not depend on how a
+// Go release implements Perm or Float64.
+type lhsSource struct{ c *rand.ChaCha8 }
+
+func newLHSSource(seed uint64) *lhsSource {
+	var key [32]byte
+	h := mixWords(seed, lhsPurpose)
+	for i := 0; i < 4; i++ {
+		h = splitmix64(h)
+		binary.LittleEndian.PutUint64(key[8*i:], h)
+	}
+	return &lhsSource{rand.NewChaCha8(key)}
+}
+
+// splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014), as
+// in package sim.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// mixWords hashes a sequence of words into one, as package sim's mix.
+func mixWords(words ...uint64) uint64 {
+	h := uint64(0x6a09e667f3bcc908)
+	for _, w := range words {
+		h = splitmix64(h ^ w)
+	}
+	return h
+}
+
+// float64 returns a uniform draw in [0, 1).
+func (s *lhsSource) float64() float64 { return float64(s.c.Uint64()>>11) / (1 << 53) }
+
+// intn returns a uniform draw in [0, n), by rejection.
+func (s *lhsSource) intn(n int) int {
+	un := uint64(n)
+	thresh := -un % un
+	for {
+		if x := s.c.Uint64(); x >= thresh {
+			return int(x % un)
+		}
+	}
+}
+
+// perm returns a random permutation of 0…n−1 (Fisher–Yates).
+func (s *lhsSource) perm(n int) []int {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	for i := n - 1; i > 0; i-- {
+		j := s.intn(i + 1)
+		p[i], p[j] = p[j], p[i]
+	}
+	return p
+}
+
+// drawLHS draws the latin hypercube's points.
+func (s *sweepPlan) drawLHS() {
+	n := s.n
+	src := newLHSSource(s.cfg.Seed)
+	s.lhs = make([][]sweepValue, n)
+	for i := range s.lhs {
+		s.lhs[i] = make([]sweepValue, len(s.params))
+	}
+	for j, p := range s.params {
+		perm := src.perm(n)
+		for i := 0; i < n; i++ {
+			t := (float64(perm[i]) + src.float64()) / float64(n)
+			s.lhs[i][j] = p.at(t)
+		}
+	}
+}
+
+// at returns the parameter's value at t in [0, 1) of a latin hypercube.
+func (p *sweepParam) at(t float64) sweepValue {
+	if p.list != nil {
+		return p.list[min(int(t*float64(len(p.list))), len(p.list)-1)]
+	}
+	var x float64
+	if p.log {
+		x = math.Exp(math.Log(p.min) + t*(math.Log(p.max)-math.Log(p.min)))
+	} else {
+		x = p.min + t*(p.max-p.min)
+	}
+	x = math.Min(math.Max(x, p.min), p.max)
+	if p.leaf.kind == leafInteger {
+		x = math.Round(x)
+	}
+	return sweepValue{num: x, label: formatNumber(x)}
+}
+
+// extremes returns the positions in the parameter's list of its lowest and
+// highest values (numbers and durations) or of every value (strings), or
+// for a latin hypercube range its ends.
+func (p *sweepParam) extremes() []sweepValue {
+	if p.list == nil {
+		return []sweepValue{{num: p.min, label: formatNumber(p.min)}, {num: p.max, label: formatNumber(p.max)}}
+	}
+	if p.leaf.kind == leafText {
+		return p.list
+	}
+	size := func(x sweepValue) float64 {
+		if p.leaf.kind == leafDuration {
+			return x.dur.Days()
+		}
+		return x.num
+	}
+	lo, hi := 0, 0
+	for k, x := range p.list {
+		if size(x) < size(p.list[lo]) {
+			lo = k
+		}
+		if size(x) > size(p.list[hi]) {
+			hi = k
+		}
+	}
+	if lo == hi {
+		return []sweepValue{p.list[lo]}
+	}
+	return []sweepValue{p.list[min(lo, hi)], p.list[max(lo, hi)]}
+}
+
+// sweep checks [sweep]: its parameters (sweepPlan) and that the points'
+// configurations are valid. A grid of at most maxCheckedPoints points is
+// checked point by point. A larger grid, and a latin hypercube, are checked
+// at their corners: every combination of each parameter's lowest and
+// highest value (numbers and durations; every value of a list of strings),
+// the first maxCheckedPoints of them in grid order. Since every point lies
+// within those bounds and the scenario's rules are monotone in each
+// number, the corners stand for all points.
+func (v *validator) sweep() error {
+	plan, err := v.sweepPlan()
+	if err != nil || len(plan.params) == 0 {
+		return err
+	}
+	if plan.design == designGrid && plan.n <= maxCheckedPoints {
+		for i := 0; i < plan.n; i++ {
+			vals := plan.values(i)
+			if err := v.sweepPoint(plan, vals, fmt.Sprintf("point %d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ext := make([][]sweepValue, len(plan.params))
+	total := 1
+	for j, p := range plan.params {
+		ext[j] = p.extremes()
+		total = min(total*len(ext[j]), maxCheckedPoints)
+	}
+	for c := 0; c < total; c++ {
+		vals := make([]sweepValue, len(plan.params))
+		k := c
+		for j := len(ext) - 1; j >= 0; j-- {
+			vals[j] = ext[j][k%len(ext[j])]
+			k /= len(ext[j])
+		}
+		what := "corner"
+		if plan.design == designGrid {
+			what = fmt.Sprintf("point %d", plan.gridIndex(vals))
+		}
+		if err := v.sweepPoint(plan, vals, what); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gridIndex returns the index of the grid point with vals.
+func (s *sweepPlan) gridIndex(vals []sweepValue) int {
+	i := 0
+	for j, p := range s.params {
+		k := 0
+		for k < len(p.list) && p.list[k].label != vals[j].label {
+			k++
+		}
+		i = i*len(p.list) + k
+	}
+	return i
+}
+
+// sweepPoint validates the configuration of one point, reporting a failure
+// on the line of the parameter that causes it: the one that sets the key
+// in error, else the first whose value alone, set back to the scenario's,
+// makes the point valid, else the first.
+func (v *validator) sweepPoint(plan *sweepPlan, vals []sweepValue, what string) error {
+	err := validate(plan.apply(vals, -1), &source{file: v.src.file})
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	culprit := -1
+	for j, p := range plan.params {
+		for _, t := range p.targets {
+			if t.path == e.Key {
+				culprit = j
+				break
+			}
+		}
+		if culprit >= 0 {
+			break
+		}
+	}
+	if culprit < 0 && len(plan.params) > 1 {
+		for j := range plan.params {
+			if validate(plan.apply(vals, j), &source{file: v.src.file}) == nil {
+				culprit = j
+				break
+			}
+		}
+	}
+	culprit = max(culprit, 0)
+	p := plan.params[culprit]
+	at := join(p.path, p.form)
+	if p.form == "range" {
+		at = join(p.path, "max")
+		if x := vals[culprit].num; math.Abs(x-p.min) <= math.Abs(p.max-x) {
+			at = join(p.path, "min")
+		}
+	}
+	inner := e.Msg
+	if e.Key != "" {
+		inner = e.Key + ": " + e.Msg
+	}
+	return v.errorAt(at, []string{p.path}, "%s (%s): %s", what, plan.describe(vals), inner)
+}
+
+// sweepKeyOmitted tells whether key f of sweep parameter ev is left out
+// when written: a key not of the parameter's form (values, texts or a
+// range) holding its default.
+func sweepKeyOmitted(f field, ev reflect.Value) bool {
+	prm := ev.Interface().(sim.SweepParameter)
+	keep := map[string]bool{"key": true}
+	switch {
+	case len(prm.Values) > 0:
+		keep["values"] = true
+	case len(prm.Texts) > 0:
+		keep["texts"] = true
+	default:
+		keep["min"], keep["max"], keep["scale"] = true, true, true
+	}
+	if keep[f.key] {
+		return false
+	}
+	return sameValue(ev.Field(f.index), reflect.ValueOf(sim.DefaultSweepParameter()).Field(f.index))
+}
+
+// sweepIsDefault tells whether s is sim.DefaultConfig's [sweep]: no
+// parameters and the default design and points.
+func sweepIsDefault(s sim.SweepConfig) bool {
+	d := sim.DefaultConfig().Sweep
+	return len(s.Parameters) == 0 && s.Design == d.Design && s.Points == d.Points
+}

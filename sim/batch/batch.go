@@ -1,0 +1,85 @@
+// Package batch runs the runs of a scenario — every (point, arm,
+// replication) of a sweep, or every (arm, replication) of a plain run — in
+// parallel; keeps each finished run on disk, so that an interrupted batch
+// resumes where it stopped and a batch split into shards (on the machines
+// of a cluster) can be merged; and assembles the result files, which are
+// the same bytes however the runs were spread over workers, shards and
+// restarts.
+//
+// A batch directory holds:
+//
+//	manifest.json   what the batch is: kind, scenario hash, numbers of points, arms and replications
+//	scenario.toml   the resolved scenario
+//	units/NNNNNNNN.gob  one finished run each, written to a temporary file and renamed
+//	units.log       "<run> <sha256>" per finished run, appended after the rename
+//
+// A run counts as finished only when its file's hash matches its log line,
+// so a crash at any moment leaves nothing that resuming would trust but
+// should not.
+package batch
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/smesim/smesim/sim"
+)
+
+// Kinds of batch.
+const (
+	KindRun   = "run"
+	KindSweep = "sweep"
+)
+
+// Point is one point of a sweep: the values of its parameters and the
+// scenario they give.
+type Point struct {
+	Index    int
+	Values   []string // one per Plan.Keys, as written in sweep.csv
+	Config   *sim.Config
+	Scenario []byte // Config as TOML: the point's scenario.toml
+}
+
+// Plan is the list of runs of a batch. Runs are numbered point-major, then
+// arm, then replication: run u is point u / (arms × reps), arm
+// (u / reps) mod arms, replication u mod reps.
+type Plan struct {
+	Kind     string
+	Keys     []string // sweep parameters, in column order
+	Points   []Point
+	Arms     []sim.Arm
+	Reps     int
+	Scenario []byte // the resolved scenario (TOML), whose hash identifies the batch
+}
+
+// Runs returns the number of runs.
+func (p *Plan) Runs() int { return len(p.Points) * len(p.Arms) * p.Reps }
+
+// Run returns the point, arm and replication of run u.
+func (p *Plan) Run(u int) (point, arm, rep int) {
+	return u / (len(p.Arms) * p.Reps), (u / p.Reps) % len(p.Arms), u % p.Reps
+}
+
+// Shard is a share of a batch's runs: run u belongs to shard I of N when
+// u mod N = I. Shard{0, 1} is the whole batch.
+type Shard struct{ I, N int }
+
+// Whole is the shard of every run.
+var Whole = Shard{0, 1}
+
+// Has reports whether run u belongs to the shard.
+func (s Shard) Has(u int) bool { return u%s.N == s.I }
+
+func (s Shard) String() string { return strconv.Itoa(s.I) + "/" + strconv.Itoa(s.N) }
+
+// ParseShard reads "I/N" with 0 ≤ I < N.
+func ParseShard(text string) (Shard, error) {
+	a, b, ok := strings.Cut(text, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return Shard{}, fmt.Errorf("shard %q: want I/N with 0 ≤ I < N, e.g. 0/4", text)
+	}
+	return Shard{i, n}, nil
+}

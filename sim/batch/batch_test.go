@@ -1,0 +1,115 @@
+package batch
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/smesim/smesim/sim"
+)
+
+func testPlan(t *testing.T, seed uint64) *Plan {
+	t.Helper()
+	cfg := sim.DefaultConfig()
+	cfg.Seed = seed
+	cfg.Steps = 12
+	cfg.Network.Chains = 1
+	cfg.Network.SuppliersPerChain = 6
+	cfg.Network.RawMaterialsPerChain = 8
+	cfg.Network.DistributorsPerChain = 8
+	cfg.Replications = 2
+	arms, err := cfg.ResolveArms(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Plan{Kind: KindRun, Points: []Point{{Config: &cfg}}, Arms: arms, Reps: 2,
+		Scenario: []byte("seed = " + string(rune('0'+seed)) + "\n")}
+}
+
+func TestShards(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		ok   bool
+	}{{"0/1", true}, {"2/3", true}, {"3/3", false}, {"-1/3", false}, {"1", false}, {"a/b", false}, {"0/0", false}} {
+		_, err := ParseShard(c.text)
+		if (err == nil) != c.ok {
+			t.Errorf("ParseShard(%q): %v", c.text, err)
+		}
+	}
+	// Every run is in exactly one shard.
+	for n := 1; n <= 5; n++ {
+		for u := 0; u < 40; u++ {
+			in := 0
+			for i := 0; i < n; i++ {
+				if (Shard{i, n}).Has(u) {
+					in++
+				}
+			}
+			if in != 1 {
+				t.Fatalf("run %d is in %d of %d shards", u, in, n)
+			}
+		}
+	}
+	p := &Plan{Points: make([]Point, 3), Arms: make([]sim.Arm, 2), Reps: 4}
+	if pt, a, r := p.Run(13); pt != 1 || a != 1 || r != 1 {
+		t.Errorf("run 13 = point %d arm %d rep %d, want 1 1 1", pt, a, r)
+	}
+}
+
+func TestStoreRoundTripAndChecks(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "b")
+	plan := testPlan(t, 1)
+	s, err := Create(dir, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := sim.RunArm(plan.Points[0].Config, plan.Arms[0], 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(1, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Network = nil
+	if !reflect.DeepEqual(got, r) {
+		t.Errorf("stored run differs from the run")
+	}
+	done, _ := s.Finished()
+	if !reflect.DeepEqual(done, map[int]bool{1: true}) {
+		t.Errorf("finished %v, want run 1", done)
+	}
+	// A torn log line and a corrupted unit are not trusted.
+	s.log.WriteString("2 abc")
+	if err := os.WriteFile(s.unitPath(1), []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if done, _ := s.Finished(); len(done) != 0 {
+		t.Errorf("finished %v after corruption, want none", done)
+	}
+	s.Close()
+	// Reopening as the same batch works (and drops temporary files); as
+	// another batch, or on a foreign directory, it does not.
+	os.WriteFile(filepath.Join(dir, UnitsDir, ".00000003.gob.tmp-1"), []byte("x"), 0o644)
+	s2, err := Create(dir, plan)
+	if err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	s2.Close()
+	if _, err := os.Stat(filepath.Join(dir, UnitsDir, ".00000003.gob.tmp-1")); err == nil {
+		t.Error("temporary file kept")
+	}
+	if _, err := Create(dir, testPlan(t, 2)); err == nil || !strings.Contains(err.Error(), "another batch") {
+		t.Errorf("another batch: %v", err)
+	}
+	foreign := t.TempDir()
+	os.WriteFile(filepath.Join(foreign, "x"), nil, 0o644)
+	if _, err := Create(foreign, plan); err == nil || !strings.Contains(err.Error(), "not a smesim batch") {
+		t.Errorf("foreign directory: %v", err)
+	}
+}

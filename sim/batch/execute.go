@@ -1,0 +1,122 @@
+package batch
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/smesim/smesim/sim"
+)
+
+// Progress reports one finished run.
+type Progress struct {
+	Done    int     // runs finished by this call of Execute
+	Total   int     // runs this call of Execute has to do
+	Skipped int     // runs of the shard already finished before
+	Run     int     // the run's number
+	Point   int     // its point, arm and replication
+	Arm     string  //
+	Rep     int     //
+	Seconds float64 // wall time of the run
+}
+
+// Options control Execute.
+type Options struct {
+	Workers  int   // parallel runs; 0 means runtime.NumCPU()
+	Shard    Shard // the runs to do (zero value: all)
+	Progress func(Progress)
+}
+
+// Execute does the runs of plan in opts.Shard that s does not hold yet,
+// storing each as it finishes. When ctx is done it stops starting runs,
+// abandons those under way (nothing of them is written) and returns ctx's
+// error; every run finished before stays stored. It returns the number of
+// runs it did.
+func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, error) {
+	shard := opts.Shard
+	if shard.N == 0 {
+		shard = Whole
+	}
+	done, err := s.Finished()
+	if err != nil {
+		return 0, err
+	}
+	var todo []int
+	skipped := 0
+	for u := 0; u < plan.Runs(); u++ {
+		if !shard.Has(u) {
+			continue
+		}
+		if done[u] {
+			skipped++
+			continue
+		}
+		todo = append(todo, u)
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = max(1, min(workers, len(todo)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	var (
+		mu       sync.Mutex
+		finished int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range next {
+				p, a, rep := plan.Run(u)
+				start := time.Now()
+				r, err := sim.RunArmContext(ctx, plan.Points[p].Config, plan.Arms[a], rep)
+				if err != nil {
+					if ctx.Err() == nil {
+						fail(fmt.Errorf("point %d, arm %s, replication %d: %w", p, plan.Arms[a].Name, rep, err))
+					}
+					continue
+				}
+				if err := s.Put(u, r); err != nil {
+					fail(err)
+					continue
+				}
+				mu.Lock()
+				finished++
+				if opts.Progress != nil {
+					opts.Progress(Progress{Done: finished, Total: len(todo), Skipped: skipped, Run: u, Point: p,
+						Arm: plan.Arms[a].Name, Rep: rep, Seconds: time.Since(start).Seconds()})
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, u := range todo {
+		select {
+		case next <- u:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return finished, firstErr
+	}
+	return finished, ctx.Err()
+}

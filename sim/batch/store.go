@@ -1,0 +1,377 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/smesim/smesim/sim"
+)
+
+// Files of a batch directory.
+const (
+	ManifestFile = "manifest.json"
+	ScenarioFile = "scenario.toml"
+	UnitsDir     = "units"
+	UnitsLog     = "units.log"
+)
+
+// formatVersion is the version of the batch directory layout.
+const formatVersion = 1
+
+// Manifest identifies a batch: two directories with equal manifests hold
+// runs of the same batch and may be merged.
+type Manifest struct {
+	Format         int      `json:"format"`
+	Kind           string   `json:"kind"`
+	ScenarioSHA256 string   `json:"scenario_sha256"`
+	Points         int      `json:"points"`
+	Arms           []string `json:"arms"`
+	Replications   int      `json:"replications"`
+	Runs           int      `json:"runs"`
+}
+
+// ManifestOf returns the manifest of plan.
+func ManifestOf(plan *Plan) Manifest {
+	sum := sha256.Sum256(plan.Scenario)
+	m := Manifest{Format: formatVersion, Kind: plan.Kind, ScenarioSHA256: hex.EncodeToString(sum[:]),
+		Points: len(plan.Points), Replications: plan.Reps, Runs: plan.Runs()}
+	for _, a := range plan.Arms {
+		m.Arms = append(m.Arms, a.Name)
+	}
+	return m
+}
+
+func (m Manifest) equal(o Manifest) bool {
+	return m.Format == o.Format && m.Kind == o.Kind && m.ScenarioSHA256 == o.ScenarioSHA256 &&
+		m.Points == o.Points && slices.Equal(m.Arms, o.Arms) && m.Replications == o.Replications && m.Runs == o.Runs
+}
+
+// Store is a batch directory.
+type Store struct {
+	dir      string
+	manifest Manifest
+	mu       sync.Mutex // serialises appends to the log
+	log      *os.File
+}
+
+// Dir returns the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Manifest returns what the store holds.
+func (s *Store) Manifest() Manifest { return s.manifest }
+
+// Create opens dir as the store of plan, for writing: it creates dir with
+// its manifest and scenario if dir does not exist or is empty, and
+// otherwise checks that dir holds this very batch (to resume it). It
+// removes temporary files a crash may have left.
+func Create(dir string, plan *Plan) (*Store, error) {
+	dir = filepath.Clean(dir)
+	want := ManifestOf(plan)
+	m, err := readManifest(dir)
+	switch {
+	case err == nil:
+		if !m.equal(want) {
+			return nil, fmt.Errorf("%s holds another batch (%s of %d runs, scenario sha256 %.12s…), not this %s of %d runs (scenario sha256 %.12s…): choose another --out",
+				dir, m.Kind, m.Runs, m.ScenarioSHA256, want.Kind, want.Runs, want.ScenarioSHA256)
+		}
+	case errors.Is(err, os.ErrNotExist):
+		entries, derr := os.ReadDir(dir)
+		if derr == nil && len(entries) > 0 {
+			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, ManifestFile)
+		}
+		if err := initDir(dir, plan, want); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, err
+	}
+	s := &Store{dir: dir, manifest: want}
+	if err := s.clean(); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, UnitsLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	s.log = f
+	return s, nil
+}
+
+// Open opens an existing batch directory for reading.
+func Open(dir string) (*Store, error) {
+	dir = filepath.Clean(dir)
+	m, err := readManifest(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s is not a smesim batch directory (no %s)", dir, ManifestFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Store{dir: dir, manifest: m}, nil
+}
+
+// Scenario returns the resolved scenario stored in the batch directory.
+func (s *Store) Scenario() ([]byte, error) {
+	return os.ReadFile(filepath.Join(s.dir, ScenarioFile))
+}
+
+// Close closes the log.
+func (s *Store) Close() error {
+	if s.log == nil {
+		return nil
+	}
+	err := s.log.Close()
+	s.log = nil
+	return err
+}
+
+func readManifest(dir string) (Manifest, error) {
+	var m Manifest
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	if m.Format != formatVersion {
+		return m, fmt.Errorf("%s: format %d, this smesim reads format %d", filepath.Join(dir, ManifestFile), m.Format, formatVersion)
+	}
+	return m, nil
+}
+
+// initDir creates a batch directory: units/, then scenario.toml, then the
+// manifest last, each written atomically, so that a directory with a
+// manifest is complete.
+func initDir(dir string, plan *Plan, m Manifest) error {
+	if err := os.MkdirAll(filepath.Join(dir, UnitsDir), 0o755); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	if err := writeAtomic(filepath.Join(dir, ScenarioFile), plan.Scenario); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, ManifestFile), append(data, '\n'))
+}
+
+// writeAtomic writes data to path through a synced temporary file renamed
+// into place.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("batch: writing %s: %w", path, err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return err
+	}
+	return nil
+}
+
+// clean removes temporary files left by an interrupted write.
+func (s *Store) clean() error {
+	for _, d := range []string{s.dir, filepath.Join(s.dir, UnitsDir)} {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return fmt.Errorf("batch: %w", err)
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp-") {
+				if err := os.RemoveAll(filepath.Join(d, e.Name())); err != nil {
+					return fmt.Errorf("batch: %w", err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Store) unitPath(u int) string {
+	return filepath.Join(s.dir, UnitsDir, fmt.Sprintf("%08d.gob", u))
+}
+
+// Finished returns the runs whose files are on disk with the hash the log
+// records for them.
+func (s *Store) Finished() (map[int]bool, error) {
+	logged, err := s.logged()
+	if err != nil {
+		return nil, err
+	}
+	done := make(map[int]bool, len(logged))
+	for u, want := range logged {
+		data, err := os.ReadFile(s.unitPath(u))
+		if err != nil {
+			continue
+		}
+		if hashOf(data) == want {
+			done[u] = true
+		}
+	}
+	return done, nil
+}
+
+// logged reads the log: the last hash recorded per run. A torn last line
+// (a crash mid-append) is ignored.
+func (s *Store) logged() (map[int]string, error) {
+	f, err := os.Open(filepath.Join(s.dir, UnitsLog))
+	if errors.Is(err, os.ErrNotExist) {
+		return map[int]string{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	defer f.Close()
+	out := map[int]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		a, b, ok := strings.Cut(sc.Text(), " ")
+		u, err := strconv.Atoi(a)
+		if !ok || err != nil || u < 0 || u >= s.manifest.Runs || len(b) != 64 {
+			continue
+		}
+		out[u] = b
+	}
+	return out, sc.Err()
+}
+
+func hashOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// unit is a run as stored: a sim.Result without its network, which is
+// rebuilt from the scenario when the result is read.
+type unit struct {
+	Arm           string
+	Replication   int
+	StepDays      float64
+	StartDate     time.Time
+	ShockStep     int
+	Metrics       []string
+	Series        []float64
+	Firms         sim.FirmOutcomes
+	Events        []sim.Event
+	Interventions []sim.InterventionOutcome
+}
+
+// Put stores the result of run u: its file is written and renamed into
+// place, then logged with its hash.
+func (s *Store) Put(u int, r *sim.Result) error {
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(unit{Arm: r.Arm, Replication: r.Replication, StepDays: r.StepDays,
+		StartDate: r.StartDate, ShockStep: r.ShockStep, Metrics: r.Metrics, Series: r.Series, Firms: r.Firms,
+		Events: r.Events, Interventions: r.Interventions})
+	if err != nil {
+		return fmt.Errorf("batch: encoding run %d: %w", u, err)
+	}
+	return s.PutRaw(u, buf.Bytes())
+}
+
+// PutRaw stores the encoded run u (as read by Raw from another store).
+func (s *Store) PutRaw(u int, data []byte) error {
+	if err := writeAtomic(s.unitPath(u), data); err != nil {
+		return err
+	}
+	line := strconv.Itoa(u) + " " + hashOf(data) + "\n"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := io.WriteString(s.log, line); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	return s.log.Sync()
+}
+
+// Raw returns the stored bytes of run u, checked against the log's hash.
+func (s *Store) Raw(u int, wantHash string) ([]byte, error) {
+	data, err := os.ReadFile(s.unitPath(u))
+	if err != nil {
+		return nil, fmt.Errorf("batch: run %d: %w", u, err)
+	}
+	if wantHash != "" && hashOf(data) != wantHash {
+		return nil, fmt.Errorf("batch: %s does not match its hash in %s", s.unitPath(u), UnitsLog)
+	}
+	return data, nil
+}
+
+// Get reads run u. Its Network is nil.
+func (s *Store) Get(u int) (*sim.Result, error) {
+	data, err := s.Raw(u, "")
+	if err != nil {
+		return nil, err
+	}
+	var x unit
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&x); err != nil {
+		return nil, fmt.Errorf("batch: reading %s: %w", s.unitPath(u), err)
+	}
+	return &sim.Result{Arm: x.Arm, Replication: x.Replication, StepDays: x.StepDays, StartDate: x.StartDate,
+		ShockStep: x.ShockStep, Metrics: x.Metrics, Series: x.Series, Firms: x.Firms, Events: x.Events,
+		Interventions: x.Interventions}, nil
+}
+
+// SortLog rewrites the log in run order, one line per finished run, so
+// that a completed batch directory does not depend on the order in which
+// runs finished.
+func (s *Store) SortLog(done map[int]string) error {
+	var b strings.Builder
+	runs := make([]int, 0, len(done))
+	for u := range done {
+		runs = append(runs, u)
+	}
+	slices.Sort(runs)
+	for _, u := range runs {
+		b.WriteString(strconv.Itoa(u) + " " + done[u] + "\n")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.log != nil {
+		s.log.Close()
+	}
+	if err := writeAtomic(filepath.Join(s.dir, UnitsLog), []byte(b.String())); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(s.dir, UnitsLog), os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	s.log = f
+	return nil
+}
