@@ -31,6 +31,7 @@ type runOptions struct {
 	steps        *int
 	replications *int
 	workers      int       // 0: number of CPUs
+	plots        []string  // figure formats; none: no figures, no report
 	arms         []string  // --arms; nil: the scenario's arms
 	now          time.Time // for the default output directory name
 }
@@ -71,6 +72,7 @@ func runCommand(e *env) *cli.Command {
 				DefaultText: "the scenario's arms: the baseline, each intervention alone and all together"},
 			shardFlag(),
 			progressFlag(),
+			plotsFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			arg, err := atMostOneArg(c, "scenario (FILE or BUILTIN)")
@@ -78,6 +80,9 @@ func runCommand(e *env) *cli.Command {
 				return err
 			}
 			opts := runOptions{out: c.String("out"), workers: c.Int("workers"), now: time.Now()}
+			if opts.plots, err = plotFormats(c); err != nil {
+				return err
+			}
 			if c.IsSet("seed") {
 				v := c.Uint64("seed")
 				opts.seed = &v
@@ -162,7 +167,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		return err
 	}
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
-	if err := results.WriteDir(out, scenarioTOML, rs, meta); err != nil {
+	if err := results.WriteDirWith(out, scenarioTOML, rs, meta, func(tmp string) error { return writeRunFigures(tmp, opts.plots) }); err != nil {
 		return err
 	}
 	sum, err := results.Summarize(rs)

@@ -50,6 +50,7 @@ func sweepCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms, as for smesim run", DefaultText: "the scenario's arms"},
 			shardFlag(),
 			progressFlag(),
+			plotsFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			arg, err := atMostOneArg(c, "scenario (FILE or BUILTIN)")
@@ -78,12 +79,17 @@ func mergeCommand(e *env) *cli.Command {
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "directory `DIR` to create; it must not exist or be empty"},
+			plotsFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return badInputf("merge needs at least one shard directory")
 			}
-			return runMerge(e, c.String("out"), c.Args().Slice())
+			formats, err := plotFormats(c)
+			if err != nil {
+				return err
+			}
+			return runMerge(e, c.String("out"), c.Args().Slice(), formats)
 		},
 	}
 }
@@ -97,10 +103,16 @@ type batchOptions struct {
 	shard        batch.Shard
 	sharded      bool
 	progress     string
+	plots        []string
 }
 
 func batchOptionsOf(c *cli.Context) (batchOptions, error) {
 	opts := batchOptions{out: c.String("out"), workers: c.Int("workers"), progress: c.String("progress"), shard: batch.Whole}
+	formats, err := plotFormats(c)
+	if err != nil {
+		return opts, err
+	}
+	opts.plots = formats
 	if c.IsSet("replications") {
 		v := c.Int("replications")
 		if v < 1 || v > 100000 {
@@ -226,6 +238,9 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if err := batch.WriteSweep(store, src, meta); err != nil {
 		return err
 	}
+	if err := writeSweepFigures(out, opts.plots); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d points × %d arms × %d replications = %d runs (%d run now, %d already done)\n",
 		filepath.Join(out, batch.SweepFile), len(plan.Points), len(plan.Arms), plan.Reps, plan.Runs(), ran, shardSize(plan.Runs(), opts.shard)-ran)
 	return nil
@@ -242,7 +257,7 @@ func shardSize(runs int, s batch.Shard) int {
 }
 
 // runMerge joins shard directories.
-func runMerge(e *env, out string, dirs []string) error {
+func runMerge(e *env, out string, dirs []string, formats []string) error {
 	var stores []*batch.Store
 	for _, d := range dirs {
 		s, err := batch.Open(d)
@@ -274,7 +289,7 @@ func runMerge(e *env, out string, dirs []string) error {
 		if err := results.CheckFree(out); err != nil {
 			return badInput(err)
 		}
-		if err := batch.WriteRun(out, src, meta); err != nil {
+		if err := batch.WriteRun(out, src, meta, func(tmp string) error { return writeRunFigures(tmp, formats) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", out, len(dirs), plan.Runs())
@@ -289,6 +304,9 @@ func runMerge(e *env, out string, dirs []string) error {
 	}
 	defer dst.Close()
 	if err := batch.WriteSweep(dst, src, meta); err != nil {
+		return err
+	}
+	if err := writeSweepFigures(out, formats); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", filepath.Join(out, batch.SweepFile), len(dirs), plan.Runs())

@@ -85,6 +85,8 @@ func appFor(e *env) *cli.App {
 			runCommand(e),
 			sweepCommand(e),
 			mergeCommand(e),
+			plotCommand(e),
+			compareCommand(e),
 			validateCommand(e),
 			scenariosCommand(e),
 			initCommand(e),

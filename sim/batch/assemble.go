@@ -97,13 +97,14 @@ func (src *Sources) point(p int) ([]*sim.Result, error) {
 }
 
 // WriteRun writes the result files of a one-point batch into the new
-// directory out, as `smesim run` does.
-func WriteRun(out string, src *Sources, meta results.Meta) error {
+// directory out, as `smesim run` does; extra, if not nil, adds files (see
+// results.WriteDirWith).
+func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string) error) error {
 	rs, err := src.point(0)
 	if err != nil {
 		return err
 	}
-	return results.WriteDir(out, src.plan.Points[0].Scenario, rs, meta)
+	return results.WriteDirWith(out, src.plan.Points[0].Scenario, rs, meta, extra)
 }
 
 // WriteSweep copies into s the runs other stores hold, then writes the

@@ -131,7 +131,15 @@ var afterFile func(name string) error
 // to dir; on any error the temporary directory is removed and nothing is left
 // at dir. The parent of dir is created if needed. WriteDir refuses a dir that
 // exists and is not empty; an existing empty dir is replaced.
-func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta) (err error) {
+func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta) error {
+	return WriteDirWith(dir, scenarioTOML, results, meta, nil)
+}
+
+// WriteDirWith is WriteDir that also calls extra, if not nil, on the
+// temporary directory once the result files are in it and before it is
+// renamed into place: files extra writes there (figures, a report) appear
+// with the results, and an error from extra leaves nothing behind.
+func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta, extra func(tmp string) error) (err error) {
 	if dir == "" {
 		return errors.New("results: empty output directory name")
 	}
@@ -195,6 +203,11 @@ func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta)
 			if err := afterFile(f.name); err != nil {
 				return fmt.Errorf("results: writing %s: %w", f.name, err)
 			}
+		}
+	}
+	if extra != nil {
+		if err := extra(tmp); err != nil {
+			return err
 		}
 	}
 	if err := syncDir(tmp); err != nil {

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/smesim/smesim/plots"
+	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/results"
+)
+
+// Figures of a result directory.
+const (
+	plotsDir   = "plots"
+	reportFile = "report.html"
+)
+
+// defaultPlots is the default of --plots.
+const defaultPlots = "png,svg"
+
+func plotsFlag() cli.Flag {
+	return &cli.StringFlag{Name: "plots", Value: defaultPlots,
+		Usage: "figure `FORMATS` written under DIR/plots, with DIR/report.html: none, all (png, svg, pdf), or a comma-separated list of png, svg, pdf"}
+}
+
+func plotFormats(c *cli.Context) ([]string, error) {
+	f, err := plots.ParseFormats(c.String("plots"))
+	if err != nil {
+		return nil, badInputf("--plots: %w", err)
+	}
+	return f, nil
+}
+
+// writeRunFigures draws the figures of the run result directory dir into
+// dir/plots and writes dir/report.html, from the result files alone.
+func writeRunFigures(dir string, formats []string) error {
+	if len(formats) == 0 {
+		return nil
+	}
+	r, err := plots.LoadRun(dir)
+	if err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	figs, err := plots.RunFigures(r)
+	if err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	return replaceFigures(dir, func(tmpPlots, tmpReport string) error {
+		if _, err := plots.Save(tmpPlots, figs, formats); err != nil {
+			return err
+		}
+		return plots.WriteReport(tmpReport, r, figs)
+	})
+}
+
+// writeSweepFigures draws the figures of the sweep directory dir.
+func writeSweepFigures(dir string, formats []string) error {
+	if len(formats) == 0 {
+		return nil
+	}
+	figs, err := plots.SweepFigures(dir)
+	if err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	return replaceFigures(dir, func(tmpPlots, tmpReport string) error {
+		if _, err := plots.Save(tmpPlots, figs, formats); err != nil {
+			return err
+		}
+		return plots.WriteSweepReport(tmpReport, dir, figs)
+	})
+}
+
+// replaceFigures has write draw into a temporary plots directory and
+// report file inside dir, then moves them into place, replacing earlier
+// ones: an error leaves the earlier figures as they were.
+func replaceFigures(dir string, write func(tmpPlots, tmpReport string) error) (err error) {
+	tmpPlots, err := os.MkdirTemp(dir, "."+plotsDir+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	tmpReport := filepath.Join(tmpPlots, reportFile)
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmpPlots)
+		}
+	}()
+	if err := os.Chmod(tmpPlots, 0o755); err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	if err := write(tmpPlots, tmpReport); err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	if err := os.Rename(tmpReport, filepath.Join(dir, reportFile)); err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, plotsDir)); err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	if err := os.Rename(tmpPlots, filepath.Join(dir, plotsDir)); err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	return nil
+}
+
+func plotCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "plot",
+		Usage:     "redraw the figures and report.html of a result directory from its files, without running the model",
+		ArgsUsage: "DIR",
+		Description: "DIR is the output of smesim run (timeseries.csv, firms.csv, events.csv, summary.json,\n" +
+			"scenario.toml) or of smesim sweep (sweep.csv). The figures replace DIR/plots and DIR/report.html.",
+		HideHelpCommand: true,
+		OnUsageError:    usageError,
+		Flags:           []cli.Flag{plotsFlag()},
+		Action: func(c *cli.Context) error {
+			dir, err := atMostOneArg(c, "result directory")
+			if err != nil {
+				return err
+			}
+			if dir == "" {
+				return badInputf("plot needs a result directory (the --out of smesim run or sweep)")
+			}
+			formats, err := plotFormats(c)
+			if err != nil {
+				return err
+			}
+			if len(formats) == 0 {
+				return badInputf("--plots none: nothing to draw")
+			}
+			switch {
+			case exists(filepath.Join(dir, batch.SweepFile)):
+				err = writeSweepFigures(dir, formats)
+			case exists(filepath.Join(dir, results.TimeseriesFile)):
+				err = writeRunFigures(dir, formats)
+			default:
+				return badInputf("%s holds neither %s (smesim sweep) nor %s (smesim run)", dir, batch.SweepFile, results.TimeseriesFile)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %s and %s\n", filepath.Join(dir, plotsDir), filepath.Join(dir, reportFile))
+			return nil
+		},
+	}
+}
+
+func compareCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "overlay the results of separate runs (e.g. two scenario files) on the same axes",
+		ArgsUsage: "DIR...",
+		Description: "Each DIR is the output of smesim run. The figures are written into --out, one file per\n" +
+			"figure and format.",
+		HideHelpCommand: true,
+		OnUsageError:    usageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "directory `DIR` to create for the figures; it must not exist or be empty"},
+			&cli.StringFlag{Name: "labels", Usage: "comma-separated `LIST` naming the runs in legends, in order", DefaultText: "each run's scenario name"},
+			&cli.StringFlag{Name: "plots", Value: defaultPlots, Usage: "figure `FORMATS`: all (png, svg, pdf) or a comma-separated list of png, svg, pdf"},
+		},
+		Action: func(c *cli.Context) error {
+			dirs := c.Args().Slice()
+			if len(dirs) < 2 {
+				return badInputf("compare needs at least two result directories, got %d", len(dirs))
+			}
+			formats, err := plotFormats(c)
+			if err != nil {
+				return err
+			}
+			if len(formats) == 0 {
+				return badInputf("--plots none: nothing to draw")
+			}
+			var labels []string
+			if c.IsSet("labels") {
+				labels = strings.Split(c.String("labels"), ",")
+				if len(labels) != len(dirs) {
+					return badInputf("--labels has %d names for %d result directories", len(labels), len(dirs))
+				}
+			}
+			out := c.String("out")
+			if err := results.CheckFree(out); err != nil {
+				return badInput(err)
+			}
+			var runs []*plots.Run
+			for _, d := range dirs {
+				r, err := plots.LoadRun(d)
+				if err != nil {
+					return badInput(err)
+				}
+				runs = append(runs, r)
+			}
+			figs, err := plots.CompareFigures(runs, labels)
+			if err != nil {
+				return err
+			}
+			// Draw into a temporary sibling renamed into place: an error
+			// leaves no partial directory.
+			out = filepath.Clean(out)
+			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+				return err
+			}
+			tmp, err := os.MkdirTemp(filepath.Dir(out), filepath.Base(out)+".tmp-*")
+			if err != nil {
+				return err
+			}
+			files, err := plots.Save(tmp, figs, formats)
+			if err == nil {
+				err = os.Chmod(tmp, 0o755)
+			}
+			if err == nil {
+				if rerr := os.Remove(out); rerr != nil && !os.IsNotExist(rerr) {
+					err = rerr
+				}
+			}
+			if err == nil {
+				err = os.Rename(tmp, out)
+			}
+			if err != nil {
+				os.RemoveAll(tmp)
+				return err
+			}
+			fmt.Fprintf(e.stdout, "wrote %d figures into %s\n", len(files), out)
+			return nil
+		},
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

@@ -1,0 +1,601 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/smesim/smesim/sim/results"
+)
+
+// Names of the compare figures, in the order CompareFigures returns them.
+const (
+	FigCompareActiveSMEs = "compare-active-smes"
+	FigCompareOutput     = "compare-output"
+	FigCompareFailures   = "compare-failures"
+)
+
+// maxCompareXYs is the most points a line of a compare figure is drawn
+// with: longer series are cut into maxCompareXYs/2 buckets, each drawn by
+// its minimum and maximum.
+const maxCompareXYs = 1200
+
+// CompareFigures overlays runs made separately (two scenario files, say) on
+// the same axes. labels name the runs in legends, one per run; when labels
+// is empty each run is named by its scenario's name, with the directory's
+// name (or "#2", "#3" …) added to names that repeat. It returns:
+//
+//   - compare-active-smes: active SMEs over time, the mean over
+//     replications with its 95% interval band, one line per run and arm;
+//   - compare-output: output relative to its pre-shock level (each
+//     replication divided by its mean over the steps before the run's
+//     first shock, or by its first step when the shock starts at step 0),
+//     likewise;
+//   - compare-failures: headline SME failures (and core failures, when
+//     any run has some) from summary.json, a dot per run and arm with its
+//     95% interval.
+//
+// An arm has the same colour in every run (by its first appearance over
+// the runs, the baseline first) and each run its own dash pattern and dot
+// shape. Time is in weeks from each run's start (steps may differ between
+// runs). Figures whose metric no run records are left out.
+func CompareFigures(runs []*Run, labels []string) ([]Figure, error) {
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("plots: compare: no runs")
+	}
+	for i, r := range runs {
+		if r == nil || r.Config == nil {
+			return nil, fmt.Errorf("plots: compare: run %d has no scenario", i+1)
+		}
+	}
+	if len(labels) > 0 && len(labels) != len(runs) {
+		return nil, fmt.Errorf("plots: compare: %d labels for %d runs", len(labels), len(runs))
+	}
+	if len(labels) == 0 {
+		labels = defaultLabels(runs)
+	}
+	c := newComparison(runs, labels)
+	var figs []Figure
+	for _, build := range []func() (*Figure, error){c.activeFigure, c.outputFigure, c.failuresFigure} {
+		f, err := build()
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			figs = append(figs, *f)
+		}
+	}
+	return figs, nil
+}
+
+// defaultLabels names each run by its scenario, disambiguating repeats
+// with the directory's base name, then with "#k".
+func defaultLabels(runs []*Run) []string {
+	labels := make([]string, len(runs))
+	count := map[string]int{}
+	for i, r := range runs {
+		labels[i] = r.Config.Name
+		if labels[i] == "" {
+			labels[i] = "run " + strconv.Itoa(i+1)
+		}
+		count[labels[i]]++
+	}
+	for i, r := range runs {
+		if count[labels[i]] > 1 && r.Dir != "" {
+			labels[i] += " (" + filepath.Base(filepath.Clean(r.Dir)) + ")"
+		}
+	}
+	seen := map[string]int{}
+	for i := range labels {
+		seen[labels[i]]++
+		if k := seen[labels[i]]; k > 1 {
+			labels[i] += " #" + strconv.Itoa(k)
+		}
+	}
+	return labels
+}
+
+// comparison holds the runs indexed for the compare figures.
+type comparison struct {
+	runs   []*Run
+	labels []string
+	arms   []string // union of the runs' arms, in order of first appearance
+	series []map[[2]string][][]float64
+	days   []float64 // step length of each run, in days
+	shock0 []int     // first step of each run's earliest shock
+	steps  []int
+}
+
+var compareMetrics = []string{"smes_active", results.OutputMetric}
+
+func newComparison(runs []*Run, labels []string) *comparison {
+	c := &comparison{runs: runs, labels: labels}
+	for _, r := range runs {
+		for _, a := range runArms(r) {
+			if !slices.Contains(c.arms, a) {
+				c.arms = append(c.arms, a)
+			}
+		}
+		days := r.Config.Step.Days()
+		if !(days > 0) {
+			days = 7
+		}
+		c.days = append(c.days, days)
+		series, steps := indexSeries(r, compareMetrics)
+		c.series = append(c.series, series)
+		c.steps = append(c.steps, steps)
+		s0 := steps
+		for _, sc := range r.Config.Shocks {
+			s0 = min(s0, int(math.Round(sc.Start.Steps(days))))
+		}
+		c.shock0 = append(c.shock0, s0)
+	}
+	return c
+}
+
+// runArms returns a run's arms: Run.Arms, or else the summary's.
+func runArms(r *Run) []string {
+	if len(r.Arms) > 0 {
+		return r.Arms
+	}
+	var out []string
+	if r.Summary != nil {
+		for _, a := range r.Summary.Arms {
+			out = append(out, a.Arm)
+		}
+	}
+	return out
+}
+
+// indexSeries returns, for each (arm, metric) of metrics, the values per
+// replication and step (NaN where missing), and the number of steps.
+func indexSeries(r *Run, metrics []string) (map[[2]string][][]float64, int) {
+	steps := 0
+	slot := map[string]map[int]int{}
+	for _, row := range r.Timeseries {
+		steps = max(steps, row.Step+1)
+		s := slot[row.Arm]
+		if s == nil {
+			s = map[int]int{}
+			slot[row.Arm] = s
+		}
+		if _, ok := s[row.Replication]; !ok {
+			s[row.Replication] = len(s)
+		}
+	}
+	out := map[[2]string][][]float64{}
+	for _, row := range r.Timeseries {
+		if !slices.Contains(metrics, row.Metric) || row.Step < 0 {
+			continue
+		}
+		k := [2]string{row.Arm, row.Metric}
+		v := out[k]
+		if v == nil {
+			v = make([][]float64, len(slot[row.Arm]))
+			for i := range v {
+				v[i] = make([]float64, steps)
+				for t := range v[i] {
+					v[i][t] = math.NaN()
+				}
+			}
+			out[k] = v
+		}
+		v[slot[row.Arm][row.Replication]][row.Step] = row.Value
+	}
+	return out, steps
+}
+
+// runDashes gives each run its own dash pattern.
+func runDashes(run int) []vg.Length {
+	patterns := [][]vg.Length{
+		nil,
+		{vg.Points(6), vg.Points(3)},
+		{vg.Points(2), vg.Points(2)},
+		{vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)},
+	}
+	return patterns[run%len(patterns)]
+}
+
+// runShape gives each run its own dot shape.
+func runShape(run int) draw.GlyphDrawer {
+	s := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}}
+	return s[run%len(s)]
+}
+
+func (c *comparison) armColor(arm string) color.Color { return ArmColor(slices.Index(c.arms, arm)) }
+
+// timeLabel names the time axis.
+func (c *comparison) timeLabel() string {
+	start := c.runs[0].Config.StartDate
+	for _, r := range c.runs {
+		if r.Config.StartDate != start {
+			return "weeks from each run's start date"
+		}
+	}
+	if start == "" {
+		return "weeks"
+	}
+	return "weeks from " + start
+}
+
+// entryLabel names the line of a run's arm.
+func (c *comparison) entryLabel(run int, arm string) string { return c.labels[run] + ": " + arm }
+
+// timePanel draws metric over time, mean and band per run and arm; each
+// replication's series is first mapped by transform(run, series) if not
+// nil. It returns nil when no run records metric.
+func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
+	transform func(run int, s []float64) []float64) (*plot.Plot, []legendItem, error) {
+	p := stylePlot(title, c.timeLabel(), ylabel)
+	p.Add(faintGrid())
+	var legend []legendItem
+	xmax := 0.0
+	for i, r := range c.runs {
+		for _, arm := range runArms(r) {
+			reps, ok := c.series[i][[2]string{arm, metric}]
+			if !ok {
+				continue
+			}
+			if transform != nil {
+				tr := make([][]float64, len(reps))
+				for k, s := range reps {
+					tr[k] = transform(i, s)
+				}
+				reps = tr
+			}
+			mean, lo, hi := describeSteps(reps)
+			x := make([]float64, len(mean))
+			for t := range x {
+				x[t] = float64(t) * c.days[i] / 7
+			}
+			if len(x) > 0 {
+				xmax = math.Max(xmax, x[len(x)-1])
+			}
+			col := c.armColor(arm)
+			var th thumbStack
+			if band := bandRing(x, lo, hi); band != nil {
+				pg, err := plotter.NewPolygon(band)
+				if err != nil {
+					return nil, nil, err
+				}
+				pg.Color = withAlpha(col, 0.12)
+				pg.LineStyle.Width = 0
+				p.Add(pg)
+				th = append(th, swatch{pg.Color})
+			}
+			xys := thinXYs(x, mean)
+			if len(xys) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(xys)
+			if err != nil {
+				return nil, nil, err
+			}
+			l.Color = col
+			l.Width = vg.Points(1.6)
+			l.Dashes = runDashes(i)
+			p.Add(l)
+			th = append(th, l)
+			legend = append(legend, legendItem{c.entryLabel(i, arm), th})
+		}
+	}
+	if len(legend) == 0 {
+		return nil, nil, nil
+	}
+	if !math.IsNaN(ref) && xmax > 0 {
+		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: ref}, {X: xmax, Y: ref}})
+		if err != nil {
+			return nil, nil, err
+		}
+		l.Color = color.Gray{Y: 0x66}
+		l.Width = vg.Points(0.8)
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+	}
+	p.X.Min = 0
+	if xmax > 0 {
+		p.X.Max = xmax
+	}
+	return p, legend, nil
+}
+
+// describeSteps returns per step the mean over replications and its 95%
+// Student-t interval (see results.Describe); NaN where no replication
+// has a value.
+func describeSteps(reps [][]float64) (mean, lo, hi []float64) {
+	T := 0
+	for _, r := range reps {
+		T = max(T, len(r))
+	}
+	mean, lo, hi = make([]float64, T), make([]float64, T), make([]float64, T)
+	xs := make([]float64, len(reps))
+	for t := 0; t < T; t++ {
+		for k, r := range reps {
+			xs[k] = math.NaN()
+			if t < len(r) {
+				xs[k] = r[t]
+			}
+		}
+		st := results.Describe("", xs)
+		mean[t], lo[t], hi[t] = st.Mean, st.Lo, st.Hi
+	}
+	return mean, lo, hi
+}
+
+// compareBuckets splits n points into at most maxCompareXYs/2 consecutive
+// buckets, returning their start indices (and n last).
+func compareBuckets(n int) []int {
+	nb := min(n, maxCompareXYs/2)
+	if n <= maxCompareXYs {
+		nb = n
+	}
+	out := make([]int, 0, nb+1)
+	for b := 0; b <= nb; b++ {
+		out = append(out, b*n/max(nb, 1))
+	}
+	return out
+}
+
+// thinXYs returns the finite points of (x, y), thinned to the minimum and
+// maximum of each bucket when there are more than maxCompareXYs.
+func thinXYs(x, y []float64) plotter.XYs {
+	var out plotter.XYs
+	if len(x) <= maxCompareXYs {
+		for i := range x {
+			if isNum(y[i]) {
+				out = append(out, plotter.XY{X: x[i], Y: y[i]})
+			}
+		}
+		return out
+	}
+	b := compareBuckets(len(x))
+	for k := 0; k+1 < len(b); k++ {
+		lo, hi := -1, -1
+		for i := b[k]; i < b[k+1]; i++ {
+			if !isNum(y[i]) {
+				continue
+			}
+			if lo < 0 || y[i] < y[lo] {
+				lo = i
+			}
+			if hi < 0 || y[i] > y[hi] {
+				hi = i
+			}
+		}
+		if lo < 0 {
+			continue
+		}
+		a, z := min(lo, hi), max(lo, hi)
+		out = append(out, plotter.XY{X: x[a], Y: y[a]})
+		if z != a {
+			out = append(out, plotter.XY{X: x[z], Y: y[z]})
+		}
+	}
+	return out
+}
+
+// bandRing returns the polygon of the band from lo to hi over the steps
+// where both are finite (thinned like thinXYs), or nil when it has no
+// width anywhere (one replication) or fewer than two points.
+func bandRing(x, lo, hi []float64) plotter.XYs {
+	var up, down plotter.XYs
+	wide := false
+	add := func(i int, l, h float64) {
+		up = append(up, plotter.XY{X: x[i], Y: h})
+		down = append(down, plotter.XY{X: x[i], Y: l})
+		if h > l {
+			wide = true
+		}
+	}
+	if len(x) <= maxCompareXYs {
+		for i := range x {
+			if isNum(lo[i]) && isNum(hi[i]) {
+				add(i, lo[i], hi[i])
+			}
+		}
+	} else {
+		b := compareBuckets(len(x))
+		for k := 0; k+1 < len(b); k++ {
+			l, h, at := math.Inf(1), math.Inf(-1), -1
+			for i := b[k]; i < b[k+1]; i++ {
+				if isNum(lo[i]) && isNum(hi[i]) {
+					l, h = math.Min(l, lo[i]), math.Max(h, hi[i])
+					if at < 0 {
+						at = i
+					}
+				}
+			}
+			if at >= 0 {
+				add(at, l, h)
+			}
+		}
+	}
+	if !wide || len(up) < 2 {
+		return nil
+	}
+	slices.Reverse(down)
+	return append(up, down...)
+}
+
+func isNum(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func (c *comparison) timeFigure(name, title, caption string, p *plot.Plot, legend []legendItem) *Figure {
+	return &Figure{
+		Name: name, Title: title, Caption: caption,
+		Width: 9 * vg.Inch, Height: 5.5*vg.Inch + vg.Length(len(legend)/3)*0.22*vg.Inch,
+		Draw: func(cv draw.Canvas) {
+			drawTiles(drawHeader(cv, title, legend), [][]*plot.Plot{{p}})
+		},
+	}
+}
+
+func (c *comparison) bandNote() string {
+	return "lines: mean over replications, bands: 95% interval of the mean; colour: arm, dash pattern: run"
+}
+
+func (c *comparison) activeFigure() (*Figure, error) {
+	p, legend, err := c.timePanel("smes_active", "", "active SMEs (firms)", math.NaN(), nil)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	title := "Active SMEs: " + strings.Join(c.labels, " vs ")
+	return c.timeFigure(FigCompareActiveSMEs, title,
+		"SMEs not failed over time, per run and arm; "+c.bandNote()+". Look at which run falls further and which recovers.",
+		p, legend), nil
+}
+
+func (c *comparison) outputFigure() (*Figure, error) {
+	transform := func(run int, s []float64) []float64 {
+		base := c.shock0[run]
+		var b float64
+		if base <= 0 || base > len(s) {
+			b = s[0]
+		} else {
+			n := 0
+			for _, v := range s[:base] {
+				if !math.IsNaN(v) {
+					b += v
+					n++
+				}
+			}
+			b /= float64(max(n, 1))
+		}
+		out := make([]float64, len(s))
+		for t, v := range s {
+			out[t] = math.NaN()
+			if b > 0 {
+				out[t] = v / b
+			}
+		}
+		return out
+	}
+	p, legend, err := c.timePanel(results.OutputMetric, "", "output / pre-shock level", 1, transform)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	title := "Output relative to before the shock: " + strings.Join(c.labels, " vs ")
+	return c.timeFigure(FigCompareOutput, title,
+		"Gross output divided, replication by replication, by its mean over the steps before the run's first shock (1 = pre-shock); "+
+			c.bandNote()+". Look at the depth of the fall and how fast each returns to 1.",
+		p, legend), nil
+}
+
+// failuresFigure draws the headline failures of every run and arm as dots
+// with their intervals, one row per run and arm.
+func (c *comparison) failuresFigure() (*Figure, error) {
+	type row struct {
+		run int
+		arm string
+	}
+	var rows []row
+	anyCore := false
+	for i, r := range c.runs {
+		if r.Summary == nil {
+			continue
+		}
+		for _, a := range r.Summary.Arms {
+			rows = append(rows, row{i, a.Arm})
+			if st, ok := a.Headline.Get(results.CoreFailures); ok && st.Mean > 0 {
+				anyCore = true
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	metrics := []string{results.SMEFailures}
+	if anyCore {
+		metrics = append(metrics, results.CoreFailures)
+	}
+	n := len(rows)
+	ticks := make(plot.ConstantTicks, n)
+	for k, rw := range rows {
+		ticks[k] = plot.Tick{Value: float64(n - 1 - k), Label: c.entryLabel(rw.run, rw.arm)}
+	}
+	var panels []*plot.Plot
+	var legend []legendItem
+	for mi, m := range metrics {
+		label, unit := metricLabel(m, "")
+		p := stylePlot(capitalize(label), unit, "")
+		p.Add(faintGrid())
+		xlo, xhi := math.Inf(1), math.Inf(-1)
+		for k, rw := range rows {
+			st, ok := c.runs[rw.run].Summary.Get(rw.arm).Headline.Get(m)
+			if !ok || !isNum(st.Mean) {
+				continue
+			}
+			y := float64(n - 1 - k)
+			col := c.armColor(rw.arm)
+			for _, v := range []float64{st.Mean, st.Lo, st.Hi} {
+				if isNum(v) {
+					xlo, xhi = math.Min(xlo, v), math.Max(xhi, v)
+				}
+			}
+			if isNum(st.Lo) && isNum(st.Hi) && st.Hi > st.Lo {
+				bar, err := plotter.NewLine(plotter.XYs{{X: st.Lo, Y: y}, {X: st.Hi, Y: y}})
+				if err != nil {
+					return nil, err
+				}
+				bar.Color = col
+				bar.Width = vg.Points(1.5)
+				p.Add(bar)
+			}
+			sc, err := plotter.NewScatter(plotter.XYs{{X: st.Mean, Y: y}})
+			if err != nil {
+				return nil, err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: runShape(rw.run)}
+			p.Add(sc)
+			if mi == 0 {
+				legend = append(legend, legendItem{c.entryLabel(rw.run, rw.arm), sc})
+			}
+		}
+		if xhi >= xlo {
+			pad := math.Max((xhi-xlo)*0.04, 0.5)
+			p.X.Min, p.X.Max = xlo-pad, xhi+pad
+		}
+		p.Y.Tick.Marker = ticks
+		p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+		if mi > 0 {
+			p.Y.Tick.Marker = blankTicks{ticks}
+		}
+		panels = append(panels, p)
+	}
+	title := "Headline failures: " + strings.Join(c.labels, " vs ")
+	what := "SME failures"
+	if anyCore {
+		what = "SME (left) and core (right) failures"
+	}
+	fig := &Figure{
+		Name:  FigCompareFailures,
+		Title: title,
+		Caption: "Mean " + what + " by the end of each run, per run and arm (summary.json), with 95% intervals over replications; " +
+			"colour: arm, shape: run. Look at whether the intervals of the runs overlap.",
+		Width:  max(8*vg.Inch, figText(13).Width(title)+0.6*vg.Inch),
+		Height: 1.6*vg.Inch + vg.Length(n)*0.32*vg.Inch,
+		Draw: func(cv draw.Canvas) {
+			drawTiles(drawHeader(cv, title, legend), [][]*plot.Plot{panels})
+		},
+	}
+	return fig, nil
+}
+
+// blankTicks keeps the positions of ticks but drops their labels.
+type blankTicks struct{ plot.ConstantTicks }
+
+func (b blankTicks) Ticks(min, max float64) []plot.Tick {
+	out := slices.Clone([]plot.Tick(b.ConstantTicks))
+	for i := range out {
+		out[i].Label = ""
+	}
+	return out
+}
