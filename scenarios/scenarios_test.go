@@ -88,7 +88,7 @@ func TestBuiltinsParse(t *testing.T) {
 			t.Errorf("Validate(%q): %v", b.Name, err)
 		}
 	}
-	want := []string{"core-guarantee", "credit-crunch", "default", "export-barrier", "lockdown", "policy-mix", "small", "supply-chain-finance", "supply-shortage"}
+	want := []string{"china-2020", "china-2020-no-policy", "core-guarantee", "credit-crunch", "default", "export-barrier", "lockdown", "policy-mix", "small", "supply-chain-finance", "supply-shortage"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("Builtins() = %v, want %v", names, want)
 	}
@@ -259,6 +259,12 @@ func TestLibraryDecodeAgrees(t *testing.T) {
 				cfg.Interventions[i] = sim.DefaultIntervention()
 			}
 		}
+		if a, ok := arrayOf(doc["facts"]); ok {
+			cfg.Facts = make([]sim.FactConfig, len(a))
+			for i := range a {
+				cfg.Facts[i] = sim.DefaultFact()
+			}
+		}
 		md, err := toml.Decode(string(src), &cfg)
 		if err != nil {
 			t.Fatalf("%s: %v", b.Name, err)
@@ -315,7 +321,7 @@ depth = 0.2
 	}
 	// Tables keep the defaults of keys not set.
 	def := sim.DefaultConfig()
-	if cfg.Network != def.Network || cfg.Firms != def.Firms {
+	if cfg.Network != def.Network || !reflect.DeepEqual(cfg.Firms, def.Firms) {
 		t.Errorf("plain tables lost their defaults")
 	}
 
@@ -366,8 +372,8 @@ func TestErrorFormat(t *testing.T) {
 
 func TestOpenErrors(t *testing.T) {
 	for _, c := range []struct{ arg, want string }{
-		{"smal", `smal: no such file, and no built-in scenario of that name; did you mean "small"? (built-ins: core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)`},
-		{"nothere/x.toml", `nothere/x.toml: no such file, and no built-in scenario of that name (built-ins: core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)`},
+		{"smal", `smal: no such file, and no built-in scenario of that name; did you mean "small"? (built-ins: china-2020, china-2020-no-policy, core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)`},
+		{"nothere/x.toml", `nothere/x.toml: no such file, and no built-in scenario of that name (built-ins: china-2020, china-2020-no-policy, core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)`},
 	} {
 		_, err := Open(c.arg)
 		var se *Error

@@ -22,6 +22,7 @@ var (
 	interventionType = reflect.TypeOf(sim.InterventionConfig{})
 	sweepType        = reflect.TypeOf(sim.SweepConfig{})
 	sweepParamType   = reflect.TypeOf(sim.SweepParameter{})
+	factType         = reflect.TypeOf(sim.FactConfig{})
 )
 
 // elementDefaults gives the starting value of each element of an array of
@@ -32,6 +33,7 @@ var elementDefaults = map[reflect.Type]func() reflect.Value{
 	shockType:                          func() reflect.Value { return reflect.ValueOf(sim.DefaultShock()) },
 	interventionType:                   func() reflect.Value { return reflect.ValueOf(sim.DefaultIntervention()) },
 	sweepParamType:                     func() reflect.Value { return reflect.ValueOf(sim.DefaultSweepParameter()) },
+	factType:                           func() reflect.Value { return reflect.ValueOf(sim.DefaultFact()) },
 }
 
 // defaultElement returns the default of one element of type t.
@@ -388,10 +390,14 @@ func stringKey(rv reflect.Value, key string) string {
 
 // notApplicable tells whether key f (at path p) of element ev does not
 // apply to the element, because of its kind (tag kinds) or of another of
-// its keys (keyConditions). msg says why, for errors; note says it briefly,
-// for templates. Both are "" when the key applies, and for elements of
-// tables that are not kinded.
+// its keys (keyConditions), or for a [[facts]] entry because of its
+// quantity (factQuantities). msg says why, for errors; note says it
+// briefly, for templates. Both are "" when the key applies, and for
+// elements of other tables that are not kinded.
 func notApplicable(p string, f field, ev reflect.Value) (msg, note string) {
+	if ev.Type() == factType {
+		return factNotApplicable(f, ev)
+	}
 	noun, ok := kindedTables[ev.Type()]
 	if !ok {
 		return "", ""
@@ -411,6 +417,40 @@ func notApplicable(p string, f field, ev reflect.Value) (msg, note string) {
 		}
 	}
 	return "", ""
+}
+
+// factQuantityKey is the key of a [[facts]] entry that says what is
+// measured, and so which of its other keys apply.
+const factQuantityKey = "quantity"
+
+// factQuantities lists, by key, the quantities of [[facts]] a key applies
+// to (as the kinds tag does for [[shocks]]); keys not listed apply to every
+// quantity.
+var factQuantities = map[string][]string{
+	"firms":  {"firm-share", "failure-share"},
+	"column": {"firm-share"},
+	"min":    {"firm-share"},
+	"max":    {"firm-share"},
+	"metric": {"series-mean"},
+	"from":   {"series-mean"},
+	"to":     {"series-mean"},
+	"change": {"series-mean"},
+	"date":   {"reopened-share", "failure-share"},
+}
+
+// factNotApplicable is notApplicable for a [[facts]] entry ev: key f does
+// not apply when the entry's quantity is not among factQuantities[f.key].
+func factNotApplicable(f field, ev reflect.Value) (msg, note string) {
+	qs, ok := factQuantities[f.key]
+	if !ok {
+		return "", ""
+	}
+	q := stringKey(ev, factQuantityKey)
+	if has(qs, q) {
+		return "", ""
+	}
+	return fmt.Sprintf("does not apply to %s %s fact (applies to: %s)", article(q), q, strings.Join(qs, ", ")),
+		fmt.Sprintf("not for %s %s fact", article(q), q)
 }
 
 // String writes the condition as in a scenario: mode = "factoring".

@@ -506,7 +506,7 @@ max = 1
 steps = 101
 `
 	_, err := Parse("big.toml", []byte(src), "")
-	want := "big.toml:5: sweep.parameters[0].max: point 12120 (shocks.demand.depth = 1.2, firms.recovery_rate = 0): shocks[0].depth: 1.2 is out of range: allowed 0 to 1"
+	want := "big.toml:5: sweep.parameters[0].max: point 12120 (shocks.demand.depth = 1.2, firms.recovery_rate = 0): shocks[0].depth: 1.2 is out of range: allowed -1 to 1"
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}
@@ -555,7 +555,7 @@ func TestSweepValidateInCode(t *testing.T) {
 		{"latin hypercube", func(c *sim.Config) {
 			c.Sweep.Design, c.Sweep.Points = "latin-hypercube", 3
 			c.Sweep.Parameters = []sim.SweepParameter{param("shocks.demand.depth", func(p *sim.SweepParameter) { p.Min, p.Max = 0.5, 1.5 })}
-		}, "code: sweep.parameters[0].max: corner (shocks.demand.depth = 1.5): shocks[0].depth: 1.5 is out of range: allowed 0 to 1"},
+		}, "code: sweep.parameters[0].max: corner (shocks.demand.depth = 1.5): shocks[0].depth: 1.5 is out of range: allowed -1 to 1"},
 		{"culprit by revert", func(c *sim.Config) {
 			c.Steps = 40
 			c.Sweep.Parameters = []sim.SweepParameter{

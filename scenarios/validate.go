@@ -27,7 +27,9 @@ const maxHorizonDays = 100 * units.DaysPerYear
 // (and, for supply-chain-finance, the mode) they apply to, and the rules
 // that tie fields together (step length and horizon, shock and intervention
 // timing, market names, banks, network files, production shares, positive
-// durations, intervention names and arms) and [sweep]: its parameters
+// durations, intervention names and arms), [[facts]] (names, the keys
+// each quantity needs and no others, dates within the run, arms the
+// scenario can run) and [sweep]: its parameters
 // against their keys, and the configurations of its points — every point
 // of a grid of up to 10,000 points, otherwise (larger grids, latin
 // hypercubes) the corners of the parameters' ranges, which stand for every
@@ -38,7 +40,8 @@ const maxHorizonDays = 100 * units.DaysPerYear
 // For a configuration built in code, a [[shocks]] or [[interventions]] key
 // counts as set when it differs from sim.DefaultShock or
 // sim.DefaultIntervention; an intervention's end is missing when it is zero,
-// and its budget may be left at 0.
+// and its budget may be left at 0. A [[facts]] entry's target and
+// tolerance must be present in a file; in code they may be left at 0.
 func Validate(cfg *sim.Config, name string) error {
 	if cfg == nil {
 		return &Error{File: name, Msg: "no configuration"}
@@ -51,7 +54,7 @@ func validate(cfg *sim.Config, src *source) error {
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
 	}
-	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.arms, v.sweep} {
+	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.arms, v.facts, v.sweep} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -392,6 +395,9 @@ func (v *validator) shocks() error {
 			return v.errorAt(join(p, key), []string{p}, "the shock ends on day %s (start %s + duration %s + recovery %s), after the end of the run on day %s (%d steps of %s)",
 				formatDays(end), s.Start, s.Duration, s.Recovery, formatDays(h), v.cfg.Steps, v.cfg.Step)
 		}
+		if s.Depth < 0 && s.Kind != "demand" {
+			return v.errorAt(join(p, "depth"), []string{p}, "%s is a rise: only demand shocks may have a negative depth; allowed 0 to 1 for %s %s shock", formatNumber(s.Depth), article(s.Kind), s.Kind)
+		}
 		switch s.Kind {
 		case "demand":
 			if !has(reservedMarkets, s.Market) && !v.marketDeclared(s.Market) {
@@ -545,4 +551,155 @@ func (v *validator) arms() error {
 		return v.errorf("arms", "%s", err.Error())
 	}
 	return v.errorAt(index("arms", ae.Index), []string{"arms"}, "%s", ae.Msg)
+}
+
+// dateLayout is how dates are written in scenarios: YYYY-MM-DD.
+const dateLayout = "2006-01-02"
+
+// factNeeds says what a key of [[facts]] holds, for messages on a missing
+// key.
+var factNeeds = map[string]string{
+	"target":    "the observed value, in the quantity's units (shares as fractions: 0.14, not 14)",
+	"tolerance": "the largest distance between the simulated mean and the target that counts as reproduced",
+	"from":      "the first date of the window, YYYY-MM-DD",
+	"to":        "the last date of the window, YYYY-MM-DD",
+	"date":      "the date measured, YYYY-MM-DD",
+}
+
+// facts checks the [[facts]] entries: a name, distinct; target and
+// tolerance set in the file; the keys the quantity needs — series-mean: a
+// time-series metric and a window [from, to] of dates within the run
+// holding at least one step; reopened-share and failure-share: a date
+// within the run; firm-share: min ≤ max — and an arm the scenario can run
+// (by default "all" when it has interventions, else the baseline). Keys
+// that do not apply to the quantity are rejected by fields (see
+// factQuantities).
+func (v *validator) facts() error {
+	c := v.cfg
+	start, err := time.Parse(dateLayout, c.StartDate)
+	if err != nil {
+		return nil // time reports it
+	}
+	seen := map[string]int{}
+	for i, f := range c.Facts {
+		p := index("facts", i)
+		key := func(k string) string { return join(p, k) }
+		if f.Name == "" {
+			return v.errorAt(key("name"), []string{p}, "missing: every fact needs a name, which smesim check-facts prints")
+		}
+		if j, dup := seen[f.Name]; dup {
+			return v.errorAt(key("name"), []string{p}, "%q is already the name of facts[%d]", f.Name, j)
+		}
+		seen[f.Name] = i
+		if v.src.present != nil {
+			for _, k := range []string{"target", "tolerance"} {
+				if !v.src.present[key(k)] {
+					return v.errorAt(key(k), []string{p}, "missing: set %s, %s", k, factNeeds[k])
+				}
+			}
+		}
+		switch f.Quantity {
+		case "series-mean":
+			if err := v.factMetric(p, f); err != nil {
+				return err
+			}
+			from, err := v.factDate(p, "from", f.From, f.Quantity, start)
+			if err != nil {
+				return err
+			}
+			to, err := v.factDate(p, "to", f.To, f.Quantity, start)
+			if err != nil {
+				return err
+			}
+			if to.Before(from) {
+				return v.errorAt(key("to"), []string{key("from"), p}, "%s is before from = %s: allowed ≥ from", f.To, f.From)
+			}
+			if !v.windowHoldsStep(start, f.From, f.To) {
+				return v.errorAt(key("to"), []string{key("from"), p}, "the window %s to %s holds no step (steps of %s from %s): widen it to include a step's date",
+					f.From, f.To, c.Step, c.StartDate)
+			}
+		case "reopened-share", "failure-share":
+			if _, err := v.factDate(p, "date", f.Date, f.Quantity, start); err != nil {
+				return err
+			}
+		case "firm-share":
+			if f.Min > f.Max {
+				return v.errorAt(key("max"), []string{key("min"), p}, "%s is below min = %s: allowed ≥ min", formatNumber(f.Max), formatNumber(f.Min))
+			}
+		}
+		arm := f.Arm
+		if arm == "" {
+			arm = sim.BaselineArm
+			if len(c.Interventions) > 0 {
+				arm = sim.AllArm
+			}
+		}
+		if _, err := c.ResolveArms([]string{arm}); err != nil {
+			msg := err.Error()
+			var ae *sim.ArmError
+			if errors.As(err, &ae) {
+				msg = ae.Msg
+			}
+			if f.Arm == "" {
+				return v.errorAt(key("arm"), []string{p}, "missing: the default arm %q cannot run: %s; set arm", arm, msg)
+			}
+			return v.errorAt(key("arm"), []string{p}, "%s", msg)
+		}
+	}
+	return nil
+}
+
+// factMetric checks the metric of series-mean fact f at path p.
+func (v *validator) factMetric(p string, f sim.FactConfig) error {
+	names := sim.MetricNames()
+	k := join(p, "metric")
+	switch {
+	case f.Metric == "":
+		return v.errorAt(k, []string{p}, "missing: a series-mean fact needs metric, a time-series metric: one of %s", strings.Join(names, ", "))
+	case has(names, f.Metric):
+		return nil
+	}
+	if best, ok := closest(f.Metric, names); ok {
+		return v.errorf(k, "%q is not a time-series metric; did you mean %q?", f.Metric, best)
+	}
+	return v.errorf(k, "%q is not a time-series metric: allowed %s", f.Metric, strings.Join(names, ", "))
+}
+
+// factDate parses date key k (value s) of the fact at path p and checks
+// that it lies within the run: from start_date to the last day of the last
+// step.
+func (v *validator) factDate(p, k, s, quantity string, start time.Time) (time.Time, error) {
+	path := join(p, k)
+	if s == "" {
+		return time.Time{}, v.errorAt(path, []string{p}, "missing: %s %s fact needs %s, %s", article(quantity), quantity, k, factNeeds[k])
+	}
+	d, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return time.Time{}, v.errorf(path, "%q is not a date: write YYYY-MM-DD, e.g. %q", s, v.cfg.StartDate)
+	}
+	end := start.Add(time.Duration(v.horizonDays() * 24 * float64(time.Hour)))
+	last := end.Add(-time.Nanosecond).Format(dateLayout)
+	switch {
+	case d.Before(start):
+		return time.Time{}, v.errorf(path, "%s is before the start of the run: the run covers %s to %s (start_date, %s)", s, v.cfg.StartDate, last, v.horizonText())
+	case !d.Before(end):
+		return time.Time{}, v.errorf(path, "%s is after the end of the run: the run covers %s to %s (start_date, %s)", s, v.cfg.StartDate, last, v.horizonText())
+	}
+	return d, nil
+}
+
+// windowHoldsStep reports whether some step's date (as the result files
+// write it) lies in [from, to].
+func (v *validator) windowHoldsStep(start time.Time, from, to string) bool {
+	r := sim.Result{StartDate: start, StepDays: v.cfg.Step.Days()}
+	for t := 0; t < v.cfg.Steps; t++ {
+		d := r.Date(t).Format(dateLayout)
+		if d > to {
+			return false
+		}
+		if d >= from {
+			return true
+		}
+	}
+	return false
 }

@@ -39,6 +39,7 @@ type Config struct {
 	Interventions []InterventionConfig `toml:"interventions" doc:"policies and programmes, each compared with the baseline on the same random draws"`
 	Output        OutputConfig         `toml:"output"`
 	Sweep         SweepConfig          `toml:"sweep" doc:"parameters varied by smesim sweep (ignored by smesim run)"`
+	Facts         []FactConfig         `toml:"facts" doc:"observed facts the scenario should reproduce, checked by smesim check-facts"`
 
 	// Dir is the directory of the scenario file, against which relative
 	// paths (network files) are resolved. Not part of the TOML.
@@ -116,6 +117,8 @@ type FirmParams struct {
 	JobsPerMillion       float64        `toml:"jobs_per_million" min:"0" max:"1e6" doc:"jobs per million currency units of yearly output"`
 	CashRunwayMedian     units.Duration `toml:"cash_runway_median" doc:"median time the starting cash covers fixed and wage costs"`
 	CashRunwayDispersion float64        `toml:"cash_runway_dispersion" min:"0" max:"5" doc:"sigma of the log-normal spread of cash runway"`
+	CashRunwayMonths     []float64      `toml:"cash_runway_months" min:"0" max:"1200" doc:"a runway profile instead of the log-normal: months of costs, increasing, at which cash_runway_shares gives the share of firms with at most that runway (the runway is drawn by interpolating in log-months between them)"`
+	CashRunwayShares     []float64      `toml:"cash_runway_shares" min:"0" max:"1" doc:"cumulative shares of firms at cash_runway_months: non-decreasing, from 0 to 1"`
 	CashBuffer           units.Duration `toml:"cash_buffer" doc:"a firm seeks credit when cash falls below this many weeks of costs"`
 	DebtToAssets         float64        `toml:"debt_to_assets" min:"0" max:"0.95" doc:"starting liabilities (trade payables and bank loans) over total assets; bank loans make up the part payables leave"`
 	DividendPayout       float64        `toml:"dividend_payout" min:"0" max:"1" doc:"share of profit after tax paid out while cash is at or above its starting level"`
@@ -161,7 +164,7 @@ type ShockConfig struct {
 	Duration units.Duration `toml:"duration" doc:"time at full depth"`
 	Recovery units.Duration `toml:"recovery" doc:"time to return to normal after the full-depth period"`
 	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path"`
-	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown" min:"0" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down)"`
+	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down); a negative depth is a rise, for demand shocks only (-0.2: demand 20% above normal)"`
 
 	Market          string         `toml:"market" kinds:"demand" doc:"demand: \"domestic\", an export market's name, \"export\" (all export markets) or \"all\""`
 	SpreadIncrease  float64        `toml:"spread_increase" kinds:"credit" min:"0" max:"1" doc:"credit: extra lending rate per year at full depth"`
@@ -175,6 +178,9 @@ type ShockConfig struct {
 // OutputConfig says what is recorded.
 type OutputConfig struct {
 	Record string `toml:"record" enum:"full,aggregate" doc:"full: time series, firms and events; aggregate: time series only"`
+	// The window of firms.csv's revenue_change.
+	RevenueFrom units.Duration `toml:"revenue_from" doc:"start of the window over which each firm's revenue is compared with its pre-shock baseline in firms.csv, from step 0 (with revenue_to 0: from the first shock)"`
+	RevenueTo   units.Duration `toml:"revenue_to" doc:"end of that window, from step 0, excluded (0: the end of the run)"`
 }
 
 // DefaultConfig returns the default scenario's parameters, to which a

@@ -33,6 +33,8 @@ type params struct {
 	smoothAlpha    float64
 	demandNoise    float64
 	shockStep      int
+	revenueFrom    int // firms' revenue change is measured over [revenueFrom, revenueTo)
+	revenueTo      int
 	baselineSteps  int
 	stepsPerYear   float64
 }
@@ -58,6 +60,7 @@ type engine struct {
 	imports       []int       // indexes of imports shocks
 	importAvail   []float64   // this step, per imports shock
 	noiseKey      uint64
+	exportWeights []float64 // per export market, its share of baseline exports (nil without exports)
 
 	// Per firm: physical.
 	alive       []bool
@@ -243,6 +246,11 @@ func (e *engine) compile() error {
 			e.imports = append(e.imports, i)
 		}
 	}
+	p.revenueFrom, p.revenueTo = p.shockStep, p.steps
+	if out := cfg.Output; out.RevenueTo.Days() > 0 {
+		p.revenueFrom = min(p.steps, int(math.Round(out.RevenueFrom.Steps(d))))
+		p.revenueTo = min(p.steps, int(math.Round(out.RevenueTo.Steps(d))))
+	}
 	e.p = p
 	start, err := time.Parse("2006-01-02", cfg.StartDate)
 	if err != nil {
@@ -328,6 +336,22 @@ func (e *engine) initPhysical() error {
 	}
 	if err := e.solveLeontief(); err != nil {
 		return err
+	}
+	if k := len(net.MarketNames); k > 0 {
+		w := make([]float64, k)
+		total := 0.0
+		for i := 0; i < net.N(); i++ {
+			if m := net.ExportMarket[i]; m >= 0 {
+				w[m] += e.fdExport[i]
+				total += e.fdExport[i]
+			}
+		}
+		if total > 0 {
+			for m := range w {
+				w[m] /= total
+			}
+			e.exportWeights = w
+		}
 	}
 	spare := 1 + e.cfg.Production.SpareCapacity
 	for i := 0; i < net.N(); i++ {

@@ -236,3 +236,29 @@ func TestLeontiefLimit(t *testing.T) {
 		})
 	}
 }
+
+func TestRunwayFromProfile(t *testing.T) {
+	months := []float64{0.25, 1, 2, 3, 6, 12}
+	shares := []float64{0, 0.34, 0.671, 0.85, 0.9004, 1}
+	for j := range months {
+		if got := runwayFromProfile(months, shares, shares[j]); j > 0 && math.Abs(got-months[j]) > 1e-12 {
+			t.Errorf("share %g: runway %g, want %g", shares[j], got, months[j])
+		}
+	}
+	// The empirical shares of many draws match the profile.
+	n := 100000
+	below := make([]int, len(months))
+	for k := 0; k < n; k++ {
+		r := runwayFromProfile(months, shares, (float64(k)+0.5)/float64(n))
+		for j, m := range months {
+			if r <= m {
+				below[j]++
+			}
+		}
+	}
+	for j := range months {
+		if got := float64(below[j]) / float64(n); math.Abs(got-shares[j]) > 1e-4 {
+			t.Errorf("≤ %g months: share %g, want %g", months[j], got, shares[j])
+		}
+	}
+}

@@ -55,8 +55,11 @@ func (e *engine) initFinance() {
 		e.payout[i] = kp.DividendPayout
 		e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
 		e.hasCredit[i] = rng.Float64() < kp.CreditAccess
-		months := kp.CashRunwayMedian.Days() / units.DaysPerMonth * math.Exp(kp.CashRunwayDispersion*rng.NormFloat64())
-		e.runway[i] = months
+		if len(kp.CashRunwayMonths) > 1 {
+			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
+		} else {
+			e.runway[i] = kp.CashRunwayMedian.Days() / units.DaysPerMonth * math.Exp(kp.CashRunwayDispersion*rng.NormFloat64())
+		}
 	}
 	// Trade credit at steady state: after paying 1/T of its payable each
 	// step, a buyer owes T−1 steps of deliveries.
@@ -729,4 +732,22 @@ func (e *engine) inputUse(i int) float64 {
 		use += e.slotCoeff[s]
 	}
 	return use
+}
+
+// runwayFromProfile returns the runway, in months, at cumulative share u of
+// a profile: months[j] is the runway at or below which shares[j] of firms
+// lie; between points the runway is interpolated in log-months, so that
+// each share is hit exactly. Shares run from 0 to 1.
+func runwayFromProfile(months, shares []float64, u float64) float64 {
+	for j := 1; j < len(months); j++ {
+		if u <= shares[j] || j == len(months)-1 {
+			lo, hi := shares[j-1], shares[j]
+			f := 1.0
+			if hi > lo {
+				f = math.Min(1, math.Max(0, (u-lo)/(hi-lo)))
+			}
+			return math.Exp(math.Log(months[j-1]) + f*(math.Log(months[j])-math.Log(months[j-1])))
+		}
+	}
+	return months[len(months)-1]
 }

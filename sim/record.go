@@ -36,6 +36,8 @@ var metricNames = []string{
 	"policy_loans",          // policy loans outstanding
 	"policy_loan_losses",    // policy loans written off
 	"factored",              // receivables held by banks under supply chain finance
+	"demand_export",         // export final-demand multiplier, averaged over export markets by baseline exports
+	"smes_locked_down",      // SMEs unable to produce because of a lockdown
 }
 
 // Indexes into metricNames.
@@ -68,6 +70,8 @@ const (
 	mPolicyLoans
 	mPolicyLosses
 	mFactored
+	mDemandExport
+	mSMEsLockedDown
 	numMetrics
 )
 
@@ -104,6 +108,9 @@ func (e *engine) record(t int, failed []int32) {
 			row[mEmployment] += e.jobs[i]
 			if e.lastLockdown[i] == int32(t) {
 				row[mLockedDown]++
+				if net.Kind[i] != network.Core {
+					row[mSMEsLockedDown]++
+				}
 			}
 			if e.lastCredit[i] == int32(t) {
 				row[mCreditDenied]++
@@ -116,10 +123,10 @@ func (e *engine) record(t int, failed []int32) {
 		row[mWriteOffs] += e.writtenOff[i]
 		row[mBadDebt] += e.badDebt[i]
 		e.revenueEMA[i] += 0.25 * (rev - e.revenueEMA[i])
-		switch {
-		case t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps:
+		if t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps {
 			e.revBaseSum[i] += rev
-		case t >= e.p.shockStep:
+		}
+		if t >= e.p.revenueFrom && t < e.p.revenueTo {
 			e.revPostSum[i] += rev
 		}
 	}
@@ -148,6 +155,13 @@ func (e *engine) record(t int, failed []int32) {
 	}
 	row[mBankLosses] = row[mWriteOffs] - row[mCallsState] - row[mCallsCore]
 	row[mDemandDomestic] = e.shock.demand[0]
+	row[mDemandExport] = 1
+	if w := e.exportWeights; w != nil {
+		row[mDemandExport] = 0
+		for m, v := range w {
+			row[mDemandExport] += v * e.shock.demand[1+m]
+		}
+	}
 	for _, v := range e.payable {
 		row[mTradeCredit] += v
 	}
@@ -182,7 +196,7 @@ func (e *engine) result(arm string) *Result {
 		},
 	}
 	baseSteps := float64(min(e.p.shockStep, e.p.baselineSteps))
-	postSteps := float64(e.p.steps - e.p.shockStep)
+	postSteps := float64(e.p.revenueTo - e.p.revenueFrom)
 	for i := 0; i < n; i++ {
 		if !e.alive[i] {
 			r.Firms.Status[i] = Failed

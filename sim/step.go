@@ -94,22 +94,17 @@ func (e *engine) orders(lo, hi, t int) {
 				}
 			}
 			useFill := filled > 0
-			scale := 0.0
-			switch {
-			case useFill:
-				scale = need / (filled + pending)
-			case alive > 0:
-				scale = need / (alive + pending)
-			}
 			for k := lo; k < hi; k++ {
 				sup := net.Supplier[k]
 				switch {
 				case !e.alive[sup]:
 					e.order[k] = 0
 				case useFill:
-					e.order[k] = scale * net.Weight[k] * e.fillRate[sup]
+					// The share first: with fill rates near the smallest
+					// floats, need / filled would overflow.
+					e.order[k] = need * (net.Weight[k] * e.fillRate[sup] / (filled + pending))
 				default:
-					e.order[k] = scale * net.Weight[k]
+					e.order[k] = need * (net.Weight[k] / (alive + pending))
 				}
 			}
 		}

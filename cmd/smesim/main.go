@@ -87,6 +87,7 @@ func appFor(e *env) *cli.App {
 			mergeCommand(e),
 			plotCommand(e),
 			compareCommand(e),
+			checkFactsCommand(e),
 			validateCommand(e),
 			scenariosCommand(e),
 			initCommand(e),

@@ -1,0 +1,468 @@
+// Package facts checks a scenario's [[facts]] against its results: each
+// fact names a quantity measured on every replication of one arm, an
+// observed target and a tolerance, and is reproduced when the mean over the
+// replications lies within the tolerance of the target.
+//
+// The quantities (see sim.FactConfig):
+//
+//   - firm-share: the share of the firms of a kind (firms = sme, core or
+//     all; failed firms included) whose firms.csv column (cash_runway_months,
+//     revenue_change or jobs) lies in [min, max], bounds included;
+//   - series-mean: the mean of a time-series metric over the steps whose
+//     date lies in [from, to], dates included, minus 1 with change = true;
+//   - reopened-share: 1 − smes_locked_down / smes_active at the step that
+//     holds date (the last step whose date is not after it);
+//   - failure-share: the share of the firms of a kind that failed at or
+//     before the step that holds date.
+//
+// A fact measures its arm: arm, or by default "all" when the scenario has
+// interventions and the baseline otherwise. An arm the results lack is
+// matched to an arm of the results that applies the same interventions
+// ("all" of a scenario with one intervention is that intervention's arm).
+//
+// Check measures results in memory, CheckDir a result directory's files.
+// Check reads every number as the result files write it (10 significant
+// digits), so both give the same numbers for the same run.
+package facts
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/smesim/smesim/scenarios"
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/results"
+)
+
+// Quantities of a fact.
+const (
+	FirmShare     = "firm-share"
+	SeriesMean    = "series-mean"
+	ReopenedShare = "reopened-share"
+	FailureShare  = "failure-share"
+)
+
+// Metrics read by reopened-share.
+const (
+	metricSMEs       = "smes_active"
+	metricLockedDown = "smes_locked_down"
+)
+
+// Outcome is how one fact fared.
+type Outcome struct {
+	Fact   sim.FactConfig
+	Arm    string       // the arm of the results measured
+	Values []float64    // per replication, in replication order
+	Stat   results.Stat // mean and 95% Student-t interval of Values (results.Describe)
+	Slack  float64      // Monte Carlo allowance added to the tolerance (0 unless Options.MonteCarloSlack)
+	Pass   bool         // |mean − target| ≤ tolerance + slack
+}
+
+// IsShare reports whether the fact's quantity is a share (or a relative
+// change), best printed as a percentage: firm-share, reopened-share,
+// failure-share, and series-mean with change = true.
+func IsShare(f sim.FactConfig) bool {
+	return f.Quantity != SeriesMean || f.Change
+}
+
+// Options tune the check.
+type Options struct {
+	// MonteCarloSlack widens each tolerance by the half-width of the 95%
+	// interval of the mean (t·sd/√n), for quick checks with few
+	// replications whose means are noisy.
+	MonteCarloSlack bool
+}
+
+// DefaultArm returns the arm fact f measures: its arm, or "all" when the
+// scenario has interventions and the baseline otherwise.
+func DefaultArm(cfg *sim.Config, f sim.FactConfig) string {
+	switch {
+	case f.Arm != "":
+		return f.Arm
+	case len(cfg.Interventions) > 0:
+		return sim.AllArm
+	}
+	return sim.BaselineArm
+}
+
+// Check measures the facts of cfg on results rs (as sim.Run returns them
+// for cfg) and says which are reproduced, in the order of cfg.Facts.
+func Check(cfg *sim.Config, rs []*sim.Result, opts Options) ([]Outcome, error) {
+	if cfg == nil {
+		return nil, errors.New("facts: no scenario")
+	}
+	return evaluate(cfg, memorySource{rs}, opts)
+}
+
+// CheckDir reads the result directory dir (scenario.toml, timeseries.csv
+// and, for firm-share and failure-share facts, firms.csv) and checks the
+// facts of its scenario.
+func CheckDir(dir string, opts Options) ([]Outcome, error) {
+	path := filepath.Join(dir, results.ScenarioFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := scenarios.Parse(path, data, dir)
+	if err != nil {
+		return nil, err
+	}
+	return CheckFiles(cfg, dir, opts)
+}
+
+// CheckFiles is CheckDir with the scenario given instead of read from
+// dir's scenario.toml: for a caller that has just run cfg into dir (and
+// for scenarios whose network files are not found from dir).
+func CheckFiles(cfg *sim.Config, dir string, opts Options) ([]Outcome, error) {
+	if cfg == nil {
+		return nil, errors.New("facts: no scenario")
+	}
+	return evaluate(cfg, &fileSource{dir: dir, cfg: cfg}, opts)
+}
+
+// run is what the facts read of one arm and replication.
+type run struct {
+	rep     int
+	dates   []string             // per step, YYYY-MM-DD
+	end     time.Time            // when the run ends: the start of step len(dates)
+	metrics map[string][]float64 // per step, for the metrics asked for
+	firms   *firmData            // nil without firm outcomes
+	res     *sim.Result          // the result read, for results in memory
+}
+
+// firmData are the firm outcomes of one run, as in firms.csv.
+type firmData struct {
+	kind                  []string // "sme" or "core"
+	runway, revenue, jobs []float64
+	failStep              []int // -1 if active
+}
+
+// data are the results of every arm, replication by replication.
+type data struct {
+	arms    []string          // in order of first appearance
+	runs    map[string][]*run // by arm, in replication order
+	metrics []string          // metrics the results hold
+}
+
+// source yields the data the facts need.
+type source interface {
+	// series returns every run with the given metrics (those the results
+	// hold among them) and no firm outcomes.
+	series(metrics []string) (*data, error)
+	// firms fills the firm outcomes of the runs of arms; runs without any
+	// keep nil. An error wrapping fs.ErrNotExist says why there are none
+	// (no firms.csv); any other error is a failure to read them.
+	firms(d *data, arms []string) error
+}
+
+// evaluate checks the facts of cfg on the results of src.
+func evaluate(cfg *sim.Config, src source, opts Options) ([]Outcome, error) {
+	if len(cfg.Facts) == 0 {
+		return nil, nil
+	}
+	var metrics []string
+	addMetric := func(m string) {
+		if !slices.Contains(metrics, m) {
+			metrics = append(metrics, m)
+		}
+	}
+	for _, f := range cfg.Facts {
+		switch f.Quantity {
+		case SeriesMean:
+			addMetric(f.Metric)
+		case ReopenedShare:
+			addMetric(metricSMEs)
+			addMetric(metricLockedDown)
+		}
+	}
+	d, err := src.series(metrics)
+	if err != nil {
+		return nil, err
+	}
+	arms := make([]string, len(cfg.Facts))
+	var firmArms []string
+	for i, f := range cfg.Facts {
+		if arms[i], err = matchArm(cfg, DefaultArm(cfg, f), d.arms); err != nil {
+			return nil, factErr(i, f, "%v", err)
+		}
+		if (f.Quantity == FirmShare || f.Quantity == FailureShare) && !slices.Contains(firmArms, arms[i]) {
+			firmArms = append(firmArms, arms[i])
+		}
+	}
+	var firmsErr error
+	if len(firmArms) > 0 {
+		if firmsErr = src.firms(d, firmArms); firmsErr != nil && !errors.Is(firmsErr, fs.ErrNotExist) {
+			return nil, firmsErr
+		}
+	}
+	out := make([]Outcome, len(cfg.Facts))
+	for i, f := range cfg.Facts {
+		runs := d.runs[arms[i]]
+		o := Outcome{Fact: f, Arm: arms[i], Values: make([]float64, len(runs))}
+		for k, r := range runs {
+			v, err := measure(f, r, d)
+			if err != nil {
+				if errors.Is(err, errNoFirms) {
+					err = noFirmsErr(cfg, firmsErr)
+				}
+				return nil, factErr(i, f, "%v", err)
+			}
+			o.Values[k] = v
+		}
+		o.Stat = results.Describe(f.Name, o.Values)
+		if opts.MonteCarloSlack && o.Stat.N >= 2 {
+			if half := (o.Stat.Hi - o.Stat.Lo) / 2; !math.IsNaN(half) && !math.IsInf(half, 0) {
+				o.Slack = half
+			}
+		}
+		o.Pass = !math.IsNaN(o.Stat.Mean) && math.Abs(o.Stat.Mean-f.Target) <= f.Tolerance+o.Slack
+		out[i] = o
+	}
+	return out, nil
+}
+
+func factErr(i int, f sim.FactConfig, format string, args ...any) error {
+	return fmt.Errorf("facts[%d] %q: %s", i, f.Name, fmt.Sprintf(format, args...))
+}
+
+// errNoFirms marks a run without firm outcomes.
+var errNoFirms = errors.New("no firm outcomes")
+
+// noFirmsErr explains why the results hold no firm outcomes.
+func noFirmsErr(cfg *sim.Config, why error) error {
+	if cfg.Output.Record == "aggregate" {
+		return errors.New(`the results hold no firm outcomes: the scenario has output.record = "aggregate" (time series only); set it to "full" to measure firms`)
+	}
+	if why != nil {
+		return fmt.Errorf("the results hold no firm outcomes: %v", why)
+	}
+	return errors.New(`the results hold no firm outcomes (were they recorded with output.record = "aggregate"?)`)
+}
+
+// matchArm returns the arm of the results, among have, that arm names:
+// arm itself, or else the first arm of have applying the same
+// interventions.
+func matchArm(cfg *sim.Config, arm string, have []string) (string, error) {
+	if slices.Contains(have, arm) {
+		return arm, nil
+	}
+	want, err := interventionsOf(cfg, arm)
+	if err == nil {
+		for _, h := range have {
+			if got, err := interventionsOf(cfg, h); err == nil && slices.Equal(got, want) {
+				return h, nil
+			}
+		}
+	}
+	if len(have) == 0 {
+		return "", fmt.Errorf("arm %q is not in the results: they hold no runs", arm)
+	}
+	return "", fmt.Errorf("arm %q is not in the results (arms: %s)", arm, strings.Join(have, ", "))
+}
+
+// interventionsOf returns the sorted interventions arm applies.
+func interventionsOf(cfg *sim.Config, arm string) ([]int, error) {
+	if arm == sim.BaselineArm {
+		return []int{}, nil
+	}
+	arms, err := cfg.ResolveArms([]string{arm})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range arms {
+		if a.Name == arm {
+			return append([]int{}, a.Interventions...), nil
+		}
+	}
+	return nil, fmt.Errorf("arm %q does not resolve", arm)
+}
+
+// measure computes fact f on one run.
+func measure(f sim.FactConfig, r *run, d *data) (float64, error) {
+	switch f.Quantity {
+	case FirmShare:
+		if r.firms == nil {
+			return 0, errNoFirms
+		}
+		var col []float64
+		switch f.Column {
+		case "cash_runway_months":
+			col = r.firms.runway
+		case "revenue_change":
+			col = r.firms.revenue
+		case "jobs":
+			col = r.firms.jobs
+		default:
+			return 0, fmt.Errorf("column %q is not a firms.csv column: allowed cash_runway_months, revenue_change, jobs", f.Column)
+		}
+		n, k := 0, 0
+		for i, kind := range r.firms.kind {
+			if !kindMatches(f.Firms, kind) {
+				continue
+			}
+			n++
+			if v := col[i]; v >= f.Min && v <= f.Max {
+				k++
+			}
+		}
+		if n == 0 {
+			return 0, noKind(f.Firms, r)
+		}
+		return float64(k) / float64(n), nil
+
+	case FailureShare:
+		if r.firms == nil {
+			return 0, errNoFirms
+		}
+		s, err := stepAt(f.Date, r)
+		if err != nil {
+			return 0, err
+		}
+		n, k := 0, 0
+		for i, kind := range r.firms.kind {
+			if !kindMatches(f.Firms, kind) {
+				continue
+			}
+			n++
+			if fs := r.firms.failStep[i]; fs >= 0 && fs <= s {
+				k++
+			}
+		}
+		if n == 0 {
+			return 0, noKind(f.Firms, r)
+		}
+		return float64(k) / float64(n), nil
+
+	case ReopenedShare:
+		active, err := metric(metricSMEs, r, d)
+		if err != nil {
+			return 0, err
+		}
+		locked, err := metric(metricLockedDown, r, d)
+		if err != nil {
+			return 0, err
+		}
+		s, err := stepAt(f.Date, r)
+		if err != nil {
+			return 0, err
+		}
+		if active[s] == 0 {
+			return math.NaN(), nil // no SME left: undefined
+		}
+		return 1 - locked[s]/active[s], nil
+
+	case SeriesMean:
+		xs, err := metric(f.Metric, r, d)
+		if err != nil {
+			return 0, err
+		}
+		from, err := parseDate("from", f.From)
+		if err != nil {
+			return 0, err
+		}
+		to, err := parseDate("to", f.To)
+		if err != nil {
+			return 0, err
+		}
+		var sum float64
+		n := 0
+		for t, ds := range r.dates {
+			if ds >= from && ds <= to {
+				sum += xs[t]
+				n++
+			}
+		}
+		if n == 0 {
+			return 0, fmt.Errorf("no step's date lies in the window from %s to %s (the run's steps are dated %s)", from, to, runDates(r))
+		}
+		v := sum / float64(n)
+		if f.Change {
+			v--
+		}
+		return v, nil
+	}
+	return 0, fmt.Errorf("quantity %q is not allowed: allowed %s, %s, %s, %s", f.Quantity, FirmShare, SeriesMean, ReopenedShare, FailureShare)
+}
+
+func kindMatches(want, kind string) bool { return want == "all" || want == kind }
+
+func noKind(want string, r *run) error {
+	what := want + " firms"
+	if want == "all" {
+		what = "firms"
+	}
+	return fmt.Errorf("no %s in the results (replication %d)", what, r.rep)
+}
+
+// metric returns the series of metric name in run r.
+func metric(name string, r *run, d *data) ([]float64, error) {
+	if xs, ok := r.metrics[name]; ok && len(xs) == len(r.dates) {
+		return xs, nil
+	}
+	if !slices.Contains(d.metrics, name) {
+		if name == "" {
+			return nil, errors.New("no metric: a series-mean fact needs metric")
+		}
+		return nil, fmt.Errorf("metric %q is not in the results (they hold: %s)", name, strings.Join(d.metrics, ", "))
+	}
+	return nil, fmt.Errorf("metric %q is missing at some steps of replication %d", name, r.rep)
+}
+
+func parseDate(key, s string) (string, error) {
+	if _, err := time.Parse(results.DateLayout, s); err != nil {
+		return "", fmt.Errorf("%s %q is not a date YYYY-MM-DD", key, s)
+	}
+	return s, nil
+}
+
+// stepAt returns the step holding date: the last step whose date is not
+// after it. The date must lie within the run.
+func stepAt(date string, r *run) (int, error) {
+	if _, err := parseDate("date", date); err != nil {
+		return 0, err
+	}
+	day, _ := time.Parse(results.DateLayout, date)
+	s := -1
+	for t, ds := range r.dates {
+		if ds > date {
+			break
+		}
+		s = t
+	}
+	if s < 0 {
+		return 0, fmt.Errorf("date %s is before the run, which covers %s", date, runDates(r))
+	}
+	if !r.end.IsZero() && !day.Before(r.end) {
+		return 0, fmt.Errorf("date %s is after the run, which covers %s", date, runDates(r))
+	}
+	return s, nil
+}
+
+// runDates describes the dates a run covers: "2020-01-01 to 2020-12-29".
+func runDates(r *run) string {
+	if len(r.dates) == 0 {
+		return "no step"
+	}
+	last := r.dates[len(r.dates)-1]
+	if !r.end.IsZero() {
+		last = r.end.Add(-time.Nanosecond).Format(results.DateLayout)
+	}
+	return r.dates[0] + " to " + last
+}
+
+// fileRound returns v as the result files write and read it: to 10
+// significant digits.
+func fileRound(v float64) float64 {
+	x, err := results.ParseFloat(results.FormatFloat(v))
+	if err != nil {
+		return v
+	}
+	return x
+}
