@@ -57,7 +57,7 @@ func ExampleOpen() {
 	fmt.Println(err)
 	// Output:
 	// small core-satellite 2 chains 52 steps
-	// lockdwn: no such file, and no built-in scenario of that name; did you mean "lockdown"? (built-ins: china-2020, china-2020-no-policy, core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)
+	// lockdwn: no such file, and no built-in scenario of that name; did you mean "lockdown"? (built-ins: bri-expansion, china-2020, china-2020-no-policy, core-failure, core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)
 }
 
 func ExampleBuiltins() {
@@ -65,8 +65,10 @@ func ExampleBuiltins() {
 		fmt.Printf("%-21s %s\n", b.Name, b.Summary)
 	}
 	// Output:
+	// bri-expansion         after an anti-dumping shock in one market, SMEs' exports shift to Belt and Road markets
 	// china-2020            China's SMEs in the 2020 shock, with the policy mix of 2020 (calibrated; see docs/calibration.md)
 	// china-2020-no-policy  China's SMEs in the 2020 shock without the 2020 policy mix: the counterfactual of china-2020
+	// core-failure          the core enterprises of two industrial chains collapse, and their satellite SMEs follow
 	// core-guarantee        core firms guarantee their suppliers' bank loans in a deep collapse; calls travel upstream to the cores
 	// credit-crunch         banks cut lending capacity by 40% and tighten credit for a year
 	// default               eight industrial chains hit by a 40% domestic demand collapse for twelve weeks

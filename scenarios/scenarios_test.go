@@ -88,7 +88,7 @@ func TestBuiltinsParse(t *testing.T) {
 			t.Errorf("Validate(%q): %v", b.Name, err)
 		}
 	}
-	want := []string{"china-2020", "china-2020-no-policy", "core-guarantee", "credit-crunch", "default", "export-barrier", "lockdown", "policy-mix", "small", "supply-chain-finance", "supply-shortage"}
+	want := []string{"bri-expansion", "china-2020", "china-2020-no-policy", "core-failure", "core-guarantee", "credit-crunch", "default", "export-barrier", "lockdown", "policy-mix", "small", "supply-chain-finance", "supply-shortage"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("Builtins() = %v, want %v", names, want)
 	}
@@ -372,8 +372,8 @@ func TestErrorFormat(t *testing.T) {
 
 func TestOpenErrors(t *testing.T) {
 	for _, c := range []struct{ arg, want string }{
-		{"smal", `smal: no such file, and no built-in scenario of that name; did you mean "small"? (built-ins: china-2020, china-2020-no-policy, core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)`},
-		{"nothere/x.toml", `nothere/x.toml: no such file, and no built-in scenario of that name (built-ins: china-2020, china-2020-no-policy, core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)`},
+		{"smal", `smal: no such file, and no built-in scenario of that name; did you mean "small"? (built-ins: bri-expansion, china-2020, china-2020-no-policy, core-failure, core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)`},
+		{"nothere/x.toml", `nothere/x.toml: no such file, and no built-in scenario of that name (built-ins: bri-expansion, china-2020, china-2020-no-policy, core-failure, core-guarantee, credit-crunch, default, export-barrier, lockdown, policy-mix, small, supply-chain-finance, supply-shortage)`},
 	} {
 		_, err := Open(c.arg)
 		var se *Error
