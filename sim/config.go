@@ -104,6 +104,7 @@ type ProductionConfig struct {
 	DemandSmoothing units.Duration `toml:"demand_smoothing" doc:"smoothed-demand: averaging time"`
 	RewiringDelay   units.Duration `toml:"rewiring_delay" doc:"time before a buyer moves a failed supplier's orders to its other suppliers in that sector"`
 	DemandNoise     float64        `toml:"demand_noise" min:"0" max:"1" doc:"standard deviation of multiplicative noise on each firm's final demand per step"`
+	DemandSwitching bool           `toml:"demand_switching" doc:"households and foreign buyers move a failed firm's final demand to the surviving firms of its sector, in proportion to their own (false: it is lost)"`
 }
 
 // FirmParams are the behavioural and balance-sheet parameters of one kind of

@@ -62,6 +62,11 @@ type engine struct {
 	noiseKey      uint64
 	exportWeights []float64 // per export market, its share of baseline exports (nil without exports)
 
+	// Demand switching: per sector, the baseline final demand of all its
+	// firms and of those alive, and their ratio, by which survivors' final
+	// demand is scaled (nil when switching is off).
+	sectorFD, sectorAliveFD, sectorScale []float64
+
 	// Per firm: physical.
 	alive       []bool
 	failStep    []int32
@@ -336,6 +341,20 @@ func (e *engine) initPhysical() error {
 	}
 	if err := e.solveLeontief(); err != nil {
 		return err
+	}
+	if e.cfg.Production.DemandSwitching {
+		ns := max(1, len(net.SectorNames))
+		for i := 0; i < net.N(); i++ {
+			ns = max(ns, int(net.Sector[i])+1)
+		}
+		e.sectorFD, e.sectorAliveFD, e.sectorScale = make([]float64, ns), make([]float64, ns), make([]float64, ns)
+		for i := 0; i < net.N(); i++ {
+			e.sectorFD[net.Sector[i]] += e.fdDomestic[i] + e.fdExport[i]
+		}
+		copy(e.sectorAliveFD, e.sectorFD)
+		for s := range e.sectorScale {
+			e.sectorScale[s] = 1
+		}
 	}
 	if k := len(net.MarketNames); k > 0 {
 		w := make([]float64, k)

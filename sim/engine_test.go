@@ -262,3 +262,37 @@ func TestRunwayFromProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestDemandSwitching: with demand_switching, a failed firm's final demand
+// goes to the survivors of its sector in proportion to their own; without
+// it, it is lost.
+func TestDemandSwitching(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		cfg := quietConfig()
+		cfg.Production.DemandSwitching = on
+		e, err := newEngineOn(cfg, chainNetwork(t), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// supplier (1) and bystander (3) share sector "parts".
+		before := e.fdDomestic[1] + e.fdExport[1] + e.fdDomestic[3] + e.fdExport[3]
+		if err := e.step(0); err != nil {
+			t.Fatal(err)
+		}
+		e.alive[1] = false
+		e.failStep[1] = 0
+		e.windUp(1, 0)
+		e.finalDemand(0, e.net.N(), 1)
+		got := e.fdNow[3]
+		want := e.fdDomestic[3] + e.fdExport[3]
+		if on {
+			want = before
+		}
+		if math.Abs(got-want) > 1e-9*want {
+			t.Errorf("switching %v: the bystander's final demand is %g, want %g", on, got, want)
+		}
+		if e.fdNow[0] != e.fdDomestic[0]+e.fdExport[0] {
+			t.Errorf("switching %v: another sector's demand moved", on)
+		}
+	}
+}

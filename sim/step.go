@@ -53,6 +53,9 @@ func (e *engine) finalDemand(lo, hi, t int) {
 			exp = mult[1+m]
 		}
 		d := e.fdDomestic[i]*mult[0] + e.fdExport[i]*exp
+		if e.sectorScale != nil {
+			d *= e.sectorScale[net.Sector[i]]
+		}
 		if e.p.demandNoise > 0 {
 			d *= math.Max(0, 1+e.p.demandNoise*normalAt(e.noiseKey, t, i))
 		}
@@ -491,4 +494,13 @@ func (e *engine) windUp(f, t int) {
 		e.slotInv[s] = 0
 	}
 	e.output[f], e.revenue[f] = 0, 0
+	if e.sectorScale != nil {
+		// Its customers buy from the survivors of its sector instead.
+		s := net.Sector[f]
+		e.sectorAliveFD[s] -= e.fdDomestic[f] + e.fdExport[f]
+		e.sectorScale[s] = 0
+		if e.sectorAliveFD[s] > 1e-9*e.sectorFD[s] {
+			e.sectorScale[s] = e.sectorFD[s] / e.sectorAliveFD[s]
+		}
+	}
 }
