@@ -52,10 +52,11 @@ func buildNetwork(cfg *Config, rep int) (*network.Network, error) {
 	case "file":
 		net, err = network.ReadCSV(resolvePath(cfg.Dir, nc.EdgesFile), resolvePath(cfg.Dir, nc.FirmsFile), sz, rng)
 	default:
-		return nil, fmt.Errorf("network.generator: unknown generator %q", nc.Generator)
+		return nil, &ScenarioError{fmt.Errorf("network.generator: unknown generator %q", nc.Generator)}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("network: %w", err)
+		// A network that cannot be built or read is the scenario's fault.
+		return nil, &ScenarioError{fmt.Errorf("network: %w", err)}
 	}
 	return net, nil
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -157,18 +159,76 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		workers = runtime.GOMAXPROCS(0)
 	}
 
-	bar := newProgress(e.stderr, len(arms)*max(cfg.Replications, 1))
-	rs, err := sim.Run(ctx, cfg, sim.RunOptions{Workers: workers, Arms: opts.arms, Progress: bar.update})
-	bar.finish(err == nil)
-	if ctx.Err() != nil {
-		return fmt.Errorf("interrupted, nothing written: %w", ctx.Err())
+	if err := checkMemory(cfg, workers, len(arms)*max(cfg.Replications, 1)); err != nil {
+		return err
 	}
+	// Each finished run is kept in a hidden sibling of out until the
+	// result files are written, so that an interrupted run resumes where
+	// it stopped when the same command is run again.
+	plan := &batch.Plan{Kind: batch.KindRun, Points: []batch.Point{{Config: cfg, Scenario: scenarioTOML}},
+		Arms: arms, Reps: max(cfg.Replications, 1), Scenario: scenarioTOML}
+	partial := partialDir(out)
+	if err := results.CheckFree(out); err != nil {
+		return badInput(err)
+	}
+	store, err := batch.Create(partial, plan)
+	if err != nil {
+		if exists(filepath.Join(partial, batch.ManifestFile)) {
+			return badInputf("%w (an interrupted run of another scenario into --out %s? remove %s or choose another --out)", err, out, partial)
+		}
+		return badInput(err)
+	}
+	defer store.Close()
+	var bar *progress
+	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Progress: func(p batch.Progress) {
+		if bar == nil {
+			bar = newProgress(e.stderr, p.Total)
+		}
+		bar.update(p.Done, p.Total)
+	}})
+	if bar != nil {
+		bar.finish(err == nil)
+	}
+	if ctx.Err() != nil {
+		done, ferr := store.Finished()
+		if ferr != nil || len(done) == 0 {
+			store.Close()
+			os.RemoveAll(partial)
+			return fmt.Errorf("interrupted, nothing written: %w", ctx.Err())
+		}
+		return fmt.Errorf("interrupted: %d of %d runs finished and kept in %s; run the same command, with --out %s, to resume: %w",
+			len(done), plan.Runs(), partial, out, ctx.Err())
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			// Storing a run failed (a full disk, say): what is stored can
+			// be resumed once the cause is fixed.
+			if done, ferr := store.Finished(); ferr == nil && len(done) > 0 {
+				return fmt.Errorf("%w; the %d runs finished are kept in %s: run the same command again to resume", err, len(done), partial)
+			}
+		}
+		// A run failed, or nothing was kept: keep nothing.
+		store.Close()
+		os.RemoveAll(partial)
+		return err
+	}
+	_ = ran
+	src, err := batch.Collect(plan, []*batch.Store{store})
+	if err != nil {
+		return err
+	}
+	rs, err := src.Results(0)
 	if err != nil {
 		return err
 	}
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
 	if err := results.WriteDirWith(out, scenarioTOML, rs, meta, func(tmp string) error { return writeRunFigures(tmp, opts.plots) }); err != nil {
-		return err
+		return fmt.Errorf("%w; the %d finished runs are kept in %s: run the same command again to write the results", err, plan.Runs(), partial)
+	}
+	store.Close()
+	if err := os.RemoveAll(partial); err != nil {
+		return fmt.Errorf("removing %s: %w", partial, err)
 	}
 	sum, err := results.Summarize(rs)
 	if err != nil {
@@ -186,6 +246,13 @@ func parseArms(list string) []string {
 		names[i] = strings.TrimSpace(names[i])
 	}
 	return names
+}
+
+// partialDir is where a run keeps its finished runs until its result
+// files are written: a hidden sibling of out.
+func partialDir(out string) string {
+	out = filepath.Clean(out)
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".partial")
 }
 
 // commandLine returns the command line for meta.json, with the program

@@ -203,6 +203,14 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if err != nil {
 		return err
 	}
+	workersAtOnce := opts.workers
+	if workersAtOnce == 0 {
+		workersAtOnce = runtime.GOMAXPROCS(0)
+	}
+	// A sweep holds one point's results at a time when it writes them.
+	if err := checkMemory(cfg, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
+		return err
+	}
 	out := opts.out
 	if out == "" {
 		out = defaultOutDir(defaultOutRoot, cfg.Name+"-"+kind, time.Now())

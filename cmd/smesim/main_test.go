@@ -524,3 +524,23 @@ func TestNetworkDependentNamesExitTwo(t *testing.T) {
 		})
 	}
 }
+
+// TestHugeScenarioRefused: a scenario that cannot fit in memory is refused,
+// with the estimate, before anything is allocated or written.
+func TestHugeScenarioRefused(t *testing.T) {
+	if availableMemory() == 0 {
+		t.Skip("no /proc/meminfo")
+	}
+	dir := inTempDir(t)
+	writeFile(t, "huge.toml", "name = \"huge\"\nsteps = 40\n\n[network]\ngenerator = \"barabasi-albert\"\nfirms = 100000000\nmean_degree = 5\n")
+	for _, cmd := range []string{"run", "sweep"} {
+		code, out, errs := smesim(t, cmd, "huge.toml", "--out", "res")
+		if code != 2 || out != "" {
+			t.Errorf("%s: exit %d, stdout %q: want 2 and nothing", cmd, code, out)
+		}
+		oneErrorLine(t, errs, `scenario "huge" needs about`, "GiB", "available")
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("%s: %d entries after a refused run", cmd, len(entries))
+		}
+	}
+}

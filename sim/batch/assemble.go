@@ -71,6 +71,9 @@ func Collect(plan *Plan, stores []*Store) (*Sources, error) {
 	return src, nil
 }
 
+// Results returns the results of point p, arm-major, with their networks.
+func (src *Sources) Results(p int) ([]*sim.Result, error) { return src.point(p) }
+
 // point returns the results of point p, arm-major, with their networks.
 func (src *Sources) point(p int) ([]*sim.Result, error) {
 	plan := src.plan

@@ -103,12 +103,37 @@ func Create(dir string, plan *Plan) (*Store, error) {
 	if err := s.clean(); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, UnitsLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, UnitsLog), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	if err := endLine(f); err != nil {
+		f.Close()
 		return nil, fmt.Errorf("batch: %w", err)
 	}
 	s.log = f
 	return s, nil
+}
+
+// endLine ends the log f with a newline if its last line is torn (a crash
+// or a full disk cut an append short), so that the next run's line is not
+// glued to it and lost: only the torn line is then ignored.
+func endLine(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return err
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, fi.Size()-1); err != nil {
+		return err
+	}
+	if last[0] == '\n' {
+		return nil
+	}
+	if _, err := f.Write([]byte{'\n'}); err != nil {
+		return err
+	}
+	return f.Sync()
 }
 
 // Open opens an existing batch directory for reading.

@@ -92,6 +92,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
+	"syscall"
 
 	"github.com/smesim/smesim/sim"
 )
@@ -197,7 +199,7 @@ func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta M
 	}
 	for _, f := range files {
 		if err := writeFile(filepath.Join(tmp, f.name), f.write); err != nil {
-			return fmt.Errorf("results: writing %s: %w", f.name, err)
+			return &tmpError{fmt.Errorf("results: writing %s: %w", f.name, err), tmp, dir}
 		}
 		if afterFile != nil {
 			if err := afterFile(f.name); err != nil {
@@ -207,7 +209,7 @@ func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta M
 	}
 	if extra != nil {
 		if err := extra(tmp); err != nil {
-			return err
+			return &tmpError{err, tmp, dir}
 		}
 	}
 	if err := syncDir(tmp); err != nil {
@@ -227,6 +229,18 @@ func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta M
 	_ = syncDir(parent)
 	return nil
 }
+
+// tmpError is an error met while writing into the temporary directory tmp
+// of WriteDirWith. tmp is removed by the time the error is shown, so its
+// message names the output directory dir in place of tmp: "write
+// out/firms.csv: no space left on device", not "write out.tmp-123/firms.csv".
+type tmpError struct {
+	err      error
+	tmp, dir string
+}
+
+func (e *tmpError) Error() string { return strings.ReplaceAll(e.err.Error(), e.tmp, e.dir) }
+func (e *tmpError) Unwrap() error { return e.err }
 
 // checkFree returns an error if dir exists and is not an empty directory.
 func checkFree(dir string) error {
@@ -256,9 +270,48 @@ func checkFree(dir string) error {
 }
 
 // CheckFree returns an error if dir exists and is not an empty directory,
-// that is if WriteDir would refuse it. Callers use it to fail before a long
-// run rather than after.
-func CheckFree(dir string) error { return checkFree(filepath.Clean(dir)) }
+// that is if WriteDir would refuse it, or if dir cannot be written because
+// its file system is read-only or permission is denied. Callers use it to
+// fail before a long run rather than after.
+func CheckFree(dir string) error {
+	dir = filepath.Clean(dir)
+	if err := checkFree(dir); err != nil {
+		return err
+	}
+	return checkWritable(dir)
+}
+
+// checkWritable creates and removes a directory where WriteDir would create
+// its temporary directory (or the first missing parent of dir), and returns
+// an error naming dir if that is refused for lack of permission or because
+// the file system is read-only. Other errors (a full disk) are left for the
+// write to meet.
+func checkWritable(dir string) error {
+	at := filepath.Dir(dir)
+	for {
+		if _, err := os.Stat(at); err == nil || !errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		up := filepath.Dir(at)
+		if up == at {
+			break
+		}
+		at = up
+	}
+	probe, err := os.MkdirTemp(at, "."+filepath.Base(dir)+".tmp-*")
+	if err == nil {
+		os.Remove(probe)
+		return nil
+	}
+	if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("output directory %s cannot be written: %s: %w", dir, at, err)
+	}
+	return nil
+}
 
 // writeFile creates path, writes it through a buffer with write, and syncs
 // and closes it.
