@@ -85,6 +85,9 @@ func SweepPoints(cfg *sim.Config, name string) ([]SweepPoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	if plan.design == designLHS && len(plan.params) > 0 {
+		plan.drawLHS()
+	}
 	out := make([]SweepPoint, plan.n)
 	for i := range out {
 		vals := plan.values(i)
@@ -122,7 +125,7 @@ type sweepPlan struct {
 
 // values returns the values of point i, one per parameter.
 func (s *sweepPlan) values(i int) []sweepValue {
-	if s.design == designLHS {
+	if s.design == designLHS && len(s.params) > 0 {
 		return s.lhs[i]
 	}
 	vals := make([]sweepValue, len(s.params))
@@ -212,8 +215,9 @@ func (v *validator) sweepPlan() (*sweepPlan, error) {
 		return plan, nil
 	}
 	if plan.design == designLHS {
+		// The points are drawn by SweepPoints only: validation checks the
+		// corners, and up to a million points need not be drawn for that.
 		plan.n = sw.Points
-		plan.drawLHS()
 		return plan, nil
 	}
 	sizes := make([]string, len(plan.params))

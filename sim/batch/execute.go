@@ -87,7 +87,11 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 				r, err := sim.RunArmContext(ctx, plan.Points[p].Config, plan.Arms[a], rep)
 				if err != nil {
 					if ctx.Err() == nil {
-						fail(fmt.Errorf("point %d, arm %s, replication %d: %w", p, plan.Arms[a].Name, rep, err))
+						where := fmt.Sprintf("arm %s, replication %d", plan.Arms[a].Name, rep)
+						if len(plan.Points) > 1 {
+							where = fmt.Sprintf("point %d, %s", p, where)
+						}
+						fail(fmt.Errorf("%s: %w", where, err))
 					}
 					continue
 				}
