@@ -350,6 +350,13 @@ func openScenario(arg string) (*sim.Config, error) {
 	if err != nil {
 		return nil, badInput(err)
 	}
+	// A network read from files is checked now, once, rather than by
+	// every run (where the error would name a replication).
+	if cfg.Network.Generator == "file" {
+		if _, err := sim.BuildNetwork(cfg, 0); err != nil {
+			return nil, badInputf("%s: %w", scenarioLabel(arg), err)
+		}
+	}
 	return cfg, nil
 }
 
