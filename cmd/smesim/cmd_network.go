@@ -92,6 +92,9 @@ func runNetworkExport(e *env, opts exportOptions, arg string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkMemory(cfg, 1, 0); err != nil {
+		return err
+	}
 	net, err := sim.BuildNetwork(cfg, opts.replication)
 	if err != nil {
 		return err
