@@ -124,7 +124,7 @@ func WriteSweepReport(path, dir string, figs []Figure) error {
 		}
 		desc := strings.Join(vals, ", ")
 		if s.Design == "latin-hypercube" && p.Numeric && len(p.X) > 1 {
-			desc = fmt.Sprintf("%s values from %s to %s", strconv.Itoa(len(p.X)), compact(p.X[0]), compact(p.X[len(p.X)-1]))
+			desc = fmt.Sprintf("%s values from %s to %s", strconv.Itoa(len(p.X)), Compact(p.X[0]), Compact(p.X[len(p.X)-1]))
 		}
 		b.raw("<tr><td><code>" + esc(p.Key) + "</code></td><td>" + esc(desc) + "</td></tr>\n")
 	}
@@ -326,8 +326,8 @@ func (b *reportBuilder) headlineTable(sum *results.Summary, currency string) {
 		}
 		saved, cost := "—", "—"
 		if a.Effects != nil {
-			saved = halfWidth(get(a.Effects, results.FirmsSaved))
-			cost = ratioText(get(a.Effects, results.CostPerFirmSaved))
+			saved = HalfWidthText(get(a.Effects, results.FirmsSaved))
+			cost = RatioText(get(a.Effects, results.CostPerFirmSaved))
 		}
 		label := a.Arm
 		if label == "" {
@@ -335,7 +335,7 @@ func (b *reportBuilder) headlineTable(sum *results.Summary, currency string) {
 		}
 		b.raw("<tr><th scope=\"row\">" + esc(label) + "</th>")
 		for _, m := range []string{results.SMEFailures, results.CoreFailures, results.JobsLost, results.OutputLost, results.BankLosses, results.FiscalCost} {
-			b.raw("<td>" + esc(compact(get(a.Headline, m).Mean)) + "</td>")
+			b.raw("<td>" + esc(Compact(get(a.Headline, m).Mean)) + "</td>")
 		}
 		b.raw("<td>" + esc(saved) + "</td><td>" + esc(cost) + "</td></tr>\n")
 	}
@@ -356,7 +356,7 @@ func (b *reportBuilder) headlineTable(sum *results.Summary, currency string) {
 			seen[iv.Name] = true
 			n := int(math.Round(iv.ExhaustedShare * float64(a.Replications)))
 			used = append(used, fmt.Sprintf("%s: its budget of %s %s ran out in %d of %s (arm %s).",
-				iv.Name, compact(iv.Budget), currency, n, plural(a.Replications, "replication"), a.Arm))
+				iv.Name, Compact(iv.Budget), currency, n, plural(a.Replications, "replication"), a.Arm))
 		}
 	}
 	if len(used) > 0 {
@@ -364,29 +364,6 @@ func (b *reportBuilder) headlineTable(sum *results.Summary, currency string) {
 		b.raw(esc(strings.Join(used, " ")))
 		b.raw(" Where a budget runs out, the saving measures the budget as much as the instrument.</p>\n")
 	}
-}
-
-// halfWidth writes "mean ± half-width", or the mean alone without an
-// interval.
-func halfWidth(s results.Stat) string {
-	if s.N < 2 || math.IsNaN(s.Lo) || math.IsNaN(s.Hi) {
-		return compact(s.Mean)
-	}
-	return compact(s.Mean) + " ± " + compact((s.Hi-s.Lo)/2)
-}
-
-// ratioText writes a ratio Stat as "mean [lo, hi]", "n/a" when undefined,
-// "not significant" when its interval is unbounded.
-func ratioText(s results.Stat) string {
-	switch {
-	case math.IsNaN(s.Mean):
-		return "n/a"
-	case math.IsNaN(s.Lo) || math.IsNaN(s.Hi):
-		return "not significant"
-	case s.N < 2:
-		return compact(s.Mean)
-	}
-	return fmt.Sprintf("%s [%s, %s]", compact(s.Mean), compact(s.Lo), compact(s.Hi))
 }
 
 func plural(n int, word string) string {
@@ -659,7 +636,7 @@ func interventionSentence(iv sim.InterventionConfig, currency string) string {
 	}
 	s := fmt.Sprintf("Intervention “%s” (%s): %s, %s", name, iv.Kind, what, window)
 	if slices.Contains(sim.BudgetKinds, iv.Kind) {
-		s += fmt.Sprintf("; budget %s %s", compact(iv.Budget), currency)
+		s += fmt.Sprintf("; budget %s %s", Compact(iv.Budget), currency)
 	}
 	return s + "."
 }

@@ -808,7 +808,7 @@ func (paramLogTicks) Ticks(min, max float64) []plot.Tick {
 			}
 			t := plot.Tick{Value: v}
 			if m == 1 || few && (m == 2 || m == 5) {
-				t.Label = compact(v)
+				t.Label = Compact(v)
 			}
 			ticks = append(ticks, t)
 		}
@@ -835,7 +835,7 @@ func valueLabel(p SweepParam, v string) string {
 	if err != nil {
 		return v
 	}
-	return compact(x)
+	return Compact(x)
 }
 
 // compactTicks relabels the ticks of a Ticker with compact numbers.
@@ -845,7 +845,7 @@ func (t compactTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := t.Ticker.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = compact(ticks[i].Value)
+			ticks[i].Label = Compact(ticks[i].Value)
 		}
 	}
 	return ticks
@@ -871,7 +871,7 @@ func cellLabels(z []float64, nx int, cm palette.ColorMap) *plotter.Labels {
 		if math.IsNaN(v) {
 			xyl.labels = append(xyl.labels, "n/a")
 		} else {
-			xyl.labels = append(xyl.labels, compact(v))
+			xyl.labels = append(xyl.labels, Compact(v))
 		}
 		c := color.Color(color.Black)
 		if cc, err := cm.At(clamp(v, cm.Min(), cm.Max())); err == nil && !math.IsNaN(v) && luminance(cc) < 0.45 {
@@ -1169,37 +1169,4 @@ func fileName(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// compact writes v with 3 significant digits and a suffix k (thousand), M
-// (million), B (billion) or T (trillion) from 1000 up, as smesim run's
-// table does: 12.3, 456, 7.89k, 120M; NaN is "n/a".
-func compact(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "n/a"
-	case math.IsInf(v, 0) || v == 0:
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
-	a := math.Abs(v)
-	if a < 1e-3 || a >= 1e15 {
-		return strconv.FormatFloat(v, 'g', 3, 64)
-	}
-	suffix := ""
-	for _, u := range []struct {
-		s string
-		f float64
-	}{{"T", 1e12}, {"B", 1e9}, {"M", 1e6}, {"k", 1e3}} {
-		if a >= u.f {
-			v, a, suffix = v/u.f, a/u.f, u.s
-			break
-		}
-	}
-	decimals := max(0, 2-int(math.Floor(math.Log10(a))))
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s + suffix
 }

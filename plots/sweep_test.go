@@ -421,8 +421,8 @@ func TestCompact(t *testing.T) {
 		{0, "0"}, {1, "1"}, {0.3, "0.3"}, {12.34, "12.3"}, {999.7, "1k"}, {1e6, "1M"}, {1.5e7, "15M"},
 		{-2340, "-2.34k"}, {2.5e9, "2.5B"}, {math.NaN(), "n/a"}, {1e-4, "0.0001"},
 	} {
-		if got := compact(c.v); got != c.want {
-			t.Errorf("compact(%g) = %q, want %q", c.v, got, c.want)
+		if got := Compact(c.v); got != c.want {
+			t.Errorf("Compact(%g) = %q, want %q", c.v, got, c.want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/facts"
@@ -311,7 +312,7 @@ func fmtFact(v float64, share bool) string {
 		}
 		return s
 	}
-	return compact(v)
+	return plots.Compact(v)
 }
 
 // fmtFactStat writes "mean [lo, hi]", or the mean alone without an

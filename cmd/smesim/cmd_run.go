@@ -19,6 +19,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
@@ -358,7 +359,7 @@ func writeExhausted(w io.Writer, sum results.Summary, cfg *sim.Config) {
 				n := int(math.Round(iv.ExhaustedShare * float64(cfg.Replications)))
 				days := iv.ExhaustedStep * cfg.Step.Days()
 				fmt.Fprintf(w, "%s: budget of %s %s used up in %d of %d %s (arm %s), on average %s days into the run\n",
-					iv.Name, compact(iv.Budget), cfg.Currency, n, cfg.Replications, plural(cfg.Replications, "replication"), a.Arm, compact(days))
+					iv.Name, plots.Compact(iv.Budget), cfg.Currency, n, cfg.Replications, plural(cfg.Replications, "replication"), a.Arm, plots.Compact(days))
 			}
 		}
 	}
@@ -391,75 +392,16 @@ func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 		}
 		saved, cost := noEffect, noEffect
 		if a.Effects != nil {
-			saved = fmtHalfWidth(get(a.Effects, results.FirmsSaved))
-			cost = fmtRatio(get(a.Effects, results.CostPerFirmSaved))
+			saved = plots.HalfWidthText(get(a.Effects, results.FirmsSaved))
+			cost = plots.RatioText(get(a.Effects, results.CostPerFirmSaved))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label,
-			compact(get(a.Headline, results.Failures).Mean),
-			compact(get(a.Headline, results.JobsLost).Mean),
-			compact(get(a.Headline, results.FiscalCost).Mean),
+			plots.Compact(get(a.Headline, results.Failures).Mean),
+			plots.Compact(get(a.Headline, results.JobsLost).Mean),
+			plots.Compact(get(a.Headline, results.FiscalCost).Mean),
 			saved, cost)
 	}
 	tw.Flush()
-}
-
-// fmtHalfWidth writes "mean ± half-width" of a Student-t interval, or the
-// mean alone when there is no interval (one replication).
-func fmtHalfWidth(s results.Stat) string {
-	if s.N < 2 || math.IsNaN(s.Lo) || math.IsNaN(s.Hi) {
-		return compact(s.Mean)
-	}
-	return compact(s.Mean) + " ± " + compact((s.Hi-s.Lo)/2)
-}
-
-// fmtRatio writes a ratio Stat (see results.Ratio) as "mean [lo, hi]", "n/a"
-// when it is undefined, "not significant" when its interval is unbounded,
-// and the mean alone with one replication.
-func fmtRatio(s results.Stat) string {
-	switch {
-	case math.IsNaN(s.Mean):
-		return "n/a"
-	case math.IsNaN(s.Lo) || math.IsNaN(s.Hi):
-		return "not significant"
-	case s.N < 2:
-		return compact(s.Mean)
-	}
-	return fmt.Sprintf("%s [%s, %s]", compact(s.Mean), compact(s.Lo), compact(s.Hi))
-}
-
-// compact writes v with 3 significant digits and a suffix k (thousand), M
-// (million), B (billion) or T (trillion) from 1000 up: 12.3, 456, 7.89k,
-// 120M, 1.5B; trailing zeros are dropped (1M, not 1.00M) and NaN is "n/a".
-// Very large or small magnitudes fall back to 1.23e+18 and 1.23e-05.
-func compact(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "n/a"
-	case math.IsInf(v, 0) || v == 0:
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	// Round to 3 significant digits first, so that 999.7 becomes 1k.
-	v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
-	a := math.Abs(v)
-	if a < 1e-3 || a >= 1e15 {
-		return strconv.FormatFloat(v, 'g', 3, 64)
-	}
-	suffix := ""
-	for _, u := range []struct {
-		s string
-		f float64
-	}{{"T", 1e12}, {"B", 1e9}, {"M", 1e6}, {"k", 1e3}} {
-		if a >= u.f {
-			v, a, suffix = v/u.f, a/u.f, u.s
-			break
-		}
-	}
-	decimals := max(0, 2-int(math.Floor(math.Log10(a))))
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s + suffix
 }
 
 func plural(n int, word string) string {

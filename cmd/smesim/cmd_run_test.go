@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -271,8 +272,8 @@ func TestCompact(t *testing.T) {
 		{math.Inf(1), "+Inf"},
 	}
 	for _, c := range cases {
-		if got := compact(c.v); got != c.want {
-			t.Errorf("compact(%v) = %q, want %q", c.v, got, c.want)
+		if got := plots.Compact(c.v); got != c.want {
+			t.Errorf("plots.Compact(%v) = %q, want %q", c.v, got, c.want)
 		}
 	}
 }
