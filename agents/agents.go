@@ -4,8 +4,6 @@
 // them from its phases, firm by firm and edge by edge.
 package agents
 
-import "math"
-
 // InputOrder returns what a buyer orders of one input: the input needed for
 // planned output plus a share 1/tau of the gap between the target inventory
 // (targetSteps steps of use) and the inventory held, never negative. This is
@@ -22,7 +20,7 @@ func InputOrder(coeff, planned, inventory, targetSteps, tauSteps float64) float6
 // Output returns what a firm produces: the least of its capacity, the
 // demand it received and what its scarcest input allows.
 func Output(capacity, demand, inputLimit float64) float64 {
-	return math.Max(0, math.Min(capacity, math.Min(demand, inputLimit)))
+	return max(0, min(capacity, min(demand, inputLimit)))
 }
 
 // RationShare returns the share of every order a firm fills when it
@@ -31,7 +29,7 @@ func RationShare(output, demand float64) float64 {
 	if demand <= 0 {
 		return 0
 	}
-	return math.Min(1, output/demand)
+	return min(1, output/demand)
 }
 
 // PayShare returns the share of every amount due that a firm with cash
@@ -77,13 +75,13 @@ func LendingCapacity(capital, capitalRatio, supplyMultiplier, loans float64) flo
 	if capital <= 0 {
 		return 0
 	}
-	return math.Max(0, capital/capitalRatio*supplyMultiplier-loans)
+	return max(0, capital/capitalRatio*supplyMultiplier-loans)
 }
 
 // LoanLimit returns the most a firm may still borrow: maxToRevenue times its
 // yearly baseline revenue, less the debt it has.
 func LoanLimit(maxToRevenue, yearlyRevenue, debt float64) float64 {
-	return math.Max(0, maxToRevenue*yearlyRevenue-debt)
+	return max(0, maxToRevenue*yearlyRevenue-debt)
 }
 
 // Tax returns the tax due on a step's profit.
@@ -104,7 +102,7 @@ func Dividend(payout, profitAfterTax, cash, target float64) float64 {
 	}
 	// Never out of cash the firm needs: profit is accrued, and a firm may
 	// have spent the cash it earned on what it owed.
-	return math.Min(payout*profitAfterTax, cash-target)
+	return min(payout*profitAfterTax, cash-target)
 }
 
-func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+func clamp(v, lo, hi float64) float64 { return max(lo, min(hi, v)) }

@@ -73,6 +73,14 @@ func WriteReport(path string, r *Run, figs []Figure) error {
 	if err := b.figures(figs); err != nil {
 		return err
 	}
+	if r.Aggregate() {
+		b.section("not-drawn", "Figures not drawn")
+		b.p("The scenario records time series only (output.record = \"aggregate\"): firms.csv and events.csv hold no rows, " +
+			"so the figures that need firm-level results (cascade sizes, revenue change, the network) are not drawn, " +
+			"the largest cascade and mean cascade depth are undefined, and failures are not split by channel. " +
+			"Run with output.record = \"full\" (smesim run --record full) for them.")
+		b.end("section")
+	}
 	b.resolved(r.Dir)
 	b.foot()
 	return writeFileAtomic(path, b.Bytes())

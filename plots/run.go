@@ -42,7 +42,9 @@ const maxEdges = 4000
 // (a figure without the data it needs is left out, not an error):
 //
 //   - active-firms: active SMEs and core firms over time, per arm;
-//   - failures-by-channel: failures per step stacked by channel;
+//   - failures-by-channel: failures per step stacked by channel (with
+//     output.record = "aggregate", the "failures" series, not split by
+//     channel);
 //   - relative-levels: output, employment and bank credit relative to
 //     their pre-shock level, per arm;
 //   - cascade-ccdf: complementary CDF of cascade sizes, per arm (needs
@@ -98,7 +100,17 @@ type runData struct {
 }
 
 // seriesMetrics are the time-series metrics the run figures use.
-var seriesMetrics = []string{"smes_active", "cores_active", "output", "employment", "credit_outstanding"}
+var seriesMetrics = []string{"smes_active", "cores_active", "output", "employment", "credit_outstanding", "failures"}
+
+// Aggregate reports whether the run recorded its time series only
+// (output.record = "aggregate"): firms.csv and events.csv then hold no
+// rows, and the figures that need them are left out (see RunFigures).
+func (r *Run) Aggregate() bool {
+	return r.Config != nil && r.Config.Output.Record == "aggregate" && len(r.Firms) == 0 && len(r.Events) == 0
+}
+
+// unsplit is the one "channel" of failures when channels are not recorded.
+const unsplit = "failures (channels not recorded)"
 
 func newRunData(r *Run) *runData {
 	d := &runData{r: r, stepDays: r.Config.Step.Days(), reps: map[string][]int{}, series: map[[2]string][][]float64{}}
@@ -652,6 +664,10 @@ func failuresByChannelFigure(d *runData) (*Figure, error) {
 	data := map[string]map[string][]float64{}
 	for _, arm := range arms {
 		chs, per := channelShares(byArm[arm], d.steps, len(d.reps[arm]))
+		if d.r.Aggregate() {
+			// No events: failures per step from the series, unsplit.
+			chs, per = []string{unsplit}, map[string][]float64{unsplit: d.meanSeries(arm, "failures")}
+		}
 		data[arm] = per
 		for _, ch := range chs {
 			if !slices.Contains(channels, ch) {
@@ -714,16 +730,43 @@ func failuresByChannelFigure(d *runData) (*Figure, error) {
 	if len(arms) < len(d.r.Arms) {
 		shown = fmt.Sprintf("baseline only (%d arms are too many for panels; compare arms in active-firms)", len(d.r.Arms))
 	}
+	caption := "Failures per " + d.stepUnit() + ", mean over " + d.nReps() + ", stacked by the channels through which distress reached the firm (events.csv); " +
+		"a failure reached through k channels counts 1/k in each, so a bar's height is the number of failures; " + shown + ". Look at which channels drive failures and when."
+	if d.r.Aggregate() {
+		title = "Failures per " + d.stepUnit()
+		caption = "Failures per " + d.stepUnit() + ", mean over " + d.nReps() + ", from the \"failures\" series of timeseries.csv; " +
+			"not split by channel, as channels are recorded with each failure in events.csv, which output.record = \"aggregate\" leaves empty; " + shown + ". Look at when failures happen."
+	}
 	return &Figure{
-		Name:  FigFailuresByChannel,
-		Title: title,
-		Caption: "Failures per " + d.stepUnit() + ", mean over " + d.nReps() + ", stacked by the channels through which distress reached the firm (events.csv); " +
-			"a failure reached through k channels counts 1/k in each, so a bar's height is the number of failures; " + shown + ". Look at which channels drive failures and when.",
-		Width: 8 * vg.Inch, Height: vg.Length(1.2+2.3*float64(len(panels))) * vg.Inch,
+		Name:    FigFailuresByChannel,
+		Title:   title,
+		Caption: caption,
+		Width:   8 * vg.Inch,
+		Height:  vg.Length(1.2+2.3*float64(len(panels))) * vg.Inch,
 		Draw: func(c draw.Canvas) {
 			drawPanels(header(c, title, legend), panels)
 		},
 	}, nil
+}
+
+// meanSeries returns the mean over replications of metric of arm at each
+// step (NaN values left out; 0 where none is defined).
+func (d *runData) meanSeries(arm, metric string) []float64 {
+	out := make([]float64, d.steps)
+	for t := range out {
+		var sum float64
+		n := 0
+		for _, rep := range d.series[[2]string{arm, metric}] {
+			if v := rep[t]; !math.IsNaN(v) {
+				sum += v
+				n++
+			}
+		}
+		if n > 0 {
+			out[t] = sum / float64(n)
+		}
+	}
+	return out
 }
 
 // cascadeSizes returns the sizes of the cascades of the events of one arm:

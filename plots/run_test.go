@@ -205,6 +205,50 @@ func TestRunFiguresWithoutFirmResults(t *testing.T) {
 	}
 }
 
+// TestRunFiguresAggregate: with output.record = "aggregate" the failures
+// figure shows the "failures" series, unsplit, and the report says which
+// figures are not drawn.
+func TestRunFiguresAggregate(t *testing.T) {
+	r := *loadFixture(t)
+	d := newRunData(&r)
+	total := 0.0
+	for _, v := range d.meanSeries(r.Arms[0], "failures") {
+		total += v
+	}
+	if total == 0 {
+		t.Fatal("the fixture has no failures")
+	}
+	cfg := *r.Config
+	cfg.Output.Record = "aggregate"
+	r.Config, r.Firms, r.Events = &cfg, nil, nil
+	if !r.Aggregate() {
+		t.Fatal("not aggregate")
+	}
+	figs, err := RunFigures(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects}
+	if got := figureNames(figs); !slices.Equal(got, want) {
+		t.Errorf("figures %q, want %q", got, want)
+	}
+	f := figs[1]
+	if !strings.Contains(f.Caption, `from the "failures" series`) || strings.Contains(f.Title, "channel") {
+		t.Errorf("failures figure %q: %q", f.Title, f.Caption)
+	}
+	if _, err := Render(f, "svg"); err != nil {
+		t.Error(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := WriteReport(path, &r, figs); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := os.ReadFile(path)
+	if !strings.Contains(string(page), "Figures not drawn") {
+		t.Error("the report does not say which figures are not drawn")
+	}
+}
+
 func TestNetworkSkippedAboveLimit(t *testing.T) {
 	r := *loadFixture(t)
 	r.Firms = nil

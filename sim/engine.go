@@ -82,6 +82,7 @@ type engine struct {
 	fdDelivered []float64
 	fillRate    []float64 // share of its orders a firm filled last step (1 at baseline)
 	importCoeff []float64
+	inputShare  []float64 // intermediate and imported inputs per unit of output
 	importInv   []float64
 	importOrder []float64
 	importBuy   []float64 // imports delivered this step
@@ -160,6 +161,18 @@ type engine struct {
 
 	events  []Event
 	metrics *recorder
+
+	// Parallel phases (parallel.go) and the scratch of the sequential
+	// parts, allocated once so that a step allocates nothing.
+	chunks         []chunkWork
+	workers        workers
+	collectFlag    []uint32  // per firm: paid in the current settlement round
+	failing        []int32   // firms failing this step, in firm order
+	grantShare     []float64 // per bank: share of this step's requests it funds
+	bankDeposits   []float64 // per bank, scratch of checkBalanceSheets
+	bankLoans      []float64
+	bankFactored   []float64
+	bankFactoredIn []float64 // per bank: receivables bought less repaid this step
 }
 
 // hit records that a failed firm reached this one through a channel.
@@ -207,6 +220,11 @@ func newEngineOn(cfg *Config, net *network.Network, rep int) (*engine, error) {
 	}
 	e.initFinance()
 	e.metrics = newRecorder(e)
+	e.initChunks()
+	nb := len(e.banks)
+	e.grantShare, e.bankDeposits, e.bankLoans = make([]float64, nb), make([]float64, nb), make([]float64, nb)
+	e.bankFactored, e.bankFactoredIn = make([]float64, nb), make([]float64, nb)
+	e.collectFlag = make([]uint32, net.N())
 	return e, nil
 }
 
@@ -274,7 +292,7 @@ func (e *engine) allocate() {
 	e.failStep, e.cause = i32(), make([]Cause, n)
 	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
 	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
-	e.importCoeff, e.importInv, e.importOrder, e.importBuy = f(), f(), f(), f()
+	e.importCoeff, e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f(), f()
 	e.slotCoeff, e.slotInv = make([]float64, s), make([]float64, s)
 	fe := func() []float64 { return make([]float64, m) }
 	e.edgeCoeff, e.order, e.delivery, e.payable, e.paid, e.baseFlow = fe(), fe(), fe(), fe(), fe(), fe()
@@ -374,6 +392,11 @@ func (e *engine) initPhysical() error {
 	}
 	spare := 1 + e.cfg.Production.SpareCapacity
 	for i := 0; i < net.N(); i++ {
+		use := e.importCoeff[i]
+		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+			use += e.slotCoeff[s]
+		}
+		e.inputShare[i] = use
 		x := e.baseOutput[i]
 		e.capacity[i] = spare * x
 		e.planned[i] = x

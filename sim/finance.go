@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"sync/atomic"
 
 	"github.com/smesim/smesim/agents"
 	"github.com/smesim/smesim/sim/network"
@@ -51,7 +52,7 @@ func (e *engine) initFinance() {
 		e.wageFlex[i] = kp.WageFlexibility
 		e.taxRate[i] = kp.TaxRate
 		e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
-		e.termSteps[i] = math.Max(1, kp.PaymentTerm.Steps(p.stepDays))
+		e.termSteps[i] = max(1, kp.PaymentTerm.Steps(p.stepDays))
 		e.payout[i] = kp.DividendPayout
 		e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
 		e.hasCredit[i] = rng.Float64() < kp.CreditAccess
@@ -77,13 +78,13 @@ func (e *engine) initFinance() {
 		// costs — so size cash and the loan on operating costs first.
 		x := e.baseOutput[i]
 		va := x * (1 - e.inputUse(i))
-		operating := math.Max(0, va-e.wage[i]-kp.ProfitMargin*x)
+		operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
 		e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
 		assets := e.firmAssets(i)
 		payables := e.firmLiabilities(i)
 		l := 0.0
 		if e.hasCredit[i] {
-			l = math.Max(0, kp.DebtToAssets*assets-payables)
+			l = max(0, kp.DebtToAssets*assets-payables)
 		}
 		e.loan[i] = l
 		e.equity[i] = assets - payables - l
@@ -92,12 +93,12 @@ func (e *engine) initFinance() {
 		e.score[i] = score
 		e.loanRate[i] = units.PerStep(agents.LoanRate(bk.baseRate, bk.riskSpread, score, 0), p.stepDays)
 		// The fixed cost absorbs interest so that the margin is the target.
-		e.fixedCost[i] = math.Max(0, operating-l*e.loanRate[i])
+		e.fixedCost[i] = max(0, operating-l*e.loanRate[i])
 		e.cashTarget[i] = e.cash[i]
 		buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
-		e.buffer[i] = math.Min(buffer, e.cash[i])
+		e.buffer[i] = min(buffer, e.cash[i])
 		if e.hasCredit[i] {
-			e.loanLimit[i] = math.Max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
+			e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
 		}
 		bk.loans += l
 	}
@@ -127,17 +128,31 @@ func (e *engine) initFinance() {
 // What is still unpaid afterwards stays owed: trade payables roll over,
 // unpaid interest is capitalised and unpaid principal stays in the loan.
 // Supply chain finance buys receivables between accrual and the rounds.
-func (e *engine) settle(n, t int) {
-	e.ivRequests()
-	e.accrue(0, n, t)
-	e.factorReceivables(t)
+// (Accrual runs before settle, in step.)
+//
+// The first round visits every firm and every supplier; later rounds visit
+// only the firms that still owe and the suppliers they paid, so that a step
+// of many rounds costs little more than one of two.
+func (e *engine) settle(t int) {
 	for round := 0; round < maxSettlementRounds; round++ {
-		if e.payRound(0, n) == 0 {
+		if round == 0 {
+			e.parallel(phasePayFirst, t)
+		} else {
+			e.parallel(phasePayPending, t)
+		}
+		moved := 0.0
+		for c := range e.chunks {
+			moved += e.chunks[c].moved
+		}
+		if moved == 0 {
 			break
 		}
-		e.collect(0, n)
+		if round == 0 {
+			e.parallel(phaseCollectAll, t)
+		} else {
+			e.parallel(phaseCollectPaid, t)
+		}
 	}
-	e.closeSettlement(0, n)
 }
 
 // maxSettlementRounds bounds the payment rounds of one step. Money moves
@@ -163,7 +178,7 @@ func (e *engine) accrue(lo, hi, t int) {
 		}
 		x := e.output[i]
 		interest := e.loan[i] * e.loanRate[i]
-		wage := e.wage[i] * (1 - e.wageFlex[i]*(1-math.Min(1, x/e.baseOutput[i])))
+		wage := e.wage[i] * (1 - e.wageFlex[i]*(1-min(1, x/e.baseOutput[i])))
 		if !s.on() {
 			profit := x - e.inputUse(i)*x - wage - e.fixedCost[i] - interest
 			tax := agents.Tax(e.taxRate[i], profit)
@@ -191,7 +206,7 @@ func (e *engine) accrue(lo, hi, t int) {
 			var rc, rt float64
 			if rel != nil && e.eligible(rel, i) {
 				rc = rel.scale * rel.cfg.ContributionCut * rel.cfg.ContributionShare * wage
-				rt = rel.scale * rel.cfg.TaxCut * e.taxRate[i] * math.Max(0, profit)
+				rt = rel.scale * rel.cfg.TaxCut * e.taxRate[i] * max(0, profit)
 				profit += rc
 			}
 			tax := agents.Tax(e.taxRate[i], profit) - rt
@@ -223,7 +238,7 @@ func (e *engine) accrue(lo, hi, t int) {
 			}
 			// A guarantee call falls due at once; no moratorium defers it.
 			if s.callDue != nil && s.callDue[i] > 0 {
-				e.duePrincipal[i] = math.Min(e.loan[i], e.duePrincipal[i]+s.callDue[i])
+				e.duePrincipal[i] = min(e.loan[i], e.duePrincipal[i]+s.callDue[i])
 			}
 		}
 		total := e.owedExternal[i] + e.owedTax[i] + e.dueInterest[i] + e.duePrincipal[i]
@@ -238,8 +253,7 @@ func (e *engine) accrue(lo, hi, t int) {
 				term += e.shock.termStretch
 				if capOn && term > s.termCapSteps {
 					s.accelerated[i] += e.payable[k]/s.termCapSteps - e.payable[k]/term
-					capIV.reached[net.Supplier[k]] = true
-					term = s.termCapSteps
+					term = s.termCapSteps // markTermCap notes the supplier reached
 				}
 			}
 			d := e.payable[k] / term
@@ -249,6 +263,80 @@ func (e *engine) accrue(lo, hi, t int) {
 		}
 		e.dueTotal[i] = total
 		e.repaid[i] = 0
+	}
+}
+
+// accruePlain is accrue without interventions, written over slices of the
+// chunk so that the compiler keeps them in registers and drops the bounds
+// checks: the hot loop of the step.
+func (e *engine) accruePlain(lo, hi int) {
+	net := e.net
+	n := hi - lo
+	alive := e.alive[lo:hi]
+	output, loan, loanRate := e.output[lo:hi:hi], e.loan[lo:hi:hi], e.loanRate[lo:hi:hi]
+	wageBase, wageFlex, baseOutput := e.wage[lo:hi:hi], e.wageFlex[lo:hi:hi], e.baseOutput[lo:hi:hi]
+	inputShare, fixedCost, taxRate := e.inputShare[lo:hi:hi], e.fixedCost[lo:hi:hi], e.taxRate[lo:hi:hi]
+	netProfit, profitEMA, equity := e.netProfit[lo:hi:hi], e.profitEMA[lo:hi:hi], e.equity[lo:hi:hi]
+	revenue, fdDelivered, cash := e.revenue[lo:hi:hi], e.fdDelivered[lo:hi:hi], e.cash[lo:hi:hi]
+	toExternal, reserveIn, owedExternal := e.toExternal[lo:hi:hi], e.reserveIn[lo:hi:hi], e.owedExternal[lo:hi:hi]
+	importBuy, owedTax, dueInterest := e.importBuy[lo:hi:hi], e.owedTax[lo:hi:hi], e.dueInterest[lo:hi:hi]
+	duePrincipal, dueTotal, repaid := e.duePrincipal[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
+	termSteps := e.termSteps[lo:hi:hi]
+	inStart := net.InStart[lo : hi+1 : hi+1]
+	kind, supplier := net.Kind, net.Supplier
+	payable, delivery, due, paid := e.payable, e.delivery, e.due, e.paid
+	stretch := e.shock.termStretch
+	maturity := e.p.loanMaturity
+	_ = alive[n-1]
+	_ = inStart[n]
+	for j := 0; j < n; j++ {
+		in0, in1 := inStart[j], inStart[j+1]
+		if !alive[j] {
+			for k := in0; k < in1; k++ {
+				due[k], paid[k] = 0, 0
+			}
+			dueTotal[j] = 0
+			continue
+		}
+		x := output[j]
+		l := loan[j]
+		interest := l * loanRate[j]
+		wage := wageBase[j] * (1 - wageFlex[j]*(1-min(1, x/baseOutput[j])))
+		profit := x - inputShare[j]*x - wage - fixedCost[j] - interest
+		tax := agents.Tax(taxRate[j], profit)
+		after := profit - tax
+		netProfit[j] = after
+		profitEMA[j] += 0.25 * (after - profitEMA[j])
+		equity[j] += after
+		revenue[j] = x
+		fd := fdDelivered[j]
+		cash[j] += fd
+		toExternal[j] -= fd
+		reserveIn[j] += fd
+		owed := owedExternal[j] + wage + fixedCost[j] + importBuy[j]
+		owedExternal[j] = owed
+		ot := owedTax[j] + tax
+		owedTax[j] = ot
+		principal := l / maturity
+		dueInterest[j] = interest
+		duePrincipal[j] = principal
+		total := owed + ot + interest + principal
+		term := termSteps[j]
+		coreBuyer := kind[lo+j] == network.Core
+		for k := in0; k < in1; k++ {
+			pk := payable[k] + delivery[k]
+			payable[k] = pk
+			tk := term
+			if coreBuyer && kind[supplier[k]] == network.SME {
+				tk += stretch
+			}
+			d := pk / tk
+			due[k] = d
+			paid[k] = 0
+			total += d
+		}
+		dueTotal[j] = total
+		repaid[j] = 0
 	}
 }
 
@@ -267,137 +355,221 @@ func (e *engine) bookProfit(i int, profitAfterTax, wage, tax float64) {
 	e.owedTax[i] += tax
 }
 
-// payRound lets every firm with something due pay from its cash, pro rata
-// to what it owes each creditor. It returns the amount paid to suppliers in
-// the round (what the next collect passes on). Of a payable a bank has
-// bought under supply chain finance, the bank's part goes to the bank.
-func (e *engine) payRound(lo, hi int) float64 {
-	net, s := e.net, &e.iv
-	fac := s.factored
-	moved := 0.0
-	for i := lo; i < hi; i++ {
-		in0, in1 := net.InStart[i], net.InStart[i+1]
-		if !e.alive[i] || e.dueTotal[i] <= 0 || e.cash[i] <= 0 {
-			for k := in0; k < in1; k++ {
-				e.paidRound[k] = 0
-			}
-			if fac != nil {
-				for k := in0; k < in1; k++ {
-					s.paidBankRound[k] = 0
-				}
-			}
+// markTermCap notes the SME suppliers whose core buyers pay them earlier
+// under an active payment-term cap (as accrue capped them).
+func (e *engine) markTermCap() {
+	s, net := &e.iv, e.net
+	capIV := s.termCap
+	if capIV == nil || !capIV.active {
+		return
+	}
+	for i := range e.alive {
+		if !e.alive[i] || net.Kind[i] != network.Core || e.termSteps[i]+e.shock.termStretch <= s.termCapSteps {
 			continue
 		}
-		share := agents.PayShare(e.cash[i], e.dueTotal[i])
-		out := 0.0
-		v := share * e.owedExternal[i]
-		e.owedExternal[i] -= v
-		e.toExternal[i] += v
-		out += v
-		w := share * e.owedTax[i]
-		e.owedTax[i] -= w
-		e.toGov[i] += w
-		out += w
-		e.reserveIn[i] -= v + w
-		interest := share * e.dueInterest[i]
-		e.dueInterest[i] -= interest
-		e.toBank[i] += interest
-		principal := share * e.duePrincipal[i]
-		e.duePrincipal[i] -= principal
-		e.loan[i] -= principal
-		e.repaid[i] += principal
-		e.repaidAll[i] += principal
-		out += interest + principal
-		if s.govLoan != nil {
-			gi := share * s.govDueInterest[i]
-			gp := share * s.govDuePrincipal[i]
-			s.govDueInterest[i] -= gi
-			s.govDuePrincipal[i] -= gp
-			s.govLoan[i] -= gp
-			s.govIn[i] += gi + gp
-			s.policyInterest[i] += gi
-			e.reserveIn[i] -= gi + gp
-			out += gi + gp
-		}
-		bi := e.bank[i]
-		trade := 0.0
-		for k := in0; k < in1; k++ {
-			v := share * e.due[k]
-			e.due[k] -= v
-			e.paid[k] += v
-			trade += v
-			sup := net.Supplier[k]
-			toSupplier := v
-			if fac != nil {
-				vb := 0.0
-				if fac[k] > 0 {
-					vb = math.Min(v, v*fac[k]/e.payable[k])
-					fac[k] -= vb
-					if e.bank[sup] != bi {
-						e.reserveIn[i] -= vb
-					}
-				}
-				s.paidBankRound[k] = vb
-				toSupplier = v - vb
-			}
-			e.payable[k] -= v
-			e.paidRound[k] = toSupplier
-			moved += toSupplier
-			if !e.alive[sup] || e.bank[sup] != bi {
-				e.reserveIn[i] -= toSupplier
+		for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
+			if sup := net.Supplier[k]; net.Kind[sup] == network.SME {
+				capIV.reached[sup] = true
 			}
 		}
-		out += trade
-		e.cash[i] -= out
-		if share >= 1 {
-			e.dueTotal[i] = 0
-		} else {
-			e.dueTotal[i] -= share * e.dueTotal[i]
+	}
+}
+
+// payFirst is the first settlement round for chunk c: every firm with
+// something due pays from its cash; the firms still owing afterwards are
+// left in c.pending. It returns what was paid to suppliers and their
+// banks.
+func (e *engine) payFirst(c *chunkWork) float64 {
+	c.pending = c.pending[:0]
+	moved := 0.0
+	for i := c.lo; i < c.hi; i++ {
+		if !e.alive[i] || e.dueTotal[i] <= 0 {
+			continue
+		}
+		if e.cash[i] > 0 {
+			moved += e.payFirm(i, false)
+		}
+		if e.dueTotal[i] > 0 {
+			c.pending = append(c.pending, int32(i))
 		}
 	}
 	return moved
 }
 
-// collect lets suppliers receive what their buyers paid in the round; what
-// is paid to a failed supplier goes to its liquidator, the external sector.
-// What is paid on a receivable the supplier sold goes to the supplier's
-// bank, which bought it.
-func (e *engine) collect(lo, hi int) {
+// payPending is a later settlement round for chunk c: the firms still
+// owing pay from the cash they have collected since, and flag the
+// suppliers they paid for collectPaid.
+func (e *engine) payPending(c *chunkWork) float64 {
+	moved := 0.0
+	keep := c.pending[:0]
+	net := e.net
+	for _, f := range c.pending {
+		i := int(f)
+		if e.cash[i] > 0 {
+			moved += e.payFirm(i, true)
+			c.bytes += payFirmBytes + int64(net.InStart[i+1]-net.InStart[i])*payEdgeBytes
+		}
+		if e.dueTotal[i] > 0 {
+			keep = append(keep, f)
+		}
+	}
+	c.pending = keep
+	return moved
+}
+
+// Bytes a payment and a collection touch per firm and per edge (see
+// bytesPerStep).
+const (
+	payFirmBytes     = 8 * 16
+	payEdgeBytes     = 8*8 + 4
+	collectFirmBytes = 41
+	collectEdgeBytes = 28
+)
+
+// payFirm lets firm i pay what it owes from its cash, pro rata to what it
+// owes each creditor, and returns the amount paid to suppliers and to the
+// banks that bought their receivables (what the next collect passes on).
+// Of a payable a bank has bought under supply chain finance, the bank's
+// part goes to the bank. With flag, it flags the suppliers it paid.
+func (e *engine) payFirm(i int, flag bool) float64 {
 	net, s := e.net, &e.iv
 	fac := s.factored
-	for sup := lo; sup < hi; sup++ {
-		got, cross := 0.0, 0.0
-		bs := e.bank[sup]
-		for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
-			ed := net.OutEdge[k]
-			v := e.paidRound[ed]
-			got += v
-			if e.bank[net.Buyer[ed]] != bs {
-				cross += v
-			}
-		}
+	in0, in1 := net.InStart[i], net.InStart[i+1]
+	share := agents.PayShare(e.cash[i], e.dueTotal[i])
+	moved := 0.0
+	out := 0.0
+	v := share * e.owedExternal[i]
+	e.owedExternal[i] -= v
+	e.toExternal[i] += v
+	out += v
+	w := share * e.owedTax[i]
+	e.owedTax[i] -= w
+	e.toGov[i] += w
+	out += w
+	e.reserveIn[i] -= v + w
+	interest := share * e.dueInterest[i]
+	e.dueInterest[i] -= interest
+	e.toBank[i] += interest
+	principal := share * e.duePrincipal[i]
+	e.duePrincipal[i] -= principal
+	e.loan[i] -= principal
+	e.repaid[i] += principal
+	e.repaidAll[i] += principal
+	out += interest + principal
+	if s.govLoan != nil {
+		gi := share * s.govDueInterest[i]
+		gp := share * s.govDuePrincipal[i]
+		s.govDueInterest[i] -= gi
+		s.govDuePrincipal[i] -= gp
+		s.govLoan[i] -= gp
+		s.govIn[i] += gi + gp
+		s.policyInterest[i] += gi
+		e.reserveIn[i] -= gi + gp
+		out += gi + gp
+	}
+	bi := e.bank[i]
+	trade := 0.0
+	for k := in0; k < in1; k++ {
+		v := share * e.due[k]
+		e.due[k] -= v
+		e.paid[k] += v
+		trade += v
+		sup := net.Supplier[k]
+		toSupplier := v
 		if fac != nil {
-			toBank, bankCross := 0.0, 0.0
-			for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
-				ed := net.OutEdge[k]
-				v := s.paidBankRound[ed]
-				toBank += v
-				if e.bank[net.Buyer[ed]] != bs {
-					bankCross += v
+			vb := 0.0
+			if fac[k] > 0 {
+				vb = min(v, v*fac[k]/e.payable[k])
+				fac[k] -= vb
+				if e.bank[sup] != bi {
+					e.reserveIn[i] -= vb
 				}
 			}
-			s.factRepaid[sup] += toBank
-			e.reserveIn[sup] += bankCross
+			s.paidBankRound[k] = vb
+			toSupplier = v - vb
+			moved += vb
 		}
-		if got == 0 {
-			continue
+		e.payable[k] -= v
+		e.paidRound[k] = toSupplier
+		moved += toSupplier
+		if !e.alive[sup] || e.bank[sup] != bi {
+			e.reserveIn[i] -= toSupplier
 		}
-		if e.alive[sup] {
-			e.cash[sup] += got
-			e.reserveIn[sup] += cross
-		} else {
-			e.toExternal[sup] += got
+		if flag {
+			atomic.StoreUint32(&e.collectFlag[sup], 1)
 		}
+	}
+	out += trade
+	e.cash[i] -= out
+	if share >= 1 {
+		e.dueTotal[i] = 0
+	} else {
+		e.dueTotal[i] -= share * e.dueTotal[i]
+	}
+	return moved
+}
+
+// collectPaid lets the suppliers among lo to hi that payPending flagged
+// collect.
+func (e *engine) collectPaid(lo, hi int, c *chunkWork) {
+	net := e.net
+	for sup := lo; sup < hi; sup++ {
+		if e.collectFlag[sup] != 0 {
+			e.collectFlag[sup] = 0
+			e.collectOne(sup)
+			c.bytes += collectFirmBytes + int64(net.OutStart[sup+1]-net.OutStart[sup])*collectEdgeBytes
+		}
+	}
+}
+
+// collect lets suppliers lo to hi receive what their buyers paid in the
+// round.
+func (e *engine) collect(lo, hi int) {
+	for sup := lo; sup < hi; sup++ {
+		e.collectOne(sup)
+	}
+}
+
+// collectOne lets supplier sup receive what its buyers paid in the round,
+// and clears the round's payments for the next; what is paid to a failed
+// supplier goes to its liquidator, the external sector. What is paid on a
+// receivable the supplier sold goes to the supplier's bank, which bought
+// it.
+func (e *engine) collectOne(sup int) {
+	net, s := e.net, &e.iv
+	got, cross := 0.0, 0.0
+	bs := e.bank[sup]
+	for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
+		ed := net.OutEdge[k]
+		v := e.paidRound[ed]
+		e.paidRound[ed] = 0
+		got += v
+		if e.bank[net.Buyer[ed]] != bs {
+			cross += v
+		}
+	}
+	if s.factored != nil {
+		toBank, bankCross := 0.0, 0.0
+		for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
+			ed := net.OutEdge[k]
+			v := s.paidBankRound[ed]
+			s.paidBankRound[ed] = 0
+			toBank += v
+			if e.bank[net.Buyer[ed]] != bs {
+				bankCross += v
+			}
+		}
+		s.factRepaid[sup] += toBank
+		e.reserveIn[sup] += bankCross
+	}
+	if got == 0 {
+		return
+	}
+	if e.alive[sup] {
+		e.cash[sup] += got
+		e.reserveIn[sup] += cross
+	} else {
+		e.toExternal[sup] += got
 	}
 }
 
@@ -415,7 +587,7 @@ func (e *engine) closeSettlement(lo, hi int) {
 		e.toBank[i] += c
 		e.unpaidDebt[i] = c + e.duePrincipal[i]
 		if s.callDue != nil {
-			s.callDue[i] = math.Min(s.callDue[i], e.duePrincipal[i])
+			s.callDue[i] = min(s.callDue[i], e.duePrincipal[i])
 		}
 		e.dueInterest[i], e.duePrincipal[i] = 0, 0
 		owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
@@ -453,7 +625,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 			continue
 		}
 		score := e.updateScore(i)
-		req := math.Min(need, math.Max(0, e.loanLimit[i]-e.loan[i]))
+		req := min(need, max(0, e.loanLimit[i]-e.loan[i]))
 		e.request[i] = e.screen(i, t, need, req, score)
 	}
 }
@@ -462,7 +634,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 // (rolled over), its cash shortfall against its buffer, and what it still
 // owes.
 func (e *engine) creditNeed(i int) float64 {
-	need := e.repaid[i] + math.Max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+	need := e.repaid[i] + max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
 	if e.iv.govUnpaid != nil {
 		need += e.iv.govUnpaid[i]
 	}
@@ -470,8 +642,13 @@ func (e *engine) creditNeed(i int) float64 {
 }
 
 // updateScore computes and stores firm i's credit score.
+//
+// Its assets are taken as liabilities + equity, which the balance sheet
+// check holds equal to the sum of cash, inventories, receivables and fixed
+// assets; liabilities are the firm's own (its payables are its in-edges),
+// while its receivables are scattered over its customers' payables.
 func (e *engine) updateScore(i int) float64 {
-	score := agents.CreditScore(e.equity[i], e.firmAssets(i), e.revenueEMA[i]/e.baseRevenue[i], math.Min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
+	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], e.revenueEMA[i]/e.baseRevenue[i], min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
 	e.score[i] = score
 	return score
 }
@@ -499,11 +676,6 @@ func (e *engine) creditDemandGuaranteed(lo, hi, t int) {
 	st, scf := s.guarantee, s.scf
 	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
 	stateOn := st != nil && st.active && st.remaining() > 0
-	if coreOn {
-		// Suppliers borrow on their core's score as it stood at the start
-		// of the phase, whatever the order in which firms are visited.
-		copy(s.coreScore, e.score)
-	}
 	for i := lo; i < hi; i++ {
 		e.request[i] = 0
 		if s.reqState != nil {
@@ -519,7 +691,7 @@ func (e *engine) creditDemandGuaranteed(lo, hi, t int) {
 		coreRoom := 0.0
 		if coreOn {
 			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
-				coreRoom = math.Max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
+				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
 			}
 		}
 		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
@@ -543,13 +715,13 @@ func (e *engine) creditDemandGuaranteed(lo, hi, t int) {
 			s.reqState[i] = true
 		}
 		if coreRoom > 0 {
-			score = math.Max(score, s.coreScore[s.guarantor[i]])
-			room = math.Max(0, room) + coreRoom
+			score = max(score, s.coreScore[s.guarantor[i]])
+			room = max(0, room) + coreRoom
 		}
 		s.effScore[i] = score
-		req := e.screen(i, t, need, math.Min(need, math.Max(0, room)), score)
+		req := e.screen(i, t, need, min(need, max(0, room)), score)
 		if s.reqCore != nil {
-			s.reqCore[i] = math.Min(req, coreRoom)
+			s.reqCore[i] = min(req, coreRoom)
 		}
 		e.request[i] = req
 	}
@@ -625,7 +797,7 @@ func (e *engine) guaranteeGrants(t int) {
 			a := g * scale
 			s.addState[i] = a
 			if fee := st.cfg.Fee * a; fee > 0 {
-				fee = math.Min(fee, e.cash[i])
+				fee = min(fee, e.cash[i])
 				e.cash[i] -= fee
 				e.equity[i] -= fee
 				e.reserveIn[i] -= fee
@@ -640,13 +812,13 @@ func (e *engine) guaranteeGrants(t int) {
 		total := 0.0
 		for i, g := range s.granted {
 			if g > 0 {
-				total += math.Min(g, s.reqCore[i])
+				total += min(g, s.reqCore[i])
 			}
 		}
 		scale := scf.budgetScale(total)
 		for i, g := range s.granted {
 			if g > 0 && s.reqCore[i] > 0 {
-				s.addCore[i] = math.Min(g, s.reqCore[i]) * scale
+				s.addCore[i] = min(g, s.reqCore[i]) * scale
 				scf.reached[i] = true
 			}
 		}
@@ -691,7 +863,7 @@ func (e *engine) payOwed(lo, hi int) {
 			e.cash[i] -= v + w + d
 			e.unpaidDebt[i] -= d
 			if s.callDue != nil {
-				s.callDue[i] = math.Max(0, s.callDue[i]-d)
+				s.callDue[i] = max(0, s.callDue[i]-d)
 			}
 			if gov > 0 {
 				g := share * gov
@@ -714,7 +886,7 @@ func (e *engine) payOwed(lo, hi int) {
 		if s.on() {
 			repaidShare := 0.0
 			if l0 := s.loanStart[i]; l0 > 0 {
-				repaidShare = math.Min(1, e.repaidAll[i]/l0)
+				repaidShare = min(1, e.repaidAll[i]/l0)
 			}
 			amortise(s.stateGuaranteed, i, repaidShare, s.addState[i], e.loan[i])
 			amortise(s.coreGuaranteed, i, repaidShare, s.addCore[i], e.loan[i])
@@ -726,13 +898,7 @@ func (e *engine) payOwed(lo, hi int) {
 
 // inputUse returns the intermediate and imported inputs firm i uses per unit
 // of output.
-func (e *engine) inputUse(i int) float64 {
-	use := e.importCoeff[i]
-	for s := e.net.SlotStart[i]; s < e.net.SlotStart[i+1]; s++ {
-		use += e.slotCoeff[s]
-	}
-	return use
-}
+func (e *engine) inputUse(i int) float64 { return e.inputShare[i] }
 
 // runwayFromProfile returns the runway, in months, at cumulative share u of
 // a profile: months[j] is the runway at or below which shares[j] of firms
@@ -744,7 +910,7 @@ func runwayFromProfile(months, shares []float64, u float64) float64 {
 			lo, hi := shares[j-1], shares[j]
 			f := 1.0
 			if hi > lo {
-				f = math.Min(1, math.Max(0, (u-lo)/(hi-lo)))
+				f = min(1, max(0, (u-lo)/(hi-lo)))
 			}
 			return math.Exp(math.Log(months[j-1]) + f*(math.Log(months[j])-math.Log(months[j-1])))
 		}

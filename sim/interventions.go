@@ -37,7 +37,7 @@ func (iv *intervention) remaining() float64 {
 	if !iv.hasBudget {
 		return math.Inf(1)
 	}
-	return math.Max(0, iv.budget-iv.used)
+	return max(0, iv.budget-iv.used)
 }
 
 // spend counts v against the budget at step t.
@@ -165,7 +165,7 @@ func (e *engine) applyArm(arm Arm) error {
 			slot = &s.policy
 			s.govLoan, s.govDueInterest, s.govDuePrincipal, s.govUnpaid = f(), f(), f(), f()
 			s.govRate = units.PerStep(ic.Rate, e.p.stepDays)
-			s.govTerm = math.Max(1, ic.Term.Steps(e.p.stepDays))
+			s.govTerm = max(1, ic.Term.Steps(e.p.stepDays))
 		case KindLoanGuarantee:
 			slot = &s.guarantee
 			s.stateGuaranteed = f()
@@ -179,7 +179,7 @@ func (e *engine) applyArm(arm Arm) error {
 			slot = &s.relief
 		case KindPaymentTermCap:
 			slot = &s.termCap
-			s.termCapSteps = math.Max(1, ic.MaxTerm.Steps(e.p.stepDays))
+			s.termCapSteps = max(1, ic.MaxTerm.Steps(e.p.stepDays))
 		default:
 			return &ScenarioError{fmt.Errorf("%s: unknown kind %q", where, ic.Kind)}
 		}
@@ -383,7 +383,7 @@ func amortise(v []float64, i int, repaidShare, added, loan float64) {
 	if v == nil {
 		return
 	}
-	v[i] = math.Min(loan, v[i]*(1-repaidShare)+added)
+	v[i] = min(loan, v[i]*(1-repaidShare)+added)
 }
 
 // factorReceivables is the supply-chain-finance purchase of the step,
@@ -420,7 +420,7 @@ func (e *engine) factorReceivables(t int) {
 		return
 	}
 	scale := 1.0
-	if room := math.Max(0, iv.budget-outstanding); want > room {
+	if room := max(0, iv.budget-outstanding); want > room {
 		scale = room / want
 	}
 	bought := 0.0
@@ -433,7 +433,7 @@ func (e *engine) factorReceivables(t int) {
 		s.scfBuy[k] = w
 		s.factored[k] += w
 		bought += w
-		s.discount[k] = math.Min(1, (e.loanRate[c]+s.scfSpreadStep)*e.termSteps[net.Buyer[k]])
+		s.discount[k] = min(1, (e.loanRate[c]+s.scfSpreadStep)*e.termSteps[net.Buyer[k]])
 	}
 	// The seller side, pulled per supplier.
 	for sup := 0; sup < net.N(); sup++ {
@@ -451,7 +451,7 @@ func (e *engine) factorReceivables(t int) {
 			iv.reached[sup] = true
 		}
 	}
-	iv.used = math.Max(iv.used, outstanding+bought)
+	iv.used = max(iv.used, outstanding+bought)
 	iv.noteExhausted(t)
 }
 
@@ -479,9 +479,9 @@ func (e *engine) allocatePolicyLoans(t int) {
 		if ic.Channel == "banks" && (!e.hasCredit[i] || e.score[i] < e.p.scoreThreshold+e.shock.score) {
 			continue
 		}
-		nd := math.Max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i] + s.govUnpaid[i]
+		nd := max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i] + s.govUnpaid[i]
 		room := ic.MaxPerFirm*e.baseRevenue[i]*e.p.stepsPerYear - s.govLoan[i]
-		nd = math.Min(nd, room)
+		nd = min(nd, room)
 		if nd <= 1e-9*e.baseOutput[i] {
 			continue
 		}
@@ -507,7 +507,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 	}
 	for _, a := range s.applicants {
 		i := int(a)
-		g := math.Min(need[i], iv.budget-iv.used)
+		g := min(need[i], iv.budget-iv.used)
 		if g <= 0 {
 			continue
 		}
@@ -557,7 +557,7 @@ func (e *engine) subsidyFor(i int) float64 {
 // subsidyBase returns the loan on which firm i's interest is subsidised.
 func (e *engine) subsidyBase(i int) float64 {
 	if e.iv.subsidy.cfg.Loans == "new" {
-		return math.Min(e.iv.newPrincipal[i], e.loan[i])
+		return min(e.iv.newPrincipal[i], e.loan[i])
 	}
 	return e.loan[i]
 }
@@ -567,12 +567,12 @@ func (e *engine) subsidyBase(i int) float64 {
 func (e *engine) reliefRequest(iv *intervention, i int) float64 {
 	wage := e.wageBill(i)
 	c := iv.cfg
-	return c.ContributionCut*c.ContributionShare*wage + c.TaxCut*e.taxRate[i]*math.Max(0, e.profitBeforeTax(i, wage, e.subsidyFor(i)))
+	return c.ContributionCut*c.ContributionShare*wage + c.TaxCut*e.taxRate[i]*max(0, e.profitBeforeTax(i, wage, e.subsidyFor(i)))
 }
 
 // wageBill returns firm i's wages and contributions this step.
 func (e *engine) wageBill(i int) float64 {
-	return e.wage[i] * (1 - e.wageFlex[i]*(1-math.Min(1, e.output[i]/e.baseOutput[i])))
+	return e.wage[i] * (1 - e.wageFlex[i]*(1-min(1, e.output[i]/e.baseOutput[i])))
 }
 
 // profitBeforeTax returns firm i's profit this step before relief, with
@@ -614,7 +614,7 @@ func (e *engine) guaranteeCalls(f, t int, l, loss float64) {
 	callCore := 0.0
 	if s.coreGuaranteed != nil && s.coreGuaranteed[f] > 0 {
 		if c := int(s.guarantor[f]); e.alive[c] {
-			callCore = math.Min(loss, s.coreGuaranteed[f])
+			callCore = min(loss, s.coreGuaranteed[f])
 			e.loan[c] += callCore
 			e.lent[c] += callCore
 			e.reserveIn[c] -= callCore
@@ -627,7 +627,7 @@ func (e *engine) guaranteeCalls(f, t int, l, loss float64) {
 		}
 	}
 	if s.stateGuaranteed != nil && s.stateGuaranteed[f] > 0 {
-		callState := s.guarantee.cfg.Coverage * (loss - callCore) * math.Min(1, s.stateGuaranteed[f]/l)
+		callState := s.guarantee.cfg.Coverage * (loss - callCore) * min(1, s.stateGuaranteed[f]/l)
 		s.callsState[f] += callState
 		s.govOut[f] += callState
 		e.toBank[f] += callState

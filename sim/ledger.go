@@ -40,8 +40,12 @@ func (e *AccountingError) Error() string {
 // moneySum returns the sum of all money accounts and a scale for relative
 // comparison (the sum of their absolute values).
 func (e *engine) moneySum() (sum, scale float64) {
-	sum = sumChunked(e.cash)
-	scale = sumAbsChunked(e.cash)
+	return e.addAccounts(sumChunked(e.cash), sumAbsChunked(e.cash))
+}
+
+// addAccounts adds the accounts outside the firms to the sum of the firms'
+// cash and its scale.
+func (e *engine) addAccounts(sum, scale float64) (float64, float64) {
 	sum += e.ledger.external + e.ledger.government
 	scale += math.Abs(e.ledger.external) + math.Abs(e.ledger.government)
 	for _, b := range e.banks {
@@ -51,13 +55,19 @@ func (e *engine) moneySum() (sum, scale float64) {
 	return sum, scale
 }
 
-// checkMoney verifies the money identity for the step just taken.
+// checkMoney verifies the money identity for the step just taken, with
+// the firms' cash summed by phaseTotals.
 func (e *engine) checkMoney(t int) error {
-	sum, scale := e.moneySum()
+	sum, scale := 0.0, 0.0
+	for c := range e.chunks {
+		sum += e.chunks[c].sums[sumCash]
+		scale += e.chunks[c].sums[sumCashAbs]
+	}
+	sum, scale = e.addAccounts(sum, scale)
 	l := &e.ledger
 	want := l.opening + l.newLoans - l.repayments - l.writeOffs
-	res := math.Abs(sum-want) / math.Max(scale, 1)
-	l.maxResidual = math.Max(l.maxResidual, res)
+	res := math.Abs(sum-want) / max(scale, 1)
+	l.maxResidual = max(l.maxResidual, res)
 	l.opening = want
 	if !(res <= ledgerTolerance) {
 		return &AccountingError{Step: t, Account: "money", Detail: fmt.Sprintf(
@@ -101,23 +111,16 @@ func (e *engine) firmLiabilities(i int) float64 {
 	return l
 }
 
-// checkBalanceSheets verifies, for every active firm, assets = liabilities +
-// equity with equity tracked by flows, and for every bank loans + reserves =
-// deposits + capital with loans and reserves tracked by flows; it also
-// rejects NaN and negative stocks.
-func (e *engine) checkBalanceSheets(t int) error {
-	n := e.net.N()
-	deposits := make([]float64, len(e.banks))
-	loans := make([]float64, len(e.banks))
-	for i := 0; i < n; i++ {
-		b := e.bank[i]
-		deposits[b] += e.cash[i]
-		loans[b] += e.loan[i]
+// checkFirms verifies, for every active firm from lo to hi, assets =
+// liabilities + equity with equity tracked by flows, and rejects NaN and
+// negative stocks. It returns the first breach.
+func (e *engine) checkFirms(lo, hi, t int) error {
+	for i := lo; i < hi; i++ {
 		if !e.alive[i] {
 			continue
 		}
 		a, l := e.firmAssets(i), e.firmLiabilities(i)
-		scale := math.Max(a+l+math.Abs(e.equity[i]), 1)
+		scale := max(a+l+math.Abs(e.equity[i]), 1)
 		if res := math.Abs(a-l-e.equity[i]) / scale; !(res <= ledgerTolerance) {
 			return &AccountingError{Step: t, Account: "firm " + e.net.Name(i), Detail: fmt.Sprintf(
 				"assets %.17g ≠ liabilities %.17g + equity %.17g (relative residual %.3g)", a, l, e.equity[i], res)}
@@ -127,7 +130,31 @@ func (e *engine) checkBalanceSheets(t int) error {
 				"negative or NaN stock: cash %g, loans %g", e.cash[i], e.loan[i])}
 		}
 	}
-	factored := make([]float64, len(e.banks))
+	return nil
+}
+
+// checkBalanceSheets reports the first firm whose balance sheet
+// phaseTotals found broken, and verifies for every bank loans + reserves =
+// deposits + capital with loans and reserves tracked by flows, against
+// its clients' deposits and loans summed by phaseTotals.
+func (e *engine) checkBalanceSheets(t int) error {
+	for c := range e.chunks {
+		if err := e.chunks[c].checkErr; err != nil {
+			return err
+		}
+	}
+	deposits, loans := e.bankDeposits, e.bankLoans
+	clear(deposits)
+	clear(loans)
+	for c := range e.chunks {
+		for b := range e.banks {
+			v := e.chunks[c].banks[b*numBankSums:]
+			deposits[b] += v[bankDeposits]
+			loans[b] += v[bankLoans]
+		}
+	}
+	factored := e.bankFactored
+	clear(factored)
 	if fac := e.iv.factored; fac != nil {
 		for k, v := range fac {
 			factored[e.bank[e.net.Supplier[k]]] += v
@@ -136,13 +163,13 @@ func (e *engine) checkBalanceSheets(t int) error {
 	for b := range e.banks {
 		bk := &e.banks[b]
 		name := e.bankName(b)
-		if res := math.Abs(factored[b]-bk.factored) / math.Max(math.Abs(bk.factored)+math.Abs(bk.loans)+bk.size, 1); !(res <= ledgerTolerance) {
+		if res := math.Abs(factored[b]-bk.factored) / max(math.Abs(bk.factored)+math.Abs(bk.loans)+bk.size, 1); !(res <= ledgerTolerance) {
 			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
 				"receivables bought on its books %.17g ≠ sum of the receivables its clients sold %.17g", bk.factored, factored[b])}
 		}
 		// A bank's books are sums of flows: their rounding error scales
 		// with the bank's size, even after its clients have all failed.
-		scale := math.Max(math.Abs(bk.loans)+math.Abs(bk.reserves)+math.Abs(deposits[b])+math.Abs(bk.capital), math.Max(bk.size, 1))
+		scale := max(math.Abs(bk.loans)+math.Abs(bk.reserves)+math.Abs(deposits[b])+math.Abs(bk.capital), max(bk.size, 1))
 		if res := math.Abs(loans[b]-bk.loans) / scale; !(res <= ledgerTolerance) {
 			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
 				"loans on its books %.17g ≠ sum of its borrowers' loans %.17g", bk.loans, loans[b])}
@@ -174,7 +201,7 @@ func (e *engine) checkGovernment(t int) error {
 		cost += iv.cost
 		scale += math.Abs(iv.cost)
 	}
-	if res := math.Abs(e.ledger.government+book+cost) / math.Max(scale, 1); !(res <= ledgerTolerance) {
+	if res := math.Abs(e.ledger.government+book+cost) / max(scale, 1); !(res <= ledgerTolerance) {
 		return &AccountingError{Step: t, Account: "government", Detail: fmt.Sprintf(
 			"cash %.17g + policy loans %.17g ≠ − fiscal cost %.17g (relative residual %.3g)", e.ledger.government, book, cost, res)}
 	}

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math"
+
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -86,12 +88,15 @@ func newRecorder(e *engine) *recorder {
 	return &recorder{series: make([]float64, 0, e.p.steps*numMetrics)}
 }
 
-// record appends the step's metrics and updates each firm's revenue
-// history.
-func (e *engine) record(t int, failed []int32) {
-	net := e.net
-	var row [numMetrics]float64
-	for i := range e.alive {
+// totals is the pass over chunk c at the end of step t: it sums the
+// chunk's flows and per-bank flows for reduceFlows, its cash for the money
+// identity and its metrics for record, updates each firm's revenue history
+// and checks its firms' balance sheets.
+func (e *engine) totals(c *chunkWork, t int) {
+	net, lo, hi := e.net, c.lo, c.hi
+	row := &c.row
+	*row = [numMetrics]float64{}
+	for i := lo; i < hi; i++ {
 		rev := 0.0
 		if e.alive[i] {
 			row[mFirms]++
@@ -115,13 +120,8 @@ func (e *engine) record(t int, failed []int32) {
 			if e.lastCredit[i] == int32(t) {
 				row[mCreditDenied]++
 			}
-			rev = e.output[i]
+			rev = x
 		}
-		row[mCash] += e.cash[i]
-		row[mCredit] += e.loan[i]
-		row[mNewLoans] += e.lent[i]
-		row[mWriteOffs] += e.writtenOff[i]
-		row[mBadDebt] += e.badDebt[i]
 		e.revenueEMA[i] += 0.25 * (rev - e.revenueEMA[i])
 		if t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps {
 			e.revBaseSum[i] += rev
@@ -130,7 +130,57 @@ func (e *engine) record(t int, failed []int32) {
 			e.revPostSum[i] += rev
 		}
 	}
-	for _, f := range failed {
+	for k := net.InStart[lo]; k < net.InStart[hi]; k++ {
+		row[mTradeCredit] += e.payable[k]
+	}
+	if !e.p.finance {
+		return
+	}
+	var sums [numSums]float64
+	for i := lo; i < hi; i++ {
+		sums[sumToExternal] += e.toExternal[i]
+		sums[sumToGov] += e.toGov[i]
+		sums[sumLent] += e.lent[i]
+		sums[sumRepaid] += e.repaidAll[i]
+		sums[sumWrittenOff] += e.writtenOff[i]
+		sums[sumCash] += e.cash[i]
+		sums[sumCashAbs] += math.Abs(e.cash[i])
+		row[mBadDebt] += e.badDebt[i]
+	}
+	row[mCash] = sums[sumCash]
+	row[mCredit] = 0
+	for i := lo; i < hi; i++ {
+		row[mCredit] += e.loan[i]
+	}
+	row[mNewLoans] = sums[sumLent]
+	row[mWriteOffs] = sums[sumWrittenOff]
+	c.sums = sums
+	nb := len(e.banks)
+	for b := 0; b < nb; b++ {
+		v := c.banks[b*numBankSums:]
+		v[bankCapitalIn], v[bankReservesIn], v[bankLoansIn], v[bankDeposits], v[bankLoans] = 0, 0, 0, 0, 0
+	}
+	for i := lo; i < hi; i++ {
+		v := c.banks[int(e.bank[i])*numBankSums:]
+		v[bankCapitalIn] += e.toBank[i]
+		v[bankReservesIn] += e.reserveIn[i]
+		v[bankLoansIn] += e.lent[i] - e.repaidAll[i] - e.writtenOff[i]
+		v[bankDeposits] += e.cash[i]
+		v[bankLoans] += e.loan[i]
+	}
+	c.checkErr = e.checkFirms(lo, hi, t)
+}
+
+// record appends the step's metrics, summed over chunks in order.
+func (e *engine) record(t int) {
+	net := e.net
+	var row [numMetrics]float64
+	for c := range e.chunks {
+		for m, v := range e.chunks[c].row {
+			row[m] += v
+		}
+	}
+	for _, f := range e.failing {
 		row[mFailures]++
 		if net.Kind[f] == network.Core {
 			row[mFailuresCore]++
@@ -161,9 +211,6 @@ func (e *engine) record(t int, failed []int32) {
 		for m, v := range w {
 			row[mDemandExport] += v * e.shock.demand[1+m]
 		}
-	}
-	for _, v := range e.payable {
-		row[mTradeCredit] += v
 	}
 	for _, b := range e.banks {
 		row[mBankCapital] += b.capital

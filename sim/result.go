@@ -138,6 +138,16 @@ type InterventionOutcome struct {
 	Firms int
 }
 
+// DropFirms empties the firm outcomes and the events of r, keeping its
+// time series and intervention outcomes: what a run records with
+// output.record = "aggregate". The per-firm arrays are released (Firms is
+// the zero FirmOutcomes, Events nil), so that a large run keeps no
+// per-firm memory past its end.
+func (r *Result) DropFirms() {
+	r.Firms = FirmOutcomes{}
+	r.Events = nil
+}
+
 // Value returns metric m at step t.
 func (r *Result) Value(step, m int) float64 { return r.Series[step*len(r.Metrics)+m] }
 

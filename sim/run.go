@@ -95,10 +95,18 @@ func RunArm(cfg *Config, arm Arm, rep int) (*Result, error) {
 // RunArmContext is RunArm that gives up, returning ctx's error, when ctx
 // is done (checked every step).
 func RunArmContext(ctx context.Context, cfg *Config, arm Arm, rep int) (*Result, error) {
+	return RunArmThreads(ctx, cfg, arm, rep, 1)
+}
+
+// RunArmThreads is RunArmContext with the phases of each step spread over
+// threads threads. The result does not depend on threads.
+func RunArmThreads(ctx context.Context, cfg *Config, arm Arm, rep, threads int) (*Result, error) {
 	e, err := newEngine(cfg, rep)
 	if err != nil {
 		return nil, err
 	}
+	e.setThreads(threads)
+	defer e.close()
 	if err := e.applyArm(arm); err != nil {
 		return nil, err
 	}

@@ -8,35 +8,61 @@ import (
 )
 
 // step advances the engine by one step t through the phases of DESIGN §4.
+// The passes over firms run in parallel (see parallel.go); interventions'
+// budgets, failures and the sums of the step are taken sequentially.
 func (e *engine) step(t int) error {
-	n := e.net.N()
 	e.evalShocks(t)
 	e.ivBegin(t)
-	e.finalDemand(0, n, t)
-	e.orders(0, n, t)
-	e.produce(0, n, t)
-	e.receive(0, n)
-	if e.p.finance {
-		e.resetFlows()
-		e.settle(n, t)
-		e.creditDemand(0, n, t)
-		e.grantCredit(0, n, t, e.grantShares())
-		failed := e.failures(t)
-		e.reduceFlows()
-		if e.iv.on() {
-			e.ivCosts(t)
-		}
-		e.record(t, failed)
-		if err := e.checkMoney(t); err != nil {
-			return err
-		}
-		return e.checkBalanceSheets(t)
+	e.parallel(phaseOrders, t)
+	e.parallel(phaseProduce, t)
+	ivOn := e.iv.on()
+	if !e.p.finance || ivOn {
+		e.parallel(phaseReceive, t)
 	}
-	for i := 0; i < n; i++ {
-		e.revenue[i] = e.output[i]
+	if !e.p.finance {
+		e.parallel(phaseRevenue, t)
+		e.failing = e.failing[:0]
+		e.parallel(phaseTotals, t)
+		e.record(t)
+		return nil
 	}
-	e.record(t, nil)
-	return nil
+	// Without interventions, nothing sequential stands between receipt
+	// and accrual or between lending and paying: those passes are fused.
+	if ivOn {
+		e.ivRequests()
+		e.parallel(phaseAccrue, t)
+		e.markTermCap()
+		e.factorReceivables(t)
+	} else {
+		e.parallel(phaseReceiveAccrue, t)
+	}
+	e.settle(t)
+	if ivOn && e.iv.guarantor != nil {
+		// Suppliers borrow on their core's score as it stood at the start
+		// of the phase, whatever the order in which firms are visited.
+		copy(e.iv.coreScore, e.score)
+	}
+	e.parallel(phaseCloseCredit, t)
+	e.grantShares()
+	if ivOn {
+		e.parallel(phaseGrant, t)
+		e.guaranteeGrants(t)
+		e.allocatePolicyLoans(t)
+		e.parallel(phasePayOwed, t)
+	} else {
+		e.parallel(phaseGrantPayOwed, t)
+	}
+	e.failures(t)
+	e.parallel(phaseTotals, t)
+	e.reduceFlows()
+	if e.iv.on() {
+		e.ivCosts(t)
+	}
+	e.record(t)
+	if err := e.checkMoney(t); err != nil {
+		return err
+	}
+	return e.checkBalanceSheets(t)
 }
 
 // finalDemand is phase 2: each firm's final demand is its baseline,
@@ -57,7 +83,7 @@ func (e *engine) finalDemand(lo, hi, t int) {
 			d *= e.sectorScale[net.Sector[i]]
 		}
 		if e.p.demandNoise > 0 {
-			d *= math.Max(0, 1+e.p.demandNoise*normalAt(e.noiseKey, t, i))
+			d *= max(0, 1+e.p.demandNoise*normalAt(e.noiseKey, t, i))
 		}
 		e.fdNow[i] = d
 	}
@@ -81,7 +107,7 @@ func (e *engine) orders(lo, hi, t int) {
 			e.importOrder[b] = 0
 			continue
 		}
-		plan := math.Min(e.planned[b], e.capacity[b])
+		plan := min(e.planned[b], e.capacity[b])
 		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
 			need := agents.InputOrder(e.slotCoeff[s], plan, e.slotInv[s], p.invTarget, p.tau)
 			lo, hi := net.SlotEdgeStart[s], net.SlotEdgeStart[s+1]
@@ -141,7 +167,7 @@ func (e *engine) produce(lo, hi, t int) {
 			limit = e.importInv[i] / c
 		}
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
-			limit = math.Min(limit, e.slotInv[s]/e.slotCoeff[s])
+			limit = min(limit, e.slotInv[s]/e.slotCoeff[s])
 		}
 		capacity := e.capacity[i]
 		for j, k := range e.lockdowns {
@@ -165,7 +191,7 @@ func (e *engine) produce(lo, hi, t int) {
 			e.delivery[ed] = e.order[ed] * r
 		}
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
-			e.slotInv[s] = math.Max(0, e.slotInv[s]-e.slotCoeff[s]*x)
+			e.slotInv[s] = max(0, e.slotInv[s]-e.slotCoeff[s]*x)
 		}
 		avail := 1.0
 		for j, k := range e.imports {
@@ -176,7 +202,7 @@ func (e *engine) produce(lo, hi, t int) {
 		if avail < 1 && limit <= x*(1+1e-12) && e.importCoeff[i] > 0 && e.importInv[i]/e.importCoeff[i] <= limit*(1+1e-12) {
 			e.lastImports[i] = int32(t)
 		}
-		e.importInv[i] = math.Max(0, e.importInv[i]-e.importCoeff[i]*x)
+		e.importInv[i] = max(0, e.importInv[i]-e.importCoeff[i]*x)
 		e.importBuy[i] = e.importOrder[i] * avail
 		e.importInv[i] += e.importBuy[i]
 		if e.p.smoothed {
@@ -204,84 +230,90 @@ func (e *engine) receive(lo, hi int) {
 	}
 }
 
-func (e *engine) resetFlows() {
+// resetFlows clears the step's flows of firms lo to hi.
+func (e *engine) resetFlows(lo, hi int) {
 	if s := &e.iv; s.on() {
-		for _, v := range [][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
+		for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
 			s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
 			s.policyLosses, s.deferred, s.accelerated} {
-			clear(v)
+			clear(v[lo:hi])
 		}
 	}
-	clear(e.toExternal)
-	clear(e.toGov)
-	clear(e.toBank)
-	clear(e.reserveIn)
-	clear(e.lent)
-	clear(e.repaidAll)
-	clear(e.writtenOff)
-	clear(e.badDebt)
+	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll, e.writtenOff, e.badDebt} {
+		clear(v[lo:hi])
+	}
 }
 
-// grantShares returns, per bank, the share of requests it can fund.
-func (e *engine) grantShares() []float64 {
-	requested := make([]float64, len(e.banks))
-	covered := make([]float64, len(e.banks)) // state-guaranteed loans, which need no capital
+// bankRequests sums, per bank, the requests of chunk c's firms and the
+// state-guaranteed loans its firms hold, which need no capital.
+func (e *engine) bankRequests(c *chunkWork) {
+	nb := len(e.banks)
+	for b := 0; b < nb; b++ {
+		c.banks[b*numBankSums+bankRequested] = 0
+		c.banks[b*numBankSums+bankCovered] = 0
+	}
 	s := &e.iv
 	if s.stateGuaranteed != nil {
 		cov := s.guarantee.cfg.Coverage
-		for i, r := range e.request {
+		for i := c.lo; i < c.hi; i++ {
+			r := e.request[i]
 			if s.reqState[i] {
 				r *= 1 - cov
 			}
-			requested[e.bank[i]] += r
-			covered[e.bank[i]] += cov * s.stateGuaranteed[i]
+			b := int(e.bank[i]) * numBankSums
+			c.banks[b+bankRequested] += r
+			c.banks[b+bankCovered] += cov * s.stateGuaranteed[i]
 		}
-	} else {
-		for i, r := range e.request {
-			requested[e.bank[i]] += r
-		}
+		return
 	}
-	out := make([]float64, len(e.banks))
-	for b := range e.banks {
-		bk := &e.banks[b]
-		capacity := agents.LendingCapacity(bk.capital, bk.capitalRatio, e.shock.credit, bk.loans-covered[b])
-		out[b] = 1
-		if requested[b] > capacity {
-			out[b] = capacity / requested[b]
-		}
+	for i := c.lo; i < c.hi; i++ {
+		c.banks[int(e.bank[i])*numBankSums+bankRequested] += e.request[i]
 	}
-	return out
 }
 
-// reduceFlows adds the step's per-firm flows to the external sector, the
-// government and the banks, in firm order; then the government spends its
-// receipts and banks pay out capital above their target.
+// grantShares sets, per bank, the share of requests it can fund.
+func (e *engine) grantShares() {
+	for b := range e.banks {
+		requested, covered := 0.0, 0.0
+		for c := range e.chunks {
+			requested += e.chunks[c].banks[b*numBankSums+bankRequested]
+			covered += e.chunks[c].banks[b*numBankSums+bankCovered]
+		}
+		bk := &e.banks[b]
+		capacity := agents.LendingCapacity(bk.capital, bk.capitalRatio, e.shock.credit, bk.loans-covered)
+		e.grantShare[b] = 1
+		if requested > capacity {
+			e.grantShare[b] = capacity / requested
+		}
+	}
+}
+
+// reduceFlows adds the step's per-firm flows, summed by phaseTotals, to
+// the external sector, the government and the banks, in chunk order; then
+// the government spends its receipts and banks pay out capital above their
+// target.
 func (e *engine) reduceFlows() {
 	l := &e.ledger
-	l.external += sumChunked(e.toExternal)
-	received := sumChunked(e.toGov)
-	l.government += received
-	l.newLoans = sumChunked(e.lent)
-	l.repayments = sumChunked(e.repaidAll)
-	l.writeOffs = sumChunked(e.writtenOff)
-	nb := len(e.banks)
-	capital := make([]float64, nb)
-	reserves := make([]float64, nb)
-	loans := make([]float64, nb)
-	factored := make([]float64, nb)
-	for i := range e.bank {
-		b := e.bank[i]
-		capital[b] += e.toBank[i]
-		reserves[b] += e.reserveIn[i]
-		loans[b] += e.lent[i] - e.repaidAll[i] - e.writtenOff[i]
+	var sums [numSums]float64
+	for c := range e.chunks {
+		for k, v := range e.chunks[c].sums {
+			sums[k] += v
+		}
 	}
+	l.external += sums[sumToExternal]
+	received := sums[sumToGov]
+	l.government += received
+	l.newLoans = sums[sumLent]
+	l.repayments = sums[sumRepaid]
+	l.writeOffs = sums[sumWrittenOff]
 	if s := &e.iv; s.on() {
 		l.government += sumChunked(s.govIn) - sumChunked(s.govOut)
 		l.newLoans += sumChunked(s.factNew)
 		l.repayments += sumChunked(s.factRepaid)
 		l.writeOffs += sumChunked(s.factWrittenOff)
+		clear(e.bankFactoredIn)
 		for i := range e.bank {
-			factored[e.bank[i]] += s.factNew[i] - s.factRepaid[i] - s.factWrittenOff[i]
+			e.bankFactoredIn[e.bank[i]] += s.factNew[i] - s.factRepaid[i] - s.factWrittenOff[i]
 		}
 	}
 	// Balanced budget outside interventions: the government spends what it
@@ -290,10 +322,15 @@ func (e *engine) reduceFlows() {
 	l.external += received
 	for b := range e.banks {
 		bk := &e.banks[b]
-		bk.capital += capital[b]
-		bk.reserves += reserves[b]
-		bk.loans += loans[b]
-		bk.factored += factored[b]
+		for c := range e.chunks {
+			v := e.chunks[c].banks[b*numBankSums:]
+			bk.capital += v[bankCapitalIn]
+			bk.reserves += v[bankReservesIn]
+			bk.loans += v[bankLoansIn]
+		}
+		if e.iv.on() {
+			bk.factored += e.bankFactoredIn[b]
+		}
 		if d := bk.capital - bk.capitalTarget; d > 0 {
 			bk.capital -= d
 			bk.reserves -= d
@@ -302,14 +339,13 @@ func (e *engine) reduceFlows() {
 	}
 }
 
-// failures is phase 7: it finds the firms that fail this step (illiquid for
-// grace steps, or with negative equity for insolvency steps), attributes
-// them to cascades from what reached them in earlier steps, and then
-// winds them up. It returns the firms that failed.
-func (e *engine) failures(t int) []int32 {
-	var failing []int32
+// failureCounters is the first half of phase 7 for chunk c: it counts
+// the steps each firm has been illiquid (for grace steps) or insolvent
+// (for insolvency steps) and lists the firms that fail this step.
+func (e *engine) failureCounters(c *chunkWork) {
 	p := &e.p
-	for i := range e.alive {
+	c.failing = c.failing[:0]
+	for i := c.lo; i < c.hi; i++ {
 		if !e.alive[i] {
 			continue
 		}
@@ -331,19 +367,28 @@ func (e *engine) failures(t int) []int32 {
 		default:
 			continue
 		}
-		failing = append(failing, int32(i))
+		c.failing = append(c.failing, int32(i))
 	}
-	for _, f := range failing {
+}
+
+// failures is the second half of phase 7: it attributes the firms failing
+// this step, in firm order, to cascades from what reached them in earlier
+// steps, and then winds them up; e.failing lists them.
+func (e *engine) failures(t int) {
+	e.failing = e.failing[:0]
+	for c := range e.chunks {
+		e.failing = append(e.failing, e.chunks[c].failing...)
+	}
+	for _, f := range e.failing {
 		e.attribute(f, t)
 	}
-	for _, f := range failing {
+	for _, f := range e.failing {
 		e.alive[f] = false
 		e.failStep[f] = int32(t)
 	}
-	for _, f := range failing {
+	for _, f := range e.failing {
 		e.windUp(int(f), t)
 	}
-	return failing
 }
 
 // attribute records the failure event of firm f at step t: its channels,

@@ -36,6 +36,7 @@ type runOptions struct {
 	workers      int       // 0: number of CPUs
 	plots        []string  // figure formats; none: no figures, no report
 	arms         []string  // --arms; nil: the scenario's arms
+	record       string    // --record: "full" or "aggregate"; "": the scenario's output.record
 	now          time.Time // for the default output directory name
 }
 
@@ -73,6 +74,7 @@ func runCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` replications run in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms to run: intervention names, names joined by \"+\" (scf+loans) or \"all\"; the baseline always runs",
 				DefaultText: "the scenario's arms: the baseline, each intervention alone and all together"},
+			recordFlag(),
 			shardFlag(),
 			progressFlag(),
 			plotsFlag(),
@@ -83,6 +85,9 @@ func runCommand(e *env) *cli.Command {
 				return err
 			}
 			opts := runOptions{out: c.String("out"), workers: c.Int("workers"), now: time.Now()}
+			if opts.record, err = recordOf(c); err != nil {
+				return err
+			}
 			if opts.plots, err = plotFormats(c); err != nil {
 				return err
 			}
@@ -115,7 +120,7 @@ func runCommand(e *env) *cli.Command {
 				return runBatch(c.Context, e, batch.KindRun, arg, bo, func(cfg *sim.Config) (bool, error) {
 					o := opts
 					o.replications = nil // batchOptions applies it
-					return o.seed != nil || o.steps != nil, applyOverrides(cfg, o)
+					return o.seed != nil || o.steps != nil || o.record != "", applyOverrides(cfg, o)
 				})
 			}
 			return runRun(c.Context, e, opts, arg)
@@ -133,7 +138,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err := applyOverrides(cfg, opts); err != nil {
 		return err
 	}
-	if opts.seed != nil || opts.steps != nil || opts.replications != nil {
+	if opts.seed != nil || opts.steps != nil || opts.replications != nil || opts.record != "" {
 		if err := scenarios.Validate(cfg, scenarioLabel(arg)+" (with the flags' overrides)"); err != nil {
 			return badInput(err)
 		}
@@ -219,23 +224,17 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err != nil {
 		return err
 	}
-	rs, err := src.Results(0)
-	if err != nil {
-		return err
-	}
+	// The runs are read back one at a time as the files are written.
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
-	if err := results.WriteDirWith(out, scenarioTOML, rs, meta, func(tmp string) error { return writeRunFigures(tmp, opts.plots) }); err != nil {
+	w, err := batch.WriteRun(out, src, meta, func(tmp string) error { return writeRunFigures(tmp, opts.plots) })
+	if err != nil {
 		return fmt.Errorf("%w; the %d finished runs are kept in %s: run the same command again to write the results", err, plan.Runs(), partial)
 	}
 	store.Close()
 	if err := os.RemoveAll(partial); err != nil {
 		return fmt.Errorf("removing %s: %w", partial, err)
 	}
-	sum, err := results.Summarize(rs)
-	if err != nil {
-		return err
-	}
-	printRunSummary(e.stdout, out, cfg, rs, sum)
+	printRunSummary(e.stdout, out, cfg, w.Firms, w.Summary)
 	return nil
 }
 
@@ -267,8 +266,30 @@ func commandLine(args []string) []string {
 	return out
 }
 
+// recordFlag overrides the scenario's output.record.
+func recordFlag() cli.Flag {
+	return &cli.StringFlag{Name: "record", Usage: "`LEVEL` of detail recorded, overriding the scenario's output.record: full (time series, firms.csv and events.csv) or aggregate (time series only: firms.csv and events.csv hold their header only, and no per-firm outcome is kept in memory or on disk)",
+		DefaultText: "the scenario's output.record"}
+}
+
+// recordOf returns the --record level, "" when not given.
+func recordOf(c *cli.Context) (string, error) {
+	if !c.IsSet("record") {
+		return "", nil
+	}
+	switch v := c.String("record"); v {
+	case "full", "aggregate":
+		return v, nil
+	default:
+		return "", badInputf("--record %q: allowed full, aggregate", v)
+	}
+}
+
 // applyOverrides sets the flags' values on cfg and checks them.
 func applyOverrides(cfg *sim.Config, opts runOptions) error {
+	if opts.record != "" {
+		cfg.Output.Record = opts.record
+	}
 	if opts.seed != nil {
 		if *opts.seed > 1<<63-1 {
 			return badInputf("--seed %d: must be at most %d", *opts.seed, int64(1<<63-1))
@@ -320,13 +341,9 @@ func safeName(name string) string {
 	return s
 }
 
-// printRunSummary prints the output directory, the scenario and a table of
-// the arms (see writeArmTable).
-func printRunSummary(w io.Writer, out string, cfg *sim.Config, rs []*sim.Result, sum results.Summary) {
-	firms := 0
-	if len(rs) > 0 && rs[0].Network != nil {
-		firms = rs[0].Network.N()
-	}
+// printRunSummary prints the output directory, the scenario (with its
+// number of firms) and a table of the arms (see writeArmTable).
+func printRunSummary(w io.Writer, out string, cfg *sim.Config, firms int, sum results.Summary) {
 	fmt.Fprintf(w, "wrote %s\n", out)
 	fmt.Fprintf(w, "scenario %q: %d firms, %d steps of %s, %d %s, %d %s\n",
 		cfg.Name, firms, cfg.Steps, cfg.Step, cfg.Replications, plural(cfg.Replications, "replication"),

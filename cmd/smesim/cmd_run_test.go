@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -275,5 +276,144 @@ func TestCompact(t *testing.T) {
 		if got := plots.Compact(c.v); got != c.want {
 			t.Errorf("plots.Compact(%v) = %q, want %q", c.v, got, c.want)
 		}
+	}
+}
+
+// TestRunRecordAggregate: --record aggregate writes the same time series as
+// a full run, firms.csv and events.csv with their header only, the failure
+// counts from the series, and a report that says what is not drawn; run as
+// shards and merged, and as a sweep, it writes the same files.
+func TestRunRecordAggregate(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "arms.toml", armsScenario)
+	code, fullOut, errs := smesim(t, "run", "arms.toml", "--out", "full", "--plots", "png")
+	if code != 0 {
+		t.Fatalf("full: exit %d: %s", code, errs)
+	}
+	code, aggOut, errs := smesim(t, "run", "arms.toml", "--record", "aggregate", "--out", "agg", "--plots", "png")
+	if code != 0 {
+		t.Fatalf("aggregate: exit %d: %s", code, errs)
+	}
+	read := func(dir, name string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if a, b := read("full", results.TimeseriesFile), read("agg", results.TimeseriesFile); a != b || len(a) < 1000 {
+		t.Errorf("timeseries.csv differs between full and aggregate records (%d and %d bytes)", len(a), len(b))
+	}
+	for name, header := range map[string][]string{results.FirmsFile: results.FirmsHeader, results.EventsFile: results.EventsHeader} {
+		if got, want := read("agg", name), strings.Join(header, ",")+"\n"; got != want {
+			t.Errorf("aggregate %s = %.200q, want the header only", name, got)
+		}
+		if strings.Count(read("full", name), "\n") < 2 {
+			t.Errorf("full %s has no rows", name)
+		}
+	}
+	if !strings.Contains(read("agg", results.ScenarioFile), `record = "aggregate"`) {
+		t.Error(`scenario.toml does not record the override: no record = "aggregate"`)
+	}
+	// The printed tables agree: failures, jobs lost and effects come from
+	// the series (jobs lost up to rounding, not seen at 3 digits).
+	if strings.ReplaceAll(fullOut, "full", "DIR") != strings.ReplaceAll(aggOut, "agg", "DIR") {
+		t.Errorf("printed summaries differ:\n%s\n%s", fullOut, aggOut)
+	}
+	full, err := results.ReadSummary("full")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agg, err := results.ReadSummary("agg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range full.Arms {
+		for _, m := range []string{results.Failures, results.SMEFailures, results.CoreFailures, results.FiscalCost} {
+			f, _ := a.Headline.Get(m)
+			g, _ := agg.Arms[i].Headline.Get(m)
+			if f != g {
+				t.Errorf("arm %s, %s: full %+v, aggregate %+v", a.Arm, m, f, g)
+			}
+		}
+		for _, m := range []string{results.LargestCascade, results.MeanCascadeDepth} {
+			if g, _ := agg.Arms[i].Headline.Get(m); g.N != 0 {
+				t.Errorf("arm %s, %s: %+v from no events", a.Arm, m, g)
+			}
+		}
+	}
+	report := read("agg", "report.html")
+	if !strings.Contains(report, "Figures not drawn") || !strings.Contains(report, "not split by channel") {
+		t.Error("report.html does not say which figures an aggregate record leaves out")
+	}
+	if _, err := os.Stat(filepath.Join("agg", "plots", plots.FigCascadeCCDF+".png")); err == nil {
+		t.Error("cascade figure drawn without events")
+	}
+
+	// Shards merged give the same files.
+	for i := 0; i < 2; i++ {
+		shard := string(rune('0' + i))
+		if code, _, errs := smesim(t, "run", "arms.toml", "--record", "aggregate", "--shard", shard+"/2", "--out", "s"+shard); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, errs)
+		}
+	}
+	if code, _, errs := smesim(t, "merge", "--out", "merged", "--plots", "none", "s0", "s1"); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errs)
+	}
+	for _, f := range []string{results.ScenarioFile, results.TimeseriesFile, results.FirmsFile, results.EventsFile, results.SummaryFile} {
+		if read("agg", f) != read("merged", f) {
+			t.Errorf("%s differs between the aggregate run and its merged shards", f)
+		}
+	}
+	if code, _, errs := smesim(t, "plot", "agg"); code != 0 {
+		t.Errorf("plot of an aggregate directory: exit %d: %s", code, errs)
+	}
+}
+
+func TestRunRecordBad(t *testing.T) {
+	dir := inTempDir(t)
+	for _, cmd := range []string{"run", "sweep"} {
+		code, out, errs := smesim(t, cmd, "small", "--record", "firms", "--out", "res")
+		if code != 2 || out != "" {
+			t.Errorf("%s: exit %d, stdout %q: want 2 and nothing", cmd, code, out)
+		}
+		oneErrorLine(t, errs, `--record "firms": allowed full, aggregate`)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("%d entries after a refused run", len(entries))
+	}
+}
+
+// TestSweepRecordAggregate: a sweep with --record aggregate writes its
+// points' firms.csv with the header only and the same sweep.csv rows for
+// failures as a full sweep.
+func TestSweepRecordAggregate(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "sw.toml", sweepScenario)
+	for _, rec := range []string{"full", "aggregate"} {
+		if code, _, errs := smesim(t, "sweep", "sw.toml", "--record", rec, "--out", rec, "--plots", "none"); code != 0 {
+			t.Fatalf("%s: exit %d: %s", rec, code, errs)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join("aggregate", "points", "0", results.FirmsFile))
+	if err != nil || string(b) != strings.Join(results.FirmsHeader, ",")+"\n" {
+		t.Errorf("aggregate point 0 firms.csv = %.100q (%v), want the header only", b, err)
+	}
+	rows := func(dir string) []string {
+		b, err := os.ReadFile(filepath.Join(dir, "sweep.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, ",failures,") || strings.Contains(l, ",firms_saved,") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	if f, a := rows("full"), rows("aggregate"); !slices.Equal(f, a) || len(f) == 0 {
+		t.Errorf("sweep.csv failures rows differ:\n%q\n%q", f, a)
 	}
 }

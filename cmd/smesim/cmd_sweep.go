@@ -48,6 +48,7 @@ func sweepCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "`N` Monte Carlo replications per point and arm (1 to 100000)", DefaultText: "the scenario's replications"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` runs in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms, as for smesim run", DefaultText: "the scenario's arms"},
+			recordFlag(),
 			shardFlag(),
 			progressFlag(),
 			plotsFlag(),
@@ -61,7 +62,18 @@ func sweepCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runBatch(c.Context, e, batch.KindSweep, arg, opts, nil)
+			record, err := recordOf(c)
+			if err != nil {
+				return err
+			}
+			var override func(*sim.Config) (bool, error)
+			if record != "" {
+				override = func(cfg *sim.Config) (bool, error) {
+					cfg.Output.Record = record
+					return true, nil
+				}
+			}
+			return runBatch(c.Context, e, batch.KindSweep, arg, opts, override)
 		},
 	}
 }
@@ -297,7 +309,7 @@ func runMerge(e *env, out string, dirs []string, formats []string) error {
 		if err := results.CheckFree(out); err != nil {
 			return badInput(err)
 		}
-		if err := batch.WriteRun(out, src, meta, func(tmp string) error { return writeRunFigures(tmp, formats) }); err != nil {
+		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error { return writeRunFigures(tmp, formats) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", out, len(dirs), plan.Runs())

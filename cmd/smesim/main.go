@@ -4,11 +4,12 @@
 //
 // Usage:
 //
-//	smesim run [FILE|BUILTIN] [--out DIR] [--seed N] [--steps N] [--replications N] [--workers N] [--arms LIST]
+//	smesim run [FILE|BUILTIN] [--out DIR] [--seed N] [--steps N] [--replications N] [--workers N] [--arms LIST] [--record full|aggregate]
 //	smesim validate FILE
 //	smesim scenarios
 //	smesim init [BUILTIN]
 //	smesim network export [FILE|BUILTIN] --out PATH [--format csv|dot|gexf] [--replication R]
+//	smesim bench [--firms LIST] [--threads LIST] [--steps N]
 //
 // Flags may come before or after the scenario argument. Exit status: 0 on
 // success, 2 for bad input (a scenario error, a bad flag or argument, an
@@ -92,6 +93,7 @@ func appFor(e *env) *cli.App {
 			scenariosCommand(e),
 			initCommand(e),
 			networkCommand(e),
+			benchCommand(e),
 		},
 	}
 	a.Action = unknownCommand(a.Commands)

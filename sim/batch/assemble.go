@@ -72,42 +72,68 @@ func Collect(plan *Plan, stores []*Store) (*Sources, error) {
 }
 
 // Results returns the results of point p, arm-major, with their networks.
-func (src *Sources) Results(p int) ([]*sim.Result, error) { return src.point(p) }
-
-// point returns the results of point p, arm-major, with their networks.
-func (src *Sources) point(p int) ([]*sim.Result, error) {
-	plan := src.plan
-	cfg := plan.Points[p].Config
-	nets := make([]*network.Network, plan.Reps)
-	var out []*sim.Result
-	for a := range plan.Arms {
-		for rep := 0; rep < plan.Reps; rep++ {
-			u := (p*len(plan.Arms)+a)*plan.Reps + rep
-			r, err := src.of[u].Get(u)
-			if err != nil {
-				return nil, err
-			}
-			if nets[rep] == nil {
-				if nets[rep], err = sim.BuildNetwork(cfg, rep); err != nil {
-					return nil, err
-				}
-			}
-			r.Network = nets[rep]
-			out = append(out, r)
+// It holds them all in memory: WriteRun and WriteSweep stream them instead.
+func (src *Sources) Results(p int) ([]*sim.Result, error) {
+	st := src.Stream(p)
+	out := make([]*sim.Result, 0, st.Len())
+	for i := 0; i < st.Len(); i++ {
+		r, err := st.result(i, true)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, r)
 	}
 	return out, nil
 }
 
-// WriteRun writes the result files of a one-point batch into the new
-// directory out, as `smesim run` does; extra, if not nil, adds files (see
-// results.WriteDirWith).
-func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string) error) error {
-	rs, err := src.point(0)
+// PointStream is the results of one point as a results.Stream: read from
+// the stores one at a time, arm-major, as the result files order them.
+type PointStream struct {
+	src  *Sources
+	p    int
+	nets []*network.Network // by replication, built when first needed
+}
+
+// Stream returns the results of point p as a results.Stream.
+func (src *Sources) Stream(p int) *PointStream {
+	return &PointStream{src: src, p: p, nets: make([]*network.Network, src.plan.Reps)}
+}
+
+// Len returns the number of results of the point: arms × replications.
+func (s *PointStream) Len() int { return len(s.src.plan.Arms) * s.src.plan.Reps }
+
+// Result reads result i of the point (arm i / replications, replication
+// i mod replications). Its network is built from the scenario, once per
+// replication, only if the result needs one to be written: a result
+// without firm outcomes and events (output.record = "aggregate") has a nil
+// Network, and no network is built for it.
+func (s *PointStream) Result(i int) (*sim.Result, error) { return s.result(i, false) }
+
+func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
+	plan := s.src.plan
+	a, rep := i/plan.Reps, i%plan.Reps
+	u := (s.p*len(plan.Arms)+a)*plan.Reps + rep
+	r, err := s.src.of[u].Get(u)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return results.WriteDirWith(out, src.plan.Points[0].Scenario, rs, meta, extra)
+	if withNet || len(r.Firms.Status) > 0 || len(r.Events) > 0 {
+		if s.nets[rep] == nil {
+			if s.nets[rep], err = sim.BuildNetwork(plan.Points[s.p].Config, rep); err != nil {
+				return nil, err
+			}
+		}
+		r.Network = s.nets[rep]
+	}
+	return r, nil
+}
+
+// WriteRun writes the result files of a one-point batch into the new
+// directory out, as `smesim run` does, reading the runs one at a time (see
+// results.WriteDirStream); extra, if not nil, adds files (see
+// results.WriteDirWith). It returns what it wrote.
+func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string) error) (results.Written, error) {
+	return results.WriteDirStream(out, src.plan.Points[0].Scenario, src.Stream(0), meta, extra)
 }
 
 // WriteSweep copies into s the runs other stores hold, then writes the
@@ -135,22 +161,15 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 	var rows [][]string
 	width := len(fmt.Sprint(len(plan.Points) - 1))
 	for p := range plan.Points {
-		rs, err := src.point(p)
-		if err != nil {
-			return err
-		}
 		dir := filepath.Join(s.dir, PointsDir, fmt.Sprintf("%0*d", width, p))
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("batch: %w", err)
 		}
-		if err := results.WriteDir(dir, plan.Points[p].Scenario, rs, meta); err != nil {
-			return err
-		}
-		sum, err := results.Summarize(rs)
+		w, err := results.WriteDirStream(dir, plan.Points[p].Scenario, src.Stream(p), meta, nil)
 		if err != nil {
 			return err
 		}
-		for _, a := range sum.Arms {
+		for _, a := range w.Summary.Arms {
 			for _, set := range []results.Stats{a.Headline, a.Effects} {
 				for _, st := range set {
 					row := append([]string{strconv.Itoa(p)}, plan.Points[p].Values...)

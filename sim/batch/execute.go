@@ -33,7 +33,9 @@ type Options struct {
 // storing each as it finishes. When ctx is done it stops starting runs,
 // abandons those under way (nothing of them is written) and returns ctx's
 // error; every run finished before stays stored. It returns the number of
-// runs it did.
+// runs it did. The runs of a point whose scenario has output.record =
+// "aggregate" are stored without firm outcomes and events (see
+// sim.Result.DropFirms): time series and intervention outcomes only.
 func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, error) {
 	shard := opts.Shard
 	if shard.N == 0 {
@@ -84,7 +86,11 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 			for u := range next {
 				p, a, rep := plan.Run(u)
 				start := time.Now()
-				r, err := sim.RunArmContext(ctx, plan.Points[p].Config, plan.Arms[a], rep)
+				cfg := plan.Points[p].Config
+				r, err := sim.RunArmContext(ctx, cfg, plan.Arms[a], rep)
+				if err == nil && cfg.Output.Record == "aggregate" {
+					r.DropFirms() // time series only: no per-firm outcomes stored
+				}
 				if err != nil {
 					if ctx.Err() == nil {
 						where := fmt.Sprintf("arm %s, replication %d", plan.Arms[a].Name, rep)

@@ -41,100 +41,126 @@ func FormatFloat(v float64) string {
 // ParseFloat reads a number written by FormatFloat (or any Go float syntax).
 func ParseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 
+// rowBuffers are the rows reused while writing, one per file.
+type rowBuffers struct {
+	ts, firm, event []string
+	parents         []string
+}
+
 // WriteTimeseries writes timeseries.csv for results in the order given: one
 // row per arm, replication, step and metric.
 func WriteTimeseries(w io.Writer, results []*sim.Result) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(TimeseriesHeader); err != nil {
-		return err
-	}
-	row := make([]string, len(TimeseriesHeader))
-	for _, r := range results {
-		row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
-		for t := 0; t < r.Steps(); t++ {
-			row[2], row[3] = strconv.Itoa(t), r.Date(t).Format(DateLayout)
-			for m, name := range r.Metrics {
-				row[4], row[5] = name, FormatFloat(r.Value(t, m))
-				if err := cw.Write(row); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeCSV(w, TimeseriesHeader, results, timeseriesRows)
 }
 
 // WriteFirms writes firms.csv for results in the order given: one row per
 // arm, replication and firm. Results recorded without firm outcomes
 // (output.record = "aggregate") contribute no rows.
 func WriteFirms(w io.Writer, results []*sim.Result) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(FirmsHeader); err != nil {
-		return err
-	}
-	row := make([]string, len(FirmsHeader))
-	for _, r := range results {
-		fo, net := &r.Firms, r.Network
-		if len(fo.Status) == 0 {
-			continue
-		}
-		row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
-		for i := 0; i < net.N(); i++ {
-			row[2], row[3], row[4], row[5] = net.Name(i), net.Kind[i].String(), net.Role[i].String(), sectorName(net, net.Sector[i])
-			row[6] = ""
-			if net.Chain[i] >= 0 {
-				row[6] = strconv.Itoa(int(net.Chain[i]))
-			}
-			row[7] = fo.Status[i].String()
-			row[8] = ""
-			if fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0 {
-				row[8] = strconv.Itoa(int(fo.FailStep[i]))
-			}
-			row[9] = fo.Cause[i].String()
-			row[10], row[11], row[12] = FormatFloat(fo.RevenueChange[i]), FormatFloat(fo.RunwayMonths[i]), FormatFloat(fo.Jobs[i])
-			if err := cw.Write(row); err != nil {
-				return err
-			}
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeCSV(w, FirmsHeader, results, firmRows)
 }
 
 // WriteEvents writes events.csv for results in the order given: one row per
 // failure, in the order the engine recorded them. Channels and parents are
 // joined with ';'; cascade is the name of the cascade's generation-0 root.
 func WriteEvents(w io.Writer, results []*sim.Result) error {
+	return writeCSV(w, EventsHeader, results, eventRows)
+}
+
+// writeCSV writes header, then the rows of each result.
+func writeCSV(w io.Writer, header []string, results []*sim.Result, rows func(*csv.Writer, *sim.Result, *rowBuffers) error) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(EventsHeader); err != nil {
+	if err := cw.Write(header); err != nil {
 		return err
 	}
-	row := make([]string, len(EventsHeader))
-	var parents []string
+	var buf rowBuffers
 	for _, r := range results {
-		net := r.Network
-		row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
-		for _, e := range r.Events {
-			f := int(e.Firm)
-			row[2], row[3] = strconv.Itoa(int(e.Step)), r.Date(int(e.Step)).Format(DateLayout)
-			row[4], row[5], row[6], row[7] = net.Name(f), net.Kind[f].String(), net.Role[f].String(), sectorName(net, net.Sector[f])
-			row[8] = e.Cause.String()
-			row[9] = strings.Join(e.Channels.Names(), ";")
-			parents = parents[:0]
-			for _, p := range e.Parents {
-				parents = append(parents, net.Name(int(p)))
-			}
-			row[10] = strings.Join(parents, ";")
-			row[11] = strconv.Itoa(int(e.Generation))
-			row[12] = net.Name(int(e.Cascade))
+		if err := rows(cw, r, &buf); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// timeseriesRows writes the timeseries.csv rows of r.
+func timeseriesRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+	if buf.ts == nil {
+		buf.ts = make([]string, len(TimeseriesHeader))
+	}
+	row := buf.ts
+	row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
+	for t := 0; t < r.Steps(); t++ {
+		row[2], row[3] = strconv.Itoa(t), r.Date(t).Format(DateLayout)
+		for m, name := range r.Metrics {
+			row[4], row[5] = name, FormatFloat(r.Value(t, m))
 			if err := cw.Write(row); err != nil {
 				return err
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
+}
+
+// firmRows writes the firms.csv rows of r: none without firm outcomes.
+func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+	fo, net := &r.Firms, r.Network
+	if len(fo.Status) == 0 {
+		return nil
+	}
+	if buf.firm == nil {
+		buf.firm = make([]string, len(FirmsHeader))
+	}
+	row := buf.firm
+	row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
+	for i := 0; i < net.N(); i++ {
+		row[2], row[3], row[4], row[5] = net.Name(i), net.Kind[i].String(), net.Role[i].String(), sectorName(net, net.Sector[i])
+		row[6] = ""
+		if net.Chain[i] >= 0 {
+			row[6] = strconv.Itoa(int(net.Chain[i]))
+		}
+		row[7] = fo.Status[i].String()
+		row[8] = ""
+		if fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0 {
+			row[8] = strconv.Itoa(int(fo.FailStep[i]))
+		}
+		row[9] = fo.Cause[i].String()
+		row[10], row[11], row[12] = FormatFloat(fo.RevenueChange[i]), FormatFloat(fo.RunwayMonths[i]), FormatFloat(fo.Jobs[i])
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eventRows writes the events.csv rows of r.
+func eventRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+	if len(r.Events) == 0 {
+		return nil
+	}
+	if buf.event == nil {
+		buf.event = make([]string, len(EventsHeader))
+	}
+	row, net := buf.event, r.Network
+	row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
+	for _, e := range r.Events {
+		f := int(e.Firm)
+		row[2], row[3] = strconv.Itoa(int(e.Step)), r.Date(int(e.Step)).Format(DateLayout)
+		row[4], row[5], row[6], row[7] = net.Name(f), net.Kind[f].String(), net.Role[f].String(), sectorName(net, net.Sector[f])
+		row[8] = e.Cause.String()
+		row[9] = strings.Join(e.Channels.Names(), ";")
+		buf.parents = buf.parents[:0]
+		for _, p := range e.Parents {
+			buf.parents = append(buf.parents, net.Name(int(p)))
+		}
+		row[10] = strings.Join(buf.parents, ";")
+		row[11] = strconv.Itoa(int(e.Generation))
+		row[12] = net.Name(int(e.Cascade))
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func sectorName(net *network.Network, s int32) string {

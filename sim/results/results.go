@@ -82,11 +82,13 @@ import (
 	"bufio"
 	"cmp"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -127,6 +129,9 @@ var afterFile func(name string) error
 
 // WriteDir writes the result directory dir: scenario.toml (scenarioTOML as
 // given), timeseries.csv, firms.csv, events.csv, summary.json and meta.json.
+// Results without firm outcomes and events (output.record = "aggregate")
+// add no rows to firms.csv and events.csv, which then hold their header
+// only.
 //
 // The files are written into a fresh temporary sibling directory
 // (dir + ".tmp-<random>"), synced to disk, and the directory is then renamed
@@ -141,21 +146,66 @@ func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta)
 // temporary directory once the result files are in it and before it is
 // renamed into place: files extra writes there (figures, a report) appear
 // with the results, and an error from extra leaves nothing behind.
-func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta, extra func(tmp string) error) (err error) {
+func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta, extra func(tmp string) error) error {
 	if dir == "" {
 		return errors.New("results: empty output directory name")
 	}
-	dir = filepath.Clean(dir)
-	if err := checkFree(dir); err != nil {
+	if err := checkFree(filepath.Clean(dir)); err != nil {
 		return err
 	}
 	ordered, err := order(results)
 	if err != nil {
 		return err
 	}
-	summary, err := Summarize(ordered)
-	if err != nil {
-		return err
+	_, err = WriteDirStream(dir, scenarioTOML, Slice(ordered), meta, extra)
+	return err
+}
+
+// Stream gives the results to write one at a time, in the order of the
+// result files: arm by arm, the arms in order of first appearance, and
+// within an arm by increasing replication.
+type Stream interface {
+	// Len returns the number of results.
+	Len() int
+	// Result returns result i, 0 ≤ i < Len(). The writer reads each once,
+	// in order, and keeps nothing of it but a few numbers for the summary.
+	// Its Network may be nil when it holds neither firm outcomes nor
+	// events (output.record = "aggregate").
+	Result(i int) (*sim.Result, error)
+}
+
+// Slice is a Stream over results held in memory, in the order given.
+type Slice []*sim.Result
+
+// Len returns len(s).
+func (s Slice) Len() int { return len(s) }
+
+// Result returns s[i].
+func (s Slice) Result(i int) (*sim.Result, error) { return s[i], nil }
+
+// Written is what WriteDirStream wrote.
+type Written struct {
+	Summary Summary // the content of summary.json
+	Firms   int     // the firms of the first result (see FirmCount)
+}
+
+// WriteDirStream is WriteDirWith on results read one at a time from src,
+// so that only one result is in memory at once: the CSV files are written
+// together, row by row through buffers, as the results stream past. It
+// returns the summary it wrote. src must give the results in file order
+// (see Stream); WriteDirStream returns an error otherwise, and for the
+// inconsistencies WriteDir refuses. As with WriteDir, on any error nothing
+// is left at dir.
+func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func(tmp string) error) (w Written, err error) {
+	if dir == "" {
+		return w, errors.New("results: empty output directory name")
+	}
+	dir = filepath.Clean(dir)
+	if err := checkFree(dir); err != nil {
+		return w, err
+	}
+	if src.Len() == 0 {
+		return w, errors.New("results: no results to write")
 	}
 	sum := sha256.Sum256(scenarioTOML)
 	meta.ScenarioSHA256 = hex.EncodeToString(sum[:])
@@ -171,63 +221,204 @@ func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta M
 
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return w, fmt.Errorf("results: %w", err)
 	}
 	tmp, err := os.MkdirTemp(parent, filepath.Base(dir)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("results: %w", err)
+		return w, fmt.Errorf("results: %w", err)
 	}
+	var csvs []*csvFile
 	defer func() {
+		for _, f := range csvs {
+			f.abort()
+		}
 		if err != nil {
 			os.RemoveAll(tmp)
 		}
 	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return w, fmt.Errorf("results: %w", err)
 	}
-
-	files := []struct {
-		name  string
-		write func(w io.Writer) error
-	}{
-		{ScenarioFile, func(w io.Writer) error { _, err := w.Write(scenarioTOML); return err }},
-		{TimeseriesFile, func(w io.Writer) error { return WriteTimeseries(w, ordered) }},
-		{FirmsFile, func(w io.Writer) error { return WriteFirms(w, ordered) }},
-		{EventsFile, func(w io.Writer) error { return WriteEvents(w, ordered) }},
-		{SummaryFile, func(w io.Writer) error { return writeJSON(w, summary) }},
-		{MetaFile, func(w io.Writer) error { return writeJSON(w, meta) }},
-	}
-	for _, f := range files {
-		if err := writeFile(filepath.Join(tmp, f.name), f.write); err != nil {
-			return &tmpError{fmt.Errorf("results: writing %s: %w", f.name, err), tmp, dir}
+	written := func(name string, err error) error {
+		if err != nil {
+			return &tmpError{fmt.Errorf("results: writing %s: %w", name, err), tmp, dir}
 		}
 		if afterFile != nil {
-			if err := afterFile(f.name); err != nil {
-				return fmt.Errorf("results: writing %s: %w", f.name, err)
+			if err := afterFile(name); err != nil {
+				return fmt.Errorf("results: writing %s: %w", name, err)
 			}
+		}
+		return nil
+	}
+	if err := written(ScenarioFile, writeFile(filepath.Join(tmp, ScenarioFile), func(w io.Writer) error {
+		_, err := w.Write(scenarioTOML)
+		return err
+	})); err != nil {
+		return w, err
+	}
+
+	// The CSV files, written together as the results stream past.
+	for _, f := range []struct {
+		name   string
+		header []string
+	}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, FirmsHeader}, {EventsFile, EventsHeader}} {
+		c, err := createCSV(filepath.Join(tmp, f.name), f.name, f.header)
+		if err != nil {
+			return w, written(f.name, err)
+		}
+		csvs = append(csvs, c)
+	}
+	ts, firms, events := csvs[0], csvs[1], csvs[2]
+	var (
+		digests   []digest
+		rows      rowBuffers
+		armIndex  = map[string]int{}
+		armMetric [][]string
+		lastArm   = -1
+	)
+	for i := 0; i < src.Len(); i++ {
+		r, err := src.Result(i)
+		if err != nil {
+			return w, err
+		}
+		if r == nil {
+			return w, fmt.Errorf("results: result %d is nil", i)
+		}
+		if err := check(r); err != nil {
+			return w, fmt.Errorf("results: arm %q replication %d: %w", r.Arm, r.Replication, err)
+		}
+		a, seen := armIndex[r.Arm]
+		switch {
+		case !seen:
+			a = len(armIndex)
+			armIndex[r.Arm] = a
+			armMetric = append(armMetric, r.Metrics)
+		case a != lastArm:
+			return w, fmt.Errorf("results: arm %q replication %d comes after another arm's results: results must come arm by arm", r.Arm, r.Replication)
+		case !slices.Equal(armMetric[a], r.Metrics):
+			return w, fmt.Errorf("results: arm %q replication %d records other metrics than the arm's first replication", r.Arm, r.Replication)
+		case r.Replication == digests[len(digests)-1].replication:
+			return w, fmt.Errorf("results: arm %q replication %d appears twice", r.Arm, r.Replication)
+		case r.Replication < digests[len(digests)-1].replication:
+			return w, fmt.Errorf("results: arm %q replication %d comes after replication %d: replications must come in increasing order",
+				r.Arm, r.Replication, digests[len(digests)-1].replication)
+		}
+		lastArm = a
+		if i == 0 {
+			w.Firms = FirmCount(r)
+		}
+		if err := timeseriesRows(ts.cw, r, &rows); err != nil {
+			return w, written(ts.name, err)
+		}
+		if err := firmRows(firms.cw, r, &rows); err != nil {
+			return w, written(firms.name, err)
+		}
+		if err := eventRows(events.cw, r, &rows); err != nil {
+			return w, written(events.name, err)
+		}
+		digests = append(digests, digestOf(r))
+	}
+	for _, c := range csvs {
+		if err := written(c.name, c.close()); err != nil {
+			return w, err
+		}
+	}
+	csvs = nil
+
+	if w.Summary, err = summarize(digests); err != nil {
+		return w, err
+	}
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{SummaryFile, w.Summary}, {MetaFile, meta}} {
+		if err := written(f.name, writeFile(filepath.Join(tmp, f.name), func(out io.Writer) error { return writeJSON(out, f.v) })); err != nil {
+			return w, err
 		}
 	}
 	if extra != nil {
 		if err := extra(tmp); err != nil {
-			return &tmpError{err, tmp, dir}
+			return w, &tmpError{err, tmp, dir}
 		}
 	}
 	if err := syncDir(tmp); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return w, fmt.Errorf("results: %w", err)
 	}
 	if err := checkFree(dir); err != nil {
-		return err
+		return w, err
 	}
 	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("results: %w", err)
+		return w, fmt.Errorf("results: %w", err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return w, fmt.Errorf("results: %w", err)
 	}
 	// The rename is done: from here the directory is in place, and a failed
 	// sync of the parent is not worth undoing it.
 	_ = syncDir(parent)
-	return nil
+	return w, nil
+}
+
+// FirmCount returns the number of firms of r: the size of its network or,
+// without one, the "firms_active" series at the first step plus the
+// "failures" of that step (0 when these are not recorded).
+func FirmCount(r *sim.Result) int {
+	if r.Network != nil {
+		return r.Network.N()
+	}
+	active, failed := slices.Index(r.Metrics, "firms_active"), slices.Index(r.Metrics, "failures")
+	if active < 0 || failed < 0 || r.Steps() == 0 {
+		return 0
+	}
+	return int(math.Round(r.Value(0, active) + r.Value(0, failed)))
+}
+
+// csvFile is a CSV file being written through a buffer.
+type csvFile struct {
+	name string
+	f    *os.File
+	bw   *bufio.Writer
+	cw   *csv.Writer
+}
+
+// createCSV creates path and writes header to it.
+func createCSV(path, name string, header []string) (*csvFile, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	c := &csvFile{name: name, f: f, bw: bufio.NewWriterSize(f, 1<<16)}
+	c.cw = csv.NewWriter(c.bw)
+	if err := c.cw.Write(header); err != nil {
+		c.abort()
+		return nil, err
+	}
+	return c, nil
+}
+
+// close flushes, syncs and closes the file.
+func (c *csvFile) close() error {
+	c.cw.Flush()
+	err := c.cw.Error()
+	if err == nil {
+		err = c.bw.Flush()
+	}
+	if err == nil {
+		err = c.f.Sync()
+	}
+	if cerr := c.f.Close(); err == nil {
+		err = cerr
+	}
+	c.f = nil
+	return err
+}
+
+// abort closes the file if it is still open.
+func (c *csvFile) abort() {
+	if c.f != nil {
+		c.f.Close()
+		c.f = nil
+	}
 }
 
 // tmpError is an error met while writing into the temporary directory tmp
@@ -408,10 +599,10 @@ func order(results []*sim.Result) ([]*sim.Result, error) {
 
 // check verifies that a result is consistent enough to be written.
 func check(r *sim.Result) error {
-	if r.Network == nil {
+	if r.Network == nil && (len(r.Firms.Status) > 0 || len(r.Events) > 0) {
 		return errors.New("no network")
 	}
-	n := r.Network.N()
+	n := networkSize(r)
 	if len(r.Metrics) == 0 {
 		if len(r.Series) != 0 {
 			return fmt.Errorf("%d series values but no metrics", len(r.Series))

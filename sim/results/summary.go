@@ -133,17 +133,26 @@ func Describe(metric string, xs []float64) Stat {
 }
 
 // Headline returns the HeadlineMetrics of one result, in order. A metric
-// that is not defined for the result is NaN: the firm-level metrics when
-// firms were not recorded (output.record = "aggregate"), output_lost when
-// there is no "output" metric or no pre-shock step, and mean_cascade_depth
-// when there was no failure, bank_losses and fiscal_cost when their series
-// are not recorded.
+// that is not defined for the result is NaN: output_lost when there is no
+// "output" metric or no pre-shock step, mean_cascade_depth when there was
+// no failure, bank_losses and fiscal_cost when their series are not
+// recorded.
+//
+// When firms were not recorded (output.record = "aggregate": no firm
+// outcomes, no events), the failure counts are the sums over steps of the
+// "failures_sme", "failures_core" and "failures" series, the same numbers
+// as from the firm outcomes since a firm fails once; jobs_lost is the
+// "employment" series at the first step less at the last (equal up to
+// rounding), defined only when no firm failed at the first step, which
+// the series cannot tell apart; largest_cascade and mean_cascade_depth,
+// which need the events, are NaN; and any of these is NaN when its series
+// is not recorded.
 func Headline(r *sim.Result) []float64 {
 	out := make([]float64, len(HeadlineMetrics))
 	for i := range out {
 		out[i] = math.NaN()
 	}
-	if n := r.Network.N(); len(r.Firms.Status) == n && n > 0 {
+	if n := networkSize(r); len(r.Firms.Status) == n && n > 0 {
 		var sme, core, jobs float64
 		for i, s := range r.Firms.Status {
 			if s != sim.Failed {
@@ -176,11 +185,35 @@ func Headline(r *sim.Result) []float64 {
 			}
 			out[6] = float64(d) / float64(len(depth))
 		}
+	} else if len(r.Firms.Status) == 0 && len(r.Events) == 0 {
+		out[0], out[1], out[2] = seriesSum(r, "failures_sme"), seriesSum(r, "failures_core"), seriesSum(r, "failures")
+		out[3] = jobsLostFromSeries(r)
 	}
 	out[4] = outputLost(r)
 	out[7] = seriesSum(r, BankLosses)
 	out[8] = seriesSum(r, FiscalCost)
 	return out
+}
+
+// networkSize is the number of firms of r's network, 0 without one.
+func networkSize(r *sim.Result) int {
+	if r.Network == nil {
+		return 0
+	}
+	return r.Network.N()
+}
+
+// jobsLostFromSeries is "employment" (the baseline jobs of the firms not
+// failed) at the first step less at the last, or NaN when it is not
+// recorded or when firms failed at the first step (their jobs are then in
+// neither value).
+func jobsLostFromSeries(r *sim.Result) float64 {
+	emp, fail := slices.Index(r.Metrics, "employment"), slices.Index(r.Metrics, "failures")
+	T := r.Steps()
+	if emp < 0 || fail < 0 || T == 0 || r.Value(0, fail) != 0 {
+		return math.NaN()
+	}
+	return r.Value(0, emp) - r.Value(T-1, emp)
 }
 
 // seriesSum is the sum over steps of the time-series metric name, or NaN
@@ -234,44 +267,69 @@ func outputLost(r *sim.Result) float64 {
 // a replication the baseline lacks, or when an arm holds a replication
 // twice. The results must otherwise be consistent (as WriteDir checks).
 func Summarize(results []*sim.Result) (Summary, error) {
+	ds := make([]digest, len(results))
+	for i, r := range results {
+		ds[i] = digestOf(r)
+	}
+	return summarize(ds)
+}
+
+// digest is what the summary needs of one result: a few numbers rather
+// than its series and firms, so that results can be summarised as they
+// stream past.
+type digest struct {
+	arm           string
+	replication   int
+	metrics       []string
+	head          []float64 // Headline
+	final         []float64 // the series at the last step, by metric; nil without steps
+	interventions []sim.InterventionOutcome
+}
+
+func digestOf(r *sim.Result) digest {
+	d := digest{arm: r.Arm, replication: r.Replication, metrics: r.Metrics, head: Headline(r), interventions: r.Interventions}
+	if T := r.Steps(); T > 0 {
+		d.final = slices.Clone(r.Series[(T-1)*len(r.Metrics) : T*len(r.Metrics)])
+	}
+	return d
+}
+
+// summarize is Summarize on digests.
+func summarize(ds []digest) (Summary, error) {
 	s := Summary{Confidence: Confidence, Arms: []Arm{}}
 	index := map[string]int{}
-	var groups [][]*sim.Result
-	for _, r := range results {
-		i, ok := index[r.Arm]
+	var groups [][]*digest
+	for k := range ds {
+		d := &ds[k]
+		i, ok := index[d.arm]
 		if !ok {
 			i = len(groups)
-			index[r.Arm] = i
+			index[d.arm] = i
 			groups = append(groups, nil)
 		}
-		groups[i] = append(groups[i], r)
+		groups[i] = append(groups[i], d)
 	}
-	heads := make([][][]float64, len(groups)) // heads[arm][k]: Headline of groups[arm][k]
 	for i, g := range groups {
-		g = slices.Clone(g)
-		slices.SortStableFunc(g, func(a, b *sim.Result) int { return cmp.Compare(a.Replication, b.Replication) })
+		slices.SortStableFunc(g, func(a, b *digest) int { return cmp.Compare(a.replication, b.replication) })
 		for k := 1; k < len(g); k++ {
-			if g[k].Replication == g[k-1].Replication {
-				return Summary{}, fmt.Errorf("results: arm %q holds replication %d twice", g[k].Arm, g[k].Replication)
+			if g[k].replication == g[k-1].replication {
+				return Summary{}, fmt.Errorf("results: arm %q holds replication %d twice", g[k].arm, g[k].replication)
 			}
 		}
 		groups[i] = g
-		for _, r := range g {
-			heads[i] = append(heads[i], Headline(r))
-		}
 	}
 	var baseline map[int][]float64 // headline of the baseline by replication
 	if i, ok := index[sim.BaselineArm]; ok {
 		baseline = map[int][]float64{}
-		for k, r := range groups[i] {
-			baseline[r.Replication] = heads[i][k]
+		for _, d := range groups[i] {
+			baseline[d.replication] = d.head
 		}
 	}
-	for i, g := range groups {
-		a := Arm{Arm: g[0].Arm, Replications: len(g), Headline: Stats{}, Interventions: interventions(g), Final: Stats{}}
+	for _, g := range groups {
+		a := Arm{Arm: g[0].arm, Replications: len(g), Headline: Stats{}, Interventions: interventions(g), Final: Stats{}}
 		cols := make([][]float64, len(HeadlineMetrics))
-		for _, h := range heads[i] {
-			for k, v := range h {
+		for _, d := range g {
+			for k, v := range d.head {
 				cols[k] = append(cols[k], v)
 			}
 		}
@@ -279,21 +337,20 @@ func Summarize(results []*sim.Result) (Summary, error) {
 			a.Headline = append(a.Headline, Describe(name, cols[k]))
 		}
 		if baseline != nil && a.Arm != sim.BaselineArm {
-			eff, err := effects(baseline, g, heads[i])
+			eff, err := effects(baseline, g)
 			if err != nil {
 				return Summary{}, err
 			}
 			a.Effects = eff
 		}
-		for _, name := range g[0].Metrics {
+		for _, name := range g[0].metrics {
 			var xs []float64
-			for _, r := range g {
-				T := r.Steps()
-				if T == 0 {
+			for _, d := range g {
+				if d.final == nil {
 					continue
 				}
-				if m := slices.Index(r.Metrics, name); m >= 0 {
-					xs = append(xs, r.Value(T-1, m))
+				if m := slices.Index(d.metrics, name); m >= 0 {
+					xs = append(xs, d.final[m])
 				}
 			}
 			a.Final = append(a.Final, Describe(name, xs))
@@ -326,8 +383,8 @@ var effectOf = []struct{ effect, headline string }{
 	{JobsSaved, JobsLost}, {OutputSaved, OutputLost}, {BankLossesAvoided, BankLosses},
 }
 
-// effects returns the EffectMetrics of the results of one arm (arm, with
-// their Headline values in heads) against the baseline's Headline values by
+// effects returns the EffectMetrics of the results of one arm (with their
+// Headline values) against the baseline's Headline values by
 // replication. It returns an error if the baseline lacks a replication of
 // the arm.
 //
@@ -336,21 +393,21 @@ var effectOf = []struct{ effect, headline string }{
 // the fiscal cost of a replication is the arm's fiscal_cost less the
 // baseline's (which applies no intervention: 0), so that both terms are
 // paired differences.
-func effects(baseline map[int][]float64, arm []*sim.Result, heads [][]float64) (Stats, error) {
+func effects(baseline map[int][]float64, arm []*digest) (Stats, error) {
 	col := func(name string) int { return slices.Index(HeadlineMetrics, name) }
 	diffs := make([][]float64, len(effectOf))
 	var cost []float64
-	for k, r := range arm {
-		b, ok := baseline[r.Replication]
+	for _, d := range arm {
+		b, ok := baseline[d.replication]
 		if !ok {
-			return nil, fmt.Errorf("results: arm %q has replication %d, which the baseline lacks: effects pair replications", r.Arm, r.Replication)
+			return nil, fmt.Errorf("results: arm %q has replication %d, which the baseline lacks: effects pair replications", d.arm, d.replication)
 		}
 		for e, m := range effectOf {
 			c := col(m.headline)
-			diffs[e] = append(diffs[e], b[c]-heads[k][c])
+			diffs[e] = append(diffs[e], b[c]-d.head[c])
 		}
 		c := col(FiscalCost)
-		cost = append(cost, heads[k][c]-b[c])
+		cost = append(cost, d.head[c]-b[c])
 	}
 	out := Stats{}
 	for e, m := range effectOf {
@@ -473,12 +530,12 @@ type Intervention struct {
 
 // interventions summarises the interventions of the results of one arm,
 // in order of first appearance.
-func interventions(g []*sim.Result) []Intervention {
+func interventions(g []*digest) []Intervention {
 	out := []Intervention{}
 	index := map[string]int{}
 	var outcomes [][]sim.InterventionOutcome
-	for _, r := range g {
-		for _, o := range r.Interventions {
+	for _, d := range g {
+		for _, o := range d.interventions {
 			i, ok := index[o.Name]
 			if !ok {
 				i = len(out)

@@ -1,0 +1,58 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// BenchmarkStep measures one step of the benchmark scenario at steady
+// state after warm-up: a step allocates nothing.
+func BenchmarkStep(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("firms=%d/threads=%d", n, threads), func(b *testing.B) {
+				cfg := BenchConfig(n)
+				cfg.Steps = 100_000 // room in the recorder for every step
+				e, err := newEngine(cfg, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.setThreads(threads)
+				defer e.close()
+				for t := 0; t < 10; t++ { // warm-up
+					if err := e.step(t); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if err := e.step(10 + i); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N)*float64(e.net.N())/b.Elapsed().Seconds(), "firm-steps/s")
+			})
+		}
+	}
+}
+
+// BenchmarkRun measures a whole run of the benchmark scenario (365 daily
+// steps through the default demand shock).
+func BenchmarkRun(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cfg := BenchConfig(n)
+			var st BenchStats
+			for i := 0; i < b.N; i++ {
+				var err error
+				if st, err = Bench(context.Background(), cfg, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(st.FirmStepsPerSecond(), "firm-steps/s")
+			b.ReportMetric(float64(st.BytesPerStep), "bytes/step")
+		})
+	}
+}

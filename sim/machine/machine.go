@@ -1,0 +1,138 @@
+// Package machine measures the machine a simulation runs on: its memory
+// bandwidth, by a streaming copy in this process, and the peak memory of
+// this process. `smesim bench` sets the engine's speed against them.
+package machine
+
+import (
+	"bufio"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultBandwidthBytes is the size of each of the two arrays Bandwidth
+// copies between: 256 MiB, far above any cache, so that the copy streams
+// from and to memory.
+const DefaultBandwidthBytes = 256 << 20
+
+// DefaultBandwidthRepeats is the number of timed copies Bandwidth makes.
+const DefaultBandwidthRepeats = 5
+
+// Bandwidth returns the memory bandwidth of the machine in bytes per
+// second, measured with threads goroutines (at least 1) by
+// MeasureBandwidth(DefaultBandwidthBytes, threads, DefaultBandwidthRepeats).
+// It allocates and touches 512 MiB, and returns the memory to the
+// operating system before it returns.
+func Bandwidth(threads int) float64 {
+	return MeasureBandwidth(DefaultBandwidthBytes, threads, DefaultBandwidthRepeats)
+}
+
+// minPart is the fewest elements a goroutine of MeasureBandwidth copies
+// (64 KiB).
+const minPart = 8192
+
+// MeasureBandwidth copies between two []float64 of size bytes each (at
+// least one element), split into threads contiguous parts copied at
+// once by threads goroutines (fewer when a part would be under 64 KiB), repeats times after one untimed copy that
+// maps the pages, and returns the best rate in bytes per second.
+//
+// The convention is STREAM's "Copy": a copy of size bytes moves 2 × size
+// bytes, size read and size written. Write-allocate traffic (the
+// destination's cache lines read before they are written, where the copy
+// does not use non-temporal stores) is not counted, so the rate is a lower
+// bound on what the memory bus carried.
+func MeasureBandwidth(size int64, threads, repeats int) float64 {
+	n := max(1, int(size/8))
+	threads = max(1, min(threads, n/minPart))
+	repeats = max(1, repeats)
+	src, dst := make([]float64, n), make([]float64, n)
+	for i := range src {
+		src[i] = float64(i)
+	}
+	copyAll := func() time.Duration {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for k := 0; k < threads; k++ {
+			lo, hi := k*n/threads, (k+1)*n/threads
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				copy(dst[lo:hi], src[lo:hi])
+			}()
+		}
+		wg.Wait()
+		return time.Since(start)
+	}
+	copyAll() // maps dst's pages
+	best := time.Duration(1<<63 - 1)
+	for r := 0; r < repeats; r++ {
+		best = min(best, copyAll())
+	}
+	runtime.KeepAlive(dst)
+	src, dst = nil, nil
+	debug.FreeOSMemory()
+	return 2 * float64(n) * 8 / max(best.Seconds(), 1e-9)
+}
+
+// PeakRSS returns the peak resident set size of this process in bytes
+// (VmHWM of /proc/self/status): the most physical memory it has held at
+// once since it started or since ResetPeakRSS. It is 0 where unknown (not
+// Linux, no /proc).
+func PeakRSS() int64 { return statusBytes("VmHWM:") }
+
+// RSS returns the resident set size of this process in bytes (VmRSS of
+// /proc/self/status), 0 where unknown.
+func RSS() int64 { return statusBytes("VmRSS:") }
+
+// ResetPeakRSS returns the memory the Go runtime holds free to the
+// operating system, then sets the peak resident set size to the current
+// one (by writing "5" to /proc/self/clear_refs, Linux 4.0 and later), so
+// that PeakRSS measures what follows. It returns an error where that is
+// not possible; PeakRSS then keeps counting from the start.
+func ResetPeakRSS() error {
+	debug.FreeOSMemory()
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// statusBytes returns the field key of /proc/self/status, given in kB, in
+// bytes; 0 where unknown.
+func statusBytes(key string) int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), key); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// CPUModel returns the processor's model name (the first "model name" of
+// /proc/cpuinfo), or "" where unknown.
+func CPUModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,80 @@
+package machine
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"testing"
+)
+
+func TestMeasureBandwidth(t *testing.T) {
+	for _, threads := range []int{1, 2, 0, 1 << 30} {
+		bw := MeasureBandwidth(8<<20, threads, 3)
+		// Any machine copies 8 MiB faster than 10 MB/s and slower than
+		// 100 TB/s.
+		if !(bw > 1e7 && bw < 1e14) {
+			t.Errorf("threads %d: bandwidth %g B/s", threads, bw)
+		}
+	}
+	if bw := MeasureBandwidth(0, 1, 0); !(bw > 0) {
+		t.Errorf("smallest copy: bandwidth %g B/s", bw)
+	}
+}
+
+func TestPeakRSS(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		if PeakRSS() != 0 || RSS() != 0 {
+			t.Error("PeakRSS or RSS not 0 without /proc")
+		}
+		t.Skip("no /proc/self/status")
+	}
+	if err := ResetPeakRSS(); err != nil {
+		t.Skipf("cannot reset the peak: %v", err)
+	}
+	before := PeakRSS()
+	if before <= 0 || RSS() <= 0 || RSS() > PeakRSS() {
+		t.Fatalf("PeakRSS %d, RSS %d", before, RSS())
+	}
+	// Touch 64 MiB: the peak grows by about as much.
+	b := make([]byte, 64<<20)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	if got := PeakRSS(); got < before+32<<20 {
+		t.Errorf("PeakRSS %d after touching 64 MiB, was %d", got, before)
+	}
+	runtime.KeepAlive(b)
+	if err := ResetPeakRSS(); err != nil {
+		t.Fatal(err)
+	}
+	if got, rss := PeakRSS(), RSS(); got > rss+16<<20 {
+		t.Errorf("PeakRSS %d after reset, RSS %d", got, rss)
+	}
+}
+
+func TestStatusBytes(t *testing.T) {
+	if statusBytes("NoSuchField:") != 0 {
+		t.Error("unknown field not 0")
+	}
+}
+
+func TestCPUModel(t *testing.T) {
+	if _, err := os.Stat("/proc/cpuinfo"); err != nil {
+		t.Skip("no /proc/cpuinfo")
+	}
+	t.Logf("CPU model %q", CPUModel()) // may be empty (some ARM kernels)
+}
+
+func ExampleMeasureBandwidth() {
+	// Copy 64 MiB three times with 1 thread; the rate counts read and
+	// written bytes.
+	bw := MeasureBandwidth(64<<20, 1, 3)
+	fmt.Println(bw > 0)
+	// Output: true
+}
+
+func ExamplePeakRSS() {
+	peak := PeakRSS() // 0 where /proc is missing
+	fmt.Println(peak >= 0)
+	// Output: true
+}

@@ -1,0 +1,250 @@
+package sim
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Phases split the firms into fixed chunks of chunk firms (the last one
+// shorter). A chunk's work depends only on the chunk, never on the thread
+// that runs it or on the other chunks of the same phase, and every sum is
+// taken within chunks first and then over chunks in order: results are
+// identical for any number of threads. Threads take chunks from a shared
+// counter, so a slow chunk does not hold the others back.
+
+// phase names one parallel pass over the firms.
+type phase uint8
+
+const (
+	phaseOrders        phase = iota // final demand and orders
+	phaseProduce                    // production and deliveries
+	phaseReceive                    // deliveries into inventories; the step's flows cleared
+	phaseRevenue                    // revenue without finance
+	phaseAccrue                     // income statements and what is due
+	phasePayFirst                   // the first settlement round: every firm pays
+	phaseCollectAll                 // suppliers collect the first round
+	phasePayPending                 // later rounds: firms still owing pay
+	phaseCollectPaid                // suppliers paid in the round collect
+	phaseCloseCredit                // close settlement; credit demand; requests per bank
+	phaseGrant                      // banks lend
+	phasePayOwed                    // what is still owed, dividends; failure counters
+	phaseTotals                     // sums of the step: flows, metrics, accounting checks
+	phaseReceiveAccrue              // phaseReceive and phaseAccrue in one pass (no interventions)
+	phaseGrantPayOwed               // phaseGrant and phasePayOwed in one pass (no interventions)
+	numPhases
+)
+
+// chunkWork is what one chunk of firms leaves for the sequential parts of a
+// step. Each chunk writes only its own.
+type chunkWork struct {
+	lo, hi   int
+	pending  []int32 // firms that still owe after a settlement round
+	failing  []int32 // firms failing this step
+	moved    float64 // paid to suppliers and their banks in this round
+	row      [numMetrics]float64
+	sums     [numSums]float64
+	banks    []float64 // numBankSums values per bank
+	checkErr error     // the first broken balance sheet of the chunk
+	bytes    int64     // bytes touched by the sparse settlement rounds
+}
+
+// Sums over firms taken in phaseTotals.
+const (
+	sumToExternal = iota
+	sumToGov
+	sumLent
+	sumRepaid
+	sumWrittenOff
+	sumCash
+	sumCashAbs
+	numSums
+)
+
+// Per-bank sums: in phaseCloseCredit (requested, covered) and in
+// phaseTotals (the rest).
+const (
+	bankRequested = iota
+	bankCovered
+	bankCapitalIn
+	bankReservesIn
+	bankLoansIn
+	bankDeposits
+	bankLoans
+	numBankSums
+)
+
+// workers runs the phases of one engine on its threads: the calling
+// goroutine and threads − 1 helpers, which wait for a phase on wake.
+type workers struct {
+	threads int
+	wake    []chan phase
+	done    sync.WaitGroup
+	next    atomic.Int64 // next chunk to take
+	t       int          // the step being taken
+	passes  [numPhases]int64
+}
+
+// setThreads sets the number of threads that step the engine's phases and
+// starts the helpers; close stops them.
+func (e *engine) setThreads(n int) {
+	e.close()
+	w := &e.workers
+	w.threads = max(1, min(n, len(e.chunks)))
+	w.wake = make([]chan phase, w.threads-1)
+	for i := range w.wake {
+		ch := make(chan phase)
+		w.wake[i] = ch
+		go func() {
+			for ph := range ch {
+				e.work(ph)
+				w.done.Done()
+			}
+		}()
+	}
+}
+
+// close stops the engine's helper threads.
+func (e *engine) close() {
+	for _, ch := range e.workers.wake {
+		close(ch)
+	}
+	e.workers.wake = nil
+	e.workers.threads = 1
+}
+
+// initChunks splits the firms into chunks.
+func (e *engine) initChunks() {
+	n := e.net.N()
+	nb := len(e.banks)
+	for lo := 0; ; lo += chunk {
+		hi := min(lo+chunk, n)
+		e.chunks = append(e.chunks, chunkWork{
+			lo: lo, hi: hi,
+			pending: make([]int32, 0, hi-lo),
+			banks:   make([]float64, nb*numBankSums),
+		})
+		if hi == n {
+			break
+		}
+	}
+	e.workers.threads = 1
+}
+
+// parallel runs phase ph over every chunk at step t and returns when all
+// are done.
+func (e *engine) parallel(ph phase, t int) {
+	w := &e.workers
+	w.t = t
+	w.passes[ph]++
+	w.next.Store(0)
+	if len(w.wake) == 0 {
+		e.work(ph)
+		return
+	}
+	w.done.Add(len(w.wake))
+	for _, ch := range w.wake {
+		ch <- ph
+	}
+	e.work(ph)
+	w.done.Wait()
+}
+
+// work takes chunks of phase ph until none is left.
+func (e *engine) work(ph phase) {
+	w := &e.workers
+	for {
+		c := int(w.next.Add(1) - 1)
+		if c >= len(e.chunks) {
+			return
+		}
+		e.runChunk(ph, &e.chunks[c], w.t)
+	}
+}
+
+// runChunk runs phase ph on one chunk.
+func (e *engine) runChunk(ph phase, c *chunkWork, t int) {
+	lo, hi := c.lo, c.hi
+	switch ph {
+	case phaseOrders:
+		e.finalDemand(lo, hi, t)
+		e.orders(lo, hi, t)
+	case phaseProduce:
+		e.produce(lo, hi, t)
+	case phaseReceive:
+		e.receive(lo, hi)
+		e.resetFlows(lo, hi)
+	case phaseRevenue:
+		copy(e.revenue[lo:hi], e.output[lo:hi])
+	case phaseAccrue:
+		e.accrue(lo, hi, t)
+	case phasePayFirst:
+		c.moved = e.payFirst(c)
+	case phaseCollectAll:
+		e.collect(lo, hi)
+	case phasePayPending:
+		c.moved = e.payPending(c)
+	case phaseCollectPaid:
+		e.collectPaid(lo, hi, c)
+	case phaseCloseCredit:
+		e.closeSettlement(lo, hi)
+		e.creditDemand(lo, hi, t)
+		e.bankRequests(c)
+	case phaseGrant:
+		e.grantLoans(lo, hi, t, e.grantShare)
+	case phasePayOwed:
+		e.payOwed(lo, hi)
+		e.failureCounters(c)
+	case phaseTotals:
+		e.totals(c, t)
+	case phaseReceiveAccrue:
+		e.receive(lo, hi)
+		e.resetFlows(lo, hi)
+		e.accruePlain(lo, hi)
+	case phaseGrantPayOwed:
+		e.grantLoans(lo, hi, t, e.grantShare)
+		e.payOwed(lo, hi)
+		e.failureCounters(c)
+	}
+}
+
+// passBytes is the model's own count of the bytes one pass of each phase
+// reads and writes per firm, per slot and per edge: each array the pass
+// touches counts its element size once if read or written, twice if both.
+// The sparse settlement rounds count what they touch as they go.
+var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
+	phaseOrders:      {firm: 78, slot: 20, edge: 50},
+	phaseProduce:     {firm: 121, slot: 32, edge: 32},
+	phaseReceive:     {firm: 69, slot: 20, edge: 8},
+	phaseRevenue:     {firm: 16},
+	phaseAccrue:      {firm: 262, slot: 8, edge: 45},
+	phasePayFirst:    {firm: 25 + payFirmBytes, edge: payEdgeBytes},
+	phaseCollectAll:  {firm: collectFirmBytes, edge: collectEdgeBytes},
+	phasePayPending:  {},
+	phaseCollectPaid: {firm: 4},
+	phaseCloseCredit: {firm: 192},
+	phaseGrant:       {firm: 13},
+	phasePayOwed:     {firm: 148},
+	phaseTotals:      {firm: 234, slot: 16, edge: 28},
+	// The fused passes read the arrays their parts share once.
+	phaseReceiveAccrue: {firm: 69 + 262 - 9, slot: 20, edge: 8 + 45},
+	phaseGrantPayOwed:  {firm: 13 + 148 - 9},
+}
+
+// bytesPerStep is the model's own count of the bytes one step reads and
+// writes in the per-firm, per-slot and per-edge arrays, on average over
+// the steps taken so far.
+func (e *engine) bytesPerStep() int64 {
+	steps := e.workers.passes[phaseOrders]
+	if steps == 0 {
+		return 0
+	}
+	n, s, m := int64(e.net.N()), int64(e.net.Slots()), int64(e.net.E())
+	total := int64(0)
+	for ph, b := range passBytes {
+		total += e.workers.passes[ph] * (n*b.firm + s*b.slot + m*b.edge)
+	}
+	for c := range e.chunks {
+		total += e.chunks[c].bytes
+	}
+	return total / steps
+}
