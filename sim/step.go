@@ -22,6 +22,7 @@ func (e *engine) step(t int) error {
 		e.creditDemand(0, n, t)
 		e.grantCredit(0, n, t, e.grantShares())
 		failed := e.failures(t)
+		e.searchPartners(t, failed)
 		e.reduceFlows()
 		if e.iv.on() {
 			e.ivCosts(t)
