@@ -105,6 +105,7 @@ type ProductionConfig struct {
 	RewiringDelay   units.Duration `toml:"rewiring_delay" doc:"time before a buyer moves a failed supplier's orders to its other suppliers in that sector"`
 	DemandNoise     float64        `toml:"demand_noise" min:"0" max:"1" doc:"standard deviation of multiplicative noise on each firm's final demand per step"`
 	DemandSwitching bool           `toml:"demand_switching" doc:"households and foreign buyers move a failed firm's final demand to the surviving firms of its sector, in proportion to their own (false: it is lost)"`
+	PartnerSearch   bool           `toml:"partner_search" doc:"after rewiring_delay, each link of a failed supplier to a surviving buyer passes to a surviving firm of the same sector, drawn in proportion to idle capacity (false: buyers keep only the suppliers they had)"`
 }
 
 // FirmParams are the behavioural and balance-sheet parameters of one kind of

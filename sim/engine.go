@@ -67,6 +67,8 @@ type engine struct {
 	// demand is scaled (nil when switching is off).
 	sectorFD, sectorAliveFD, sectorScale []float64
 
+	partners *partnerSearch // nil unless production.partner_search (rewire.go)
+
 	// Per firm: physical.
 	alive       []bool
 	failStep    []int32
@@ -219,6 +221,7 @@ func newEngineOn(cfg *Config, net *network.Network, rep int) (*engine, error) {
 		return nil, err
 	}
 	e.initFinance()
+	e.initPartnerSearch()
 	e.metrics = newRecorder(e)
 	e.initChunks()
 	nb := len(e.banks)

@@ -16,6 +16,7 @@ const (
 	streamDemandNoise
 	streamParticipation // supply-chain-finance: which cores take part
 	streamPolicyQueue   // policy-loan: arrival order of a step's applicants
+	streamPartnerSearch // production.partner_search: new partners of failed firms' buyers
 )
 
 // splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).

@@ -53,6 +53,7 @@ func (e *engine) step(t int) error {
 		e.parallel(phaseGrantPayOwed, t)
 	}
 	e.failures(t)
+	e.searchPartners(t, e.failing)
 	e.parallel(phaseTotals, t)
 	e.reduceFlows()
 	if e.iv.on() {

@@ -12,13 +12,11 @@ import (
 )
 
 // knownMisses are the facts china-2020 does not reproduce yet, and why
-// (docs/calibration.md): the model's revenue losses are too heavy because
-// failed firms are never replaced. The test requires them to still miss, so
-// that this list stays true; fixing one means moving it out of the list.
-var knownMisses = map[string]bool{
-	"revenue 2020 down > 50%": true,
-	"revenue 2020 down > 20%": true,
-}
+// (docs/calibration.md). The test requires them to still miss, so that
+// this list stays true; fixing one means moving it out of the list. Every
+// fact is reproduced since partner search (production.partner_search)
+// stopped the post-spring attrition that made revenue losses too heavy.
+var knownMisses = map[string]bool{}
 
 // TestChina2020Facts runs china-2020 with few replications and checks every
 // fact against its tolerance widened only by the Monte Carlo error of the
