@@ -20,6 +20,16 @@ type BenchStats struct {
 	// each array once per pass that touches it.
 	BytesPerStep int64
 	Failures     int // firms failed by the end
+	// Phases is the wall time of each parallel pass over the firms, in
+	// the order of the step; the rest of Run is sequential.
+	Phases []PhaseTime
+}
+
+// PhaseTime is the time one phase of the step took over a run.
+type PhaseTime struct {
+	Name   string
+	Passes int64 // passes over the firms: one per step, or one per settlement round
+	Time   time.Duration
 }
 
 // FirmStepsPerSecond is firms × steps ÷ run time.
@@ -65,6 +75,11 @@ func Bench(ctx context.Context, cfg *Config, threads int) (BenchStats, error) {
 		Steps: e.p.steps, Threads: e.workers.threads,
 		Build: t1.Sub(t0), Run: time.Since(t1),
 		BytesPerStep: e.bytesPerStep(),
+	}
+	for ph, d := range e.workers.elapsed {
+		if n := e.workers.passes[ph]; n > 0 {
+			st.Phases = append(st.Phases, PhaseTime{Name: phaseNames[ph], Passes: n, Time: d})
+		}
 	}
 	for _, a := range e.alive {
 		if !a {

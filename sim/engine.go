@@ -169,6 +169,7 @@ type engine struct {
 	chunks         []chunkWork
 	workers        workers
 	collectFlag    []uint32  // per firm: paid in the current settlement round
+	crossBank      []bool    // per edge: buyer and supplier bank at different banks (nil with one bank)
 	failing        []int32   // firms failing this step, in firm order
 	grantShare     []float64 // per bank: share of this step's requests it funds
 	bankDeposits   []float64 // per bank, scratch of checkBalanceSheets
@@ -228,6 +229,12 @@ func newEngineOn(cfg *Config, net *network.Network, rep int) (*engine, error) {
 	e.grantShare, e.bankDeposits, e.bankLoans = make([]float64, nb), make([]float64, nb), make([]float64, nb)
 	e.bankFactored, e.bankFactoredIn = make([]float64, nb), make([]float64, nb)
 	e.collectFlag = make([]uint32, net.N())
+	if len(e.banks) > 1 {
+		e.crossBank = make([]bool, net.E())
+		for k := range e.crossBank {
+			e.crossBank[k] = e.bank[net.Supplier[k]] != e.bank[net.Buyer[k]]
+		}
+	}
 	return e, nil
 }
 

@@ -266,77 +266,119 @@ func (e *engine) accrue(lo, hi, t int) {
 	}
 }
 
-// accruePlain is accrue without interventions, written over slices of the
-// chunk so that the compiler keeps them in registers and drops the bounds
-// checks: the hot loop of the step.
-func (e *engine) accruePlain(lo, hi int) {
+// accruePlain is accrue without interventions, for the firms of a chunk,
+// as thread wid. It computes exactly what accrue computes, in loops that
+// each touch few arrays (see numScratch), over slices of the chunk so that
+// the compiler drops the bounds checks.
+func (e *engine) accruePlain(lo, hi, wid int) {
 	net := e.net
 	n := hi - lo
-	alive := e.alive[lo:hi]
-	output, loan, loanRate := e.output[lo:hi:hi], e.loan[lo:hi:hi], e.loanRate[lo:hi:hi]
-	wageBase, wageFlex, baseOutput := e.wage[lo:hi:hi], e.wageFlex[lo:hi:hi], e.baseOutput[lo:hi:hi]
-	inputShare, fixedCost, taxRate := e.inputShare[lo:hi:hi], e.fixedCost[lo:hi:hi], e.taxRate[lo:hi:hi]
-	netProfit, profitEMA, equity := e.netProfit[lo:hi:hi], e.profitEMA[lo:hi:hi], e.equity[lo:hi:hi]
-	revenue, fdDelivered, cash := e.revenue[lo:hi:hi], e.fdDelivered[lo:hi:hi], e.cash[lo:hi:hi]
-	toExternal, reserveIn, owedExternal := e.toExternal[lo:hi:hi], e.reserveIn[lo:hi:hi], e.owedExternal[lo:hi:hi]
-	importBuy, owedTax, dueInterest := e.importBuy[lo:hi:hi], e.owedTax[lo:hi:hi], e.dueInterest[lo:hi:hi]
-	duePrincipal, dueTotal, repaid := e.duePrincipal[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
-	termSteps := e.termSteps[lo:hi:hi]
-	inStart := net.InStart[lo : hi+1 : hi+1]
-	kind, supplier := net.Kind, net.Supplier
-	payable, delivery, due, paid := e.payable, e.delivery, e.due, e.paid
-	stretch := e.shock.termStretch
-	maturity := e.p.loanMaturity
-	_ = alive[n-1]
-	_ = inStart[n]
-	for j := 0; j < n; j++ {
-		in0, in1 := inStart[j], inStart[j+1]
-		if !alive[j] {
+	alive := e.alive[lo:hi:hi]
+	output := e.output[lo:hi:hi]
+	wageNow, profit := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
+	// Wages: the flexible share follows output.
+	{
+		wage, flex, base := e.wage[lo:hi:hi], e.wageFlex[lo:hi:hi], e.baseOutput[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				x := output[j]
+				wageNow[j] = wage[j] * (1 - flex[j]*(1-min(1, x/base[j])))
+			}
+		}
+	}
+	// Interest and principal due; profit before tax.
+	{
+		loan, rate := e.loan[lo:hi:hi], e.loanRate[lo:hi:hi]
+		dueInterest, duePrincipal := e.dueInterest[lo:hi:hi], e.duePrincipal[lo:hi:hi]
+		inputShare, fixedCost := e.inputShare[lo:hi:hi], e.fixedCost[lo:hi:hi]
+		maturity := e.p.loanMaturity
+		for j := range n {
+			if alive[j] {
+				x, l := output[j], loan[j]
+				interest := l * rate[j]
+				profit[j] = x - inputShare[j]*x - wageNow[j] - fixedCost[j] - interest
+				dueInterest[j] = interest
+				duePrincipal[j] = l / maturity
+			}
+		}
+	}
+	// Tax, profit after tax, equity.
+	{
+		taxRate, netProfit, profitEMA := e.taxRate[lo:hi:hi], e.netProfit[lo:hi:hi], e.profitEMA[lo:hi:hi]
+		equity, owedTax := e.equity[lo:hi:hi], e.owedTax[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				p := profit[j]
+				tax := agents.Tax(taxRate[j], p)
+				after := p - tax
+				netProfit[j] = after
+				profitEMA[j] += 0.25 * (after - profitEMA[j])
+				equity[j] += after
+				owedTax[j] += tax
+			}
+		}
+	}
+	// Revenue, final sales received in cash.
+	{
+		revenue, fdDelivered, cash := e.revenue[lo:hi:hi], e.fdDelivered[lo:hi:hi], e.cash[lo:hi:hi]
+		toExternal, reserveIn := e.toExternal[lo:hi:hi], e.reserveIn[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				revenue[j] = output[j]
+				fd := fdDelivered[j]
+				cash[j] += fd
+				toExternal[j] -= fd
+				reserveIn[j] += fd
+			}
+		}
+	}
+	// Wages, fixed costs and imports owed; everything due but trade.
+	total := wageNow
+	{
+		owedExternal, fixedCost, importBuy := e.owedExternal[lo:hi:hi], e.fixedCost[lo:hi:hi], e.importBuy[lo:hi:hi]
+		owedTax, dueInterest, duePrincipal := e.owedTax[lo:hi:hi], e.dueInterest[lo:hi:hi], e.duePrincipal[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				owed := owedExternal[j] + (wageNow[j] + fixedCost[j] + importBuy[j])
+				owedExternal[j] = owed
+				total[j] = owed + owedTax[j] + dueInterest[j] + duePrincipal[j]
+			}
+		}
+	}
+	// Trade payables: deliveries booked, 1/term of each due.
+	{
+		inStart := net.InStart[lo : hi+1 : hi+1]
+		kind, supplier := net.Kind, net.Supplier
+		payable, delivery, due, paid := e.payable, e.delivery, e.due, e.paid
+		termSteps, dueTotal, repaid := e.termSteps[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
+		stretch := e.shock.termStretch
+		for j := range n {
+			in0, in1 := inStart[j], inStart[j+1]
+			if !alive[j] {
+				for k := in0; k < in1; k++ {
+					due[k], paid[k] = 0, 0
+				}
+				dueTotal[j] = 0
+				continue
+			}
+			tot := total[j]
+			term := termSteps[j]
+			coreBuyer := kind[lo+j] == network.Core
 			for k := in0; k < in1; k++ {
-				due[k], paid[k] = 0, 0
+				pk := payable[k] + delivery[k]
+				payable[k] = pk
+				tk := term
+				if coreBuyer && kind[supplier[k]] == network.SME {
+					tk += stretch
+				}
+				d := pk / tk
+				due[k] = d
+				paid[k] = 0
+				tot += d
 			}
-			dueTotal[j] = 0
-			continue
+			dueTotal[j] = tot
+			repaid[j] = 0
 		}
-		x := output[j]
-		l := loan[j]
-		interest := l * loanRate[j]
-		wage := wageBase[j] * (1 - wageFlex[j]*(1-min(1, x/baseOutput[j])))
-		profit := x - inputShare[j]*x - wage - fixedCost[j] - interest
-		tax := agents.Tax(taxRate[j], profit)
-		after := profit - tax
-		netProfit[j] = after
-		profitEMA[j] += 0.25 * (after - profitEMA[j])
-		equity[j] += after
-		revenue[j] = x
-		fd := fdDelivered[j]
-		cash[j] += fd
-		toExternal[j] -= fd
-		reserveIn[j] += fd
-		owed := owedExternal[j] + wage + fixedCost[j] + importBuy[j]
-		owedExternal[j] = owed
-		ot := owedTax[j] + tax
-		owedTax[j] = ot
-		principal := l / maturity
-		dueInterest[j] = interest
-		duePrincipal[j] = principal
-		total := owed + ot + interest + principal
-		term := termSteps[j]
-		coreBuyer := kind[lo+j] == network.Core
-		for k := in0; k < in1; k++ {
-			pk := payable[k] + delivery[k]
-			payable[k] = pk
-			tk := term
-			if coreBuyer && kind[supplier[k]] == network.SME {
-				tk += stretch
-			}
-			d := pk / tk
-			due[k] = d
-			paid[k] = 0
-			total += d
-		}
-		dueTotal[j] = total
-		repaid[j] = 0
 	}
 }
 
@@ -394,6 +436,107 @@ func (e *engine) payFirst(c *chunkWork) float64 {
 		}
 	}
 	return moved
+}
+
+// payFirstPlain is payFirst without interventions (no receivables sold,
+// no policy loans), over slices of the chunk: the hottest loop of a step.
+func (e *engine) payFirstPlain(c *chunkWork) float64 {
+	net := e.net
+	lo, hi := c.lo, c.hi
+	n := hi - lo
+	alive, dueTotal, cash := e.alive[lo:hi:hi], e.dueTotal[lo:hi:hi], e.cash[lo:hi:hi]
+	owedExternal, owedTax, toExternal, toGov := e.owedExternal[lo:hi:hi], e.owedTax[lo:hi:hi], e.toExternal[lo:hi:hi], e.toGov[lo:hi:hi]
+	reserveIn, dueInterest, toBank := e.reserveIn[lo:hi:hi], e.dueInterest[lo:hi:hi], e.toBank[lo:hi:hi]
+	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
+	inStart := net.InStart[lo : hi+1 : hi+1]
+	supplier, due, paid, payable, paidRound := net.Supplier, e.due, e.paid, e.payable, e.paidRound
+	supAlive, crossBank := e.alive, e.crossBank
+	_ = alive[n-1]
+	_ = inStart[n]
+	c.pending = c.pending[:0]
+	moved := 0.0
+	for j := 0; j < n; j++ {
+		total := dueTotal[j]
+		if !alive[j] || total <= 0 {
+			continue
+		}
+		if m := cash[j]; m > 0 {
+			share := agents.PayShare(m, total)
+			v := share * owedExternal[j]
+			owedExternal[j] -= v
+			toExternal[j] += v
+			w := share * owedTax[j]
+			owedTax[j] -= w
+			toGov[j] += w
+			interest := share * dueInterest[j]
+			dueInterest[j] -= interest
+			toBank[j] += interest
+			principal := share * duePrincipal[j]
+			duePrincipal[j] -= principal
+			loan[j] -= principal
+			repaid[j] += principal
+			repaidAll[j] += principal
+			out := (v + w) + (interest + principal) // the order of payFirm's sums
+			res := reserveIn[j] - (v + w)
+			trade := 0.0
+			for k := inStart[j]; k < inStart[j+1]; k++ {
+				d := due[k]
+				v := share * d
+				due[k] = d - v
+				paid[k] += v
+				trade += v
+				payable[k] -= v
+				paidRound[k] = v
+				if !supAlive[supplier[k]] || crossBank != nil && crossBank[k] {
+					res -= v
+				}
+			}
+			moved += trade
+			reserveIn[j] = res
+			cash[j] = m - (out + trade)
+			if share >= 1 {
+				total = 0
+			} else {
+				total -= share * total
+			}
+			dueTotal[j] = total
+		}
+		if total > 0 {
+			c.pending = append(c.pending, int32(lo+j))
+		}
+	}
+	return moved
+}
+
+// collectPlain is collect without receivables sold to banks.
+func (e *engine) collectPlain(lo, hi int) {
+	net := e.net
+	outStart, outEdge := net.OutStart, net.OutEdge
+	paidRound, crossBank, alive, cash, reserveIn, toExternal := e.paidRound, e.crossBank, e.alive, e.cash, e.reserveIn, e.toExternal
+	for sup := lo; sup < hi; sup++ {
+		got, cross := 0.0, 0.0
+		for k := outStart[sup]; k < outStart[sup+1]; k++ {
+			ed := outEdge[k]
+			v := paidRound[ed]
+			if v == 0 {
+				continue
+			}
+			paidRound[ed] = 0
+			got += v
+			if crossBank != nil && crossBank[ed] {
+				cross += v
+			}
+		}
+		if got == 0 {
+			continue
+		}
+		if alive[sup] {
+			cash[sup] += got
+			reserveIn[sup] += cross
+		} else {
+			toExternal[sup] += got
+		}
+	}
 }
 
 // payPending is a later settlement round for chunk c: the firms still

@@ -113,22 +113,87 @@ func (e *engine) firmLiabilities(i int) float64 {
 
 // checkFirms verifies, for every active firm from lo to hi, assets =
 // liabilities + equity with equity tracked by flows, and rejects NaN and
-// negative stocks. It returns the first breach.
-func (e *engine) checkFirms(lo, hi, t int) error {
-	for i := lo; i < hi; i++ {
-		if !e.alive[i] {
+// negative stocks, as thread wid. It returns the first breach. Assets and
+// liabilities are summed as firmAssets and firmLiabilities sum them, in
+// loops that each touch few arrays.
+func (e *engine) checkFirms(lo, hi, t, wid int) error {
+	net := e.net
+	n := hi - lo
+	alive := e.alive[lo:hi:hi]
+	assets, liabilities := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
+	{
+		cash, importInv, fixedAssets := e.cash[lo:hi:hi], e.importInv[lo:hi:hi], e.fixedAssets[lo:hi:hi]
+		for j := range n {
+			assets[j] = cash[j] + importInv[j] + fixedAssets[j]
+		}
+	}
+	{
+		slotStart, slotInv := net.SlotStart[lo:hi+1:hi+1], e.slotInv
+		for j := range n {
+			a := assets[j]
+			for s := slotStart[j]; s < slotStart[j+1]; s++ {
+				a += slotInv[s]
+			}
+			assets[j] = a
+		}
+	}
+	{
+		outStart, outEdge, payable, fac := net.OutStart[lo:hi+1:hi+1], net.OutEdge, e.payable, e.iv.factored
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			a := assets[j]
+			for k := outStart[j]; k < outStart[j+1]; k++ {
+				a += payable[outEdge[k]]
+			}
+			if fac != nil {
+				for k := outStart[j]; k < outStart[j+1]; k++ {
+					a -= fac[outEdge[k]] // sold to its bank
+				}
+			}
+			assets[j] = a
+		}
+	}
+	{
+		loan, owedExternal, owedTax := e.loan[lo:hi:hi], e.owedExternal[lo:hi:hi], e.owedTax[lo:hi:hi]
+		for j := range n {
+			liabilities[j] = loan[j] + owedExternal[j] + owedTax[j]
+		}
+		if gl := e.iv.govLoan; gl != nil {
+			for j := range n {
+				liabilities[j] += gl[lo+j]
+			}
+		}
+	}
+	{
+		inStart, payable := net.InStart[lo:hi+1:hi+1], e.payable
+		for j := range n {
+			l := liabilities[j]
+			for k := inStart[j]; k < inStart[j+1]; k++ {
+				l += payable[k]
+			}
+			liabilities[j] = l
+		}
+	}
+	equity, cash, loan := e.equity[lo:hi:hi], e.cash[lo:hi:hi], e.loan[lo:hi:hi]
+	for j := range n {
+		if !alive[j] {
 			continue
 		}
-		a, l := e.firmAssets(i), e.firmLiabilities(i)
-		scale := max(a+l+math.Abs(e.equity[i]), 1)
-		if res := math.Abs(a-l-e.equity[i]) / scale; !(res <= ledgerTolerance) {
-			return &AccountingError{Step: t, Account: "firm " + e.net.Name(i), Detail: fmt.Sprintf(
-				"assets %.17g ≠ liabilities %.17g + equity %.17g (relative residual %.3g)", a, l, e.equity[i], res)}
+		a, l, eq := assets[j], liabilities[j], equity[j]
+		scale := max(a+l+math.Abs(eq), 1)
+		res := math.Abs(a-l-eq) / scale
+		if res <= ledgerTolerance && cash[j] >= -1e-9*scale && loan[j] >= -1e-9*scale && !math.IsNaN(cash[j]) {
+			continue
 		}
-		if e.cash[i] < -1e-9*scale || e.loan[i] < -1e-9*scale || math.IsNaN(e.cash[i]) {
+		i := lo + j
+		if !(res <= ledgerTolerance) {
 			return &AccountingError{Step: t, Account: "firm " + e.net.Name(i), Detail: fmt.Sprintf(
-				"negative or NaN stock: cash %g, loans %g", e.cash[i], e.loan[i])}
+				"assets %.17g ≠ liabilities %.17g + equity %.17g (relative residual %.3g)", a, l, eq, res)}
 		}
+		return &AccountingError{Step: t, Account: "firm " + e.net.Name(i), Detail: fmt.Sprintf(
+			"negative or NaN stock: cash %g, loans %g", cash[j], loan[j])}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Phases split the firms into fixed chunks of chunk firms (the last one
@@ -33,6 +34,15 @@ const (
 	phaseGrantPayOwed               // phaseGrant and phasePayOwed in one pass (no interventions)
 	numPhases
 )
+
+// phaseNames name the phases in benchmarks.
+var phaseNames = [numPhases]string{
+	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive", phaseRevenue: "revenue",
+	phaseAccrue: "accrue", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
+	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseCredit: "close-credit",
+	phaseGrant: "grant", phasePayOwed: "pay-owed", phaseTotals: "totals",
+	phaseReceiveAccrue: "receive-accrue", phaseGrantPayOwed: "grant-pay-owed",
+}
 
 // chunkWork is what one chunk of firms leaves for the sequential parts of a
 // step. Each chunk writes only its own.
@@ -82,6 +92,20 @@ type workers struct {
 	next    atomic.Int64 // next chunk to take
 	t       int          // the step being taken
 	passes  [numPhases]int64
+	elapsed [numPhases]time.Duration // wall time spent in each phase
+	scratch [][]float64              // per thread: numScratch arrays of chunk values
+}
+
+// numScratch is the number of per-chunk temporary arrays a thread has: the
+// passes are split into loops over a chunk that each touch few arrays
+// (the memory system streams a handful of arrays at full speed, and
+// slows down several times with thirty), and pass values between them in
+// these, which stay in cache.
+const numScratch = 4
+
+// scratch returns temporary array k of thread w, of the chunk's length.
+func (e *engine) scratch(w, k, n int) []float64 {
+	return e.workers.scratch[w][k*chunk : k*chunk+n : k*chunk+n]
 }
 
 // setThreads sets the number of threads that step the engine's phases and
@@ -90,13 +114,16 @@ func (e *engine) setThreads(n int) {
 	e.close()
 	w := &e.workers
 	w.threads = max(1, min(n, len(e.chunks)))
+	for len(w.scratch) < w.threads {
+		w.scratch = append(w.scratch, make([]float64, numScratch*chunk))
+	}
 	w.wake = make([]chan phase, w.threads-1)
 	for i := range w.wake {
 		ch := make(chan phase)
 		w.wake[i] = ch
 		go func() {
 			for ph := range ch {
-				e.work(ph)
+				e.work(ph, i+1)
 				w.done.Done()
 			}
 		}()
@@ -128,6 +155,7 @@ func (e *engine) initChunks() {
 		}
 	}
 	e.workers.threads = 1
+	e.workers.scratch = [][]float64{make([]float64, numScratch*chunk)}
 }
 
 // parallel runs phase ph over every chunk at step t and returns when all
@@ -136,33 +164,35 @@ func (e *engine) parallel(ph phase, t int) {
 	w := &e.workers
 	w.t = t
 	w.passes[ph]++
+	start := time.Now()
 	w.next.Store(0)
 	if len(w.wake) == 0 {
-		e.work(ph)
-		return
+		e.work(ph, 0)
+	} else {
+		w.done.Add(len(w.wake))
+		for _, ch := range w.wake {
+			ch <- ph
+		}
+		e.work(ph, 0)
+		w.done.Wait()
 	}
-	w.done.Add(len(w.wake))
-	for _, ch := range w.wake {
-		ch <- ph
-	}
-	e.work(ph)
-	w.done.Wait()
+	w.elapsed[ph] += time.Since(start)
 }
 
-// work takes chunks of phase ph until none is left.
-func (e *engine) work(ph phase) {
+// work takes chunks of phase ph until none is left, as thread wid.
+func (e *engine) work(ph phase, wid int) {
 	w := &e.workers
 	for {
 		c := int(w.next.Add(1) - 1)
 		if c >= len(e.chunks) {
 			return
 		}
-		e.runChunk(ph, &e.chunks[c], w.t)
+		e.runChunk(ph, &e.chunks[c], w.t, wid)
 	}
 }
 
-// runChunk runs phase ph on one chunk.
-func (e *engine) runChunk(ph phase, c *chunkWork, t int) {
+// runChunk runs phase ph on one chunk, as thread wid.
+func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	lo, hi := c.lo, c.hi
 	switch ph {
 	case phaseOrders:
@@ -178,9 +208,17 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t int) {
 	case phaseAccrue:
 		e.accrue(lo, hi, t)
 	case phasePayFirst:
-		c.moved = e.payFirst(c)
+		if e.iv.on() {
+			c.moved = e.payFirst(c)
+		} else {
+			c.moved = e.payFirstPlain(c)
+		}
 	case phaseCollectAll:
-		e.collect(lo, hi)
+		if e.iv.factored != nil {
+			e.collect(lo, hi)
+		} else {
+			e.collectPlain(lo, hi)
+		}
 	case phasePayPending:
 		c.moved = e.payPending(c)
 	case phaseCollectPaid:
@@ -195,11 +233,11 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t int) {
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
 	case phaseTotals:
-		e.totals(c, t)
+		e.totals(c, t, wid)
 	case phaseReceiveAccrue:
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
-		e.accruePlain(lo, hi)
+		e.accruePlain(lo, hi, wid)
 	case phaseGrantPayOwed:
 		e.grantLoans(lo, hi, t, e.grantShare)
 		e.payOwed(lo, hi)

@@ -88,87 +88,153 @@ func newRecorder(e *engine) *recorder {
 	return &recorder{series: make([]float64, 0, e.p.steps*numMetrics)}
 }
 
-// totals is the pass over chunk c at the end of step t: it sums the
-// chunk's flows and per-bank flows for reduceFlows, its cash for the money
-// identity and its metrics for record, updates each firm's revenue history
-// and checks its firms' balance sheets.
-func (e *engine) totals(c *chunkWork, t int) {
+// totals is the pass over chunk c at the end of step t, as thread wid: it
+// sums the chunk's flows and per-bank flows for reduceFlows, its cash for
+// the money identity and its metrics for record, updates each firm's
+// revenue history and checks its firms' balance sheets. Each sum runs in
+// firm order; the loops each touch few arrays (see numScratch).
+func (e *engine) totals(c *chunkWork, t, wid int) {
 	net, lo, hi := e.net, c.lo, c.hi
+	n := hi - lo
 	row := &c.row
 	*row = [numMetrics]float64{}
-	for i := lo; i < hi; i++ {
-		rev := 0.0
-		if e.alive[i] {
+	alive, kind, output := e.alive[lo:hi:hi], net.Kind[lo:hi:hi], e.output[lo:hi:hi]
+	for j := range n {
+		if alive[j] {
 			row[mFirms]++
-			if net.Kind[i] == network.Core {
+			if kind[j] == network.Core {
 				row[mCores]++
 			} else {
 				row[mSMEs]++
 			}
-			x := e.output[i]
-			row[mOutput] += x
-			row[mValueAdded] += x * (1 - e.inputUse(i))
-			row[mFinalDemand] += e.fdNow[i]
-			row[mFinalSales] += e.fdDelivered[i]
-			row[mEmployment] += e.jobs[i]
-			if e.lastLockdown[i] == int32(t) {
-				row[mLockedDown]++
-				if net.Kind[i] != network.Core {
-					row[mSMEsLockedDown]++
-				}
-			}
-			if e.lastCredit[i] == int32(t) {
-				row[mCreditDenied]++
-			}
-			rev = x
-		}
-		e.revenueEMA[i] += 0.25 * (rev - e.revenueEMA[i])
-		if t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps {
-			e.revBaseSum[i] += rev
-		}
-		if t >= e.p.revenueFrom && t < e.p.revenueTo {
-			e.revPostSum[i] += rev
 		}
 	}
-	for k := net.InStart[lo]; k < net.InStart[hi]; k++ {
-		row[mTradeCredit] += e.payable[k]
+	{
+		inputShare, fdNow, fdDelivered, jobs := e.inputShare[lo:hi:hi], e.fdNow[lo:hi:hi], e.fdDelivered[lo:hi:hi], e.jobs[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				x := output[j]
+				row[mOutput] += x
+				row[mValueAdded] += x * (1 - inputShare[j])
+				row[mFinalDemand] += fdNow[j]
+				row[mFinalSales] += fdDelivered[j]
+				row[mEmployment] += jobs[j]
+			}
+		}
+	}
+	{
+		lastLockdown, lastCredit := e.lastLockdown[lo:hi:hi], e.lastCredit[lo:hi:hi]
+		now := int32(t)
+		for j := range n {
+			if alive[j] {
+				if lastLockdown[j] == now {
+					row[mLockedDown]++
+					if kind[j] != network.Core {
+						row[mSMEsLockedDown]++
+					}
+				}
+				if lastCredit[j] == now {
+					row[mCreditDenied]++
+				}
+			}
+		}
+	}
+	{
+		ema := e.revenueEMA[lo:hi:hi]
+		for j := range n {
+			rev := 0.0
+			if alive[j] {
+				rev = output[j]
+			}
+			ema[j] += 0.25 * (rev - ema[j])
+		}
+		if t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps {
+			addAlive(e.revBaseSum[lo:hi:hi], output, alive)
+		}
+		if t >= e.p.revenueFrom && t < e.p.revenueTo {
+			addAlive(e.revPostSum[lo:hi:hi], output, alive)
+		}
+	}
+	for _, v := range e.payable[net.InStart[lo]:net.InStart[hi]] {
+		row[mTradeCredit] += v
 	}
 	if !e.p.finance {
 		return
 	}
 	var sums [numSums]float64
-	for i := lo; i < hi; i++ {
-		sums[sumToExternal] += e.toExternal[i]
-		sums[sumToGov] += e.toGov[i]
-		sums[sumLent] += e.lent[i]
-		sums[sumRepaid] += e.repaidAll[i]
-		sums[sumWrittenOff] += e.writtenOff[i]
-		sums[sumCash] += e.cash[i]
-		sums[sumCashAbs] += math.Abs(e.cash[i])
-		row[mBadDebt] += e.badDebt[i]
+	{
+		toExternal, toGov, lent := e.toExternal[lo:hi:hi], e.toGov[lo:hi:hi], e.lent[lo:hi:hi]
+		repaidAll, writtenOff := e.repaidAll[lo:hi:hi], e.writtenOff[lo:hi:hi]
+		for j := range n {
+			sums[sumToExternal] += toExternal[j]
+			sums[sumToGov] += toGov[j]
+			sums[sumLent] += lent[j]
+			sums[sumRepaid] += repaidAll[j]
+			sums[sumWrittenOff] += writtenOff[j]
+		}
+	}
+	{
+		cash, badDebt, loan := e.cash[lo:hi:hi], e.badDebt[lo:hi:hi], e.loan[lo:hi:hi]
+		for j := range n {
+			sums[sumCash] += cash[j]
+			sums[sumCashAbs] += math.Abs(cash[j])
+			row[mBadDebt] += badDebt[j]
+			row[mCredit] += loan[j]
+		}
 	}
 	row[mCash] = sums[sumCash]
-	row[mCredit] = 0
-	for i := lo; i < hi; i++ {
-		row[mCredit] += e.loan[i]
-	}
 	row[mNewLoans] = sums[sumLent]
 	row[mWriteOffs] = sums[sumWrittenOff]
 	c.sums = sums
+	e.bankTotals(c)
+	c.checkErr = e.checkFirms(lo, hi, t, wid)
+}
+
+// addAlive adds x to sum for the firms alive.
+func addAlive(sum, x []float64, alive []bool) {
+	x, alive = x[:len(sum)], alive[:len(sum)]
+	for j := range sum {
+		if alive[j] {
+			sum[j] += x[j]
+		}
+	}
+}
+
+// bankTotals sums chunk c's flows and stocks per bank.
+func (e *engine) bankTotals(c *chunkWork) {
+	lo, hi := c.lo, c.hi
 	nb := len(e.banks)
 	for b := 0; b < nb; b++ {
 		v := c.banks[b*numBankSums:]
 		v[bankCapitalIn], v[bankReservesIn], v[bankLoansIn], v[bankDeposits], v[bankLoans] = 0, 0, 0, 0, 0
 	}
-	for i := lo; i < hi; i++ {
-		v := c.banks[int(e.bank[i])*numBankSums:]
-		v[bankCapitalIn] += e.toBank[i]
-		v[bankReservesIn] += e.reserveIn[i]
-		v[bankLoansIn] += e.lent[i] - e.repaidAll[i] - e.writtenOff[i]
-		v[bankDeposits] += e.cash[i]
-		v[bankLoans] += e.loan[i]
+	bank := e.bank[lo:hi:hi]
+	toBank, reserveIn := e.toBank[lo:hi:hi], e.reserveIn[lo:hi:hi]
+	lent, repaidAll, writtenOff := e.lent[lo:hi:hi], e.repaidAll[lo:hi:hi], e.writtenOff[lo:hi:hi]
+	cash, loan := e.cash[lo:hi:hi], e.loan[lo:hi:hi]
+	if nb == 1 {
+		v := c.banks[:numBankSums]
+		for j := range toBank {
+			v[bankCapitalIn] += toBank[j]
+			v[bankReservesIn] += reserveIn[j]
+		}
+		for j := range lent {
+			v[bankLoansIn] += lent[j] - repaidAll[j] - writtenOff[j]
+		}
+		for j := range cash {
+			v[bankDeposits] += cash[j]
+			v[bankLoans] += loan[j]
+		}
+		return
 	}
-	c.checkErr = e.checkFirms(lo, hi, t)
+	for j := range bank {
+		v := c.banks[int(bank[j])*numBankSums:]
+		v[bankCapitalIn] += toBank[j]
+		v[bankReservesIn] += reserveIn[j]
+		v[bankLoansIn] += lent[j] - repaidAll[j] - writtenOff[j]
+		v[bankDeposits] += cash[j]
+		v[bankLoans] += loan[j]
+	}
 }
 
 // record appends the step's metrics, summed over chunks in order.
@@ -233,14 +299,18 @@ func (e *engine) result(arm string) *Result {
 		Events:      e.events,
 
 		Interventions: e.ivOutcomes(),
-		Firms: FirmOutcomes{
-			Status:        make([]Status, n),
-			FailStep:      make([]int32, n),
-			Cause:         make([]Cause, n),
-			RevenueChange: make([]float64, n),
-			RunwayMonths:  make([]float64, n),
-			Jobs:          make([]float64, n),
-		},
+	}
+	if e.cfg.Output.Record == "aggregate" {
+		r.DropFirms() // time series only: per-firm outcomes are never built
+		return r
+	}
+	r.Firms = FirmOutcomes{
+		Status:        make([]Status, n),
+		FailStep:      make([]int32, n),
+		Cause:         make([]Cause, n),
+		RevenueChange: make([]float64, n),
+		RunwayMonths:  make([]float64, n),
+		Jobs:          make([]float64, n),
 	}
 	baseSteps := float64(min(e.p.shockStep, e.p.baselineSteps))
 	postSteps := float64(e.p.revenueTo - e.p.revenueFrom)

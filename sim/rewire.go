@@ -124,6 +124,9 @@ func (e *engine) searchPartners(t int, failed []int32) {
 				continue
 			}
 			net.Supplier[k] = to
+			if e.crossBank != nil {
+				e.crossBank[k] = e.bank[to] != e.bank[b]
+			}
 			e.order[k], e.delivery[k], e.due[k] = 0, 0, 0
 			moved = true
 		}

@@ -12,6 +12,9 @@ import (
 // RunOptions control a Monte Carlo run.
 type RunOptions struct {
 	Workers int // parallel runs; 0 means runtime.NumCPU()
+	// Threads stepping each run's phases; 0 shares the CPUs among the
+	// workers. The results do not depend on it.
+	Threads int
 	// Arms names the arms to run (see Config.ResolveArms); empty: the
 	// scenario's arms.
 	Arms []string
@@ -37,6 +40,10 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) ([]*Result, error) {
 		workers = runtime.NumCPU()
 	}
 	workers = min(workers, total)
+	threads := opts.Threads
+	if threads <= 0 {
+		threads = max(1, runtime.NumCPU()/workers)
+	}
 	results := make([]*Result, total)
 	errs := make([]error, total)
 	next := make(chan int)
@@ -49,7 +56,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) ([]*Result, error) {
 			defer wg.Done()
 			for job := range next {
 				arm, rep := arms[job/reps], job%reps
-				results[job], errs[job] = RunArmContext(ctx, cfg, arm, rep)
+				results[job], errs[job] = RunArmThreads(ctx, cfg, arm, rep, threads)
 				mu.Lock()
 				done++
 				if opts.Progress != nil {

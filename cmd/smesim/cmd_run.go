@@ -34,6 +34,7 @@ type runOptions struct {
 	steps        *int
 	replications *int
 	workers      int       // 0: number of CPUs
+	threads      int       // 0: the CPUs divided among the workers
 	plots        []string  // figure formats; none: no figures, no report
 	arms         []string  // --arms; nil: the scenario's arms
 	record       string    // --record: "full" or "aggregate"; "": the scenario's output.record
@@ -74,6 +75,7 @@ func runCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` replications run in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms to run: intervention names, names joined by \"+\" (scf+loans) or \"all\"; the baseline always runs",
 				DefaultText: "the scenario's arms: the baseline, each intervention alone and all together"},
+			threadsFlag(),
 			recordFlag(),
 			shardFlag(),
 			progressFlag(),
@@ -85,6 +87,9 @@ func runCommand(e *env) *cli.Command {
 				return err
 			}
 			opts := runOptions{out: c.String("out"), workers: c.Int("workers"), now: time.Now()}
+			if opts.threads, err = threadsOf(c); err != nil {
+				return err
+			}
 			if opts.record, err = recordOf(c); err != nil {
 				return err
 			}
@@ -186,7 +191,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	}
 	defer store.Close()
 	var bar *progress
-	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Progress: func(p batch.Progress) {
+	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Progress: func(p batch.Progress) {
 		if bar == nil {
 			bar = newProgress(e.stderr, p.Total)
 		}
@@ -267,6 +272,22 @@ func commandLine(args []string) []string {
 }
 
 // recordFlag overrides the scenario's output.record.
+func threadsFlag() cli.Flag {
+	return &cli.IntFlag{Name: "threads", Aliases: []string{"t"}, Usage: "`N` threads stepping each replication's phases (at least 1); the results do not depend on it",
+		DefaultText: "the number of CPUs divided among the workers"}
+}
+
+// threadsOf returns the --threads count, 0 when not given.
+func threadsOf(c *cli.Context) (int, error) {
+	if !c.IsSet("threads") {
+		return 0, nil
+	}
+	if v := c.Int("threads"); v >= 1 && v <= 1024 {
+		return v, nil
+	}
+	return 0, badInputf("--threads %d: must be between 1 and 1024", c.Int("threads"))
+}
+
 func recordFlag() cli.Flag {
 	return &cli.StringFlag{Name: "record", Usage: "`LEVEL` of detail recorded, overriding the scenario's output.record: full (time series, firms.csv and events.csv) or aggregate (time series only: firms.csv and events.csv hold their header only, and no per-firm outcome is kept in memory or on disk)",
 		DefaultText: "the scenario's output.record"}

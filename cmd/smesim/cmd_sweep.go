@@ -48,6 +48,7 @@ func sweepCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "`N` Monte Carlo replications per point and arm (1 to 100000)", DefaultText: "the scenario's replications"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` runs in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms, as for smesim run", DefaultText: "the scenario's arms"},
+			threadsFlag(),
 			recordFlag(),
 			shardFlag(),
 			progressFlag(),
@@ -111,6 +112,7 @@ type batchOptions struct {
 	out          string
 	replications *int
 	workers      int
+	threads      int
 	arms         []string
 	shard        batch.Shard
 	sharded      bool
@@ -134,6 +136,9 @@ func batchOptionsOf(c *cli.Context) (batchOptions, error) {
 	}
 	if c.IsSet("workers") && opts.workers < 1 {
 		return opts, badInputf("--workers %d: must be at least 1", opts.workers)
+	}
+	if opts.threads, err = threadsOf(c); err != nil {
+		return opts, err
 	}
 	if c.IsSet("arms") {
 		opts.arms = parseArms(c.String("arms"))
@@ -237,7 +242,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		workers = runtime.GOMAXPROCS(0)
 	}
 	report, finish := batchProgress(e.stderr, opts.progress)
-	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Shard: opts.shard, Progress: report})
+	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Shard: opts.shard, Progress: report})
 	finish(err == nil)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -24,7 +24,11 @@ type Progress struct {
 
 // Options control Execute.
 type Options struct {
-	Workers  int   // parallel runs; 0 means runtime.NumCPU()
+	Workers int // parallel runs; 0 means runtime.NumCPU()
+	// Threads stepping each run's phases; 0 shares the CPUs among the
+	// runs at once (runtime.NumCPU() / workers, at least 1). The results
+	// do not depend on it.
+	Threads  int
 	Shard    Shard // the runs to do (zero value: all)
 	Progress func(Progress)
 }
@@ -62,6 +66,10 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 		workers = runtime.NumCPU()
 	}
 	workers = max(1, min(workers, len(todo)))
+	threads := opts.Threads
+	if threads <= 0 {
+		threads = max(1, runtime.NumCPU()/workers)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
@@ -87,7 +95,7 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 				p, a, rep := plan.Run(u)
 				start := time.Now()
 				cfg := plan.Points[p].Config
-				r, err := sim.RunArmContext(ctx, cfg, plan.Arms[a], rep)
+				r, err := sim.RunArmThreads(ctx, cfg, plan.Arms[a], rep, threads)
 				if err == nil && cfg.Output.Record == "aggregate" {
 					r.DropFirms() // time series only: no per-firm outcomes stored
 				}
