@@ -47,7 +47,8 @@ const contagionMateriality = 0.01
 // engine is one replication of one arm, as struct-of-arrays state.
 type engine struct {
 	cfg    *Config
-	net    *network.Network
+	net    *network.Network // the network stepped (a copy of built's arrays when in an arena, rewired by partner search)
+	built  *network.Network // the network as built, which results refer to
 	rep    int
 	p      params
 	shocks []shock
@@ -166,6 +167,7 @@ type engine struct {
 
 	// Parallel phases (parallel.go) and the scratch of the sequential
 	// parts, allocated once so that a step allocates nothing.
+	arena          *arena // memory of the large arrays (hugepages_linux.go); freed by close
 	chunks         []chunkWork
 	workers        workers
 	collectFlag    []uint32  // per firm: paid in the current settlement round
@@ -205,7 +207,7 @@ func newEngine(cfg *Config, rep int) (*engine, error) {
 
 // newEngineOn builds the engine on a given network.
 func newEngineOn(cfg *Config, net *network.Network, rep int) (*engine, error) {
-	e := &engine{cfg: cfg, net: net, rep: rep}
+	e := &engine{cfg: cfg, net: net, built: net, rep: rep}
 	if err := e.compile(); err != nil {
 		return nil, err
 	}
@@ -296,15 +298,25 @@ func (e *engine) compile() error {
 
 func (e *engine) allocate() {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
-	f := func() []float64 { return make([]float64, n) }
-	i32 := func() []int32 { return make([]int32, n) }
-	e.alive = make([]bool, n)
+	e.arena = newArena(uintptr(n)*8*85 + uintptr(m)*8*14 + uintptr(s)*8*3)
+	if e.arena != nil {
+		// The engine steps a copy of the network's adjacency in the arena;
+		// results keep the network itself (e.built).
+		hot := *e.net
+		hot.Kind, hot.InStart, hot.OutStart, hot.SlotStart = clone(e.arena, hot.Kind), clone(e.arena, hot.InStart), clone(e.arena, hot.OutStart), clone(e.arena, hot.SlotStart)
+		hot.Supplier, hot.Buyer, hot.Weight, hot.OutEdge = clone(e.arena, hot.Supplier), clone(e.arena, hot.Buyer), clone(e.arena, hot.Weight), clone(e.arena, hot.OutEdge)
+		hot.SlotEdgeStart = clone(e.arena, hot.SlotEdgeStart)
+		e.net = &hot
+	}
+	f := func() []float64 { return alloc[float64](e.arena, n) }
+	i32 := func() []int32 { return alloc[int32](e.arena, n) }
+	e.alive = alloc[bool](e.arena, n)
 	e.failStep, e.cause = i32(), make([]Cause, n)
 	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
 	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
 	e.importCoeff, e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f(), f()
-	e.slotCoeff, e.slotInv = make([]float64, s), make([]float64, s)
-	fe := func() []float64 { return make([]float64, m) }
+	e.slotCoeff, e.slotInv = alloc[float64](e.arena, s), alloc[float64](e.arena, s)
+	fe := func() []float64 { return alloc[float64](e.arena, m) }
 	e.edgeCoeff, e.order, e.delivery, e.payable, e.paid, e.baseFlow = fe(), fe(), fe(), fe(), fe(), fe()
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()

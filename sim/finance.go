@@ -563,10 +563,10 @@ func (e *engine) payPending(c *chunkWork) float64 {
 // Bytes a payment and a collection touch per firm and per edge (see
 // bytesPerStep).
 const (
-	payFirmBytes     = 8 * 16
-	payEdgeBytes     = 8*8 + 4
-	collectFirmBytes = 41
-	collectEdgeBytes = 28
+	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
+	payEdgeBytes     = 3*16 + 13 // due, paid, payable; paidRound, Supplier, alive
+	collectFirmBytes = 37
+	collectEdgeBytes = 20
 )
 
 // payFirm lets firm i pay what it owes from its cash, pro rata to what it

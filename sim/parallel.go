@@ -111,7 +111,7 @@ func (e *engine) scratch(w, k, n int) []float64 {
 // setThreads sets the number of threads that step the engine's phases and
 // starts the helpers; close stops them.
 func (e *engine) setThreads(n int) {
-	e.close()
+	e.stopThreads()
 	w := &e.workers
 	w.threads = max(1, min(n, len(e.chunks)))
 	for len(w.scratch) < w.threads {
@@ -130,8 +130,15 @@ func (e *engine) setThreads(n int) {
 	}
 }
 
-// close stops the engine's helper threads.
+// close stops the engine's helper threads and frees its arrays: the
+// engine may not be used afterwards.
 func (e *engine) close() {
+	e.stopThreads()
+	e.arena.free()
+}
+
+// stopThreads stops the engine's helper threads.
+func (e *engine) stopThreads() {
 	for _, ch := range e.workers.wake {
 		close(ch)
 	}
@@ -199,7 +206,7 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.finalDemand(lo, hi, t)
 		e.orders(lo, hi, t)
 	case phaseProduce:
-		e.produce(lo, hi, t)
+		e.produce(lo, hi, t, wid)
 	case phaseReceive:
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
@@ -250,22 +257,22 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 // touches counts its element size once if read or written, twice if both.
 // The sparse settlement rounds count what they touch as they go.
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
-	phaseOrders:      {firm: 78, slot: 20, edge: 50},
-	phaseProduce:     {firm: 121, slot: 32, edge: 32},
+	phaseOrders:      {firm: 73, slot: 20, edge: 29},
+	phaseProduce:     {firm: 129, slot: 24, edge: 20},
 	phaseReceive:     {firm: 69, slot: 20, edge: 8},
 	phaseRevenue:     {firm: 16},
-	phaseAccrue:      {firm: 262, slot: 8, edge: 45},
-	phasePayFirst:    {firm: 25 + payFirmBytes, edge: payEdgeBytes},
-	phaseCollectAll:  {firm: collectFirmBytes, edge: collectEdgeBytes},
+	phaseAccrue:      {firm: 270, edge: 45},
+	phasePayFirst:    {firm: 213, edge: 61},
+	phaseCollectAll:  {firm: 37, edge: 20},
 	phasePayPending:  {},
 	phaseCollectPaid: {firm: 4},
-	phaseCloseCredit: {firm: 192},
-	phaseGrant:       {firm: 13},
-	phasePayOwed:     {firm: 148},
-	phaseTotals:      {firm: 234, slot: 16, edge: 28},
-	// The fused passes read the arrays their parts share once.
-	phaseReceiveAccrue: {firm: 69 + 262 - 9, slot: 20, edge: 8 + 45},
-	phaseGrantPayOwed:  {firm: 13 + 148 - 9},
+	phaseCloseCredit: {firm: 206, edge: 8},
+	phaseGrant:       {firm: 85},
+	phasePayOwed:     {firm: 137},
+	phaseTotals:      {firm: 221, slot: 8, edge: 12},
+	// The fused passes count the arrays their parts share once.
+	phaseReceiveAccrue: {firm: 313, slot: 20, edge: 45},
+	phaseGrantPayOwed:  {firm: 222},
 }
 
 // bytesPerStep is the model's own count of the bytes one step reads and

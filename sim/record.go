@@ -290,7 +290,7 @@ func (e *engine) result(arm string) *Result {
 	r := &Result{
 		Arm:         arm,
 		Replication: e.rep,
-		Network:     e.net,
+		Network:     e.built,
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,

@@ -142,74 +142,165 @@ func (e *engine) orders(lo, hi, t int) {
 	}
 }
 
-// produce is phase 4: output is the least of capacity (zero while locked
-// down), demand and inputs; deliveries are rationed pro rata among buyers
-// and final demand; inputs are used up and imports bought.
-func (e *engine) produce(lo, hi, t int) {
+// produce is phase 4, for the firms of a chunk, as thread wid: output is
+// the least of capacity (zero while locked down), demand and inputs;
+// deliveries are rationed pro rata among buyers and final demand; inputs
+// are used up and imports bought. The work is split into loops that each
+// touch few arrays (see numScratch).
+func (e *engine) produce(lo, hi, t, wid int) {
 	net := e.net
-	for i := lo; i < hi; i++ {
-		if !e.alive[i] {
-			e.output[i], e.demand[i], e.fdDelivered[i], e.importBuy[i], e.fillRate[i] = 0, 0, 0, 0, 0
-			for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
-				e.delivery[net.OutEdge[k]] = 0
-			}
-			continue
-		}
-		dem := e.fdNow[i]
-		for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
-			dem += e.order[net.OutEdge[k]]
-		}
-		e.demand[i] = dem
-		if dem < 0.9*e.baseOutput[i] {
-			e.lastDemand[i] = int32(t)
-		}
-		limit := math.Inf(1)
-		if c := e.importCoeff[i]; c > 0 {
-			limit = e.importInv[i] / c
-		}
-		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
-			limit = min(limit, e.slotInv[s]/e.slotCoeff[s])
-		}
-		capacity := e.capacity[i]
-		for j, k := range e.lockdowns {
-			if share := e.lockdownShare[j]; share > 0 && e.lockdownDraw[j][i] < share {
-				if tg := e.shocks[k].targets; tg == nil || tg[i] {
-					capacity = 0
-					e.lastLockdown[i] = int32(t)
+	n := hi - lo
+	now := int32(t)
+	alive := e.alive[lo:hi:hi]
+	outStart, outEdge := net.OutStart[lo:hi+1:hi+1], net.OutEdge
+	slotStart := net.SlotStart[lo : hi+1 : hi+1]
+	order, delivery := e.order, e.delivery
+	output, demand, fdNow := e.output[lo:hi:hi], e.demand[lo:hi:hi], e.fdNow[lo:hi:hi]
+	dem, limit, capacity, share := e.scratch(wid, 0, n), e.scratch(wid, 1, n), e.scratch(wid, 2, n), e.scratch(wid, 3, n)
+	// Failed firms produce and deliver nothing.
+	{
+		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi], e.importBuy[lo:hi:hi], e.fillRate[lo:hi:hi]
+		for j := range n {
+			if !alive[j] {
+				output[j], demand[j], fdDelivered[j], importBuy[j], fillRate[j] = 0, 0, 0, 0, 0
+				for k := outStart[j]; k < outStart[j+1]; k++ {
+					delivery[outEdge[k]] = 0
 				}
 			}
 		}
-		x := agents.Output(capacity, dem, limit)
-		e.output[i] = x
-		r := agents.RationShare(x, dem)
-		e.fillRate[i] = r
-		if dem <= 0 {
-			e.fillRate[i] = 1
-		}
-		e.fdDelivered[i] = e.fdNow[i] * r
-		for k := net.OutStart[i]; k < net.OutStart[i+1]; k++ {
-			ed := net.OutEdge[k]
-			e.delivery[ed] = e.order[ed] * r
-		}
-		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
-			e.slotInv[s] = max(0, e.slotInv[s]-e.slotCoeff[s]*x)
-		}
-		avail := 1.0
-		for j, k := range e.imports {
-			if tg := e.shocks[k].targets; tg == nil || tg[i] {
-				avail *= e.importAvail[j]
+	}
+	// Demand: final demand and the orders of buyers.
+	{
+		baseOutput, lastDemand := e.baseOutput[lo:hi:hi], e.lastDemand[lo:hi:hi]
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			d := fdNow[j]
+			for k := outStart[j]; k < outStart[j+1]; k++ {
+				d += order[outEdge[k]]
+			}
+			dem[j] = d
+			demand[j] = d
+			if d < 0.9*baseOutput[j] {
+				lastDemand[j] = now
 			}
 		}
-		if avail < 1 && limit <= x*(1+1e-12) && e.importCoeff[i] > 0 && e.importInv[i]/e.importCoeff[i] <= limit*(1+1e-12) {
-			e.lastImports[i] = int32(t)
+	}
+	// What the scarcest input allows.
+	{
+		importInv, importCoeff := e.importInv[lo:hi:hi], e.importCoeff[lo:hi:hi]
+		slotInv, slotCoeff := e.slotInv, e.slotCoeff
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			l := math.Inf(1)
+			if c := importCoeff[j]; c > 0 {
+				l = importInv[j] / c
+			}
+			for s := slotStart[j]; s < slotStart[j+1]; s++ {
+				l = min(l, slotInv[s]/slotCoeff[s])
+			}
+			limit[j] = l
 		}
-		e.importInv[i] = max(0, e.importInv[i]-e.importCoeff[i]*x)
-		e.importBuy[i] = e.importOrder[i] * avail
-		e.importInv[i] += e.importBuy[i]
-		if e.p.smoothed {
-			e.planned[i] += e.p.smoothAlpha * (dem - e.planned[i])
-		} else {
-			e.planned[i] = x
+	}
+	// Capacity, zero while locked down.
+	copy(capacity, e.capacity[lo:hi:hi])
+	for jl, k := range e.lockdowns {
+		share := e.lockdownShare[jl]
+		if share <= 0 {
+			continue
+		}
+		draw, targets, last := e.lockdownDraw[jl][lo:hi:hi], e.shocks[k].targets, e.lastLockdown[lo:hi:hi]
+		for j := range n {
+			if alive[j] && draw[j] < share && (targets == nil || targets[lo+j]) {
+				capacity[j] = 0
+				last[j] = now
+			}
+		}
+	}
+	// Output and the share of orders filled.
+	{
+		fillRate, fdDelivered := e.fillRate[lo:hi:hi], e.fdDelivered[lo:hi:hi]
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			d := dem[j]
+			x := agents.Output(capacity[j], d, limit[j])
+			output[j] = x
+			r := agents.RationShare(x, d)
+			share[j] = r
+			fillRate[j] = r
+			if d <= 0 {
+				fillRate[j] = 1
+			}
+			fdDelivered[j] = fdNow[j] * r
+		}
+	}
+	// Deliveries, pro rata.
+	for j := range n {
+		if !alive[j] {
+			continue
+		}
+		r := share[j]
+		for k := outStart[j]; k < outStart[j+1]; k++ {
+			ed := outEdge[k]
+			delivery[ed] = order[ed] * r
+		}
+	}
+	// Inputs used.
+	{
+		slotInv, slotCoeff := e.slotInv, e.slotCoeff
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			x := output[j]
+			for s := slotStart[j]; s < slotStart[j+1]; s++ {
+				slotInv[s] = max(0, slotInv[s]-slotCoeff[s]*x)
+			}
+		}
+	}
+	// Imports used and bought, as far as imports shocks allow.
+	{
+		importInv, importCoeff := e.importInv[lo:hi:hi], e.importCoeff[lo:hi:hi]
+		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi], e.importBuy[lo:hi:hi], e.lastImports[lo:hi:hi]
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			avail := 1.0
+			for ji, k := range e.imports {
+				if tg := e.shocks[k].targets; tg == nil || tg[lo+j] {
+					avail *= e.importAvail[ji]
+				}
+			}
+			x, l := output[j], limit[j]
+			if avail < 1 && l <= x*(1+1e-12) && importCoeff[j] > 0 && importInv[j]/importCoeff[j] <= l*(1+1e-12) {
+				lastImports[j] = now
+			}
+			inv := max(0, importInv[j]-importCoeff[j]*x)
+			buy := importOrder[j] * avail
+			importBuy[j] = buy
+			importInv[j] = inv + buy
+		}
+	}
+	// Planned output: last production, or demand smoothed.
+	planned := e.planned[lo:hi:hi]
+	if e.p.smoothed {
+		alpha := e.p.smoothAlpha
+		for j := range n {
+			if alive[j] {
+				planned[j] += alpha * (dem[j] - planned[j])
+			}
+		}
+	} else {
+		for j := range n {
+			if alive[j] {
+				planned[j] = output[j]
+			}
 		}
 	}
 }

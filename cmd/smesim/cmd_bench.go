@@ -57,7 +57,11 @@ func benchCommand(e *env) *cli.Command {
 			"  bytes/step              the bytes one step reads and writes, by the model's own count\n" +
 			"  peak_rss_MiB            the peak resident memory of the whole process during the row (VmHWM)\n" +
 			"  bandwidth_GB/s          the memory bandwidth, measured once at the start by a streaming copy\n" +
-			"                          between two 256 MiB arrays with the row's threads (bytes read + written)\n" +
+			"                          dst[i] = src[i] between two 256 MiB arrays with the row's threads\n" +
+			"                          (bytes read + written, STREAM's convention): what loops of ordinary\n" +
+			"                          loads and stores, like the engine's, can stream. A header line also\n" +
+			"                          gives the runtime memmove's rate, whose non-temporal stores skip the\n" +
+			"                          read of each destination line that ordinary stores pay.\n" +
 			"  ratio                   time per step ÷ (bytes/step ÷ bandwidth): 1 when a step runs at the\n" +
 			"                          memory bandwidth, higher when it is slower than that\n\n" +
 			"\"-\" marks a value that is not known. Lines starting with # describe the machine. A size whose\n" +
@@ -144,13 +148,14 @@ func runBench(ctx context.Context, e *env, opts benchOptions) error {
 	if avail := availableMemory(); avail > 0 {
 		size = max(8<<20, min(size, avail/8))
 	}
-	bandwidth := map[int]float64{}
+	bandwidth, memmove := map[int]float64{}, map[int]float64{}
 	for _, t := range opts.threads {
 		if _, ok := bandwidth[t]; ok {
 			continue
 		}
 		done := spin.start(fmt.Sprintf("measuring the memory bandwidth with %d %s ", t, plural(t, "thread")))
-		bandwidth[t] = machine.MeasureBandwidth(size, t, machine.DefaultBandwidthRepeats)
+		bandwidth[t] = machine.MeasureBandwidth(size, t, machine.DefaultBandwidthRepeats, machine.LoopCopy)
+		memmove[t] = machine.MeasureBandwidth(size, t, machine.DefaultBandwidthRepeats, machine.Memmove)
 		done()
 		if err := ctx.Err(); err != nil {
 			return err
@@ -165,12 +170,14 @@ func runBench(ctx context.Context, e *env, opts benchOptions) error {
 	}
 	fmt.Fprintf(w, "# %s %s/%s, GOMAXPROCS %d, %d CPUs, CPU %s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH,
 		runtime.GOMAXPROCS(0), runtime.NumCPU(), cpu)
-	var bws []string
+	var bws, mms []string
 	for _, t := range sortedKeys(bandwidth) {
 		bws = append(bws, fmt.Sprintf("%.1f GB/s with %d %s", bandwidth[t]/1e9, t, plural(t, "thread")))
+		mms = append(mms, fmt.Sprintf("%.1f GB/s with %d %s", memmove[t]/1e9, t, plural(t, "thread")))
 	}
-	fmt.Fprintf(w, "# memory bandwidth (streaming copy of 2 × %d MiB, bytes read + written, best of %d): %s\n",
+	fmt.Fprintf(w, "# memory bandwidth (streaming copy dst[i] = src[i] of 2 × %d MiB, bytes read + written, best of %d): %s\n",
 		size>>20, machine.DefaultBandwidthRepeats, strings.Join(bws, ", "))
+	fmt.Fprintf(w, "# (the runtime's memmove, with non-temporal stores, copies at %s; ratio uses the loop copy)\n", strings.Join(mms, ", "))
 	if resetErr != nil {
 		fmt.Fprintf(w, "# peak_rss_MiB: since the process started (the peak cannot be reset here: %v)\n", resetErr)
 	} else {

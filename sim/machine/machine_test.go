@@ -8,15 +8,17 @@ import (
 )
 
 func TestMeasureBandwidth(t *testing.T) {
-	for _, threads := range []int{1, 2, 0, 1 << 30} {
-		bw := MeasureBandwidth(8<<20, threads, 3)
-		// Any machine copies 8 MiB faster than 10 MB/s and slower than
-		// 100 TB/s.
-		if !(bw > 1e7 && bw < 1e14) {
-			t.Errorf("threads %d: bandwidth %g B/s", threads, bw)
+	for _, copier := range []Copier{LoopCopy, Memmove} {
+		for _, threads := range []int{1, 2, 0, 1 << 30} {
+			bw := MeasureBandwidth(8<<20, threads, 3, copier)
+			// Any machine copies 8 MiB faster than 10 MB/s and slower than
+			// 100 TB/s.
+			if !(bw > 1e7 && bw < 1e14) {
+				t.Errorf("copier %d, threads %d: bandwidth %g B/s", copier, threads, bw)
+			}
 		}
 	}
-	if bw := MeasureBandwidth(0, 1, 0); !(bw > 0) {
+	if bw := MeasureBandwidth(0, 1, 0, LoopCopy); !(bw > 0) {
 		t.Errorf("smallest copy: bandwidth %g B/s", bw)
 	}
 }
@@ -68,7 +70,7 @@ func TestCPUModel(t *testing.T) {
 func ExampleMeasureBandwidth() {
 	// Copy 64 MiB three times with 1 thread; the rate counts read and
 	// written bytes.
-	bw := MeasureBandwidth(64<<20, 1, 3)
+	bw := MeasureBandwidth(64<<20, 1, 3, LoopCopy)
 	fmt.Println(bw > 0)
 	// Output: true
 }

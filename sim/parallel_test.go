@@ -1,0 +1,119 @@
+package sim
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/smesim/smesim/sim/units"
+)
+
+// threadedConfig is a scenario of about 13,000 firms (four chunks) that
+// exercises every part of a step: two banks, every kind of intervention,
+// lockdown, imports and credit shocks, demand noise, demand switching and
+// partner search.
+func threadedConfig() *Config {
+	cfg := DefaultConfig()
+	cfg.Network.Chains = 50
+	cfg.Steps = 40
+	cfg.Production.DemandNoise = 0.05
+	cfg.Production.DemandSwitching = true
+	cfg.Production.PartnerSearch = true
+	cfg.Production.RewiringDelay = units.MustDuration("2w")
+	cfg.Banks = []BankConfig{DefaultBank(), DefaultBank()}
+	cfg.Banks[0].Name, cfg.Banks[1].Name = "a", "b"
+	cfg.Banks[1].Share = 0.4
+	cfg.Shocks = append(cfg.Shocks,
+		ShockConfig{Kind: "lockdown", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.3},
+		ShockConfig{Kind: "imports", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.2},
+		ShockConfig{Kind: "credit", Start: units.MustDuration("10w"), Duration: units.MustDuration("6w"), Shape: "step", Depth: 0.5})
+	d := DefaultIntervention()
+	d.From, d.End = "run", units.MustDuration("30w")
+	var ivs []InterventionConfig
+	for _, kind := range []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy, KindMoratorium, KindTaxRelief, KindPaymentTermCap} {
+		iv := d
+		iv.Kind = kind
+		switch kind {
+		case KindSupplyChainFinance, KindLoanGuarantee:
+			iv.Budget = 1e9
+		case KindPolicyLoan, KindInterestSubsidy, KindTaxRelief:
+			iv.Budget = 5e7
+		}
+		ivs = append(ivs, iv)
+	}
+	scfGuarantee := d
+	scfGuarantee.Kind, scfGuarantee.Name, scfGuarantee.Mode, scfGuarantee.Budget = KindSupplyChainFinance, "scf-guarantee", "guarantee", 1e9
+	cfg.Interventions = append(ivs, scfGuarantee)
+	return &cfg
+}
+
+// TestThreadsSameResults runs the baseline, each intervention and all of
+// them together on one thread and on two and three: every series, event,
+// firm outcome and intervention outcome must be identical, bit for bit.
+func TestThreadsSameResults(t *testing.T) {
+	cfg := threadedConfig()
+	arms, err := cfg.ResolveArms(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if testing.Short() {
+		arms = []Arm{arms[0], arms[len(arms)-1]}
+	}
+	failures := 0
+	for _, arm := range arms {
+		ref, err := RunArmThreads(context.Background(), cfg, arm, 0, 1)
+		if err != nil {
+			t.Fatalf("arm %s, 1 thread: %v", arm.Name, err)
+		}
+		failures += len(ref.Events)
+		for _, threads := range []int{2, 3} {
+			got, err := RunArmThreads(context.Background(), cfg, arm, 0, threads)
+			if err != nil {
+				t.Fatalf("arm %s, %d threads: %v", arm.Name, threads, err)
+			}
+			if !reflect.DeepEqual(ref.Series, got.Series) {
+				t.Errorf("arm %s: time series with %d threads differ from 1 thread", arm.Name, threads)
+			}
+			if !reflect.DeepEqual(ref.Events, got.Events) || !reflect.DeepEqual(ref.Firms, got.Firms) {
+				t.Errorf("arm %s: events or firm outcomes with %d threads differ from 1 thread", arm.Name, threads)
+			}
+			if !reflect.DeepEqual(ref.Interventions, got.Interventions) {
+				t.Errorf("arm %s: intervention outcomes with %d threads differ: %+v, want %+v", arm.Name, threads, got.Interventions, ref.Interventions)
+			}
+		}
+	}
+	// The comparison is not vacuous: firms fail, across chunks.
+	if failures == 0 {
+		t.Fatal("no firm failed in any arm: the scenario tests nothing")
+	}
+}
+
+// TestStepAllocatesNothing steps an engine at steady state on one and two
+// threads: after warm-up a step allocates nothing.
+func TestStepAllocatesNothing(t *testing.T) {
+	cfg := BenchConfig(10_000)
+	cfg.Shocks = nil
+	for _, threads := range []int{1, 2} {
+		e, err := newEngine(cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.setThreads(threads)
+		step := 0
+		for ; step < 5; step++ { // warm-up
+			if err := e.step(step); err != nil {
+				t.Fatal(err)
+			}
+		}
+		allocs := testing.AllocsPerRun(20, func() {
+			if err := e.step(step); err != nil {
+				t.Fatal(err)
+			}
+			step++
+		})
+		e.close()
+		if allocs != 0 {
+			t.Errorf("%d threads: %v allocations per step, want 0", threads, allocs)
+		}
+	}
+}
