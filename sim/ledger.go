@@ -282,8 +282,13 @@ func (e *engine) bankName(b int) string {
 
 // chunk is the fixed block of firms over which sums are taken before the
 // block sums are added in order, so that a sum does not depend on how many
-// threads computed the blocks.
+// threads computed the blocks; the engine's phases work on blocks of
+// chunk firms, or of smallChunk in small networks (see initChunks).
 const chunk = 4096
+
+// smallChunk is the chunk of the phases of networks under 16 chunks (see
+// initChunks).
+const smallChunk = 1024
 
 func sumChunked(v []float64) float64 {
 	total := 0.0

@@ -146,12 +146,19 @@ func (e *engine) stopThreads() {
 	e.workers.threads = 1
 }
 
-// initChunks splits the firms into chunks.
+// initChunks splits the firms into chunks: of chunk firms, or of
+// smallChunk in networks under 16 chunks, so that two or more threads
+// share even a small network evenly. The size depends on the network
+// alone, never on the threads.
 func (e *engine) initChunks() {
 	n := e.net.N()
 	nb := len(e.banks)
-	for lo := 0; ; lo += chunk {
-		hi := min(lo+chunk, n)
+	size := chunk
+	if n < 16*chunk {
+		size = smallChunk
+	}
+	for lo := 0; ; lo += size {
+		hi := min(lo+size, n)
 		e.chunks = append(e.chunks, chunkWork{
 			lo: lo, hi: hi,
 			pending: make([]int32, 0, hi-lo),
