@@ -1,7 +1,7 @@
 package sim
 
 import (
-	"sync"
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -84,17 +84,34 @@ const (
 )
 
 // workers runs the phases of one engine on its threads: the calling
-// goroutine and threads − 1 helpers, which wait for a phase on wake.
+// goroutine and threads − 1 helpers (a crew).
 type workers struct {
 	threads int
-	wake    []chan phase
-	done    sync.WaitGroup
+	crew    *crew        // nil with one thread
 	next    atomic.Int64 // next chunk to take
 	t       int          // the step being taken
 	passes  [numPhases]int64
 	elapsed [numPhases]time.Duration // wall time spent in each phase
 	scratch [][]float64              // per thread: numScratch arrays of chunk values
 }
+
+// crew is the helpers of one engine. A phase is published by advancing
+// gen; helpers spin a little while waiting for the next one, because a
+// step's phases follow each other within microseconds and waking a parked
+// thread costs about as much as a phase of a small network, then park
+// until woken through wake.
+type crew struct {
+	gen     atomic.Uint64 // advanced for each phase
+	ph      phase         // the phase of generation gen (written before gen advances)
+	pending atomic.Int32  // helpers still working on the phase
+	stop    atomic.Bool
+	parked  []atomic.Bool   // per helper: waiting on wake
+	wake    []chan struct{} // per helper, buffered 1
+}
+
+// spinLimit is how many times a thread polls before it parks (tens of
+// microseconds).
+const spinLimit = 1 << 14
 
 // numScratch is the number of per-chunk temporary arrays a thread has: the
 // passes are split into loops over a chunk that each touch few arrays
@@ -117,16 +134,48 @@ func (e *engine) setThreads(n int) {
 	for len(w.scratch) < w.threads {
 		w.scratch = append(w.scratch, make([]float64, numScratch*chunk))
 	}
-	w.wake = make([]chan phase, w.threads-1)
-	for i := range w.wake {
-		ch := make(chan phase)
-		w.wake[i] = ch
-		go func() {
-			for ph := range ch {
-				e.work(ph, i+1)
-				w.done.Done()
+	if w.threads == 1 {
+		return
+	}
+	c := &crew{parked: make([]atomic.Bool, w.threads-1), wake: make([]chan struct{}, w.threads-1)}
+	w.crew = c
+	for i := range c.wake {
+		c.wake[i] = make(chan struct{}, 1)
+		go e.help(c, i)
+	}
+}
+
+// help is helper i of crew c: it runs each phase the crew publishes until
+// the crew stops.
+func (e *engine) help(c *crew, i int) {
+	seen := uint64(0)
+	for {
+		g := c.gen.Load()
+		for spins := 0; g == seen; spins++ {
+			if c.stop.Load() {
+				return
 			}
-		}()
+			if spins < spinLimit {
+				if spins&63 == 63 {
+					runtime.Gosched()
+				}
+				g = c.gen.Load()
+				continue
+			}
+			// Park. The publisher advances gen before it looks at parked,
+			// and this helper sets parked before it looks at gen again, so
+			// one of the two sees the other: no wake-up is lost. A token
+			// left from an earlier wake-up only costs one more loop.
+			c.parked[i].Store(true)
+			if g = c.gen.Load(); g == seen && !c.stop.Load() {
+				<-c.wake[i]
+			}
+			c.parked[i].Store(false)
+			g, spins = c.gen.Load(), 0
+		}
+		seen = g
+		e.work(c.ph, i+1)
+		c.pending.Add(-1)
 	}
 }
 
@@ -139,10 +188,16 @@ func (e *engine) close() {
 
 // stopThreads stops the engine's helper threads.
 func (e *engine) stopThreads() {
-	for _, ch := range e.workers.wake {
-		close(ch)
+	if c := e.workers.crew; c != nil {
+		c.stop.Store(true)
+		for i := range c.wake {
+			select {
+			case c.wake[i] <- struct{}{}:
+			default:
+			}
+		}
 	}
-	e.workers.wake = nil
+	e.workers.crew = nil
 	e.workers.threads = 1
 }
 
@@ -180,15 +235,26 @@ func (e *engine) parallel(ph phase, t int) {
 	w.passes[ph]++
 	start := time.Now()
 	w.next.Store(0)
-	if len(w.wake) == 0 {
+	if c := w.crew; c == nil {
 		e.work(ph, 0)
 	} else {
-		w.done.Add(len(w.wake))
-		for _, ch := range w.wake {
-			ch <- ph
+		c.ph = ph
+		c.pending.Store(int32(len(c.wake)))
+		c.gen.Add(1)
+		for i := range c.parked {
+			if c.parked[i].Load() {
+				select {
+				case c.wake[i] <- struct{}{}:
+				default:
+				}
+			}
 		}
 		e.work(ph, 0)
-		w.done.Wait()
+		for spins := 0; c.pending.Load() != 0; spins++ {
+			if spins&63 == 63 {
+				runtime.Gosched()
+			}
+		}
 	}
 	w.elapsed[ph] += time.Since(start)
 }
