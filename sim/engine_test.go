@@ -15,11 +15,18 @@ import (
 // selling only to final markets.
 func chainNetwork(t *testing.T) *network.Network {
 	t.Helper()
+	return chainNetworkWith(t, 20e6)
+}
+
+// chainNetworkWith is chainNetwork with the bystander's final demand (per
+// year).
+func chainNetworkWith(t *testing.T, bystanderDemand float64) *network.Network {
+	t.Helper()
 	firms := []network.Firm{
 		{Name: "core", Kind: network.Core, Role: network.RoleManufacturer, Sector: 0, ExportMarket: -1, FinalDemand: 100e6},
 		{Name: "supplier", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 1e6},
 		{Name: "raw", Kind: network.SME, Role: network.RoleRawMaterial, Sector: 2, ExportMarket: -1, FinalDemand: 1e6},
-		{Name: "bystander", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 20e6},
+		{Name: "bystander", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: bystanderDemand},
 	}
 	edges := []network.Edge{
 		{Supplier: 1, Buyer: 0, Weight: 1},

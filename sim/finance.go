@@ -679,29 +679,11 @@ func (e *engine) collect(lo, hi int) {
 // receivable the supplier sold goes to the supplier's bank, which bought
 // it.
 func (e *engine) collectOne(sup int) {
-	net, s := e.net, &e.iv
-	got, cross := 0.0, 0.0
+	s := &e.iv
 	bs := e.bank[sup]
-	for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
-		ed := net.OutEdge[k]
-		v := e.paidRound[ed]
-		e.paidRound[ed] = 0
-		got += v
-		if e.bank[net.Buyer[ed]] != bs {
-			cross += v
-		}
-	}
+	got, cross := e.pull(e.paidRound, sup, bs)
 	if s.factored != nil {
-		toBank, bankCross := 0.0, 0.0
-		for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
-			ed := net.OutEdge[k]
-			v := s.paidBankRound[ed]
-			s.paidBankRound[ed] = 0
-			toBank += v
-			if e.bank[net.Buyer[ed]] != bs {
-				bankCross += v
-			}
-		}
+		toBank, bankCross := e.pull(s.paidBankRound, sup, bs)
 		s.factRepaid[sup] += toBank
 		e.reserveIn[sup] += bankCross
 	}
@@ -714,6 +696,22 @@ func (e *engine) collectOne(sup int) {
 	} else {
 		e.toExternal[sup] += got
 	}
+}
+
+// pull sums and clears what the buyers of supplier sup put in paid (per
+// link) this round, and the part of it from buyers at banks other than bs.
+func (e *engine) pull(paid []float64, sup int, bs int32) (got, cross float64) {
+	net := e.net
+	for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
+		ed := net.OutEdge[k]
+		v := paid[ed]
+		paid[ed] = 0
+		got += v
+		if e.bank[net.Buyer[ed]] != bs {
+			cross += v
+		}
+	}
+	return got, cross
 }
 
 // closeSettlement capitalises unpaid interest and records who could not pay

@@ -127,16 +127,7 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 			assets[j] = cash[j] + importInv[j] + fixedAssets[j]
 		}
 	}
-	{
-		slotStart, slotInv := net.SlotStart[lo:hi+1:hi+1], e.slotInv
-		for j := range n {
-			a := assets[j]
-			for s := slotStart[j]; s < slotStart[j+1]; s++ {
-				a += slotInv[s]
-			}
-			assets[j] = a
-		}
-	}
+	addRanges(assets, net.SlotStart[lo:hi+1:hi+1], e.slotInv)
 	{
 		outStart, outEdge, payable, fac := net.OutStart[lo:hi+1:hi+1], net.OutEdge, e.payable, e.iv.factored
 		for j := range n {
@@ -166,16 +157,7 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 			}
 		}
 	}
-	{
-		inStart, payable := net.InStart[lo:hi+1:hi+1], e.payable
-		for j := range n {
-			l := liabilities[j]
-			for k := inStart[j]; k < inStart[j+1]; k++ {
-				l += payable[k]
-			}
-			liabilities[j] = l
-		}
-	}
+	addRanges(liabilities, net.InStart[lo:hi+1:hi+1], e.payable)
 	equity, cash, loan := e.equity[lo:hi:hi], e.cash[lo:hi:hi], e.loan[lo:hi:hi]
 	for j := range n {
 		if !alive[j] {
@@ -196,6 +178,19 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 			"negative or NaN stock: cash %g, loans %g", cash[j], loan[j])}
 	}
 	return nil
+}
+
+// addRanges adds to each sum[j] the values v[start[j]:start[j+1]], in
+// order: a firm's slots or in-links in compressed adjacency.
+func addRanges(sum []float64, start []int32, v []float64) {
+	start = start[:len(sum)+1]
+	for j := range sum {
+		a := sum[j]
+		for k := start[j]; k < start[j+1]; k++ {
+			a += v[k]
+		}
+		sum[j] = a
+	}
 }
 
 // checkBalanceSheets reports the first firm whose balance sheet

@@ -13,21 +13,7 @@ import (
 // supplier's sector with no customer.
 func searchNetwork(t *testing.T) *network.Network {
 	t.Helper()
-	firms := []network.Firm{
-		{Name: "core", Kind: network.Core, Role: network.RoleManufacturer, Sector: 0, ExportMarket: -1, FinalDemand: 100e6},
-		{Name: "supplier", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 1e6},
-		{Name: "raw", Kind: network.SME, Role: network.RoleRawMaterial, Sector: 2, ExportMarket: -1, FinalDemand: 1e6},
-		{Name: "bystander", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 400e6},
-	}
-	edges := []network.Edge{
-		{Supplier: 1, Buyer: 0, Weight: 1},
-		{Supplier: 2, Buyer: 1, Weight: 1},
-	}
-	net, err := network.Build(firms, edges, []string{"goods", "parts", "raw"}, []string{"all"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return net
+	return chainNetworkWith(t, 400e6)
 }
 
 // searchConfig is quietConfig with partner search on and a one-week
