@@ -55,7 +55,7 @@ func runCommand(e *env) *cli.Command {
 			"resolved scenario, after the flags below), timeseries.csv, firms.csv, events.csv,\n" +
 			"summary.json and meta.json. The directory appears only when complete: an error or Ctrl-C\n" +
 			"leaves nothing behind. The same scenario and seed give byte-identical files (meta.json\n" +
-			"aside, which records the command line) whatever the number of workers.\n\n" +
+			"aside, which records the command line) whatever the number of workers or threads.\n\n" +
 			"A scenario with interventions runs several arms: the baseline (no intervention) and, by\n" +
 			"default, each intervention alone and all of them together, every arm on the same random\n" +
 			"draws, replication by replication. After the run a table shows per arm the mean failures,\n" +
