@@ -1,33 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"os"
-	"strconv"
-	"strings"
-
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/machine"
 )
 
-// availableMemory returns the memory the machine can give a new process
-// (MemAvailable of /proc/meminfo), or 0 when unknown.
-func availableMemory() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err == nil {
-				return kb << 10
-			}
-		}
-	}
-	return 0
-}
+// availableMemory returns the memory the machine can give a new process,
+// or 0 when unknown.
+func availableMemory() int64 { return machine.AvailableMemory() }
 
 // checkMemory refuses, before anything is allocated, a run whose estimate
 // exceeds 90% of the memory available.

@@ -134,10 +134,18 @@ func ResetPeakRSS() error {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
-// statusBytes returns the field key of /proc/self/status, given in kB, in
+// AvailableMemory returns the memory the machine can give a new process
+// (MemAvailable of /proc/meminfo) in bytes, 0 where unknown.
+func AvailableMemory() int64 { return procBytes("/proc/meminfo", "MemAvailable:") }
+
+// statusBytes returns the field key of /proc/self/status in bytes; 0
+// where unknown.
+func statusBytes(key string) int64 { return procBytes("/proc/self/status", key) }
+
+// procBytes returns the field key of a /proc file that gives it in kB, in
 // bytes; 0 where unknown.
-func statusBytes(key string) int64 {
-	f, err := os.Open("/proc/self/status")
+func procBytes(path, key string) int64 {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}
