@@ -20,8 +20,9 @@ type BenchStats struct {
 	// each array once per pass that touches it.
 	BytesPerStep int64
 	Failures     int // firms failed by the end
-	// Phases is the wall time of each parallel pass over the firms, in
-	// the order of the step; the rest of Run is sequential.
+	// Phases is the wall time of each kind of parallel pass over the
+	// firms that ran, in the order of the phase constants; the rest of Run
+	// is sequential.
 	Phases []PhaseTime
 }
 

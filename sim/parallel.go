@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Phases split the firms into fixed chunks of chunk firms (the last one
+// Phases split the firms into fixed chunks (see initChunks; the last one
 // shorter). A chunk's work depends only on the chunk, never on the thread
 // that runs it or on the other chunks of the same phase, and every sum is
 // taken within chunks first and then over chunks in order: results are
