@@ -236,6 +236,16 @@ func (v *validator) sweepPlan() (*sweepPlan, error) {
 	return plan, nil
 }
 
+// unsweepable are the keys a sweep may not vary, with why: a batch has one
+// number of replications and one set of arms for all its points (runs are
+// numbered point × arm × replication, and sweep.csv compares the points
+// arm by arm), so a point cannot change them.
+var unsweepable = map[string]string{
+	"replications":       "every point runs the scenario's replications (set replications, or --replications; to compare counts, run one sweep per count)",
+	"interventions.name": "it names the intervention's arm, which must be the same at every point (each arm is compared across points)",
+	"interventions.kind": "it names an unnamed intervention's arm and sets what the arm does, which must be the same at every point (sweep another intervention's keys, or add an intervention per kind)",
+}
+
 // sweepParam checks parameter i and resolves its key.
 func (v *validator) sweepParam(i int) (*sweepParam, error) {
 	prm := v.cfg.Sweep.Parameters[i]
@@ -250,6 +260,9 @@ func (v *validator) sweepParam(i int) (*sweepParam, error) {
 		return nil, v.errorf(key("key"), "%s", err.Error())
 	}
 	sp.targets, sp.leaf = ts, l
+	if why, ok := unsweepable[l.name]; ok {
+		return nil, v.errorf(key("key"), "%s cannot be swept: %s", prm.Key, why)
+	}
 	numeric := l.kind == leafNumber || l.kind == leafInteger
 	what := map[leafKind]string{leafNumber: "number", leafInteger: "integer", leafDuration: "duration", leafText: "string"}[l.kind]
 
