@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -697,4 +698,34 @@ func sweepKeyOmitted(f field, ev reflect.Value) bool {
 func sweepIsDefault(s sim.SweepConfig) bool {
 	d := sim.DefaultConfig().Sweep
 	return len(s.Parameters) == 0 && s.Design == d.Design && s.Points == d.Points
+}
+
+// InputFiles returns the files cfg names, as it names them (relative to
+// cfg.Dir unless absolute): a file network's firms and edges, and those of
+// the points of its sweep. A batch identifies its inputs by their content
+// (see batch.HashInputs), so that runs of changed files are not mixed.
+func InputFiles(cfg *sim.Config) []string {
+	if cfg == nil {
+		return nil
+	}
+	file := cfg.Network.Generator == "file"
+	var swept []string
+	for _, p := range cfg.Sweep.Parameters {
+		switch p.Key {
+		case "network.generator":
+			file = file || slices.Contains(p.Texts, "file")
+		case "network.edges_file", "network.firms_file":
+			swept = append(swept, p.Texts...)
+		}
+	}
+	if !file {
+		return nil
+	}
+	var out []string
+	for _, name := range append([]string{cfg.Network.EdgesFile, cfg.Network.FirmsFile}, swept...) {
+		if name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
 }

@@ -192,6 +192,16 @@ func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.P
 	return plan, nil
 }
 
+// inputsOf hashes the files cfg names, which identify its batch with the
+// scenario (see batch.Plan.Inputs).
+func inputsOf(cfg *sim.Config) ([]batch.Input, error) {
+	in, err := batch.HashInputs(cfg.Dir, scenarios.InputFiles(cfg))
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return in, nil
+}
+
 // runBatch runs a sweep, or a shard of a sweep or of a run, into its batch
 // directory, resuming what is there.
 // override, if not nil, applies further flags to the scenario and reports
@@ -218,6 +228,9 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	}
 	plan, err := planOf(kind, cfg, opts.arms, scenarioLabel(arg))
 	if err != nil {
+		return err
+	}
+	if plan.Inputs, err = inputsOf(cfg); err != nil {
 		return err
 	}
 	workersAtOnce := opts.workers
@@ -305,6 +318,9 @@ func runMerge(e *env, out string, dirs []string, formats []string) error {
 	if err != nil {
 		return err
 	}
+	// The shards were run on the files their manifests name: the first
+	// shard's stand for the batch, and Collect refuses shards of others.
+	plan.Inputs = m.Inputs
 	src, err := batch.Collect(plan, stores)
 	if err != nil {
 		return badInput(err)

@@ -8,7 +8,7 @@
 //
 // A batch directory holds:
 //
-//	manifest.json   what the batch is: kind, scenario hash, numbers of points, arms and replications
+//	manifest.json   what the batch is: kind, scenario hash, hashes of the files it names, numbers of points, arms and replications
 //	scenario.toml   the resolved scenario
 //	units/NNNNNNNN.gob  one finished run each, written to a temporary file and renamed
 //	units.log       "<run> <sha256>" per finished run, appended after the rename
@@ -19,7 +19,13 @@
 package batch
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,6 +57,53 @@ type Plan struct {
 	Arms     []sim.Arm
 	Reps     int
 	Scenario []byte // the resolved scenario (TOML), whose hash identifies the batch
+	// Inputs are the files the scenario and its points name (a file
+	// network's firms and edges), by content: they identify the batch
+	// with Scenario, so that a batch whose files changed is not resumed
+	// or merged with runs of the old files.
+	Inputs []Input
+}
+
+// Input is a file a batch's scenario names, identified by its content.
+type Input struct {
+	File   string `json:"file"`   // as the scenario names it: relative to the scenario's directory, or absolute
+	SHA256 string `json:"sha256"` // of its content
+}
+
+// HashInputs returns the inputs of files, named as a scenario names them
+// (relative to dir unless absolute), sorted by name without duplicates.
+func HashInputs(dir string, files []string) ([]Input, error) {
+	files = slices.Clone(files)
+	slices.Sort(files)
+	files = slices.Compact(files)
+	var out []Input
+	for _, name := range files {
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, name)
+		}
+		sum, err := hashFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("hashing input %s: %w", name, err)
+		}
+		out = append(out, Input{File: name, SHA256: sum})
+	}
+	return out, nil
+}
+
+// hashFile returns the SHA-256 of the file at path, in hex, reading it as
+// a stream.
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Runs returns the number of runs.
