@@ -78,6 +78,27 @@ func SweepKeys(cfg *sim.Config) []string {
 // permutation (Fisher–Yates) and then the N uniforms; the same scenario
 // always gives the same points.
 func SweepPoints(cfg *sim.Config, name string) ([]SweepPoint, error) {
+	sw, err := NewSweep(cfg, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SweepPoint, sw.Len())
+	for i := range out {
+		out[i] = sw.Point(i)
+	}
+	return out, nil
+}
+
+// Sweep is the sweep of a scenario resolved, whose points are built one at
+// a time when asked: a sweep of a million points holds their values, not
+// a million scenarios.
+type Sweep struct {
+	plan *sweepPlan
+}
+
+// NewSweep resolves cfg's sweep, as SweepPoints does, without building its
+// points. cfg must not change while the Sweep is used.
+func NewSweep(cfg *sim.Config, name string) (*Sweep, error) {
 	if cfg == nil {
 		return nil, &Error{File: name, Msg: "no configuration"}
 	}
@@ -89,16 +110,65 @@ func SweepPoints(cfg *sim.Config, name string) ([]SweepPoint, error) {
 	if plan.design == designLHS && len(plan.params) > 0 {
 		plan.drawLHS()
 	}
-	out := make([]SweepPoint, plan.n)
-	for i := range out {
-		vals := plan.values(i)
-		p := SweepPoint{Index: i, Config: plan.apply(vals, -1)}
-		for _, x := range vals {
-			p.Values = append(p.Values, x.label)
-		}
-		out[i] = p
+	return &Sweep{plan: plan}, nil
+}
+
+// Len returns the number of points.
+func (s *Sweep) Len() int { return s.plan.n }
+
+// Values returns the values of point i, as SweepPoint.Values.
+func (s *Sweep) Values(i int) []string {
+	var out []string
+	for _, x := range s.plan.values(i) {
+		out = append(out, x.label)
 	}
-	return out, nil
+	return out
+}
+
+// Point builds point i, 0 ≤ i < Len(). It is safe to call at once from
+// several goroutines.
+func (s *Sweep) Point(i int) SweepPoint {
+	return SweepPoint{Index: i, Values: s.Values(i), Config: s.plan.apply(s.plan.values(i), -1)}
+}
+
+// Extremes calls f with the values (as SweepPoint.Values) and the
+// configuration of every combination of each parameter's lowest and
+// highest value (numbers and durations; every value of a list of strings),
+// at most 10,000 of them, and returns f's first error. Where a quantity
+// grows with each number of the scenario (the memory a run needs, say),
+// its largest value over these is its largest over all points.
+func (s *Sweep) Extremes(f func(values []string, cfg *sim.Config) error) error {
+	if len(s.plan.params) == 0 {
+		return f(nil, s.plan.apply(nil, -1))
+	}
+	ext := make([][]sweepValue, len(s.plan.params))
+	total := 1
+	for j, p := range s.plan.params {
+		ext[j] = p.extremes()
+		total = min(total*len(ext[j]), maxCheckedPoints)
+	}
+	for c := 0; c < total; c++ {
+		vals := cornerValues(ext, c)
+		labels := make([]string, len(vals))
+		for j, x := range vals {
+			labels[j] = x.label
+		}
+		if err := f(labels, s.plan.apply(vals, -1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cornerValues returns corner c of the extremes ext of each parameter, the
+// last parameter varying fastest.
+func cornerValues(ext [][]sweepValue, c int) []sweepValue {
+	vals := make([]sweepValue, len(ext))
+	for j := len(ext) - 1; j >= 0; j-- {
+		vals[j] = ext[j][c%len(ext[j])]
+		c /= len(ext[j])
+	}
+	return vals
 }
 
 // sweepParam is one parameter, checked and resolved on the scenario.
@@ -594,12 +664,7 @@ func (v *validator) sweep() error {
 		total = min(total*len(ext[j]), maxCheckedPoints)
 	}
 	for c := 0; c < total; c++ {
-		vals := make([]sweepValue, len(plan.params))
-		k := c
-		for j := len(ext) - 1; j >= 0; j-- {
-			vals[j] = ext[j][k%len(ext[j])]
-			k /= len(ext[j])
-		}
+		vals := cornerValues(ext, c)
 		what := "corner"
 		if plan.design == designGrid {
 			what = fmt.Sprintf("point %d", plan.gridIndex(vals))

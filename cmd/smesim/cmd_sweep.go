@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -159,37 +160,70 @@ func batchOptionsOf(c *cli.Context) (batchOptions, error) {
 }
 
 // planOf builds the plan of a batch of kind on cfg: its sweep points (one
-// point for a run), arms and replications.
-func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.Plan, error) {
+// point for a run), arms and replications; and for a sweep, its resolved
+// sweep.
+func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.Plan, *scenarios.Sweep, error) {
 	scenarioTOML, err := scenarios.Encode(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("encoding the resolved scenario: %w", err)
+		return nil, nil, fmt.Errorf("encoding the resolved scenario: %w", err)
 	}
 	resolved, err := cfg.ResolveArms(arms)
 	if err != nil {
 		if arms != nil {
-			return nil, badInputf("--arms: %w", err)
+			return nil, nil, badInputf("--arms: %w", err)
 		}
-		return nil, badInput(err)
+		return nil, nil, badInput(err)
 	}
 	plan := &batch.Plan{Kind: kind, Arms: resolved, Reps: max(cfg.Replications, 1), Scenario: scenarioTOML}
 	if kind == batch.KindRun {
 		plan.Points = []batch.Point{{Index: 0, Config: cfg, Scenario: scenarioTOML}}
-		return plan, nil
+		return plan, nil, nil
 	}
-	points, err := scenarios.SweepPoints(cfg, label)
+	sw, err := scenarios.NewSweep(cfg, label)
 	if err != nil {
-		return nil, badInput(err)
+		return nil, nil, badInput(err)
 	}
 	plan.Keys = scenarios.SweepKeys(cfg)
-	for _, p := range points {
-		data, err := scenarios.Encode(p.Config)
-		if err != nil {
-			return nil, fmt.Errorf("encoding point %d: %w", p.Index, err)
-		}
-		plan.Points = append(plan.Points, batch.Point{Index: p.Index, Values: p.Values, Config: p.Config, Scenario: data})
+	// The points' scenarios are built as they run and are written, not
+	// all at once: a grid may have a million points.
+	plan.Points = make([]batch.Point, sw.Len())
+	for i := range plan.Points {
+		plan.Points[i] = batch.Point{Index: i, Values: sw.Values(i)}
 	}
-	return plan, nil
+	plan.Build = func(i int) *sim.Config { return sw.Point(i).Config }
+	plan.Encode = scenarios.Encode
+	return plan, sw, nil
+}
+
+// checkSweepMemory refuses a sweep whose largest point does not fit: every
+// point's runs are estimated with workers at once, and the largest
+// estimate, over the extremes of the parameters (see
+// scenarios.Sweep.Extremes), is checked, since the estimate grows with
+// each number of the scenario.
+func checkSweepMemory(cfg *sim.Config, sw *scenarios.Sweep, workers, runs int) error {
+	if sw == nil {
+		return checkMemory(cfg, workers, runs)
+	}
+	var worst sim.MemoryEstimate
+	var worstValues []string
+	err := sw.Extremes(func(values []string, c *sim.Config) error {
+		if est := sim.EstimateMemory(c, min(workers, runs), runs); worstValues == nil || est.Total > worst.Total {
+			worst, worstValues = est, values
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("scenario %q", cfg.Name)
+	if keys := scenarios.SweepKeys(cfg); len(keys) > 0 {
+		parts := make([]string, len(keys))
+		for j, k := range keys {
+			parts[j] = k + " = " + worstValues[j]
+		}
+		what = fmt.Sprintf("the largest point of scenario %q (%s)", cfg.Name, strings.Join(parts, ", "))
+	}
+	return checkEstimate(what, worst)
 }
 
 // inputsOf hashes the files cfg names, which identify its batch with the
@@ -226,7 +260,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 			return badInput(err)
 		}
 	}
-	plan, err := planOf(kind, cfg, opts.arms, scenarioLabel(arg))
+	plan, sw, err := planOf(kind, cfg, opts.arms, scenarioLabel(arg))
 	if err != nil {
 		return err
 	}
@@ -238,7 +272,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		workersAtOnce = runtime.GOMAXPROCS(0)
 	}
 	// A sweep holds one point's results at a time when it writes them.
-	if err := checkMemory(cfg, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
+	if err := checkSweepMemory(cfg, sw, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
 		return err
 	}
 	out := opts.out
@@ -314,7 +348,7 @@ func runMerge(e *env, out string, dirs []string, formats []string) error {
 	if err != nil {
 		return badInput(err)
 	}
-	plan, err := planOf(m.Kind, cfg, m.Arms, name)
+	plan, _, err := planOf(m.Kind, cfg, m.Arms, name)
 	if err != nil {
 		return err
 	}

@@ -5,10 +5,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/smesim/smesim/scenarios"
+	"github.com/smesim/smesim/sim/batch"
 )
 
 // sweepScenario is a small sweep: 2 points × 2 arms × 3 replications.
@@ -265,4 +269,45 @@ func TestResumeRefusesChangedNetworkFile(t *testing.T) {
 		t.Fatalf("resume after edges.csv changed: exit %d, want 2: %s", code, errs)
 	}
 	oneErrorLine(t, errs, "shard0 holds runs of the same scenario with other input files: edges.csv changed (sha256 ", "restore the files to resume, or choose another --out")
+}
+
+// TestSweepPlanBuildsPointsLazily: a sweep's plan holds its points' values,
+// not their scenarios, which are built when a point runs or is written
+// (issue 13, defect 5: a 1,000,000-point grid built ~10 GB of point
+// scenarios before any run).
+func TestSweepPlanBuildsPointsLazily(t *testing.T) {
+	src := "name = \"grid\"\n\n[[sweep.parameters]]\nkey = \"shocks.demand.depth\"\nmin = 0.1\nmax = 0.5\nsteps = 50\n\n" +
+		"[[sweep.parameters]]\nkey = \"firms.recovery_rate\"\nmin = 0\nmax = 1\nsteps = 50\n"
+	cfg, err := scenarios.Parse("grid.toml", []byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _, err := planOf(batch.KindSweep, cfg, nil, "grid.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Points) != 2500 {
+		t.Fatalf("%d points, want 2500", len(plan.Points))
+	}
+	for i, p := range plan.Points {
+		if p.Config != nil || p.Scenario != nil {
+			t.Fatalf("point %d is built before it runs", i)
+		}
+	}
+	for _, c := range []struct {
+		i              int
+		values         string
+		depth, recover float64
+	}{{0, "0.1 0", 0.1, 0}, {51, "0.108163265306122 0.0204081632653061", 0.108163265306122, 0.0204081632653061}, {2499, "0.5 1", 0.5, 1}} {
+		pt, err := plan.Point(c.i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(pt.Values, " "); got != c.values || pt.Config.Shocks[0].Depth != c.depth || pt.Config.Firms.RecoveryRate != c.recover {
+			t.Errorf("point %d: values %s, depth %g, recovery rate %g; want %s", c.i, got, pt.Config.Shocks[0].Depth, pt.Config.Firms.RecoveryRate, c.values)
+		}
+		if !strings.Contains(string(pt.Scenario), "recovery_rate = "+strconv.FormatFloat(c.recover, 'g', -1, 64)) {
+			t.Errorf("point %d: scenario.toml does not set recovery_rate = %g", c.i, c.recover)
+		}
+	}
 }

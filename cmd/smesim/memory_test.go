@@ -66,3 +66,27 @@ func TestAddressSpaceLimit(t *testing.T) {
 		t.Errorf("small: exit %d, want 0: %.300s", code, errs)
 	}
 }
+
+// TestSweepChecksEveryPointsMemory: the memory check of a sweep takes its
+// largest point, not its base scenario (issue 13, defect 5: a point with
+// network.chains = 100000 was not refused and allocated until it
+// crashed). The sweep runs under ulimit -v so that, were it not refused,
+// it would fail fast rather than take the machine's memory.
+func TestSweepChecksEveryPointsMemory(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ulimit -v is Linux's here")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	inTempDir(t)
+	writeFile(t, "pts.toml", "name = \"pts\"\nsteps = 40\n\n[network]\nchains = 2\n\n[[sweep.parameters]]\nkey = \"network.chains\"\nvalues = [2, 100000]\n")
+	code, errs := smesimUnderLimit(t, "3000000", "sweep", "pts.toml", "--out", "out", "--plots", "none", "--progress", "none")
+	if code != 2 {
+		t.Errorf("exit %d, want 2: %.300s", code, errs)
+	}
+	oneErrorLine(t, errs, `the largest point of scenario "pts" (network.chains = 100000) needs about `, "available")
+	if _, err := os.Stat("out"); err == nil {
+		t.Error("a refused sweep left its --out")
+	}
+}

@@ -123,7 +123,7 @@ func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
 	}
 	if withNet || len(r.Firms.Status) > 0 || len(r.Events) > 0 {
 		if s.nets[rep] == nil {
-			if s.nets[rep], err = sim.BuildNetwork(plan.Points[s.p].Config, rep); err != nil {
+			if s.nets[rep], err = sim.BuildNetwork(plan.PointConfig(s.p), rep); err != nil {
 				return nil, err
 			}
 		}
@@ -137,7 +137,11 @@ func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
 // results.WriteDirStream); extra, if not nil, adds files (see
 // results.WriteDirWith). It returns what it wrote.
 func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string) error) (results.Written, error) {
-	return results.WriteDirStream(out, src.plan.Points[0].Scenario, src.Stream(0), meta, extra)
+	pt, err := src.plan.Point(0)
+	if err != nil {
+		return results.Written{}, err
+	}
+	return results.WriteDirStream(out, pt.Scenario, src.Stream(0), meta, extra)
 }
 
 // WriteSweep copies into s the runs other stores hold, then writes the
@@ -169,7 +173,11 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("batch: %w", err)
 		}
-		w, err := results.WriteDirStream(dir, plan.Points[p].Scenario, src.Stream(p), meta, nil)
+		pt, err := plan.Point(p)
+		if err != nil {
+			return err
+		}
+		w, err := results.WriteDirStream(dir, pt.Scenario, src.Stream(p), meta, nil)
 		if err != nil {
 			return err
 		}

@@ -51,9 +51,19 @@ type Point struct {
 // arm, then replication: run u is point u / (arms × reps), arm
 // (u / reps) mod arms, replication u mod reps.
 type Plan struct {
-	Kind     string
-	Keys     []string // sweep parameters, in column order
-	Points   []Point
+	Kind string
+	Keys []string // sweep parameters, in column order
+	// Points are the points, in order. With Build set they hold only
+	// Index and Values, and Build makes the rest of a point when it is
+	// needed, so that the memory of a sweep is that of the points under
+	// way, not of all its scenarios; Point returns a whole point either
+	// way.
+	Points []Point
+	// Build, if not nil, builds point i's Config, and Encode its
+	// Scenario from it. They must be safe to call from several goroutines
+	// at once.
+	Build    func(i int) *sim.Config
+	Encode   func(*sim.Config) ([]byte, error)
 	Arms     []sim.Arm
 	Reps     int
 	Scenario []byte // the resolved scenario (TOML), whose hash identifies the batch
@@ -104,6 +114,29 @@ func hashFile(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Point returns point i with its Config and Scenario.
+func (p *Plan) Point(i int) (Point, error) {
+	pt := p.Points[i]
+	if p.Build == nil || pt.Config != nil {
+		return pt, nil
+	}
+	pt.Config = p.Build(i)
+	data, err := p.Encode(pt.Config)
+	if err != nil {
+		return Point{}, fmt.Errorf("encoding the scenario of point %d: %w", i, err)
+	}
+	pt.Scenario = data
+	return pt, nil
+}
+
+// PointConfig returns the configuration of point i.
+func (p *Plan) PointConfig(i int) *sim.Config {
+	if p.Build == nil || p.Points[i].Config != nil {
+		return p.Points[i].Config
+	}
+	return p.Build(i)
 }
 
 // Runs returns the number of runs.
