@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -638,5 +639,58 @@ func TestTemplateSweepExample(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSweepExtremes: the extremes of a sweep are every combination of each
+// parameter's lowest and highest value (every value of a list of strings),
+// the last parameter varying fastest; a lazily built point equals the one
+// SweepPoints gives.
+func TestSweepExtremes(t *testing.T) {
+	cfg := parseSweep(t, `
+[[sweep.parameters]]
+key = "network.chains"
+values = [4, 2, 8, 3]
+
+[[sweep.parameters]]
+key = "network.generator"
+texts = ["core-satellite", "erdos-renyi"]
+
+[[sweep.parameters]]
+key = "firms.recovery_rate"
+min = 0.1
+max = 0.5
+steps = 3
+`)
+	sw, err := NewSweep(cfg, "s.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = sw.Extremes(func(values []string, c *sim.Config) error {
+		got = append(got, fmt.Sprintf("%s|%d %s %g", strings.Join(values, " "), c.Network.Chains, c.Network.Generator, c.Firms.RecoveryRate))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"2 core-satellite 0.1|2 core-satellite 0.1", "2 core-satellite 0.5|2 core-satellite 0.5",
+		"2 erdos-renyi 0.1|2 erdos-renyi 0.1", "2 erdos-renyi 0.5|2 erdos-renyi 0.5",
+		"8 core-satellite 0.1|8 core-satellite 0.1", "8 core-satellite 0.5|8 core-satellite 0.5",
+		"8 erdos-renyi 0.1|8 erdos-renyi 0.1", "8 erdos-renyi 0.5|8 erdos-renyi 0.5",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("extremes\n%q\nwant\n%q", got, want)
+	}
+	points, err := SweepPoints(cfg, "s.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sw.Len() != 24 || len(points) != 24 {
+		t.Fatalf("Len %d, %d points, want 24", sw.Len(), len(points))
+	}
+	if p := sw.Point(17); !reflect.DeepEqual(p, points[17]) || strings.Join(p.Values, " ") != "8 erdos-renyi 0.5" {
+		t.Errorf("point 17 = %v, want %v (8 erdos-renyi 0.5)", p.Values, points[17].Values)
 	}
 }
