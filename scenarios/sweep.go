@@ -190,16 +190,19 @@ type sweepPlan struct {
 	design string
 	params []*sweepParam
 	n      int
-	lhs    [][]sweepValue  // latin hypercube: values by point, then parameter
+	lhs    [][]float64     // latin hypercube: by parameter, then point, its place t in [0, 1) (see sweepParam.at)
 	reset  sim.SweepConfig // the points' Sweep: sim.DefaultConfig's
 }
 
 // values returns the values of point i, one per parameter.
 func (s *sweepPlan) values(i int) []sweepValue {
-	if s.design == designLHS && len(s.params) > 0 {
-		return s.lhs[i]
-	}
 	vals := make([]sweepValue, len(s.params))
+	if s.design == designLHS && len(s.params) > 0 {
+		for j, p := range s.params {
+			vals[j] = p.at(s.lhs[j][i])
+		}
+		return vals
+	}
 	for j := len(s.params) - 1; j >= 0; j-- {
 		n := len(s.params[j].list)
 		vals[j] = s.params[j].list[i%n]
@@ -569,20 +572,20 @@ func (s *lhsSource) perm(n int) []int {
 	return p
 }
 
-// drawLHS draws the latin hypercube's points.
+// drawLHS draws the latin hypercube's points: each point's place in each
+// parameter's range, from which values gives its values (8 bytes a point
+// and parameter, so that a million points take little memory).
 func (s *sweepPlan) drawLHS() {
 	n := s.n
 	src := newLHSSource(s.cfg.Seed)
-	s.lhs = make([][]sweepValue, n)
-	for i := range s.lhs {
-		s.lhs[i] = make([]sweepValue, len(s.params))
-	}
-	for j, p := range s.params {
+	s.lhs = make([][]float64, len(s.params))
+	for j := range s.params {
 		perm := src.perm(n)
+		t := make([]float64, n)
 		for i := 0; i < n; i++ {
-			t := (float64(perm[i]) + src.float64()) / float64(n)
-			s.lhs[i][j] = p.at(t)
+			t[i] = (float64(perm[i]) + src.float64()) / float64(n)
 		}
+		s.lhs[j] = t
 	}
 }
 

@@ -188,10 +188,11 @@ func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.P
 	// all at once: a grid may have a million points.
 	plan.Points = make([]batch.Point, sw.Len())
 	for i := range plan.Points {
-		plan.Points[i] = batch.Point{Index: i, Values: sw.Values(i)}
+		plan.Points[i].Index = i
 	}
 	plan.Build = func(i int) *sim.Config { return sw.Point(i).Config }
 	plan.Encode = scenarios.Encode
+	plan.Values = sw.Values
 	return plan, sw, nil
 }
 

@@ -290,7 +290,7 @@ func TestSweepPlanBuildsPointsLazily(t *testing.T) {
 		t.Fatalf("%d points, want 2500", len(plan.Points))
 	}
 	for i, p := range plan.Points {
-		if p.Config != nil || p.Scenario != nil {
+		if p.Config != nil || p.Scenario != nil || p.Values != nil {
 			t.Fatalf("point %d is built before it runs", i)
 		}
 	}

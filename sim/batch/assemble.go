@@ -184,7 +184,7 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 		for _, a := range w.Summary.Arms {
 			for _, set := range []results.Stats{a.Headline, a.Effects} {
 				for _, st := range set {
-					row := append([]string{strconv.Itoa(p)}, plan.Points[p].Values...)
+					row := append([]string{strconv.Itoa(p)}, pt.Values...)
 					row = append(row, a.Arm, st.Metric, results.FormatFloat(st.Mean), results.FormatFloat(st.Lo),
 						results.FormatFloat(st.Hi), results.FormatFloat(st.SD), strconv.Itoa(st.N))
 					rows = append(rows, row)

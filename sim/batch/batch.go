@@ -54,16 +54,16 @@ type Plan struct {
 	Kind string
 	Keys []string // sweep parameters, in column order
 	// Points are the points, in order. With Build set they hold only
-	// Index and Values, and Build makes the rest of a point when it is
-	// needed, so that the memory of a sweep is that of the points under
-	// way, not of all its scenarios; Point returns a whole point either
-	// way.
+	// their Index, and Build makes the rest of a point when it is needed,
+	// so that the memory of a sweep is that of the points under way, not
+	// of all its scenarios; Point returns a whole point either way.
 	Points []Point
-	// Build, if not nil, builds point i's Config, and Encode its
-	// Scenario from it. They must be safe to call from several goroutines
-	// at once.
+	// Build, if not nil, builds point i's Config, Encode its Scenario
+	// from it, and Values its Values. They must be safe to call from
+	// several goroutines at once.
 	Build    func(i int) *sim.Config
 	Encode   func(*sim.Config) ([]byte, error)
+	Values   func(i int) []string
 	Arms     []sim.Arm
 	Reps     int
 	Scenario []byte // the resolved scenario (TOML), whose hash identifies the batch
@@ -128,6 +128,9 @@ func (p *Plan) Point(i int) (Point, error) {
 		return Point{}, fmt.Errorf("encoding the scenario of point %d: %w", i, err)
 	}
 	pt.Scenario = data
+	if pt.Values == nil && p.Values != nil {
+		pt.Values = p.Values(i)
+	}
 	return pt, nil
 }
 
