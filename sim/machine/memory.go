@@ -16,8 +16,9 @@ type Available struct {
 	// bytes; 0 when none is.
 	Available int64
 	// Limit says which limit gives Available, for messages: "the
-	// machine's available memory", "the cgroup's memory limit (2.0 GiB,
-	// 1.2 GiB in use)", "the address-space limit (ulimit -v)".
+	// machine's available memory", "the memory limit of the process's
+	// cgroup: 2.0 GiB, 1.2 GiB of it in use", "the address space left
+	// under ulimit -v 2000000: 1.2 GiB of it in use".
 	Limit string
 	// AddressSpace is the address space left under RLIMIT_AS (ulimit -v),
 	// 0 without such a limit. The Go runtime reserves address space it
@@ -55,7 +56,7 @@ func memoryIn(root string, asLimit, vmSize int64) Available {
 	}
 	if asLimit > 0 {
 		a.AddressSpace = max(asLimit-vmSize, 1)
-		consider(a.AddressSpace, fmt.Sprintf("the address space left under the process's limit (ulimit -v %d, %s of it in use)", asLimit>>10, formatGiB(vmSize)))
+		consider(a.AddressSpace, fmt.Sprintf("the address space left under ulimit -v %d: %s of it in use", asLimit>>10, formatGiB(vmSize)))
 	}
 	return a
 }
@@ -105,7 +106,7 @@ func cgroupRoom(root string) (room int64, what string, ok bool) {
 						r := max(limit-usage, 0)
 						if !ok || r < room {
 							room, ok = r, true
-							what = fmt.Sprintf("the memory limit of the process's cgroup (%s, %s of it in use)", formatGiB(limit), formatGiB(usage))
+							what = fmt.Sprintf("the memory limit of the process's cgroup: %s, %s of it in use", formatGiB(limit), formatGiB(usage))
 						}
 					}
 					if len(d) <= len(mount) {

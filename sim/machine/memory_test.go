@@ -27,30 +27,30 @@ func TestMemoryLimits(t *testing.T) {
 			"/proc/meminfo": meminfo, "/proc/self/cgroup": "0::/kubepods/pod1\n",
 			"/sys/fs/cgroup/kubepods/pod1/memory.max":     "2147483648\n",
 			"/sys/fs/cgroup/kubepods/pod1/memory.current": "536870912\n",
-		}, 0, 0, 3 * gib / 2, "the memory limit of the process's cgroup (2.0 GiB, 0.5 GiB of it in use)"},
+		}, 0, 0, 3 * gib / 2, "the memory limit of the process's cgroup: 2.0 GiB, 0.5 GiB of it in use"},
 		{"cgroup v2 unlimited, parent limited", map[string]string{
 			"/proc/meminfo": meminfo, "/proc/self/cgroup": "0::/a/b\n",
 			"/sys/fs/cgroup/a/b/memory.max": "max\n", "/sys/fs/cgroup/a/b/memory.current": "100\n",
 			"/sys/fs/cgroup/a/memory.max": "1073741824\n", "/sys/fs/cgroup/a/memory.current": "0\n",
-		}, 0, 0, gib, "the memory limit of the process's cgroup (1.0 GiB, 0.0 GiB of it in use)"},
+		}, 0, 0, gib, "the memory limit of the process's cgroup: 1.0 GiB, 0.0 GiB of it in use"},
 		{"cgroup v2 in a namespace: the mount's root", map[string]string{
 			"/proc/meminfo": meminfo, "/proc/self/cgroup": "0::/\n",
 			"/sys/fs/cgroup/memory.max": "1073741824\n", "/sys/fs/cgroup/memory.current": "1073741824\n",
-		}, 0, 0, 1, "the memory limit of the process's cgroup (1.0 GiB, 1.0 GiB of it in use)"},
+		}, 0, 0, 1, "the memory limit of the process's cgroup: 1.0 GiB, 1.0 GiB of it in use"},
 		{"cgroup v1 limit, host path absent", map[string]string{
 			"/proc/meminfo": meminfo, "/proc/self/cgroup": "5:cpu,cpuacct:/\n4:memory:/docker/abc\n",
 			"/sys/fs/cgroup/memory/memory.limit_in_bytes": "4294967296\n",
 			"/sys/fs/cgroup/memory/memory.usage_in_bytes": "1073741824\n",
-		}, 0, 0, 3 * gib, "the memory limit of the process's cgroup (4.0 GiB, 1.0 GiB of it in use)"},
+		}, 0, 0, 3 * gib, "the memory limit of the process's cgroup: 4.0 GiB, 1.0 GiB of it in use"},
 		{"cgroup v1 unlimited", map[string]string{
 			"/proc/meminfo": meminfo, "/proc/self/cgroup": "4:memory:/\n",
 			"/sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712\n",
 			"/sys/fs/cgroup/memory/memory.usage_in_bytes": "1073741824\n",
 		}, 0, 0, 20 * gib, "the machine's available memory"},
 		{"address space", map[string]string{"/proc/meminfo": meminfo}, 1200000 << 10, 1100000 << 10, 100000 << 10,
-			"the address space left under the process's limit (ulimit -v 1200000, 1.0 GiB of it in use)"},
+			"the address space left under ulimit -v 1200000: 1.0 GiB of it in use"},
 		{"address space exhausted", map[string]string{"/proc/meminfo": meminfo}, 1 << 30, 2 << 30, 1,
-			"the address space left under the process's limit (ulimit -v 1048576, 2.0 GiB of it in use)"},
+			"the address space left under ulimit -v 1048576: 2.0 GiB of it in use"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			root := t.TempDir()
