@@ -166,7 +166,17 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 	if err := s.SortLog(done); err != nil {
 		return err
 	}
-	var rows [][]string
+	// sweep.csv is written row by row as the points are, to a temporary
+	// file renamed into place at the end: a sweep of a million points has
+	// tens of millions of rows, too many to hold.
+	out, err := newAtomicFile(filepath.Join(s.dir, SweepFile))
+	if err != nil {
+		return err
+	}
+	defer out.abandon()
+	cw := csv.NewWriter(out.w)
+	header := append([]string{"point"}, plan.Keys...)
+	cw.Write(append(header, "arm", "metric", "mean", "lo", "hi", "sd", "n"))
 	width := len(fmt.Sprint(len(plan.Points) - 1))
 	for p := range plan.Points {
 		dir := filepath.Join(s.dir, PointsDir, fmt.Sprintf("%0*d", width, p))
@@ -187,19 +197,17 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 					row := append([]string{strconv.Itoa(p)}, pt.Values...)
 					row = append(row, a.Arm, st.Metric, results.FormatFloat(st.Mean), results.FormatFloat(st.Lo),
 						results.FormatFloat(st.Hi), results.FormatFloat(st.SD), strconv.Itoa(st.N))
-					rows = append(rows, row)
+					cw.Write(row)
 				}
 			}
 		}
+		if err := cw.Error(); err != nil {
+			return fmt.Errorf("batch: writing %s: %w", SweepFile, err)
+		}
 	}
-	header := append([]string{"point"}, plan.Keys...)
-	header = append(header, "arm", "metric", "mean", "lo", "hi", "sd", "n")
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	w.Write(header)
-	w.WriteAll(rows)
-	if err := w.Error(); err != nil {
-		return err
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("batch: writing %s: %w", SweepFile, err)
 	}
-	return writeAtomic(filepath.Join(s.dir, SweepFile), []byte(b.String()))
+	return out.commit()
 }

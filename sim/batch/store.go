@@ -257,6 +257,53 @@ func writeAtomic(path string, data []byte) error {
 	return syncDir(filepath.Dir(path))
 }
 
+// atomicFile is a file written through a buffer to a temporary file in
+// its directory, renamed into place by commit, so that it appears complete
+// or not at all.
+type atomicFile struct {
+	path string
+	tmp  *os.File
+	w    *bufio.Writer
+}
+
+func newAtomicFile(path string) (*atomicFile, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	return &atomicFile{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<16)}, nil
+}
+
+// commit flushes, syncs and renames the file into place.
+func (f *atomicFile) commit() error {
+	err := f.w.Flush()
+	if err == nil {
+		err = f.tmp.Sync()
+	}
+	if cerr := f.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.tmp.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.tmp.Name())
+		f.tmp = nil
+		return fmt.Errorf("batch: writing %s: %w", f.path, err)
+	}
+	f.tmp = nil
+	return syncDir(filepath.Dir(f.path))
+}
+
+// abandon removes the temporary file unless commit was called.
+func (f *atomicFile) abandon() {
+	if f.tmp != nil {
+		f.tmp.Close()
+		os.Remove(f.tmp.Name())
+		f.tmp = nil
+	}
+}
+
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
