@@ -694,3 +694,35 @@ steps = 3
 		t.Errorf("point 17 = %v, want %v (8 erdos-renyi 0.5)", p.Values, points[17].Values)
 	}
 }
+
+// TestInputFiles: the files a batch hashes are a file network's, and those
+// its sweep names; none for a generated network.
+func TestInputFiles(t *testing.T) {
+	file := func(edit func(*sim.Config)) *sim.Config {
+		cfg := sim.DefaultConfig()
+		cfg.Network.Generator, cfg.Network.EdgesFile, cfg.Network.FirmsFile = "file", "edges.csv", "firms.csv"
+		edit(&cfg)
+		return &cfg
+	}
+	for _, c := range []struct {
+		name string
+		cfg  *sim.Config
+		want []string
+	}{
+		{"generated", func() *sim.Config { c := sim.DefaultConfig(); c.Network.EdgesFile = "left.csv"; return &c }(), nil},
+		{"file", file(func(*sim.Config) {}), []string{"edges.csv", "firms.csv"}},
+		{"swept files", file(func(c *sim.Config) {
+			c.Sweep.Parameters = []sim.SweepParameter{{Key: "network.edges_file", Texts: []string{"a.csv", "b.csv"}}}
+		}), []string{"edges.csv", "firms.csv", "a.csv", "b.csv"}},
+		{"swept generator", func() *sim.Config {
+			c := sim.DefaultConfig()
+			c.Network.EdgesFile, c.Network.FirmsFile = "e.csv", "f.csv"
+			c.Sweep.Parameters = []sim.SweepParameter{{Key: "network.generator", Texts: []string{"core-satellite", "file"}}}
+			return &c
+		}(), []string{"e.csv", "f.csv"}},
+	} {
+		if got := InputFiles(c.cfg); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: InputFiles = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
