@@ -167,6 +167,16 @@ func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.P
 	if err != nil {
 		return nil, nil, fmt.Errorf("encoding the resolved scenario: %w", err)
 	}
+	// The batch directory holds copies of the input files and its
+	// scenario.toml names them, so that its runs can be merged wherever
+	// it is; the batch is identified by that scenario.
+	identity, copies := batchScenario(cfg)
+	identityTOML := scenarioTOML
+	if identity != cfg {
+		if identityTOML, err = scenarios.Encode(identity); err != nil {
+			return nil, nil, fmt.Errorf("encoding the resolved scenario: %w", err)
+		}
+	}
 	resolved, err := cfg.ResolveArms(arms)
 	if err != nil {
 		if arms != nil {
@@ -174,7 +184,7 @@ func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.P
 		}
 		return nil, nil, badInput(err)
 	}
-	plan := &batch.Plan{Kind: kind, Arms: resolved, Reps: max(cfg.Replications, 1), Scenario: scenarioTOML}
+	plan := &batch.Plan{Kind: kind, Arms: resolved, Reps: max(cfg.Replications, 1), Scenario: identityTOML, Copies: copies}
 	if kind == batch.KindRun {
 		plan.Points = []batch.Point{{Index: 0, Config: cfg, Scenario: scenarioTOML}}
 		return plan, nil, nil
@@ -228,13 +238,50 @@ func checkSweepMemory(cfg *sim.Config, sw *scenarios.Sweep, workers, runs int) e
 }
 
 // inputsOf hashes the files cfg names, which identify its batch with the
-// scenario (see batch.Plan.Inputs).
+// scenario (see batch.Plan.Inputs): by the names of their copies in the
+// batch directory where it holds copies, so that the identity does not
+// depend on where the files are.
 func inputsOf(cfg *sim.Config) ([]batch.Input, error) {
-	in, err := batch.HashInputs(cfg.Dir, scenarios.InputFiles(cfg))
+	var in []batch.Input
+	var err error
+	if _, copies := batchScenario(cfg); len(copies) > 0 {
+		in, err = batch.HashCopies(copies)
+	} else {
+		in, err = batch.HashInputs(cfg.Dir, scenarios.InputFiles(cfg))
+	}
 	if err != nil {
 		return nil, badInput(err)
 	}
 	return in, nil
+}
+
+// batchScenario returns cfg as a batch directory records it, naming the
+// copies of its network files that the directory holds
+// (batch.InputDir/network-edges.csv and network-firms.csv), and the
+// copies to make; cfg itself and no copies when it reads no files, or
+// when its sweep varies which files it reads (those are read where the
+// scenario names them).
+func batchScenario(cfg *sim.Config) (*sim.Config, []batch.FileCopy) {
+	if cfg.Network.Generator != "file" {
+		return cfg, nil
+	}
+	for _, p := range cfg.Sweep.Parameters {
+		switch p.Key {
+		case "network.generator", "network.edges_file", "network.firms_file":
+			return cfg, nil
+		}
+	}
+	resolve := func(name string) string {
+		if filepath.IsAbs(name) {
+			return name
+		}
+		return filepath.Join(cfg.Dir, name)
+	}
+	edges, firms := batch.InputDir+"/network-edges.csv", batch.InputDir+"/network-firms.csv"
+	copies := []batch.FileCopy{{From: resolve(cfg.Network.EdgesFile), To: edges}, {From: resolve(cfg.Network.FirmsFile), To: firms}}
+	c := *cfg // only the file names differ: the copy shares cfg's slices
+	c.Network.EdgesFile, c.Network.FirmsFile = edges, firms
+	return &c, copies
 }
 
 // runBatch runs a sweep, or a shard of a sweep or of a run, into its batch

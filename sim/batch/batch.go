@@ -72,6 +72,34 @@ type Plan struct {
 	// with Scenario, so that a batch whose files changed is not resumed
 	// or merged with runs of the old files.
 	Inputs []Input
+	// Copies are files copied into the batch directory when it is made:
+	// the input files, which Scenario then names by their copies under
+	// InputDir, so that the directory's runs can be assembled (merged)
+	// wherever the directory is.
+	Copies []FileCopy
+}
+
+// InputDir is the folder of a batch directory that holds copies of the
+// files its scenario reads (see Plan.Copies).
+const InputDir = "input"
+
+// FileCopy is a file copied into a batch directory: From, the path read,
+// to To, slash-separated and relative to the directory.
+type FileCopy struct{ From, To string }
+
+// HashCopies returns the inputs of copies, each named by its copy (To)
+// with the SHA-256 of the file it copies (From): the identity of files
+// that does not depend on where they are.
+func HashCopies(copies []FileCopy) ([]Input, error) {
+	var out []Input
+	for _, c := range copies {
+		sum, err := hashFile(c.From)
+		if err != nil {
+			return nil, fmt.Errorf("hashing input %s: %w", c.From, err)
+		}
+		out = append(out, Input{File: c.To, SHA256: sum})
+	}
+	return out, nil
 }
 
 // Input is a file a batch's scenario names, identified by its content.

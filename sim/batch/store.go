@@ -216,12 +216,17 @@ func readManifest(dir string) (Manifest, error) {
 	return m, nil
 }
 
-// initDir creates a batch directory: units/, then scenario.toml, then the
-// manifest last, each written atomically, so that a directory with a
-// manifest is complete.
+// initDir creates a batch directory: units/, the copies of its input
+// files, scenario.toml, and the manifest last, each written atomically, so
+// that a directory with a manifest is complete.
 func initDir(dir string, plan *Plan, m Manifest) error {
 	if err := os.MkdirAll(filepath.Join(dir, UnitsDir), 0o755); err != nil {
 		return fmt.Errorf("batch: %w", err)
+	}
+	for _, c := range plan.Copies {
+		if err := copyAtomic(filepath.Join(dir, filepath.FromSlash(c.To)), c.From); err != nil {
+			return err
+		}
 	}
 	if err := writeAtomic(filepath.Join(dir, ScenarioFile), plan.Scenario); err != nil {
 		return err
@@ -255,6 +260,28 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("batch: writing %s: %w", path, err)
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// copyAtomic copies the file from to path, through a temporary file
+// renamed into place.
+func copyAtomic(path, from string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	out, err := newAtomicFile(path)
+	if err != nil {
+		return err
+	}
+	defer out.abandon()
+	if _, err := io.Copy(out.w, in); err != nil {
+		return fmt.Errorf("batch: copying %s: %w", from, err)
+	}
+	return out.commit()
 }
 
 // atomicFile is a file written through a buffer to a temporary file in
