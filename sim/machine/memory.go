@@ -31,7 +31,7 @@ type Available struct {
 // left under the memory limit of its cgroup and of every cgroup above it
 // (cgroup v2 memory.max less memory.current, or v1 memory.limit_in_bytes
 // less memory.usage_in_bytes, as a container or a Kubernetes pod sets
-// them), and the address space left under RLIMIT_AS (its limit less this
+// them; the usage less the inactive page cache, which is reclaimed), and the address space left under RLIMIT_AS (its limit less this
 // process's VmSize). A limit that cannot be read is left out.
 func Memory() Available {
 	limit, _ := addressSpaceLimit()
@@ -75,8 +75,8 @@ func cgroupRoom(root string) (room int64, what string, ok bool) {
 	}
 	defer f.Close()
 	type group struct {
-		mounts            []string
-		limit, usage, dir string
+		mounts                      []string
+		limit, usage, inactive, dir string
 	}
 	var groups []group
 	sc := bufio.NewScanner(f)
@@ -88,9 +88,9 @@ func cgroupRoom(root string) (room int64, what string, ok bool) {
 		}
 		switch {
 		case parts[0] == "0" && parts[1] == "":
-			groups = append(groups, group{[]string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}, "memory.max", "memory.current", parts[2]})
+			groups = append(groups, group{[]string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}, "memory.max", "memory.current", "inactive_file", parts[2]})
 		case hasController(parts[1], "memory"):
-			groups = append(groups, group{[]string{"/sys/fs/cgroup/memory"}, "memory.limit_in_bytes", "memory.usage_in_bytes", parts[2]})
+			groups = append(groups, group{[]string{"/sys/fs/cgroup/memory"}, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file", parts[2]})
 		}
 	}
 	for _, g := range groups {
@@ -102,6 +102,10 @@ func cgroupRoom(root string) (room int64, what string, ok bool) {
 				for d := dir; ; d = path.Dir(d) {
 					limit, lok := readBytes(root + path.Join(d, g.limit))
 					usage, _ := readBytes(root + path.Join(d, g.usage))
+					// The usage counts the page cache, whose inactive
+					// part the kernel reclaims before it fails an
+					// allocation (the working set, as Kubernetes counts).
+					usage = max(usage-statValue(root+path.Join(d, "memory.stat"), g.inactive), 0)
 					if lok && limit < unlimited {
 						r := max(limit-usage, 0)
 						if !ok || r < room {
@@ -120,6 +124,27 @@ func cgroupRoom(root string) (room int64, what string, ok bool) {
 		}
 	}
 	return room, what, ok
+}
+
+// statValue returns the field key of a cgroup memory.stat file, 0 where
+// unknown.
+func statValue(file, key string) int64 {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), key+" "); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
 }
 
 func hasController(list, name string) bool {

@@ -28,6 +28,11 @@ func TestMemoryLimits(t *testing.T) {
 			"/sys/fs/cgroup/kubepods/pod1/memory.max":     "2147483648\n",
 			"/sys/fs/cgroup/kubepods/pod1/memory.current": "536870912\n",
 		}, 0, 0, 3 * gib / 2, "the memory limit of the process's cgroup: 2.0 GiB, 0.5 GiB of it in use"},
+		{"cgroup v2 page cache", map[string]string{
+			"/proc/meminfo": meminfo, "/proc/self/cgroup": "0::/\n",
+			"/sys/fs/cgroup/memory.max": "2147483648\n", "/sys/fs/cgroup/memory.current": "1610612736\n",
+			"/sys/fs/cgroup/memory.stat": "anon 536870912\nfile 1073741824\ninactive_anon 0\ninactive_file 1073741824\n",
+		}, 0, 0, 3 * gib / 2, "the memory limit of the process's cgroup: 2.0 GiB, 0.5 GiB of it in use"},
 		{"cgroup v2 unlimited, parent limited", map[string]string{
 			"/proc/meminfo": meminfo, "/proc/self/cgroup": "0::/a/b\n",
 			"/sys/fs/cgroup/a/b/memory.max": "max\n", "/sys/fs/cgroup/a/b/memory.current": "100\n",
@@ -40,7 +45,8 @@ func TestMemoryLimits(t *testing.T) {
 		{"cgroup v1 limit, host path absent", map[string]string{
 			"/proc/meminfo": meminfo, "/proc/self/cgroup": "5:cpu,cpuacct:/\n4:memory:/docker/abc\n",
 			"/sys/fs/cgroup/memory/memory.limit_in_bytes": "4294967296\n",
-			"/sys/fs/cgroup/memory/memory.usage_in_bytes": "1073741824\n",
+			"/sys/fs/cgroup/memory/memory.usage_in_bytes": "1610612736\n",
+			"/sys/fs/cgroup/memory/memory.stat":           "cache 536870912\ntotal_inactive_file 536870912\n",
 		}, 0, 0, 3 * gib, "the memory limit of the process's cgroup: 4.0 GiB, 1.0 GiB of it in use"},
 		{"cgroup v1 unlimited", map[string]string{
 			"/proc/meminfo": meminfo, "/proc/self/cgroup": "4:memory:/\n",
