@@ -23,6 +23,9 @@ func TestHelperSmesim(t *testing.T) {
 // stderr.
 func smesimUnderLimit(t *testing.T, limitKB string, args ...string) (int, string) {
 	t.Helper()
+	if raceEnabled {
+		t.Skip("the race detector reserves more address space than ulimit -v allows")
+	}
 	cmd := exec.Command("bash", "-c", "ulimit -v "+limitKB+" && exec \"$0\" -test.run='^TestHelperSmesim$'", os.Args[0])
 	cmd.Env = append(os.Environ(), "SMESIM_HELPER_ARGS="+strings.Join(args, "\n"))
 	var errb strings.Builder
