@@ -17,7 +17,8 @@
 //
 // Every duration is a string with a unit: "90d", "2w", "3mo", "1.5y" (a
 // month is a twelfth of a 365-day year). A bare number or an unknown unit is
-// an error. Every rate is per year. One step is "1w" by default and may be
+// an error, and so is a duration above 100y (the longest run). Every rate
+// is per year. One step is "1w" by default and may be
 // from 1d to 1mo (31 days); the engine converts durations and rates into
 // steps once, at load (see package sim/units).
 //

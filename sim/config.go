@@ -72,9 +72,9 @@ type NetworkConfig struct {
 	FirmsFile string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
 
 	// Sizes of final demand.
-	FinalDemandMean       float64 `toml:"final_demand_mean" minx:"0" max:"1e15" doc:"mean yearly final demand of a distributor (currency units)"`
+	FinalDemandMean       float64 `toml:"final_demand_mean" min:"1" max:"1e15" doc:"mean yearly final demand of a distributor (currency units); with final_demand_dispersion, firms' draws must stay below 1e18"`
 	FinalDemandDispersion float64 `toml:"final_demand_dispersion" min:"0" max:"5" doc:"sigma of the log-normal spread of final demand across firms"`
-	UpstreamFinalShare    float64 `toml:"upstream_final_share" min:"0" max:"1" doc:"final demand of a non-distributor relative to a distributor's"`
+	UpstreamFinalShare    float64 `toml:"upstream_final_share" min:"1e-6" max:"1" doc:"final demand of a non-distributor relative to a distributor's (not 0: a firm without buyers sells only to final markets)"`
 }
 
 // MarketConfig is one export market.
