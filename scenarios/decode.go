@@ -34,7 +34,7 @@ func Parse(name string, data []byte, dir string) (*sim.Config, error) {
 	if _, err := toml.Decode(string(data), &doc); err != nil {
 		return nil, syntaxError(name, data, err)
 	}
-	src := &source{file: name, lines: locate(data), present: map[string]bool{}}
+	src := &source{file: name, lines: locate(data), present: map[string]bool{}, readFiles: true}
 	cfg := sim.DefaultConfig()
 	d := decoder{src: src}
 	if err := d.table("", doc, reflect.ValueOf(&cfg).Elem()); err != nil {
@@ -116,6 +116,9 @@ type source struct {
 	file    string
 	lines   map[string]int  // key path → line; nil for configs built in code
 	present map[string]bool // key paths set in the file; nil for configs built in code
+	// readFiles: validation reads a file network's files to check the
+	// names the scenario uses (Parse; Validate leaves files alone).
+	readFiles bool
 }
 
 // line returns the line of path in the file, or 0.

@@ -129,6 +129,52 @@ func CoreSatellite(p CoreSatelliteParams, s Sizes, rng *rand.Rand) (*Network, er
 	return assemble(firms, g.edges, sectorNames, regionNames, s.MarketNames)
 }
 
+// Names returns the sector and region names of the network CoreSatellite
+// makes with p, without making it: sectors "goods-0".."goods-{Chains-1}",
+// "parts-*", "raw-*" and "distribution", regions "region-0".."region-{R-1}"
+// with R = min(Chains, 4).
+func (p CoreSatelliteParams) Names() (sectors, regions []string) {
+	K, S1, S2 := p.Chains, p.SupplierSectors, p.RawMaterialSectors
+	sectors = make([]string, 0, max(0, K+S1+S2+1))
+	for k := 0; k < K; k++ {
+		sectors = append(sectors, "goods-"+strconv.Itoa(k))
+	}
+	for j := 0; j < S1; j++ {
+		sectors = append(sectors, "parts-"+strconv.Itoa(j))
+	}
+	for j := 0; j < S2; j++ {
+		sectors = append(sectors, "raw-"+strconv.Itoa(j))
+	}
+	sectors = append(sectors, "distribution")
+	regions = make([]string, max(0, min(K, 4)))
+	for r := range regions {
+		regions[r] = "region-" + strconv.Itoa(r)
+	}
+	return sectors, regions
+}
+
+// IsCore reports whether firm i (named "f<i>") of the network CoreSatellite
+// makes with p exists, and whether it is a core firm: the first
+// CoresPerChain firms of each chain are.
+func (p CoreSatelliteParams) IsCore(i int) (exists, core bool) {
+	per := p.CoresPerChain + p.SuppliersPerChain + p.RawMaterialsPerChain + p.DistributorsPerChain
+	if i < 0 || per <= 0 || i/per >= p.Chains {
+		return false, false
+	}
+	return true, i%per < p.CoresPerChain
+}
+
+// GenericNames returns the sector and region names of the networks
+// BarabasiAlbert and ErdosRenyi make with the given number of sectors:
+// "sector-0".."sector-{sectors-1}", and the one region "all".
+func GenericNames(sectors int) (sectorNames, regionNames []string) {
+	sectorNames = make([]string, max(0, sectors))
+	for i := range sectorNames {
+		sectorNames[i] = "sector-" + strconv.Itoa(i)
+	}
+	return sectorNames, []string{"all"}
+}
+
 // csGen holds the state of one CoreSatellite run.
 type csGen struct {
 	p     CoreSatelliteParams
@@ -162,22 +208,8 @@ func (g *csGen) chainOf(f int32) int { return int(f) / g.per }
 func (g *csGen) firms() ([]Firm, []string, []string) {
 	p := g.p
 	K, S1, S2 := p.Chains, p.SupplierSectors, p.RawMaterialSectors
-	sectorNames := make([]string, 0, K+S1+S2+1)
-	for k := 0; k < K; k++ {
-		sectorNames = append(sectorNames, "goods-"+strconv.Itoa(k))
-	}
-	for j := 0; j < S1; j++ {
-		sectorNames = append(sectorNames, "parts-"+strconv.Itoa(j))
-	}
-	for j := 0; j < S2; j++ {
-		sectorNames = append(sectorNames, "raw-"+strconv.Itoa(j))
-	}
-	sectorNames = append(sectorNames, "distribution")
-	R := min(K, 4)
-	regionNames := make([]string, R)
-	for r := range regionNames {
-		regionNames[r] = "region-" + strconv.Itoa(r)
-	}
+	sectorNames, regionNames := p.Names()
+	R := len(regionNames)
 	g.nPart = make([]int, S1)
 	for j := 0; j < p.SuppliersPerChain; j++ {
 		g.nPart[j%S1]++
@@ -631,11 +663,8 @@ func generic(name string, n int, edges []Edge, sectors int, coreShare float64, z
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	sectorNames := make([]string, sectors)
-	for i := range sectorNames {
-		sectorNames[i] = "sector-" + strconv.Itoa(i)
-	}
-	net, err := assemble(firms, edges, sectorNames, []string{"all"}, marketNames)
+	sectorNames, regionNames := GenericNames(sectors)
+	net, err := assemble(firms, edges, sectorNames, regionNames, marketNames)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
