@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -93,13 +94,21 @@ func syntaxError(name string, data []byte, err error) error {
 	if !errors.As(err, &pe) {
 		return &Error{File: name, Msg: "syntax error: " + strings.TrimPrefix(err.Error(), "toml: ")}
 	}
+	// The line is counted from the offset: the decoder's own line is one
+	// too far when the offending character is a line break (an unclosed
+	// "[network").
 	line := pe.Position.Line
-	col := pe.Position.Start - lineStart(data, pe.Position.Start) + 1
+	start := pe.Position.Start
+	if start >= 0 && start <= len(data) {
+		line = 1 + bytes.Count(data[:start], []byte("\n"))
+	}
+	col := start - lineStart(data, start) + 1
 	msg := "syntax error"
-	if col > 0 && pe.Position.Start <= len(data) {
+	if col > 0 && start <= len(data) {
 		msg += " at column " + strconv.Itoa(col)
 	}
-	return &Error{File: name, Line: line, Msg: msg + ": " + pe.Message}
+	detail := strings.ReplaceAll(pe.Message, `'\n'`, "the end of the line")
+	return &Error{File: name, Line: line, Msg: msg + ": " + detail}
 }
 
 // lineStart returns the offset of the start of the line holding offset off.

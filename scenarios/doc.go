@@ -40,7 +40,8 @@
 // their enum, [[shocks]] and [[interventions]] keys set for a kind they do
 // not apply to (and supply-chain-finance keys set for the other mode), and
 // inconsistent settings: the step length, a run longer than 100 years,
-// shocks that start or end after the run, market names, a demand shock on an
+// shocks that start or end after the run, a shock recovery with shape
+// "step" (the default, which returns to normal at once), market names, a demand shock on an
 // unknown market, finance without banks, network files that do not exist,
 // production input shares that reach 1, durations that must be positive,
 // interventions without an end, ending before they start, starting after
