@@ -31,6 +31,9 @@ import (
 // type, durations without a unit and values out of range are errors; every
 // error is an *Error naming the file, line and key.
 func Parse(name string, data []byte, dir string) (*sim.Config, error) {
+	if err := checkShape(name, data); err != nil {
+		return nil, err
+	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
 		return nil, syntaxError(name, data, err)
@@ -52,7 +55,10 @@ func Parse(name string, data []byte, dir string) (*sim.Config, error) {
 // Load reads and parses the scenario file at path. Relative paths inside it
 // are resolved against the file's directory.
 func Load(path string) (*sim.Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readScenario(path)
+	if errors.Is(err, errTooLarge) {
+		return nil, &Error{File: path, Msg: err.Error()}
+	}
 	if err != nil {
 		msg := err.Error()
 		var pe *fs.PathError

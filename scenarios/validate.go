@@ -317,6 +317,9 @@ func (v *validator) network() error {
 				return v.errorf(p, "%q cannot be read: %v", k.path, err)
 			case st.IsDir():
 				return v.errorf(p, "%q is a directory, not a CSV file (resolved to %s)", k.path, resolved)
+			case !st.Mode().IsRegular():
+				// A device or a pipe may never end, or never start.
+				return v.errorf(p, "%q is not a regular file (resolved to %s): write the network to a CSV file", k.path, resolved)
 			}
 		}
 	}

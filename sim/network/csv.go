@@ -111,9 +111,49 @@ func ReadCSVFrom(edgesName string, edges io.Reader, firmsName string, firms io.R
 	return net, nil
 }
 
-// newCSVReader strips a UTF-8 BOM and configures a streaming reader.
-func newCSVReader(r io.Reader) *csv.Reader {
-	br := bufio.NewReader(r)
+// MaxLineBytes bounds a line of a network file. A firm or edge takes a
+// few dozen bytes; the bound keeps a file without line breaks (or an
+// endless one, like /dev/zero) from being read whole into memory.
+const MaxLineBytes = 64 << 10
+
+// lineLimiter passes a reader on, failing once a line is longer than
+// MaxLineBytes.
+type lineLimiter struct {
+	r    io.Reader
+	name string
+	line int // current line, from 1
+	n    int // bytes of the current line so far
+}
+
+// LineTooLongError is the error of a line longer than MaxLineBytes.
+type LineTooLongError struct {
+	Name string
+	Line int
+}
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("%s:%d: line longer than %d KiB: a line of a network file holds one firm or edge", e.Name, e.Line, MaxLineBytes>>10)
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		if c == '\n' {
+			l.line++
+			l.n = 0
+			continue
+		}
+		if l.n++; l.n > MaxLineBytes {
+			return i, &LineTooLongError{Name: l.name, Line: l.line}
+		}
+	}
+	return n, err
+}
+
+// newCSVReader strips a UTF-8 BOM and configures a streaming reader of
+// lines of at most MaxLineBytes.
+func newCSVReader(name string, r io.Reader) *csv.Reader {
+	br := bufio.NewReader(&lineLimiter{r: r, name: name, line: 1})
 	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
 		br.Discard(3)
 	}
@@ -125,6 +165,10 @@ func newCSVReader(r io.Reader) *csv.Reader {
 
 // csvErr turns a csv.Reader or I/O error into a "name:line: ..." error.
 func csvErr(name string, err error) error {
+	var le *LineTooLongError
+	if errors.As(err, &le) {
+		return le
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return fmt.Errorf("%s:%d: %v (at character %d)", name, pe.Line, pe.Err, pe.Column)
@@ -167,7 +211,7 @@ type firmsRead struct {
 }
 
 func readFirms(name string, r io.Reader) (*firmsRead, error) {
-	cr := newCSVReader(r)
+	cr := newCSVReader(name, r)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: no firms (empty file)", name)
@@ -472,7 +516,7 @@ func (fr *firmsRead) checkSales(name, edgesName string, edges []Edge) error {
 
 // readEdges reads the edge file against the firms read.
 func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edge, error) {
-	cr := newCSVReader(r)
+	cr := newCSVReader(name, r)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: no edges (empty file)", name)

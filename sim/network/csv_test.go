@@ -3,6 +3,7 @@ package network
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -259,7 +260,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{"region with a tab", "id,kind,role,sector,region\nf1,sme,supplier,parts,a\tb\n", goodEdges,
 			`firms.csv:2: column region: "a\tb" contains the control character U+0009: names must be printable`},
 		// A value from the file is echoed cut to 40 characters.
-		{"long kind cut", "id,kind,role,sector\nf1," + strings.Repeat("x", 100000) + ",supplier,parts\n", goodEdges,
+		{"long kind cut", "id,kind,role,sector\nf1," + strings.Repeat("x", 60000) + ",supplier,parts\n", goodEdges,
 			`firms.csv:2: column kind: "` + strings.Repeat("x", 40) + `"… is not a kind: allowed values are sme, core`},
 		{"export share", allCols + "f1,sme,supplier,parts,,,5,1.5,EU\n", goodEdges,
 			`firms.csv:2: column export_share: 1.5 must be in [0,1]`},
@@ -345,4 +346,46 @@ func FuzzReadCSV(f *testing.F) {
 			sameNetwork(t, "fuzz round trip", net, back)
 		}
 	})
+}
+
+// TestReadCSVLineLimit: a file without line breaks (here endless, like
+// /dev/zero) is refused at the first line longer than MaxLineBytes, after
+// reading little more than that line (issue 13, defect 6).
+func TestReadCSVLineLimit(t *testing.T) {
+	endless := func(prefix string) io.Reader { return io.MultiReader(strings.NewReader(prefix), zeros{}) }
+	cases := []struct {
+		name         string
+		firms, edges io.Reader
+		want         string
+	}{
+		{"endless firm file", endless(""), strings.NewReader(goodEdges),
+			"firms.csv:1: line longer than 64 KiB: a line of a network file holds one firm or edge"},
+		{"endless edge file after good lines", strings.NewReader(goodFirms), endless("supplier,buyer,weight\r\nf1,f2,0.5\n"),
+			"edges.csv:3: line longer than 64 KiB: a line of a network file holds one firm or edge"},
+		{"a long line within a quoted field", strings.NewReader("id,kind,role,sector\nf1,sme,supplier,\"" + strings.Repeat("p\n", 10) + strings.Repeat("p", 64<<10+1) + "\"\n"), strings.NewReader(goodEdges),
+			"firms.csv:12: line longer than 64 KiB: a line of a network file holds one firm or edge"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadCSVFrom("edges.csv", c.edges, "firms.csv", c.firms, testSizes(), newRNG(1))
+			if err == nil || err.Error() != c.want {
+				t.Errorf("got  %v\nwant %s", err, c.want)
+			}
+		})
+	}
+	// A line of exactly the limit is read.
+	id := strings.Repeat("i", 64<<10-len(",sme,distributor,retail")) // a line of exactly 64 KiB
+	firms := goodFirms + id + ",sme,distributor,retail\n"
+	edges := goodEdges + id + ",f2,1\n"
+	if _, err := ReadCSVFrom("edges.csv", strings.NewReader(edges), "firms.csv", strings.NewReader(firms), testSizes(), newRNG(1)); err != nil {
+		t.Errorf("a line of 64 KiB: %v", err)
+	}
+}
+
+// zeros is an endless reader of zero bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
