@@ -56,8 +56,17 @@
 // and may not be "baseline" or "all" or contain "+". A file must set end
 // and, for the kinds in sim.BudgetKinds, budget. arms lists the arms to run
 // (see sim.Config.ResolveArms): "baseline", intervention names, names joined
-// by "+", or "all". Whether core ids, sectors and regions exist depends on
-// the network, so the engine checks them when it builds one.
+// by "+", or "all". The sectors and regions that shocks and interventions
+// name, the markets of demand shocks and supply-chain-finance cores must
+// exist in the network: Validate checks them against the names a generator
+// makes, and Parse also against those of a file network, which it reads
+// (see sim.Names).
+//
+// # Limits
+//
+// A scenario file may be at most 1 MiB, nest arrays and inline tables at
+// most 16 deep, and have keys of at most 16 dotted parts; Parse checks
+// this before decoding. Messages echo at most 40 characters of a value.
 // Every error is an *Error, printed on one line as
 //
 //	FILE:LINE: KEY: MESSAGE

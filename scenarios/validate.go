@@ -494,8 +494,7 @@ func (v *validator) firstShock() int {
 }
 
 // interventions checks the names of [[interventions]], their timing and
-// their budgets. Core ids, sectors and regions depend on the network, which
-// the engine checks when it builds one.
+// their budgets. The names they use in the network are checked by names.
 func (v *validator) interventions() error {
 	c := v.cfg
 	h := v.horizonDays()
