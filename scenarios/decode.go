@@ -45,6 +45,7 @@ func Parse(name string, data []byte, dir string) (*sim.Config, error) {
 		return nil, err
 	}
 	normalize(reflect.ValueOf(&cfg).Elem())
+	defaultShapes(&cfg, src)
 	cfg.Dir = dir
 	if err := validate(&cfg, src); err != nil {
 		return nil, err
@@ -292,6 +293,18 @@ func (d *decoder) value(path string, v any, rv reflect.Value) error {
 		panic(fmt.Sprintf("scenarios: unsupported field type %s at %s", t, path))
 	}
 	return nil
+}
+
+// defaultShapes gives a shock that sets a recovery but no shape the shape
+// "linear": the default, "step", returns to normal at once and would
+// ignore the recovery.
+func defaultShapes(cfg *sim.Config, src *source) {
+	for i := range cfg.Shocks {
+		s := &cfg.Shocks[i]
+		if s.Recovery.Value > 0 && !src.present[join(index("shocks", i), "shape")] {
+			s.Shape = "linear"
+		}
+	}
 }
 
 // arrayOf returns the elements of a TOML array (of values or of tables).

@@ -41,7 +41,8 @@
 // not apply to (and supply-chain-finance keys set for the other mode), and
 // inconsistent settings: the step length, a run longer than 100 years,
 // shocks that start or end after the run, a shock recovery with shape
-// "step" (the default, which returns to normal at once), market names, a demand shock on an
+// "step" (which returns to normal at once; a shock that sets recovery but
+// no shape is linear), market names, a demand shock on an
 // unknown market, finance without banks, network files that do not exist,
 // production input shares that reach 1, durations that must be positive,
 // interventions without an end, ending before they start, starting after

@@ -422,13 +422,10 @@ func (v *validator) shocks() error {
 		}
 		if s.Shape == "step" && s.Recovery.Days() > 0 {
 			// A step returns to normal at once: the recovery would be
-			// silently ignored.
-			shape := `shape "step"`
-			if v.src.present != nil && !v.src.present[join(p, "shape")] {
-				shape += " (the default)"
-			}
-			return v.errorAt(join(p, "recovery"), []string{join(p, "shape"), p}, "%s has no effect with %s, which returns to normal at once: set shape = \"linear\" or \"exponential\", or leave recovery out",
-				s.Recovery, shape)
+			// silently ignored. (Parse makes a recovery without a shape
+			// linear.)
+			return v.errorAt(join(p, "recovery"), []string{join(p, "shape"), p}, "%s has no effect with shape \"step\", which returns to normal at once: set shape = \"linear\" or \"exponential\", or leave recovery out",
+				s.Recovery)
 		}
 		if s.Depth < 0 && s.Kind != "demand" {
 			return v.errorAt(join(p, "depth"), []string{p}, "%s is a rise: only demand shocks may have a negative depth; allowed 0 to 1 for %s %s shock", formatNumber(s.Depth), article(s.Kind), s.Kind)
