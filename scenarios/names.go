@@ -63,11 +63,11 @@ func (v *validator) names() error {
 		p := index("shocks", i)
 		switch s.Kind {
 		case "lockdown", "imports":
-			if err := v.nameList(join(p, "sectors"), s.Sectors, "sector", nn.Sectors, nn.From); err != nil {
+			if err := v.nameList(join(p, "sectors"), s.Sectors, "sector", nn.HasSector, nn.Sectors, nn.From); err != nil {
 				return err
 			}
 			if s.Kind == "lockdown" {
-				if err := v.nameList(join(p, "regions"), s.Regions, "region", nn.Regions, nn.From); err != nil {
+				if err := v.nameList(join(p, "regions"), s.Regions, "region", nn.HasRegion, nn.Regions, nn.From); err != nil {
 					return err
 				}
 			}
@@ -87,10 +87,10 @@ func (v *validator) names() error {
 			}
 		case sim.KindPaymentTermCap:
 		default:
-			if err := v.nameList(join(p, "sectors"), iv.Sectors, "sector", nn.Sectors, nn.From); err != nil {
+			if err := v.nameList(join(p, "sectors"), iv.Sectors, "sector", nn.HasSector, nn.Sectors, nn.From); err != nil {
 				return err
 			}
-			if err := v.nameList(join(p, "regions"), iv.Regions, "region", nn.Regions, nn.From); err != nil {
+			if err := v.nameList(join(p, "regions"), iv.Regions, "region", nn.HasRegion, nn.Regions, nn.From); err != nil {
 				return err
 			}
 		}
@@ -114,12 +114,14 @@ func (v *validator) namesNeeded() bool {
 	return false
 }
 
-// nameList checks that every name of list (key p) is one of known.
-func (v *validator) nameList(p string, list []string, what string, known []string, from string) error {
+// nameList checks that every name of list (key p) is one the network has;
+// all lists the network's names for the message.
+func (v *validator) nameList(p string, list []string, what string, has func(string) bool, all func() []string, from string) error {
 	for j, name := range list {
-		if has(known, name) {
+		if has(name) {
 			continue
 		}
+		known := all()
 		msg := fmt.Sprintf("%s is not a %s of the network", echo(name), what)
 		if best, ok := closest(name, known); ok {
 			msg += fmt.Sprintf("; did you mean %q?", best)

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,9 +81,13 @@ func coreSatelliteParams(nc *NetworkConfig) network.CoreSatelliteParams {
 type NetworkNames struct {
 	// From says where the names come from, for messages: "the
 	// core-satellite generator" or the firm file.
-	From    string
-	Sectors []string
-	Regions []string
+	From string
+	// HasSector and HasRegion report whether the network has a sector or
+	// region of that name; Sectors and Regions list them all, for
+	// messages (a generated network may have 100,000 sectors, which
+	// validating each point of a sweep should not list).
+	HasSector, HasRegion func(name string) bool
+	Sectors, Regions     func() []string
 	// Markets are the network's export markets.
 	Markets []string
 	// Firm reports whether a firm of that id exists and whether it is a
@@ -103,8 +108,13 @@ func Names(cfg *Config) (*NetworkNames, error) {
 	switch nc.Generator {
 	case "core-satellite", "":
 		p := coreSatelliteParams(nc)
-		sectors, regions := p.Names()
-		return &NetworkNames{From: "the core-satellite generator", Sectors: sectors, Regions: regions, Markets: markets,
+		return &NetworkNames{
+			From:      "the core-satellite generator",
+			HasSector: p.HasSector,
+			HasRegion: p.HasRegion,
+			Sectors:   func() []string { s, _ := p.Names(); return s },
+			Regions:   func() []string { _, r := p.Names(); return r },
+			Markets:   markets,
 			Firm: func(id string) (bool, bool) {
 				i, ok := generatedIndex(id)
 				if !ok {
@@ -113,8 +123,15 @@ func Names(cfg *Config) (*NetworkNames, error) {
 				return p.IsCore(i)
 			}}, nil
 	case "barabasi-albert", "erdos-renyi":
-		sectors, regions := network.GenericNames(nc.Sectors)
-		return &NetworkNames{From: "the " + nc.Generator + " generator", Sectors: sectors, Regions: regions, Markets: markets}, nil
+		sectors := nc.Sectors
+		return &NetworkNames{
+			From:      "the " + nc.Generator + " generator",
+			HasSector: func(name string) bool { return network.GenericHasSector(sectors, name) },
+			HasRegion: func(name string) bool { return name == "all" },
+			Sectors:   func() []string { s, _ := network.GenericNames(sectors); return s },
+			Regions:   func() []string { _, r := network.GenericNames(sectors); return r },
+			Markets:   markets,
+		}, nil
 	}
 	net, err := buildNetwork(cfg, 0)
 	if err != nil {
@@ -124,7 +141,17 @@ func Names(cfg *Config) (*NetworkNames, error) {
 	for i := 0; i < net.N(); i++ {
 		byName[net.Name(i)] = i
 	}
-	return &NetworkNames{From: nc.FirmsFile, Sectors: net.SectorNames, Regions: net.RegionNames, Markets: net.MarketNames,
+	list := func(names []string) func() []string { return func() []string { return names } }
+	has := func(names []string) func(string) bool {
+		return func(name string) bool { return slices.Contains(names, name) }
+	}
+	return &NetworkNames{
+		From:      nc.FirmsFile,
+		HasSector: has(net.SectorNames),
+		HasRegion: has(net.RegionNames),
+		Sectors:   list(net.SectorNames),
+		Regions:   list(net.RegionNames),
+		Markets:   net.MarketNames,
 		Firm: func(id string) (bool, bool) {
 			i, ok := byName[id]
 			return ok, ok && net.Kind[i] == network.Core

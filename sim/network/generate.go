@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // maxCount is the largest number of firms or edges a Network holds.
@@ -153,6 +154,37 @@ func (p CoreSatelliteParams) Names() (sectors, regions []string) {
 	return sectors, regions
 }
 
+// HasSector reports whether the network CoreSatellite makes with p has a
+// sector of that name, without listing them (see Names).
+func (p CoreSatelliteParams) HasSector(name string) bool {
+	if name == "distribution" {
+		return true
+	}
+	for _, f := range []struct {
+		prefix string
+		n      int
+	}{{"goods-", p.Chains}, {"parts-", p.SupplierSectors}, {"raw-", p.RawMaterialSectors}} {
+		if rest, ok := strings.CutPrefix(name, f.prefix); ok {
+			return numberBelow(rest, f.n)
+		}
+	}
+	return false
+}
+
+// HasRegion reports whether the network CoreSatellite makes with p has a
+// region of that name.
+func (p CoreSatelliteParams) HasRegion(name string) bool {
+	rest, ok := strings.CutPrefix(name, "region-")
+	return ok && numberBelow(rest, min(p.Chains, 4))
+}
+
+// numberBelow reports whether s is a number written as strconv.Itoa writes
+// it, from 0 to n−1.
+func numberBelow(s string, n int) bool {
+	k, err := strconv.Atoi(s)
+	return err == nil && k >= 0 && k < n && strconv.Itoa(k) == s
+}
+
 // IsCore reports whether firm i (named "f<i>") of the network CoreSatellite
 // makes with p exists, and whether it is a core firm: the first
 // CoresPerChain firms of each chain are.
@@ -162,6 +194,14 @@ func (p CoreSatelliteParams) IsCore(i int) (exists, core bool) {
 		return false, false
 	}
 	return true, i%per < p.CoresPerChain
+}
+
+// GenericHasSector reports whether the networks BarabasiAlbert and
+// ErdosRenyi make with the given number of sectors have a sector of that
+// name (see GenericNames).
+func GenericHasSector(sectors int, name string) bool {
+	rest, ok := strings.CutPrefix(name, "sector-")
+	return ok && numberBelow(rest, sectors)
 }
 
 // GenericNames returns the sector and region names of the networks
