@@ -28,7 +28,9 @@
 // its default. An array of tables present in the file replaces the default
 // list whole, and each of its elements starts from sim.DefaultBank,
 // sim.DefaultMarket, sim.DefaultShock or sim.DefaultIntervention before its
-// keys are applied; an empty array (shocks = []) means none. Encode writes the fully resolved
+// keys are applied; an empty array (shocks = []) means none. A shock that
+// sets recovery but no shape recovers linearly (the default shape, "step",
+// returns to normal at once). Encode writes the fully resolved
 // scenario, every key with its value, which Parse reads back to the same
 // configuration.
 //
@@ -40,9 +42,7 @@
 // their enum, [[shocks]] and [[interventions]] keys set for a kind they do
 // not apply to (and supply-chain-finance keys set for the other mode), and
 // inconsistent settings: the step length, a run longer than 100 years,
-// shocks that start or end after the run, a shock recovery with shape
-// "step" (which returns to normal at once; a shock that sets recovery but
-// no shape is linear), market names, a demand shock on an
+// shocks that start or end after the run, market names, a demand shock on an
 // unknown market, finance without banks, network files that do not exist,
 // production input shares that reach 1, durations that must be positive,
 // interventions without an end, ending before they start, starting after

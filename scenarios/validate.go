@@ -420,13 +420,6 @@ func (v *validator) shocks() error {
 			return v.errorAt(join(p, key), []string{p}, "the shock ends on day %s (start %s + duration %s + recovery %s), after the end of the run on day %s (%d steps of %s)",
 				formatDays(end), s.Start, s.Duration, s.Recovery, formatDays(h), v.cfg.Steps, v.cfg.Step)
 		}
-		if s.Shape == "step" && s.Recovery.Days() > 0 {
-			// A step returns to normal at once: the recovery would be
-			// silently ignored. (Parse makes a recovery without a shape
-			// linear.)
-			return v.errorAt(join(p, "recovery"), []string{join(p, "shape"), p}, "%s has no effect with shape \"step\", which returns to normal at once: set shape = \"linear\" or \"exponential\", or leave recovery out",
-				s.Recovery)
-		}
 		if s.Depth < 0 && s.Kind != "demand" {
 			return v.errorAt(join(p, "depth"), []string{p}, "%s is a rise: only demand shocks may have a negative depth; allowed 0 to 1 for %s %s shock", formatNumber(s.Depth), article(s.Kind), s.Kind)
 		}

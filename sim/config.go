@@ -165,7 +165,7 @@ type ShockConfig struct {
 	Start    units.Duration `toml:"start" doc:"time from step 0 to the shock"`
 	Duration units.Duration `toml:"duration" doc:"time at full depth"`
 	Recovery units.Duration `toml:"recovery" doc:"time to return to normal after the full-depth period"`
-	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path; when left out, linear if recovery is set, else step (a step returns to normal at once: it takes no recovery)"`
+	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path; when left out, linear if recovery is set, else step (a step returns to normal at once, whatever the recovery)"`
 	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down); a negative depth is a rise, for demand shocks only (-0.2: demand 20% above normal)"`
 
 	Market          string         `toml:"market" kinds:"demand" doc:"demand: \"domestic\", an export market's name, \"export\" (all export markets) or \"all\""`
