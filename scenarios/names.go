@@ -43,16 +43,16 @@ func listNames(names []string) string {
 // names checks what [[shocks]] and [[interventions]] name in the network —
 // sectors, regions, demand-shock markets and supply-chain-finance cores —
 // against the names the network will have, so that a run never stops on
-// them. A generated network's names follow from its parameters; a file
-// network's are read from its files, only when checking a parsed file
+// them. A generated network's names follow from its parameters. A file
+// network is read, and so checked whole, only when checking a parsed file
 // (source.readFiles), so that the thousands of points of a sweep do not
-// read them again.
+// read it again.
 func (v *validator) names() error {
 	c := v.cfg
-	if c.Network.Generator == "file" && !v.src.readFiles {
+	switch {
+	case c.Network.Generator == "file" && !v.src.readFiles:
 		return nil
-	}
-	if !v.namesNeeded() {
+	case c.Network.Generator != "file" && !v.namesNeeded():
 		return nil
 	}
 	nn, err := sim.Names(c)
