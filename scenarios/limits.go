@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 )
 
 // Limits on a scenario file, checked before it is decoded, so that no
@@ -38,8 +40,8 @@ func readScenario(path string) ([]byte, error) {
 var errTooLarge = fmt.Errorf("larger than %d KiB: a scenario file may be at most %d KiB", maxScenarioBytes>>10, maxScenarioBytes>>10)
 
 // checkShape checks data against the limits before it is decoded: its
-// size, how deep arrays and inline tables nest, and how many parts a key
-// has. It scans the TOML lexically (strings and comments are skipped) and
+// size, how deep arrays and inline tables nest, how many parts a key has,
+// and numbers too small to represent. It scans the TOML lexically (strings and comments are skipped) and
 // reports the line where a limit is passed.
 func checkShape(name string, data []byte) error {
 	if len(data) > maxScenarioBytes {
@@ -100,6 +102,15 @@ func checkShape(name string, data []byte) error {
 			}
 		case c == ',' && len(stack) > 0 && stack[len(stack)-1] == table:
 			keyMode, parts = true, 1
+		case !keyMode && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+			j := i
+			for j < len(data) && strings.IndexByte("0123456789+-._eE", data[j]) >= 0 {
+				j++
+			}
+			if tok := string(data[i:j]); underflows(tok) {
+				return &Error{File: name, Line: line, Msg: fmt.Sprintf("%s is too small to represent: it underflows to 0 (write 0, or a number of at least about 5e-324)", tok)}
+			}
+			i = j - 1
 		}
 	}
 	return nil
@@ -142,4 +153,16 @@ func skipString(data []byte, i, line int) (int, int) {
 		}
 	}
 	return len(data) - 1, line
+}
+
+// underflows reports whether tok is a TOML float that is not zero but
+// reads as 0: the decoder would take 1e-400 for 0 without a word.
+func underflows(tok string) bool {
+	t := strings.ReplaceAll(tok, "_", "")
+	mant, _, hasExp := strings.Cut(strings.ToLower(t), "e")
+	if !hasExp || !strings.ContainsAny(mant, "123456789") {
+		return false
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	return err == nil && v == 0
 }

@@ -27,6 +27,10 @@ func TestInputLimits(t *testing.T) {
 		{"17-part key in an inline table", "x = {b = 1, " + dotted(17) + " = 2}", "s.toml:1: a key of more than 16 dotted parts: a scenario key has at most 16"},
 		{"more than 1 MiB", "# " + strings.Repeat("x", 1<<20) + "\n", "s.toml: larger than 1024 KiB: a scenario file may be at most 1024 KiB"},
 
+		{"a float that underflows", "[network]\nfinal_demand_mean = 1e-400\n", "s.toml:2: 1e-400 is too small to represent: it underflows to 0 (write 0, or a number of at least about 5e-324)"},
+		{"an underflow in an array", "[sweep]\n[[sweep.parameters]]\nkey = \"shocks.demand.depth\"\nvalues = [\n  0.1,\n  -1_0e-4_00,\n]\n", "s.toml:6: -1_0e-4_00 is too small to represent: it underflows to 0 (write 0, or a number of at least about 5e-324)"},
+
+		{"zero and small floats", "x = [0e0, 0.0e-400, 5e-324, 1e-300, 2020-01-01, 1979-05-27T07:32:00.999]", ""},
 		{"16 nested arrays", "arms = " + deep(16), ""},
 		{"16-part key", dotted(16) + " = 1", ""},
 		{"array of tables", "[[shocks]]\nkind = \"demand\"\n[[shocks]]\nkind = \"credit\"", ""},
