@@ -67,7 +67,8 @@
 //
 // A scenario file may be at most 1 MiB, nest arrays and inline tables at
 // most 16 deep, and have keys of at most 16 dotted parts; Parse checks
-// this before decoding. Messages echo at most 40 characters of a value.
+// this before decoding, and that no float underflows to 0 (1e-400).
+// Messages echo at most 40 characters of a value.
 // Every error is an *Error, printed on one line as
 //
 //	FILE:LINE: KEY: MESSAGE
