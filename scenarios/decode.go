@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,17 +31,21 @@ import (
 // type, durations without a unit and values out of range are errors; every
 // error is an *Error naming the file, line and key.
 func Parse(name string, data []byte, dir string) (*sim.Config, error) {
+	if err := checkShape(name, data); err != nil {
+		return nil, err
+	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
 		return nil, syntaxError(name, data, err)
 	}
-	src := &source{file: name, lines: locate(data), present: map[string]bool{}}
+	src := &source{file: name, lines: locate(data), present: map[string]bool{}, readFiles: true}
 	cfg := sim.DefaultConfig()
 	d := decoder{src: src}
 	if err := d.table("", doc, reflect.ValueOf(&cfg).Elem()); err != nil {
 		return nil, err
 	}
 	normalize(reflect.ValueOf(&cfg).Elem())
+	defaultShapes(&cfg, src)
 	cfg.Dir = dir
 	if err := validate(&cfg, src); err != nil {
 		return nil, err
@@ -51,7 +56,10 @@ func Parse(name string, data []byte, dir string) (*sim.Config, error) {
 // Load reads and parses the scenario file at path. Relative paths inside it
 // are resolved against the file's directory.
 func Load(path string) (*sim.Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readScenario(path)
+	if errors.Is(err, errTooLarge) {
+		return nil, &Error{File: path, Msg: err.Error()}
+	}
 	if err != nil {
 		msg := err.Error()
 		var pe *fs.PathError
@@ -93,13 +101,21 @@ func syntaxError(name string, data []byte, err error) error {
 	if !errors.As(err, &pe) {
 		return &Error{File: name, Msg: "syntax error: " + strings.TrimPrefix(err.Error(), "toml: ")}
 	}
+	// The line is counted from the offset: the decoder's own line is one
+	// too far when the offending character is a line break (an unclosed
+	// "[network").
 	line := pe.Position.Line
-	col := pe.Position.Start - lineStart(data, pe.Position.Start) + 1
+	start := pe.Position.Start
+	if start >= 0 && start <= len(data) {
+		line = 1 + bytes.Count(data[:start], []byte("\n"))
+	}
+	col := start - lineStart(data, start) + 1
 	msg := "syntax error"
-	if col > 0 && pe.Position.Start <= len(data) {
+	if col > 0 && start <= len(data) {
 		msg += " at column " + strconv.Itoa(col)
 	}
-	return &Error{File: name, Line: line, Msg: msg + ": " + pe.Message}
+	detail := strings.ReplaceAll(pe.Message, `'\n'`, "the end of the line")
+	return &Error{File: name, Line: line, Msg: msg + ": " + detail}
 }
 
 // lineStart returns the offset of the start of the line holding offset off.
@@ -116,6 +132,9 @@ type source struct {
 	file    string
 	lines   map[string]int  // key path → line; nil for configs built in code
 	present map[string]bool // key paths set in the file; nil for configs built in code
+	// readFiles: validation reads a file network's files to check the
+	// names the scenario uses (Parse; Validate leaves files alone).
+	readFiles bool
 }
 
 // line returns the line of path in the file, or 0.
@@ -274,6 +293,18 @@ func (d *decoder) value(path string, v any, rv reflect.Value) error {
 		panic(fmt.Sprintf("scenarios: unsupported field type %s at %s", t, path))
 	}
 	return nil
+}
+
+// defaultShapes gives a shock that sets a recovery but no shape the shape
+// "linear": the default, "step", returns to normal at once and would
+// ignore the recovery.
+func defaultShapes(cfg *sim.Config, src *source) {
+	for i := range cfg.Shocks {
+		s := &cfg.Shocks[i]
+		if s.Recovery.Value > 0 && !src.present[join(index("shocks", i), "shape")] {
+			s.Shape = "linear"
+		}
+	}
 }
 
 // arrayOf returns the elements of a TOML array (of values or of tables).
