@@ -479,9 +479,13 @@ func selectElements(fv reflect.Value, arr, noun, sel string) ([]int, error) {
 // one by index or by name.
 func (r *resolver) ambiguous(fv reflect.Value, at int, noun string, idx []int) error {
 	arr, rest := r.segs[:at], r.segs[at+1:]
+	const most = 10
 	var list []string
-	for _, i := range idx {
+	for _, i := range idx[:min(len(idx), most)] {
 		list = append(list, describeElement(fv, i))
+	}
+	if len(idx) > most {
+		list = append(list, fmt.Sprintf("… %d more", len(idx)-most))
 	}
 	first := idx[0]
 	byIndex := joinKey(arr) + "[" + strconv.Itoa(first) + "]." + joinKey(rest)

@@ -726,3 +726,20 @@ func TestInputFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbiguousSelectorListsAtMostTen: an ambiguous selector over many
+// elements lists ten of them and counts the rest.
+func TestAmbiguousSelectorListsAtMostTen(t *testing.T) {
+	cfg := sim.DefaultConfig()
+	sh := cfg.Shocks[0]
+	sh.Name = ""
+	cfg.Shocks = nil
+	for i := 0; i < 12; i++ {
+		cfg.Shocks = append(cfg.Shocks, sh)
+	}
+	err := SetKey(&cfg, "shocks.demand.depth", 0.5)
+	want := `shocks.demand.depth: "demand" selects 12 shocks (0 demand, 1 demand, 2 demand, 3 demand, 4 demand, 5 demand, 6 demand, 7 demand, 8 demand, 9 demand, … 2 more), but a key must select one: address it by index, e.g. "shocks[0].depth"`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
