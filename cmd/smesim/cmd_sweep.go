@@ -277,11 +277,48 @@ func batchScenario(cfg *sim.Config) (*sim.Config, []batch.FileCopy) {
 		}
 		return filepath.Join(cfg.Dir, name)
 	}
-	edges, firms := batch.InputDir+"/network-edges.csv", batch.InputDir+"/network-firms.csv"
-	copies := []batch.FileCopy{{From: resolve(cfg.Network.EdgesFile), To: edges}, {From: resolve(cfg.Network.FirmsFile), To: firms}}
+	copies := []batch.FileCopy{{From: resolve(cfg.Network.EdgesFile), To: copiedEdges}, {From: resolve(cfg.Network.FirmsFile), To: copiedFirms}}
 	c := *cfg // only the file names differ: the copy shares cfg's slices
-	c.Network.EdgesFile, c.Network.FirmsFile = edges, firms
+	c.Network.EdgesFile, c.Network.FirmsFile = copiedEdges, copiedFirms
 	return &c, copies
+}
+
+// The copies of a file network's files in a batch directory.
+const (
+	copiedEdges = batch.InputDir + "/network-edges.csv"
+	copiedFirms = batch.InputDir + "/network-firms.csv"
+)
+
+// runFromCopies makes the runs of plan, whose batch directory is dir, read
+// the copies of their input files that dir holds (see batchScenario):
+// the files hashed into the batch's identity, which an edit of the
+// originals while the batch runs cannot change under it.
+func runFromCopies(plan *batch.Plan, dir string) error {
+	if len(plan.Copies) == 0 {
+		return nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	local := func(c *sim.Config) {
+		c.Network.EdgesFile, c.Network.FirmsFile, c.Dir = copiedEdges, copiedFirms, abs
+	}
+	for i := range plan.Points {
+		if c := plan.Points[i].Config; c != nil {
+			cc := *c // only the file names differ
+			local(&cc)
+			plan.Points[i].Config = &cc
+		}
+	}
+	if build := plan.Build; build != nil {
+		plan.Build = func(i int) *sim.Config {
+			c := build(i) // a new configuration, the point's own
+			local(c)
+			return c
+		}
+	}
+	return nil
 }
 
 // runBatch runs a sweep, or a shard of a sweep or of a run, into its batch
@@ -332,6 +369,9 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		return badInput(err)
 	}
 	defer store.Close()
+	if err := runFromCopies(plan, out); err != nil {
+		return err
+	}
 	workers := opts.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)

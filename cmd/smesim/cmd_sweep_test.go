@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -359,5 +360,40 @@ func TestMergeFileNetworkShards(t *testing.T) {
 	oneErrorLine(t, errs, "changed1 holds runs of the same scenario as b/shard0 with other input files (input/network-edges.csv changed (sha256 ", "shards must be run on the same files")
 	if _, err := os.Stat("mixed"); err == nil {
 		t.Error("a refused merge left its --out")
+	}
+}
+
+// TestBatchRunsFromCopies: the runs of a file network's batch read the
+// copies of its files in the batch directory, the files whose hashes
+// identify the batch, so that editing the originals while it runs cannot
+// mix two networks in one batch.
+func TestBatchRunsFromCopies(t *testing.T) {
+	dir := inTempDir(t)
+	if err := os.Mkdir("net", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, "net/sw.toml", "name = \"net\"\nsteps = 12\nshocks = []\n\n[network]\ngenerator = \"file\"\nedges_file = \"edges.csv\"\nfirms_file = \"firms.csv\"\n\n[[sweep.parameters]]\nkey = \"firms.recovery_rate\"\nvalues = [0.2, 0.6]\n")
+	writeFile(t, "net/firms.csv", "id,kind,role,sector\nf1,sme,supplier,parts\nf2,core,manufacturer,goods\nf3,sme,supplier,parts\nf4,sme,distributor,retail\n")
+	writeFile(t, "net/edges.csv", "supplier,buyer,weight\nf1,f2,0.5\nf3,f2,0.5\nf2,f4,1\n")
+	cfg, err := openScenario("net/sw.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _, err := planOf(batch.KindSweep, cfg, nil, "net/sw.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runFromCopies(plan, "out"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range plan.Points {
+		c := plan.PointConfig(i)
+		if c.Network.EdgesFile != "input/network-edges.csv" || c.Network.FirmsFile != "input/network-firms.csv" || c.Dir != filepath.Join(dir, "out") {
+			t.Errorf("point %d reads %s and %s in %s", i, c.Network.EdgesFile, c.Network.FirmsFile, c.Dir)
+		}
+	}
+	want := []batch.FileCopy{{From: filepath.Join("net", "edges.csv"), To: "input/network-edges.csv"}, {From: filepath.Join("net", "firms.csv"), To: "input/network-firms.csv"}}
+	if !reflect.DeepEqual(plan.Copies, want) {
+		t.Errorf("copies %v, want %v", plan.Copies, want)
 	}
 }
