@@ -81,9 +81,11 @@
 //
 // [sweep] lists [[sweep.parameters]] for `smesim sweep` (`smesim run`
 // ignores it). Each has a key, a dotted path such as "network.chains" in
-// which the segment after an array of tables selects elements by name, by
-// kind or by index ("shocks.demand.depth" sets every demand shock; see
-// SetKey), and the values the key takes: values (numbers), texts
+// which the segment after an array of tables selects one element by name,
+// by kind or by index ("shocks[0].depth"; a selector matching several
+// elements is an error; see SetKey; replications and an intervention's
+// name and kind cannot be swept, as every point has the same replications
+// and arms), and the values the key takes: values (numbers), texts
 // (durations with their unit, or strings), or a range from min to max
 // (numbers; scale = "log" spaces it in logarithms). With design = "grid"
 // a range needs steps and the points are every combination of the

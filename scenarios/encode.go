@@ -62,7 +62,7 @@ func Template(name string) ([]byte, error) {
 // header lines; with note, a paragraph on how to read the file follows the
 // header.
 func documented(header []string, cfg *sim.Config, note bool) []byte {
-	w := &writer{docs: true}
+	w := &writer{docs: true, cfg: cfg}
 	for _, l := range header {
 		w.printf("%s\n", l)
 	}
@@ -103,6 +103,7 @@ var sectionDocs = map[string]string{
 type writer struct {
 	buf  bytes.Buffer
 	docs bool
+	cfg  *sim.Config // the configuration written, for examples that refer to it
 }
 
 func (w *writer) printf(format string, args ...any) { fmt.Fprintf(&w.buf, format, args...) }
@@ -186,35 +187,80 @@ func (w *writer) emptyTables(p string, f field) {
 			w.printf("#   %s = %s\n", quoteKey(ef.key), literal(def.Field(ef.index)))
 		}
 	}
-	if ex, ok := tableExamples[stripIndices(p)]; ok {
-		for _, l := range ex {
+	if stripIndices(p) == "sweep.parameters" && w.cfg != nil {
+		for _, l := range sweepExample(w.cfg) {
 			w.printf("%s\n", strings.TrimRight("# "+l, " "))
 		}
 	}
 }
 
-// tableExamples are commented examples written after the keys of an empty
-// array of tables, by path without indices.
-var tableExamples = map[string][]string{
-	"sweep.parameters": {
+// sweepExample is the commented example written after the keys of an
+// empty [[sweep.parameters]]: a grid over the depth and duration of the
+// first shock of cfg that has both, addressed by its name (by its index
+// when the name cannot select it alone), so that the example sets that
+// shock only, whatever the other shocks; a grid over network.chains when
+// no shock has a depth.
+func sweepExample(cfg *sim.Config) []string {
+	for i, sh := range cfg.Shocks {
+		depth, duration := shockKeyExample(cfg, i, sh.Name, "depth"), shockKeyExample(cfg, i, sh.Name, "duration")
+		if depth == "" || duration == "" {
+			continue
+		}
+		what := fmt.Sprintf("shock %d", i)
+		if sh.Name != "" {
+			what = "shock " + quoteString(sh.Name)
+		}
+		return []string{
+			"",
+			"For example, a grid of 4 × 3 = 12 points: the depth of " + what + " from 0.1 to 0.7",
+			"in 4 steps (0.1, 0.3, 0.5, 0.7), each with 3 durations of that shock (uncomment it",
+			"and delete the line parameters = [] below). A key selects one shock, by its name",
+			"or by its index (shocks[" + strconv.Itoa(i) + "].depth); a kind (shocks." + sh.Kind + ".depth) only when one",
+			"shock is of that kind.",
+			"",
+			"[[sweep.parameters]]",
+			"key = " + depth,
+			"min = 0.1",
+			"max = 0.7",
+			"steps = 4",
+			"",
+			"[[sweep.parameters]]",
+			"key = " + duration,
+			"texts = [\"4w\", \"12w\", \"26w\"]",
+			"",
+			"With design = \"latin-hypercube\" and points = 20 in [sweep] and no steps, 20 points",
+			"would sample the depth's range and the durations instead.",
+		}
+	}
+	return []string{
 		"",
-		"For example, a grid of 4 × 3 = 12 points: the demand shock's depth from 0.1 to 0.7",
-		"in 4 steps (0.1, 0.3, 0.5, 0.7), each with 3 durations of the shock (uncomment it",
-		"and delete the line parameters = [] below):",
+		"For example, a grid of 3 points over the number of supply chains (uncomment it and",
+		"delete the line parameters = [] below):",
 		"",
 		"[[sweep.parameters]]",
-		"key = \"shocks.demand.depth\"",
-		"min = 0.1",
-		"max = 0.7",
-		"steps = 4",
-		"",
-		"[[sweep.parameters]]",
-		"key = \"shocks.demand.duration\"",
-		"texts = [\"4w\", \"12w\", \"26w\"]",
-		"",
-		"With design = \"latin-hypercube\" and points = 20 in [sweep] and no steps, 20 points",
-		"would sample the depth's range and the durations instead.",
-	},
+		"key = \"network.chains\"",
+		"values = [2, 4, 8]",
+	}
+}
+
+// shockKeyExample returns key of shock i, named name, as a TOML string
+// that selects that shock alone: by name where it can, else by index; ""
+// if the shock has no such key.
+func shockKeyExample(cfg *sim.Config, i int, name, key string) string {
+	byIndex := "shocks[" + strconv.Itoa(i) + "]." + key
+	if _, _, err := resolveKey(cfg, byIndex); err != nil {
+		return ""
+	}
+	if name != "" && !strings.ContainsAny(name, "'\n\r") {
+		k := joinKey([]string{"shocks", name, key})
+		if ts, _, err := resolveKey(cfg, k); err == nil && len(ts) == 1 && ts[0].path == index("shocks", i)+"."+key {
+			if strings.Contains(k, `"`) {
+				return "'" + k + "'"
+			}
+			return quoteString(k)
+		}
+	}
+	return quoteString(byIndex)
 }
 
 // doc writes the comment line of a key or table, in template mode.

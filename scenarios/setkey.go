@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -14,11 +15,14 @@ import (
 // SetKey sets the scenario key named by key to value. key is a dotted path
 // of TOML keys, "network.chains" or "production.input_share.supplier"; in
 // an array of tables ([[shocks]], [[interventions]], [[banks]],
-// [[markets]]) the segment after the array's key selects elements: those
-// named so if any is (an intervention without a name goes by its kind),
-// otherwise, in [[shocks]] and [[interventions]], every element of that
-// kind, otherwise the element of that decimal index. So
-// "shocks.demand.depth" sets the depth of every demand shock,
+// [[markets]]) the segment after the array's key selects one element: the
+// one named so (an intervention without a name goes by its kind),
+// otherwise, in [[shocks]] and [[interventions]], the one of that kind,
+// otherwise the element of that decimal index; "shocks[2]" selects by index
+// alone. A selector that matches several elements (two demand shocks for
+// "shocks.demand") is an error listing them, since setting them all at
+// once is rarely what was meant: each is then addressed by its name or
+// index. So "shocks[0].depth" sets the depth of the first shock,
 // "interventions.loans.budget" the budget of the intervention named
 // "loans" and "banks.0.capital_ratio" the first bank's capital ratio. A
 // segment holding dots is written in double quotes:
@@ -203,7 +207,7 @@ func resolveKey(cfg *sim.Config, key string) ([]target, leaf, error) {
 	if err != nil {
 		return nil, leaf{}, &Error{Key: key, Msg: err.Error()}
 	}
-	r := &resolver{key: key}
+	r := &resolver{key: key, segs: segs}
 	ts, err := r.walk(reflect.ValueOf(cfg).Elem(), "", nil, segs)
 	if err != nil {
 		return nil, leaf{}, &Error{Key: key, Msg: err.Error()}
@@ -250,9 +254,13 @@ func splitKey(key string) ([]string, error) {
 			seg, s = s, ""
 		}
 		if seg == "" {
-			return nil, fmt.Errorf("empty segment: write keys separated by single dots, e.g. \"shocks.demand.depth\"")
+			return nil, fmt.Errorf("empty segment: write keys separated by single dots, e.g. \"shocks[0].depth\"")
 		}
-		segs = append(segs, seg)
+		if name, idx, ok := indexedSegment(seg); ok {
+			segs = append(segs, name, idx)
+		} else {
+			segs = append(segs, seg)
+		}
 		if s == "" {
 			return segs, nil
 		}
@@ -263,9 +271,29 @@ func splitKey(key string) ([]string, error) {
 	}
 }
 
+// indexedSegment splits an unquoted segment "shocks[2]", as paths are
+// written in messages, into the array's key and the index selector "[2]".
+func indexedSegment(seg string) (name, idx string, ok bool) {
+	open := strings.IndexByte(seg, '[')
+	if open <= 0 || !strings.HasSuffix(seg, "]") {
+		return "", "", false
+	}
+	digits := seg[open+1 : len(seg)-1]
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", "", false
+	}
+	return seg[:open], "[" + digits + "]", true
+}
+
+// isIndexSelector tells a selector written "[N]" from a name.
+func isIndexSelector(sel string) bool {
+	return len(sel) > 2 && sel[0] == '[' && sel[len(sel)-1] == ']' && strings.Trim(sel[1:len(sel)-1], "0123456789") == ""
+}
+
 // resolver walks a key path down a configuration.
 type resolver struct {
 	key  string
+	segs []string // key's segments; an index selector is "[N]"
 	leaf leaf
 }
 
@@ -291,6 +319,9 @@ func (r *resolver) walk(rv reflect.Value, path string, steps []step, segs []stri
 			break
 		}
 	}
+	if f == nil && isIndexSelector(seg) {
+		return nil, fmt.Errorf("%q is not an array of tables: an index such as %s selects an element of shocks, interventions, banks or markets", stripIndices(path), seg)
+	}
 	if f == nil {
 		keys := keysOf(rv.Type())
 		if best, ok := closest(seg, keys); ok {
@@ -309,8 +340,8 @@ func (r *resolver) walk(rv reflect.Value, path string, steps []step, segs []stri
 	case isTableSlice(f.typ):
 		noun := elementNoun(f.key, f.typ.Elem())
 		if len(rest) == 0 {
-			return nil, fmt.Errorf("%q is an array of tables: select elements by name%s or index and add one of their keys, e.g. %q",
-				f.key, kindOr(f.typ.Elem()), r.key+".0."+firstSweepable(f.typ.Elem()))
+			return nil, fmt.Errorf("%q is an array of tables: select an element by name%s or index and add one of its keys, e.g. %q",
+				f.key, kindOr(f.typ.Elem()), r.key+"[0]."+firstSweepable(f.typ.Elem()))
 		}
 		if fv.Len() == 0 {
 			return nil, fmt.Errorf("the scenario has no %s", stripIndices(p))
@@ -329,6 +360,11 @@ func (r *resolver) walk(rv reflect.Value, path string, steps []step, segs []stri
 				return nil, err
 			}
 			out = append(out, ts...)
+		}
+		// The key is resolved on every element selected first, so that a
+		// mistake in it is reported before the ambiguity.
+		if len(idx) > 1 {
+			return nil, r.ambiguous(fv, len(r.segs)-len(rest), noun, idx)
 		}
 		return out, nil
 	case f.typ.Kind() == reflect.Struct && f.typ != durationType:
@@ -398,8 +434,16 @@ func elementName(ev reflect.Value) string {
 }
 
 // selectElements returns the indices of the elements of slice fv that sel
-// selects: by name, else by kind (kinded tables), else by index.
+// selects: by index for "[N]", else by name, else by kind (kinded tables),
+// else by index. Several indices mean sel is ambiguous.
 func selectElements(fv reflect.Value, arr, noun, sel string) ([]int, error) {
+	if isIndexSelector(sel) {
+		n, err := strconv.Atoi(sel[1 : len(sel)-1])
+		if err != nil || n >= fv.Len() {
+			return nil, fmt.Errorf("no %s %s: the scenario has %d (%s: %s)", noun, sel, fv.Len(), arr, listElements(fv))
+		}
+		return []int{n}, nil
+	}
 	var byName, byKind []int
 	_, kinded := kindedTables[fv.Type().Elem()]
 	for i := 0; i < fv.Len(); i++ {
@@ -430,27 +474,88 @@ func selectElements(fv reflect.Value, arr, noun, sel string) ([]int, error) {
 	return nil, fmt.Errorf("no %s %s %q (%s: %s)", noun, how, sel, arr, listElements(fv))
 }
 
+// ambiguous is the error of a selector, segment at of the key, that
+// selects the elements idx of fv: it lists them and shows how to address
+// one by index or by name.
+func (r *resolver) ambiguous(fv reflect.Value, at int, noun string, idx []int) error {
+	arr, rest := r.segs[:at], r.segs[at+1:]
+	const most = 10
+	var list []string
+	for _, i := range idx[:min(len(idx), most)] {
+		list = append(list, describeElement(fv, i))
+	}
+	if len(idx) > most {
+		list = append(list, fmt.Sprintf("… %d more", len(idx)-most))
+	}
+	first := idx[0]
+	byIndex := joinKey(arr) + "[" + strconv.Itoa(first) + "]." + joinKey(rest)
+	msg := fmt.Sprintf("%q selects %d %ss (%s), but a key must select one: address it by index, e.g. %q",
+		r.segs[at], len(idx), noun, strings.Join(list, ", "), byIndex)
+	if name := elementName(fv.Index(first)); name != "" && uniqueName(fv, name) {
+		msg += fmt.Sprintf(", or by name, e.g. %q", joinKey(append(append(append([]string{}, arr...), name), rest...)))
+	}
+	return errors.New(msg)
+}
+
+// uniqueName tells whether exactly one element of fv goes by name, so that
+// name selects it.
+func uniqueName(fv reflect.Value, name string) bool {
+	n := 0
+	for i := 0; i < fv.Len(); i++ {
+		if elementName(fv.Index(i)) == name {
+			n++
+		}
+	}
+	return n == 1
+}
+
+// joinKey writes segments as a dotted key, quoting those that need it.
+func joinKey(segs []string) string {
+	var b strings.Builder
+	for i, s := range segs {
+		if isIndexSelector(s) {
+			b.WriteString(s)
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		if s == "" || strings.ContainsAny(s, ".\"[]") {
+			b.WriteString(strconv.Quote(s))
+		} else {
+			b.WriteString(s)
+		}
+	}
+	return b.String()
+}
+
 // listElements lists the elements of an array of tables for messages:
 // `0 "domestic demand collapse" demand, 1 credit`.
 func listElements(fv reflect.Value) string {
 	const most = 10
-	_, kinded := kindedTables[fv.Type().Elem()]
 	var parts []string
 	for i := 0; i < fv.Len() && i < most; i++ {
-		ev := fv.Index(i)
-		s := strconv.Itoa(i)
-		if name := elementName(ev); name != "" {
-			s += " " + quoteString(name)
-		}
-		if kinded {
-			s += " " + stringKey(ev, kindKey)
-		}
-		parts = append(parts, s)
+		parts = append(parts, describeElement(fv, i))
 	}
 	if fv.Len() > most {
 		parts = append(parts, fmt.Sprintf("… %d more", fv.Len()-most))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// describeElement writes element i of an array of tables for messages:
+// its index, name and kind, `2 "retail collapse" demand`.
+func describeElement(fv reflect.Value, i int) string {
+	_, kinded := kindedTables[fv.Type().Elem()]
+	ev := fv.Index(i)
+	s := strconv.Itoa(i)
+	if name := elementName(ev); name != "" {
+		s += " " + quoteString(name)
+	}
+	if kinded {
+		s += " " + stringKey(ev, kindKey)
+	}
+	return s
 }
 
 // cloneConfig returns a deep copy of cfg: no slice is shared.

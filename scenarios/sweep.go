@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -77,6 +78,27 @@ func SweepKeys(cfg *sim.Config) []string {
 // permutation (Fisher–Yates) and then the N uniforms; the same scenario
 // always gives the same points.
 func SweepPoints(cfg *sim.Config, name string) ([]SweepPoint, error) {
+	sw, err := NewSweep(cfg, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SweepPoint, sw.Len())
+	for i := range out {
+		out[i] = sw.Point(i)
+	}
+	return out, nil
+}
+
+// Sweep is the sweep of a scenario resolved, whose points are built one at
+// a time when asked: a sweep of a million points holds their values, not
+// a million scenarios.
+type Sweep struct {
+	plan *sweepPlan
+}
+
+// NewSweep resolves cfg's sweep, as SweepPoints does, without building its
+// points. cfg must not change while the Sweep is used.
+func NewSweep(cfg *sim.Config, name string) (*Sweep, error) {
 	if cfg == nil {
 		return nil, &Error{File: name, Msg: "no configuration"}
 	}
@@ -88,16 +110,65 @@ func SweepPoints(cfg *sim.Config, name string) ([]SweepPoint, error) {
 	if plan.design == designLHS && len(plan.params) > 0 {
 		plan.drawLHS()
 	}
-	out := make([]SweepPoint, plan.n)
-	for i := range out {
-		vals := plan.values(i)
-		p := SweepPoint{Index: i, Config: plan.apply(vals, -1)}
-		for _, x := range vals {
-			p.Values = append(p.Values, x.label)
-		}
-		out[i] = p
+	return &Sweep{plan: plan}, nil
+}
+
+// Len returns the number of points.
+func (s *Sweep) Len() int { return s.plan.n }
+
+// Values returns the values of point i, as SweepPoint.Values.
+func (s *Sweep) Values(i int) []string {
+	var out []string
+	for _, x := range s.plan.values(i) {
+		out = append(out, x.label)
 	}
-	return out, nil
+	return out
+}
+
+// Point builds point i, 0 ≤ i < Len(). It is safe to call at once from
+// several goroutines.
+func (s *Sweep) Point(i int) SweepPoint {
+	return SweepPoint{Index: i, Values: s.Values(i), Config: s.plan.apply(s.plan.values(i), -1)}
+}
+
+// Extremes calls f with the values (as SweepPoint.Values) and the
+// configuration of every combination of each parameter's lowest and
+// highest value (numbers and durations; every value of a list of strings),
+// at most 10,000 of them, and returns f's first error. Where a quantity
+// grows with each number of the scenario (the memory a run needs, say),
+// its largest value over these is its largest over all points.
+func (s *Sweep) Extremes(f func(values []string, cfg *sim.Config) error) error {
+	if len(s.plan.params) == 0 {
+		return f(nil, s.plan.apply(nil, -1))
+	}
+	ext := make([][]sweepValue, len(s.plan.params))
+	total := 1
+	for j, p := range s.plan.params {
+		ext[j] = p.extremes()
+		total = min(total*len(ext[j]), maxCheckedPoints)
+	}
+	for c := 0; c < total; c++ {
+		vals := cornerValues(ext, c)
+		labels := make([]string, len(vals))
+		for j, x := range vals {
+			labels[j] = x.label
+		}
+		if err := f(labels, s.plan.apply(vals, -1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cornerValues returns corner c of the extremes ext of each parameter, the
+// last parameter varying fastest.
+func cornerValues(ext [][]sweepValue, c int) []sweepValue {
+	vals := make([]sweepValue, len(ext))
+	for j := len(ext) - 1; j >= 0; j-- {
+		vals[j] = ext[j][c%len(ext[j])]
+		c /= len(ext[j])
+	}
+	return vals
 }
 
 // sweepParam is one parameter, checked and resolved on the scenario.
@@ -119,16 +190,19 @@ type sweepPlan struct {
 	design string
 	params []*sweepParam
 	n      int
-	lhs    [][]sweepValue  // latin hypercube: values by point, then parameter
+	lhs    [][]float64     // latin hypercube: by parameter, then point, its place t in [0, 1) (see sweepParam.at)
 	reset  sim.SweepConfig // the points' Sweep: sim.DefaultConfig's
 }
 
 // values returns the values of point i, one per parameter.
 func (s *sweepPlan) values(i int) []sweepValue {
-	if s.design == designLHS && len(s.params) > 0 {
-		return s.lhs[i]
-	}
 	vals := make([]sweepValue, len(s.params))
+	if s.design == designLHS && len(s.params) > 0 {
+		for j, p := range s.params {
+			vals[j] = p.at(s.lhs[j][i])
+		}
+		return vals
+	}
 	for j := len(s.params) - 1; j >= 0; j-- {
 		n := len(s.params[j].list)
 		vals[j] = s.params[j].list[i%n]
@@ -236,6 +310,16 @@ func (v *validator) sweepPlan() (*sweepPlan, error) {
 	return plan, nil
 }
 
+// unsweepable are the keys a sweep may not vary, with why: a batch has one
+// number of replications and one set of arms for all its points (runs are
+// numbered point × arm × replication, and sweep.csv compares the points
+// arm by arm), so a point cannot change them.
+var unsweepable = map[string]string{
+	"replications":       "every point runs the scenario's replications (set replications, or --replications; to compare counts, run one sweep per count)",
+	"interventions.name": "it names the intervention's arm, which must be the same at every point (each arm is compared across points)",
+	"interventions.kind": "it names an unnamed intervention's arm and sets what the arm does, which must be the same at every point (sweep another intervention's keys, or add an intervention per kind)",
+}
+
 // sweepParam checks parameter i and resolves its key.
 func (v *validator) sweepParam(i int) (*sweepParam, error) {
 	prm := v.cfg.Sweep.Parameters[i]
@@ -250,6 +334,9 @@ func (v *validator) sweepParam(i int) (*sweepParam, error) {
 		return nil, v.errorf(key("key"), "%s", err.Error())
 	}
 	sp.targets, sp.leaf = ts, l
+	if why, ok := unsweepable[l.name]; ok {
+		return nil, v.errorf(key("key"), "%s cannot be swept: %s", prm.Key, why)
+	}
 	numeric := l.kind == leafNumber || l.kind == leafInteger
 	what := map[leafKind]string{leafNumber: "number", leafInteger: "integer", leafDuration: "duration", leafText: "string"}[l.kind]
 
@@ -485,20 +572,20 @@ func (s *lhsSource) perm(n int) []int {
 	return p
 }
 
-// drawLHS draws the latin hypercube's points.
+// drawLHS draws the latin hypercube's points: each point's place in each
+// parameter's range, from which values gives its values (8 bytes a point
+// and parameter, so that a million points take little memory).
 func (s *sweepPlan) drawLHS() {
 	n := s.n
 	src := newLHSSource(s.cfg.Seed)
-	s.lhs = make([][]sweepValue, n)
-	for i := range s.lhs {
-		s.lhs[i] = make([]sweepValue, len(s.params))
-	}
-	for j, p := range s.params {
+	s.lhs = make([][]float64, len(s.params))
+	for j := range s.params {
 		perm := src.perm(n)
+		t := make([]float64, n)
 		for i := 0; i < n; i++ {
-			t := (float64(perm[i]) + src.float64()) / float64(n)
-			s.lhs[i][j] = p.at(t)
+			t[i] = (float64(perm[i]) + src.float64()) / float64(n)
 		}
+		s.lhs[j] = t
 	}
 }
 
@@ -580,12 +667,7 @@ func (v *validator) sweep() error {
 		total = min(total*len(ext[j]), maxCheckedPoints)
 	}
 	for c := 0; c < total; c++ {
-		vals := make([]sweepValue, len(plan.params))
-		k := c
-		for j := len(ext) - 1; j >= 0; j-- {
-			vals[j] = ext[j][k%len(ext[j])]
-			k /= len(ext[j])
-		}
+		vals := cornerValues(ext, c)
 		what := "corner"
 		if plan.design == designGrid {
 			what = fmt.Sprintf("point %d", plan.gridIndex(vals))
@@ -684,4 +766,34 @@ func sweepKeyOmitted(f field, ev reflect.Value) bool {
 func sweepIsDefault(s sim.SweepConfig) bool {
 	d := sim.DefaultConfig().Sweep
 	return len(s.Parameters) == 0 && s.Design == d.Design && s.Points == d.Points
+}
+
+// InputFiles returns the files cfg names, as it names them (relative to
+// cfg.Dir unless absolute): a file network's firms and edges, and those of
+// the points of its sweep. A batch identifies its inputs by their content
+// (see batch.HashInputs), so that runs of changed files are not mixed.
+func InputFiles(cfg *sim.Config) []string {
+	if cfg == nil {
+		return nil
+	}
+	file := cfg.Network.Generator == "file"
+	var swept []string
+	for _, p := range cfg.Sweep.Parameters {
+		switch p.Key {
+		case "network.generator":
+			file = file || slices.Contains(p.Texts, "file")
+		case "network.edges_file", "network.firms_file":
+			swept = append(swept, p.Texts...)
+		}
+	}
+	if !file {
+		return nil
+	}
+	var out []string
+	for _, name := range append([]string{cfg.Network.EdgesFile, cfg.Network.FirmsFile}, swept...) {
+		if name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -48,10 +49,14 @@ func TestSetKey(t *testing.T) {
 		{"shocks.b.depth", 0.9, func(c *sim.Config) bool {
 			return c.Shocks[0].Depth == 0.4 && c.Shocks[1].Depth == 0.9 && c.Shocks[3].Depth == 0.1
 		}},
-		// By kind: every element of the kind.
-		{"shocks.demand.depth", 0.7, func(c *sim.Config) bool {
-			return c.Shocks[0].Depth == 0.7 && c.Shocks[1].Depth == 0.7 && c.Shocks[2].Depth == 0.2 && c.Shocks[3].Depth == 0.7
+		// By kind, when one element has it.
+		{"shocks.credit.duration", "6w", func(c *sim.Config) bool {
+			return c.Shocks[3].Duration == units.MustDuration("6w") && c.Shocks[2].Duration == units.MustDuration("4w")
 		}},
+		// By index written as in messages: by index alone.
+		{"shocks[1].depth", 0.8, func(c *sim.Config) bool { return c.Shocks[1].Depth == 0.8 && c.Shocks[0].Depth == 0.4 }},
+		{"shocks[2].depth", 0.9, func(c *sim.Config) bool { return c.Shocks[2].Depth == 0.9 && c.Shocks[3].Depth == 0.1 }},
+		{"banks[0].capital_ratio", 0.11, func(c *sim.Config) bool { return c.Banks[0].CapitalRatio == 0.11 }},
 		// A name wins over a kind.
 		{"shocks.credit.depth", 0.3, func(c *sim.Config) bool { return c.Shocks[2].Depth == 0.2 && c.Shocks[3].Depth == 0.3 }},
 		// By index.
@@ -98,7 +103,13 @@ func TestSetKeyErrors(t *testing.T) {
 		want  string
 	}{
 		{"", 1.0, "empty key"},
-		{"shocks..depth", 1.0, "shocks..depth: empty segment: write keys separated by single dots, e.g. \"shocks.demand.depth\""},
+		{"shocks..depth", 1.0, "shocks..depth: empty segment: write keys separated by single dots, e.g. \"shocks[0].depth\""},
+		// A selector matching several elements is ambiguous (issue 13,
+		// defect 12): it used to set them all.
+		{"shocks.demand.depth", 0.7, `shocks.demand.depth: "demand" selects 3 shocks (0 "a" demand, 1 "b" demand, 3 "credit" demand), but a key must select one: address it by index, e.g. "shocks[0].depth", or by name, e.g. "shocks.a.depth"`},
+		{"shocks[4].depth", 1.0, `shocks[4].depth: no shock [4]: the scenario has 4 (shocks: 0 "a" demand, 1 "b" demand, 2 "c" credit, 3 "credit" demand)`},
+		{"shocks[0]", 1.0, `shocks[0]: "[0]" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, term_stretch, sectors, regions, roles`},
+		{"network[0].chains", 1.0, `network[0].chains: "network" is not an array of tables: an index such as [0] selects an element of shocks, interventions, banks or markets`},
 		{"steps.", 1.0, "steps.: ends with a dot"},
 		{`shocks."a.depth`, 1.0, `shocks."a.depth: a quoted segment has no closing quote`},
 		{"stpes", 1.0, `stpes: unknown key "stpes" at the top level; did you mean "steps"?`},
@@ -109,7 +120,7 @@ func TestSetKeyErrors(t *testing.T) {
 		{"shocks.04.depth", 1.0, `shocks.04.depth: no shock named or of kind "04" (shocks: 0 "a" demand, 1 "b" demand, 2 "c" credit, 3 "credit" demand)`},
 		{"banks.central.share", 1.0, `banks.central.share: no bank named "central" (banks: 0 "bank")`},
 		{"interventions.loans.budget", 1.0, `interventions.loans.budget: no intervention named or of kind "loans" (interventions: 0 "scf" supply-chain-finance, 1 "policy-loan" policy-loan)`},
-		{"shocks", 1.0, `shocks: "shocks" is an array of tables: select elements by name, kind or index and add one of their keys, e.g. "shocks.0.depth"`},
+		{"shocks", 1.0, `shocks: "shocks" is an array of tables: select an element by name, kind or index and add one of its keys, e.g. "shocks[0].depth"`},
 		{"shocks.demand", 1.0, `shocks.demand: "demand" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, term_stretch, sectors, regions, roles`},
 		{"network", 1.0, `network: "network" is a table: add one of its keys: generator, chains, cores_per_chain, suppliers_per_chain, raw_materials_per_chain, distributors_per_chain, supplier_sectors, raw_material_sectors, multi_sourcing, shared_supplier_share, firms, mean_degree, sectors, core_share, edges_file, firms_file, final_demand_mean, final_demand_dispersion, upstream_final_share`},
 		{"shocks.a.depth.x", 1.0, `shocks.a.depth.x: "depth" is a number and has no keys below it`},
@@ -482,7 +493,7 @@ func TestSweepTemplateExample(t *testing.T) {
 	// With the example uncommented in place (and parameters = [] removed),
 	// the template parses.
 	text := strings.Replace(string(tmpl), "\nparameters = []\n", "\n", 1)
-	text = strings.Replace(text, "# [[sweep.parameters]]\n# key = \"shocks.demand.depth\"", "[[sweep.parameters]]\nkey = \"shocks.demand.depth\"", 1)
+	text = strings.Replace(text, "# [[sweep.parameters]]\n# key = ", "[[sweep.parameters]]\nkey = ", 1)
 	text = strings.Replace(text, "# min = 0.1\n# max = 0.7\n# steps = 4\n", "min = 0.1\nmax = 0.7\nsteps = 4\n", 1)
 	if cfg, err := Parse("template.toml", []byte(text), ""); err != nil || len(cfg.Sweep.Parameters) != 1 {
 		t.Errorf("template with the example: %v", err)
@@ -582,5 +593,153 @@ func TestSweepValidateInCode(t *testing.T) {
 	_, err := SweepPoints(&cfg, "code")
 	if err == nil || err.Error() != `code: sweep.parameters[0].key: shocks.x.depth: no shock named or of kind "x" (shocks: 0 "domestic demand collapse" demand)` {
 		t.Errorf("SweepPoints: %v", err)
+	}
+}
+
+// TestTemplateSweepExample uncomments the [[sweep.parameters]] example of
+// every built-in's template: it must parse, and each of its keys must set
+// exactly one field (issue 13, defect 12: "shocks.demand.depth" set all
+// three demand shocks of china-2020, turning its rebound into a collapse).
+func TestTemplateSweepExample(t *testing.T) {
+	for _, b := range Builtins() {
+		t.Run(b.Name, func(t *testing.T) {
+			tmpl, err := Template(b.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(tmpl), "\n")
+			var example []string
+			in := false
+			for _, l := range lines {
+				switch {
+				case l == "# [[sweep.parameters]]":
+					in = true
+				case strings.HasPrefix(l, "# With design") || l == "parameters = []":
+					in = false
+				}
+				if in {
+					example = append(example, strings.TrimPrefix(strings.TrimPrefix(l, "#"), " "))
+				}
+			}
+			if len(example) == 0 {
+				t.Fatalf("the template has no [[sweep.parameters]] example")
+			}
+			src := strings.Replace(string(tmpl), "\nparameters = []\n", "\n"+strings.Join(example, "\n")+"\n", 1)
+			cfg, err := Parse("template.toml", []byte(src), "")
+			if err != nil {
+				t.Fatalf("the example does not parse: %v\n%s", err, strings.Join(example, "\n"))
+			}
+			if len(cfg.Sweep.Parameters) == 0 {
+				t.Fatalf("the example adds no parameters:\n%s", strings.Join(example, "\n"))
+			}
+			for _, p := range cfg.Sweep.Parameters {
+				ts, _, err := resolveKey(cfg, p.Key)
+				if err != nil || len(ts) != 1 {
+					t.Errorf("key %q sets %d fields (%v), want 1", p.Key, len(ts), err)
+				}
+			}
+		})
+	}
+}
+
+// TestSweepExtremes: the extremes of a sweep are every combination of each
+// parameter's lowest and highest value (every value of a list of strings),
+// the last parameter varying fastest; a lazily built point equals the one
+// SweepPoints gives.
+func TestSweepExtremes(t *testing.T) {
+	cfg := parseSweep(t, `
+[[sweep.parameters]]
+key = "network.chains"
+values = [4, 2, 8, 3]
+
+[[sweep.parameters]]
+key = "network.generator"
+texts = ["core-satellite", "erdos-renyi"]
+
+[[sweep.parameters]]
+key = "firms.recovery_rate"
+min = 0.1
+max = 0.5
+steps = 3
+`)
+	sw, err := NewSweep(cfg, "s.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = sw.Extremes(func(values []string, c *sim.Config) error {
+		got = append(got, fmt.Sprintf("%s|%d %s %g", strings.Join(values, " "), c.Network.Chains, c.Network.Generator, c.Firms.RecoveryRate))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"2 core-satellite 0.1|2 core-satellite 0.1", "2 core-satellite 0.5|2 core-satellite 0.5",
+		"2 erdos-renyi 0.1|2 erdos-renyi 0.1", "2 erdos-renyi 0.5|2 erdos-renyi 0.5",
+		"8 core-satellite 0.1|8 core-satellite 0.1", "8 core-satellite 0.5|8 core-satellite 0.5",
+		"8 erdos-renyi 0.1|8 erdos-renyi 0.1", "8 erdos-renyi 0.5|8 erdos-renyi 0.5",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("extremes\n%q\nwant\n%q", got, want)
+	}
+	points, err := SweepPoints(cfg, "s.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sw.Len() != 24 || len(points) != 24 {
+		t.Fatalf("Len %d, %d points, want 24", sw.Len(), len(points))
+	}
+	if p := sw.Point(17); !reflect.DeepEqual(p, points[17]) || strings.Join(p.Values, " ") != "8 erdos-renyi 0.5" {
+		t.Errorf("point 17 = %v, want %v (8 erdos-renyi 0.5)", p.Values, points[17].Values)
+	}
+}
+
+// TestInputFiles: the files a batch hashes are a file network's, and those
+// its sweep names; none for a generated network.
+func TestInputFiles(t *testing.T) {
+	file := func(edit func(*sim.Config)) *sim.Config {
+		cfg := sim.DefaultConfig()
+		cfg.Network.Generator, cfg.Network.EdgesFile, cfg.Network.FirmsFile = "file", "edges.csv", "firms.csv"
+		edit(&cfg)
+		return &cfg
+	}
+	for _, c := range []struct {
+		name string
+		cfg  *sim.Config
+		want []string
+	}{
+		{"generated", func() *sim.Config { c := sim.DefaultConfig(); c.Network.EdgesFile = "left.csv"; return &c }(), nil},
+		{"file", file(func(*sim.Config) {}), []string{"edges.csv", "firms.csv"}},
+		{"swept files", file(func(c *sim.Config) {
+			c.Sweep.Parameters = []sim.SweepParameter{{Key: "network.edges_file", Texts: []string{"a.csv", "b.csv"}}}
+		}), []string{"edges.csv", "firms.csv", "a.csv", "b.csv"}},
+		{"swept generator", func() *sim.Config {
+			c := sim.DefaultConfig()
+			c.Network.EdgesFile, c.Network.FirmsFile = "e.csv", "f.csv"
+			c.Sweep.Parameters = []sim.SweepParameter{{Key: "network.generator", Texts: []string{"core-satellite", "file"}}}
+			return &c
+		}(), []string{"e.csv", "f.csv"}},
+	} {
+		if got := InputFiles(c.cfg); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: InputFiles = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestAmbiguousSelectorListsAtMostTen: an ambiguous selector over many
+// elements lists ten of them and counts the rest.
+func TestAmbiguousSelectorListsAtMostTen(t *testing.T) {
+	cfg := sim.DefaultConfig()
+	sh := cfg.Shocks[0]
+	sh.Name = ""
+	cfg.Shocks = nil
+	for i := 0; i < 12; i++ {
+		cfg.Shocks = append(cfg.Shocks, sh)
+	}
+	err := SetKey(&cfg, "shocks.demand.depth", 0.5)
+	want := `shocks.demand.depth: "demand" selects 12 shocks (0 demand, 1 demand, 2 demand, 3 demand, 4 demand, 5 demand, 6 demand, 7 demand, 8 demand, 9 demand, … 2 more), but a key must select one: address it by index, e.g. "shocks[0].depth"`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
 	}
 }

@@ -13,7 +13,7 @@ type SweepConfig struct {
 // values it takes — a list (values for numbers, texts for durations and
 // names) or a range (min, max and, for a grid, steps).
 type SweepParameter struct {
-	Key    string    `toml:"key" doc:"dotted path of a scenario key; in arrays of tables an element is picked by name, kind or index: \"shocks.demand.depth\", \"interventions.loans.budget\", \"banks.0.capital_ratio\""`
+	Key    string    `toml:"key" doc:"dotted path of a scenario key; in arrays of tables one element is picked by name, by kind (when only one has it) or by index: \"shocks[0].depth\", \"interventions.loans.budget\", \"banks.0.capital_ratio\""`
 	Values []float64 `toml:"values" min:"-1e18" max:"1e18" doc:"numbers the key takes"`
 	Texts  []string  `toml:"texts" doc:"durations (\"4w\") or names the key takes"`
 	Min    float64   `toml:"min" min:"-1e18" max:"1e18" doc:"range: lowest value"`

@@ -119,13 +119,13 @@ func parseCounts(list, flag string, lo, hi int) ([]int, error) {
 }
 
 // benchCheckMemory refuses a benchmark size whose memory estimate exceeds
-// 90% of the memory available.
+// 90% of the memory available (see machine.Memory).
 func benchCheckMemory(cfg *sim.Config, firms int) error {
 	est := sim.EstimateMemory(cfg, 1, 1)
-	avail := availableMemory()
-	if avail > 0 && float64(est.Total) > 0.9*float64(avail) {
-		return badInputf("--firms %d: the benchmark needs %s, more than the %.1f GiB this machine has available: choose fewer firms",
-			firms, est, float64(avail)/(1<<30))
+	mem := machine.Memory()
+	if mem.Available > 0 && float64(est.Total) > 0.9*float64(mem.Available) {
+		return badInputf("--firms %d: the benchmark needs %s, more than the %.1f GiB available (%s): choose fewer firms",
+			firms, est, float64(mem.Available)/(1<<30), mem.Limit)
 	}
 	return nil
 }

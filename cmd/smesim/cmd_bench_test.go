@@ -123,7 +123,7 @@ func TestBenchRefusesHuge(t *testing.T) {
 	if code != 2 || out != "" {
 		t.Errorf("exit %d, stdout %q: want 2 and nothing", code, out)
 	}
-	oneErrorLine(t, errs, "--firms 100000000: the benchmark needs about", "GiB this machine has available: choose fewer firms")
+	oneErrorLine(t, errs, "--firms 100000000: the benchmark needs about", "GiB available (", "): choose fewer firms")
 }
 
 func TestParseCounts(t *testing.T) {

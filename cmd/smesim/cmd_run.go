@@ -178,6 +178,9 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	// it stopped when the same command is run again.
 	plan := &batch.Plan{Kind: batch.KindRun, Points: []batch.Point{{Config: cfg, Scenario: scenarioTOML}},
 		Arms: arms, Reps: max(cfg.Replications, 1), Scenario: scenarioTOML}
+	if plan.Inputs, err = inputsOf(cfg); err != nil {
+		return err
+	}
 	partial := partialDir(out)
 	if err := results.CheckFree(out); err != nil {
 		return badInput(err)

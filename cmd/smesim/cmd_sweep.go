@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -159,37 +160,165 @@ func batchOptionsOf(c *cli.Context) (batchOptions, error) {
 }
 
 // planOf builds the plan of a batch of kind on cfg: its sweep points (one
-// point for a run), arms and replications.
-func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.Plan, error) {
+// point for a run), arms and replications; and for a sweep, its resolved
+// sweep.
+func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.Plan, *scenarios.Sweep, error) {
 	scenarioTOML, err := scenarios.Encode(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("encoding the resolved scenario: %w", err)
+		return nil, nil, fmt.Errorf("encoding the resolved scenario: %w", err)
+	}
+	// The batch directory holds copies of the input files and its
+	// scenario.toml names them, so that its runs can be merged wherever
+	// it is; the batch is identified by that scenario.
+	identity, copies := batchScenario(cfg)
+	identityTOML := scenarioTOML
+	if identity != cfg {
+		if identityTOML, err = scenarios.Encode(identity); err != nil {
+			return nil, nil, fmt.Errorf("encoding the resolved scenario: %w", err)
+		}
 	}
 	resolved, err := cfg.ResolveArms(arms)
 	if err != nil {
 		if arms != nil {
-			return nil, badInputf("--arms: %w", err)
+			return nil, nil, badInputf("--arms: %w", err)
 		}
-		return nil, badInput(err)
+		return nil, nil, badInput(err)
 	}
-	plan := &batch.Plan{Kind: kind, Arms: resolved, Reps: max(cfg.Replications, 1), Scenario: scenarioTOML}
+	plan := &batch.Plan{Kind: kind, Arms: resolved, Reps: max(cfg.Replications, 1), Scenario: identityTOML, Copies: copies}
 	if kind == batch.KindRun {
 		plan.Points = []batch.Point{{Index: 0, Config: cfg, Scenario: scenarioTOML}}
-		return plan, nil
+		return plan, nil, nil
 	}
-	points, err := scenarios.SweepPoints(cfg, label)
+	sw, err := scenarios.NewSweep(cfg, label)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	plan.Keys = scenarios.SweepKeys(cfg)
+	// The points' scenarios are built as they run and are written, not
+	// all at once: a grid may have a million points.
+	plan.Points = make([]batch.Point, sw.Len())
+	for i := range plan.Points {
+		plan.Points[i].Index = i
+	}
+	plan.Build = func(i int) *sim.Config { return sw.Point(i).Config }
+	plan.Encode = scenarios.Encode
+	plan.Values = sw.Values
+	return plan, sw, nil
+}
+
+// checkSweepMemory refuses a sweep whose largest point does not fit: every
+// point's runs are estimated with workers at once, and the largest
+// estimate, over the extremes of the parameters (see
+// scenarios.Sweep.Extremes), is checked, since the estimate grows with
+// each number of the scenario.
+func checkSweepMemory(cfg *sim.Config, sw *scenarios.Sweep, workers, runs int) error {
+	if sw == nil {
+		return checkMemory(cfg, workers, runs)
+	}
+	var worst sim.MemoryEstimate
+	var worstValues []string
+	err := sw.Extremes(func(values []string, c *sim.Config) error {
+		if est := sim.EstimateMemory(c, min(workers, runs), runs); worstValues == nil || est.Total > worst.Total {
+			worst, worstValues = est, values
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("scenario %q", cfg.Name)
+	if keys := scenarios.SweepKeys(cfg); len(keys) > 0 {
+		parts := make([]string, len(keys))
+		for j, k := range keys {
+			parts[j] = k + " = " + worstValues[j]
+		}
+		what = fmt.Sprintf("the largest point of scenario %q (%s)", cfg.Name, strings.Join(parts, ", "))
+	}
+	return checkEstimate(what, worst)
+}
+
+// inputsOf hashes the files cfg names, which identify its batch with the
+// scenario (see batch.Plan.Inputs): by the names of their copies in the
+// batch directory where it holds copies, so that the identity does not
+// depend on where the files are.
+func inputsOf(cfg *sim.Config) ([]batch.Input, error) {
+	var in []batch.Input
+	var err error
+	if _, copies := batchScenario(cfg); len(copies) > 0 {
+		in, err = batch.HashCopies(copies)
+	} else {
+		in, err = batch.HashInputs(cfg.Dir, scenarios.InputFiles(cfg))
+	}
 	if err != nil {
 		return nil, badInput(err)
 	}
-	plan.Keys = scenarios.SweepKeys(cfg)
-	for _, p := range points {
-		data, err := scenarios.Encode(p.Config)
-		if err != nil {
-			return nil, fmt.Errorf("encoding point %d: %w", p.Index, err)
-		}
-		plan.Points = append(plan.Points, batch.Point{Index: p.Index, Values: p.Values, Config: p.Config, Scenario: data})
+	return in, nil
+}
+
+// batchScenario returns cfg as a batch directory records it, naming the
+// copies of its network files that the directory holds
+// (batch.InputDir/network-edges.csv and network-firms.csv), and the
+// copies to make; cfg itself and no copies when it reads no files, or
+// when its sweep varies which files it reads (those are read where the
+// scenario names them).
+func batchScenario(cfg *sim.Config) (*sim.Config, []batch.FileCopy) {
+	if cfg.Network.Generator != "file" {
+		return cfg, nil
 	}
-	return plan, nil
+	for _, p := range cfg.Sweep.Parameters {
+		switch p.Key {
+		case "network.generator", "network.edges_file", "network.firms_file":
+			return cfg, nil
+		}
+	}
+	resolve := func(name string) string {
+		if filepath.IsAbs(name) {
+			return name
+		}
+		return filepath.Join(cfg.Dir, name)
+	}
+	copies := []batch.FileCopy{{From: resolve(cfg.Network.EdgesFile), To: copiedEdges}, {From: resolve(cfg.Network.FirmsFile), To: copiedFirms}}
+	c := *cfg // only the file names differ: the copy shares cfg's slices
+	c.Network.EdgesFile, c.Network.FirmsFile = copiedEdges, copiedFirms
+	return &c, copies
+}
+
+// The copies of a file network's files in a batch directory.
+const (
+	copiedEdges = batch.InputDir + "/network-edges.csv"
+	copiedFirms = batch.InputDir + "/network-firms.csv"
+)
+
+// runFromCopies makes the runs of plan, whose batch directory is dir, read
+// the copies of their input files that dir holds (see batchScenario):
+// the files hashed into the batch's identity, which an edit of the
+// originals while the batch runs cannot change under it.
+func runFromCopies(plan *batch.Plan, dir string) error {
+	if len(plan.Copies) == 0 {
+		return nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	local := func(c *sim.Config) {
+		c.Network.EdgesFile, c.Network.FirmsFile, c.Dir = copiedEdges, copiedFirms, abs
+	}
+	for i := range plan.Points {
+		if c := plan.Points[i].Config; c != nil {
+			cc := *c // only the file names differ
+			local(&cc)
+			plan.Points[i].Config = &cc
+		}
+	}
+	if build := plan.Build; build != nil {
+		plan.Build = func(i int) *sim.Config {
+			c := build(i) // a new configuration, the point's own
+			local(c)
+			return c
+		}
+	}
+	return nil
 }
 
 // runBatch runs a sweep, or a shard of a sweep or of a run, into its batch
@@ -216,8 +345,11 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 			return badInput(err)
 		}
 	}
-	plan, err := planOf(kind, cfg, opts.arms, scenarioLabel(arg))
+	plan, sw, err := planOf(kind, cfg, opts.arms, scenarioLabel(arg))
 	if err != nil {
+		return err
+	}
+	if plan.Inputs, err = inputsOf(cfg); err != nil {
 		return err
 	}
 	workersAtOnce := opts.workers
@@ -225,7 +357,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		workersAtOnce = runtime.GOMAXPROCS(0)
 	}
 	// A sweep holds one point's results at a time when it writes them.
-	if err := checkMemory(cfg, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
+	if err := checkSweepMemory(cfg, sw, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
 		return err
 	}
 	out := opts.out
@@ -237,6 +369,9 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		return badInput(err)
 	}
 	defer store.Close()
+	if err := runFromCopies(plan, out); err != nil {
+		return err
+	}
 	workers := opts.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -301,10 +436,13 @@ func runMerge(e *env, out string, dirs []string, formats []string) error {
 	if err != nil {
 		return badInput(err)
 	}
-	plan, err := planOf(m.Kind, cfg, m.Arms, name)
+	plan, _, err := planOf(m.Kind, cfg, m.Arms, name)
 	if err != nil {
 		return err
 	}
+	// The shards were run on the files their manifests name: the first
+	// shard's stand for the batch, and Collect refuses shards of others.
+	plan.Inputs = m.Inputs
 	src, err := batch.Collect(plan, stores)
 	if err != nil {
 		return badInput(err)

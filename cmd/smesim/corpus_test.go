@@ -31,13 +31,14 @@ const (
 var corpusArgs = []string{"--steps", "1", "--plots", "none", "--workers", "1"}
 
 // availRE matches the machine-dependent part of a memory refusal.
-var availRE = regexp.MustCompile(`more than the [0-9.]+ GiB this machine has available`)
+var availRE = regexp.MustCompile(`more than the [0-9.]+ GiB available \([^)]*\)`)
 
 // normalize replaces what depends on the machine in a message: the
-// absolute path of dir by $DIR, and the memory available by $MEM.
+// absolute path of dir by $DIR, and the memory available and what limits
+// it by $MEM and $LIMIT.
 func normalize(msg, dir string) string {
 	msg = strings.ReplaceAll(msg, dir, "$DIR")
-	return availRE.ReplaceAllLiteralString(msg, "more than the $MEM GiB this machine has available")
+	return availRE.ReplaceAllLiteralString(msg, "more than the $MEM GiB available ($LIMIT)")
 }
 
 // runCase runs smesim run scenario from directory dir (so that the paths in

@@ -32,6 +32,10 @@ func Collect(plan *Plan, stores []*Store) (*Sources, error) {
 	want := ManifestOf(plan)
 	src := &Sources{plan: plan, of: make([]*Store, plan.Runs()), hash: make([]string, plan.Runs())}
 	for _, s := range stores {
+		if change := stores[0].manifest.inputsChanged(s.manifest); change != "" && s != stores[0] {
+			return nil, fmt.Errorf("%s holds runs of the same scenario as %s with other input files (%s): shards must be run on the same files",
+				s.dir, stores[0].dir, change)
+		}
 		if !s.manifest.equal(want) {
 			return nil, fmt.Errorf("%s holds another batch than %s (scenario sha256 %.12s…, %d runs; want %.12s…, %d runs)",
 				s.dir, stores[0].dir, s.manifest.ScenarioSHA256, s.manifest.Runs, want.ScenarioSHA256, want.Runs)
@@ -119,7 +123,7 @@ func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
 	}
 	if withNet || len(r.Firms.Status) > 0 || len(r.Events) > 0 {
 		if s.nets[rep] == nil {
-			if s.nets[rep], err = sim.BuildNetwork(plan.Points[s.p].Config, rep); err != nil {
+			if s.nets[rep], err = sim.BuildNetwork(plan.PointConfig(s.p), rep); err != nil {
 				return nil, err
 			}
 		}
@@ -133,7 +137,11 @@ func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
 // results.WriteDirStream); extra, if not nil, adds files (see
 // results.WriteDirWith). It returns what it wrote.
 func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string) error) (results.Written, error) {
-	return results.WriteDirStream(out, src.plan.Points[0].Scenario, src.Stream(0), meta, extra)
+	pt, err := src.plan.Point(0)
+	if err != nil {
+		return results.Written{}, err
+	}
+	return results.WriteDirStream(out, pt.Scenario, src.Stream(0), meta, extra)
 }
 
 // WriteSweep copies into s the runs other stores hold, then writes the
@@ -158,36 +166,48 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 	if err := s.SortLog(done); err != nil {
 		return err
 	}
-	var rows [][]string
+	// sweep.csv is written row by row as the points are, to a temporary
+	// file renamed into place at the end: a sweep of a million points has
+	// tens of millions of rows, too many to hold.
+	out, err := newAtomicFile(filepath.Join(s.dir, SweepFile))
+	if err != nil {
+		return err
+	}
+	defer out.abandon()
+	cw := csv.NewWriter(out.w)
+	header := append([]string{"point"}, plan.Keys...)
+	cw.Write(append(header, "arm", "metric", "mean", "lo", "hi", "sd", "n"))
 	width := len(fmt.Sprint(len(plan.Points) - 1))
 	for p := range plan.Points {
 		dir := filepath.Join(s.dir, PointsDir, fmt.Sprintf("%0*d", width, p))
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("batch: %w", err)
 		}
-		w, err := results.WriteDirStream(dir, plan.Points[p].Scenario, src.Stream(p), meta, nil)
+		pt, err := plan.Point(p)
+		if err != nil {
+			return err
+		}
+		w, err := results.WriteDirStream(dir, pt.Scenario, src.Stream(p), meta, nil)
 		if err != nil {
 			return err
 		}
 		for _, a := range w.Summary.Arms {
 			for _, set := range []results.Stats{a.Headline, a.Effects} {
 				for _, st := range set {
-					row := append([]string{strconv.Itoa(p)}, plan.Points[p].Values...)
+					row := append([]string{strconv.Itoa(p)}, pt.Values...)
 					row = append(row, a.Arm, st.Metric, results.FormatFloat(st.Mean), results.FormatFloat(st.Lo),
 						results.FormatFloat(st.Hi), results.FormatFloat(st.SD), strconv.Itoa(st.N))
-					rows = append(rows, row)
+					cw.Write(row)
 				}
 			}
 		}
+		if err := cw.Error(); err != nil {
+			return fmt.Errorf("batch: writing %s: %w", SweepFile, err)
+		}
 	}
-	header := append([]string{"point"}, plan.Keys...)
-	header = append(header, "arm", "metric", "mean", "lo", "hi", "sd", "n")
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	w.Write(header)
-	w.WriteAll(rows)
-	if err := w.Error(); err != nil {
-		return err
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("batch: writing %s: %w", SweepFile, err)
 	}
-	return writeAtomic(filepath.Join(s.dir, SweepFile), []byte(b.String()))
+	return out.commit()
 }

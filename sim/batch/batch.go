@@ -8,7 +8,7 @@
 //
 // A batch directory holds:
 //
-//	manifest.json   what the batch is: kind, scenario hash, numbers of points, arms and replications
+//	manifest.json   what the batch is: kind, scenario hash, hashes of the files it names, numbers of points, arms and replications
 //	scenario.toml   the resolved scenario
 //	units/NNNNNNNN.gob  one finished run each, written to a temporary file and renamed
 //	units.log       "<run> <sha256>" per finished run, appended after the rename
@@ -19,7 +19,13 @@
 package batch
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,12 +51,123 @@ type Point struct {
 // arm, then replication: run u is point u / (arms × reps), arm
 // (u / reps) mod arms, replication u mod reps.
 type Plan struct {
-	Kind     string
-	Keys     []string // sweep parameters, in column order
-	Points   []Point
+	Kind string
+	Keys []string // sweep parameters, in column order
+	// Points are the points, in order. With Build set they hold only
+	// their Index, and Build makes the rest of a point when it is needed,
+	// so that the memory of a sweep is that of the points under way, not
+	// of all its scenarios; Point returns a whole point either way.
+	Points []Point
+	// Build, if not nil, builds point i's Config, Encode its Scenario
+	// from it, and Values its Values. They must be safe to call from
+	// several goroutines at once.
+	Build    func(i int) *sim.Config
+	Encode   func(*sim.Config) ([]byte, error)
+	Values   func(i int) []string
 	Arms     []sim.Arm
 	Reps     int
 	Scenario []byte // the resolved scenario (TOML), whose hash identifies the batch
+	// Inputs are the files the scenario and its points name (a file
+	// network's firms and edges), by content: they identify the batch
+	// with Scenario, so that a batch whose files changed is not resumed
+	// or merged with runs of the old files.
+	Inputs []Input
+	// Copies are files copied into the batch directory when it is made:
+	// the input files, which Scenario then names by their copies under
+	// InputDir, so that the directory's runs can be assembled (merged)
+	// wherever the directory is.
+	Copies []FileCopy
+}
+
+// InputDir is the folder of a batch directory that holds copies of the
+// files its scenario reads (see Plan.Copies).
+const InputDir = "input"
+
+// FileCopy is a file copied into a batch directory: From, the path read,
+// to To, slash-separated and relative to the directory.
+type FileCopy struct{ From, To string }
+
+// HashCopies returns the inputs of copies, each named by its copy (To)
+// with the SHA-256 of the file it copies (From): the identity of files
+// that does not depend on where they are.
+func HashCopies(copies []FileCopy) ([]Input, error) {
+	var out []Input
+	for _, c := range copies {
+		sum, err := hashFile(c.From)
+		if err != nil {
+			return nil, fmt.Errorf("hashing input %s: %w", c.From, err)
+		}
+		out = append(out, Input{File: c.To, SHA256: sum})
+	}
+	return out, nil
+}
+
+// Input is a file a batch's scenario names, identified by its content.
+type Input struct {
+	File   string `json:"file"`   // as the scenario names it: relative to the scenario's directory, or absolute
+	SHA256 string `json:"sha256"` // of its content
+}
+
+// HashInputs returns the inputs of files, named as a scenario names them
+// (relative to dir unless absolute), sorted by name without duplicates.
+func HashInputs(dir string, files []string) ([]Input, error) {
+	files = slices.Clone(files)
+	slices.Sort(files)
+	files = slices.Compact(files)
+	var out []Input
+	for _, name := range files {
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, name)
+		}
+		sum, err := hashFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("hashing input %s: %w", name, err)
+		}
+		out = append(out, Input{File: name, SHA256: sum})
+	}
+	return out, nil
+}
+
+// hashFile returns the SHA-256 of the file at path, in hex, reading it as
+// a stream.
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Point returns point i with its Config and Scenario.
+func (p *Plan) Point(i int) (Point, error) {
+	pt := p.Points[i]
+	if p.Build == nil || pt.Config != nil {
+		return pt, nil
+	}
+	pt.Config = p.Build(i)
+	data, err := p.Encode(pt.Config)
+	if err != nil {
+		return Point{}, fmt.Errorf("encoding the scenario of point %d: %w", i, err)
+	}
+	pt.Scenario = data
+	if pt.Values == nil && p.Values != nil {
+		pt.Values = p.Values(i)
+	}
+	return pt, nil
+}
+
+// PointConfig returns the configuration of point i.
+func (p *Plan) PointConfig(i int) *sim.Config {
+	if p.Build == nil || p.Points[i].Config != nil {
+		return p.Points[i].Config
+	}
+	return p.Build(i)
 }
 
 // Runs returns the number of runs.

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -111,5 +112,70 @@ func TestStoreRoundTripAndChecks(t *testing.T) {
 	os.WriteFile(filepath.Join(foreign, "x"), nil, 0o644)
 	if _, err := Create(foreign, plan); err == nil || !strings.Contains(err.Error(), "not a smesim batch") {
 		t.Errorf("foreign directory: %v", err)
+	}
+}
+
+// TestHashInputs: files named relative to the scenario's directory or
+// absolute, sorted by name, once each, with the SHA-256 of their content.
+func TestHashInputs(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "edges.csv"), []byte("a,b\n"), 0o644)
+	abs := filepath.Join(t.TempDir(), "firms.csv")
+	os.WriteFile(abs, []byte("c\n"), 0o644)
+	got, err := HashInputs(dir, []string{"edges.csv", abs, "edges.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Input{
+		{File: abs, SHA256: "a3a5e715f0cc574a73c3f9bebb6bc24f32ffd5b67b387244c2c909da779a1478"},
+		{File: "edges.csv", SHA256: "5be08c9684a1d25efcee09318204824278b08bbfb4aef973ffefd0b9d7478313"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("HashInputs = %+v, want %+v", got, want)
+	}
+	if _, err := HashInputs(dir, []string{"nope.csv"}); err == nil || !strings.Contains(err.Error(), "hashing input nope.csv") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestInputsIdentifyBatch: the same scenario run on other input files is
+// another batch: resuming refuses it and merging refuses to join its
+// shards (issue 13, defect 7), naming the file that changed.
+func TestInputsIdentifyBatch(t *testing.T) {
+	withInputs := func(sum string) *Plan {
+		p := testPlan(t, 1)
+		p.Inputs = []Input{{File: "edges.csv", SHA256: sum}, {File: "firms.csv", SHA256: "ff"}}
+		return p
+	}
+	old, changed := withInputs("aa"), withInputs("bb")
+	dir := filepath.Join(t.TempDir(), "b")
+	s, err := Create(dir, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Create(dir, changed)
+	if err == nil || !strings.Contains(err.Error(), "holds runs of the same scenario with other input files: edges.csv changed (sha256 aa…, now bb…)") {
+		t.Errorf("resume on changed inputs: %v", err)
+	}
+	// Shards of the two: each holds its half; merging them is refused.
+	dirs := []string{filepath.Join(t.TempDir(), "s0"), filepath.Join(t.TempDir(), "s1")}
+	var stores []*Store
+	for i, p := range []*Plan{old, changed} {
+		st, err := Create(dirs[i], p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := Execute(context.Background(), p, st, Options{Workers: 1, Shard: Shard{i, 2}}); err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, st)
+	}
+	if _, err := Collect(old, stores); err == nil || !strings.Contains(err.Error(), "with other input files (edges.csv changed") {
+		t.Errorf("merging shards of other inputs: %v", err)
+	}
+	if _, err := Collect(old, stores[:1]); err == nil || !strings.Contains(err.Error(), "runs are missing") {
+		t.Errorf("one shard: %v", err)
 	}
 }

@@ -94,7 +94,7 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 			for u := range next {
 				p, a, rep := plan.Run(u)
 				start := time.Now()
-				cfg := plan.Points[p].Config
+				cfg := plan.PointConfig(p)
 				r, err := sim.RunArmThreads(ctx, cfg, plan.Arms[a], rep, threads)
 				if err == nil && cfg.Output.Record == "aggregate" {
 					r.DropFirms() // time series only: no per-firm outcomes stored

@@ -42,13 +42,14 @@ type Manifest struct {
 	Arms           []string `json:"arms"`
 	Replications   int      `json:"replications"`
 	Runs           int      `json:"runs"`
+	Inputs         []Input  `json:"inputs,omitempty"` // files the scenario names, by content
 }
 
 // ManifestOf returns the manifest of plan.
 func ManifestOf(plan *Plan) Manifest {
 	sum := sha256.Sum256(plan.Scenario)
 	m := Manifest{Format: formatVersion, Kind: plan.Kind, ScenarioSHA256: hex.EncodeToString(sum[:]),
-		Points: len(plan.Points), Replications: plan.Reps, Runs: plan.Runs()}
+		Points: len(plan.Points), Replications: plan.Reps, Runs: plan.Runs(), Inputs: plan.Inputs}
 	for _, a := range plan.Arms {
 		m.Arms = append(m.Arms, a.Name)
 	}
@@ -57,7 +58,39 @@ func ManifestOf(plan *Plan) Manifest {
 
 func (m Manifest) equal(o Manifest) bool {
 	return m.Format == o.Format && m.Kind == o.Kind && m.ScenarioSHA256 == o.ScenarioSHA256 &&
-		m.Points == o.Points && slices.Equal(m.Arms, o.Arms) && m.Replications == o.Replications && m.Runs == o.Runs
+		m.Points == o.Points && slices.Equal(m.Arms, o.Arms) && m.Replications == o.Replications && m.Runs == o.Runs &&
+		slices.Equal(m.Inputs, o.Inputs)
+}
+
+// inputsChanged describes how the inputs of o differ from those of m when
+// the rest is equal, for messages; "" when they do not.
+func (m Manifest) inputsChanged(o Manifest) string {
+	same := m
+	same.Inputs = o.Inputs
+	if slices.Equal(m.Inputs, o.Inputs) || !same.equal(o) {
+		return ""
+	}
+	was := map[string]string{}
+	for _, in := range m.Inputs {
+		was[in.File] = in.SHA256
+	}
+	now := map[string]bool{}
+	var parts []string
+	for _, in := range o.Inputs {
+		now[in.File] = true
+		switch old, ok := was[in.File]; {
+		case !ok:
+			parts = append(parts, fmt.Sprintf("%s is new (sha256 %.12s…)", in.File, in.SHA256))
+		case old != in.SHA256:
+			parts = append(parts, fmt.Sprintf("%s changed (sha256 %.12s…, now %.12s…)", in.File, old, in.SHA256))
+		}
+	}
+	for _, in := range m.Inputs {
+		if !now[in.File] {
+			parts = append(parts, fmt.Sprintf("%s is no longer named", in.File))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Store is a batch directory.
@@ -84,6 +117,10 @@ func Create(dir string, plan *Plan) (*Store, error) {
 	m, err := readManifest(dir)
 	switch {
 	case err == nil:
+		if change := m.inputsChanged(want); change != "" {
+			return nil, fmt.Errorf("%s holds runs of the same scenario with other input files: %s since they were run; restore the files to resume, or choose another --out",
+				dir, change)
+		}
 		if !m.equal(want) {
 			return nil, fmt.Errorf("%s holds another batch (%s of %d runs, scenario sha256 %.12s…), not this %s of %d runs (scenario sha256 %.12s…): choose another --out",
 				dir, m.Kind, m.Runs, m.ScenarioSHA256, want.Kind, want.Runs, want.ScenarioSHA256)
@@ -179,12 +216,17 @@ func readManifest(dir string) (Manifest, error) {
 	return m, nil
 }
 
-// initDir creates a batch directory: units/, then scenario.toml, then the
-// manifest last, each written atomically, so that a directory with a
-// manifest is complete.
+// initDir creates a batch directory: units/, the copies of its input
+// files, scenario.toml, and the manifest last, each written atomically, so
+// that a directory with a manifest is complete.
 func initDir(dir string, plan *Plan, m Manifest) error {
 	if err := os.MkdirAll(filepath.Join(dir, UnitsDir), 0o755); err != nil {
 		return fmt.Errorf("batch: %w", err)
+	}
+	for _, c := range plan.Copies {
+		if err := copyAtomic(filepath.Join(dir, filepath.FromSlash(c.To)), c.From); err != nil {
+			return err
+		}
 	}
 	if err := writeAtomic(filepath.Join(dir, ScenarioFile), plan.Scenario); err != nil {
 		return err
@@ -218,6 +260,75 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("batch: writing %s: %w", path, err)
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// copyAtomic copies the file from to path, through a temporary file
+// renamed into place.
+func copyAtomic(path, from string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	out, err := newAtomicFile(path)
+	if err != nil {
+		return err
+	}
+	defer out.abandon()
+	if _, err := io.Copy(out.w, in); err != nil {
+		return fmt.Errorf("batch: copying %s: %w", from, err)
+	}
+	return out.commit()
+}
+
+// atomicFile is a file written through a buffer to a temporary file in
+// its directory, renamed into place by commit, so that it appears complete
+// or not at all.
+type atomicFile struct {
+	path string
+	tmp  *os.File
+	w    *bufio.Writer
+}
+
+func newAtomicFile(path string) (*atomicFile, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	return &atomicFile{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<16)}, nil
+}
+
+// commit flushes, syncs and renames the file into place.
+func (f *atomicFile) commit() error {
+	err := f.w.Flush()
+	if err == nil {
+		err = f.tmp.Sync()
+	}
+	if cerr := f.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.tmp.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.tmp.Name())
+		f.tmp = nil
+		return fmt.Errorf("batch: writing %s: %w", f.path, err)
+	}
+	f.tmp = nil
+	return syncDir(filepath.Dir(f.path))
+}
+
+// abandon removes the temporary file unless commit was called.
+func (f *atomicFile) abandon() {
+	if f.tmp != nil {
+		f.tmp.Close()
+		os.Remove(f.tmp.Name())
+		f.tmp = nil
+	}
 }
 
 func syncDir(dir string) error {

@@ -134,9 +134,9 @@ func ResetPeakRSS() error {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
-// AvailableMemory returns the memory the machine can give a new process
-// (MemAvailable of /proc/meminfo) in bytes, 0 where unknown.
-func AvailableMemory() int64 { return procBytes("/proc/meminfo", "MemAvailable:") }
+// AvailableMemory returns the memory this process can still allocate, in
+// bytes: Memory().Available, 0 where unknown.
+func AvailableMemory() int64 { return Memory().Available }
 
 // statusBytes returns the field key of /proc/self/status in bytes; 0
 // where unknown.
@@ -144,7 +144,11 @@ func statusBytes(key string) int64 { return procBytes("/proc/self/status", key) 
 
 // procBytes returns the field key of a /proc file that gives it in kB, in
 // bytes; 0 where unknown.
-func procBytes(path, key string) int64 {
+func procBytes(path, key string) int64 { return procBytesIn("", path, key) }
+
+// procBytesIn is procBytes on the file at root+path.
+func procBytesIn(root, path, key string) int64 {
+	path = root + path
 	f, err := os.Open(path)
 	if err != nil {
 		return 0
