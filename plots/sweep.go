@@ -680,6 +680,13 @@ func drawTiles(c draw.Canvas, ps [][]*plot.Plot) {
 	}
 	tiles := draw.Tiles{Rows: len(ps), Cols: len(ps[0]), PadX: vg.Points(18), PadY: vg.Points(12),
 		PadTop: vg.Points(2), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(14)}
+	for _, row := range ps {
+		for _, p := range row {
+			if p != nil {
+				padFlat(p)
+			}
+		}
+	}
 	canvases := plot.Align(ps, tiles, c)
 	for r := range ps {
 		for i, p := range ps[r] {
@@ -795,7 +802,7 @@ func setParamAxis(ax *plot.Axis, p SweepParam) {
 type paramLogTicks struct{}
 
 func (paramLogTicks) Ticks(min, max float64) []plot.Tick {
-	if !(min > 0) || !(max > min) {
+	if !(min > 0) || !(max > min) || math.IsInf(max, 0) {
 		return nil
 	}
 	few := max/min < 1000
