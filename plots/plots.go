@@ -8,9 +8,9 @@
 // arm order (the baseline first), so that an arm keeps its colour across
 // figures.
 //
-// The package never runs the model: everything it draws is in the result
-// files (and, for the picture of the network, the network the scenario
-// builds, which sim.BuildNetwork rebuilds exactly).
+// The package never runs the model nor rebuilds its network: everything it
+// draws is in the result files (the network figure draws the network of
+// the result directory's network/).
 package plots
 
 import (
@@ -41,47 +41,58 @@ import (
 // Run is a result directory as read back: what every run figure is drawn from.
 type Run struct {
 	Dir        string
-	Config     *sim.Config // scenario.toml, parsed with scenarios.Parse(path, data, dir)
+	Config     *sim.Config // scenario.toml, decoded with scenarios.Decode: a record, not validated input
 	Arms       []string    // in order of first appearance in timeseries.csv (baseline first)
 	Timeseries []results.TimeseriesRow
 	Firms      []results.FirmRow
 	Events     []results.EventRow
 	Summary    *results.Summary
+	Network    *results.Network // network/, or nil when the directory has none
 }
 
+// maxScenarioBytes bounds the scenario.toml LoadRun reads.
+const maxScenarioBytes = 16 << 20
+
 // LoadRun reads the result directory dir: scenario.toml, timeseries.csv,
-// firms.csv, events.csv and summary.json. A missing or malformed file is an
-// error naming it.
+// firms.csv, events.csv, summary.json and, if present, the network of
+// network/. A missing or malformed file is an error naming it (and the
+// line and column of a CSV file).
+//
+// scenario.toml is read as a record of what was run, without validating
+// it as input (see scenarios.Decode): the directory stays readable
+// wherever it is moved, whatever files the scenario named. The rows must
+// lie within its steps and replications, and firms.csv and events.csv
+// must hold runs of timeseries.csv (see results.ScanTimeseries), so that
+// what LoadRun holds is bounded by the size of the files.
 func LoadRun(dir string) (*Run, error) {
 	path := filepath.Join(dir, results.ScenarioFile)
-	data, err := os.ReadFile(path)
+	data, err := results.ReadFile(path, maxScenarioBytes)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	cfg, err := scenarios.Parse(path, data, dir)
+	cfg, err := scenarios.Decode(path, data, dir)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
 	r := &Run{Dir: dir, Config: cfg}
-	if r.Timeseries, err = results.ReadTimeseries(dir); err != nil {
+	lim := results.Limits{Steps: max(cfg.Steps, 0), Replications: max(cfg.Replications, 0)}
+	var lay *results.Layout
+	if r.Timeseries, lay, err = results.ReadTimeseries(dir, lim); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	if r.Firms, err = results.ReadFirms(dir); err != nil {
+	if r.Firms, err = results.ReadFirms(dir, lay); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	if r.Events, err = results.ReadEvents(dir); err != nil {
+	if r.Events, err = results.ReadEvents(dir, lay); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
 	if r.Summary, err = results.ReadSummary(dir); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	seen := map[string]bool{}
-	for _, row := range r.Timeseries {
-		if !seen[row.Arm] {
-			seen[row.Arm] = true
-			r.Arms = append(r.Arms, row.Arm)
-		}
+	if r.Network, err = results.ReadNetwork(dir); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
 	}
+	r.Arms = lay.Arms
 	return r, nil
 }
 
