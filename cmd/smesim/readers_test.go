@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,5 +114,51 @@ func TestFileNetworkResultDirMoves(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between the run and the run of its moved scenario.toml", name)
 		}
+	}
+}
+
+// TestMalformedResultDirIsBadInput: plot, compare and check-facts of a
+// result directory whose timeseries.csv holds a step no run writes exit 2
+// with one line naming the file, line and column; a step of −5 panicked
+// and one of 2e9 allocated 16 GB (issue 13, defect 8).
+func TestMalformedResultDirIsBadInput(t *testing.T) {
+	inTempDir(t)
+	// A generated network, so that the test does not depend on defect 2.
+	scenario := strings.Replace(fileNetworkScenario, "generator = \"file\"\nedges_file = \"edges.csv\"\nfirms_file = \"firms.csv\"", "chains = 2", 1)
+	writeFile(t, "s.toml", scenario)
+	if code, _, errs := smesim(t, "run", "s.toml", "--out", "good", "--plots", "none"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errs)
+	}
+	ts, err := os.ReadFile(filepath.Join("good", results.TimeseriesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(ts), "\n")
+	for _, tc := range []struct {
+		name, row, want string
+	}{
+		{"negative step", strings.Replace(lines[1], ",0,0,", ",0,-5,", 1), "timeseries.csv:2: column step: -5: must be 0 or more"},
+		{"huge step", strings.Replace(lines[1], ",0,0,", ",0,2000000000,", 1), "timeseries.csv:2: column step: 2000000000 is not a step of the scenario (0 to 39)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := strings.ReplaceAll(tc.name, " ", "-")
+			if err := os.CopyFS(dir, os.DirFS("good")); err != nil {
+				t.Fatal(err)
+			}
+			bad := append(slices.Clone(lines[:1]), tc.row)
+			bad = append(bad, lines[2:]...)
+			writeFile(t, filepath.Join(dir, results.TimeseriesFile), strings.Join(bad, ""))
+			for _, args := range [][]string{
+				{"plot", dir},
+				{"compare", "good", dir, "--out", dir + "-compared"},
+				{"check-facts", dir},
+			} {
+				code, _, errs := smesim(t, args...)
+				if code != 2 {
+					t.Errorf("%s: exit %d, want 2: %s", args[0], code, errs)
+				}
+				oneErrorLine(t, errs, tc.want)
+			}
+		})
 	}
 }

@@ -131,6 +131,10 @@ func ScanTimeseries(dir string, lim Limits, row func(TimeseriesRow) error) (*Lay
 			p.fail(1, fmt.Errorf("%d is not a replication of the scenario (0 to %d)", r.Replication, lim.Replications-1))
 			return
 		}
+		if lim.Steps > 0 && r.Step >= lim.Steps {
+			p.fail(2, fmt.Errorf("%d is not a step of the scenario (0 to %d)", r.Step, lim.Steps-1))
+			return
+		}
 		if !started || r.Arm != run.Arm || r.Replication != run.Replication {
 			// A new run.
 			if err := endRun(); err != nil {
@@ -164,6 +168,9 @@ func ScanTimeseries(dir string, lim Limits, row func(TimeseriesRow) error) (*Lay
 			} else if len(metrics) == 0 {
 				p.fail(2, fmt.Errorf("%d: the rows of arm %s replication %d start at step 0", r.Step, quoteCut(r.Arm), r.Replication))
 				return
+			} else if r.Step != 1 {
+				p.fail(2, fmt.Errorf("%d: want step 0 or 1 of arm %s replication %d (rows come step by step from 0)", r.Step, quoteCut(r.Arm), r.Replication))
+				return
 			} else {
 				fixed = true
 			}
@@ -180,10 +187,6 @@ func ScanTimeseries(dir string, lim Limits, row func(TimeseriesRow) error) (*Lay
 			}
 		}
 		k++
-		if lim.Steps > 0 && r.Step >= lim.Steps {
-			p.fail(2, fmt.Errorf("%d is not a step of the scenario (0 to %d)", r.Step, lim.Steps-1))
-			return
-		}
 		if err := row(r); err != nil {
 			p.failRow(err)
 		}
