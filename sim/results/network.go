@@ -141,7 +141,7 @@ func writeNetwork(dir string, net *network.Network) error {
 // Network is the network of a result directory as read back: firm ids in
 // order, and edges as indices into them, supplier → buyer, in stored order.
 type Network struct {
-	Firms          []string
+	Firms           []string
 	Supplier, Buyer []int32
 }
 
