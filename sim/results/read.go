@@ -91,7 +91,8 @@ const (
 // on each row, and returns its layout. The rows must come as WriteDir
 // writes them: run by run (arm by arm, replications increasing within an
 // arm), step by step from 0, each step listing the metrics of the run's
-// first step in the same order, every run with the same number of steps.
+// first step in the same order (those of the arm's first run), every run
+// with the same number of steps.
 // So a file's rows, and whatever a reader builds from them, are bounded by
 // its size. lim bounds steps and replications. An error names the file,
 // line and column.
@@ -104,6 +105,8 @@ func ScanTimeseries(dir string, lim Limits, row func(TimeseriesRow) error) (*Lay
 		inStep0 map[string]bool // the same, as a set
 		fixed   bool            // whether the current run is past step 0
 		k       int             // rows of the current run so far
+		// The metrics of each arm's first run, which its other runs list.
+		armMetrics = map[string][]string{}
 	)
 	endRun := func() error {
 		if !started {
@@ -111,6 +114,11 @@ func ScanTimeseries(dir string, lim Limits, row func(TimeseriesRow) error) (*Lay
 		}
 		if k%len(metrics) != 0 {
 			return fmt.Errorf("arm %s replication %d ends within step %d: every step lists the %d metrics of step 0", quoteCut(run.Arm), run.Replication, k/len(metrics), len(metrics))
+		}
+		if first, ok := armMetrics[run.Arm]; !ok {
+			armMetrics[run.Arm] = metrics
+		} else if !slices.Equal(first, metrics) {
+			return fmt.Errorf("arm %s replication %d lists other metrics than the arm's first replication", quoteCut(run.Arm), run.Replication)
 		}
 		steps := k / len(metrics)
 		switch {
@@ -138,7 +146,7 @@ func ScanTimeseries(dir string, lim Limits, row func(TimeseriesRow) error) (*Lay
 		if !started || r.Arm != run.Arm || r.Replication != run.Replication {
 			// A new run.
 			if err := endRun(); err != nil {
-				p.fail(0, err)
+				p.failRow(err)
 				return
 			}
 			reps, seen := lay.Reps[r.Arm]
