@@ -80,3 +80,34 @@ func TestPadFlat(t *testing.T) {
 		}
 	}
 }
+
+// TestParamLogTicksBounded: a log axis up to +Inf once looped over
+// decades for ever; it has no ticks. Finite ranges keep theirs.
+func TestParamLogTicksBounded(t *testing.T) {
+	for _, tc := range []struct {
+		min, max float64
+		labels   []string
+	}{
+		{1, math.Inf(1), nil},
+		{0, 10, nil},
+		{1, 100, []string{"1", "2", "5", "10", "20", "50", "100"}},
+		{1e-300, 1e300, nil}, // labelled below
+	} {
+		ticks := (paramLogTicks{}).Ticks(tc.min, tc.max)
+		var got []string
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if tc.min == 1e-300 {
+			if len(got) != 601 || len(ticks) > 9*602 {
+				t.Errorf("[1e-300, 1e300]: %d labels and %d ticks, want 601 labels (one a decade) and at most %d ticks", len(got), len(ticks), 9*602)
+			}
+			continue
+		}
+		if !slices.Equal(got, tc.labels) {
+			t.Errorf("[%v, %v]: labels %q, want %q", tc.min, tc.max, got, tc.labels)
+		}
+	}
+}
