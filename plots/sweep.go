@@ -119,7 +119,7 @@ func LoadSweep(dir string) (*Sweep, error) {
 		return nil, fmt.Errorf("sweep %s: %w", dir, err)
 	}
 	s.Design = cmp.Or(s.Config.Sweep.Design, "grid")
-	if b, err := os.ReadFile(filepath.Join(dir, manifestFile)); err == nil {
+	if b, err := results.ReadFile(filepath.Join(dir, manifestFile), results.MaxJSONBytes); err == nil {
 		var m struct {
 			Arms         []string `json:"arms"`
 			Replications int      `json:"replications"`
