@@ -18,12 +18,11 @@ import (
 // draws), as network.WriteCSV writes it. It is written only with firm-level
 // results (output.record = "full").
 const (
-	NetworkDir        = "network"
-	NetworkFirmsFile  = "network/firms.csv"
-	NetworkEdgesFile  = "network/edges.csv"
-	networkFirmsHead  = "id,kind,role,sector,chain,region,final_demand,export_share,export_market"
-	networkEdgesHead  = "supplier,buyer,weight"
-	networkFirmFields = 9
+	NetworkDir       = "network"
+	NetworkFirmsFile = "network/firms.csv"
+	NetworkEdgesFile = "network/edges.csv"
+	networkFirmsHead = "id,kind,role,sector,chain,region,final_demand,export_share,export_market"
+	networkEdgesHead = "supplier,buyer,weight"
 )
 
 // InputDir is the folder of a result directory holding copies of the files
