@@ -99,6 +99,8 @@ func TestLoadRunMalformed(t *testing.T) {
 			"network/edges.csv:2: column supplier: firm \"zz\" is not in network/firms.csv"},
 		{"firm twice in the network", results.NetworkFirmsFile, 3, "f0,core,manufacturer,goods-0,0,,1,0,",
 			"network/firms.csv:3: column id: firm \"f0\" appears twice"},
+		{"summary of other arms", results.SummaryFile, 5, `      "arm": "elsewhere",`,
+			`summary.json: arms ["elsewhere", "loans", "guarantee"], but timeseries.csv holds arms ["baseline", "loans", "guarantee"]`},
 		{"scenario.toml of another type", results.ScenarioFile, 0, "steps = \"many\"",
 			"scenario.toml"},
 		{"line over 16 MiB", results.TimeseriesFile, 0, strings.Repeat("x", results.MaxLineBytes+1),

@@ -89,11 +89,40 @@ func LoadRun(dir string) (*Run, error) {
 	if r.Summary, err = results.ReadSummary(dir); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
+	summaryArms := make([]string, len(r.Summary.Arms))
+	for i, a := range r.Summary.Arms {
+		summaryArms[i] = a.Arm
+	}
+	if !slices.Equal(summaryArms, lay.Arms) {
+		return nil, fmt.Errorf("plots: %s: arms %s, but %s holds arms %s", filepath.Join(dir, results.SummaryFile),
+			quoteList(summaryArms), results.TimeseriesFile, quoteList(lay.Arms))
+	}
 	if r.Network, err = results.ReadNetwork(dir); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
 	r.Arms = lay.Arms
 	return r, nil
+}
+
+// quoteList writes names for a message: ["a", "b"], cut after 10.
+func quoteList(names []string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, n := range names {
+		if i == 10 {
+			fmt.Fprintf(&b, ", … (%d in all)", len(names))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if len(n) > 40 {
+			n = strings.ToValidUTF8(n[:40], "") + "…"
+		}
+		b.WriteString(strconv.Quote(n))
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // Figure is one figure: Name is the file stem ("active-firms"), Title what it shows,
