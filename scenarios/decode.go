@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,7 +44,10 @@ func Parse(name string, data []byte, dir string) (*sim.Config, error) {
 // Load reads and parses the scenario file at path. Relative paths inside it
 // are resolved against the file's directory.
 func Load(path string) (*sim.Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readScenario(path)
+	if errors.Is(err, errTooLarge) {
+		return nil, &Error{File: path, Msg: err.Error()}
+	}
 	if err != nil {
 		msg := err.Error()
 		var pe *fs.PathError
@@ -85,13 +89,21 @@ func syntaxError(name string, data []byte, err error) error {
 	if !errors.As(err, &pe) {
 		return &Error{File: name, Msg: "syntax error: " + strings.TrimPrefix(err.Error(), "toml: ")}
 	}
+	// The line is counted from the offset: the decoder's own line is one
+	// too far when the offending character is a line break (an unclosed
+	// "[network").
 	line := pe.Position.Line
-	col := pe.Position.Start - lineStart(data, pe.Position.Start) + 1
+	start := pe.Position.Start
+	if start >= 0 && start <= len(data) {
+		line = 1 + bytes.Count(data[:start], []byte("\n"))
+	}
+	col := start - lineStart(data, start) + 1
 	msg := "syntax error"
-	if col > 0 && pe.Position.Start <= len(data) {
+	if col > 0 && start <= len(data) {
 		msg += " at column " + strconv.Itoa(col)
 	}
-	return &Error{File: name, Line: line, Msg: msg + ": " + pe.Message}
+	detail := strings.ReplaceAll(pe.Message, `'\n'`, "the end of the line")
+	return &Error{File: name, Line: line, Msg: msg + ": " + detail}
 }
 
 // lineStart returns the offset of the start of the line holding offset off.
@@ -108,6 +120,9 @@ type source struct {
 	file    string
 	lines   map[string]int  // key path → line; nil for configs built in code
 	present map[string]bool // key paths set in the file; nil for configs built in code
+	// readFiles: validation reads a file network's files to check the
+	// names the scenario uses (Parse; Validate leaves files alone).
+	readFiles bool
 }
 
 // line returns the line of path in the file, or 0.
@@ -266,6 +281,18 @@ func (d *decoder) value(path string, v any, rv reflect.Value) error {
 		panic(fmt.Sprintf("scenarios: unsupported field type %s at %s", t, path))
 	}
 	return nil
+}
+
+// defaultShapes gives a shock that sets a recovery but no shape the shape
+// "linear": the default, "step", returns to normal at once and would
+// ignore the recovery.
+func defaultShapes(cfg *sim.Config, src *source) {
+	for i := range cfg.Shocks {
+		s := &cfg.Shocks[i]
+		if s.Recovery.Value > 0 && !src.present[join(index("shocks", i), "shape")] {
+			s.Shape = "linear"
+		}
+	}
 }
 
 // arrayOf returns the elements of a TOML array (of values or of tables).

@@ -17,7 +17,8 @@
 //
 // Every duration is a string with a unit: "90d", "2w", "3mo", "1.5y" (a
 // month is a twelfth of a 365-day year). A bare number or an unknown unit is
-// an error. Every rate is per year. One step is "1w" by default and may be
+// an error, and so is a duration above 100y (the longest run). Every rate
+// is per year. One step is "1w" by default and may be
 // from 1d to 1mo (31 days); the engine converts durations and rates into
 // steps once, at load (see package sim/units).
 //
@@ -27,7 +28,9 @@
 // its default. An array of tables present in the file replaces the default
 // list whole, and each of its elements starts from sim.DefaultBank,
 // sim.DefaultMarket, sim.DefaultShock or sim.DefaultIntervention before its
-// keys are applied; an empty array (shocks = []) means none. Encode writes the fully resolved
+// keys are applied; an empty array (shocks = []) means none. A shock that
+// sets recovery but no shape recovers linearly (the default shape, "step",
+// returns to normal at once). Encode writes the fully resolved
 // scenario, every key with its value, which Parse reads back to the same
 // configuration.
 //
@@ -54,8 +57,18 @@
 // and may not be "baseline" or "all" or contain "+". A file must set end
 // and, for the kinds in sim.BudgetKinds, budget. arms lists the arms to run
 // (see sim.Config.ResolveArms): "baseline", intervention names, names joined
-// by "+", or "all". Whether core ids, sectors and regions exist depends on
-// the network, so the engine checks them when it builds one.
+// by "+", or "all". The sectors and regions that shocks and interventions
+// name, the markets of demand shocks and supply-chain-finance cores must
+// exist in the network: Validate checks them against the names a generator
+// makes, and Parse also against those of a file network, which it reads
+// (see sim.Names).
+//
+// # Limits
+//
+// A scenario file may be at most 1 MiB, nest arrays and inline tables at
+// most 16 deep, and have keys of at most 16 dotted parts; Parse checks
+// this before decoding, and that no float underflows to 0 (1e-400).
+// Messages echo at most 40 characters of a value.
 // Every error is an *Error, printed on one line as
 //
 //	FILE:LINE: KEY: MESSAGE

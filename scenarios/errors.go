@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error is a problem in a scenario: where it is and what is wrong. Every error
@@ -30,11 +31,89 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
 	if e.Key != "" {
-		b.WriteString(e.Key)
+		b.WriteString(cutKey(e.Key))
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
-	return oneLine(b.String())
+	return shortenQuoted(oneLine(b.String()))
+}
+
+// maxKeyEchoed is how many characters of a key path a message repeats;
+// the schema's longest is about 40.
+const maxKeyEchoed = 80
+
+// cutKey cuts a key path (which may hold a key the user made up) to
+// maxKeyEchoed characters and an ellipsis.
+func cutKey(k string) string {
+	n := 0
+	for i := range k {
+		if n == maxKeyEchoed {
+			return k[:i] + "…"
+		}
+		n++
+	}
+	return k
+}
+
+// shortenQuoted cuts every quoted string of msg (a value from the user,
+// quoted as Go or TOML quote it) to its first maxEchoed characters and an
+// ellipsis, so that a message stays one readable line whatever the input:
+// a 1 MB name is echoed as its first 40 characters.
+func shortenQuoted(msg string) string {
+	if len(msg) <= maxEchoed {
+		return msg
+	}
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		if msg[i] != '"' {
+			b.WriteByte(msg[i])
+			i++
+			continue
+		}
+		// Find the closing quote, counting characters (an escape sequence
+		// is one) and noting where the maxEchoed-th ends.
+		j, n, cut := i+1, 0, -1
+		for j < len(msg) && msg[j] != '"' {
+			if n == maxEchoed && cut < 0 {
+				cut = j
+			}
+			j += quotedCharLen(msg[j:])
+			n++
+		}
+		if j >= len(msg) { // no closing quote: not a quoted value
+			b.WriteString(msg[i:])
+			break
+		}
+		if cut < 0 {
+			b.WriteString(msg[i : j+1])
+		} else {
+			b.WriteString(msg[i:cut])
+			b.WriteString(`"…`)
+		}
+		i = j + 1
+	}
+	return b.String()
+}
+
+// quotedCharLen returns the length in bytes of the first character of s,
+// a quoted string's content: an escape sequence or one UTF-8 character.
+func quotedCharLen(s string) int {
+	if s[0] != '\\' || len(s) < 2 {
+		_, size := utf8.DecodeRuneInString(s)
+		return size
+	}
+	n := 2
+	switch s[1] {
+	case 'x':
+		n = 4
+	case 'u':
+		n = 6
+	case 'U':
+		n = 10
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		n = 4
+	}
+	return min(n, len(s))
 }
 
 // oneLine replaces line breaks so that an error always prints on one line.

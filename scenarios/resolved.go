@@ -22,18 +22,25 @@ func Decode(name string, data []byte, dir string) (*sim.Config, error) {
 
 // decode decodes a scenario without validating it, and says where its
 // keys are.
+//
+// The input limits apply (checkShape), and a shock's shape left out
+// follows its recovery (defaultShapes), as for Parse.
 func decode(name string, data []byte, dir string) (*sim.Config, *source, error) {
+	if err := checkShape(name, data); err != nil {
+		return nil, nil, err
+	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
 		return nil, nil, syntaxError(name, data, err)
 	}
-	src := &source{file: name, lines: locate(data), present: map[string]bool{}}
+	src := &source{file: name, lines: locate(data), present: map[string]bool{}, readFiles: true}
 	cfg := sim.DefaultConfig()
 	d := decoder{src: src}
 	if err := d.table("", doc, reflect.ValueOf(&cfg).Elem()); err != nil {
 		return nil, nil, err
 	}
 	normalize(reflect.ValueOf(&cfg).Elem())
+	defaultShapes(&cfg, src)
 	cfg.Dir = dir
 	return &cfg, src, nil
 }

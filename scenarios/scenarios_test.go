@@ -671,7 +671,8 @@ kind = "payment-terms"
 term_stretch = "2mo"
 duration = "1d"
 `
-	cfg, err := Parse("tricky.toml", []byte(src), filepath.Join("testdata", "net"))
+	// tricky-net's firms are in the sectors and regions the shocks name.
+	cfg, err := Parse("tricky.toml", []byte(src), filepath.Join("testdata", "tricky-net"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -767,7 +768,7 @@ kind = "supply-chain-finance"
 name = "scf"
 budget = 5e8
 end = "1y"
-cores = ["c1", "c 2"]
+cores = ["f0", "f262"]
 core_share = 0.5
 tiers = 2
 advance_rate = 0.75
@@ -796,9 +797,9 @@ allocation = "most-in-need"
 channel = "direct"
 max_per_firm = 0.1
 sme_only = false
-sectors = ["s1"]
+sectors = ["parts-1"]
 roles = ["supplier", "distributor"]
-regions = ["north", "south"]
+regions = ["region-0", "region-1"]
 revenue_drop = 0.3
 viable_before = true
 

@@ -18,8 +18,19 @@ import (
 // reservedMarkets are the words a demand shock uses for groups of markets.
 var reservedMarkets = []string{"domestic", "all", "export"}
 
-// maxHorizonDays bounds the length of a run: 100 years.
+// maxHorizonDays bounds the length of a run: 100 years. It bounds every
+// duration too: none means anything beyond the longest run, and the engine
+// turns durations into step counts and rates that must stay finite.
 const maxHorizonDays = 100 * units.DaysPerYear
+
+// maxFinalDemand is the largest yearly final demand of a firm the network
+// generators and files take (see network.Sizes), and finalDemandTailZ how
+// many standard deviations of the log-normal draw validation allows for:
+// a draw beyond it has probability below 1e-19.
+const (
+	maxFinalDemand   = 1e18
+	finalDemandTailZ = 9
+)
 
 // Validate checks a configuration: every number against the range of its
 // tags (NaN and ±Inf are never allowed, nor negative values), every string
@@ -54,7 +65,7 @@ func validate(cfg *sim.Config, src *source) error {
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
 	}
-	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.arms, v.facts, v.sweep} {
+	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.names, v.arms, v.facts, v.sweep} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -181,6 +192,9 @@ func (v *validator) duration(p string, d units.Duration, f field) error {
 	if d.Value != 0 && !has([]string{"d", "w", "mo", "y"}, d.Unit) {
 		return v.errorf(p, "duration %s has an unknown unit: write %s", d, units.AllowedUnits)
 	}
+	if d.Days() > maxHorizonDays {
+		return v.errorf(p, "%s is out of range: every duration is at most 100y, the longest run", d)
+	}
 	if r, ok := f.durRng, f.hasDur; ok && !r.contains(d.Days()) {
 		return v.errorf(p, "%s is out of range: allowed %s", d, r)
 	}
@@ -249,6 +263,14 @@ func (v *validator) time() error {
 
 func (v *validator) network() error {
 	n := v.cfg.Network
+	// The largest final demand drawn: the log-normal of sizes with a mean-
+	// preserving spread, finalDemandTailZ deviations up.
+	sigma := n.FinalDemandDispersion
+	if top := n.FinalDemandMean * math.Exp(finalDemandTailZ*sigma-sigma*sigma/2); top > maxFinalDemand {
+		return v.errorAt("network.final_demand_mean", []string{"network.final_demand_dispersion"},
+			"%s with final_demand_dispersion %s draws final demands up to about %.2g, above %g: lower final_demand_mean to at most %.2g or the dispersion",
+			formatNumber(n.FinalDemandMean), formatNumber(sigma), top, maxFinalDemand, maxFinalDemand/math.Exp(finalDemandTailZ*sigma-sigma*sigma/2))
+	}
 	switch n.Generator {
 	case "core-satellite":
 		if n.SupplierSectors > n.SuppliersPerChain {
@@ -295,6 +317,9 @@ func (v *validator) network() error {
 				return v.errorf(p, "%q cannot be read: %v", k.path, err)
 			case st.IsDir():
 				return v.errorf(p, "%q is a directory, not a CSV file (resolved to %s)", k.path, resolved)
+			case !st.Mode().IsRegular():
+				// A device or a pipe may never end, or never start.
+				return v.errorf(p, "%q is not a regular file (resolved to %s): write the network to a CSV file", k.path, resolved)
 			}
 		}
 	}
@@ -459,8 +484,7 @@ func (v *validator) firstShock() int {
 }
 
 // interventions checks the names of [[interventions]], their timing and
-// their budgets. Core ids, sectors and regions depend on the network, which
-// the engine checks when it builds one.
+// their budgets. The names they use in the network are checked by names.
 func (v *validator) interventions() error {
 	c := v.cfg
 	h := v.horizonDays()

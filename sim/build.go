@@ -3,6 +3,9 @@ package sim
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/smesim/smesim/sim/network"
 )
@@ -34,17 +37,7 @@ func buildNetwork(cfg *Config, rep int) (*network.Network, error) {
 	)
 	switch nc.Generator {
 	case "core-satellite", "":
-		net, err = network.CoreSatellite(network.CoreSatelliteParams{
-			Chains:               nc.Chains,
-			CoresPerChain:        nc.CoresPerChain,
-			SuppliersPerChain:    nc.SuppliersPerChain,
-			RawMaterialsPerChain: nc.RawMaterialsPerChain,
-			DistributorsPerChain: nc.DistributorsPerChain,
-			SupplierSectors:      nc.SupplierSectors,
-			RawMaterialSectors:   nc.RawMaterialSectors,
-			MultiSourcing:        nc.MultiSourcing,
-			SharedSupplierShare:  nc.SharedSupplierShare,
-		}, sz, rng)
+		net, err = network.CoreSatellite(coreSatelliteParams(nc), sz, rng)
 	case "barabasi-albert":
 		net, err = network.BarabasiAlbert(nc.Firms, nc.MeanDegree, nc.Sectors, nc.CoreShare, sz, rng)
 	case "erdos-renyi":
@@ -66,4 +59,111 @@ func resolvePath(dir, p string) string {
 		return p
 	}
 	return filepath.Join(dir, p)
+}
+
+func coreSatelliteParams(nc *NetworkConfig) network.CoreSatelliteParams {
+	return network.CoreSatelliteParams{
+		Chains:               nc.Chains,
+		CoresPerChain:        nc.CoresPerChain,
+		SuppliersPerChain:    nc.SuppliersPerChain,
+		RawMaterialsPerChain: nc.RawMaterialsPerChain,
+		DistributorsPerChain: nc.DistributorsPerChain,
+		SupplierSectors:      nc.SupplierSectors,
+		RawMaterialSectors:   nc.RawMaterialSectors,
+		MultiSourcing:        nc.MultiSourcing,
+		SharedSupplierShare:  nc.SharedSupplierShare,
+	}
+}
+
+// NetworkNames are the names a scenario may use for the parts of its
+// network (shock and intervention sectors and regions, demand-shock
+// markets, supply-chain-finance cores), known before any run.
+type NetworkNames struct {
+	// From says where the names come from, for messages: "the
+	// core-satellite generator" or the firm file.
+	From string
+	// HasSector and HasRegion report whether the network has a sector or
+	// region of that name; Sectors and Regions list them all, for
+	// messages (a generated network may have 100,000 sectors, which
+	// validating each point of a sweep should not list).
+	HasSector, HasRegion func(name string) bool
+	Sectors, Regions     func() []string
+	// Markets are the network's export markets.
+	Markets []string
+	// Firm reports whether a firm of that id exists and whether it is a
+	// core firm; nil when that is not known before a run (the random
+	// generators draw which firms are cores in each replication).
+	Firm func(id string) (exists, core bool)
+}
+
+// Names returns the names of cfg's network: from the generator's
+// parameters, without generating it, or, for a file network, by reading
+// the files (an error then is one of the files').
+func Names(cfg *Config) (*NetworkNames, error) {
+	nc := &cfg.Network
+	var markets []string
+	for _, m := range cfg.Markets {
+		markets = append(markets, m.Name)
+	}
+	switch nc.Generator {
+	case "core-satellite", "":
+		p := coreSatelliteParams(nc)
+		return &NetworkNames{
+			From:      "the core-satellite generator",
+			HasSector: p.HasSector,
+			HasRegion: p.HasRegion,
+			Sectors:   func() []string { s, _ := p.Names(); return s },
+			Regions:   func() []string { _, r := p.Names(); return r },
+			Markets:   markets,
+			Firm: func(id string) (bool, bool) {
+				i, ok := generatedIndex(id)
+				if !ok {
+					return false, false
+				}
+				return p.IsCore(i)
+			}}, nil
+	case "barabasi-albert", "erdos-renyi":
+		sectors := nc.Sectors
+		return &NetworkNames{
+			From:      "the " + nc.Generator + " generator",
+			HasSector: func(name string) bool { return network.GenericHasSector(sectors, name) },
+			HasRegion: func(name string) bool { return name == "all" },
+			Sectors:   func() []string { s, _ := network.GenericNames(sectors); return s },
+			Regions:   func() []string { _, r := network.GenericNames(sectors); return r },
+			Markets:   markets,
+		}, nil
+	}
+	net, err := buildNetwork(cfg, 0)
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]int, net.N())
+	for i := 0; i < net.N(); i++ {
+		byName[net.Name(i)] = i
+	}
+	list := func(names []string) func() []string { return func() []string { return names } }
+	has := func(names []string) func(string) bool {
+		return func(name string) bool { return slices.Contains(names, name) }
+	}
+	return &NetworkNames{
+		From:      nc.FirmsFile,
+		HasSector: has(net.SectorNames),
+		HasRegion: has(net.RegionNames),
+		Sectors:   list(net.SectorNames),
+		Regions:   list(net.RegionNames),
+		Markets:   net.MarketNames,
+		Firm: func(id string) (bool, bool) {
+			i, ok := byName[id]
+			return ok, ok && net.Kind[i] == network.Core
+		}}, nil
+}
+
+// generatedIndex reads the id "f<i>" of a generated firm.
+func generatedIndex(id string) (int, bool) {
+	digits, ok := strings.CutPrefix(id, "f")
+	if !ok || digits == "" || len(digits) > 1 && digits[0] == '0' {
+		return 0, false
+	}
+	i, err := strconv.Atoi(digits)
+	return i, err == nil && i >= 0 && digits[0] != '+' && digits[0] != '-'
 }

@@ -72,9 +72,9 @@ type NetworkConfig struct {
 	FirmsFile string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
 
 	// Sizes of final demand.
-	FinalDemandMean       float64 `toml:"final_demand_mean" minx:"0" max:"1e15" doc:"mean yearly final demand of a distributor (currency units)"`
+	FinalDemandMean       float64 `toml:"final_demand_mean" min:"1" max:"1e15" doc:"mean yearly final demand of a distributor (currency units); with final_demand_dispersion, firms' draws must stay below 1e18"`
 	FinalDemandDispersion float64 `toml:"final_demand_dispersion" min:"0" max:"5" doc:"sigma of the log-normal spread of final demand across firms"`
-	UpstreamFinalShare    float64 `toml:"upstream_final_share" min:"0" max:"1" doc:"final demand of a non-distributor relative to a distributor's"`
+	UpstreamFinalShare    float64 `toml:"upstream_final_share" min:"1e-6" max:"1" doc:"final demand of a non-distributor relative to a distributor's (not 0: a firm without buyers sells only to final markets)"`
 }
 
 // MarketConfig is one export market.
@@ -165,7 +165,7 @@ type ShockConfig struct {
 	Start    units.Duration `toml:"start" doc:"time from step 0 to the shock"`
 	Duration units.Duration `toml:"duration" doc:"time at full depth"`
 	Recovery units.Duration `toml:"recovery" doc:"time to return to normal after the full-depth period"`
-	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path"`
+	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path; when left out, linear if recovery is set, else step (a step returns to normal at once, whatever the recovery)"`
 	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down); a negative depth is a rise, for demand shocks only (-0.2: demand 20% above normal)"`
 
 	Market          string         `toml:"market" kinds:"demand" doc:"demand: \"domestic\", an export market's name, \"export\" (all export markets) or \"all\""`

@@ -621,7 +621,10 @@ func (e *engine) payFirm(i int, flag bool) float64 {
 		toSupplier := v
 		if fac != nil {
 			vb := 0.0
-			if fac[k] > 0 {
+			// A payable already settled to 0 (payment terms of one step
+			// pay it whole each step) leaves at most rounding dust
+			// factored, and nothing to split.
+			if fac[k] > 0 && e.payable[k] > 0 {
 				vb = min(v, v*fac[k]/e.payable[k])
 				fac[k] -= vb
 				if e.bank[sup] != bi {

@@ -200,7 +200,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				l = importInv[j] / c
 			}
 			for s := slotStart[j]; s < slotStart[j+1]; s++ {
-				l = min(l, slotInv[s]/slotCoeff[s])
+				// A role with input_share 0 uses none of its suppliers'
+				// goods: such a slot limits nothing (and 0/0 would be NaN).
+				if c := slotCoeff[s]; c > 0 {
+					l = min(l, slotInv[s]/c)
+				}
 			}
 			limit[j] = l
 		}

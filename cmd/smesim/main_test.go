@@ -500,28 +500,34 @@ func TestBadScenarioClasses(t *testing.T) {
 }
 
 // TestNetworkDependentNamesExitTwo: names the network must have (a sector
-// of an intervention, a core firm) are checked once the network is built;
-// a wrong one is still bad input — exit 2, one line naming the
-// intervention, no result directory.
+// of an intervention, a core firm) are checked by validate and by run before
+// any run, from the generator's parameters: a wrong one is bad input — exit
+// 2, one line naming file, line and key, no result directory.
 func TestNetworkDependentNamesExitTwo(t *testing.T) {
 	cases := []struct{ name, body, want string }{
-		{"sector", "kind = \"tax-relief\"\nbudget = 1e6\nsectors = [\"nonesuch\"]\n", `interventions[0] (tax-relief): sectors: "nonesuch" is not in the network`},
-		{"core", "kind = \"supply-chain-finance\"\nbudget = 1e6\ncores = [\"f99999\"]\n", `interventions[0] (supply-chain-finance): cores: no firm "f99999"`},
-		{"sme as core", "kind = \"supply-chain-finance\"\nbudget = 1e6\ncores = [\"f100\"]\n", `firm "f100" is an SME, not a core firm`},
+		{"sector", "kind = \"tax-relief\"\nbudget = 1e6\nsectors = [\"nonesuch\"]\n", `s.toml:14: interventions[0].sectors[0]: "nonesuch" is not a sector of the network`},
+		{"core", "kind = \"supply-chain-finance\"\nbudget = 1e6\ncores = [\"f99999\"]\n", `s.toml:14: interventions[0].cores[0]: no firm "f99999" in the network`},
+		{"sme as core", "kind = \"supply-chain-finance\"\nbudget = 1e6\ncores = [\"f100\"]\n", `s.toml:14: interventions[0].cores[0]: firm "f100" is an SME, not a core firm`},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			dir := inTempDir(t)
-			writeFile(t, "s.toml", "name = \"s\"\nsteps = 30\n\n[[shocks]]\nkind = \"demand\"\nstart = \"2w\"\nduration = \"4w\"\ndepth = 0.2\n\n[[interventions]]\nend = \"8w\"\n"+c.body)
-			code, out, errs := smesim(t, "run", "s.toml", "--out", "res")
-			if code != 2 || out != "" {
-				t.Errorf("exit %d, stdout %q: want 2 and nothing", code, out)
-			}
-			oneErrorLine(t, errs, c.want)
-			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-				t.Errorf("%d entries after a failed run, want only the scenario", len(entries))
-			}
-		})
+		for _, cmd := range []string{"validate", "run"} {
+			t.Run(c.name+"/"+cmd, func(t *testing.T) {
+				dir := inTempDir(t)
+				writeFile(t, "s.toml", "name = \"s\"\nsteps = 30\n\n[[shocks]]\nkind = \"demand\"\nstart = \"2w\"\nduration = \"4w\"\ndepth = 0.2\n\n[[interventions]]\nend = \"8w\"\n"+c.body)
+				args := []string{cmd, "s.toml"}
+				if cmd == "run" {
+					args = append(args, "--out", "res")
+				}
+				code, out, errs := smesim(t, args...)
+				if code != 2 || out != "" {
+					t.Errorf("exit %d, stdout %q: want 2 and nothing", code, out)
+				}
+				oneErrorLine(t, errs, c.want)
+				if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+					t.Errorf("%d entries after a failed run, want only the scenario", len(entries))
+				}
+			})
+		}
 	}
 }
 

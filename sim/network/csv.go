@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Columns of the firm CSV: the first four are required, in this order; the
@@ -83,6 +85,9 @@ func ReadCSVFrom(edgesName string, edges io.Reader, firmsName string, firms io.R
 	if err := fr.fillFromSizes(firmsName, es, &s, rng); err != nil {
 		return nil, err
 	}
+	if err := fr.checkSales(firmsName, edgesName, es); err != nil {
+		return nil, err
+	}
 	marketNames := fr.markets.names
 	if fr.drawMarkets {
 		marketNames = firstAppearance(fr.firms, slices.Clone(s.MarketNames), marketOf)
@@ -106,9 +111,49 @@ func ReadCSVFrom(edgesName string, edges io.Reader, firmsName string, firms io.R
 	return net, nil
 }
 
-// newCSVReader strips a UTF-8 BOM and configures a streaming reader.
-func newCSVReader(r io.Reader) *csv.Reader {
-	br := bufio.NewReader(r)
+// MaxLineBytes bounds a line of a network file. A firm or edge takes a
+// few dozen bytes; the bound keeps a file without line breaks (or an
+// endless one, like /dev/zero) from being read whole into memory.
+const MaxLineBytes = 64 << 10
+
+// lineLimiter passes a reader on, failing once a line is longer than
+// MaxLineBytes.
+type lineLimiter struct {
+	r    io.Reader
+	name string
+	line int // current line, from 1
+	n    int // bytes of the current line so far
+}
+
+// LineTooLongError is the error of a line longer than MaxLineBytes.
+type LineTooLongError struct {
+	Name string
+	Line int
+}
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("%s:%d: line longer than %d KiB: a line of a network file holds one firm or edge", e.Name, e.Line, MaxLineBytes>>10)
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		if c == '\n' {
+			l.line++
+			l.n = 0
+			continue
+		}
+		if l.n++; l.n > MaxLineBytes {
+			return i, &LineTooLongError{Name: l.name, Line: l.line}
+		}
+	}
+	return n, err
+}
+
+// newCSVReader strips a UTF-8 BOM and configures a streaming reader of
+// lines of at most MaxLineBytes.
+func newCSVReader(name string, r io.Reader) *csv.Reader {
+	br := bufio.NewReader(&lineLimiter{r: r, name: name, line: 1})
 	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
 		br.Discard(3)
 	}
@@ -120,6 +165,10 @@ func newCSVReader(r io.Reader) *csv.Reader {
 
 // csvErr turns a csv.Reader or I/O error into a "name:line: ..." error.
 func csvErr(name string, err error) error {
+	var le *LineTooLongError
+	if errors.As(err, &le) {
+		return le
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return fmt.Errorf("%s:%d: %v (at character %d)", name, pe.Line, pe.Err, pe.Column)
@@ -162,7 +211,7 @@ type firmsRead struct {
 }
 
 func readFirms(name string, r io.Reader) (*firmsRead, error) {
-	cr := newCSVReader(r)
+	cr := newCSVReader(name, r)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: no firms (empty file)", name)
@@ -171,7 +220,7 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		return nil, csvErr(name, err)
 	}
 	if len(header) < len(firmRequired) || !slices.Equal(header[:len(firmRequired)], firmRequired) {
-		return nil, fmt.Errorf("%s:1: header must start with %s, got %q", name, strings.Join(firmRequired, ","), strings.Join(header, ","))
+		return nil, fmt.Errorf("%s:1: header must start with %s, got %s", name, strings.Join(firmRequired, ","), echo(strings.Join(header, ",")))
 	}
 	// col[k] is the field index of optional column k, or −1.
 	const (
@@ -186,13 +235,13 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		k := slices.Index(firmOptional, header[i])
 		if k < 0 {
 			if slices.Contains(firmRequired, header[i]) {
-				return nil, fmt.Errorf("%s:1: duplicate column %q", name, header[i])
+				return nil, fmt.Errorf("%s:1: duplicate column %s", name, echo(header[i]))
 			}
-			return nil, fmt.Errorf("%s:1: unknown column %q: allowed columns are %s", name, header[i],
+			return nil, fmt.Errorf("%s:1: unknown column %s: allowed columns are %s", name, echo(header[i]),
 				strings.Join(append(slices.Clone(firmRequired), firmOptional...), ", "))
 		}
 		if col[k] >= 0 {
-			return nil, fmt.Errorf("%s:1: duplicate column %q", name, header[i])
+			return nil, fmt.Errorf("%s:1: duplicate column %s", name, echo(header[i]))
 		}
 		col[k] = i
 	}
@@ -220,8 +269,11 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		if id == "" {
 			return nil, bad("id", "empty firm id")
 		}
+		if msg := badName(id, true); msg != "" {
+			return nil, bad("id", "firm id %s %s", echo(id), msg)
+		}
 		if first, dup := fr.ids[id]; dup {
-			return nil, fmt.Errorf("%s:%d: duplicate firm id %q (first on line %d)", name, line, id, fr.lines[first])
+			return nil, fmt.Errorf("%s:%d: duplicate firm id %s (first on line %d)", name, line, echo(id), fr.lines[first])
 		}
 		f := Firm{Name: strings.Clone(id), Chain: -1, ExportMarket: -1}
 		fr.ids[f.Name] = int32(len(fr.firms))
@@ -231,22 +283,33 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		case "core":
 			f.Kind = Core
 		default:
-			return nil, bad("kind", "%q is not a kind: allowed values are sme, core", rec[1])
+			return nil, bad("kind", "%s is not a kind: allowed values are sme, core", echo(rec[1]))
 		}
 		role, err := ParseRole(rec[2])
 		if err != nil {
-			return nil, bad("role", "%q is not a role: allowed values are %s", rec[2], strings.Join(RoleNames(), ", "))
+			return nil, bad("role", "%s is not a role: allowed values are %s", echo(rec[2]), strings.Join(RoleNames(), ", "))
 		}
 		f.Role = role
 		if rec[3] == "" {
 			return nil, bad("sector", "empty sector name")
+		}
+		for _, c := range []struct {
+			column string
+			k      int
+		}{{"sector", 3}, {"region", col[cRegion]}, {"export_market", col[cMarket]}} {
+			if c.k < 0 {
+				continue
+			}
+			if msg := badName(rec[c.k], false); msg != "" {
+				return nil, bad(c.column, "%s %s", echo(rec[c.k]), msg)
+			}
 		}
 		f.Sector = fr.sectors.get(rec[3])
 
 		if c := col[cChain]; c >= 0 && rec[c] != "" {
 			v, err := strconv.ParseInt(rec[c], 10, 32)
 			if err != nil {
-				return nil, bad("chain", "%q is not an integer", rec[c])
+				return nil, bad("chain", "%s is not an integer", echo(rec[c]))
 			}
 			if v < -1 {
 				return nil, bad("chain", "%d must be ≥ 0, or −1 for none", v)
@@ -268,7 +331,7 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 				return 0, false, bad(name, "%v", err)
 			}
 			if v < lo || v > hi {
-				return 0, false, bad(name, "%s must be in %s", rec[c], rangeText)
+				return 0, false, bad(name, "%s must be in %s", cut(rec[c]), rangeText)
 			}
 			return v, true, nil
 		}
@@ -301,20 +364,91 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 	return fr, nil
 }
 
-// parseNumber parses a finite float.
+// idSeparator separates the firm ids of a list in one output field (the
+// parents column of events.csv), so no id may contain it.
+const idSeparator = ";"
+
+// badName says why a name read from a file cannot be written to the
+// result files and read back the same, or returns "": it must be valid
+// UTF-8 without control characters (a CSV reader turns a quoted CR LF into
+// LF), and a firm id (id) must not contain idSeparator.
+func badName(s string, id bool) string {
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Sprintf("contains the control character %U: names must be printable", r)
+		}
+	}
+	if id && strings.Contains(s, idSeparator) {
+		return fmt.Sprintf("contains %q, which separates firm ids in events.csv (column parents): choose ids without it", idSeparator)
+	}
+	return ""
+}
+
+// parseNumber parses a plain decimal number: an optional sign, digits with
+// an optional decimal point, and an optional exponent ("12", "-0.5",
+// "1e-3"). Hexadecimal ("0x1p0"), underscores ("1_0"), inf and nan are not
+// numbers in a network file; nor is a number too large or too small for a
+// float64 (one that underflows to 0).
 func parseNumber(s string) (float64, error) {
+	if !isDecimal(s) {
+		return 0, fmt.Errorf("%s is not a number: write a plain decimal such as 0.25 or 1e-3", echo(s))
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-			return 0, fmt.Errorf("%q is out of range", s)
-		}
-		return 0, fmt.Errorf("%q is not a number", s)
+		// A well-formed decimal fails only by overflowing.
+		return 0, fmt.Errorf("%s is too large to represent (at most about 1.8e308)", echo(s))
 	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%q is not a finite number", s)
+	if v == 0 && strings.ContainsAny(mantissa(s), "123456789") {
+		return 0, fmt.Errorf("%s is too small to represent: it underflows to 0 (at least about 5e-324)", echo(s))
 	}
 	return v, nil
+}
+
+// isDecimal reports whether s is a plain decimal number: [+-]digits[.digits]
+// or [+-].digits, then optionally e or E, a sign and digits.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// mantissa returns the part of a decimal number before its exponent.
+func mantissa(s string) string {
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // fillFromSizes sets the values the firm file left out, in firm order.
@@ -363,9 +497,26 @@ func (fr *firmsRead) fillFromSizes(name string, edges []Edge, s *Sizes, rng *ran
 	return nil
 }
 
+// checkSales rejects the first firm that would sell nothing: final demand 0
+// and no buyer. Its output would be 0 at baseline, which the engine cannot
+// take.
+func (fr *firmsRead) checkSales(name, edgesName string, edges []Edge) error {
+	hasBuyers := make([]bool, len(fr.firms))
+	for _, e := range edges {
+		hasBuyers[e.Supplier] = true
+	}
+	for i := range fr.firms {
+		if f := &fr.firms[i]; f.FinalDemand == 0 && !hasBuyers[i] {
+			return fmt.Errorf("%s:%d: column final_demand: firm %s sells nothing: final demand 0 and no buyer in %s; give it a final demand > 0 or a buyer",
+				name, fr.lines[i], echo(f.Name), edgesName)
+		}
+	}
+	return nil
+}
+
 // readEdges reads the edge file against the firms read.
 func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edge, error) {
-	cr := newCSVReader(r)
+	cr := newCSVReader(name, r)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: no edges (empty file)", name)
@@ -374,7 +525,7 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 		return nil, csvErr(name, err)
 	}
 	if strings.Join(header, ",") != edgeHeader {
-		return nil, fmt.Errorf("%s:1: header must be %s, got %q", name, edgeHeader, strings.Join(header, ","))
+		return nil, fmt.Errorf("%s:1: header must be %s, got %s", name, edgeHeader, echo(strings.Join(header, ",")))
 	}
 	var edges []Edge
 	var lines []int32
@@ -397,7 +548,7 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 		for k, column := range []string{"supplier", "buyer"} {
 			i, ok := fr.ids[rec[k]]
 			if !ok {
-				return nil, fmt.Errorf("%s:%d: column %s: unknown firm %q (not in %s)", name, line, column, rec[k], firmsName)
+				return nil, fmt.Errorf("%s:%d: column %s: unknown firm %s (not in %s)", name, line, column, echo(rec[k]), firmsName)
 			}
 			ends[k] = i
 		}
@@ -406,10 +557,10 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 			return nil, fmt.Errorf("%s:%d: column weight: %v", name, line, err)
 		}
 		if !(w > 0 && w <= 1) {
-			return nil, fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, rec[2])
+			return nil, fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, cut(rec[2]))
 		}
 		if ends[0] == ends[1] {
-			return nil, fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, rec[0], rec[1])
+			return nil, fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, cut(rec[0]), cut(rec[1]))
 		}
 		edges = append(edges, Edge{Supplier: ends[0], Buyer: ends[1], Weight: w})
 		lines = append(lines, int32(line))
@@ -466,7 +617,7 @@ func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead) error {
 			}
 		}
 		return fmt.Errorf("%s:%d: duplicate edge %s → %s (first on line %d)", name, dup,
-			fr.firms[e.Supplier].Name, fr.firms[e.Buyer].Name, dupFirst)
+			cut(fr.firms[e.Supplier].Name), cut(fr.firms[e.Buyer].Name), dupFirst)
 	}
 	badLine, badBuyer, badSector, badSum := int32(-1), int32(0), int32(0), 0.0
 	for k := 0; k < len(perm); {
@@ -481,8 +632,8 @@ func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead) error {
 		}
 	}
 	if badLine >= 0 {
-		return fmt.Errorf("%s:%d: buyer %q: weights of its suppliers in sector %q sum to %.10g, not 1 (±%g)",
-			name, badLine, fr.firms[badBuyer].Name, fr.sectors.names[badSector], badSum, WeightTolerance)
+		return fmt.Errorf("%s:%d: buyer %s: weights of its suppliers in sector %s sum to %.10g, not 1 (±%g)",
+			name, badLine, echo(fr.firms[badBuyer].Name), echo(fr.sectors.names[badSector]), badSum, WeightTolerance)
 	}
 	return nil
 }
@@ -572,4 +723,37 @@ func (n *Network) checkNames() error {
 		return err
 	}
 	return check("market", n.MarketNames)
+}
+
+// maxEchoed is how many characters of a value from a file a message
+// repeats: enough to recognise it, while a 10 MB id stays one short line.
+const maxEchoed = 40
+
+// echo quotes a value read from a file for a message, cut to maxEchoed
+// characters with "…" after a longer one.
+func echo(s string) string {
+	if c := prefix(s); len(c) < len(s) {
+		return strconv.Quote(c) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// cut is echo without the quotes, for values messages write bare.
+func cut(s string) string {
+	if c := prefix(s); len(c) < len(s) {
+		return c + "…"
+	}
+	return s
+}
+
+// prefix returns the first maxEchoed characters of s.
+func prefix(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxEchoed {
+			return s[:i]
+		}
+		n++
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package network
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -154,7 +155,7 @@ func TestReadCSVEncodings(t *testing.T) {
 	// Line numbers survive BOM and CRLF.
 	badEdges := crlf(bom([]byte("supplier,buyer,weight\nmine,parts,0.75\nquarry,parts,x\n")))
 	_, err = ReadCSVFrom("edges.csv", bytes.NewReader(badEdges), "firms.csv", bytes.NewReader(firms), Sizes{}, nil)
-	if want := `edges.csv:3: column weight: "x" is not a number`; err == nil || err.Error() != want {
+	if want := `edges.csv:3: column weight: "x" is not a number: write a plain decimal such as 0.25 or 1e-3`; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
@@ -175,13 +176,23 @@ func TestReadCSVErrors(t *testing.T) {
 		want         string
 	}{
 		{"weight not a number", goodFirms, "supplier,buyer,weight\nf1,f2,0.5\nf3,f2,abc\n",
-			`edges.csv:3: column weight: "abc" is not a number`},
+			`edges.csv:3: column weight: "abc" is not a number: write a plain decimal such as 0.25 or 1e-3`},
 		{"weight NaN", goodFirms, "supplier,buyer,weight\nf1,f2,NaN\n",
-			`edges.csv:2: column weight: "NaN" is not a finite number`},
+			`edges.csv:2: column weight: "NaN" is not a number: write a plain decimal such as 0.25 or 1e-3`},
 		{"weight Inf", goodFirms, "supplier,buyer,weight\nf1,f2,-Inf\n",
-			`edges.csv:2: column weight: "-Inf" is not a finite number`},
+			`edges.csv:2: column weight: "-Inf" is not a number: write a plain decimal such as 0.25 or 1e-3`},
 		{"weight out of range", goodFirms, "supplier,buyer,weight\nf1,f2,1e999\n",
-			`edges.csv:2: column weight: "1e999" is out of range`},
+			`edges.csv:2: column weight: "1e999" is too large to represent (at most about 1.8e308)`},
+		// Only plain decimals: Go's hexadecimal floats and underscores are
+		// not numbers a spreadsheet writes (issue 13, defect 12).
+		{"weight hexadecimal", goodFirms, "supplier,buyer,weight\nf1,f2,0x1p-1\nf3,f2,0.5\n",
+			`edges.csv:2: column weight: "0x1p-1" is not a number: write a plain decimal such as 0.25 or 1e-3`},
+		{"weight underscore", goodFirms, "supplier,buyer,weight\nf1,f2,0.5\nf3,f2,5_0e-2\n",
+			`edges.csv:3: column weight: "5_0e-2" is not a number: write a plain decimal such as 0.25 or 1e-3`},
+		{"weight exponent without digits", goodFirms, "supplier,buyer,weight\nf1,f2,5e\n",
+			`edges.csv:2: column weight: "5e" is not a number: write a plain decimal such as 0.25 or 1e-3`},
+		{"weight underflows", goodFirms, "supplier,buyer,weight\nf1,f2,1e-400\n",
+			`edges.csv:2: column weight: "1e-400" is too small to represent: it underflows to 0 (at least about 5e-324)`},
 		{"weight negative", goodFirms, "supplier,buyer,weight\nf1,f2,-0.5\n",
 			`edges.csv:2: column weight: -0.5 must be in (0,1]`},
 		{"weight zero", goodFirms, "supplier,buyer,weight\nf1,f2,0\n",
@@ -232,15 +243,31 @@ func TestReadCSVErrors(t *testing.T) {
 		{"final demand negative", allCols + "f1,sme,supplier,parts,,,-5,,\n", goodEdges,
 			`firms.csv:2: column final_demand: -5 must be in [0, 1e18]`},
 		{"final demand NaN", allCols + "f1,sme,supplier,parts,,,NaN,,\n", goodEdges,
-			`firms.csv:2: column final_demand: "NaN" is not a finite number`},
+			`firms.csv:2: column final_demand: "NaN" is not a number: write a plain decimal such as 0.25 or 1e-3`},
 		{"final demand text", allCols + "f1,sme,supplier,parts,,,lots,,\n", goodEdges,
-			`firms.csv:2: column final_demand: "lots" is not a number`},
+			`firms.csv:2: column final_demand: "lots" is not a number: write a plain decimal such as 0.25 or 1e-3`},
+		// A firm that sells nothing would have no output (issue 13, defect 9).
+		{"no buyers and no final demand", allCols + "f1,sme,supplier,parts,,,,,\nf2,core,manufacturer,goods,,,,,\nf3,sme,supplier,parts,,,,,\nf4,sme,distributor,retail,,,0,,\n", goodEdges,
+			`firms.csv:5: column final_demand: firm "f4" sells nothing: final demand 0 and no buyer in edges.csv; give it a final demand > 0 or a buyer`},
+		// Ids and names must read back the same from the result files:
+		// ";" separates the parents of events.csv (issue 13, defect 7).
+		{"id with the parents separator", "id,kind,role,sector\nf1,sme,supplier,parts\nf2;x,core,manufacturer,goods\n", goodEdges,
+			`firms.csv:3: column id: firm id "f2;x" contains ";", which separates firm ids in events.csv (column parents): choose ids without it`},
+		{"id with a line break", "id,kind,role,sector\n\"f\r\n1\",sme,supplier,parts\n", goodEdges,
+			`firms.csv:2: column id: firm id "f\n1" contains the control character U+000A: names must be printable`},
+		{"sector not UTF-8", "id,kind,role,sector\nf1,sme,supplier,p\xffrts\n", goodEdges,
+			`firms.csv:2: column sector: "p\xffrts" is not valid UTF-8`},
+		{"region with a tab", "id,kind,role,sector,region\nf1,sme,supplier,parts,a\tb\n", goodEdges,
+			`firms.csv:2: column region: "a\tb" contains the control character U+0009: names must be printable`},
+		// A value from the file is echoed cut to 40 characters.
+		{"long kind cut", "id,kind,role,sector\nf1," + strings.Repeat("x", 60000) + ",supplier,parts\n", goodEdges,
+			`firms.csv:2: column kind: "` + strings.Repeat("x", 40) + `"… is not a kind: allowed values are sme, core`},
 		{"export share", allCols + "f1,sme,supplier,parts,,,5,1.5,EU\n", goodEdges,
 			`firms.csv:2: column export_share: 1.5 must be in [0,1]`},
 		{"export share negative", allCols + "f1,sme,supplier,parts,,,5,-0.1,EU\n", goodEdges,
 			`firms.csv:2: column export_share: -0.1 must be in [0,1]`},
-		{"line after multi-line field", "id,kind,role,sector\nf1,sme,supplier,\"two\nlines\"\nf2,huge,supplier,parts\n", goodEdges,
-			`firms.csv:4: column kind: "huge" is not a kind: allowed values are sme, core`},
+		{"multi-line field", "id,kind,role,sector\nf1,sme,supplier,parts\nf2,sme,supplier,\"two\nlines\"\n", goodEdges,
+			`firms.csv:3: column sector: "two\nlines" contains the control character U+000A: names must be printable`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -319,4 +346,46 @@ func FuzzReadCSV(f *testing.F) {
 			sameNetwork(t, "fuzz round trip", net, back)
 		}
 	})
+}
+
+// TestReadCSVLineLimit: a file without line breaks (here endless, like
+// /dev/zero) is refused at the first line longer than MaxLineBytes, after
+// reading little more than that line (issue 13, defect 6).
+func TestReadCSVLineLimit(t *testing.T) {
+	endless := func(prefix string) io.Reader { return io.MultiReader(strings.NewReader(prefix), zeros{}) }
+	cases := []struct {
+		name         string
+		firms, edges io.Reader
+		want         string
+	}{
+		{"endless firm file", endless(""), strings.NewReader(goodEdges),
+			"firms.csv:1: line longer than 64 KiB: a line of a network file holds one firm or edge"},
+		{"endless edge file after good lines", strings.NewReader(goodFirms), endless("supplier,buyer,weight\r\nf1,f2,0.5\n"),
+			"edges.csv:3: line longer than 64 KiB: a line of a network file holds one firm or edge"},
+		{"a long line within a quoted field", strings.NewReader("id,kind,role,sector\nf1,sme,supplier,\"" + strings.Repeat("p\n", 10) + strings.Repeat("p", 64<<10+1) + "\"\n"), strings.NewReader(goodEdges),
+			"firms.csv:12: line longer than 64 KiB: a line of a network file holds one firm or edge"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadCSVFrom("edges.csv", c.edges, "firms.csv", c.firms, testSizes(), newRNG(1))
+			if err == nil || err.Error() != c.want {
+				t.Errorf("got  %v\nwant %s", err, c.want)
+			}
+		})
+	}
+	// A line of exactly the limit is read.
+	id := strings.Repeat("i", 64<<10-len(",sme,distributor,retail")) // a line of exactly 64 KiB
+	firms := goodFirms + id + ",sme,distributor,retail\n"
+	edges := goodEdges + id + ",f2,1\n"
+	if _, err := ReadCSVFrom("edges.csv", strings.NewReader(edges), "firms.csv", strings.NewReader(firms), testSizes(), newRNG(1)); err != nil {
+		t.Errorf("a line of 64 KiB: %v", err)
+	}
+}
+
+// zeros is an endless reader of zero bytes, like /dev/zero.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // maxCount is the largest number of firms or edges a Network holds.
@@ -129,6 +130,91 @@ func CoreSatellite(p CoreSatelliteParams, s Sizes, rng *rand.Rand) (*Network, er
 	return assemble(firms, g.edges, sectorNames, regionNames, s.MarketNames)
 }
 
+// Names returns the sector and region names of the network CoreSatellite
+// makes with p, without making it: sectors "goods-0".."goods-{Chains-1}",
+// "parts-*", "raw-*" and "distribution", regions "region-0".."region-{R-1}"
+// with R = min(Chains, 4).
+func (p CoreSatelliteParams) Names() (sectors, regions []string) {
+	K, S1, S2 := p.Chains, p.SupplierSectors, p.RawMaterialSectors
+	sectors = make([]string, 0, max(0, K+S1+S2+1))
+	for k := 0; k < K; k++ {
+		sectors = append(sectors, "goods-"+strconv.Itoa(k))
+	}
+	for j := 0; j < S1; j++ {
+		sectors = append(sectors, "parts-"+strconv.Itoa(j))
+	}
+	for j := 0; j < S2; j++ {
+		sectors = append(sectors, "raw-"+strconv.Itoa(j))
+	}
+	sectors = append(sectors, "distribution")
+	regions = make([]string, max(0, min(K, 4)))
+	for r := range regions {
+		regions[r] = "region-" + strconv.Itoa(r)
+	}
+	return sectors, regions
+}
+
+// HasSector reports whether the network CoreSatellite makes with p has a
+// sector of that name, without listing them (see Names).
+func (p CoreSatelliteParams) HasSector(name string) bool {
+	if name == "distribution" {
+		return true
+	}
+	for _, f := range []struct {
+		prefix string
+		n      int
+	}{{"goods-", p.Chains}, {"parts-", p.SupplierSectors}, {"raw-", p.RawMaterialSectors}} {
+		if rest, ok := strings.CutPrefix(name, f.prefix); ok {
+			return numberBelow(rest, f.n)
+		}
+	}
+	return false
+}
+
+// HasRegion reports whether the network CoreSatellite makes with p has a
+// region of that name.
+func (p CoreSatelliteParams) HasRegion(name string) bool {
+	rest, ok := strings.CutPrefix(name, "region-")
+	return ok && numberBelow(rest, min(p.Chains, 4))
+}
+
+// numberBelow reports whether s is a number written as strconv.Itoa writes
+// it, from 0 to n−1.
+func numberBelow(s string, n int) bool {
+	k, err := strconv.Atoi(s)
+	return err == nil && k >= 0 && k < n && strconv.Itoa(k) == s
+}
+
+// IsCore reports whether firm i (named "f<i>") of the network CoreSatellite
+// makes with p exists, and whether it is a core firm: the first
+// CoresPerChain firms of each chain are.
+func (p CoreSatelliteParams) IsCore(i int) (exists, core bool) {
+	per := p.CoresPerChain + p.SuppliersPerChain + p.RawMaterialsPerChain + p.DistributorsPerChain
+	if i < 0 || per <= 0 || i/per >= p.Chains {
+		return false, false
+	}
+	return true, i%per < p.CoresPerChain
+}
+
+// GenericHasSector reports whether the networks BarabasiAlbert and
+// ErdosRenyi make with the given number of sectors have a sector of that
+// name (see GenericNames).
+func GenericHasSector(sectors int, name string) bool {
+	rest, ok := strings.CutPrefix(name, "sector-")
+	return ok && numberBelow(rest, sectors)
+}
+
+// GenericNames returns the sector and region names of the networks
+// BarabasiAlbert and ErdosRenyi make with the given number of sectors:
+// "sector-0".."sector-{sectors-1}", and the one region "all".
+func GenericNames(sectors int) (sectorNames, regionNames []string) {
+	sectorNames = make([]string, max(0, sectors))
+	for i := range sectorNames {
+		sectorNames[i] = "sector-" + strconv.Itoa(i)
+	}
+	return sectorNames, []string{"all"}
+}
+
 // csGen holds the state of one CoreSatellite run.
 type csGen struct {
 	p     CoreSatelliteParams
@@ -162,22 +248,8 @@ func (g *csGen) chainOf(f int32) int { return int(f) / g.per }
 func (g *csGen) firms() ([]Firm, []string, []string) {
 	p := g.p
 	K, S1, S2 := p.Chains, p.SupplierSectors, p.RawMaterialSectors
-	sectorNames := make([]string, 0, K+S1+S2+1)
-	for k := 0; k < K; k++ {
-		sectorNames = append(sectorNames, "goods-"+strconv.Itoa(k))
-	}
-	for j := 0; j < S1; j++ {
-		sectorNames = append(sectorNames, "parts-"+strconv.Itoa(j))
-	}
-	for j := 0; j < S2; j++ {
-		sectorNames = append(sectorNames, "raw-"+strconv.Itoa(j))
-	}
-	sectorNames = append(sectorNames, "distribution")
-	R := min(K, 4)
-	regionNames := make([]string, R)
-	for r := range regionNames {
-		regionNames[r] = "region-" + strconv.Itoa(r)
-	}
+	sectorNames, regionNames := p.Names()
+	R := len(regionNames)
 	g.nPart = make([]int, S1)
 	for j := 0; j < p.SuppliersPerChain; j++ {
 		g.nPart[j%S1]++
@@ -631,11 +703,8 @@ func generic(name string, n int, edges []Edge, sectors int, coreShare float64, z
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	sectorNames := make([]string, sectors)
-	for i := range sectorNames {
-		sectorNames[i] = "sector-" + strconv.Itoa(i)
-	}
-	net, err := assemble(firms, edges, sectorNames, []string{"all"}, marketNames)
+	sectorNames, regionNames := GenericNames(sectors)
+	net, err := assemble(firms, edges, sectorNames, regionNames, marketNames)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
