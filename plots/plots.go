@@ -8,9 +8,9 @@
 // arm order (the baseline first), so that an arm keeps its colour across
 // figures.
 //
-// The package never runs the model: everything it draws is in the result
-// files (and, for the picture of the network, the network the scenario
-// builds, which sim.BuildNetwork rebuilds exactly).
+// The package never runs the model nor rebuilds its network: everything it
+// draws is in the result files (the network figure draws the network of
+// the result directory's network/).
 package plots
 
 import (
@@ -41,48 +41,88 @@ import (
 // Run is a result directory as read back: what every run figure is drawn from.
 type Run struct {
 	Dir        string
-	Config     *sim.Config // scenario.toml, parsed with scenarios.Parse(path, data, dir)
+	Config     *sim.Config // scenario.toml, decoded with scenarios.Decode: a record, not validated input
 	Arms       []string    // in order of first appearance in timeseries.csv (baseline first)
 	Timeseries []results.TimeseriesRow
 	Firms      []results.FirmRow
 	Events     []results.EventRow
 	Summary    *results.Summary
+	Network    *results.Network // network/, or nil when the directory has none
 }
 
+// maxScenarioBytes bounds the scenario.toml LoadRun reads.
+const maxScenarioBytes = 16 << 20
+
 // LoadRun reads the result directory dir: scenario.toml, timeseries.csv,
-// firms.csv, events.csv and summary.json. A missing or malformed file is an
-// error naming it.
+// firms.csv, events.csv, summary.json and, if present, the network of
+// network/. A missing or malformed file is an error naming it (and the
+// line and column of a CSV file).
+//
+// scenario.toml is read as a record of what was run, without validating
+// it as input (see scenarios.Decode): the directory stays readable
+// wherever it is moved, whatever files the scenario named. The rows must
+// lie within its steps and replications, and firms.csv and events.csv
+// must hold runs of timeseries.csv (see results.ScanTimeseries), so that
+// what LoadRun holds is bounded by the size of the files.
 func LoadRun(dir string) (*Run, error) {
 	path := filepath.Join(dir, results.ScenarioFile)
-	data, err := os.ReadFile(path)
+	data, err := results.ReadFile(path, maxScenarioBytes)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	cfg, err := scenarios.Parse(path, data, dir)
+	cfg, err := scenarios.Decode(path, data, dir)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
 	r := &Run{Dir: dir, Config: cfg}
-	if r.Timeseries, err = results.ReadTimeseries(dir); err != nil {
+	lim := results.Limits{Steps: max(cfg.Steps, 0), Replications: max(cfg.Replications, 0)}
+	var lay *results.Layout
+	if r.Timeseries, lay, err = results.ReadTimeseries(dir, lim); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	if r.Firms, err = results.ReadFirms(dir); err != nil {
+	if r.Firms, err = results.ReadFirms(dir, lay); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	if r.Events, err = results.ReadEvents(dir); err != nil {
+	if r.Events, err = results.ReadEvents(dir, lay); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
 	if r.Summary, err = results.ReadSummary(dir); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}
-	seen := map[string]bool{}
-	for _, row := range r.Timeseries {
-		if !seen[row.Arm] {
-			seen[row.Arm] = true
-			r.Arms = append(r.Arms, row.Arm)
-		}
+	summaryArms := make([]string, len(r.Summary.Arms))
+	for i, a := range r.Summary.Arms {
+		summaryArms[i] = a.Arm
 	}
+	if !slices.Equal(summaryArms, lay.Arms) {
+		return nil, fmt.Errorf("plots: %s: arms %s, but %s holds arms %s", filepath.Join(dir, results.SummaryFile),
+			quoteList(summaryArms), results.TimeseriesFile, quoteList(lay.Arms))
+	}
+	if r.Network, err = results.ReadNetwork(dir); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	r.Arms = lay.Arms
 	return r, nil
+}
+
+// quoteList writes names for a message: ["a", "b"], cut after 10.
+func quoteList(names []string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, n := range names {
+		if i == 10 {
+			fmt.Fprintf(&b, ", … (%d in all)", len(names))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if len(n) > 40 {
+			n = strings.ToValidUTF8(n[:40], "") + "…"
+		}
+		b.WriteString(strconv.Quote(n))
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // Figure is one figure: Name is the file stem ("active-firms"), Title what it shows,
@@ -328,23 +368,44 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 // readableTicks are ticks at round values (1, 2 or 5 times a power of
 // ten, or 2.5 where that gives too few), four to eight of them labelled,
 // with readable labels (12k, 1.5M), and unlabelled minor ticks between.
+//
+// The ticks are counted, not accumulated: there are at most maxTicks of
+// them whatever the range. A range too narrow to hold distinct round
+// values (see flat) gets one labelled tick at its middle; drawn panels
+// never have one, as padFlat widens them first.
 type readableTicks struct{}
 
-func (readableTicks) Ticks(min, max float64) []plot.Tick {
-	if !(max > min) || math.IsInf(min, 0) || math.IsInf(max, 0) {
-		return plot.DefaultTicks{}.Ticks(min, max)
+// maxTicks bounds the ticks readableTicks returns: the step is at least a
+// fifth of the range over 8, so there are at most 8·4 minor intervals.
+const maxTicks = 34
+
+func (readableTicks) Ticks(lo, hi float64) []plot.Tick {
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || lo > hi {
+		return nil
 	}
-	step := niceStep((max - min) / 5)
-	if (max-min)/step < 3.5 {
-		step = niceStep((max - min) / 8)
+	if flat(lo, hi) {
+		mid := lo + (hi-lo)/2
+		return []plot.Tick{{Value: mid, Label: readable(mid)}}
+	}
+	if math.IsInf(hi-lo, 0) {
+		return []plot.Tick{{Value: lo, Label: readable(lo)}, {Value: 0, Label: "0"}, {Value: hi, Label: readable(hi)}}
+	}
+	step := niceStep((hi - lo) / 5)
+	if (hi-lo)/step < 3.5 {
+		step = niceStep((hi - lo) / 8)
 	}
 	minor := step / 2
 	if m := step / math.Pow10(int(math.Floor(math.Log10(step)))); math.Abs(m-2) < 1e-9 {
 		minor = step / 4 // 2 → halves of 1
 	}
-	var ticks []plot.Tick
-	for v := math.Ceil(min/minor-1e-9) * minor; v <= max+1e-9*step; v += minor {
-		v = roundSig(v, 12)
+	// Tick k is at k·minor. The range is at least flatRange of the
+	// magnitude, so k stays below about 32/flatRange: exact in a float64.
+	first := math.Ceil(lo/minor - 1e-9)
+	n := int(math.Floor(hi/minor+1e-9*step/minor)-first) + 1
+	n = max(0, min(n, maxTicks))
+	ticks := make([]plot.Tick, 0, n)
+	for k := 0; k < n; k++ {
+		v := roundSig((first+float64(k))*minor, 12)
 		label := ""
 		if r := v / step; math.Abs(r-math.Round(r)) < 1e-6 {
 			label = readable(v)
@@ -352,6 +413,41 @@ func (readableTicks) Ticks(min, max float64) []plot.Tick {
 		ticks = append(ticks, plot.Tick{Value: v, Label: label})
 	}
 	return ticks
+}
+
+// flatRange is the narrowest range, relative to the magnitude of its ends,
+// that ticks label: below it the labels (10 significant digits) would all
+// read the same, and a step below the spacing of float64 would not advance.
+// tinyRange is the narrowest range in absolute terms: below it a tick step
+// would be subnormal.
+const (
+	flatRange = 1e-9
+	tinyRange = 1e-290
+)
+
+// flat reports whether lo ≤ hi are too close for distinct tick labels:
+// hi − lo ≤ flatRange·max(|lo|, |hi|), or below tinyRange.
+func flat(lo, hi float64) bool {
+	return hi-lo <= flatRange*math.Max(math.Abs(lo), math.Abs(hi)) || hi-lo < tinyRange
+}
+
+// padFlat widens each axis of p whose range is flat (a constant series,
+// or one varying by float noise) and too large for gonum's own padding of
+// equal ends (±1) to make it readable: to ±5% of its middle. Other axes
+// are left as they are.
+func padFlat(p *plot.Plot) {
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		lo, hi := a.Min, a.Max
+		if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || lo > hi {
+			continue
+		}
+		if lo == hi && !flat(lo-1, hi+1) || !flat(lo, hi) || math.Abs(lo) < tinyRange && math.Abs(hi) < tinyRange {
+			continue // gonum pads equal ends to ±1; a range near 0 is left to it
+		}
+		mid := lo + (hi-lo)/2
+		pad := 0.05 * math.Abs(mid)
+		a.Min, a.Max = math.Max(mid-pad, -math.MaxFloat64), math.Min(mid+pad, math.MaxFloat64)
+	}
 }
 
 // niceStep returns the smallest of 1, 2, 2.5 or 5 times a power of ten that
@@ -503,6 +599,13 @@ func drawGrid(c draw.Canvas, grid [][]*plot.Plot, column bool) {
 		Rows: len(grid), Cols: len(grid[0]),
 		PadX: vg.Points(18), PadY: vg.Points(10),
 		PadTop: vg.Points(2), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(14),
+	}
+	for _, row := range grid {
+		for _, p := range row {
+			if p != nil {
+				padFlat(p)
+			}
+		}
 	}
 	canvases := plot.Align(grid, t, c)
 	for i := range grid {

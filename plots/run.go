@@ -1400,22 +1400,23 @@ func networkFigure(d *runData) (*Figure, error) {
 	const w, h = 8 * vg.Inch, 8.5 * vg.Inch
 	l := layoutNetwork(firms, 0.85*w.Points()*DPI/72, 0.75*h.Points()*DPI/72)
 
-	// Edges, from the network the scenario builds for this replication.
+	// Edges, from the network of the result directory (that of the first
+	// result: this replication).
 	var segs segments
 	edgeNote := ""
-	if net, err := sim.BuildNetwork(d.r.Config, rep); err != nil {
-		edgeNote = "edges not drawn: the network could not be rebuilt (" + err.Error() + ")"
-	} else if net.N() != len(firms) {
-		edgeNote = "edges not drawn: the rebuilt network does not match firms.csv"
+	if net := d.r.Network; net == nil {
+		edgeNote = "edges not drawn: the result directory holds no network (" + results.NetworkDir + "/)"
+	} else if len(net.Firms) != len(firms) {
+		edgeNote = "edges not drawn: the network does not match firms.csv"
 	} else {
 		idx := make(map[string]int, len(firms))
 		for i, f := range firms {
 			idx[f.Firm] = i
 		}
-		pos := make([]int, net.N())
+		pos := make([]int, len(net.Firms))
 		ok := true
-		for i := range pos {
-			j, found := idx[net.Name(i)]
+		for i, name := range net.Firms {
+			j, found := idx[name]
 			if !found {
 				ok = false
 				break
@@ -1423,17 +1424,18 @@ func networkFigure(d *runData) (*Figure, error) {
 			pos[i] = j
 		}
 		if !ok {
-			edgeNote = "edges not drawn: the rebuilt network does not match firms.csv"
+			edgeNote = "edges not drawn: the network does not match firms.csv"
 		} else {
-			stride := (net.E() + maxEdges - 1) / maxEdges
-			for e := 0; e < net.E(); e += max(stride, 1) {
+			ne := len(net.Supplier)
+			stride := (ne + maxEdges - 1) / maxEdges
+			for e := 0; e < ne; e += max(stride, 1) {
 				s, b := pos[net.Supplier[e]], pos[net.Buyer[e]]
 				segs.lines = append(segs.lines, [4]float64{l.x[s], l.y[s], l.x[b], l.y[b]})
 			}
 			if stride > 1 {
-				edgeNote = fmt.Sprintf("one edge in %d of %d drawn", stride, net.E())
+				edgeNote = fmt.Sprintf("one edge in %d of %d drawn", stride, ne)
 			} else {
-				edgeNote = fmt.Sprintf("all %d edges drawn", net.E())
+				edgeNote = fmt.Sprintf("all %d edges drawn", ne)
 			}
 		}
 	}

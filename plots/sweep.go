@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
@@ -112,14 +111,15 @@ func (s *Sweep) currency() string {
 func LoadSweep(dir string) (*Sweep, error) {
 	s := &Sweep{Dir: dir, stats: map[sweepStatKey]results.Stat{}}
 	var err error
-	if s.Scenario, err = os.ReadFile(filepath.Join(dir, results.ScenarioFile)); err != nil {
+	if s.Scenario, err = results.ReadFile(filepath.Join(dir, results.ScenarioFile), maxScenarioBytes); err != nil {
 		return nil, fmt.Errorf("sweep %s: %w", dir, err)
 	}
-	if s.Config, err = parseResolved(filepath.Join(dir, results.ScenarioFile), s.Scenario); err != nil {
+	// A record of what was run, not input: decoded, not validated (see LoadRun).
+	if s.Config, err = scenarios.Decode(filepath.Join(dir, results.ScenarioFile), s.Scenario, dir); err != nil {
 		return nil, fmt.Errorf("sweep %s: %w", dir, err)
 	}
 	s.Design = cmp.Or(s.Config.Sweep.Design, "grid")
-	if b, err := os.ReadFile(filepath.Join(dir, manifestFile)); err == nil {
+	if b, err := results.ReadFile(filepath.Join(dir, manifestFile), results.MaxJSONBytes); err == nil {
 		var m struct {
 			Arms         []string `json:"arms"`
 			Replications int      `json:"replications"`
@@ -135,29 +135,13 @@ func LoadSweep(dir string) (*Sweep, error) {
 	return s, nil
 }
 
-// parseResolved parses a resolved scenario.toml. The scenario was valid
-// when it was run, but validation may fail elsewhere (a network file
-// named relative to the original scenario): then it is decoded without
-// validation.
-func parseResolved(path string, data []byte) (*sim.Config, error) {
-	cfg, err := scenarios.Parse(path, data, filepath.Dir(path))
-	if err == nil {
-		return cfg, nil
-	}
-	c := sim.DefaultConfig()
-	if _, derr := toml.Decode(string(data), &c); derr != nil {
-		return nil, err
-	}
-	return &c, nil
-}
-
 func (s *Sweep) readCSV(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	r := csv.NewReader(results.LineLimited(f))
 	header, err := r.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -680,6 +664,13 @@ func drawTiles(c draw.Canvas, ps [][]*plot.Plot) {
 	}
 	tiles := draw.Tiles{Rows: len(ps), Cols: len(ps[0]), PadX: vg.Points(18), PadY: vg.Points(12),
 		PadTop: vg.Points(2), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(14)}
+	for _, row := range ps {
+		for _, p := range row {
+			if p != nil {
+				padFlat(p)
+			}
+		}
+	}
 	canvases := plot.Align(ps, tiles, c)
 	for r := range ps {
 		for i, p := range ps[r] {
@@ -795,7 +786,7 @@ func setParamAxis(ax *plot.Axis, p SweepParam) {
 type paramLogTicks struct{}
 
 func (paramLogTicks) Ticks(min, max float64) []plot.Tick {
-	if !(min > 0) || !(max > min) {
+	if !(min > 0) || !(max > min) || math.IsInf(max, 0) {
 		return nil
 	}
 	few := max/min < 1000

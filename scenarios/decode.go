@@ -31,26 +31,14 @@ import (
 // type, durations without a unit and values out of range are errors; every
 // error is an *Error naming the file, line and key.
 func Parse(name string, data []byte, dir string) (*sim.Config, error) {
-	if err := checkShape(name, data); err != nil {
+	cfg, src, err := decode(name, data, dir)
+	if err != nil {
 		return nil, err
 	}
-	var doc map[string]any
-	if _, err := toml.Decode(string(data), &doc); err != nil {
-		return nil, syntaxError(name, data, err)
-	}
-	src := &source{file: name, lines: locate(data), present: map[string]bool{}, readFiles: true}
-	cfg := sim.DefaultConfig()
-	d := decoder{src: src}
-	if err := d.table("", doc, reflect.ValueOf(&cfg).Elem()); err != nil {
+	if err := validate(cfg, src); err != nil {
 		return nil, err
 	}
-	normalize(reflect.ValueOf(&cfg).Elem())
-	defaultShapes(&cfg, src)
-	cfg.Dir = dir
-	if err := validate(&cfg, src); err != nil {
-		return nil, err
-	}
-	return &cfg, nil
+	return cfg, nil
 }
 
 // Load reads and parses the scenario file at path. Relative paths inside it

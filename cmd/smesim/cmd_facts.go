@@ -16,6 +16,7 @@ import (
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/facts"
 	"github.com/smesim/smesim/sim/results"
 )
@@ -185,11 +186,16 @@ func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) e
 		return err
 	}
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
-	if err := results.WriteDir(out, scenarioTOML, rs, meta); err != nil {
+	// A file network's files are copied into the directory, which its
+	// scenario.toml names, as smesim run does.
+	scenarioTOML, inputs, err := batch.ResultScenario(batch.Point{Config: cfg, Scenario: scenarioTOML})
+	if err != nil {
 		return err
 	}
-	// The scenario is the one just run: CheckFiles, not CheckDir, so that
-	// network files need not be found from the result directory.
+	if err := results.WriteDirWith(out, scenarioTOML, rs, meta, func(tmp string) error { return results.CopyInputs(tmp, inputs) }); err != nil {
+		return err
+	}
+	// The scenario is the one just run.
 	outcomes, err := facts.CheckFiles(cfg, out, facts.Options{MonteCarloSlack: opts.slack})
 	if err != nil {
 		return badInput(err)

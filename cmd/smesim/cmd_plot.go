@@ -36,25 +36,52 @@ func plotFormats(c *cli.Context) ([]string, error) {
 }
 
 // writeRunFigures draws the figures of the run result directory dir into
-// dir/plots and writes dir/report.html, from the result files alone.
+// dir/plots and writes dir/report.html, from the result files alone. An
+// error reading them is returned as it is: for a directory just written,
+// an internal error (see plotRunDir).
 func writeRunFigures(dir string, formats []string) error {
 	if len(formats) == 0 {
 		return nil
 	}
+	r, figs, err := loadRunFigures(dir)
+	if err != nil {
+		return err
+	}
+	return saveRunFigures(dir, r, figs, formats)
+}
+
+// loadRunFigures reads the result directory dir and computes its figures.
+func loadRunFigures(dir string) (*plots.Run, []plots.Figure, error) {
 	r, err := plots.LoadRun(dir)
 	if err != nil {
-		return fmt.Errorf("figures: %w", err)
+		return nil, nil, fmt.Errorf("figures: %w", err)
 	}
 	figs, err := plots.RunFigures(r)
 	if err != nil {
-		return fmt.Errorf("figures: %w", err)
+		return nil, nil, fmt.Errorf("figures: %w", err)
 	}
+	return r, figs, nil
+}
+
+// saveRunFigures writes the figures of r and its report into dir.
+func saveRunFigures(dir string, r *plots.Run, figs []plots.Figure, formats []string) error {
 	return replaceFigures(dir, func(tmpPlots, tmpReport string) error {
 		if _, err := plots.Save(tmpPlots, figs, formats); err != nil {
 			return err
 		}
 		return plots.WriteReport(tmpReport, r, figs)
 	})
+}
+
+// plotRunDir redraws the figures of the run result directory dir, given
+// by the user: files that cannot be read or hold what no run writes are
+// bad input.
+func plotRunDir(dir string, formats []string) error {
+	r, figs, err := loadRunFigures(dir)
+	if err != nil {
+		return badInput(err)
+	}
+	return saveRunFigures(dir, r, figs, formats)
 }
 
 // writeSweepFigures draws the figures of the sweep directory dir.
@@ -66,12 +93,26 @@ func writeSweepFigures(dir string, formats []string) error {
 	if err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
+	return saveSweepFigures(dir, figs, formats)
+}
+
+func saveSweepFigures(dir string, figs []plots.Figure, formats []string) error {
 	return replaceFigures(dir, func(tmpPlots, tmpReport string) error {
 		if _, err := plots.Save(tmpPlots, figs, formats); err != nil {
 			return err
 		}
 		return plots.WriteSweepReport(tmpReport, dir, figs)
 	})
+}
+
+// plotSweepDir redraws the figures of the sweep directory dir, given by
+// the user: files that cannot be read are bad input.
+func plotSweepDir(dir string, formats []string) error {
+	figs, err := plots.SweepFigures(dir)
+	if err != nil {
+		return badInput(fmt.Errorf("figures: %w", err))
+	}
+	return saveSweepFigures(dir, figs, formats)
 }
 
 // replaceFigures has write draw into a temporary plots directory and
@@ -133,9 +174,9 @@ func plotCommand(e *env) *cli.Command {
 			}
 			switch {
 			case exists(filepath.Join(dir, batch.SweepFile)):
-				err = writeSweepFigures(dir, formats)
+				err = plotSweepDir(dir, formats)
 			case exists(filepath.Join(dir, results.TimeseriesFile)):
-				err = writeRunFigures(dir, formats)
+				err = plotRunDir(dir, formats)
 			default:
 				return badInputf("%s holds neither %s (smesim sweep) nor %s (smesim run)", dir, batch.SweepFile, results.TimeseriesFile)
 			}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/results"
@@ -136,12 +137,44 @@ func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
 // directory out, as `smesim run` does, reading the runs one at a time (see
 // results.WriteDirStream); extra, if not nil, adds files (see
 // results.WriteDirWith). It returns what it wrote.
+//
+// For a scenario that reads files (a file network), the directory holds
+// copies of them under results.InputDir, and its scenario.toml names the
+// copies (see ResultScenario): it runs again wherever it is moved.
 func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string) error) (results.Written, error) {
 	pt, err := src.plan.Point(0)
 	if err != nil {
 		return results.Written{}, err
 	}
-	return results.WriteDirStream(out, pt.Scenario, src.Stream(0), meta, extra)
+	scenario, inputs, err := ResultScenario(pt)
+	if err != nil {
+		return results.Written{}, err
+	}
+	return results.WriteDirStream(out, scenario, src.Stream(0), meta, func(tmp string) error {
+		if err := results.CopyInputs(tmp, inputs); err != nil {
+			return err
+		}
+		if extra != nil {
+			return extra(tmp)
+		}
+		return nil
+	})
+}
+
+// ResultScenario returns the scenario.toml of point p's result directory
+// and the input files to copy into it: p.Scenario itself for a scenario
+// that reads no files; otherwise the scenario encoded with its files named
+// by their copies (results.Relocated), so that the directory is complete.
+func ResultScenario(p Point) ([]byte, []results.InputFile, error) {
+	inputs := results.InputFiles(p.Config)
+	if len(inputs) == 0 {
+		return p.Scenario, nil, nil
+	}
+	data, err := scenarios.Encode(results.Relocated(p.Config))
+	if err != nil {
+		return nil, nil, fmt.Errorf("batch: encoding the scenario of the result directory: %w", err)
+	}
+	return data, inputs, nil
 }
 
 // WriteSweep copies into s the runs other stores hold, then writes the
@@ -187,7 +220,13 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 		if err != nil {
 			return err
 		}
-		w, err := results.WriteDirStream(dir, pt.Scenario, src.Stream(p), meta, nil)
+		scenario, inputs, err := ResultScenario(pt)
+		if err != nil {
+			return err
+		}
+		w, err := results.WriteDirStream(dir, scenario, src.Stream(p), meta, func(tmp string) error {
+			return results.CopyInputs(tmp, inputs)
+		})
 		if err != nil {
 			return err
 		}

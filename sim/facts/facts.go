@@ -30,7 +30,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -104,22 +103,30 @@ func Check(cfg *sim.Config, rs []*sim.Result, opts Options) ([]Outcome, error) {
 // CheckDir reads the result directory dir (scenario.toml, timeseries.csv
 // and, for firm-share and failure-share facts, firms.csv) and checks the
 // facts of its scenario.
+//
+// scenario.toml is read as a record of what was run, without validating it
+// as input (see scenarios.Decode), so that the directory stays readable
+// wherever it is moved; the facts it holds are checked as they are used.
+// The rows of the files must lie within its steps and replications (see
+// results.ScanTimeseries).
 func CheckDir(dir string, opts Options) ([]Outcome, error) {
 	path := filepath.Join(dir, results.ScenarioFile)
-	data, err := os.ReadFile(path)
+	data, err := results.ReadFile(path, maxScenarioBytes)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := scenarios.Parse(path, data, dir)
+	cfg, err := scenarios.Decode(path, data, dir)
 	if err != nil {
 		return nil, err
 	}
 	return CheckFiles(cfg, dir, opts)
 }
 
+// maxScenarioBytes bounds the scenario.toml CheckDir reads.
+const maxScenarioBytes = 16 << 20
+
 // CheckFiles is CheckDir with the scenario given instead of read from
-// dir's scenario.toml: for a caller that has just run cfg into dir (and
-// for scenarios whose network files are not found from dir).
+// dir's scenario.toml: for a caller that has just run cfg into dir.
 func CheckFiles(cfg *sim.Config, dir string, opts Options) ([]Outcome, error) {
 	if cfg == nil {
 		return nil, errors.New("facts: no scenario")
@@ -129,6 +136,7 @@ func CheckFiles(cfg *sim.Config, dir string, opts Options) ([]Outcome, error) {
 
 // run is what the facts read of one arm and replication.
 type run struct {
+	arm     string
 	rep     int
 	dates   []string             // per step, YYYY-MM-DD
 	end     time.Time            // when the run ends: the start of step len(dates)

@@ -2,17 +2,11 @@ package facts
 
 import (
 	"cmp"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"math"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/smesim/smesim/sim"
@@ -96,8 +90,9 @@ func (m memorySource) firms(d *data, arms []string) error {
 
 // fileSource reads a result directory.
 type fileSource struct {
-	dir string
-	cfg *sim.Config
+	dir    string
+	cfg    *sim.Config
+	layout *results.Layout // of timeseries.csv, once series has read it
 }
 
 type runKey struct {
@@ -117,59 +112,37 @@ func (s *fileSource) series(metrics []string) (*data, error) {
 	}
 	d := &data{runs: map[string][]*run{}}
 	seenMetric := map[string]bool{}
-	byKey := map[runKey]*run{}
-	path := filepath.Join(s.dir, results.TimeseriesFile)
-	err = readCSV(path, results.TimeseriesHeader, func(rec []string) error {
-		rep, err := strconv.Atoi(rec[1])
-		if err != nil {
-			return fmt.Errorf("column replication: %w", err)
-		}
-		step, err := strconv.Atoi(rec[2])
-		if err != nil || step < 0 {
-			return fmt.Errorf("column step: %q is not a step", rec[2])
-		}
-		k := runKey{rec[0], rep}
-		ru := byKey[k]
-		if ru == nil {
-			ru = &run{rep: rep, metrics: map[string][]float64{}}
-			byKey[k] = ru
-			if _, ok := d.runs[k.arm]; !ok {
-				d.arms = append(d.arms, k.arm)
+	var ru *run
+	// The rows come run by run and step by step (ScanTimeseries checks
+	// it), so each run's slices grow by one step at a time.
+	lim := results.Limits{Steps: max(s.cfg.Steps, 0), Replications: max(s.cfg.Replications, 0)}
+	s.layout, err = results.ScanTimeseries(s.dir, lim, func(r results.TimeseriesRow) error {
+		if ru == nil || ru.arm != r.Arm || ru.rep != r.Replication {
+			ru = &run{arm: r.Arm, rep: r.Replication, metrics: map[string][]float64{}}
+			if _, ok := d.runs[r.Arm]; !ok {
+				d.arms = append(d.arms, r.Arm)
 			}
-			d.runs[k.arm] = append(d.runs[k.arm], ru)
+			d.runs[r.Arm] = append(d.runs[r.Arm], ru)
 		}
-		for len(ru.dates) <= step {
-			ru.dates = append(ru.dates, "")
+		if r.Step == len(ru.dates) {
+			ru.dates = append(ru.dates, r.Date)
 		}
-		ru.dates[step] = rec[3]
-		name := rec[4]
-		if !seenMetric[name] {
-			seenMetric[name] = true
-			d.metrics = append(d.metrics, name)
+		if !seenMetric[r.Metric] {
+			seenMetric[r.Metric] = true
+			d.metrics = append(d.metrics, r.Metric)
 		}
-		if !want[name] {
-			return nil
+		if want[r.Metric] {
+			ru.metrics[r.Metric] = append(ru.metrics[r.Metric], r.Value)
 		}
-		v, err := results.ParseFloat(rec[5])
-		if err != nil {
-			return fmt.Errorf("column value: %w", err)
-		}
-		xs := ru.metrics[name]
-		for len(xs) <= step {
-			xs = append(xs, math.NaN())
-		}
-		xs[step] = v
-		ru.metrics[name] = xs
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for k, ru := range byKey {
-		if t := slices.Index(ru.dates, ""); t >= 0 {
-			return nil, fmt.Errorf("%s: arm %q replication %d has no rows for step %d", path, k.arm, k.rep, t)
+	for _, rs := range d.runs {
+		for _, ru := range rs {
+			ru.end = clock.Date(len(ru.dates))
 		}
-		ru.end = clock.Date(len(ru.dates))
 	}
 	sortRuns(d)
 	return d, nil
@@ -187,40 +160,25 @@ func (s *fileSource) firms(d *data, arms []string) error {
 		}
 	}
 	path := filepath.Join(s.dir, results.FirmsFile)
-	err := readCSV(path, results.FirmsHeader, func(rec []string) error {
-		if !want[rec[0]] {
+	err := results.ScanFirms(s.dir, s.layout, func(r results.FirmRow) error {
+		if !want[r.Arm] {
 			return nil
 		}
-		rep, err := strconv.Atoi(rec[1])
-		if err != nil {
-			return fmt.Errorf("column replication: %w", err)
-		}
-		ru := byKey[runKey{rec[0], rep}]
-		if ru == nil {
-			return nil // a run without time series: not measured
-		}
+		ru := byKey[runKey{r.Arm, r.Replication}]
 		fd := ru.firms
 		if fd == nil {
 			fd = &firmData{}
 			ru.firms = fd
 		}
 		fail := -1
-		if rec[7] == sim.Failed.String() && rec[8] != "" {
-			if fail, err = strconv.Atoi(rec[8]); err != nil {
-				return fmt.Errorf("column failure_step: %w", err)
-			}
+		if r.Status == sim.Failed.String() {
+			fail = r.FailureStep
 		}
-		var vals [3]float64
-		for j, col := range []int{10, 11, 12} {
-			if vals[j], err = results.ParseFloat(rec[col]); err != nil {
-				return fmt.Errorf("column %s: %w", results.FirmsHeader[col], err)
-			}
-		}
-		fd.kind = append(fd.kind, rec[3])
+		fd.kind = append(fd.kind, r.Kind)
 		fd.failStep = append(fd.failStep, fail)
-		fd.revenue = append(fd.revenue, vals[0])
-		fd.runway = append(fd.runway, vals[1])
-		fd.jobs = append(fd.jobs, vals[2])
+		fd.revenue = append(fd.revenue, r.RevenueChange)
+		fd.runway = append(fd.runway, r.CashRunwayMonths)
+		fd.jobs = append(fd.jobs, r.Jobs)
 		return nil
 	})
 	if errors.Is(err, fs.ErrNotExist) {
@@ -239,42 +197,5 @@ func (m missingFile) Is(target error) bool { return target == fs.ErrNotExist }
 func sortRuns(d *data) {
 	for _, rs := range d.runs {
 		slices.SortStableFunc(rs, func(a, b *run) int { return cmp.Compare(a.rep, b.rep) })
-	}
-}
-
-// readCSV streams the CSV file at path, whose first record must be header,
-// calling row on each further record (reused between calls).
-func readCSV(path string, header []string, row func(rec []string) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.FieldsPerRecord = -1 // the header is checked below
-	cr.ReuseRecord = true
-	rec, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("%s: empty file", path)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if !slices.Equal(rec, header) {
-		return fmt.Errorf("%s: header %q, want %q", path, strings.Join(rec, ","), strings.Join(header, ","))
-	}
-	cr.FieldsPerRecord = len(header)
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		if err := row(rec); err != nil {
-			line, _ := cr.FieldPos(0)
-			return fmt.Errorf("%s:%d: %w", path, line, err)
-		}
 	}
 }

@@ -8,6 +8,8 @@
 //	events.csv       arm,replication,step,date,firm,kind,role,sector,cause,channels,parents,generation,cascade
 //	summary.json     per arm: headline metrics, effects against the baseline, interventions, final values (below)
 //	meta.json        smesim and Go versions, command line, seed, SHA-256 of scenario.toml
+//	network/         firms.csv and edges.csv: the network of the first result, with firm-level results
+//	input/           copies of the files the scenario reads (a file network's CSVs), when the writer adds them
 //
 // Every file but meta.json depends only on the results and the scenario, so
 // two runs of the same scenario and seed give byte-identical files. meta.json
@@ -306,6 +308,13 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 		lastArm = a
 		if i == 0 {
 			w.Firms = FirmCount(r)
+			// The network simulated, for the figure of the network and
+			// for readers: the directory holds everything they draw.
+			if r.Network != nil && len(r.Firms.Status) > 0 {
+				if err := written(NetworkDir, writeNetwork(tmp, r.Network)); err != nil {
+					return w, err
+				}
+			}
 		}
 		if err := timeseriesRows(ts.cw, r, &rows); err != nil {
 			return w, written(ts.name, err)

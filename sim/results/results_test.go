@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,13 +127,16 @@ func TestWriteDirGolden(t *testing.T) {
 	if err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range allFiles {
-		got, err := os.ReadFile(filepath.Join(dir, name))
+	for _, name := range append(slices.Clone(allFiles), NetworkFirmsFile, NetworkEdgesFile) {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden := filepath.Join("testdata", name+".golden")
+		golden := filepath.Join("testdata", filepath.FromSlash(name)+".golden")
 		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.WriteFile(golden, got, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -147,8 +151,8 @@ func TestWriteDirGolden(t *testing.T) {
 		}
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != len(allFiles) {
-		t.Errorf("%d files in %s, want %d", len(entries), dir, len(allFiles))
+	if len(entries) != len(allFiles)+1 { // and network/
+		t.Errorf("%d files in %s, want %d", len(entries), dir, len(allFiles)+1)
 	}
 }
 
@@ -305,9 +309,12 @@ func TestReadBack(t *testing.T) {
 	if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
-	ts, err := ReadTimeseries(dir)
+	ts, lay, err := ReadTimeseries(dir, Limits{Steps: 4, Replications: 2})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if lay.Steps != 4 || len(lay.Arms) != 2 {
+		t.Errorf("layout %+v, want 4 steps of 2 arms", lay)
 	}
 	if len(ts) != 4*4*4 {
 		t.Fatalf("%d timeseries rows, want 64", len(ts))
@@ -318,7 +325,7 @@ func TestReadBack(t *testing.T) {
 	if r := ts[len(ts)-1]; r.Arm != "scf" || r.Replication != 1 || r.Step != 3 || r.Date != "2020-01-22" || r.Metric != "fiscal_cost" || r.Value != 600 {
 		t.Errorf("last row %+v", r)
 	}
-	firms, err := ReadFirms(dir)
+	firms, err := ReadFirms(dir, lay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +338,7 @@ func TestReadBack(t *testing.T) {
 	if f := firms[4]; f.Chain != -1 || f.FailureStep != -1 || f.Status != "active" || f.Cause != "" {
 		t.Errorf("active firm row %+v", f)
 	}
-	ev, err := ReadEvents(dir)
+	ev, err := ReadEvents(dir, lay)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,7 +154,7 @@ func TestWriteDirAggregate(t *testing.T) {
 			t.Errorf("%s = %q, want the header only", name, b)
 		}
 	}
-	rows, err := ReadTimeseries(dir)
+	rows, _, err := ReadTimeseries(dir, Limits{})
 	if err != nil || len(rows) != 4*4*9 {
 		t.Errorf("%d time-series rows (%v), want 144", len(rows), err)
 	}
