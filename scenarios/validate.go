@@ -296,6 +296,11 @@ func (v *validator) network() error {
 		if n.MeanDegree > float64(n.Firms-1) {
 			return v.errorAt("network.mean_degree", []string{"network.firms"}, "%s suppliers per firm is more than the other firms (firms = %d)", formatNumber(n.MeanDegree), n.Firms)
 		}
+		// Each newcomer of a Barabási–Albert network attaches to at least
+		// one earlier firm.
+		if n.Generator == "barabasi-albert" && n.MeanDegree < 1 {
+			return v.errorAt("network.mean_degree", []string{"network.generator"}, "%s is out of range: allowed 1 to 1000 for barabasi-albert (0.1 to 1000 for erdos-renyi)", formatNumber(n.MeanDegree))
+		}
 	case "file":
 		for _, k := range []struct{ key, path string }{{"edges_file", n.EdgesFile}, {"firms_file", n.FirmsFile}} {
 			p := "network." + k.key

@@ -63,7 +63,7 @@ type NetworkConfig struct {
 
 	// barabasi-albert, erdos-renyi
 	Firms      int     `toml:"firms" min:"2" max:"100000000" doc:"barabasi-albert, erdos-renyi: number of firms"`
-	MeanDegree float64 `toml:"mean_degree" min:"0.1" max:"1000" doc:"barabasi-albert, erdos-renyi: mean number of suppliers per firm"`
+	MeanDegree float64 `toml:"mean_degree" min:"0.1" max:"1000" doc:"barabasi-albert, erdos-renyi: mean number of suppliers per firm (barabasi-albert: at least 1)"`
 	Sectors    int     `toml:"sectors" min:"1" max:"100000" doc:"barabasi-albert, erdos-renyi: number of sectors"`
 	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises"`
 
