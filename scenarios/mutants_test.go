@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"strconv"
@@ -71,14 +72,14 @@ var knownGaps = []knownGap{
 
 // mutant is a built-in scenario with one key changed.
 type mutant struct {
-	builtin string
-	key     string // with indices: "shocks[0].depth"
-	value   string // as written in messages
-	set     func(root reflect.Value)
-	runs    bool // false: the engine ignores the key (facts, sweep); validate only
+	base  mutantBase
+	key   string // with indices: "shocks[0].depth"
+	value string // as written in messages
+	set   func(root reflect.Value)
+	runs  bool // false: the engine ignores the key (facts, sweep); validate only
 }
 
-func (m mutant) String() string { return m.builtin + ": " + m.key + " = " + m.value }
+func (m mutant) String() string { return m.base.name + ": " + m.key + " = " + m.value }
 
 // outcome counts what became of the mutants.
 type outcome struct {
@@ -92,15 +93,21 @@ func TestMutants(t *testing.T) {
 	}
 	var all []mutant
 	seen := map[string]bool{}
-	for _, b := range Builtins() {
-		base, err := shrunkBuiltin(b.Name)
+	for _, b := range mutantBases() {
+		cfg, err := b.config()
 		if err != nil {
-			t.Fatalf("%s: %v", b.Name, err)
+			t.Fatalf("%s: %v", b.name, err)
 		}
-		for _, m := range mutantsOf(b.Name, base) {
-			// fast: each key (without indices, with the element's kind)
-			// and value once.
-			id := mutantClass(base, m)
+		if err := runMutant(cfg, full); err != nil {
+			t.Fatalf("%s: %v", b.name, err)
+		}
+		for _, m := range mutantsOf(b, cfg) {
+			// fast: each key (without indices; network keys per
+			// generator) and value once.
+			id := stripIndices(m.key) + "|" + m.value
+			if strings.HasPrefix(m.key, "network.") {
+				id += "|" + cfg.Network.Generator
+			}
 			if !full && seen[id] {
 				continue
 			}
@@ -111,7 +118,7 @@ func TestMutants(t *testing.T) {
 	var out outcome
 	matched := make([]bool, len(knownGaps))
 	for _, m := range all {
-		err := checkMutant(m, &out)
+		err := checkMutant(m, full, &out)
 		if err == nil {
 			continue
 		}
@@ -134,17 +141,11 @@ func TestMutants(t *testing.T) {
 	}
 }
 
-// mutantClass names what a mutant changes, independently of the built-in:
-// the key without indices, the kind (and mode) of its element, the value.
-func mutantClass(base *sim.Config, m mutant) string {
-	return m.key + "|" + m.value
-}
-
 // knownGapOf returns the index of the known gap m falls in, or -1.
 func knownGapOf(m mutant) int {
 	key := stripIndices(m.key)
 	for i, k := range knownGaps {
-		if ok, _ := path.Match(k.builtin, m.builtin); !ok {
+		if ok, _ := path.Match(k.builtin, m.base.name); !ok {
 			continue
 		}
 		if ok, _ := path.Match(k.key, key); !ok {
@@ -157,14 +158,41 @@ func knownGapOf(m mutant) int {
 	return -1
 }
 
-// shrunkBuiltin parses built-in name with its network shrunk to a couple
-// of hundred firms, so that mutants run fast.
-func shrunkBuiltin(name string) (*sim.Config, error) {
-	src, err := Source(name)
+// mutantBase is a scenario mutants are derived from: a built-in with its
+// network shrunk to about a hundred firms, so that mutants run fast, and
+// optionally changed further to reach keys the built-ins leave unused (the
+// other generators).
+type mutantBase struct {
+	name, builtin string
+	derive        func(cfg *sim.Config)
+}
+
+// mutantBases lists the built-ins, then the default scenario on each
+// generator no built-in uses.
+func mutantBases() []mutantBase {
+	var bs []mutantBase
+	for _, b := range Builtins() {
+		bs = append(bs, mutantBase{name: b.Name, builtin: b.Name})
+	}
+	for _, g := range []string{"barabasi-albert", "erdos-renyi"} {
+		bs = append(bs, mutantBase{name: "default[generator=" + g + "]", builtin: "default",
+			derive: func(cfg *sim.Config) { cfg.Network.Generator = g }})
+	}
+	bs = append(bs, mutantBase{name: "default[generator=file]", builtin: "default", derive: func(cfg *sim.Config) {
+		cfg.Network.Generator = "file"
+		cfg.Network.EdgesFile, cfg.Network.FirmsFile = "edges.csv", "firms.csv"
+		cfg.Dir = filepath.Join("testdata", "net")
+	}})
+	return bs
+}
+
+// config returns the base's configuration, validated.
+func (b mutantBase) config() (*sim.Config, error) {
+	src, err := Source(b.builtin)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := Parse(builtinFile(name), src, "")
+	cfg, err := Parse(builtinFile(b.builtin), src, "")
 	if err != nil {
 		return nil, err
 	}
@@ -175,15 +203,18 @@ func shrunkBuiltin(name string) (*sim.Config, error) {
 	n.RawMaterialsPerChain = min(n.RawMaterialsPerChain, max(12, n.RawMaterialSectors, n.MultiSourcing))
 	n.DistributorsPerChain = min(n.DistributorsPerChain, 12)
 	n.Firms = min(n.Firms, max(150, n.Sectors, int(n.MeanDegree)+1))
-	if err := Validate(cfg, builtinFile(name)); err != nil {
-		return nil, fmt.Errorf("shrunk network: %w", err)
+	if b.derive != nil {
+		b.derive(cfg)
+	}
+	if err := Validate(cfg, b.name); err != nil {
+		return nil, fmt.Errorf("base scenario: %w", err)
 	}
 	return cfg, nil
 }
 
 // mutantsOf lists the mutants of cfg, built-in name: one per key of the
 // schema and value to try.
-func mutantsOf(name string, cfg *sim.Config) []mutant {
+func mutantsOf(b mutantBase, cfg *sim.Config) []mutant {
 	var ms []mutant
 	var walk func(tg target, rv reflect.Value)
 	walk = func(tg target, rv reflect.Value) {
@@ -195,7 +226,7 @@ func mutantsOf(name string, cfg *sim.Config) []mutant {
 				continue // validation rejects it whatever its value
 			}
 			add := func(value string, v any) {
-				ms = append(ms, mutant{builtin: name, key: p, value: value, set: setter(ftg, v),
+				ms = append(ms, mutant{base: b, key: p, value: value, set: setter(ftg, v),
 					runs: !strings.HasPrefix(p, "facts") && !strings.HasPrefix(p, "sweep")})
 			}
 			switch {
@@ -268,7 +299,10 @@ func stringValues(p string) []string {
 
 // floatValues are the numbers tried for a key of range r.
 func floatValues(r numRange) []float64 {
-	vs := []float64{0, 5e-324, 1e-300, 1, 1e300, -1}
+	vs := []float64{0, 5e-324, 1e-300, 0.5, 1, 1e300, -1}
+	if r.hasLo && r.hasHi {
+		vs = append(vs, (r.lo+r.hi)/2)
+	}
 	if r.hasLo {
 		vs = append(vs, r.lo, math.Nextafter(r.lo, math.Inf(1)), math.Nextafter(r.lo, math.Inf(-1)))
 	}
@@ -293,7 +327,7 @@ func intValues(r numRange) []int64 {
 // durationValues are the durations tried for key p: 0, tiny, huge, the
 // ends of its rule, one step.
 func durationValues(p string, f field) []units.Duration {
-	days := []float64{0, 5e-324, 1e-300, 1, 7, 1e300}
+	days := []float64{0, 5e-324, 1e-300, 0.5, 1, 7, 30, 365, 36525, 1e300}
 	if r, ok := f.durRng, f.hasDur; ok {
 		days = append(days, r.lo, r.hi)
 	}
@@ -346,8 +380,8 @@ func setter(tg target, v any) func(root reflect.Value) {
 // checkMutant builds, validates and (when accepted) runs mutant m, counting
 // its outcome in out. It returns what is wrong: an error that is not one
 // line naming the key, or a failed run.
-func checkMutant(m mutant, out *outcome) (err error) {
-	cfg, err := shrunkBuiltin(m.builtin)
+func checkMutant(m mutant, full bool, out *outcome) (err error) {
+	cfg, err := m.base.config()
 	if err != nil {
 		return err
 	}
@@ -359,7 +393,7 @@ func checkMutant(m mutant, out *outcome) (err error) {
 		return nil // not writable as TOML: a user cannot write it either
 	}
 	file := "mutant.toml"
-	got, err := Parse(file, data, "")
+	got, err := Parse(file, data, cfg.Dir)
 	if err != nil {
 		out.rejected++
 		return checkRejection(m, file, err)
@@ -372,7 +406,7 @@ func checkMutant(m mutant, out *outcome) (err error) {
 		out.tooLarge++
 		return nil
 	}
-	if err := runMutant(got); err != nil {
+	if err := runMutant(got, full); err != nil {
 		return fmt.Errorf("validation accepts it, but %w", err)
 	}
 	out.ran++
@@ -418,10 +452,11 @@ func resetNotApplicable(rv reflect.Value) {
 	}
 }
 
-// runMutant runs the scenario's arms (the baseline and "all" when it is
-// one of them) on replication 0 and for at most mutantRunSteps steps,
-// and checks the results.
-func runMutant(cfg *sim.Config) (err error) {
+// runMutant runs the scenario's arms on replication 0 and for at most
+// mutantRunSteps steps, and checks the results. The fast set runs the
+// baseline and "all" only when "all" is one of the arms; the full set runs
+// every arm, on one thread and on two, and requires the same results.
+func runMutant(cfg *sim.Config, full bool) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
@@ -432,11 +467,13 @@ func runMutant(cfg *sim.Config) (err error) {
 	if err != nil {
 		return fmt.Errorf("its arms do not resolve: %w", err)
 	}
-	// The arm of every intervention together stands for the others.
-	for _, arm := range arms {
-		if arm.Name == sim.AllArm {
-			arms = []sim.Arm{arms[0], arm}
-			break
+	if !full {
+		// The arm of every intervention together stands for the others.
+		for _, arm := range arms {
+			if arm.Name == sim.AllArm {
+				arms = []sim.Arm{arms[0], arm}
+				break
+			}
 		}
 	}
 	for _, arm := range arms {
@@ -447,8 +484,38 @@ func runMutant(cfg *sim.Config) (err error) {
 		if err := checkResult(res); err != nil {
 			return fmt.Errorf("arm %s: %w", arm.Name, err)
 		}
+		if !full {
+			continue
+		}
+		res2, err := sim.RunArmThreads(context.Background(), cfg, arm, 0, 2)
+		if err != nil {
+			return fmt.Errorf("arm %s fails on two threads (not on one): %w", arm.Name, err)
+		}
+		if !sameResult(res, res2) {
+			return fmt.Errorf("arm %s: results differ on one thread and on two", arm.Name)
+		}
 	}
 	return nil
+}
+
+// sameResult reports whether a and b hold the same numbers, bit for bit
+// (NaN equal to NaN).
+func sameResult(a, b *sim.Result) bool {
+	same := func(x, y []float64) bool {
+		if len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if math.Float64bits(x[i]) != math.Float64bits(y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return same(a.Series, b.Series) && same(a.Firms.RevenueChange, b.Firms.RevenueChange) &&
+		same(a.Firms.RunwayMonths, b.Firms.RunwayMonths) && reflect.DeepEqual(a.Firms.Status, b.Firms.Status) &&
+		reflect.DeepEqual(a.Firms.FailStep, b.Firms.FailStep) && reflect.DeepEqual(a.Events, b.Events) &&
+		reflect.DeepEqual(a.Interventions, b.Interventions)
 }
 
 // checkResult checks that every number a result promises is finite: the
@@ -495,4 +562,3 @@ func checkResult(r *sim.Result) error {
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
