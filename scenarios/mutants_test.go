@@ -425,6 +425,15 @@ func checkRejection(m mutant, file string, err error) error {
 	case e.File != file || e.Line <= 0 || e.Key == "":
 		return fmt.Errorf("rejected without FILE:LINE: KEY: %v", err)
 	}
+	// A rule tying keys together may name another key; then its message
+	// names the mutated key or its value.
+	if e.Key != m.key {
+		last := m.key[strings.LastIndexAny(m.key, ".]")+1:]
+		value := strings.Trim(m.value, `"[]`)
+		if !strings.Contains(err.Error(), last) && !strings.Contains(e.Msg, value) {
+			return fmt.Errorf("rejected with an error that names neither the key nor the value: %v", err)
+		}
+	}
 	return nil
 }
 
