@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/results"
@@ -527,10 +528,18 @@ func sameResult(a, b *sim.Result) bool {
 		reflect.DeepEqual(a.Interventions, b.Interventions)
 }
 
-// checkResult checks that every number a result promises is finite: the
+// checkResult checks that the first and last step's dates read back, and
+// that every number a result promises is finite: the
 // time series, the firm outcomes, what interventions did, and the headline
 // metrics that are defined for the run.
 func checkResult(r *sim.Result) error {
+	// Result files write dates YYYY-MM-DD, and facts compare them as text.
+	for _, t := range []int{0, r.Steps() - 1} {
+		d := r.Date(t).Format(results.DateLayout)
+		if back, err := time.Parse(results.DateLayout, d); err != nil || !back.Equal(r.Date(t).Truncate(24*time.Hour)) {
+			return fmt.Errorf("the date of step %d is written %q, which does not read back", t, d)
+		}
+	}
 	for i, x := range r.Series {
 		if !isFinite(x) {
 			t, m := i/len(r.Metrics), i%len(r.Metrics)
