@@ -242,6 +242,17 @@ func mutantsOf(b mutantBase, cfg *sim.Config) []mutant {
 					etg := target{path: index(p, i), steps: append(append([]step(nil), ftg.steps...), step{elem: i})}
 					walk(etg, fv.Index(i))
 				}
+				// Arrays of tables lose an element, or all of them.
+				if fv.Len() > 0 {
+					add("[]", edit(func(v reflect.Value) { v.Set(reflect.Zero(v.Type())) }))
+				}
+				for i := 0; i < fv.Len() && fv.Len() > 1; i++ {
+					add(fmt.Sprintf("[%d] removed", i), edit(func(v reflect.Value) {
+						rest := reflect.MakeSlice(v.Type(), 0, v.Len()-1)
+						rest = reflect.AppendSlice(rest, v.Slice(0, i))
+						v.Set(reflect.AppendSlice(rest, v.Slice(i+1, v.Len())))
+					}))
+				}
 			case f.typ.Kind() == reflect.Float64:
 				for _, x := range floatValues(f.rng) {
 					add(formatNumber(x), x)
@@ -357,6 +368,9 @@ func dedupe[T comparable](vs []T) []T {
 	return out
 }
 
+// edit changes a field in place.
+type edit func(v reflect.Value)
+
 // setter returns a function that stores v in the field tg names.
 func setter(tg target, v any) func(root reflect.Value) {
 	return func(root reflect.Value) {
@@ -372,6 +386,8 @@ func setter(tg target, v any) func(root reflect.Value) {
 			fv.SetBool(x)
 		case string:
 			fv.SetString(x)
+		case edit:
+			x(fv)
 		default:
 			fv.Set(reflect.ValueOf(v))
 		}
@@ -427,8 +443,9 @@ func checkRejection(m mutant, file string, err error) error {
 		return fmt.Errorf("rejected without FILE:LINE: KEY: %v", err)
 	}
 	// A rule tying keys together may name another key; then its message
-	// names the mutated key or its value.
-	if e.Key != m.key {
+	// names the mutated key or its value. A removed table has neither: the
+	// key naming what it left without a match is the right one.
+	if e.Key != m.key && !strings.HasSuffix(m.value, "removed") && m.value != "[]" {
 		last := m.key[strings.LastIndexAny(m.key, ".]")+1:]
 		value := strings.Trim(m.value, `"[]`)
 		if !strings.Contains(err.Error(), last) && !strings.Contains(e.Msg, value) {
