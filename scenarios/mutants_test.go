@@ -20,7 +20,7 @@ import (
 	"github.com/smesim/smesim/sim/units"
 )
 
-var mutantsMode = flag.String("mutants", "fast", "TestMutants: fast (each key and value once, on the first built-in that has the key) or full (every built-in)")
+var mutantsMode = flag.String("mutants", "fast", "TestMutants: fast (each key and value once, on the first base that has the key) or full (every base, every arm, one and two threads): go test ./scenarios -run TestMutants -mutants=full -v")
 
 // The mutant property: every scenario that validation accepts runs without
 // error. TestMutants derives mutants from every built-in scenario, each
@@ -339,7 +339,7 @@ func intValues(r numRange) []int64 {
 // durationValues are the durations tried for key p: 0, tiny, huge, the
 // ends of its rule, one step.
 func durationValues(p string, f field) []units.Duration {
-	days := []float64{0, 5e-324, 1e-300, 0.5, 1, 7, 30, 365, 36525, 1e300}
+	days := []float64{0, 5e-324, 1e-300, 0.5, 1, 7, 30, 365, maxHorizonDays, maxHorizonDays + 1, 1e300}
 	if r, ok := f.durRng, f.hasDur; ok {
 		days = append(days, r.lo, r.hi)
 	}
