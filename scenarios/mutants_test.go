@@ -22,22 +22,6 @@ import (
 
 var mutantsMode = flag.String("mutants", "fast", "TestMutants: fast (each key and value once, on the first base that has the key) or full (every base, every arm, one and two threads): go test ./scenarios -run TestMutants -mutants=full -v")
 
-// The mutant property: every scenario that validation accepts runs without
-// error. TestMutants derives mutants from every built-in scenario, each
-// changing one key of the schema, read from sim.Config's tags and
-// durationRules (so that a new key is mutated without touching this file):
-// numbers to the ends of their range, just inside them, just outside, and to
-// 0, 5e-324, 1e-300, 1e300 and −1; durations to 0, tiny and huge values and
-// the ends of their rules; enums to each allowed value; booleans flipped;
-// lists of names to a name nothing has. A mutant is encoded as a file and
-// parsed again, so that validation sees it as a user's file does. Rejected,
-// the error must be one line naming the file, line and key; accepted, the
-// baseline arm and the arm of every intervention together must run on a
-// shrunk network without error or panic, and with finite numbers wherever
-// a result promises one. The engine checks the money identity and the
-// balance sheets after every step, so a clean run also means the ledger
-// holds.
-
 // mutantRunSteps caps the steps run of a mutant: mutants that lengthen the
 // run are checked on its first steps only.
 const mutantRunSteps = 160
@@ -87,6 +71,29 @@ type outcome struct {
 	rejected, ran, tooLarge, validatedOnly, known int
 }
 
+// TestMutants checks the mutant property: every scenario that validation
+// accepts runs without error. It derives mutants from every built-in
+// scenario (and from the default on each generator no built-in uses), each
+// changing one key of the schema, read from sim.Config's tags and
+// durationRules, so that a new key is mutated without touching this file:
+// numbers to the ends of their range, just inside and just outside them,
+// mid-range, and to 0, 5e-324, 1e-300, 0.5, 1, 1e300 and −1; durations to 0,
+// tiny and huge values, the ends of their rules and the longest run; enums
+// to each allowed value; booleans flipped; lists of names to a name nothing
+// has; arrays of tables emptied or short of one element. A mutant is
+// encoded as a file and parsed again, so that validation sees it as a
+// user's file does. Rejected, the error must be one line naming the file,
+// the line and a key (the mutated one, or one whose message names it or its
+// value). Accepted, the scenario must run on a shrunk network, replication
+// 0, for at most mutantRunSteps steps, without error or panic, with finite
+// numbers wherever a result promises one and dates that read back. The
+// engine checks the money identity and every balance sheet after every
+// step, so a clean run also means the ledger holds.
+//
+// The fast set (the default, for CI) tries each key and value once, on the
+// first base that has the key, and runs the baseline and "all" when "all"
+// is an arm. The full set (-mutants=full) tries every base, runs every arm,
+// on one thread and on two, and requires identical results.
 func TestMutants(t *testing.T) {
 	full := *mutantsMode == "full"
 	if !full && *mutantsMode != "fast" {
