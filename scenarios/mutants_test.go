@@ -422,6 +422,17 @@ func checkMutant(m mutant, full bool, out *outcome) (err error) {
 		out.rejected++
 		return checkRejection(m, file, err)
 	}
+	// A result directory's scenario.toml is Encode's: it must give the
+	// scenario back, to re-run it.
+	again, err := Encode(got)
+	if err != nil {
+		return fmt.Errorf("validation accepts it, but Encode fails: %w", err)
+	}
+	if back, err := Parse(file, again, cfg.Dir); err != nil {
+		return fmt.Errorf("validation accepts it, but its encoding does not parse: %w", err)
+	} else if !reflect.DeepEqual(back, got) {
+		return fmt.Errorf("validation accepts it, but its encoding parses to another scenario")
+	}
 	if !m.runs {
 		out.validatedOnly++
 		return nil
