@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -521,6 +522,7 @@ func runMutant(cfg *sim.Config, full bool) (err error) {
 			}
 		}
 	}
+	var rs []*sim.Result
 	for _, arm := range arms {
 		res, err := sim.RunArmThreads(context.Background(), cfg, arm, 0, 1)
 		if err != nil {
@@ -529,6 +531,7 @@ func runMutant(cfg *sim.Config, full bool) (err error) {
 		if err := checkResult(res); err != nil {
 			return fmt.Errorf("arm %s: %w", arm.Name, err)
 		}
+		rs = append(rs, res)
 		if !full {
 			continue
 		}
@@ -539,6 +542,13 @@ func runMutant(cfg *sim.Config, full bool) (err error) {
 		if !sameResult(res, res2) {
 			return fmt.Errorf("arm %s: results differ on one thread and on two", arm.Name)
 		}
+	}
+	sum, err := results.Summarize(rs)
+	if err != nil {
+		return fmt.Errorf("summary.json: %w", err)
+	}
+	if _, err := json.Marshal(sum); err != nil {
+		return fmt.Errorf("summary.json: %w", err)
 	}
 	return nil
 }
