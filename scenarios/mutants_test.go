@@ -345,7 +345,7 @@ func intValues(r numRange) []int64 {
 }
 
 // durationValues are the durations tried for key p: 0, tiny, huge, the
-// ends of its rule, one step.
+// ends of its rule, a day, a week, a month and a year, and the longest run.
 func durationValues(p string, f field) []units.Duration {
 	days := []float64{0, 5e-324, 1e-300, 0.5, 1, 7, 30, 365, maxHorizonDays, maxHorizonDays + 1, 1e300}
 	if r, ok := f.durRng, f.hasDur; ok {
@@ -361,7 +361,7 @@ func durationValues(p string, f field) []units.Duration {
 	for _, d := range dedupe(days) {
 		ds = append(ds, units.Duration{Value: d, Unit: "d"})
 	}
-	return append(ds, units.Duration{Value: 1e300, Unit: "y"})
+	return append(ds, units.Duration{Value: 1, Unit: "mo"}, units.Duration{Value: 1, Unit: "y"}, units.Duration{Value: 1e300, Unit: "y"})
 }
 
 func dedupe[T comparable](vs []T) []T {
