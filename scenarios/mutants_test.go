@@ -56,7 +56,7 @@ var knownGaps = []knownGap{
 	{"lockdown", "network.chains", []string{"1"}, "defect 9: a lockdown's regions are not the generator's (i13-validate)"},
 }
 
-// mutant is a built-in scenario with one key changed.
+// mutant is a base scenario with one key changed.
 type mutant struct {
 	base  mutantBase
 	key   string // with indices: "shocks[0].depth"
@@ -221,8 +221,8 @@ func (b mutantBase) config() (*sim.Config, error) {
 	return cfg, nil
 }
 
-// mutantsOf lists the mutants of cfg, built-in name: one per key of the
-// schema and value to try.
+// mutantsOf lists the mutants of cfg, the configuration of base b: one per
+// key of the schema that applies and value to try.
 func mutantsOf(b mutantBase, cfg *sim.Config) []mutant {
 	var ms []mutant
 	var walk func(tg target, rv reflect.Value)
