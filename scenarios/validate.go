@@ -255,8 +255,16 @@ func (v *validator) time() error {
 		return v.errorAt("steps", []string{"step"}, "%d steps of %s last %s years: allowed at most 100 years",
 			c.Steps, c.Step, formatNumber(math.Round(h/units.DaysPerYear*10)/10))
 	}
-	if _, err := time.Parse("2006-01-02", c.StartDate); err != nil {
+	start, err := time.Parse("2006-01-02", c.StartDate)
+	if err != nil {
 		return v.errorf("start_date", "%q is not a date: write YYYY-MM-DD, e.g. \"2020-01-01\"", c.StartDate)
+	}
+	// Result files write dates YYYY-MM-DD and facts compare them as text,
+	// so every step's date needs a four-digit year.
+	if end := start.Add(time.Duration(v.horizonDays()*24*float64(time.Hour)) - time.Nanosecond); end.Year() > 9999 {
+		latest := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).Add(-time.Duration(v.horizonDays()*24*float64(time.Hour))).AddDate(0, 0, 1)
+		return v.errorAt("start_date", []string{"steps"}, "%s: the run (%s) would end after 9999-12-31, the last date result files can write: allowed up to %s",
+			c.StartDate, v.horizonText(), latest.Format(dateLayout))
 	}
 	return nil
 }
@@ -295,6 +303,11 @@ func (v *validator) network() error {
 		}
 		if n.MeanDegree > float64(n.Firms-1) {
 			return v.errorAt("network.mean_degree", []string{"network.firms"}, "%s suppliers per firm is more than the other firms (firms = %d)", formatNumber(n.MeanDegree), n.Firms)
+		}
+		// Each newcomer of a Barabási–Albert network attaches to at least
+		// one earlier firm.
+		if n.Generator == "barabasi-albert" && n.MeanDegree < 1 {
+			return v.errorAt("network.mean_degree", []string{"network.generator"}, "%s is out of range: allowed 1 to 1000 for barabasi-albert (0.1 to 1000 for erdos-renyi)", formatNumber(n.MeanDegree))
 		}
 	case "file":
 		for _, k := range []struct{ key, path string }{{"edges_file", n.EdgesFile}, {"firms_file", n.FirmsFile}} {

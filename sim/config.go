@@ -24,7 +24,7 @@ type Config struct {
 	Replications int            `toml:"replications" min:"1" max:"100000" doc:"Monte Carlo replications"`
 	Step         units.Duration `toml:"step" doc:"length of one step: 1d to 1mo"`
 	Steps        int            `toml:"steps" min:"1" max:"100000" doc:"number of steps to simulate"`
-	StartDate    string         `toml:"start_date" doc:"calendar date of step 0, YYYY-MM-DD"`
+	StartDate    string         `toml:"start_date" doc:"calendar date of step 0, YYYY-MM-DD; the run must end by 9999-12-31"`
 	Currency     string         `toml:"currency" doc:"label of the currency unit"`
 	Arms         []string       `toml:"arms" doc:"arms to run: \"baseline\", intervention names, names joined by \"+\" (\"scf+loans\") or \"all\"; the baseline always runs. Empty: the baseline, each intervention alone, and all of them together"`
 
@@ -63,7 +63,7 @@ type NetworkConfig struct {
 
 	// barabasi-albert, erdos-renyi
 	Firms      int     `toml:"firms" min:"2" max:"100000000" doc:"barabasi-albert, erdos-renyi: number of firms"`
-	MeanDegree float64 `toml:"mean_degree" min:"0.1" max:"1000" doc:"barabasi-albert, erdos-renyi: mean number of suppliers per firm"`
+	MeanDegree float64 `toml:"mean_degree" min:"0.1" max:"1000" doc:"barabasi-albert, erdos-renyi: mean number of suppliers per firm (barabasi-albert: at least 1)"`
 	Sectors    int     `toml:"sectors" min:"1" max:"100000" doc:"barabasi-albert, erdos-renyi: number of sectors"`
 	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises"`
 
