@@ -150,7 +150,9 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	}
 	out := opts.out
 	if out == "" {
-		out = defaultOutDir(defaultOutRoot, cfg.Name, opts.now)
+		if out, err = defaultOutDir(defaultOutRoot, cfg.Name, opts.now); err != nil {
+			return err
+		}
 	} else if err := results.CheckFree(out); err != nil {
 		return badInput(err)
 	}
@@ -332,21 +334,47 @@ func applyOverrides(cfg *sim.Config, opts runOptions) error {
 	return nil
 }
 
+// maxNameLen bounds the scenario name's share of a default output
+// directory's name, so that with the date, a "-N" suffix and the ".partial"
+// and ".tmp-…" siblings made beside it the name stays far below the 255
+// bytes a file name may have.
+const maxNameLen = 64
+
+// maxOutTries bounds the "-N" suffixes defaultOutDir tries.
+const maxOutTries = 1000
+
 // defaultOutDir returns root/<name>-<YYYYMMDD-HHMMSS>, with -2, -3, … added
-// if that is taken.
-func defaultOutDir(root, name string, now time.Time) string {
+// if that is taken. An error other than "does not exist" when looking at a
+// candidate (root is a file, say) is bad input naming the path: trying the
+// next suffix would meet it again.
+func defaultOutDir(root, name string, now time.Time) (string, error) {
 	base := filepath.Join(root, safeName(name)+"-"+now.Format("20060102-150405"))
 	dir := base
-	for k := 2; ; k++ {
-		if _, err := os.Lstat(dir); os.IsNotExist(err) {
-			return dir
+	for k := 2; k <= maxOutTries+1; k++ {
+		_, err := os.Lstat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return dir, nil
+		}
+		if err != nil {
+			return "", badInputf("default output directory %s: %w; give another directory with --out", dir, unwrapPath(err))
 		}
 		dir = base + "-" + strconv.Itoa(k)
 	}
+	return "", badInputf("default output directories %s to %s all exist; give another directory with --out", base, dir)
+}
+
+// unwrapPath returns the cause of a *fs.PathError, whose path the caller
+// names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // safeName keeps letters, digits, '.', '_' and '-' of a scenario name for
-// use in a directory name.
+// use in a directory name, cut to maxNameLen bytes.
 func safeName(name string) string {
 	s := strings.Map(func(r rune) rune {
 		switch {
@@ -355,6 +383,9 @@ func safeName(name string) string {
 		}
 		return '-'
 	}, name)
+	if len(s) > maxNameLen {
+		s = s[:maxNameLen] // ASCII only: any cut is a whole character
+	}
 	s = strings.Trim(s, ".-")
 	if s == "" {
 		return "scenario"

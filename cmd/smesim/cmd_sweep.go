@@ -230,7 +230,9 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	}
 	out := opts.out
 	if out == "" {
-		out = defaultOutDir(defaultOutRoot, cfg.Name+"-"+kind, time.Now())
+		if out, err = defaultOutDir(defaultOutRoot, cfg.Name+"-"+kind, time.Now()); err != nil {
+			return err
+		}
 	}
 	store, err := batch.Create(out, plan)
 	if err != nil {
