@@ -158,11 +158,14 @@ func compareCommand(e *env) *cli.Command {
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "directory `DIR` to create for the figures; it must not exist or be empty"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "directory `DIR` to create for the figures; it must not exist or be empty (required)"},
 			&cli.StringFlag{Name: "labels", Usage: "comma-separated `LIST` naming the runs in legends, in order", DefaultText: "each run's scenario name"},
 			&cli.StringFlag{Name: "plots", Value: defaultPlots, Usage: "figure `FORMATS`: all (png, svg, pdf) or a comma-separated list of png, svg, pdf"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := requireFlag(c, "out", "DIR"); err != nil {
+				return err
+			}
 			dirs := c.Args().Slice()
 			if len(dirs) < 2 {
 				return badInputf("compare needs at least two result directories, got %d", len(dirs))

@@ -38,6 +38,7 @@ type runOptions struct {
 	plots        []string  // figure formats; none: no figures, no report
 	arms         []string  // --arms; nil: the scenario's arms
 	record       string    // --record: "full" or "aggregate"; "": the scenario's output.record
+	progress     string    // --progress: auto, json or none
 	now          time.Time // for the default output directory name
 }
 
@@ -94,6 +95,9 @@ func runCommand(e *env) *cli.Command {
 				return err
 			}
 			if opts.plots, err = plotFormats(c); err != nil {
+				return err
+			}
+			if opts.progress, err = progressOf(c); err != nil {
 				return err
 			}
 			if c.IsSet("seed") {
@@ -192,16 +196,9 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		return badInput(err)
 	}
 	defer store.Close()
-	var bar *progress
-	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Progress: func(p batch.Progress) {
-		if bar == nil {
-			bar = newProgress(e.stderr, p.Total)
-		}
-		bar.update(p.Done, p.Total)
-	}})
-	if bar != nil {
-		bar.finish(err == nil)
-	}
+	report, finish := batchProgress(e.stderr, opts.progress)
+	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Progress: report})
+	finish(err == nil)
 	if ctx.Err() != nil {
 		done, ferr := store.Finished()
 		if ferr != nil || len(done) == 0 {

@@ -91,10 +91,13 @@ func mergeCommand(e *env) *cli.Command {
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "directory `DIR` to create; it must not exist or be empty"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "directory `DIR` to create; it must not exist or be empty (required)"},
 			plotsFlag(),
 		},
 		Action: func(c *cli.Context) error {
+			if err := requireFlag(c, "out", "DIR"); err != nil {
+				return err
+			}
 			if c.NArg() == 0 {
 				return badInputf("merge needs at least one shard directory")
 			}
@@ -121,7 +124,7 @@ type batchOptions struct {
 }
 
 func batchOptionsOf(c *cli.Context) (batchOptions, error) {
-	opts := batchOptions{out: c.String("out"), workers: c.Int("workers"), progress: c.String("progress"), shard: batch.Whole}
+	opts := batchOptions{out: c.String("out"), workers: c.Int("workers"), shard: batch.Whole}
 	formats, err := plotFormats(c)
 	if err != nil {
 		return opts, err
@@ -150,12 +153,20 @@ func batchOptionsOf(c *cli.Context) (batchOptions, error) {
 		}
 		opts.shard, opts.sharded = s, true
 	}
-	switch opts.progress {
-	case "auto", "json", "none":
-	default:
-		return opts, badInputf("--progress %q: allowed auto, json, none", opts.progress)
+	if opts.progress, err = progressOf(c); err != nil {
+		return opts, err
 	}
 	return opts, nil
+}
+
+// progressOf returns the --progress mode.
+func progressOf(c *cli.Context) (string, error) {
+	switch v := c.String("progress"); v {
+	case "auto", "json", "none":
+		return v, nil
+	default:
+		return "", badInputf("--progress %s: allowed auto, json, none", clip(v))
+	}
 }
 
 // planOf builds the plan of a batch of kind on cfg: its sweep points (one
