@@ -124,6 +124,9 @@ func plotCommand(e *env) *cli.Command {
 			if dir == "" {
 				return badInputf("plot needs a result directory (the --out of smesim run or sweep)")
 			}
+			if err := c.Context.Err(); err != nil {
+				return &interruptError{"interrupted; nothing was written", err}
+			}
 			formats, err := plotFormats(c)
 			if err != nil {
 				return err
@@ -188,8 +191,12 @@ func compareCommand(e *env) *cli.Command {
 			if err := results.CheckFree(out); err != nil {
 				return badInput(err)
 			}
+			ctx := c.Context
 			var runs []*plots.Run
 			for _, d := range dirs {
+				if err := ctx.Err(); err != nil {
+					return &interruptError{"interrupted; nothing was written", err}
+				}
 				r, err := plots.LoadRun(d)
 				if err != nil {
 					return badInput(err)
@@ -201,7 +208,8 @@ func compareCommand(e *env) *cli.Command {
 				return err
 			}
 			// Draw into a temporary sibling renamed into place: an error
-			// leaves no partial directory.
+			// or a signal (checked between figures) leaves no partial
+			// directory.
 			out = filepath.Clean(out)
 			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 				return err
@@ -210,7 +218,17 @@ func compareCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			files, err := plots.Save(tmp, figs, formats)
+			var files []string
+			for _, f := range figs {
+				if err = ctx.Err(); err != nil {
+					break
+				}
+				var names []string
+				if names, err = plots.Save(tmp, []plots.Figure{f}, formats); err != nil {
+					break
+				}
+				files = append(files, names...)
+			}
 			if err == nil {
 				err = os.Chmod(tmp, 0o755)
 			}
@@ -224,6 +242,9 @@ func compareCommand(e *env) *cli.Command {
 			}
 			if err != nil {
 				os.RemoveAll(tmp)
+				if ctx.Err() != nil {
+					return &interruptError{"interrupted; nothing was written", ctx.Err()}
+				}
 				return err
 			}
 			fmt.Fprintf(e.stdout, "wrote %d figures into %s\n", len(files), out)

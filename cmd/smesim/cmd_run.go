@@ -54,9 +54,12 @@ func runCommand(e *env) *cli.Command {
 		Description: "Runs the scenario in FILE, or the built-in scenario BUILTIN (default: \"default\"; see\n" +
 			"'smesim scenarios'), and writes a new result directory holding scenario.toml (the fully\n" +
 			"resolved scenario, after the flags below), timeseries.csv, firms.csv, events.csv,\n" +
-			"summary.json and meta.json. The directory appears only when complete: an error or Ctrl-C\n" +
-			"leaves nothing behind. The same scenario and seed give byte-identical files (meta.json\n" +
-			"aside, which records the command line) whatever the number of workers or threads.\n\n" +
+			"summary.json and meta.json. The directory appears only when complete. Until then the\n" +
+			"finished runs are kept in a hidden sibling, .DIR.partial: after Ctrl-C (or SIGTERM), or an\n" +
+			"error in writing the files, the same command resumes from them, and removes .DIR.partial\n" +
+			"when done; if no run had finished, nothing is left behind. Another smesim writing into the\n" +
+			"same DIR meanwhile is refused. The same scenario and seed give byte-identical files\n" +
+			"(meta.json aside, which records the command line) whatever the number of workers or threads.\n\n" +
 			"A scenario with interventions runs several arms: the baseline (no intervention) and, by\n" +
 			"default, each intervention alone and all of them together, every arm on the same random\n" +
 			"draws, replication by replication. After the run a table shows per arm the mean failures,\n" +
@@ -190,24 +193,36 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	}
 	store, err := batch.Create(partial, plan)
 	if err != nil {
+		if errors.Is(err, batch.ErrLocked) {
+			return badInput(err)
+		}
 		if exists(filepath.Join(partial, batch.ManifestFile)) {
 			return badInputf("%w (an interrupted run of another scenario into --out %s? remove %s or choose another --out)", err, out, partial)
 		}
 		return badInput(err)
 	}
 	defer store.Close()
+	// Holding the lock on partial, this is the only writer of out: what
+	// a killed writer left beside it is stale.
+	if err := removeStaleTemps(out); err != nil {
+		return err
+	}
 	report, finish := batchProgress(e.stderr, opts.progress)
 	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Progress: report})
 	finish(err == nil)
-	if ctx.Err() != nil {
+	// interrupted reports an interruption, keeping the finished runs if
+	// there are any.
+	interrupted := func() error {
 		done, ferr := store.Finished()
 		if ferr != nil || len(done) == 0 {
-			store.Close()
 			os.RemoveAll(partial)
-			return fmt.Errorf("interrupted, nothing written: %w", ctx.Err())
+			return &interruptError{"interrupted; nothing was written", ctx.Err()}
 		}
-		return fmt.Errorf("interrupted: %d of %d runs finished and kept in %s; run the same command, with --out %s, to resume: %w",
-			len(done), plan.Runs(), partial, out, ctx.Err())
+		return &interruptError{fmt.Sprintf("interrupted; %d of %d runs had finished and are kept in %s: the same command (with --out %s) resumes from them, or remove %s",
+			len(done), plan.Runs(), partial, out, partial), ctx.Err()}
+	}
+	if ctx.Err() != nil {
+		return interrupted()
 	}
 	if err != nil {
 		var pe *fs.PathError
@@ -228,17 +243,65 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err != nil {
 		return err
 	}
-	// The runs are read back one at a time as the files are written.
+	// The runs are read back one at a time as the files are written,
+	// which a signal stops at the next run.
+	store.StopOn(ctx)
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
-	w, err := batch.WriteRun(out, src, meta, func(tmp string) error { return writeRunFigures(tmp, opts.plots) })
+	w, err := batch.WriteRun(out, src, meta, func(tmp string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return writeRunFigures(tmp, opts.plots)
+	})
+	if err != nil && ctx.Err() != nil {
+		return interrupted()
+	}
 	if err != nil {
 		return fmt.Errorf("%w; the %d finished runs are kept in %s: run the same command again to write the results", err, plan.Runs(), partial)
 	}
-	store.Close()
+	// Removed while still locked: no other process takes it up meanwhile.
 	if err := os.RemoveAll(partial); err != nil {
 		return fmt.Errorf("removing %s: %w", partial, err)
 	}
+	store.Close()
 	printRunSummary(e.stdout, out, cfg, w.Firms, w.Summary)
+	return nil
+}
+
+// interruptError is the error of a command stopped by a signal: its
+// message says what is kept, and it wraps the context's error (exit 130).
+type interruptError struct {
+	msg string
+	err error
+}
+
+func (e *interruptError) Error() string { return e.msg }
+func (e *interruptError) Unwrap() error { return e.err }
+
+// removeStaleTemps removes the temporary directories a writer of the
+// result directory out leaves beside it when it is killed (see
+// results.WriteDirStream: "BASE.tmp-*", and ".BASE.tmp-*" of its check
+// that the parent is writable). The caller must be the only writer of
+// out: it holds the lock of out's partial directory.
+func removeStaleTemps(out string) error {
+	parent, base := filepath.Split(filepath.Clean(out))
+	if parent == "" {
+		parent = "."
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("looking for temporary files beside %s: %w", out, err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), base+".tmp-") || strings.HasPrefix(e.Name(), "."+base+".tmp-") {
+			if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil {
+				return fmt.Errorf("removing a temporary directory left beside %s: %w", out, err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -34,8 +35,9 @@ func sweepCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE|BUILTIN",
 		Description: "Runs each point of the scenario's [sweep] (its parameters' grid or Latin hypercube; one point\n" +
 			"without [sweep]) for every arm and replication. Every finished run is kept in DIR/units, so\n" +
-			"running the same command again into the same --out resumes an interrupted sweep, and Ctrl-C\n" +
-			"keeps what is finished. When every run is done it writes DIR/sweep.csv (one row per point, arm\n" +
+			"running the same command again into the same --out resumes an interrupted sweep: Ctrl-C (or\n" +
+			"SIGTERM) keeps what is finished and nothing half-written. Another smesim writing into the same\n" +
+			"DIR meanwhile is refused. When every run is done it writes DIR/sweep.csv (one row per point, arm\n" +
 			"and metric, with the mean and 95% interval over replications) and DIR/points/<k>/ (the files\n" +
 			"of smesim run for point k). With --shard only a share of the runs is done, for a cluster's\n" +
 			"job array; smesim merge joins the shards. The files are the same bytes whatever the workers,\n" +
@@ -105,7 +107,7 @@ func mergeCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runMerge(e, c.String("out"), c.Args().Slice(), formats)
+			return runMerge(c.Context, e, c.String("out"), c.Args().Slice(), formats)
 		},
 	}
 }
@@ -250,6 +252,10 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		return badInput(err)
 	}
 	defer store.Close()
+	interrupted := func(ran int) error {
+		return &interruptError{fmt.Sprintf("interrupted; the finished runs are kept in %s (%d run now): the same command (with --out %s) resumes from them",
+			out, ran, out), ctx.Err()}
+	}
 	workers := opts.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -259,7 +265,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	finish(err == nil)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted: %d runs finished and kept in %s; run the same command again to resume: %w", ran, out, ctx.Err())
+			return interrupted(ran)
 		}
 		return err
 	}
@@ -273,8 +279,17 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if err != nil {
 		return err
 	}
+	// Writing the points reads the runs one at a time, which a signal
+	// stops at the next run.
+	store.StopOn(ctx)
 	if err := batch.WriteSweep(store, src, meta); err != nil {
+		if ctx.Err() != nil {
+			return interrupted(ran)
+		}
 		return err
+	}
+	if ctx.Err() != nil {
+		return interrupted(ran)
 	}
 	if err := writeSweepFigures(out, opts.plots); err != nil {
 		return err
@@ -294,16 +309,19 @@ func shardSize(runs int, s batch.Shard) int {
 	return n
 }
 
-// runMerge joins shard directories.
-func runMerge(e *env, out string, dirs []string, formats []string) error {
+// runMerge joins shard directories. A signal stops it at the next run
+// read, leaving nothing at out.
+func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []string) error {
 	var stores []*batch.Store
 	for _, d := range dirs {
 		s, err := batch.Open(d)
 		if err != nil {
 			return badInput(err)
 		}
+		s.StopOn(ctx)
 		stores = append(stores, s)
 	}
+	interrupted := func() error { return &interruptError{"interrupted; nothing was written", ctx.Err()} }
 	m := stores[0].Manifest()
 	data, err := stores[0].Scenario()
 	if err != nil {
@@ -327,7 +345,15 @@ func runMerge(e *env, out string, dirs []string, formats []string) error {
 		if err := results.CheckFree(out); err != nil {
 			return badInput(err)
 		}
-		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error { return writeRunFigures(tmp, formats) }); err != nil {
+		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return writeRunFigures(tmp, formats)
+		}); err != nil {
+			if ctx.Err() != nil {
+				return interrupted()
+			}
 			return err
 		}
 		fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", out, len(dirs), plan.Runs())
@@ -341,8 +367,21 @@ func runMerge(e *env, out string, dirs []string, formats []string) error {
 		return badInput(err)
 	}
 	defer dst.Close()
+	dst.StopOn(ctx)
 	if err := batch.WriteSweep(dst, src, meta); err != nil {
+		if ctx.Err() != nil {
+			// out was created empty: it holds a partial copy, which
+			// the same command cannot resume into; remove it.
+			dst.Close()
+			os.RemoveAll(out)
+			return interrupted()
+		}
 		return err
+	}
+	if ctx.Err() != nil {
+		dst.Close()
+		os.RemoveAll(out)
+		return interrupted()
 	}
 	if err := writeSweepFigures(out, formats); err != nil {
 		return err
