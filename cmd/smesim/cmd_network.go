@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -47,7 +48,7 @@ func networkCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runNetworkExport(e, exportOptions{format: c.String("format"), out: c.String("out"), replication: c.Int("replication")}, arg)
+			return runNetworkExport(c.Context, e, exportOptions{format: c.String("format"), out: c.String("out"), replication: c.Int("replication")}, arg)
 		},
 	}
 	cmd := &cli.Command{
@@ -63,7 +64,7 @@ func networkCommand(e *env) *cli.Command {
 
 // runNetworkExport builds the network of replication opts.replication and
 // writes it in opts.format.
-func runNetworkExport(e *env, opts exportOptions, arg string) error {
+func runNetworkExport(ctx context.Context, e *env, opts exportOptions, arg string) error {
 	if opts.out == "" {
 		return badInputf("network export: --out PATH is required (see 'smesim network export --help')")
 	}
@@ -98,6 +99,9 @@ func runNetworkExport(e *env, opts exportOptions, arg string) error {
 	net, err := sim.BuildNetwork(cfg, opts.replication)
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return &interruptError{"interrupted; nothing was written", err}
 	}
 	switch format {
 	case "csv":

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -136,9 +137,9 @@ func plotCommand(e *env) *cli.Command {
 			}
 			switch {
 			case exists(filepath.Join(dir, batch.SweepFile)):
-				err = writeSweepFigures(dir, formats)
+				err = untilInterrupted(c.Context, dir, func() error { return writeSweepFigures(dir, formats) })
 			case exists(filepath.Join(dir, results.TimeseriesFile)):
-				err = writeRunFigures(dir, formats)
+				err = untilInterrupted(c.Context, dir, func() error { return writeRunFigures(dir, formats) })
 			default:
 				return badInputf("%s holds neither %s (smesim sweep) nor %s (smesim run)", dir, batch.SweepFile, results.TimeseriesFile)
 			}
@@ -256,4 +257,45 @@ func compareCommand(e *env) *cli.Command {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// untilInterrupted runs work, which writes temporaries named
+// ".plots.tmp-*" into dir (see replaceFigures) and cannot itself be
+// stopped, in its own goroutine. If ctx is done first it removes the
+// temporaries that work made (those not in dir when it started) and
+// returns an interruptError: the process then exits, ending work. Removal
+// is retried because work may still add a file while it runs.
+func untilInterrupted(ctx context.Context, dir string, work func() error) error {
+	before := tempsIn(dir)
+	done := make(chan error, 1)
+	go func() { done <- work() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	for range 10 {
+		left := false
+		for name := range tempsIn(dir) {
+			if !before[name] {
+				left = os.RemoveAll(filepath.Join(dir, name)) != nil || left
+			}
+		}
+		if !left {
+			break
+		}
+	}
+	return &interruptError{"interrupted; the figures were left as they were", ctx.Err()}
+}
+
+// tempsIn returns the names of the figures' temporary directories in dir.
+func tempsIn(dir string) map[string]bool {
+	names := map[string]bool{}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+plotsDir+".tmp-") {
+			names[e.Name()] = true
+		}
+	}
+	return names
 }

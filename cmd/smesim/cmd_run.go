@@ -248,10 +248,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	store.StopOn(ctx)
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
 	w, err := batch.WriteRun(out, src, meta, func(tmp string) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return writeRunFigures(tmp, opts.plots)
+		return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, opts.plots) })
 	})
 	if err != nil && ctx.Err() != nil {
 		return interrupted()

@@ -291,7 +291,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if ctx.Err() != nil {
 		return interrupted(ran)
 	}
-	if err := writeSweepFigures(out, opts.plots); err != nil {
+	if err := untilInterrupted(ctx, out, func() error { return writeSweepFigures(out, opts.plots) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d points × %d arms × %d replications = %d runs (%d run now, %d already done)\n",
@@ -346,10 +346,7 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 			return badInput(err)
 		}
 		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			return writeRunFigures(tmp, formats)
+			return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, formats) })
 		}); err != nil {
 			if ctx.Err() != nil {
 				return interrupted()
@@ -383,7 +380,7 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 		os.RemoveAll(out)
 		return interrupted()
 	}
-	if err := writeSweepFigures(out, formats); err != nil {
+	if err := untilInterrupted(ctx, out, func() error { return writeSweepFigures(out, formats) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", filepath.Join(out, batch.SweepFile), len(dirs), plan.Runs())
