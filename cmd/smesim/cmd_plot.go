@@ -188,7 +188,10 @@ func compareCommand(e *env) *cli.Command {
 					return badInputf("--labels has %d names for %d result directories", len(labels), len(dirs))
 				}
 			}
-			out := c.String("out")
+			out, err := resolveOut(c.String("out"))
+			if err != nil {
+				return err
+			}
 			if err := results.CheckFree(out); err != nil {
 				return badInput(err)
 			}

@@ -160,6 +160,8 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		if out, err = defaultOutDir(defaultOutRoot, cfg.Name, opts.now); err != nil {
 			return err
 		}
+	} else if out, err = resolveOut(out); err != nil {
+		return err
 	} else if err := results.CheckFree(out); err != nil {
 		return badInput(err)
 	}
@@ -263,6 +265,22 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	store.Close()
 	printRunSummary(e.stdout, out, cfg, w.Firms, w.Summary)
 	return nil
+}
+
+// resolveOut returns the directory --out names: out itself or, when out
+// is a symbolic link, the directory it points to, so that the files are
+// written there and the link is kept (rather than replaced by a
+// directory).
+func resolveOut(out string) (string, error) {
+	fi, err := os.Lstat(out)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return out, nil
+	}
+	target, err := filepath.EvalSymlinks(out)
+	if err != nil {
+		return "", badInputf("--out %s is a symbolic link whose target cannot be used: %w", out, unwrapPath(err))
+	}
+	return target, nil
 }
 
 // interruptError is the error of a command stopped by a signal: its

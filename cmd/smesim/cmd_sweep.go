@@ -241,7 +241,10 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if err := checkMemory(cfg, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
 		return err
 	}
-	out := opts.out
+	out, err := resolveOut(opts.out)
+	if err != nil {
+		return err
+	}
 	if out == "" {
 		if out, err = defaultOutDir(defaultOutRoot, cfg.Name+"-"+kind, time.Now()); err != nil {
 			return err
@@ -312,6 +315,10 @@ func shardSize(runs int, s batch.Shard) int {
 // runMerge joins shard directories. A signal stops it at the next run
 // read, leaving nothing at out.
 func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []string) error {
+	out, err := resolveOut(out)
+	if err != nil {
+		return err
+	}
 	var stores []*batch.Store
 	for _, d := range dirs {
 		s, err := batch.Open(d)
