@@ -26,7 +26,11 @@
 #     it must exist, and the same command must then complete, remove it and
 #     write the same files as an uninterrupted run.
 #     SIGINT during smesim sweep and its resumption are covered by go test
-#     (cmd/smesim: TestSweepResumeAfterSignal); a torn units.log line by
+#     (cmd/smesim: TestSweepResumeAfterSignal); SIGINT/SIGTERM during every
+#     long command (run, sweep and their writing phases, merge, plot,
+#     compare, check-facts, bench, network export) by
+#     TestEveryCommandHonoursSignals; two writers into one --out by
+#     TestRunOutLockedAndStale; a torn units.log line by
 #     TestSweepResumeAfterTornLog.
 set -Eeuo pipefail
 export LC_ALL=C
