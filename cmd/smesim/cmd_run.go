@@ -235,8 +235,8 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 				return fmt.Errorf("%w; the %d runs finished are kept in %s: run the same command again to resume", err, len(done), partial)
 			}
 		}
-		// A run failed, or nothing was kept: keep nothing.
-		store.Close()
+		// A run failed, or nothing was kept: keep nothing (removed
+		// while still locked, as below).
 		os.RemoveAll(partial)
 		return err
 	}

@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -60,8 +61,17 @@ func main() {
 	crashBySignal()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go stopAfterSignal(ctx, stop)
-	os.Exit(runContext(ctx, os.Args, os.Stdout, os.Stderr))
+	// The command and the signal's deadline may both end the process:
+	// whichever comes first prints its message and exits, alone.
+	var once sync.Once
+	exit := func(code int, msg string) {
+		once.Do(func() {
+			fmt.Fprint(os.Stderr, msg)
+			os.Exit(code)
+		})
+	}
+	go stopAfterSignal(ctx, stop, exit)
+	exit(execute(ctx, os.Args, os.Stdout, os.Stderr))
 }
 
 // interruptGrace is how long a command may take to stop after SIGINT or
@@ -75,12 +85,11 @@ const interruptGrace = 900 * time.Millisecond
 // a command must never outlive a signal by more than a second. What such a
 // command was writing is a temporary file or directory (*.tmp-*), which
 // the next command writing there removes.
-func stopAfterSignal(ctx context.Context, stop context.CancelFunc) {
+func stopAfterSignal(ctx context.Context, stop context.CancelFunc, exit func(code int, msg string)) {
 	<-ctx.Done()
 	stop()
 	time.Sleep(interruptGrace)
-	fmt.Fprintln(os.Stderr, "smesim: interrupted")
-	os.Exit(130)
+	exit(130, "smesim: interrupted\n")
 }
 
 // crashBySignal makes a crash (an unrecovered panic in any goroutine, or a
@@ -144,28 +153,29 @@ func appFor(e *env) *cli.App {
 // run runs the application on args (args[0] is the program name) and
 // returns the exit status. Errors are printed as one line on stderr.
 func run(args []string, stdout, stderr io.Writer) int {
-	return runContext(context.Background(), args, stdout, stderr)
+	code, msg := execute(context.Background(), args, stdout, stderr)
+	fmt.Fprint(stderr, msg)
+	return code
 }
 
-// runContext is run under ctx, whose cancellation (by a signal) interrupts
-// the command. A panic in the command's goroutine is a bug: it is printed
-// with its stack and gives exit status 1.
-func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+// execute runs the application on args under ctx, whose cancellation (by
+// a signal) interrupts the command, and returns the exit status and the
+// message to print on stderr ("" on success; otherwise one line
+// "smesim: …\n"). A panic in the command's goroutine is a bug: its
+// message holds the stack, and the status is 1.
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) (code int, msg string) {
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(stderr, "smesim: internal error (a bug; please report it with this message): panic: %v\n%s", p, debug.Stack())
-			code = 1
+			code, msg = 1, fmt.Sprintf("smesim: internal error (a bug; please report it with this message): panic: %v\n%s", p, debug.Stack())
 		}
 	}()
 	e := &env{stdout: stdout, stderr: stderr, args: args}
 	a := appFor(e)
 	err := a.RunContext(ctx, reorderArgs(a, args))
 	if err == nil {
-		return 0
+		return 0, ""
 	}
-	code = exitCode(err)
-	fmt.Fprintf(stderr, "smesim: %s\n", oneLine(err.Error()))
-	return code
+	return exitCode(err), fmt.Sprintf("smesim: %s\n", oneLine(err.Error()))
 }
 
 // inputError marks an error caused by the user's input: exit status 2.
