@@ -45,6 +45,11 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"bench", "--steps", "1e3"}, []string{`--steps "1e3": must be a whole number, 1 to 100000`}},
 		{[]string{"network", "export", "--replication", "one"}, []string{`--replication "one": must be a whole number`}},
 		{[]string{"run", "--steps", strings.Repeat("9", 5000)}, []string{`--steps "9999`, "(5000 bytes)"}},
+		// Long arguments are clipped: a message is one short line.
+		{[]string{strings.Repeat("x", 100000)}, []string{`unknown command "xxxx`, "(100000 bytes)"}},
+		{[]string{"run", "--" + strings.Repeat("y", 100000)}, []string{`unknown flag "-yyyy`, "(100001 bytes)"}},
+		{[]string{"run", "a.toml", strings.Repeat("z", 100000)}, []string{"at most one", "bytes)"}},
+		{[]string{"scenarios", strings.Repeat("z", 100000)}, []string{"no arguments", "(100000 bytes)"}},
 	}
 	for _, c := range cases {
 		name := strings.Join(c.args, " ")

@@ -228,6 +228,9 @@ func usageError(c *cli.Context, err error, isSubcommand bool) error {
 	}
 	msg := err.Error()
 	if bad, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		if len(bad) > 40 {
+			bad = clip(bad)
+		}
 		msg = "unknown flag " + bad
 		var owners []string
 		if name == "smesim" {
@@ -356,7 +359,7 @@ func unknownCommand(cmds []*cli.Command) cli.ActionFunc {
 				visible = append(visible, cmd)
 			}
 		}
-		msg := fmt.Sprintf("unknown command %q for %s", name, where)
+		msg := fmt.Sprintf("unknown command %s for %s", clip(name), where)
 		if s := cli.SuggestCommand(visible, name); s != "" {
 			msg += ". " + s
 		}
@@ -367,7 +370,7 @@ func unknownCommand(cmds []*cli.Command) cli.ActionFunc {
 // noArgs rejects positional arguments.
 func noArgs(c *cli.Context) error {
 	if c.Args().Present() {
-		return badInputf("%s takes no arguments, got %q", c.Command.HelpName, c.Args().Slice())
+		return badInputf("%s takes no arguments, got %s", c.Command.HelpName, clip(strings.Join(c.Args().Slice(), " ")))
 	}
 	return nil
 }
@@ -380,7 +383,7 @@ func atMostOneArg(c *cli.Context, what string) (string, error) {
 	case 1:
 		return c.Args().First(), nil
 	}
-	return "", badInputf("%s takes at most one %s, got %d arguments: %s", c.Command.HelpName, what, c.NArg(), strings.Join(c.Args().Slice(), " "))
+	return "", badInputf("%s takes at most one %s, got %d arguments: %s", c.Command.HelpName, what, c.NArg(), clip(strings.Join(c.Args().Slice(), " ")))
 }
 
 func oneLine(s string) string {
