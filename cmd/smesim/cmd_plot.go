@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -135,10 +136,21 @@ func plotCommand(e *env) *cli.Command {
 			if len(formats) == 0 {
 				return badInputf("--plots none: nothing to draw")
 			}
+			isSweep, isRun := exists(filepath.Join(dir, batch.SweepFile)), exists(filepath.Join(dir, results.TimeseriesFile))
+			if isSweep || isRun {
+				// Another smesim writing figures or results into dir
+				// (a sweep) is excluded; holding the lock, what a killed
+				// one left half-drawn is stale.
+				release, err := lockPlots(dir)
+				if err != nil {
+					return err
+				}
+				defer release()
+			}
 			switch {
-			case exists(filepath.Join(dir, batch.SweepFile)):
+			case isSweep:
 				err = untilInterrupted(c.Context, dir, func() error { return writeSweepFigures(dir, formats) })
-			case exists(filepath.Join(dir, results.TimeseriesFile)):
+			case isRun:
 				err = untilInterrupted(c.Context, dir, func() error { return writeRunFigures(dir, formats) })
 			default:
 				return badInputf("%s holds neither %s (smesim sweep) nor %s (smesim run)", dir, batch.SweepFile, results.TimeseriesFile)
@@ -195,6 +207,11 @@ func compareCommand(e *env) *cli.Command {
 			if err := results.CheckFree(out); err != nil {
 				return badInput(err)
 			}
+			release, err := lockOut(out)
+			if err != nil {
+				return err
+			}
+			defer release()
 			ctx := c.Context
 			var runs []*plots.Run
 			for _, d := range dirs {
@@ -289,6 +306,25 @@ func untilInterrupted(ctx context.Context, dir string, work func() error) error 
 		}
 	}
 	return &interruptError{"interrupted; the figures were left as they were", ctx.Err()}
+}
+
+// lockPlots locks the result directory dir for redrawing its figures and
+// removes the figures' temporary directories a killed smesim left in it.
+func lockPlots(dir string) (release func(), err error) {
+	l, err := batch.LockDir(dir)
+	if err != nil {
+		if errors.Is(err, batch.ErrLocked) {
+			return nil, badInput(err)
+		}
+		return nil, err
+	}
+	for name := range tempsIn(dir) {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			l.Release()
+			return nil, fmt.Errorf("removing a temporary directory left in %s: %w", dir, err)
+		}
+	}
+	return l.Release, nil
 }
 
 // tempsIn returns the names of the figures' temporary directories in dir.

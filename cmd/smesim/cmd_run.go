@@ -267,6 +267,30 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	return nil
 }
 
+// lockOut takes, for a writer of the result directory out other than run
+// (merge, compare), the lock run holds while it writes out (that of out's
+// partial directory), and removes what a killed writer left beside out.
+// release drops the lock, and the partial directory unless it holds a
+// run's kept runs.
+func lockOut(out string) (release func(), err error) {
+	partial := partialDir(out)
+	l, err := batch.LockDir(partial)
+	if err != nil {
+		if errors.Is(err, batch.ErrLocked) {
+			return nil, badInput(err)
+		}
+		return nil, err
+	}
+	if err := removeStaleTemps(out); err != nil {
+		l.Release()
+		return nil, err
+	}
+	return func() {
+		l.Release()
+		os.Remove(partial) // only if empty
+	}, nil
+}
+
 // resolveOut returns the directory --out names: out itself or, when out
 // is a symbolic link, the directory it points to, so that the files are
 // written there and the link is kept (rather than replaced by a

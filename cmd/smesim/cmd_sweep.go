@@ -352,6 +352,11 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 		if err := results.CheckFree(out); err != nil {
 			return badInput(err)
 		}
+		release, err := lockOut(out)
+		if err != nil {
+			return err
+		}
+		defer release()
 		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error {
 			return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, formats) })
 		}); err != nil {

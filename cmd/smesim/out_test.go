@@ -111,3 +111,40 @@ func holdPartial(t *testing.T, out string) *batch.Store {
 	}
 	return s
 }
+
+// TestPlotCompareLockedAndStale is issue 13 defect 11 for plot and
+// compare: what a killed plot or compare left half-drawn is removed by the
+// next one, and one held by another writer is refused with exit 2.
+func TestPlotCompareLockedAndStale(t *testing.T) {
+	inTempDir(t)
+	if code, _, errs := smesim(t, "run", "small", "-r", "1", "--out", "res", "--plots", "none"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	os.MkdirAll(filepath.Join("res", ".plots.tmp-42", "x"), 0o755)
+	os.MkdirAll(filepath.Join("cmp.tmp-42", "x"), 0o755)
+	if code, _, errs := smesim(t, "plot", "res", "--plots", "svg"); code != 0 {
+		t.Fatalf("plot: exit %d: %s", code, errs)
+	}
+	if code, _, errs := smesim(t, "compare", "res", "res", "--out", "cmp", "--plots", "svg"); code != 0 {
+		t.Fatalf("compare: exit %d: %s", code, errs)
+	}
+	if tmps := temporaries("."); len(tmps) > 0 {
+		t.Errorf("left %v", tmps)
+	}
+	for _, p := range []string{filepath.Join("res", batch.LockFile), ".cmp.partial"} {
+		if _, err := os.Lstat(p); err == nil {
+			t.Errorf("left %s", p)
+		}
+	}
+
+	held, err := batch.LockDir("res")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := smesim(t, "plot", "res", "--plots", "svg")
+	held.Release()
+	if code != 2 {
+		t.Errorf("plot of a held directory: exit %d, want 2", code)
+	}
+	oneErrorLine(t, errs, "res is in use by process "+strconv.Itoa(os.Getpid()))
+}

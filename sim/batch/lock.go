@@ -66,6 +66,27 @@ func lockDir(dir string) (*dirLock, error) {
 	return nil, fmt.Errorf("batch: locking %s: its lock file keeps being replaced", dir)
 }
 
+// Lock is a held lock on a directory (see LockDir).
+type Lock struct{ l *dirLock }
+
+// LockDir creates dir if needed and locks it as Create locks a batch
+// directory, for writers of other directories (a run's result directory,
+// say) to exclude each other; the error wraps ErrLocked if another process
+// holds it.
+func LockDir(dir string) (*Lock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	l, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Lock{l}, nil
+}
+
+// Release removes the lock file and drops the lock.
+func (l *Lock) Release() { l.l.release() }
+
 // release removes the lock file, then drops the lock.
 func (l *dirLock) release() {
 	if l == nil || l.f == nil {
