@@ -18,6 +18,13 @@ const LockFile = ".lock"
 // directory.
 var ErrLocked = errors.New("in use by another process")
 
+// lockedError is ErrLocked with a message naming the directory and its
+// holder.
+type lockedError struct{ msg string }
+
+func (e *lockedError) Error() string        { return e.msg }
+func (e *lockedError) Is(target error) bool { return target == ErrLocked }
+
 // dirLock is a held lock on a batch directory.
 type dirLock struct {
 	f    *os.File
@@ -45,8 +52,8 @@ func lockDir(dir string) (*dirLock, error) {
 						who = "process " + strconv.Itoa(pid)
 					}
 				}
-				return nil, fmt.Errorf("%s is in use by %s (another smesim writing into it): wait for it to finish or stop it, or choose another --out: %w",
-					dir, who, ErrLocked)
+				return nil, &lockedError{fmt.Sprintf("%s is in use by %s (another smesim writing into it): wait for it to finish or stop it, or choose another --out",
+					dir, who)}
 			}
 			return nil, fmt.Errorf("batch: locking %s: %w", dir, err)
 		}
