@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -253,7 +252,7 @@ func initDir(dir string, plan *Plan, m Manifest) error {
 // into place.
 // The file gets mode 0644 less the umask, as the files of a run do.
 func writeAtomic(path string, data []byte) error {
-	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
@@ -272,19 +271,6 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("batch: writing %s: %w", path, err)
 	}
 	return syncDir(filepath.Dir(path))
-}
-
-// createTemp creates a new file dir/prefix<random> with mode 0644 less
-// the umask (os.CreateTemp makes 0600 files).
-func createTemp(dir, prefix string) (*os.File, error) {
-	for range 1000 {
-		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
-		if !errors.Is(err, os.ErrExist) {
-			return f, err
-		}
-	}
-	return nil, fmt.Errorf("creating a temporary file in %s: too many attempts", dir)
 }
 
 func syncDir(dir string) error {
