@@ -255,15 +255,15 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		return badInput(err)
 	}
 	defer store.Close()
-	interrupted := func(ran int) error {
-		return &interruptError{fmt.Sprintf("interrupted; the finished runs are kept in %s (%d run now): the same command (with --out %s) resumes from them",
-			out, ran, out), ctx.Err()}
-	}
 	workers := opts.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	report, finish := batchProgress(e.stderr, opts.progress)
+	interrupted := func(ran int) error {
+		return &interruptError{fmt.Sprintf("interrupted; the finished runs are kept in %s (%d run now): the same command (with --out %s) resumes from them",
+			out, ran, out), ctx.Err()}
+	}
 	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Shard: opts.shard, Progress: report})
 	finish(err == nil)
 	if err != nil {
