@@ -70,13 +70,16 @@ func TestRunOutLockedAndStale(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	os.RemoveAll("held")
-	holder := holdPartial(t, "held")
+	holder, err := batch.LockDir(partialDir("held"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	code, _, errs = smesim(t, "run", "small", "-r", "1", "--out", "held", "--plots", "none")
 	if code != 2 {
 		t.Errorf("second writer: exit %d, want 2", code)
 	}
 	oneErrorLine(t, errs, partialDir("held"), "in use by process "+strconv.Itoa(os.Getpid()))
-	holder.Close()
+	holder.Release()
 
 	// A killed writer's temporary directory beside --out.
 	os.MkdirAll(filepath.Join("out.tmp-12345", "plots"), 0o755)
@@ -90,26 +93,6 @@ func TestRunOutLockedAndStale(t *testing.T) {
 			t.Errorf("left %s", e.Name())
 		}
 	}
-}
-
-// holdPartial opens the partial directory of a run of small into out as
-// its writer would, holding its lock.
-func holdPartial(t *testing.T, out string) *batch.Store {
-	t.Helper()
-	cfg, err := openScenario("small")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Replications = 1
-	plan, err := planOf(batch.KindRun, cfg, nil, "small")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := batch.Create(partialDir(out), plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 // TestPlotCompareLockedAndStale is issue 13 defect 11 for plot and
