@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/network"
 )
 
 // exportOptions are the flags of smesim network export.
@@ -96,12 +97,26 @@ func runNetworkExport(ctx context.Context, e *env, opts exportOptions, arg strin
 	if err := checkMemory(cfg, 1, 0); err != nil {
 		return err
 	}
-	net, err := sim.BuildNetwork(cfg, opts.replication)
+	// Building a large network takes seconds and cannot be stopped
+	// midway; it writes nothing, so a signal returns at once.
+	type built struct {
+		net *network.Network
+		err error
+	}
+	ch := make(chan built, 1)
+	go func() {
+		net, err := sim.BuildNetwork(cfg, opts.replication)
+		ch <- built{net, err}
+	}()
+	var b built
+	select {
+	case b = <-ch:
+	case <-ctx.Done():
+		return &interruptError{"interrupted; nothing was written", ctx.Err()}
+	}
+	net, err := b.net, b.err
 	if err != nil {
 		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return &interruptError{"interrupted; nothing was written", err}
 	}
 	switch format {
 	case "csv":

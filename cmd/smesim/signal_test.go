@@ -110,8 +110,9 @@ func TestEveryCommandHonoursSignals(t *testing.T) {
 					}
 				}
 			} else {
-				// Past the installation of the signal handlers.
-				time.Sleep(300 * time.Millisecond)
+				// Past the installation of the signal handlers (at the
+				// start of main), well before the work ends.
+				time.Sleep(100 * time.Millisecond)
 			}
 			start := time.Now()
 			cmd.Process.Signal(c.sig)
