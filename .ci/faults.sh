@@ -26,8 +26,15 @@
 #     it must exist, and the same command must then complete, remove it and
 #     write the same files as an uninterrupted run.
 #     SIGINT during smesim sweep and its resumption are covered by go test
-#     (cmd/smesim: TestSweepResumeAfterSignal); a torn units.log line by
+#     (cmd/smesim: TestSweepResumeAfterSignal); SIGINT/SIGTERM during every
+#     long command (run, sweep and their writing phases, merge, plot,
+#     compare, check-facts, bench, network export) by
+#     TestEveryCommandHonoursSignals; two writers into one --out by
+#     TestRunOutLockedAndStale; a torn units.log line by
 #     TestSweepResumeAfterTornLog.
+#  5. kill -9 of smesim run while it writes its result directory: the same
+#     command removes what it left and completes. Two runs into one --out:
+#     the second is refused with exit 2 naming the first's process.
 set -Eeuo pipefail
 export LC_ALL=C
 
@@ -457,5 +464,49 @@ else
 	note "signal: nothing kept to resume from (the message names no directory)"
 fi
 note "signal: SIGINT during sweep and its resumption: covered by go test (TestSweepResumeAfterSignal)"
+
+# ------------------------------------------- 5. kill -9 while writing; two writers
+# A run killed (SIGKILL: no cleanup) while writing its result directory
+# leaves OUT.tmp-*; the same command must remove it and complete. Then two
+# runs into one --out: the second is refused (exit 2, naming the first's
+# process) while the first runs, and the first completes.
+k9=$tmp/k9
+mkdir -p "$k9"
+k9cmd=(run default --replications 40 --steps 2000 --plots png --out "$k9/out")
+"$bin" "${k9cmd[@]}" >"$tmp/log/k9.out" 2>"$tmp/log/k9.err" &
+bgpid=$!
+for ((i = 0; i < 6000; i++)); do
+	compgen -G "$k9/out.tmp-*" >/dev/null && break
+	kill -0 "$bgpid" 2>/dev/null || fail "kill -9: the run ended before writing its result: $(cat "$tmp/log/k9.err")"
+	sleep 0.01
+done
+kill -KILL "$bgpid"
+wait "$bgpid" 2>/dev/null || true
+bgpid=""
+compgen -G "$k9/out.tmp-*" >/dev/null || fail "kill -9: no temporary directory to clean up (the run finished first?)"
+sm k9-resume "${k9cmd[@]}"
+expect "kill -9: the same command again" 0
+no_temps "kill -9: the same command again" "$k9"
+[[ ! -e $k9/.out.partial ]] || fail "kill -9: $k9/.out.partial left after the resumed run completed"
+note "kill -9 while writing: the same command removed what was left and completed"
+
+two=(run default --replications 200 --steps 1000 --workers 1 --plots none --out "$k9/two")
+"$bin" "${two[@]}" >"$tmp/log/two.out" 2>"$tmp/log/two.err" &
+bgpid=$!
+for ((i = 0; i < 6000; i++)); do
+	[[ -e $k9/.two.partial/.lock ]] && break
+	sleep 0.01
+done
+kill -0 "$bgpid" 2>/dev/null || fail "two writers: the first run ended too soon: $(cat "$tmp/log/two.err")"
+sm two-second "${two[@]}"
+expect "two writers: the second" 2
+one_line "two writers: the second" "in use by process $bgpid"
+note "two writers: $(cat "$err")"
+kill -TERM "$bgpid"
+rc=0
+wait "$bgpid" || rc=$?
+bgpid=""
+((rc == 130)) || fail "two writers: the first run, stopped by SIGTERM, exited $rc"
+rm -rf "$k9"
 
 echo "faults: PASS ($((SECONDS - start)) s)"

@@ -154,11 +154,21 @@ func runBench(ctx context.Context, e *env, opts benchOptions) error {
 			continue
 		}
 		done := spin.start(fmt.Sprintf("measuring the memory bandwidth with %d %s ", t, plural(t, "thread")))
-		bandwidth[t] = machine.MeasureBandwidth(size, t, machine.DefaultBandwidthRepeats, machine.LoopCopy)
-		memmove[t] = machine.MeasureBandwidth(size, t, machine.DefaultBandwidthRepeats, machine.Memmove)
+		// The measurement cannot be stopped midway, and writes nothing:
+		// a signal returns at once, and the process exits.
+		measured := make(chan [2]float64, 1)
+		go func() {
+			measured <- [2]float64{machine.MeasureBandwidth(size, t, machine.DefaultBandwidthRepeats, machine.LoopCopy),
+				machine.MeasureBandwidth(size, t, machine.DefaultBandwidthRepeats, machine.Memmove)}
+		}()
+		select {
+		case m := <-measured:
+			bandwidth[t], memmove[t] = m[0], m[1]
+		case <-ctx.Done():
+		}
 		done()
 		if err := ctx.Err(); err != nil {
-			return err
+			return &interruptError{"interrupted", err}
 		}
 	}
 	resetErr := machine.ResetPeakRSS()
@@ -197,6 +207,9 @@ func runBench(ctx context.Context, e *env, opts benchOptions) error {
 			done := spin.start(fmt.Sprintf("bench: %d firms, %d %s ", opts.firms[i], t, plural(t, "thread")))
 			st, err := sim.Bench(ctx, cfg, t)
 			done()
+			if err != nil && ctx.Err() != nil {
+				return &interruptError{"interrupted", ctx.Err()}
+			}
 			if err != nil {
 				return fmt.Errorf("bench: %d firms, %d threads: %w", opts.firms[i], t, err)
 			}

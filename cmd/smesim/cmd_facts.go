@@ -180,7 +180,7 @@ func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) e
 	rs, err := sim.Run(ctx, cfg, sim.RunOptions{Workers: workers, Arms: arms, Progress: bar.update})
 	bar.finish(err == nil)
 	if ctx.Err() != nil {
-		return fmt.Errorf("interrupted: %w", ctx.Err())
+		return &interruptError{"interrupted; nothing was written", ctx.Err()}
 	}
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/network"
 )
 
 // exportOptions are the flags of smesim network export.
@@ -47,7 +49,7 @@ func networkCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runNetworkExport(e, exportOptions{format: c.String("format"), out: c.String("out"), replication: c.Int("replication")}, arg)
+			return runNetworkExport(c.Context, e, exportOptions{format: c.String("format"), out: c.String("out"), replication: c.Int("replication")}, arg)
 		},
 	}
 	cmd := &cli.Command{
@@ -63,7 +65,7 @@ func networkCommand(e *env) *cli.Command {
 
 // runNetworkExport builds the network of replication opts.replication and
 // writes it in opts.format.
-func runNetworkExport(e *env, opts exportOptions, arg string) error {
+func runNetworkExport(ctx context.Context, e *env, opts exportOptions, arg string) error {
 	if opts.out == "" {
 		return badInputf("network export: --out PATH is required (see 'smesim network export --help')")
 	}
@@ -95,7 +97,24 @@ func runNetworkExport(e *env, opts exportOptions, arg string) error {
 	if err := checkMemory(cfg, 1, 0); err != nil {
 		return err
 	}
-	net, err := sim.BuildNetwork(cfg, opts.replication)
+	// Building a large network takes seconds and cannot be stopped
+	// midway; it writes nothing, so a signal returns at once.
+	type built struct {
+		net *network.Network
+		err error
+	}
+	ch := make(chan built, 1)
+	go func() {
+		net, err := sim.BuildNetwork(cfg, opts.replication)
+		ch <- built{net, err}
+	}()
+	var b built
+	select {
+	case b = <-ch:
+	case <-ctx.Done():
+		return &interruptError{"interrupted; nothing was written", ctx.Err()}
+	}
+	net, err := b.net, b.err
 	if err != nil {
 		return err
 	}

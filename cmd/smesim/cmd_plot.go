@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -165,6 +167,9 @@ func plotCommand(e *env) *cli.Command {
 			if dir == "" {
 				return badInputf("plot needs a result directory (the --out of smesim run or sweep)")
 			}
+			if err := c.Context.Err(); err != nil {
+				return &interruptError{"interrupted; nothing was written", err}
+			}
 			formats, err := plotFormats(c)
 			if err != nil {
 				return err
@@ -172,11 +177,22 @@ func plotCommand(e *env) *cli.Command {
 			if len(formats) == 0 {
 				return badInputf("--plots none: nothing to draw")
 			}
+			isSweep, isRun := exists(filepath.Join(dir, batch.SweepFile)), exists(filepath.Join(dir, results.TimeseriesFile))
+			if isSweep || isRun {
+				// Another smesim writing figures or results into dir
+				// (a sweep) is excluded; holding the lock, what a killed
+				// one left half-drawn is stale.
+				release, err := lockPlots(dir)
+				if err != nil {
+					return err
+				}
+				defer release()
+			}
 			switch {
-			case exists(filepath.Join(dir, batch.SweepFile)):
-				err = plotSweepDir(dir, formats)
-			case exists(filepath.Join(dir, results.TimeseriesFile)):
-				err = plotRunDir(dir, formats)
+			case isSweep:
+				err = untilInterrupted(c.Context, dir, func() error { return plotSweepDir(dir, formats) })
+			case isRun:
+				err = untilInterrupted(c.Context, dir, func() error { return plotRunDir(dir, formats) })
 			default:
 				return badInputf("%s holds neither %s (smesim sweep) nor %s (smesim run)", dir, batch.SweepFile, results.TimeseriesFile)
 			}
@@ -199,11 +215,14 @@ func compareCommand(e *env) *cli.Command {
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "directory `DIR` to create for the figures; it must not exist or be empty"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "directory `DIR` to create for the figures; it must not exist or be empty (required)"},
 			&cli.StringFlag{Name: "labels", Usage: "comma-separated `LIST` naming the runs in legends, in order", DefaultText: "each run's scenario name"},
 			&cli.StringFlag{Name: "plots", Value: defaultPlots, Usage: "figure `FORMATS`: all (png, svg, pdf) or a comma-separated list of png, svg, pdf"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := requireFlag(c, "out", "DIR"); err != nil {
+				return err
+			}
 			dirs := c.Args().Slice()
 			if len(dirs) < 2 {
 				return badInputf("compare needs at least two result directories, got %d", len(dirs))
@@ -222,12 +241,24 @@ func compareCommand(e *env) *cli.Command {
 					return badInputf("--labels has %d names for %d result directories", len(labels), len(dirs))
 				}
 			}
-			out := c.String("out")
+			out, err := resolveOut(c.String("out"))
+			if err != nil {
+				return err
+			}
 			if err := results.CheckFree(out); err != nil {
 				return badInput(err)
 			}
+			release, err := lockOut(out)
+			if err != nil {
+				return err
+			}
+			defer release()
+			ctx := c.Context
 			var runs []*plots.Run
 			for _, d := range dirs {
+				if err := ctx.Err(); err != nil {
+					return &interruptError{"interrupted; nothing was written", err}
+				}
 				r, err := plots.LoadRun(d)
 				if err != nil {
 					return badInput(err)
@@ -239,7 +270,8 @@ func compareCommand(e *env) *cli.Command {
 				return err
 			}
 			// Draw into a temporary sibling renamed into place: an error
-			// leaves no partial directory.
+			// or a signal (checked between figures) leaves no partial
+			// directory.
 			out = filepath.Clean(out)
 			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 				return err
@@ -248,7 +280,17 @@ func compareCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			files, err := plots.Save(tmp, figs, formats)
+			var files []string
+			for _, f := range figs {
+				if err = ctx.Err(); err != nil {
+					break
+				}
+				var names []string
+				if names, err = plots.Save(tmp, []plots.Figure{f}, formats); err != nil {
+					break
+				}
+				files = append(files, names...)
+			}
 			if err == nil {
 				err = os.Chmod(tmp, 0o755)
 			}
@@ -262,6 +304,9 @@ func compareCommand(e *env) *cli.Command {
 			}
 			if err != nil {
 				os.RemoveAll(tmp)
+				if ctx.Err() != nil {
+					return &interruptError{"interrupted; nothing was written", ctx.Err()}
+				}
 				return err
 			}
 			fmt.Fprintf(e.stdout, "wrote %d figures into %s\n", len(files), out)
@@ -273,4 +318,64 @@ func compareCommand(e *env) *cli.Command {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// untilInterrupted runs work, which writes temporaries named
+// ".plots.tmp-*" into dir (see replaceFigures) and cannot itself be
+// stopped, in its own goroutine. If ctx is done first it removes the
+// temporaries that work made (those not in dir when it started) and
+// returns an interruptError: the process then exits, ending work. Removal
+// is retried because work may still add a file while it runs.
+func untilInterrupted(ctx context.Context, dir string, work func() error) error {
+	before := tempsIn(dir)
+	done := make(chan error, 1)
+	go func() { done <- work() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	for range 10 {
+		left := false
+		for name := range tempsIn(dir) {
+			if !before[name] {
+				left = os.RemoveAll(filepath.Join(dir, name)) != nil || left
+			}
+		}
+		if !left {
+			break
+		}
+	}
+	return &interruptError{"interrupted; the figures were left as they were", ctx.Err()}
+}
+
+// lockPlots locks the result directory dir for redrawing its figures and
+// removes the figures' temporary directories a killed smesim left in it.
+func lockPlots(dir string) (release func(), err error) {
+	l, err := batch.LockDir(dir)
+	if err != nil {
+		if errors.Is(err, batch.ErrLocked) {
+			return nil, badInput(err)
+		}
+		return nil, err
+	}
+	for name := range tempsIn(dir) {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			l.Release()
+			return nil, fmt.Errorf("removing a temporary directory left in %s: %w", dir, err)
+		}
+	}
+	return l.Release, nil
+}
+
+// tempsIn returns the names of the figures' temporary directories in dir.
+func tempsIn(dir string) map[string]bool {
+	names := map[string]bool{}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+plotsDir+".tmp-") {
+			names[e.Name()] = true
+		}
+	}
+	return names
 }

@@ -38,6 +38,7 @@ type runOptions struct {
 	plots        []string  // figure formats; none: no figures, no report
 	arms         []string  // --arms; nil: the scenario's arms
 	record       string    // --record: "full" or "aggregate"; "": the scenario's output.record
+	progress     string    // --progress: auto, json or none
 	now          time.Time // for the default output directory name
 }
 
@@ -53,9 +54,12 @@ func runCommand(e *env) *cli.Command {
 		Description: "Runs the scenario in FILE, or the built-in scenario BUILTIN (default: \"default\"; see\n" +
 			"'smesim scenarios'), and writes a new result directory holding scenario.toml (the fully\n" +
 			"resolved scenario, after the flags below), timeseries.csv, firms.csv, events.csv,\n" +
-			"summary.json and meta.json. The directory appears only when complete: an error or Ctrl-C\n" +
-			"leaves nothing behind. The same scenario and seed give byte-identical files (meta.json\n" +
-			"aside, which records the command line) whatever the number of workers or threads.\n\n" +
+			"summary.json and meta.json. The directory appears only when complete. Until then the\n" +
+			"finished runs are kept in a hidden sibling, .DIR.partial: after Ctrl-C (or SIGTERM), or an\n" +
+			"error in writing the files, the same command resumes from them, and removes .DIR.partial\n" +
+			"when done; if no run had finished, nothing is left behind. Another smesim writing into the\n" +
+			"same DIR meanwhile is refused. The same scenario and seed give byte-identical files\n" +
+			"(meta.json aside, which records the command line) whatever the number of workers or threads.\n\n" +
 			"A scenario with interventions runs several arms: the baseline (no intervention) and, by\n" +
 			"default, each intervention alone and all of them together, every arm on the same random\n" +
 			"draws, replication by replication. After the run a table shows per arm the mean failures,\n" +
@@ -94,6 +98,9 @@ func runCommand(e *env) *cli.Command {
 				return err
 			}
 			if opts.plots, err = plotFormats(c); err != nil {
+				return err
+			}
+			if opts.progress, err = progressOf(c); err != nil {
 				return err
 			}
 			if c.IsSet("seed") {
@@ -150,7 +157,11 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	}
 	out := opts.out
 	if out == "" {
-		out = defaultOutDir(defaultOutRoot, cfg.Name, opts.now)
+		if out, err = defaultOutDir(defaultOutRoot, cfg.Name, opts.now); err != nil {
+			return err
+		}
+	} else if out, err = resolveOut(out); err != nil {
+		return err
 	} else if err := results.CheckFree(out); err != nil {
 		return badInput(err)
 	}
@@ -187,31 +198,36 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	}
 	store, err := batch.Create(partial, plan)
 	if err != nil {
+		if errors.Is(err, batch.ErrLocked) {
+			return badInput(err)
+		}
 		if exists(filepath.Join(partial, batch.ManifestFile)) {
 			return badInputf("%w (an interrupted run of another scenario into --out %s? remove %s or choose another --out)", err, out, partial)
 		}
 		return badInput(err)
 	}
 	defer store.Close()
-	var bar *progress
-	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Progress: func(p batch.Progress) {
-		if bar == nil {
-			bar = newProgress(e.stderr, p.Total)
-		}
-		bar.update(p.Done, p.Total)
-	}})
-	if bar != nil {
-		bar.finish(err == nil)
+	// Holding the lock on partial, this is the only writer of out: what
+	// a killed writer left beside it is stale.
+	if err := removeStaleTemps(out); err != nil {
+		return err
 	}
-	if ctx.Err() != nil {
+	report, finish := batchProgress(e.stderr, opts.progress)
+	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Progress: report})
+	finish(err == nil)
+	// interrupted reports an interruption, keeping the finished runs if
+	// there are any.
+	interrupted := func() error {
 		done, ferr := store.Finished()
 		if ferr != nil || len(done) == 0 {
-			store.Close()
 			os.RemoveAll(partial)
-			return fmt.Errorf("interrupted, nothing written: %w", ctx.Err())
+			return &interruptError{"interrupted; nothing was written", ctx.Err()}
 		}
-		return fmt.Errorf("interrupted: %d of %d runs finished and kept in %s; run the same command, with --out %s, to resume: %w",
-			len(done), plan.Runs(), partial, out, ctx.Err())
+		return &interruptError{fmt.Sprintf("interrupted; %d of %d runs had finished and are kept in %s: the same command (with --out %s) resumes from them, or remove %s",
+			len(done), plan.Runs(), partial, out, partial), ctx.Err()}
+	}
+	if ctx.Err() != nil {
+		return interrupted()
 	}
 	if err != nil {
 		var pe *fs.PathError
@@ -222,8 +238,8 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 				return fmt.Errorf("%w; the %d runs finished are kept in %s: run the same command again to resume", err, len(done), partial)
 			}
 		}
-		// A run failed, or nothing was kept: keep nothing.
-		store.Close()
+		// A run failed, or nothing was kept: keep nothing (removed
+		// while still locked, as below).
 		os.RemoveAll(partial)
 		return err
 	}
@@ -232,17 +248,102 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err != nil {
 		return err
 	}
-	// The runs are read back one at a time as the files are written.
+	// The runs are read back one at a time as the files are written,
+	// which a signal stops at the next run.
+	store.StopOn(ctx)
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
-	w, err := batch.WriteRun(out, src, meta, func(tmp string) error { return writeRunFigures(tmp, opts.plots) })
+	w, err := batch.WriteRun(out, src, meta, func(tmp string) error {
+		return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, opts.plots) })
+	})
+	if err != nil && ctx.Err() != nil {
+		return interrupted()
+	}
 	if err != nil {
 		return fmt.Errorf("%w; the %d finished runs are kept in %s: run the same command again to write the results", err, plan.Runs(), partial)
 	}
-	store.Close()
+	// Removed while still locked: no other process takes it up meanwhile.
 	if err := os.RemoveAll(partial); err != nil {
 		return fmt.Errorf("removing %s: %w", partial, err)
 	}
+	store.Close()
 	printRunSummary(e.stdout, out, cfg, w.Firms, w.Summary)
+	return nil
+}
+
+// lockOut takes, for a writer of the result directory out other than run
+// (merge, compare), the lock run holds while it writes out (that of out's
+// partial directory), and removes what a killed writer left beside out.
+// release drops the lock, and the partial directory unless it holds a
+// run's kept runs.
+func lockOut(out string) (release func(), err error) {
+	partial := partialDir(out)
+	l, err := batch.LockDir(partial)
+	if err != nil {
+		if errors.Is(err, batch.ErrLocked) {
+			return nil, badInput(err)
+		}
+		return nil, err
+	}
+	if err := removeStaleTemps(out); err != nil {
+		l.Release()
+		return nil, err
+	}
+	return func() {
+		l.Release()
+		os.Remove(partial) // only if empty
+	}, nil
+}
+
+// resolveOut returns the directory --out names: out itself or, when out
+// is a symbolic link, the directory it points to, so that the files are
+// written there and the link is kept (rather than replaced by a
+// directory).
+func resolveOut(out string) (string, error) {
+	fi, err := os.Lstat(out)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return out, nil
+	}
+	target, err := filepath.EvalSymlinks(out)
+	if err != nil {
+		return "", badInputf("--out %s is a symbolic link whose target cannot be used: %w", out, unwrapPath(err))
+	}
+	return target, nil
+}
+
+// interruptError is the error of a command stopped by a signal: its
+// message says what is kept, and it wraps the context's error (exit 130).
+type interruptError struct {
+	msg string
+	err error
+}
+
+func (e *interruptError) Error() string { return e.msg }
+func (e *interruptError) Unwrap() error { return e.err }
+
+// removeStaleTemps removes the temporary directories a writer of the
+// result directory out leaves beside it when it is killed (see
+// results.WriteDirStream: "BASE.tmp-*", and ".BASE.tmp-*" of its check
+// that the parent is writable). The caller must be the only writer of
+// out: it holds the lock of out's partial directory.
+func removeStaleTemps(out string) error {
+	parent, base := filepath.Split(filepath.Clean(out))
+	if parent == "" {
+		parent = "."
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("looking for temporary files beside %s: %w", out, err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), base+".tmp-") || strings.HasPrefix(e.Name(), "."+base+".tmp-") {
+			if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil {
+				return fmt.Errorf("removing a temporary directory left beside %s: %w", out, err)
+			}
+		}
+	}
 	return nil
 }
 
@@ -335,21 +436,47 @@ func applyOverrides(cfg *sim.Config, opts runOptions) error {
 	return nil
 }
 
+// maxNameLen bounds the scenario name's share of a default output
+// directory's name, so that with the date, a "-N" suffix and the ".partial"
+// and ".tmp-…" siblings made beside it the name stays far below the 255
+// bytes a file name may have.
+const maxNameLen = 64
+
+// maxOutTries bounds the "-N" suffixes defaultOutDir tries.
+const maxOutTries = 1000
+
 // defaultOutDir returns root/<name>-<YYYYMMDD-HHMMSS>, with -2, -3, … added
-// if that is taken.
-func defaultOutDir(root, name string, now time.Time) string {
+// if that is taken. An error other than "does not exist" when looking at a
+// candidate (root is a file, say) is bad input naming the path: trying the
+// next suffix would meet it again.
+func defaultOutDir(root, name string, now time.Time) (string, error) {
 	base := filepath.Join(root, safeName(name)+"-"+now.Format("20060102-150405"))
 	dir := base
-	for k := 2; ; k++ {
-		if _, err := os.Lstat(dir); os.IsNotExist(err) {
-			return dir
+	for k := 2; k <= maxOutTries+1; k++ {
+		_, err := os.Lstat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return dir, nil
+		}
+		if err != nil {
+			return "", badInputf("default output directory %s: %w; give another directory with --out", dir, unwrapPath(err))
 		}
 		dir = base + "-" + strconv.Itoa(k)
 	}
+	return "", badInputf("default output directories %s to %s all exist; give another directory with --out", base, dir)
+}
+
+// unwrapPath returns the cause of a *fs.PathError, whose path the caller
+// names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // safeName keeps letters, digits, '.', '_' and '-' of a scenario name for
-// use in a directory name.
+// use in a directory name, cut to maxNameLen bytes.
 func safeName(name string) string {
 	s := strings.Map(func(r rune) rune {
 		switch {
@@ -358,6 +485,9 @@ func safeName(name string) string {
 		}
 		return '-'
 	}, name)
+	if len(s) > maxNameLen {
+		s = s[:maxNameLen] // ASCII only: any cut is a whole character
+	}
 	s = strings.Trim(s, ".-")
 	if s == "" {
 		return "scenario"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -35,8 +36,9 @@ func sweepCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE|BUILTIN",
 		Description: "Runs each point of the scenario's [sweep] (its parameters' grid or Latin hypercube; one point\n" +
 			"without [sweep]) for every arm and replication. Every finished run is kept in DIR/units, so\n" +
-			"running the same command again into the same --out resumes an interrupted sweep, and Ctrl-C\n" +
-			"keeps what is finished. When every run is done it writes DIR/sweep.csv (one row per point, arm\n" +
+			"running the same command again into the same --out resumes an interrupted sweep: Ctrl-C (or\n" +
+			"SIGTERM) keeps what is finished and nothing half-written. Another smesim writing into the same\n" +
+			"DIR meanwhile is refused. When every run is done it writes DIR/sweep.csv (one row per point, arm\n" +
 			"and metric, with the mean and 95% interval over replications) and DIR/points/<k>/ (the files\n" +
 			"of smesim run for point k). With --shard only a share of the runs is done, for a cluster's\n" +
 			"job array; smesim merge joins the shards. The files are the same bytes whatever the workers,\n" +
@@ -92,10 +94,13 @@ func mergeCommand(e *env) *cli.Command {
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "directory `DIR` to create; it must not exist or be empty"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "directory `DIR` to create; it must not exist or be empty (required)"},
 			plotsFlag(),
 		},
 		Action: func(c *cli.Context) error {
+			if err := requireFlag(c, "out", "DIR"); err != nil {
+				return err
+			}
 			if c.NArg() == 0 {
 				return badInputf("merge needs at least one shard directory")
 			}
@@ -103,7 +108,7 @@ func mergeCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runMerge(e, c.String("out"), c.Args().Slice(), formats)
+			return runMerge(c.Context, e, c.String("out"), c.Args().Slice(), formats)
 		},
 	}
 }
@@ -122,7 +127,7 @@ type batchOptions struct {
 }
 
 func batchOptionsOf(c *cli.Context) (batchOptions, error) {
-	opts := batchOptions{out: c.String("out"), workers: c.Int("workers"), progress: c.String("progress"), shard: batch.Whole}
+	opts := batchOptions{out: c.String("out"), workers: c.Int("workers"), shard: batch.Whole}
 	formats, err := plotFormats(c)
 	if err != nil {
 		return opts, err
@@ -151,12 +156,20 @@ func batchOptionsOf(c *cli.Context) (batchOptions, error) {
 		}
 		opts.shard, opts.sharded = s, true
 	}
-	switch opts.progress {
-	case "auto", "json", "none":
-	default:
-		return opts, badInputf("--progress %q: allowed auto, json, none", opts.progress)
+	if opts.progress, err = progressOf(c); err != nil {
+		return opts, err
 	}
 	return opts, nil
+}
+
+// progressOf returns the --progress mode.
+func progressOf(c *cli.Context) (string, error) {
+	switch v := c.String("progress"); v {
+	case "auto", "json", "none":
+		return v, nil
+	default:
+		return "", badInputf("--progress %s: allowed auto, json, none", clip(v))
+	}
 }
 
 // planOf builds the plan of a batch of kind on cfg: its sweep points (one
@@ -360,9 +373,14 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if err := checkSweepMemory(cfg, sw, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
 		return err
 	}
-	out := opts.out
+	out, err := resolveOut(opts.out)
+	if err != nil {
+		return err
+	}
 	if out == "" {
-		out = defaultOutDir(defaultOutRoot, cfg.Name+"-"+kind, time.Now())
+		if out, err = defaultOutDir(defaultOutRoot, cfg.Name+"-"+kind, time.Now()); err != nil {
+			return err
+		}
 	}
 	store, err := batch.Create(out, plan)
 	if err != nil {
@@ -377,11 +395,15 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		workers = runtime.GOMAXPROCS(0)
 	}
 	report, finish := batchProgress(e.stderr, opts.progress)
+	interrupted := func(ran int) error {
+		return &interruptError{fmt.Sprintf("interrupted; the finished runs are kept in %s (%d run now): the same command (with --out %s) resumes from them",
+			out, ran, out), ctx.Err()}
+	}
 	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Shard: opts.shard, Progress: report})
 	finish(err == nil)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted: %d runs finished and kept in %s; run the same command again to resume: %w", ran, out, ctx.Err())
+			return interrupted(ran)
 		}
 		return err
 	}
@@ -395,10 +417,19 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if err != nil {
 		return err
 	}
+	// Writing the points reads the runs one at a time, which a signal
+	// stops at the next run.
+	store.StopOn(ctx)
 	if err := batch.WriteSweep(store, src, meta); err != nil {
+		if ctx.Err() != nil {
+			return interrupted(ran)
+		}
 		return err
 	}
-	if err := writeSweepFigures(out, opts.plots); err != nil {
+	if ctx.Err() != nil {
+		return interrupted(ran)
+	}
+	if err := untilInterrupted(ctx, out, func() error { return writeSweepFigures(out, opts.plots) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d points × %d arms × %d replications = %d runs (%d run now, %d already done)\n",
@@ -416,16 +447,23 @@ func shardSize(runs int, s batch.Shard) int {
 	return n
 }
 
-// runMerge joins shard directories.
-func runMerge(e *env, out string, dirs []string, formats []string) error {
+// runMerge joins shard directories. A signal stops it at the next run
+// read, leaving nothing at out.
+func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []string) error {
+	out, err := resolveOut(out)
+	if err != nil {
+		return err
+	}
 	var stores []*batch.Store
 	for _, d := range dirs {
 		s, err := batch.Open(d)
 		if err != nil {
 			return badInput(err)
 		}
+		s.StopOn(ctx)
 		stores = append(stores, s)
 	}
+	interrupted := func() error { return &interruptError{"interrupted; nothing was written", ctx.Err()} }
 	m := stores[0].Manifest()
 	data, err := stores[0].Scenario()
 	if err != nil {
@@ -452,7 +490,17 @@ func runMerge(e *env, out string, dirs []string, formats []string) error {
 		if err := results.CheckFree(out); err != nil {
 			return badInput(err)
 		}
-		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error { return writeRunFigures(tmp, formats) }); err != nil {
+		release, err := lockOut(out)
+		if err != nil {
+			return err
+		}
+		defer release()
+		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error {
+			return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, formats) })
+		}); err != nil {
+			if ctx.Err() != nil {
+				return interrupted()
+			}
 			return err
 		}
 		fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", out, len(dirs), plan.Runs())
@@ -466,10 +514,23 @@ func runMerge(e *env, out string, dirs []string, formats []string) error {
 		return badInput(err)
 	}
 	defer dst.Close()
+	dst.StopOn(ctx)
 	if err := batch.WriteSweep(dst, src, meta); err != nil {
+		if ctx.Err() != nil {
+			// out was created empty: it holds a partial copy, which
+			// the same command cannot resume into; remove it.
+			dst.Close()
+			os.RemoveAll(out)
+			return interrupted()
+		}
 		return err
 	}
-	if err := writeSweepFigures(out, formats); err != nil {
+	if ctx.Err() != nil {
+		dst.Close()
+		os.RemoveAll(out)
+		return interrupted()
+	}
+	if err := untilInterrupted(ctx, out, func() error { return writeSweepFigures(out, formats) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: %d shards, %d runs\n", filepath.Join(out, batch.SweepFile), len(dirs), plan.Runs())

@@ -13,8 +13,10 @@
 //
 // Flags may come before or after the scenario argument. Exit status: 0 on
 // success, 2 for bad input (a scenario error, a bad flag or argument, an
-// unknown command or built-in, a missing file), 130 when interrupted, 1 for
-// any other failure. Errors are one line on stderr, "smesim: MESSAGE".
+// unknown command or built-in, a missing file), 130 when interrupted (by
+// SIGINT or SIGTERM, within a second), 1 for any other failure; a crash (a
+// bug) dies of SIGABRT with a stack trace. Errors are one line on stderr,
+// "smesim: MESSAGE".
 package main
 
 import (
@@ -24,9 +26,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -50,7 +58,49 @@ func smesimVersion() string {
 }
 
 func main() {
-	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+	crashBySignal()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// The command and the signal's deadline may both end the process:
+	// whichever comes first prints its message and exits, alone.
+	var once sync.Once
+	exit := func(code int, msg string) {
+		once.Do(func() {
+			fmt.Fprint(os.Stderr, msg)
+			os.Exit(code)
+		})
+	}
+	go stopAfterSignal(ctx, stop, exit)
+	exit(execute(ctx, os.Args, os.Stdout, os.Stderr))
+}
+
+// interruptGrace is how long a command may take to stop after SIGINT or
+// SIGTERM: every command checks its context often enough to stop well
+// within it, removing what it was writing.
+const interruptGrace = 900 * time.Millisecond
+
+// stopAfterSignal waits for ctx to be cancelled by a signal, then restores
+// the signals' default action (so that a second Ctrl-C kills at once) and,
+// should the command not have returned within interruptGrace, exits 130:
+// a command must never outlive a signal by more than a second. What such a
+// command was writing is a temporary file or directory (*.tmp-*), which
+// the next command writing there removes.
+func stopAfterSignal(ctx context.Context, stop context.CancelFunc, exit func(code int, msg string)) {
+	<-ctx.Done()
+	stop()
+	time.Sleep(interruptGrace)
+	exit(130, "smesim: interrupted\n")
+}
+
+// crashBySignal makes a crash (an unrecovered panic in any goroutine, or a
+// fatal error of the runtime such as running out of memory) die of SIGABRT
+// with every goroutine's stack, rather than exit with status 2, the status
+// of bad input. The soft limit on core files is set to 0 so that the crash
+// leaves no core file in the user's directory (GOTRACEBACK=crash asks for
+// one).
+func crashBySignal() {
+	debug.SetTraceback("crash")
+	noCoreFiles()
 }
 
 // env is what every command's logic gets besides its options: where to
@@ -103,17 +153,29 @@ func appFor(e *env) *cli.App {
 // run runs the application on args (args[0] is the program name) and
 // returns the exit status. Errors are printed as one line on stderr.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	code, msg := execute(context.Background(), args, stdout, stderr)
+	fmt.Fprint(stderr, msg)
+	return code
+}
+
+// execute runs the application on args under ctx, whose cancellation (by
+// a signal) interrupts the command, and returns the exit status and the
+// message to print on stderr ("" on success; otherwise one line
+// "smesim: …\n"). A panic in the command's goroutine is a bug: its
+// message holds the stack, and the status is 1.
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) (code int, msg string) {
+	defer func() {
+		if p := recover(); p != nil {
+			code, msg = 1, fmt.Sprintf("smesim: internal error (a bug; please report it with this message): panic: %v\n%s", p, debug.Stack())
+		}
+	}()
 	e := &env{stdout: stdout, stderr: stderr, args: args}
 	a := appFor(e)
 	err := a.RunContext(ctx, reorderArgs(a, args))
 	if err == nil {
-		return 0
+		return 0, ""
 	}
-	code := exitCode(err)
-	fmt.Fprintf(stderr, "smesim: %s\n", oneLine(err.Error()))
-	return code
+	return exitCode(err), fmt.Sprintf("smesim: %s\n", oneLine(err.Error()))
 }
 
 // inputError marks an error caused by the user's input: exit status 2.
@@ -155,7 +217,10 @@ func exitCode(err error) int {
 	return 1
 }
 
-// usageError turns a flag-parsing error into one line of bad input.
+// usageError turns a flag-parsing error into one line of bad input: an
+// unknown flag with the nearest known one (or, for a command's flag given
+// before the command, where to put it), a value that does not parse with
+// the flag's name and what it allows.
 func usageError(c *cli.Context, err error, isSubcommand bool) error {
 	name, flags := "smesim", c.App.Flags
 	if c.Command != nil && c.Command.Name != "" {
@@ -163,12 +228,113 @@ func usageError(c *cli.Context, err error, isSubcommand bool) error {
 	}
 	msg := err.Error()
 	if bad, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		if len(bad) > 40 {
+			bad = clip(bad)
+		}
 		msg = "unknown flag " + bad
-		if s := cli.SuggestFlag(flags, strings.TrimLeft(bad, "-"), false); s != "" {
+		var owners []string
+		if name == "smesim" {
+			owners = commandsWithFlag(c.App.Commands, strings.TrimLeft(bad, "-"))
+		}
+		if len(owners) > 0 {
+			flag := "-" + strings.TrimLeft(bad, "-")
+			if len(flag) > 2 {
+				flag = "-" + flag
+			}
+			msg = fmt.Sprintf("%s is a flag of smesim %s: put it after the command, as in 'smesim %s %s …'",
+				flag, strings.Join(owners, ", smesim "), owners[0], flag)
+		} else if s := cli.SuggestFlag(flags, strings.TrimLeft(bad, "-"), false); s != "" {
 			msg += fmt.Sprintf("; did you mean %s?", s)
 		}
+	} else if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		msg = badValue(flags, m[2], m[1])
 	}
 	return badInputf("%s (see '%s --help')", msg, name)
+}
+
+// invalidValue matches the flag package's error for a value that does not
+// parse: the value and the flag's name.
+var invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([^:]+): `)
+
+// badValue says that value does not parse as the flag name of flags, and
+// what the flag allows: the kind of number and, when its usage ends with
+// one in parentheses, its range ("1 to 100000", "at least 1").
+func badValue(flags []cli.Flag, name, value string) string {
+	what := "a valid value"
+	var usage string
+	for _, f := range flags {
+		if !slices.Contains(f.Names(), name) {
+			continue
+		}
+		name = f.Names()[0]
+		switch f := f.(type) {
+		case *cli.IntFlag:
+			what, usage = "a whole number", f.Usage
+		case *cli.Int64Flag:
+			what, usage = "a whole number", f.Usage
+		case *cli.Uint64Flag:
+			what, usage = "a whole number", f.Usage
+		case *cli.UintFlag:
+			what, usage = "a whole number", f.Usage
+		case *cli.Float64Flag:
+			what, usage = "a number", f.Usage
+		case *cli.DurationFlag:
+			what, usage = "a duration such as 90s or 2h", f.Usage
+		case *cli.BoolFlag:
+			what = "true or false"
+		}
+	}
+	if m := usageRange.FindStringSubmatch(usage); m != nil {
+		what += ", " + m[1]
+	}
+	return fmt.Sprintf("--%s %s: must be %s", name, clip(value), what)
+}
+
+// clip quotes s for a message, cut to 40 bytes: a message is one line
+// however long the input.
+func clip(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + fmt.Sprintf("… (%d bytes)", len(s))
+}
+
+// usageRange matches a range in parentheses at the end of a flag's usage.
+var usageRange = regexp.MustCompile(`\(((?:-?\d+ to -?\d+)|(?:at least -?\d+)|(?:at most -?\d+))\)`)
+
+// commandsWithFlag returns the full names of the commands (and
+// subcommands) among cmds that have a flag called name.
+func commandsWithFlag(cmds []*cli.Command, name string) []string {
+	var out []string
+	for _, c := range cmds {
+		if c.Name == "help" {
+			continue // its subcommands are the other commands
+		}
+		for _, f := range c.Flags {
+			if slices.Contains(f.Names(), name) {
+				out = append(out, c.Name)
+				break
+			}
+		}
+		for _, sub := range commandsWithFlag(c.Subcommands, name) {
+			out = append(out, c.Name+" "+sub)
+		}
+	}
+	return out
+}
+
+// requireFlag returns bad input unless the flag name (which takes a value
+// written meta in the help) is given: the command cannot do without it.
+func requireFlag(c *cli.Context, name, meta string) error {
+	if c.String(name) != "" {
+		return nil
+	}
+	return badInputf("%s needs --%s %s (see '%s --help')", c.Command.HelpName, name, meta, c.Command.HelpName)
 }
 
 // unknownCommand is the action of a command that only holds subcommands: it
@@ -193,7 +359,7 @@ func unknownCommand(cmds []*cli.Command) cli.ActionFunc {
 				visible = append(visible, cmd)
 			}
 		}
-		msg := fmt.Sprintf("unknown command %q for %s", name, where)
+		msg := fmt.Sprintf("unknown command %s for %s", clip(name), where)
 		if s := cli.SuggestCommand(visible, name); s != "" {
 			msg += ". " + s
 		}
@@ -204,7 +370,7 @@ func unknownCommand(cmds []*cli.Command) cli.ActionFunc {
 // noArgs rejects positional arguments.
 func noArgs(c *cli.Context) error {
 	if c.Args().Present() {
-		return badInputf("%s takes no arguments, got %q", c.Command.HelpName, c.Args().Slice())
+		return badInputf("%s takes no arguments, got %s", c.Command.HelpName, clip(strings.Join(c.Args().Slice(), " ")))
 	}
 	return nil
 }
@@ -217,7 +383,7 @@ func atMostOneArg(c *cli.Context, what string) (string, error) {
 	case 1:
 		return c.Args().First(), nil
 	}
-	return "", badInputf("%s takes at most one %s, got %d arguments: %s", c.Command.HelpName, what, c.NArg(), strings.Join(c.Args().Slice(), " "))
+	return "", badInputf("%s takes at most one %s, got %d arguments: %s", c.Command.HelpName, what, c.NArg(), clip(strings.Join(c.Args().Slice(), " ")))
 }
 
 func oneLine(s string) string {

@@ -406,20 +406,72 @@ func TestRunInterrupted(t *testing.T) {
 func TestDefaultOutDir(t *testing.T) {
 	root := t.TempDir()
 	now := time.Date(2024, 3, 5, 14, 7, 9, 0, time.UTC)
-	first := defaultOutDir(root, "demand shock/β", now)
+	next := func(name string) string {
+		t.Helper()
+		dir, err := defaultOutDir(root, name, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	first := next("demand shock/β")
 	if want := filepath.Join(root, "demand-shock-20240305-140709"); first != want {
 		t.Errorf("first = %q, want %q", first, want)
 	}
 	os.Mkdir(first, 0o755)
-	if second := defaultOutDir(root, "demand shock/β", now); second != first+"-2" {
+	if second := next("demand shock/β"); second != first+"-2" {
 		t.Errorf("second = %q, want %q", second, first+"-2")
 	}
 	os.Mkdir(first+"-2", 0o755)
-	if third := defaultOutDir(root, "demand shock/β", now); third != first+"-3" {
+	if third := next("demand shock/β"); third != first+"-3" {
 		t.Errorf("third = %q", third)
 	}
 	if got := safeName("..."); got != "scenario" {
 		t.Errorf("safeName(...) = %q", got)
+	}
+	// Issue 13 defect 3: a 300-character name is cut, and the directory
+	// can be created.
+	long := next(strings.Repeat("x", 300))
+	if want := filepath.Join(root, strings.Repeat("x", maxNameLen)+"-20240305-140709"); long != want {
+		t.Errorf("long name: %q, want %q", long, want)
+	}
+	if err := os.Mkdir(long, 0o755); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestDefaultOutDirUnusable is issue 13 defect 3: when the default output
+// root is a file, run and sweep looped forever (ignoring signals) instead
+// of saying so with exit 2. The commands run in a goroutine so that the
+// old code fails the test rather than hanging it.
+func TestDefaultOutDirUnusable(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, defaultOutRoot, "")
+	for _, args := range [][]string{
+		{"run", "small", "-r", "1"},
+		{"sweep", "small", "-r", "1", "--progress", "none"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			type result struct {
+				code   int
+				stderr string
+			}
+			done := make(chan result, 1)
+			go func() {
+				var out, errb bytes.Buffer
+				code := run(append([]string{"smesim"}, args...), &out, &errb)
+				done <- result{code, errb.String()}
+			}()
+			select {
+			case r := <-done:
+				if r.code != 2 {
+					t.Errorf("exit %d, want 2; stderr %q", r.code, r.stderr)
+				}
+				oneErrorLine(t, r.stderr, "default output directory "+defaultOutRoot+"/small-", "not a directory", "--out")
+			case <-time.After(30 * time.Second):
+				t.Fatal("still running after 30 s: defaultOutDir loops")
+			}
+		})
 	}
 }
 

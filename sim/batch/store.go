@@ -3,6 +3,7 @@ package batch
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
@@ -99,6 +100,21 @@ type Store struct {
 	manifest Manifest
 	mu       sync.Mutex // serialises appends to the log
 	log      *os.File
+	lock     *dirLock        // held by a store open for writing
+	stop     context.Context // see StopOn; nil: never
+}
+
+// StopOn makes reading and writing runs fail with ctx's error once ctx is
+// done, so that a long assembly of result files (one run at a time)
+// stops at the next run when the command is interrupted.
+func (s *Store) StopOn(ctx context.Context) { s.stop = ctx }
+
+// stopped returns the error of the context given to StopOn, if it is done.
+func (s *Store) stopped() error {
+	if s.stop == nil {
+		return nil
+	}
+	return s.stop.Err()
 }
 
 // Dir returns the store's directory.
@@ -109,10 +125,42 @@ func (s *Store) Manifest() Manifest { return s.manifest }
 
 // Create opens dir as the store of plan, for writing: it creates dir with
 // its manifest and scenario if dir does not exist or is empty, and
-// otherwise checks that dir holds this very batch (to resume it). It
-// removes temporary files a crash may have left.
+// otherwise checks that dir holds this very batch (to resume it). The
+// store holds dir locked (see LockFile) until Close: if another process
+// holds it, the error wraps ErrLocked. Holding the lock, it removes the
+// temporary files an interrupted writer (killed, say) left.
 func Create(dir string, plan *Plan) (*Store, error) {
 	dir = filepath.Clean(dir)
+	// A directory that is not a batch directory is refused before a lock
+	// file is made in it.
+	if _, err := readManifest(dir); errors.Is(err, os.ErrNotExist) {
+		if entries, derr := os.ReadDir(dir); derr == nil && !onlyLock(entries) {
+			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, ManifestFile)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := create(dir, plan)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+// onlyLock reports whether entries hold nothing but a lock file.
+func onlyLock(entries []os.DirEntry) bool {
+	return len(entries) == 0 || len(entries) == 1 && entries[0].Name() == LockFile
+}
+
+// create is Create once dir is locked.
+func create(dir string, plan *Plan) (*Store, error) {
 	want := ManifestOf(plan)
 	m, err := readManifest(dir)
 	switch {
@@ -127,7 +175,7 @@ func Create(dir string, plan *Plan) (*Store, error) {
 		}
 	case errors.Is(err, os.ErrNotExist):
 		entries, derr := os.ReadDir(dir)
-		if derr == nil && len(entries) > 0 {
+		if derr == nil && !onlyLock(entries) {
 			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, ManifestFile)
 		}
 		if err := initDir(dir, plan, want); err != nil {
@@ -191,8 +239,12 @@ func (s *Store) Scenario() ([]byte, error) {
 	return os.ReadFile(filepath.Join(s.dir, ScenarioFile))
 }
 
-// Close closes the log.
+// Close closes the log and releases the directory's lock.
 func (s *Store) Close() error {
+	defer func() {
+		s.lock.release()
+		s.lock = nil
+	}()
 	if s.log == nil {
 		return nil
 	}
@@ -240,8 +292,9 @@ func initDir(dir string, plan *Plan, m Manifest) error {
 
 // writeAtomic writes data to path through a synced temporary file renamed
 // into place.
+// The file gets mode 0644 less the umask, as the files of a run do.
 func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
@@ -294,7 +347,7 @@ type atomicFile struct {
 }
 
 func newAtomicFile(path string) (*atomicFile, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("batch: %w", err)
 	}
@@ -343,15 +396,22 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// clean removes temporary files left by an interrupted write.
+// clean removes temporary files and directories left by an interrupted
+// write (the writer killed, say): in dir and units/ those of writeAtomic
+// and of the figures (".NAME.tmp-*"), in points/ those of a point's result
+// directory ("K.tmp-*"). The caller holds the lock, so no live process is
+// writing them.
 func (s *Store) clean() error {
-	for _, d := range []string{s.dir, filepath.Join(s.dir, UnitsDir)} {
+	for _, d := range []string{s.dir, filepath.Join(s.dir, UnitsDir), filepath.Join(s.dir, PointsDir)} {
 		entries, err := os.ReadDir(d)
+		if errors.Is(err, os.ErrNotExist) && d != s.dir {
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("batch: %w", err)
 		}
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp-") {
+			if strings.Contains(e.Name(), ".tmp-") && (strings.HasPrefix(e.Name(), ".") || d == filepath.Join(s.dir, PointsDir)) {
 				if err := os.RemoveAll(filepath.Join(d, e.Name())); err != nil {
 					return fmt.Errorf("batch: %w", err)
 				}
@@ -444,6 +504,9 @@ func (s *Store) Put(u int, r *sim.Result) error {
 
 // PutRaw stores the encoded run u (as read by Raw from another store).
 func (s *Store) PutRaw(u int, data []byte) error {
+	if err := s.stopped(); err != nil {
+		return err
+	}
 	if err := writeAtomic(s.unitPath(u), data); err != nil {
 		return err
 	}
@@ -458,6 +521,9 @@ func (s *Store) PutRaw(u int, data []byte) error {
 
 // Raw returns the stored bytes of run u, checked against the log's hash.
 func (s *Store) Raw(u int, wantHash string) ([]byte, error) {
+	if err := s.stopped(); err != nil {
+		return nil, err
+	}
 	data, err := os.ReadFile(s.unitPath(u))
 	if err != nil {
 		return nil, fmt.Errorf("batch: run %d: %w", u, err)

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildSmesim builds the command into dir and returns its path.
+func buildSmesim(t *testing.T, pkg, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "smesim")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = pkg
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// temporaries returns the paths under dir whose names hold ".tmp-".
+func temporaries(dir string) []string {
+	var found []string
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".tmp-") {
+			found = append(found, path)
+		}
+		return nil
+	})
+	return found
+}
+
+// TestEveryCommandHonoursSignals is issue 13 defect 11: merge, plot and a
+// sweep's writing phase ignored SIGINT/SIGTERM and exited 0. Each long
+// command is started, signalled once it is at work (when the file that
+// marks its phase appears, or at once for those without one), and must
+// exit 130 with one line on stderr, leaving no temporary file and nothing
+// at its output but what the message names as kept. A command still alive
+// 10 s after the signal fails the test; the latencies are logged.
+func TestEveryCommandHonoursSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and signals subprocesses")
+	}
+	pkg, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := inTempDir(t)
+	bin := buildSmesim(t, pkg, t.TempDir())
+	must := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			t.Fatalf("smesim %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	// Inputs: a result directory with large files, and two shards.
+	must("run", "default", "--steps", "3000", "-r", "2", "--out", "res", "--plots", "none", "--progress", "none")
+	for _, s := range []string{"0/2", "1/2"} {
+		must("run", "default", "--steps", "3000", "-r", "4", "--shard", s, "--out", "shard"+s[:1], "--progress", "none")
+	}
+	sweep := strings.Replace(sweepScenario, "steps = 30", "steps = 3000", 1)
+	sweep = strings.Replace(sweep, "values = [0.2, 0.45]", "values = [0.1, 0.2, 0.3, 0.4]", 1)
+	writeFile(t, "sweep.toml", strings.Replace(sweep, "chains = 2\n", "chains = 8\n", 1))
+	writeFile(t, "huge.toml", "name = \"huge\"\n[network]\nchains = 2000\n")
+
+	cases := []struct {
+		name   string
+		args   []string
+		marker string // a path whose appearance says the command is at work; "" to signal at once
+		sig    syscall.Signal
+	}{
+		{"run", []string{"run", "default", "--steps", "3000", "-r", "20", "-w", "1", "--out", "o-run"}, ".o-run.partial", syscall.SIGINT},
+		{"run writing", []string{"run", "default", "--steps", "3000", "-r", "4", "--out", "o-runw"}, "o-runw.tmp-*", syscall.SIGTERM},
+		{"sweep", []string{"sweep", "sweep.toml", "-w", "1", "--out", "o-sweep", "--progress", "none"}, "o-sweep/units/*.gob", syscall.SIGINT},
+		{"sweep writing", []string{"sweep", "sweep.toml", "--out", "o-sweepw", "--progress", "none"}, "o-sweepw/points/*", syscall.SIGTERM},
+		{"merge", []string{"merge", "shard0", "shard1", "--out", "o-merge"}, "o-merge.tmp-*", syscall.SIGINT},
+		{"plot", []string{"plot", "res"}, "res/.plots.tmp-*", syscall.SIGINT},
+		{"compare", []string{"compare", "res", "res", "res", "--out", "o-cmp"}, "", syscall.SIGTERM},
+		{"check-facts", []string{"check-facts", "--out", "o-facts"}, "", syscall.SIGINT},
+		{"bench", []string{"bench", "--firms", "1000000", "--steps", "30"}, "", syscall.SIGINT},
+		{"network export", []string{"network", "export", "huge.toml", "--out", "o-net"}, "", syscall.SIGTERM},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := treeFiles(t, "res")
+			cmd := exec.Command(bin, c.args...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			if c.marker != "" {
+				for {
+					if m, _ := filepath.Glob(c.marker); len(m) > 0 {
+						break
+					}
+					select {
+					case err := <-exited:
+						t.Fatalf("finished (%v) before %s appeared: stdout %q, stderr %q", err, c.marker, stdout.String(), stderr.String())
+					case <-time.After(2 * time.Millisecond):
+					}
+				}
+			} else {
+				// Past the installation of the signal handlers (at the
+				// start of main), well before the work ends.
+				time.Sleep(100 * time.Millisecond)
+			}
+			start := time.Now()
+			cmd.Process.Signal(c.sig)
+			select {
+			case err = <-exited:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("still running 10 s after %v", c.sig)
+			}
+			t.Logf("stopped %v after %v", time.Since(start).Round(time.Millisecond), c.sig)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+				t.Fatalf("%v, want exit 130; stderr %q", err, stderr.String())
+			}
+			oneErrorLine(t, stderr.String(), "interrupted")
+			if strings.Contains(stderr.String(), "context canceled") {
+				t.Errorf("stderr %q names the context", stderr.String())
+			}
+			if tmps := temporaries(dir); len(tmps) > 0 {
+				t.Errorf("left temporaries %v", tmps)
+			}
+			if m, _ := filepath.Glob("o-*"); len(m) > 0 && !strings.HasPrefix(c.name, "sweep") {
+				t.Errorf("left %v", m)
+			}
+			if m, _ := filepath.Glob(".o-*"); len(m) > 0 && !strings.Contains(stderr.String(), "kept in "+m[0]) {
+				t.Errorf("left %v, which the message does not name", m)
+			}
+			if _, err := os.Stat(filepath.Join("o-sweepw", "sweep.csv")); err == nil {
+				t.Error("an interrupted sweep wrote sweep.csv")
+			}
+			sameTree(t, "res after "+c.name, before, treeFiles(t, "res"))
+			// What the message names as kept goes before the next case.
+			for _, pat := range []string{"o-*", ".o-*"} {
+				m, _ := filepath.Glob(pat)
+				for _, p := range m {
+					os.RemoveAll(p)
+				}
+			}
+		})
+	}
+}
