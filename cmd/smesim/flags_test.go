@@ -57,14 +57,7 @@ func TestFlagErrors(t *testing.T) {
 			name = name[:60]
 		}
 		t.Run(name, func(t *testing.T) {
-			code, out, errs := smesim(t, c.args...)
-			if code != 2 {
-				t.Errorf("exit %d, want 2 (stdout %q, stderr %q)", code, out, errs)
-			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
-			}
-			oneErrorLine(t, errs, c.want...)
+			errs := badInputOneLine(t, c.args, c.want...)
 			if len(errs) > 300 {
 				t.Errorf("message of %d bytes", len(errs))
 			}

@@ -267,21 +267,21 @@ func badValue(flags []cli.Flag, name, value string) string {
 			continue
 		}
 		name = f.Names()[0]
-		switch f := f.(type) {
-		case *cli.IntFlag:
-			what, usage = "a whole number", f.Usage
-		case *cli.Int64Flag:
-			what, usage = "a whole number", f.Usage
-		case *cli.Uint64Flag:
-			what, usage = "a whole number", f.Usage
-		case *cli.UintFlag:
-			what, usage = "a whole number", f.Usage
+		switch f.(type) {
+		case *cli.IntFlag, *cli.Int64Flag, *cli.UintFlag, *cli.Uint64Flag:
+			what = "a whole number"
 		case *cli.Float64Flag:
-			what, usage = "a number", f.Usage
+			what = "a number"
 		case *cli.DurationFlag:
-			what, usage = "a duration such as 90s or 2h", f.Usage
+			what = "a duration such as 90s or 2h"
 		case *cli.BoolFlag:
 			what = "true or false"
+			continue // no range to quote
+		default:
+			continue
+		}
+		if d, ok := f.(cli.DocGenerationFlag); ok {
+			usage = d.GetUsage() // it may say the range, e.g. "(1 to 100000)"
 		}
 	}
 	if m := usageRange.FindStringSubmatch(usage); m != nil {

@@ -40,6 +40,22 @@ func oneErrorLine(t *testing.T, stderr string, want ...string) {
 	}
 }
 
+// badInputOneLine runs smesim with args and fails unless it exits 2 with
+// nothing on stdout and one line on stderr holding every string in want.
+// It returns that line.
+func badInputOneLine(t *testing.T, args []string, want ...string) string {
+	t.Helper()
+	code, out, errs := smesim(t, args...)
+	if code != 2 {
+		t.Errorf("exit %d, want 2 (stdout %q, stderr %q)", code, out, errs)
+	}
+	if out != "" {
+		t.Errorf("stdout %q, want nothing", out)
+	}
+	oneErrorLine(t, errs, want...)
+	return errs
+}
+
 // inTempDir runs the test in a fresh working directory.
 func inTempDir(t *testing.T) string {
 	dir := t.TempDir()
@@ -131,14 +147,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			code, out, errs := smesim(t, c.args...)
-			if code != 2 {
-				t.Errorf("exit %d, want 2 (stdout %q, stderr %q)", code, out, errs)
-			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
-			}
-			oneErrorLine(t, errs, c.want...)
+			badInputOneLine(t, c.args, c.want...)
 		})
 	}
 	if _, err := os.Stat(defaultOutRoot); !errors.Is(err, os.ErrNotExist) {
