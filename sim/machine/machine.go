@@ -5,6 +5,7 @@ package machine
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -175,7 +176,13 @@ func CPUModel() string {
 		return ""
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return cpuModelFrom(f)
+}
+
+// cpuModelFrom returns the first "model name" field of a /proc/cpuinfo
+// text, or "" if it has none.
+func cpuModelFrom(r io.Reader) string {
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(sc.Text(), ":")
 		if ok && strings.TrimSpace(k) == "model name" {
