@@ -40,6 +40,7 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/results"
 )
 
 // version is the smesim version; release builds set it with
@@ -51,10 +52,7 @@ func smesimVersion() string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
+	return results.BuildVersion()
 }
 
 func main() {

@@ -215,7 +215,7 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 		meta.GoVersion = runtime.Version()
 	}
 	if meta.Version == "" {
-		meta.Version = buildVersion()
+		meta.Version = BuildVersion()
 	}
 	if meta.Command == nil {
 		meta.Command = []string{}
@@ -556,7 +556,11 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
-func buildVersion() string {
+// BuildVersion is the main module's version from the build information:
+// a release tag, the pseudo-version that go build stamps from the VCS
+// (v0.0.0-<time>-<revision>, +dirty when modified), or "(devel)" where
+// none was stamped (go run, go test, -buildvcs=false).
+func BuildVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		return bi.Main.Version
 	}
