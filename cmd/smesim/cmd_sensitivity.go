@@ -1,0 +1,760 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/BurntSushi/toml"
+	"github.com/urfave/cli/v2"
+
+	"github.com/smesim/smesim/sim/sensitivity"
+)
+
+// sensitivityOptions are the flags of smesim sensitivity sample and analyze.
+type sensitivityOptions struct {
+	params  string // --params
+	method  string // --method: sobol or morris
+	n       int    // --n: base samples (sobol) or trajectories (morris)
+	levels  int    // --levels (morris)
+	seed    uint64 // --seed
+	out     string // --out
+	samples string // --samples (analyze)
+	outputs string // --outputs (analyze)
+	boot    int    // --bootstrap (analyze)
+	level   float64
+}
+
+func sensitivityCommand(e *env) *cli.Command {
+	common := func() []cli.Flag {
+		return []cli.Flag{
+			&cli.StringFlag{Name: "params", Usage: "TOML `FILE` of [[uncertain]] parameters: name, distribution and its parameters, source", Required: true},
+			&cli.StringFlag{Name: "method", Value: "sobol", Usage: "`METHOD`: sobol (Saltelli design, Sobol indices) or morris (trajectories, elementary effects)"},
+			&cli.IntFlag{Name: "levels", Value: 4, Usage: "morris: `P` levels of each parameter's grid (even)"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`S` seeds the scrambling of the Sobol sequence, the Morris trajectories and the bootstrap"},
+		}
+	}
+	return &cli.Command{
+		Name:  "sensitivity",
+		Usage: "global sensitivity analysis of any model: write a design of parameter values, analyse the outputs",
+		Description: "Like SALib's command line, works on a model smesim does not run: 'sample' writes a CSV\n" +
+			"of parameter values (a row id and one column per parameter); evaluate your model on each\n" +
+			"row; 'analyze' reads the outputs and writes Sobol indices (S1, ST) or Morris measures\n" +
+			"(mu, mu_star, sigma) with bootstrap confidence intervals. See docs/sensitivity.md.",
+		HideHelpCommand: true,
+		OnUsageError:    usageError,
+		Subcommands: []*cli.Command{
+			{
+				Name:      "sample",
+				Usage:     "write a design of parameter values to evaluate",
+				ArgsUsage: " ",
+				Description: "Writes the design as CSV: a header \"id,NAME…\" and one row per model evaluation.\n" +
+					"sobol: N base samples give N(k+2) rows (A, the k AB_i, B for each base sample) from a\n" +
+					"scrambled Sobol sequence; N is a power of two. morris: N trajectories of k+1 rows each.",
+				HideHelpCommand: true,
+				OnUsageError:    usageError,
+				Flags: append(common(),
+					&cli.IntFlag{Name: "n", Usage: "sobol: `N` base samples (a power of two); morris: N trajectories", Required: true},
+					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the design to `FILE`", Required: true},
+				),
+				Action: func(c *cli.Context) error {
+					if err := noArgs(c); err != nil {
+						return err
+					}
+					opts := sensitivityFlags(c)
+					opts.n, opts.out = c.Int("n"), c.String("out")
+					return runSensitivitySample(c.Context, e, opts)
+				},
+			},
+			{
+				Name:      "analyze",
+				Aliases:   []string{"analyse"},
+				Usage:     "compute sensitivity indices from a design and the model's outputs on it",
+				ArgsUsage: " ",
+				Description: "Reads the design (--samples, as written by 'sample' with the same --params, --method,\n" +
+					"--seed and --levels, which it checks) and the outputs (--outputs: a CSV with one column\n" +
+					"per output, one row per design row, and optionally an id column matching the design's).\n" +
+					"Writes a tidy CSV of indices (output, parameter, index, value, lo, hi) to --out and prints\n" +
+					"a table. Indices: S1 and ST (sobol), mu, mu_star and sigma (morris); lo and hi are the\n" +
+					"bootstrap percentile interval at --level (empty when there is none).",
+				HideHelpCommand: true,
+				OnUsageError:    usageError,
+				Flags: append(common(),
+					&cli.StringFlag{Name: "samples", Usage: "the design `FILE` written by 'sample'", Required: true},
+					&cli.StringFlag{Name: "outputs", Usage: "CSV `FILE` of the model's outputs on the design", Required: true},
+					&cli.IntFlag{Name: "bootstrap", Value: 1000, Usage: "`B` bootstrap resamples for the intervals (0: none)"},
+					&cli.Float64Flag{Name: "level", Value: 0.95, Usage: "confidence `LEVEL` of the intervals"},
+					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the indices to CSV `FILE`", Required: true},
+				),
+				Action: func(c *cli.Context) error {
+					if err := noArgs(c); err != nil {
+						return err
+					}
+					opts := sensitivityFlags(c)
+					opts.samples, opts.outputs, opts.out = c.String("samples"), c.String("outputs"), c.String("out")
+					opts.boot, opts.level = c.Int("bootstrap"), c.Float64("level")
+					if opts.boot < 0 || opts.boot > 100000 {
+						return badInputf("--bootstrap %d: must be from 0 to 100000", opts.boot)
+					}
+					if !(opts.level > 0 && opts.level < 1) {
+						return badInputf("--level %v: must be between 0 and 1", opts.level)
+					}
+					return runSensitivityAnalyze(c.Context, e, opts)
+				},
+			},
+		},
+	}
+}
+
+func sensitivityFlags(c *cli.Context) sensitivityOptions {
+	return sensitivityOptions{params: c.String("params"), method: c.String("method"), levels: c.Int("levels"), seed: c.Uint64("seed")}
+}
+
+// design is a Saltelli or Morris design seen as blocks of rows.
+type design struct {
+	names     []string
+	blocks    int // base samples or trajectories
+	blockSize int // rows per block
+	fill      func(b int, rows [][]float64)
+	saltelli  *sensitivity.Saltelli
+	morris    *sensitivity.Morris
+}
+
+func (d *design) rows() int { return d.blocks * d.blockSize }
+
+// newDesign builds the design of opts with blocks blocks.
+func newDesign(params []sensitivity.Param, opts sensitivityOptions, blocks int) (*design, error) {
+	d := &design{blocks: blocks}
+	for _, p := range params {
+		d.names = append(d.names, p.Name)
+	}
+	k := len(params)
+	switch opts.method {
+	case "sobol":
+		s, err := sensitivity.NewSaltelli(params, blocks, opts.seed)
+		if err != nil {
+			return nil, err
+		}
+		d.saltelli, d.blockSize, d.fill = s, k+2, s.Block
+	case "morris":
+		m, err := sensitivity.NewMorris(params, blocks, opts.levels, opts.seed)
+		if err != nil {
+			return nil, err
+		}
+		d.morris, d.blockSize = m, k+1
+		d.fill = func(b int, rows [][]float64) { m.Trajectory(b, rows) }
+	default:
+		return nil, fmt.Errorf("--method %q: must be sobol or morris", opts.method)
+	}
+	return d, nil
+}
+
+// runSensitivitySample writes the design of opts to opts.out.
+func runSensitivitySample(ctx context.Context, e *env, opts sensitivityOptions) error {
+	params, err := loadUncertain(opts.params)
+	if err != nil {
+		return err
+	}
+	if opts.method != "sobol" && opts.method != "morris" {
+		return badInputf("--method %q: must be sobol or morris", opts.method)
+	}
+	d, err := newDesign(params, opts, opts.n)
+	if err != nil {
+		return badInputf("%s, --n %d: %v", opts.params, opts.n, err)
+	}
+	err = writeFileAtomic(opts.out, func(w io.Writer) error {
+		rows := newRows(d.blockSize, len(params))
+		fmt.Fprintf(w, "id,%s\n", strings.Join(csvNames(d.names), ","))
+		buf := make([]byte, 0, 64)
+		id := 0
+		for b := range d.blocks {
+			if b%256 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			d.fill(b, rows)
+			for _, row := range rows {
+				id++
+				buf = strconv.AppendInt(buf[:0], int64(id), 10)
+				for _, v := range row {
+					buf = append(buf, ',')
+					buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+				}
+				buf = append(buf, '\n')
+				if _, err := w.Write(buf); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %d rows, %d parameters (%s)\n", opts.out, d.rows(), len(params), describeDesign(d, opts))
+	return nil
+}
+
+func describeDesign(d *design, opts sensitivityOptions) string {
+	if d.saltelli != nil {
+		return fmt.Sprintf("sobol: %d base samples × (k+2), seed %d", d.blocks, opts.seed)
+	}
+	return fmt.Sprintf("morris: %d trajectories × (k+1), %d levels, seed %d", d.blocks, opts.levels, opts.seed)
+}
+
+func newRows(n, k int) [][]float64 {
+	rows := make([][]float64, n)
+	for i := range rows {
+		rows[i] = make([]float64, k)
+	}
+	return rows
+}
+
+// csvNames quotes names for a CSV header where needed.
+func csvNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		if strings.ContainsAny(n, ",\"\n\r") {
+			n = `"` + strings.ReplaceAll(n, `"`, `""`) + `"`
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// runSensitivityAnalyze checks the design file against the design of
+// opts, reads the outputs and writes the indices.
+func runSensitivityAnalyze(ctx context.Context, e *env, opts sensitivityOptions) error {
+	params, err := loadUncertain(opts.params)
+	if err != nil {
+		return err
+	}
+	if opts.method != "sobol" && opts.method != "morris" {
+		return badInputf("--method %q: must be sobol or morris", opts.method)
+	}
+	samples, err := readCSV(opts.samples)
+	if err != nil {
+		return err
+	}
+	k := len(params)
+	if want := append([]string{"id"}, paramNames(params)...); !slices.Equal(samples.header, want) {
+		return badInputf("%s:1: header %q does not match the parameters of %s: want %q", opts.samples, strings.Join(samples.header, ","), opts.params, strings.Join(want, ","))
+	}
+	block := k + 2
+	if opts.method == "morris" {
+		block = k + 1
+	}
+	if len(samples.rows) == 0 || len(samples.rows)%block != 0 {
+		return badInputf("%s: %d rows are not a %s design of %d parameters: need a positive multiple of %d", opts.samples, len(samples.rows), opts.method, k, block)
+	}
+	d, err := newDesign(params, opts, len(samples.rows)/block)
+	if err != nil {
+		return badInputf("%s: %v", opts.samples, err)
+	}
+	if err := checkDesign(ctx, d, samples, opts); err != nil {
+		return err
+	}
+	outputs, err := readCSV(opts.outputs)
+	if err != nil {
+		return err
+	}
+	names, values, err := outputColumns(outputs, samples, opts)
+	if err != nil {
+		return err
+	}
+	boot := sensitivity.Bootstrap{Resamples: opts.boot, Level: opts.level, Seed: opts.seed}
+	var results []indexRow
+	for o, name := range names {
+		rows, err := analyzeOutput(ctx, d, values[o], boot)
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			return badInputf("%s: output %s: %w", opts.outputs, name, err)
+		}
+		for i := range rows {
+			rows[i].output = name
+		}
+		results = append(results, rows...)
+	}
+	if err := writeFileAtomic(opts.out, func(w io.Writer) error { return writeIndices(w, results) }); err != nil {
+		return err
+	}
+	printIndices(e.stdout, results, opts, d)
+	fmt.Fprintf(e.stdout, "wrote %s\n", opts.out)
+	return nil
+}
+
+// checkDesign checks that every row of the samples file is the design's.
+func checkDesign(ctx context.Context, d *design, samples *csvTable, opts sensitivityOptions) error {
+	rows := newRows(d.blockSize, len(d.names))
+	for b := range d.blocks {
+		if b%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		d.fill(b, rows)
+		for r, want := range rows {
+			i := b*d.blockSize + r
+			rec := samples.rows[i]
+			if rec[0] != strconv.Itoa(i+1) {
+				return badInputf("%s:%d: id %q, want %d: rows must be in the design's order", opts.samples, samples.lines[i], rec[0], i+1)
+			}
+			for c, w := range want {
+				v, err := strconv.ParseFloat(rec[c+1], 64)
+				if err != nil || v != w {
+					return badInputf("%s:%d: %s = %q is not the value of the %s design of %s with --seed %d%s (%v): was the file written by 'smesim sensitivity sample' with the same flags?",
+						opts.samples, samples.lines[i], d.names[c], rec[c+1], opts.method, opts.params, opts.seed, levelsNote(opts), strconv.FormatFloat(w, 'g', -1, 64))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func levelsNote(opts sensitivityOptions) string {
+	if opts.method == "morris" {
+		return fmt.Sprintf(" and --levels %d", opts.levels)
+	}
+	return ""
+}
+
+// outputColumns returns the output columns of the outputs file: every
+// column but an "id" column, whose values must be the design's ids.
+func outputColumns(outputs, samples *csvTable, opts sensitivityOptions) ([]string, [][]float64, error) {
+	idCol := slices.Index(outputs.header, "id")
+	var names []string
+	var cols []int
+	for c, h := range outputs.header {
+		if c != idCol {
+			names = append(names, h)
+			cols = append(cols, c)
+		}
+	}
+	if len(names) == 0 {
+		return nil, nil, badInputf("%s:1: no output column (the header has only %q)", opts.outputs, strings.Join(outputs.header, ","))
+	}
+	if n, want := len(outputs.rows), len(samples.rows); n != want {
+		line := 1
+		if n > 0 {
+			line = outputs.lines[min(n, want)-1]
+		}
+		if n > want {
+			line = outputs.lines[want]
+		}
+		return nil, nil, badInputf("%s:%d: %d rows of outputs for the %d rows of %s: give one row per design row", opts.outputs, line, n, want, opts.samples)
+	}
+	values := make([][]float64, len(names))
+	for o := range values {
+		values[o] = make([]float64, len(outputs.rows))
+	}
+	for i, rec := range outputs.rows {
+		if idCol >= 0 && rec[idCol] != samples.rows[i][0] {
+			return nil, nil, badInputf("%s:%d: id %q, but row %d of %s has id %s: rows must be in the design's order", opts.outputs, outputs.lines[i], rec[idCol], i+1, opts.samples, samples.rows[i][0])
+		}
+		for o, c := range cols {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[c]), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, nil, badInputf("%s:%d: %s = %q: must be a finite number", opts.outputs, outputs.lines[i], names[o], rec[c])
+			}
+			values[o][i] = v
+		}
+	}
+	return names, values, nil
+}
+
+// indexRow is one row of the tidy indices file.
+type indexRow struct {
+	output, param, index string
+	value, lo, hi        float64
+}
+
+func analyzeOutput(ctx context.Context, d *design, y []float64, boot sensitivity.Bootstrap) ([]indexRow, error) {
+	var rows []indexRow
+	if d.saltelli != nil {
+		ix, err := sensitivity.AnalyzeSobol(ctx, y, len(d.names), boot)
+		if err != nil {
+			return nil, err
+		}
+		for i, name := range d.names {
+			rows = append(rows,
+				indexRow{param: name, index: "S1", value: ix.S1[i].Value, lo: ix.S1[i].Lo, hi: ix.S1[i].Hi},
+				indexRow{param: name, index: "ST", value: ix.ST[i].Value, lo: ix.ST[i].Lo, hi: ix.ST[i].Hi})
+		}
+		return rows, nil
+	}
+	ix, err := sensitivity.AnalyzeMorris(ctx, d.morris, y, boot)
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range d.names {
+		rows = append(rows,
+			indexRow{param: name, index: "mu", value: ix[i].Mu, lo: math.NaN(), hi: math.NaN()},
+			indexRow{param: name, index: "mu_star", value: ix[i].MuStar.Value, lo: ix[i].MuStar.Lo, hi: ix[i].MuStar.Hi},
+			indexRow{param: name, index: "sigma", value: ix[i].Sigma, lo: math.NaN(), hi: math.NaN()})
+	}
+	return rows, nil
+}
+
+// formatNumber writes a number in full precision, NaN as empty.
+func formatNumber(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func writeIndices(w io.Writer, rows []indexRow) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"output", "parameter", "index", "value", "lo", "hi"}); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write([]string{r.output, r.param, r.index, formatNumber(r.value), formatNumber(r.lo), formatNumber(r.hi)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// printIndices prints per output a table of the parameters, sorted by the
+// total-order index (sobol) or mu* (morris), largest first.
+func printIndices(w io.Writer, rows []indexRow, opts sensitivityOptions, d *design) {
+	interval := func(r indexRow) string {
+		if math.IsNaN(r.lo) {
+			return fmt.Sprintf("%8.4f", r.value)
+		}
+		return fmt.Sprintf("%8.4f [%.4f, %.4f]", r.value, r.lo, r.hi)
+	}
+	pct := fmt.Sprintf("%g%%", opts.level*100)
+	per := 2
+	if d.morris != nil {
+		per = 3
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for start := 0; start < len(rows); start += per * len(d.names) {
+		group := rows[start : start+per*len(d.names)]
+		fmt.Fprintf(tw, "output %s (%s, %d rows)\n", group[0].output, opts.method, d.rows())
+		order := make([]int, len(d.names))
+		key := make([]float64, len(d.names))
+		for i := range d.names {
+			order[i] = i
+			key[i] = group[i*per+1].value // ST or mu_star
+		}
+		order = sensitivity.Ranking(key)
+		if d.saltelli != nil {
+			fmt.Fprintf(tw, "parameter\tS1 [%[1]s interval]\tST [%[1]s interval]\n", pct)
+			for _, i := range order {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", d.names[i], interval(group[2*i]), interval(group[2*i+1]))
+			}
+		} else {
+			fmt.Fprintf(tw, "parameter\tmu* [%s interval]\tmu\tsigma\n", pct)
+			for _, i := range order {
+				fmt.Fprintf(tw, "%s\t%s\t%8.4f\t%8.4f\n", d.names[i], interval(group[3*i+1]), group[3*i].value, group[3*i+2].value)
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}
+
+func paramNames(params []sensitivity.Param) []string {
+	names := make([]string, len(params))
+	for i, p := range params {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// csvTable is a CSV file read whole: its header, its records and the line
+// of each record.
+type csvTable struct {
+	header []string
+	rows   [][]string
+	lines  []int
+}
+
+// readCSV reads a CSV file with a header; every record must have the
+// header's number of fields.
+func readCSV(path string) (*csvTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, badInputf("%s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReader(f))
+	r.ReuseRecord = false
+	t := &csvTable{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, badInputf("%s:%d: %v", path, pe.Line, pe.Err)
+			}
+			return nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+		line, _ := r.FieldPos(0)
+		if t.header == nil {
+			t.header = rec
+			continue
+		}
+		t.rows = append(t.rows, rec)
+		t.lines = append(t.lines, line)
+	}
+	if t.header == nil {
+		return nil, badInputf("%s: empty: a CSV file with a header is needed", path)
+	}
+	return t, nil
+}
+
+// uncertainKeys lists, per distribution, the keys it takes besides name,
+// distribution and source; optional ones are marked.
+var uncertainKeys = map[sensitivity.Kind][]string{
+	sensitivity.Uniform:     {"lo", "hi"},
+	sensitivity.LogUniform:  {"lo", "hi"},
+	sensitivity.Normal:      {"mean", "sd"},
+	sensitivity.TruncNormal: {"mean", "sd", "lo", "hi"},
+	sensitivity.Beta:        {"alpha", "beta", "lo?", "hi?"},
+	sensitivity.Discrete:    {"values", "weights?"},
+}
+
+// loadUncertain reads a parameters file: a TOML array of tables
+// [[uncertain]], each with name, distribution, the distribution's
+// parameters and an optional source. Every error names the file and line.
+func loadUncertain(path string) ([]sensitivity.Param, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, badInputf("%s: %v", path, errors.Unwrap(err))
+	}
+	var doc map[string]any
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, badInputf("%s:%d: syntax error: %s", path, pe.Position.Line, pe.Message)
+		}
+		return nil, badInputf("%s: %v", path, err)
+	}
+	lines := uncertainLines(data)
+	for key := range doc {
+		if key != "uncertain" {
+			return nil, badInputf("%s:%d: %s: unknown key: a parameters file holds [[uncertain]] tables only", path, lines.at(-1, key), key)
+		}
+	}
+	tables, ok := doc["uncertain"].([]map[string]any)
+	if !ok || len(tables) == 0 {
+		return nil, badInputf("%s: no [[uncertain]] table: list each parameter as [[uncertain]] with name and distribution", path)
+	}
+	params := make([]sensitivity.Param, len(tables))
+	for i, tbl := range tables {
+		p, err := decodeUncertain(path, i, tbl, lines)
+		if err != nil {
+			return nil, err
+		}
+		params[i] = p
+	}
+	// Checks across and within parameters, at the line of the table.
+	for i := range params {
+		at := func(key string) string {
+			return fmt.Sprintf("%s:%d: uncertain[%d]", path, lines.at(i, key), i+1)
+		}
+		for j := range i {
+			if params[j].Name == params[i].Name {
+				return nil, badInputf("%s.name: %q is also the name of uncertain[%d] (line %d)", at("name"), params[i].Name, j+1, lines.at(j, "name"))
+			}
+		}
+		if err := params[i].Dist.Check(); err != nil {
+			key := "distribution"
+			for _, k := range []string{"lo", "hi", "sd", "mean", "alpha", "beta", "values", "weights"} {
+				if strings.HasPrefix(err.Error(), k+" ") || strings.Contains(err.Error(), " "+k+" =") {
+					key = k
+					break
+				}
+			}
+			return nil, badInputf("%s (%s): %v", at(key), params[i].Name, err)
+		}
+	}
+	return params, nil
+}
+
+// decodeUncertain decodes table i of the parameters file.
+func decodeUncertain(path string, i int, tbl map[string]any, lines tomlLines) (sensitivity.Param, error) {
+	fail := func(key, format string, args ...any) error {
+		return badInputf("%s:%d: uncertain[%d].%s: %s", path, lines.at(i, key), i+1, key, fmt.Sprintf(format, args...))
+	}
+	var p sensitivity.Param
+	str := func(key string) (string, error) {
+		v, ok := tbl[key]
+		if !ok {
+			return "", nil
+		}
+		s, ok := v.(string)
+		if !ok {
+			return "", fail(key, "must be a string, not %v", v)
+		}
+		return s, nil
+	}
+	var err error
+	if p.Name, err = str("name"); err != nil {
+		return p, err
+	}
+	if p.Name == "" {
+		return p, fail("name", "missing: every [[uncertain]] needs a name (later, a scenario key)")
+	}
+	if p.Source, err = str("source"); err != nil {
+		return p, err
+	}
+	dist, err := str("distribution")
+	if err != nil {
+		return p, err
+	}
+	kind, ok := sensitivity.ParseKind(dist)
+	if !ok {
+		if dist == "" {
+			return p, fail("distribution", "missing: one of %s", strings.Join(sensitivity.KindNames(), ", "))
+		}
+		return p, fail("distribution", "unknown distribution %q: one of %s", dist, strings.Join(sensitivity.KindNames(), ", "))
+	}
+	p.Dist.Kind = kind
+	allowed := map[string]bool{"name": true, "distribution": true, "source": true}
+	var takes []string
+	for _, k := range uncertainKeys[kind] {
+		name, optional := strings.CutSuffix(k, "?")
+		allowed[name] = true
+		takes = append(takes, name)
+		if _, ok := tbl[name]; !ok && !optional {
+			return p, fail("distribution", "a %s distribution needs %s", dist, name)
+		}
+	}
+	keys := make([]string, 0, len(tbl))
+	for k := range tbl {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return lines.at(i, a) - lines.at(i, b) })
+	for _, k := range keys {
+		if !allowed[k] {
+			return p, fail(k, "unknown key for a %s distribution, which takes name, distribution, source, %s", dist, strings.Join(takes, ", "))
+		}
+		v := tbl[k]
+		switch k {
+		case "name", "distribution", "source":
+		case "values", "weights":
+			list, err := numbers(v)
+			if err != nil {
+				return p, fail(k, "%v", err)
+			}
+			if k == "values" {
+				p.Dist.Values = list
+			} else {
+				p.Dist.Weights = list
+			}
+		default:
+			x, ok := number(v)
+			if !ok {
+				return p, fail(k, "must be a number, not %v", v)
+			}
+			switch k {
+			case "lo":
+				p.Dist.Lo = x
+			case "hi":
+				p.Dist.Hi = x
+			case "mean":
+				p.Dist.Mean = x
+			case "sd":
+				p.Dist.SD = x
+			case "alpha":
+				p.Dist.Alpha = x
+			case "beta":
+				p.Dist.Beta = x
+			}
+		}
+	}
+	return p, nil
+}
+
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+func numbers(v any) ([]float64, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("must be a list of numbers, not %v", v)
+	}
+	out := make([]float64, len(list))
+	for i, e := range list {
+		x, ok := number(e)
+		if !ok {
+			return nil, fmt.Errorf("entry %d is %v: must be a number", i+1, e)
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+// tomlLines maps (table index, key) to the line of the key in a parameters
+// file; index -1 is the top level, and key "" a table's header.
+type tomlLines map[[2]string]int
+
+func (l tomlLines) at(i int, key string) int {
+	if n, ok := l[[2]string{strconv.Itoa(i), key}]; ok {
+		return n
+	}
+	return l[[2]string{strconv.Itoa(i), ""}]
+}
+
+// uncertainLines scans a parameters file for its [[uncertain]] headers and
+// key lines (the TOML decoder does not tell where keys are).
+func uncertainLines(data []byte) tomlLines {
+	l := tomlLines{}
+	table := -1
+	for n, line := range strings.Split(string(data), "\n") {
+		s := strings.TrimSpace(line)
+		switch {
+		case s == "" || strings.HasPrefix(s, "#"):
+		case strings.HasPrefix(s, "[["):
+			if strings.TrimSpace(strings.Trim(s, "[]")) == "uncertain" {
+				table++
+				l[[2]string{strconv.Itoa(table), ""}] = n + 1
+			} else {
+				name := strings.TrimSpace(strings.Trim(s, "[]"))
+				l[[2]string{"-1", name}] = n + 1
+			}
+		case strings.HasPrefix(s, "["):
+			name := strings.TrimSpace(strings.Trim(s, "[]"))
+			l[[2]string{"-1", name}] = n + 1
+		default:
+			key, _, ok := strings.Cut(s, "=")
+			if !ok {
+				continue
+			}
+			key = strings.Trim(strings.TrimSpace(key), `"'`)
+			k := [2]string{strconv.Itoa(table), key}
+			if _, seen := l[k]; !seen {
+				l[k] = n + 1
+			}
+		}
+	}
+	return l
+}
