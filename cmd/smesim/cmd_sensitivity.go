@@ -586,7 +586,7 @@ func loadUncertain(path string) ([]sensitivity.Param, error) {
 					break
 				}
 			}
-			return nil, badInputf("%s (%s): %v", at(key), params[i].Name, err)
+			return nil, badInputf("%s.%s: %s's %s distribution: %v", at(key), key, params[i].Name, params[i].Dist.Kind, err)
 		}
 	}
 	return params, nil
