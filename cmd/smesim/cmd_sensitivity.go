@@ -580,11 +580,9 @@ func loadUncertain(path string) ([]sensitivity.Param, error) {
 		}
 		if err := params[i].Dist.Check(); err != nil {
 			key := "distribution"
-			for _, k := range []string{"lo", "hi", "sd", "mean", "alpha", "beta", "values", "weights"} {
-				if strings.HasPrefix(err.Error(), k+" ") || strings.Contains(err.Error(), " "+k+" =") {
-					key = k
-					break
-				}
+			var ke *sensitivity.KeyError
+			if errors.As(err, &ke) {
+				key = ke.Key
 			}
 			return nil, badInputf("%s.%s: %s's %s distribution: %v", at(key), key, params[i].Name, params[i].Dist.Kind, err)
 		}

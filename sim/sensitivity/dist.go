@@ -74,30 +74,52 @@ type Param struct {
 	Source string
 }
 
-// Check reports whether the distribution's parameters are valid, and
-// prepares its quantile function. It must be called before Quantile.
+// KeyError is an invalid parameter of a distribution: Key names it as
+// the parameter files do (lo, hi, mean, sd, alpha, beta, values, weights).
+type KeyError struct {
+	Key string
+	Msg string
+}
+
+func (e *KeyError) Error() string { return e.Msg }
+
+func keyErrorf(key, format string, args ...any) error {
+	return &KeyError{Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Check reports whether the distribution's parameters are valid, as a
+// *KeyError naming the first invalid one, and prepares its quantile
+// function. It must be called before Quantile.
 func (d *Distribution) Check() error {
-	finite := func(name string, x float64) error {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("%s must be a finite number, not %v", name, x)
+	finite := func(key string, xs ...float64) error {
+		for _, x := range xs {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return keyErrorf(key, "%s must be a finite number, not %v", key, x)
+			}
 		}
 		return nil
 	}
 	bounds := func() error {
-		if err := errors.Join(finite("lo", d.Lo), finite("hi", d.Hi)); err != nil {
+		if err := finite("lo", d.Lo); err != nil {
+			return err
+		}
+		if err := finite("hi", d.Hi); err != nil {
 			return err
 		}
 		if !(d.Lo < d.Hi) {
-			return fmt.Errorf("lo = %v must be less than hi = %v", d.Lo, d.Hi)
+			return keyErrorf("lo", "lo = %v must be less than hi = %v", d.Lo, d.Hi)
 		}
 		return nil
 	}
 	normal := func() error {
-		if err := errors.Join(finite("mean", d.Mean), finite("sd", d.SD)); err != nil {
+		if err := finite("mean", d.Mean); err != nil {
+			return err
+		}
+		if err := finite("sd", d.SD); err != nil {
 			return err
 		}
 		if !(d.SD > 0) {
-			return fmt.Errorf("sd = %v must be positive", d.SD)
+			return keyErrorf("sd", "sd = %v must be positive", d.SD)
 		}
 		return nil
 	}
@@ -109,39 +131,46 @@ func (d *Distribution) Check() error {
 			return err
 		}
 		if !(d.Lo > 0) {
-			return fmt.Errorf("lo = %v must be positive for a log-uniform distribution", d.Lo)
+			return keyErrorf("lo", "lo = %v must be positive for a log-uniform distribution", d.Lo)
 		}
 	case Normal:
 		return normal()
 	case TruncNormal:
-		if err := errors.Join(normal(), bounds()); err != nil {
+		if err := normal(); err != nil {
+			return err
+		}
+		if err := bounds(); err != nil {
 			return err
 		}
 		std := distuv.UnitNormal
 		a, b := std.CDF((d.Lo-d.Mean)/d.SD), std.CDF((d.Hi-d.Mean)/d.SD)
 		if !(b-a > 1e-12) {
-			return fmt.Errorf("[lo, hi] = [%v, %v] holds no probability of a normal(%v, %v) distribution", d.Lo, d.Hi, d.Mean, d.SD)
+			return keyErrorf("lo", "[lo, hi] = [%v, %v] holds no probability of a normal(%v, %v) distribution", d.Lo, d.Hi, d.Mean, d.SD)
 		}
 		d.truncLo, d.mid = a, b-a
 	case Beta:
-		if err := errors.Join(finite("alpha", d.Alpha), finite("beta", d.Beta)); err != nil {
+		if err := finite("alpha", d.Alpha); err != nil {
 			return err
 		}
-		if !(d.Alpha > 0) || !(d.Beta > 0) {
-			return fmt.Errorf("alpha = %v and beta = %v must be positive", d.Alpha, d.Beta)
+		if err := finite("beta", d.Beta); err != nil {
+			return err
+		}
+		if !(d.Alpha > 0) {
+			return keyErrorf("alpha", "alpha = %v must be positive", d.Alpha)
+		}
+		if !(d.Beta > 0) {
+			return keyErrorf("beta", "beta = %v must be positive", d.Beta)
 		}
 		if d.Lo == 0 && d.Hi == 0 {
-			d.Hi = 1
+			d.Hi = 1 // unscaled: [0, 1]
 		}
 		return bounds()
 	case Discrete:
 		if len(d.Values) == 0 {
-			return errors.New("values must list at least one value")
+			return keyErrorf("values", "values must list at least one value")
 		}
-		for _, v := range d.Values {
-			if err := finite("every value", v); err != nil {
-				return err
-			}
+		if err := finite("values", d.Values...); err != nil {
+			return err
 		}
 		w := d.Weights
 		if w == nil {
@@ -151,17 +180,17 @@ func (d *Distribution) Check() error {
 			}
 		}
 		if len(w) != len(d.Values) {
-			return fmt.Errorf("weights has %d entries and values %d: give one weight per value", len(w), len(d.Values))
+			return keyErrorf("weights", "weights has %d entries and values %d: give one weight per value", len(w), len(d.Values))
 		}
 		total := 0.0
 		for _, x := range w {
 			if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
-				return fmt.Errorf("weights must be finite and non-negative, not %v", x)
+				return keyErrorf("weights", "weights must be finite and non-negative, not %v", x)
 			}
 			total += x
 		}
 		if !(total > 0) {
-			return errors.New("weights must not all be zero")
+			return keyErrorf("weights", "weights must not all be zero")
 		}
 		d.cumulative = make([]float64, len(w))
 		acc := 0.0
@@ -171,7 +200,7 @@ func (d *Distribution) Check() error {
 		}
 		d.cumulative[len(w)-1] = 1
 	default:
-		return fmt.Errorf("unknown distribution %v", d.Kind)
+		return keyErrorf("distribution", "unknown distribution %v", d.Kind)
 	}
 	return nil
 }

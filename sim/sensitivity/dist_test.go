@@ -1,6 +1,7 @@
 package sensitivity
 
 import (
+	"errors"
 	"math"
 	"testing"
 )
@@ -43,26 +44,29 @@ func TestCheckErrors(t *testing.T) {
 	cases := []struct {
 		name string
 		d    Distribution
+		key  string // the parameter the error names
 	}{
-		{"uniform lo > hi", Distribution{Kind: Uniform, Lo: 2, Hi: 1}},
-		{"uniform lo = hi", Distribution{Kind: Uniform, Lo: 1, Hi: 1}},
-		{"uniform infinite", Distribution{Kind: Uniform, Lo: 0, Hi: math.Inf(1)}},
-		{"loguniform lo = 0", Distribution{Kind: LogUniform, Lo: 0, Hi: 1}},
-		{"normal sd = 0", Distribution{Kind: Normal, Mean: 0, SD: 0}},
-		{"normal NaN mean", Distribution{Kind: Normal, Mean: math.NaN(), SD: 1}},
-		{"truncnormal lo > hi", Distribution{Kind: TruncNormal, Mean: 0, SD: 1, Lo: 1, Hi: 0}},
-		{"truncnormal no mass", Distribution{Kind: TruncNormal, Mean: 0, SD: 1, Lo: 40, Hi: 41}},
-		{"beta alpha = 0", Distribution{Kind: Beta, Alpha: 0, Beta: 1}},
-		{"discrete empty", Distribution{Kind: Discrete}},
-		{"discrete weights count", Distribution{Kind: Discrete, Values: []float64{1, 2}, Weights: []float64{1}}},
-		{"discrete negative weight", Distribution{Kind: Discrete, Values: []float64{1, 2}, Weights: []float64{1, -1}}},
-		{"discrete zero weights", Distribution{Kind: Discrete, Values: []float64{1, 2}, Weights: []float64{0, 0}}},
-		{"unknown kind", Distribution{Kind: 99}},
+		{"uniform lo > hi", Distribution{Kind: Uniform, Lo: 2, Hi: 1}, "lo"},
+		{"uniform lo = hi", Distribution{Kind: Uniform, Lo: 1, Hi: 1}, "lo"},
+		{"uniform infinite", Distribution{Kind: Uniform, Lo: 0, Hi: math.Inf(1)}, "hi"},
+		{"loguniform lo = 0", Distribution{Kind: LogUniform, Lo: 0, Hi: 1}, "lo"},
+		{"normal sd = 0", Distribution{Kind: Normal, Mean: 0, SD: 0}, "sd"},
+		{"normal NaN mean", Distribution{Kind: Normal, Mean: math.NaN(), SD: 1}, "mean"},
+		{"truncnormal lo > hi", Distribution{Kind: TruncNormal, Mean: 0, SD: 1, Lo: 1, Hi: 0}, "lo"},
+		{"truncnormal no mass", Distribution{Kind: TruncNormal, Mean: 0, SD: 1, Lo: 40, Hi: 41}, "lo"},
+		{"beta alpha = 0", Distribution{Kind: Beta, Alpha: 0, Beta: 1}, "alpha"},
+		{"discrete empty", Distribution{Kind: Discrete}, "values"},
+		{"discrete weights count", Distribution{Kind: Discrete, Values: []float64{1, 2}, Weights: []float64{1}}, "weights"},
+		{"discrete negative weight", Distribution{Kind: Discrete, Values: []float64{1, 2}, Weights: []float64{1, -1}}, "weights"},
+		{"discrete zero weights", Distribution{Kind: Discrete, Values: []float64{1, 2}, Weights: []float64{0, 0}}, "weights"},
+		{"unknown kind", Distribution{Kind: 99}, "distribution"},
 	}
 	for _, c := range cases {
 		d := c.d
-		if err := d.Check(); err == nil {
-			t.Errorf("%s: no error", c.name)
+		err := d.Check()
+		var ke *KeyError
+		if !errors.As(err, &ke) || ke.Key != c.key {
+			t.Errorf("%s: error %v, want a *KeyError for %s", c.name, err, c.key)
 		}
 	}
 }
