@@ -37,13 +37,13 @@ type sensitivityOptions struct {
 func sensitivityCommand(e *env) *cli.Command {
 	common := func() []cli.Flag {
 		return []cli.Flag{
-			&cli.StringFlag{Name: "params", Usage: "TOML `FILE` of [[uncertain]] parameters: name, distribution and its parameters, source", Required: true},
+			&cli.StringFlag{Name: "params", Usage: "TOML `FILE` of [[uncertain]] parameters: name, distribution and its parameters, source"},
 			&cli.StringFlag{Name: "method", Value: "sobol", Usage: "`METHOD`: sobol (Saltelli design, Sobol indices) or morris (trajectories, elementary effects)"},
 			&cli.IntFlag{Name: "levels", Value: 4, Usage: "morris: `P` levels of each parameter's grid (even)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`S` seeds the scrambling of the Sobol sequence, the Morris trajectories and the bootstrap"},
 		}
 	}
-	return &cli.Command{
+	cmd := &cli.Command{
 		Name:  "sensitivity",
 		Usage: "global sensitivity analysis of any model: write a design of parameter values, analyse the outputs",
 		Description: "Like SALib's command line, works on a model smesim does not run: 'sample' writes a CSV\n" +
@@ -63,11 +63,14 @@ func sensitivityCommand(e *env) *cli.Command {
 				HideHelpCommand: true,
 				OnUsageError:    usageError,
 				Flags: append(common(),
-					&cli.IntFlag{Name: "n", Usage: "sobol: `N` base samples (a power of two); morris: N trajectories", Required: true},
-					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the design to `FILE`", Required: true},
+					&cli.IntFlag{Name: "n", Usage: "sobol: `N` base samples (a power of two); morris: N trajectories", DefaultText: "none"},
+					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the design to `FILE`"},
 				),
 				Action: func(c *cli.Context) error {
 					if err := noArgs(c); err != nil {
+						return err
+					}
+					if err := requireFlags(c, "params", "n", "out"); err != nil {
 						return err
 					}
 					opts := sensitivityFlags(c)
@@ -89,14 +92,17 @@ func sensitivityCommand(e *env) *cli.Command {
 				HideHelpCommand: true,
 				OnUsageError:    usageError,
 				Flags: append(common(),
-					&cli.StringFlag{Name: "samples", Usage: "the design `FILE` written by 'sample'", Required: true},
-					&cli.StringFlag{Name: "outputs", Usage: "CSV `FILE` of the model's outputs on the design", Required: true},
+					&cli.StringFlag{Name: "samples", Usage: "the design `FILE` written by 'sample'"},
+					&cli.StringFlag{Name: "outputs", Usage: "CSV `FILE` of the model's outputs on the design"},
 					&cli.IntFlag{Name: "bootstrap", Value: 1000, Usage: "`B` bootstrap resamples for the intervals (0: none)"},
 					&cli.Float64Flag{Name: "level", Value: 0.95, Usage: "confidence `LEVEL` of the intervals"},
-					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the indices to CSV `FILE`", Required: true},
+					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the indices to CSV `FILE`"},
 				),
 				Action: func(c *cli.Context) error {
 					if err := noArgs(c); err != nil {
+						return err
+					}
+					if err := requireFlags(c, "params", "samples", "outputs", "out"); err != nil {
 						return err
 					}
 					opts := sensitivityFlags(c)
@@ -113,6 +119,22 @@ func sensitivityCommand(e *env) *cli.Command {
 			},
 		},
 	}
+	cmd.Action = unknownCommand(cmd.Subcommands)
+	return cmd
+}
+
+// requireFlags rejects a command line missing any of the flags names.
+func requireFlags(c *cli.Context, names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if !c.IsSet(n) {
+			missing = append(missing, "--"+n)
+		}
+	}
+	if len(missing) > 0 {
+		return badInputf("%s needs %s (see '%s --help')", c.Command.HelpName, strings.Join(missing, ", "), c.Command.HelpName)
+	}
+	return nil
 }
 
 func sensitivityFlags(c *cli.Context) sensitivityOptions {

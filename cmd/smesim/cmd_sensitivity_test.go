@@ -230,6 +230,8 @@ func TestSensitivityBadInput(t *testing.T) {
 		{"samples changed", analyze("changed.csv", "y.csv"), []string{"changed.csv:5:", "x2", "not the value of the sobol design"}},
 		{"samples of another method", analyze("x.csv", "y.csv", "--method", "morris"), []string{"x.csv:2:", "not the value of the morris design", "--levels 4"}},
 		{"bad level", analyze("x.csv", "y.csv", "--level", "95"), []string{"--level 95"}},
+		{"missing flags", []string{"sensitivity", "sample", "--n", "8"}, []string{"needs --params, --out"}},
+		{"unknown subcommand", []string{"sensitivity", "smaple"}, []string{`unknown command "smaple"`, "sample"}},
 		{"arguments", []string{"sensitivity", "sample", "extra", "--params", "ok.toml", "--n", "8", "--out", "s.csv"}, []string{"takes no arguments"}},
 	}
 	for _, c := range cases {
