@@ -264,7 +264,7 @@ func runSensitivityAnalyze(ctx context.Context, e *env, opts sensitivityOptions)
 	if opts.method != "sobol" && opts.method != "morris" {
 		return badInputf("--method %q: must be sobol or morris", opts.method)
 	}
-	samples, err := readCSV(opts.samples)
+	samples, err := readCSV(ctx, opts.samples)
 	if err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ func runSensitivityAnalyze(ctx context.Context, e *env, opts sensitivityOptions)
 	if err := checkDesign(ctx, d, samples, opts); err != nil {
 		return err
 	}
-	outputs, err := readCSV(opts.outputs)
+	outputs, err := readCSV(ctx, opts.outputs)
 	if err != nil {
 		return err
 	}
@@ -509,8 +509,8 @@ type csvTable struct {
 }
 
 // readCSV reads a CSV file with a header; every record must have the
-// header's number of fields.
-func readCSV(path string) (*csvTable, error) {
+// header's number of fields. It stops with ctx's error when ctx is done.
+func readCSV(ctx context.Context, path string) (*csvTable, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, badInputf("%s: %v", path, errors.Unwrap(err))
@@ -520,6 +520,11 @@ func readCSV(path string) (*csvTable, error) {
 	r.ReuseRecord = false
 	t := &csvTable{}
 	for {
+		if len(t.rows)%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
