@@ -214,7 +214,8 @@ func (d *Distribution) Quantile(p float64) float64 {
 	case Uniform:
 		return d.Lo + p*(d.Hi-d.Lo)
 	case LogUniform:
-		return math.Exp(math.Log(d.Lo) + p*(math.Log(d.Hi)-math.Log(d.Lo)))
+		x := math.Exp(math.Log(d.Lo) + p*(math.Log(d.Hi)-math.Log(d.Lo)))
+		return min(max(x, d.Lo), d.Hi) // exp(log(x)) may round outside
 	case Normal:
 		return d.Mean + d.SD*distuv.UnitNormal.Quantile(p)
 	case TruncNormal:

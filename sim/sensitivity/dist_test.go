@@ -15,6 +15,9 @@ func TestQuantile(t *testing.T) {
 	}{
 		{"uniform", Distribution{Kind: Uniform, Lo: 2, Hi: 6}, 0.25, 3},
 		{"loguniform", Distribution{Kind: LogUniform, Lo: 1, Hi: 100}, 0.5, 10},
+		// exp(log(0.01)) and exp(log(100)) round outside [lo, hi].
+		{"loguniform at 0", Distribution{Kind: LogUniform, Lo: 0.01, Hi: 100}, 0, 0.01},
+		{"loguniform at 1", Distribution{Kind: LogUniform, Lo: 0.01, Hi: 100}, 1, 100},
 		{"normal median", Distribution{Kind: Normal, Mean: 3, SD: 2}, 0.5, 3},
 		{"normal 97.5%", Distribution{Kind: Normal, Mean: 0, SD: 1}, 0.975, 1.959963984540054},
 		{"truncnormal symmetric median", Distribution{Kind: TruncNormal, Mean: 0, SD: 1, Lo: -1, Hi: 1}, 0.5, 0},
@@ -34,7 +37,7 @@ func TestQuantile(t *testing.T) {
 		if err := d.Check(); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		if got := d.Quantile(c.p); math.Abs(got-c.want) > 1e-9 {
+		if got := d.Quantile(c.p); math.Abs(got-c.want) > 1e-9 || c.p == 0 && got < c.want || c.p == 1 && got > c.want {
 			t.Errorf("%s: Quantile(%v) = %v, want %v", c.name, c.p, got, c.want)
 		}
 	}
