@@ -264,33 +264,23 @@ func runSensitivityAnalyze(ctx context.Context, e *env, opts sensitivityOptions)
 	if opts.method != "sobol" && opts.method != "morris" {
 		return badInputf("--method %q: must be sobol or morris", opts.method)
 	}
-	samples, err := readCSV(ctx, opts.samples)
+	rows, err := checkDesign(ctx, params, opts)
 	if err != nil {
 		return err
 	}
 	k := len(params)
-	if want := append([]string{"id"}, paramNames(params)...); !slices.Equal(samples.header, want) {
-		return badInputf("%s:1: header %q does not match the parameters of %s: want %q", opts.samples, strings.Join(samples.header, ","), opts.params, strings.Join(want, ","))
-	}
 	block := k + 2
 	if opts.method == "morris" {
 		block = k + 1
 	}
-	if len(samples.rows) == 0 || len(samples.rows)%block != 0 {
-		return badInputf("%s: %d rows are not a %s design of %d parameters: need a positive multiple of %d", opts.samples, len(samples.rows), opts.method, k, block)
+	if rows == 0 || rows%block != 0 {
+		return badInputf("%s: %d rows are not a %s design of %d parameters: need a positive multiple of %d", opts.samples, rows, opts.method, k, block)
 	}
-	d, err := newDesign(params, opts, len(samples.rows)/block)
+	d, err := newDesign(params, opts, rows/block)
 	if err != nil {
 		return badInputf("%s: %v", opts.samples, err)
 	}
-	if err := checkDesign(ctx, d, samples, opts); err != nil {
-		return err
-	}
-	outputs, err := readCSV(ctx, opts.outputs)
-	if err != nil {
-		return err
-	}
-	names, values, err := outputColumns(outputs, samples, opts)
+	names, values, err := readOutputs(ctx, opts, rows)
 	if err != nil {
 		return err
 	}
@@ -317,32 +307,44 @@ func runSensitivityAnalyze(ctx context.Context, e *env, opts sensitivityOptions)
 	return nil
 }
 
-// checkDesign checks that every row of the samples file is the design's.
-func checkDesign(ctx context.Context, d *design, samples *csvTable, opts sensitivityOptions) error {
-	rows := newRows(d.blockSize, len(d.names))
-	for b := range d.blocks {
-		if b%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		d.fill(b, rows)
-		for r, want := range rows {
-			i := b*d.blockSize + r
-			rec := samples.rows[i]
-			if rec[0] != strconv.Itoa(i+1) {
-				return badInputf("%s:%d: id %q, want %d: rows must be in the design's order", opts.samples, samples.lines[i], rec[0], i+1)
-			}
-			for c, w := range want {
-				v, err := strconv.ParseFloat(rec[c+1], 64)
-				if err != nil || v != w {
-					return badInputf("%s:%d: %s = %q is not the value of the %s design of %s with --seed %d%s (%v): was the file written by 'smesim sensitivity sample' with the same flags?",
-						opts.samples, samples.lines[i], d.names[c], rec[c+1], opts.method, opts.params, opts.seed, levelsNote(opts), strconv.FormatFloat(w, 'g', -1, 64))
-				}
-			}
-		}
+// checkDesign reads the design file row by row, checks that each row is
+// the design's (a row of a Saltelli or Morris design does not depend on
+// the number of rows), and returns the number of rows.
+func checkDesign(ctx context.Context, params []sensitivity.Param, opts sensitivityOptions) (int, error) {
+	d, err := newDesign(params, opts, 2) // any valid size: only its rows are used
+	if err != nil {
+		return 0, badInputf("%s: %v", opts.params, err)
 	}
-	return nil
+	rows := newRows(d.blockSize, len(d.names))
+	want := append([]string{"id"}, d.names...)
+	n := 0
+	err = readCSV(ctx, opts.samples, func(header []string) error {
+		if !slices.Equal(header, want) {
+			return badInputf("%s:1: header %q does not match the parameters of %s: want %q", opts.samples, strings.Join(header, ","), opts.params, strings.Join(want, ","))
+		}
+		return nil
+	}, func(rec []string, line int) error {
+		b, r := n/d.blockSize, n%d.blockSize
+		if r == 0 {
+			if b >= sensitivity.MaxBaseSamples {
+				return badInputf("%s:%d: more rows than any design has", opts.samples, line)
+			}
+			d.fill(b, rows)
+		}
+		n++
+		if rec[0] != strconv.Itoa(n) {
+			return badInputf("%s:%d: id %q, want %d: rows must be in the design's order", opts.samples, line, rec[0], n)
+		}
+		for c, w := range rows[r] {
+			v, err := strconv.ParseFloat(rec[c+1], 64)
+			if err != nil || v != w {
+				return badInputf("%s:%d: %s = %q is not the value of the %s design of %s with --seed %d%s (%v): was the file written by 'smesim sensitivity sample' with the same flags?",
+					opts.samples, line, d.names[c], rec[c+1], opts.method, opts.params, opts.seed, levelsNote(opts), strconv.FormatFloat(w, 'g', -1, 64))
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 func levelsNote(opts sensitivityOptions) string {
@@ -352,46 +354,54 @@ func levelsNote(opts sensitivityOptions) string {
 	return ""
 }
 
-// outputColumns returns the output columns of the outputs file: every
-// column but an "id" column, whose values must be the design's ids.
-func outputColumns(outputs, samples *csvTable, opts sensitivityOptions) ([]string, [][]float64, error) {
-	idCol := slices.Index(outputs.header, "id")
+// readOutputs reads the outputs file: every column but an "id" column is
+// an output, with one finite number per design row; the ids, when there
+// are, must be the design's (1 to rows).
+func readOutputs(ctx context.Context, opts sensitivityOptions, rows int) ([]string, [][]float64, error) {
+	idCol := -1
 	var names []string
 	var cols []int
-	for c, h := range outputs.header {
-		if c != idCol {
-			names = append(names, h)
-			cols = append(cols, c)
+	var values [][]float64
+	n, last := 0, 1
+	err := readCSV(ctx, opts.outputs, func(header []string) error {
+		idCol = slices.Index(header, "id")
+		for c, h := range header {
+			if c != idCol {
+				names = append(names, h)
+				cols = append(cols, c)
+			}
 		}
-	}
-	if len(names) == 0 {
-		return nil, nil, badInputf("%s:1: no output column (the header has only %q)", opts.outputs, strings.Join(outputs.header, ","))
-	}
-	if n, want := len(outputs.rows), len(samples.rows); n != want {
-		line := 1
-		if n > 0 {
-			line = outputs.lines[min(n, want)-1]
+		if len(names) == 0 {
+			return badInputf("%s:1: no output column (the header has only %q)", opts.outputs, strings.Join(header, ","))
 		}
-		if n > want {
-			line = outputs.lines[want]
+		values = make([][]float64, len(names))
+		for o := range values {
+			values[o] = make([]float64, 0, rows)
 		}
-		return nil, nil, badInputf("%s:%d: %d rows of outputs for the %d rows of %s: give one row per design row", opts.outputs, line, n, want, opts.samples)
-	}
-	values := make([][]float64, len(names))
-	for o := range values {
-		values[o] = make([]float64, len(outputs.rows))
-	}
-	for i, rec := range outputs.rows {
-		if idCol >= 0 && rec[idCol] != samples.rows[i][0] {
-			return nil, nil, badInputf("%s:%d: id %q, but row %d of %s has id %s: rows must be in the design's order", opts.outputs, outputs.lines[i], rec[idCol], i+1, opts.samples, samples.rows[i][0])
+		return nil
+	}, func(rec []string, line int) error {
+		n++
+		last = line
+		if n > rows {
+			return badInputf("%s:%d: more rows of outputs than the %d rows of %s: give one row per design row", opts.outputs, line, rows, opts.samples)
+		}
+		if idCol >= 0 && rec[idCol] != strconv.Itoa(n) {
+			return badInputf("%s:%d: id %q, but row %d of %s has id %d: rows must be in the design's order", opts.outputs, line, rec[idCol], n, opts.samples, n)
 		}
 		for o, c := range cols {
 			v, err := strconv.ParseFloat(strings.TrimSpace(rec[c]), 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, nil, badInputf("%s:%d: %s = %q: must be a finite number", opts.outputs, outputs.lines[i], names[o], rec[c])
+				return badInputf("%s:%d: %s = %q: must be a finite number", opts.outputs, line, names[o], rec[c])
 			}
-			values[o][i] = v
+			values[o] = append(values[o], v)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if n < rows {
+		return nil, nil, badInputf("%s:%d: %d rows of outputs for the %d rows of %s: give one row per design row", opts.outputs, last, n, rows, opts.samples)
 	}
 	return names, values, nil
 }
@@ -492,62 +502,47 @@ func printIndices(w io.Writer, rows []indexRow, opts sensitivityOptions, d *desi
 	tw.Flush()
 }
 
-func paramNames(params []sensitivity.Param) []string {
-	names := make([]string, len(params))
-	for i, p := range params {
-		names[i] = p.Name
-	}
-	return names
-}
-
-// csvTable is a CSV file read whole: its header, its records and the line
-// of each record.
-type csvTable struct {
-	header []string
-	rows   [][]string
-	lines  []int
-}
-
-// readCSV reads a CSV file with a header; every record must have the
+// readCSV reads the CSV file at path record by record: header gets the
+// first, record every other one with its line. Every record must have the
 // header's number of fields. It stops with ctx's error when ctx is done.
-func readCSV(ctx context.Context, path string) (*csvTable, error) {
+func readCSV(ctx context.Context, path string, header func([]string) error, record func(rec []string, line int) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, badInputf("%s: %v", path, errors.Unwrap(err))
+		return badInputf("%s: %v", path, errors.Unwrap(err))
 	}
 	defer f.Close()
-	r := csv.NewReader(bufio.NewReader(f))
-	r.ReuseRecord = false
-	t := &csvTable{}
-	for {
-		if len(t.rows)%4096 == 0 {
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<16))
+	r.ReuseRecord = true
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		rec, err := r.Read()
 		if err == io.EOF {
-			break
+			if n == 0 {
+				return badInputf("%s: empty: a CSV file with a header is needed", path)
+			}
+			return nil
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, badInputf("%s:%d: %v", path, pe.Line, pe.Err)
+				return badInputf("%s:%d: %v", path, pe.Line, pe.Err)
 			}
-			return nil, fmt.Errorf("reading %s: %w", path, err)
+			return fmt.Errorf("reading %s: %w", path, err)
 		}
-		line, _ := r.FieldPos(0)
-		if t.header == nil {
-			t.header = rec
-			continue
+		if n == 0 {
+			err = header(slices.Clone(rec))
+		} else {
+			line, _ := r.FieldPos(0)
+			err = record(rec, line)
 		}
-		t.rows = append(t.rows, rec)
-		t.lines = append(t.lines, line)
+		if err != nil {
+			return err
+		}
 	}
-	if t.header == nil {
-		return nil, badInputf("%s: empty: a CSV file with a header is needed", path)
-	}
-	return t, nil
 }
 
 // uncertainKeys lists, per distribution, the keys it takes besides name,
