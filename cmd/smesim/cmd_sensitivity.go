@@ -579,8 +579,16 @@ func loadUncertain(path string) ([]sensitivity.Param, error) {
 		}
 	}
 	tables, ok := doc["uncertain"].([]map[string]any)
+	if list, inline := doc["uncertain"].([]any); inline { // uncertain = [{…}, …]
+		ok = true
+		for _, e := range list {
+			m, isTable := e.(map[string]any)
+			ok = ok && isTable
+			tables = append(tables, m)
+		}
+	}
 	if !ok || len(tables) == 0 {
-		return nil, badInputf("%s: no [[uncertain]] table: list each parameter as [[uncertain]] with name and distribution", path)
+		return nil, badInputf("%s:%d: no [[uncertain]] table: list each parameter as [[uncertain]] with name and distribution", path, max(1, lines.at(-1, "uncertain")))
 	}
 	params := make([]sensitivity.Param, len(tables))
 	for i, tbl := range tables {
@@ -659,6 +667,11 @@ func decodeUncertain(path string, i int, tbl map[string]any, lines tomlLines) (s
 		takes = append(takes, name)
 		if _, ok := tbl[name]; !ok && !optional {
 			return p, fail("distribution", "a %s distribution needs %s", dist, name)
+		}
+	}
+	if _, lo := tbl["lo"]; kind == sensitivity.Beta {
+		if _, hi := tbl["hi"]; lo != hi {
+			return p, fail("distribution", "a beta distribution takes both lo and hi (its range), or neither (then [0, 1])")
 		}
 	}
 	keys := make([]string, 0, len(tbl))
@@ -741,7 +754,11 @@ func (l tomlLines) at(i int, key string) int {
 	if n, ok := l[[2]string{strconv.Itoa(i), key}]; ok {
 		return n
 	}
-	return l[[2]string{strconv.Itoa(i), ""}]
+	if n, ok := l[[2]string{strconv.Itoa(i), ""}]; ok {
+		return n
+	}
+	// Tables written inline (uncertain = [{…}, …]) are found at the key.
+	return max(1, l[[2]string{"-1", "uncertain"}])
 }
 
 // uncertainLines scans a parameters file for its [[uncertain]] headers and

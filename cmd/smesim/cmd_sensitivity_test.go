@@ -179,6 +179,9 @@ func TestSensitivityBadInput(t *testing.T) {
 	writeFile(t, "toplevel.toml", "seed = 3\n[[uncertain]]\nname = \"a\"\ndistribution = \"normal\"\nmean = 0\nsd = 1\n")
 	writeFile(t, "syntax.toml", "[[uncertain]]\nname = \"a\ndistribution = \"normal\"\n")
 	writeFile(t, "type.toml", "[[uncertain]]\nname = \"a\"\ndistribution = \"uniform\"\nlo = \"zero\"\nhi = 1\n")
+	writeFile(t, "betalo.toml", "[[uncertain]]\nname = \"a\"\ndistribution = \"beta\"\nalpha = 2\nbeta = 2\nlo = 3\n")
+	writeFile(t, "single.toml", "# one table, not an array\n[uncertain]\nname = \"a\"\ndistribution = \"normal\"\nmean = 0\nsd = 1\n")
+	writeFile(t, "inline.toml", "uncertain = [\n  {name = \"a\", distribution = \"uniform\", lo = 1, hi = 0},\n]\n")
 	writeFile(t, "sd.toml", "[[uncertain]]\nname = \"a\"\ndistribution = \"truncnormal\"\nmean = 0\nsd = -1\nlo = 0\nhi = 1\n")
 	if code, _, errs := smesim(t, "sensitivity", "sample", "--params", "ok.toml", "--n", "8", "--out", "x.csv"); code != 0 {
 		t.Fatal(errs)
@@ -218,6 +221,9 @@ func TestSensitivityBadInput(t *testing.T) {
 		{"top-level key", sample("toplevel.toml"), []string{"toplevel.toml:1:", "seed", "unknown key"}},
 		{"syntax", sample("syntax.toml"), []string{"syntax.toml:2:", "syntax error"}},
 		{"wrong type", sample("type.toml"), []string{"type.toml:4:", "uncertain[1].lo", "must be a number"}},
+		{"beta with lo only", sample("betalo.toml"), []string{"betalo.toml:3:", "both lo and hi"}},
+		{"single table", sample("single.toml"), []string{"single.toml:2:", "no [[uncertain]] table"}},
+		{"inline tables", sample("inline.toml"), []string{"inline.toml:1:", "uncertain[1].lo", "lo = 1 must be less than hi = 0"}},
 		{"negative sd", sample("sd.toml"), []string{"sd.toml:5:", "uncertain[1].sd", "sd = -1 must be positive"}},
 		{"missing file", sample("none.toml"), []string{"none.toml", "no such file"}},
 		{"n not a power of two", append(sample("ok.toml"), "--n", "1000"), []string{"--n 1000", "power of two"}},

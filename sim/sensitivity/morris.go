@@ -34,6 +34,7 @@ type Morris struct {
 // with r trajectories (1 to MaxTrajectories) on p levels (an even number
 // from 2 to 1000), drawn from seed.
 func NewMorris(params []Param, r, p int, seed uint64) (*Morris, error) {
+	params = slices.Clone(params) // Check prepares the copy's quantile functions
 	if err := CheckParams(params); err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ type Saltelli struct {
 // MaxBaseSamples (the balance properties of a Sobol sequence hold for
 // powers of two), scrambled with seed.
 func NewSaltelli(params []Param, n int, seed uint64) (*Saltelli, error) {
+	params = slices.Clone(params) // Check prepares the copy's quantile functions
 	if err := CheckParams(params); err != nil {
 		return nil, err
 	}
