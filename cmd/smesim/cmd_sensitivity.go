@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ type sensitivityOptions struct {
 func sensitivityCommand(e *env) *cli.Command {
 	common := func() []cli.Flag {
 		return []cli.Flag{
-			&cli.StringFlag{Name: "params", Usage: "TOML `FILE` of [[uncertain]] parameters: name, distribution and its parameters, source"},
+			&cli.StringFlag{Name: "params", Usage: "parameters `FILE`: TOML [[uncertain]] tables, or CSV (.csv) with one row per parameter: name, distribution and its parameters, source"},
 			&cli.StringFlag{Name: "method", Value: "sobol", Usage: "`METHOD`: sobol (Saltelli design, Sobol indices) or morris (trajectories, elementary effects)"},
 			&cli.IntFlag{Name: "levels", Value: 4, Usage: "morris: `P` levels of each parameter's grid (even)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`S` seeds the scrambling of the Sobol sequence, the Morris trajectories and the bootstrap"},
@@ -556,13 +557,22 @@ var uncertainKeys = map[sensitivity.Kind][]string{
 	sensitivity.Discrete:    {"values", "weights?"},
 }
 
+// uncertainColumns are the columns of a CSV parameters file: the keys of
+// an [[uncertain]] table.
+var uncertainColumns = []string{"name", "distribution", "lo", "hi", "mean", "sd", "alpha", "beta", "values", "weights", "source"}
+
 // loadUncertain reads a parameters file: a TOML array of tables
 // [[uncertain]], each with name, distribution, the distribution's
-// parameters and an optional source. Every error names the file and line.
+// parameters and an optional source; or, when path ends in .csv, a CSV
+// file with those keys as columns, one parameter a row. Every error names
+// the file and line.
 func loadUncertain(path string) ([]sensitivity.Param, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, badInputf("%s: %v", path, errors.Unwrap(err))
+	}
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		return loadUncertainCSV(path, data)
 	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
@@ -590,6 +600,84 @@ func loadUncertain(path string) ([]sensitivity.Param, error) {
 	if !ok || len(tables) == 0 {
 		return nil, badInputf("%s:%d: no [[uncertain]] table: list each parameter as [[uncertain]] with name and distribution", path, max(1, lines.at(-1, "uncertain")))
 	}
+	return decodeUncertainTables(path, tables, lines)
+}
+
+// loadUncertainCSV reads a CSV parameters file. An empty cell leaves its
+// key out; values and weights list numbers separated by spaces.
+func loadUncertainCSV(path string, data []byte) ([]sensitivity.Param, error) {
+	r := csv.NewReader(strings.NewReader(string(data)))
+	r.Comment = '#'
+	header, err := r.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, badInputf("%s:%d: %v", path, pe.Line, pe.Err)
+		}
+		return nil, badInputf("%s: empty: a header of columns %s is needed", path, strings.Join(uncertainColumns, ","))
+	}
+	line, _ := r.FieldPos(0)
+	for _, h := range header {
+		if !slices.Contains(uncertainColumns, h) {
+			return nil, badInputf("%s:%d: unknown column %q: the columns are %s", path, line, h, strings.Join(uncertainColumns, ", "))
+		}
+	}
+	for _, h := range []string{"name", "distribution"} {
+		if !slices.Contains(header, h) {
+			return nil, badInputf("%s:%d: no %s column: the columns are %s", path, line, h, strings.Join(uncertainColumns, ", "))
+		}
+	}
+	lines := tomlLines{}
+	var tables []map[string]any
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, badInputf("%s:%d: %v", path, pe.Line, pe.Err)
+			}
+			return nil, badInputf("%s: %v", path, err)
+		}
+		line, _ := r.FieldPos(0)
+		lines[[2]string{strconv.Itoa(len(tables)), ""}] = line
+		tbl := map[string]any{}
+		for c, cell := range rec {
+			cell = strings.TrimSpace(cell)
+			switch col := header[c]; {
+			case cell == "":
+			case col == "name" || col == "distribution" || col == "source":
+				tbl[col] = cell
+			case col == "values" || col == "weights":
+				var list []any
+				for _, f := range strings.Fields(cell) {
+					list = append(list, csvNumber(f))
+				}
+				tbl[col] = list
+			default:
+				tbl[col] = csvNumber(cell)
+			}
+		}
+		tables = append(tables, tbl)
+	}
+	if len(tables) == 0 {
+		return nil, badInputf("%s: no parameters: one row per parameter is needed after the header", path)
+	}
+	return decodeUncertainTables(path, tables, lines)
+}
+
+// csvNumber returns the number in s, or s itself for the decoder to refuse.
+func csvNumber(s string) any {
+	if x, err := strconv.ParseFloat(s, 64); err == nil {
+		return x
+	}
+	return s
+}
+
+// decodeUncertainTables decodes and checks the parameters' tables.
+func decodeUncertainTables(path string, tables []map[string]any, lines tomlLines) ([]sensitivity.Param, error) {
 	params := make([]sensitivity.Param, len(tables))
 	for i, tbl := range tables {
 		p, err := decodeUncertain(path, i, tbl, lines)

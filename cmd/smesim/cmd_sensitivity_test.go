@@ -168,6 +168,28 @@ func TestSensitivityIshigamiMorris(t *testing.T) {
 	oneErrorLine(t, errs, "m1.csv:2:", "--seed 2")
 }
 
+// A CSV parameters file gives the same design as the same parameters in
+// TOML.
+func TestSensitivityParamsCSV(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "p.toml", ishigamiParams+"\n[[uncertain]]\nname = \"d\"\ndistribution = \"discrete\"\nvalues = [1, 2, 4]\nweights = [2, 1, 1]\n")
+	writeFile(t, "p.csv", "# the same parameters\nname,distribution,lo,hi,values,weights,source\n"+
+		"x1,uniform,-3.141592653589793,3.141592653589793,,,Ishigami and Homma (1990)\n"+
+		"x2,uniform,-3.141592653589793,3.141592653589793,,,\n"+
+		"x3,uniform,-3.141592653589793,3.141592653589793,,,\n"+
+		"d,discrete,,,1 2 4,2 1 1,\n")
+	for _, p := range []string{"p.toml", "p.csv"} {
+		if code, _, errs := smesim(t, "sensitivity", "sample", "--params", p, "--n", "16", "--out", p+".design"); code != 0 {
+			t.Fatalf("%s: %s", p, errs)
+		}
+	}
+	a, _ := os.ReadFile("p.toml.design")
+	b, _ := os.ReadFile("p.csv.design")
+	if string(a) != string(b) || len(a) == 0 {
+		t.Errorf("the CSV parameters give another design:\n%s\n%s", a, b)
+	}
+}
+
 func TestSensitivityBadInput(t *testing.T) {
 	inTempDir(t)
 	writeFile(t, "ok.toml", ishigamiParams)
@@ -182,6 +204,8 @@ func TestSensitivityBadInput(t *testing.T) {
 	writeFile(t, "betalo.toml", "[[uncertain]]\nname = \"a\"\ndistribution = \"beta\"\nalpha = 2\nbeta = 2\nlo = 3\n")
 	writeFile(t, "single.toml", "# one table, not an array\n[uncertain]\nname = \"a\"\ndistribution = \"normal\"\nmean = 0\nsd = 1\n")
 	writeFile(t, "inline.toml", "uncertain = [\n  {name = \"a\", distribution = \"uniform\", lo = 1, hi = 0},\n]\n")
+	writeFile(t, "bad.csv", "name,distribution,lo,hi\nx1,uniform,0,1\nx2,uniform,one,2\n")
+	writeFile(t, "badcol.csv", "name,distribution,low,hi\nx1,uniform,0,1\n")
 	writeFile(t, "sd.toml", "[[uncertain]]\nname = \"a\"\ndistribution = \"truncnormal\"\nmean = 0\nsd = -1\nlo = 0\nhi = 1\n")
 	if code, _, errs := smesim(t, "sensitivity", "sample", "--params", "ok.toml", "--n", "8", "--out", "x.csv"); code != 0 {
 		t.Fatal(errs)
@@ -224,6 +248,8 @@ func TestSensitivityBadInput(t *testing.T) {
 		{"beta with lo only", sample("betalo.toml"), []string{"betalo.toml:3:", "both lo and hi"}},
 		{"single table", sample("single.toml"), []string{"single.toml:2:", "no [[uncertain]] table"}},
 		{"inline tables", sample("inline.toml"), []string{"inline.toml:1:", "uncertain[1].lo", "lo = 1 must be less than hi = 0"}},
+		{"csv bad number", sample("bad.csv"), []string{"bad.csv:3:", "uncertain[2].lo", "must be a number"}},
+		{"csv unknown column", sample("badcol.csv"), []string{"badcol.csv:1:", `unknown column "low"`}},
 		{"negative sd", sample("sd.toml"), []string{"sd.toml:5:", "uncertain[1].sd", "sd = -1 must be positive"}},
 		{"missing file", sample("none.toml"), []string{"none.toml", "no such file"}},
 		{"n not a power of two", append(sample("ok.toml"), "--n", "1000"), []string{"--n 1000", "power of two"}},
