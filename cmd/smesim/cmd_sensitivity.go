@@ -23,16 +23,16 @@ import (
 
 // sensitivityOptions are the flags of smesim sensitivity sample and analyze.
 type sensitivityOptions struct {
-	params  string // --params
-	method  string // --method: sobol or morris
-	n       int    // --n: base samples (sobol) or trajectories (morris)
-	levels  int    // --levels (morris)
-	seed    uint64 // --seed
-	out     string // --out
-	samples string // --samples (analyze)
-	outputs string // --outputs (analyze)
-	boot    int    // --bootstrap (analyze)
-	level   float64
+	params  string  // --params
+	method  string  // --method: sobol or morris
+	n       int     // --n: base samples (sobol) or trajectories (morris)
+	levels  int     // --levels (morris)
+	seed    uint64  // --seed
+	out     string  // --out
+	samples string  // --samples (analyze)
+	outputs string  // --outputs (analyze)
+	boot    int     // --bootstrap (analyze)
+	level   float64 // --level (analyze)
 }
 
 func sensitivityCommand(e *env) *cli.Command {
@@ -74,7 +74,10 @@ func sensitivityCommand(e *env) *cli.Command {
 					if err := requireFlags(c, "params", "n", "out"); err != nil {
 						return err
 					}
-					opts := sensitivityFlags(c)
+					opts, err := sensitivityFlags(c)
+					if err != nil {
+						return err
+					}
 					opts.n, opts.out = c.Int("n"), c.String("out")
 					return runSensitivitySample(c.Context, e, opts)
 				},
@@ -106,7 +109,10 @@ func sensitivityCommand(e *env) *cli.Command {
 					if err := requireFlags(c, "params", "samples", "outputs", "out"); err != nil {
 						return err
 					}
-					opts := sensitivityFlags(c)
+					opts, err := sensitivityFlags(c)
+					if err != nil {
+						return err
+					}
 					opts.samples, opts.outputs, opts.out = c.String("samples"), c.String("outputs"), c.String("out")
 					opts.boot, opts.level = c.Int("bootstrap"), c.Float64("level")
 					if opts.boot < 0 || opts.boot > 100000 {
@@ -138,8 +144,15 @@ func requireFlags(c *cli.Context, names ...string) error {
 	return nil
 }
 
-func sensitivityFlags(c *cli.Context) sensitivityOptions {
-	return sensitivityOptions{params: c.String("params"), method: c.String("method"), levels: c.Int("levels"), seed: c.Uint64("seed")}
+func sensitivityFlags(c *cli.Context) (sensitivityOptions, error) {
+	opts := sensitivityOptions{params: c.String("params"), method: c.String("method"), levels: c.Int("levels"), seed: c.Uint64("seed")}
+	if opts.method != "sobol" && opts.method != "morris" {
+		return opts, badInputf("--method %q: must be sobol or morris", opts.method)
+	}
+	if opts.method != "morris" && c.IsSet("levels") {
+		return opts, badInputf("--levels applies to --method morris, not %s", opts.method)
+	}
+	return opts, nil
 }
 
 // design is a Saltelli or Morris design seen as blocks of rows.
@@ -731,6 +744,9 @@ func decodeUncertain(path string, i int, tbl map[string]any, lines tomlLines) (s
 	}
 	if p.Name == "" {
 		return p, fail("name", "missing: every [[uncertain]] needs a name (later, a scenario key)")
+	}
+	if p.Name == "id" {
+		return p, fail("name", `"id" names the designs' row column: choose another name`)
 	}
 	if p.Source, err = str("source"); err != nil {
 		return p, err

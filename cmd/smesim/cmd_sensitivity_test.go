@@ -206,6 +206,7 @@ func TestSensitivityBadInput(t *testing.T) {
 	writeFile(t, "inline.toml", "uncertain = [\n  {name = \"a\", distribution = \"uniform\", lo = 1, hi = 0},\n]\n")
 	writeFile(t, "bad.csv", "name,distribution,lo,hi\nx1,uniform,0,1\nx2,uniform,one,2\n")
 	writeFile(t, "badcol.csv", "name,distribution,low,hi\nx1,uniform,0,1\n")
+	writeFile(t, "id.toml", "[[uncertain]]\nname = \"id\"\ndistribution = \"normal\"\nmean = 0\nsd = 1\n")
 	writeFile(t, "sd.toml", "[[uncertain]]\nname = \"a\"\ndistribution = \"truncnormal\"\nmean = 0\nsd = -1\nlo = 0\nhi = 1\n")
 	if code, _, errs := smesim(t, "sensitivity", "sample", "--params", "ok.toml", "--n", "8", "--out", "x.csv"); code != 0 {
 		t.Fatal(errs)
@@ -264,6 +265,8 @@ func TestSensitivityBadInput(t *testing.T) {
 		{"bad level", analyze("x.csv", "y.csv", "--level", "95"), []string{"--level 95"}},
 		{"missing flags", []string{"sensitivity", "sample", "--n", "8"}, []string{"needs --params, --out"}},
 		{"unknown subcommand", []string{"sensitivity", "smaple"}, []string{`unknown command "smaple"`, "sample"}},
+		{"levels with sobol", append(sample("ok.toml"), "--levels", "6"), []string{"--levels applies to --method morris"}},
+		{"name id", sample("id.toml"), []string{"id.toml:2:", "uncertain[1].name", `"id"`}},
 		{"arguments", []string{"sensitivity", "sample", "extra", "--params", "ok.toml", "--n", "8", "--out", "s.csv"}, []string{"takes no arguments"}},
 	}
 	for _, c := range cases {
