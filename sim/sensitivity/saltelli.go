@@ -61,15 +61,21 @@ func (s *Saltelli) Block(j int, dst [][]float64) {
 	k := len(s.params)
 	var u [MaxSobolDims]float64
 	s.seq.centredPoint(uint32(j), u[:2*k])
+	// u becomes A_j (first k) and B_j (last k) in parameter units.
+	for i := range k {
+		u[i] = s.params[i].Dist.Quantile(u[i])
+		u[k+i] = s.params[i].Dist.Quantile(u[k+i])
+	}
 	a, b := u[:k], u[k:2*k]
 	for r := range k + 2 {
 		row := dst[r]
-		for i := range k {
-			p := a[i]
-			if r == k+1 || r == i+1 {
-				p = b[i]
-			}
-			row[i] = s.params[i].Dist.Quantile(p)
+		if r == k+1 {
+			copy(row, b)
+			continue
+		}
+		copy(row, a)
+		if r > 0 {
+			row[r-1] = b[r-1]
 		}
 	}
 }
