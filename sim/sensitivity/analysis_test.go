@@ -311,6 +311,19 @@ func TestMorrisTrajectories(t *testing.T) {
 	}
 }
 
+// A cancelled analysis stops with the context's error.
+func TestAnalyzeMorrisCancelled(t *testing.T) {
+	m, err := NewMorris(ishigamiParams(), 10, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := AnalyzeMorris(ctx, m, morrisOutputs(m, 3, ishigami), Bootstrap{Resamples: 10}); err != context.Canceled {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+}
+
 func TestNewMorrisErrors(t *testing.T) {
 	cases := []struct {
 		name string

@@ -161,6 +161,9 @@ func AnalyzeMorris(ctx context.Context, m *Morris, y []float64, boot Bootstrap) 
 		if boot.Resamples > 0 {
 			resampled = resampled[:0]
 			for range boot.Resamples {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
 				sum := 0.0
 				for range m.r {
 					sum += abs[rng.IntN(m.r)]
