@@ -324,6 +324,30 @@ func TestAnalyzeMorrisCancelled(t *testing.T) {
 	}
 }
 
+func TestAnalyzeMorrisErrors(t *testing.T) {
+	m, err := NewMorris(ishigamiParams(), 2, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan := make([]float64, 8)
+	nan[5] = math.NaN()
+	cases := []struct {
+		name string
+		y    []float64
+		boot Bootstrap
+	}{
+		{"too few outputs", make([]float64, 7), Bootstrap{}},
+		{"too many outputs", make([]float64, 9), Bootstrap{}},
+		{"NaN", nan, Bootstrap{}},
+		{"negative level", make([]float64, 8), Bootstrap{Resamples: 5, Level: -0.5}},
+	}
+	for _, c := range cases {
+		if _, err := AnalyzeMorris(context.Background(), m, c.y, c.boot); err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+}
+
 func TestNewMorrisErrors(t *testing.T) {
 	cases := []struct {
 		name string
