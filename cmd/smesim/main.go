@@ -142,6 +142,7 @@ func appFor(e *env) *cli.App {
 			initCommand(e),
 			networkCommand(e),
 			benchCommand(e),
+			sensitivityCommand(e),
 		},
 	}
 	a.Action = unknownCommand(a.Commands)

@@ -1,0 +1,901 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/BurntSushi/toml"
+	"github.com/urfave/cli/v2"
+
+	"github.com/smesim/smesim/sim/sensitivity"
+)
+
+// sensitivityOptions are the flags of smesim sensitivity sample and analyze.
+type sensitivityOptions struct {
+	params  string  // --params
+	method  string  // --method: sobol or morris
+	n       int     // --n: base samples (sobol) or trajectories (morris)
+	levels  int     // --levels (morris)
+	seed    uint64  // --seed
+	out     string  // --out
+	samples string  // --samples (analyze)
+	outputs string  // --outputs (analyze)
+	boot    int     // --bootstrap (analyze)
+	level   float64 // --level (analyze)
+}
+
+func sensitivityCommand(e *env) *cli.Command {
+	common := func() []cli.Flag {
+		return []cli.Flag{
+			&cli.StringFlag{Name: "params", Usage: "parameters `FILE`: TOML [[uncertain]] tables, or CSV (.csv) with one row per parameter: name, distribution and its parameters, source"},
+			&cli.StringFlag{Name: "method", Value: "sobol", Usage: "`METHOD`: sobol (Saltelli design, Sobol indices) or morris (trajectories, elementary effects)"},
+			&cli.IntFlag{Name: "levels", Value: 4, Usage: "morris: `P` levels of each parameter's grid (even)"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`S` seeds the scrambling of the Sobol sequence, the Morris trajectories and the bootstrap"},
+		}
+	}
+	cmd := &cli.Command{
+		Name:  "sensitivity",
+		Usage: "global sensitivity analysis of any model: write a design of parameter values, analyse the outputs",
+		Description: "Like SALib's command line, works on a model smesim does not run: 'sample' writes a CSV\n" +
+			"of parameter values (a row id and one column per parameter); evaluate your model on each\n" +
+			"row; 'analyze' reads the outputs and writes Sobol indices (S1, ST) or Morris measures\n" +
+			"(mu, mu_star, sigma) with bootstrap confidence intervals. See docs/sensitivity.md.",
+		HideHelpCommand: true,
+		OnUsageError:    usageError,
+		Subcommands: []*cli.Command{
+			{
+				Name:      "sample",
+				Usage:     "write a design of parameter values to evaluate",
+				ArgsUsage: " ",
+				Description: "Writes the design as CSV: a header \"id,NAME…\" and one row per model evaluation.\n" +
+					"sobol: N base samples give N(k+2) rows (A, the k AB_i, B for each base sample) from a\n" +
+					"scrambled Sobol sequence; N is a power of two. morris: N trajectories of k+1 rows each.",
+				HideHelpCommand: true,
+				OnUsageError:    usageError,
+				Flags: append(common(),
+					&cli.IntFlag{Name: "n", Usage: "sobol: `N` base samples (a power of two); morris: N trajectories", DefaultText: "none"},
+					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the design to `FILE`"},
+				),
+				Action: func(c *cli.Context) error {
+					if err := noArgs(c); err != nil {
+						return err
+					}
+					if err := requireFlags(c, "params", "n", "out"); err != nil {
+						return err
+					}
+					opts, err := sensitivityFlags(c)
+					if err != nil {
+						return err
+					}
+					opts.n, opts.out = c.Int("n"), c.String("out")
+					return runSensitivitySample(c.Context, e, opts)
+				},
+			},
+			{
+				Name:      "analyze",
+				Aliases:   []string{"analyse"},
+				Usage:     "compute sensitivity indices from a design and the model's outputs on it",
+				ArgsUsage: " ",
+				Description: "Reads the design (--samples, as written by 'sample' with the same --params, --method,\n" +
+					"--seed and --levels, which it checks) and the outputs (--outputs: a CSV with one column\n" +
+					"per output, one row per design row, and optionally an id column matching the design's).\n" +
+					"Writes a tidy CSV of indices (output, parameter, index, value, lo, hi) to --out and prints\n" +
+					"a table. Indices: S1 and ST (sobol), mu, mu_star and sigma (morris); lo and hi are the\n" +
+					"bootstrap percentile interval at --level (empty when there is none).",
+				HideHelpCommand: true,
+				OnUsageError:    usageError,
+				Flags: append(common(),
+					&cli.StringFlag{Name: "samples", Usage: "the design `FILE` written by 'sample'"},
+					&cli.StringFlag{Name: "outputs", Usage: "CSV `FILE` of the model's outputs on the design"},
+					&cli.IntFlag{Name: "bootstrap", Value: 1000, Usage: "`B` bootstrap resamples for the intervals (0: none)"},
+					&cli.Float64Flag{Name: "level", Value: 0.95, Usage: "confidence `LEVEL` of the intervals"},
+					&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the indices to CSV `FILE`"},
+				),
+				Action: func(c *cli.Context) error {
+					if err := noArgs(c); err != nil {
+						return err
+					}
+					if err := requireFlags(c, "params", "samples", "outputs", "out"); err != nil {
+						return err
+					}
+					opts, err := sensitivityFlags(c)
+					if err != nil {
+						return err
+					}
+					opts.samples, opts.outputs, opts.out = c.String("samples"), c.String("outputs"), c.String("out")
+					opts.boot, opts.level = c.Int("bootstrap"), c.Float64("level")
+					if opts.boot < 0 || opts.boot > 100000 {
+						return badInputf("--bootstrap %d: must be from 0 to 100000", opts.boot)
+					}
+					if !(opts.level > 0 && opts.level < 1) {
+						return badInputf("--level %v: must be between 0 and 1", opts.level)
+					}
+					return runSensitivityAnalyze(c.Context, e, opts)
+				},
+			},
+		},
+	}
+	cmd.Action = unknownCommand(cmd.Subcommands)
+	return cmd
+}
+
+// requireFlags rejects a command line missing any of the flags names.
+func requireFlags(c *cli.Context, names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if !c.IsSet(n) {
+			missing = append(missing, "--"+n)
+		}
+	}
+	if len(missing) > 0 {
+		return badInputf("%s needs %s (see '%s --help')", c.Command.HelpName, strings.Join(missing, ", "), c.Command.HelpName)
+	}
+	return nil
+}
+
+func sensitivityFlags(c *cli.Context) (sensitivityOptions, error) {
+	opts := sensitivityOptions{params: c.String("params"), method: c.String("method"), levels: c.Int("levels"), seed: c.Uint64("seed")}
+	if opts.method != "sobol" && opts.method != "morris" {
+		return opts, badInputf("--method %q: must be sobol or morris", opts.method)
+	}
+	if opts.method != "morris" && c.IsSet("levels") {
+		return opts, badInputf("--levels applies to --method morris, not %s", opts.method)
+	}
+	return opts, nil
+}
+
+// design is a Saltelli or Morris design seen as blocks of rows.
+type design struct {
+	names     []string
+	blocks    int // base samples or trajectories
+	blockSize int // rows per block
+	fill      func(b int, rows [][]float64)
+	saltelli  *sensitivity.Saltelli
+	morris    *sensitivity.Morris
+}
+
+func (d *design) rows() int { return d.blocks * d.blockSize }
+
+// newDesign builds the design of opts with blocks blocks.
+func newDesign(params []sensitivity.Param, opts sensitivityOptions, blocks int) (*design, error) {
+	d := &design{blocks: blocks}
+	for _, p := range params {
+		d.names = append(d.names, p.Name)
+	}
+	k := len(params)
+	switch opts.method {
+	case "sobol":
+		s, err := sensitivity.NewSaltelli(params, blocks, opts.seed)
+		if err != nil {
+			return nil, err
+		}
+		d.saltelli, d.blockSize, d.fill = s, k+2, s.Block
+	case "morris":
+		m, err := sensitivity.NewMorris(params, blocks, opts.levels, opts.seed)
+		if err != nil {
+			return nil, err
+		}
+		d.morris, d.blockSize = m, k+1
+		d.fill = func(b int, rows [][]float64) { m.Trajectory(b, rows) }
+	default:
+		return nil, fmt.Errorf("--method %q: must be sobol or morris", opts.method)
+	}
+	return d, nil
+}
+
+// runSensitivitySample writes the design of opts to opts.out.
+func runSensitivitySample(ctx context.Context, e *env, opts sensitivityOptions) error {
+	params, err := loadUncertain(opts.params)
+	if err != nil {
+		return err
+	}
+	if opts.method != "sobol" && opts.method != "morris" {
+		return badInputf("--method %q: must be sobol or morris", opts.method)
+	}
+	d, err := newDesign(params, opts, opts.n)
+	if err != nil {
+		return badInputf("%s, --n %d: %v", opts.params, opts.n, err)
+	}
+	err = writeFileAtomic(opts.out, func(w io.Writer) error {
+		rows := newRows(d.blockSize, len(params))
+		fmt.Fprintf(w, "id,%s\n", strings.Join(csvNames(d.names), ","))
+		buf := make([]byte, 0, 64)
+		id := 0
+		for b := range d.blocks {
+			if b%256 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			d.fill(b, rows)
+			for _, row := range rows {
+				id++
+				buf = strconv.AppendInt(buf[:0], int64(id), 10)
+				for _, v := range row {
+					buf = append(buf, ',')
+					buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+				}
+				buf = append(buf, '\n')
+				if _, err := w.Write(buf); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s: %d rows, %d parameters (%s)\n", opts.out, d.rows(), len(params), describeDesign(d, opts))
+	return nil
+}
+
+func describeDesign(d *design, opts sensitivityOptions) string {
+	if d.saltelli != nil {
+		return fmt.Sprintf("sobol: %d base samples × (k+2), seed %d", d.blocks, opts.seed)
+	}
+	return fmt.Sprintf("morris: %d trajectories × (k+1), %d levels, seed %d", d.blocks, opts.levels, opts.seed)
+}
+
+func newRows(n, k int) [][]float64 {
+	rows := make([][]float64, n)
+	for i := range rows {
+		rows[i] = make([]float64, k)
+	}
+	return rows
+}
+
+// csvNames quotes names for a CSV header where needed.
+func csvNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		if strings.ContainsAny(n, ",\"\n\r") {
+			n = `"` + strings.ReplaceAll(n, `"`, `""`) + `"`
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// runSensitivityAnalyze checks the design file against the design of
+// opts, reads the outputs and writes the indices.
+func runSensitivityAnalyze(ctx context.Context, e *env, opts sensitivityOptions) error {
+	params, err := loadUncertain(opts.params)
+	if err != nil {
+		return err
+	}
+	if opts.method != "sobol" && opts.method != "morris" {
+		return badInputf("--method %q: must be sobol or morris", opts.method)
+	}
+	rows, err := checkDesign(ctx, params, opts)
+	if err != nil {
+		return err
+	}
+	k := len(params)
+	block := k + 2
+	if opts.method == "morris" {
+		block = k + 1
+	}
+	if rows == 0 || rows%block != 0 {
+		return badInputf("%s: %d rows are not a %s design of %d parameters: need a positive multiple of %d", opts.samples, rows, opts.method, k, block)
+	}
+	d, err := newDesign(params, opts, rows/block)
+	if err != nil {
+		return badInputf("%s: %v", opts.samples, err)
+	}
+	names, values, err := readOutputs(ctx, opts, rows)
+	if err != nil {
+		return err
+	}
+	boot := sensitivity.Bootstrap{Resamples: opts.boot, Level: opts.level, Seed: opts.seed}
+	var results []indexRow
+	for o, name := range names {
+		rows, err := analyzeOutput(ctx, d, values[o], boot)
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			return badInputf("%s: output %s: %w", opts.outputs, name, err)
+		}
+		for i := range rows {
+			rows[i].output = name
+		}
+		results = append(results, rows...)
+	}
+	if err := writeFileAtomic(opts.out, func(w io.Writer) error { return writeIndices(w, results) }); err != nil {
+		return err
+	}
+	printIndices(e.stdout, results, opts, d)
+	fmt.Fprintf(e.stdout, "wrote %s\n", opts.out)
+	return nil
+}
+
+// checkDesign reads the design file row by row, checks that each row is
+// the design's (a row of a Saltelli or Morris design does not depend on
+// the number of rows), and returns the number of rows.
+func checkDesign(ctx context.Context, params []sensitivity.Param, opts sensitivityOptions) (int, error) {
+	d, err := newDesign(params, opts, 2) // any valid size: only its rows are used
+	if err != nil {
+		return 0, badInputf("%s: %v", opts.params, err)
+	}
+	rows := newRows(d.blockSize, len(d.names))
+	want := append([]string{"id"}, d.names...)
+	n := 0
+	err = readCSV(ctx, opts.samples, func(header []string) error {
+		if !slices.Equal(header, want) {
+			return badInputf("%s:1: header %q does not match the parameters of %s: want %q", opts.samples, strings.Join(header, ","), opts.params, strings.Join(want, ","))
+		}
+		return nil
+	}, func(rec []string, line int) error {
+		b, r := n/d.blockSize, n%d.blockSize
+		if r == 0 {
+			if b >= sensitivity.MaxBaseSamples {
+				return badInputf("%s:%d: more rows than any design has", opts.samples, line)
+			}
+			d.fill(b, rows)
+		}
+		n++
+		if rec[0] != strconv.Itoa(n) {
+			return badInputf("%s:%d: id %q, want %d: rows must be in the design's order", opts.samples, line, rec[0], n)
+		}
+		for c, w := range rows[r] {
+			v, err := strconv.ParseFloat(rec[c+1], 64)
+			if err != nil || v != w {
+				return badInputf("%s:%d: %s = %q is not the value of the %s design of %s with --seed %d%s (%v): was the file written by 'smesim sensitivity sample' with the same flags?",
+					opts.samples, line, d.names[c], rec[c+1], opts.method, opts.params, opts.seed, levelsNote(opts), strconv.FormatFloat(w, 'g', -1, 64))
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func levelsNote(opts sensitivityOptions) string {
+	if opts.method == "morris" {
+		return fmt.Sprintf(" and --levels %d", opts.levels)
+	}
+	return ""
+}
+
+// readOutputs reads the outputs file: every column but an "id" column is
+// an output, with one finite number per design row; the ids, when there
+// are, must be the design's (1 to rows).
+func readOutputs(ctx context.Context, opts sensitivityOptions, rows int) ([]string, [][]float64, error) {
+	idCol := -1
+	var names []string
+	var cols []int
+	var values [][]float64
+	n, last := 0, 1
+	err := readCSV(ctx, opts.outputs, func(header []string) error {
+		idCol = slices.Index(header, "id")
+		for c, h := range header {
+			if c != idCol {
+				names = append(names, h)
+				cols = append(cols, c)
+			}
+		}
+		if len(names) == 0 {
+			return badInputf("%s:1: no output column (the header has only %q)", opts.outputs, strings.Join(header, ","))
+		}
+		values = make([][]float64, len(names))
+		for o := range values {
+			values[o] = make([]float64, 0, rows)
+		}
+		return nil
+	}, func(rec []string, line int) error {
+		n++
+		last = line
+		if n > rows {
+			return badInputf("%s:%d: more rows of outputs than the %d rows of %s: give one row per design row", opts.outputs, line, rows, opts.samples)
+		}
+		if idCol >= 0 && rec[idCol] != strconv.Itoa(n) {
+			return badInputf("%s:%d: id %q, but row %d of %s has id %d: rows must be in the design's order", opts.outputs, line, rec[idCol], n, opts.samples, n)
+		}
+		for o, c := range cols {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[c]), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return badInputf("%s:%d: %s = %q: must be a finite number", opts.outputs, line, names[o], rec[c])
+			}
+			values[o] = append(values[o], v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if n < rows {
+		return nil, nil, badInputf("%s:%d: %d rows of outputs for the %d rows of %s: give one row per design row", opts.outputs, last, n, rows, opts.samples)
+	}
+	return names, values, nil
+}
+
+// indexRow is one row of the tidy indices file.
+type indexRow struct {
+	output, param, index string
+	value, lo, hi        float64
+}
+
+func analyzeOutput(ctx context.Context, d *design, y []float64, boot sensitivity.Bootstrap) ([]indexRow, error) {
+	var rows []indexRow
+	if d.saltelli != nil {
+		ix, err := sensitivity.AnalyzeSobol(ctx, y, len(d.names), boot)
+		if err != nil {
+			return nil, err
+		}
+		for i, name := range d.names {
+			rows = append(rows,
+				indexRow{param: name, index: "S1", value: ix.S1[i].Value, lo: ix.S1[i].Lo, hi: ix.S1[i].Hi},
+				indexRow{param: name, index: "ST", value: ix.ST[i].Value, lo: ix.ST[i].Lo, hi: ix.ST[i].Hi})
+		}
+		return rows, nil
+	}
+	ix, err := sensitivity.AnalyzeMorris(ctx, d.morris, y, boot)
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range d.names {
+		rows = append(rows,
+			indexRow{param: name, index: "mu", value: ix[i].Mu, lo: math.NaN(), hi: math.NaN()},
+			indexRow{param: name, index: "mu_star", value: ix[i].MuStar.Value, lo: ix[i].MuStar.Lo, hi: ix[i].MuStar.Hi},
+			indexRow{param: name, index: "sigma", value: ix[i].Sigma, lo: math.NaN(), hi: math.NaN()})
+	}
+	return rows, nil
+}
+
+// formatNumber writes a number in full precision, NaN as empty.
+func formatNumber(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func writeIndices(w io.Writer, rows []indexRow) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"output", "parameter", "index", "value", "lo", "hi"}); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write([]string{r.output, r.param, r.index, formatNumber(r.value), formatNumber(r.lo), formatNumber(r.hi)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// printIndices prints per output a table of the parameters, sorted by the
+// total-order index (sobol) or mu* (morris), largest first.
+func printIndices(w io.Writer, rows []indexRow, opts sensitivityOptions, d *design) {
+	interval := func(r indexRow) string {
+		if math.IsNaN(r.lo) {
+			return fmt.Sprintf("%8.4f", r.value)
+		}
+		return fmt.Sprintf("%8.4f [%.4f, %.4f]", r.value, r.lo, r.hi)
+	}
+	pct := fmt.Sprintf("%g%%", opts.level*100)
+	per := 2
+	if d.morris != nil {
+		per = 3
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for start := 0; start < len(rows); start += per * len(d.names) {
+		group := rows[start : start+per*len(d.names)]
+		fmt.Fprintf(tw, "output %s (%s, %d rows)\n", group[0].output, opts.method, d.rows())
+		order := make([]int, len(d.names))
+		key := make([]float64, len(d.names))
+		for i := range d.names {
+			order[i] = i
+			key[i] = group[i*per+1].value // ST or mu_star
+		}
+		order = sensitivity.Ranking(key)
+		if d.saltelli != nil {
+			fmt.Fprintf(tw, "parameter\tS1 [%[1]s interval]\tST [%[1]s interval]\n", pct)
+			for _, i := range order {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", d.names[i], interval(group[2*i]), interval(group[2*i+1]))
+			}
+		} else {
+			fmt.Fprintf(tw, "parameter\tmu* [%s interval]\tmu\tsigma\n", pct)
+			for _, i := range order {
+				fmt.Fprintf(tw, "%s\t%s\t%8.4f\t%8.4f\n", d.names[i], interval(group[3*i+1]), group[3*i].value, group[3*i+2].value)
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}
+
+// readCSV reads the CSV file at path record by record: header gets the
+// first, record every other one with its line. Every record must have the
+// header's number of fields. It stops with ctx's error when ctx is done.
+func readCSV(ctx context.Context, path string, header func([]string) error, record func(rec []string, line int) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return badInputf("%s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<16))
+	r.ReuseRecord = true
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec, err := r.Read()
+		if err == io.EOF {
+			if n == 0 {
+				return badInputf("%s: empty: a CSV file with a header is needed", path)
+			}
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return badInputf("%s:%d: %v", path, pe.Line, pe.Err)
+			}
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		if n == 0 {
+			err = header(slices.Clone(rec))
+		} else {
+			line, _ := r.FieldPos(0)
+			err = record(rec, line)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// uncertainKeys lists, per distribution, the keys it takes besides name,
+// distribution and source; optional ones are marked.
+var uncertainKeys = map[sensitivity.Kind][]string{
+	sensitivity.Uniform:     {"lo", "hi"},
+	sensitivity.LogUniform:  {"lo", "hi"},
+	sensitivity.Normal:      {"mean", "sd"},
+	sensitivity.TruncNormal: {"mean", "sd", "lo", "hi"},
+	sensitivity.Beta:        {"alpha", "beta", "lo?", "hi?"},
+	sensitivity.Discrete:    {"values", "weights?"},
+}
+
+// uncertainColumns are the columns of a CSV parameters file: the keys of
+// an [[uncertain]] table.
+var uncertainColumns = []string{"name", "distribution", "lo", "hi", "mean", "sd", "alpha", "beta", "values", "weights", "source"}
+
+// loadUncertain reads a parameters file: a TOML array of tables
+// [[uncertain]], each with name, distribution, the distribution's
+// parameters and an optional source; or, when path ends in .csv, a CSV
+// file with those keys as columns, one parameter a row. Every error names
+// the file and line.
+func loadUncertain(path string) ([]sensitivity.Param, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, badInputf("%s: %v", path, errors.Unwrap(err))
+	}
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		return loadUncertainCSV(path, data)
+	}
+	var doc map[string]any
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, badInputf("%s:%d: syntax error: %s", path, pe.Position.Line, pe.Message)
+		}
+		return nil, badInputf("%s: %v", path, err)
+	}
+	lines := uncertainLines(data)
+	for key := range doc {
+		if key != "uncertain" {
+			return nil, badInputf("%s:%d: %s: unknown key: a parameters file holds [[uncertain]] tables only", path, lines.at(-1, key), key)
+		}
+	}
+	tables, ok := doc["uncertain"].([]map[string]any)
+	if list, inline := doc["uncertain"].([]any); inline { // uncertain = [{…}, …]
+		ok = true
+		for _, e := range list {
+			m, isTable := e.(map[string]any)
+			ok = ok && isTable
+			tables = append(tables, m)
+		}
+	}
+	if !ok || len(tables) == 0 {
+		return nil, badInputf("%s:%d: no [[uncertain]] table: list each parameter as [[uncertain]] with name and distribution", path, max(1, lines.at(-1, "uncertain")))
+	}
+	return decodeUncertainTables(path, tables, lines)
+}
+
+// loadUncertainCSV reads a CSV parameters file. An empty cell leaves its
+// key out; values and weights list numbers separated by spaces.
+func loadUncertainCSV(path string, data []byte) ([]sensitivity.Param, error) {
+	r := csv.NewReader(strings.NewReader(string(data)))
+	r.Comment = '#'
+	header, err := r.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, badInputf("%s:%d: %v", path, pe.Line, pe.Err)
+		}
+		return nil, badInputf("%s: empty: a header of columns %s is needed", path, strings.Join(uncertainColumns, ","))
+	}
+	line, _ := r.FieldPos(0)
+	for _, h := range header {
+		if !slices.Contains(uncertainColumns, h) {
+			return nil, badInputf("%s:%d: unknown column %q: the columns are %s", path, line, h, strings.Join(uncertainColumns, ", "))
+		}
+	}
+	for _, h := range []string{"name", "distribution"} {
+		if !slices.Contains(header, h) {
+			return nil, badInputf("%s:%d: no %s column: the columns are %s", path, line, h, strings.Join(uncertainColumns, ", "))
+		}
+	}
+	lines := tomlLines{}
+	var tables []map[string]any
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, badInputf("%s:%d: %v", path, pe.Line, pe.Err)
+			}
+			return nil, badInputf("%s: %v", path, err)
+		}
+		line, _ := r.FieldPos(0)
+		lines[[2]string{strconv.Itoa(len(tables)), ""}] = line
+		tbl := map[string]any{}
+		for c, cell := range rec {
+			cell = strings.TrimSpace(cell)
+			switch col := header[c]; {
+			case cell == "":
+			case col == "name" || col == "distribution" || col == "source":
+				tbl[col] = cell
+			case col == "values" || col == "weights":
+				var list []any
+				for _, f := range strings.Fields(cell) {
+					list = append(list, csvNumber(f))
+				}
+				tbl[col] = list
+			default:
+				tbl[col] = csvNumber(cell)
+			}
+		}
+		tables = append(tables, tbl)
+	}
+	if len(tables) == 0 {
+		return nil, badInputf("%s: no parameters: one row per parameter is needed after the header", path)
+	}
+	return decodeUncertainTables(path, tables, lines)
+}
+
+// csvNumber returns the number in s, or s itself for the decoder to refuse.
+func csvNumber(s string) any {
+	if x, err := strconv.ParseFloat(s, 64); err == nil {
+		return x
+	}
+	return s
+}
+
+// decodeUncertainTables decodes and checks the parameters' tables.
+func decodeUncertainTables(path string, tables []map[string]any, lines tomlLines) ([]sensitivity.Param, error) {
+	params := make([]sensitivity.Param, len(tables))
+	for i, tbl := range tables {
+		p, err := decodeUncertain(path, i, tbl, lines)
+		if err != nil {
+			return nil, err
+		}
+		params[i] = p
+	}
+	// Checks across and within parameters, at the line of the table.
+	for i := range params {
+		at := func(key string) string {
+			return fmt.Sprintf("%s:%d: uncertain[%d]", path, lines.at(i, key), i+1)
+		}
+		for j := range i {
+			if params[j].Name == params[i].Name {
+				return nil, badInputf("%s.name: %q is also the name of uncertain[%d] (line %d)", at("name"), params[i].Name, j+1, lines.at(j, "name"))
+			}
+		}
+		if err := params[i].Dist.Check(); err != nil {
+			key := "distribution"
+			var ke *sensitivity.KeyError
+			if errors.As(err, &ke) {
+				key = ke.Key
+			}
+			return nil, badInputf("%s.%s: %s's %s distribution: %v", at(key), key, params[i].Name, params[i].Dist.Kind, err)
+		}
+	}
+	return params, nil
+}
+
+// decodeUncertain decodes table i of the parameters file.
+func decodeUncertain(path string, i int, tbl map[string]any, lines tomlLines) (sensitivity.Param, error) {
+	fail := func(key, format string, args ...any) error {
+		return badInputf("%s:%d: uncertain[%d].%s: %s", path, lines.at(i, key), i+1, key, fmt.Sprintf(format, args...))
+	}
+	var p sensitivity.Param
+	str := func(key string) (string, error) {
+		v, ok := tbl[key]
+		if !ok {
+			return "", nil
+		}
+		s, ok := v.(string)
+		if !ok {
+			return "", fail(key, "must be a string, not %v", v)
+		}
+		return s, nil
+	}
+	var err error
+	if p.Name, err = str("name"); err != nil {
+		return p, err
+	}
+	if p.Name == "" {
+		return p, fail("name", "missing: every [[uncertain]] needs a name (later, a scenario key)")
+	}
+	if p.Name == "id" {
+		return p, fail("name", `"id" names the designs' row column: choose another name`)
+	}
+	if p.Source, err = str("source"); err != nil {
+		return p, err
+	}
+	dist, err := str("distribution")
+	if err != nil {
+		return p, err
+	}
+	kind, ok := sensitivity.ParseKind(dist)
+	if !ok {
+		if dist == "" {
+			return p, fail("distribution", "missing: one of %s", strings.Join(sensitivity.KindNames(), ", "))
+		}
+		return p, fail("distribution", "unknown distribution %q: one of %s", dist, strings.Join(sensitivity.KindNames(), ", "))
+	}
+	p.Dist.Kind = kind
+	allowed := map[string]bool{"name": true, "distribution": true, "source": true}
+	var takes []string
+	for _, k := range uncertainKeys[kind] {
+		name, optional := strings.CutSuffix(k, "?")
+		allowed[name] = true
+		takes = append(takes, name)
+		if _, ok := tbl[name]; !ok && !optional {
+			return p, fail("distribution", "a %s distribution needs %s", dist, name)
+		}
+	}
+	if _, lo := tbl["lo"]; kind == sensitivity.Beta {
+		if _, hi := tbl["hi"]; lo != hi {
+			return p, fail("distribution", "a beta distribution takes both lo and hi (its range), or neither (then [0, 1])")
+		}
+	}
+	keys := make([]string, 0, len(tbl))
+	for k := range tbl {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return lines.at(i, a) - lines.at(i, b) })
+	for _, k := range keys {
+		if !allowed[k] {
+			return p, fail(k, "unknown key for a %s distribution, which takes name, distribution, source, %s", dist, strings.Join(takes, ", "))
+		}
+		v := tbl[k]
+		switch k {
+		case "name", "distribution", "source":
+		case "values", "weights":
+			list, err := numbers(v)
+			if err != nil {
+				return p, fail(k, "%v", err)
+			}
+			if k == "values" {
+				p.Dist.Values = list
+			} else {
+				p.Dist.Weights = list
+			}
+		default:
+			x, ok := number(v)
+			if !ok {
+				return p, fail(k, "must be a number, not %v", v)
+			}
+			switch k {
+			case "lo":
+				p.Dist.Lo = x
+			case "hi":
+				p.Dist.Hi = x
+			case "mean":
+				p.Dist.Mean = x
+			case "sd":
+				p.Dist.SD = x
+			case "alpha":
+				p.Dist.Alpha = x
+			case "beta":
+				p.Dist.Beta = x
+			}
+		}
+	}
+	return p, nil
+}
+
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+func numbers(v any) ([]float64, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("must be a list of numbers, not %v", v)
+	}
+	out := make([]float64, len(list))
+	for i, e := range list {
+		x, ok := number(e)
+		if !ok {
+			return nil, fmt.Errorf("entry %d is %v: must be a number", i+1, e)
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+// tomlLines maps (table index, key) to the line of the key in a parameters
+// file; index -1 is the top level, and key "" a table's header.
+type tomlLines map[[2]string]int
+
+func (l tomlLines) at(i int, key string) int {
+	if n, ok := l[[2]string{strconv.Itoa(i), key}]; ok {
+		return n
+	}
+	if n, ok := l[[2]string{strconv.Itoa(i), ""}]; ok {
+		return n
+	}
+	// Tables written inline (uncertain = [{…}, …]) are found at the key.
+	return max(1, l[[2]string{"-1", "uncertain"}])
+}
+
+// uncertainLines scans a parameters file for its [[uncertain]] headers and
+// key lines (the TOML decoder does not tell where keys are).
+func uncertainLines(data []byte) tomlLines {
+	l := tomlLines{}
+	table := -1
+	for n, line := range strings.Split(string(data), "\n") {
+		s := strings.TrimSpace(line)
+		switch {
+		case s == "" || strings.HasPrefix(s, "#"):
+		case strings.HasPrefix(s, "[["):
+			if strings.TrimSpace(strings.Trim(s, "[]")) == "uncertain" {
+				table++
+				l[[2]string{strconv.Itoa(table), ""}] = n + 1
+			} else {
+				name := strings.TrimSpace(strings.Trim(s, "[]"))
+				l[[2]string{"-1", name}] = n + 1
+			}
+		case strings.HasPrefix(s, "["):
+			name := strings.TrimSpace(strings.Trim(s, "[]"))
+			l[[2]string{"-1", name}] = n + 1
+		default:
+			key, _, ok := strings.Cut(s, "=")
+			if !ok {
+				continue
+			}
+			key = strings.Trim(strings.TrimSpace(key), `"'`)
+			k := [2]string{strconv.Itoa(table), key}
+			if _, seen := l[k]; !seen {
+				l[k] = n + 1
+			}
+		}
+	}
+	return l
+}
