@@ -55,11 +55,20 @@ func memoryIn(root string, asLimit, vmSize int64) Available {
 		consider(room, what)
 	}
 	if asLimit > 0 {
-		a.AddressSpace = max(asLimit-vmSize, 1)
-		consider(a.AddressSpace, fmt.Sprintf("the address space left under ulimit -v %d: %s of it in use", asLimit>>10, formatGiB(vmSize)))
+		a.AddressSpace = max(asLimit-vmSize-addressSpaceReserve, 1)
+		consider(a.AddressSpace, fmt.Sprintf("the address space left under ulimit -v %d: %s of it in use, %s kept for the Go runtime",
+			asLimit>>10, formatGiB(vmSize), fmt.Sprintf("%d MiB", addressSpaceReserve>>20)))
 	}
 	return a
 }
+
+// addressSpaceReserve is the address space kept back under RLIMIT_AS for
+// what no estimate counts: the Go runtime reserves heap address space 64
+// MiB at a time (three such arenas are kept), and the result writers and
+// figures (a PNG canvas alone is a few MiB) come after the runs. Without
+// it, `smesim run small` under ulimit -v 1300000 (0.1 GiB left at the
+// check) died allocating a figure in one run of four.
+const addressSpaceReserve = 192 << 20
 
 // unlimited is the least value cgroup v1 uses for no limit (it writes the
 // largest multiple of the page size).

@@ -53,10 +53,12 @@ func TestMemoryLimits(t *testing.T) {
 			"/sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712\n",
 			"/sys/fs/cgroup/memory/memory.usage_in_bytes": "1073741824\n",
 		}, 0, 0, 20 * gib, "the machine's available memory"},
-		{"address space", map[string]string{"/proc/meminfo": meminfo}, 1200000 << 10, 1100000 << 10, 100000 << 10,
-			"the address space left under ulimit -v 1200000: 1.0 GiB of it in use"},
+		{"address space", map[string]string{"/proc/meminfo": meminfo}, 2000000 << 10, 1100000 << 10, (900000 - 196608) << 10,
+			"the address space left under ulimit -v 2000000: 1.0 GiB of it in use, 192 MiB kept for the Go runtime"},
+		{"address space within the reserve", map[string]string{"/proc/meminfo": meminfo}, 1250000 << 10, 1100000 << 10, 1,
+			"the address space left under ulimit -v 1250000: 1.0 GiB of it in use, 192 MiB kept for the Go runtime"},
 		{"address space exhausted", map[string]string{"/proc/meminfo": meminfo}, 1 << 30, 2 << 30, 1,
-			"the address space left under ulimit -v 1048576: 2.0 GiB of it in use"},
+			"the address space left under ulimit -v 1048576: 2.0 GiB of it in use, 192 MiB kept for the Go runtime"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			root := t.TempDir()
