@@ -94,6 +94,9 @@ var sectionDocs = map[string]string{
 		"Every point runs every arm and replication with the scenario's seed.",
 	"sweep.parameters": "The parameters varied, each a key and the values it takes: values (numbers) or texts (durations, names), " +
 		"or a range from min to max (numbers; for a grid, steps values evenly spaced, both ends included).",
+	"uncertain": "Uncertain parameters: keys whose values are not known, each with the distribution of its plausible values and its source. " +
+		"smesim sensitivity runs the scenario on a design of draws from them (smesim run and smesim sweep ignore them). " +
+		"An integer key takes the draw rounded; a duration key the draw in unit.",
 	"interventions": "Interventions: policies and programmes, each compared with the baseline on the same random draws (see arms). " +
 		"One is active from start to end, end excluded, counted from the first shock's start (from = \"shock\") or from step 0 (from = \"run\"); " +
 		"a key applies only to the kinds it lists, and budget is required for those that spend or commit money.",
@@ -123,6 +126,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 			continue
 		}
 		if t == sweepParamType && sweepKeyOmitted(f, rv) {
+			continue
+		}
+		if t == uncertainType && uncertainKeyOmitted(f, rv) {
 			continue
 		}
 		if note, ok := omitEmpty[stripIndices(join(path, f.key))]; ok && fv.IsZero() {
@@ -179,6 +185,10 @@ func (w *writer) body(path string, rv reflect.Value) {
 func (w *writer) emptyTables(p string, f field) {
 	w.doc(p, f)
 	w.printf("# None here. To add some, replace the line below with [[%s]] tables with these keys:\n", p)
+	if f.typ.Elem() == uncertainType {
+		w.uncertainExample()
+		return
+	}
 	def := defaultElement(f.typ.Elem())
 	for _, ef := range fieldsOf(f.typ.Elem()) {
 		if d := docLine(join(stripIndices(p), ef.key), ef); d != "" {
