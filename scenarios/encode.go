@@ -21,7 +21,8 @@ import (
 // [sweep] is left out when it is sim.DefaultConfig's (no parameters), and
 // in a [[sweep.parameters]] entry the keys of the forms it does not use
 // (values, texts, or min, max, steps and scale) when they hold their
-// defaults. cfg.Dir is not written.
+// defaults. An empty [[uncertain]] is left out, and in an entry the keys
+// its distribution does not take. cfg.Dir is not written.
 func Encode(cfg *sim.Config) ([]byte, error) {
 	if cfg == nil {
 		return nil, &Error{Msg: "no configuration to encode"}
@@ -130,6 +131,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		}
 		if t == uncertainType && uncertainKeyOmitted(f, rv) {
 			continue
+		}
+		if f.typ.Kind() == reflect.Slice && f.typ.Elem() == uncertainType && fv.Len() == 0 && !w.docs {
+			continue // the scenarios written before [[uncertain]] existed keep their bytes
 		}
 		if note, ok := omitEmpty[stripIndices(join(path, f.key))]; ok && fv.IsZero() {
 			if w.docs { // shown with the value it takes: the kind

@@ -325,7 +325,7 @@ func (w *writer) uncertainExample() {
 	example := map[string]string{
 		"key": `"shocks[0].depth"`, "distribution": `"uniform"`, "lo": "0.2", "hi": "0.6",
 		"source": `"expert judgement, workshop of 2020-05"`,
-		"mean": "0.4", "sd": "0.1", "alpha": "2.0", "beta": "5.0", "values": "[0.2, 0.4, 0.6]", "weights": "[1.0, 2.0, 1.0]", "unit": `"w"`,
+		"mean":   "0.4", "sd": "0.1", "alpha": "2.0", "beta": "5.0", "values": "[0.2, 0.4, 0.6]", "weights": "[1.0, 2.0, 1.0]", "unit": `"w"`,
 	}
 	var others []field
 	for _, f := range fieldsOf(uncertainType) {
