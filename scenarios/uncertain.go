@@ -95,6 +95,18 @@ func (u *Uncertain) Apply(row []float64) *sim.Config {
 	return c
 }
 
+// Extremes returns, per parameter, the lowest and highest value its
+// distribution draws (for a normal distribution, its quantiles at 1e-9
+// and 1 − 1e-9). Where a quantity grows with each number of the scenario
+// (the memory a run needs), Apply(lo) and Apply(hi) bound it.
+func (u *Uncertain) Extremes() (lo, hi []float64) {
+	lo, hi = make([]float64, len(u.params)), make([]float64, len(u.params))
+	for j, p := range u.params {
+		lo[j], hi[j], _, _ = p.extremes()
+	}
+	return lo, hi
+}
+
 // Value returns the value parameter j's key takes for the draw x, as
 // written in a design: an integer key's rounded, a duration's with its
 // unit.

@@ -54,6 +54,7 @@ func sensitivityCommand(e *env) *cli.Command {
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Subcommands: []*cli.Command{
+			sensitivityRunCommand(e),
 			{
 				Name:      "sample",
 				Usage:     "write a design of parameter values to evaluate",

@@ -465,6 +465,9 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 	}
 	interrupted := func() error { return &interruptError{"interrupted; nothing was written", ctx.Err()} }
 	m := stores[0].Manifest()
+	if m.Kind == batch.KindSensitivity {
+		return mergeSensitivity(ctx, e, out, stores, dirs, formats)
+	}
 	data, err := stores[0].Scenario()
 	if err != nil {
 		return badInput(err)
