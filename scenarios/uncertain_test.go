@@ -97,3 +97,25 @@ func TestUncertainApply(t *testing.T) {
 		t.Errorf("the point is invalid: %v", err)
 	}
 }
+
+// TestSweepPointsDropUncertain: a sweep's points are plain scenarios,
+// without the [[uncertain]] a sweep does not draw from.
+func TestSweepPointsDropUncertain(t *testing.T) {
+	cfg := parseSweep(t, uncertainSrc+`
+[[sweep.parameters]]
+key = "shocks[0].depth"
+values = [0.2, 0.4]
+`)
+	points, err := SweepPoints(cfg, "s.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range points {
+		if p.Config.Uncertain != nil {
+			t.Errorf("point %d keeps [[uncertain]]", p.Index)
+		}
+	}
+	if len(cfg.Uncertain) != 4 {
+		t.Errorf("the scenario lost its [[uncertain]]: %d entries", len(cfg.Uncertain))
+	}
+}

@@ -395,7 +395,10 @@ func mergeSensitivity(ctx context.Context, e *env, out string, stores []*batch.S
 	}
 	if err := writeSensitivity(ctx, e, out, sp, src, analysis, formats); err != nil {
 		if ctx.Err() != nil {
-			return &interruptError{"interrupted; the files written so far are in " + out, ctx.Err()}
+			// out was free: what it holds is partial, and the same
+			// command writes it whole.
+			os.RemoveAll(out)
+			return &interruptError{"interrupted; nothing was written", ctx.Err()}
 		}
 		return err
 	}
