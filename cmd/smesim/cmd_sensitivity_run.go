@@ -40,6 +40,10 @@ const (
 	sensDesignLine = "# smesim sensitivity design: "
 )
 
+// maxSensRows bounds the rows of a sensitivity run's design, as
+// sweeps bound their points: the batch holds an entry per row.
+const maxSensRows = 1_000_000
+
 // sensitivityRunOptions are the flags of smesim sensitivity run.
 type sensitivityRunOptions struct {
 	sensitivityOptions
@@ -205,6 +209,10 @@ func newSensPlan(cfg *sim.Config, label string, opts sensitivityOptions, arms []
 	d, err := newDesign(u.Params(), opts, opts.n)
 	if err != nil {
 		return nil, badInputf("%s, --n %d: %v", label, opts.n, err)
+	}
+	if d.rows() > maxSensRows {
+		return nil, badInputf("--n %d: the %s design of %d parameters has %d rows, more than the %d points a batch takes: lower --n",
+			opts.n, opts.method, u.Len(), d.rows(), maxSensRows)
 	}
 	scenarioTOML, err := scenarios.Encode(cfg)
 	if err != nil {

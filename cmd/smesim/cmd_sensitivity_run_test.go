@@ -199,8 +199,15 @@ func TestSensitivityRunBadInput(t *testing.T) {
 			}
 		})
 	}
+	// A design beyond a batch's million points is refused before it runs.
+	path := writeSensScenario(t, t.TempDir(), sensScenario)
+	code, _, stderr := smesim(t, "sensitivity", "run", path, "--n", "524288", "--out", filepath.Join(t.TempDir(), "o"))
+	if code != 2 {
+		t.Errorf("huge design: exit %d, want 2", code)
+	}
+	oneErrorLine(t, stderr, "--n 524288: the sobol design of 2 parameters has 2097152 rows, more than the 1000000 points a batch takes")
 	// A scenario without [[uncertain]] has nothing to draw.
-	code, _, stderr := smesim(t, "sensitivity", "run", "small", "--n", "4", "--out", filepath.Join(t.TempDir(), "o"))
+	code, _, stderr = smesim(t, "sensitivity", "run", "small", "--n", "4", "--out", filepath.Join(t.TempDir(), "o"))
 	if code != 2 {
 		t.Errorf("no [[uncertain]]: exit %d, want 2", code)
 	}
