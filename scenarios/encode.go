@@ -21,7 +21,8 @@ import (
 // [sweep] is left out when it is sim.DefaultConfig's (no parameters), and
 // in a [[sweep.parameters]] entry the keys of the forms it does not use
 // (values, texts, or min, max, steps and scale) when they hold their
-// defaults. cfg.Dir is not written.
+// defaults. An empty [[uncertain]] is left out, and in an entry the keys
+// its distribution does not take. cfg.Dir is not written.
 func Encode(cfg *sim.Config) ([]byte, error) {
 	if cfg == nil {
 		return nil, &Error{Msg: "no configuration to encode"}
@@ -94,6 +95,9 @@ var sectionDocs = map[string]string{
 		"Every point runs every arm and replication with the scenario's seed.",
 	"sweep.parameters": "The parameters varied, each a key and the values it takes: values (numbers) or texts (durations, names), " +
 		"or a range from min to max (numbers; for a grid, steps values evenly spaced, both ends included).",
+	"uncertain": "Uncertain parameters: keys whose values are not known, each with the distribution of its plausible values and its source. " +
+		"smesim sensitivity runs the scenario on a design of draws from them (smesim run and smesim sweep ignore them). " +
+		"An integer key takes the draw rounded; a duration key the draw in unit.",
 	"interventions": "Interventions: policies and programmes, each compared with the baseline on the same random draws (see arms). " +
 		"One is active from start to end, end excluded, counted from the first shock's start (from = \"shock\") or from step 0 (from = \"run\"); " +
 		"a key applies only to the kinds it lists, and budget is required for those that spend or commit money.",
@@ -124,6 +128,12 @@ func (w *writer) body(path string, rv reflect.Value) {
 		}
 		if t == sweepParamType && sweepKeyOmitted(f, rv) {
 			continue
+		}
+		if t == uncertainType && uncertainKeyOmitted(f, rv) {
+			continue
+		}
+		if f.typ.Kind() == reflect.Slice && f.typ.Elem() == uncertainType && fv.Len() == 0 && !w.docs {
+			continue // the scenarios written before [[uncertain]] existed keep their bytes
 		}
 		if note, ok := omitEmpty[stripIndices(join(path, f.key))]; ok && fv.IsZero() {
 			if w.docs { // shown with the value it takes: the kind
@@ -179,6 +189,10 @@ func (w *writer) body(path string, rv reflect.Value) {
 func (w *writer) emptyTables(p string, f field) {
 	w.doc(p, f)
 	w.printf("# None here. To add some, replace the line below with [[%s]] tables with these keys:\n", p)
+	if f.typ.Elem() == uncertainType {
+		w.uncertainExample()
+		return
+	}
 	def := defaultElement(f.typ.Elem())
 	for _, ef := range fieldsOf(f.typ.Elem()) {
 		if d := docLine(join(stripIndices(p), ef.key), ef); d != "" {

@@ -23,6 +23,7 @@ var (
 	sweepType        = reflect.TypeOf(sim.SweepConfig{})
 	sweepParamType   = reflect.TypeOf(sim.SweepParameter{})
 	factType         = reflect.TypeOf(sim.FactConfig{})
+	uncertainType    = reflect.TypeOf(sim.UncertainConfig{})
 )
 
 // elementDefaults gives the starting value of each element of an array of

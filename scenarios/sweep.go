@@ -37,7 +37,7 @@ const (
 type SweepPoint struct {
 	Index  int         // 0, 1, … in the order of SweepPoints
 	Values []string    // one per parameter, in parameter order, as written in sweep.csv: numbers shortest ("0.3", "1e+06"), durations and strings as written
-	Config *sim.Config // the scenario with the values applied and Sweep reset to sim.DefaultConfig's (no parameters), so Encode writes no [sweep]
+	Config *sim.Config // the scenario with the values applied, Sweep reset to sim.DefaultConfig's (no parameters) and no [[uncertain]], so Encode writes neither
 }
 
 // SweepKeys returns the keys of the sweep's parameters in order: the
@@ -212,10 +212,11 @@ func (s *sweepPlan) values(i int) []sweepValue {
 }
 
 // apply returns a copy of the scenario with vals applied, except that of
-// parameter skip (-1: none), and Sweep reset.
+// parameter skip (-1: none), Sweep reset and no [[uncertain]]: a point is
+// one scenario, which a sweep runs as it is.
 func (s *sweepPlan) apply(vals []sweepValue, skip int) *sim.Config {
 	c := cloneConfig(s.cfg)
-	c.Sweep = s.reset
+	c.Sweep, c.Uncertain = s.reset, nil
 	root := reflect.ValueOf(c).Elem()
 	for j, p := range s.params {
 		if j == skip {

@@ -40,6 +40,7 @@ type Config struct {
 	Output        OutputConfig         `toml:"output"`
 	Sweep         SweepConfig          `toml:"sweep" doc:"parameters varied by smesim sweep (ignored by smesim run)"`
 	Facts         []FactConfig         `toml:"facts" doc:"observed facts the scenario should reproduce, checked by smesim check-facts"`
+	Uncertain     []UncertainConfig    `toml:"uncertain" doc:"keys whose values are not known, each with the distribution of its plausible values, drawn by smesim sensitivity (ignored by smesim run)"`
 
 	// Dir is the directory of the scenario file, against which relative
 	// paths (network files) are resolved. Not part of the TOML.

@@ -54,6 +54,7 @@ func sensitivityCommand(e *env) *cli.Command {
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Subcommands: []*cli.Command{
+			sensitivityRunCommand(e),
 			{
 				Name:      "sample",
 				Usage:     "write a design of parameter values to evaluate",
@@ -559,17 +560,6 @@ func readCSV(ctx context.Context, path string, header func([]string) error, reco
 	}
 }
 
-// uncertainKeys lists, per distribution, the keys it takes besides name,
-// distribution and source; optional ones are marked.
-var uncertainKeys = map[sensitivity.Kind][]string{
-	sensitivity.Uniform:     {"lo", "hi"},
-	sensitivity.LogUniform:  {"lo", "hi"},
-	sensitivity.Normal:      {"mean", "sd"},
-	sensitivity.TruncNormal: {"mean", "sd", "lo", "hi"},
-	sensitivity.Beta:        {"alpha", "beta", "lo?", "hi?"},
-	sensitivity.Discrete:    {"values", "weights?"},
-}
-
 // uncertainColumns are the columns of a CSV parameters file: the keys of
 // an [[uncertain]] table.
 var uncertainColumns = []string{"name", "distribution", "lo", "hi", "mean", "sd", "alpha", "beta", "values", "weights", "source"}
@@ -765,12 +755,11 @@ func decodeUncertain(path string, i int, tbl map[string]any, lines tomlLines) (s
 	p.Dist.Kind = kind
 	allowed := map[string]bool{"name": true, "distribution": true, "source": true}
 	var takes []string
-	for _, k := range uncertainKeys[kind] {
-		name, optional := strings.CutSuffix(k, "?")
-		allowed[name] = true
-		takes = append(takes, name)
-		if _, ok := tbl[name]; !ok && !optional {
-			return p, fail("distribution", "a %s distribution needs %s", dist, name)
+	for _, k := range sensitivity.Keys(kind) {
+		allowed[k.Name] = true
+		takes = append(takes, k.Name)
+		if _, ok := tbl[k.Name]; !ok && !k.Optional {
+			return p, fail("distribution", "a %s distribution needs %s", dist, k.Name)
 		}
 	}
 	if _, lo := tbl["lo"]; kind == sensitivity.Beta {

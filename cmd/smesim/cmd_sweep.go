@@ -85,12 +85,12 @@ func sweepCommand(e *env) *cli.Command {
 func mergeCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "merge",
-		Usage:     "join the shards of a sweep or run into the files an unsharded run writes",
+		Usage:     "join the shards of a sweep, run or sensitivity run into the files an unsharded run writes",
 		ArgsUsage: "DIR...",
 		Description: "Each DIR is the --out of one shard (smesim sweep or run with --shard). The shards must\n" +
 			"hold runs of the same batch and together every run of it. --out receives what an unsharded\n" +
 			"run writes: for a sweep a batch directory with sweep.csv and points/, for a run the files of\n" +
-			"smesim run.",
+			"smesim run, for a sensitivity run its design, outputs, indices and figures.",
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
@@ -465,6 +465,9 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 	}
 	interrupted := func() error { return &interruptError{"interrupted; nothing was written", ctx.Err()} }
 	m := stores[0].Manifest()
+	if m.Kind == batch.KindSensitivity {
+		return mergeSensitivity(ctx, e, out, stores, dirs, formats)
+	}
 	data, err := stores[0].Scenario()
 	if err != nil {
 		return badInput(err)

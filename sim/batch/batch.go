@@ -34,8 +34,9 @@ import (
 
 // Kinds of batch.
 const (
-	KindRun   = "run"
-	KindSweep = "sweep"
+	KindRun         = "run"
+	KindSweep       = "sweep"
+	KindSensitivity = "sensitivity" // the rows of a sensitivity design are its points
 )
 
 // Point is one point of a sweep: the values of its parameters and the
