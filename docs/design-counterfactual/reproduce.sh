@@ -47,3 +47,7 @@ for ch in 4 40; do runx M15_NOSTOP=1 ns-ch$ch sc/c20-ch$ch.toml -r 20 --record a
 runx M15_DUMP=out/dump-pm pm policy-mix -r 20
 run pm-cov0 sc/pm-cov0.toml -r 20 --arms guarantee
 run pm-ns sc/pm-noshock.toml -r 20 --arms guarantee
+# 7. monotone response of the other shock kinds today (sweep.csv, metric "failures")
+for m in mono-demand mono-lockdown mono-credit; do
+	[ -d out/$m ] || ./smesim sweep sc/$m.toml -r 20 $R --record aggregate -o out/$m
+done

@@ -68,3 +68,12 @@ pm = read('policy-mix')
 write('pm-cov0', sub(pm, 'coverage = 0.8', 'coverage = 0.0'))
 pmns = sub(drop(pm, '[[shocks]]'), 'steps = 104\n', 'steps = 104\nshocks = []\n')
 write('pm-noshock', pmns.replace('end = "26w"', 'from = "run"\nstart = "8w"\nend = "34w"'))
+# Depth grids of the other built-in shock kinds (monotone response today).
+grid = 'values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]\n'
+for name, shock, out_name in (('default', 'domestic demand collapse', 'mono-demand'),
+                              ('lockdown', 'regional lockdown', 'mono-lockdown'),
+                              ('credit-crunch', 'credit crunch', 'mono-credit')):
+    t = read(name)
+    if '\n[sweep]' in t:  # default.toml writes out an empty [sweep]
+        t = t[:t.index('\n[sweep]')] + '\n'
+    write(out_name, t + '\n[sweep]\ndesign = "grid"\n[[sweep.parameters]]\nkey = "shocks.%s.depth"\n' % shock + grid)
