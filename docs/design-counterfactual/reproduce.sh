@@ -51,3 +51,8 @@ run pm-ns sc/pm-noshock.toml -r 20 --arms guarantee
 for m in mono-demand mono-lockdown mono-credit; do
 	[ -d out/$m ] || ./smesim sweep sc/$m.toml -r 20 $R --record aggregate -o out/$m
 done
+# 8. Latin hypercubes of uncalibrated parameters, shipped and without the lending stop (lhs.py)
+for l in lhs lhs12; do
+	[ -d out/$l-shipped ] || ./smesim sweep sc/$l.toml -r 8 $R --record aggregate -o out/$l-shipped
+	[ -d out/$l-nostop ] || env M15_NOSTOP=1 ./smesim-x sweep sc/$l.toml -r 8 $R --record aggregate -o out/$l-nostop
+done

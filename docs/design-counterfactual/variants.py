@@ -77,3 +77,17 @@ for name, shock, out_name in (('default', 'domestic demand collapse', 'mono-dema
     if '\n[sweep]' in t:  # default.toml writes out an empty [sweep]
         t = t[:t.index('\n[sweep]')] + '\n'
     write(out_name, t + '\n[sweep]\ndesign = "grid"\n[[sweep.parameters]]\nkey = "shocks.%s.depth"\n' % shock + grid)
+# Latin hypercubes over parameters the calibration does not set (40 points x 8 replications).
+numeric = [('firms.recovery_rate', 0.2, 0.5), ('firms.sme.wage_flexibility', 0.3, 0.7),
+           ('production.spare_capacity', 0.1, 0.4), ('finance.score_threshold', 0.25, 0.45),
+           ('finance.max_loan_to_revenue', 0.25, 0.6), ('banks.0.lending_headroom', 0.1, 0.5),
+           ('production.inventory_days', 10, 30), ('firms.sme.dividend_payout', 0.5, 1.0),
+           ('firms.sme.credit_access', 0.3, 0.7)]
+lhs = c + '\n[sweep]\ndesign = "latin-hypercube"\npoints = 40\n' + ''.join(
+    '[[sweep.parameters]]\nkey = "%s"\nmin = %g\nmax = %g\n' % p for p in numeric)
+write('lhs', lhs)
+texts = [('firms.grace', ['2w', '3w', '4w', '5w', '6w', '7w', '8w']),
+         ('production.rewiring_delay', ['2w', '3w', '4w', '6w', '8w']),
+         ('firms.sme.cash_buffer', ['1w', '2w', '3w', '4w'])]
+write('lhs12', lhs + ''.join('[[sweep.parameters]]\nkey = "%s"\ntexts = [%s]\n' % (k, ', '.join('"%s"' % x for x in v))
+                             for k, v in texts))
