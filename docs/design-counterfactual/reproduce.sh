@@ -56,3 +56,8 @@ for l in lhs lhs12; do
 	[ -d out/$l-shipped ] || ./smesim sweep sc/$l.toml -r 8 $R --record aggregate -o out/$l-shipped
 	[ -d out/$l-nostop ] || env M15_NOSTOP=1 ./smesim-x sweep sc/$l.toml -r 8 $R --record aggregate -o out/$l-nostop
 done
+# 9. the default demand shock at 0.6: shipped, without the stop, and with smoothed-demand plans
+run d06 sc/d06.toml -r 20
+run d06-smooth sc/d06-smooth.toml -r 20
+runx M15_NOSTOP=1 d06-nostop sc/d06.toml -r 20
+runx M15_NOSTOP=1 d06-smooth-nostop sc/d06-smooth.toml -r 20

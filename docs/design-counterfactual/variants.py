@@ -91,3 +91,8 @@ texts = [('firms.grace', ['2w', '3w', '4w', '5w', '6w', '7w', '8w']),
          ('firms.sme.cash_buffer', ['1w', '2w', '3w', '4w'])]
 write('lhs12', lhs + ''.join('[[sweep.parameters]]\nkey = "%s"\ntexts = [%s]\n' % (k, ', '.join('"%s"' % x for x in v))
                              for k, v in texts))
+# The default demand shock at depth 0.6, and with plans on smoothed demand.
+d = read('default')
+d06 = sub(d, 'depth = 0.4\n', 'depth = 0.6\n')
+write('d06', d06)
+write('d06-smooth', sub(d06, 'planned_output = "last-production"', 'planned_output = "smoothed-demand"'))
