@@ -1,19 +1,23 @@
 #!/bin/sh
-# Reproduces every figure of docs/design-counterfactual.md (about 15 minutes on 2 cores).
+# Reproduces every figure of docs/design-counterfactual.md (about 20 minutes on 2 cores).
 # Run from the repository root: sh docs/design-counterfactual/reproduce.sh [WORKDIR]
-# Builds the shipped binary and a throwaway instrumented one (instrument.patch, applied in a
+# Builds the binary of the commit measured and a throwaway instrumented one (instrument.patch, applied in a
 # detached scratch worktree that is removed afterwards; never commit it), writes the scenario
 # variants (variants.py) and runs them. Summaries: analyse.py (see its usage).
 set -eu
 W=${1:-/tmp/m15}
 D=docs/design-counterfactual
 mkdir -p "$W/sc" "$W/out"
-go build -o "$W/smesim" ./cmd/smesim
-git worktree add --detach "$W/scratch" HEAD
+# Everything is measured on the commit the note was written on: the patch applies to it,
+# and later engine changes move the outputs.
+BASE=2b25b8b
+git worktree add --detach "$W/scratch" $BASE
+(cd "$W/scratch" && go build -o "$W/smesim" ./cmd/smesim)
 git -C "$W/scratch" apply "$PWD/$D/instrument.patch"
 (cd "$W/scratch" && go build -o "$W/smesim-x" ./cmd/smesim)
+git -C "$W/scratch" checkout -q -- .
+python3 $D/variants.py "$W/scratch/scenarios/builtin" "$W/sc"
 git worktree remove --force "$W/scratch"
-python3 $D/variants.py scenarios/builtin "$W/sc"
 cd "$W"
 R="--plots none --progress none -w 2"
 run() { out=$1; shift; [ -d "out/$out" ] || ./smesim run "$@" $R -o "out/$out"; }
