@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"image/color"
 	"math"
 	"slices"
 
@@ -12,8 +13,9 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// band is a mean over replications with its interval, per step.
-type band struct {
+// stepMeans are the means over replications of a series and their
+// intervals, per step.
+type stepMeans struct {
 	mean, lo, hi []float64
 }
 
@@ -21,12 +23,12 @@ type band struct {
 // and its Student-t interval at level results.Confidence, mean ±
 // t·sd/√n, over the n values that are not NaN: lo = hi = mean when n = 1,
 // all NaN when n = 0. It agrees with results.Describe.
-func meanBand(reps [][]float64) band {
+func meanBand(reps [][]float64) stepMeans {
 	T := 0
 	for _, r := range reps {
 		T = max(T, len(r))
 	}
-	b := band{make([]float64, T), make([]float64, T), make([]float64, T)}
+	b := stepMeans{make([]float64, T), make([]float64, T), make([]float64, T)}
 	tq := map[int]float64{}
 	for t := 0; t < T; t++ {
 		var sum float64
@@ -63,10 +65,26 @@ func meanBand(reps [][]float64) band {
 	return b
 }
 
-// bandPolygon returns the polygon of the band lo..hi (upper edge left to
-// right, then the lower edge back), decimated to the envelope of each
-// bucket, or nil when the band is empty or has no width.
-func bandPolygon(x, lo, hi []float64) plotter.XYs {
+// band is a plotter filling the band between a lower and an upper edge,
+// without outline: the interval of a mean. It is its own legend
+// thumbnail, a filled box. (The idea is go-hep's hplot.Band.)
+type band struct {
+	ring  plotter.XYs // the upper edge left to right, then the lower edge back
+	color color.Color
+}
+
+var (
+	_ plot.Plotter     = (*band)(nil)
+	_ plot.DataRanger  = (*band)(nil)
+	_ plot.Thumbnailer = (*band)(nil)
+)
+
+// newBand returns the band from lo[t] to hi[t] at x[t], over the t where
+// both are finite, in colour c, or nil when it has fewer than two points
+// or no width anywhere (one replication). Beyond maxPoints it is
+// decimated to the envelope of each bucket of bucketsOf, at the middle of
+// the bucket.
+func newBand(x, lo, hi []float64, c color.Color) *band {
 	var up, down plotter.XYs
 	wide := false
 	add := func(xv, l, h float64) {
@@ -99,29 +117,57 @@ func bandPolygon(x, lo, hi []float64) plotter.XYs {
 		return nil
 	}
 	slices.Reverse(down)
-	return append(up, down...)
+	return &band{ring: append(up, down...), color: c}
 }
+
+// Plot fills the band, clipped to the data area.
+func (b *band) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	ps := make([]vg.Point, len(b.ring))
+	for i, xy := range b.ring {
+		ps[i] = vg.Point{X: trX(xy.X), Y: trY(xy.Y)}
+	}
+	ps = c.ClipPolygonXY(ps)
+	c.SetColor(b.color)
+	var pa vg.Path
+	if len(ps) > 0 {
+		pa.Move(ps[0])
+		for _, pt := range ps[1:] {
+			pa.Line(pt)
+		}
+		pa.Close()
+	}
+	c.Fill(pa)
+	// A stroke of width 0, as gonum's Polygon draws it: invisible in PNG
+	// and SVG but a hairline outline in PDF. Kept so that the figures stay
+	// byte-identical; dropping it is a change of the PDF files to make on
+	// its own.
+	if len(ps) > 0 && ps[len(ps)-1] != ps[0] {
+		ps = append(ps, ps[0])
+	}
+	c.StrokeLines(draw.LineStyle{Color: color.Black}, c.ClipLinesXY(ps)...)
+}
+
+// DataRange returns the range of the band's edges.
+func (b *band) DataRange() (xmin, xmax, ymin, ymax float64) { return plotter.XYRange(b.ring) }
+
+// Thumbnail fills the legend's thumbnail with the band's colour.
+func (b *band) Thumbnail(c *draw.Canvas) { box{b.color}.Thumbnail(c) }
 
 // addArmSeries adds arm i's mean line and band to p and returns its legend
 // thumbnail.
-func addArmSeries(p *plot.Plot, i int, x []float64, b band) (plot.Thumbnailer, error) {
+func addArmSeries(p *plot.Plot, i int, x []float64, m stepMeans) (plot.Thumbnailer, error) {
 	col := ArmColor(i)
 	var th thumbs
-	if poly := bandPolygon(x, b.lo, b.hi); poly != nil {
-		pg, err := plotter.NewPolygon(poly)
-		if err != nil {
-			return nil, err
-		}
-		alpha := 0.18
-		if i == 0 {
-			alpha = 0.16 // black
-		}
-		pg.Color = translucent(col, alpha)
-		pg.LineStyle.Width = 0
-		p.Add(pg)
-		th = append(th, box{pg.Color})
+	alpha := 0.18
+	if i == 0 {
+		alpha = 0.16 // black
 	}
-	xys := lineXYs(x, b.mean)
+	if b := newBand(x, m.lo, m.hi, withAlpha(col, alpha)); b != nil {
+		p.Add(b)
+		th = append(th, b)
+	}
+	xys := lineXYs(x, m.mean)
 	if len(xys) == 0 {
 		return thumbs{}, nil
 	}

@@ -24,11 +24,6 @@ const (
 	FigCompareFailures   = "compare-failures"
 )
 
-// maxCompareXYs is the most points a line of a compare figure is drawn
-// with: longer series are cut into maxCompareXYs/2 buckets, each drawn by
-// its minimum and maximum.
-const maxCompareXYs = 1200
-
 // CompareFigures overlays runs made separately (two scenario files, say) on
 // the same axes. labels name the runs in legends, one per run; when labels
 // is empty each run is named by its scenario's name, with the directory's
@@ -252,8 +247,8 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 				}
 				reps = tr
 			}
-			mean, lo, hi := describeSteps(reps)
-			x := make([]float64, len(mean))
+			m := meanBand(reps)
+			x := make([]float64, len(m.mean))
 			for t := range x {
 				x[t] = float64(t) * c.days[i] / 7
 			}
@@ -261,18 +256,12 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 				xmax = math.Max(xmax, x[len(x)-1])
 			}
 			col := c.armColor(arm)
-			var th thumbStack
-			if band := bandRing(x, lo, hi); band != nil {
-				pg, err := plotter.NewPolygon(band)
-				if err != nil {
-					return nil, nil, err
-				}
-				pg.Color = withAlpha(col, 0.12)
-				pg.LineStyle.Width = 0
-				p.Add(pg)
-				th = append(th, swatch{pg.Color})
+			var th thumbs
+			if b := newBand(x, m.lo, m.hi, withAlpha(col, 0.12)); b != nil {
+				p.Add(b)
+				th = append(th, b)
 			}
-			xys := thinXYs(x, mean)
+			xys := lineXYs(x, m.mean)
 			if len(xys) == 0 {
 				continue
 			}
@@ -307,126 +296,6 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 	}
 	return p, legend, nil
 }
-
-// describeSteps returns per step the mean over replications and its 95%
-// Student-t interval (see results.Describe); NaN where no replication
-// has a value.
-func describeSteps(reps [][]float64) (mean, lo, hi []float64) {
-	T := 0
-	for _, r := range reps {
-		T = max(T, len(r))
-	}
-	mean, lo, hi = make([]float64, T), make([]float64, T), make([]float64, T)
-	xs := make([]float64, len(reps))
-	for t := 0; t < T; t++ {
-		for k, r := range reps {
-			xs[k] = math.NaN()
-			if t < len(r) {
-				xs[k] = r[t]
-			}
-		}
-		st := results.Describe("", xs)
-		mean[t], lo[t], hi[t] = st.Mean, st.Lo, st.Hi
-	}
-	return mean, lo, hi
-}
-
-// compareBuckets splits n points into at most maxCompareXYs/2 consecutive
-// buckets, returning their start indices (and n last).
-func compareBuckets(n int) []int {
-	nb := min(n, maxCompareXYs/2)
-	if n <= maxCompareXYs {
-		nb = n
-	}
-	out := make([]int, 0, nb+1)
-	for b := 0; b <= nb; b++ {
-		out = append(out, b*n/max(nb, 1))
-	}
-	return out
-}
-
-// thinXYs returns the finite points of (x, y), thinned to the minimum and
-// maximum of each bucket when there are more than maxCompareXYs.
-func thinXYs(x, y []float64) plotter.XYs {
-	var out plotter.XYs
-	if len(x) <= maxCompareXYs {
-		for i := range x {
-			if isNum(y[i]) {
-				out = append(out, plotter.XY{X: x[i], Y: y[i]})
-			}
-		}
-		return out
-	}
-	b := compareBuckets(len(x))
-	for k := 0; k+1 < len(b); k++ {
-		lo, hi := -1, -1
-		for i := b[k]; i < b[k+1]; i++ {
-			if !isNum(y[i]) {
-				continue
-			}
-			if lo < 0 || y[i] < y[lo] {
-				lo = i
-			}
-			if hi < 0 || y[i] > y[hi] {
-				hi = i
-			}
-		}
-		if lo < 0 {
-			continue
-		}
-		a, z := min(lo, hi), max(lo, hi)
-		out = append(out, plotter.XY{X: x[a], Y: y[a]})
-		if z != a {
-			out = append(out, plotter.XY{X: x[z], Y: y[z]})
-		}
-	}
-	return out
-}
-
-// bandRing returns the polygon of the band from lo to hi over the steps
-// where both are finite (thinned like thinXYs), or nil when it has no
-// width anywhere (one replication) or fewer than two points.
-func bandRing(x, lo, hi []float64) plotter.XYs {
-	var up, down plotter.XYs
-	wide := false
-	add := func(i int, l, h float64) {
-		up = append(up, plotter.XY{X: x[i], Y: h})
-		down = append(down, plotter.XY{X: x[i], Y: l})
-		if h > l {
-			wide = true
-		}
-	}
-	if len(x) <= maxCompareXYs {
-		for i := range x {
-			if isNum(lo[i]) && isNum(hi[i]) {
-				add(i, lo[i], hi[i])
-			}
-		}
-	} else {
-		b := compareBuckets(len(x))
-		for k := 0; k+1 < len(b); k++ {
-			l, h, at := math.Inf(1), math.Inf(-1), -1
-			for i := b[k]; i < b[k+1]; i++ {
-				if isNum(lo[i]) && isNum(hi[i]) {
-					l, h = math.Min(l, lo[i]), math.Max(h, hi[i])
-					if at < 0 {
-						at = i
-					}
-				}
-			}
-			if at >= 0 {
-				add(at, l, h)
-			}
-		}
-	}
-	if !wide || len(up) < 2 {
-		return nil
-	}
-	slices.Reverse(down)
-	return append(up, down...)
-}
-
-func isNum(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func (c *comparison) timeFigure(name, title, caption string, p *plot.Plot, legend []legendItem) *Figure {
 	return &Figure{
@@ -530,17 +399,17 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 		xlo, xhi := math.Inf(1), math.Inf(-1)
 		for k, rw := range rows {
 			st, ok := c.runs[rw.run].Summary.Get(rw.arm).Headline.Get(m)
-			if !ok || !isNum(st.Mean) {
+			if !ok || !isFinite(st.Mean) {
 				continue
 			}
 			y := float64(n - 1 - k)
 			col := c.armColor(rw.arm)
 			for _, v := range []float64{st.Mean, st.Lo, st.Hi} {
-				if isNum(v) {
+				if isFinite(v) {
 					xlo, xhi = math.Min(xlo, v), math.Max(xhi, v)
 				}
 			}
-			if isNum(st.Lo) && isNum(st.Hi) && st.Hi > st.Lo {
+			if isFinite(st.Lo) && isFinite(st.Hi) && st.Hi > st.Lo {
 				bar, err := plotter.NewLine(plotter.XYs{{X: st.Lo, Y: y}, {X: st.Hi, Y: y}})
 				if err != nil {
 					return nil, err

@@ -357,12 +357,12 @@ func TestMeanBandContainsMeanAndAgreesWithDescribe(t *testing.T) {
 	}
 }
 
-func TestBandPolygon(t *testing.T) {
+func TestNewBand(t *testing.T) {
 	x := []float64{0, 1, 2}
-	if p := bandPolygon(x, []float64{1, 2, 3}, []float64{1, 2, 3}); p != nil {
-		t.Errorf("band without width: polygon %v, want none", p)
+	if b := newBand(x, []float64{1, 2, 3}, []float64{1, 2, 3}, color.Black); b != nil {
+		t.Errorf("band without width: polygon %v, want none", b.ring)
 	}
-	p := bandPolygon(x, []float64{0, 1, 2}, []float64{2, 3, 4})
+	p := newBand(x, []float64{0, 1, 2}, []float64{2, 3, 4}, color.Black).ring
 	want := plotter.XYs{{X: 0, Y: 2}, {X: 1, Y: 3}, {X: 2, Y: 4}, {X: 2, Y: 2}, {X: 1, Y: 1}, {X: 0, Y: 0}}
 	if !slices.Equal(p, want) {
 		t.Errorf("polygon %v, want %v", p, want)
@@ -373,7 +373,7 @@ func TestBandPolygon(t *testing.T) {
 	for i := range x {
 		x[i], lo[i], hi[i] = float64(i), -float64(i%7), float64(i%11)
 	}
-	p = bandPolygon(x, lo, hi)
+	p = newBand(x, lo, hi, color.Black).ring
 	if len(p) > 2*maxPoints {
 		t.Errorf("%d points, want at most %d", len(p), 2*maxPoints)
 	}
