@@ -229,10 +229,10 @@ func (c *comparison) entryLabel(run int, arm string) string { return c.labels[ru
 // replication's series is first mapped by transform(run, series) if not
 // nil. It returns nil when no run records metric.
 func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
-	transform func(run int, s []float64) []float64) (*plot.Plot, []legendItem, error) {
-	p := stylePlot(title, c.timeLabel(), ylabel)
-	p.Add(faintGrid())
-	var legend []legendItem
+	transform func(run int, s []float64) []float64) (*plot.Plot, []legendEntry, error) {
+	p := sweepKit.plot(title, c.timeLabel(), ylabel)
+	p.Add(lightGrid())
+	var legend []legendEntry
 	xmax := 0.0
 	for i, r := range c.runs {
 		for _, arm := range runArms(r) {
@@ -274,7 +274,7 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 			l.Dashes = runDashes(i)
 			p.Add(l)
 			th = append(th, l)
-			legend = append(legend, legendItem{c.entryLabel(i, arm), th})
+			legend = append(legend, legendEntry{c.entryLabel(i, arm), th})
 		}
 	}
 	if len(legend) == 0 {
@@ -297,12 +297,12 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 	return p, legend, nil
 }
 
-func (c *comparison) timeFigure(name, title, caption string, p *plot.Plot, legend []legendItem) *Figure {
+func (c *comparison) timeFigure(name, title, caption string, p *plot.Plot, legend []legendEntry) *Figure {
 	return &Figure{
 		Name: name, Title: title, Caption: caption,
 		Width: 9 * vg.Inch, Height: 5.5*vg.Inch + vg.Length(len(legend)/3)*0.22*vg.Inch,
 		Draw: func(cv draw.Canvas) {
-			drawTiles(drawHeader(cv, title, legend), [][]*plot.Plot{{p}})
+			sweepKit.tiles(sweepKit.header(cv, title, legend), [][]*plot.Plot{{p}})
 		},
 	}
 }
@@ -391,11 +391,11 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 		ticks[k] = plot.Tick{Value: float64(n - 1 - k), Label: c.entryLabel(rw.run, rw.arm)}
 	}
 	var panels []*plot.Plot
-	var legend []legendItem
+	var legend []legendEntry
 	for mi, m := range metrics {
 		label, unit := metricLabel(m, "")
-		p := stylePlot(capitalize(label), unit, "")
-		p.Add(faintGrid())
+		p := sweepKit.plot(capitalize(label), unit, "")
+		p.Add(lightGrid())
 		xlo, xhi := math.Inf(1), math.Inf(-1)
 		for k, rw := range rows {
 			st, ok := c.runs[rw.run].Summary.Get(rw.arm).Headline.Get(m)
@@ -425,7 +425,7 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: runShape(rw.run)}
 			p.Add(sc)
 			if mi == 0 {
-				legend = append(legend, legendItem{c.entryLabel(rw.run, rw.arm), sc})
+				legend = append(legend, legendEntry{c.entryLabel(rw.run, rw.arm), sc})
 			}
 		}
 		if xhi >= xlo {
@@ -449,10 +449,10 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 		Title: title,
 		Caption: "Mean " + what + " by the end of each run, per run and arm (summary.json), with 95% intervals over replications; " +
 			"colour: arm, shape: run. Look at whether the intervals of the runs overlap.",
-		Width:  max(8*vg.Inch, figText(13).Width(title)+0.6*vg.Inch),
+		Width:  max(8*vg.Inch, textStyle(titleSize).Width(title)+0.6*vg.Inch),
 		Height: 1.6*vg.Inch + vg.Length(n)*0.32*vg.Inch,
 		Draw: func(cv draw.Canvas) {
-			drawTiles(drawHeader(cv, title, legend), [][]*plot.Plot{panels})
+			sweepKit.tiles(sweepKit.header(cv, title, legend), [][]*plot.Plot{panels})
 		},
 	}
 	return fig, nil

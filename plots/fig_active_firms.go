@@ -23,7 +23,7 @@ func activeFirmsFigure(d *runData) (*Figure, error) {
 		Caption: "SMEs (top) and core firms (bottom) not failed, per arm; " + d.bandCaption() + "; grey: shock windows. Look at how far each arm falls and whether it stops falling after the shock.",
 		Width:   8 * vg.Inch, Height: vg.Length(1.1+2.6*float64(len(panels))) * vg.Inch,
 		Draw: func(c draw.Canvas) {
-			drawPanels(header(c, title, legend), panels)
+			runKit.column(runKit.header(c, title, legend), panels)
 		},
 	}, nil
 }

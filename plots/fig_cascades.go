@@ -73,7 +73,7 @@ func cascadeFigure(d *runData) (*Figure, error) {
 	for _, e := range d.r.Events {
 		byArm[e.Arm] = append(byArm[e.Arm], e)
 	}
-	p := newPlot("", "cascade size s (failures sharing a root)", "share of cascades of size ≥ s")
+	p := runKit.plot("", "cascade size s (failures sharing a root)", "share of cascades of size ≥ s")
 	var legend []legendEntry
 	xmax, ymin := 1.0, 1.0
 	drawn := false
@@ -107,7 +107,7 @@ func cascadeFigure(d *runData) (*Figure, error) {
 	}
 	if !drawn {
 		fig.Draw = func(c draw.Canvas) {
-			noteText(header(c, title, legend), "no failures in any arm")
+			noteText(runKit.header(c, title, legend), "no failures in any arm")
 		}
 		return fig, nil
 	}
@@ -116,7 +116,7 @@ func cascadeFigure(d *runData) (*Figure, error) {
 	p.Y.Min, p.Y.Max = math.Log10(math.Min(ymin*0.7, 0.08)), math.Log10(1.2)
 	p.Add(lightGrid())
 	fig.Draw = func(c draw.Canvas) {
-		drawPanels(header(c, title, legend), []*plot.Plot{p})
+		runKit.column(runKit.header(c, title, legend), []*plot.Plot{p})
 	}
 	return fig, nil
 }

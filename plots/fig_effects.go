@@ -44,7 +44,7 @@ func effectPoints(d *runData, metric string) []effectPoint {
 // effectPanel draws one dot per arm with its interval, marking unbounded
 // intervals and undefined means with text.
 func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
-	p := newPlot(title, "", ylabel)
+	p := runKit.plot(title, "", ylabel)
 	p.Add(lightGrid())
 	zero, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 0}, {X: float64(len(pts)) - 0.5, Y: 0}})
 	if err != nil {
@@ -158,7 +158,7 @@ func interventionEffectsFigure(d *runData) (*Figure, error) {
 		Caption: caption,
 		Width:   8 * vg.Inch, Height: 7 * vg.Inch,
 		Draw: func(c draw.Canvas) {
-			drawPanels(header(c, title, nil), []*plot.Plot{p1, p2})
+			runKit.column(runKit.header(c, title, nil), []*plot.Plot{p1, p2})
 		},
 	}, nil
 }

@@ -103,7 +103,7 @@ func failuresByChannelFigure(d *runData) (*Figure, error) {
 	var panels []*plot.Plot
 	ymax := 0.0
 	for _, arm := range arms {
-		p := newPlot(arm+binNote, d.timeLabel(), ylabel)
+		p := runKit.plot(arm+binNote, d.timeLabel(), ylabel)
 		if s := d.shockSpans(); s != nil {
 			p.Add(s)
 		}
@@ -163,7 +163,7 @@ func failuresByChannelFigure(d *runData) (*Figure, error) {
 		Width:   8 * vg.Inch,
 		Height:  vg.Length(1.2+2.3*float64(len(panels))) * vg.Inch,
 		Draw: func(c draw.Canvas) {
-			drawPanels(header(c, title, legend), panels)
+			runKit.column(runKit.header(c, title, legend), panels)
 		},
 	}, nil
 }

@@ -106,7 +106,7 @@ func networkFigure(d *runData) (*Figure, error) {
 	}
 	// Dots fill about 70% of the space between neighbours.
 	radius := vg.Points(math.Max(0.8, math.Min(3, 0.35*l.spacing*72/DPI)))
-	p := newPlot("", "", "")
+	p := runKit.plot("", "", "")
 	p.Add(segs, dotsPlotter{live, radius, draw.CircleGlyph{}}, dotsPlotter{dead, radius * 1.3, draw.CircleGlyph{}})
 	var xt, yt []plot.Tick
 	for i, c := range l.columns {
@@ -129,7 +129,7 @@ func networkFigure(d *runData) (*Figure, error) {
 		a.Tick.LineStyle.Width = 0
 	}
 
-	bar := newPlot("", "failure ("+d.timeLabel()+")", "")
+	bar := runKit.plot("", "failure ("+d.timeLabel()+")", "")
 	bar.Add(&plotter.ColorBar{ColorMap: scale})
 	bar.HideY()
 	bar.X.Tick.Marker = readableTicks{}
@@ -146,11 +146,11 @@ func networkFigure(d *runData) (*Figure, error) {
 			"); failed firms of " + arm + " replication " + strconv.Itoa(rep) + " coloured by the week they failed, survivors grey. Look for failures clustering in a tier or chain.",
 		Width: w, Height: h,
 		Draw: func(c draw.Canvas) {
-			rest := header(c, title, legend)
+			rest := runKit.header(c, title, legend)
 			barH := vg.Points(58)
 			main := rest
 			main.Min.Y += barH
-			drawPanels(main, []*plot.Plot{p})
+			runKit.column(main, []*plot.Plot{p})
 			bc := rest
 			bc.Max.Y = rest.Min.Y + barH
 			wid := bc.Max.X - bc.Min.X

@@ -62,7 +62,7 @@ func relativeLevelsFigure(d *runData) (*Figure, error) {
 			d.bandCaption() + "; grey: shock windows. Look at the depth of the fall and how fast each arm returns to 1.",
 		Width: 8 * vg.Inch, Height: vg.Length(1.1+2.4*float64(len(panels))) * vg.Inch,
 		Draw: func(c draw.Canvas) {
-			drawPanels(header(c, title, legend), panels)
+			runKit.column(runKit.header(c, title, legend), panels)
 		},
 	}, nil
 }

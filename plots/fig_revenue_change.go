@@ -58,7 +58,7 @@ func revenueChangeFigure(d *runData) (*Figure, error) {
 	for _, f := range d.r.Firms {
 		byArm[f.Arm] = append(byArm[f.Arm], f)
 	}
-	p := newPlot("", "revenue after the shock against before it", "share of firms (%)")
+	p := runKit.plot("", "revenue after the shock against before it", "share of firms (%)")
 	grid := lightGrid()
 	grid.Vertical.Width = 0
 	p.Add(grid)
@@ -118,7 +118,7 @@ func revenueChangeFigure(d *runData) (*Figure, error) {
 			fmt.Sprintf(": %d of %d firm rows failed", failed, total) + ". Compare the share of firms hit hardest across arms.",
 		Width: 8 * vg.Inch, Height: 5 * vg.Inch,
 		Draw: func(c draw.Canvas) {
-			drawPanels(header(c, title, legend), []*plot.Plot{p})
+			runKit.column(runKit.header(c, title, legend), []*plot.Plot{p})
 		},
 	}, nil
 }

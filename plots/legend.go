@@ -27,9 +27,7 @@ func (t thumbs) Thumbnail(c *draw.Canvas) {
 type box struct{ color color.Color }
 
 func (b box) Thumbnail(c *draw.Canvas) {
-	c.FillPolygon(b.color, []vg.Point{
-		{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y},
-	})
+	c.FillPolygon(b.color, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}})
 }
 
 // dot is a glyph thumbnail.
@@ -38,8 +36,8 @@ type dot draw.GlyphStyle
 func (d dot) Thumbnail(c *draw.Canvas) { c.DrawGlyph(draw.GlyphStyle(d), c.Center()) }
 
 // header draws the figure's title centred at the top of c and its legend
-// in rows under it, and returns the part of c left below them.
-func header(c draw.Canvas, title string, legend []legendEntry) draw.Canvas {
+// in centred rows under it, and returns the part of c left below them.
+func (k kit) header(c draw.Canvas, title string, legend []legendEntry) draw.Canvas {
 	const pad = vg.Length(6)
 	top := c.Max.Y - pad
 	if title != "" {
@@ -78,13 +76,15 @@ func header(c draw.Canvas, title string, legend []legendEntry) draw.Canvas {
 				tc := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 					Min: vg.Point{X: x, Y: y - lineH/2 + 2}, Max: vg.Point{X: x + thumbW, Y: y + lineH/2 - 2},
 				}}
-				it.e.thumb.Thumbnail(&tc)
+				if it.e.thumb != nil {
+					it.e.thumb.Thumbnail(&tc)
+				}
 				c.FillText(ls, vg.Point{X: x + thumbW + gap, Y: y}, it.e.label)
 				x += it.w + sep
 			}
 			top -= lineH
 		}
-		top -= pad
+		top -= k.legendGap
 	}
 	out := c
 	out.Max.Y = top

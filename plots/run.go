@@ -233,7 +233,7 @@ func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []f
 		if !found {
 			continue
 		}
-		p := newPlot(sp.title, d.timeLabel(), sp.ylabel)
+		p := runKit.plot(sp.title, d.timeLabel(), sp.ylabel)
 		if s := d.shockSpans(); s != nil {
 			p.Add(s)
 		}

@@ -98,7 +98,7 @@ func (p rampPalette) Colors() []color.Color { return p }
 
 // drawColourBar draws a vertical colour bar of cm, labelled label, in c.
 func drawColourBar(c draw.Canvas, cm palette.ColorMap, label string) {
-	p := stylePlot("", "", label)
+	p := sweepKit.plot("", "", label)
 	p.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	p.HideX()
 	p.Y.Min, p.Y.Max = cm.Min(), cm.Max()

@@ -64,14 +64,14 @@ func (s *Sweep) pairFigure(a, b int, metric string, arms []string, capNote strin
 		Width:  vg.Length(cols)*3.3*vg.Inch + barW,
 		Height: vg.Length(rows)*3*vg.Inch + 0.5*vg.Inch,
 	}
-	fig.Width = max(fig.Width, figText(13).Width(title)+0.6*vg.Inch)
+	fig.Width = max(fig.Width, textStyle(titleSize).Width(title)+0.6*vg.Inch)
 
 	ps := make([][]*plot.Plot, rows)
 	for r := range ps {
 		ps[r] = make([]*plot.Plot, cols)
 	}
 	for i, arm := range arms {
-		p := stylePlot(arm, pa.Key, pb.Key)
+		p := sweepKit.plot(arm, pa.Key, pb.Key)
 		z := zs[i]
 		if grid {
 			hm := plotter.NewHeatMap(catGrid{nx: len(pa.Values), ny: len(pb.Values), z: z}, cm.Palette(256))
@@ -112,7 +112,7 @@ func (s *Sweep) pairFigure(a, b int, metric string, arms []string, capNote strin
 				return Figure{}, err
 			}
 			outline.GlyphStyle = draw.GlyphStyle{Color: color.Gray{Y: 0x55}, Radius: vg.Points(5), Shape: draw.RingGlyph{}}
-			p.Add(faintGrid(), sc, outline)
+			p.Add(lightGrid(), sc, outline)
 			setParamAxis(&p.X, pa)
 			setParamAxis(&p.Y, pb)
 		}
@@ -120,10 +120,10 @@ func (s *Sweep) pairFigure(a, b int, metric string, arms []string, capNote strin
 	}
 	barLabel := label + " (" + unit + ")"
 	fig.Draw = func(c draw.Canvas) {
-		c = drawHeader(c, title, nil)
+		c = sweepKit.header(c, title, nil)
 		main := draw.Crop(c, 0, -barW, 0, 0)
 		bar := draw.Crop(c, c.Max.X-c.Min.X-barW, 0, 0, 0)
-		drawTiles(main, ps)
+		sweepKit.tiles(main, ps)
 		drawColourBar(bar, cm, barLabel)
 	}
 	return fig, nil
@@ -168,7 +168,7 @@ func cellLabels(z []float64, nx int, cm palette.ColorMap) *plotter.Labels {
 		l.TextStyle[i].Color = xyl.colors[i]
 		l.TextStyle[i].XAlign = draw.XCenter
 		l.TextStyle[i].YAlign = draw.YCenter
-		l.TextStyle[i].Font = font.From(figSans, 9)
+		l.TextStyle[i].Font = font.From(sans, tickSize)
 	}
 	return l
 }

@@ -61,8 +61,8 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 	thumb := map[string]plot.Thumbnailer{}
 	for i, m := range metrics {
 		label, unit := metricLabel(m, s.currency())
-		p := stylePlot(capitalize(label), pj.Key, unit)
-		p.Add(faintGrid())
+		p := sweepKit.plot(capitalize(label), pj.Key, unit)
+		p.Add(lightGrid())
 		setParamAxis(&p.X, pj)
 		for ai, arm := range s.Arms {
 			if m == results.FirmsSaved && arm == "baseline" {
@@ -106,14 +106,14 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 		}
 		ps[i/2][i%2] = p
 	}
-	var legend []legendItem
+	var legend []legendEntry
 	for _, arm := range s.Arms {
 		if th := thumb[arm]; th != nil {
-			legend = append(legend, legendItem{arm, th})
+			legend = append(legend, legendEntry{arm, th})
 		}
 	}
 	fig.Draw = func(c draw.Canvas) {
-		drawTiles(drawHeader(c, title, legend), ps)
+		sweepKit.tiles(sweepKit.header(c, title, legend), ps)
 	}
 	return fig, nil
 }
@@ -133,24 +133,18 @@ func dodge(p SweepParam, x float64, i, n int) float64 {
 	return x
 }
 
-// addBandLine adds a translucent band from low to high and the mean line
-// over it, in col, and returns the legend thumbnail.
+// addBandLine adds the band from low to high (none without width: one
+// replication) and the mean line over it, in col, and returns the legend
+// thumbnail.
 func addBandLine(p *plot.Plot, mean, low, high plotter.XYs, col color.Color) (plot.Thumbnailer, error) {
-	var th thumbStack
-	if len(mean) > 1 {
-		ring := make(plotter.XYs, 0, 2*len(high))
-		ring = append(ring, high...)
-		for i := len(low) - 1; i >= 0; i-- {
-			ring = append(ring, low[i])
-		}
-		band, err := plotter.NewPolygon(ring)
-		if err != nil {
-			return nil, err
-		}
-		band.Color = withAlpha(col, 0.18)
-		band.LineStyle.Width = 0
-		p.Add(band)
-		th = append(th, swatch{band.Color})
+	var th thumbs
+	x, lo, hi := make([]float64, len(mean)), make([]float64, len(mean)), make([]float64, len(mean))
+	for i := range mean {
+		x[i], lo[i], hi[i] = mean[i].X, low[i].Y, high[i].Y
+	}
+	if b := newBand(x, lo, hi, withAlpha(col, 0.18)); b != nil {
+		p.Add(b)
+		th = append(th, b)
 	}
 	line, err := plotter.NewLine(mean)
 	if err != nil {
