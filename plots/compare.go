@@ -461,6 +461,8 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 // blankTicks keeps the positions of ticks but drops their labels.
 type blankTicks struct{ plot.ConstantTicks }
 
+var _ plot.Ticker = blankTicks{}
+
 func (b blankTicks) Ticks(min, max float64) []plot.Tick {
 	out := slices.Clone([]plot.Tick(b.ConstantTicks))
 	for i := range out {

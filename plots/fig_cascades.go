@@ -130,6 +130,8 @@ func cascadeFigure(d *runData) (*Figure, error) {
 // avoids LogScale's panic on values ≤ 0 and its misplaced axis labels.
 type log10Ticks struct{}
 
+var _ plot.Ticker = log10Ticks{}
+
 func (log10Ticks) Ticks(min, max float64) []plot.Tick {
 	if !(max > min) {
 		return nil

@@ -121,6 +121,11 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 // errPoints are points with an asymmetric vertical interval.
 type errPoints [][4]float64 // mean, lo, hi, x
 
+var (
+	_ plotter.XYer     = errPoints{}
+	_ plotter.YErrorer = errPoints{}
+)
+
 func (e errPoints) Len() int { return len(e) }
 
 func (e errPoints) XY(i int) (float64, float64) { return e[i][3], e[i][0] }

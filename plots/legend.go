@@ -17,6 +17,8 @@ type legendEntry struct {
 // thumbs draws several thumbnails on top of each other.
 type thumbs []plot.Thumbnailer
 
+var _ plot.Thumbnailer = thumbs{}
+
 func (t thumbs) Thumbnail(c *draw.Canvas) {
 	for _, th := range t {
 		th.Thumbnail(c)
@@ -26,12 +28,16 @@ func (t thumbs) Thumbnail(c *draw.Canvas) {
 // box is a filled-rectangle thumbnail.
 type box struct{ color color.Color }
 
+var _ plot.Thumbnailer = box{}
+
 func (b box) Thumbnail(c *draw.Canvas) {
 	c.FillPolygon(b.color, []vg.Point{c.Min, {X: c.Max.X, Y: c.Min.Y}, c.Max, {X: c.Min.X, Y: c.Max.Y}})
 }
 
 // dot is a glyph thumbnail.
 type dot draw.GlyphStyle
+
+var _ plot.Thumbnailer = dot{}
 
 func (d dot) Thumbnail(c *draw.Canvas) { c.DrawGlyph(draw.GlyphStyle(d), c.Center()) }
 

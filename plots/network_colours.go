@@ -71,8 +71,13 @@ func (s *failScale) Palette(n int) palette.Palette {
 	return out
 }
 
-// colors is a palette.Palette.
+// colors is a palette.Palette of the given colours.
 type colors []color.Color
+
+var (
+	_ palette.Palette  = colors{}
+	_ palette.ColorMap = (*failScale)(nil)
+)
 
 // Colors implements palette.Palette.
 func (c colors) Colors() []color.Color { return c }

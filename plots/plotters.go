@@ -9,6 +9,16 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
+// The plotters of the figures: small types each drawing one kind of mark,
+// composed on a plot.Plot like gonum's own.
+var (
+	_ plot.Plotter    = dotsPlotter{}
+	_ plot.Plotter    = segments{}
+	_ plot.Plotter    = spans{}
+	_ plot.Plotter    = rects{}
+	_ plot.DataRanger = rects{}
+)
+
 // dotAt is a firm's dot.
 type dotAt struct {
 	x, y  float64
@@ -31,7 +41,8 @@ func (p dotsPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 	}
 }
 
-// segments draws line segments (x0, y0, x1, y1) in one style, as one path.
+// segments draws line segments (x0, y0, x1, y1) in one style, one stroke
+// each: one long path would take freetype quadratic time.
 type segments struct {
 	lines [][4]float64
 	style draw.LineStyle
@@ -43,18 +54,13 @@ func (s segments) Plot(c draw.Canvas, plt *plot.Plot) {
 	}
 	trX, trY := plt.Transforms(&c)
 	c.SetLineStyle(s.style)
-	var path vg.Path
-	for i, l := range s.lines {
+	for _, l := range s.lines {
+		var path vg.Path
 		path.Move(vg.Point{X: trX(l[0]), Y: trY(l[1])})
 		path.Line(vg.Point{X: trX(l[2]), Y: trY(l[3])})
-		if (i+1)%segmentChunk == 0 || i == len(s.lines)-1 {
-			c.Stroke(path)
-			path = path[:0]
-		}
+		c.Stroke(path)
 	}
 }
-
-var segmentChunk = 1 // one stroke per segment: one long path is quadratic in freetype
 
 // spans shades vertical strips x0..x1 over the whole height of a plot.
 type spans struct {

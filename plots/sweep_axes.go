@@ -49,6 +49,8 @@ func setParamAxis(ax *plot.Axis, p SweepParam) {
 // at 1 × 10^k, and also at 2 and 5 × 10^k over less than three decades.
 type paramLogTicks struct{}
 
+var _ plot.Ticker = paramLogTicks{}
+
 func (paramLogTicks) Ticks(min, max float64) []plot.Tick {
 	if !(min > 0) || !(max > min) || math.IsInf(max, 0) {
 		return nil
@@ -95,6 +97,8 @@ func valueLabel(p SweepParam, v string) string {
 
 // compactTicks relabels the ticks of a Ticker with compact numbers.
 type compactTicks struct{ plot.Ticker }
+
+var _ plot.Ticker = compactTicks{}
 
 func (t compactTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := t.Ticker.Ticks(min, max)

@@ -89,12 +89,8 @@ func (m *rampMap) Palette(n int) palette.Palette {
 	for i := range cs {
 		cs[i], _ = m.At(m.min + (m.max-m.min)*float64(i)/float64(n-1))
 	}
-	return rampPalette(cs)
+	return colors(cs)
 }
-
-type rampPalette []color.Color
-
-func (p rampPalette) Colors() []color.Color { return p }
 
 // drawColourBar draws a vertical colour bar of cm, labelled label, in c.
 func drawColourBar(c draw.Canvas, cm palette.ColorMap, label string) {

@@ -135,6 +135,8 @@ type catGrid struct {
 	z      []float64
 }
 
+var _ plotter.GridXYZ = catGrid{}
+
 func (g catGrid) Dims() (c, r int) { return g.nx, g.ny }
 
 func (g catGrid) Z(c, r int) float64 { return g.z[r*g.nx+c] }
@@ -178,6 +180,8 @@ type cellLabeller struct {
 	labels []string
 	colors []color.Color
 }
+
+var _ plotter.XYLabeller = cellLabeller{}
 
 func (c cellLabeller) Len() int { return len(c.xys) }
 

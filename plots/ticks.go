@@ -17,6 +17,8 @@ import (
 // never have one, as padFlat widens them first.
 type readableTicks struct{}
 
+var _ plot.Ticker = readableTicks{}
+
 // maxTicks bounds the ticks readableTicks returns: the step is at least a
 // fifth of the range over 8, so there are at most 8·4 minor intervals.
 const maxTicks = 34
