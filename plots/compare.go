@@ -323,30 +323,7 @@ func (c *comparison) activeFigure() (*Figure, error) {
 }
 
 func (c *comparison) outputFigure() (*Figure, error) {
-	transform := func(run int, s []float64) []float64 {
-		base := c.shock0[run]
-		var b float64
-		if base <= 0 || base > len(s) {
-			b = s[0]
-		} else {
-			n := 0
-			for _, v := range s[:base] {
-				if !math.IsNaN(v) {
-					b += v
-					n++
-				}
-			}
-			b /= float64(max(n, 1))
-		}
-		out := make([]float64, len(s))
-		for t, v := range s {
-			out[t] = math.NaN()
-			if b > 0 {
-				out[t] = v / b
-			}
-		}
-		return out
-	}
+	transform := func(run int, s []float64) []float64 { return relativeToPreShock(s, c.shock0[run]) }
 	p, legend, err := c.timePanel(results.OutputMetric, "", "output / pre-shock level", 1, transform)
 	if err != nil || p == nil {
 		return nil, err

@@ -33,7 +33,7 @@ func TestCompareFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{FigCompareActiveSMEs, FigCompareOutput, FigCompareFailures}
-	if got := sweepFigureNames(figs); !slices.Equal(got, want) {
+	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Fatalf("figures %q, want %q", got, want)
 	}
 	entries := []string{

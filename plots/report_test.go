@@ -91,14 +91,7 @@ func TestWriteReport(t *testing.T) {
 	if len(figs) == 0 {
 		t.Fatal("no run figures")
 	}
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := WriteReport(path, r, figs); err != nil {
-		t.Fatal(err)
-	}
-	page, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := writtenReport(t, func(path string) error { return WriteReport(path, r, figs) })
 	toml, err := os.ReadFile("testdata/run/scenario.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -135,11 +128,7 @@ func TestWriteReport(t *testing.T) {
 		t.Error("the baseline row lacks — in the effect columns")
 	}
 	// Deterministic: the same inputs give the same bytes.
-	path2 := filepath.Join(t.TempDir(), "report.html")
-	if err := WriteReport(path2, r, figs); err != nil {
-		t.Fatal(err)
-	}
-	if page2, _ := os.ReadFile(path2); !bytes.Equal(page, page2) {
+	if page2 := writtenReport(t, func(path string) error { return WriteReport(path, r, figs) }); !bytes.Equal(page, page2) {
 		t.Error("two reports of the same run differ")
 	}
 }
@@ -155,12 +144,7 @@ func TestWriteReportEscapes(t *testing.T) {
 	r.Config = &cfg
 	figs := []Figure{{Name: "f", Title: "A <title>", Caption: "A & caption", Width: 2 * vg.Inch, Height: 1 * vg.Inch,
 		Draw: func(c draw.Canvas) {}}}
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := WriteReport(path, r, figs); err != nil {
-		t.Fatal(err)
-	}
-	page, _ := os.ReadFile(path)
-	s := string(page)
+	s := string(writtenReport(t, func(path string) error { return WriteReport(path, r, figs) }))
 	for _, want := range []string{"&lt;b&gt;&#34;x&#34; &amp; y&lt;/b&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;", "A &lt;title&gt;", "A &amp; caption"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("no %q", want)
@@ -193,14 +177,7 @@ func TestWriteSweepReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := WriteSweepReport(path, gridSweep, figs); err != nil {
-		t.Fatal(err)
-	}
-	page, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := writtenReport(t, func(path string) error { return WriteSweepReport(path, gridSweep, figs) })
 	toml, err := os.ReadFile(filepath.Join(gridSweep, "scenario.toml"))
 	if err != nil {
 		t.Fatal(err)
@@ -224,10 +201,7 @@ func TestWriteSweepReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteSweepReport(path, lhsSweep, figs); err != nil {
-		t.Fatal(err)
-	}
-	page, _ = os.ReadFile(path)
+	page = writtenReport(t, func(path string) error { return WriteSweepReport(path, lhsSweep, figs) })
 	toml, _ = os.ReadFile(filepath.Join(lhsSweep, "scenario.toml"))
 	s = checkReportHTML(t, page, figs, toml)
 	for _, want := range []string{"8 points, a Latin hypercube", "8 values from", "4w, 8w, 12w"} {
@@ -235,7 +209,7 @@ func TestWriteSweepReport(t *testing.T) {
 			t.Errorf("lhs sweep report lacks %q", want)
 		}
 	}
-	if err := WriteSweepReport(path, t.TempDir(), figs); err == nil {
+	if err := WriteSweepReport(filepath.Join(t.TempDir(), "report.html"), t.TempDir(), figs); err == nil {
 		t.Error("no error for a directory without a sweep")
 	}
 }
@@ -326,4 +300,18 @@ func TestShockAndInterventionSentences(t *testing.T) {
 	if got, want := interventionSentence(iv, "CNY"), "Intervention “moratorium” (moratorium): principal and interest payments on eligible firms' bank loans are deferred, from the first shock's start until 26w after it."; got != want {
 		t.Errorf("interventionSentence:\n got %s\nwant %s", got, want)
 	}
+}
+
+// writtenReport returns the report that write writes into a new file.
+func writtenReport(t *testing.T, write func(path string) error) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := write(path); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page
 }

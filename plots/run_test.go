@@ -42,6 +42,20 @@ func figureNames(figs []Figure) []string {
 	return names
 }
 
+// runFiguresNamed returns the figures of r, failing the test unless they
+// are those named, in order.
+func runFiguresNamed(t *testing.T, r *Run, want ...string) []Figure {
+	t.Helper()
+	figs, err := RunFigures(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := figureNames(figs); !slices.Equal(got, want) {
+		t.Errorf("figures %q, want %q", got, want)
+	}
+	return figs
+}
+
 func TestRunFigures(t *testing.T) {
 	r := loadFixture(t)
 	figs, err := RunFigures(r)
@@ -106,32 +120,48 @@ func TestRunFiguresPDF(t *testing.T) {
 	}
 }
 
-// baselineOnly returns the fixture reduced to its baseline, as a run of a
-// scenario without interventions would be.
-func baselineOnly(r *Run) *Run {
+// subset returns r with only the rows of the runs keep keeps.
+func subset(r *Run, keep func(arm string, rep int) bool) *Run {
 	out := *r
-	cfg := *r.Config
-	cfg.Interventions, cfg.Arms = nil, nil
-	out.Config = &cfg
-	out.Arms = []string{"baseline"}
 	out.Timeseries, out.Firms, out.Events = nil, nil, nil
 	for _, row := range r.Timeseries {
-		if row.Arm == "baseline" {
+		if keep(row.Arm, row.Replication) {
 			out.Timeseries = append(out.Timeseries, row)
 		}
 	}
 	for _, row := range r.Firms {
-		if row.Arm == "baseline" {
+		if keep(row.Arm, row.Replication) {
 			out.Firms = append(out.Firms, row)
 		}
 	}
 	for _, row := range r.Events {
-		if row.Arm == "baseline" {
+		if keep(row.Arm, row.Replication) {
 			out.Events = append(out.Events, row)
 		}
 	}
-	out.Summary = &results.Summary{Confidence: r.Summary.Confidence, Arms: []results.Arm{*r.Summary.Get("baseline")}}
 	return &out
+}
+
+// renderAll renders every figure in format, failing the test on an error.
+func renderAll(t *testing.T, figs []Figure, format string) {
+	t.Helper()
+	for _, fig := range figs {
+		if _, err := Render(fig, format); err != nil {
+			t.Errorf("%s: %v", fig.Name, err)
+		}
+	}
+}
+
+// baselineOnly returns the fixture reduced to its baseline, as a run of a
+// scenario without interventions would be.
+func baselineOnly(r *Run) *Run {
+	out := subset(r, func(arm string, _ int) bool { return arm == "baseline" })
+	cfg := *r.Config
+	cfg.Interventions, cfg.Arms = nil, nil
+	out.Config = &cfg
+	out.Arms = []string{"baseline"}
+	out.Summary = &results.Summary{Confidence: r.Summary.Confidence, Arms: []results.Arm{*r.Summary.Get("baseline")}}
+	return out
 }
 
 func TestNoInterventionEffectsWithoutInterventions(t *testing.T) {
@@ -148,61 +178,24 @@ func TestNoInterventionEffectsWithoutInterventions(t *testing.T) {
 	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Errorf("figures %q, want %q", got, want)
 	}
-	for _, fig := range figs {
-		if _, err := Render(fig, "svg"); err != nil {
-			t.Error(err)
-		}
-	}
+	renderAll(t, figs, "svg")
 }
 
 func TestRunFiguresOneReplication(t *testing.T) {
-	r := loadFixture(t)
-	one := *r
-	keep := func(arm string, rep int) bool { return rep == 0 }
-	one.Timeseries, one.Firms, one.Events = nil, nil, nil
-	for _, row := range r.Timeseries {
-		if keep(row.Arm, row.Replication) {
-			one.Timeseries = append(one.Timeseries, row)
-		}
-	}
-	for _, row := range r.Firms {
-		if keep(row.Arm, row.Replication) {
-			one.Firms = append(one.Firms, row)
-		}
-	}
-	for _, row := range r.Events {
-		if keep(row.Arm, row.Replication) {
-			one.Events = append(one.Events, row)
-		}
-	}
-	figs, err := RunFigures(&one)
+	one := subset(loadFixture(t), func(_ string, rep int) bool { return rep == 0 })
+	figs, err := RunFigures(one)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fig := range figs {
-		if _, err := Render(fig, "png"); err != nil {
-			t.Error(err)
-		}
-	}
+	renderAll(t, figs, "png")
 }
 
 func TestRunFiguresWithoutFirmResults(t *testing.T) {
 	// output.record = "aggregate": time series only.
 	r := *loadFixture(t)
 	r.Firms, r.Events = nil, nil
-	figs, err := RunFigures(&r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects}
-	if got := figureNames(figs); !slices.Equal(got, want) {
-		t.Errorf("figures %q, want %q", got, want)
-	}
-	for _, fig := range figs {
-		if _, err := Render(fig, "svg"); err != nil {
-			t.Error(err)
-		}
-	}
+	figs := runFiguresNamed(t, &r, FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects)
+	renderAll(t, figs, "svg")
 }
 
 // TestRunFiguresAggregate: with output.record = "aggregate" the failures
@@ -224,14 +217,7 @@ func TestRunFiguresAggregate(t *testing.T) {
 	if !r.Aggregate() {
 		t.Fatal("not aggregate")
 	}
-	figs, err := RunFigures(&r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects}
-	if got := figureNames(figs); !slices.Equal(got, want) {
-		t.Errorf("figures %q, want %q", got, want)
-	}
+	figs := runFiguresNamed(t, &r, FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects)
 	f := figs[1]
 	if !strings.Contains(f.Caption, `from the "failures" series`) || strings.Contains(f.Title, "channel") {
 		t.Errorf("failures figure %q: %q", f.Title, f.Caption)

@@ -109,45 +109,40 @@ func (s *Sweep) has(metric string) bool {
 // armIndex is the arm's colour index: its position among the sweep's arms.
 func (s *Sweep) armIndex(arm string) int { return max(0, slices.Index(s.Arms, arm)) }
 
-// metricLabel returns a metric's name in words and its unit.
+// currencyUnit stands for the scenario's currency in metricWords.
+const currencyUnit = "¤"
+
+// metricWords are the headline and effect metrics (see results) in words,
+// with their unit.
+var metricWords = map[string]struct{ label, unit string }{
+	results.SMEFailures:       {"SME failures", "firms"},
+	results.CoreFailures:      {"core failures", "firms"},
+	results.Failures:          {"failures", "firms"},
+	results.JobsLost:          {"jobs lost", "jobs"},
+	results.OutputLost:        {"output lost", currencyUnit},
+	results.LargestCascade:    {"largest cascade", "firms"},
+	results.MeanCascadeDepth:  {"mean cascade depth", "generations"},
+	results.BankLosses:        {"bank losses", currencyUnit},
+	results.FiscalCost:        {"fiscal cost", currencyUnit},
+	results.FirmsSaved:        {"firms saved", "firms"},
+	results.SMEsSaved:         {"SMEs saved", "firms"},
+	results.CoresSaved:        {"cores saved", "firms"},
+	results.JobsSaved:         {"jobs saved", "jobs"},
+	results.OutputSaved:       {"output saved", currencyUnit},
+	results.BankLossesAvoided: {"bank losses avoided", currencyUnit},
+	results.CostPerFirmSaved:  {"cost per firm saved", currencyUnit + " per firm"},
+	results.CostPerJobSaved:   {"cost per job saved", currencyUnit + " per job"},
+}
+
+// metricLabel returns a metric's name in words and its unit, in currency
+// for an amount of money; a metric not in metricWords is its name with
+// spaces for underscores, without a unit.
 func metricLabel(metric, currency string) (label, unit string) {
-	switch metric {
-	case results.SMEFailures:
-		return "SME failures", "firms"
-	case results.CoreFailures:
-		return "core failures", "firms"
-	case results.Failures:
-		return "failures", "firms"
-	case results.JobsLost:
-		return "jobs lost", "jobs"
-	case results.OutputLost:
-		return "output lost", currency
-	case results.LargestCascade:
-		return "largest cascade", "firms"
-	case results.MeanCascadeDepth:
-		return "mean cascade depth", "generations"
-	case results.BankLosses:
-		return "bank losses", currency
-	case results.FiscalCost:
-		return "fiscal cost", currency
-	case results.FirmsSaved:
-		return "firms saved", "firms"
-	case results.SMEsSaved:
-		return "SMEs saved", "firms"
-	case results.CoresSaved:
-		return "cores saved", "firms"
-	case results.JobsSaved:
-		return "jobs saved", "jobs"
-	case results.OutputSaved:
-		return "output saved", currency
-	case results.BankLossesAvoided:
-		return "bank losses avoided", currency
-	case results.CostPerFirmSaved:
-		return "cost per firm saved", currency + " per firm"
-	case results.CostPerJobSaved:
-		return "cost per job saved", currency + " per job"
+	w, ok := metricWords[metric]
+	if !ok {
+		return strings.ReplaceAll(metric, "_", " "), ""
 	}
-	return strings.ReplaceAll(metric, "_", " "), ""
+	return w.label, strings.Replace(w.unit, currencyUnit, currency, 1)
 }
 
 func capitalize(s string) string {
