@@ -171,13 +171,10 @@ func addArmSeries(p *plot.Plot, i int, x []float64, m stepMeans) (plot.Thumbnail
 	if len(xys) == 0 {
 		return thumbs{}, nil
 	}
-	l, err := plotter.NewLine(xys)
+	l, err := addLine(p, xys, draw.LineStyle{Color: col, Width: vg.Points(1.5)})
 	if err != nil {
 		return nil, err
 	}
-	l.Color = col
-	l.Width = vg.Points(1.5)
-	p.Add(l)
 	if len(xys) == 1 {
 		s, err := plotter.NewScatter(xys)
 		if err != nil {

@@ -265,14 +265,10 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 			if len(xys) == 0 {
 				continue
 			}
-			l, err := plotter.NewLine(xys)
+			l, err := addLine(p, xys, draw.LineStyle{Color: col, Width: vg.Points(1.6), Dashes: runDashes(i)})
 			if err != nil {
 				return nil, nil, err
 			}
-			l.Color = col
-			l.Width = vg.Points(1.6)
-			l.Dashes = runDashes(i)
-			p.Add(l)
 			th = append(th, l)
 			legend = append(legend, legendEntry{c.entryLabel(i, arm), th})
 		}
@@ -281,14 +277,9 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 		return nil, nil, nil
 	}
 	if !math.IsNaN(ref) && xmax > 0 {
-		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: ref}, {X: xmax, Y: ref}})
-		if err != nil {
+		if _, err := addLine(p, plotter.XYs{{X: 0, Y: ref}, {X: xmax, Y: ref}}, refStyle); err != nil {
 			return nil, nil, err
 		}
-		l.Color = color.Gray{Y: 0x66}
-		l.Width = vg.Points(0.8)
-		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		p.Add(l)
 	}
 	p.X.Min = 0
 	if xmax > 0 {
@@ -387,13 +378,9 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 				}
 			}
 			if isFinite(st.Lo) && isFinite(st.Hi) && st.Hi > st.Lo {
-				bar, err := plotter.NewLine(plotter.XYs{{X: st.Lo, Y: y}, {X: st.Hi, Y: y}})
-				if err != nil {
+				if _, err := addLine(p, plotter.XYs{{X: st.Lo, Y: y}, {X: st.Hi, Y: y}}, draw.LineStyle{Color: col, Width: vg.Points(1.5)}); err != nil {
 					return nil, err
 				}
-				bar.Color = col
-				bar.Width = vg.Points(1.5)
-				p.Add(bar)
 			}
 			sc, err := plotter.NewScatter(plotter.XYs{{X: st.Mean, Y: y}})
 			if err != nil {

@@ -46,13 +46,9 @@ func effectPoints(d *runData, metric string) []effectPoint {
 func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 	p := runKit.plot(title, "", ylabel)
 	p.Add(lightGrid())
-	zero, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 0}, {X: float64(len(pts)) - 0.5, Y: 0}})
-	if err != nil {
+	if _, err := addLine(p, plotter.XYs{{X: -0.5, Y: 0}, {X: float64(len(pts)) - 0.5, Y: 0}}, refStyle); err != nil {
 		return nil, err
 	}
-	zero.Color, zero.Width = color.Gray{0x66}, vg.Points(0.8)
-	zero.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	p.Add(zero)
 	var ticks []plot.Tick
 	var notes plotter.XYLabels
 	ymin, ymax := 0.0, 0.0

@@ -23,9 +23,14 @@ var imgRE = regexp.MustCompile(`<img src="data:image/png;base64,([A-Za-z0-9+/=]+
 
 // checkReportHTML checks what every report must be: one HTML page, each
 // figure once as a PNG data: URI that decodes, every title and caption,
-// nothing loaded from elsewhere, balanced sections, the escaped scenario.
-func checkReportHTML(t *testing.T, page []byte, figs []Figure, scenarioTOML []byte) string {
+// nothing loaded from elsewhere, balanced sections, the escaped scenario
+// (dir/scenario.toml).
+func checkReportHTML(t *testing.T, page []byte, figs []Figure, dir string) string {
 	t.Helper()
+	scenarioTOML, err := os.ReadFile(filepath.Join(dir, "scenario.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := string(page)
 	if !strings.HasPrefix(s, "<!DOCTYPE html>\n<html") || !strings.HasSuffix(s, "</html>\n") {
 		t.Errorf("not an HTML page: starts %q, ends %q", s[:min(40, len(s))], s[max(0, len(s)-20):])
@@ -92,11 +97,7 @@ func TestWriteReport(t *testing.T) {
 		t.Fatal("no run figures")
 	}
 	page := writtenReport(t, func(path string) error { return WriteReport(path, r, figs) })
-	toml, err := os.ReadFile("testdata/run/scenario.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := checkReportHTML(t, page, figs, toml)
+	s := checkReportHTML(t, page, figs, "testdata/run")
 	for _, want := range []string{
 		"<title>smesim report: plots-fixture</title>", "<h1>plots-fixture</h1>",
 		"small network, deep demand collapse and credit crunch, policy loans and loan guarantees",
@@ -178,11 +179,7 @@ func TestWriteSweepReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := writtenReport(t, func(path string) error { return WriteSweepReport(path, gridSweep, figs) })
-	toml, err := os.ReadFile(filepath.Join(gridSweep, "scenario.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := checkReportHTML(t, page, figs, toml)
+	s := checkReportHTML(t, page, figs, gridSweep)
 	for _, want := range []string{
 		"<h1>tiny-sweep</h1>", "29 firms — 1 core enterprise and 28 SMEs",
 		"30 steps of 1w (30 weeks) from 2020-01-01; 2 replications per point and arm",
@@ -202,8 +199,7 @@ func TestWriteSweepReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	page = writtenReport(t, func(path string) error { return WriteSweepReport(path, lhsSweep, figs) })
-	toml, _ = os.ReadFile(filepath.Join(lhsSweep, "scenario.toml"))
-	s = checkReportHTML(t, page, figs, toml)
+	s = checkReportHTML(t, page, figs, lhsSweep)
 	for _, want := range []string{"8 points, a Latin hypercube", "8 values from", "4w, 8w, 12w"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("lhs sweep report lacks %q", want)

@@ -2,13 +2,11 @@ package plots
 
 import (
 	"fmt"
-	"image/color"
 	"math"
 	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 )
 
 // Names of the run figures, in the order RunFigures returns them.
@@ -239,14 +237,9 @@ func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []f
 		}
 		p.Add(lightGrid())
 		if !math.IsNaN(sp.ref) {
-			l, err := plotter.NewLine(plotter.XYs{{X: x[0], Y: sp.ref}, {X: x[len(x)-1], Y: sp.ref}})
-			if err != nil {
+			if _, err := addLine(p, plotter.XYs{{X: x[0], Y: sp.ref}, {X: x[len(x)-1], Y: sp.ref}}, refStyle); err != nil {
 				return nil, nil, err
 			}
-			l.Color = color.Gray{0x66}
-			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-			l.Width = vg.Points(0.8)
-			p.Add(l)
 		}
 		for i, arm := range d.r.Arms {
 			reps, ok := d.series[[2]string{arm, sp.metric}]

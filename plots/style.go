@@ -173,6 +173,22 @@ func lightGrid() *plotter.Grid {
 	return g
 }
 
+// refStyle is the style of reference lines (zero, the pre-shock level):
+// dashed grey.
+var refStyle = draw.LineStyle{Color: color.Gray{Y: 0x66}, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+
+// addLine adds the line through xys to p, in style sty, and returns it
+// (also a legend thumbnail).
+func addLine(p *plot.Plot, xys plotter.XYs, sty draw.LineStyle) (*plotter.Line, error) {
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return nil, err
+	}
+	l.LineStyle = sty
+	p.Add(l)
+	return l, nil
+}
+
 // noteText draws a message in the middle of c (for a figure without data).
 func noteText(c draw.Canvas, msg string) {
 	ts := textStyle(labelSize)

@@ -146,13 +146,10 @@ func addBandLine(p *plot.Plot, mean, low, high plotter.XYs, col color.Color) (pl
 		p.Add(b)
 		th = append(th, b)
 	}
-	line, err := plotter.NewLine(mean)
+	line, err := addLine(p, mean, draw.LineStyle{Color: col, Width: vg.Points(1.6)})
 	if err != nil {
 		return nil, err
 	}
-	line.Color = col
-	line.Width = vg.Points(1.6)
-	p.Add(line)
 	th = append(th, line)
 	if len(mean) == 1 {
 		if _, err := addDotsWithBars(p, mean, low, high, col); err != nil {
