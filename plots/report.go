@@ -132,7 +132,7 @@ func WriteSweepReport(path, dir string, figs []Figure) error {
 		}
 		desc := strings.Join(vals, ", ")
 		if s.Design == "latin-hypercube" && p.Numeric && len(p.X) > 1 {
-			desc = fmt.Sprintf("%s values from %s to %s", strconv.Itoa(len(p.X)), Compact(p.X[0]), Compact(p.X[len(p.X)-1]))
+			desc = fmt.Sprintf("%s values from %s to %s", strconv.Itoa(len(p.X)), results.Compact(p.X[0]), results.Compact(p.X[len(p.X)-1]))
 		}
 		b.raw("<tr><td><code>" + esc(p.Key) + "</code></td><td>" + esc(desc) + "</td></tr>\n")
 	}
@@ -325,17 +325,10 @@ func (b *reportBuilder) headlineTable(sum *results.Summary, currency string) {
 	reps := 0
 	for _, a := range sum.Arms {
 		reps = max(reps, a.Replications)
-		get := func(s results.Stats, name string) results.Stat {
-			st, ok := s.Get(name)
-			if !ok {
-				return results.Stat{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN()}
-			}
-			return st
-		}
 		saved, cost := "—", "—"
 		if a.Effects != nil {
-			saved = HalfWidthText(get(a.Effects, results.FirmsSaved))
-			cost = RatioText(get(a.Effects, results.CostPerFirmSaved))
+			saved = a.Effects.Value(results.FirmsSaved).HalfWidthText()
+			cost = a.Effects.Value(results.CostPerFirmSaved).RatioText()
 		}
 		label := a.Arm
 		if label == "" {
@@ -343,7 +336,7 @@ func (b *reportBuilder) headlineTable(sum *results.Summary, currency string) {
 		}
 		b.raw("<tr><th scope=\"row\">" + esc(label) + "</th>")
 		for _, m := range []string{results.SMEFailures, results.CoreFailures, results.JobsLost, results.OutputLost, results.BankLosses, results.FiscalCost} {
-			b.raw("<td>" + esc(Compact(get(a.Headline, m).Mean)) + "</td>")
+			b.raw("<td>" + esc(results.Compact(a.Headline.Value(m).Mean)) + "</td>")
 		}
 		b.raw("<td>" + esc(saved) + "</td><td>" + esc(cost) + "</td></tr>\n")
 	}
@@ -364,7 +357,7 @@ func (b *reportBuilder) headlineTable(sum *results.Summary, currency string) {
 			seen[iv.Name] = true
 			n := int(math.Round(iv.ExhaustedShare * float64(a.Replications)))
 			used = append(used, fmt.Sprintf("%s: its budget of %s %s ran out in %d of %s (arm %s).",
-				iv.Name, Compact(iv.Budget), currency, n, plural(a.Replications, "replication"), a.Arm))
+				iv.Name, results.Compact(iv.Budget), currency, n, plural(a.Replications, "replication"), a.Arm))
 		}
 	}
 	if len(used) > 0 {
@@ -644,7 +637,7 @@ func interventionSentence(iv sim.InterventionConfig, currency string) string {
 	}
 	s := fmt.Sprintf("Intervention “%s” (%s): %s, %s", name, iv.Kind, what, window)
 	if slices.Contains(sim.BudgetKinds, iv.Kind) {
-		s += fmt.Sprintf("; budget %s %s", Compact(iv.Budget), currency)
+		s += fmt.Sprintf("; budget %s %s", results.Compact(iv.Budget), currency)
 	}
 	return s + "."
 }

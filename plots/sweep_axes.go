@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/smesim/smesim/sim/results"
 	"gonum.org/v1/plot"
 )
 
@@ -65,7 +66,7 @@ func (paramLogTicks) Ticks(min, max float64) []plot.Tick {
 			}
 			t := plot.Tick{Value: v}
 			if m == 1 || few && (m == 2 || m == 5) {
-				t.Label = Compact(v)
+				t.Label = results.Compact(v)
 			}
 			ticks = append(ticks, t)
 		}
@@ -92,7 +93,7 @@ func valueLabel(p SweepParam, v string) string {
 	if err != nil {
 		return v
 	}
-	return Compact(x)
+	return results.Compact(x)
 }
 
 // compactTicks relabels the ticks of a Ticker with compact numbers.
@@ -104,7 +105,7 @@ func (t compactTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := t.Ticker.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = Compact(ticks[i].Value)
+			ticks[i].Label = results.Compact(ticks[i].Value)
 		}
 	}
 	return ticks

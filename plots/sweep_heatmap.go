@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/smesim/smesim/sim/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
@@ -154,7 +155,7 @@ func cellLabels(z []float64, nx int, cm palette.ColorMap) *plotter.Labels {
 		if math.IsNaN(v) {
 			xyl.labels = append(xyl.labels, "n/a")
 		} else {
-			xyl.labels = append(xyl.labels, Compact(v))
+			xyl.labels = append(xyl.labels, results.Compact(v))
 		}
 		c := color.Color(color.Black)
 		if cc, err := cm.At(clamp(v, cm.Min(), cm.Max())); err == nil && !math.IsNaN(v) && luminance(cc) < 0.45 {

@@ -413,20 +413,6 @@ func svgTexts(t *testing.T, svg []byte) []string {
 	return texts
 }
 
-func TestCompact(t *testing.T) {
-	for _, c := range []struct {
-		v    float64
-		want string
-	}{
-		{0, "0"}, {1, "1"}, {0.3, "0.3"}, {12.34, "12.3"}, {999.7, "1k"}, {1e6, "1M"}, {1.5e7, "15M"},
-		{-2340, "-2.34k"}, {2.5e9, "2.5B"}, {math.NaN(), "n/a"}, {1e-4, "0.0001"},
-	} {
-		if got := Compact(c.v); got != c.want {
-			t.Errorf("Compact(%g) = %q, want %q", c.v, got, c.want)
-		}
-	}
-}
-
 func TestRampMap(t *testing.T) {
 	cm := sequentialMap(results.SMEFailures)
 	cm.SetMin(2)
