@@ -4,7 +4,6 @@ import (
 	"image/color"
 	"math"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -25,7 +24,7 @@ type effectPoint struct {
 func effectPoints(d *runData, metric string) []effectPoint {
 	var out []effectPoint
 	for i, arm := range d.r.Arms {
-		if arm == sim.BaselineArm || d.r.Summary == nil {
+		if arm == baselineArm || d.r.Summary == nil {
 			continue
 		}
 		a := d.r.Summary.Get(arm)

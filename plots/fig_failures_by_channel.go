@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -33,7 +32,7 @@ func channelShares(events []results.EventRow, steps, reps int) (channels []strin
 		for _, ch := range chs {
 			if !present[ch] {
 				present[ch] = true
-				if !slices.Contains(sim.ChannelNames(), ch) {
+				if !slices.Contains(channelNames(), ch) {
 					extra = append(extra, ch)
 				}
 			}
@@ -47,7 +46,7 @@ func channelShares(events []results.EventRow, steps, reps int) (channels []strin
 			}
 		}
 	}
-	for i, ch := range sim.ChannelNames() {
+	for i, ch := range channelNames() {
 		if i < 6 || present[ch] {
 			channels = append(channels, ch)
 		}

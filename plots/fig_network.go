@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -29,8 +28,8 @@ func networkFigure(d *runData) (*Figure, error) {
 		return nil, nil
 	}
 	arm := d.r.Firms[0].Arm
-	if slices.Contains(d.r.Arms, sim.BaselineArm) {
-		arm = sim.BaselineArm
+	if slices.Contains(d.r.Arms, baselineArm) {
+		arm = baselineArm
 	}
 	rep := -1
 	var firms []results.FirmRow
@@ -97,7 +96,7 @@ func networkFigure(d *runData) (*Figure, error) {
 	nFailed := 0
 	for i, f := range firms {
 		c := firmColor(f, d.stepDays, scale)
-		if f.Status == sim.Failed.String() {
+		if f.Status == failedStatus() {
 			dead = append(dead, dotAt{l.x[i], l.y[i], c})
 			nFailed++
 		} else {

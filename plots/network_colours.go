@@ -4,7 +4,6 @@ import (
 	"image/color"
 	"math"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/results"
 	"gonum.org/v1/plot/palette"
 )
@@ -85,7 +84,7 @@ func (c colors) Colors() []color.Color { return c }
 // firmColor returns the colour of a firm in the network figure: its
 // failure week on scale if it failed, greyActive if it survived.
 func firmColor(f results.FirmRow, stepDays float64, scale *failScale) color.Color {
-	if f.Status != sim.Failed.String() {
+	if f.Status != failedStatus() {
 		return greyActive
 	}
 	step := f.FailureStep

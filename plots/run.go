@@ -209,14 +209,15 @@ func (d *runData) weeks() []float64 {
 	return x
 }
 
-// armBandsFigure draws one panel per metric, each arm's mean with its
-// band; transform, if not nil, maps each replication's series before the
-// mean is taken.
+// panelSpec is one panel of armBandPanels: a metric over time.
 type panelSpec struct {
 	metric, title, ylabel string
 	ref                   float64 // horizontal reference line, if not NaN
 }
 
+// armBandPanels returns one panel per metric of specs that some arm
+// records, each arm's mean with its band, and their legend; transform, if
+// not nil, maps each replication's series before the mean is taken.
 func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []float64) ([]*plot.Plot, []legendEntry, error) {
 	x := d.weeks()
 	var panels []*plot.Plot
