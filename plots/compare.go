@@ -120,19 +120,13 @@ func newComparison(runs []*Run, labels []string) *comparison {
 				c.arms = append(c.arms, a)
 			}
 		}
-		days := r.Config.Step.Days()
-		if !(days > 0) {
-			days = 7
-		}
+		days := stepDays(r)
+		series, _, steps := indexSeries(r, compareMetrics)
+		_, first := shockWindows(r, days, steps)
 		c.days = append(c.days, days)
-		series, steps := indexSeries(r, compareMetrics)
 		c.series = append(c.series, series)
 		c.steps = append(c.steps, steps)
-		s0 := steps
-		for _, sc := range r.Config.Shocks {
-			s0 = min(s0, int(math.Round(sc.Start.Steps(days))))
-		}
-		c.shock0 = append(c.shock0, s0)
+		c.shock0 = append(c.shock0, first)
 	}
 	return c
 }
@@ -149,44 +143,6 @@ func runArms(r *Run) []string {
 		}
 	}
 	return out
-}
-
-// indexSeries returns, for each (arm, metric) of metrics, the values per
-// replication and step (NaN where missing), and the number of steps.
-func indexSeries(r *Run, metrics []string) (map[[2]string][][]float64, int) {
-	steps := 0
-	slot := map[string]map[int]int{}
-	for _, row := range r.Timeseries {
-		steps = max(steps, row.Step+1)
-		s := slot[row.Arm]
-		if s == nil {
-			s = map[int]int{}
-			slot[row.Arm] = s
-		}
-		if _, ok := s[row.Replication]; !ok {
-			s[row.Replication] = len(s)
-		}
-	}
-	out := map[[2]string][][]float64{}
-	for _, row := range r.Timeseries {
-		if !slices.Contains(metrics, row.Metric) || row.Step < 0 {
-			continue
-		}
-		k := [2]string{row.Arm, row.Metric}
-		v := out[k]
-		if v == nil {
-			v = make([][]float64, len(slot[row.Arm]))
-			for i := range v {
-				v[i] = make([]float64, steps)
-				for t := range v[i] {
-					v[i][t] = math.NaN()
-				}
-			}
-			out[k] = v
-		}
-		v[slot[row.Arm][row.Replication]][row.Step] = row.Value
-	}
-	return out, steps
 }
 
 // runDashes gives each run its own dash pattern.

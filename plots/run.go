@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -92,53 +93,74 @@ func (r *Run) Aggregate() bool {
 }
 
 func newRunData(r *Run) *runData {
-	d := &runData{r: r, stepDays: r.Config.Step.Days(), reps: map[string][]int{}, series: map[[2]string][][]float64{}}
-	if !(d.stepDays > 0) {
-		d.stepDays = 7
+	d := &runData{r: r, stepDays: stepDays(r)}
+	d.series, d.reps, d.steps = indexSeries(r, seriesMetrics)
+	d.shocks, d.shock0 = shockWindows(r, d.stepDays, d.steps)
+	return d
+}
+
+// stepDays returns the step length of r in days, 7 when the scenario
+// gives none.
+func stepDays(r *Run) float64 {
+	if days := r.Config.Step.Days(); days > 0 {
+		return days
 	}
+	return 7
+}
+
+// indexSeries returns the time series of r for metrics, (arm, metric) →
+// [replication slot][step], NaN where missing; the replication ids of each
+// arm in order of appearance (their slots); and the number of steps
+// (largest step + 1).
+func indexSeries(r *Run, metrics []string) (series map[[2]string][][]float64, reps map[string][]int, steps int) {
+	reps = map[string][]int{}
 	slot := map[string]map[int]int{}
 	for _, row := range r.Timeseries {
-		d.steps = max(d.steps, row.Step+1)
+		steps = max(steps, row.Step+1)
 		s, ok := slot[row.Arm]
 		if !ok {
 			s = map[int]int{}
 			slot[row.Arm] = s
 		}
 		if _, ok := s[row.Replication]; !ok {
-			s[row.Replication] = len(d.reps[row.Arm])
-			d.reps[row.Arm] = append(d.reps[row.Arm], row.Replication)
+			s[row.Replication] = len(reps[row.Arm])
+			reps[row.Arm] = append(reps[row.Arm], row.Replication)
 		}
 	}
-	wanted := map[string]bool{}
-	for _, m := range seriesMetrics {
-		wanted[m] = true
-	}
+	series = map[[2]string][][]float64{}
 	for _, row := range r.Timeseries {
-		if !wanted[row.Metric] {
+		if !slices.Contains(metrics, row.Metric) || row.Step < 0 {
 			continue
 		}
 		k := [2]string{row.Arm, row.Metric}
-		v, ok := d.series[k]
+		v, ok := series[k]
 		if !ok {
-			v = make([][]float64, len(d.reps[row.Arm]))
+			v = make([][]float64, len(reps[row.Arm]))
 			for i := range v {
-				v[i] = make([]float64, d.steps)
+				v[i] = make([]float64, steps)
 				for t := range v[i] {
 					v[i][t] = math.NaN()
 				}
 			}
-			d.series[k] = v
+			series[k] = v
 		}
 		v[slot[row.Arm][row.Replication]][row.Step] = row.Value
 	}
-	d.shock0 = d.steps
+	return series, reps, steps
+}
+
+// shockWindows returns the shock windows of r in steps of days days
+// (from the start of each shock to the end of its recovery) and the first
+// step of the earliest shock (steps when there is none).
+func shockWindows(r *Run, days float64, steps int) (windows [][2]float64, first int) {
+	first = steps
 	for _, sc := range r.Config.Shocks {
-		start := math.Round(sc.Start.Steps(d.stepDays))
-		end := start + math.Max(1, math.Round(sc.Duration.Steps(d.stepDays))) + sc.Recovery.Steps(d.stepDays)
-		d.shocks = append(d.shocks, [2]float64{start, end})
-		d.shock0 = min(d.shock0, int(start))
+		start := math.Round(sc.Start.Steps(days))
+		end := start + math.Max(1, math.Round(sc.Duration.Steps(days))) + sc.Recovery.Steps(days)
+		windows = append(windows, [2]float64{start, end})
+		first = min(first, int(start))
 	}
-	return d
+	return windows, first
 }
 
 // week converts a step (or a fractional number of steps) to weeks from
