@@ -1,16 +1,5 @@
-// Package plots draws smesim's figures from result files alone.
-//
-// A figure is a Figure: a name (the file stem), a title, a one-line caption
-// saying what to look at, a default size and a function drawing it on any
-// canvas. RunFigures makes the figures of one result directory (read back
-// with LoadRun); Save writes figures as PNG, SVG or PDF files. Every figure
-// draws each arm in the colour ArmColor gives its index in the scenario's
-// arm order (the baseline first), so that an arm keeps its colour across
-// figures.
-//
-// The package never runs the model nor rebuilds its network: everything it
-// draws is in the result files (the network figure draws the network of
-// the result directory's network/).
+// This file holds Figure and its writing as PNG, SVG and PDF files.
+
 package plots
 
 import (
