@@ -120,32 +120,13 @@ func newBand(x, lo, hi []float64, c color.Color) *band {
 	return &band{ring: append(up, down...), color: c}
 }
 
-// Plot fills the band, clipped to the data area.
+// Plot fills the band, clipped to the data area, as gonum's Polygon with
+// an outline of width 0. Nothing of the outline is drawn, but the PDF
+// canvas writes its line style into the file: kept so that the figures stay
+// byte-identical to those drawn with plotter.Polygon.
 func (b *band) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	ps := make([]vg.Point, len(b.ring))
-	for i, xy := range b.ring {
-		ps[i] = vg.Point{X: trX(xy.X), Y: trY(xy.Y)}
-	}
-	ps = c.ClipPolygonXY(ps)
-	c.SetColor(b.color)
-	var pa vg.Path
-	if len(ps) > 0 {
-		pa.Move(ps[0])
-		for _, pt := range ps[1:] {
-			pa.Line(pt)
-		}
-		pa.Close()
-	}
-	c.Fill(pa)
-	// A stroke of width 0, as gonum's Polygon draws it: invisible in PNG
-	// and SVG but a hairline outline in PDF. Kept so that the figures stay
-	// byte-identical; dropping it is a change of the PDF files to make on
-	// its own.
-	if len(ps) > 0 && ps[len(ps)-1] != ps[0] {
-		ps = append(ps, ps[0])
-	}
-	c.StrokeLines(draw.LineStyle{Color: color.Black}, c.ClipLinesXY(ps)...)
+	poly := plotter.Polygon{XYs: []plotter.XYs{b.ring}, Color: b.color, LineStyle: draw.LineStyle{Color: color.Black}}
+	poly.Plot(c, p)
 }
 
 // DataRange returns the range of the band's edges.
