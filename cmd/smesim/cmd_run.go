@@ -19,7 +19,6 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
@@ -530,7 +529,7 @@ func writeExhausted(w io.Writer, sum results.Summary, cfg *sim.Config) {
 				n := int(math.Round(iv.ExhaustedShare * float64(cfg.Replications)))
 				days := iv.ExhaustedStep * cfg.Step.Days()
 				fmt.Fprintf(w, "%s: budget of %s %s used up in %d of %d %s (arm %s), on average %s days into the run\n",
-					iv.Name, plots.Compact(iv.Budget), cfg.Currency, n, cfg.Replications, plural(cfg.Replications, "replication"), a.Arm, plots.Compact(days))
+					iv.Name, results.Compact(iv.Budget), cfg.Currency, n, cfg.Replications, plural(cfg.Replications, "replication"), a.Arm, results.Compact(days))
 			}
 		}
 	}
@@ -554,22 +553,15 @@ func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 		if label == "" {
 			label = "results"
 		}
-		get := func(s results.Stats, name string) results.Stat {
-			st, ok := s.Get(name)
-			if !ok {
-				st = results.Stat{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN()}
-			}
-			return st
-		}
 		saved, cost := noEffect, noEffect
 		if a.Effects != nil {
-			saved = plots.HalfWidthText(get(a.Effects, results.FirmsSaved))
-			cost = plots.RatioText(get(a.Effects, results.CostPerFirmSaved))
+			saved = a.Effects.Value(results.FirmsSaved).HalfWidthText()
+			cost = a.Effects.Value(results.CostPerFirmSaved).RatioText()
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label,
-			plots.Compact(get(a.Headline, results.Failures).Mean),
-			plots.Compact(get(a.Headline, results.JobsLost).Mean),
-			plots.Compact(get(a.Headline, results.FiscalCost).Mean),
+			results.Compact(a.Headline.Value(results.Failures).Mean),
+			results.Compact(a.Headline.Value(results.JobsLost).Mean),
+			results.Compact(a.Headline.Value(results.FiscalCost).Mean),
 			saved, cost)
 	}
 	tw.Flush()
