@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/smesim/smesim/sim/results"
 	"math"
 	"os"
 	"path/filepath"
@@ -100,7 +101,7 @@ func SensitivityFigures(dir string) ([]Figure, error) {
 			{"S1 (first order)", dot{Color: ArmColor(0), Radius: 3, Shape: draw.CircleGlyph{}}},
 			{"ST (total order) or mu*", dot{Color: ArmColor(1), Radius: 3, Shape: draw.BoxGlyph{}}},
 		}
-		drawPanels(header(c, fig.Title, legend), panels)
+		runKit.column(runKit.header(c, fig.Title, legend), panels)
 	}
 	return []Figure{fig}, nil
 }
@@ -154,7 +155,7 @@ func indicesPanel(output string, ixs []Index) (*plot.Plot, error) {
 		}
 		return 0
 	})
-	p := newPlot(output, "", ylabel)
+	p := runKit.plot(output, "", ylabel)
 	var names []string
 	for k, prm := range params {
 		names = append(names, prm.name)
@@ -201,7 +202,7 @@ func WriteSensitivityReport(path, dir string, figs []Figure) error {
 	for _, ix := range ixs {
 		interval := ""
 		if !math.IsNaN(ix.Lo) {
-			interval = "[" + Compact(ix.Lo) + ", " + Compact(ix.Hi) + "]"
+			interval = "[" + results.Compact(ix.Lo) + ", " + results.Compact(ix.Hi) + "]"
 		}
 		b.raw("<tr><td>" + esc(ix.Output) + "</td><td><code>" + esc(ix.Param) + "</code></td><td>" + esc(ix.Index) + "</td><td>" +
 			esc(strconv.FormatFloat(ix.Value, 'f', 4, 64)) + "</td><td>" + esc(interval) + "</td></tr>\n")
