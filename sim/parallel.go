@@ -13,37 +13,6 @@ import (
 // identical for any number of threads. Threads take chunks from a shared
 // counter, so a slow chunk does not hold the others back.
 
-// phase names one parallel pass over the firms.
-type phase uint8
-
-const (
-	phaseOrders        phase = iota // final demand and orders
-	phaseProduce                    // production and deliveries
-	phaseReceive                    // deliveries into inventories; the step's flows cleared
-	phaseRevenue                    // revenue without finance
-	phaseAccrue                     // income statements and what is due
-	phasePayFirst                   // the first settlement round: every firm pays
-	phaseCollectAll                 // suppliers collect the first round
-	phasePayPending                 // later rounds: firms still owing pay
-	phaseCollectPaid                // suppliers paid in the round collect
-	phaseCloseCredit                // close settlement; credit demand; requests per bank
-	phaseGrant                      // banks lend
-	phasePayOwed                    // what is still owed, dividends; failure counters
-	phaseTotals                     // sums of the step: flows, metrics, accounting checks
-	phaseReceiveAccrue              // phaseReceive and phaseAccrue in one pass (no interventions)
-	phaseGrantPayOwed               // phaseGrant and phasePayOwed in one pass (no interventions)
-	numPhases
-)
-
-// phaseNames name the phases in benchmarks.
-var phaseNames = [numPhases]string{
-	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive", phaseRevenue: "revenue",
-	phaseAccrue: "accrue", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
-	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseCredit: "close-credit",
-	phaseGrant: "grant", phasePayOwed: "pay-owed", phaseTotals: "totals",
-	phaseReceiveAccrue: "receive-accrue", phaseGrantPayOwed: "grant-pay-owed",
-}
-
 // chunkWork is what one chunk of firms leaves for the sequential parts of a
 // step. Each chunk writes only its own.
 type chunkWork struct {
@@ -268,60 +237,6 @@ func (e *engine) work(ph phase, wid int) {
 			return
 		}
 		e.runChunk(ph, &e.chunks[c], w.t, wid)
-	}
-}
-
-// runChunk runs phase ph on one chunk, as thread wid.
-func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
-	lo, hi := c.lo, c.hi
-	switch ph {
-	case phaseOrders:
-		e.finalDemand(lo, hi, t)
-		e.orders(lo, hi, t)
-	case phaseProduce:
-		e.produce(lo, hi, t, wid)
-	case phaseReceive:
-		e.receive(lo, hi)
-		e.resetFlows(lo, hi)
-	case phaseRevenue:
-		copy(e.revenue[lo:hi], e.output[lo:hi])
-	case phaseAccrue:
-		e.accrue(lo, hi, t)
-	case phasePayFirst:
-		if e.iv.on() {
-			c.moved = e.payFirst(c)
-		} else {
-			c.moved = e.payFirstPlain(c)
-		}
-	case phaseCollectAll:
-		if e.iv.factored != nil {
-			e.collect(lo, hi)
-		} else {
-			e.collectPlain(lo, hi)
-		}
-	case phasePayPending:
-		c.moved = e.payPending(c)
-	case phaseCollectPaid:
-		e.collectPaid(lo, hi, c)
-	case phaseCloseCredit:
-		e.closeSettlement(lo, hi)
-		e.creditDemand(lo, hi, t)
-		e.bankRequests(c)
-	case phaseGrant:
-		e.grantLoans(lo, hi, t, e.grantShare)
-	case phasePayOwed:
-		e.payOwed(lo, hi)
-		e.failureCounters(c)
-	case phaseTotals:
-		e.totals(c, t, wid)
-	case phaseReceiveAccrue:
-		e.receive(lo, hi)
-		e.resetFlows(lo, hi)
-		e.accruePlain(lo, hi, wid)
-	case phaseGrantPayOwed:
-		e.grantLoans(lo, hi, t, e.grantShare)
-		e.payOwed(lo, hi)
-		e.failureCounters(c)
 	}
 }
 
