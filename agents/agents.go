@@ -17,6 +17,15 @@ func InputOrder(coeff, planned, inventory, targetSteps, tauSteps float64) float6
 	return o
 }
 
+// WageBill returns what a firm owes in wages for a step: its baseline wage
+// bill, of which the flexible share flex (furloughs, short hours) follows
+// output down, never up:
+//
+//	wage × (1 − flex × (1 − min(1, output/baseOutput)))
+func WageBill(wage, flex, output, baseOutput float64) float64 {
+	return wage * (1 - flex*(1-min(1, output/baseOutput)))
+}
+
 // Output returns what a firm produces: the least of its capacity, the
 // demand it received and what its scarcest input allows.
 func Output(capacity, demand, inputLimit float64) float64 {

@@ -9,119 +9,28 @@ import (
 	"github.com/smesim/smesim/sim/network"
 )
 
-// accrue books firm i's income statement for the step and what it owes.
-// Interventions enter here: the state pays a share of the interest, waives
-// tax and contributions, defers debt service; a term cap shortens what
-// core firms take to pay SMEs.
-func (e *engine) accrue(lo, hi, t int) {
-	net, p, s := e.net, &e.p, &e.iv
-	rel, mor, capIV := s.relief, s.moratorium, s.termCap
-	capOn := capIV != nil && capIV.active
-	for i := lo; i < hi; i++ {
-		if !e.alive[i] {
-			for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-				e.due[k], e.paid[k] = 0, 0
-			}
-			e.dueTotal[i] = 0
-			continue
-		}
-		x := e.output[i]
-		interest := e.loan[i] * e.loanRate[i]
-		wage := e.wage[i] * (1 - e.wageFlex[i]*(1-min(1, x/e.baseOutput[i])))
-		if !s.on() {
-			profit := x - e.inputUse(i)*x - wage - e.fixedCost[i] - interest
-			tax := agents.Tax(e.taxRate[i], profit)
-			e.bookProfit(i, profit-tax, wage, tax)
-			e.dueInterest[i] = interest
-			e.duePrincipal[i] = e.loan[i] / p.loanMaturity
-		} else {
-			s.loanStart[i] = e.loan[i]
-			subsidy := e.subsidyFor(i)
-			if subsidy > 0 {
-				interest -= subsidy
-				s.subsidyPaid[i] = subsidy
-				s.govOut[i] += subsidy
-				e.toBank[i] += subsidy
-				e.reserveIn[i] += subsidy
-				s.subsidy.reached[i] = true
-			}
-			profit := x - e.inputUse(i)*x - wage - e.fixedCost[i] - interest
-			if s.govLoan != nil {
-				gi := s.govLoan[i] * s.govRate
-				profit -= gi
-				s.govDueInterest[i] = gi
-				s.govDuePrincipal[i] = s.govLoan[i] / s.govTerm
-			}
-			var rc, rt float64
-			if rel != nil && e.eligible(rel, i) {
-				rc = rel.scale * rel.cfg.ContributionCut * rel.cfg.ContributionShare * wage
-				rt = rel.scale * rel.cfg.TaxCut * e.taxRate[i] * max(0, profit)
-				profit += rc
-			}
-			tax := agents.Tax(e.taxRate[i], profit) - rt
-			if rc+rt > 0 {
-				s.reliefGiven[i] = rc + rt
-				s.govOut[i] += rc + rt
-				e.toExternal[i] += rc + rt // the state spends what it waived
-				rel.reached[i] = true
-			}
-			e.bookProfit(i, profit-tax, wage-rc, tax)
-			e.dueInterest[i] = interest
-			e.duePrincipal[i] = e.loan[i] / p.loanMaturity
-			if mor != nil && e.eligible(mor, i) {
-				def := mor.cfg.Deferral
-				if def != "interest" && e.duePrincipal[i] > 0 {
-					s.deferred[i] += e.duePrincipal[i]
-					e.duePrincipal[i] = 0
-					mor.reached[i] = true
-				}
-				if def != "principal" && interest > 0 {
-					// Deferred interest is added to the loan, not counted as arrears.
-					e.loan[i] += interest
-					e.lent[i] += interest
-					e.toBank[i] += interest
-					s.deferred[i] += interest
-					e.dueInterest[i] = 0
-					mor.reached[i] = true
-				}
-			}
-			// A guarantee call falls due at once; no moratorium defers it.
-			if s.callDue != nil && s.callDue[i] > 0 {
-				e.duePrincipal[i] = min(e.loan[i], e.duePrincipal[i]+s.callDue[i])
-			}
-		}
-		total := e.owedExternal[i] + e.owedTax[i] + e.dueInterest[i] + e.duePrincipal[i]
-		if s.govLoan != nil {
-			total += s.govDueInterest[i] + s.govDuePrincipal[i]
-		}
-		coreBuyer := net.Kind[i] == network.Core
-		for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-			e.payable[k] += e.delivery[k]
-			term := e.termSteps[i]
-			if coreBuyer && net.Kind[net.Supplier[k]] == network.SME {
-				term += e.shock.termStretch
-				if capOn && term > s.termCapSteps {
-					s.accelerated[i] += e.payable[k]/s.termCapSteps - e.payable[k]/term
-					term = s.termCapSteps // markTermCap notes the supplier reached
-				}
-			}
-			d := e.payable[k] / term
-			e.due[k] = d
-			e.paid[k] = 0
-			total += d
-		}
-		e.dueTotal[i] = total
-		e.repaid[i] = 0
-	}
-}
-
-// accruePlain is accrue without interventions, for the firms of a chunk,
-// as thread wid. It computes exactly what accrue computes, in loops that
-// each touch few arrays (see numScratch), over slices of the chunk so that
-// the compiler drops the bounds checks.
-func (e *engine) accruePlain(lo, hi, wid int) {
-	net := e.net
+// accrue books, for the firms of a chunk as thread wid, each firm's income
+// statement for the step and what it owes: wages (the flexible share
+// follows output), interest, tax and profit; final sales received in cash;
+// wages, fixed costs, imports, tax and debt service due; and 1/T of each
+// trade payable.
+//
+// An arm whose interventions change accrual (partAccrue) adjusts it in
+// passes of their own between the loops, at the points where the formula
+// takes them, so that the sums are the same as if written in one formula:
+// the interest subsidy before profit (subsidise), policy-loan interest and
+// tax relief after it (chargePolicyInterest, relieve), the moratorium and
+// guarantee calls on what falls due (deferDebtService, callsFallDue),
+// policy-loan service in the total, and the payment-term cap on each
+// payable. Without such interventions only two
+// nil slices and a flag are tested per firm.
+//
+// The loops each touch few arrays (see numScratch), over slices of the
+// chunk so that the compiler drops the bounds checks.
+func (e *engine) accrue(lo, hi, wid int) {
+	net, s := e.net, &e.iv
 	n := hi - lo
+	adjust := s.parts&partAccrue != 0
 	alive := e.alive[lo:hi:hi]
 	output := e.output[lo:hi:hi]
 	wageNow, profit := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
@@ -130,10 +39,14 @@ func (e *engine) accruePlain(lo, hi, wid int) {
 		wage, flex, base := e.wage[lo:hi:hi], e.wageFlex[lo:hi:hi], e.baseOutput[lo:hi:hi]
 		for j := range n {
 			if alive[j] {
-				x := output[j]
-				wageNow[j] = wage[j] * (1 - flex[j]*(1-min(1, x/base[j])))
+				wageNow[j] = agents.WageBill(wage[j], flex[j], output[j], base[j])
 			}
 		}
+	}
+	var subsidy []float64 // per firm of the chunk: interest the state pays
+	if adjust && s.subsidy != nil {
+		subsidy = e.scratch(wid, 2, n)
+		e.subsidise(lo, subsidy)
 	}
 	// Interest and principal due; profit before tax.
 	{
@@ -145,11 +58,22 @@ func (e *engine) accruePlain(lo, hi, wid int) {
 			if alive[j] {
 				x, l := output[j], loan[j]
 				interest := l * rate[j]
+				if subsidy != nil {
+					interest -= subsidy[j]
+				}
 				profit[j] = x - inputShare[j]*x - wageNow[j] - fixedCost[j] - interest
 				dueInterest[j] = interest
 				duePrincipal[j] = l / maturity
 			}
 		}
+	}
+	if adjust && s.govLoan != nil {
+		e.chargePolicyInterest(lo, profit)
+	}
+	var reliefTax []float64 // per firm of the chunk: tax waived
+	if adjust && s.relief != nil {
+		reliefTax = e.scratch(wid, 3, n)
+		e.relieve(lo, wageNow, profit, reliefTax)
 	}
 	// Tax, profit after tax, equity.
 	{
@@ -159,6 +83,9 @@ func (e *engine) accruePlain(lo, hi, wid int) {
 			if alive[j] {
 				p := profit[j]
 				tax := agents.Tax(taxRate[j], p)
+				if reliefTax != nil {
+					tax -= reliefTax[j]
+				}
 				after := p - tax
 				netProfit[j] = after
 				profitEMA[j] += 0.25 * (after - profitEMA[j])
@@ -181,6 +108,12 @@ func (e *engine) accruePlain(lo, hi, wid int) {
 			}
 		}
 	}
+	if adjust && s.moratorium != nil {
+		e.deferDebtService(lo, hi)
+	}
+	if adjust && s.callDue != nil {
+		e.callsFallDue(lo, hi)
+	}
 	// Wages, fixed costs and imports owed; everything due but trade.
 	total := wageNow
 	{
@@ -194,13 +127,29 @@ func (e *engine) accruePlain(lo, hi, wid int) {
 			}
 		}
 	}
-	// Trade payables: deliveries booked, 1/term of each due.
+	if adjust && s.govLoan != nil {
+		// Policy-loan interest and principal due.
+		gi, gp := s.govDueInterest[lo:hi:hi], s.govDuePrincipal[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				total[j] += gi[j] + gp[j]
+			}
+		}
+	}
+	// Trade payables: deliveries booked, 1/term of each due; a core's term
+	// with an SME stretched by a payment-terms shock and capped by a
+	// payment-term cap (markTermCap notes the suppliers reached).
 	{
 		inStart := net.InStart[lo : hi+1 : hi+1]
 		kind, supplier := net.Kind, net.Supplier
 		payable, delivery, due, paid := e.payable, e.delivery, e.due, e.paid
 		termSteps, dueTotal, repaid := e.termSteps[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
 		stretch := e.shock.termStretch
+		capped, capSteps := false, 0.0
+		var accelerated []float64
+		if c := s.termCap; adjust && c != nil && c.active {
+			capped, capSteps, accelerated = true, s.termCapSteps, s.accelerated[lo:hi:hi]
+		}
 		for j := range n {
 			in0, in1 := inStart[j], inStart[j+1]
 			if !alive[j] {
@@ -219,6 +168,10 @@ func (e *engine) accruePlain(lo, hi, wid int) {
 				tk := term
 				if coreBuyer && kind[supplier[k]] == network.SME {
 					tk += stretch
+					if capped && tk > capSteps {
+						accelerated[j] += pk/capSteps - pk/tk
+						tk = capSteps
+					}
 				}
 				d := pk / tk
 				due[k] = d
@@ -230,22 +183,3 @@ func (e *engine) accruePlain(lo, hi, wid int) {
 		}
 	}
 }
-
-// bookProfit books firm i's profit after tax and what it owes for wages,
-// fixed costs, imports and tax, and receives its final sales.
-func (e *engine) bookProfit(i int, profitAfterTax, wage, tax float64) {
-	e.netProfit[i] = profitAfterTax
-	e.profitEMA[i] += 0.25 * (profitAfterTax - e.profitEMA[i])
-	e.equity[i] += profitAfterTax
-	e.revenue[i] = e.output[i]
-	fd := e.fdDelivered[i]
-	e.cash[i] += fd
-	e.toExternal[i] -= fd
-	e.reserveIn[i] += fd
-	e.owedExternal[i] += wage + e.fixedCost[i] + e.importBuy[i]
-	e.owedTax[i] += tax
-}
-
-// inputUse returns the intermediate and imported inputs firm i uses per unit
-// of output.
-func (e *engine) inputUse(i int) float64 { return e.inputShare[i] }

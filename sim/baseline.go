@@ -212,7 +212,7 @@ func (e *engine) initFinance() {
 		// which depends on assets, which include cash, which covers fixed
 		// costs — so size cash and the loan on operating costs first.
 		x := e.baseOutput[i]
-		va := x * (1 - e.inputUse(i))
+		va := x * (1 - e.inputShare[i])
 		operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
 		e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
 		assets := e.firmAssets(i)

@@ -54,32 +54,6 @@ func (e *engine) grantShares() {
 	}
 }
 
-// creditDemand is the first half of phase 6: each firm below its cash
-// buffer, in arrears or rolling over repaid principal asks its bank for a
-// loan; the bank's rules (score threshold, loan limit) decide the request.
-// A state guarantee lowers the risk the bank keeps; a core's guarantee
-// lets the bank lend on the core's score, beyond the supplier's own limit.
-func (e *engine) creditDemand(lo, hi, t int) {
-	s := &e.iv
-	if s.on() {
-		e.creditDemandGuaranteed(lo, hi, t)
-		return
-	}
-	for i := lo; i < hi; i++ {
-		e.request[i] = 0
-		if !e.alive[i] || !e.hasCredit[i] {
-			continue
-		}
-		need := e.creditNeed(i)
-		if need <= 1e-12*e.baseOutput[i] {
-			continue
-		}
-		score := e.updateScore(i)
-		req := min(need, max(0, e.loanLimit[i]-e.loan[i]))
-		e.request[i] = e.screen(i, t, need, req, score)
-	}
-}
-
 // creditNeed returns what firm i would borrow: the principal it repaid
 // (rolled over), its cash shortfall against its buffer, and what it still
 // owes.
@@ -115,25 +89,14 @@ func (e *engine) screen(i, t int, need, req, score float64) float64 {
 	return req
 }
 
-// grantCredit is the second half of phase 6: banks ration their lending
-// capacity pro rata among requests (grantLoans); policy loans fill what is
-// still missing (allocatePolicyLoans); then firms pay what they still owe
-// from the new cash and pay dividends out of profit when cash is at its
-// target (payOwed).
-func (e *engine) grantCredit(lo, hi, t int, grantShare []float64) {
-	e.grantLoans(lo, hi, t, grantShare)
-	e.guaranteeGrants(t)
-	e.allocatePolicyLoans(t)
-	e.payOwed(lo, hi)
-}
-
 // grantLoans lends each firm its bank's share of its request, at a rate
 // priced on its score.
 func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 	p, s := e.p, &e.iv
+	granted, effScore := s.granted, s.effScore // nil unless partGrant, partCredit
 	for i := lo; i < hi; i++ {
-		if s.on() {
-			s.granted[i] = 0
+		if granted != nil {
+			granted[i] = 0
 		}
 		if !e.alive[i] {
 			continue
@@ -146,9 +109,11 @@ func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 			}
 			if g > 0 {
 				score := e.score[i]
-				if s.on() {
-					score = s.effScore[i]
-					s.granted[i] = g
+				if effScore != nil {
+					score = effScore[i]
+				}
+				if granted != nil {
+					granted[i] = g
 				}
 				annual := agents.LoanRate(bk.baseRate, bk.riskSpread, score, e.shock.spread)
 				r := units.PerStep(annual, p.stepDays)
@@ -211,7 +176,7 @@ func (e *engine) payOwed(lo, hi int) {
 			e.toExternal[i] += div
 			e.reserveIn[i] -= div
 		}
-		if s.on() {
+		if s.parts&partGrant != 0 {
 			repaidShare := 0.0
 			if l0 := s.loanStart[i]; l0 > 0 {
 				repaidShare = min(1, e.repaidAll[i]/l0)
@@ -221,5 +186,71 @@ func (e *engine) payOwed(lo, hi int) {
 			amortise(s.newPrincipal, i, repaidShare, s.addNew[i], e.loan[i])
 			s.addState[i], s.addCore[i], s.addNew[i] = 0, 0, 0
 		}
+	}
+}
+
+// creditDemand is the first half of phase 6: each firm below its cash
+// buffer, in arrears or rolling over repaid principal asks its bank for a
+// loan; the bank's rules (score threshold, loan limit) decide the request.
+// A state guarantee lowers the risk the bank keeps to 1 − coverage of the
+// firm's; a core's guarantee lets the bank lend on the core's score, beyond
+// the supplier's own limit. Either opens a bank loan to a firm without a
+// credit line (the state's up to max_loan_to_revenue, the core's up to its
+// guarantee limit).
+func (e *engine) creditDemand(lo, hi, t int) {
+	s := &e.iv
+	st, scf := s.guarantee, s.scf
+	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
+	stateOn := st != nil && st.active && st.remaining() > 0
+	for i := lo; i < hi; i++ {
+		e.request[i] = 0
+		if s.reqState != nil {
+			s.reqState[i] = false
+		}
+		if s.reqCore != nil {
+			s.reqCore[i] = 0
+		}
+		if !e.alive[i] {
+			continue
+		}
+		stateGuar := stateOn && e.eligible(st, i)
+		coreRoom := 0.0
+		if coreOn {
+			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
+				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
+			}
+		}
+		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
+			continue
+		}
+		need := e.creditNeed(i)
+		if need <= 1e-12*e.baseOutput[i] {
+			continue
+		}
+		score := e.updateScore(i)
+		limit := e.loanLimit[i]
+		if !e.hasCredit[i] {
+			limit = 0
+			if stateGuar {
+				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
+			}
+		}
+		room := limit - e.loan[i]
+		if stateGuar {
+			score = 1 - (1-score)*(1-st.cfg.Coverage)
+			s.reqState[i] = true
+		}
+		if coreRoom > 0 {
+			score = max(score, s.coreScore[s.guarantor[i]])
+			room = max(0, room) + coreRoom
+		}
+		if s.effScore != nil {
+			s.effScore[i] = score
+		}
+		req := e.screen(i, t, need, min(need, max(0, room)), score)
+		if s.reqCore != nil {
+			s.reqCore[i] = min(req, coreRoom)
+		}
+		e.request[i] = req
 	}
 }

@@ -170,9 +170,7 @@ func (e *engine) windUp(f, t int) {
 		e.writtenOff[f] += l - rec
 		e.toBank[f] -= l - rec
 		e.loan[f] = 0
-		if iv.on() {
-			e.guaranteeCalls(f, t, l, l-rec)
-		}
+		e.guaranteeCalls(f, t, l, l-rec)
 	}
 	if iv.govLoan != nil {
 		if g := iv.govLoan[f]; g > 0 {

@@ -4,79 +4,13 @@
 
 package sim
 
-import (
-	"github.com/smesim/smesim/agents"
-)
-
-// creditDemandGuaranteed is creditDemand under interventions. A state
-// guarantee lowers the risk the bank keeps to 1 − coverage of the firm's;
-// a core's guarantee lets the bank lend on the core's score, beyond the
-// supplier's own limit. Either opens a bank loan to a firm without a
-// credit line (the state's up to max_loan_to_revenue, the core's up to
-// its guarantee limit).
-func (e *engine) creditDemandGuaranteed(lo, hi, t int) {
-	s := &e.iv
-	st, scf := s.guarantee, s.scf
-	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
-	stateOn := st != nil && st.active && st.remaining() > 0
-	for i := lo; i < hi; i++ {
-		e.request[i] = 0
-		if s.reqState != nil {
-			s.reqState[i] = false
-		}
-		if s.reqCore != nil {
-			s.reqCore[i] = 0
-		}
-		if !e.alive[i] {
-			continue
-		}
-		stateGuar := stateOn && e.eligible(st, i)
-		coreRoom := 0.0
-		if coreOn {
-			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
-				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
-			}
-		}
-		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
-			continue
-		}
-		need := e.creditNeed(i)
-		if need <= 1e-12*e.baseOutput[i] {
-			continue
-		}
-		score := e.updateScore(i)
-		limit := e.loanLimit[i]
-		if !e.hasCredit[i] {
-			limit = 0
-			if stateGuar {
-				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
-			}
-		}
-		room := limit - e.loan[i]
-		if stateGuar {
-			score = 1 - (1-score)*(1-st.cfg.Coverage)
-			s.reqState[i] = true
-		}
-		if coreRoom > 0 {
-			score = max(score, s.coreScore[s.guarantor[i]])
-			room = max(0, room) + coreRoom
-		}
-		s.effScore[i] = score
-		req := e.screen(i, t, need, min(need, max(0, room)), score)
-		if s.reqCore != nil {
-			s.reqCore[i] = min(req, coreRoom)
-		}
-		e.request[i] = req
-	}
-}
-
 // guaranteeGrants puts the step's new loans under the state's and the
 // cores' guarantees, within their budgets (scaled down pro rata in the step
 // a budget runs out), charges the state's fee, and marks what the interest
 // subsidy covers as new borrowing.
 func (e *engine) guaranteeGrants(t int) {
 	s := &e.iv
-	if !s.on() {
+	if s.parts&partGrant == 0 {
 		return
 	}
 	if st := s.guarantee; st != nil && st.active {
@@ -168,5 +102,26 @@ func (e *engine) guaranteeCalls(f, t int, l, loss float64) {
 		s.govOut[f] += callState
 		e.toBank[f] += callState
 		e.reserveIn[f] += callState
+	}
+}
+
+// callsFallDue adds to the principal due of the firms among lo to hi the
+// guarantee calls they owe their banks: a call falls due at once, and no
+// moratorium defers it.
+func (e *engine) callsFallDue(lo, hi int) {
+	s := &e.iv
+	for i := lo; i < hi; i++ {
+		if e.alive[i] && s.callDue[i] > 0 {
+			e.duePrincipal[i] = min(e.loan[i], e.duePrincipal[i]+s.callDue[i])
+		}
+	}
+}
+
+// freezeCoreScores keeps the cores' credit scores as they stand at the
+// start of the credit phase: suppliers borrow on them, whatever the order
+// in which firms are visited.
+func (e *engine) freezeCoreScores() {
+	if s := &e.iv; s.guarantor != nil {
+		copy(s.coreScore, e.score)
 	}
 }

@@ -64,7 +64,8 @@ func (iv *intervention) budgetScale(requested float64) float64 {
 // ivState is the interventions of the running arm and their per-firm and
 // per-edge state. Arrays are allocated only for the kinds the arm applies.
 type ivState struct {
-	list []*intervention
+	list  []*intervention
+	parts ivPart // the parts of the step the arm's interventions change (kindParts)
 
 	scf, policy, guarantee, subsidy, moratorium, relief, termCap *intervention
 
@@ -114,6 +115,56 @@ type ivState struct {
 // on reports whether the arm applies any intervention.
 func (s *ivState) on() bool { return len(s.list) > 0 }
 
+// ivPart names a part of the step that an intervention can change, beyond
+// the bookkeeping every intervention shares (its flows, costs and metrics).
+type ivPart uint8
+
+const (
+	// partAccrue: accrual (accrual.go) is adjusted — interest subsidised,
+	// tax and contributions waived, debt service deferred, policy-loan
+	// interest and guarantee calls due, payment terms capped.
+	partAccrue ivPart = 1 << iota
+	// partSettle: settlement pays a bank for a receivable it bought, or the
+	// state for a policy loan (settlement.go).
+	partSettle
+	// partCredit: who may borrow, and on what score, depends on a guarantee
+	// (guarantees.go).
+	partCredit
+	// partGrant: between the banks' grants and the payment of what is still
+	// owed, new loans go under guarantees or the subsidy and policy loans
+	// are allocated; guaranteed and subsidised loans amortise (guarantees.go,
+	// policyloans.go).
+	partGrant
+)
+
+// kindParts is the one table of which parts of the step each intervention
+// kind changes. An arm's parts, chosen once in applyArm, decide which passes
+// its steps run: where no intervention changes a part, the step runs the
+// plain passes, fused where nothing sequential stands between them.
+var kindParts = [...]struct {
+	kind, mode string // mode: supply-chain-finance only
+	parts      ivPart
+}{
+	{KindInterestSubsidy, "", partAccrue | partGrant},
+	{KindTaxRelief, "", partAccrue},
+	{KindMoratorium, "", partAccrue},
+	{KindPaymentTermCap, "", partAccrue},
+	{KindPolicyLoan, "", partAccrue | partSettle | partGrant},
+	{KindLoanGuarantee, "", partCredit | partGrant},
+	{KindSupplyChainFinance, "guarantee", partAccrue | partCredit | partGrant},
+	{KindSupplyChainFinance, "factoring", partSettle},
+}
+
+// partsOf returns the parts of the step an intervention changes.
+func partsOf(ic *InterventionConfig) ivPart {
+	for _, r := range kindParts {
+		if r.kind == ic.Kind && (r.mode == "" || r.mode == ic.Mode) {
+			return r.parts
+		}
+	}
+	return 0
+}
+
 // applyArm compiles the interventions of arm onto the engine, before the
 // first step. Building them draws nothing from the streams the baseline
 // uses, so every arm of a replication shares the network, the firms and
@@ -134,8 +185,7 @@ func (e *engine) applyArm(arm Arm) error {
 	s.subsidyPaid, s.reliefGiven, s.feePaid = f(), f(), f()
 	s.policyInterest, s.policyLosses = f(), f()
 	s.deferred, s.accelerated = f(), f()
-	s.loanStart = f()
-	s.granted, s.addState, s.addCore, s.addNew, s.need, s.effScore = f(), f(), f(), f(), f(), f()
+	s.need = f()
 	s.viable = make([]bool, n)
 	// Viability is judged just before the shock or the earliest
 	// intervention of the scenario, whichever comes first — the same step
@@ -194,6 +244,13 @@ func (e *engine) applyArm(arm Arm) error {
 			iv.eligible = el
 		}
 		s.list = append(s.list, iv)
+		s.parts |= partsOf(ic)
+	}
+	if s.parts&partCredit != 0 {
+		s.effScore = f()
+	}
+	if s.parts&partGrant != 0 {
+		s.loanStart, s.granted, s.addState, s.addCore, s.addNew = f(), f(), f(), f(), f()
 	}
 	return nil
 }
@@ -302,6 +359,9 @@ func (e *engine) ivOutcomes() []InterventionOutcome {
 // intervention.
 func (e *engine) ivCosts(t int) {
 	s := &e.iv
+	if !s.on() {
+		return
+	}
 	s.stepCost = 0
 	add := func(iv *intervention, cost float64) {
 		if iv != nil {

@@ -317,6 +317,11 @@ func (e *engine) resetFlows(lo, hi int) {
 			s.policyLosses, s.deferred, s.accelerated} {
 			clear(v[lo:hi])
 		}
+		if s.loanStart != nil {
+			// The loan before this step's accrual, against which the
+			// guaranteed and subsidised parts amortise (payOwed).
+			copy(s.loanStart[lo:hi], e.loan[lo:hi])
+		}
 	}
 	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll, e.writtenOff, e.badDebt} {
 		clear(v[lo:hi])

@@ -39,7 +39,7 @@ const (
 	numSums
 )
 
-// Per-bank sums: in phaseCloseCredit (requested, covered) and in
+// Per-bank sums: in phaseCloseAndRequest (requested, covered) and in
 // phaseTotals (the rest).
 const (
 	bankRequested = iota
@@ -245,22 +245,21 @@ func (e *engine) work(ph phase, wid int) {
 // touches counts its element size once if read or written, twice if both.
 // The sparse settlement rounds count what they touch as they go.
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
-	phaseOrders:      {firm: 73, slot: 20, edge: 29},
-	phaseProduce:     {firm: 129, slot: 24, edge: 20},
-	phaseReceive:     {firm: 69, slot: 20, edge: 8},
-	phaseRevenue:     {firm: 16},
-	phaseAccrue:      {firm: 270, edge: 45},
-	phasePayFirst:    {firm: 213, edge: 61},
-	phaseCollectAll:  {firm: 37, edge: 20},
-	phasePayPending:  {},
-	phaseCollectPaid: {firm: 4},
-	phaseCloseCredit: {firm: 206, edge: 8},
-	phaseGrant:       {firm: 85},
-	phasePayOwed:     {firm: 137},
-	phaseTotals:      {firm: 221, slot: 8, edge: 12},
+	phaseOrders:          {firm: 73, slot: 20, edge: 29},
+	phaseProduce:         {firm: 129, slot: 24, edge: 20},
+	phaseReceive:         {firm: 69, slot: 20, edge: 8},
+	phaseRevenue:         {firm: 16},
+	phasePayFirst:        {firm: 213, edge: 61},
+	phaseCollectAll:      {firm: 37, edge: 20},
+	phasePayPending:      {},
+	phaseCollectPaid:     {firm: 4},
+	phaseCloseAndRequest: {firm: 206, edge: 8},
+	phaseGrant:           {firm: 85},
+	phaseOwedAndFailing:  {firm: 137},
+	phaseTotals:          {firm: 221, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
-	phaseReceiveAccrue: {firm: 313, slot: 20, edge: 45},
-	phaseGrantPayOwed:  {firm: 222},
+	phaseReceiveAccrue:    {firm: 313, slot: 20, edge: 45},
+	phaseGrantOwedFailing: {firm: 222},
 }
 
 // bytesPerStep is the model's own count of the bytes one step reads and

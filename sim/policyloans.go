@@ -73,3 +73,20 @@ func (e *engine) allocatePolicyLoans(t int) {
 	}
 	iv.noteExhausted(t)
 }
+
+// chargePolicyInterest books the interest and principal due this step on
+// the policy loans of firms lo+j of a chunk; the interest is a cost,
+// taken from profit[j].
+func (e *engine) chargePolicyInterest(lo int, profit []float64) {
+	s := &e.iv
+	for j := range profit {
+		i := lo + j
+		if !e.alive[i] {
+			continue
+		}
+		gi := s.govLoan[i] * s.govRate
+		profit[j] -= gi
+		s.govDueInterest[i] = gi
+		s.govDuePrincipal[i] = s.govLoan[i] / s.govTerm
+	}
+}

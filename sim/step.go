@@ -1,57 +1,55 @@
+// The step: the phases of docs/model.md in order, and the parallel passes
+// over firms that carry them out. Each mechanism has its own file, named
+// after its phase; this one only says what runs when.
+
 package sim
 
-// step advances the engine by one step t through the phases of DESIGN §4.
-// The passes over firms run in parallel (see parallel.go); interventions'
-// budgets, failures and the sums of the step are taken sequentially.
+// step advances the engine by one step t through the phases of
+// docs/model.md. The passes over firms run in parallel (parallel.go);
+// interventions' budgets, failures and the sums of the step are taken
+// sequentially. Which passes an arm runs follows from the parts of the
+// step its interventions change, set once per arm (kindParts).
 func (e *engine) step(t int) error {
-	e.evalShocks(t)
+	e.evalShocks(t) // 1. shocks (shocks.go)
 	e.ivBegin(t)
-	e.parallel(phaseOrders, t)
-	e.parallel(phaseProduce, t)
-	ivOn := e.iv.on()
-	if !e.p.finance || ivOn {
-		e.parallel(phaseReceive, t)
-	}
+	e.parallel(phaseOrders, t)  // 2–3. final demand, orders (demand.go, orders.go)
+	e.parallel(phaseProduce, t) // 4. production, rationing (production.go)
 	if !e.p.finance {
+		e.parallel(phaseReceive, t)
 		e.parallel(phaseRevenue, t)
 		e.failing = e.failing[:0]
 		e.parallel(phaseTotals, t)
 		e.record(t)
 		return nil
 	}
-	// Without interventions, nothing sequential stands between receipt
-	// and accrual or between lending and paying: those passes are fused.
-	if ivOn {
-		e.ivRequests()
-		e.parallel(phaseAccrue, t)
-		e.markTermCap()
-		e.factorReceivables(t)
-	} else {
-		e.parallel(phaseReceiveAccrue, t)
-	}
+	// 5. Payments: accrual (accrual.go), receivables sold (factoring.go),
+	// settlement rounds (settlement.go).
+	e.ivRequests()
+	e.parallel(phaseReceiveAccrue, t)
+	e.markTermCap()
+	e.factorReceivables(t)
 	e.settle(t)
-	if ivOn && e.iv.guarantor != nil {
-		// Suppliers borrow on their core's score as it stood at the start
-		// of the phase, whatever the order in which firms are visited.
-		copy(e.iv.coreScore, e.score)
-	}
-	e.parallel(phaseCloseCredit, t)
+	// 6. Finance: settlement closed, credit asked and granted (credit.go);
+	// what is still owed and dividends paid; failure counters.
+	e.freezeCoreScores()
+	e.parallel(phaseCloseAndRequest, t)
 	e.grantShares()
-	if ivOn {
+	if e.iv.parts&partGrant != 0 {
 		e.parallel(phaseGrant, t)
 		e.guaranteeGrants(t)
 		e.allocatePolicyLoans(t)
-		e.parallel(phasePayOwed, t)
+		e.parallel(phaseOwedAndFailing, t)
 	} else {
-		e.parallel(phaseGrantPayOwed, t)
+		// Nothing sequential stands between lending and paying.
+		e.parallel(phaseGrantOwedFailing, t)
 	}
+	// 7. Failure (failure.go), and partner search (rewire.go).
 	e.failures(t)
 	e.searchPartners(t, e.failing)
+	// 8. Record (record.go), with the accounting checks (ledger.go).
 	e.parallel(phaseTotals, t)
 	e.reduceFlows()
-	if e.iv.on() {
-		e.ivCosts(t)
-	}
+	e.ivCosts(t)
 	e.record(t)
 	if err := e.checkMoney(t); err != nil {
 		return err
@@ -63,31 +61,30 @@ func (e *engine) step(t int) error {
 type phase uint8
 
 const (
-	phaseOrders        phase = iota // final demand and orders
-	phaseProduce                    // production and deliveries
-	phaseReceive                    // deliveries into inventories; the step's flows cleared
-	phaseRevenue                    // revenue without finance
-	phaseAccrue                     // income statements and what is due
-	phasePayFirst                   // the first settlement round: every firm pays
-	phaseCollectAll                 // suppliers collect the first round
-	phasePayPending                 // later rounds: firms still owing pay
-	phaseCollectPaid                // suppliers paid in the round collect
-	phaseCloseCredit                // close settlement; credit demand; requests per bank
-	phaseGrant                      // banks lend
-	phasePayOwed                    // what is still owed, dividends; failure counters
-	phaseTotals                     // sums of the step: flows, metrics, accounting checks
-	phaseReceiveAccrue              // phaseReceive and phaseAccrue in one pass (no interventions)
-	phaseGrantPayOwed               // phaseGrant and phasePayOwed in one pass (no interventions)
+	phaseOrders           phase = iota // final demand and orders
+	phaseProduce                       // production and deliveries
+	phaseReceive                       // deliveries into inventories; the step's flows cleared
+	phaseRevenue                       // revenue without finance
+	phaseReceiveAccrue                 // phaseReceive, then accrual
+	phasePayFirst                      // the first settlement round: every firm pays
+	phaseCollectAll                    // suppliers collect the first round
+	phasePayPending                    // later rounds: firms still owing pay
+	phaseCollectPaid                   // suppliers paid in the round collect
+	phaseCloseAndRequest               // settlement closed; credit asked; requests summed per bank
+	phaseGrant                         // banks lend
+	phaseOwedAndFailing                // what is still owed, dividends; failure counters
+	phaseGrantOwedFailing              // phaseGrant and phaseOwedAndFailing in one pass
+	phaseTotals                        // sums of the step: flows, metrics, accounting checks
 	numPhases
 )
 
 // phaseNames name the phases in benchmarks.
 var phaseNames = [numPhases]string{
 	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive", phaseRevenue: "revenue",
-	phaseAccrue: "accrue", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
-	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseCredit: "close-credit",
-	phaseGrant: "grant", phasePayOwed: "pay-owed", phaseTotals: "totals",
-	phaseReceiveAccrue: "receive-accrue", phaseGrantPayOwed: "grant-pay-owed",
+	phaseReceiveAccrue: "receive-accrue", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
+	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseAndRequest: "close-request",
+	phaseGrant: "grant", phaseOwedAndFailing: "owed-failing", phaseGrantOwedFailing: "grant-owed-failing",
+	phaseTotals: "totals",
 }
 
 // runChunk runs phase ph on one chunk, as thread wid.
@@ -104,10 +101,12 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.resetFlows(lo, hi)
 	case phaseRevenue:
 		copy(e.revenue[lo:hi], e.output[lo:hi])
-	case phaseAccrue:
-		e.accrue(lo, hi, t)
+	case phaseReceiveAccrue:
+		e.receive(lo, hi)
+		e.resetFlows(lo, hi)
+		e.accrue(lo, hi, wid)
 	case phasePayFirst:
-		if e.iv.on() {
+		if e.iv.parts&partSettle != 0 {
 			c.moved = e.payFirst(c)
 		} else {
 			c.moved = e.payFirstPlain(c)
@@ -122,24 +121,20 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		c.moved = e.payPending(c)
 	case phaseCollectPaid:
 		e.collectPaid(lo, hi, c)
-	case phaseCloseCredit:
+	case phaseCloseAndRequest:
 		e.closeSettlement(lo, hi)
 		e.creditDemand(lo, hi, t)
 		e.bankRequests(c)
 	case phaseGrant:
 		e.grantLoans(lo, hi, t, e.grantShare)
-	case phasePayOwed:
+	case phaseOwedAndFailing:
+		e.payOwed(lo, hi)
+		e.failureCounters(c)
+	case phaseGrantOwedFailing:
+		e.grantLoans(lo, hi, t, e.grantShare)
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
 	case phaseTotals:
 		e.totals(c, t, wid)
-	case phaseReceiveAccrue:
-		e.receive(lo, hi)
-		e.resetFlows(lo, hi)
-		e.accruePlain(lo, hi, wid)
-	case phaseGrantPayOwed:
-		e.grantLoans(lo, hi, t, e.grantShare)
-		e.payOwed(lo, hi)
-		e.failureCounters(c)
 	}
 }

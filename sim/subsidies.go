@@ -4,6 +4,7 @@
 package sim
 
 import (
+	"github.com/smesim/smesim/agents"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -78,7 +79,7 @@ func (e *engine) reliefRequest(iv *intervention, i int) float64 {
 
 // wageBill returns firm i's wages and contributions this step.
 func (e *engine) wageBill(i int) float64 {
-	return e.wage[i] * (1 - e.wageFlex[i]*(1-min(1, e.output[i]/e.baseOutput[i])))
+	return agents.WageBill(e.wage[i], e.wageFlex[i], e.output[i], e.baseOutput[i])
 }
 
 // profitBeforeTax returns firm i's profit this step before relief, with
@@ -89,5 +90,81 @@ func (e *engine) profitBeforeTax(i int, wage, sub float64) float64 {
 	if e.iv.govLoan != nil {
 		interest += e.iv.govLoan[i] * e.iv.govRate
 	}
-	return x - e.inputUse(i)*x - wage - e.fixedCost[i] - interest
+	return x - e.inputShare[i]*x - wage - e.fixedCost[i] - interest
+}
+
+// subsidise sets sub[j] to the interest the state pays this step for firm
+// lo+j, the firms of a chunk, and books it as paid to the firm's bank.
+func (e *engine) subsidise(lo int, sub []float64) {
+	s := &e.iv
+	for j := range sub {
+		i := lo + j
+		sub[j] = 0
+		if !e.alive[i] {
+			continue
+		}
+		if v := e.subsidyFor(i); v > 0 {
+			sub[j] = v
+			s.subsidyPaid[i] = v
+			s.govOut[i] += v
+			e.toBank[i] += v
+			e.reserveIn[i] += v
+			s.subsidy.reached[i] = true
+		}
+	}
+}
+
+// relieve waives, for each eligible firm lo+j of a chunk, part of its
+// social contributions (a cut in its wage bill wage[j], which adds to its
+// profit[j]) and part of the tax on its profit, which it returns in
+// tax[j]; the state spends what it waived.
+func (e *engine) relieve(lo int, wage, profit, tax []float64) {
+	s := &e.iv
+	rel := s.relief
+	c := rel.cfg
+	for j := range tax {
+		i := lo + j
+		tax[j] = 0
+		if !e.eligible(rel, i) {
+			continue
+		}
+		rc := rel.scale * c.ContributionCut * c.ContributionShare * wage[j]
+		rt := rel.scale * c.TaxCut * e.taxRate[i] * max(0, profit[j])
+		profit[j] += rc
+		wage[j] -= rc
+		tax[j] = rt
+		if rc+rt > 0 {
+			s.reliefGiven[i] = rc + rt
+			s.govOut[i] += rc + rt
+			e.toExternal[i] += rc + rt // the state spends what it waived
+			rel.reached[i] = true
+		}
+	}
+}
+
+// deferDebtService lets the eligible firms among lo to hi defer this
+// step's principal, interest or both under a moratorium; deferred interest
+// is added to the loan, not counted as arrears.
+func (e *engine) deferDebtService(lo, hi int) {
+	s := &e.iv
+	mor := s.moratorium
+	def := mor.cfg.Deferral
+	for i := lo; i < hi; i++ {
+		if !e.eligible(mor, i) {
+			continue
+		}
+		if def != "interest" && e.duePrincipal[i] > 0 {
+			s.deferred[i] += e.duePrincipal[i]
+			e.duePrincipal[i] = 0
+			mor.reached[i] = true
+		}
+		if interest := e.dueInterest[i]; def != "principal" && interest > 0 {
+			e.loan[i] += interest
+			e.lent[i] += interest
+			e.toBank[i] += interest
+			s.deferred[i] += interest
+			e.dueInterest[i] = 0
+			mor.reached[i] = true
+		}
+	}
 }
