@@ -173,3 +173,25 @@ func (e *engine) factorReceivables(t int) {
 	iv.used = max(iv.used, outstanding+bought)
 	iv.noteExhausted(t)
 }
+
+// collectFactored lets the banks that bought receivables of suppliers lo
+// to hi collect what the suppliers' buyers paid on them in the round, and
+// clears those payments for the next.
+func (e *engine) collectFactored(lo, hi int) {
+	s, net := &e.iv, e.net
+	outStart, outEdge, crossBank, paidBankRound := net.OutStart, net.OutEdge, e.crossBank, s.paidBankRound
+	for sup := lo; sup < hi; sup++ {
+		got, cross := 0.0, 0.0
+		for k := outStart[sup]; k < outStart[sup+1]; k++ {
+			ed := outEdge[k]
+			v := paidBankRound[ed]
+			paidBankRound[ed] = 0
+			got += v
+			if crossBank != nil && crossBank[ed] {
+				cross += v
+			}
+		}
+		s.factRepaid[sup] += got
+		e.reserveIn[sup] += cross
+	}
+}

@@ -90,3 +90,17 @@ func (e *engine) chargePolicyInterest(lo int, profit []float64) {
 		s.govDuePrincipal[i] = s.govLoan[i] / s.govTerm
 	}
 }
+
+// payPolicyLoan lets firm i pay share of the interest and principal due
+// on its policy loan, in a settlement round, and returns what it paid.
+func (e *engine) payPolicyLoan(i int, share float64) float64 {
+	s := &e.iv
+	gi := share * s.govDueInterest[i]
+	gp := share * s.govDuePrincipal[i]
+	s.govDueInterest[i] -= gi
+	s.govDuePrincipal[i] -= gp
+	s.govLoan[i] -= gp
+	s.govIn[i] += gi + gp
+	s.policyInterest[i] += gi
+	return gi + gp
+}

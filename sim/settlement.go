@@ -53,31 +53,25 @@ func (e *engine) settle(t int) {
 // few tiers, and what a round leaves unpaid simply stays owed.
 const maxSettlementRounds = 16
 
-// payFirst is the first settlement round for chunk c: every firm with
-// something due pays from its cash; the firms still owing afterwards are
-// left in c.pending. It returns what was paid to suppliers and their
-// banks.
-func (e *engine) payFirst(c *chunkWork) float64 {
-	c.pending = c.pending[:0]
-	moved := 0.0
-	for i := c.lo; i < c.hi; i++ {
-		if !e.alive[i] || e.dueTotal[i] <= 0 {
-			continue
-		}
-		if e.cash[i] > 0 {
-			moved += e.payFirm(i, false)
-		}
-		if e.dueTotal[i] > 0 {
-			c.pending = append(c.pending, int32(i))
-		}
-	}
-	return moved
-}
-
-// payFirstPlain is payFirst without interventions (no receivables sold,
-// no policy loans), over slices of the chunk: the hottest loop of a step.
-func (e *engine) payFirstPlain(c *chunkWork) float64 {
-	net := e.net
+// pay is a settlement round for chunk c: each firm with something due pays
+// from the cash it holds, all of it or, when short, the same share of
+// everything it owes — wages, fixed costs and imports, tax, interest and
+// principal, and each trade payable — and the firms still owing afterwards
+// are left in c.pending. The first round visits every firm of the chunk;
+// later rounds visit only c.pending, count what they touch in c.bytes and
+// flag the suppliers they paid for collect. It returns what was paid to
+// suppliers and to the banks that bought their receivables.
+//
+// Two interventions change a payment (partSettle), each where the formula
+// takes it: a firm with a policy loan pays its interest and principal to
+// the state after its bank; of a payable a bank has bought under supply
+// chain finance, the bank's part goes to the bank. Without them, one nil
+// slice is tested per firm and one per payable.
+//
+// The hottest loop of a step: over slices of the chunk, with the firm's
+// sums kept in locals.
+func (e *engine) pay(c *chunkWork, first bool) float64 {
+	net, s := e.net, &e.iv
 	lo, hi := c.lo, c.hi
 	n := hi - lo
 	alive, dueTotal, cash := e.alive[lo:hi:hi], e.dueTotal[lo:hi:hi], e.cash[lo:hi:hi]
@@ -87,11 +81,23 @@ func (e *engine) payFirstPlain(c *chunkWork) float64 {
 	inStart := net.InStart[lo : hi+1 : hi+1]
 	supplier, due, paid, payable, paidRound := net.Supplier, e.due, e.paid, e.payable, e.paidRound
 	supAlive, crossBank := e.alive, e.crossBank
-	_ = alive[n-1]
-	_ = inStart[n]
-	c.pending = c.pending[:0]
+	var factored, paidBankRound []float64 // nil without factoring
+	policy := false
+	if s.parts&partSettle != 0 {
+		factored, paidBankRound = s.factored, s.paidBankRound
+		policy = s.govLoan != nil
+	}
+	visit := len(c.pending)
+	if first {
+		visit = n
+	}
+	keep := c.pending[:0] // filtered in place: later rounds read c.pending ahead of it
 	moved := 0.0
-	for j := 0; j < n; j++ {
+	for x := 0; x < visit; x++ {
+		j := x
+		if !first {
+			j = int(c.pending[x]) - lo
+		}
 		total := dueTotal[j]
 		if !alive[j] || total <= 0 {
 			continue
@@ -112,8 +118,13 @@ func (e *engine) payFirstPlain(c *chunkWork) float64 {
 			loan[j] -= principal
 			repaid[j] += principal
 			repaidAll[j] += principal
-			out := (v + w) + (interest + principal) // the order of payFirm's sums
+			out := (v + w) + (interest + principal)
 			res := reserveIn[j] - (v + w)
+			if policy {
+				g := e.payPolicyLoan(lo+j, share)
+				out += g
+				res -= g
+			}
 			trade := 0.0
 			for k := inStart[j]; k < inStart[j+1]; k++ {
 				d := due[k]
@@ -121,10 +132,26 @@ func (e *engine) payFirstPlain(c *chunkWork) float64 {
 				due[k] = d - v
 				paid[k] += v
 				trade += v
+				toSupplier := v
+				if factored != nil {
+					// A payable already settled to 0 (payment terms of one
+					// step pay it whole each step) leaves at most rounding
+					// dust factored, and nothing to split.
+					vb := 0.0
+					if f := factored[k]; f > 0 && payable[k] > 0 {
+						vb = min(v, v*f/payable[k])
+						factored[k] = f - vb
+						if crossBank != nil && crossBank[k] {
+							res -= vb
+						}
+					}
+					paidBankRound[k] = vb
+					toSupplier = v - vb
+				}
 				payable[k] -= v
-				paidRound[k] = v
+				paidRound[k] = toSupplier
 				if !supAlive[supplier[k]] || crossBank != nil && crossBank[k] {
-					res -= v
+					res -= toSupplier
 				}
 			}
 			moved += trade
@@ -136,16 +163,64 @@ func (e *engine) payFirstPlain(c *chunkWork) float64 {
 				total -= share * total
 			}
 			dueTotal[j] = total
+			if !first {
+				e.flagSuppliers(lo+j, c)
+			}
 		}
 		if total > 0 {
-			c.pending = append(c.pending, int32(lo+j))
+			keep = append(keep, int32(lo+j))
 		}
 	}
+	c.pending = keep
 	return moved
 }
 
-// collectPlain is collect without receivables sold to banks.
-func (e *engine) collectPlain(lo, hi int) {
+// flagSuppliers flags the suppliers firm i paid in a later round, for
+// collect, and counts what its payment touched.
+func (e *engine) flagSuppliers(i int, c *chunkWork) {
+	net := e.net
+	in0, in1 := net.InStart[i], net.InStart[i+1]
+	for k := in0; k < in1; k++ {
+		atomic.StoreUint32(&e.collectFlag[net.Supplier[k]], 1)
+	}
+	c.bytes += payFirmBytes + int64(in1-in0)*payEdgeBytes
+}
+
+// Bytes a payment and a collection touch per firm and per edge (see
+// bytesPerStep).
+const (
+	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
+	payEdgeBytes     = 3*16 + 13 // due, paid, payable; paidRound, Supplier, alive
+	collectFirmBytes = 37
+	collectEdgeBytes = 20
+)
+
+// collect lets the suppliers among lo to hi receive what their buyers paid
+// them in the round — in the first round every supplier, in later ones
+// those flagged by pay — and clears the round's payments for the next.
+// What is paid to a failed supplier goes to its liquidator, the external
+// sector. Under supply chain finance, what is paid on a receivable the
+// supplier sold goes first to the supplier's bank (collectFactored).
+func (e *engine) collect(c *chunkWork, first bool) {
+	if first {
+		e.collectRange(c.lo, c.hi)
+		return
+	}
+	net := e.net
+	for sup := c.lo; sup < c.hi; sup++ {
+		if e.collectFlag[sup] != 0 {
+			e.collectFlag[sup] = 0
+			e.collectRange(sup, sup+1)
+			c.bytes += collectFirmBytes + int64(net.OutStart[sup+1]-net.OutStart[sup])*collectEdgeBytes
+		}
+	}
+}
+
+// collectRange lets suppliers lo to hi collect.
+func (e *engine) collectRange(lo, hi int) {
+	if e.iv.factored != nil {
+		e.collectFactored(lo, hi)
+	}
 	net := e.net
 	outStart, outEdge := net.OutStart, net.OutEdge
 	paidRound, crossBank, alive, cash, reserveIn, toExternal := e.paidRound, e.crossBank, e.alive, e.cash, e.reserveIn, e.toExternal
@@ -173,184 +248,6 @@ func (e *engine) collectPlain(lo, hi int) {
 			toExternal[sup] += got
 		}
 	}
-}
-
-// payPending is a later settlement round for chunk c: the firms still
-// owing pay from the cash they have collected since, and flag the
-// suppliers they paid for collectPaid.
-func (e *engine) payPending(c *chunkWork) float64 {
-	moved := 0.0
-	keep := c.pending[:0]
-	net := e.net
-	for _, f := range c.pending {
-		i := int(f)
-		if e.cash[i] > 0 {
-			moved += e.payFirm(i, true)
-			c.bytes += payFirmBytes + int64(net.InStart[i+1]-net.InStart[i])*payEdgeBytes
-		}
-		if e.dueTotal[i] > 0 {
-			keep = append(keep, f)
-		}
-	}
-	c.pending = keep
-	return moved
-}
-
-// Bytes a payment and a collection touch per firm and per edge (see
-// bytesPerStep).
-const (
-	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
-	payEdgeBytes     = 3*16 + 13 // due, paid, payable; paidRound, Supplier, alive
-	collectFirmBytes = 37
-	collectEdgeBytes = 20
-)
-
-// payFirm lets firm i pay what it owes from its cash, pro rata to what it
-// owes each creditor, and returns the amount paid to suppliers and to the
-// banks that bought their receivables (what the next collect passes on).
-// Of a payable a bank has bought under supply chain finance, the bank's
-// part goes to the bank. With flag, it flags the suppliers it paid.
-func (e *engine) payFirm(i int, flag bool) float64 {
-	net, s := e.net, &e.iv
-	fac := s.factored
-	in0, in1 := net.InStart[i], net.InStart[i+1]
-	share := agents.PayShare(e.cash[i], e.dueTotal[i])
-	moved := 0.0
-	out := 0.0
-	v := share * e.owedExternal[i]
-	e.owedExternal[i] -= v
-	e.toExternal[i] += v
-	out += v
-	w := share * e.owedTax[i]
-	e.owedTax[i] -= w
-	e.toGov[i] += w
-	out += w
-	e.reserveIn[i] -= v + w
-	interest := share * e.dueInterest[i]
-	e.dueInterest[i] -= interest
-	e.toBank[i] += interest
-	principal := share * e.duePrincipal[i]
-	e.duePrincipal[i] -= principal
-	e.loan[i] -= principal
-	e.repaid[i] += principal
-	e.repaidAll[i] += principal
-	out += interest + principal
-	if s.govLoan != nil {
-		gi := share * s.govDueInterest[i]
-		gp := share * s.govDuePrincipal[i]
-		s.govDueInterest[i] -= gi
-		s.govDuePrincipal[i] -= gp
-		s.govLoan[i] -= gp
-		s.govIn[i] += gi + gp
-		s.policyInterest[i] += gi
-		e.reserveIn[i] -= gi + gp
-		out += gi + gp
-	}
-	bi := e.bank[i]
-	trade := 0.0
-	for k := in0; k < in1; k++ {
-		v := share * e.due[k]
-		e.due[k] -= v
-		e.paid[k] += v
-		trade += v
-		sup := net.Supplier[k]
-		toSupplier := v
-		if fac != nil {
-			vb := 0.0
-			// A payable already settled to 0 (payment terms of one step
-			// pay it whole each step) leaves at most rounding dust
-			// factored, and nothing to split.
-			if fac[k] > 0 && e.payable[k] > 0 {
-				vb = min(v, v*fac[k]/e.payable[k])
-				fac[k] -= vb
-				if e.bank[sup] != bi {
-					e.reserveIn[i] -= vb
-				}
-			}
-			s.paidBankRound[k] = vb
-			toSupplier = v - vb
-			moved += vb
-		}
-		e.payable[k] -= v
-		e.paidRound[k] = toSupplier
-		moved += toSupplier
-		if !e.alive[sup] || e.bank[sup] != bi {
-			e.reserveIn[i] -= toSupplier
-		}
-		if flag {
-			atomic.StoreUint32(&e.collectFlag[sup], 1)
-		}
-	}
-	out += trade
-	e.cash[i] -= out
-	if share >= 1 {
-		e.dueTotal[i] = 0
-	} else {
-		e.dueTotal[i] -= share * e.dueTotal[i]
-	}
-	return moved
-}
-
-// collectPaid lets the suppliers among lo to hi that payPending flagged
-// collect.
-func (e *engine) collectPaid(lo, hi int, c *chunkWork) {
-	net := e.net
-	for sup := lo; sup < hi; sup++ {
-		if e.collectFlag[sup] != 0 {
-			e.collectFlag[sup] = 0
-			e.collectOne(sup)
-			c.bytes += collectFirmBytes + int64(net.OutStart[sup+1]-net.OutStart[sup])*collectEdgeBytes
-		}
-	}
-}
-
-// collect lets suppliers lo to hi receive what their buyers paid in the
-// round.
-func (e *engine) collect(lo, hi int) {
-	for sup := lo; sup < hi; sup++ {
-		e.collectOne(sup)
-	}
-}
-
-// collectOne lets supplier sup receive what its buyers paid in the round,
-// and clears the round's payments for the next; what is paid to a failed
-// supplier goes to its liquidator, the external sector. What is paid on a
-// receivable the supplier sold goes to the supplier's bank, which bought
-// it.
-func (e *engine) collectOne(sup int) {
-	s := &e.iv
-	bs := e.bank[sup]
-	got, cross := e.pull(e.paidRound, sup, bs)
-	if s.factored != nil {
-		toBank, bankCross := e.pull(s.paidBankRound, sup, bs)
-		s.factRepaid[sup] += toBank
-		e.reserveIn[sup] += bankCross
-	}
-	if got == 0 {
-		return
-	}
-	if e.alive[sup] {
-		e.cash[sup] += got
-		e.reserveIn[sup] += cross
-	} else {
-		e.toExternal[sup] += got
-	}
-}
-
-// pull sums and clears what the buyers of supplier sup put in paid (per
-// link) this round, and the part of it from buyers at banks other than bs.
-func (e *engine) pull(paid []float64, sup int, bs int32) (got, cross float64) {
-	net := e.net
-	for k := net.OutStart[sup]; k < net.OutStart[sup+1]; k++ {
-		ed := net.OutEdge[k]
-		v := paid[ed]
-		paid[ed] = 0
-		got += v
-		if e.bank[net.Buyer[ed]] != bs {
-			cross += v
-		}
-	}
-	return got, cross
 }
 
 // closeSettlement capitalises unpaid interest and records who could not pay

@@ -106,21 +106,13 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
 	case phasePayFirst:
-		if e.iv.parts&partSettle != 0 {
-			c.moved = e.payFirst(c)
-		} else {
-			c.moved = e.payFirstPlain(c)
-		}
+		c.moved = e.pay(c, true)
 	case phaseCollectAll:
-		if e.iv.factored != nil {
-			e.collect(lo, hi)
-		} else {
-			e.collectPlain(lo, hi)
-		}
+		e.collect(c, true)
 	case phasePayPending:
-		c.moved = e.payPending(c)
+		c.moved = e.pay(c, false)
 	case phaseCollectPaid:
-		e.collectPaid(lo, hi, c)
+		e.collect(c, false)
 	case phaseCloseAndRequest:
 		e.closeSettlement(lo, hi)
 		e.creditDemand(lo, hi, t)
