@@ -195,3 +195,18 @@ func (e *engine) collectFactored(lo, hi int) {
 		e.reserveIn[sup] += cross
 	}
 }
+
+// bankPart splits payment v on payable k, in a settlement round, between
+// the bank that bought part of the receivable, which gets its share, and
+// the supplier; it returns both parts. A payable already settled to 0
+// (payment terms of one step pay it whole each step) leaves at most
+// rounding dust factored, and nothing to split.
+func (e *engine) bankPart(k int32, v float64) (toBank, toSupplier float64) {
+	s := &e.iv
+	if f := s.factored[k]; f > 0 && e.payable[k] > 0 {
+		toBank = min(v, v*f/e.payable[k])
+		s.factored[k] = f - toBank
+	}
+	s.paidBankRound[k] = toBank
+	return toBank, v - toBank
+}

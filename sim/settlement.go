@@ -58,8 +58,8 @@ const maxSettlementRounds = 16
 // everything it owes — wages, fixed costs and imports, tax, interest and
 // principal, and each trade payable — and the firms still owing afterwards
 // are left in c.pending. The first round visits every firm of the chunk;
-// later rounds visit only c.pending, count what they touch in c.bytes and
-// flag the suppliers they paid for collect. It returns what was paid to
+// later rounds visit only c.pending, flag the suppliers they paid for
+// collect and count what they touch in c.bytes. It returns what was paid to
 // suppliers and to the banks that bought their receivables.
 //
 // Two interventions change a payment (partSettle), each where the formula
@@ -80,11 +80,11 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
 	inStart := net.InStart[lo : hi+1 : hi+1]
 	supplier, due, paid, payable, paidRound := net.Supplier, e.due, e.paid, e.payable, e.paidRound
-	supAlive, crossBank := e.alive, e.crossBank
-	var factored, paidBankRound []float64 // nil without factoring
+	supAlive, crossBank, collectFlag := e.alive, e.crossBank, e.collectFlag
+	var factored []float64 // nil without factoring
 	policy := false
 	if s.parts&partSettle != 0 {
-		factored, paidBankRound = s.factored, s.paidBankRound
+		factored = s.factored
 		policy = s.govLoan != nil
 	}
 	visit := len(c.pending)
@@ -97,6 +97,9 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 		j := x
 		if !first {
 			j = int(c.pending[x]) - lo
+		}
+		if uint(j) >= uint(n) {
+			continue // never (c.pending holds the chunk's firms): lets the compiler drop bounds checks
 		}
 		total := dueTotal[j]
 		if !alive[j] || total <= 0 {
@@ -134,19 +137,11 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 				trade += v
 				toSupplier := v
 				if factored != nil {
-					// A payable already settled to 0 (payment terms of one
-					// step pay it whole each step) leaves at most rounding
-					// dust factored, and nothing to split.
-					vb := 0.0
-					if f := factored[k]; f > 0 && payable[k] > 0 {
-						vb = min(v, v*f/payable[k])
-						factored[k] = f - vb
-						if crossBank != nil && crossBank[k] {
-							res -= vb
-						}
+					var vb float64
+					vb, toSupplier = e.bankPart(k, v)
+					if crossBank != nil && crossBank[k] {
+						res -= vb
 					}
-					paidBankRound[k] = vb
-					toSupplier = v - vb
 				}
 				payable[k] -= v
 				paidRound[k] = toSupplier
@@ -164,7 +159,10 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			}
 			dueTotal[j] = total
 			if !first {
-				e.flagSuppliers(lo+j, c)
+				for k := inStart[j]; k < inStart[j+1]; k++ {
+					atomic.StoreUint32(&collectFlag[supplier[k]], 1)
+				}
+				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
 			}
 		}
 		if total > 0 {
@@ -173,17 +171,6 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	}
 	c.pending = keep
 	return moved
-}
-
-// flagSuppliers flags the suppliers firm i paid in a later round, for
-// collect, and counts what its payment touched.
-func (e *engine) flagSuppliers(i int, c *chunkWork) {
-	net := e.net
-	in0, in1 := net.InStart[i], net.InStart[i+1]
-	for k := in0; k < in1; k++ {
-		atomic.StoreUint32(&e.collectFlag[net.Supplier[k]], 1)
-	}
-	c.bytes += payFirmBytes + int64(in1-in0)*payEdgeBytes
 }
 
 // Bytes a payment and a collection touch per firm and per edge (see
