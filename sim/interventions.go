@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -272,30 +271,7 @@ func (e *engine) interventionStart(ic *InterventionConfig) int {
 // eligibility returns the static eligibility of a government programme:
 // kind of firm, sectors, roles and regions (nil: every firm).
 func (e *engine) eligibility(ic *InterventionConfig) ([]bool, error) {
-	net := e.net
-	if !ic.SMEOnly && len(ic.Sectors) == 0 && len(ic.Roles) == 0 && len(ic.Regions) == 0 {
-		return nil, nil
-	}
-	sectors, err := nameSet("sectors", ic.Sectors, net.SectorNames)
-	if err != nil {
-		return nil, err
-	}
-	regions, err := nameSet("regions", ic.Regions, net.RegionNames)
-	if err != nil {
-		return nil, err
-	}
-	roles, err := nameSet("roles", ic.Roles, network.RoleNames())
-	if err != nil {
-		return nil, err
-	}
-	el := make([]bool, net.N())
-	for i := range el {
-		el[i] = (!ic.SMEOnly || net.Kind[i] == network.SME) &&
-			(sectors == nil || sectors[net.Sector[i]]) &&
-			(regions == nil || regions[net.Region[i]]) &&
-			(roles == nil || roles[net.Role[i]])
-	}
-	return el, nil
+	return selectFirms(e.net, ic.SMEOnly, ic.Sectors, ic.Regions, ic.Roles)
 }
 
 // ivBegin opens step t for the interventions: which are active, and the
