@@ -1,8 +1,19 @@
 // Package sim is smesim's engine: it builds a production network, steps it
-// through the phases of DESIGN §4 — shocks, final demand, orders, production
-// and delivery, payments, finance, failure, record — on compressed arrays,
-// keeps a double-entry ledger, attributes failures to cascades, and runs
-// Monte Carlo replications.
+// through the phases of docs/model.md — shocks, final demand, orders,
+// production and delivery, payments, finance, failure, record — on
+// compressed arrays, keeps a double-entry ledger, attributes failures to
+// cascades, and runs Monte Carlo replications.
+//
+// Each mechanism has a file named after its phase: shocks.go, demand.go,
+// orders.go, production.go (with rationing), accrual.go and settlement.go
+// (payments), credit.go (how a firm gets a bank loan), failure.go (with
+// cascade attribution), rewire.go (partner search) and record.go (the
+// metrics). The interventions have interventions.go (with the table of
+// which parts of a step each kind changes), factoring.go, guarantees.go,
+// policyloans.go and subsidies.go. step.go is the phase script, baseline.go
+// the steady state the run starts from, ledger.go the accounting
+// identities and parallel.go the threads. The decision rules of firms and
+// banks are in package agents.
 package sim
 
 import (
