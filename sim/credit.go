@@ -10,6 +10,107 @@ import (
 	"github.com/smesim/smesim/sim/units"
 )
 
+// creditDemand is the first half of phase 6: each firm below its cash
+// buffer, in arrears or rolling over repaid principal asks its bank for a
+// loan; the bank's rules (score threshold, loan limit) decide the request.
+// A state guarantee lowers the risk the bank keeps to 1 − coverage of the
+// firm's; a core's guarantee lets the bank lend on the core's score, beyond
+// the supplier's own limit. Either opens a bank loan to a firm without a
+// credit line (the state's up to max_loan_to_revenue, the core's up to its
+// guarantee limit).
+func (e *engine) creditDemand(lo, hi, t int) {
+	s := &e.iv
+	st, scf := s.guarantee, s.scf
+	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
+	stateOn := st != nil && st.active && st.remaining() > 0
+	for i := lo; i < hi; i++ {
+		e.request[i] = 0
+		if s.reqState != nil {
+			s.reqState[i] = false
+		}
+		if s.reqCore != nil {
+			s.reqCore[i] = 0
+		}
+		if !e.alive[i] {
+			continue
+		}
+		stateGuar := stateOn && e.eligible(st, i)
+		coreRoom := 0.0
+		if coreOn {
+			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
+				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
+			}
+		}
+		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
+			continue
+		}
+		need := e.creditNeed(i)
+		if need <= 1e-12*e.baseOutput[i] {
+			continue
+		}
+		score := e.updateScore(i)
+		limit := e.loanLimit[i]
+		if !e.hasCredit[i] {
+			limit = 0
+			if stateGuar {
+				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
+			}
+		}
+		room := limit - e.loan[i]
+		if stateGuar {
+			score = 1 - (1-score)*(1-st.cfg.Coverage)
+			s.reqState[i] = true
+		}
+		if coreRoom > 0 {
+			score = max(score, s.coreScore[s.guarantor[i]])
+			room = max(0, room) + coreRoom
+		}
+		if s.effScore != nil {
+			s.effScore[i] = score
+		}
+		req := e.screen(i, t, need, min(need, max(0, room)), score)
+		if s.reqCore != nil {
+			s.reqCore[i] = min(req, coreRoom)
+		}
+		e.request[i] = req
+	}
+}
+
+// creditNeed returns what firm i would borrow: the principal it repaid
+// (rolled over), its cash shortfall against its buffer, and what it still
+// owes.
+func (e *engine) creditNeed(i int) float64 {
+	need := e.repaid[i] + max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+	if e.iv.govUnpaid != nil {
+		need += e.iv.govUnpaid[i]
+	}
+	return need
+}
+
+// updateScore computes and stores firm i's credit score.
+//
+// Its assets are taken as liabilities + equity, which the balance sheet
+// check holds equal to the sum of cash, inventories, receivables and fixed
+// assets; liabilities are the firm's own (its payables are its in-edges),
+// while its receivables are scattered over its customers' payables.
+func (e *engine) updateScore(i int) float64 {
+	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], e.revenueEMA[i]/e.baseRevenue[i], min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
+	e.score[i] = score
+	return score
+}
+
+// screen applies the bank's score threshold to a request and notes a
+// firm denied part of what it needed.
+func (e *engine) screen(i, t int, need, req, score float64) float64 {
+	if score < e.p.scoreThreshold+e.shock.score {
+		req = 0
+	}
+	if req < need*(1-1e-9) {
+		e.lastCredit[i] = int32(t)
+	}
+	return req
+}
+
 // bankRequests sums, per bank, the requests of chunk c's firms and the
 // state-guaranteed loans its firms hold, which need no capital.
 func (e *engine) bankRequests(c *chunkWork) {
@@ -52,41 +153,6 @@ func (e *engine) grantShares() {
 			e.grantShare[b] = capacity / requested
 		}
 	}
-}
-
-// creditNeed returns what firm i would borrow: the principal it repaid
-// (rolled over), its cash shortfall against its buffer, and what it still
-// owes.
-func (e *engine) creditNeed(i int) float64 {
-	need := e.repaid[i] + max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
-	if e.iv.govUnpaid != nil {
-		need += e.iv.govUnpaid[i]
-	}
-	return need
-}
-
-// updateScore computes and stores firm i's credit score.
-//
-// Its assets are taken as liabilities + equity, which the balance sheet
-// check holds equal to the sum of cash, inventories, receivables and fixed
-// assets; liabilities are the firm's own (its payables are its in-edges),
-// while its receivables are scattered over its customers' payables.
-func (e *engine) updateScore(i int) float64 {
-	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], e.revenueEMA[i]/e.baseRevenue[i], min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
-	e.score[i] = score
-	return score
-}
-
-// screen applies the bank's score threshold to a request and notes a
-// firm denied part of what it needed.
-func (e *engine) screen(i, t int, need, req, score float64) float64 {
-	if score < e.p.scoreThreshold+e.shock.score {
-		req = 0
-	}
-	if req < need*(1-1e-9) {
-		e.lastCredit[i] = int32(t)
-	}
-	return req
 }
 
 // grantLoans lends each firm its bank's share of its request, at a rate
@@ -186,71 +252,5 @@ func (e *engine) payOwed(lo, hi int) {
 			amortise(s.newPrincipal, i, repaidShare, s.addNew[i], e.loan[i])
 			s.addState[i], s.addCore[i], s.addNew[i] = 0, 0, 0
 		}
-	}
-}
-
-// creditDemand is the first half of phase 6: each firm below its cash
-// buffer, in arrears or rolling over repaid principal asks its bank for a
-// loan; the bank's rules (score threshold, loan limit) decide the request.
-// A state guarantee lowers the risk the bank keeps to 1 − coverage of the
-// firm's; a core's guarantee lets the bank lend on the core's score, beyond
-// the supplier's own limit. Either opens a bank loan to a firm without a
-// credit line (the state's up to max_loan_to_revenue, the core's up to its
-// guarantee limit).
-func (e *engine) creditDemand(lo, hi, t int) {
-	s := &e.iv
-	st, scf := s.guarantee, s.scf
-	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
-	stateOn := st != nil && st.active && st.remaining() > 0
-	for i := lo; i < hi; i++ {
-		e.request[i] = 0
-		if s.reqState != nil {
-			s.reqState[i] = false
-		}
-		if s.reqCore != nil {
-			s.reqCore[i] = 0
-		}
-		if !e.alive[i] {
-			continue
-		}
-		stateGuar := stateOn && e.eligible(st, i)
-		coreRoom := 0.0
-		if coreOn {
-			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
-				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
-			}
-		}
-		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
-			continue
-		}
-		need := e.creditNeed(i)
-		if need <= 1e-12*e.baseOutput[i] {
-			continue
-		}
-		score := e.updateScore(i)
-		limit := e.loanLimit[i]
-		if !e.hasCredit[i] {
-			limit = 0
-			if stateGuar {
-				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
-			}
-		}
-		room := limit - e.loan[i]
-		if stateGuar {
-			score = 1 - (1-score)*(1-st.cfg.Coverage)
-			s.reqState[i] = true
-		}
-		if coreRoom > 0 {
-			score = max(score, s.coreScore[s.guarantor[i]])
-			room = max(0, room) + coreRoom
-		}
-		if s.effScore != nil {
-			s.effScore[i] = score
-		}
-		req := e.screen(i, t, need, min(need, max(0, room)), score)
-		if s.reqCore != nil {
-			s.reqCore[i] = min(req, coreRoom)
-		}
-		e.request[i] = req
 	}
 }
