@@ -137,4 +137,36 @@ func Dividend(payout, profitAfterTax, cash, target float64) float64 {
 	return min(payout*profitAfterTax, cash-target)
 }
 
+// Streak returns for how many steps in a row a condition has held: one
+// more than steps while it holds, and 0 once it does not.
+func Streak(steps int32, holds bool) int32 {
+	if holds {
+		return steps + 1
+	}
+	return 0
+}
+
+// Failure is whether a firm fails, and why.
+type Failure uint8
+
+const (
+	Survives       Failure = iota // the firm carries on
+	FailsIlliquid                 // unable to pay wages, taxes or debt service in full for grace steps in a row
+	FailsInsolvent                // negative equity for insolvency steps in a row
+)
+
+// FailureOf returns whether a firm fails, from the steps in a row it has
+// been illiquid and insolvent: illiquid once illiquidSteps reaches grace,
+// insolvent once insolventSteps reaches insolvency; a firm that is both is
+// named illiquid.
+func FailureOf(illiquidSteps, insolventSteps int32, grace, insolvency int) Failure {
+	switch {
+	case int(illiquidSteps) >= grace:
+		return FailsIlliquid
+	case int(insolventSteps) >= insolvency:
+		return FailsInsolvent
+	}
+	return Survives
+}
+
 func clamp(v, lo, hi float64) float64 { return max(lo, min(hi, v)) }

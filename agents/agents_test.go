@@ -198,3 +198,39 @@ func TestDividend(t *testing.T) {
 		}
 	}
 }
+
+func TestStreak(t *testing.T) {
+	for _, c := range []struct {
+		steps int32
+		holds bool
+		want  int32
+	}{
+		{0, true, 1},
+		{3, true, 4},
+		{3, false, 0}, // the streak ends
+		{0, false, 0},
+	} {
+		if got := Streak(c.steps, c.holds); got != c.want {
+			t.Errorf("Streak(%d, %v) = %d, want %d", c.steps, c.holds, got, c.want)
+		}
+	}
+}
+
+func TestFailureOf(t *testing.T) {
+	for _, c := range []struct {
+		illiquid, insolvent int32
+		grace, insolvency   int
+		want                Failure
+	}{
+		{0, 0, 2, 4, Survives},
+		{1, 3, 2, 4, Survives},       // both short of their limits
+		{2, 0, 2, 4, FailsIlliquid},  // illiquid for the grace period
+		{0, 4, 2, 4, FailsInsolvent}, // insolvent for the insolvency time
+		{5, 9, 2, 4, FailsIlliquid},  // both: illiquidity is named first
+		{1, 1, 1, 1, FailsIlliquid},
+	} {
+		if got := FailureOf(c.illiquid, c.insolvent, c.grace, c.insolvency); got != c.want {
+			t.Errorf("FailureOf(%d, %d, %d, %d) = %d, want %d", c.illiquid, c.insolvent, c.grace, c.insolvency, got, c.want)
+		}
+	}
+}

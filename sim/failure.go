@@ -6,6 +6,8 @@ package sim
 
 import (
 	"slices"
+
+	"github.com/smesim/smesim/agents"
 )
 
 // failureCounters is the first half of phase 7 for chunk c: it counts
@@ -18,20 +20,12 @@ func (e *engine) failureCounters(c *chunkWork) {
 		if !e.alive[i] {
 			continue
 		}
-		if e.shortfall[i] {
-			e.illiquidRun[i]++
-		} else {
-			e.illiquidRun[i] = 0
-		}
-		if e.equity[i] < 0 {
-			e.insolventRun[i]++
-		} else {
-			e.insolventRun[i] = 0
-		}
-		switch {
-		case int(e.illiquidRun[i]) >= p.grace:
+		e.illiquidRun[i] = agents.Streak(e.illiquidRun[i], e.shortfall[i])
+		e.insolventRun[i] = agents.Streak(e.insolventRun[i], e.equity[i] < 0)
+		switch agents.FailureOf(e.illiquidRun[i], e.insolventRun[i], p.grace, p.insolvency) {
+		case agents.FailsIlliquid:
 			e.cause[i] = Illiquid
-		case int(e.insolventRun[i]) >= p.insolvency:
+		case agents.FailsInsolvent:
 			e.cause[i] = Insolvent
 		default:
 			continue
