@@ -15,8 +15,9 @@ import (
 //	enum  the allowed strings, comma-separated
 //	kinds for [[shocks]] fields: the shock kinds the key applies to
 //
-// Rates are per year and durations carry units; Compile converts them once
-// into per-step engine parameters.
+// Rates are per year and durations carry units; the engine converts them
+// once per replication (engine.compile, in engine.go) into per-step
+// parameters.
 type Config struct {
 	Name         string         `toml:"name" doc:"short name of the scenario"`
 	Description  string         `toml:"description" doc:"what the scenario represents, in a sentence or two"`
