@@ -204,24 +204,36 @@ func TestParquetRowGroupsBounded(t *testing.T) {
 }
 
 // TestRunsRecomputeHeadline checks that the mean over an arm's rows of
-// runs.csv, summed in row order over the defined values, is summary.json's
-// headline mean exactly (the numbers are written in full), and that the
-// rows are the arm's replications.
+// runs.csv, summed in row order over the defined values, is the headline
+// mean of the summary exactly (the numbers are written in full), and
+// summary.json's to its 10 digits; and that the rows are the arm's
+// replications. The fixture's series are scaled so that output_lost and
+// bank_losses have many digits.
 func TestRunsRecomputeHeadline(t *testing.T) {
+	rs := fixture(t)
+	for _, r := range rs {
+		for k := range r.Series {
+			r.Series[k] = r.Series[k]*math.Pi/3 + float64(r.Replication)/7
+		}
+	}
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	recs := readCSVFile(t, filepath.Join(dir, RunsFile))
 	if !slices.Equal(recs[0], RunsHeader) {
 		t.Fatalf("runs.csv header %v, want %v", recs[0], RunsHeader)
 	}
-	sum, err := ReadSummary(dir)
+	exact, err := Summarize(rs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked := 0
-	for _, arm := range sum.Arms {
+	written, err := ReadSummary(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, manyDigits := 0, 0
+	for a, arm := range exact.Arms {
 		var rows [][]string
 		for _, rec := range recs[1:] {
 			if rec[0] == arm.Arm {
@@ -242,22 +254,31 @@ func TestRunsRecomputeHeadline(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if len(row[2+k]) > 12 {
+					manyDigits++
+				}
 				s += v
 				n++
 			}
-			st, _ := arm.Headline.Get(name)
 			mean := math.NaN()
 			if n > 0 {
 				mean = s / float64(n)
 			}
-			if n != st.N || !(mean == st.Mean || math.IsNaN(mean) && math.IsNaN(st.Mean)) {
-				t.Errorf("arm %s %s: runs.csv mean %v over %d, summary.json %v over %d", arm.Arm, name, mean, n, st.Mean, st.N)
+			same := func(x, y float64) bool { return x == y || math.IsNaN(x) && math.IsNaN(y) }
+			st, _ := arm.Headline.Get(name)
+			if n != st.N || !same(mean, st.Mean) {
+				t.Errorf("arm %s %s: runs.csv mean %v over %d, summary %v over %d", arm.Arm, name, mean, n, st.Mean, st.N)
+			}
+			wt, _ := written.Arms[a].Headline.Get(name)
+			rounded, _ := ParseFloat(FormatFloat(mean))
+			if !same(rounded, wt.Mean) {
+				t.Errorf("arm %s %s: runs.csv mean %v, summary.json %v", arm.Arm, name, rounded, wt.Mean)
 			}
 			checked++
 		}
 	}
-	if checked != 2*len(HeadlineMetrics) {
-		t.Errorf("checked %d means, want %d", checked, 2*len(HeadlineMetrics))
+	if checked != 2*len(HeadlineMetrics) || manyDigits == 0 {
+		t.Errorf("checked %d means, want %d; %d numbers of more than 12 characters", checked, 2*len(HeadlineMetrics), manyDigits)
 	}
 }
 
