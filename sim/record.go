@@ -31,7 +31,7 @@ var metrics = [numMetrics]metric{
 	mFinalDemand:    {"final_demand", "currency", "flow", "final demand addressed to firms"},
 	mFinalSales:     {"final_sales", "currency", "flow", "final demand served"},
 	mEmployment:     {"employment", "jobs", "stock", "baseline jobs of firms not failed"},
-	mDemandDomestic: {"demand_domestic", "multiplier", "stock", "domestic final-demand multiplier"},
+	mDemandDomestic: {"demand_domestic", "multiplier", "stock", "domestic final-demand multiplier (1 = baseline)"},
 	mLockedDown:     {"locked_down", "firms", "stock", "firms unable to produce because of a lockdown"},
 	mCash:           {"cash", "currency", "stock", "firms' cash"},
 	mCredit:         {"credit_outstanding", "currency", "stock", "firms' bank loans"},
@@ -48,7 +48,7 @@ var metrics = [numMetrics]metric{
 	mPolicyLoans:    {"policy_loans", "currency", "stock", "policy loans outstanding"},
 	mPolicyLosses:   {"policy_loan_losses", "currency", "flow", "policy loans written off"},
 	mFactored:       {"factored", "currency", "stock", "receivables held by banks under supply chain finance"},
-	mDemandExport:   {"demand_export", "multiplier", "stock", "export final-demand multiplier, averaged over export markets by baseline exports"},
+	mDemandExport:   {"demand_export", "multiplier", "stock", "export final-demand multiplier, averaged over export markets by baseline exports (1 = baseline)"},
 	mSMEsLockedDown: {"smes_locked_down", "firms", "stock", "SMEs unable to produce because of a lockdown"},
 }
 
@@ -88,6 +88,23 @@ const (
 )
 
 // MetricNames returns the names of the time-series metrics in column order.
+// Metric describes one column of the time series for readers of the
+// result files: Unit is "firms", "jobs", "currency" or "multiplier"; Kind
+// is "stock" (at the end of the step) or "flow" (over the step).
+type Metric struct {
+	Name, Unit, Kind, Description string
+}
+
+// Metrics returns the time-series metrics in column order, from the one
+// table the engine records them by.
+func Metrics() []Metric {
+	out := make([]Metric, numMetrics)
+	for m, d := range metrics {
+		out[m] = Metric{Name: d.name, Unit: d.unit, Kind: d.kind, Description: d.computed}
+	}
+	return out
+}
+
 func MetricNames() []string {
 	names := make([]string, numMetrics)
 	for m, d := range metrics {

@@ -3,6 +3,8 @@ package results
 import (
 	"fmt"
 	"strings"
+
+	"github.com/smesim/smesim/sim"
 )
 
 // Unit describes one metric or column of the result files: its name, its
@@ -25,40 +27,29 @@ const (
 	unitRatio     = "ratio"
 )
 
-// SeriesUnits holds every time-series metric the engine records
-// (sim.MetricNames), in the engine's order. Stocks are measured at the end
-// of the step, flows over the step.
-var SeriesUnits = []Unit{
-	{"firms_active", unitFirms, "firms not failed"},
-	{"smes_active", unitFirms, "SMEs not failed"},
-	{"cores_active", unitFirms, "core enterprises not failed"},
-	{"failures", unitFirmsStep, "firms failing this step"},
-	{"failures_sme", unitFirmsStep, "SMEs failing this step"},
-	{"failures_core", unitFirmsStep, "core firms failing this step"},
-	{"output", unitMoneyStep, "gross output"},
-	{"value_added", unitMoneyStep, "output less intermediate and imported inputs used"},
-	{"final_demand", unitMoneyStep, "final demand addressed to firms"},
-	{"final_sales", unitMoneyStep, "final demand served"},
-	{"employment", unitJobs, "baseline jobs of firms not failed"},
-	{"demand_domestic", unitRatio, "domestic final-demand multiplier (1 = baseline)"},
-	{"locked_down", unitFirms, "firms unable to produce because of a lockdown"},
-	{"cash", unitMoney, "firms' cash"},
-	{"credit_outstanding", unitMoney, "firms' bank loans"},
-	{"new_loans", unitMoneyStep, "bank loans granted (capitalised interest included)"},
-	{"bank_capital", unitMoney, "banks' capital"},
-	{"write_offs", unitMoneyStep, "bank loans written off"},
-	{"trade_credit", unitMoney, "trade payables outstanding between firms"},
-	{"bad_debt", unitMoneyStep, "suppliers' losses on receivables from failed buyers"},
-	{"credit_denied", unitFirmsStep, "firms denied (part of) the credit they asked for"},
-	{"bank_losses", unitMoneyStep, "bank write-offs less what guarantors (the state, core firms) paid the banks"},
-	{"guarantee_calls_state", unitMoneyStep, "paid by the state to banks on guaranteed loans"},
-	{"guarantee_calls_core", unitMoneyStep, "paid by core firms to banks on the loans of suppliers they guaranteed"},
-	{"fiscal_cost", unitMoneyStep, "public money spent on interventions, net of fees and interest received"},
-	{"policy_loans", unitMoney, "policy loans outstanding"},
-	{"policy_loan_losses", unitMoneyStep, "policy loans written off"},
-	{"factored", unitMoney, "receivables held by banks under supply chain finance"},
-	{"demand_export", unitRatio, "export final-demand multiplier, averaged over export markets by baseline exports (1 = baseline)"},
-	{"smes_locked_down", unitFirms, "SMEs unable to produce because of a lockdown"},
+// SeriesUnits holds every time-series metric the engine records, in the
+// engine's order, read from the engine's own table (sim.Metrics). Stocks
+// are measured at the end of the step, flows over the step.
+var SeriesUnits = seriesUnits(sim.Metrics())
+
+// seriesUnits words the engine's units for readers of the files.
+func seriesUnits(ms []sim.Metric) []Unit {
+	units := make([]Unit, len(ms))
+	for i, m := range ms {
+		u := m.Unit
+		switch {
+		case m.Unit == "currency" && m.Kind == "flow":
+			u = unitMoneyStep
+		case m.Unit == "currency":
+			u = unitMoney
+		case m.Unit == "firms" && m.Kind == "flow":
+			u = unitFirmsStep
+		case m.Unit == "multiplier":
+			u = unitRatio
+		}
+		units[i] = Unit{Name: m.Name, Unit: u, Description: m.Description}
+	}
+	return units
 }
 
 // HeadlineUnits holds the HeadlineMetrics, in order: the columns of
