@@ -15,6 +15,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+
 # The DuckDB client is kept between runs on this machine (installing takes
 # a few seconds); the version is pinned so that a new release cannot change
 # what CI reads.
