@@ -67,3 +67,27 @@ func TestCreateRemovesStaleTemporaries(t *testing.T) {
 		t.Errorf("%s removed: %v", keep, err)
 	}
 }
+
+// TestCreateWhileAnotherCreates: a second writer that finds the directory
+// locked by a first one still creating it (files there, no manifest yet)
+// is told it is in use, not that the directory is not a batch (seen in CI
+// when two runs started into one --out under load).
+func TestCreateWhileAnotherCreates(t *testing.T) {
+	plan := testPlan(t, 1)
+	dir := filepath.Join(t.TempDir(), "b")
+	if err := os.MkdirAll(filepath.Join(dir, InputDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	held, err := lockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.release()
+	if err := os.WriteFile(filepath.Join(dir, InputDir, "network-edges.csv"), []byte("supplier,buyer,weight\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Create(dir, plan)
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "process "+strconv.Itoa(os.Getpid())) {
+		t.Fatalf("Create while another creates: %v, want ErrLocked naming process %d", err, os.Getpid())
+	}
+}

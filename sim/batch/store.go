@@ -132,9 +132,11 @@ func (s *Store) Manifest() Manifest { return s.manifest }
 func Create(dir string, plan *Plan) (*Store, error) {
 	dir = filepath.Clean(dir)
 	// A directory that is not a batch directory is refused before a lock
-	// file is made in it.
+	// file is made in it. One that holds a lock file may be a batch
+	// another process is creating (locked, its manifest not yet written):
+	// it is judged under the lock, by create.
 	if _, err := readManifest(dir); errors.Is(err, os.ErrNotExist) {
-		if entries, derr := os.ReadDir(dir); derr == nil && !onlyLock(entries) {
+		if entries, derr := os.ReadDir(dir); derr == nil && !onlyLock(entries) && !hasLock(entries) {
 			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, ManifestFile)
 		}
 	}
@@ -152,6 +154,11 @@ func Create(dir string, plan *Plan) (*Store, error) {
 	}
 	s.lock = lock
 	return s, nil
+}
+
+// hasLock reports whether entries hold a lock file.
+func hasLock(entries []os.DirEntry) bool {
+	return slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() == LockFile })
 }
 
 // onlyLock reports whether entries hold nothing but a lock file.
