@@ -234,7 +234,7 @@ func atlasFirms(net *network.Network, opts atlasOptions) ([]int, []float64, erro
 
 // atlasHeader is the header of atlas.csv.
 var atlasHeader = []string{"id", "kind", "role", "sector", "chain", "jobs", "output", "weight",
-	"esri_output", "esri_jobs", "esri_downstream", "esri_upstream", "debtrank"}
+	"esri_output", "esri_jobs", "esri_downstream", "esri_upstream", "debtrank", "converged"}
 
 // writeAtlasCSV writes rows as atlas.csv.
 func writeAtlasCSV(w io.Writer, x *sim.Exposures, rows []atlas.Row) error {
@@ -250,7 +250,7 @@ func writeAtlasCSV(w io.Writer, x *sim.Exposures, rows []atlas.Row) error {
 			chain = strconv.Itoa(int(net.Chain[i]))
 		}
 		cells := []string{csvCell(net.Name(i)), net.Kind[i].String(), net.Role[i].String(), csvCell(net.SectorNames[net.Sector[i]]), chain,
-			g(x.Jobs[i]), g(x.Output[i]), g(r.Weight), g(r.ESRIOutput), g(r.ESRIJobs), g(r.Downstream), g(r.Upstream), g(r.DebtRank)}
+			g(x.Jobs[i]), g(x.Output[i]), g(r.Weight), g(r.ESRIOutput), g(r.ESRIJobs), g(r.Downstream), g(r.Upstream), g(r.DebtRank), strconv.FormatBool(r.Converged)}
 		if _, err := io.WriteString(w, strings.Join(cells, ",")+"\n"); err != nil {
 			return err
 		}
@@ -330,6 +330,15 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 		fmt.Fprintf(&b, " (a stratified sample standing for %.0f firms, seed %d)", covered, opts.seed)
 	}
 	fmt.Fprintf(&b, " of %d; replication %d, arm %s.\n\n", net.N(), opts.replication, opts.arm)
+	unconverged := 0
+	for _, r := range rows {
+		if !r.Converged {
+			unconverged++
+		}
+	}
+	if unconverged > 0 {
+		fmt.Fprintf(&b, "Warning: the production propagation of %d firms stopped at its bound on updates before converging; their ESRI is too low (converged = false in atlas.csv).\n\n", unconverged)
+	}
 	fmt.Fprintf(&b, "Share of firms carrying half of the total systemic risk: ESRI (output) %s, DebtRank %s.\n\n",
 		pct(atlas.HalfShare(rows, esriOutput)), pct(atlas.HalfShare(rows, debtRank)))
 	const top = 10

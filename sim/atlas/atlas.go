@@ -46,6 +46,10 @@ type Row struct {
 	Downstream float64 // output lost through missing inputs alone
 	Upstream   float64 // output lost through lost sales alone
 	DebtRank   float64 // equity lost by the other firms and the banks when the firm defaults
+
+	// Converged is false when a production propagation was cut short by
+	// its bound on updates (see maxUpdates): its shares are then too low.
+	Converged bool
 }
 
 // Compute returns the row of each firm of firms (indexes into x.Net), in
@@ -90,9 +94,11 @@ func Compute(ctx context.Context, x *sim.Exposures, firms []int, opts Options) (
 				}
 				f := firms[k]
 				r := Row{Firm: f, Weight: 1}
-				r.Downstream, _ = prod.impact(ps, f, true, false)
-				r.Upstream, _ = prod.impact(ps, f, false, true)
-				r.ESRIOutput, r.ESRIJobs = prod.impact(ps, f, true, true)
+				var okDown, okUp, okBoth bool
+				r.Downstream, _, okDown = prod.impact(ps, f, true, false)
+				r.Upstream, _, okUp = prod.impact(ps, f, false, true)
+				r.ESRIOutput, r.ESRIJobs, okBoth = prod.impact(ps, f, true, true)
+				r.Converged = okDown && okUp && okBoth
 				r.DebtRank = fin.debtRank(fs, f)
 				rows[k] = r
 			}

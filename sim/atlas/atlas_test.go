@@ -156,8 +156,8 @@ func TestESRIByHand(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newProduction(x, tc.opts)
 			s := p.newScratch()
-			out, jobs := p.impact(s, tc.firm, tc.down, tc.up)
-			if !near(out, tc.output) || !near(jobs, tc.jobs) {
+			out, jobs, converged := p.impact(s, tc.firm, tc.down, tc.up)
+			if !converged || !near(out, tc.output) || !near(jobs, tc.jobs) {
 				t.Errorf("impact = %.12f output, %.12f jobs; want %.12f, %.12f", out, jobs, tc.output, tc.jobs)
 			}
 			for i, h := range s.h {

@@ -32,10 +32,10 @@ import (
 // passing the shock on.
 const tolerance = 1e-12
 
-// maxRounds bounds the rounds of a propagation; a round is a sweep over
-// the firms whose level changed in the previous one, and levels only fall,
-// so this is reached only when a cycle shrinks geometrically.
-const maxRounds = 10000
+// maxUpdates bounds the updates of a propagation, per firm of the
+// network; levels only fall, by more than tolerance at each update that
+// passes on, so the bound is reached only when a cycle shrinks slowly.
+const maxUpdates = 10000
 
 // production is the network with the quantities of the propagation.
 type production struct {
@@ -88,21 +88,18 @@ func newProduction(x *sim.Exposures, opts Options) *production {
 	return p
 }
 
-// prodScratch is one worker's state: the levels (1 outside a propagation)
-// and the lists of a round.
+// prodScratch is one worker's state: the levels (1 outside a
+// propagation), the queue of firms to update and who is in it.
 type prodScratch struct {
-	h        []float64
-	mark     []int32 // round stamp: firm already a candidate this round
-	stamp    int32
-	touched  []int32 // firms whose level fell below 1
-	changed  []int32
-	cand     []int32
-	newLevel []float64
+	h       []float64
+	queued  []bool
+	queue   []int32 // a ring of at most N firms
+	touched []int32 // firms whose level fell below 1
 }
 
 func (p *production) newScratch() *prodScratch {
 	n := p.net.N()
-	s := &prodScratch{h: make([]float64, n), mark: make([]int32, n)}
+	s := &prodScratch{h: make([]float64, n), queued: make([]bool, n), queue: make([]int32, n)}
 	for i := range s.h {
 		s.h[i] = 1
 	}
@@ -110,69 +107,73 @@ func (p *production) newScratch() *prodScratch {
 }
 
 // impact returns the shares of output and jobs lost when firm f stops,
-// propagating downstream (to buyers), upstream (to suppliers) or both.
-func (p *production) impact(s *prodScratch, f int, down, up bool) (output, jobs float64) {
+// propagating downstream (to buyers), upstream (to suppliers) or both,
+// and whether the propagation converged within maxUpdates.
+//
+// It updates one firm at a time from a first-in first-out queue of the
+// firms whose inputs or sales changed (Gauss–Seidel rather than the
+// paper's rounds): levels only fall, and both orders fall to the same
+// fixed point, the largest below the start, but this one gets there in
+// fewer updates.
+func (p *production) impact(s *prodScratch, f int, down, up bool) (output, jobs float64, converged bool) {
 	net, h := p.net, s.h
+	n := len(h)
 	h[f] = 0
 	s.touched = append(s.touched[:0], int32(f))
-	s.changed = append(s.changed[:0], int32(f))
-	for round := 0; round < maxRounds && len(s.changed) > 0; round++ {
-		s.stamp++
-		if s.stamp == 0 { // wrapped: clear the marks
-			clear(s.mark)
-			s.stamp = 1
+	head, size := 0, 0
+	push := func(c int32) {
+		if int(c) == f || s.queued[c] {
+			return
 		}
-		s.cand = s.cand[:0]
-		for _, j := range s.changed {
-			if down {
-				for k := net.OutStart[j]; k < net.OutStart[j+1]; k++ {
-					s.cand = s.addCand(s.cand, net.Buyer[net.OutEdge[k]], f)
-				}
-			}
-			if up {
-				for e := net.InStart[j]; e < net.InStart[j+1]; e++ {
-					s.cand = s.addCand(s.cand, net.Supplier[e], f)
-				}
+		s.queued[c] = true
+		s.queue[(head+size)%n] = c
+		size++
+	}
+	pushNeighbours := func(j int32) {
+		if down {
+			for k := net.OutStart[j]; k < net.OutStart[j+1]; k++ {
+				push(net.Buyer[net.OutEdge[k]])
 			}
 		}
-		s.newLevel = s.newLevel[:0]
-		for _, c := range s.cand {
-			v := h[c]
-			if down {
-				v = min(v, p.downstream(h, int(c)))
+		if up {
+			for e := net.InStart[j]; e < net.InStart[j+1]; e++ {
+				push(net.Supplier[e])
 			}
-			if up {
-				v = min(v, p.upstream(h, int(c)))
-			}
-			s.newLevel = append(s.newLevel, max(0, v))
 		}
-		s.changed = s.changed[:0]
-		for k, c := range s.cand {
-			v := s.newLevel[k]
-			if h[c]-v <= tolerance {
-				continue
-			}
-			if h[c] == 1 {
-				s.touched = append(s.touched, c)
-			}
-			h[c] = v
-			s.changed = append(s.changed, c)
+	}
+	pushNeighbours(int32(f))
+	for updates := 0; size > 0 && updates < maxUpdates*n; updates++ {
+		c := s.queue[head]
+		head, size = (head+1)%n, size-1
+		s.queued[c] = false
+		v := h[c]
+		if down {
+			v = min(v, p.downstream(h, int(c)))
 		}
+		if up {
+			v = min(v, p.upstream(h, int(c)))
+		}
+		v = max(0, v)
+		if h[c]-v <= tolerance {
+			continue
+		}
+		if h[c] == 1 {
+			s.touched = append(s.touched, c)
+		}
+		h[c] = v
+		pushNeighbours(c)
+	}
+	converged = size == 0
+	for ; size > 0; size-- { // only when maxUpdates cut the propagation short
+		s.queued[s.queue[head]] = false
+		head = (head + 1) % n
 	}
 	for _, c := range s.touched {
 		output += p.outShare[c] * (1 - h[c])
 		jobs += p.jobShare[c] * (1 - h[c])
 		h[c] = 1
 	}
-	return output, jobs
-}
-
-func (s *prodScratch) addCand(cand []int32, c int32, f int) []int32 {
-	if int(c) == f || s.mark[c] == s.stamp {
-		return cand
-	}
-	s.mark[c] = s.stamp
-	return append(cand, c)
+	return output, jobs, converged
 }
 
 // downstream returns the level buyer b's inputs allow.
