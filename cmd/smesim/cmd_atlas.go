@@ -145,7 +145,7 @@ func runAtlas(ctx context.Context, e *env, opts atlasOptions, arg string) error 
 	if opts.essential != "" {
 		f, err := os.Open(opts.essential)
 		if err != nil {
-			return badInputf("--essential: %w", unwrapPath(err))
+			return badInputf("--essential %s: %w", opts.essential, unwrapPath(err))
 		}
 		aopts.Essential, err = atlas.ReadEssential(f, opts.essential, net.SectorNames)
 		f.Close()
