@@ -372,13 +372,21 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 		}
 		return 0
 	})
-	b.WriteString("\nMost critical sectors (sum of their firms' ESRI, output):\n\n")
-	b.WriteString("| sector | firms | ESRI output, sum | ESRI output, mean | DebtRank, mean |\n|---|---:|---:|---:|---:|\n")
+	total := 0.0
+	for _, v := range esri {
+		total += v
+	}
+	b.WriteString("\nMost critical sectors (by the sum of their firms' ESRI, output):\n\n")
+	b.WriteString("| sector | firms | share of the summed ESRI | ESRI output, mean | DebtRank, mean |\n|---|---:|---:|---:|---:|\n")
 	for _, s := range order[:min(top, ns)] {
 		if count[s] == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s |\n", net.SectorNames[s], count[s], pct(esri[s]), pct(esri[s]/count[s]), pct(dr[s]/count[s]))
+		share := 0.0
+		if total > 0 {
+			share = esri[s] / total
+		}
+		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s |\n", net.SectorNames[s], count[s], pct(share), pct(esri[s]/count[s]), pct(dr[s]/count[s]))
 	}
 	return b.String()
 }
