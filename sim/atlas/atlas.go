@@ -87,6 +87,7 @@ func Compute(ctx context.Context, x *sim.Exposures, firms []int, opts Options) (
 		go func() {
 			defer wg.Done()
 			ps, fs := prod.newScratch(), fin.newScratch()
+			ps.done = ctx.Done()
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= len(firms) || ctx.Err() != nil {

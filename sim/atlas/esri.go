@@ -93,8 +93,9 @@ func newProduction(x *sim.Exposures, opts Options) *production {
 type prodScratch struct {
 	h       []float64
 	queued  []bool
-	queue   []int32 // a ring of at most N firms
-	touched []int32 // firms whose level fell below 1
+	queue   []int32         // a ring of at most N firms
+	touched []int32         // firms whose level fell below 1
+	done    <-chan struct{} // closed when the caller gives up: the propagation stops early
 }
 
 func (p *production) newScratch() *prodScratch {
@@ -143,6 +144,14 @@ func (p *production) impact(s *prodScratch, f int, down, up bool) (output, jobs 
 	}
 	pushNeighbours(int32(f))
 	for updates := 0; size > 0 && updates < maxUpdates*n; updates++ {
+		if updates&0xffff == 0xffff && s.done != nil {
+			select {
+			case <-s.done:
+				updates = maxUpdates * n // the result is discarded
+				continue
+			default:
+			}
+		}
 		c := s.queue[head]
 		head, size = (head+1)%n, size-1
 		s.queued[c] = false
