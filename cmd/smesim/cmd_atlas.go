@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,6 +29,7 @@ type atlasOptions struct {
 	firms        string
 	essential    string
 	substitution bool
+	oneWay       bool
 	arm          string
 	workers      int
 	plots        []string
@@ -61,6 +63,7 @@ func atlasCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "top", Usage: "write only the `K` most critical rows by esri_output (at least 1)", DefaultText: "every row"},
 			&cli.StringFlag{Name: "firms", Usage: "compute only the firms in `LIST` (comma-separated ids, as in the network)"},
 			&cli.StringFlag{Name: "essential", Usage: "CSV `FILE` input_sector,buyer_sector,essential marking inputs non-essential (default: every input is essential)"},
+			&cli.BoolFlag{Name: "one-way", Usage: "skip the combined ESRI (downstream and upstream together), whose cost grows with the whole network; esri_output and esri_jobs are left empty and firms are ranked by esri_downstream"},
 			&cli.BoolFlag{Name: "substitution", Usage: "let a buyer's untouched suppliers in a sector make up a lost one from their spare capacity (production.spare_capacity)"},
 			&cli.StringFlag{Name: "arm", Usage: "take the balance sheets with the interventions of arm `NAME` compiled (supply chain finance, core guarantees)", Value: sim.BaselineArm},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines computing firms in parallel (at least 1)", DefaultText: "the number of CPUs"},
@@ -77,7 +80,7 @@ func atlasCommand(e *env) *cli.Command {
 			}
 			opts := atlasOptions{out: c.String("out"), replication: c.Int("replication"), sample: c.Int("sample"),
 				seed: c.Uint64("seed"), top: c.Int("top"), firms: c.String("firms"), essential: c.String("essential"),
-				substitution: c.Bool("substitution"), arm: c.String("arm"), workers: c.Int("workers"), plots: formats}
+				substitution: c.Bool("substitution"), oneWay: c.Bool("one-way"), arm: c.String("arm"), workers: c.Int("workers"), plots: formats}
 			if c.IsSet("sample") && opts.sample < 1 {
 				return badInputf("--sample %d: must be at least 1", opts.sample)
 			}
@@ -138,7 +141,7 @@ func runAtlas(ctx context.Context, e *env, opts atlasOptions, arg string) error 
 	}
 	x := b.x
 	net := x.Net
-	aopts := atlas.Options{Workers: opts.workers}
+	aopts := atlas.Options{Workers: opts.workers, OneWay: opts.oneWay}
 	if opts.substitution {
 		aopts.Substitution = cfg.Production.SpareCapacity
 	}
@@ -170,7 +173,7 @@ func runAtlas(ctx context.Context, e *env, opts atlasOptions, arg string) error 
 	summary := atlasSummaryText(x, rows, opts)
 	written := rows
 	if opts.top > 0 && opts.top < len(rows) {
-		written = atlas.Ranked(rows, esriOutput)[:opts.top]
+		written = atlas.Ranked(rows, opts.rankBy())[:opts.top]
 	}
 	if err := writeAtlas(ctx, opts, x, written, summary); err != nil {
 		return err
@@ -181,7 +184,25 @@ func runAtlas(ctx context.Context, e *env, opts atlasOptions, arg string) error 
 }
 
 func esriOutput(r atlas.Row) float64 { return r.ESRIOutput }
-func debtRank(r atlas.Row) float64   { return r.DebtRank }
+func downstream(r atlas.Row) float64 { return r.Downstream }
+
+// rankBy returns the measure firms are ranked by: the combined ESRI, or
+// its downstream part under --one-way.
+func (o atlasOptions) rankBy() func(atlas.Row) float64 {
+	if o.oneWay {
+		return downstream
+	}
+	return esriOutput
+}
+
+// rankName names rankBy in the summary.
+func (o atlasOptions) rankName() string {
+	if o.oneWay {
+		return "ESRI, downstream"
+	}
+	return "ESRI, output"
+}
+func debtRank(r atlas.Row) float64 { return r.DebtRank }
 
 // atlasFirms returns the firms to compute and their weights: those of
 // --firms, a --sample, or all.
@@ -239,7 +260,12 @@ var atlasHeader = []string{"id", "kind", "role", "sector", "chain", "jobs", "out
 // writeAtlasCSV writes rows as atlas.csv.
 func writeAtlasCSV(w io.Writer, x *sim.Exposures, rows []atlas.Row) error {
 	net := x.Net
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
+	g := func(v float64) string {
+		if math.IsNaN(v) {
+			return "" // not computed (--one-way)
+		}
+		return strconv.FormatFloat(v, 'g', 8, 64)
+	}
 	if _, err := io.WriteString(w, strings.Join(atlasHeader, ",")+"\n"); err != nil {
 		return err
 	}
@@ -293,7 +319,15 @@ func writeAtlas(ctx context.Context, opts atlasOptions, x *sim.Exposures, rows [
 		core[k] = x.Net.Kind[r.Firm] == network.Core
 		esri[k], jobs[k], dr[k] = r.ESRIOutput, r.ESRIJobs, r.DebtRank
 	}
-	fig, err := plots.AtlasFigure([]plots.AtlasMeasure{{Name: "ESRI, output", Values: esri}, {Name: "ESRI, jobs", Values: jobs}, {Name: "DebtRank", Values: dr}}, core)
+	measures := []plots.AtlasMeasure{{Name: "ESRI, output", Values: esri}, {Name: "ESRI, jobs", Values: jobs}, {Name: "DebtRank", Values: dr}}
+	if opts.oneWay {
+		down, up := make([]float64, len(rows)), make([]float64, len(rows))
+		for k, r := range rows {
+			down[k], up[k] = r.Downstream, r.Upstream
+		}
+		measures = []plots.AtlasMeasure{{Name: "ESRI, downstream", Values: down}, {Name: "ESRI, upstream", Values: up}, {Name: "DebtRank", Values: dr}}
+	}
+	fig, err := plots.AtlasFigure(measures, core)
 	if err != nil {
 		return err
 	}
@@ -339,13 +373,18 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 	if unconverged > 0 {
 		fmt.Fprintf(&b, "Warning: the production propagation of %d firms stopped at its bound on updates before converging; their ESRI is too low (converged = false in atlas.csv).\n\n", unconverged)
 	}
-	fmt.Fprintf(&b, "Share of firms carrying half of the total systemic risk: ESRI (output) %s, DebtRank %s.\n\n",
-		pct(atlas.HalfShare(rows, esriOutput)), pct(atlas.HalfShare(rows, debtRank)))
+	rank := opts.rankBy()
+	fmt.Fprintf(&b, "Share of firms carrying half of the total systemic risk: ESRI downstream %s, upstream %s",
+		pct(atlas.HalfShare(rows, downstream)), pct(atlas.HalfShare(rows, func(r atlas.Row) float64 { return r.Upstream })))
+	if !opts.oneWay {
+		fmt.Fprintf(&b, ", both (output) %s", pct(atlas.HalfShare(rows, esriOutput)))
+	}
+	fmt.Fprintf(&b, "; DebtRank %s.\n\n", pct(atlas.HalfShare(rows, debtRank)))
 	const top = 10
-	b.WriteString("Most critical firms (by ESRI, output):\n\n")
+	fmt.Fprintf(&b, "Most critical firms (by %s):\n\n", opts.rankName())
 	b.WriteString("| rank | firm | kind | role | sector | ESRI output | ESRI jobs | downstream | upstream | DebtRank |\n")
 	b.WriteString("|---:|---|---|---|---|---:|---:|---:|---:|---:|\n")
-	for k, r := range atlas.Ranked(rows, esriOutput)[:min(top, len(rows))] {
+	for k, r := range atlas.Ranked(rows, rank)[:min(top, len(rows))] {
 		i := r.Firm
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", k+1, net.Name(i), net.Kind[i], net.Role[i],
 			net.SectorNames[net.Sector[i]], pct(r.ESRIOutput), pct(r.ESRIJobs), pct(r.Downstream), pct(r.Upstream), pct(r.DebtRank))
@@ -355,7 +394,7 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 	esri, dr, count := make([]float64, ns), make([]float64, ns), make([]float64, ns)
 	for _, r := range rows {
 		s := net.Sector[r.Firm]
-		esri[s] += r.Weight * r.ESRIOutput
+		esri[s] += r.Weight * rank(r)
 		dr[s] += r.Weight * r.DebtRank
 		count[s] += r.Weight
 	}
@@ -376,8 +415,8 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 	for _, v := range esri {
 		total += v
 	}
-	b.WriteString("\nMost critical sectors (by the sum of their firms' ESRI, output):\n\n")
-	b.WriteString("| sector | firms | share of the summed ESRI | ESRI output, mean | DebtRank, mean |\n|---|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "\nMost critical sectors (by the sum of their firms' %s):\n\n", opts.rankName())
+	fmt.Fprintf(&b, "| sector | firms | share of the sum | %s, mean | DebtRank, mean |\n|---|---:|---:|---:|---:|\n", opts.rankName())
 	for _, s := range order[:min(top, ns)] {
 		if count[s] == 0 {
 			continue
@@ -392,4 +431,10 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 }
 
 // pct formats a share as a percentage with three significant digits.
-func pct(v float64) string { return strconv.FormatFloat(100*v, 'g', 3, 64) + "%" }
+// A measure not computed (NaN) is "—".
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return strconv.FormatFloat(100*v, 'g', 3, 64) + "%"
+}

@@ -89,6 +89,23 @@ func TestAtlasWrites(t *testing.T) {
 	if n := strings.Count(string(top), "\n"); n != 4 {
 		t.Errorf("--top 3 wrote %d lines, want 4", n)
 	}
+	// --one-way leaves the combined columns empty and ranks by downstream.
+	if code, out, errs := smesim(t, "atlas", "a.toml", "--out", "w", "--plots", "none", "--one-way"); code != 0 || !strings.Contains(out, "by ESRI, downstream") {
+		t.Fatalf("--one-way: exit %d: %s%s", code, errs, out)
+	}
+	oneWay, _ := os.ReadFile(filepath.Join("w", "atlas.csv"))
+	for _, line := range strings.Split(strings.TrimSuffix(string(oneWay), "\n"), "\n")[1:] {
+		cells, full := strings.Split(line, ","), ""
+		for _, l := range lines[1:] {
+			if strings.HasPrefix(l, cells[0]+",") {
+				full = l
+			}
+		}
+		fc := strings.Split(full, ",")
+		if cells[8] != "" || cells[9] != "" || cells[10] != fc[10] || cells[11] != fc[11] || cells[12] != fc[12] {
+			t.Errorf("--one-way row %q, full row %q", line, full)
+		}
+	}
 	prev := 2.0
 	for _, line := range strings.Split(strings.TrimSuffix(string(top), "\n"), "\n")[1:] {
 		v, err := strconv.ParseFloat(strings.Split(line, ",")[8], 64)

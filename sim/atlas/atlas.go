@@ -15,6 +15,7 @@ package atlas
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,10 @@ type Options struct {
 	// a sector can raise their deliveries to make up for a lost one (the
 	// engine's spare capacity); 0 allows no substitution.
 	Substitution float64
+	// OneWay skips the propagation downstream and upstream together, which
+	// with essential inputs reaches most of a connected network and
+	// converges slowly (see esri.go); ESRIOutput and ESRIJobs are then NaN.
+	OneWay bool
 	// Workers is the number of goroutines; ≤ 0 means GOMAXPROCS.
 	Workers int
 }
@@ -95,10 +100,15 @@ func Compute(ctx context.Context, x *sim.Exposures, firms []int, opts Options) (
 				}
 				f := firms[k]
 				r := Row{Firm: f, Weight: 1}
-				var okDown, okUp, okBoth bool
+				var okDown, okUp bool
+				okBoth := true
 				r.Downstream, _, okDown = prod.impact(ps, f, true, false)
 				r.Upstream, _, okUp = prod.impact(ps, f, false, true)
-				r.ESRIOutput, r.ESRIJobs, okBoth = prod.impact(ps, f, true, true)
+				if opts.OneWay {
+					r.ESRIOutput, r.ESRIJobs = math.NaN(), math.NaN()
+				} else {
+					r.ESRIOutput, r.ESRIJobs, okBoth = prod.impact(ps, f, true, true)
+				}
 				r.Converged = okDown && okUp && okBoth
 				r.DebtRank = fin.debtRank(fs, f)
 				rows[k] = r
