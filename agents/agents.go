@@ -7,7 +7,9 @@ package agents
 // InputOrder returns what a buyer orders of one input: the input needed for
 // planned output plus a share 1/tau of the gap between the target inventory
 // (targetSteps steps of use) and the inventory held, never negative. This is
-// the ordering rule of firm-level dynamic input-output (ARIO-style) models.
+// the ordering rule of firm-level dynamic input-output (ARIO-style) models:
+//
+//	max(0, coeff × planned + (targetSteps × coeff × planned − inventory) / tau)
 func InputOrder(coeff, planned, inventory, targetSteps, tauSteps float64) float64 {
 	use := coeff * planned
 	o := use + (targetSteps*use-inventory)/tauSteps
@@ -17,14 +19,27 @@ func InputOrder(coeff, planned, inventory, targetSteps, tauSteps float64) float6
 	return o
 }
 
+// WageBill returns what a firm owes in wages for a step: its baseline wage
+// bill, of which the flexible share flex (furloughs, short hours) follows
+// output down, never up:
+//
+//	wage × (1 − flex × (1 − min(1, output/baseOutput)))
+func WageBill(wage, flex, output, baseOutput float64) float64 {
+	return wage * (1 - flex*(1-min(1, output/baseOutput)))
+}
+
 // Output returns what a firm produces: the least of its capacity, the
-// demand it received and what its scarcest input allows.
+// demand it received and what its scarcest input allows, never negative:
+//
+//	max(0, min(capacity, demand, inputLimit))
 func Output(capacity, demand, inputLimit float64) float64 {
 	return max(0, min(capacity, min(demand, inputLimit)))
 }
 
 // RationShare returns the share of every order a firm fills when it
-// produces output against demand: deliveries are pro rata.
+// produces output against demand: deliveries are pro rata,
+//
+//	min(1, output / demand), and 0 without demand.
 func RationShare(output, demand float64) float64 {
 	if demand <= 0 {
 		return 0
@@ -33,7 +48,10 @@ func RationShare(output, demand float64) float64 {
 }
 
 // PayShare returns the share of every amount due that a firm with cash
-// pays: all if it can, otherwise pro rata to what it owes each creditor.
+// pays: all if it can (or if nothing is due), otherwise pro rata to what
+// it owes each creditor:
+//
+//	max(0, cash) / due
 func PayShare(cash, due float64) float64 {
 	if due <= 0 || cash >= due {
 		return 1
@@ -49,7 +67,12 @@ func PayShare(cash, due float64) float64 {
 // margin on baseline revenue, and whether it is in arrears. A healthy firm
 // (equity ratio ≥ 0.5, revenue at baseline, not losing money, no arrears)
 // scores 1; a firm losing 10% of its revenue or more gets nothing for
-// profitability.
+// profitability:
+//
+//	clamp(0.35 × clamp(equity/assets / 0.5) + 0.35 × clamp(revenueRatio)
+//	      + 0.3 × clamp(1 + margin/0.1) − 0.25 × inArrears)
+//
+// with clamp to [0,1], and an equity term of 0 without assets.
 func CreditScore(equity, assets, revenueRatio, margin float64, inArrears bool) float64 {
 	eq := 0.0
 	if assets > 0 {
@@ -63,14 +86,18 @@ func CreditScore(equity, assets, revenueRatio, margin float64, inArrears bool) f
 }
 
 // LoanRate returns the yearly rate a bank charges a borrower with a score:
-// the base rate, a risk spread scaled by 1 − score, and any shock add-on.
+// the base rate, a risk spread scaled by 1 − score, and any shock add-on,
+//
+//	base + riskSpread × (1 − score) + shockSpread
 func LoanRate(base, riskSpread, score, shockSpread float64) float64 {
 	return base + riskSpread*(1-score) + shockSpread
 }
 
 // LendingCapacity returns how much more a bank can lend: its capital over
 // the required capital ratio, scaled by a credit-supply multiplier, less its
-// loans outstanding.
+// loans outstanding, never negative; nothing without capital:
+//
+//	max(0, capital / capitalRatio × supplyMultiplier − loans)
 func LendingCapacity(capital, capitalRatio, supplyMultiplier, loans float64) float64 {
 	if capital <= 0 {
 		return 0
@@ -79,12 +106,15 @@ func LendingCapacity(capital, capitalRatio, supplyMultiplier, loans float64) flo
 }
 
 // LoanLimit returns the most a firm may still borrow: maxToRevenue times its
-// yearly baseline revenue, less the debt it has.
+// yearly baseline revenue, less the debt it has, never negative,
+//
+//	max(0, maxToRevenue × yearlyRevenue − debt)
 func LoanLimit(maxToRevenue, yearlyRevenue, debt float64) float64 {
 	return max(0, maxToRevenue*yearlyRevenue-debt)
 }
 
-// Tax returns the tax due on a step's profit.
+// Tax returns the tax due on a step's profit: rate × profit, and nothing
+// on a loss.
 func Tax(rate, profit float64) float64 {
 	if profit <= 0 {
 		return 0
@@ -95,7 +125,9 @@ func Tax(rate, profit float64) float64 {
 // Dividend returns what a firm pays out of a step's profit after tax: the
 // payout share while its cash is at or above its target, but never more
 // than the cash above the target; nothing otherwise (it retains earnings
-// to rebuild its cash).
+// to rebuild its cash):
+//
+//	min(payout × profitAfterTax, cash − target) if profitAfterTax > 0 and cash ≥ target, else 0
 func Dividend(payout, profitAfterTax, cash, target float64) float64 {
 	if profitAfterTax <= 0 || cash < target {
 		return 0
@@ -103,6 +135,38 @@ func Dividend(payout, profitAfterTax, cash, target float64) float64 {
 	// Never out of cash the firm needs: profit is accrued, and a firm may
 	// have spent the cash it earned on what it owed.
 	return min(payout*profitAfterTax, cash-target)
+}
+
+// Streak returns for how many steps in a row a condition has held: one
+// more than steps while it holds, and 0 once it does not.
+func Streak(steps int32, holds bool) int32 {
+	if holds {
+		return steps + 1
+	}
+	return 0
+}
+
+// Failure is whether a firm fails, and why.
+type Failure uint8
+
+const (
+	Survives       Failure = iota // the firm carries on
+	FailsIlliquid                 // unable to pay wages, taxes or debt service in full for grace steps in a row
+	FailsInsolvent                // negative equity for insolvency steps in a row
+)
+
+// FailureOf returns whether a firm fails, from the steps in a row it has
+// been illiquid and insolvent: illiquid once illiquidSteps reaches grace,
+// insolvent once insolventSteps reaches insolvency; a firm that is both is
+// named illiquid.
+func FailureOf(illiquidSteps, insolventSteps int32, grace, insolvency int) Failure {
+	switch {
+	case int(illiquidSteps) >= grace:
+		return FailsIlliquid
+	case int(insolventSteps) >= insolvency:
+		return FailsInsolvent
+	}
+	return Survives
 }
 
 func clamp(v, lo, hi float64) float64 { return max(lo, min(hi, v)) }

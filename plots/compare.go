@@ -24,11 +24,6 @@ const (
 	FigCompareFailures   = "compare-failures"
 )
 
-// maxCompareXYs is the most points a line of a compare figure is drawn
-// with: longer series are cut into maxCompareXYs/2 buckets, each drawn by
-// its minimum and maximum.
-const maxCompareXYs = 1200
-
 // CompareFigures overlays runs made separately (two scenario files, say) on
 // the same axes. labels name the runs in legends, one per run; when labels
 // is empty each run is named by its scenario's name, with the directory's
@@ -125,19 +120,13 @@ func newComparison(runs []*Run, labels []string) *comparison {
 				c.arms = append(c.arms, a)
 			}
 		}
-		days := r.Config.Step.Days()
-		if !(days > 0) {
-			days = 7
-		}
+		days := stepDays(r)
+		series, _, steps := indexSeries(r, compareMetrics)
+		_, first := shockWindows(r, days, steps)
 		c.days = append(c.days, days)
-		series, steps := indexSeries(r, compareMetrics)
 		c.series = append(c.series, series)
 		c.steps = append(c.steps, steps)
-		s0 := steps
-		for _, sc := range r.Config.Shocks {
-			s0 = min(s0, int(math.Round(sc.Start.Steps(days))))
-		}
-		c.shock0 = append(c.shock0, s0)
+		c.shock0 = append(c.shock0, first)
 	}
 	return c
 }
@@ -154,44 +143,6 @@ func runArms(r *Run) []string {
 		}
 	}
 	return out
-}
-
-// indexSeries returns, for each (arm, metric) of metrics, the values per
-// replication and step (NaN where missing), and the number of steps.
-func indexSeries(r *Run, metrics []string) (map[[2]string][][]float64, int) {
-	steps := 0
-	slot := map[string]map[int]int{}
-	for _, row := range r.Timeseries {
-		steps = max(steps, row.Step+1)
-		s := slot[row.Arm]
-		if s == nil {
-			s = map[int]int{}
-			slot[row.Arm] = s
-		}
-		if _, ok := s[row.Replication]; !ok {
-			s[row.Replication] = len(s)
-		}
-	}
-	out := map[[2]string][][]float64{}
-	for _, row := range r.Timeseries {
-		if !slices.Contains(metrics, row.Metric) || row.Step < 0 {
-			continue
-		}
-		k := [2]string{row.Arm, row.Metric}
-		v := out[k]
-		if v == nil {
-			v = make([][]float64, len(slot[row.Arm]))
-			for i := range v {
-				v[i] = make([]float64, steps)
-				for t := range v[i] {
-					v[i][t] = math.NaN()
-				}
-			}
-			out[k] = v
-		}
-		v[slot[row.Arm][row.Replication]][row.Step] = row.Value
-	}
-	return out, steps
 }
 
 // runDashes gives each run its own dash pattern.
@@ -234,10 +185,10 @@ func (c *comparison) entryLabel(run int, arm string) string { return c.labels[ru
 // replication's series is first mapped by transform(run, series) if not
 // nil. It returns nil when no run records metric.
 func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
-	transform func(run int, s []float64) []float64) (*plot.Plot, []legendItem, error) {
-	p := stylePlot(title, c.timeLabel(), ylabel)
-	p.Add(faintGrid())
-	var legend []legendItem
+	transform func(run int, s []float64) []float64) (*plot.Plot, []legendEntry, error) {
+	p := sweepKit.plot(title, c.timeLabel(), ylabel)
+	p.Add(lightGrid())
+	var legend []legendEntry
 	xmax := 0.0
 	for i, r := range c.runs {
 		for _, arm := range runArms(r) {
@@ -252,8 +203,8 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 				}
 				reps = tr
 			}
-			mean, lo, hi := describeSteps(reps)
-			x := make([]float64, len(mean))
+			m := meanBand(reps)
+			x := make([]float64, len(m.mean))
 			for t := range x {
 				x[t] = float64(t) * c.days[i] / 7
 			}
@@ -261,45 +212,30 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 				xmax = math.Max(xmax, x[len(x)-1])
 			}
 			col := c.armColor(arm)
-			var th thumbStack
-			if band := bandRing(x, lo, hi); band != nil {
-				pg, err := plotter.NewPolygon(band)
-				if err != nil {
-					return nil, nil, err
-				}
-				pg.Color = withAlpha(col, 0.12)
-				pg.LineStyle.Width = 0
-				p.Add(pg)
-				th = append(th, swatch{pg.Color})
+			var th thumbs
+			if b := newBand(x, m.lo, m.hi, withAlpha(col, 0.12)); b != nil {
+				p.Add(b)
+				th = append(th, b)
 			}
-			xys := thinXYs(x, mean)
+			xys := lineXYs(x, m.mean)
 			if len(xys) == 0 {
 				continue
 			}
-			l, err := plotter.NewLine(xys)
+			l, err := addLine(p, xys, draw.LineStyle{Color: col, Width: vg.Points(1.6), Dashes: runDashes(i)})
 			if err != nil {
 				return nil, nil, err
 			}
-			l.Color = col
-			l.Width = vg.Points(1.6)
-			l.Dashes = runDashes(i)
-			p.Add(l)
 			th = append(th, l)
-			legend = append(legend, legendItem{c.entryLabel(i, arm), th})
+			legend = append(legend, legendEntry{c.entryLabel(i, arm), th})
 		}
 	}
 	if len(legend) == 0 {
 		return nil, nil, nil
 	}
 	if !math.IsNaN(ref) && xmax > 0 {
-		l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: ref}, {X: xmax, Y: ref}})
-		if err != nil {
+		if _, err := addLine(p, plotter.XYs{{X: 0, Y: ref}, {X: xmax, Y: ref}}, refStyle); err != nil {
 			return nil, nil, err
 		}
-		l.Color = color.Gray{Y: 0x66}
-		l.Width = vg.Points(0.8)
-		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		p.Add(l)
 	}
 	p.X.Min = 0
 	if xmax > 0 {
@@ -308,132 +244,12 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 	return p, legend, nil
 }
 
-// describeSteps returns per step the mean over replications and its 95%
-// Student-t interval (see results.Describe); NaN where no replication
-// has a value.
-func describeSteps(reps [][]float64) (mean, lo, hi []float64) {
-	T := 0
-	for _, r := range reps {
-		T = max(T, len(r))
-	}
-	mean, lo, hi = make([]float64, T), make([]float64, T), make([]float64, T)
-	xs := make([]float64, len(reps))
-	for t := 0; t < T; t++ {
-		for k, r := range reps {
-			xs[k] = math.NaN()
-			if t < len(r) {
-				xs[k] = r[t]
-			}
-		}
-		st := results.Describe("", xs)
-		mean[t], lo[t], hi[t] = st.Mean, st.Lo, st.Hi
-	}
-	return mean, lo, hi
-}
-
-// compareBuckets splits n points into at most maxCompareXYs/2 consecutive
-// buckets, returning their start indices (and n last).
-func compareBuckets(n int) []int {
-	nb := min(n, maxCompareXYs/2)
-	if n <= maxCompareXYs {
-		nb = n
-	}
-	out := make([]int, 0, nb+1)
-	for b := 0; b <= nb; b++ {
-		out = append(out, b*n/max(nb, 1))
-	}
-	return out
-}
-
-// thinXYs returns the finite points of (x, y), thinned to the minimum and
-// maximum of each bucket when there are more than maxCompareXYs.
-func thinXYs(x, y []float64) plotter.XYs {
-	var out plotter.XYs
-	if len(x) <= maxCompareXYs {
-		for i := range x {
-			if isNum(y[i]) {
-				out = append(out, plotter.XY{X: x[i], Y: y[i]})
-			}
-		}
-		return out
-	}
-	b := compareBuckets(len(x))
-	for k := 0; k+1 < len(b); k++ {
-		lo, hi := -1, -1
-		for i := b[k]; i < b[k+1]; i++ {
-			if !isNum(y[i]) {
-				continue
-			}
-			if lo < 0 || y[i] < y[lo] {
-				lo = i
-			}
-			if hi < 0 || y[i] > y[hi] {
-				hi = i
-			}
-		}
-		if lo < 0 {
-			continue
-		}
-		a, z := min(lo, hi), max(lo, hi)
-		out = append(out, plotter.XY{X: x[a], Y: y[a]})
-		if z != a {
-			out = append(out, plotter.XY{X: x[z], Y: y[z]})
-		}
-	}
-	return out
-}
-
-// bandRing returns the polygon of the band from lo to hi over the steps
-// where both are finite (thinned like thinXYs), or nil when it has no
-// width anywhere (one replication) or fewer than two points.
-func bandRing(x, lo, hi []float64) plotter.XYs {
-	var up, down plotter.XYs
-	wide := false
-	add := func(i int, l, h float64) {
-		up = append(up, plotter.XY{X: x[i], Y: h})
-		down = append(down, plotter.XY{X: x[i], Y: l})
-		if h > l {
-			wide = true
-		}
-	}
-	if len(x) <= maxCompareXYs {
-		for i := range x {
-			if isNum(lo[i]) && isNum(hi[i]) {
-				add(i, lo[i], hi[i])
-			}
-		}
-	} else {
-		b := compareBuckets(len(x))
-		for k := 0; k+1 < len(b); k++ {
-			l, h, at := math.Inf(1), math.Inf(-1), -1
-			for i := b[k]; i < b[k+1]; i++ {
-				if isNum(lo[i]) && isNum(hi[i]) {
-					l, h = math.Min(l, lo[i]), math.Max(h, hi[i])
-					if at < 0 {
-						at = i
-					}
-				}
-			}
-			if at >= 0 {
-				add(at, l, h)
-			}
-		}
-	}
-	if !wide || len(up) < 2 {
-		return nil
-	}
-	slices.Reverse(down)
-	return append(up, down...)
-}
-
-func isNum(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-func (c *comparison) timeFigure(name, title, caption string, p *plot.Plot, legend []legendItem) *Figure {
+func (c *comparison) timeFigure(name, title, caption string, p *plot.Plot, legend []legendEntry) *Figure {
 	return &Figure{
 		Name: name, Title: title, Caption: caption,
 		Width: 9 * vg.Inch, Height: 5.5*vg.Inch + vg.Length(len(legend)/3)*0.22*vg.Inch,
 		Draw: func(cv draw.Canvas) {
-			drawTiles(drawHeader(cv, title, legend), [][]*plot.Plot{{p}})
+			sweepKit.tiles(sweepKit.header(cv, title, legend), [][]*plot.Plot{{p}})
 		},
 	}
 }
@@ -454,30 +270,7 @@ func (c *comparison) activeFigure() (*Figure, error) {
 }
 
 func (c *comparison) outputFigure() (*Figure, error) {
-	transform := func(run int, s []float64) []float64 {
-		base := c.shock0[run]
-		var b float64
-		if base <= 0 || base > len(s) {
-			b = s[0]
-		} else {
-			n := 0
-			for _, v := range s[:base] {
-				if !math.IsNaN(v) {
-					b += v
-					n++
-				}
-			}
-			b /= float64(max(n, 1))
-		}
-		out := make([]float64, len(s))
-		for t, v := range s {
-			out[t] = math.NaN()
-			if b > 0 {
-				out[t] = v / b
-			}
-		}
-		return out
-	}
+	transform := func(run int, s []float64) []float64 { return relativeToPreShock(s, c.shock0[run]) }
 	p, legend, err := c.timePanel(results.OutputMetric, "", "output / pre-shock level", 1, transform)
 	if err != nil || p == nil {
 		return nil, err
@@ -522,32 +315,28 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 		ticks[k] = plot.Tick{Value: float64(n - 1 - k), Label: c.entryLabel(rw.run, rw.arm)}
 	}
 	var panels []*plot.Plot
-	var legend []legendItem
+	var legend []legendEntry
 	for mi, m := range metrics {
 		label, unit := metricLabel(m, "")
-		p := stylePlot(capitalize(label), unit, "")
-		p.Add(faintGrid())
+		p := sweepKit.plot(capitalize(label), unit, "")
+		p.Add(lightGrid())
 		xlo, xhi := math.Inf(1), math.Inf(-1)
 		for k, rw := range rows {
 			st, ok := c.runs[rw.run].Summary.Get(rw.arm).Headline.Get(m)
-			if !ok || !isNum(st.Mean) {
+			if !ok || !isFinite(st.Mean) {
 				continue
 			}
 			y := float64(n - 1 - k)
 			col := c.armColor(rw.arm)
 			for _, v := range []float64{st.Mean, st.Lo, st.Hi} {
-				if isNum(v) {
+				if isFinite(v) {
 					xlo, xhi = math.Min(xlo, v), math.Max(xhi, v)
 				}
 			}
-			if isNum(st.Lo) && isNum(st.Hi) && st.Hi > st.Lo {
-				bar, err := plotter.NewLine(plotter.XYs{{X: st.Lo, Y: y}, {X: st.Hi, Y: y}})
-				if err != nil {
+			if isFinite(st.Lo) && isFinite(st.Hi) && st.Hi > st.Lo {
+				if _, err := addLine(p, plotter.XYs{{X: st.Lo, Y: y}, {X: st.Hi, Y: y}}, draw.LineStyle{Color: col, Width: vg.Points(1.5)}); err != nil {
 					return nil, err
 				}
-				bar.Color = col
-				bar.Width = vg.Points(1.5)
-				p.Add(bar)
 			}
 			sc, err := plotter.NewScatter(plotter.XYs{{X: st.Mean, Y: y}})
 			if err != nil {
@@ -556,7 +345,7 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: runShape(rw.run)}
 			p.Add(sc)
 			if mi == 0 {
-				legend = append(legend, legendItem{c.entryLabel(rw.run, rw.arm), sc})
+				legend = append(legend, legendEntry{c.entryLabel(rw.run, rw.arm), sc})
 			}
 		}
 		if xhi >= xlo {
@@ -580,10 +369,10 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 		Title: title,
 		Caption: "Mean " + what + " by the end of each run, per run and arm (summary.json), with 95% intervals over replications; " +
 			"colour: arm, shape: run. Look at whether the intervals of the runs overlap.",
-		Width:  max(8*vg.Inch, figText(13).Width(title)+0.6*vg.Inch),
+		Width:  max(8*vg.Inch, textStyle(titleSize).Width(title)+0.6*vg.Inch),
 		Height: 1.6*vg.Inch + vg.Length(n)*0.32*vg.Inch,
 		Draw: func(cv draw.Canvas) {
-			drawTiles(drawHeader(cv, title, legend), [][]*plot.Plot{panels})
+			sweepKit.tiles(sweepKit.header(cv, title, legend), [][]*plot.Plot{panels})
 		},
 	}
 	return fig, nil
@@ -591,6 +380,8 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 
 // blankTicks keeps the positions of ticks but drops their labels.
 type blankTicks struct{ plot.ConstantTicks }
+
+var _ plot.Ticker = blankTicks{}
 
 func (b blankTicks) Ticks(min, max float64) []plot.Tick {
 	out := slices.Clone([]plot.Tick(b.ConstantTicks))

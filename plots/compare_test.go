@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -34,7 +33,7 @@ func TestCompareFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{FigCompareActiveSMEs, FigCompareOutput, FigCompareFailures}
-	if got := sweepFigureNames(figs); !slices.Equal(got, want) {
+	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Fatalf("figures %q, want %q", got, want)
 	}
 	entries := []string{
@@ -125,64 +124,5 @@ func TestCompareRelativeOutput(t *testing.T) {
 	fig, err := c.outputFigure()
 	if err != nil || fig == nil {
 		t.Fatalf("output figure: %v", err)
-	}
-}
-
-func TestDescribeSteps(t *testing.T) {
-	reps := [][]float64{{1, 2, math.NaN()}, {3, 2, 5}, {2, 2, math.NaN()}}
-	mean, lo, hi := describeSteps(reps)
-	for t0 := range 3 {
-		col := []float64{reps[0][t0], reps[1][t0], reps[2][t0]}
-		st := results.Describe("", col)
-		if !sameFloat(mean[t0], st.Mean) || !sameFloat(lo[t0], st.Lo) || !sameFloat(hi[t0], st.Hi) {
-			t.Errorf("step %d: %g [%g, %g], want %+v", t0, mean[t0], lo[t0], hi[t0], st)
-		}
-	}
-	if mean[2] != 5 || lo[2] != 5 || hi[2] != 5 {
-		t.Errorf("one value: %g [%g, %g], want 5 [5, 5]", mean[2], lo[2], hi[2])
-	}
-}
-
-func sameFloat(a, b float64) bool {
-	return a == b || math.IsNaN(a) && math.IsNaN(b) || math.Abs(a-b) < 1e-12
-}
-
-func TestThinXYs(t *testing.T) {
-	n := 5000
-	x, y := make([]float64, n), make([]float64, n)
-	for i := range x {
-		x[i] = float64(i)
-		y[i] = math.Sin(float64(i) / 50)
-	}
-	y[1234] = 10
-	y[4321] = -10
-	y[7] = math.NaN()
-	xys := thinXYs(x, y)
-	if len(xys) > maxCompareXYs || len(xys) < maxCompareXYs/2 {
-		t.Errorf("%d points, want at most %d", len(xys), maxCompareXYs)
-	}
-	var hasMax, hasMin bool
-	for i, p := range xys {
-		if math.IsNaN(p.Y) {
-			t.Fatal("NaN kept")
-		}
-		if i > 0 && p.X < xys[i-1].X {
-			t.Fatal("x not increasing")
-		}
-		hasMax = hasMax || p.Y == 10
-		hasMin = hasMin || p.Y == -10
-	}
-	if !hasMax || !hasMin {
-		t.Error("the extremes were dropped")
-	}
-	if got := thinXYs([]float64{0, 1, 2}, []float64{1, math.NaN(), 3}); len(got) != 2 {
-		t.Errorf("short series: %v", got)
-	}
-	// A band with no width (one replication) is not drawn.
-	if ring := bandRing([]float64{0, 1}, []float64{1, 2}, []float64{1, 2}); ring != nil {
-		t.Errorf("band of zero width: %v", ring)
-	}
-	if ring := bandRing([]float64{0, 1}, []float64{0, 1}, []float64{1, 2}); len(ring) != 4 || ring[0].Y != 1 || ring[3].Y != 0 {
-		t.Errorf("band ring %v, want upper then reversed lower", ring)
 	}
 }

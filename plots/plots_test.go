@@ -149,7 +149,7 @@ func TestReadableTicks(t *testing.T) {
 func TestSaveWritesEveryFormat(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "figures")
 	figs := []Figure{
-		{Name: "b", Title: "B", Draw: func(c draw.Canvas) { header(c, "B", nil) }},
+		{Name: "b", Title: "B", Draw: func(c draw.Canvas) { runKit.header(c, "B", nil) }},
 		{Name: "a", Width: 3 * vg.Inch, Height: 2 * vg.Inch, Draw: func(c draw.Canvas) { noteText(c, "a") }},
 	}
 	names, err := Save(dir, figs, Formats)

@@ -23,9 +23,14 @@ var imgRE = regexp.MustCompile(`<img src="data:image/png;base64,([A-Za-z0-9+/=]+
 
 // checkReportHTML checks what every report must be: one HTML page, each
 // figure once as a PNG data: URI that decodes, every title and caption,
-// nothing loaded from elsewhere, balanced sections, the escaped scenario.
-func checkReportHTML(t *testing.T, page []byte, figs []Figure, scenarioTOML []byte) string {
+// nothing loaded from elsewhere, balanced sections, the escaped scenario
+// (dir/scenario.toml).
+func checkReportHTML(t *testing.T, page []byte, figs []Figure, dir string) string {
 	t.Helper()
+	scenarioTOML, err := os.ReadFile(filepath.Join(dir, "scenario.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := string(page)
 	if !strings.HasPrefix(s, "<!DOCTYPE html>\n<html") || !strings.HasSuffix(s, "</html>\n") {
 		t.Errorf("not an HTML page: starts %q, ends %q", s[:min(40, len(s))], s[max(0, len(s)-20):])
@@ -91,19 +96,8 @@ func TestWriteReport(t *testing.T) {
 	if len(figs) == 0 {
 		t.Fatal("no run figures")
 	}
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := WriteReport(path, r, figs); err != nil {
-		t.Fatal(err)
-	}
-	page, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	toml, err := os.ReadFile("testdata/run/scenario.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := checkReportHTML(t, page, figs, toml)
+	page := writtenReport(t, func(path string) error { return WriteReport(path, r, figs) })
+	s := checkReportHTML(t, page, figs, "testdata/run")
 	for _, want := range []string{
 		"<title>smesim report: plots-fixture</title>", "<h1>plots-fixture</h1>",
 		"small network, deep demand collapse and credit crunch, policy loans and loan guarantees",
@@ -135,11 +129,7 @@ func TestWriteReport(t *testing.T) {
 		t.Error("the baseline row lacks — in the effect columns")
 	}
 	// Deterministic: the same inputs give the same bytes.
-	path2 := filepath.Join(t.TempDir(), "report.html")
-	if err := WriteReport(path2, r, figs); err != nil {
-		t.Fatal(err)
-	}
-	if page2, _ := os.ReadFile(path2); !bytes.Equal(page, page2) {
+	if page2 := writtenReport(t, func(path string) error { return WriteReport(path, r, figs) }); !bytes.Equal(page, page2) {
 		t.Error("two reports of the same run differ")
 	}
 }
@@ -155,12 +145,7 @@ func TestWriteReportEscapes(t *testing.T) {
 	r.Config = &cfg
 	figs := []Figure{{Name: "f", Title: "A <title>", Caption: "A & caption", Width: 2 * vg.Inch, Height: 1 * vg.Inch,
 		Draw: func(c draw.Canvas) {}}}
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := WriteReport(path, r, figs); err != nil {
-		t.Fatal(err)
-	}
-	page, _ := os.ReadFile(path)
-	s := string(page)
+	s := string(writtenReport(t, func(path string) error { return WriteReport(path, r, figs) }))
 	for _, want := range []string{"&lt;b&gt;&#34;x&#34; &amp; y&lt;/b&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;", "A &lt;title&gt;", "A &amp; caption"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("no %q", want)
@@ -193,19 +178,8 @@ func TestWriteSweepReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := WriteSweepReport(path, gridSweep, figs); err != nil {
-		t.Fatal(err)
-	}
-	page, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	toml, err := os.ReadFile(filepath.Join(gridSweep, "scenario.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := checkReportHTML(t, page, figs, toml)
+	page := writtenReport(t, func(path string) error { return WriteSweepReport(path, gridSweep, figs) })
+	s := checkReportHTML(t, page, figs, gridSweep)
 	for _, want := range []string{
 		"<h1>tiny-sweep</h1>", "29 firms — 1 core enterprise and 28 SMEs",
 		"30 steps of 1w (30 weeks) from 2020-01-01; 2 replications per point and arm",
@@ -224,18 +198,14 @@ func TestWriteSweepReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteSweepReport(path, lhsSweep, figs); err != nil {
-		t.Fatal(err)
-	}
-	page, _ = os.ReadFile(path)
-	toml, _ = os.ReadFile(filepath.Join(lhsSweep, "scenario.toml"))
-	s = checkReportHTML(t, page, figs, toml)
+	page = writtenReport(t, func(path string) error { return WriteSweepReport(path, lhsSweep, figs) })
+	s = checkReportHTML(t, page, figs, lhsSweep)
 	for _, want := range []string{"8 points, a Latin hypercube", "8 values from", "4w, 8w, 12w"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("lhs sweep report lacks %q", want)
 		}
 	}
-	if err := WriteSweepReport(path, t.TempDir(), figs); err == nil {
+	if err := WriteSweepReport(filepath.Join(t.TempDir(), "report.html"), t.TempDir(), figs); err == nil {
 		t.Error("no error for a directory without a sweep")
 	}
 }
@@ -326,4 +296,18 @@ func TestShockAndInterventionSentences(t *testing.T) {
 	if got, want := interventionSentence(iv, "CNY"), "Intervention “moratorium” (moratorium): principal and interest payments on eligible firms' bank loans are deferred, from the first shock's start until 26w after it."; got != want {
 		t.Errorf("interventionSentence:\n got %s\nwant %s", got, want)
 	}
+}
+
+// writtenReport returns the report that write writes into a new file.
+func writtenReport(t *testing.T, write func(path string) error) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := write(path); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page
 }

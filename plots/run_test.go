@@ -3,7 +3,6 @@ package plots
 import (
 	"image/color"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,6 +39,20 @@ func figureNames(figs []Figure) []string {
 		names = append(names, f.Name)
 	}
 	return names
+}
+
+// runFiguresNamed returns the figures of r, failing the test unless they
+// are those named, in order.
+func runFiguresNamed(t *testing.T, r *Run, want ...string) []Figure {
+	t.Helper()
+	figs, err := RunFigures(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := figureNames(figs); !slices.Equal(got, want) {
+		t.Errorf("figures %q, want %q", got, want)
+	}
+	return figs
 }
 
 func TestRunFigures(t *testing.T) {
@@ -106,32 +119,48 @@ func TestRunFiguresPDF(t *testing.T) {
 	}
 }
 
-// baselineOnly returns the fixture reduced to its baseline, as a run of a
-// scenario without interventions would be.
-func baselineOnly(r *Run) *Run {
+// subset returns r with only the rows of the runs keep keeps.
+func subset(r *Run, keep func(arm string, rep int) bool) *Run {
 	out := *r
-	cfg := *r.Config
-	cfg.Interventions, cfg.Arms = nil, nil
-	out.Config = &cfg
-	out.Arms = []string{"baseline"}
 	out.Timeseries, out.Firms, out.Events = nil, nil, nil
 	for _, row := range r.Timeseries {
-		if row.Arm == "baseline" {
+		if keep(row.Arm, row.Replication) {
 			out.Timeseries = append(out.Timeseries, row)
 		}
 	}
 	for _, row := range r.Firms {
-		if row.Arm == "baseline" {
+		if keep(row.Arm, row.Replication) {
 			out.Firms = append(out.Firms, row)
 		}
 	}
 	for _, row := range r.Events {
-		if row.Arm == "baseline" {
+		if keep(row.Arm, row.Replication) {
 			out.Events = append(out.Events, row)
 		}
 	}
-	out.Summary = &results.Summary{Confidence: r.Summary.Confidence, Arms: []results.Arm{*r.Summary.Get("baseline")}}
 	return &out
+}
+
+// renderAll renders every figure in format, failing the test on an error.
+func renderAll(t *testing.T, figs []Figure, format string) {
+	t.Helper()
+	for _, fig := range figs {
+		if _, err := Render(fig, format); err != nil {
+			t.Errorf("%s: %v", fig.Name, err)
+		}
+	}
+}
+
+// baselineOnly returns the fixture reduced to its baseline, as a run of a
+// scenario without interventions would be.
+func baselineOnly(r *Run) *Run {
+	out := subset(r, func(arm string, _ int) bool { return arm == "baseline" })
+	cfg := *r.Config
+	cfg.Interventions, cfg.Arms = nil, nil
+	out.Config = &cfg
+	out.Arms = []string{"baseline"}
+	out.Summary = &results.Summary{Confidence: r.Summary.Confidence, Arms: []results.Arm{*r.Summary.Get("baseline")}}
+	return out
 }
 
 func TestNoInterventionEffectsWithoutInterventions(t *testing.T) {
@@ -148,61 +177,24 @@ func TestNoInterventionEffectsWithoutInterventions(t *testing.T) {
 	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Errorf("figures %q, want %q", got, want)
 	}
-	for _, fig := range figs {
-		if _, err := Render(fig, "svg"); err != nil {
-			t.Error(err)
-		}
-	}
+	renderAll(t, figs, "svg")
 }
 
 func TestRunFiguresOneReplication(t *testing.T) {
-	r := loadFixture(t)
-	one := *r
-	keep := func(arm string, rep int) bool { return rep == 0 }
-	one.Timeseries, one.Firms, one.Events = nil, nil, nil
-	for _, row := range r.Timeseries {
-		if keep(row.Arm, row.Replication) {
-			one.Timeseries = append(one.Timeseries, row)
-		}
-	}
-	for _, row := range r.Firms {
-		if keep(row.Arm, row.Replication) {
-			one.Firms = append(one.Firms, row)
-		}
-	}
-	for _, row := range r.Events {
-		if keep(row.Arm, row.Replication) {
-			one.Events = append(one.Events, row)
-		}
-	}
-	figs, err := RunFigures(&one)
+	one := subset(loadFixture(t), func(_ string, rep int) bool { return rep == 0 })
+	figs, err := RunFigures(one)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, fig := range figs {
-		if _, err := Render(fig, "png"); err != nil {
-			t.Error(err)
-		}
-	}
+	renderAll(t, figs, "png")
 }
 
 func TestRunFiguresWithoutFirmResults(t *testing.T) {
 	// output.record = "aggregate": time series only.
 	r := *loadFixture(t)
 	r.Firms, r.Events = nil, nil
-	figs, err := RunFigures(&r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects}
-	if got := figureNames(figs); !slices.Equal(got, want) {
-		t.Errorf("figures %q, want %q", got, want)
-	}
-	for _, fig := range figs {
-		if _, err := Render(fig, "svg"); err != nil {
-			t.Error(err)
-		}
-	}
+	figs := runFiguresNamed(t, &r, FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects)
+	renderAll(t, figs, "svg")
 }
 
 // TestRunFiguresAggregate: with output.record = "aggregate" the failures
@@ -224,14 +216,7 @@ func TestRunFiguresAggregate(t *testing.T) {
 	if !r.Aggregate() {
 		t.Fatal("not aggregate")
 	}
-	figs, err := RunFigures(&r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects}
-	if got := figureNames(figs); !slices.Equal(got, want) {
-		t.Errorf("figures %q, want %q", got, want)
-	}
+	figs := runFiguresNamed(t, &r, FigActiveFirms, FigFailuresByChannel, FigRelativeLevels, FigInterventionEffects)
 	f := figs[1]
 	if !strings.Contains(f.Caption, `from the "failures" series`) || strings.Contains(f.Title, "channel") {
 		t.Errorf("failures figure %q: %q", f.Title, f.Caption)
@@ -273,148 +258,6 @@ func TestShockWindows(t *testing.T) {
 	}
 	if d.shock0 != 4 || d.steps != 24 || d.stepDays != 7 {
 		t.Errorf("first shock step %d, %d steps of %v days; want 4, 24, 7", d.shock0, d.steps, d.stepDays)
-	}
-}
-
-func TestMeanBand(t *testing.T) {
-	nan := math.NaN()
-	const t2 = 4.302653  // Student t, 97.5% quantile, 2 degrees of freedom
-	const t1 = 12.706205 // 1 degree of freedom
-	for _, tc := range []struct {
-		name         string
-		reps         [][]float64
-		mean, lo, hi []float64
-	}{
-		{
-			name: "three replications",
-			reps: [][]float64{{1, 2, 3}, {3, 2, 5}, {2, 2, 4}},
-			mean: []float64{2, 2, 4},
-			lo:   []float64{2 - t2/math.Sqrt(3), 2, 4 - t2/math.Sqrt(3)},
-			hi:   []float64{2 + t2/math.Sqrt(3), 2, 4 + t2/math.Sqrt(3)},
-		},
-		{
-			name: "NaN left out",
-			reps: [][]float64{{1, nan}, {3, 5}},
-			mean: []float64{2, 5},
-			lo:   []float64{2 - t1, 5},
-			hi:   []float64{2 + t1, 5},
-		},
-		{
-			name: "one replication",
-			reps: [][]float64{{7, -1}},
-			mean: []float64{7, -1},
-			lo:   []float64{7, -1},
-			hi:   []float64{7, -1},
-		},
-		{
-			name: "no value",
-			reps: [][]float64{{nan}, {nan}},
-			mean: []float64{nan},
-			lo:   []float64{nan},
-			hi:   []float64{nan},
-		},
-	} {
-		b := meanBand(tc.reps)
-		for k, pair := range [][2][]float64{{b.mean, tc.mean}, {b.lo, tc.lo}, {b.hi, tc.hi}} {
-			got, want := pair[0], pair[1]
-			if len(got) != len(want) {
-				t.Errorf("%s: %d steps, want %d", tc.name, len(got), len(want))
-				continue
-			}
-			for i := range want {
-				if !(math.IsNaN(want[i]) && math.IsNaN(got[i])) && math.Abs(got[i]-want[i]) > 1e-5 {
-					t.Errorf("%s: %s[%d] = %v, want %v", tc.name, []string{"mean", "lo", "hi"}[k], i, got[i], want[i])
-				}
-			}
-		}
-	}
-}
-
-func TestMeanBandContainsMeanAndAgreesWithDescribe(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for n := 1; n <= 12; n++ {
-		reps := make([][]float64, n)
-		for k := range reps {
-			reps[k] = make([]float64, 50)
-			for i := range reps[k] {
-				reps[k][i] = rng.NormFloat64()*float64(i) + 100
-			}
-		}
-		b := meanBand(reps)
-		for i := range b.mean {
-			if !(b.lo[i] <= b.mean[i] && b.mean[i] <= b.hi[i]) {
-				t.Errorf("n=%d step %d: band [%v, %v] does not contain the mean %v", n, i, b.lo[i], b.hi[i], b.mean[i])
-			}
-			var xs []float64
-			for k := range reps {
-				xs = append(xs, reps[k][i])
-			}
-			st := results.Describe("x", xs)
-			if math.Abs(st.Mean-b.mean[i]) > 1e-9 || math.Abs(st.Lo-b.lo[i]) > 1e-9 || math.Abs(st.Hi-b.hi[i]) > 1e-9 {
-				t.Errorf("n=%d step %d: band %v [%v, %v], results.Describe %v [%v, %v]", n, i, b.mean[i], b.lo[i], b.hi[i], st.Mean, st.Lo, st.Hi)
-			}
-		}
-	}
-}
-
-func TestBandPolygon(t *testing.T) {
-	x := []float64{0, 1, 2}
-	if p := bandPolygon(x, []float64{1, 2, 3}, []float64{1, 2, 3}); p != nil {
-		t.Errorf("band without width: polygon %v, want none", p)
-	}
-	p := bandPolygon(x, []float64{0, 1, 2}, []float64{2, 3, 4})
-	want := plotter.XYs{{X: 0, Y: 2}, {X: 1, Y: 3}, {X: 2, Y: 4}, {X: 2, Y: 2}, {X: 1, Y: 1}, {X: 0, Y: 0}}
-	if !slices.Equal(p, want) {
-		t.Errorf("polygon %v, want %v", p, want)
-	}
-	// Decimated: the envelope of every bucket.
-	n := 10 * maxPoints
-	x, lo, hi := make([]float64, n), make([]float64, n), make([]float64, n)
-	for i := range x {
-		x[i], lo[i], hi[i] = float64(i), -float64(i%7), float64(i%11)
-	}
-	p = bandPolygon(x, lo, hi)
-	if len(p) > 2*maxPoints {
-		t.Errorf("%d points, want at most %d", len(p), 2*maxPoints)
-	}
-	var ymin, ymax float64
-	for _, pt := range p {
-		ymin, ymax = math.Min(ymin, pt.Y), math.Max(ymax, pt.Y)
-	}
-	if ymin != -6 || ymax != 10 {
-		t.Errorf("decimated band spans [%v, %v], want [-6, 10]", ymin, ymax)
-	}
-}
-
-func TestLineXYsDecimates(t *testing.T) {
-	n := 100000
-	x, y := make([]float64, n), make([]float64, n)
-	for i := range x {
-		x[i], y[i] = float64(i), math.Sin(float64(i)/1000)
-	}
-	y[31337], y[77777] = 5, -5
-	y[500] = math.NaN()
-	pts := lineXYs(x, y)
-	if len(pts) > maxPoints {
-		t.Errorf("%d points, want at most %d", len(pts), maxPoints)
-	}
-	var hasMax, hasMin bool
-	for i, p := range pts {
-		hasMax = hasMax || (p.X == 31337 && p.Y == 5)
-		hasMin = hasMin || (p.X == 77777 && p.Y == -5)
-		if math.IsNaN(p.Y) {
-			t.Errorf("NaN point %v", p)
-		}
-		if i > 0 && p.X <= pts[i-1].X {
-			t.Errorf("points out of order at %d: %v after %v", i, p, pts[i-1])
-		}
-	}
-	if !hasMax || !hasMin {
-		t.Errorf("decimation lost the extremes (max kept %v, min kept %v)", hasMax, hasMin)
-	}
-	short := lineXYs([]float64{0, 1, 2}, []float64{1, math.NaN(), 3})
-	if want := (plotter.XYs{{X: 0, Y: 1}, {X: 2, Y: 3}}); !slices.Equal(short, want) {
-		t.Errorf("short series: %v, want %v", short, want)
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/smesim/smesim/sim/results"
 )
 
 // SensitivityIndicesFile is the tidy indices file of a sensitivity
@@ -100,7 +102,7 @@ func SensitivityFigures(dir string) ([]Figure, error) {
 			{"S1 (first order)", dot{Color: ArmColor(0), Radius: 3, Shape: draw.CircleGlyph{}}},
 			{"ST (total order) or mu*", dot{Color: ArmColor(1), Radius: 3, Shape: draw.BoxGlyph{}}},
 		}
-		drawPanels(header(c, fig.Title, legend), panels)
+		runKit.column(runKit.header(c, fig.Title, legend), panels)
 	}
 	return []Figure{fig}, nil
 }
@@ -154,7 +156,7 @@ func indicesPanel(output string, ixs []Index) (*plot.Plot, error) {
 		}
 		return 0
 	})
-	p := newPlot(output, "", ylabel)
+	p := runKit.plot(output, "", ylabel)
 	var names []string
 	for k, prm := range params {
 		names = append(names, prm.name)
@@ -201,7 +203,7 @@ func WriteSensitivityReport(path, dir string, figs []Figure) error {
 	for _, ix := range ixs {
 		interval := ""
 		if !math.IsNaN(ix.Lo) {
-			interval = "[" + Compact(ix.Lo) + ", " + Compact(ix.Hi) + "]"
+			interval = "[" + results.Compact(ix.Lo) + ", " + results.Compact(ix.Hi) + "]"
 		}
 		b.raw("<tr><td>" + esc(ix.Output) + "</td><td><code>" + esc(ix.Param) + "</code></td><td>" + esc(ix.Index) + "</td><td>" +
 			esc(strconv.FormatFloat(ix.Value, 'f', 4, 64)) + "</td><td>" + esc(interval) + "</td></tr>\n")

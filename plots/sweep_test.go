@@ -161,7 +161,7 @@ func TestSweepFiguresGrid(t *testing.T) {
 		"lines-" + keyDepth,
 		"lines-" + keyBudget,
 	}
-	if got := sweepFigureNames(figs); !slices.Equal(got, want) {
+	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Fatalf("figures %q, want %q", got, want)
 	}
 	files := saveAndCheck(t, figs)
@@ -243,7 +243,7 @@ func TestSweepFiguresLatinHypercube(t *testing.T) {
 	}
 	// Three pairs × (failures, firms saved); a line figure per parameter.
 	if scatters != 6 || lines != 3 {
-		t.Errorf("%d scatters and %d line figures, want 6 and 3: %q", scatters, lines, sweepFigureNames(figs))
+		t.Errorf("%d scatters and %d line figures, want 6 and 3: %q", scatters, lines, figureNames(figs))
 	}
 	files := saveAndCheck(t, figs)
 	texts := svgTexts(t, files["scatter-sme_failures-"+keyDepth+"-"+keyDuration+".svg"])
@@ -265,7 +265,7 @@ func TestSweepFiguresOneParameter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sweepFigureNames(figs); !slices.Equal(got, []string{"lines-" + keyDuration}) {
+	if got := figureNames(figs); !slices.Equal(got, []string{"lines-" + keyDuration}) {
 		t.Fatalf("figures %q", got)
 	}
 	files := saveAndCheck(t, figs)
@@ -413,20 +413,6 @@ func svgTexts(t *testing.T, svg []byte) []string {
 	return texts
 }
 
-func TestCompact(t *testing.T) {
-	for _, c := range []struct {
-		v    float64
-		want string
-	}{
-		{0, "0"}, {1, "1"}, {0.3, "0.3"}, {12.34, "12.3"}, {999.7, "1k"}, {1e6, "1M"}, {1.5e7, "15M"},
-		{-2340, "-2.34k"}, {2.5e9, "2.5B"}, {math.NaN(), "n/a"}, {1e-4, "0.0001"},
-	} {
-		if got := Compact(c.v); got != c.want {
-			t.Errorf("Compact(%g) = %q, want %q", c.v, got, c.want)
-		}
-	}
-}
-
 func TestRampMap(t *testing.T) {
 	cm := sequentialMap(results.SMEFailures)
 	cm.SetMin(2)
@@ -465,10 +451,19 @@ func TestParamLogTicks(t *testing.T) {
 	}
 }
 
-func sweepFigureNames(figs []Figure) []string {
-	var out []string
-	for _, f := range figs {
-		out = append(out, f.Name)
+func TestMetricLabel(t *testing.T) {
+	for _, tc := range []struct {
+		metric, currency, label, unit string
+	}{
+		{results.SMEFailures, "CNY", "SME failures", "firms"},
+		{results.FiscalCost, "CNY", "fiscal cost", "CNY"},
+		{results.CostPerJobSaved, "EUR", "cost per job saved", "EUR per job"},
+		{results.CostPerFirmSaved, "", "cost per firm saved", " per firm"},
+		{"credit_outstanding", "CNY", "credit outstanding", ""},
+	} {
+		label, unit := metricLabel(tc.metric, tc.currency)
+		if label != tc.label || unit != tc.unit {
+			t.Errorf("metricLabel(%q, %q) = %q, %q, want %q, %q", tc.metric, tc.currency, label, unit, tc.label, tc.unit)
+		}
 	}
-	return out
 }

@@ -15,8 +15,9 @@ import (
 //	enum  the allowed strings, comma-separated
 //	kinds for [[shocks]] fields: the shock kinds the key applies to
 //
-// Rates are per year and durations carry units; Compile converts them once
-// into per-step engine parameters.
+// Rates are per year and durations carry units; the engine converts them
+// once per replication (engine.compile, in engine.go) into per-step
+// parameters.
 type Config struct {
 	Name         string         `toml:"name" doc:"short name of the scenario"`
 	Description  string         `toml:"description" doc:"what the scenario represents, in a sentence or two"`
@@ -181,6 +182,7 @@ type ShockConfig struct {
 // OutputConfig says what is recorded.
 type OutputConfig struct {
 	Record string `toml:"record" enum:"full,aggregate" doc:"full: time series, firms and events; aggregate: time series only"`
+	Format string `toml:"format" enum:"csv,parquet,both" doc:"files of the time series, firms and events: csv; parquet (typed, compressed, with units in the metadata); or both"`
 	// The window of firms.csv's revenue_change.
 	RevenueFrom units.Duration `toml:"revenue_from" doc:"start of the window over which each firm's revenue is compared with its pre-shock baseline in firms.csv, from step 0 (with revenue_to 0: from the first shock)"`
 	RevenueTo   units.Duration `toml:"revenue_to" doc:"end of that window, from step 0, excluded (0: the end of the run)"`
@@ -261,7 +263,7 @@ func DefaultConfig() Config {
 			Duration: units.MustDuration("12w"), Recovery: units.MustDuration("12w"), Shape: "linear",
 			Depth: 0.4, Market: "domestic",
 		}},
-		Output: OutputConfig{Record: "full"},
+		Output: OutputConfig{Record: "full", Format: "csv"},
 		Sweep:  SweepConfig{Design: "grid"},
 	}
 }

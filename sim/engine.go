@@ -1,8 +1,19 @@
 // Package sim is smesim's engine: it builds a production network, steps it
-// through the phases of DESIGN §4 — shocks, final demand, orders, production
-// and delivery, payments, finance, failure, record — on compressed arrays,
-// keeps a double-entry ledger, attributes failures to cascades, and runs
-// Monte Carlo replications.
+// through the phases of docs/model.md — shocks, final demand, orders,
+// production and delivery, payments, finance, failure, record — on
+// compressed arrays, keeps a double-entry ledger, attributes failures to
+// cascades, and runs Monte Carlo replications.
+//
+// Each mechanism has a file named after its phase: shocks.go, demand.go,
+// orders.go, production.go (with rationing), accrual.go and settlement.go
+// (payments), credit.go (how a firm gets a bank loan), failure.go (with
+// cascade attribution), rewire.go (partner search) and record.go (the
+// metrics). The interventions have interventions.go (with the table of
+// which parts of a step each kind changes), factoring.go, guarantees.go,
+// policyloans.go and subsidies.go. step.go is the phase script, baseline.go
+// the steady state the run starts from, ledger.go the accounting
+// identities and parallel.go the threads. The decision rules of firms and
+// banks are in package agents.
 package sim
 
 import (
@@ -340,135 +351,4 @@ func (e *engine) allocate() {
 		e.lastDemand[i], e.lastCredit[i], e.lastLockdown[i], e.lastImports[i] = -1<<30, -1<<30, -1<<30, -1<<30
 	}
 	e.shock.demand = make([]float64, 1+len(e.net.MarketNames))
-}
-
-func roleValue(v RoleValues, r network.Role) float64 {
-	switch r {
-	case network.RoleRawMaterial:
-		return v.RawMaterial
-	case network.RoleSupplier:
-		return v.Supplier
-	case network.RoleManufacturer:
-		return v.Manufacturer
-	case network.RoleDistributor:
-		return v.Distributor
-	}
-	return v.Other
-}
-
-// initPhysical sets technical coefficients and solves the steady state:
-// gross output x = f + A x, inventories at target, orders equal to use.
-func (e *engine) initPhysical() error {
-	net, p := e.net, &e.p
-	perStep := p.stepDays / units.DaysPerYear
-	for b := 0; b < net.N(); b++ {
-		fd := net.FinalDemand[b] * perStep
-		e.fdExport[b] = fd * net.ExportShare[b]
-		e.fdDomestic[b] = fd - e.fdExport[b]
-		role := net.Role[b]
-		slots := net.SlotStart[b+1] - net.SlotStart[b]
-		e.importCoeff[b] = roleValue(e.cfg.Production.ImportShare, role)
-		if slots == 0 {
-			continue
-		}
-		share := roleValue(e.cfg.Production.InputShare, role) / float64(slots)
-		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
-			e.slotCoeff[s] = share
-			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
-				e.edgeCoeff[k] = share * net.Weight[k]
-			}
-		}
-	}
-	if err := e.solveLeontief(); err != nil {
-		return err
-	}
-	if e.cfg.Production.DemandSwitching {
-		ns := max(1, len(net.SectorNames))
-		for i := 0; i < net.N(); i++ {
-			ns = max(ns, int(net.Sector[i])+1)
-		}
-		e.sectorFD, e.sectorAliveFD, e.sectorScale = make([]float64, ns), make([]float64, ns), make([]float64, ns)
-		for i := 0; i < net.N(); i++ {
-			e.sectorFD[net.Sector[i]] += e.fdDomestic[i] + e.fdExport[i]
-		}
-		copy(e.sectorAliveFD, e.sectorFD)
-		for s := range e.sectorScale {
-			e.sectorScale[s] = 1
-		}
-	}
-	if k := len(net.MarketNames); k > 0 {
-		w := make([]float64, k)
-		total := 0.0
-		for i := 0; i < net.N(); i++ {
-			if m := net.ExportMarket[i]; m >= 0 {
-				w[m] += e.fdExport[i]
-				total += e.fdExport[i]
-			}
-		}
-		if total > 0 {
-			for m := range w {
-				w[m] /= total
-			}
-			e.exportWeights = w
-		}
-	}
-	spare := 1 + e.cfg.Production.SpareCapacity
-	for i := 0; i < net.N(); i++ {
-		use := e.importCoeff[i]
-		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
-			use += e.slotCoeff[s]
-		}
-		e.inputShare[i] = use
-		x := e.baseOutput[i]
-		e.capacity[i] = spare * x
-		e.planned[i] = x
-		e.output[i] = x
-		e.demand[i] = x
-		e.importInv[i] = p.invTarget * e.importCoeff[i] * x
-		e.importOrder[i] = e.importCoeff[i] * x
-		e.revenue[i] = x
-		e.revenueEMA[i] = x
-		e.baseRevenue[i] = x
-		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
-			e.slotInv[s] = p.invTarget * e.slotCoeff[s] * x
-		}
-	}
-	for k := range e.baseFlow {
-		f := e.edgeCoeff[k] * e.baseOutput[net.Buyer[k]]
-		e.baseFlow[k], e.order[k], e.delivery[k] = f, f, f
-	}
-	return nil
-}
-
-// solveLeontief finds x = f + A x by Gauss–Seidel sweeps over suppliers; it
-// converges because every buyer's input shares sum to less than one.
-func (e *engine) solveLeontief() error {
-	net := e.net
-	x := e.baseOutput
-	for i := range x {
-		x[i] = e.fdDomestic[i] + e.fdExport[i]
-	}
-	for iter := 0; iter < 10000; iter++ {
-		change := 0.0
-		for s := net.N() - 1; s >= 0; s-- {
-			v := e.fdDomestic[s] + e.fdExport[s]
-			for k := net.OutStart[s]; k < net.OutStart[s+1]; k++ {
-				ed := net.OutEdge[k]
-				v += e.edgeCoeff[ed] * x[net.Buyer[ed]]
-			}
-			if d := math.Abs(v-x[s]) / math.Max(v, 1e-300); d > change {
-				change = d
-			}
-			x[s] = v
-		}
-		if change < 1e-14 {
-			for i, v := range x {
-				if !(v > 0) {
-					return fmt.Errorf("firm %s has no output at baseline: it has neither buyers nor final demand", net.Name(i))
-				}
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("baseline output did not converge: input shares too close to 1")
 }

@@ -573,7 +573,7 @@ func TestZeroBudgetIsBaseline(t *testing.T) {
 				if !reflect.DeepEqual(base.Series, arm.Series) {
 					for i := range base.Series {
 						if base.Series[i] != arm.Series[i] {
-							t.Fatalf("series differ first at step %d metric %s: %v vs %v", i/numMetrics, metricNames[i%numMetrics], base.Series[i], arm.Series[i])
+							t.Fatalf("series differ first at step %d metric %s: %v vs %v", i/numMetrics, metrics[i%numMetrics].name, base.Series[i], arm.Series[i])
 						}
 					}
 				}

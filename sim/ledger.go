@@ -308,3 +308,73 @@ func sumAbsChunked(v []float64) float64 {
 	}
 	return total
 }
+
+// resetFlows clears the step's flows of firms lo to hi.
+func (e *engine) resetFlows(lo, hi int) {
+	if s := &e.iv; s.on() {
+		for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
+			s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
+			s.policyLosses, s.deferred, s.accelerated} {
+			clear(v[lo:hi])
+		}
+		if s.loanStart != nil {
+			// The loan before this step's accrual, against which the
+			// guaranteed and subsidised parts amortise (payOwed).
+			copy(s.loanStart[lo:hi], e.loan[lo:hi])
+		}
+	}
+	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll, e.writtenOff, e.badDebt} {
+		clear(v[lo:hi])
+	}
+}
+
+// reduceFlows adds the step's per-firm flows, summed by phaseTotals, to
+// the external sector, the government and the banks, in chunk order; then
+// the government spends its receipts and banks pay out capital above their
+// target.
+func (e *engine) reduceFlows() {
+	l := &e.ledger
+	var sums [numSums]float64
+	for c := range e.chunks {
+		for k, v := range e.chunks[c].sums {
+			sums[k] += v
+		}
+	}
+	l.external += sums[sumToExternal]
+	received := sums[sumToGov]
+	l.government += received
+	l.newLoans = sums[sumLent]
+	l.repayments = sums[sumRepaid]
+	l.writeOffs = sums[sumWrittenOff]
+	if s := &e.iv; s.on() {
+		l.government += sumChunked(s.govIn) - sumChunked(s.govOut)
+		l.newLoans += sumChunked(s.factNew)
+		l.repayments += sumChunked(s.factRepaid)
+		l.writeOffs += sumChunked(s.factWrittenOff)
+		clear(e.bankFactoredIn)
+		for i := range e.bank {
+			e.bankFactoredIn[e.bank[i]] += s.factNew[i] - s.factRepaid[i] - s.factWrittenOff[i]
+		}
+	}
+	// Balanced budget outside interventions: the government spends what it
+	// received this step on the external sector.
+	l.government -= received
+	l.external += received
+	for b := range e.banks {
+		bk := &e.banks[b]
+		for c := range e.chunks {
+			v := e.chunks[c].banks[b*numBankSums:]
+			bk.capital += v[bankCapitalIn]
+			bk.reserves += v[bankReservesIn]
+			bk.loans += v[bankLoansIn]
+		}
+		if e.iv.on() {
+			bk.factored += e.bankFactoredIn[b]
+		}
+		if d := bk.capital - bk.capitalTarget; d > 0 {
+			bk.capital -= d
+			bk.reserves -= d
+			l.external += d
+		}
+	}
+}

@@ -13,37 +13,6 @@ import (
 // identical for any number of threads. Threads take chunks from a shared
 // counter, so a slow chunk does not hold the others back.
 
-// phase names one parallel pass over the firms.
-type phase uint8
-
-const (
-	phaseOrders        phase = iota // final demand and orders
-	phaseProduce                    // production and deliveries
-	phaseReceive                    // deliveries into inventories; the step's flows cleared
-	phaseRevenue                    // revenue without finance
-	phaseAccrue                     // income statements and what is due
-	phasePayFirst                   // the first settlement round: every firm pays
-	phaseCollectAll                 // suppliers collect the first round
-	phasePayPending                 // later rounds: firms still owing pay
-	phaseCollectPaid                // suppliers paid in the round collect
-	phaseCloseCredit                // close settlement; credit demand; requests per bank
-	phaseGrant                      // banks lend
-	phasePayOwed                    // what is still owed, dividends; failure counters
-	phaseTotals                     // sums of the step: flows, metrics, accounting checks
-	phaseReceiveAccrue              // phaseReceive and phaseAccrue in one pass (no interventions)
-	phaseGrantPayOwed               // phaseGrant and phasePayOwed in one pass (no interventions)
-	numPhases
-)
-
-// phaseNames name the phases in benchmarks.
-var phaseNames = [numPhases]string{
-	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive", phaseRevenue: "revenue",
-	phaseAccrue: "accrue", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
-	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseCredit: "close-credit",
-	phaseGrant: "grant", phasePayOwed: "pay-owed", phaseTotals: "totals",
-	phaseReceiveAccrue: "receive-accrue", phaseGrantPayOwed: "grant-pay-owed",
-}
-
 // chunkWork is what one chunk of firms leaves for the sequential parts of a
 // step. Each chunk writes only its own.
 type chunkWork struct {
@@ -70,7 +39,7 @@ const (
 	numSums
 )
 
-// Per-bank sums: in phaseCloseCredit (requested, covered) and in
+// Per-bank sums: in phaseCloseAndRequest (requested, covered) and in
 // phaseTotals (the rest).
 const (
 	bankRequested = iota
@@ -271,81 +240,26 @@ func (e *engine) work(ph phase, wid int) {
 	}
 }
 
-// runChunk runs phase ph on one chunk, as thread wid.
-func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
-	lo, hi := c.lo, c.hi
-	switch ph {
-	case phaseOrders:
-		e.finalDemand(lo, hi, t)
-		e.orders(lo, hi, t)
-	case phaseProduce:
-		e.produce(lo, hi, t, wid)
-	case phaseReceive:
-		e.receive(lo, hi)
-		e.resetFlows(lo, hi)
-	case phaseRevenue:
-		copy(e.revenue[lo:hi], e.output[lo:hi])
-	case phaseAccrue:
-		e.accrue(lo, hi, t)
-	case phasePayFirst:
-		if e.iv.on() {
-			c.moved = e.payFirst(c)
-		} else {
-			c.moved = e.payFirstPlain(c)
-		}
-	case phaseCollectAll:
-		if e.iv.factored != nil {
-			e.collect(lo, hi)
-		} else {
-			e.collectPlain(lo, hi)
-		}
-	case phasePayPending:
-		c.moved = e.payPending(c)
-	case phaseCollectPaid:
-		e.collectPaid(lo, hi, c)
-	case phaseCloseCredit:
-		e.closeSettlement(lo, hi)
-		e.creditDemand(lo, hi, t)
-		e.bankRequests(c)
-	case phaseGrant:
-		e.grantLoans(lo, hi, t, e.grantShare)
-	case phasePayOwed:
-		e.payOwed(lo, hi)
-		e.failureCounters(c)
-	case phaseTotals:
-		e.totals(c, t, wid)
-	case phaseReceiveAccrue:
-		e.receive(lo, hi)
-		e.resetFlows(lo, hi)
-		e.accruePlain(lo, hi, wid)
-	case phaseGrantPayOwed:
-		e.grantLoans(lo, hi, t, e.grantShare)
-		e.payOwed(lo, hi)
-		e.failureCounters(c)
-	}
-}
-
 // passBytes is the model's own count of the bytes one pass of each phase
 // reads and writes per firm, per slot and per edge: each array the pass
 // touches counts its element size once if read or written, twice if both.
 // The sparse settlement rounds count what they touch as they go.
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
-	phaseOrders:      {firm: 73, slot: 20, edge: 29},
-	phaseProduce:     {firm: 129, slot: 24, edge: 20},
-	phaseReceive:     {firm: 69, slot: 20, edge: 8},
-	phaseRevenue:     {firm: 16},
-	phaseAccrue:      {firm: 270, edge: 45},
-	phasePayFirst:    {firm: 213, edge: 61},
-	phaseCollectAll:  {firm: 37, edge: 20},
-	phasePayPending:  {},
-	phaseCollectPaid: {firm: 4},
-	phaseCloseCredit: {firm: 206, edge: 8},
-	phaseGrant:       {firm: 85},
-	phasePayOwed:     {firm: 137},
-	phaseTotals:      {firm: 221, slot: 8, edge: 12},
+	phaseOrders:          {firm: 73, slot: 20, edge: 29},
+	phaseProduce:         {firm: 129, slot: 24, edge: 20},
+	phaseReceive:         {firm: 69, slot: 20, edge: 8},
+	phaseRevenue:         {firm: 16},
+	phasePayFirst:        {firm: 213, edge: 61},
+	phaseCollectAll:      {firm: 37, edge: 20},
+	phasePayPending:      {},
+	phaseCollectPaid:     {firm: 4},
+	phaseCloseAndRequest: {firm: 206, edge: 8},
+	phaseGrant:           {firm: 85},
+	phaseOwedAndFailing:  {firm: 137},
+	phaseTotals:          {firm: 221, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
-	phaseReceiveAccrue: {firm: 313, slot: 20, edge: 45},
-	phaseGrantPayOwed:  {firm: 222},
+	phaseReceiveAccrue:    {firm: 313, slot: 20, edge: 45},
+	phaseGrantOwedFailing: {firm: 222},
 }
 
 // bytesPerStep is the model's own count of the bytes one step reads and

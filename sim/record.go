@@ -6,43 +6,53 @@ import (
 	"github.com/smesim/smesim/sim/network"
 )
 
-// Metric names of the time series, in column order. Stocks are measured at
-// the end of the step, flows over the step; money in currency units per
-// step, employment in jobs.
-var metricNames = []string{
-	"firms_active",          // firms not failed
-	"smes_active",           // SMEs not failed
-	"cores_active",          // core enterprises not failed
-	"failures",              // firms failing this step
-	"failures_sme",          // SMEs failing this step
-	"failures_core",         // core firms failing this step
-	"output",                // gross output
-	"value_added",           // output less intermediate and imported inputs used
-	"final_demand",          // final demand addressed to firms
-	"final_sales",           // final demand served
-	"employment",            // baseline jobs of firms not failed
-	"demand_domestic",       // domestic final-demand multiplier
-	"locked_down",           // firms unable to produce because of a lockdown
-	"cash",                  // firms' cash
-	"credit_outstanding",    // firms' bank loans
-	"new_loans",             // bank loans granted (capitalised interest included)
-	"bank_capital",          // banks' capital
-	"write_offs",            // bank loans written off
-	"trade_credit",          // trade payables outstanding between firms
-	"bad_debt",              // suppliers' losses on receivables from failed buyers
-	"credit_denied",         // firms denied (part of) the credit they asked for
-	"bank_losses",           // bank write-offs less what guarantors (the state, core firms) paid the banks
-	"guarantee_calls_state", // paid by the state to banks on guaranteed loans
-	"guarantee_calls_core",  // paid by core firms to banks on the loans of suppliers they guaranteed
-	"fiscal_cost",           // public money spent on interventions, net of fees and interest received
-	"policy_loans",          // policy loans outstanding
-	"policy_loan_losses",    // policy loans written off
-	"factored",              // receivables held by banks under supply chain finance
-	"demand_export",         // export final-demand multiplier, averaged over export markets by baseline exports
-	"smes_locked_down",      // SMEs unable to produce because of a lockdown
+// metric declares one column of the time series: its name in the result
+// files, its unit, whether it is a stock (measured at the end of the step)
+// or a flow (over the step), and how it is computed. Money is in currency
+// units per step.
+type metric struct {
+	name, unit, kind, computed string
 }
 
-// Indexes into metricNames.
+// metrics is the one table of the time series, in column order and keyed
+// by the index constants below (as Mesa's DataCollector keys its model
+// reporters), so that a name cannot fall out of step with its column:
+// totals and record fill row[m] for each m, and TestMetricTable checks
+// that every index has its entry.
+var metrics = [numMetrics]metric{
+	mFirms:          {"firms_active", "firms", "stock", "firms not failed"},
+	mSMEs:           {"smes_active", "firms", "stock", "SMEs not failed"},
+	mCores:          {"cores_active", "firms", "stock", "core enterprises not failed"},
+	mFailures:       {"failures", "firms", "flow", "firms failing this step"},
+	mFailuresSME:    {"failures_sme", "firms", "flow", "SMEs failing this step"},
+	mFailuresCore:   {"failures_core", "firms", "flow", "core firms failing this step"},
+	mOutput:         {"output", "currency", "flow", "gross output of firms not failed"},
+	mValueAdded:     {"value_added", "currency", "flow", "output less intermediate and imported inputs used"},
+	mFinalDemand:    {"final_demand", "currency", "flow", "final demand addressed to firms"},
+	mFinalSales:     {"final_sales", "currency", "flow", "final demand served"},
+	mEmployment:     {"employment", "jobs", "stock", "baseline jobs of firms not failed"},
+	mDemandDomestic: {"demand_domestic", "multiplier", "stock", "domestic final-demand multiplier (1 = baseline)"},
+	mLockedDown:     {"locked_down", "firms", "stock", "firms unable to produce because of a lockdown"},
+	mCash:           {"cash", "currency", "stock", "firms' cash"},
+	mCredit:         {"credit_outstanding", "currency", "stock", "firms' bank loans"},
+	mNewLoans:       {"new_loans", "currency", "flow", "bank loans granted (capitalised interest included)"},
+	mBankCapital:    {"bank_capital", "currency", "stock", "banks' capital"},
+	mWriteOffs:      {"write_offs", "currency", "flow", "bank loans and bought receivables written off"},
+	mTradeCredit:    {"trade_credit", "currency", "stock", "trade payables outstanding between firms"},
+	mBadDebt:        {"bad_debt", "currency", "flow", "suppliers' losses on receivables from failed buyers"},
+	mCreditDenied:   {"credit_denied", "firms", "flow", "firms denied (part of) the credit they asked for"},
+	mBankLosses:     {"bank_losses", "currency", "flow", "write_offs less guarantee_calls_state and guarantee_calls_core"},
+	mCallsState:     {"guarantee_calls_state", "currency", "flow", "paid by the state to banks on guaranteed loans"},
+	mCallsCore:      {"guarantee_calls_core", "currency", "flow", "paid by core firms to banks on the loans of suppliers they guaranteed"},
+	mFiscalCost:     {"fiscal_cost", "currency", "flow", "public money spent on interventions, net of fees and interest received"},
+	mPolicyLoans:    {"policy_loans", "currency", "stock", "policy loans outstanding"},
+	mPolicyLosses:   {"policy_loan_losses", "currency", "flow", "policy loans written off"},
+	mFactored:       {"factored", "currency", "stock", "receivables held by banks under supply chain finance"},
+	mDemandExport:   {"demand_export", "multiplier", "stock", "export final-demand multiplier, averaged over export markets by baseline exports (1 = baseline)"},
+	mSMEsLockedDown: {"smes_locked_down", "firms", "stock", "SMEs unable to produce because of a lockdown"},
+}
+
+// Indexes into metrics: the columns of the time series.
 const (
 	mFirms = iota
 	mSMEs
@@ -78,7 +88,30 @@ const (
 )
 
 // MetricNames returns the names of the time-series metrics in column order.
-func MetricNames() []string { return append([]string(nil), metricNames...) }
+// Metric describes one column of the time series for readers of the
+// result files: Unit is "firms", "jobs", "currency" or "multiplier"; Kind
+// is "stock" (at the end of the step) or "flow" (over the step).
+type Metric struct {
+	Name, Unit, Kind, Description string
+}
+
+// Metrics returns the time-series metrics in column order, from the one
+// table the engine records them by.
+func Metrics() []Metric {
+	out := make([]Metric, numMetrics)
+	for m, d := range metrics {
+		out[m] = Metric{Name: d.name, Unit: d.unit, Kind: d.kind, Description: d.computed}
+	}
+	return out
+}
+
+func MetricNames() []string {
+	names := make([]string, numMetrics)
+	for m, d := range metrics {
+		names[m] = d.name
+	}
+	return names
+}
 
 type recorder struct {
 	series []float64

@@ -131,28 +131,36 @@ func compileShocks(cfg *Config, net *network.Network, stepDays float64) ([]shock
 // shockTargets marks the firms whose sector, region and role are all among
 // those the shock names (an empty list matches everything).
 func shockTargets(sc ShockConfig, net *network.Network) ([]bool, error) {
-	if len(sc.Sectors) == 0 && len(sc.Regions) == 0 && len(sc.Roles) == 0 {
+	return selectFirms(net, false, sc.Sectors, sc.Regions, sc.Roles)
+}
+
+// selectFirms marks the firms of net that are SMEs (if smeOnly) and whose
+// sector, region and role are among those named (an empty list matches
+// everything); nil when nothing is selected against, so every firm.
+func selectFirms(net *network.Network, smeOnly bool, sectorNames, regionNames, roleNames []string) ([]bool, error) {
+	if !smeOnly && len(sectorNames) == 0 && len(regionNames) == 0 && len(roleNames) == 0 {
 		return nil, nil
 	}
-	sectors, err := nameSet("sectors", sc.Sectors, net.SectorNames)
+	sectors, err := nameSet("sectors", sectorNames, net.SectorNames)
 	if err != nil {
 		return nil, err
 	}
-	regions, err := nameSet("regions", sc.Regions, net.RegionNames)
+	regions, err := nameSet("regions", regionNames, net.RegionNames)
 	if err != nil {
 		return nil, err
 	}
-	roles, err := nameSet("roles", sc.Roles, network.RoleNames())
+	roles, err := nameSet("roles", roleNames, network.RoleNames())
 	if err != nil {
 		return nil, err
 	}
-	t := make([]bool, net.N())
-	for i := range t {
-		t[i] = (sectors == nil || sectors[net.Sector[i]]) &&
+	sel := make([]bool, net.N())
+	for i := range sel {
+		sel[i] = (!smeOnly || net.Kind[i] == network.SME) &&
+			(sectors == nil || sectors[net.Sector[i]]) &&
 			(regions == nil || regions[net.Region[i]]) &&
 			(roles == nil || roles[net.Role[i]])
 	}
-	return t, nil
+	return sel, nil
 }
 
 func nameSet(key string, names, known []string) ([]bool, error) {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
@@ -318,7 +317,7 @@ func fmtFact(v float64, share bool) string {
 		}
 		return s
 	}
-	return plots.Compact(v)
+	return results.Compact(v)
 }
 
 // fmtFactStat writes "mean [lo, hi]", or the mean alone without an

@@ -19,7 +19,6 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
@@ -38,6 +37,8 @@ type runOptions struct {
 	plots        []string  // figure formats; none: no figures, no report
 	arms         []string  // --arms; nil: the scenario's arms
 	record       string    // --record: "full" or "aggregate"; "": the scenario's output.record
+	format       string    // --format: "csv", "parquet" or "both"; "": the scenario's output.format
+	plotsSet     bool      // --plots was given (not its default)
 	progress     string    // --progress: auto, json or none
 	now          time.Time // for the default output directory name
 }
@@ -81,6 +82,7 @@ func runCommand(e *env) *cli.Command {
 				DefaultText: "the scenario's arms: the baseline, each intervention alone and all together"},
 			threadsFlag(),
 			recordFlag(),
+			formatFlag(),
 			shardFlag(),
 			progressFlag(),
 			plotsFlag(),
@@ -97,6 +99,10 @@ func runCommand(e *env) *cli.Command {
 			if opts.record, err = recordOf(c); err != nil {
 				return err
 			}
+			if opts.format, err = formatOf(c); err != nil {
+				return err
+			}
+			opts.plotsSet = c.IsSet("plots")
 			if opts.plots, err = plotFormats(c); err != nil {
 				return err
 			}
@@ -132,7 +138,7 @@ func runCommand(e *env) *cli.Command {
 				return runBatch(c.Context, e, batch.KindRun, arg, bo, func(cfg *sim.Config) (bool, error) {
 					o := opts
 					o.replications = nil // batchOptions applies it
-					return o.seed != nil || o.steps != nil || o.record != "", applyOverrides(cfg, o)
+					return o.seed != nil || o.steps != nil || o.record != "" || o.format != "", applyOverrides(cfg, o)
 				})
 			}
 			return runRun(c.Context, e, opts, arg)
@@ -150,10 +156,13 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err := applyOverrides(cfg, opts); err != nil {
 		return err
 	}
-	if opts.seed != nil || opts.steps != nil || opts.replications != nil || opts.record != "" {
+	if opts.seed != nil || opts.steps != nil || opts.replications != nil || opts.record != "" || opts.format != "" {
 		if err := scenarios.Validate(cfg, scenarioLabel(arg)+" (with the flags' overrides)"); err != nil {
 			return badInput(err)
 		}
+	}
+	if opts.plots, err = figureFormats(cfg, opts.plots, opts.plotsSet); err != nil {
+		return err
 	}
 	out := opts.out
 	if out == "" {
@@ -251,7 +260,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	// The runs are read back one at a time as the files are written,
 	// which a signal stops at the next run.
 	store.StopOn(ctx)
-	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format}
 	w, err := batch.WriteRun(out, src, meta, func(tmp string) error {
 		return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, opts.plots) })
 	})
@@ -410,10 +419,45 @@ func recordOf(c *cli.Context) (string, error) {
 	}
 }
 
+// formatFlag overrides the scenario's output.format.
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Usage: "`FORMAT` of the time series, firms and events, overriding the scenario's output.format: csv (timeseries.csv, firms.csv, events.csv), parquet (the same tables as typed, compressed .parquet files, with runs.parquet) or both; runs.csv and summary.json are always written",
+		DefaultText: "the scenario's output.format"}
+}
+
+// formatOf returns the --format, "" when not given.
+func formatOf(c *cli.Context) (string, error) {
+	if !c.IsSet("format") {
+		return "", nil
+	}
+	switch v := c.String("format"); v {
+	case results.FormatCSV, results.FormatParquet, results.FormatBoth:
+		return v, nil
+	default:
+		return "", badInputf("--format %q: allowed csv, parquet, both", v)
+	}
+}
+
+// figureFormats returns the figure formats to draw for a run of cfg: the
+// figures are drawn from the CSV files, so with output.format = "parquet"
+// none are drawn, and --plots given explicitly is refused.
+func figureFormats(cfg *sim.Config, plots []string, explicit bool) ([]string, error) {
+	if cfg.Output.Format != results.FormatParquet || len(plots) == 0 {
+		return plots, nil
+	}
+	if explicit {
+		return nil, badInputf("--plots: figures are drawn from the CSV files, which output.format = \"parquet\" does not write: use --format both, or --plots none")
+	}
+	return nil, nil
+}
+
 // applyOverrides sets the flags' values on cfg and checks them.
 func applyOverrides(cfg *sim.Config, opts runOptions) error {
 	if opts.record != "" {
 		cfg.Output.Record = opts.record
+	}
+	if opts.format != "" {
+		cfg.Output.Format = opts.format
 	}
 	if opts.seed != nil {
 		if *opts.seed > 1<<63-1 {
@@ -530,7 +574,7 @@ func writeExhausted(w io.Writer, sum results.Summary, cfg *sim.Config) {
 				n := int(math.Round(iv.ExhaustedShare * float64(cfg.Replications)))
 				days := iv.ExhaustedStep * cfg.Step.Days()
 				fmt.Fprintf(w, "%s: budget of %s %s used up in %d of %d %s (arm %s), on average %s days into the run\n",
-					iv.Name, plots.Compact(iv.Budget), cfg.Currency, n, cfg.Replications, plural(cfg.Replications, "replication"), a.Arm, plots.Compact(days))
+					iv.Name, results.Compact(iv.Budget), cfg.Currency, n, cfg.Replications, plural(cfg.Replications, "replication"), a.Arm, results.Compact(days))
 			}
 		}
 	}
@@ -554,22 +598,15 @@ func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 		if label == "" {
 			label = "results"
 		}
-		get := func(s results.Stats, name string) results.Stat {
-			st, ok := s.Get(name)
-			if !ok {
-				st = results.Stat{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN()}
-			}
-			return st
-		}
 		saved, cost := noEffect, noEffect
 		if a.Effects != nil {
-			saved = plots.HalfWidthText(get(a.Effects, results.FirmsSaved))
-			cost = plots.RatioText(get(a.Effects, results.CostPerFirmSaved))
+			saved = a.Effects.Value(results.FirmsSaved).HalfWidthText()
+			cost = a.Effects.Value(results.CostPerFirmSaved).RatioText()
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label,
-			plots.Compact(get(a.Headline, results.Failures).Mean),
-			plots.Compact(get(a.Headline, results.JobsLost).Mean),
-			plots.Compact(get(a.Headline, results.FiscalCost).Mean),
+			results.Compact(a.Headline.Value(results.Failures).Mean),
+			results.Compact(a.Headline.Value(results.JobsLost).Mean),
+			results.Compact(a.Headline.Value(results.FiscalCost).Mean),
 			saved, cost)
 	}
 	tw.Flush()

@@ -248,37 +248,6 @@ func TestArmTable(t *testing.T) {
 	}
 }
 
-func TestCompact(t *testing.T) {
-	cases := []struct {
-		v    float64
-		want string
-	}{
-		{0, "0"},
-		{3, "3"},
-		{12.345, "12.3"},
-		{0.5, "0.5"},
-		{0.01234, "0.0123"},
-		{456, "456"},
-		{999.7, "1k"},
-		{1234, "1.23k"},
-		{45678, "45.7k"},
-		{1e6, "1M"},
-		{1.2e8, "120M"},
-		{-3.59e5, "-359k"},
-		{2.5e9, "2.5B"},
-		{7.77e12, "7.77T"},
-		{1.5e18, "1.5e+18"},
-		{1e-5, "1e-05"},
-		{math.NaN(), "n/a"},
-		{math.Inf(1), "+Inf"},
-	}
-	for _, c := range cases {
-		if got := plots.Compact(c.v); got != c.want {
-			t.Errorf("plots.Compact(%v) = %q, want %q", c.v, got, c.want)
-		}
-	}
-}
-
 // TestRunRecordAggregate: --record aggregate writes the same time series as
 // a full run, firms.csv and events.csv with their header only, the failure
 // counts from the series, and a report that says what is not drawn; run as

@@ -53,6 +53,7 @@ func sweepCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms, as for smesim run", DefaultText: "the scenario's arms"},
 			threadsFlag(),
 			recordFlag(),
+			formatFlag(),
 			shardFlag(),
 			progressFlag(),
 			plotsFlag(),
@@ -70,11 +71,14 @@ func sweepCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			format, err := formatOf(c)
+			if err != nil {
+				return err
+			}
 			var override func(*sim.Config) (bool, error)
-			if record != "" {
+			if record != "" || format != "" {
 				override = func(cfg *sim.Config) (bool, error) {
-					cfg.Output.Record = record
-					return true, nil
+					return true, applyOverrides(cfg, runOptions{record: record, format: format})
 				}
 			}
 			return runBatch(c.Context, e, batch.KindSweep, arg, opts, override)
@@ -108,7 +112,7 @@ func mergeCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runMerge(c.Context, e, c.String("out"), c.Args().Slice(), formats)
+			return runMerge(c.Context, e, c.String("out"), c.Args().Slice(), formats, c.IsSet("plots"))
 		},
 	}
 }
@@ -407,7 +411,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		}
 		return err
 	}
-	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format}
 	if opts.sharded {
 		fmt.Fprintf(e.stdout, "shard %s of %q: its %d of the %d runs are in %s (%d run now); when every shard is done: smesim merge --out RESULT SHARD-DIR...\n",
 			opts.shard, cfg.Name, shardSize(plan.Runs(), opts.shard), plan.Runs(), out, ran)
@@ -449,7 +453,7 @@ func shardSize(runs int, s batch.Shard) int {
 
 // runMerge joins shard directories. A signal stops it at the next run
 // read, leaving nothing at out.
-func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []string) error {
+func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []string, plotsSet bool) error {
 	out, err := resolveOut(out)
 	if err != nil {
 		return err
@@ -488,10 +492,13 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 	if err != nil {
 		return badInput(err)
 	}
-	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format}
 	if m.Kind == batch.KindRun {
 		if err := results.CheckFree(out); err != nil {
 			return badInput(err)
+		}
+		if formats, err = figureFormats(cfg, formats, plotsSet); err != nil {
+			return err
 		}
 		release, err := lockOut(out)
 		if err != nil {

@@ -6,6 +6,9 @@
 //	timeseries.csv   arm,replication,step,date,metric,value (tidy long format)
 //	firms.csv        arm,replication,firm,kind,role,sector,chain,status,failure_step,cause,revenue_change,cash_runway_months,jobs
 //	events.csv       arm,replication,step,date,firm,kind,role,sector,cause,channels,parents,generation,cascade
+//	runs.csv         arm,replication and the headline metrics of each run (see RunsHeader)
+//	*.parquet        with Meta.Format "parquet" or "both": timeseries, firms, events and runs
+//	                 as Parquet (see parquet.go); "parquet" leaves out the first three CSVs
 //	summary.json     per arm: headline metrics, effects against the baseline, interventions, final values (below)
 //	meta.json        smesim and Go versions, command line, seed, SHA-256 of scenario.toml
 //	network/         firms.csv and edges.csv: the network of the first result, with firm-level results
@@ -109,6 +112,7 @@ const (
 	FirmsFile      = "firms.csv"
 	EventsFile     = "events.csv"
 	SummaryFile    = "summary.json"
+	RunsFile       = "runs.csv"
 	MetaFile       = "meta.json"
 )
 
@@ -122,6 +126,10 @@ type Meta struct {
 	Command        []string `json:"command"`         // the command line, os.Args
 	Seed           uint64   `json:"seed"`            // the scenario's base seed
 	ScenarioSHA256 string   `json:"scenario_sha256"` // hex SHA-256 of scenario.toml; always set by WriteDir
+	// Format is the scenario's output.format: FormatCSV (also when
+	// empty), FormatParquet or FormatBoth. It is in scenario.toml, not in
+	// meta.json.
+	Format string `json:"-"`
 }
 
 // afterFile, if not nil, is called after each file is written into the
@@ -259,18 +267,30 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 		return w, err
 	}
 
-	// The CSV files, written together as the results stream past.
-	for _, f := range []struct {
-		name   string
-		header []string
-	}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, FirmsHeader}, {EventsFile, EventsHeader}} {
-		c, err := createCSV(filepath.Join(tmp, f.name), f.name, f.header)
-		if err != nil {
-			return w, written(f.name, err)
-		}
-		csvs = append(csvs, c)
+	// The per-row files, written together as the results stream past.
+	writeCSVs, writeParquet, err := formats(meta.Format)
+	if err != nil {
+		return w, err
 	}
-	ts, firms, events := csvs[0], csvs[1], csvs[2]
+	if writeCSVs {
+		for _, f := range []struct {
+			name   string
+			header []string
+		}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, FirmsHeader}, {EventsFile, EventsHeader}} {
+			c, err := createCSV(filepath.Join(tmp, f.name), f.name, f.header)
+			if err != nil {
+				return w, written(f.name, err)
+			}
+			csvs = append(csvs, c)
+		}
+	}
+	var pqs *parquetFiles
+	if writeParquet {
+		if pqs, err = createParquets(tmp); err != nil {
+			return w, written(TimeseriesParquet, err)
+		}
+		defer pqs.abort()
+	}
 	var (
 		digests   []digest
 		rows      rowBuffers
@@ -316,14 +336,22 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 				}
 			}
 		}
-		if err := timeseriesRows(ts.cw, r, &rows); err != nil {
-			return w, written(ts.name, err)
+		if writeCSVs {
+			ts, firms, events := csvs[0], csvs[1], csvs[2]
+			if err := timeseriesRows(ts.cw, r, &rows); err != nil {
+				return w, written(ts.name, err)
+			}
+			if err := firmRows(firms.cw, r, &rows); err != nil {
+				return w, written(firms.name, err)
+			}
+			if err := eventRows(events.cw, r, &rows); err != nil {
+				return w, written(events.name, err)
+			}
 		}
-		if err := firmRows(firms.cw, r, &rows); err != nil {
-			return w, written(firms.name, err)
-		}
-		if err := eventRows(events.cw, r, &rows); err != nil {
-			return w, written(events.name, err)
+		if pqs != nil {
+			if name, err := pqs.add(r); err != nil {
+				return w, written(name, err)
+			}
 		}
 		digests = append(digests, digestOf(r))
 	}
@@ -333,6 +361,14 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 		}
 	}
 	csvs = nil
+	if pqs != nil {
+		if err := pqs.close(written); err != nil {
+			return w, err
+		}
+	}
+	if err := written(RunsFile, writeRuns(tmp, digests, writeParquet)); err != nil {
+		return w, err
+	}
 
 	if w.Summary, err = summarize(digests); err != nil {
 		return w, err

@@ -1,17 +1,19 @@
-package plots
+package results
 
 import (
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/smesim/smesim/sim/results"
 )
 
+// This file writes what results hold as the text of a table: the CLI's
+// arm table and the report's headline table both show a Summary's
+// Stats, and must write them alike.
+
 // Compact writes v with 3 significant digits and a suffix k (thousand), M
-// (million), B (billion) or T (trillion) from 1000 up, as smesim run's
-// table does: 12.3, 456, 7.89k, 120M; NaN is "n/a".
+// (million), B (billion) or T (trillion) from 1000 up: 12.3, 456, 7.89k,
+// 120M; NaN is "n/a".
 func Compact(v float64) string {
 	switch {
 	case math.IsNaN(v):
@@ -42,18 +44,20 @@ func Compact(v float64) string {
 	return s + suffix
 }
 
-// HalfWidthText writes "mean ± half-width", or the mean alone without an
-// interval.
-func HalfWidthText(s results.Stat) string {
+// HalfWidthText writes s as "mean ± half-width" of its interval, or the
+// mean alone without an interval (fewer than two values).
+func (s Stat) HalfWidthText() string {
 	if s.N < 2 || math.IsNaN(s.Lo) || math.IsNaN(s.Hi) {
 		return Compact(s.Mean)
 	}
 	return Compact(s.Mean) + " ± " + Compact((s.Hi-s.Lo)/2)
 }
 
-// RatioText writes a ratio Stat as "mean [lo, hi]", "n/a" when undefined,
-// "not significant" when its interval is unbounded.
-func RatioText(s results.Stat) string {
+// RatioText writes a ratio s (a cost per firm saved, with its Fieller
+// interval) as "mean [lo, hi]": "n/a" when the ratio is undefined, "not
+// significant" when its interval is unbounded, the mean alone from one
+// value.
+func (s Stat) RatioText() string {
 	switch {
 	case math.IsNaN(s.Mean):
 		return "n/a"
@@ -63,4 +67,13 @@ func RatioText(s results.Stat) string {
 		return Compact(s.Mean)
 	}
 	return fmt.Sprintf("%s [%s, %s]", Compact(s.Mean), Compact(s.Lo), Compact(s.Hi))
+}
+
+// Value returns the Stat of metric name, or an undefined one (NaN mean,
+// interval and SD) when s holds none: a table's "n/a".
+func (s Stats) Value(name string) Stat {
+	if st, ok := s.Get(name); ok {
+		return st
+	}
+	return Stat{Metric: name, Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN()}
 }

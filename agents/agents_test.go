@@ -1,0 +1,236 @@
+package agents
+
+import (
+	"math"
+	"testing"
+)
+
+// Each rule is checked against results worked out by hand from its
+// formula, in the manner of gonum's stat tests: a table of arguments and
+// the literal result, compared within a relative tolerance of 1e-12 where
+// the arithmetic rounds.
+
+const tol = 1e-12
+
+func equal(got, want float64) bool {
+	if got == want {
+		return true
+	}
+	return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
+}
+
+func TestInputOrder(t *testing.T) {
+	for _, c := range []struct {
+		coeff, planned, inventory, target, tau float64
+		want                                   float64
+	}{
+		{0.5, 100, 500, 10, 5, 50}, // inventory at target: the input used
+		{0.5, 100, 0, 10, 5, 150},  // empty: use plus a fifth of the target
+		{0.5, 100, 750, 10, 5, 0},  // a surplus of 250 offsets the use
+		{0.5, 100, 1000, 10, 5, 0}, // a larger surplus: never negative
+		{0, 100, 0, 10, 5, 0},      // an input the firm does not use
+		{0.2, 50, 90, 10, 1, 20},   // tau 1: use 10 plus the whole gap 10
+		{0.25, 40, 20, 5, 2, 25},   // use 10 plus half the gap of 30
+		{0.5, 0, 100, 10, 5, 0},    // nothing planned, inventory left
+	} {
+		if got := InputOrder(c.coeff, c.planned, c.inventory, c.target, c.tau); !equal(got, c.want) {
+			t.Errorf("InputOrder(%v, %v, %v, %v, %v) = %v, want %v", c.coeff, c.planned, c.inventory, c.target, c.tau, got, c.want)
+		}
+	}
+}
+
+func TestWageBill(t *testing.T) {
+	for _, c := range []struct {
+		wage, flex, output, base float64
+		want                     float64
+	}{
+		{100, 0.5, 100, 100, 100}, // at baseline output
+		{100, 0.5, 50, 100, 75},   // half the output: the flexible half halves
+		{100, 0.5, 200, 100, 100}, // above baseline: wages do not rise
+		{100, 0, 0, 100, 100},     // rigid wages are owed whatever the output
+		{100, 1, 0, 100, 0},       // fully flexible, nothing produced
+		{100, 0.25, 0, 100, 75},   // a quarter furloughed
+	} {
+		if got := WageBill(c.wage, c.flex, c.output, c.base); !equal(got, c.want) {
+			t.Errorf("WageBill(%v, %v, %v, %v) = %v, want %v", c.wage, c.flex, c.output, c.base, got, c.want)
+		}
+	}
+}
+
+func TestOutput(t *testing.T) {
+	inf := math.Inf(1)
+	for _, c := range []struct {
+		capacity, demand, inputLimit float64
+		want                         float64
+	}{
+		{10, 20, 30, 10}, // capacity binds
+		{30, 10, 20, 10}, // demand binds
+		{30, 20, 10, 10}, // the scarcest input binds
+		{0, 5, 5, 0},     // locked down
+		{10, -5, 10, 0},  // never negative
+		{inf, 5, inf, 5}, // no input limits anything
+		{7, 7, 7, 7},     // all equal
+	} {
+		if got := Output(c.capacity, c.demand, c.inputLimit); got != c.want {
+			t.Errorf("Output(%v, %v, %v) = %v, want %v", c.capacity, c.demand, c.inputLimit, got, c.want)
+		}
+	}
+}
+
+func TestRationShare(t *testing.T) {
+	for _, c := range []struct{ output, demand, want float64 }{
+		{5, 10, 0.5},
+		{10, 10, 1},
+		{12, 10, 1}, // more output than orders: every order filled
+		{0, 10, 0},
+		{5, 0, 0},  // no demand: nothing to fill
+		{5, -1, 0}, // nor with a negative one
+	} {
+		if got := RationShare(c.output, c.demand); got != c.want {
+			t.Errorf("RationShare(%v, %v) = %v, want %v", c.output, c.demand, got, c.want)
+		}
+	}
+}
+
+func TestPayShare(t *testing.T) {
+	for _, c := range []struct{ cash, due, want float64 }{
+		{10, 0, 1},      // nothing due
+		{0, 0, 1},       // nothing due, no cash
+		{10, 5, 1},      // more cash than due
+		{5, 5, 1},       // exactly enough
+		{2.5, 10, 0.25}, // short: pro rata
+		{0, 10, 0},      // no cash
+		{-1, 10, 0},     // an overdraft pays nothing
+	} {
+		if got := PayShare(c.cash, c.due); got != c.want {
+			t.Errorf("PayShare(%v, %v) = %v, want %v", c.cash, c.due, got, c.want)
+		}
+	}
+}
+
+func TestCreditScore(t *testing.T) {
+	for _, c := range []struct {
+		equity, assets, revenueRatio, margin float64
+		arrears                              bool
+		want                                 float64
+	}{
+		{50, 100, 1, 0, false, 1},        // healthy: full marks
+		{25, 100, 1, 0, false, 0.825},    // equity ratio 0.25: half the equity term
+		{0, 100, 1, 0, false, 0.65},      // no equity
+		{-10, 100, 1, 0, false, 0.65},    // negative equity counts as none
+		{50, 0, 1, 0, false, 0.65},       // no assets: no equity term
+		{50, 100, 0.5, 0, false, 0.825},  // revenue halved
+		{50, 100, 1, -0.05, false, 0.85}, // losing 5% of revenue: half the profit term
+		{50, 100, 1, -0.1, false, 0.7},   // losing 10%: no profit term
+		{50, 100, 1, -0.2, false, 0.7},   // losing more: still none
+		{50, 100, 1, 0, true, 0.75},      // in arrears
+		{0, 100, 0, -0.1, true, 0},       // nothing left, in arrears: floored at 0
+		{50, 100, 2, 0.5, false, 1},      // revenue and margin above baseline: capped
+	} {
+		if got := CreditScore(c.equity, c.assets, c.revenueRatio, c.margin, c.arrears); !equal(got, c.want) {
+			t.Errorf("CreditScore(%v, %v, %v, %v, %v) = %v, want %v", c.equity, c.assets, c.revenueRatio, c.margin, c.arrears, got, c.want)
+		}
+	}
+}
+
+func TestLoanRate(t *testing.T) {
+	for _, c := range []struct{ base, spread, score, shock, want float64 }{
+		{0.04, 0.06, 1, 0, 0.04},      // the best score pays the base rate
+		{0.04, 0.06, 0, 0, 0.10},      // the worst pays the whole spread
+		{0.04, 0.06, 0.5, 0.01, 0.08}, // half the spread plus a shock's add-on
+	} {
+		if got := LoanRate(c.base, c.spread, c.score, c.shock); !equal(got, c.want) {
+			t.Errorf("LoanRate(%v, %v, %v, %v) = %v, want %v", c.base, c.spread, c.score, c.shock, got, c.want)
+		}
+	}
+}
+
+func TestLendingCapacity(t *testing.T) {
+	for _, c := range []struct{ capital, ratio, supply, loans, want float64 }{
+		{10, 0.1, 1, 50, 50},   // capital for 100 of loans, 50 lent
+		{10, 0.08, 1, 100, 25}, // capital for 125
+		{10, 0.1, 0.5, 50, 0},  // a credit crunch halves what it may lend
+		{10, 0.1, 1, 150, 0},   // over-lent: never negative
+		{0, 0.1, 1, 0, 0},      // no capital
+		{-5, 0.1, 1, 0, 0},     // negative capital
+	} {
+		if got := LendingCapacity(c.capital, c.ratio, c.supply, c.loans); !equal(got, c.want) {
+			t.Errorf("LendingCapacity(%v, %v, %v, %v) = %v, want %v", c.capital, c.ratio, c.supply, c.loans, got, c.want)
+		}
+	}
+}
+
+func TestLoanLimit(t *testing.T) {
+	for _, c := range []struct{ maxToRevenue, revenue, debt, want float64 }{
+		{0.5, 1000, 100, 400},
+		{0.5, 1000, 600, 0}, // over the limit: never negative
+		{0, 1000, 0, 0},     // no lending against revenue
+	} {
+		if got := LoanLimit(c.maxToRevenue, c.revenue, c.debt); got != c.want {
+			t.Errorf("LoanLimit(%v, %v, %v) = %v, want %v", c.maxToRevenue, c.revenue, c.debt, got, c.want)
+		}
+	}
+}
+
+func TestTax(t *testing.T) {
+	for _, c := range []struct{ rate, profit, want float64 }{
+		{0.25, 100, 25},
+		{0.25, 0, 0},
+		{0.25, -100, 0}, // no tax on a loss
+		{0, 100, 0},
+	} {
+		if got := Tax(c.rate, c.profit); got != c.want {
+			t.Errorf("Tax(%v, %v) = %v, want %v", c.rate, c.profit, got, c.want)
+		}
+	}
+}
+
+func TestDividend(t *testing.T) {
+	for _, c := range []struct{ payout, profit, cash, target, want float64 }{
+		{0.5, 100, 200, 100, 50}, // the payout share
+		{0.5, 100, 120, 100, 20}, // no more than the cash above target
+		{1, 100, 100, 100, 0},    // cash at target: nothing above it
+		{0.5, 100, 90, 100, 0},   // below target: earnings retained
+		{0.5, -10, 200, 100, 0},  // no dividend out of a loss
+	} {
+		if got := Dividend(c.payout, c.profit, c.cash, c.target); got != c.want {
+			t.Errorf("Dividend(%v, %v, %v, %v) = %v, want %v", c.payout, c.profit, c.cash, c.target, got, c.want)
+		}
+	}
+}
+
+func TestStreak(t *testing.T) {
+	for _, c := range []struct {
+		steps int32
+		holds bool
+		want  int32
+	}{
+		{0, true, 1},
+		{3, true, 4},
+		{3, false, 0}, // the streak ends
+		{0, false, 0},
+	} {
+		if got := Streak(c.steps, c.holds); got != c.want {
+			t.Errorf("Streak(%d, %v) = %d, want %d", c.steps, c.holds, got, c.want)
+		}
+	}
+}
+
+func TestFailureOf(t *testing.T) {
+	for _, c := range []struct {
+		illiquid, insolvent int32
+		grace, insolvency   int
+		want                Failure
+	}{
+		{0, 0, 2, 4, Survives},
+		{1, 3, 2, 4, Survives},       // both short of their limits
+		{2, 0, 2, 4, FailsIlliquid},  // illiquid for the grace period
+		{0, 4, 2, 4, FailsInsolvent}, // insolvent for the insolvency time
+		{5, 9, 2, 4, FailsIlliquid},  // both: illiquidity is named first
+		{1, 1, 1, 1, FailsIlliquid},
+	} {
+		if got := FailureOf(c.illiquid, c.insolvent, c.grace, c.insolvency); got != c.want {
+			t.Errorf("FailureOf(%d, %d, %d, %d) = %d, want %d", c.illiquid, c.insolvent, c.grace, c.insolvency, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,17 @@
+package plots
+
+import "github.com/smesim/smesim/sim"
+
+// The names the result files share with the engine. The figures refer to
+// the engine (package sim) here only, besides the loaders (load.go,
+// sweep.go) and the report's words for the scenario (scenario_words.go).
+
+// baselineArm is the name of the arm without interventions.
+const baselineArm = sim.BaselineArm
+
+// failedStatus is the status of a failed firm in firms.csv.
+func failedStatus() string { return sim.Failed.String() }
+
+// channelNames are the failure channels of events.csv, in the engine's
+// order.
+func channelNames() []string { return sim.ChannelNames() }

@@ -1,0 +1,185 @@
+// The first part of phase 5, payments: each firm's income statement for the
+// step (wages, costs, interest, tax, profit) and what falls due, including
+// 1/T of each trade payable.
+
+package sim
+
+import (
+	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/network"
+)
+
+// accrue books, for the firms of a chunk as thread wid, each firm's income
+// statement for the step and what it owes: wages (the flexible share
+// follows output), interest, tax and profit; final sales received in cash;
+// wages, fixed costs, imports, tax and debt service due; and 1/T of each
+// trade payable.
+//
+// An arm whose interventions change accrual (partAccrue) adjusts it in
+// passes of their own between the loops, at the points where the formula
+// takes them, so that the sums are the same as if written in one formula:
+// the interest subsidy before profit (subsidise), policy-loan interest and
+// tax relief after it (chargePolicyInterest, relieve), the moratorium and
+// guarantee calls on what falls due (deferDebtService, callsFallDue),
+// policy-loan service in the total, and the payment-term cap on each
+// payable. Without such interventions only two
+// nil slices and a flag are tested per firm.
+//
+// The loops each touch few arrays (see numScratch), over slices of the
+// chunk so that the compiler drops the bounds checks.
+func (e *engine) accrue(lo, hi, wid int) {
+	net, s := e.net, &e.iv
+	n := hi - lo
+	adjust := s.parts&partAccrue != 0
+	alive := e.alive[lo:hi:hi]
+	output := e.output[lo:hi:hi]
+	wageNow, profit := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
+	// Wages: the flexible share follows output.
+	{
+		wage, flex, base := e.wage[lo:hi:hi], e.wageFlex[lo:hi:hi], e.baseOutput[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				wageNow[j] = agents.WageBill(wage[j], flex[j], output[j], base[j])
+			}
+		}
+	}
+	var subsidy []float64 // per firm of the chunk: interest the state pays
+	if adjust && s.subsidy != nil {
+		subsidy = e.scratch(wid, 2, n)
+		e.subsidise(lo, subsidy)
+	}
+	// Interest and principal due; profit before tax.
+	{
+		loan, rate := e.loan[lo:hi:hi], e.loanRate[lo:hi:hi]
+		dueInterest, duePrincipal := e.dueInterest[lo:hi:hi], e.duePrincipal[lo:hi:hi]
+		inputShare, fixedCost := e.inputShare[lo:hi:hi], e.fixedCost[lo:hi:hi]
+		maturity := e.p.loanMaturity
+		for j := range n {
+			if alive[j] {
+				x, l := output[j], loan[j]
+				interest := l * rate[j]
+				if subsidy != nil {
+					interest -= subsidy[j]
+				}
+				profit[j] = x - inputShare[j]*x - wageNow[j] - fixedCost[j] - interest
+				dueInterest[j] = interest
+				duePrincipal[j] = l / maturity
+			}
+		}
+	}
+	if adjust && s.govLoan != nil {
+		e.chargePolicyInterest(lo, profit)
+	}
+	var reliefTax []float64 // per firm of the chunk: tax waived
+	if adjust && s.relief != nil {
+		reliefTax = e.scratch(wid, 3, n)
+		e.relieve(lo, wageNow, profit, reliefTax)
+	}
+	// Tax, profit after tax, equity.
+	{
+		taxRate, netProfit, profitEMA := e.taxRate[lo:hi:hi], e.netProfit[lo:hi:hi], e.profitEMA[lo:hi:hi]
+		equity, owedTax := e.equity[lo:hi:hi], e.owedTax[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				p := profit[j]
+				tax := agents.Tax(taxRate[j], p)
+				if reliefTax != nil {
+					tax -= reliefTax[j]
+				}
+				after := p - tax
+				netProfit[j] = after
+				profitEMA[j] += 0.25 * (after - profitEMA[j])
+				equity[j] += after
+				owedTax[j] += tax
+			}
+		}
+	}
+	// Revenue, final sales received in cash.
+	{
+		revenue, fdDelivered, cash := e.revenue[lo:hi:hi], e.fdDelivered[lo:hi:hi], e.cash[lo:hi:hi]
+		toExternal, reserveIn := e.toExternal[lo:hi:hi], e.reserveIn[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				revenue[j] = output[j]
+				fd := fdDelivered[j]
+				cash[j] += fd
+				toExternal[j] -= fd
+				reserveIn[j] += fd
+			}
+		}
+	}
+	if adjust && s.moratorium != nil {
+		e.deferDebtService(lo, hi)
+	}
+	if adjust && s.callDue != nil {
+		e.callsFallDue(lo, hi)
+	}
+	// Wages, fixed costs and imports owed; everything due but trade.
+	total := wageNow
+	{
+		owedExternal, fixedCost, importBuy := e.owedExternal[lo:hi:hi], e.fixedCost[lo:hi:hi], e.importBuy[lo:hi:hi]
+		owedTax, dueInterest, duePrincipal := e.owedTax[lo:hi:hi], e.dueInterest[lo:hi:hi], e.duePrincipal[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				owed := owedExternal[j] + (wageNow[j] + fixedCost[j] + importBuy[j])
+				owedExternal[j] = owed
+				total[j] = owed + owedTax[j] + dueInterest[j] + duePrincipal[j]
+			}
+		}
+	}
+	if adjust && s.govLoan != nil {
+		// Policy-loan interest and principal due.
+		gi, gp := s.govDueInterest[lo:hi:hi], s.govDuePrincipal[lo:hi:hi]
+		for j := range n {
+			if alive[j] {
+				total[j] += gi[j] + gp[j]
+			}
+		}
+	}
+	// Trade payables: deliveries booked, 1/term of each due; a core's term
+	// with an SME stretched by a payment-terms shock and capped by a
+	// payment-term cap (markTermCap notes the suppliers reached).
+	{
+		inStart := net.InStart[lo : hi+1 : hi+1]
+		kind, supplier := net.Kind, net.Supplier
+		payable, delivery, due, paid := e.payable, e.delivery, e.due, e.paid
+		termSteps, dueTotal, repaid := e.termSteps[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
+		stretch := e.shock.termStretch
+		capped, capSteps := false, 0.0
+		var accelerated []float64
+		if c := s.termCap; adjust && c != nil && c.active {
+			capped, capSteps, accelerated = true, s.termCapSteps, s.accelerated[lo:hi:hi]
+		}
+		for j := range n {
+			in0, in1 := inStart[j], inStart[j+1]
+			if !alive[j] {
+				for k := in0; k < in1; k++ {
+					due[k], paid[k] = 0, 0
+				}
+				dueTotal[j] = 0
+				continue
+			}
+			tot := total[j]
+			term := termSteps[j]
+			coreBuyer := kind[lo+j] == network.Core
+			for k := in0; k < in1; k++ {
+				pk := payable[k] + delivery[k]
+				payable[k] = pk
+				tk := term
+				if coreBuyer && kind[supplier[k]] == network.SME {
+					tk += stretch
+					if capped && tk > capSteps {
+						accelerated[j] += pk/capSteps - pk/tk
+						tk = capSteps
+					}
+				}
+				d := pk / tk
+				due[k] = d
+				paid[k] = 0
+				tot += d
+			}
+			dueTotal[j] = tot
+			repaid[j] = 0
+		}
+	}
+}

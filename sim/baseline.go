@@ -1,0 +1,271 @@
+// The baseline: technical coefficients, the Leontief steady state of output
+// and the opening balance sheets (banks, cash, trade credit, loans), so that
+// without shocks nothing moves.
+
+package sim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/units"
+)
+
+func roleValue(v RoleValues, r network.Role) float64 {
+	switch r {
+	case network.RoleRawMaterial:
+		return v.RawMaterial
+	case network.RoleSupplier:
+		return v.Supplier
+	case network.RoleManufacturer:
+		return v.Manufacturer
+	case network.RoleDistributor:
+		return v.Distributor
+	}
+	return v.Other
+}
+
+// initPhysical sets technical coefficients and solves the steady state:
+// gross output x = f + A x, inventories at target, orders equal to use.
+func (e *engine) initPhysical() error {
+	net, p := e.net, &e.p
+	perStep := p.stepDays / units.DaysPerYear
+	for b := 0; b < net.N(); b++ {
+		fd := net.FinalDemand[b] * perStep
+		e.fdExport[b] = fd * net.ExportShare[b]
+		e.fdDomestic[b] = fd - e.fdExport[b]
+		role := net.Role[b]
+		slots := net.SlotStart[b+1] - net.SlotStart[b]
+		e.importCoeff[b] = roleValue(e.cfg.Production.ImportShare, role)
+		if slots == 0 {
+			continue
+		}
+		share := roleValue(e.cfg.Production.InputShare, role) / float64(slots)
+		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+			e.slotCoeff[s] = share
+			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+				e.edgeCoeff[k] = share * net.Weight[k]
+			}
+		}
+	}
+	if err := e.solveLeontief(); err != nil {
+		return err
+	}
+	if e.cfg.Production.DemandSwitching {
+		ns := max(1, len(net.SectorNames))
+		for i := 0; i < net.N(); i++ {
+			ns = max(ns, int(net.Sector[i])+1)
+		}
+		e.sectorFD, e.sectorAliveFD, e.sectorScale = make([]float64, ns), make([]float64, ns), make([]float64, ns)
+		for i := 0; i < net.N(); i++ {
+			e.sectorFD[net.Sector[i]] += e.fdDomestic[i] + e.fdExport[i]
+		}
+		copy(e.sectorAliveFD, e.sectorFD)
+		for s := range e.sectorScale {
+			e.sectorScale[s] = 1
+		}
+	}
+	if k := len(net.MarketNames); k > 0 {
+		w := make([]float64, k)
+		total := 0.0
+		for i := 0; i < net.N(); i++ {
+			if m := net.ExportMarket[i]; m >= 0 {
+				w[m] += e.fdExport[i]
+				total += e.fdExport[i]
+			}
+		}
+		if total > 0 {
+			for m := range w {
+				w[m] /= total
+			}
+			e.exportWeights = w
+		}
+	}
+	spare := 1 + e.cfg.Production.SpareCapacity
+	for i := 0; i < net.N(); i++ {
+		use := e.importCoeff[i]
+		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+			use += e.slotCoeff[s]
+		}
+		e.inputShare[i] = use
+		x := e.baseOutput[i]
+		e.capacity[i] = spare * x
+		e.planned[i] = x
+		e.output[i] = x
+		e.demand[i] = x
+		e.importInv[i] = p.invTarget * e.importCoeff[i] * x
+		e.importOrder[i] = e.importCoeff[i] * x
+		e.revenue[i] = x
+		e.revenueEMA[i] = x
+		e.baseRevenue[i] = x
+		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+			e.slotInv[s] = p.invTarget * e.slotCoeff[s] * x
+		}
+	}
+	for k := range e.baseFlow {
+		f := e.edgeCoeff[k] * e.baseOutput[net.Buyer[k]]
+		e.baseFlow[k], e.order[k], e.delivery[k] = f, f, f
+	}
+	return nil
+}
+
+// solveLeontief finds x = f + A x by Gauss–Seidel sweeps over suppliers; it
+// converges because every buyer's input shares sum to less than one.
+func (e *engine) solveLeontief() error {
+	net := e.net
+	x := e.baseOutput
+	for i := range x {
+		x[i] = e.fdDomestic[i] + e.fdExport[i]
+	}
+	for iter := 0; iter < 10000; iter++ {
+		change := 0.0
+		for s := net.N() - 1; s >= 0; s-- {
+			v := e.fdDomestic[s] + e.fdExport[s]
+			for k := net.OutStart[s]; k < net.OutStart[s+1]; k++ {
+				ed := net.OutEdge[k]
+				v += e.edgeCoeff[ed] * x[net.Buyer[ed]]
+			}
+			if d := math.Abs(v-x[s]) / math.Max(v, 1e-300); d > change {
+				change = d
+			}
+			x[s] = v
+		}
+		if change < 1e-14 {
+			for i, v := range x {
+				if !(v > 0) {
+					return fmt.Errorf("firm %s has no output at baseline: it has neither buyers nor final demand", net.Name(i))
+				}
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("baseline output did not converge: input shares too close to 1")
+}
+
+// initFinance assigns banks, draws starting cash from the runway
+// distribution, sets trade credit at its steady state and sizes loans and
+// bank capital, so that the baseline is stationary: every flow is matched
+// and profit after tax is paid out.
+func (e *engine) initFinance() {
+	cfg, net, p := e.cfg, e.net, &e.p
+	n := net.N()
+	banks := cfg.Banks
+	if len(banks) == 0 {
+		banks = []BankConfig{DefaultBank()}
+	}
+	e.banks = make([]bankState, len(banks))
+	for b, bc := range banks {
+		e.banks[b] = bankState{capitalRatio: bc.CapitalRatio, baseRate: bc.BaseRate, riskSpread: bc.RiskSpread}
+	}
+	if !p.finance {
+		return
+	}
+	rng := stream(cfg.Seed, e.rep, streamFirms)
+	totalShare := 0.0
+	for _, bc := range banks {
+		totalShare += bc.Share
+	}
+	stepsPerMonth := units.DaysPerMonth / p.stepDays
+	for i := 0; i < n; i++ {
+		// Bank by share.
+		u, acc := rng.Float64()*totalShare, 0.0
+		for b, bc := range banks {
+			acc += bc.Share
+			if u < acc || b == len(banks)-1 {
+				e.bank[i] = int32(b)
+				break
+			}
+		}
+		kp := &cfg.Firms.SME
+		if net.Kind[i] == network.Core {
+			kp = &cfg.Firms.Core
+		}
+		x := e.baseOutput[i]
+		e.wage[i] = kp.WageShare * x
+		e.wageFlex[i] = kp.WageFlexibility
+		e.taxRate[i] = kp.TaxRate
+		e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
+		e.termSteps[i] = max(1, kp.PaymentTerm.Steps(p.stepDays))
+		e.payout[i] = kp.DividendPayout
+		e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
+		e.hasCredit[i] = rng.Float64() < kp.CreditAccess
+		if len(kp.CashRunwayMonths) > 1 {
+			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
+		} else {
+			e.runway[i] = kp.CashRunwayMedian.Days() / units.DaysPerMonth * math.Exp(kp.CashRunwayDispersion*rng.NormFloat64())
+		}
+	}
+	// Trade credit at steady state: after paying 1/T of its payable each
+	// step, a buyer owes T−1 steps of deliveries.
+	for k := range e.payable {
+		e.payable[k] = e.baseFlow[k] * (e.termSteps[net.Buyer[k]] - 1)
+	}
+	for i := 0; i < n; i++ {
+		kp := &cfg.Firms.SME
+		if net.Kind[i] == network.Core {
+			kp = &cfg.Firms.Core
+		}
+		// Fixed costs are what value added leaves after wages and the
+		// target margin, before interest; interest is set on the loan,
+		// which depends on assets, which include cash, which covers fixed
+		// costs — so size cash and the loan on operating costs first.
+		x := e.baseOutput[i]
+		va := x * (1 - e.inputShare[i])
+		operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
+		e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
+		assets := e.firmAssets(i)
+		payables := e.firmLiabilities(i)
+		l := 0.0
+		if e.hasCredit[i] {
+			l = max(0, kp.DebtToAssets*assets-payables)
+		}
+		e.loan[i] = l
+		e.equity[i] = assets - payables - l
+		bk := &e.banks[e.bank[i]]
+		score := agents.CreditScore(e.equity[i], assets, 1, 0, false)
+		e.score[i] = score
+		e.loanRate[i] = units.PerStep(agents.LoanRate(bk.baseRate, bk.riskSpread, score, 0), p.stepDays)
+		// The fixed cost absorbs interest so that the margin is the target.
+		e.fixedCost[i] = max(0, operating-l*e.loanRate[i])
+		e.cashTarget[i] = e.cash[i]
+		buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
+		e.buffer[i] = min(buffer, e.cash[i])
+		if e.hasCredit[i] {
+			e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
+		}
+		bk.loans += l
+	}
+	deposits := make([]float64, len(e.banks))
+	for i := 0; i < n; i++ {
+		deposits[e.bank[i]] += e.cash[i]
+	}
+	for b := range e.banks {
+		bk := &e.banks[b]
+		bc := banks[b]
+		bk.capital = bc.CapitalRatio * bk.loans * (1 + bc.LendingHeadroom)
+		bk.capitalTarget = bk.capital
+		bk.reserves = deposits[b] + bk.capital - bk.loans
+		bk.size = bk.loans + math.Abs(bk.reserves) + deposits[b] + bk.capital
+	}
+	e.ledger.opening, _ = e.moneySum()
+}
+
+// runwayFromProfile returns the runway, in months, at cumulative share u of
+// a profile: months[j] is the runway at or below which shares[j] of firms
+// lie; between points the runway is interpolated in log-months, so that
+// each share is hit exactly. Shares run from 0 to 1.
+func runwayFromProfile(months, shares []float64, u float64) float64 {
+	for j := 1; j < len(months); j++ {
+		if u <= shares[j] || j == len(months)-1 {
+			lo, hi := shares[j-1], shares[j]
+			f := 1.0
+			if hi > lo {
+				f = min(1, max(0, (u-lo)/(hi-lo)))
+			}
+			return math.Exp(math.Log(months[j-1]) + f*(math.Log(months[j])-math.Log(months[j-1])))
+		}
+	}
+	return months[len(months)-1]
+}

@@ -1,0 +1,256 @@
+// Phase 6, finance: how a firm gets a bank loan — its need, its credit
+// score, the bank's screen and limit, the bank's capacity rationed pro rata
+// (grantShares), the grant and its rate — and then pays what it still owes
+// and its dividends.
+
+package sim
+
+import (
+	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/units"
+)
+
+// creditDemand is the first half of phase 6: each firm below its cash
+// buffer, in arrears or rolling over repaid principal asks its bank for a
+// loan; the bank's rules (score threshold, loan limit) decide the request.
+// A state guarantee lowers the risk the bank keeps to 1 − coverage of the
+// firm's; a core's guarantee lets the bank lend on the core's score, beyond
+// the supplier's own limit. Either opens a bank loan to a firm without a
+// credit line (the state's up to max_loan_to_revenue, the core's up to its
+// guarantee limit).
+func (e *engine) creditDemand(lo, hi, t int) {
+	s := &e.iv
+	st, scf := s.guarantee, s.scf
+	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
+	stateOn := st != nil && st.active && st.remaining() > 0
+	for i := lo; i < hi; i++ {
+		e.request[i] = 0
+		if s.reqState != nil {
+			s.reqState[i] = false
+		}
+		if s.reqCore != nil {
+			s.reqCore[i] = 0
+		}
+		if !e.alive[i] {
+			continue
+		}
+		stateGuar := stateOn && e.eligible(st, i)
+		coreRoom := 0.0
+		if coreOn {
+			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
+				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
+			}
+		}
+		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
+			continue
+		}
+		need := e.creditNeed(i)
+		if need <= 1e-12*e.baseOutput[i] {
+			continue
+		}
+		score := e.updateScore(i)
+		limit := e.loanLimit[i]
+		if !e.hasCredit[i] {
+			limit = 0
+			if stateGuar {
+				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
+			}
+		}
+		room := limit - e.loan[i]
+		if stateGuar {
+			score = 1 - (1-score)*(1-st.cfg.Coverage)
+			s.reqState[i] = true
+		}
+		if coreRoom > 0 {
+			score = max(score, s.coreScore[s.guarantor[i]])
+			room = max(0, room) + coreRoom
+		}
+		if s.effScore != nil {
+			s.effScore[i] = score
+		}
+		req := e.screen(i, t, need, min(need, max(0, room)), score)
+		if s.reqCore != nil {
+			s.reqCore[i] = min(req, coreRoom)
+		}
+		e.request[i] = req
+	}
+}
+
+// creditNeed returns what firm i would borrow: the principal it repaid
+// (rolled over), its cash shortfall against its buffer, and what it still
+// owes.
+func (e *engine) creditNeed(i int) float64 {
+	need := e.repaid[i] + max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+	if e.iv.govUnpaid != nil {
+		need += e.iv.govUnpaid[i]
+	}
+	return need
+}
+
+// updateScore computes and stores firm i's credit score.
+//
+// Its assets are taken as liabilities + equity, which the balance sheet
+// check holds equal to the sum of cash, inventories, receivables and fixed
+// assets; liabilities are the firm's own (its payables are its in-edges),
+// while its receivables are scattered over its customers' payables.
+func (e *engine) updateScore(i int) float64 {
+	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], e.revenueEMA[i]/e.baseRevenue[i], min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
+	e.score[i] = score
+	return score
+}
+
+// screen applies the bank's score threshold to a request and notes a
+// firm denied part of what it needed.
+func (e *engine) screen(i, t int, need, req, score float64) float64 {
+	if score < e.p.scoreThreshold+e.shock.score {
+		req = 0
+	}
+	if req < need*(1-1e-9) {
+		e.lastCredit[i] = int32(t)
+	}
+	return req
+}
+
+// bankRequests sums, per bank, the requests of chunk c's firms and the
+// state-guaranteed loans its firms hold, which need no capital.
+func (e *engine) bankRequests(c *chunkWork) {
+	nb := len(e.banks)
+	for b := 0; b < nb; b++ {
+		c.banks[b*numBankSums+bankRequested] = 0
+		c.banks[b*numBankSums+bankCovered] = 0
+	}
+	s := &e.iv
+	if s.stateGuaranteed != nil {
+		cov := s.guarantee.cfg.Coverage
+		for i := c.lo; i < c.hi; i++ {
+			r := e.request[i]
+			if s.reqState[i] {
+				r *= 1 - cov
+			}
+			b := int(e.bank[i]) * numBankSums
+			c.banks[b+bankRequested] += r
+			c.banks[b+bankCovered] += cov * s.stateGuaranteed[i]
+		}
+		return
+	}
+	for i := c.lo; i < c.hi; i++ {
+		c.banks[int(e.bank[i])*numBankSums+bankRequested] += e.request[i]
+	}
+}
+
+// grantShares sets, per bank, the share of requests it can fund.
+func (e *engine) grantShares() {
+	for b := range e.banks {
+		requested, covered := 0.0, 0.0
+		for c := range e.chunks {
+			requested += e.chunks[c].banks[b*numBankSums+bankRequested]
+			covered += e.chunks[c].banks[b*numBankSums+bankCovered]
+		}
+		bk := &e.banks[b]
+		capacity := agents.LendingCapacity(bk.capital, bk.capitalRatio, e.shock.credit, bk.loans-covered)
+		e.grantShare[b] = 1
+		if requested > capacity {
+			e.grantShare[b] = capacity / requested
+		}
+	}
+}
+
+// grantLoans lends each firm its bank's share of its request, at a rate
+// priced on its score.
+func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
+	p, s := e.p, &e.iv
+	granted, effScore := s.granted, s.effScore // nil unless partGrant, partCredit
+	for i := lo; i < hi; i++ {
+		if granted != nil {
+			granted[i] = 0
+		}
+		if !e.alive[i] {
+			continue
+		}
+		bk := &e.banks[e.bank[i]]
+		if req := e.request[i]; req > 0 {
+			g := req * grantShare[e.bank[i]]
+			if g < req*(1-1e-9) {
+				e.lastCredit[i] = int32(t)
+			}
+			if g > 0 {
+				score := e.score[i]
+				if effScore != nil {
+					score = effScore[i]
+				}
+				if granted != nil {
+					granted[i] = g
+				}
+				annual := agents.LoanRate(bk.baseRate, bk.riskSpread, score, e.shock.spread)
+				r := units.PerStep(annual, p.stepDays)
+				e.loanRate[i] = (e.loanRate[i]*e.loan[i] + r*g) / (e.loan[i] + g)
+				e.loan[i] += g
+				e.cash[i] += g
+				e.lent[i] += g
+			}
+		}
+	}
+}
+
+// payOwed lets each firm pay, from the cash it now holds, what it still
+// owes, pays dividends, and carries the guaranteed and subsidised parts of
+// its loan through the step.
+func (e *engine) payOwed(lo, hi int) {
+	s := &e.iv
+	for i := lo; i < hi; i++ {
+		if !e.alive[i] {
+			continue
+		}
+		owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+		gov := 0.0
+		if s.govUnpaid != nil {
+			gov = s.govUnpaid[i]
+			owed += gov
+		}
+		if owed > 1e-12*e.baseOutput[i] {
+			share := agents.PayShare(e.cash[i], owed)
+			v := share * e.owedExternal[i]
+			w := share * e.owedTax[i]
+			d := share * e.unpaidDebt[i]
+			e.owedExternal[i] -= v
+			e.owedTax[i] -= w
+			e.toExternal[i] += v
+			e.toGov[i] += w
+			e.reserveIn[i] -= v + w
+			e.loan[i] -= d
+			e.repaidAll[i] += d
+			e.cash[i] -= v + w + d
+			e.unpaidDebt[i] -= d
+			if s.callDue != nil {
+				s.callDue[i] = max(0, s.callDue[i]-d)
+			}
+			if gov > 0 {
+				g := share * gov
+				s.govUnpaid[i] -= g
+				s.govLoan[i] -= g
+				s.govIn[i] += g
+				e.reserveIn[i] -= g
+				e.cash[i] -= g
+			}
+			e.shortfall[i] = share < 1
+		} else {
+			e.shortfall[i] = false
+		}
+		if div := agents.Dividend(e.payout[i], e.netProfit[i], e.cash[i], e.cashTarget[i]); div > 0 {
+			e.cash[i] -= div
+			e.equity[i] -= div
+			e.toExternal[i] += div
+			e.reserveIn[i] -= div
+		}
+		if s.parts&partGrant != 0 {
+			repaidShare := 0.0
+			if l0 := s.loanStart[i]; l0 > 0 {
+				repaidShare = min(1, e.repaidAll[i]/l0)
+			}
+			amortise(s.stateGuaranteed, i, repaidShare, s.addState[i], e.loan[i])
+			amortise(s.coreGuaranteed, i, repaidShare, s.addCore[i], e.loan[i])
+			amortise(s.newPrincipal, i, repaidShare, s.addNew[i], e.loan[i])
+			s.addState[i], s.addCore[i], s.addNew[i] = 0, 0, 0
+		}
+	}
+}

@@ -1,0 +1,212 @@
+// Phase 7, failure: illiquidity and insolvency counters, the attribution of
+// each failure to the cascades that reached it, and the winding-up of failed
+// firms.
+
+package sim
+
+import (
+	"slices"
+
+	"github.com/smesim/smesim/agents"
+)
+
+// failureCounters is the first half of phase 7 for chunk c: it counts
+// the steps each firm has been illiquid (for grace steps) or insolvent
+// (for insolvency steps) and lists the firms that fail this step.
+func (e *engine) failureCounters(c *chunkWork) {
+	p := &e.p
+	c.failing = c.failing[:0]
+	for i := c.lo; i < c.hi; i++ {
+		if !e.alive[i] {
+			continue
+		}
+		e.illiquidRun[i] = agents.Streak(e.illiquidRun[i], e.shortfall[i])
+		e.insolventRun[i] = agents.Streak(e.insolventRun[i], e.equity[i] < 0)
+		switch agents.FailureOf(e.illiquidRun[i], e.insolventRun[i], p.grace, p.insolvency) {
+		case agents.FailsIlliquid:
+			e.cause[i] = Illiquid
+		case agents.FailsInsolvent:
+			e.cause[i] = Insolvent
+		default:
+			continue
+		}
+		c.failing = append(c.failing, int32(i))
+	}
+}
+
+// failures is the second half of phase 7: it attributes the firms failing
+// this step, in firm order, to cascades from what reached them in earlier
+// steps, and then winds them up; e.failing lists them.
+func (e *engine) failures(t int) {
+	e.failing = e.failing[:0]
+	for c := range e.chunks {
+		e.failing = append(e.failing, e.chunks[c].failing...)
+	}
+	for _, f := range e.failing {
+		e.attribute(f, t)
+	}
+	for _, f := range e.failing {
+		e.alive[f] = false
+		e.failStep[f] = int32(t)
+	}
+	for _, f := range e.failing {
+		e.windUp(int(f), t)
+	}
+}
+
+// attribute records the failure event of firm f at step t: its channels,
+// its parents (failed neighbours that reached it within the cascade window
+// in earlier steps), its generation and its cascade.
+func (e *engine) attribute(f int32, t int) {
+	w := e.p.cascadeWindow
+	ev := Event{Step: int32(t), Firm: f, Cause: e.cause[f], Cascade: f}
+	recent := func(last int32) bool { return t-int(last) < w }
+	if recent(e.lastDemand[f]) {
+		ev.Channels |= ChannelDemand
+	}
+	if recent(e.lastCredit[f]) {
+		ev.Channels |= ChannelCredit
+	}
+	if recent(e.lastLockdown[f]) {
+		ev.Channels |= ChannelLockdown
+	}
+	if recent(e.lastImports[f]) {
+		ev.Channels |= ChannelImports
+	}
+	bestGen := int32(-1)
+	for _, h := range e.hits[f] {
+		if int(h.step) >= t || !recent(h.step) {
+			continue
+		}
+		ev.Channels |= h.channel
+		if !slices.Contains(ev.Parents, h.firm) {
+			ev.Parents = append(ev.Parents, h.firm)
+		}
+		if g := e.generation[h.firm]; g > bestGen {
+			bestGen = g
+			ev.Cascade = e.cascade[h.firm]
+		}
+	}
+	slices.Sort(ev.Parents)
+	ev.Generation = bestGen + 1
+	e.generation[f] = ev.Generation
+	e.cascade[f] = ev.Cascade
+	e.events = append(e.events, ev)
+	e.hits[f] = nil
+}
+
+// windUp liquidates failed firm f: its trade creditors and its bank recover
+// recovery_rate of their claims (paid by the liquidator, the external
+// sector, which takes its cash and, later, its receivables); the rest is
+// their loss. Its buyers lose a supplier and its suppliers a customer.
+func (e *engine) windUp(f, t int) {
+	net, p := e.net, &e.p
+	rr := p.recovery
+	iv := &e.iv
+	for k := net.InStart[f]; k < net.InStart[f+1]; k++ {
+		s := net.Supplier[k]
+		claim := e.payable[k]
+		e.payable[k] = 0
+		bankLoss := 0.0
+		if iv.factored != nil && iv.factored[k] > 0 {
+			// The supplier's bank holds part of the claim: it recovers its
+			// share, and loses the rest or, with recourse, charges it to the
+			// supplier as a loan.
+			fk := iv.factored[k]
+			iv.factored[k] = 0
+			claim -= fk
+			rec := rr * fk
+			e.toExternal[s] -= rec
+			e.reserveIn[s] += rec
+			iv.factRepaid[s] += rec
+			loss := fk - rec
+			if iv.scf.cfg.Recourse && e.alive[s] {
+				e.loan[s] += loss
+				e.lent[s] += loss
+				iv.factRepaid[s] += loss
+				e.equity[s] -= loss
+				e.badDebt[s] += loss
+				bankLoss = loss
+			} else {
+				iv.factWrittenOff[s] += loss
+				e.toBank[s] -= loss
+			}
+		}
+		if !e.alive[s] {
+			continue // the claim belonged to a failed supplier's liquidator
+		}
+		rec := rr * claim
+		e.cash[s] += rec
+		e.toExternal[s] -= rec
+		e.reserveIn[s] += rec
+		e.equity[s] -= claim - rec
+		e.badDebt[s] += claim - rec
+		if e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
+			ch := ChannelLostOrders
+			if claim > 0 || bankLoss > 0 {
+				ch |= ChannelBadDebt
+			}
+			e.hits[s] = append(e.hits[s], hit{firm: int32(f), step: int32(t), channel: ch})
+		}
+	}
+	for k := net.OutStart[f]; k < net.OutStart[f+1]; k++ {
+		ed := net.OutEdge[k]
+		b := net.Buyer[ed]
+		if e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
+			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: ChannelLostSupply})
+		}
+	}
+	if l := e.loan[f]; l > 0 {
+		rec := rr * l
+		e.toExternal[f] -= rec
+		e.reserveIn[f] += rec
+		e.repaidAll[f] += rec
+		e.writtenOff[f] += l - rec
+		e.toBank[f] -= l - rec
+		e.loan[f] = 0
+		e.guaranteeCalls(f, t, l, l-rec)
+	}
+	if iv.govLoan != nil {
+		if g := iv.govLoan[f]; g > 0 {
+			rec := rr * g
+			e.toExternal[f] -= rec
+			iv.govIn[f] += rec
+			iv.policyLosses[f] += g - rec
+			iv.govLoan[f] = 0
+		}
+		iv.govUnpaid[f] = 0
+	}
+	if iv.callDue != nil {
+		iv.callDue[f] = 0
+		iv.coreGuaranteed[f] = 0
+	}
+	if iv.stateGuaranteed != nil {
+		iv.stateGuaranteed[f] = 0
+	}
+	if iv.newPrincipal != nil {
+		iv.newPrincipal[f] = 0
+	}
+	if tax := e.owedTax[f]; tax > 0 {
+		e.toExternal[f] -= rr * tax
+		e.toGov[f] += rr * tax
+		e.owedTax[f] = 0
+	}
+	e.owedExternal[f] = 0
+	e.toExternal[f] += e.cash[f]
+	e.reserveIn[f] -= e.cash[f]
+	e.cash[f] = 0
+	e.importInv[f] = 0
+	for s := net.SlotStart[f]; s < net.SlotStart[f+1]; s++ {
+		e.slotInv[s] = 0
+	}
+	e.output[f], e.revenue[f] = 0, 0
+	if e.sectorScale != nil {
+		// Its customers buy from the survivors of its sector instead.
+		s := net.Sector[f]
+		e.sectorAliveFD[s] -= e.fdDomestic[f] + e.fdExport[f]
+		e.sectorScale[s] = 0
+		if e.sectorAliveFD[s] > 1e-9*e.sectorFD[s] {
+			e.sectorScale[s] = e.sectorFD[s] / e.sectorAliveFD[s]
+		}
+	}
+}

@@ -1,0 +1,127 @@
+// Interventions that guarantee bank loans: the state's loan guarantee and a
+// core firm's guarantee under supply chain finance — the credit they open,
+// their budgets and fees, and the calls on failure.
+
+package sim
+
+// guaranteeGrants puts the step's new loans under the state's and the
+// cores' guarantees, within their budgets (scaled down pro rata in the step
+// a budget runs out), charges the state's fee, and marks what the interest
+// subsidy covers as new borrowing.
+func (e *engine) guaranteeGrants(t int) {
+	s := &e.iv
+	if s.parts&partGrant == 0 {
+		return
+	}
+	if st := s.guarantee; st != nil && st.active {
+		total := 0.0
+		for i, g := range s.granted {
+			if g > 0 && s.reqState[i] {
+				total += g
+			}
+		}
+		scale := st.budgetScale(total)
+		for i, g := range s.granted {
+			if g <= 0 || !s.reqState[i] {
+				continue
+			}
+			a := g * scale
+			s.addState[i] = a
+			if fee := st.cfg.Fee * a; fee > 0 {
+				fee = min(fee, e.cash[i])
+				e.cash[i] -= fee
+				e.equity[i] -= fee
+				e.reserveIn[i] -= fee
+				s.govIn[i] += fee
+				s.feePaid[i] += fee
+			}
+			st.reached[i] = true
+		}
+		st.spend(total*scale, t)
+	}
+	if scf := s.scf; s.guarantor != nil && scf.active {
+		total := 0.0
+		for i, g := range s.granted {
+			if g > 0 {
+				total += min(g, s.reqCore[i])
+			}
+		}
+		scale := scf.budgetScale(total)
+		for i, g := range s.granted {
+			if g > 0 && s.reqCore[i] > 0 {
+				s.addCore[i] = min(g, s.reqCore[i]) * scale
+				scf.reached[i] = true
+			}
+		}
+		scf.spend(total*scale, t)
+	}
+	if sub := s.subsidy; sub != nil && sub.active && sub.cfg.Loans == "new" {
+		for i, g := range s.granted {
+			if g > 0 && e.eligible(sub, i) {
+				s.addNew[i] = g
+			}
+		}
+	}
+}
+
+// amortise carries the guaranteed and subsidised parts of firm i's bank
+// loan through the step: they shrink with its repayments, grow with what
+// was borrowed under the programme, and never exceed the loan.
+func amortise(v []float64, i int, repaidShare, added, loan float64) {
+	if v == nil {
+		return
+	}
+	v[i] = min(loan, v[i]*(1-repaidShare)+added)
+}
+
+// guaranteeCalls makes the guarantors of failed firm f's bank loan l pay
+// their share of the bank's loss: first the core that guaranteed it under
+// supply chain finance (its bank lends it the call, due at once, and the
+// call counts as a channel of the core's own failure), then the state on
+// the part of the rest it covered.
+func (e *engine) guaranteeCalls(f, t int, l, loss float64) {
+	s := &e.iv
+	callCore := 0.0
+	if s.coreGuaranteed != nil && s.coreGuaranteed[f] > 0 {
+		if c := int(s.guarantor[f]); e.alive[c] {
+			callCore = min(loss, s.coreGuaranteed[f])
+			e.loan[c] += callCore
+			e.lent[c] += callCore
+			e.reserveIn[c] -= callCore
+			e.equity[c] -= callCore
+			s.callDue[c] += callCore
+			s.callsCore[f] += callCore
+			e.toBank[f] += callCore
+			e.reserveIn[f] += callCore
+			e.hits[c] = append(e.hits[c], hit{firm: int32(f), step: int32(t), channel: ChannelGuaranteeCall})
+		}
+	}
+	if s.stateGuaranteed != nil && s.stateGuaranteed[f] > 0 {
+		callState := s.guarantee.cfg.Coverage * (loss - callCore) * min(1, s.stateGuaranteed[f]/l)
+		s.callsState[f] += callState
+		s.govOut[f] += callState
+		e.toBank[f] += callState
+		e.reserveIn[f] += callState
+	}
+}
+
+// callsFallDue adds to the principal due of the firms among lo to hi the
+// guarantee calls they owe their banks: a call falls due at once, and no
+// moratorium defers it.
+func (e *engine) callsFallDue(lo, hi int) {
+	s := &e.iv
+	for i := lo; i < hi; i++ {
+		if e.alive[i] && s.callDue[i] > 0 {
+			e.duePrincipal[i] = min(e.loan[i], e.duePrincipal[i]+s.callDue[i])
+		}
+	}
+}
+
+// freezeCoreScores keeps the cores' credit scores as they stand at the
+// start of the credit phase: suppliers borrow on them, whatever the order
+// in which firms are visited.
+func (e *engine) freezeCoreScores() {
+	if s := &e.iv; s.guarantor != nil {
+		copy(s.coreScore, e.score)
+	}
+}

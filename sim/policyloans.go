@@ -1,0 +1,106 @@
+// Policy loans: the state lends directly to eligible firms after bank
+// credit, first-come or most-in-need, within its budget.
+
+package sim
+
+import (
+	"cmp"
+	"slices"
+)
+
+// allocatePolicyLoans is the policy-loan phase, after bank credit: eligible
+// firms that still lack cash apply, and the budget serves them in arrival
+// order (first-come, a random order within the step that every arm of the
+// replication shares) or by need relative to revenue (most-in-need) until
+// it runs out.
+func (e *engine) allocatePolicyLoans(t int) {
+	s := &e.iv
+	iv := s.policy
+	if iv == nil || !iv.active {
+		return
+	}
+	ic := iv.cfg
+	need := s.need
+	for _, a := range s.applicants {
+		need[a] = 0
+	}
+	s.applicants = s.applicants[:0]
+	for i := range e.alive {
+		if !e.eligible(iv, i) {
+			continue
+		}
+		if ic.Channel == "banks" && (!e.hasCredit[i] || e.score[i] < e.p.scoreThreshold+e.shock.score) {
+			continue
+		}
+		nd := max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i] + s.govUnpaid[i]
+		room := ic.MaxPerFirm*e.baseRevenue[i]*e.p.stepsPerYear - s.govLoan[i]
+		nd = min(nd, room)
+		if nd <= 1e-9*e.baseOutput[i] {
+			continue
+		}
+		need[i] = nd
+		s.applicants = append(s.applicants, int32(i))
+	}
+	if ic.Allocation == "most-in-need" {
+		slices.SortFunc(s.applicants, func(a, b int32) int {
+			ra, rb := need[a]/e.baseRevenue[a], need[b]/e.baseRevenue[b]
+			if c := cmp.Compare(rb, ra); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+	} else {
+		key := mix(e.cfg.Seed, uint64(e.rep), streamPolicyQueue, uint64(iv.index))
+		slices.SortFunc(s.applicants, func(a, b int32) int {
+			if c := cmp.Compare(uniformAt(key, t, int(a)), uniformAt(key, t, int(b))); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+	}
+	for _, a := range s.applicants {
+		i := int(a)
+		g := min(need[i], iv.budget-iv.used)
+		if g <= 0 {
+			continue
+		}
+		s.govLoan[i] += g
+		e.cash[i] += g
+		e.reserveIn[i] += g
+		s.govOut[i] += g
+		iv.used += g
+		iv.reached[i] = true
+	}
+	iv.noteExhausted(t)
+}
+
+// chargePolicyInterest books the interest and principal due this step on
+// the policy loans of firms lo+j of a chunk; the interest is a cost,
+// taken from profit[j].
+func (e *engine) chargePolicyInterest(lo int, profit []float64) {
+	s := &e.iv
+	for j := range profit {
+		i := lo + j
+		if !e.alive[i] {
+			continue
+		}
+		gi := s.govLoan[i] * s.govRate
+		profit[j] -= gi
+		s.govDueInterest[i] = gi
+		s.govDuePrincipal[i] = s.govLoan[i] / s.govTerm
+	}
+}
+
+// payPolicyLoan lets firm i pay share of the interest and principal due
+// on its policy loan, in a settlement round, and returns what it paid.
+func (e *engine) payPolicyLoan(i int, share float64) float64 {
+	s := &e.iv
+	gi := share * s.govDueInterest[i]
+	gp := share * s.govDuePrincipal[i]
+	s.govDueInterest[i] -= gi
+	s.govDuePrincipal[i] -= gp
+	s.govLoan[i] -= gp
+	s.govIn[i] += gi + gp
+	s.policyInterest[i] += gi
+	return gi + gp
+}

@@ -1,0 +1,195 @@
+// Phase 4, production: output as the least of capacity, demand and inputs;
+// rationing of deliveries pro rata; inputs used, imports bought, and
+// deliveries received into inventories.
+
+package sim
+
+import (
+	"math"
+
+	"github.com/smesim/smesim/agents"
+)
+
+// produce is phase 4, for the firms of a chunk, as thread wid: output is
+// the least of capacity (zero while locked down), demand and inputs;
+// deliveries are rationed pro rata among buyers and final demand; inputs
+// are used up and imports bought. The work is split into loops that each
+// touch few arrays (see numScratch).
+func (e *engine) produce(lo, hi, t, wid int) {
+	net := e.net
+	n := hi - lo
+	now := int32(t)
+	alive := e.alive[lo:hi:hi]
+	outStart, outEdge := net.OutStart[lo:hi+1:hi+1], net.OutEdge
+	slotStart := net.SlotStart[lo : hi+1 : hi+1]
+	order, delivery := e.order, e.delivery
+	output, demand, fdNow := e.output[lo:hi:hi], e.demand[lo:hi:hi], e.fdNow[lo:hi:hi]
+	dem, limit, capacity, share := e.scratch(wid, 0, n), e.scratch(wid, 1, n), e.scratch(wid, 2, n), e.scratch(wid, 3, n)
+	// Failed firms produce and deliver nothing.
+	{
+		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi], e.importBuy[lo:hi:hi], e.fillRate[lo:hi:hi]
+		for j := range n {
+			if !alive[j] {
+				output[j], demand[j], fdDelivered[j], importBuy[j], fillRate[j] = 0, 0, 0, 0, 0
+				for k := outStart[j]; k < outStart[j+1]; k++ {
+					delivery[outEdge[k]] = 0
+				}
+			}
+		}
+	}
+	// Demand: final demand and the orders of buyers.
+	{
+		baseOutput, lastDemand := e.baseOutput[lo:hi:hi], e.lastDemand[lo:hi:hi]
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			d := fdNow[j]
+			for k := outStart[j]; k < outStart[j+1]; k++ {
+				d += order[outEdge[k]]
+			}
+			dem[j] = d
+			demand[j] = d
+			if d < 0.9*baseOutput[j] {
+				lastDemand[j] = now
+			}
+		}
+	}
+	// What the scarcest input allows.
+	{
+		importInv, importCoeff := e.importInv[lo:hi:hi], e.importCoeff[lo:hi:hi]
+		slotInv, slotCoeff := e.slotInv, e.slotCoeff
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			l := math.Inf(1)
+			if c := importCoeff[j]; c > 0 {
+				l = importInv[j] / c
+			}
+			for s := slotStart[j]; s < slotStart[j+1]; s++ {
+				// A role with input_share 0 uses none of its suppliers'
+				// goods: such a slot limits nothing (and 0/0 would be NaN).
+				if c := slotCoeff[s]; c > 0 {
+					l = min(l, slotInv[s]/c)
+				}
+			}
+			limit[j] = l
+		}
+	}
+	// Capacity, zero while locked down.
+	copy(capacity, e.capacity[lo:hi:hi])
+	for jl, k := range e.lockdowns {
+		share := e.lockdownShare[jl]
+		if share <= 0 {
+			continue
+		}
+		draw, targets, last := e.lockdownDraw[jl][lo:hi:hi], e.shocks[k].targets, e.lastLockdown[lo:hi:hi]
+		for j := range n {
+			if alive[j] && draw[j] < share && (targets == nil || targets[lo+j]) {
+				capacity[j] = 0
+				last[j] = now
+			}
+		}
+	}
+	// Output and the share of orders filled.
+	{
+		fillRate, fdDelivered := e.fillRate[lo:hi:hi], e.fdDelivered[lo:hi:hi]
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			d := dem[j]
+			x := agents.Output(capacity[j], d, limit[j])
+			output[j] = x
+			r := agents.RationShare(x, d)
+			share[j] = r
+			fillRate[j] = r
+			if d <= 0 {
+				fillRate[j] = 1
+			}
+			fdDelivered[j] = fdNow[j] * r
+		}
+	}
+	// Deliveries, pro rata.
+	for j := range n {
+		if !alive[j] {
+			continue
+		}
+		r := share[j]
+		for k := outStart[j]; k < outStart[j+1]; k++ {
+			ed := outEdge[k]
+			delivery[ed] = order[ed] * r
+		}
+	}
+	// Inputs used.
+	{
+		slotInv, slotCoeff := e.slotInv, e.slotCoeff
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			x := output[j]
+			for s := slotStart[j]; s < slotStart[j+1]; s++ {
+				slotInv[s] = max(0, slotInv[s]-slotCoeff[s]*x)
+			}
+		}
+	}
+	// Imports used and bought, as far as imports shocks allow.
+	{
+		importInv, importCoeff := e.importInv[lo:hi:hi], e.importCoeff[lo:hi:hi]
+		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi], e.importBuy[lo:hi:hi], e.lastImports[lo:hi:hi]
+		for j := range n {
+			if !alive[j] {
+				continue
+			}
+			avail := 1.0
+			for ji, k := range e.imports {
+				if tg := e.shocks[k].targets; tg == nil || tg[lo+j] {
+					avail *= e.importAvail[ji]
+				}
+			}
+			x, l := output[j], limit[j]
+			if avail < 1 && l <= x*(1+1e-12) && importCoeff[j] > 0 && importInv[j]/importCoeff[j] <= l*(1+1e-12) {
+				lastImports[j] = now
+			}
+			inv := max(0, importInv[j]-importCoeff[j]*x)
+			buy := importOrder[j] * avail
+			importBuy[j] = buy
+			importInv[j] = inv + buy
+		}
+	}
+	// Planned output: last production, or demand smoothed.
+	planned := e.planned[lo:hi:hi]
+	if e.p.smoothed {
+		alpha := e.p.smoothAlpha
+		for j := range n {
+			if alive[j] {
+				planned[j] += alpha * (dem[j] - planned[j])
+			}
+		}
+	} else {
+		for j := range n {
+			if alive[j] {
+				planned[j] = output[j]
+			}
+		}
+	}
+}
+
+// receive puts delivered inputs into each buyer's inventory for next step.
+func (e *engine) receive(lo, hi int) {
+	net := e.net
+	for b := lo; b < hi; b++ {
+		if !e.alive[b] {
+			continue
+		}
+		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+			got := 0.0
+			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+				got += e.delivery[k]
+			}
+			e.slotInv[s] += got
+		}
+	}
+}

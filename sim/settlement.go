@@ -1,0 +1,269 @@
+// Phase 5, payments: the settlement rounds in which firms pay what is due
+// from the cash they hold and suppliers collect, and the close of
+// settlement (unpaid interest capitalised, shortfalls noted).
+
+package sim
+
+import (
+	"sync/atomic"
+
+	"github.com/smesim/smesim/agents"
+)
+
+// settle is phase 5. Firms book the step's income and costs and receive
+// cash from final sales; then what is due — 1/T of each trade payable,
+// wages, fixed costs, imports, taxes, interest and principal — is settled in
+// rounds: each firm pays from the cash it holds, all of it or pro rata when
+// short, and its suppliers collect; the rounds repeat while money still
+// moves, so cash received from customers within the step can pay suppliers
+// within the step. Every round is feasible (nobody pays cash it does not
+// hold) and the sequence decreases to the clearing payments of the network.
+// What is still unpaid afterwards stays owed: trade payables roll over,
+// unpaid interest is capitalised and unpaid principal stays in the loan.
+// Supply chain finance buys receivables between accrual and the rounds.
+// (Accrual runs before settle, in step.)
+//
+// The first round visits every firm and every supplier; later rounds visit
+// only the firms that still owe and the suppliers they paid, so that a step
+// of many rounds costs little more than one of two.
+func (e *engine) settle(t int) {
+	for round := 0; round < maxSettlementRounds; round++ {
+		if round == 0 {
+			e.parallel(phasePayFirst, t)
+		} else {
+			e.parallel(phasePayPending, t)
+		}
+		moved := 0.0
+		for c := range e.chunks {
+			moved += e.chunks[c].moved
+		}
+		if moved == 0 {
+			break
+		}
+		if round == 0 {
+			e.parallel(phaseCollectAll, t)
+		} else {
+			e.parallel(phaseCollectPaid, t)
+		}
+	}
+}
+
+// maxSettlementRounds bounds the payment rounds of one step. Money moves
+// down a supply chain one tier per round; chains are rarely deeper than a
+// few tiers, and what a round leaves unpaid simply stays owed.
+const maxSettlementRounds = 16
+
+// pay is a settlement round for chunk c: each firm with something due pays
+// from the cash it holds, all of it or, when short, the same share of
+// everything it owes — wages, fixed costs and imports, tax, interest and
+// principal, and each trade payable — and the firms still owing afterwards
+// are left in c.pending. The first round visits every firm of the chunk;
+// later rounds visit only c.pending, flag the suppliers they paid for
+// collect and count what they touch in c.bytes. It returns what was paid to
+// suppliers and to the banks that bought their receivables.
+//
+// Two interventions change a payment (partSettle), each where the formula
+// takes it: a firm with a policy loan pays its interest and principal to
+// the state after its bank; of a payable a bank has bought under supply
+// chain finance, the bank's part goes to the bank. Without them, one nil
+// slice is tested per firm and one per payable.
+//
+// The hottest loop of a step: over slices of the chunk, with the firm's
+// sums kept in locals.
+func (e *engine) pay(c *chunkWork, first bool) float64 {
+	net, s := e.net, &e.iv
+	lo, hi := c.lo, c.hi
+	n := hi - lo
+	alive, dueTotal, cash := e.alive[lo:hi:hi], e.dueTotal[lo:hi:hi], e.cash[lo:hi:hi]
+	owedExternal, owedTax, toExternal, toGov := e.owedExternal[lo:hi:hi], e.owedTax[lo:hi:hi], e.toExternal[lo:hi:hi], e.toGov[lo:hi:hi]
+	reserveIn, dueInterest, toBank := e.reserveIn[lo:hi:hi], e.dueInterest[lo:hi:hi], e.toBank[lo:hi:hi]
+	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
+	inStart := net.InStart[lo : hi+1 : hi+1]
+	supplier, due, paid, payable, paidRound := net.Supplier, e.due, e.paid, e.payable, e.paidRound
+	supAlive, crossBank, collectFlag := e.alive, e.crossBank, e.collectFlag
+	var factored []float64 // nil without factoring
+	policy := false
+	if s.parts&partSettle != 0 {
+		factored = s.factored
+		policy = s.govLoan != nil
+	}
+	visit := len(c.pending)
+	if first {
+		visit = n
+	}
+	keep := c.pending[:0] // filtered in place: later rounds read c.pending ahead of it
+	moved := 0.0
+	for x := 0; x < visit; x++ {
+		j := x
+		if !first {
+			j = int(c.pending[x]) - lo
+		}
+		if uint(j) >= uint(n) {
+			continue // never (c.pending holds the chunk's firms): lets the compiler drop bounds checks
+		}
+		total := dueTotal[j]
+		if !alive[j] || total <= 0 {
+			continue
+		}
+		if m := cash[j]; m > 0 {
+			share := agents.PayShare(m, total)
+			v := share * owedExternal[j]
+			owedExternal[j] -= v
+			toExternal[j] += v
+			w := share * owedTax[j]
+			owedTax[j] -= w
+			toGov[j] += w
+			interest := share * dueInterest[j]
+			dueInterest[j] -= interest
+			toBank[j] += interest
+			principal := share * duePrincipal[j]
+			duePrincipal[j] -= principal
+			loan[j] -= principal
+			repaid[j] += principal
+			repaidAll[j] += principal
+			out := (v + w) + (interest + principal)
+			res := reserveIn[j] - (v + w)
+			if policy {
+				g := e.payPolicyLoan(lo+j, share)
+				out += g
+				res -= g
+			}
+			trade := 0.0
+			for k := inStart[j]; k < inStart[j+1]; k++ {
+				d := due[k]
+				v := share * d
+				due[k] = d - v
+				paid[k] += v
+				trade += v
+				toSupplier := v
+				if factored != nil {
+					var vb float64
+					vb, toSupplier = e.bankPart(k, v)
+					if crossBank != nil && crossBank[k] {
+						res -= vb
+					}
+				}
+				payable[k] -= v
+				paidRound[k] = toSupplier
+				if !supAlive[supplier[k]] || crossBank != nil && crossBank[k] {
+					res -= toSupplier
+				}
+			}
+			moved += trade
+			reserveIn[j] = res
+			cash[j] = m - (out + trade)
+			if share >= 1 {
+				total = 0
+			} else {
+				total -= share * total
+			}
+			dueTotal[j] = total
+			if !first {
+				for k := inStart[j]; k < inStart[j+1]; k++ {
+					atomic.StoreUint32(&collectFlag[supplier[k]], 1)
+				}
+				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
+			}
+		}
+		if total > 0 {
+			keep = append(keep, int32(lo+j))
+		}
+	}
+	c.pending = keep
+	return moved
+}
+
+// Bytes a payment and a collection touch per firm and per edge (see
+// bytesPerStep).
+const (
+	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
+	payEdgeBytes     = 3*16 + 13 // due, paid, payable; paidRound, Supplier, alive
+	collectFirmBytes = 37
+	collectEdgeBytes = 20
+)
+
+// collect lets the suppliers among lo to hi receive what their buyers paid
+// them in the round — in the first round every supplier, in later ones
+// those flagged by pay — and clears the round's payments for the next.
+// What is paid to a failed supplier goes to its liquidator, the external
+// sector. Under supply chain finance, what is paid on a receivable the
+// supplier sold goes first to the supplier's bank (collectFactored).
+func (e *engine) collect(c *chunkWork, first bool) {
+	if first {
+		e.collectRange(c.lo, c.hi)
+		return
+	}
+	net := e.net
+	for sup := c.lo; sup < c.hi; sup++ {
+		if e.collectFlag[sup] != 0 {
+			e.collectFlag[sup] = 0
+			e.collectRange(sup, sup+1)
+			c.bytes += collectFirmBytes + int64(net.OutStart[sup+1]-net.OutStart[sup])*collectEdgeBytes
+		}
+	}
+}
+
+// collectRange lets suppliers lo to hi collect.
+func (e *engine) collectRange(lo, hi int) {
+	if e.iv.factored != nil {
+		e.collectFactored(lo, hi)
+	}
+	net := e.net
+	outStart, outEdge := net.OutStart, net.OutEdge
+	paidRound, crossBank, alive, cash, reserveIn, toExternal := e.paidRound, e.crossBank, e.alive, e.cash, e.reserveIn, e.toExternal
+	for sup := lo; sup < hi; sup++ {
+		got, cross := 0.0, 0.0
+		for k := outStart[sup]; k < outStart[sup+1]; k++ {
+			ed := outEdge[k]
+			v := paidRound[ed]
+			if v == 0 {
+				continue
+			}
+			paidRound[ed] = 0
+			got += v
+			if crossBank != nil && crossBank[ed] {
+				cross += v
+			}
+		}
+		if got == 0 {
+			continue
+		}
+		if alive[sup] {
+			cash[sup] += got
+			reserveIn[sup] += cross
+		} else {
+			toExternal[sup] += got
+		}
+	}
+}
+
+// closeSettlement capitalises unpaid interest and records who could not pay
+// wages, taxes or debt service in full.
+func (e *engine) closeSettlement(lo, hi int) {
+	s := &e.iv
+	for i := lo; i < hi; i++ {
+		if !e.alive[i] {
+			continue
+		}
+		c := e.dueInterest[i]
+		e.loan[i] += c
+		e.lent[i] += c
+		e.toBank[i] += c
+		e.unpaidDebt[i] = c + e.duePrincipal[i]
+		if s.callDue != nil {
+			s.callDue[i] = min(s.callDue[i], e.duePrincipal[i])
+		}
+		e.dueInterest[i], e.duePrincipal[i] = 0, 0
+		owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+		if s.govLoan != nil {
+			gc := s.govDueInterest[i]
+			s.govLoan[i] += gc
+			s.policyInterest[i] += gc
+			s.govUnpaid[i] = gc + s.govDuePrincipal[i]
+			s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
+			owed += s.govUnpaid[i]
+		}
+		scale := 1e-12 * e.baseOutput[i]
+		e.shortfall[i] = owed > scale
+	}
+}

@@ -1,0 +1,170 @@
+// Interventions that act on accrual: the interest subsidy and tax relief
+// (sized against their budgets before accrual) and the payment-term cap.
+
+package sim
+
+import (
+	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/network"
+)
+
+// markTermCap notes the SME suppliers whose core buyers pay them earlier
+// under an active payment-term cap (as accrue capped them).
+func (e *engine) markTermCap() {
+	s, net := &e.iv, e.net
+	capIV := s.termCap
+	if capIV == nil || !capIV.active {
+		return
+	}
+	for i := range e.alive {
+		if !e.alive[i] || net.Kind[i] != network.Core || e.termSteps[i]+e.shock.termStretch <= s.termCapSteps {
+			continue
+		}
+		for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
+			if sup := net.Supplier[k]; net.Kind[sup] == network.SME {
+				capIV.reached[sup] = true
+			}
+		}
+	}
+}
+
+// ivRequests sizes, before accrual, what the budget-limited interest
+// subsidy and tax relief would pay this step at full scale, and sets
+// their scale so that the budget is never exceeded.
+func (e *engine) ivRequests() {
+	s := &e.iv
+	if iv := s.subsidy; iv != nil && iv.active {
+		total := 0.0
+		for i := range e.alive {
+			total += e.subsidyFor(i)
+		}
+		iv.scale = iv.budgetScale(total)
+	}
+	if iv := s.relief; iv != nil && iv.active {
+		total := 0.0
+		for i := range e.alive {
+			if e.eligible(iv, i) {
+				total += e.reliefRequest(iv, i)
+			}
+		}
+		iv.scale = iv.budgetScale(total)
+	}
+}
+
+// subsidyFor returns the interest the state pays for firm i this step, at
+// the subsidy's current scale (0 without an active subsidy).
+func (e *engine) subsidyFor(i int) float64 {
+	iv := e.iv.subsidy
+	if iv == nil || !e.eligible(iv, i) {
+		return 0
+	}
+	return iv.scale * iv.cfg.Share * e.subsidyBase(i) * e.loanRate[i]
+}
+
+// subsidyBase returns the loan on which firm i's interest is subsidised.
+func (e *engine) subsidyBase(i int) float64 {
+	if e.iv.subsidy.cfg.Loans == "new" {
+		return min(e.iv.newPrincipal[i], e.loan[i])
+	}
+	return e.loan[i]
+}
+
+// reliefRequest returns the tax and contributions firm i would have waived
+// this step at full scale.
+func (e *engine) reliefRequest(iv *intervention, i int) float64 {
+	wage := e.wageBill(i)
+	c := iv.cfg
+	return c.ContributionCut*c.ContributionShare*wage + c.TaxCut*e.taxRate[i]*max(0, e.profitBeforeTax(i, wage, e.subsidyFor(i)))
+}
+
+// wageBill returns firm i's wages and contributions this step.
+func (e *engine) wageBill(i int) float64 {
+	return agents.WageBill(e.wage[i], e.wageFlex[i], e.output[i], e.baseOutput[i])
+}
+
+// profitBeforeTax returns firm i's profit this step before relief, with
+// the interest subsidy sub.
+func (e *engine) profitBeforeTax(i int, wage, sub float64) float64 {
+	x := e.output[i]
+	interest := e.loan[i]*e.loanRate[i] - sub
+	if e.iv.govLoan != nil {
+		interest += e.iv.govLoan[i] * e.iv.govRate
+	}
+	return x - e.inputShare[i]*x - wage - e.fixedCost[i] - interest
+}
+
+// subsidise sets sub[j] to the interest the state pays this step for firm
+// lo+j, the firms of a chunk, and books it as paid to the firm's bank.
+func (e *engine) subsidise(lo int, sub []float64) {
+	s := &e.iv
+	for j := range sub {
+		i := lo + j
+		sub[j] = 0
+		if !e.alive[i] {
+			continue
+		}
+		if v := e.subsidyFor(i); v > 0 {
+			sub[j] = v
+			s.subsidyPaid[i] = v
+			s.govOut[i] += v
+			e.toBank[i] += v
+			e.reserveIn[i] += v
+			s.subsidy.reached[i] = true
+		}
+	}
+}
+
+// relieve waives, for each eligible firm lo+j of a chunk, part of its
+// social contributions (a cut in its wage bill wage[j], which adds to its
+// profit[j]) and part of the tax on its profit, which it returns in
+// tax[j]; the state spends what it waived.
+func (e *engine) relieve(lo int, wage, profit, tax []float64) {
+	s := &e.iv
+	rel := s.relief
+	c := rel.cfg
+	for j := range tax {
+		i := lo + j
+		tax[j] = 0
+		if !e.eligible(rel, i) {
+			continue
+		}
+		rc := rel.scale * c.ContributionCut * c.ContributionShare * wage[j]
+		rt := rel.scale * c.TaxCut * e.taxRate[i] * max(0, profit[j])
+		profit[j] += rc
+		wage[j] -= rc
+		tax[j] = rt
+		if rc+rt > 0 {
+			s.reliefGiven[i] = rc + rt
+			s.govOut[i] += rc + rt
+			e.toExternal[i] += rc + rt // the state spends what it waived
+			rel.reached[i] = true
+		}
+	}
+}
+
+// deferDebtService lets the eligible firms among lo to hi defer this
+// step's principal, interest or both under a moratorium; deferred interest
+// is added to the loan, not counted as arrears.
+func (e *engine) deferDebtService(lo, hi int) {
+	s := &e.iv
+	mor := s.moratorium
+	def := mor.cfg.Deferral
+	for i := lo; i < hi; i++ {
+		if !e.eligible(mor, i) {
+			continue
+		}
+		if def != "interest" && e.duePrincipal[i] > 0 {
+			s.deferred[i] += e.duePrincipal[i]
+			e.duePrincipal[i] = 0
+			mor.reached[i] = true
+		}
+		if interest := e.dueInterest[i]; def != "principal" && interest > 0 {
+			e.loan[i] += interest
+			e.lent[i] += interest
+			e.toBank[i] += interest
+			s.deferred[i] += interest
+			e.dueInterest[i] = 0
+			mor.reached[i] = true
+		}
+	}
+}
