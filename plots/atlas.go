@@ -29,7 +29,7 @@ type AtlasMeasure struct {
 // black-edged dots. Zero values, which a log axis cannot show, are left
 // out and counted in the caption.
 func AtlasFigure(measures []AtlasMeasure, core []bool) (*Figure, error) {
-	p := newPlot("", "rank (1 = most critical firm)", "share of the economy lost")
+	p := runKit.plot("", "rank (1 = most critical firm)", "share of the economy lost")
 	var legend []legendEntry
 	xmax, ymin, ymax := 1.0, math.Inf(1), 0.0
 	zeros := 0
@@ -92,13 +92,13 @@ func AtlasFigure(measures []AtlasMeasure, core []bool) (*Figure, error) {
 	}
 	fig := &Figure{Name: FigAtlas, Title: title, Caption: caption, Width: 7 * vg.Inch, Height: 5.5 * vg.Inch}
 	if ymax == 0 {
-		fig.Draw = func(c draw.Canvas) { noteText(header(c, title, legend), "every measure is zero for every firm") }
+		fig.Draw = func(c draw.Canvas) { noteText(runKit.header(c, title, legend), "every measure is zero for every firm") }
 		return fig, nil
 	}
 	p.X.Tick.Marker, p.Y.Tick.Marker = log10Ticks{}, log10Ticks{}
 	p.X.Min, p.X.Max = math.Log10(0.85), math.Log10(math.Max(xmax*1.3, 12))
 	p.Y.Min, p.Y.Max = math.Log10(ymin*0.7), math.Log10(ymax*1.4)
 	p.Add(lightGrid())
-	fig.Draw = func(c draw.Canvas) { drawPanels(header(c, title, legend), []*plot.Plot{p}) }
+	fig.Draw = func(c draw.Canvas) { runKit.column(runKit.header(c, title, legend), []*plot.Plot{p}) }
 	return fig, nil
 }
