@@ -314,18 +314,15 @@ func writeAtlas(ctx context.Context, opts atlasOptions, x *sim.Exposures, rows [
 		return nil
 	}
 	core := make([]bool, len(rows))
-	esri, jobs, dr := make([]float64, len(rows)), make([]float64, len(rows)), make([]float64, len(rows))
+	both, down, up, dr := make([]float64, len(rows)), make([]float64, len(rows)), make([]float64, len(rows)), make([]float64, len(rows))
 	for k, r := range rows {
 		core[k] = x.Net.Kind[r.Firm] == network.Core
-		esri[k], jobs[k], dr[k] = r.ESRIOutput, r.ESRIJobs, r.DebtRank
+		both[k], down[k], up[k], dr[k] = r.ESRIOutput, r.Downstream, r.Upstream, r.DebtRank
 	}
-	measures := []plots.AtlasMeasure{{Name: "ESRI, output", Values: esri}, {Name: "ESRI, jobs", Values: jobs}, {Name: "DebtRank", Values: dr}}
-	if opts.oneWay {
-		down, up := make([]float64, len(rows)), make([]float64, len(rows))
-		for k, r := range rows {
-			down[k], up[k] = r.Downstream, r.Upstream
-		}
-		measures = []plots.AtlasMeasure{{Name: "ESRI, downstream", Values: down}, {Name: "ESRI, upstream", Values: up}, {Name: "DebtRank", Values: dr}}
+	// ESRI weighted by jobs follows ESRI by output closely: left to atlas.csv.
+	measures := []plots.AtlasMeasure{{Name: "ESRI, downstream", Values: down}, {Name: "ESRI, upstream", Values: up}, {Name: "DebtRank", Values: dr}}
+	if !opts.oneWay {
+		measures = append([]plots.AtlasMeasure{{Name: "ESRI, both", Values: both}}, measures...)
 	}
 	fig, err := plots.AtlasFigure(measures, core)
 	if err != nil {
