@@ -143,6 +143,7 @@ func appFor(e *env) *cli.App {
 			networkCommand(e),
 			benchCommand(e),
 			sensitivityCommand(e),
+			atlasCommand(e),
 		},
 	}
 	a.Action = unknownCommand(a.Commands)

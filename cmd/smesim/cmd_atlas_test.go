@@ -1,0 +1,117 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// atlasScenario is a one-chain network of 31 firms with finance.
+const atlasScenario = `name = "atlas"
+seed = 5
+replications = 1
+steps = 60
+
+[network]
+chains = 1
+cores_per_chain = 1
+suppliers_per_chain = 8
+raw_materials_per_chain = 12
+distributors_per_chain = 10
+`
+
+func TestAtlasBadInput(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "a.toml", atlasScenario)
+	writeFile(t, "ess.csv", "input_sector,buyer_sector,essential\nparts-0,goods-0,false\nsteel,goods-0,true\n")
+	writeFile(t, "ess-value.csv", "input_sector,buyer_sector,essential\nparts-0,goods-0,maybe\n")
+	cases := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"unknown firm", []string{"atlas", "a.toml", "--out", "o", "--firms", "f0,nosuch"}, []string{"--firms", `"nosuch"`}},
+		{"sample too large", []string{"atlas", "a.toml", "--out", "o", "--sample", "32"}, []string{"--sample 32", "31 firms"}},
+		{"sample zero", []string{"atlas", "a.toml", "--out", "o", "--sample", "0"}, []string{"--sample 0", "at least 1"}},
+		{"unknown sector", []string{"atlas", "a.toml", "--out", "o", "--essential", "ess.csv"}, []string{"ess.csv:3:", `input_sector "steel"`}},
+		{"bad essential value", []string{"atlas", "a.toml", "--out", "o", "--essential", "ess-value.csv"}, []string{"ess-value.csv:2:", "true, false"}},
+		{"missing essential file", []string{"atlas", "a.toml", "--out", "o", "--essential", "none.csv"}, []string{"--essential", "none.csv"}},
+		{"no out", []string{"atlas", "a.toml"}, []string{"--out"}},
+		{"unknown arm", []string{"atlas", "a.toml", "--out", "o", "--arm", "nosuch"}, []string{"--arm", "nosuch"}},
+		{"top zero", []string{"atlas", "a.toml", "--out", "o", "--top", "0"}, []string{"--top 0"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			badInputOneLine(t, c.args, c.want...)
+			if _, err := os.Stat("o"); err == nil {
+				t.Error("bad input left an output directory")
+			}
+		})
+	}
+}
+
+func TestAtlasWrites(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "a.toml", atlasScenario)
+	code, out, errs := smesim(t, "atlas", "a.toml", "--out", "o", "--plots", "svg", "--workers", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "Share of firms carrying half of the total systemic risk") || !strings.Contains(out, "| 1 | f") {
+		t.Errorf("summary lacks the half-share or the ranking:\n%s", out)
+	}
+	b, err := os.ReadFile(filepath.Join("o", "atlas.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lines) != 32 || lines[0] != strings.Join(atlasHeader, ",") {
+		t.Fatalf("atlas.csv has %d lines, header %q", len(lines), lines[0])
+	}
+	for _, f := range []string{"atlas.md", "atlas-rank-size.svg"} {
+		if _, err := os.Stat(filepath.Join("o", f)); err != nil {
+			t.Error(err)
+		}
+	}
+	// One worker writes the same bytes; --top keeps the K first by rank.
+	if code, _, errs := smesim(t, "atlas", "a.toml", "--out", "p", "--plots", "none", "--workers", "1"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if b2, _ := os.ReadFile(filepath.Join("p", "atlas.csv")); string(b2) != string(b) {
+		t.Error("atlas.csv differs between 1 and 2 workers")
+	}
+	if code, _, errs := smesim(t, "atlas", "a.toml", "--out", "q", "--plots", "none", "--top", "3", "--sample", "10", "--seed", "4"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	top, _ := os.ReadFile(filepath.Join("q", "atlas.csv"))
+	if n := strings.Count(string(top), "\n"); n != 4 {
+		t.Errorf("--top 3 wrote %d lines, want 4", n)
+	}
+	// --one-way leaves the combined columns empty and ranks by downstream.
+	if code, out, errs := smesim(t, "atlas", "a.toml", "--out", "w", "--plots", "none", "--one-way"); code != 0 || !strings.Contains(out, "by ESRI, downstream") {
+		t.Fatalf("--one-way: exit %d: %s%s", code, errs, out)
+	}
+	oneWay, _ := os.ReadFile(filepath.Join("w", "atlas.csv"))
+	for _, line := range strings.Split(strings.TrimSuffix(string(oneWay), "\n"), "\n")[1:] {
+		cells, full := strings.Split(line, ","), ""
+		for _, l := range lines[1:] {
+			if strings.HasPrefix(l, cells[0]+",") {
+				full = l
+			}
+		}
+		fc := strings.Split(full, ",")
+		if cells[8] != "" || cells[9] != "" || cells[10] != fc[10] || cells[11] != fc[11] || cells[12] != fc[12] {
+			t.Errorf("--one-way row %q, full row %q", line, full)
+		}
+	}
+	prev := 2.0
+	for _, line := range strings.Split(strings.TrimSuffix(string(top), "\n"), "\n")[1:] {
+		v, err := strconv.ParseFloat(strings.Split(line, ",")[8], 64)
+		if err != nil || v > prev {
+			t.Errorf("--top rows not by decreasing esri_output: %q", line)
+		}
+		prev = v
+	}
+}
