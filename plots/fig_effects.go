@@ -50,6 +50,7 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 	}
 	var ticks []plot.Tick
 	var notes plotter.XYLabels
+	sc := chooseEffectScale(pts)
 	ymin, ymax := 0.0, 0.0
 	for k, e := range pts {
 		ticks = append(ticks, plot.Tick{Value: float64(k), Label: e.arm})
@@ -60,16 +61,17 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 			}
 		}
 	}
-	span := ymax - ymin
+	// span is the range in scaled units (log10 on a symmetric-log axis).
+	span := sc.f(ymax) - sc.f(ymin)
 	if span == 0 {
-		span = math.Max(1, math.Abs(ymax))
+		span = math.Max(1, math.Abs(sc.f(ymax)))
 	}
 	for k, e := range pts {
 		x := float64(k)
 		col := ArmColor(e.index)
 		switch {
 		case !e.defined:
-			notes.XYs = append(notes.XYs, plotter.XY{X: x, Y: 0.04 * span})
+			notes.XYs = append(notes.XYs, plotter.XY{X: x, Y: sc.shift(0, 0.04, span)})
 			notes.Labels = append(notes.Labels, "undefined:\nno firm saved\non average")
 			continue
 		case e.bounded && e.stat.Hi > e.stat.Lo:
@@ -80,7 +82,7 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 			eb.Color, eb.Width, eb.CapWidth = col, vg.Points(1.5), vg.Points(10)
 			p.Add(eb)
 		case !e.bounded:
-			notes.XYs = append(notes.XYs, plotter.XY{X: x, Y: e.stat.Mean + 0.06*span})
+			notes.XYs = append(notes.XYs, plotter.XY{X: x, Y: sc.shift(e.stat.Mean, 0.06, span)})
 			notes.Labels = append(notes.Labels, "interval\nunbounded")
 		}
 		s, err := plotter.NewScatter(plotter.XYs{{X: x, Y: e.stat.Mean}})
@@ -109,7 +111,11 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = -0.5, float64(len(pts))-0.5
-	p.Y.Min, p.Y.Max = ymin-0.1*span, ymax+0.25*span
+	p.Y.Min, p.Y.Max = sc.shift(ymin, -0.1, span), sc.shift(ymax, 0.25, span)
+	if sc.c > 0 {
+		p.Y.Scale, p.Y.Tick.Marker = sc, symLogTicks{sc.c}
+		p.Y.Label.Text += " (log scale)"
+	}
 	return p, nil
 }
 
@@ -149,6 +155,9 @@ func interventionEffectsFigure(d *runData) (*Figure, error) {
 	caption := "Dots: mean over " + d.nReps() + " of the firms saved (baseline failures − arm failures, paired by replication) and of the fiscal cost per firm saved " +
 		"(mean cost / mean firms saved); bars: 95% intervals (Fieller's for the ratio). A hollow dot marks an unbounded interval (firms saved not significantly above 0); " +
 		"\"undefined\" marks an arm that saves no firm on average."
+	if chooseEffectScale(cost).c > 0 {
+		caption += " The cost axis is logarithmic on both sides of 0 (symmetric log), so that arms whose costs differ by orders of magnitude all show their intervals."
+	}
 	if d.nReps() == "1 replication" {
 		caption = "Firms saved (baseline failures − arm failures) and fiscal cost per firm saved, one replication: no intervals."
 	}
