@@ -103,6 +103,7 @@ func failuresByChannelFigure(d *runData) (*Figure, error) {
 	ymax := 0.0
 	for _, arm := range arms {
 		p := runKit.plot(arm+binNote, d.timeLabel(), ylabel)
+		p.Y.Tick.Marker = countTicks{}
 		if s := d.shockSpans(); s != nil {
 			p.Add(s)
 		}

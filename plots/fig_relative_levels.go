@@ -41,12 +41,12 @@ func relativeLevelsFigure(d *runData) (*Figure, error) {
 		ref = "level at step 0"
 	}
 	specs := []panelSpec{
-		{"output", "gross output", "output / " + ref, 1},
-		{"employment", "employment", "jobs / " + ref, 1},
-		{"credit_outstanding", "bank credit outstanding", "loans / " + ref, 1},
+		{metric: "output", title: "gross output", ylabel: "output / " + ref, ref: 1},
+		{metric: "employment", title: "employment", ylabel: "jobs / " + ref, ref: 1},
+		{metric: "credit_outstanding", title: "bank credit outstanding", ylabel: "loans / " + ref, ref: 1},
 	}
 	transform := func(s []float64) []float64 { return relativeToPreShock(s, base) }
-	panels, legend, err := d.armBandPanels(specs, transform)
+	panels, legend, _, err := d.armBandPanels(specs, transform)
 	if err != nil || len(panels) == 0 {
 		return nil, err
 	}
