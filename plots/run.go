@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/smesim/smesim/sim"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -151,16 +152,28 @@ func indexSeries(r *Run, metrics []string) (series map[[2]string][][]float64, re
 
 // shockWindows returns the shock windows of r in steps of days days
 // (from the start of each shock to the end of its recovery) and the first
-// step of the earliest shock (steps when there is none).
+// step of the earliest shock (steps when there is none). Only adverse
+// shocks count: a rise in demand (china-2020's 91-week export rebound) is
+// no shock to shade nor to measure "before the shock" from.
 func shockWindows(r *Run, days float64, steps int) (windows [][2]float64, first int) {
 	first = steps
 	for _, sc := range r.Config.Shocks {
+		if !adverse(sc) {
+			continue
+		}
 		start := math.Round(sc.Start.Steps(days))
 		end := start + math.Max(1, math.Round(sc.Duration.Steps(days))) + sc.Recovery.Steps(days)
 		windows = append(windows, [2]float64{start, end})
 		first = min(first, int(start))
 	}
 	return windows, first
+}
+
+// adverse reports whether shock sc makes something worse for firms: a
+// positive depth (demand, credit capacity, imports or production lost),
+// dearer or scarcer credit, or later payment. A negative depth is a rise.
+func adverse(sc sim.ShockConfig) bool {
+	return sc.Depth > 0 || sc.SpreadIncrease > 0 || sc.ScoreTightening > 0 || sc.TermStretch.Steps(1) > 0
 }
 
 // week converts a step (or a fractional number of steps) to weeks from
