@@ -25,7 +25,7 @@ func activeFirmsFigure(d *runData) (*Figure, error) {
 	if len(panels) == 1 {
 		which = "SMEs"
 	}
-	caption := which + " not failed, per arm; " + d.bandCaption() + "; grey: shock windows. Look at how far each arm falls and whether it stops falling after the shock."
+	caption := which + " not failed, per arm; " + d.bandCaption() + d.shockCaption() + ". Look at how far each arm falls and whether it stops falling after the shock."
 	for _, n := range notes {
 		caption += " Core firms: " + n + "."
 	}

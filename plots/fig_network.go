@@ -142,7 +142,7 @@ func networkFigure(d *runData) (*Figure, error) {
 		Name:  FigNetwork,
 		Title: title,
 		Caption: "Firms as dots by " + columns + " and chain (top to bottom), supplier → buyer edges as faint lines (" + edgeNote +
-			"); failed firms of " + arm + " replication " + strconv.Itoa(rep) + " coloured by the week they failed, survivors grey. Look for failures clustering in a tier or chain.",
+			"); failed firms of " + arm + " replication " + strconv.Itoa(rep) + " coloured by the week they failed, survivors " + colourWord(greyActive) + ". Look for failures clustering in a tier or chain.",
 		Width: w, Height: h,
 		Draw: func(c draw.Canvas) {
 			rest := runKit.header(c, title, legend)

@@ -59,7 +59,7 @@ func relativeLevelsFigure(d *runData) (*Figure, error) {
 		Name:  FigRelativeLevels,
 		Title: title,
 		Caption: "Each series divided, replication by replication, by " + what + " (1 = pre-shock); " +
-			d.bandCaption() + "; grey: shock windows. Look at the depth of the fall and how fast each arm returns to 1.",
+			d.bandCaption() + d.shockCaption() + ". Look at the depth of the fall and how fast each arm returns to 1.",
 		Width: 8 * vg.Inch, Height: vg.Length(1.1+2.4*float64(len(panels))) * vg.Inch,
 		Draw: func(c draw.Canvas) {
 			runKit.column(runKit.header(c, title, legend), panels)
