@@ -49,11 +49,16 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 	for i, m := range metrics {
 		names[i], _ = metricLabel(m, s.currency())
 	}
-	title := "Headline metrics against " + pj.Key
+	xname := paramName(pj.Key, s.currency())
+	title := "Headline metrics against " + xname
+	note := s.sliceNote(j)
+	if lhs {
+		note = "other parameters vary between points"
+	}
 	fig := Figure{
 		Name:    fileName("lines-" + pj.Key),
 		Title:   title,
-		Caption: fmt.Sprintf("%s against %s: %s. Means over replications.", capitalize(strings.Join(names, ", ")), pj.Key, how),
+		Caption: fmt.Sprintf("%s against %s (%s): %s. Means over replications.", capitalize(strings.Join(names, ", ")), xname, pj.Key, how),
 		Width:   9 * vg.Inch,
 		Height:  7.3 * vg.Inch,
 	}
@@ -61,7 +66,7 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 	thumb := map[string]plot.Thumbnailer{}
 	for i, m := range metrics {
 		label, unit := metricLabel(m, s.currency())
-		p := sweepKit.plot(capitalize(label), pj.Key, unit)
+		p := sweepKit.plot(capitalize(label), xname, unit)
 		p.Add(lightGrid())
 		setParamAxis(&p.X, pj)
 		for ai, arm := range s.Arms {
@@ -113,9 +118,25 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 		}
 	}
 	fig.Draw = func(c draw.Canvas) {
-		sweepKit.tiles(sweepKit.header(c, title, legend), ps)
+		sweepKit.tiles(sweepKit.headerNote(c, title, note, legend), ps)
 	}
 	return fig, nil
+}
+
+// sliceNote says, on the figure, where the parameters other than keep
+// are held: "at demand: depth = 0.1, loans: budget (CNY) = 5M", or ""
+// when there are none.
+func (s *Sweep) sliceNote(keep ...int) string {
+	var parts []string
+	for j, p := range s.Params {
+		if !slices.Contains(keep, j) {
+			parts = append(parts, paramName(p.Key, s.currency())+" = "+valueLabel(p, p.Values[0]))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "slice at " + strings.Join(parts, ", ") + " (their first values)"
 }
 
 // dodge shifts x a little for arm i of n, so that the arms' dots and bars

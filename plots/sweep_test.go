@@ -201,8 +201,14 @@ func TestSweepFiguresGrid(t *testing.T) {
 			t.Errorf("%s: no cell label 6", figs[i].Name)
 		}
 	}
-	// Line plots: the arms in the legend, the key on the x axis, the
-	// caption naming the parameter held fixed.
+	// Line plots: the arms in the legend, the key's readable name on the
+	// x axis, the caption and a note on the figure naming the parameter
+	// held fixed (the figure once showed a slice without saying so).
+	slice := map[string]string{
+		"lines-" + keyDepth:  "slice at loans: budget (CNY) = 1M (their first values)",
+		"lines-" + keyBudget: "slice at demand: depth = 0.3 (their first values)",
+	}
+	axis := map[string]string{"lines-" + keyDepth: "demand: depth", "lines-" + keyBudget: "loans: budget (CNY)"}
 	for _, f := range figs[2:] {
 		texts := svgTexts(t, files[f.Name+".svg"])
 		for _, want := range []string{"baseline", "loans", "SME failures", "Firms saved", "CNY"} {
@@ -210,9 +216,11 @@ func TestSweepFiguresGrid(t *testing.T) {
 				t.Errorf("%s: no %q in %q", f.Name, want, texts)
 			}
 		}
-		key := strings.TrimPrefix(f.Name, "lines-")
-		if !slices.Contains(texts, key) {
-			t.Errorf("%s: x axis not labelled %q", f.Name, key)
+		if !slices.Contains(texts, axis[f.Name]) {
+			t.Errorf("%s: x axis not labelled %q", f.Name, axis[f.Name])
+		}
+		if !slices.Contains(texts, slice[f.Name]) {
+			t.Errorf("%s: no note %q on the figure: %q", f.Name, slice[f.Name], texts)
 		}
 		if !strings.Contains(f.Caption, "first value") {
 			t.Errorf("%s: caption %q does not say where the other parameter is held", f.Name, f.Caption)
@@ -270,7 +278,7 @@ func TestSweepFiguresOneParameter(t *testing.T) {
 	}
 	files := saveAndCheck(t, figs)
 	texts := svgTexts(t, files["lines-"+keyDuration+".svg"])
-	for _, want := range []string{"baseline", "loans", "4w", "8w", "12w", keyDuration} {
+	for _, want := range []string{"baseline", "loans", "4w", "8w", "12w", "demand: duration"} {
 		if !slices.Contains(texts, want) {
 			t.Errorf("no %q in %q", want, texts)
 		}
@@ -464,6 +472,25 @@ func TestMetricLabel(t *testing.T) {
 		label, unit := metricLabel(tc.metric, tc.currency)
 		if label != tc.label || unit != tc.unit {
 			t.Errorf("metricLabel(%q, %q) = %q, %q, want %q, %q", tc.metric, tc.currency, label, unit, tc.label, tc.unit)
+		}
+	}
+}
+
+// TestParamName checks the readable names of swept keys on axes and
+// titles (a figure once read "interventions.loans.budget").
+func TestParamName(t *testing.T) {
+	tests := []struct{ key, currency, want string }{
+		{"interventions.loans.budget", "CNY", "loans: budget (CNY)"},
+		{"interventions.loans.budget", "", "loans: budget (currency units)"},
+		{"shocks.demand.depth", "CNY", "demand: depth"},
+		{"shocks.export collapse.duration", "CNY", "export collapse: duration"},
+		{"finance.base_rate", "EUR", "finance: base rate"},
+		{"markets.domestic.final_demand_mean", "EUR", "domestic: final demand mean (EUR)"},
+		{"seed", "EUR", "seed"},
+	}
+	for _, tt := range tests {
+		if got := paramName(tt.key, tt.currency); got != tt.want {
+			t.Errorf("paramName(%q, %q) = %q, want %q", tt.key, tt.currency, got, tt.want)
 		}
 	}
 }
