@@ -14,7 +14,9 @@ type effectScale struct {
 	c float64 // linear width around 0 of the symmetric log; 0: linear scale
 }
 
-var _ plot.Normalizer = effectScale{}
+// minLinear is the least linear width of the symmetric log of a panel of
+// counts: below one firm the axis would spend decades on fractions.
+const minLinear = 1
 
 // minVisible is the least fraction of a linear effects panel an interval
 // may span before the panel turns logarithmic.
@@ -34,19 +36,12 @@ func (s effectScale) inv(y float64) float64 {
 	return math.Copysign(s.c*(math.Pow(10, math.Abs(y))-1), y)
 }
 
-// Normalize implements plot.Normalizer.
-func (s effectScale) Normalize(lo, hi, v float64) float64 {
-	return (s.f(v) - s.f(lo)) / (s.f(hi) - s.f(lo))
-}
-
-// shift returns the value fraction frac of the panel's scaled span above v.
-func (s effectScale) shift(v, frac, span float64) float64 { return s.inv(s.f(v) + frac*span) }
-
 // chooseEffectScale returns the scale on which every bounded interval of
 // pts (and each mean) is visible: linear if every interval spans at least
 // minVisible of the range of all values and 0, else a symmetric log whose
-// linear width is a tenth of the smallest non-zero value.
-func chooseEffectScale(pts []effectPoint) effectScale {
+// linear width is a tenth of the smallest non-zero value (at least
+// minLinear for counts).
+func chooseEffectScale(pts []effectPoint, count bool) effectScale {
 	var vals [][3]float64 // mean, lo, hi of bounded points
 	lo, hi := 0.0, 0.0
 	smallest := math.Inf(1)
@@ -72,29 +67,36 @@ func chooseEffectScale(pts []effectPoint) effectScale {
 	}
 	for _, v := range vals {
 		if w := v[2] - v[1]; w > 0 && w < minVisible*span {
-			return effectScale{c: smallest / 10}
+			c := smallest / 10
+			if count {
+				c = math.Max(c, minLinear)
+			}
+			return effectScale{c: c}
 		}
 	}
 	return effectScale{}
 }
 
-// symLogTicks are the ticks of a symmetric-log axis of linear width c: 0
-// and ±1, 2, 5 times the powers of ten from c up, the powers of ten
-// labelled.
-type symLogTicks struct{ c float64 }
+// symLogTicks are the ticks of an axis drawn in the units of a
+// symmetric log sc (at sc.f(v) for a value v): 0 and ±1, 2, 5 times the
+// powers of ten from 3c up (closer to 0 their labels would overlap), the
+// powers of ten labelled with v.
+type symLogTicks struct{ sc effectScale }
 
 var _ plot.Ticker = symLogTicks{}
 
-func (t symLogTicks) Ticks(lo, hi float64) []plot.Tick {
-	if !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || t.c <= 0 {
+func (t symLogTicks) Ticks(flo, fhi float64) []plot.Tick {
+	c := t.sc.c
+	if !(flo < fhi) || math.IsInf(flo, 0) || math.IsInf(fhi, 0) || c <= 0 {
 		return nil
 	}
+	lo, hi := t.sc.inv(flo), t.sc.inv(fhi)
 	var ticks []plot.Tick
 	if lo <= 0 && hi >= 0 {
 		ticks = append(ticks, plot.Tick{Value: 0, Label: "0"})
 	}
 	top := math.Max(math.Abs(lo), math.Abs(hi))
-	for k := math.Floor(math.Log10(t.c)); math.Pow(10, k) <= top && len(ticks) < maxTicks; k++ {
+	for k := math.Ceil(math.Log10(3 * c)); math.Pow(10, k) <= top && len(ticks) < maxTicks; k++ {
 		p := math.Pow(10, k)
 		for _, m := range []float64{1, 2, 5} {
 			for _, v := range []float64{m * p, -m * p} {
@@ -105,7 +107,7 @@ func (t symLogTicks) Ticks(lo, hi float64) []plot.Tick {
 				if m == 1 {
 					label = readable(v)
 				}
-				ticks = append(ticks, plot.Tick{Value: v, Label: label})
+				ticks = append(ticks, plot.Tick{Value: t.sc.f(v), Label: label})
 			}
 		}
 	}
