@@ -42,9 +42,11 @@ const (
 //     results).
 //
 // Time axes are in weeks from the scenario's start date, with shock
-// windows (from each shock's start to the end of its recovery) shaded.
-// Bands are 95% intervals of the mean over replications (mean ±
-// t·sd/√n); with one replication only the mean is drawn.
+// windows (from each adverse shock's start to the end of its recovery; a
+// rise in demand is no shock) shaded. Vertical axes start at 0; counts
+// have whole ticks. Bands are 95% intervals of the mean over replications
+// (mean ± t·sd/√n), those of counts clamped to [0, the largest count
+// recorded]; with one replication only the mean is drawn.
 //
 // The data of every figure is computed here; Draw only renders it, so a
 // figure may be drawn several times (once per format) at little cost.
