@@ -454,7 +454,11 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 		if xhi >= xlo {
 			pad := math.Max((xhi-xlo)*0.04, 0.5)
 			p.X.Min, p.X.Max = xlo-pad, xhi+pad
+			if xlo >= 0 {
+				p.X.Min = 0 // failures from 0: a gap between runs reads at its size
+			}
 		}
+		p.X.Tick.Marker = countTicks{}
 		p.Y.Tick.Marker = ticks
 		p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 		if mi > 0 {

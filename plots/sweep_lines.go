@@ -15,6 +15,10 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
+// countMetrics are the headline metrics counting firms that cannot be
+// negative: their axes start at 0 with whole ticks, their bands at 0.
+var countMetrics = map[string]bool{results.SMEFailures: true, results.CoreFailures: true}
+
 // lineMetrics are the metrics of the line figures: with effects against
 // the baseline, firms saved replaces output lost.
 func (s *Sweep) lineMetrics() []string {
@@ -88,6 +92,9 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 				if math.IsNaN(l) || math.IsNaN(h) || math.IsInf(l, 0) || math.IsInf(h, 0) {
 					l, h = st.Mean, st.Mean
 				}
+				if countMetrics[m] {
+					l = math.Max(l, 0) // a mean of counts is not below 0
+				}
 				low = append(low, plotter.XY{X: x, Y: l})
 				high = append(high, plotter.XY{X: x, Y: h})
 			}
@@ -108,6 +115,10 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 			if thumb[arm] == nil {
 				thumb[arm] = th
 			}
+		}
+		if countMetrics[m] {
+			p.Y.Tick.Marker = countTicks{}
+			p.Y.Min = math.Min(p.Y.Min, 0)
 		}
 		ps[i/2][i%2] = p
 	}

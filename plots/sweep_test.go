@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -492,5 +493,47 @@ func TestParamName(t *testing.T) {
 		if got := paramName(tt.key, tt.currency); got != tt.want {
 			t.Errorf("paramName(%q, %q) = %q, want %q", tt.key, tt.currency, got, tt.want)
 		}
+	}
+}
+
+// TestSweepFailureAxesFromZero checks the SME-failure panels of the line
+// figures: the axis from 0 with whole ticks (it once ran from −10, the
+// band of a mean of counts below 0).
+func TestSweepFailureAxesFromZero(t *testing.T) {
+	figs, err := SweepFigures(gridSweep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range figs {
+		if !strings.HasPrefix(f.Name, "lines-") {
+			continue
+		}
+		svg, err := Render(f, "svg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := svgTexts(t, svg)
+		i, j := slices.Index(texts, "SME failures"), slices.Index(texts, "Jobs lost")
+		if i < 0 || j < i {
+			t.Fatalf("%s: no SME failures panel before the jobs lost one: %q", f.Name, texts)
+		}
+		unit := slices.Index(texts[i:j], "firms")
+		if unit < 0 {
+			t.Fatalf("%s: no unit on the SME failures axis: %q", f.Name, texts[i:j])
+		}
+		ticks := texts[i+unit+1 : j]
+		if len(ticks) < 2 || ticks[0] != "0" {
+			t.Errorf("%s: SME failure ticks %q, want from 0", f.Name, ticks)
+		}
+		for _, tk := range ticks {
+			if v, err := strconv.ParseFloat(tk, 64); err != nil || v < 0 || v != math.Trunc(v) {
+				t.Errorf("%s: SME failure tick %q, want a whole number ≥ 0", f.Name, tk)
+			}
+		}
+		n++
+	}
+	if n == 0 {
+		t.Error("no line figure")
 	}
 }
