@@ -65,6 +65,16 @@ func meanBand(reps [][]float64) stepMeans {
 	return b
 }
 
+// clamp limits the intervals to [lo, hi], the range the metric can take:
+// a mean of counts between 0 and N lies between them, whatever its
+// Student-t interval says.
+func (m stepMeans) clamp(lo, hi float64) {
+	for t := range m.lo {
+		m.lo[t] = math.Max(m.lo[t], lo)
+		m.hi[t] = math.Min(m.hi[t], hi)
+	}
+}
+
 // band is a plotter filling the band between a lower and an upper edge,
 // without outline: the interval of a mean. It is its own legend
 // thumbnail, a filled box. (The idea is go-hep's hplot.Band.)

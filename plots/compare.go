@@ -40,8 +40,11 @@ const (
 //     95% interval.
 //
 // An arm has the same colour in every run (by its first appearance over
-// the runs, the baseline first) and each run its own dash pattern and dot
-// shape. Time is in weeks from each run's start (steps may differ between
+// the runs, the baseline first), in a lighter or darker shade per run, and
+// each run its own dash pattern and dot shape: no two lines share a
+// colour. Lines are drawn narrower one after the other, so that a line
+// lying on another leaves it showing, and the shock windows of every run
+// are shaded. Time is in weeks from each run's start (steps may differ between
 // runs). Figures whose metric no run records are left out.
 func CompareFigures(runs []*Run, labels []string) ([]Figure, error) {
 	if len(runs) == 0 {
@@ -181,15 +184,33 @@ func (c *comparison) timeLabel() string {
 // entryLabel names the line of a run's arm.
 func (c *comparison) entryLabel(run int, arm string) string { return c.labels[run] + ": " + arm }
 
-// timePanel draws metric over time, mean and band per run and arm; each
-// replication's series is first mapped by transform(run, series) if not
-// nil. It returns nil when no run records metric.
-func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
-	transform func(run int, s []float64) []float64) (*plot.Plot, []legendEntry, error) {
-	p := sweepKit.plot(title, c.timeLabel(), ylabel)
-	p.Add(lightGrid())
-	var legend []legendEntry
-	xmax := 0.0
+// compareLine is one run's arm on a compare time panel: its mean and
+// band, and how it is drawn.
+type compareLine struct {
+	run    int
+	arm    string
+	x      []float64
+	m      stepMeans
+	color  color.Color
+	width  vg.Length
+	dashes []vg.Length
+}
+
+// Line widths of the compare time panels: the first line drawn is the
+// widest, each next one narrower, so that a line lying on another (an arm
+// that changes nothing, two runs alike) leaves it showing on both sides.
+const (
+	widestLine    = 3.2
+	narrowestLine = 1.2
+)
+
+// timeLines returns the lines of metric, per run and arm in the order
+// drawn; each replication's series is first mapped by transform(run,
+// series) if not nil. Each line has a colour of its own (its arm's, in
+// its run's shade), its run's dashes and a width decreasing with the
+// order drawn.
+func (c *comparison) timeLines(metric string, transform func(run int, s []float64) []float64) []compareLine {
+	var lines []compareLine
 	for i, r := range c.runs {
 		for _, arm := range runArms(r) {
 			reps, ok := c.series[i][[2]string{arm, metric}]
@@ -208,26 +229,53 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 			for t := range x {
 				x[t] = float64(t) * c.days[i] / 7
 			}
-			if len(x) > 0 {
-				xmax = math.Max(xmax, x[len(x)-1])
-			}
-			col := c.armColor(arm)
-			var th thumbs
-			if b := newBand(x, m.lo, m.hi, withAlpha(col, 0.12)); b != nil {
-				p.Add(b)
-				th = append(th, b)
-			}
-			xys := lineXYs(x, m.mean)
-			if len(xys) == 0 {
-				continue
-			}
-			l, err := addLine(p, xys, draw.LineStyle{Color: col, Width: vg.Points(1.6), Dashes: runDashes(i)})
-			if err != nil {
-				return nil, nil, err
-			}
-			th = append(th, l)
-			legend = append(legend, legendEntry{c.entryLabel(i, arm), th})
+			lines = append(lines, compareLine{run: i, arm: arm, x: x, m: m, color: c.entryColor(i, arm), dashes: runDashes(i)})
 		}
+	}
+	for k := range lines {
+		w := widestLine
+		if len(lines) > 1 {
+			w -= (widestLine - narrowestLine) * float64(k) / float64(len(lines)-1)
+		}
+		lines[k].width = vg.Points(w)
+	}
+	return lines
+}
+
+// timePanel draws metric over time, mean and band per run and arm (see
+// timeLines), over the shock windows of every run: the bands first, then
+// the lines, so that no band covers a line. It returns nil when no run
+// records metric.
+func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
+	transform func(run int, s []float64) []float64) (*plot.Plot, []legendEntry, error) {
+	lines := c.timeLines(metric, transform)
+	p := sweepKit.plot(title, c.timeLabel(), ylabel)
+	if s := c.shockSpans(); s != nil {
+		p.Add(s)
+	}
+	p.Add(lightGrid())
+	var legend []legendEntry
+	xmax := 0.0
+	thumb := make([]thumbs, len(lines))
+	for k, ln := range lines {
+		if len(ln.x) > 0 {
+			xmax = math.Max(xmax, ln.x[len(ln.x)-1])
+		}
+		if b := newBand(ln.x, ln.m.lo, ln.m.hi, withAlpha(ln.color, 0.12)); b != nil {
+			p.Add(b)
+			thumb[k] = append(thumb[k], b)
+		}
+	}
+	for k, ln := range lines {
+		xys := lineXYs(ln.x, ln.m.mean)
+		if len(xys) == 0 {
+			continue
+		}
+		l, err := addLine(p, xys, draw.LineStyle{Color: ln.color, Width: ln.width, Dashes: ln.dashes})
+		if err != nil {
+			return nil, nil, err
+		}
+		legend = append(legend, legendEntry{c.entryLabel(ln.run, ln.arm), append(thumb[k], l)})
 	}
 	if len(legend) == 0 {
 		return nil, nil, nil
@@ -241,7 +289,62 @@ func (c *comparison) timePanel(metric, title, ylabel string, ref float64,
 	if xmax > 0 {
 		p.X.Max = xmax
 	}
+	p.Y.Min = math.Min(0, p.Y.Min)
 	return p, legend, nil
+}
+
+// shockSpans returns the shading of every run's shock windows, in weeks,
+// or nil when no run has a shock.
+func (c *comparison) shockSpans() plot.Plotter {
+	s := spans{color: shockColor}
+	for i, r := range c.runs {
+		windows, _ := shockWindows(r, c.days[i], c.steps[i])
+		for _, w := range windows {
+			s.xs = append(s.xs, [2]float64{w[0] * c.days[i] / 7, w[1] * c.days[i] / 7})
+		}
+	}
+	if len(s.xs) == 0 {
+		return nil
+	}
+	return s
+}
+
+// shockCaption names the shading of the time panels, if any.
+func (c *comparison) shockCaption() string {
+	if c.shockSpans() == nil {
+		return ""
+	}
+	return "; " + colourWord(shockColor) + ": shock windows of any run"
+}
+
+// entryColor is the colour of run's arm: the arm's colour (the same in
+// every run), in a shade of the run's own (see runShade), so that no two
+// lines share a colour.
+func (c *comparison) entryColor(run int, arm string) color.Color {
+	return runShade(c.armColor(arm), run)
+}
+
+// runShade returns colour col in run's shade: as it is for the first run,
+// then mixed towards white, then towards black, by turns and further each
+// round (lighter or darker still), so that the same arm of different runs
+// differs in lightness as well as dashes.
+func runShade(col color.Color, run int) color.Color {
+	if run == 0 {
+		return col
+	}
+	n := color.NRGBAModel.Convert(col).(color.NRGBA)
+	round := float64((run + 1) / 2)
+	frac := 1 - math.Pow(0.55, round) // 0.45, 0.70, …
+	target := 255.0
+	if run%2 == 0 {
+		target, frac = 0, 1-math.Pow(0.6, round) // darker: 0.40, 0.64, …
+		if max(n.R, n.G, n.B) < 0x40 {
+			// Black has no darker shade: a dark grey, darker than run 1's.
+			target, frac = 255, frac/2
+		}
+	}
+	mix := func(v uint8) uint8 { return uint8(math.Round(float64(v) + (target-float64(v))*frac)) }
+	return color.NRGBA{mix(n.R), mix(n.G), mix(n.B), n.A}
 }
 
 func (c *comparison) timeFigure(name, title, caption string, p *plot.Plot, legend []legendEntry) *Figure {
@@ -255,7 +358,7 @@ func (c *comparison) timeFigure(name, title, caption string, p *plot.Plot, legen
 }
 
 func (c *comparison) bandNote() string {
-	return "lines: mean over replications, bands: 95% interval of the mean; colour: arm, dash pattern: run"
+	return "lines: mean over replications, bands: 95% interval of the mean; colour: arm, in a lighter or darker shade and a dash pattern per run" + c.shockCaption()
 }
 
 func (c *comparison) activeFigure() (*Figure, error) {
@@ -327,7 +430,7 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 				continue
 			}
 			y := float64(n - 1 - k)
-			col := c.armColor(rw.arm)
+			col := c.entryColor(rw.run, rw.arm)
 			for _, v := range []float64{st.Mean, st.Lo, st.Hi} {
 				if isFinite(v) {
 					xlo, xhi = math.Min(xlo, v), math.Max(xhi, v)
@@ -351,7 +454,11 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 		if xhi >= xlo {
 			pad := math.Max((xhi-xlo)*0.04, 0.5)
 			p.X.Min, p.X.Max = xlo-pad, xhi+pad
+			if xlo >= 0 {
+				p.X.Min = 0 // failures from 0: a gap between runs reads at its size
+			}
 		}
+		p.X.Tick.Marker = countTicks{}
 		p.Y.Tick.Marker = ticks
 		p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 		if mi > 0 {
@@ -368,7 +475,7 @@ func (c *comparison) failuresFigure() (*Figure, error) {
 		Name:  FigCompareFailures,
 		Title: title,
 		Caption: "Mean " + what + " by the end of each run, per run and arm (summary.json), with 95% intervals over replications; " +
-			"colour: arm, shape: run. Look at whether the intervals of the runs overlap.",
+			"colour: arm, in a shade per run, shape: run. Look at whether the intervals of the runs overlap.",
 		Width:  max(8*vg.Inch, textStyle(titleSize).Width(title)+0.6*vg.Inch),
 		Height: 1.6*vg.Inch + vg.Length(n)*0.32*vg.Inch,
 		Draw: func(cv draw.Canvas) {

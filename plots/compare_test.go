@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"image/color"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -124,5 +126,52 @@ func TestCompareRelativeOutput(t *testing.T) {
 	fig, err := c.outputFigure()
 	if err != nil || fig == nil {
 		t.Fatalf("output figure: %v", err)
+	}
+}
+
+// TestCompareLinesDistinct checks the lines of a compare time panel over
+// three runs: every run's arm in a colour of its own (they once repeated
+// across runs), each drawn narrower than the one before (so that none
+// hides another lying on it), over shaded shock windows, the axis from 0.
+func TestCompareLinesDistinct(t *testing.T) {
+	runs := loadCompareRuns(t)
+	runs = append(runs, runs[0])
+	c := newComparison(runs, []string{"a", "b", "c"})
+	lines := c.timeLines("smes_active", nil)
+	if len(lines) != 8 {
+		t.Fatalf("%d lines, want 3 + 2 + 3", len(lines))
+	}
+	seen := map[color.NRGBA]string{}
+	for k, ln := range lines {
+		col := color.NRGBAModel.Convert(ln.color).(color.NRGBA)
+		name := c.entryLabel(ln.run, ln.arm)
+		if other, ok := seen[col]; ok {
+			t.Errorf("%s and %s share colour %v", name, other, col)
+		}
+		seen[col] = name
+		if k > 0 && !(ln.width < lines[k-1].width) {
+			t.Errorf("%s: width %v, not narrower than the line before (%v)", name, ln.width, lines[k-1].width)
+		}
+		if k > 0 && lines[k-1].run != ln.run && slices.Equal(lines[k-1].dashes, ln.dashes) {
+			t.Errorf("%s: same dashes as run %d", name, lines[k-1].run)
+		}
+	}
+	figs, err := CompareFigures(runs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := Render(figs[0], "svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.ToLower(string(svg)), "#f1ece0") {
+		t.Error("no shock shading (fill #f1ece0) on the active-SME figure")
+	}
+	p, _, err := c.timePanel("smes_active", "", "active SMEs", math.NaN(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Min != 0 {
+		t.Errorf("active SMEs axis starts at %g, want 0", p.Y.Min)
 	}
 }

@@ -38,7 +38,9 @@
 //   - band.go: the mean over replications with its interval, and band,
 //     the plotter of that interval; thin.go: the decimation of long
 //     series; plotters.go: the other small plotters; ticks.go: readable
-//     ticks;
+//     ticks, and whole ticks for counts; effect_scale.go: the symmetric
+//     log of the effects panels; colour_words.go: the kit's colours in
+//     words, for captions;
 //   - load.go: LoadRun; plots.go: Figure, Save and Render;
 //     engine_names.go: the names shared with the engine.
 //

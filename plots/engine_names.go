@@ -1,6 +1,9 @@
 package plots
 
-import "github.com/smesim/smesim/sim"
+import (
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/network"
+)
 
 // The names the result files share with the engine. The figures refer to
 // the engine (package sim) here only, besides the loaders (load.go,
@@ -15,3 +18,6 @@ func failedStatus() string { return sim.Failed.String() }
 // channelNames are the failure channels of events.csv, in the engine's
 // order.
 func channelNames() []string { return sim.ChannelNames() }
+
+// coreKind is the kind of a core enterprise in firms.csv.
+func coreKind() string { return network.Core.String() }

@@ -7,20 +7,32 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
+// activeFirmsSpecs are the panels of active-firms: counts, the core
+// firms' panel left out when none fails.
+var activeFirmsSpecs = []panelSpec{
+	{metric: "smes_active", title: "SMEs", ylabel: "active SMEs (firms)", ref: math.NaN(), count: true},
+	{metric: "cores_active", title: "core enterprises", ylabel: "active core firms (firms)", ref: math.NaN(), count: true,
+		flatNote: "all %s core firms stay active in every arm and replication (panel left out)"},
+}
+
 func activeFirmsFigure(d *runData) (*Figure, error) {
-	specs := []panelSpec{
-		{"smes_active", "SMEs", "active SMEs (firms)", math.NaN()},
-		{"cores_active", "core enterprises", "active core firms (firms)", math.NaN()},
-	}
-	panels, legend, err := d.armBandPanels(specs, nil)
+	panels, legend, notes, err := d.armBandPanels(activeFirmsSpecs, nil)
 	if err != nil || len(panels) == 0 {
 		return nil, err
 	}
 	title := "Active firms per arm"
+	which := "SMEs (top) and core firms (bottom)"
+	if len(panels) == 1 {
+		which = "SMEs"
+	}
+	caption := which + " not failed, per arm; " + d.bandCaption() + d.shockCaption() + ". Look at how far each arm falls and whether it stops falling after the shock."
+	for _, n := range notes {
+		caption += " Core firms: " + n + "."
+	}
 	return &Figure{
 		Name:    FigActiveFirms,
 		Title:   title,
-		Caption: "SMEs (top) and core firms (bottom) not failed, per arm; " + d.bandCaption() + "; grey: shock windows. Look at how far each arm falls and whether it stops falling after the shock.",
+		Caption: caption,
 		Width:   8 * vg.Inch, Height: vg.Length(1.1+2.6*float64(len(panels))) * vg.Inch,
 		Draw: func(c draw.Canvas) {
 			runKit.column(runKit.header(c, title, legend), panels)

@@ -41,8 +41,11 @@ func effectPoints(d *runData, metric string) []effectPoint {
 }
 
 // effectPanel draws one dot per arm with its interval, marking unbounded
-// intervals and undefined means with text.
-func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
+// intervals and undefined means with text. Its vertical axis is in the
+// units of the scale chosen (chooseEffectScale): values are drawn at
+// sc.f(v), and the ticks labelled with v. (gonum's own non-linear axis
+// scales misplace the axis label's room: they shrink the panel.)
+func effectPanel(title, ylabel string, pts []effectPoint, count bool) (*plot.Plot, error) {
 	p := runKit.plot(title, "", ylabel)
 	p.Add(lightGrid())
 	if _, err := addLine(p, plotter.XYs{{X: -0.5, Y: 0}, {X: float64(len(pts)) - 0.5, Y: 0}}, refStyle); err != nil {
@@ -50,6 +53,7 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 	}
 	var ticks []plot.Tick
 	var notes plotter.XYLabels
+	sc := chooseEffectScale(pts, count)
 	ymin, ymax := 0.0, 0.0
 	for k, e := range pts {
 		ticks = append(ticks, plot.Tick{Value: float64(k), Label: e.arm})
@@ -60,9 +64,10 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 			}
 		}
 	}
-	span := ymax - ymin
+	// span is the range in scaled units (log10 on a symmetric-log axis).
+	span := sc.f(ymax) - sc.f(ymin)
 	if span == 0 {
-		span = math.Max(1, math.Abs(ymax))
+		span = math.Max(1, math.Abs(sc.f(ymax)))
 	}
 	for k, e := range pts {
 		x := float64(k)
@@ -73,17 +78,17 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 			notes.Labels = append(notes.Labels, "undefined:\nno firm saved\non average")
 			continue
 		case e.bounded && e.stat.Hi > e.stat.Lo:
-			eb, err := plotter.NewYErrorBars(errPoints{{e.stat.Mean, e.stat.Lo, e.stat.Hi, x}})
+			eb, err := plotter.NewYErrorBars(errPoints{{sc.f(e.stat.Mean), sc.f(e.stat.Lo), sc.f(e.stat.Hi), x}})
 			if err != nil {
 				return nil, err
 			}
 			eb.Color, eb.Width, eb.CapWidth = col, vg.Points(1.5), vg.Points(10)
 			p.Add(eb)
 		case !e.bounded:
-			notes.XYs = append(notes.XYs, plotter.XY{X: x, Y: e.stat.Mean + 0.06*span})
+			notes.XYs = append(notes.XYs, plotter.XY{X: x, Y: sc.f(e.stat.Mean) + 0.06*span})
 			notes.Labels = append(notes.Labels, "interval\nunbounded")
 		}
-		s, err := plotter.NewScatter(plotter.XYs{{X: x, Y: e.stat.Mean}})
+		s, err := plotter.NewScatter(plotter.XYs{{X: x, Y: sc.f(e.stat.Mean)}})
 		if err != nil {
 			return nil, err
 		}
@@ -109,7 +114,11 @@ func effectPanel(title, ylabel string, pts []effectPoint) (*plot.Plot, error) {
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = -0.5, float64(len(pts))-0.5
-	p.Y.Min, p.Y.Max = ymin-0.1*span, ymax+0.25*span
+	p.Y.Min, p.Y.Max = sc.f(ymin)-0.1*span, sc.f(ymax)+0.25*span
+	if sc.c > 0 {
+		p.Y.Tick.Marker = symLogTicks{sc}
+		p.Y.Label.Text += ", log scale"
+	}
 	return p, nil
 }
 
@@ -133,7 +142,7 @@ func interventionEffectsFigure(d *runData) (*Figure, error) {
 		return nil, nil
 	}
 	cost := effectPoints(d, results.CostPerFirmSaved)
-	p1, err := effectPanel("firms saved", "failures avoided against the baseline (firms)", saved)
+	p1, err := effectPanel("firms saved", "failures avoided (firms)", saved, true)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +150,7 @@ func interventionEffectsFigure(d *runData) (*Figure, error) {
 	if cur == "" {
 		cur = "currency units"
 	}
-	p2, err := effectPanel("fiscal cost per firm saved", cur+" per firm saved", cost)
+	p2, err := effectPanel("fiscal cost per firm saved", cur+" per firm saved", cost, false)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +158,9 @@ func interventionEffectsFigure(d *runData) (*Figure, error) {
 	caption := "Dots: mean over " + d.nReps() + " of the firms saved (baseline failures − arm failures, paired by replication) and of the fiscal cost per firm saved " +
 		"(mean cost / mean firms saved); bars: 95% intervals (Fieller's for the ratio). A hollow dot marks an unbounded interval (firms saved not significantly above 0); " +
 		"\"undefined\" marks an arm that saves no firm on average."
+	if chooseEffectScale(saved, true).c > 0 || chooseEffectScale(cost, false).c > 0 {
+		caption += " An axis marked \"log scale\" is logarithmic on both sides of 0 (symmetric log), so that arms whose costs differ by orders of magnitude all show their intervals."
+	}
 	if d.nReps() == "1 replication" {
 		caption = "Firms saved (baseline failures − arm failures) and fiscal cost per firm saved, one replication: no intervals."
 	}

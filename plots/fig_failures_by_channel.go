@@ -103,6 +103,7 @@ func failuresByChannelFigure(d *runData) (*Figure, error) {
 	ymax := 0.0
 	for _, arm := range arms {
 		p := runKit.plot(arm+binNote, d.timeLabel(), ylabel)
+		p.Y.Tick.Marker = countTicks{}
 		if s := d.shockSpans(); s != nil {
 			p.Add(s)
 		}
@@ -149,11 +150,11 @@ func failuresByChannelFigure(d *runData) (*Figure, error) {
 		shown = fmt.Sprintf("baseline only (%d arms are too many for panels; compare arms in active-firms)", len(d.r.Arms))
 	}
 	caption := "Failures per " + d.stepUnit() + ", mean over " + d.nReps() + ", stacked by the channels through which distress reached the firm (events.csv); " +
-		"a failure reached through k channels counts 1/k in each, so a bar's height is the number of failures; " + shown + ". Look at which channels drive failures and when."
+		"a failure reached through k channels counts 1/k in each, so a bar's height is the number of failures; " + shown + d.shockCaption() + ". Look at which channels drive failures and when."
 	if d.r.Aggregate() {
 		title = "Failures per " + d.stepUnit()
 		caption = "Failures per " + d.stepUnit() + ", mean over " + d.nReps() + ", from the \"failures\" series of timeseries.csv; " +
-			"not split by channel, as channels are recorded with each failure in events.csv, which output.record = \"aggregate\" leaves empty; " + shown + ". Look at when failures happen."
+			"not split by channel, as channels are recorded with each failure in events.csv, which output.record = \"aggregate\" leaves empty; " + shown + d.shockCaption() + ". Look at when failures happen."
 	}
 	return &Figure{
 		Name:    FigFailuresByChannel,

@@ -92,21 +92,21 @@ func networkFigure(d *runData) (*Figure, error) {
 	segs.style = draw.LineStyle{Color: color.NRGBA{0x60, 0x70, 0x80, 0x30}, Width: vg.Points(0.35)}
 
 	scale := &failScale{min: 0, max: d.week(float64(max(d.steps-1, 1))), alpha: 1}
-	var live, dead dots
+	live, dead, cores := networkDots(firms, l, d.stepDays, scale)
 	nFailed := 0
-	for i, f := range firms {
-		c := firmColor(f, d.stepDays, scale)
+	for _, f := range firms {
 		if f.Status == failedStatus() {
-			dead = append(dead, dotAt{l.x[i], l.y[i], c})
 			nFailed++
-		} else {
-			live = append(live, dotAt{l.x[i], l.y[i], c})
 		}
 	}
-	// Dots fill about 70% of the space between neighbours.
+	// Dots fill about 70% of the space between neighbours; core firms are
+	// larger squares, outlined in black, so that the few firms the chains
+	// hang on stand out.
 	radius := vg.Points(math.Max(0.8, math.Min(3, 0.35*l.spacing*72/DPI)))
+	coreR := max(radius*2.2, vg.Points(3.5))
 	p := runKit.plot("", "", "")
-	p.Add(segs, dotsPlotter{live, radius, draw.CircleGlyph{}}, dotsPlotter{dead, radius * 1.3, draw.CircleGlyph{}})
+	p.Add(segs, dotsPlotter{live, radius, draw.CircleGlyph{}}, dotsPlotter{dead, radius * 1.3, draw.CircleGlyph{}},
+		dotsPlotter{cores, coreR, draw.BoxGlyph{}}, dotsPlotter{outlines(cores, color.Black), coreR, draw.SquareGlyph{}})
 	var xt, yt []plot.Tick
 	for i, c := range l.columns {
 		xt = append(xt, plot.Tick{Value: float64(i), Label: c})
@@ -137,12 +137,18 @@ func networkFigure(d *runData) (*Figure, error) {
 		{"survived", dot{Color: greyActive, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}},
 		{"failed (colour: failure week)", dot{Color: scale.color(scale.max * 0.4), Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}},
 	}
+	if len(cores) > 0 {
+		legend = append(legend, legendEntry{"core enterprise", thumbs{
+			dot{Color: greyActive, Radius: vg.Points(3.5), Shape: draw.BoxGlyph{}},
+			dot{Color: color.Black, Radius: vg.Points(3.5), Shape: draw.SquareGlyph{}},
+		}})
+	}
 	title := fmt.Sprintf("The network: %d firms, %d failed (%s, replication %d)", len(firms), nFailed, arm, rep)
 	return &Figure{
 		Name:  FigNetwork,
 		Title: title,
 		Caption: "Firms as dots by " + columns + " and chain (top to bottom), supplier → buyer edges as faint lines (" + edgeNote +
-			"); failed firms of " + arm + " replication " + strconv.Itoa(rep) + " coloured by the week they failed, survivors grey. Look for failures clustering in a tier or chain.",
+			"); failed firms of " + arm + " replication " + strconv.Itoa(rep) + " coloured by the week they failed, survivors " + colourWord(greyActive) + coreWords(len(cores)) + ". Look for failures clustering in a tier or chain.",
 		Width: w, Height: h,
 		Draw: func(c draw.Canvas) {
 			rest := runKit.header(c, title, legend)
@@ -158,4 +164,39 @@ func networkFigure(d *runData) (*Figure, error) {
 			bar.Draw(bc)
 		},
 	}, nil
+}
+
+// networkDots returns the dots of the network figure at layout l: the
+// SMEs that survived and those that failed, coloured by firmColor, and
+// the core firms (whichever their fate), drawn over them.
+func networkDots(firms []results.FirmRow, l netLayout, stepDays float64, scale *failScale) (live, dead, cores dots) {
+	for i, f := range firms {
+		dt := dotAt{l.x[i], l.y[i], firmColor(f, stepDays, scale)}
+		switch {
+		case f.Kind == coreKind():
+			cores = append(cores, dt)
+		case f.Status == failedStatus():
+			dead = append(dead, dt)
+		default:
+			live = append(live, dt)
+		}
+	}
+	return live, dead, cores
+}
+
+// outlines returns ds in colour c.
+func outlines(ds dots, c color.Color) dots {
+	out := make(dots, len(ds))
+	for i, d := range ds {
+		out[i] = dotAt{d.x, d.y, c}
+	}
+	return out
+}
+
+// coreWords describes the core firms' marks for the caption.
+func coreWords(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; the %d core enterprises as larger squares outlined in black, coloured likewise", n)
 }

@@ -41,12 +41,12 @@ func relativeLevelsFigure(d *runData) (*Figure, error) {
 		ref = "level at step 0"
 	}
 	specs := []panelSpec{
-		{"output", "gross output", "output / " + ref, 1},
-		{"employment", "employment", "jobs / " + ref, 1},
-		{"credit_outstanding", "bank credit outstanding", "loans / " + ref, 1},
+		{metric: "output", title: "gross output", ylabel: "output / " + ref, ref: 1},
+		{metric: "employment", title: "employment", ylabel: "jobs / " + ref, ref: 1},
+		{metric: "credit_outstanding", title: "bank credit outstanding", ylabel: "loans / " + ref, ref: 1},
 	}
 	transform := func(s []float64) []float64 { return relativeToPreShock(s, base) }
-	panels, legend, err := d.armBandPanels(specs, transform)
+	panels, legend, _, err := d.armBandPanels(specs, transform)
 	if err != nil || len(panels) == 0 {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func relativeLevelsFigure(d *runData) (*Figure, error) {
 		Name:  FigRelativeLevels,
 		Title: title,
 		Caption: "Each series divided, replication by replication, by " + what + " (1 = pre-shock); " +
-			d.bandCaption() + "; grey: shock windows. Look at the depth of the fall and how fast each arm returns to 1.",
+			d.bandCaption() + d.shockCaption() + ". Look at the depth of the fall and how fast each arm returns to 1.",
 		Width: 8 * vg.Inch, Height: vg.Length(1.1+2.4*float64(len(panels))) * vg.Inch,
 		Draw: func(c draw.Canvas) {
 			runKit.column(runKit.header(c, title, legend), panels)

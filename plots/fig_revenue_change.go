@@ -5,7 +5,9 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/results"
+	"github.com/smesim/smesim/sim/units"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -113,7 +115,7 @@ func revenueChangeFigure(d *runData) (*Figure, error) {
 	return &Figure{
 		Name:  FigRevenueChange,
 		Title: title,
-		Caption: "Mean revenue from the shock to the end of the run against the pre-shock baseline, firms of " + d.nReps() +
+		Caption: "Mean revenue " + revenueWindow(d.r.Config.Output, d.stepDays, d.steps) + " against the pre-shock baseline, firms of " + d.nReps() +
 			" pooled per arm (numbers: % of firms), in the bins of the 2020 SME surveys; failed firms are included as in firms.csv (revenue zero from failure on, so mostly < −50%)" +
 			fmt.Sprintf(": %d of %d firm rows failed", failed, total) + ". Compare the share of firms hit hardest across arms.",
 		Width: 8 * vg.Inch, Height: 5 * vg.Inch,
@@ -121,4 +123,18 @@ func revenueChangeFigure(d *runData) (*Figure, error) {
 			runKit.column(runKit.header(c, title, legend), []*plot.Plot{p})
 		},
 	}, nil
+}
+
+// revenueWindow says over which steps firms.csv's revenue_change is
+// measured, as the engine does: output.revenue_from to revenue_to when
+// revenue_to is set, else from the first shock to the end of the run.
+func revenueWindow(out sim.OutputConfig, stepDays float64, steps int) string {
+	if out.RevenueTo.Days() <= 0 {
+		return "from the first shock to the end of the run"
+	}
+	week := func(d units.Duration) string {
+		s := min(float64(steps), math.Round(d.Steps(stepDays)))
+		return readable(s * stepDays / 7)
+	}
+	return "from week " + week(out.RevenueFrom) + " to week " + week(out.RevenueTo) + " (output.revenue_from to revenue_to)"
 }

@@ -44,6 +44,12 @@ func (d dot) Thumbnail(c *draw.Canvas) { c.DrawGlyph(draw.GlyphStyle(d), c.Cente
 // header draws the figure's title centred at the top of c and its legend
 // in centred rows under it, and returns the part of c left below them.
 func (k kit) header(c draw.Canvas, title string, legend []legendEntry) draw.Canvas {
+	return k.headerNote(c, title, "", legend)
+}
+
+// headerNote is header with a note under the title, in smaller grey
+// type: what the figure holds fixed, say.
+func (k kit) headerNote(c draw.Canvas, title, note string, legend []legendEntry) draw.Canvas {
 	const pad = vg.Length(6)
 	top := c.Max.Y - pad
 	if title != "" {
@@ -51,6 +57,13 @@ func (k kit) header(c draw.Canvas, title string, legend []legendEntry) draw.Canv
 		ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
 		c.FillText(ts, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top}, title)
 		top -= ts.Height(title) + pad
+	}
+	if note != "" {
+		ns := textStyle(legendSize)
+		ns.XAlign, ns.YAlign = draw.XCenter, draw.YTop
+		ns.Color = color.Gray{Y: 0x44}
+		c.FillText(ns, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top}, note)
+		top -= ns.Height(note) + pad
 	}
 	if len(legend) > 0 {
 		ls := textStyle(legendSize)

@@ -281,6 +281,9 @@ func TestShockAndInterventionSentences(t *testing.T) {
 			"Import shock: imported inputs available to all firms fall by 50% from 1w after the start, for 2w at full depth, then back to normal linearly over 2w."},
 		{sim.ShockConfig{Kind: "payment-terms", Start: d("8w"), Duration: d("16w"), Shape: "step", TermStretch: d("30d")},
 			"Payment-terms shock: core firms take up to 30d longer to pay their SME suppliers from 8w after the start, for 16w at full depth, then back to normal at once."},
+		// china-2020's export rebound once read "falls by -4%".
+		{sim.ShockConfig{Kind: "demand", Name: "export rebound", Market: "export", Start: d("13w"), Duration: d("91w"), Shape: "step", Depth: -0.04},
+			"Demand rise “export rebound”: final demand on every export market rises by 4% from 13w after the start, for 91w at full depth, then back to normal at once."},
 	} {
 		if got := shockSentence(c.sc); got != c.want {
 			t.Errorf("shockSentence:\n got %s\nwant %s", got, c.want)

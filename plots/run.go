@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/smesim/smesim/sim"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -41,9 +42,11 @@ const (
 //     results).
 //
 // Time axes are in weeks from the scenario's start date, with shock
-// windows (from each shock's start to the end of its recovery) shaded.
-// Bands are 95% intervals of the mean over replications (mean ±
-// t·sd/√n); with one replication only the mean is drawn.
+// windows (from each adverse shock's start to the end of its recovery; a
+// rise in demand is no shock) shaded. Vertical axes start at 0; counts
+// have whole ticks. Bands are 95% intervals of the mean over replications
+// (mean ± t·sd/√n), those of counts clamped to [0, the largest count
+// recorded]; with one replication only the mean is drawn.
 //
 // The data of every figure is computed here; Draw only renders it, so a
 // figure may be drawn several times (once per format) at little cost.
@@ -151,16 +154,28 @@ func indexSeries(r *Run, metrics []string) (series map[[2]string][][]float64, re
 
 // shockWindows returns the shock windows of r in steps of days days
 // (from the start of each shock to the end of its recovery) and the first
-// step of the earliest shock (steps when there is none).
+// step of the earliest shock (steps when there is none). Only adverse
+// shocks count: a rise in demand (china-2020's 91-week export rebound) is
+// no shock to shade nor to measure "before the shock" from.
 func shockWindows(r *Run, days float64, steps int) (windows [][2]float64, first int) {
 	first = steps
 	for _, sc := range r.Config.Shocks {
+		if !adverse(sc) {
+			continue
+		}
 		start := math.Round(sc.Start.Steps(days))
 		end := start + math.Max(1, math.Round(sc.Duration.Steps(days))) + sc.Recovery.Steps(days)
 		windows = append(windows, [2]float64{start, end})
 		first = min(first, int(start))
 	}
 	return windows, first
+}
+
+// adverse reports whether shock sc makes something worse for firms: a
+// positive depth (demand, credit capacity, imports or production lost),
+// dearer or scarcer credit, or later payment. A negative depth is a rise.
+func adverse(sc sim.ShockConfig) bool {
+	return sc.Depth > 0 || sc.SpreadIncrease > 0 || sc.ScoreTightening > 0 || sc.TermStretch.Steps(1) > 0
 }
 
 // week converts a step (or a fractional number of steps) to weeks from
@@ -235,14 +250,26 @@ func (d *runData) weeks() []float64 {
 type panelSpec struct {
 	metric, title, ylabel string
 	ref                   float64 // horizontal reference line, if not NaN
+	// count marks a panel of counts (firms): whole ticks (countTicks),
+	// and its bands clamped to [0, the largest value recorded], the
+	// range a mean of such counts can take. flatNote, if not empty, drops
+	// the panel when every arm's series is one constant, naming it in the
+	// figure's notes as flatNote with the constant (e.g. "all %s core
+	// firms stay active").
+	count    bool
+	flatNote string
 }
 
 // armBandPanels returns one panel per metric of specs that some arm
-// records, each arm's mean with its band, and their legend; transform, if
-// not nil, maps each replication's series before the mean is taken.
-func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []float64) ([]*plot.Plot, []legendEntry, error) {
+// records, each arm's mean with its band, and their legend, and the notes
+// of the flat panels dropped (see panelSpec.flatNote); transform, if not
+// nil, maps each replication's series before the mean is taken. Every
+// vertical axis starts at 0 (or below, for negative values): a fall from
+// 2080 to 1950 firms reads as the 6% it is.
+func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []float64) ([]*plot.Plot, []legendEntry, []string, error) {
 	x := d.weeks()
 	var panels []*plot.Plot
+	var notes []string
 	legendThumb := map[string]plot.Thumbnailer{}
 	for _, sp := range specs {
 		var found bool
@@ -254,14 +281,23 @@ func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []f
 		if !found {
 			continue
 		}
+		if sp.flatNote != "" {
+			if v, ok := d.constant(sp.metric); ok {
+				notes = append(notes, fmt.Sprintf(sp.flatNote, readable(v)))
+				continue
+			}
+		}
 		p := runKit.plot(sp.title, d.timeLabel(), sp.ylabel)
+		if sp.count {
+			p.Y.Tick.Marker = countTicks{}
+		}
 		if s := d.shockSpans(); s != nil {
 			p.Add(s)
 		}
 		p.Add(lightGrid())
 		if !math.IsNaN(sp.ref) {
 			if _, err := addLine(p, plotter.XYs{{X: x[0], Y: sp.ref}, {X: x[len(x)-1], Y: sp.ref}}, refStyle); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
 		for i, arm := range d.r.Arms {
@@ -276,9 +312,13 @@ func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []f
 				}
 				reps = tr
 			}
-			th, err := addArmSeries(p, i, x, meanBand(reps))
+			m := meanBand(reps)
+			if sp.count {
+				m.clamp(0, d.largest(sp.metric))
+			}
+			th, err := addArmSeries(p, i, x, m)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			if legendThumb[arm] == nil {
 				legendThumb[arm] = th
@@ -288,6 +328,7 @@ func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []f
 		if p.X.Max <= p.X.Min {
 			p.X.Max = p.X.Min + 1
 		}
+		p.Y.Min = math.Min(0, p.Y.Min)
 		panels = append(panels, p)
 	}
 	var legend []legendEntry
@@ -299,7 +340,44 @@ func (d *runData) armBandPanels(specs []panelSpec, transform func([]float64) []f
 		legend = append(legend, legendEntry{arm, th})
 	}
 	legend = append(legend, d.shockLegend()...)
-	return panels, legend, nil
+	return panels, legend, notes, nil
+}
+
+// largest returns the largest value of metric recorded by any arm and
+// replication (0 if none).
+func (d *runData) largest(metric string) float64 {
+	top := 0.0
+	for _, arm := range d.r.Arms {
+		for _, rep := range d.series[[2]string{arm, metric}] {
+			for _, v := range rep {
+				if v > top {
+					top = v
+				}
+			}
+		}
+	}
+	return top
+}
+
+// constant reports whether metric holds one value v throughout, in every
+// arm and replication recorded, and returns it.
+func (d *runData) constant(metric string) (v float64, ok bool) {
+	first := true
+	for _, arm := range d.r.Arms {
+		for _, rep := range d.series[[2]string{arm, metric}] {
+			for _, x := range rep {
+				if math.IsNaN(x) {
+					continue
+				}
+				if first {
+					v, first = x, false
+				} else if x != v {
+					return 0, false
+				}
+			}
+		}
+	}
+	return v, !first
 }
 
 func (d *runData) bandCaption() string {

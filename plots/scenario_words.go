@@ -119,7 +119,11 @@ func shockSentence(sc sim.ShockConfig) string {
 		if market == "" {
 			market = "on the " + sc.Market + " export market"
 		}
-		what = fmt.Sprintf("Demand shock%s: final demand %s falls by %s", name, market, pct(sc.Depth))
+		if sc.Depth < 0 {
+			what = fmt.Sprintf("Demand rise%s: final demand %s rises by %s", name, market, pct(-sc.Depth))
+		} else {
+			what = fmt.Sprintf("Demand shock%s: final demand %s falls by %s", name, market, pct(sc.Depth))
+		}
 	case "credit":
 		what = fmt.Sprintf("Credit shock%s: banks' lending capacity falls by %s", name, pct(sc.Depth))
 		if sc.SpreadIncrease > 0 {

@@ -3,6 +3,7 @@ package plots
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/smesim/smesim/sim/results"
 	"gonum.org/v1/plot"
@@ -110,3 +111,31 @@ func (t compactTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	return ticks
 }
+
+// paramName is the readable name of a swept key, with its unit where the
+// values do not carry one: "interventions.loans.budget" → "loans: budget
+// (CNY)", "shocks.demand.depth" → "demand: depth", "finance.base_rate" →
+// "finance: base rate". A key of another form is returned as it is.
+func paramName(key, currency string) string {
+	parts := strings.Split(key, ".")
+	if len(parts) < 2 {
+		return key
+	}
+	field := parts[len(parts)-1]
+	owner := parts[len(parts)-2]
+	if len(parts) == 2 || parts[0] != "interventions" && parts[0] != "shocks" && parts[0] != "banks" && parts[0] != "markets" {
+		owner = strings.Join(parts[:len(parts)-1], ".")
+	}
+	name := owner + ": " + strings.ReplaceAll(field, "_", " ")
+	if moneyFields[field] {
+		if currency == "" {
+			currency = "currency units"
+		}
+		name += " (" + currency + ")"
+	}
+	return name
+}
+
+// moneyFields are the keys whose values are amounts of the scenario's
+// currency.
+var moneyFields = map[string]bool{"budget": true, "final_demand_mean": true}

@@ -53,7 +53,12 @@ func (s *Sweep) pairFigure(a, b int, metric string, arms []string, capNote strin
 			note = "; the other parameters vary between points"
 		}
 	}
-	title := fmt.Sprintf("%s by %s and %s", capitalize(label), pa.Key, pb.Key)
+	na, nb := paramName(pa.Key, s.currency()), paramName(pb.Key, s.currency())
+	title := fmt.Sprintf("%s by %s and %s", capitalize(label), na, nb)
+	slice := ""
+	if grid {
+		slice = s.sliceNote(a, b)
+	}
 	cols := min(len(arms), 3)
 	rows := (len(arms) + cols - 1) / cols
 	const barW = 1.2 * vg.Inch
@@ -72,7 +77,7 @@ func (s *Sweep) pairFigure(a, b int, metric string, arms []string, capNote strin
 		ps[r] = make([]*plot.Plot, cols)
 	}
 	for i, arm := range arms {
-		p := sweepKit.plot(arm, pa.Key, pb.Key)
+		p := sweepKit.plot(arm, na, nb)
 		z := zs[i]
 		if grid {
 			hm := plotter.NewHeatMap(catGrid{nx: len(pa.Values), ny: len(pb.Values), z: z}, cm.Palette(256))
@@ -121,7 +126,7 @@ func (s *Sweep) pairFigure(a, b int, metric string, arms []string, capNote strin
 	}
 	barLabel := label + " (" + unit + ")"
 	fig.Draw = func(c draw.Canvas) {
-		c = sweepKit.header(c, title, nil)
+		c = sweepKit.headerNote(c, title, slice, nil)
 		main := draw.Crop(c, 0, -barW, 0, 0)
 		bar := draw.Crop(c, c.Max.X-c.Min.X-barW, 0, 0, 0)
 		sweepKit.tiles(main, ps)

@@ -15,6 +15,10 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
+// countMetrics are the headline metrics counting firms that cannot be
+// negative: their axes start at 0 with whole ticks, their bands at 0.
+var countMetrics = map[string]bool{results.SMEFailures: true, results.CoreFailures: true}
+
 // lineMetrics are the metrics of the line figures: with effects against
 // the baseline, firms saved replaces output lost.
 func (s *Sweep) lineMetrics() []string {
@@ -49,11 +53,16 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 	for i, m := range metrics {
 		names[i], _ = metricLabel(m, s.currency())
 	}
-	title := "Headline metrics against " + pj.Key
+	xname := paramName(pj.Key, s.currency())
+	title := "Headline metrics against " + xname
+	note := s.sliceNote(j)
+	if lhs {
+		note = "other parameters vary between points"
+	}
 	fig := Figure{
 		Name:    fileName("lines-" + pj.Key),
 		Title:   title,
-		Caption: fmt.Sprintf("%s against %s: %s. Means over replications.", capitalize(strings.Join(names, ", ")), pj.Key, how),
+		Caption: fmt.Sprintf("%s against %s (%s): %s. Means over replications.", capitalize(strings.Join(names, ", ")), xname, pj.Key, how),
 		Width:   9 * vg.Inch,
 		Height:  7.3 * vg.Inch,
 	}
@@ -61,7 +70,7 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 	thumb := map[string]plot.Thumbnailer{}
 	for i, m := range metrics {
 		label, unit := metricLabel(m, s.currency())
-		p := sweepKit.plot(capitalize(label), pj.Key, unit)
+		p := sweepKit.plot(capitalize(label), xname, unit)
 		p.Add(lightGrid())
 		setParamAxis(&p.X, pj)
 		for ai, arm := range s.Arms {
@@ -82,6 +91,9 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 				l, h := st.Lo, st.Hi
 				if math.IsNaN(l) || math.IsNaN(h) || math.IsInf(l, 0) || math.IsInf(h, 0) {
 					l, h = st.Mean, st.Mean
+				}
+				if countMetrics[m] {
+					l = math.Max(l, 0) // a mean of counts is not below 0
 				}
 				low = append(low, plotter.XY{X: x, Y: l})
 				high = append(high, plotter.XY{X: x, Y: h})
@@ -104,6 +116,10 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 				thumb[arm] = th
 			}
 		}
+		if countMetrics[m] {
+			p.Y.Tick.Marker = countTicks{}
+			p.Y.Min = math.Min(p.Y.Min, 0)
+		}
 		ps[i/2][i%2] = p
 	}
 	var legend []legendEntry
@@ -113,9 +129,25 @@ func (s *Sweep) lineFigure(j int) (Figure, error) {
 		}
 	}
 	fig.Draw = func(c draw.Canvas) {
-		sweepKit.tiles(sweepKit.header(c, title, legend), ps)
+		sweepKit.tiles(sweepKit.headerNote(c, title, note, legend), ps)
 	}
 	return fig, nil
+}
+
+// sliceNote says, on the figure, where the parameters other than keep
+// are held: "at demand: depth = 0.1, loans: budget (CNY) = 5M", or ""
+// when there are none.
+func (s *Sweep) sliceNote(keep ...int) string {
+	var parts []string
+	for j, p := range s.Params {
+		if !slices.Contains(keep, j) {
+			parts = append(parts, paramName(p.Key, s.currency())+" = "+valueLabel(p, p.Values[0]))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "slice at " + strings.Join(parts, ", ") + " (their first values)"
 }
 
 // dodge shifts x a little for arm i of n, so that the arms' dots and bars

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -201,8 +202,14 @@ func TestSweepFiguresGrid(t *testing.T) {
 			t.Errorf("%s: no cell label 6", figs[i].Name)
 		}
 	}
-	// Line plots: the arms in the legend, the key on the x axis, the
-	// caption naming the parameter held fixed.
+	// Line plots: the arms in the legend, the key's readable name on the
+	// x axis, the caption and a note on the figure naming the parameter
+	// held fixed (the figure once showed a slice without saying so).
+	slice := map[string]string{
+		"lines-" + keyDepth:  "slice at loans: budget (CNY) = 1M (their first values)",
+		"lines-" + keyBudget: "slice at demand: depth = 0.3 (their first values)",
+	}
+	axis := map[string]string{"lines-" + keyDepth: "demand: depth", "lines-" + keyBudget: "loans: budget (CNY)"}
 	for _, f := range figs[2:] {
 		texts := svgTexts(t, files[f.Name+".svg"])
 		for _, want := range []string{"baseline", "loans", "SME failures", "Firms saved", "CNY"} {
@@ -210,9 +217,11 @@ func TestSweepFiguresGrid(t *testing.T) {
 				t.Errorf("%s: no %q in %q", f.Name, want, texts)
 			}
 		}
-		key := strings.TrimPrefix(f.Name, "lines-")
-		if !slices.Contains(texts, key) {
-			t.Errorf("%s: x axis not labelled %q", f.Name, key)
+		if !slices.Contains(texts, axis[f.Name]) {
+			t.Errorf("%s: x axis not labelled %q", f.Name, axis[f.Name])
+		}
+		if !slices.Contains(texts, slice[f.Name]) {
+			t.Errorf("%s: no note %q on the figure: %q", f.Name, slice[f.Name], texts)
 		}
 		if !strings.Contains(f.Caption, "first value") {
 			t.Errorf("%s: caption %q does not say where the other parameter is held", f.Name, f.Caption)
@@ -270,7 +279,7 @@ func TestSweepFiguresOneParameter(t *testing.T) {
 	}
 	files := saveAndCheck(t, figs)
 	texts := svgTexts(t, files["lines-"+keyDuration+".svg"])
-	for _, want := range []string{"baseline", "loans", "4w", "8w", "12w", keyDuration} {
+	for _, want := range []string{"baseline", "loans", "4w", "8w", "12w", "demand: duration"} {
 		if !slices.Contains(texts, want) {
 			t.Errorf("no %q in %q", want, texts)
 		}
@@ -465,5 +474,66 @@ func TestMetricLabel(t *testing.T) {
 		if label != tc.label || unit != tc.unit {
 			t.Errorf("metricLabel(%q, %q) = %q, %q, want %q, %q", tc.metric, tc.currency, label, unit, tc.label, tc.unit)
 		}
+	}
+}
+
+// TestParamName checks the readable names of swept keys on axes and
+// titles (a figure once read "interventions.loans.budget").
+func TestParamName(t *testing.T) {
+	tests := []struct{ key, currency, want string }{
+		{"interventions.loans.budget", "CNY", "loans: budget (CNY)"},
+		{"interventions.loans.budget", "", "loans: budget (currency units)"},
+		{"shocks.demand.depth", "CNY", "demand: depth"},
+		{"shocks.export collapse.duration", "CNY", "export collapse: duration"},
+		{"finance.base_rate", "EUR", "finance: base rate"},
+		{"markets.domestic.final_demand_mean", "EUR", "domestic: final demand mean (EUR)"},
+		{"seed", "EUR", "seed"},
+	}
+	for _, tt := range tests {
+		if got := paramName(tt.key, tt.currency); got != tt.want {
+			t.Errorf("paramName(%q, %q) = %q, want %q", tt.key, tt.currency, got, tt.want)
+		}
+	}
+}
+
+// TestSweepFailureAxesFromZero checks the SME-failure panels of the line
+// figures: the axis from 0 with whole ticks (it once ran from −10, the
+// band of a mean of counts below 0).
+func TestSweepFailureAxesFromZero(t *testing.T) {
+	figs, err := SweepFigures(gridSweep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range figs {
+		if !strings.HasPrefix(f.Name, "lines-") {
+			continue
+		}
+		svg, err := Render(f, "svg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := svgTexts(t, svg)
+		i, j := slices.Index(texts, "SME failures"), slices.Index(texts, "Jobs lost")
+		if i < 0 || j < i {
+			t.Fatalf("%s: no SME failures panel before the jobs lost one: %q", f.Name, texts)
+		}
+		unit := slices.Index(texts[i:j], "firms")
+		if unit < 0 {
+			t.Fatalf("%s: no unit on the SME failures axis: %q", f.Name, texts[i:j])
+		}
+		ticks := texts[i+unit+1 : j]
+		if len(ticks) < 2 || ticks[0] != "0" {
+			t.Errorf("%s: SME failure ticks %q, want from 0", f.Name, ticks)
+		}
+		for _, tk := range ticks {
+			if v, err := strconv.ParseFloat(tk, 64); err != nil || v < 0 || v != math.Trunc(v) {
+				t.Errorf("%s: SME failure tick %q, want a whole number ≥ 0", f.Name, tk)
+			}
+		}
+		n++
+	}
+	if n == 0 {
+		t.Error("no line figure")
 	}
 }

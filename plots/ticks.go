@@ -136,3 +136,29 @@ func roundSig(v float64, digits int) float64 {
 	r, _ := strconv.ParseFloat(s, 64)
 	return r
 }
+
+// countTicks are the ticks of an axis counting things (firms, failures,
+// cascades): readableTicks at whole numbers only, so that no tick reads
+// "16.5 firms". A range under minCountRange, a mean of a few counts per
+// step, keeps readableTicks' fractions, since whole numbers would leave
+// it with one tick.
+type countTicks struct{}
+
+var _ plot.Ticker = countTicks{}
+
+// minCountRange is the narrowest range countTicks draws whole ticks on.
+const minCountRange = 3
+
+func (countTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := readableTicks{}.Ticks(lo, hi)
+	if !(hi-lo >= minCountRange) {
+		return ticks
+	}
+	whole := ticks[:0]
+	for _, t := range ticks {
+		if t.Value == math.Trunc(t.Value) {
+			whole = append(whole, t)
+		}
+	}
+	return whole
+}
