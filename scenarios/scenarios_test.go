@@ -433,7 +433,10 @@ func TestValidateInCode(t *testing.T) {
 			c.Shocks[0].Depth = 0
 		},
 			`code: shocks[0].term_stretch: missing: a payment-terms shock needs term_stretch > 0, e.g. "30d"`},
-		{"smoothing unused", func(c *sim.Config) { c.Production.DemandSmoothing = units.Duration{} }, ""},
+		{"smoothing unused", func(c *sim.Config) {
+			c.Production.DemandSmoothing = units.Duration{}
+			c.Production.PlannedOutput = "last-production"
+		}, ""},
 		{"smoothing used", func(c *sim.Config) {
 			c.Production.DemandSmoothing = units.Duration{}
 			c.Production.PlannedOutput = "smoothed-demand"

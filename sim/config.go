@@ -102,7 +102,7 @@ type ProductionConfig struct {
 	InventoryDays   float64        `toml:"inventory_days" minx:"0" max:"3650" doc:"target input inventory, in days of use"`
 	RestorationTime units.Duration `toml:"restoration_time" doc:"time to restore an inventory gap (tau)"`
 	SpareCapacity   float64        `toml:"spare_capacity" min:"0" max:"100" doc:"capacity above baseline output, as a share"`
-	PlannedOutput   string         `toml:"planned_output" enum:"last-production,smoothed-demand" doc:"how firms plan next output"`
+	PlannedOutput   string         `toml:"planned_output" enum:"last-production,smoothed-demand" doc:"how firms plan next output: smoothed-demand plans on the orders received and final demand, averaged over demand_smoothing (ARIO); last-production plans on what the firm last produced (legacy: an input shortage then becomes a lasting fall in orders upstream)"`
 	DemandSmoothing units.Duration `toml:"demand_smoothing" doc:"smoothed-demand: averaging time"`
 	RewiringDelay   units.Duration `toml:"rewiring_delay" doc:"time before a buyer moves a failed supplier's orders to its other suppliers in that sector"`
 	DemandNoise     float64        `toml:"demand_noise" min:"0" max:"1" doc:"standard deviation of multiplicative noise on each firm's final demand per step"`
@@ -230,8 +230,8 @@ func DefaultConfig() Config {
 			InventoryDays:   15,
 			RestorationTime: units.MustDuration("2w"),
 			SpareCapacity:   0.2,
-			PlannedOutput:   "last-production",
-			DemandSmoothing: units.MustDuration("4w"),
+			PlannedOutput:   "smoothed-demand",
+			DemandSmoothing: units.MustDuration("2w"),
 			RewiringDelay:   units.MustDuration("4w"),
 		},
 		Firms: FirmsConfig{
