@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -302,23 +301,11 @@ func runSensitivityRun(ctx context.Context, e *env, arg string, opts sensitivity
 	if err := checkSensMemory(sp, workers); err != nil {
 		return err
 	}
-	out, err := resolveOut(opts.batch.out)
+	store, out, err := openBatch(opts.batch.out, cfg.Name+"-sensitivity", plan)
 	if err != nil {
 		return err
-	}
-	if out == "" {
-		if out, err = defaultOutDir(defaultOutRoot, cfg.Name+"-sensitivity", time.Now()); err != nil {
-			return err
-		}
-	}
-	store, err := batch.Create(out, plan)
-	if err != nil {
-		return badInput(err)
 	}
 	defer store.Close()
-	if err := runFromCopies(plan, out); err != nil {
-		return err
-	}
 	analysis := analysisOptions{Metrics: metrics, Bootstrap: opts.boot, Level: opts.level}
 	data, _ := json.MarshalIndent(analysis, "", "  ")
 	if err := writeFileAtomic(filepath.Join(out, sensAnalysisFile), func(w io.Writer) error {

@@ -377,23 +377,11 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if err := checkSweepMemory(cfg, sw, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
 		return err
 	}
-	out, err := resolveOut(opts.out)
+	store, out, err := openBatch(opts.out, cfg.Name+"-"+kind, plan)
 	if err != nil {
 		return err
-	}
-	if out == "" {
-		if out, err = defaultOutDir(defaultOutRoot, cfg.Name+"-"+kind, time.Now()); err != nil {
-			return err
-		}
-	}
-	store, err := batch.Create(out, plan)
-	if err != nil {
-		return badInput(err)
 	}
 	defer store.Close()
-	if err := runFromCopies(plan, out); err != nil {
-		return err
-	}
 	workers := opts.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -580,4 +568,30 @@ func batchProgress(w io.Writer, mode string) (func(batch.Progress), func(bool)) 
 				bar.finish(ok)
 			}
 		}
+}
+
+// openBatch opens the batch directory of plan: --out (outFlag) or, when
+// it is empty, a new directory named after name under the default root.
+// Holding its lock, the plan's runs read the batch's copies of its input
+// files (runFromCopies). A directory that cannot hold the batch is bad
+// input.
+func openBatch(outFlag, name string, plan *batch.Plan) (*batch.Store, string, error) {
+	out, err := resolveOut(outFlag)
+	if err != nil {
+		return nil, "", err
+	}
+	if out == "" {
+		if out, err = defaultOutDir(defaultOutRoot, name, time.Now()); err != nil {
+			return nil, "", err
+		}
+	}
+	store, err := batch.Create(out, plan)
+	if err != nil {
+		return nil, "", badInput(err)
+	}
+	if err := runFromCopies(plan, out); err != nil {
+		store.Close()
+		return nil, "", err
+	}
+	return store, out, nil
 }
