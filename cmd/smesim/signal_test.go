@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/urfave/cli/v2"
 )
 
 // buildSmesim builds the command into dir and returns its path.
@@ -35,6 +38,77 @@ func temporaries(dir string) []string {
 		return nil
 	})
 	return found
+}
+
+// signalCase is one command of TestEveryCommandHonoursSignals: its
+// arguments, a path whose appearance says it is at work ("" to signal it
+// at once) and the signal to send.
+type signalCase struct {
+	name   string
+	args   []string
+	marker string
+	sig    syscall.Signal
+}
+
+// signalCases are the long commands TestEveryCommandHonoursSignals
+// interrupts, in the working directory it prepares.
+func signalCases() []signalCase {
+	return []signalCase{
+		{"run", []string{"run", "default", "--steps", "3000", "-r", "20", "-w", "1", "--out", "o-run"}, ".o-run.partial", syscall.SIGINT},
+		{"run writing", []string{"run", "default", "--steps", "3000", "-r", "4", "--out", "o-runw"}, "o-runw.tmp-*", syscall.SIGTERM},
+		{"sweep", []string{"sweep", "sweep.toml", "-w", "1", "--out", "o-sweep", "--progress", "none"}, "o-sweep/units/*.gob", syscall.SIGINT},
+		{"sweep writing", []string{"sweep", "sweep.toml", "--out", "o-sweepw", "--progress", "none"}, "o-sweepw/points/*", syscall.SIGTERM},
+		{"merge", []string{"merge", "shard0", "shard1", "--out", "o-merge"}, "o-merge.tmp-*", syscall.SIGINT},
+		{"plot", []string{"plot", "res"}, "res/.plots.tmp-*", syscall.SIGINT},
+		{"compare", []string{"compare", "res", "res", "res", "--out", "o-cmp"}, "", syscall.SIGTERM},
+		{"check-facts", []string{"check-facts", "--out", "o-facts"}, "", syscall.SIGINT},
+		{"bench", []string{"bench", "--firms", "1000000", "--steps", "30"}, "", syscall.SIGINT},
+		{"network export", []string{"network", "export", "huge.toml", "--out", "o-net"}, "", syscall.SIGTERM},
+		{"atlas", []string{"atlas", "default", "--out", "o-atlas", "--plots", "none"}, "", syscall.SIGINT},
+		{"sensitivity run", []string{"sensitivity", "run", "sens.toml", "--n", "64", "-w", "1", "--out", "o-sens", "--progress", "none"}, "", syscall.SIGTERM},
+	}
+}
+
+// quickCommands finish in milliseconds, or are interrupted by a test of
+// their own: TestEveryCommandHonoursSignals need not start them.
+var quickCommands = map[string]string{
+	"validate":            "reads one scenario",
+	"scenarios":           "lists the built-ins",
+	"init":                "prints a scenario",
+	"sensitivity sample":  "TestSensitivityInterrupted",
+	"sensitivity analyze": "TestSensitivityInterrupted",
+}
+
+// TestSignalCasesCoverEveryCommand: a new command must be added to
+// signalCases (or, if it cannot run long, to quickCommands), so that
+// "every command honours Ctrl-C" stays tested as commands are added.
+func TestSignalCasesCoverEveryCommand(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range signalCases() {
+		covered[strings.Join(c.args[:commandDepth(c.args)], " ")] = true
+	}
+	var walk func(prefix string, cmds []*cli.Command)
+	walk = func(prefix string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			name := strings.TrimSpace(prefix + " " + c.Name)
+			if len(c.Subcommands) > 0 {
+				walk(name, c.Subcommands)
+				continue
+			}
+			if !covered[name] && quickCommands[name] == "" {
+				t.Errorf("smesim %s is neither in signalCases nor in quickCommands", name)
+			}
+		}
+	}
+	walk("", app(io.Discard, io.Discard).Commands)
+}
+
+// commandDepth is how many leading arguments name the command.
+func commandDepth(args []string) int {
+	if args[0] == "network" || args[0] == "sensitivity" {
+		return 2
+	}
+	return 1
 }
 
 // TestEveryCommandHonoursSignals is issue 13 defect 11: merge, plot and a
@@ -70,24 +144,10 @@ func TestEveryCommandHonoursSignals(t *testing.T) {
 	writeFile(t, "sweep.toml", strings.Replace(sweep, "chains = 2\n", "chains = 8\n", 1))
 	writeFile(t, "huge.toml", "name = \"huge\"\n[network]\nchains = 2000\n")
 
-	cases := []struct {
-		name   string
-		args   []string
-		marker string // a path whose appearance says the command is at work; "" to signal at once
-		sig    syscall.Signal
-	}{
-		{"run", []string{"run", "default", "--steps", "3000", "-r", "20", "-w", "1", "--out", "o-run"}, ".o-run.partial", syscall.SIGINT},
-		{"run writing", []string{"run", "default", "--steps", "3000", "-r", "4", "--out", "o-runw"}, "o-runw.tmp-*", syscall.SIGTERM},
-		{"sweep", []string{"sweep", "sweep.toml", "-w", "1", "--out", "o-sweep", "--progress", "none"}, "o-sweep/units/*.gob", syscall.SIGINT},
-		{"sweep writing", []string{"sweep", "sweep.toml", "--out", "o-sweepw", "--progress", "none"}, "o-sweepw/points/*", syscall.SIGTERM},
-		{"merge", []string{"merge", "shard0", "shard1", "--out", "o-merge"}, "o-merge.tmp-*", syscall.SIGINT},
-		{"plot", []string{"plot", "res"}, "res/.plots.tmp-*", syscall.SIGINT},
-		{"compare", []string{"compare", "res", "res", "res", "--out", "o-cmp"}, "", syscall.SIGTERM},
-		{"check-facts", []string{"check-facts", "--out", "o-facts"}, "", syscall.SIGINT},
-		{"bench", []string{"bench", "--firms", "1000000", "--steps", "30"}, "", syscall.SIGINT},
-		{"network export", []string{"network", "export", "huge.toml", "--out", "o-net"}, "", syscall.SIGTERM},
-	}
-	for _, c := range cases {
+	sens := strings.Replace(sensScenario, "steps = 30", "steps = 3000", 1)
+	writeFile(t, "sens.toml", sens)
+
+	for _, c := range signalCases() {
 		t.Run(c.name, func(t *testing.T) {
 			before := treeFiles(t, "res")
 			cmd := exec.Command(bin, c.args...)
@@ -134,8 +194,13 @@ func TestEveryCommandHonoursSignals(t *testing.T) {
 			if tmps := temporaries(dir); len(tmps) > 0 {
 				t.Errorf("left temporaries %v", tmps)
 			}
-			if m, _ := filepath.Glob("o-*"); len(m) > 0 && !strings.HasPrefix(c.name, "sweep") {
-				t.Errorf("left %v", m)
+			// A batch (sweep, sensitivity run) keeps its finished runs
+			// to resume, and must say so; nothing else may be left.
+			left, _ := filepath.Glob("o-*")
+			for _, m := range left {
+				if !strings.Contains(stderr.String(), "kept in "+m) {
+					t.Errorf("left %s, which the message does not name", m)
+				}
 			}
 			if m, _ := filepath.Glob(".o-*"); len(m) > 0 && !strings.Contains(stderr.String(), "kept in "+m[0]) {
 				t.Errorf("left %v, which the message does not name", m)
