@@ -5,6 +5,7 @@
 // Usage:
 //
 //	smesim run [FILE|BUILTIN] [--out DIR] [--seed N] [--steps N] [--replications N] [--workers N] [--arms LIST] [--record full|aggregate]
+//	smesim decompose [FILE|BUILTIN] [--metric EFFECT] [--replications N] [--workers N] [--out DIR]
 //	smesim validate FILE
 //	smesim scenarios
 //	smesim init [BUILTIN]
@@ -143,6 +144,7 @@ func appFor(e *env) *cli.App {
 			networkCommand(e),
 			benchCommand(e),
 			sensitivityCommand(e),
+			decomposeCommand(e),
 			atlasCommand(e),
 		},
 	}
