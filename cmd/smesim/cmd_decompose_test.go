@@ -51,6 +51,15 @@ func readDecomposition(t *testing.T, dir string) (order []string, rows map[strin
 	return order, rows
 }
 
+func readBytes(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func num(t *testing.T, s string) float64 {
 	t.Helper()
 	v, err := strconv.ParseFloat(s, 64)
@@ -112,6 +121,13 @@ func TestDecomposeEfficiency(t *testing.T) {
 	}
 	if !strings.Contains(out, "efficiency: the Shapley values sum to") {
 		t.Errorf("no efficiency line:\n%s", out)
+	}
+	// The table does not depend on how the runs are spread.
+	if code, _, errs := smesim(t, "decompose", "mix.toml", "--out", "dec1", "--workers", "1", "--progress", "none"); code != 0 {
+		t.Fatalf("--workers 1: exit %d, stderr %q", code, errs)
+	}
+	if a, b := readBytes(t, "dec/"+decompositionFile), readBytes(t, "dec1/"+decompositionFile); a != b {
+		t.Errorf("--workers 1 changes the table:\n%s\nvs\n%s", b, a)
 	}
 	order, rows := readDecomposition(t, "dec")
 	if want := []string{"loans", "guar", "cap", "all"}; strings.Join(order, ",") != strings.Join(want, ",") {
