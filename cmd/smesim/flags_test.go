@@ -36,7 +36,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"network", "export", "--out", "n", "--format", "svg"}, []string{`"svg"`, "csv, dot, gexf"}},
 		// A command's flag before the command.
 		{[]string{"-r", "2", "run", "small"}, []string{"-r is a flag of smesim run", "put it after the command", "smesim run -r"}},
-		{[]string{"--out", "x", "network", "export"}, []string{"--out is a flag of smesim run", "smesim network export"}},
+		{[]string{"--out", "x", "network", "export"}, []string{"--out is a flag of smesim run, sweep", ", network export, ", "'smesim run --out …'"}},
 		// Values that do not parse: the flag and what it allows.
 		{[]string{"run", "small", "--steps", "10w"}, []string{`--steps "10w": must be a whole number, 1 to 100000`}},
 		{[]string{"run", "small", "--seed", "-1"}, []string{`--seed "-1": must be a whole number, 0 to 9223372036854775807`}},

@@ -5,6 +5,7 @@
 // Usage:
 //
 //	smesim run [FILE|BUILTIN] [--out DIR] [--seed N] [--steps N] [--replications N] [--workers N] [--arms LIST] [--record full|aggregate]
+//	smesim decompose [FILE|BUILTIN] [--metric EFFECT] [--replications N] [--workers N] [--out DIR]
 //	smesim validate FILE
 //	smesim scenarios
 //	smesim init [BUILTIN]
@@ -143,6 +144,7 @@ func appFor(e *env) *cli.App {
 			networkCommand(e),
 			benchCommand(e),
 			sensitivityCommand(e),
+			decomposeCommand(e),
 			atlasCommand(e),
 		},
 	}
@@ -241,8 +243,10 @@ func usageError(c *cli.Context, err error, isSubcommand bool) error {
 			if len(flag) > 2 {
 				flag = "-" + flag
 			}
+			// Each command is named once after "smesim", so that the
+			// line stays short as commands gain the flag.
 			msg = fmt.Sprintf("%s is a flag of smesim %s: put it after the command, as in 'smesim %s %s …'",
-				flag, strings.Join(owners, ", smesim "), owners[0], flag)
+				flag, strings.Join(owners, ", "), owners[0], flag)
 		} else if s := cli.SuggestFlag(flags, strings.TrimLeft(bad, "-"), false); s != "" {
 			msg += fmt.Sprintf("; did you mean %s?", s)
 		}

@@ -383,6 +383,19 @@ var effectOf = []struct{ effect, headline string }{
 	{JobsSaved, JobsLost}, {OutputSaved, OutputLost}, {BankLossesAvoided, BankLosses},
 }
 
+// EffectHeadline returns the headline metric whose paired difference,
+// baseline − arm, is the effect metric effect; ok is false for the ratios
+// (cost_per_firm_saved, cost_per_job_saved) and names that are not
+// effects.
+func EffectHeadline(effect string) (headline string, ok bool) {
+	for _, m := range effectOf {
+		if m.effect == effect {
+			return m.headline, true
+		}
+	}
+	return "", false
+}
+
 // effects returns the EffectMetrics of the results of one arm (with their
 // Headline values) against the baseline's Headline values by
 // replication. It returns an error if the baseline lacks a replication of
