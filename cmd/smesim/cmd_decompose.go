@@ -166,17 +166,9 @@ func runDecompose(ctx context.Context, e *env, opts decomposeOptions, arg string
 	if !ok {
 		return badInputf("--metric %s: allowed %s (effects that add up; the cost ratios do not)", clip(opts.metric), strings.Join(additiveEffects(), ", "))
 	}
-	cfg, err := openScenario(arg)
+	cfg, err := openScenarioReplications(arg, opts.replications)
 	if err != nil {
 		return err
-	}
-	if err := applyOverrides(cfg, runOptions{replications: opts.replications}); err != nil {
-		return err
-	}
-	if opts.replications != nil {
-		if err := scenarios.Validate(cfg, scenarioLabel(arg)+" (with the flags' overrides)"); err != nil {
-			return badInput(err)
-		}
 	}
 	n := len(cfg.Interventions)
 	switch {

@@ -130,17 +130,9 @@ func checkFactsDir(e *env, dir string, opts factsOptions) error {
 // checkFactsRun runs scenario arg, with every arm its facts measure, into
 // a result directory and checks the facts there.
 func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) error {
-	cfg, err := openScenario(arg)
+	cfg, err := openScenarioReplications(arg, opts.replications)
 	if err != nil {
 		return err
-	}
-	if err := applyOverrides(cfg, runOptions{replications: opts.replications}); err != nil {
-		return err
-	}
-	if opts.replications != nil {
-		if err := scenarios.Validate(cfg, scenarioLabel(arg)+" (with the flags' overrides)"); err != nil {
-			return badInput(err)
-		}
 	}
 	if len(cfg.Facts) == 0 {
 		return badInputf("%s: the scenario has no [[facts]] to check", scenarioLabel(arg))
@@ -342,4 +334,22 @@ func cut(s string, n int) string {
 		return s
 	}
 	return strings.TrimRight(string(r[:n-1]), " ,;") + "…"
+}
+
+// openScenarioReplications opens scenario arg with --replications
+// (replications, if not nil) applied and the result validated again.
+func openScenarioReplications(arg string, replications *int) (*sim.Config, error) {
+	cfg, err := openScenario(arg)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyOverrides(cfg, runOptions{replications: replications}); err != nil {
+		return nil, err
+	}
+	if replications != nil {
+		if err := scenarios.Validate(cfg, scenarioLabel(arg)+" (with the flags' overrides)"); err != nil {
+			return nil, badInput(err)
+		}
+	}
+	return cfg, nil
 }

@@ -143,13 +143,8 @@ func (p *parquetFile[T]) add(row T) error {
 }
 
 func (p *parquetFile[T]) write() error {
-	if len(p.batch) > 0 {
-		if _, err := p.w.Write(p.batch); err != nil {
-			return err
-		}
-		p.inGroup += len(p.batch)
-		clear(p.batch)
-		p.batch = p.batch[:0]
+	if err := p.flush(); err != nil {
+		return err
 	}
 	if p.inGroup >= parquetRowGroup {
 		return p.endGroup()
@@ -157,15 +152,25 @@ func (p *parquetFile[T]) write() error {
 	return nil
 }
 
+// flush hands the batched rows to the writer, within the current row
+// group.
+func (p *parquetFile[T]) flush() error {
+	if len(p.batch) == 0 {
+		return nil
+	}
+	if _, err := p.w.Write(p.batch); err != nil {
+		return err
+	}
+	p.inGroup += len(p.batch)
+	clear(p.batch)
+	p.batch = p.batch[:0]
+	return nil
+}
+
 // endGroup writes the pending rows as a row group.
 func (p *parquetFile[T]) endGroup() error {
-	if len(p.batch) > 0 {
-		if _, err := p.w.Write(p.batch); err != nil {
-			return err
-		}
-		p.inGroup += len(p.batch)
-		clear(p.batch)
-		p.batch = p.batch[:0]
+	if err := p.flush(); err != nil {
+		return err
 	}
 	if p.inGroup == 0 {
 		return nil
