@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -196,10 +195,7 @@ func runDecompose(ctx context.Context, e *env, opts decomposeOptions, arg string
 	if err != nil {
 		return fmt.Errorf("encoding the resolved scenario: %w", err)
 	}
-	workers := opts.workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := workersOrCPUs(opts.workers)
 	reps := max(cfg.Replications, 1)
 	if err := checkMemory(cfg, workers, len(arms)*reps); err != nil {
 		return err

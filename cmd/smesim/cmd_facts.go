@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"text/tabwriter"
 
@@ -159,10 +158,7 @@ func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) e
 	if err != nil {
 		return fmt.Errorf("encoding the resolved scenario: %w", err)
 	}
-	workers := opts.workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := workersOrCPUs(opts.workers)
 	resolved, err := cfg.ResolveArms(arms)
 	if err != nil {
 		return badInput(err)

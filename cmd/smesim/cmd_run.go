@@ -185,10 +185,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		}
 		return badInput(err)
 	}
-	workers := opts.workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := workersOrCPUs(opts.workers)
 
 	if err := checkMemory(cfg, workers, len(arms)*max(cfg.Replications, 1)); err != nil {
 		return err
@@ -674,4 +671,13 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// workersOrCPUs is --workers n, or the number of CPUs Go uses when n is 0
+// (the flag's default).
+func workersOrCPUs(n int) int {
+	if n == 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
 }

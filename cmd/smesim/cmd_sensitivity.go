@@ -195,14 +195,24 @@ func newDesign(params []sensitivity.Param, opts sensitivityOptions, blocks int) 
 	return d, nil
 }
 
-// runSensitivitySample writes the design of opts to opts.out.
-func runSensitivitySample(ctx context.Context, e *env, opts sensitivityOptions) error {
+// loadDesignParams reads the parameters file of opts and checks its
+// method, which sample and analyze both need before anything else.
+func loadDesignParams(opts sensitivityOptions) ([]sensitivity.Param, error) {
 	params, err := loadUncertain(opts.params)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if opts.method != "sobol" && opts.method != "morris" {
-		return badInputf("--method %q: must be sobol or morris", opts.method)
+		return nil, badInputf("--method %q: must be sobol or morris", opts.method)
+	}
+	return params, nil
+}
+
+// runSensitivitySample writes the design of opts to opts.out.
+func runSensitivitySample(ctx context.Context, e *env, opts sensitivityOptions) error {
+	params, err := loadDesignParams(opts)
+	if err != nil {
+		return err
 	}
 	d, err := newDesign(params, opts, opts.n)
 	if err != nil {
@@ -272,12 +282,9 @@ func csvNames(names []string) []string {
 // runSensitivityAnalyze checks the design file against the design of
 // opts, reads the outputs and writes the indices.
 func runSensitivityAnalyze(ctx context.Context, e *env, opts sensitivityOptions) error {
-	params, err := loadUncertain(opts.params)
+	params, err := loadDesignParams(opts)
 	if err != nil {
 		return err
-	}
-	if opts.method != "sobol" && opts.method != "morris" {
-		return badInputf("--method %q: must be sobol or morris", opts.method)
 	}
 	rows, err := checkDesign(ctx, params, opts)
 	if err != nil {

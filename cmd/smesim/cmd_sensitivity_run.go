@@ -12,7 +12,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -294,10 +293,7 @@ func runSensitivityRun(ctx context.Context, e *env, arg string, opts sensitivity
 	if plan.Inputs, err = inputsOf(cfg); err != nil {
 		return err
 	}
-	workers := opts.batch.workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := workersOrCPUs(opts.batch.workers)
 	if err := checkSensMemory(sp, workers); err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -369,10 +368,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 	if plan.Inputs, err = inputsOf(cfg); err != nil {
 		return err
 	}
-	workersAtOnce := opts.workers
-	if workersAtOnce == 0 {
-		workersAtOnce = runtime.GOMAXPROCS(0)
-	}
+	workersAtOnce := workersOrCPUs(opts.workers)
 	// A sweep holds one point's results at a time when it writes them.
 	if err := checkSweepMemory(cfg, sw, workersAtOnce, len(plan.Arms)*plan.Reps); err != nil {
 		return err
@@ -382,10 +378,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		return err
 	}
 	defer store.Close()
-	workers := opts.workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := workersOrCPUs(opts.workers)
 	report, finish := batchProgress(e.stderr, opts.progress)
 	interrupted := func(ran int) error {
 		return &interruptError{fmt.Sprintf("interrupted; the finished runs are kept in %s (%d run now): the same command (with --out %s) resumes from them",
