@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -689,7 +689,7 @@ func (v *validator) facts() error {
 
 // factMetric checks the metric of series-mean fact f at path p.
 func (v *validator) factMetric(p string, f config.FactConfig) error {
-	names := sim.MetricNames()
+	names := outcome.MetricNames()
 	k := join(p, "metric")
 	switch {
 	case f.Metric == "":
@@ -729,7 +729,7 @@ func (v *validator) factDate(p, k, s, quantity string, start time.Time) (time.Ti
 // windowHoldsStep reports whether some step's date (as the result files
 // write it) lies in [from, to].
 func (v *validator) windowHoldsStep(start time.Time, from, to string) bool {
-	r := sim.Result{StartDate: start, StepDays: v.cfg.Step.Days()}
+	r := outcome.Result{StartDate: start, StepDays: v.cfg.Step.Days()}
 	for t := 0; t < v.cfg.Steps; t++ {
 		d := r.Date(t).Format(dateLayout)
 		if d > to {

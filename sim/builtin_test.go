@@ -8,6 +8,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -147,7 +148,7 @@ func TestCoreGuaranteeBuiltinCallsFailCores(t *testing.T) {
 	}
 	found := 0
 	for _, ev := range res.Events {
-		if res.Network.Kind[ev.Firm] != network.Core || ev.Channels&sim.ChannelGuaranteeCall == 0 {
+		if res.Network.Kind[ev.Firm] != network.Core || ev.Channels&outcome.ChannelGuaranteeCall == 0 {
 			continue
 		}
 		found++

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Approximate bytes held per firm and per edge by one engine (its state
@@ -61,7 +62,7 @@ func EstimateMemory(cfg *config.Config, workers, runs int) MemoryEstimate {
 	// the firm outcomes and events of a run are held only by the runs
 	// under way and the one being written; the time series of every run
 	// are kept for the summary.
-	series := int64(cfg.Steps) * int64(numMetrics) * 8
+	series := int64(cfg.Steps) * int64(outcome.NumMetrics) * 8
 	m.Results = int64(max(1, runs)) * series
 	if cfg.Output.Record != "aggregate" {
 		m.Results += int64(min(workers, max(1, runs))+1) * (n*resultBytesPerFirm + n/4*eventBytes)

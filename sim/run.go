@@ -8,6 +8,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // RunOptions control a Monte Carlo run.
@@ -29,7 +30,7 @@ type RunOptions struct {
 // returns the results by arm (baseline first), then replication. The
 // results do not depend on Workers: each run draws only from the streams of
 // its replication, which every arm shares (common random numbers).
-func Run(ctx context.Context, cfg *config.Config, opts RunOptions) ([]*Result, error) {
+func Run(ctx context.Context, cfg *config.Config, opts RunOptions) ([]*outcome.Result, error) {
 	arms, err := cfg.ResolveArms(opts.Arms)
 	if err != nil {
 		return nil, err
@@ -45,7 +46,7 @@ func Run(ctx context.Context, cfg *config.Config, opts RunOptions) ([]*Result, e
 	if threads <= 0 {
 		threads = max(1, runtime.NumCPU()/workers)
 	}
-	results := make([]*Result, total)
+	results := make([]*outcome.Result, total)
 	errs := make([]error, total)
 	next := make(chan int)
 	var mu sync.Mutex
@@ -91,24 +92,24 @@ feed:
 }
 
 // RunReplication runs the baseline arm of replication rep of cfg.
-func RunReplication(cfg *config.Config, rep int) (*Result, error) {
+func RunReplication(cfg *config.Config, rep int) (*outcome.Result, error) {
 	return RunArm(cfg, config.Arm{Name: config.BaselineArm}, rep)
 }
 
 // RunArm runs one arm of replication rep of cfg.
-func RunArm(cfg *config.Config, arm config.Arm, rep int) (*Result, error) {
+func RunArm(cfg *config.Config, arm config.Arm, rep int) (*outcome.Result, error) {
 	return RunArmContext(context.Background(), cfg, arm, rep)
 }
 
 // RunArmContext is RunArm that gives up, returning ctx's error, when ctx
 // is done (checked every step).
-func RunArmContext(ctx context.Context, cfg *config.Config, arm config.Arm, rep int) (*Result, error) {
+func RunArmContext(ctx context.Context, cfg *config.Config, arm config.Arm, rep int) (*outcome.Result, error) {
 	return RunArmThreads(ctx, cfg, arm, rep, 1)
 }
 
 // RunArmThreads is RunArmContext with the phases of each step spread over
 // threads threads. The result does not depend on threads.
-func RunArmThreads(ctx context.Context, cfg *config.Config, arm config.Arm, rep, threads int) (*Result, error) {
+func RunArmThreads(ctx context.Context, cfg *config.Config, arm config.Arm, rep, threads int) (*outcome.Result, error) {
 	e, err := newEngine(cfg, rep)
 	if err != nil {
 		return nil, err
@@ -121,11 +122,11 @@ func RunArmThreads(ctx context.Context, cfg *config.Config, arm config.Arm, rep,
 	return e.runContext(ctx, arm.Name)
 }
 
-func (e *engine) run(arm string) (*Result, error) {
+func (e *engine) run(arm string) (*outcome.Result, error) {
 	return e.runContext(context.Background(), arm)
 }
 
-func (e *engine) runContext(ctx context.Context, arm string) (*Result, error) {
+func (e *engine) runContext(ctx context.Context, arm string) (*outcome.Result, error) {
 	for t := 0; t < e.p.steps; t++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -78,9 +79,9 @@ func Collect(plan *Plan, stores []*Store) (*Sources, error) {
 
 // Results returns the results of point p, arm-major, with their networks.
 // It holds them all in memory: WriteRun and WriteSweep stream them instead.
-func (src *Sources) Results(p int) ([]*sim.Result, error) {
+func (src *Sources) Results(p int) ([]*outcome.Result, error) {
 	st := src.Stream(p)
-	out := make([]*sim.Result, 0, st.Len())
+	out := make([]*outcome.Result, 0, st.Len())
 	for i := 0; i < st.Len(); i++ {
 		r, err := st.result(i, true)
 		if err != nil {
@@ -112,9 +113,9 @@ func (s *PointStream) Len() int { return len(s.src.plan.Arms) * s.src.plan.Reps 
 // replication, only if the result needs one to be written: a result
 // without firm outcomes and events (output.record = "aggregate") has a nil
 // Network, and no network is built for it.
-func (s *PointStream) Result(i int) (*sim.Result, error) { return s.result(i, false) }
+func (s *PointStream) Result(i int) (*outcome.Result, error) { return s.result(i, false) }
 
-func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
+func (s *PointStream) result(i int, withNet bool) (*outcome.Result, error) {
 	plan := s.src.plan
 	a, rep := i/plan.Reps, i%plan.Reps
 	u := (s.p*len(plan.Arms)+a)*plan.Reps + rep

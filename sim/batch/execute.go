@@ -39,7 +39,7 @@ type Options struct {
 // error; every run finished before stays stored. It returns the number of
 // runs it did. The runs of a point whose scenario has output.record =
 // "aggregate" are stored without firm outcomes and events (see
-// sim.Result.DropFirms): time series and intervention outcomes only.
+// outcome.Result.DropFirms): time series and intervention outcomes only.
 func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, error) {
 	shard := opts.Shard
 	if shard.N == 0 {

@@ -19,7 +19,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Files of a batch directory.
@@ -481,7 +481,7 @@ func hashOf(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// unit is a run as stored: a sim.Result without its network, which is
+// unit is a run as stored: a outcome.Result without its network, which is
 // rebuilt from the scenario when the result is read.
 type unit struct {
 	Arm           string
@@ -491,14 +491,14 @@ type unit struct {
 	ShockStep     int
 	Metrics       []string
 	Series        []float64
-	Firms         sim.FirmOutcomes
-	Events        []sim.Event
-	Interventions []sim.InterventionOutcome
+	Firms         outcome.FirmOutcomes
+	Events        []outcome.Event
+	Interventions []outcome.InterventionOutcome
 }
 
 // Put stores the result of run u: its file is written and renamed into
 // place, then logged with its hash.
-func (s *Store) Put(u int, r *sim.Result) error {
+func (s *Store) Put(u int, r *outcome.Result) error {
 	var buf bytes.Buffer
 	err := gob.NewEncoder(&buf).Encode(unit{Arm: r.Arm, Replication: r.Replication, StepDays: r.StepDays,
 		StartDate: r.StartDate, ShockStep: r.ShockStep, Metrics: r.Metrics, Series: r.Series, Firms: r.Firms,
@@ -542,7 +542,7 @@ func (s *Store) Raw(u int, wantHash string) ([]byte, error) {
 }
 
 // Get reads run u. Its Network is nil.
-func (s *Store) Get(u int) (*sim.Result, error) {
+func (s *Store) Get(u int) (*outcome.Result, error) {
 	data, err := s.Raw(u, "")
 	if err != nil {
 		return nil, err
@@ -551,7 +551,7 @@ func (s *Store) Get(u int) (*sim.Result, error) {
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&x); err != nil {
 		return nil, fmt.Errorf("batch: reading %s: %w", s.unitPath(u), err)
 	}
-	return &sim.Result{Arm: x.Arm, Replication: x.Replication, StepDays: x.StepDays, StartDate: x.StartDate,
+	return &outcome.Result{Arm: x.Arm, Replication: x.Replication, StepDays: x.StepDays, StartDate: x.StartDate,
 		ShockStep: x.ShockStep, Metrics: x.Metrics, Series: x.Series, Firms: x.Firms, Events: x.Events,
 		Interventions: x.Interventions}, nil
 }

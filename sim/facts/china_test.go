@@ -9,6 +9,7 @@ import (
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/facts"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -93,7 +94,7 @@ func TestChina2020PolicySavesSMEs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		smes := func(r *sim.Result) float64 {
+		smes := func(r *outcome.Result) float64 {
 			n := 0.0
 			for _, ev := range r.Events {
 				if r.Network.Kind[ev.Firm] == network.SME {

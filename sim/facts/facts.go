@@ -36,8 +36,8 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -94,7 +94,7 @@ func DefaultArm(cfg *config.Config, f config.FactConfig) string {
 
 // Check measures the facts of cfg on results rs (as sim.Run returns them
 // for cfg) and says which are reproduced, in the order of cfg.Facts.
-func Check(cfg *config.Config, rs []*sim.Result, opts Options) ([]Outcome, error) {
+func Check(cfg *config.Config, rs []*outcome.Result, opts Options) ([]Outcome, error) {
 	if cfg == nil {
 		return nil, errors.New("facts: no scenario")
 	}
@@ -143,7 +143,7 @@ type run struct {
 	end     time.Time            // when the run ends: the start of step len(dates)
 	metrics map[string][]float64 // per step, for the metrics asked for
 	firms   *firmData            // nil without firm outcomes
-	res     *sim.Result          // the result read, for results in memory
+	res     *outcome.Result      // the result read, for results in memory
 }
 
 // firmData are the firm outcomes of one run, as in firms.csv.

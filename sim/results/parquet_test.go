@@ -12,8 +12,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
-
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // readParquetAsCSV reads a Parquet file of a result directory and returns
@@ -138,7 +137,7 @@ func TestParquetEqualsCSV(t *testing.T) {
 			}
 		}
 		if c.parquet == TimeseriesParquet {
-			for _, m := range sim.MetricNames() {
+			for _, m := range outcome.MetricNames() {
 				if kv["unit.metric."+m] == "" || kv["description.metric."+m] == "" {
 					t.Errorf("%s: no unit or description for metric %s", c.parquet, m)
 				}
@@ -190,7 +189,7 @@ func TestParquetRowGroupsBounded(t *testing.T) {
 	}
 	r.Series = series
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := WriteDir(dir, fixtureTOML, []*sim.Result{r}, Meta{Format: FormatParquet}); err != nil {
+	if err := WriteDir(dir, fixtureTOML, []*outcome.Result{r}, Meta{Format: FormatParquet}); err != nil {
 		t.Fatal(err)
 	}
 	_, rows, _, groups := readParquetAsCSV(t, filepath.Join(dir, TimeseriesParquet))
@@ -300,7 +299,7 @@ func TestUnitsCoverColumns(t *testing.T) {
 		got  []string
 		want []string
 	}{
-		{"time-series metrics", names(SeriesUnits), sim.MetricNames()},
+		{"time-series metrics", names(SeriesUnits), outcome.MetricNames()},
 		{"headline metrics", names(HeadlineUnits), HeadlineMetrics},
 		{"timeseries columns", names(TimeseriesUnits), TimeseriesHeader},
 		{"firms columns", names(FirmsUnits), FirmsHeader},

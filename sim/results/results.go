@@ -102,7 +102,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // File names inside a result directory.
@@ -148,7 +148,7 @@ var afterFile func(name string) error
 // to dir; on any error the temporary directory is removed and nothing is left
 // at dir. The parent of dir is created if needed. WriteDir refuses a dir that
 // exists and is not empty; an existing empty dir is replaced.
-func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta) error {
+func WriteDir(dir string, scenarioTOML []byte, results []*outcome.Result, meta Meta) error {
 	return WriteDirWith(dir, scenarioTOML, results, meta, nil)
 }
 
@@ -156,7 +156,7 @@ func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta)
 // temporary directory once the result files are in it and before it is
 // renamed into place: files extra writes there (figures, a report) appear
 // with the results, and an error from extra leaves nothing behind.
-func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta, extra func(tmp string) error) error {
+func WriteDirWith(dir string, scenarioTOML []byte, results []*outcome.Result, meta Meta, extra func(tmp string) error) error {
 	if dir == "" {
 		return errors.New("results: empty output directory name")
 	}
@@ -181,17 +181,17 @@ type Stream interface {
 	// in order, and keeps nothing of it but a few numbers for the summary.
 	// Its Network may be nil when it holds neither firm outcomes nor
 	// events (output.record = "aggregate").
-	Result(i int) (*sim.Result, error)
+	Result(i int) (*outcome.Result, error)
 }
 
 // Slice is a Stream over results held in memory, in the order given.
-type Slice []*sim.Result
+type Slice []*outcome.Result
 
 // Len returns len(s).
 func (s Slice) Len() int { return len(s) }
 
 // Result returns s[i].
-func (s Slice) Result(i int) (*sim.Result, error) { return s[i], nil }
+func (s Slice) Result(i int) (*outcome.Result, error) { return s[i], nil }
 
 // Written is what WriteDirStream wrote.
 type Written struct {
@@ -407,7 +407,7 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 // FirmCount returns the number of firms of r: the size of its network or,
 // without one, the "firms_active" series at the first step plus the
 // "failures" of that step (0 when these are not recorded).
-func FirmCount(r *sim.Result) int {
+func FirmCount(r *outcome.Result) int {
 	if r.Network != nil {
 		return r.Network.N()
 	}
@@ -605,7 +605,7 @@ func BuildVersion() string {
 
 // order checks the results and returns them sorted by arm (in order of
 // first appearance) and then replication.
-func order(results []*sim.Result) ([]*sim.Result, error) {
+func order(results []*outcome.Result) ([]*outcome.Result, error) {
 	if len(results) == 0 {
 		return nil, errors.New("results: no results to write")
 	}
@@ -635,9 +635,9 @@ func order(results []*sim.Result) ([]*sim.Result, error) {
 		}
 		seen[k] = true
 	}
-	out := make([]*sim.Result, len(results))
+	out := make([]*outcome.Result, len(results))
 	copy(out, results)
-	slices.SortStableFunc(out, func(a, b *sim.Result) int {
+	slices.SortStableFunc(out, func(a, b *outcome.Result) int {
 		if c := cmp.Compare(armIndex[a.Arm], armIndex[b.Arm]); c != 0 {
 			return c
 		}
@@ -647,7 +647,7 @@ func order(results []*sim.Result) ([]*sim.Result, error) {
 }
 
 // check verifies that a result is consistent enough to be written.
-func check(r *sim.Result) error {
+func check(r *outcome.Result) error {
 	if r.Network == nil && (len(r.Firms.Status) > 0 || len(r.Events) > 0) {
 		return errors.New("no network")
 	}

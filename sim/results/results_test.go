@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -44,9 +44,9 @@ func fixtureNetwork(t *testing.T) *network.Network {
 	return net
 }
 
-func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]int32, events []sim.Event) *sim.Result {
+func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]int32, events []outcome.Event) *outcome.Result {
 	const steps = 4
-	r := &sim.Result{
+	r := &outcome.Result{
 		Arm: arm, Replication: rep, Network: net, StepDays: 7,
 		StartDate: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ShockStep: 2,
 		Metrics: []string{"active_firms", "output", "bank_losses", "fiscal_cost"},
@@ -78,8 +78,8 @@ func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]i
 		r.Series = append(r.Series, active, out, losses, fiscal)
 	}
 	n := net.N()
-	r.Firms = sim.FirmOutcomes{
-		Status: make([]sim.Status, n), FailStep: make([]int32, n), Cause: make([]sim.Cause, n),
+	r.Firms = outcome.FirmOutcomes{
+		Status: make([]outcome.Status, n), FailStep: make([]int32, n), Cause: make([]outcome.Cause, n),
 		RevenueChange: make([]float64, n), RunwayMonths: make([]float64, n), Jobs: make([]float64, n),
 	}
 	for i := 0; i < n; i++ {
@@ -88,7 +88,7 @@ func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]i
 		r.Firms.RunwayMonths[i] = 1.5 + float64(i)/3
 		r.Firms.Jobs[i] = 10 * float64(i+1)
 		if fs, ok := failed[int32(i)]; ok {
-			r.Firms.Status[i], r.Firms.FailStep[i], r.Firms.Cause[i] = sim.Failed, fs, sim.Illiquid
+			r.Firms.Status[i], r.Firms.FailStep[i], r.Firms.Cause[i] = outcome.Failed, fs, outcome.Illiquid
 			r.Firms.RevenueChange[i] = -1
 		}
 	}
@@ -97,24 +97,24 @@ func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]i
 }
 
 // fixture returns four results of two arms, deliberately out of order.
-func fixture(t *testing.T) []*sim.Result {
+func fixture(t *testing.T) []*outcome.Result {
 	net := fixtureNetwork(t)
-	b0 := fixtureResult(net, "baseline", 0, map[int32]int32{1: 2, 3: 3, 0: 3}, []sim.Event{
-		{Step: 2, Firm: 1, Cause: sim.Illiquid, Channels: sim.ChannelDemand | sim.ChannelCredit, Generation: 0, Cascade: 1},
-		{Step: 3, Firm: 3, Cause: sim.Illiquid, Channels: sim.ChannelLostSupply, Parents: []int32{1}, Generation: 1, Cascade: 1},
-		{Step: 3, Firm: 0, Cause: sim.Illiquid, Channels: sim.ChannelBadDebt | sim.ChannelLostOrders, Parents: []int32{1, 3}, Generation: 2, Cascade: 1},
+	b0 := fixtureResult(net, "baseline", 0, map[int32]int32{1: 2, 3: 3, 0: 3}, []outcome.Event{
+		{Step: 2, Firm: 1, Cause: outcome.Illiquid, Channels: outcome.ChannelDemand | outcome.ChannelCredit, Generation: 0, Cascade: 1},
+		{Step: 3, Firm: 3, Cause: outcome.Illiquid, Channels: outcome.ChannelLostSupply, Parents: []int32{1}, Generation: 1, Cascade: 1},
+		{Step: 3, Firm: 0, Cause: outcome.Illiquid, Channels: outcome.ChannelBadDebt | outcome.ChannelLostOrders, Parents: []int32{1, 3}, Generation: 2, Cascade: 1},
 	})
-	b1 := fixtureResult(net, "baseline", 1, map[int32]int32{4: 2}, []sim.Event{
-		{Step: 2, Firm: 4, Cause: sim.Illiquid, Channels: sim.ChannelDemand, Generation: 0, Cascade: 4},
+	b1 := fixtureResult(net, "baseline", 1, map[int32]int32{4: 2}, []outcome.Event{
+		{Step: 2, Firm: 4, Cause: outcome.Illiquid, Channels: outcome.ChannelDemand, Generation: 0, Cascade: 4},
 	})
-	s0 := fixtureResult(net, "scf", 0, map[int32]int32{1: 2}, []sim.Event{
-		{Step: 2, Firm: 1, Cause: sim.Illiquid, Channels: sim.ChannelDemand, Generation: 0, Cascade: 1},
+	s0 := fixtureResult(net, "scf", 0, map[int32]int32{1: 2}, []outcome.Event{
+		{Step: 2, Firm: 1, Cause: outcome.Illiquid, Channels: outcome.ChannelDemand, Generation: 0, Cascade: 1},
 	})
 	s1 := fixtureResult(net, "scf", 1, nil, nil)
 	// The budget runs out at step 3 of replication 1 only.
-	s0.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 4000, FiscalCost: 1000, ExhaustedStep: -1, Firms: 2}}
-	s1.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 5000, FiscalCost: 1200, ExhaustedStep: 3, Firms: 3}}
-	return []*sim.Result{b1, s1, b0, s0}
+	s0.Interventions = []outcome.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 4000, FiscalCost: 1000, ExhaustedStep: -1, Firms: 2}}
+	s1.Interventions = []outcome.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 5000, FiscalCost: 1200, ExhaustedStep: 3, Firms: 3}}
+	return []*outcome.Result{b1, s1, b0, s0}
 }
 
 var fixtureTOML = []byte("name = \"fixture\"\nseed = 7\n")
@@ -229,16 +229,16 @@ func TestWriteDirAtomicOnFailure(t *testing.T) {
 }
 
 func TestWriteDirRejectsInconsistentResults(t *testing.T) {
-	cases := map[string]func(rs []*sim.Result){
-		"series not whole steps": func(rs []*sim.Result) { rs[0].Series = rs[0].Series[:len(rs[0].Series)-1] },
-		"firm outcomes short":    func(rs []*sim.Result) { rs[1].Firms.Jobs = rs[1].Firms.Jobs[:2] },
-		"event firm out of range": func(rs []*sim.Result) {
+	cases := map[string]func(rs []*outcome.Result){
+		"series not whole steps": func(rs []*outcome.Result) { rs[0].Series = rs[0].Series[:len(rs[0].Series)-1] },
+		"firm outcomes short":    func(rs []*outcome.Result) { rs[1].Firms.Jobs = rs[1].Firms.Jobs[:2] },
+		"event firm out of range": func(rs []*outcome.Result) {
 			rs[2].Events[0].Firm = 99
 		},
-		"metrics differ in arm":          func(rs []*sim.Result) { rs[2].Metrics = []string{"a", "b"} },
-		"duplicate replication":          func(rs []*sim.Result) { rs[2].Replication = 1 },
-		"nil network":                    func(rs []*sim.Result) { rs[3].Network = nil },
-		"replication without a baseline": func(rs []*sim.Result) { rs[1].Replication = 5 },
+		"metrics differ in arm":          func(rs []*outcome.Result) { rs[2].Metrics = []string{"a", "b"} },
+		"duplicate replication":          func(rs []*outcome.Result) { rs[2].Replication = 1 },
+		"nil network":                    func(rs []*outcome.Result) { rs[3].Network = nil },
+		"replication without a baseline": func(rs []*outcome.Result) { rs[1].Replication = 5 },
 	}
 	for name, spoil := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -363,7 +363,7 @@ func TestReadBack(t *testing.T) {
 	}
 }
 
-func mustOrder(t *testing.T, rs []*sim.Result) []*sim.Result {
+func mustOrder(t *testing.T, rs []*outcome.Result) []*outcome.Result {
 	o, err := order(rs)
 	if err != nil {
 		t.Fatal(err)
@@ -457,7 +457,7 @@ func TestHeadline(t *testing.T) {
 		t.Errorf("no-failure headline %v", h)
 	}
 	agg := fixtureResult(b0.Network, "x", 0, nil, nil)
-	agg.Firms = sim.FirmOutcomes{}
+	agg.Firms = outcome.FirmOutcomes{}
 	agg.ShockStep = 0
 	agg.Metrics = []string{"a", "b", "c", "d"} // no bank_losses, no fiscal_cost
 	for i, v := range Headline(agg) {

@@ -10,9 +10,9 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Confidence is the level of the intervals in a Summary.
@@ -148,7 +148,7 @@ func Describe(metric string, xs []float64) Stat {
 // the series cannot tell apart; largest_cascade and mean_cascade_depth,
 // which need the events, are NaN; and any of these is NaN when its series
 // is not recorded.
-func Headline(r *sim.Result) []float64 {
+func Headline(r *outcome.Result) []float64 {
 	out := make([]float64, len(HeadlineMetrics))
 	for i := range out {
 		out[i] = math.NaN()
@@ -156,7 +156,7 @@ func Headline(r *sim.Result) []float64 {
 	if n := networkSize(r); len(r.Firms.Status) == n && n > 0 {
 		var sme, core, jobs float64
 		for i, s := range r.Firms.Status {
-			if s != sim.Failed {
+			if s != outcome.Failed {
 				continue
 			}
 			if r.Network.Kind[i] == network.Core {
@@ -197,7 +197,7 @@ func Headline(r *sim.Result) []float64 {
 }
 
 // networkSize is the number of firms of r's network, 0 without one.
-func networkSize(r *sim.Result) int {
+func networkSize(r *outcome.Result) int {
 	if r.Network == nil {
 		return 0
 	}
@@ -208,7 +208,7 @@ func networkSize(r *sim.Result) int {
 // failed) at the first step less at the last, or NaN when it is not
 // recorded or when firms failed at the first step (their jobs are then in
 // neither value).
-func jobsLostFromSeries(r *sim.Result) float64 {
+func jobsLostFromSeries(r *outcome.Result) float64 {
 	emp, fail := slices.Index(r.Metrics, "employment"), slices.Index(r.Metrics, "failures")
 	T := r.Steps()
 	if emp < 0 || fail < 0 || T == 0 || r.Value(0, fail) != 0 {
@@ -219,7 +219,7 @@ func jobsLostFromSeries(r *sim.Result) float64 {
 
 // seriesSum is the sum over steps of the time-series metric name, or NaN
 // when r does not record it.
-func seriesSum(r *sim.Result, name string) float64 {
+func seriesSum(r *outcome.Result, name string) float64 {
 	m := slices.Index(r.Metrics, name)
 	if m < 0 {
 		return math.NaN()
@@ -233,7 +233,7 @@ func seriesSum(r *sim.Result, name string) float64 {
 
 // outputLost is the sum over steps from ShockStep of the pre-shock mean of
 // the output metric minus its value.
-func outputLost(r *sim.Result) float64 {
+func outputLost(r *outcome.Result) float64 {
 	m := -1
 	for i, name := range r.Metrics {
 		if name == OutputMetric {
@@ -267,7 +267,7 @@ func outputLost(r *sim.Result) float64 {
 // Summarize returns an error, rather than misalign them, when an arm holds
 // a replication the baseline lacks, or when an arm holds a replication
 // twice. The results must otherwise be consistent (as WriteDir checks).
-func Summarize(results []*sim.Result) (Summary, error) {
+func Summarize(results []*outcome.Result) (Summary, error) {
 	ds := make([]digest, len(results))
 	for i, r := range results {
 		ds[i] = digestOf(r)
@@ -284,10 +284,10 @@ type digest struct {
 	metrics       []string
 	head          []float64 // Headline
 	final         []float64 // the series at the last step, by metric; nil without steps
-	interventions []sim.InterventionOutcome
+	interventions []outcome.InterventionOutcome
 }
 
-func digestOf(r *sim.Result) digest {
+func digestOf(r *outcome.Result) digest {
 	d := digest{arm: r.Arm, replication: r.Replication, metrics: r.Metrics, head: Headline(r), interventions: r.Interventions}
 	if T := r.Steps(); T > 0 {
 		d.final = slices.Clone(r.Series[(T-1)*len(r.Metrics) : T*len(r.Metrics)])
@@ -533,7 +533,7 @@ type Intervention struct {
 	Kind   string
 	Budget float64 // as in the scenario; 0 for kinds without a budget
 	// Used, FiscalCost and Firms are the Stats over replications of
-	// sim.InterventionOutcome's Used, FiscalCost and Firms (firms reached).
+	// outcome.InterventionOutcome's Used, FiscalCost and Firms (firms reached).
 	Used, FiscalCost, Firms Stat
 	// ExhaustedShare is the share of replications in which the budget ran
 	// out; ExhaustedStep is the mean over those of the step at which it
@@ -547,7 +547,7 @@ type Intervention struct {
 func interventions(g []*digest) []Intervention {
 	out := []Intervention{}
 	index := map[string]int{}
-	var outcomes [][]sim.InterventionOutcome
+	var outcomes [][]outcome.InterventionOutcome
 	for _, d := range g {
 		for _, o := range d.interventions {
 			i, ok := index[o.Name]
