@@ -297,7 +297,7 @@ func (b *reportBuilder) figures(figs []Figure) error {
 
 // resolved writes the run's scenario.toml.
 func (b *reportBuilder) resolved(dir string) {
-	data, err := results.ReadFile(filepath.Join(dir, results.ScenarioFile), maxScenarioBytes)
+	data, err := results.ReadFile(filepath.Join(dir, results.ScenarioFile), results.MaxScenarioBytes)
 	if err != nil {
 		data = []byte("(" + results.ScenarioFile + " could not be read: " + err.Error() + ")")
 	}

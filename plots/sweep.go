@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
@@ -101,11 +100,8 @@ func (s *Sweep) currency() string {
 func LoadSweep(dir string) (*Sweep, error) {
 	s := &Sweep{Dir: dir, stats: map[sweepStatKey]results.Stat{}}
 	var err error
-	if s.Scenario, err = results.ReadFile(filepath.Join(dir, results.ScenarioFile), maxScenarioBytes); err != nil {
-		return nil, fmt.Errorf("sweep %s: %w", dir, err)
-	}
-	// A record of what was run, not input: decoded, not validated (see LoadRun).
-	if s.Config, err = scenarios.Decode(filepath.Join(dir, results.ScenarioFile), s.Scenario, dir); err != nil {
+	// A record of what was run, not input: decoded, not validated.
+	if s.Config, s.Scenario, err = results.ReadScenario(dir); err != nil {
 		return nil, fmt.Errorf("sweep %s: %w", dir, err)
 	}
 	s.Design = cmp.Or(s.Config.Sweep.Design, "grid")

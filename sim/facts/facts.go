@@ -30,12 +30,10 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
@@ -106,25 +104,17 @@ func Check(cfg *config.Config, rs []*outcome.Result, opts Options) ([]Outcome, e
 // facts of its scenario.
 //
 // scenario.toml is read as a record of what was run, without validating it
-// as input (see scenarios.Decode), so that the directory stays readable
+// as input (see results.ReadScenario), so that the directory stays readable
 // wherever it is moved; the facts it holds are checked as they are used.
 // The rows of the files must lie within its steps and replications (see
 // results.ScanTimeseries).
 func CheckDir(dir string, opts Options) ([]Outcome, error) {
-	path := filepath.Join(dir, results.ScenarioFile)
-	data, err := results.ReadFile(path, maxScenarioBytes)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := scenarios.Decode(path, data, dir)
+	cfg, _, err := results.ReadScenario(dir)
 	if err != nil {
 		return nil, err
 	}
 	return CheckFiles(cfg, dir, opts)
 }
-
-// maxScenarioBytes bounds the scenario.toml CheckDir reads.
-const maxScenarioBytes = 16 << 20
 
 // CheckFiles is CheckDir with the scenario given instead of read from
 // dir's scenario.toml: for a caller that has just run cfg into dir.
