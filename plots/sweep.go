@@ -3,7 +3,6 @@ package plots
 import (
 	"cmp"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,8 +19,7 @@ import (
 
 // Files of a sweep directory read here (see docs/sweeps.md).
 const (
-	sweepFile    = "sweep.csv"
-	manifestFile = "manifest.json"
+	sweepFile = "sweep.csv"
 )
 
 // Sweep is what the figures of a sweep are drawn from: sweep.csv,
@@ -105,15 +103,9 @@ func LoadSweep(dir string) (*Sweep, error) {
 		return nil, fmt.Errorf("sweep %s: %w", dir, err)
 	}
 	s.Design = cmp.Or(s.Config.Sweep.Design, "grid")
-	if b, err := results.ReadFile(filepath.Join(dir, manifestFile), results.MaxJSONBytes); err == nil {
-		var m struct {
-			Arms         []string `json:"arms"`
-			Replications int      `json:"replications"`
-		}
-		if json.Unmarshal(b, &m) == nil {
-			s.Replications = m.Replications
-			s.Arms = m.Arms
-		}
+	if m, err := results.ReadManifest(dir); err == nil {
+		s.Replications = m.Replications
+		s.Arms = m.Arms
 	}
 	if err := s.readCSV(filepath.Join(dir, sweepFile)); err != nil {
 		return nil, err

@@ -207,7 +207,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		if errors.Is(err, batch.ErrLocked) {
 			return badInput(err)
 		}
-		if exists(filepath.Join(partial, batch.ManifestFile)) {
+		if exists(filepath.Join(partial, results.ManifestFile)) {
 			return badInputf("%w (an interrupted run of another scenario into --out %s? remove %s or choose another --out)", err, out, partial)
 		}
 		return badInput(err)

@@ -258,8 +258,8 @@ func checkSweepMemory(cfg *config.Config, sw *scenarios.Sweep, workers, runs int
 // scenario (see batch.Plan.Inputs): by the names of their copies in the
 // batch directory where it holds copies, so that the identity does not
 // depend on where the files are.
-func inputsOf(cfg *config.Config) ([]batch.Input, error) {
-	var in []batch.Input
+func inputsOf(cfg *config.Config) ([]results.Input, error) {
+	var in []results.Input
 	var err error
 	if _, copies := batchScenario(cfg); len(copies) > 0 {
 		in, err = batch.HashCopies(copies)

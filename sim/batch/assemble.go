@@ -34,11 +34,11 @@ func Collect(plan *Plan, stores []*Store) (*Sources, error) {
 	want := ManifestOf(plan)
 	src := &Sources{plan: plan, of: make([]*Store, plan.Runs()), hash: make([]string, plan.Runs())}
 	for _, s := range stores {
-		if change := stores[0].manifest.inputsChanged(s.manifest); change != "" && s != stores[0] {
+		if change := stores[0].manifest.InputsChanged(s.manifest); change != "" && s != stores[0] {
 			return nil, fmt.Errorf("%s holds runs of the same scenario as %s with other input files (%s): shards must be run on the same files",
 				s.dir, stores[0].dir, change)
 		}
-		if !s.manifest.equal(want) {
+		if !s.manifest.Equal(want) {
 			return nil, fmt.Errorf("%s holds another batch than %s (scenario sha256 %.12s…, %d runs; want %.12s…, %d runs)",
 				s.dir, stores[0].dir, s.manifest.ScenarioSHA256, s.manifest.Runs, want.ScenarioSHA256, want.Runs)
 		}

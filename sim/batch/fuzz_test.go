@@ -11,6 +11,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/outcome"
+	"github.com/smesim/smesim/sim/results"
 )
 
 // fuzzPlan is a plan of one point, one arm and reps replications that
@@ -48,7 +49,7 @@ func storeFiles(tb testing.TB, plan *Plan, put bool) (manifest, log, unit []byte
 		}
 	}
 	s.Close()
-	manifest, _ = os.ReadFile(filepath.Join(dir, ManifestFile))
+	manifest, _ = os.ReadFile(filepath.Join(dir, results.ManifestFile))
 	log, _ = os.ReadFile(filepath.Join(dir, UnitsLog))
 	unit, _ = os.ReadFile(s.unitPath(0))
 	return manifest, log, unit
@@ -79,7 +80,7 @@ func FuzzStore(f *testing.F) {
 		if err := os.MkdirAll(filepath.Join(dir, UnitsDir), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for name, data := range map[string][]byte{ManifestFile: manifest, UnitsLog: log, filepath.Join(UnitsDir, "00000000.gob"): unit} {
+		for name, data := range map[string][]byte{results.ManifestFile: manifest, UnitsLog: log, filepath.Join(UnitsDir, "00000000.gob"): unit} {
 			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -107,7 +108,7 @@ func FuzzStore(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if !s.Manifest().equal(ManifestOf(p)) {
+			if !s.Manifest().Equal(ManifestOf(p)) {
 				t.Fatalf("Collect accepted a store of another batch")
 			}
 			for u := 0; u < p.Runs(); u++ {

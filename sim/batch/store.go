@@ -20,36 +20,20 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/sim/outcome"
+	"github.com/smesim/smesim/sim/results"
 )
 
 // Files of a batch directory.
 const (
-	ManifestFile = "manifest.json"
 	ScenarioFile = "scenario.toml"
 	UnitsDir     = "units"
 	UnitsLog     = "units.log"
 )
 
-// formatVersion is the version of the batch directory layout.
-const formatVersion = 1
-
-// Manifest identifies a batch: two directories with equal manifests hold
-// runs of the same batch and may be merged.
-type Manifest struct {
-	Format         int      `json:"format"`
-	Kind           string   `json:"kind"`
-	ScenarioSHA256 string   `json:"scenario_sha256"`
-	Points         int      `json:"points"`
-	Arms           []string `json:"arms"`
-	Replications   int      `json:"replications"`
-	Runs           int      `json:"runs"`
-	Inputs         []Input  `json:"inputs,omitempty"` // files the scenario names, by content
-}
-
 // ManifestOf returns the manifest of plan.
-func ManifestOf(plan *Plan) Manifest {
+func ManifestOf(plan *Plan) results.Manifest {
 	sum := sha256.Sum256(plan.Scenario)
-	m := Manifest{Format: formatVersion, Kind: plan.Kind, ScenarioSHA256: hex.EncodeToString(sum[:]),
+	m := results.Manifest{Format: results.ManifestFormat, Kind: plan.Kind, ScenarioSHA256: hex.EncodeToString(sum[:]),
 		Points: len(plan.Points), Replications: plan.Reps, Runs: plan.Runs(), Inputs: plan.Inputs}
 	for _, a := range plan.Arms {
 		m.Arms = append(m.Arms, a.Name)
@@ -57,47 +41,10 @@ func ManifestOf(plan *Plan) Manifest {
 	return m
 }
 
-func (m Manifest) equal(o Manifest) bool {
-	return m.Format == o.Format && m.Kind == o.Kind && m.ScenarioSHA256 == o.ScenarioSHA256 &&
-		m.Points == o.Points && slices.Equal(m.Arms, o.Arms) && m.Replications == o.Replications && m.Runs == o.Runs &&
-		slices.Equal(m.Inputs, o.Inputs)
-}
-
-// inputsChanged describes how the inputs of o differ from those of m when
-// the rest is equal, for messages; "" when they do not.
-func (m Manifest) inputsChanged(o Manifest) string {
-	same := m
-	same.Inputs = o.Inputs
-	if slices.Equal(m.Inputs, o.Inputs) || !same.equal(o) {
-		return ""
-	}
-	was := map[string]string{}
-	for _, in := range m.Inputs {
-		was[in.File] = in.SHA256
-	}
-	now := map[string]bool{}
-	var parts []string
-	for _, in := range o.Inputs {
-		now[in.File] = true
-		switch old, ok := was[in.File]; {
-		case !ok:
-			parts = append(parts, fmt.Sprintf("%s is new (sha256 %.12s…)", in.File, in.SHA256))
-		case old != in.SHA256:
-			parts = append(parts, fmt.Sprintf("%s changed (sha256 %.12s…, now %.12s…)", in.File, old, in.SHA256))
-		}
-	}
-	for _, in := range m.Inputs {
-		if !now[in.File] {
-			parts = append(parts, fmt.Sprintf("%s is no longer named", in.File))
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
 // Store is a batch directory.
 type Store struct {
 	dir      string
-	manifest Manifest
+	manifest results.Manifest
 	mu       sync.Mutex // serialises appends to the log
 	log      *os.File
 	lock     *dirLock        // held by a store open for writing
@@ -121,7 +68,7 @@ func (s *Store) stopped() error {
 func (s *Store) Dir() string { return s.dir }
 
 // Manifest returns what the store holds.
-func (s *Store) Manifest() Manifest { return s.manifest }
+func (s *Store) Manifest() results.Manifest { return s.manifest }
 
 // Create opens dir as the store of plan, for writing: it creates dir with
 // its manifest and scenario if dir does not exist or is empty, and
@@ -135,9 +82,9 @@ func Create(dir string, plan *Plan) (*Store, error) {
 	// file is made in it. One that holds a lock file may be a batch
 	// another process is creating (locked, its manifest not yet written):
 	// it is judged under the lock, by create.
-	if _, err := readManifest(dir); errors.Is(err, os.ErrNotExist) {
+	if _, err := results.ReadManifest(dir); errors.Is(err, os.ErrNotExist) {
 		if entries, derr := os.ReadDir(dir); derr == nil && !onlyLock(entries) && !hasLock(entries) {
-			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, ManifestFile)
+			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, results.ManifestFile)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -169,21 +116,21 @@ func onlyLock(entries []os.DirEntry) bool {
 // create is Create once dir is locked.
 func create(dir string, plan *Plan) (*Store, error) {
 	want := ManifestOf(plan)
-	m, err := readManifest(dir)
+	m, err := results.ReadManifest(dir)
 	switch {
 	case err == nil:
-		if change := m.inputsChanged(want); change != "" {
+		if change := m.InputsChanged(want); change != "" {
 			return nil, fmt.Errorf("%s holds runs of the same scenario with other input files: %s since they were run; restore the files to resume, or choose another --out",
 				dir, change)
 		}
-		if !m.equal(want) {
+		if !m.Equal(want) {
 			return nil, fmt.Errorf("%s holds another batch (%s of %d runs, scenario sha256 %.12s…), not this %s of %d runs (scenario sha256 %.12s…): choose another --out",
 				dir, m.Kind, m.Runs, m.ScenarioSHA256, want.Kind, want.Runs, want.ScenarioSHA256)
 		}
 	case errors.Is(err, os.ErrNotExist):
 		entries, derr := os.ReadDir(dir)
 		if derr == nil && !onlyLock(entries) {
-			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, ManifestFile)
+			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, results.ManifestFile)
 		}
 		if err := initDir(dir, plan, want); err != nil {
 			return nil, err
@@ -231,9 +178,9 @@ func endLine(f *os.File) error {
 // Open opens an existing batch directory for reading.
 func Open(dir string) (*Store, error) {
 	dir = filepath.Clean(dir)
-	m, err := readManifest(dir)
+	m, err := results.ReadManifest(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%s is not a smesim batch directory (no %s)", dir, ManifestFile)
+		return nil, fmt.Errorf("%s is not a smesim batch directory (no %s)", dir, results.ManifestFile)
 	}
 	if err != nil {
 		return nil, err
@@ -260,25 +207,10 @@ func (s *Store) Close() error {
 	return err
 }
 
-func readManifest(dir string) (Manifest, error) {
-	var m Manifest
-	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
-	if err != nil {
-		return m, err
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
-	}
-	if m.Format != formatVersion {
-		return m, fmt.Errorf("%s: format %d, this smesim reads format %d", filepath.Join(dir, ManifestFile), m.Format, formatVersion)
-	}
-	return m, nil
-}
-
 // initDir creates a batch directory: units/, the copies of its input
 // files, scenario.toml, and the manifest last, each written atomically, so
 // that a directory with a manifest is complete.
-func initDir(dir string, plan *Plan, m Manifest) error {
+func initDir(dir string, plan *Plan, m results.Manifest) error {
 	if err := os.MkdirAll(filepath.Join(dir, UnitsDir), 0o755); err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
@@ -294,7 +226,7 @@ func initDir(dir string, plan *Plan, m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, ManifestFile), append(data, '\n'))
+	return writeAtomic(filepath.Join(dir, results.ManifestFile), append(data, '\n'))
 }
 
 // writeAtomic writes data to path through a synced temporary file renamed
