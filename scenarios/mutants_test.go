@@ -433,7 +433,7 @@ func checkMutant(m mutant, full bool, out *tally) (err error) {
 		out.validatedOnly++
 		return nil
 	}
-	if est := sim.EstimateMemory(got, 1, 1); est.Firms > mutantMaxFirms {
+	if firms, _ := sim.NetworkSize(got); firms > mutantMaxFirms {
 		out.tooLarge++
 		return nil
 	}
@@ -519,7 +519,7 @@ func runMutant(cfg *config.Config, full bool) (err error) {
 	}
 	var rs []*outcome.Result
 	for _, arm := range arms {
-		res, err := sim.RunArmThreads(context.Background(), cfg, arm, 0, 1)
+		res, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{Threads: 1})
 		if err != nil {
 			return fmt.Errorf("arm %s fails: %w", arm.Name, err)
 		}
@@ -530,7 +530,7 @@ func runMutant(cfg *config.Config, full bool) (err error) {
 		if !full {
 			continue
 		}
-		res2, err := sim.RunArmThreads(context.Background(), cfg, arm, 0, 2)
+		res2, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{Threads: 2})
 		if err != nil {
 			return fmt.Errorf("arm %s fails on two threads (not on one): %w", arm.Name, err)
 		}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"math"
 	"reflect"
@@ -561,11 +562,11 @@ func TestZeroBudgetIsBaseline(t *testing.T) {
 					c.Channel = "direct"
 					c.Tiers = 2
 				})
-				base, err := RunArm(c, config.Arm{Name: config.BaselineArm}, 0)
+				base, err := Run(context.Background(), c, config.Arm{Name: config.BaselineArm}, 0, Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				arm, err := RunArm(c, config.Arm{Name: config.BaselineArm, Interventions: []int{0}}, 0)
+				arm, err := Run(context.Background(), c, config.Arm{Name: config.BaselineArm, Interventions: []int{0}}, 0, Options{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
@@ -232,10 +231,10 @@ func checkSweepMemory(cfg *config.Config, sw *scenarios.Sweep, workers, runs int
 	if sw == nil {
 		return checkMemory(cfg, workers, runs)
 	}
-	var worst sim.MemoryEstimate
+	var worst memoryEstimate
 	var worstValues []string
 	err := sw.Extremes(func(values []string, c *config.Config) error {
-		if est := sim.EstimateMemory(c, min(workers, runs), runs); worstValues == nil || est.Total > worst.Total {
+		if est := estimateMemory(c, min(workers, runs), runs); worstValues == nil || est.Total > worst.Total {
 			worst, worstValues = est, values
 		}
 		return nil

@@ -68,7 +68,7 @@ func TestStoreRoundTripAndChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := sim.RunArm(plan.Points[0].Config, plan.Arms[0], 1)
+	r, err := sim.Run(context.Background(), plan.Points[0].Config, plan.Arms[0], 1, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

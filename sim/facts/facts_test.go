@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/outcome"
@@ -381,7 +381,7 @@ func smallWithFacts(t *testing.T) *config.Config {
 // memory, writes the result directory and checks it again from the files.
 func TestMemoryAndFilesAgree(t *testing.T) {
 	cfg := smallWithFacts(t)
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{})
+	rs, err := runAll(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +453,7 @@ func TestCheckDirAggregate(t *testing.T) {
 	cfg := smallWithFacts(t)
 	cfg.Replications = 1
 	cfg.Output.Record = "aggregate"
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{})
+	rs, err := runAll(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -517,4 +517,14 @@ func TestIsShare(t *testing.T) {
 			t.Errorf("IsShare(%s, change %v) = %v", c.f.Quantity, c.f.Change, got)
 		}
 	}
+}
+
+// runAll runs every replication of the arms of cfg named (the scenario's
+// when nil) on the Monte Carlo runner, in file order.
+func runAll(cfg *config.Config, arms []string) ([]*outcome.Result, error) {
+	plan, err := batch.RunPlan(cfg, arms)
+	if err != nil {
+		return nil, err
+	}
+	return batch.RunAll(context.Background(), plan, batch.Options{})
 }
