@@ -180,7 +180,7 @@ func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) e
 	if err != nil {
 		return err
 	}
-	if err := results.WriteDirWith(out, scenarioTOML, rs, meta, func(tmp string) error { return results.CopyInputs(tmp, inputs) }); err != nil {
+	if _, err := results.WriteDir(out, scenarioTOML, results.Slice(rs), meta, func(tmp string) error { return results.CopyInputs(tmp, inputs) }); err != nil {
 		return err
 	}
 	// The scenario is the one just run.

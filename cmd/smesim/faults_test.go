@@ -86,7 +86,7 @@ func TestWriteErrorNamesOutDir(t *testing.T) {
 		cause.Path = filepath.Join(tmp, ".plots.tmp-123", "active-firms.png")
 		return cause
 	}
-	err = results.WriteDirWith(filepath.Join("sub", "out"), scen, rs, results.Meta{}, fail)
+	_, err = results.WriteDir(filepath.Join("sub", "out"), scen, results.Slice(rs), results.Meta{}, fail)
 	if err == nil {
 		t.Fatal("no error")
 	}

@@ -136,8 +136,8 @@ func (s *PointStream) result(i int, withNet bool) (*outcome.Result, error) {
 
 // WriteRun writes the result files of a one-point batch into the new
 // directory out, as `smesim run` does, reading the runs one at a time (see
-// results.WriteDirStream); extra, if not nil, adds files (see
-// results.WriteDirWith). It returns what it wrote.
+// results.WriteDir); extra, if not nil, adds files (see
+// results.WriteDir). It returns what it wrote.
 //
 // For a scenario that reads files (a file network), the directory holds
 // copies of them under results.InputDir, and its scenario.toml names the
@@ -151,7 +151,7 @@ func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string
 	if err != nil {
 		return results.Written{}, err
 	}
-	return results.WriteDirStream(out, scenario, src.Stream(0), meta, func(tmp string) error {
+	return results.WriteDir(out, scenario, src.Stream(0), meta, func(tmp string) error {
 		if err := results.CopyInputs(tmp, inputs); err != nil {
 			return err
 		}
@@ -203,12 +203,12 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 	// sweep.csv is written row by row as the points are, to a temporary
 	// file renamed into place at the end: a sweep of a million points has
 	// tens of millions of rows, too many to hold.
-	out, err := newAtomicFile(filepath.Join(s.dir, SweepFile))
+	out, err := results.CreateAtomic(filepath.Join(s.dir, SweepFile))
 	if err != nil {
-		return err
+		return fmt.Errorf("batch: %w", err)
 	}
-	defer out.abandon()
-	cw := csv.NewWriter(out.w)
+	defer out.Abandon()
+	cw := csv.NewWriter(out)
 	header := append([]string{"point"}, plan.Keys...)
 	cw.Write(append(header, "arm", "metric", "mean", "lo", "hi", "sd", "n"))
 	width := len(fmt.Sprint(len(plan.Points) - 1))
@@ -225,7 +225,7 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 		if err != nil {
 			return err
 		}
-		w, err := results.WriteDirStream(dir, scenario, src.Stream(p), meta, func(tmp string) error {
+		w, err := results.WriteDir(dir, scenario, src.Stream(p), meta, func(tmp string) error {
 			return results.CopyInputs(tmp, inputs)
 		})
 		if err != nil {
@@ -249,5 +249,8 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("batch: writing %s: %w", SweepFile, err)
 	}
-	return out.commit()
+	if err := out.Commit(); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	return nil
 }

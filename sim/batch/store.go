@@ -229,33 +229,19 @@ func initDir(dir string, plan *Plan, m results.Manifest) error {
 	return writeAtomic(filepath.Join(dir, results.ManifestFile), append(data, '\n'))
 }
 
-// writeAtomic writes data to path through a synced temporary file renamed
-// into place.
-// The file gets mode 0644 less the umask, as the files of a run do.
+// writeAtomic writes data to path atomically (see results.AtomicFile).
 func writeAtomic(path string, data []byte) error {
-	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	err := results.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("batch: writing %s: %w", path, err)
-	}
-	return syncDir(filepath.Dir(path))
+	return nil
 }
 
-// copyAtomic copies the file from to path, through a temporary file
-// renamed into place.
+// copyAtomic copies the file from to path atomically.
 func copyAtomic(path, from string) error {
 	in, err := os.Open(from)
 	if err != nil {
@@ -265,72 +251,14 @@ func copyAtomic(path, from string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
-	out, err := newAtomicFile(path)
+	err = results.WriteFileAtomic(path, func(w io.Writer) error {
+		if _, err := io.Copy(w, in); err != nil {
+			return fmt.Errorf("copying %s: %w", from, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	defer out.abandon()
-	if _, err := io.Copy(out.w, in); err != nil {
-		return fmt.Errorf("batch: copying %s: %w", from, err)
-	}
-	return out.commit()
-}
-
-// atomicFile is a file written through a buffer to a temporary file in
-// its directory, renamed into place by commit, so that it appears complete
-// or not at all.
-type atomicFile struct {
-	path string
-	tmp  *os.File
-	w    *bufio.Writer
-}
-
-func newAtomicFile(path string) (*atomicFile, error) {
-	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("batch: %w", err)
-	}
-	return &atomicFile{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<16)}, nil
-}
-
-// commit flushes, syncs and renames the file into place.
-func (f *atomicFile) commit() error {
-	err := f.w.Flush()
-	if err == nil {
-		err = f.tmp.Sync()
-	}
-	if cerr := f.tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.tmp.Name(), f.path)
-	}
-	if err != nil {
-		os.Remove(f.tmp.Name())
-		f.tmp = nil
-		return fmt.Errorf("batch: writing %s: %w", f.path, err)
-	}
-	f.tmp = nil
-	return syncDir(filepath.Dir(f.path))
-}
-
-// abandon removes the temporary file unless commit was called.
-func (f *atomicFile) abandon() {
-	if f.tmp != nil {
-		f.tmp.Close()
-		os.Remove(f.tmp.Name())
-		f.tmp = nil
-	}
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
+		return fmt.Errorf("batch: %w", err)
 	}
 	return nil
 }

@@ -394,7 +394,7 @@ func TestMemoryAndFilesAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := results.WriteDir(dir, toml, rs, results.Meta{}); err != nil {
+	if _, err := results.WriteDir(dir, toml, results.Slice(rs), results.Meta{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	files, err := CheckDir(dir, Options{MonteCarloSlack: true})
@@ -465,7 +465,7 @@ func TestCheckDirAggregate(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := results.WriteDir(dir, toml, rs, results.Meta{}); err != nil {
+	if _, err := results.WriteDir(dir, toml, results.Slice(rs), results.Meta{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err = CheckDir(dir, Options{})

@@ -386,7 +386,7 @@ func nonEmpty(s string) *string {
 }
 
 // close closes the three files, reporting an error through written as
-// WriteDirStream does.
+// WriteDir does.
 func (pf *parquetFiles) close(written func(string, error) error) error {
 	if err := written(pf.ts.name, pf.ts.close()); err != nil {
 		return err

@@ -125,7 +125,7 @@ var allFiles = []string{ScenarioFile, TimeseriesFile, FirmsFile, EventsFile, Run
 
 func TestWriteDirGolden(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range append(slices.Clone(allFiles), NetworkFirmsFile, NetworkEdgesFile) {
@@ -160,13 +160,13 @@ func TestWriteDirGolden(t *testing.T) {
 func TestWriteDirDeterministic(t *testing.T) {
 	base := t.TempDir()
 	a, b := filepath.Join(base, "a"), filepath.Join(base, "b")
-	if err := WriteDir(a, fixtureTOML, fixture(t), Meta{Command: []string{"x"}}); err != nil {
+	if err := writeDir(a, fixtureTOML, fixture(t), Meta{Command: []string{"x"}}); err != nil {
 		t.Fatal(err)
 	}
 	// Same results, replications of an arm in another order, another command line.
 	rs := fixture(t)
 	rs[0], rs[2] = rs[2], rs[0] // same arm order, replications swapped
-	if err := WriteDir(b, fixtureTOML, rs, Meta{Command: []string{"y"}}); err != nil {
+	if err := writeDir(b, fixtureTOML, rs, Meta{Command: []string{"y"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range allFiles[:len(allFiles)-1] {
@@ -216,7 +216,7 @@ func TestWriteDirAtomicOnFailure(t *testing.T) {
 				return nil
 			}
 			defer func() { afterFile = nil }()
-			err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta)
+			err := writeDir(dir, fixtureTOML, fixture(t), fixtureMeta)
 			if !errors.Is(err, boom) {
 				t.Fatalf("err = %v, want the injected error", err)
 			}
@@ -246,13 +246,13 @@ func TestWriteDirRejectsInconsistentResults(t *testing.T) {
 			dir := filepath.Join(parent, "out")
 			rs := fixture(t)
 			spoil(rs)
-			if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err == nil {
+			if err := writeDir(dir, fixtureTOML, rs, fixtureMeta); err == nil {
 				t.Fatal("no error")
 			}
 			noLeftovers(t, parent)
 		})
 	}
-	if err := WriteDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, nil, fixtureMeta); err == nil {
+	if err := writeDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, nil, fixtureMeta); err == nil {
 		t.Error("no error for no results")
 	}
 }
@@ -267,7 +267,7 @@ func TestWriteDirRefusesNonEmpty(t *testing.T) {
 	if err := os.WriteFile(keep, []byte("keep me"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta)
+	err := writeDir(dir, fixtureTOML, fixture(t), fixtureMeta)
 	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("err = %v, want a refusal naming %s", err, dir)
 	}
@@ -282,7 +282,7 @@ func TestWriteDirRefusesNonEmpty(t *testing.T) {
 	// A regular file in the way is refused too.
 	file := filepath.Join(parent, "file")
 	os.WriteFile(file, nil, 0o644)
-	if err := WriteDir(file, fixtureTOML, fixture(t), fixtureMeta); err == nil {
+	if err := writeDir(file, fixtureTOML, fixture(t), fixtureMeta); err == nil {
 		t.Error("no error writing over a regular file")
 	}
 }
@@ -291,14 +291,14 @@ func TestWriteDirReplacesEmptyAndMakesParent(t *testing.T) {
 	parent := t.TempDir()
 	empty := filepath.Join(parent, "empty")
 	os.Mkdir(empty, 0o755)
-	if err := WriteDir(empty, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := writeDir(empty, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(empty, SummaryFile)); err != nil {
 		t.Error(err)
 	}
 	nested := filepath.Join(parent, "a", "b", "out")
-	if err := WriteDir(nested, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := writeDir(nested, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	noLeftovers(t, parent, "empty", "a")
@@ -307,7 +307,7 @@ func TestWriteDirReplacesEmptyAndMakesParent(t *testing.T) {
 func TestReadBack(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	rs := fixture(t)
-	if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	ts, lay, err := ReadTimeseries(dir, Limits{Steps: 4, Replications: 2})
@@ -364,7 +364,7 @@ func TestReadBack(t *testing.T) {
 }
 
 func mustOrder(t *testing.T, rs []*outcome.Result) []*outcome.Result {
-	o, err := order(rs)
+	o, err := Ordered(rs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,7 +480,7 @@ func Index(name string) int {
 func TestSummaryJSONNull(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	rs := fixture(t)[:1] // one replication: sd is null
-	if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, SummaryFile))
@@ -495,4 +495,14 @@ func TestSummaryJSONNull(t *testing.T) {
 	if !ok || st.N != 1 || st.Mean != 1 || st.Lo != 1 || st.Hi != 1 || !math.IsNaN(st.SD) {
 		t.Errorf("failures %+v", st)
 	}
+}
+
+// writeDir writes results held in memory, in any order, with WriteDir.
+func writeDir(dir string, scenarioTOML []byte, rs []*outcome.Result, meta Meta) error {
+	src, err := Ordered(rs)
+	if err != nil {
+		return err
+	}
+	_, err = WriteDir(dir, scenarioTOML, src, meta, nil)
+	return err
 }

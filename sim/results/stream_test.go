@@ -27,7 +27,7 @@ func (s *countingStream) Result(i int) (*outcome.Result, error) {
 
 // inFileOrder returns the fixture in the order of the result files.
 func inFileOrder(t *testing.T) []*outcome.Result {
-	rs, err := order(fixture(t))
+	rs, err := Ordered(fixture(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func inFileOrder(t *testing.T) []*outcome.Result {
 func TestWriteDirStreamSameBytes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	src := &countingStream{rs: inFileOrder(t)}
-	w, err := WriteDirStream(dir, fixtureTOML, src, fixtureMeta, nil)
+	w, err := WriteDir(dir, fixtureTOML, src, fixtureMeta, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestWriteDirStreamOrder(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			parent := t.TempDir()
 			dir := filepath.Join(parent, "out")
-			if _, err := WriteDirStream(dir, fixtureTOML, Slice(spoil(inFileOrder(t))), fixtureMeta, nil); err == nil {
+			if _, err := WriteDir(dir, fixtureTOML, Slice(spoil(inFileOrder(t))), fixtureMeta, nil); err == nil {
 				t.Fatal("no error")
 			}
 			noLeftovers(t, parent)
@@ -141,7 +141,7 @@ func TestWriteDirAggregate(t *testing.T) {
 		rs = append(rs, aggregateOf(r))
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	w, err := WriteDirStream(dir, fixtureTOML, Slice(rs), fixtureMeta, nil)
+	w, err := WriteDir(dir, fixtureTOML, Slice(rs), fixtureMeta, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestWriteDirAggregate(t *testing.T) {
 	// A network is needed only with firm outcomes or events.
 	bad := *inFileOrder(t)[0]
 	bad.Network = nil
-	if _, err := WriteDirStream(filepath.Join(t.TempDir(), "out"), fixtureTOML, Slice{&bad}, fixtureMeta, nil); err == nil || !strings.Contains(err.Error(), "no network") {
+	if _, err := WriteDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, Slice{&bad}, fixtureMeta, nil); err == nil || !strings.Contains(err.Error(), "no network") {
 		t.Errorf("firm outcomes without a network: %v", err)
 	}
 }

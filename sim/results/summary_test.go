@@ -272,7 +272,7 @@ func TestSummarizePairing(t *testing.T) {
 
 func TestSummaryJSONLayout(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, SummaryFile))
