@@ -263,7 +263,11 @@ func inputsOf(cfg *config.Config) ([]results.Input, error) {
 	if _, copies := batchScenario(cfg); len(copies) > 0 {
 		in, err = batch.HashCopies(copies)
 	} else {
-		in, err = batch.HashInputs(cfg.Dir, scenarios.InputFiles(cfg))
+		var named []string
+		for _, f := range results.InputFiles(cfg) {
+			named = append(named, f.Named)
+		}
+		in, err = batch.HashInputs(cfg.Dir, named)
 	}
 	if err != nil {
 		return nil, badInput(err)
