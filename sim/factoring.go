@@ -170,6 +170,9 @@ func (e *engine) factorReceivables(t int) {
 			iv.reached[sup] = true
 		}
 	}
+	if outstanding+bought > iv.used {
+		e.noteFactoredPeak(iv)
+	}
 	iv.used = max(iv.used, outstanding+bought)
 	iv.noteExhausted(t)
 }

@@ -26,6 +26,9 @@ type intervention struct {
 	cost      float64 // fiscal cost so far
 	exhausted int32   // first step the budget was used up, -1 if never
 	reached   []bool  // firms reached
+	// money is, per firm, what it received, counted as used is (see
+	// InterventionOutcome.Money); nil for kinds that give no money.
+	money []float64
 }
 
 // remaining returns the budget left, +Inf for kinds without a budget.
@@ -198,6 +201,9 @@ func (e *engine) applyArm(arm config.Arm) error {
 		ic := &e.cfg.Interventions[idx]
 		iv := &intervention{index: idx, name: e.cfg.InterventionName(idx), kind: ic.Kind, cfg: ic,
 			exhausted: -1, reached: make([]bool, n)}
+		if givesMoney(ic.Kind) {
+			iv.money = f()
+		}
 		iv.start = e.interventionStart(ic)
 		iv.end = max(int(math.Round(e.interventionFrom(ic)+ic.End.Steps(e.p.stepDays))), iv.start+1)
 		iv.hasBudget = slices.Contains(config.BudgetKinds(), ic.Kind)
@@ -318,7 +324,7 @@ func (e *engine) eligible(iv *intervention, i int) bool {
 func (e *engine) ivOutcomes() []InterventionOutcome {
 	var out []InterventionOutcome
 	for _, iv := range e.iv.list {
-		o := InterventionOutcome{Name: iv.name, Kind: iv.kind, Used: iv.used, FiscalCost: iv.cost, ExhaustedStep: iv.exhausted}
+		o := InterventionOutcome{Name: iv.name, Kind: iv.kind, Used: iv.used, FiscalCost: iv.cost, ExhaustedStep: iv.exhausted, Money: iv.money}
 		if iv.hasBudget {
 			o.Budget = iv.budget
 		}

@@ -70,6 +70,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 		s.govOut[i] += g
 		iv.used += g
 		iv.reached[i] = true
+		iv.receive(i, g)
 	}
 	iv.noteExhausted(t)
 }
