@@ -269,8 +269,13 @@ func outputLost(r *sim.Result) float64 {
 // twice. The results must otherwise be consistent (as WriteDir checks).
 func Summarize(results []*sim.Result) (Summary, error) {
 	ds := make([]digest, len(results))
+	pair := newPairing()
+	for _, r := range results {
+		pair.add(r)
+	}
 	for i, r := range results {
 		ds[i] = digestOf(r)
+		ds[i].additionality = pair.classify(r)
 	}
 	return summarize(ds)
 }
@@ -285,6 +290,9 @@ type digest struct {
 	head          []float64 // Headline
 	final         []float64 // the series at the last step, by metric; nil without steps
 	interventions []sim.InterventionOutcome
+	// additionality is the paired classification of each intervention's
+	// firms (nil where it could not be made: see pairing.classify).
+	additionality []*sim.Additionality
 }
 
 func digestOf(r *sim.Result) digest {
@@ -540,6 +548,11 @@ type Intervention struct {
 	// did (NaN, null in summary.json, when it never did).
 	ExhaustedShare float64
 	ExhaustedStep  float64
+	// Additionality is the paired classification of the firms it reached
+	// against the baseline (see Additionality); nil when no replication
+	// could be paired: without a baseline, without per-firm outcomes
+	// (output.record = "aggregate"), or for a payment-term cap.
+	Additionality *Additionality
 }
 
 // interventions summarises the interventions of the results of one arm,
@@ -548,16 +561,21 @@ func interventions(g []*digest) []Intervention {
 	out := []Intervention{}
 	index := map[string]int{}
 	var outcomes [][]sim.InterventionOutcome
+	var adds [][]*sim.Additionality
 	for _, d := range g {
-		for _, o := range d.interventions {
+		for k, o := range d.interventions {
 			i, ok := index[o.Name]
 			if !ok {
 				i = len(out)
 				index[o.Name] = i
 				out = append(out, Intervention{Name: o.Name, Kind: o.Kind, Budget: o.Budget})
 				outcomes = append(outcomes, nil)
+				adds = append(adds, nil)
 			}
 			outcomes[i] = append(outcomes[i], o)
+			if k < len(d.additionality) {
+				adds[i] = append(adds[i], d.additionality[k])
+			}
 		}
 	}
 	for i, obs := range outcomes {
@@ -580,6 +598,7 @@ func interventions(g []*digest) []Intervention {
 		if exhausted > 0 {
 			iv.ExhaustedStep = steps / float64(exhausted)
 		}
+		iv.Additionality = summarizeAdditionality(adds[i])
 	}
 	return out
 }
@@ -609,21 +628,22 @@ func (v *jsonNumber) UnmarshalJSON(b []byte) error {
 
 // interventionJSON is the layout of an Intervention in summary.json.
 type interventionJSON struct {
-	Name           string     `json:"name"`
-	Kind           string     `json:"kind"`
-	Budget         jsonNumber `json:"budget"`
-	Used           Stat       `json:"used"`
-	FiscalCost     Stat       `json:"fiscal_cost"`
-	Firms          Stat       `json:"firms"`
-	ExhaustedShare jsonNumber `json:"exhausted_share"`
-	ExhaustedStep  jsonNumber `json:"mean_exhausted_step"`
+	Name           string         `json:"name"`
+	Kind           string         `json:"kind"`
+	Budget         jsonNumber     `json:"budget"`
+	Used           Stat           `json:"used"`
+	FiscalCost     Stat           `json:"fiscal_cost"`
+	Firms          Stat           `json:"firms"`
+	ExhaustedShare jsonNumber     `json:"exhausted_share"`
+	ExhaustedStep  jsonNumber     `json:"mean_exhausted_step"`
+	Additionality  *Additionality `json:"additionality,omitempty"`
 }
 
 // MarshalJSON writes the intervention as {"name", "kind", "budget", "used",
 // "fiscal_cost", "firms", "exhausted_share", "mean_exhausted_step"}.
 func (iv Intervention) MarshalJSON() ([]byte, error) {
 	return json.Marshal(interventionJSON{iv.Name, iv.Kind, jsonNumber(iv.Budget), iv.Used, iv.FiscalCost, iv.Firms,
-		jsonNumber(iv.ExhaustedShare), jsonNumber(iv.ExhaustedStep)})
+		jsonNumber(iv.ExhaustedShare), jsonNumber(iv.ExhaustedStep), iv.Additionality})
 }
 
 // UnmarshalJSON reads an intervention written by MarshalJSON.
@@ -635,7 +655,7 @@ func (iv *Intervention) UnmarshalJSON(b []byte) error {
 	}
 	v.Used.Metric, v.FiscalCost.Metric, v.Firms.Metric = "used", "fiscal_cost", "firms"
 	*iv = Intervention{v.Name, v.Kind, float64(v.Budget), v.Used, v.FiscalCost, v.Firms,
-		float64(v.ExhaustedShare), float64(v.ExhaustedStep)}
+		float64(v.ExhaustedShare), float64(v.ExhaustedStep), v.Additionality}
 	return nil
 }
 
