@@ -23,17 +23,21 @@ var SupportColumns = []string{"support", "additionality"}
 // interventions.
 var FirmsHeaderWithSupport = append(append([]string{}, FirmsHeader...), SupportColumns...)
 
-// hasInterventions reports whether a resolved scenario declares any
-// [[interventions]]: firms.csv then has the SupportColumns, so that a
-// scenario without them keeps the columns it always had.
-func hasInterventions(scenarioTOML []byte) bool {
+// hasSupport reports whether firms.csv of a resolved scenario has the
+// SupportColumns: when it declares [[interventions]] and records firm
+// outcomes, so that a scenario without interventions keeps the columns
+// it always had, and an aggregate record (no firm rows) its bare header.
+func hasSupport(scenarioTOML []byte) bool {
 	var s struct {
 		Interventions []map[string]any `toml:"interventions"`
+		Output        struct {
+			Record string `toml:"record"`
+		} `toml:"output"`
 	}
 	if _, err := toml.Decode(string(scenarioTOML), &s); err != nil {
-		return bytes.Contains(scenarioTOML, []byte("[[interventions]]"))
+		return false
 	}
-	return len(s.Interventions) > 0
+	return len(s.Interventions) > 0 && s.Output.Record != "aggregate"
 }
 
 // pairing holds which firms failed in each replication of the baseline,

@@ -287,7 +287,7 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 		pair      = newPairing()
 	)
 	firmsHeader := FirmsHeader
-	if hasInterventions(scenarioTOML) {
+	if hasSupport(scenarioTOML) {
 		firmsHeader, rows.pair = FirmsHeaderWithSupport, pair
 	}
 	if writeCSVs {
