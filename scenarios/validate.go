@@ -66,7 +66,7 @@ func validate(cfg *config.Config, src *source) error {
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
 	}
-	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.names, v.arms, v.facts, v.sweep, v.uncertain} {
+	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.names, v.arms, v.frontier, v.facts, v.sweep, v.uncertain} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -589,6 +589,24 @@ func (v *validator) arms() error {
 		return v.errorf("arms", "%s", err.Error())
 	}
 	return v.errorAt(index("arms", ae.Index), []string{"arms"}, "%s", ae.Msg)
+}
+
+// frontierIsDefault reports whether f is the empty [frontier], which a
+// resolved scenario leaves out.
+func frontierIsDefault(f config.FrontierConfig) bool { return len(f.Budgets) == 0 && len(f.Mixes) == 0 }
+
+// frontier checks that the [frontier] mixes resolve as arms.
+func (v *validator) frontier() error {
+	for i, name := range v.cfg.Frontier.Mixes {
+		if _, err := v.cfg.ResolveArms([]string{name}); err != nil {
+			var ae *config.ArmError
+			if errors.As(err, &ae) {
+				return v.errorf(index("frontier.mixes", i), "%s", ae.Msg)
+			}
+			return v.errorf(index("frontier.mixes", i), "%s", err.Error())
+		}
+	}
+	return nil
 }
 
 // dateLayout is how dates are written in scenarios: YYYY-MM-DD.
