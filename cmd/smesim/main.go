@@ -135,6 +135,7 @@ func appFor(e *env) *cli.App {
 		Commands: []*cli.Command{
 			runCommand(e),
 			sweepCommand(e),
+			frontierCommand(e),
 			mergeCommand(e),
 			plotCommand(e),
 			compareCommand(e),

@@ -153,7 +153,14 @@ func summarizeAdditionality(runs []*sim.Additionality) *Additionality {
 	if len(total) == 0 {
 		return nil
 	}
-	out := &Additionality{DeadweightShare: Ratio("deadweight_share", dead, total)}
+	// A share lies in [0, 1]: Fieller's interval, exact for normal
+	// numerator and denominator, may reach past those bounds with few
+	// replications, where it says nothing.
+	share := Ratio("deadweight_share", dead, total)
+	if isFinite(share.Lo) && isFinite(share.Hi) {
+		share.Lo, share.Hi = max(share.Lo, 0), min(share.Hi, 1)
+	}
+	out := &Additionality{DeadweightShare: share}
 	for c := sim.Saved; c < sim.NumClasses; c++ {
 		out.Classes = append(out.Classes, ClassStats{Class: c.String(), Firms: Describe("firms", firms[c]), Money: Describe("money", money[c])})
 	}
