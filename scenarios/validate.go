@@ -561,6 +561,21 @@ func (v *validator) interventions() error {
 				formatDays(at), iv.Start, formatDays(h), c.Steps, c.Step)
 		}
 
+		for j, ch := range iv.Chains {
+			if ch < 0 {
+				return v.errorAt(index(key("chains"), j), []string{key("chains"), p}, "%d: allowed ≥ 0, a chain's number as in firms.csv", ch)
+			}
+		}
+		if iv.Priority != "" && !has(config.Priorities(), iv.Priority) {
+			return v.errorAt(key("priority"), []string{p}, "%q is not allowed: allowed %s", iv.Priority, strings.Join(config.Priorities(), ", "))
+		}
+		if iv.Priority != "" && iv.Kind != config.KindPolicyLoan {
+			return v.errorAt(key("priority"), []string{p}, "%q: %s %s scales every eligible request down pro rata when its budget runs short, so it has no order of service: only policy-loan takes a priority; leave priority out, or narrow who is eligible (sectors, roles, regions, chains, runway_below, bank_credit, suppliers_of, revenue_drop, viable_before)",
+				iv.Priority, article(iv.Kind), iv.Kind)
+		}
+		if iv.Priority != "" && v.src.present[key("allocation")] && iv.Allocation != iv.Priority {
+			return v.errorAt(key("priority"), []string{p}, "%q, but allocation is %q: priority replaces allocation; set one of them", iv.Priority, iv.Allocation)
+		}
 		if has(config.BudgetKinds(), iv.Kind) && v.src.present != nil && !v.src.present[key("budget")] {
 			use, ok := budgetUse[iv.Kind+"/"+iv.Mode]
 			if !ok {

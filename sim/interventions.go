@@ -94,6 +94,7 @@ type ivState struct {
 	govLoan, govDueInterest, govDuePrincipal, govUnpaid []float64
 	govRate, govTerm                                    float64
 	applicants                                          []int32
+	impact                                              []float64 // per firm: networkImpact, for priority = "network-impact"
 
 	// loan-guarantee
 	stateGuaranteed []float64 // per firm: bank loan principal the state guarantees
@@ -209,6 +210,13 @@ func (e *engine) applyArm(arm config.Arm) error {
 		iv.hasBudget = slices.Contains(config.BudgetKinds(), ic.Kind)
 		iv.budget = ic.Budget
 		where := fmt.Sprintf("interventions[%d] (%s)", idx, iv.name)
+		if ic.Kind != config.KindPaymentTermCap {
+			el, err := e.eligibility(ic)
+			if err != nil {
+				return &ScenarioError{fmt.Errorf("%s: %w", where, err)}
+			}
+			iv.eligible = el
+		}
 		var slot **intervention
 		switch ic.Kind {
 		case config.KindSupplyChainFinance:
@@ -242,13 +250,6 @@ func (e *engine) applyArm(arm config.Arm) error {
 			return &ScenarioError{fmt.Errorf("arm %s applies two %s interventions", arm.Name, ic.Kind)}
 		}
 		*slot = iv
-		if ic.Kind != config.KindSupplyChainFinance && ic.Kind != config.KindPaymentTermCap {
-			el, err := e.eligibility(ic)
-			if err != nil {
-				return &ScenarioError{fmt.Errorf("%s: %w", where, err)}
-			}
-			iv.eligible = el
-		}
 		s.list = append(s.list, iv)
 		s.parts |= partsOf(ic)
 	}
@@ -275,10 +276,10 @@ func (e *engine) interventionStart(ic *config.InterventionConfig) int {
 	return int(math.Round(e.interventionFrom(ic) + ic.Start.Steps(e.p.stepDays)))
 }
 
-// eligibility returns the static eligibility of a government programme:
-// kind of firm, sectors, roles and regions (nil: every firm).
+// eligibility returns the static eligibility of a programme (see
+// targets; nil: every firm).
 func (e *engine) eligibility(ic *config.InterventionConfig) ([]bool, error) {
-	return selectFirms(e.net, ic.SMEOnly, ic.Sectors, ic.Regions, ic.Roles)
+	return e.targets(ic)
 }
 
 // ivBegin opens step t for the interventions: which are active, and the

@@ -58,6 +58,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 			return cmp.Compare(a, b)
 		})
 	}
+	e.prioritise(iv, t) // the priority key, when set, orders them instead (targeting.go)
 	for _, a := range s.applicants {
 		i := int(a)
 		g := min(need[i], iv.budget-iv.used)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -106,5 +107,30 @@ func TestFrontierShardsResumeAndMerge(t *testing.T) {
 	}
 	if !bytes.Equal(merged, whole) {
 		t.Errorf("merged frontier.csv differs from the whole run's:\n%s\n%s", merged, whole)
+	}
+}
+
+// TestTargetingBadInput: an unknown targeting key and a priority the kind
+// cannot use are one line naming the file and line, exit 2.
+func TestTargetingBadInput(t *testing.T) {
+	inTempDir(t)
+	base := "name = \"t\"\n[[interventions]]\nkind = \"%s\"\nend = \"26w\"\nbudget = 1e6\n%s\n"
+	cases := []struct {
+		kind, line string
+		want       []string
+	}{
+		{"policy-loan", `target_runway = "2mo"`, []string{"t.toml:6:", "interventions[0].target_runway: unknown key"}},
+		{"loan-guarantee", `priority = "most-in-need"`, []string{"t.toml:6:", "interventions[0].priority", "only policy-loan takes a priority"}},
+		{"supply-chain-finance", `priority = "random"`, []string{"t.toml:6:", "supply-chain-finance scales every eligible request down pro rata"}},
+		{"policy-loan", `priority = "largest"`, []string{"t.toml:6:", `"largest" is not allowed: allowed first-come, most-in-need, network-impact, random`}},
+		{"policy-loan", "priority = \"random\"\nallocation = \"most-in-need\"", []string{"t.toml:6:", "priority replaces allocation"}},
+		{"tax-relief", `bank_credit = "some"`, []string{"t.toml:6:", "bank_credit"}},
+		{"interest-subsidy", `chains = [-1]`, []string{"t.toml:6:", "chains[0]"}},
+	}
+	for _, c := range cases {
+		t.Run(c.kind+" "+c.line, func(t *testing.T) {
+			writeFile(t, "t.toml", fmt.Sprintf(base, c.kind, c.line))
+			badInputOneLine(t, []string{"validate", "t.toml"}, c.want...)
+		})
 	}
 }
