@@ -6,6 +6,8 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
+	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -62,22 +64,22 @@ func TestAdditionalityClasses(t *testing.T) {
 	setup(e)
 	r := runEngine(t, e, nil)
 
-	want := map[string]Class{"weak-core": NotReached, "bleeder": LostAnyway, "dependent": Harmed,
-		"slow-core": NotReached, "starved": Saved, "steady": Deadweight}
+	want := map[string]results.Class{"weak-core": results.NotReached, "bleeder": results.LostAnyway, "dependent": results.Harmed,
+		"slow-core": results.NotReached, "starved": results.Saved, "steady": results.Deadweight}
 	out := r.Interventions[0]
 	for i := 0; i < net.N(); i++ {
-		_, got := FirmSupport(r, i, rb.Firms.Status[i] == Failed)
+		_, got := results.FirmSupport(r, i, rb.Firms.Status[i] == outcome.Failed)
 		if got != want[net.Name(i)] {
 			t.Errorf("%s: class %q, want %q (baseline %v, arm %v, money %g)", net.Name(i), got, want[net.Name(i)],
 				rb.Firms.Status[i], r.Firms.Status[i], out.Money[i])
 		}
 	}
-	adds, ok := Classify(r, func(i int) bool { return rb.Firms.Status[i] == Failed })
+	adds, ok := results.Classify(r, func(i int) bool { return rb.Firms.Status[i] == outcome.Failed })
 	if !ok[0] {
 		t.Fatal("no per-firm amounts")
 	}
 	a := adds[0]
-	for c := Saved; c < NumClasses; c++ {
+	for c := results.Saved; c < results.NumClasses; c++ {
 		if a.Firms[c] != 1 || !(a.Money[c] > 0) {
 			t.Errorf("class %s: %d firms with %g; want 1 firm with money", c, a.Firms[c], a.Money[c])
 		}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // SupportColumns are the columns firms.csv adds after FirmsHeader when the
@@ -52,13 +52,13 @@ func newPairing() *pairing { return &pairing{failed: map[int][]uint64{}} }
 
 // add records the failures of r if it is a baseline run with firm
 // outcomes.
-func (p *pairing) add(r *sim.Result) {
+func (p *pairing) add(r *outcome.Result) {
 	if r.Arm != config.BaselineArm || len(r.Firms.Status) == 0 {
 		return
 	}
 	bits := make([]uint64, (len(r.Firms.Status)+63)/64)
 	for i, s := range r.Firms.Status {
-		if s == sim.Failed {
+		if s == outcome.Failed {
 			bits[i/64] |= 1 << (i % 64)
 		}
 	}
@@ -78,7 +78,7 @@ func (p *pairing) baseline(rep, n int) (func(i int) bool, bool) {
 
 // classify returns the additionality of each of r's interventions (nil if
 // r is the baseline or cannot be paired).
-func (p *pairing) classify(r *sim.Result) []*sim.Additionality {
+func (p *pairing) classify(r *outcome.Result) []*Paired {
 	if r.Arm == config.BaselineArm || len(r.Interventions) == 0 {
 		return nil
 	}
@@ -86,8 +86,8 @@ func (p *pairing) classify(r *sim.Result) []*sim.Additionality {
 	if !ok {
 		return nil
 	}
-	adds, classified := sim.Classify(r, failed)
-	out := make([]*sim.Additionality, len(adds))
+	adds, classified := Classify(r, failed)
+	out := make([]*Paired, len(adds))
 	for k := range adds {
 		if classified[k] {
 			out[k] = &adds[k]
@@ -97,13 +97,13 @@ func (p *pairing) classify(r *sim.Result) []*sim.Additionality {
 }
 
 // supportCells fills the SupportColumns of firm i of r.
-func (p *pairing) supportCells(r *sim.Result, i int, cells []string) {
+func (p *pairing) supportCells(r *outcome.Result, i int, cells []string) {
 	cells[0], cells[1] = "", ""
 	if r.Arm == config.BaselineArm {
 		return
 	}
 	failed, ok := p.baseline(r.Replication, len(r.Firms.Status))
-	money, class := sim.FirmSupport(r, i, ok && failed(i))
+	money, class := FirmSupport(r, i, ok && failed(i))
 	if money == 0 {
 		return
 	}
@@ -119,7 +119,7 @@ func (p *pairing) supportCells(r *sim.Result, i int, cells []string) {
 // money that went to firms that survived in the baseline too.
 type Additionality struct {
 	// Classes holds saved, deadweight, lost-anyway and harmed, in that
-	// order (sim.ClassNames).
+	// order (ClassNames).
 	Classes []ClassStats
 	// DeadweightShare is Ratio(deadweight money, money), over the
 	// replications: mean deadweight money / mean money, with Fieller's
@@ -136,18 +136,18 @@ type ClassStats struct {
 // summarizeAdditionality returns the Additionality of one intervention
 // from its classification in each paired replication (nil entries are
 // replications that could not be paired); nil if none could.
-func summarizeAdditionality(runs []*sim.Additionality) *Additionality {
-	var firms, money [sim.NumClasses][]float64
+func summarizeAdditionality(runs []*Paired) *Additionality {
+	var firms, money [NumClasses][]float64
 	var dead, total []float64
 	for _, a := range runs {
 		if a == nil {
 			continue
 		}
-		for c := sim.Saved; c < sim.NumClasses; c++ {
+		for c := Saved; c < NumClasses; c++ {
 			firms[c] = append(firms[c], float64(a.Firms[c]))
 			money[c] = append(money[c], a.Money[c])
 		}
-		dead = append(dead, a.Money[sim.Deadweight])
+		dead = append(dead, a.Money[Deadweight])
 		total = append(total, a.Spent())
 	}
 	if len(total) == 0 {
@@ -161,7 +161,7 @@ func summarizeAdditionality(runs []*sim.Additionality) *Additionality {
 		share.Lo, share.Hi = max(share.Lo, 0), min(share.Hi, 1)
 	}
 	out := &Additionality{DeadweightShare: share}
-	for c := sim.Saved; c < sim.NumClasses; c++ {
+	for c := Saved; c < NumClasses; c++ {
 		out.Classes = append(out.Classes, ClassStats{Class: c.String(), Firms: Describe("firms", firms[c]), Money: Describe("money", money[c])})
 	}
 	return out
@@ -214,7 +214,7 @@ func (a *Additionality) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*a = Additionality{DeadweightShare: Stat{Metric: "deadweight_share", Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN()}}
-	for _, name := range sim.ClassNames() {
+	for _, name := range ClassNames() {
 		var c struct {
 			Firms Stat `json:"firms"`
 			Money Stat `json:"money"`

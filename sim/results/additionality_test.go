@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // TestAdditionalityColumnsAndSummary pairs an arm with the baseline of
@@ -17,11 +17,11 @@ func TestAdditionalityColumnsAndSummary(t *testing.T) {
 	b1 := fixtureResult(net, "baseline", 1, map[int32]int32{4: 2}, nil)
 	a0 := fixtureResult(net, "loans", 0, map[int32]int32{1: 2, 2: 3}, nil)
 	a1 := fixtureResult(net, "loans", 1, nil, nil)
-	a0.Interventions = []sim.InterventionOutcome{{Name: "loans", Kind: config.KindPolicyLoan, Budget: 2000, Used: 1000, Money: []float64{100, 200, 300, 0, 400}, ExhaustedStep: -1}}
-	a1.Interventions = []sim.InterventionOutcome{{Name: "loans", Kind: config.KindPolicyLoan, Budget: 2000, Used: 200, Money: []float64{0, 0, 150, 0, 50}, ExhaustedStep: -1}}
+	a0.Interventions = []outcome.InterventionOutcome{{Name: "loans", Kind: config.KindPolicyLoan, Budget: 2000, Used: 1000, Money: []float64{100, 200, 300, 0, 400}, ExhaustedStep: -1}}
+	a1.Interventions = []outcome.InterventionOutcome{{Name: "loans", Kind: config.KindPolicyLoan, Budget: 2000, Used: 200, Money: []float64{0, 0, 150, 0, 50}, ExhaustedStep: -1}}
 	dir := filepath.Join(t.TempDir(), "out")
 	scenario := []byte("name = \"x\"\n[[interventions]]\nkind = \"policy-loan\"\nname = \"loans\"\n")
-	if err := WriteDir(dir, scenario, []*sim.Result{b0, b1, a0, a1}, fixtureMeta); err != nil {
+	if _, err := WriteDir(dir, scenario, Slice{b0, b1, a0, a1}, fixtureMeta, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, lay, err := ReadTimeseries(dir, Limits{})
