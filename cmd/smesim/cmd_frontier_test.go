@@ -134,3 +134,29 @@ func TestTargetingBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestOptimiseBadInput(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "arms.toml", armsScenario)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"optimise", "arms.toml", "--arm", "loans"}, "--arm loans: 1 intervention with a budget: a split needs at least 2"},
+		{[]string{"optimise", "arms.toml", "--arm", "nope"}, `--arm: arm "nope"`},
+		{[]string{"optimise", "arms.toml", "--budget", "-1"}, "--budget -1: must be > 0"},
+		{[]string{"optimise", "arms.toml", "--steps", "0"}, "--steps 0: must be between 1 and 20"},
+		{[]string{"optimise", "arms.toml", "--first", "9", "-r", "4"}, "--first 9: must be between 1 and the replications, 4"},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) { badInputOneLine(t, c.args, c.want) })
+	}
+	code, out, errs := smesim(t, "optimise", "arms.toml", "-r", "4", "--first", "2", "--steps", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"3 splits in steps of 1/2", "best split:", "scenario split:  loans 33.3%, guar 66.7%", "gain of the best split:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -136,6 +136,7 @@ func appFor(e *env) *cli.App {
 			runCommand(e),
 			sweepCommand(e),
 			frontierCommand(e),
+			optimiseCommand(e),
 			mergeCommand(e),
 			plotCommand(e),
 			compareCommand(e),
