@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -98,11 +99,14 @@ func runOptimise(ctx context.Context, w io.Writer, m *optimise.Mix, steps, first
 	// Fresh replications measure the best split, the scenario's split and
 	// the baseline, all paired.
 	measured := []optimise.Split{nil, best, m.ScenarioSplit()}
+	cost := [][]float64{make([]float64, most), make([]float64, most), make([]float64, most)}
+	fiscal := slices.Index(results.HeadlineMetrics, results.FiscalCost)
 	fresh := func(ctx context.Context, c, rep int) (float64, error) {
 		r, err := m.Run(ctx, measured[c], most+rep)
 		if err != nil {
 			return 0, err
 		}
+		cost[c][rep] = results.Headline(r)[fiscal]
 		return optimise.Failures(r), nil
 	}
 	check, err := optimise.Exhaustive(ctx, len(measured), most, workers, fresh)
@@ -133,5 +137,7 @@ func runOptimise(ctx context.Context, w io.Writer, m *optimise.Mix, steps, first
 	fmt.Fprintf(w, "  firms saved, best split:      %s\n", results.Describe("", savedBest).HalfWidthText())
 	fmt.Fprintf(w, "  firms saved, scenario split:  %s\n", results.Describe("", savedOwn).HalfWidthText())
 	fmt.Fprintf(w, "  gain of the best split:       %s firms\n", results.Describe("", gain).HalfWidthText())
+	fmt.Fprintf(w, "  fiscal cost, best split:      %s %s\n", results.NetCostText(results.Describe("", cost[1]).Mean), cur)
+	fmt.Fprintf(w, "  fiscal cost, scenario split:  %s %s\n", results.NetCostText(results.Describe("", cost[2]).Mean), cur)
 	return nil
 }
