@@ -39,6 +39,13 @@ func FrontierFigures(f *Frontier) ([]Figure, error) {
 		return nil, nil
 	}
 	for _, m := range FrontierMetrics {
+		// A cost per unit saved whose interval is unbounded (nothing
+		// significantly saved) has a mean that says nothing: it is left
+		// out, so that it does not set the axis.
+		ratio := m == results.CostPerFirmSaved || m == results.CostPerJobSaved
+		usable := func(st results.Stat) bool {
+			return isFinite(st.Mean) && (!ratio || st.N < 2 || isFinite(st.Lo) && isFinite(st.Hi))
+		}
 		label, unit := metricLabel(m, f.Currency)
 		xname := "total budget (" + f.Currency + ")"
 		p := sweepKit.plot(capitalize(label), xname, unit)
@@ -48,7 +55,7 @@ func FrontierFigures(f *Frontier) ([]Figure, error) {
 		lo, hi, big := math.Inf(1), math.Inf(-1), 0.0
 		for b := range f.Budgets {
 			for a := range f.Arms {
-				if st, ok := f.Effects[b][a].Get(m); ok && isFinite(st.Mean) {
+				if st, ok := f.Effects[b][a].Get(m); ok && usable(st) {
 					lo, hi, big = math.Min(lo, st.Mean), math.Max(hi, st.Mean), math.Max(big, math.Abs(st.Mean))
 				}
 			}
@@ -60,7 +67,7 @@ func FrontierFigures(f *Frontier) ([]Figure, error) {
 			var mean, low, high plotter.XYs
 			for b, budget := range f.Budgets {
 				st, ok := f.Effects[b][a].Get(m)
-				if !ok || !isFinite(st.Mean) {
+				if !ok || !usable(st) {
 					continue
 				}
 				l, h := st.Lo, st.Hi
@@ -91,6 +98,9 @@ func FrontierFigures(f *Frontier) ([]Figure, error) {
 		caption := fmt.Sprintf("%s against the total budget (log axis), one line per intervention alone and per mix "+
 			"(a mix's budget split between its instruments in proportion to their scenario budgets); bands: 95%% intervals "+
 			"paired with the baseline on the same random draws (Fieller's for costs; none where unbounded). Means over replications.", capitalize(label))
+		if ratio {
+			caption += " Budgets at which an instrument saves nothing significantly (an unbounded interval) are left out."
+		}
 		if cut {
 			caption += " Intervals are cut at twice the largest mean beyond the means."
 		}
