@@ -44,12 +44,23 @@ var metrics = [numMetrics]metric{
 	mBankLosses:     {"bank_losses", "currency", "flow", "write_offs less guarantee_calls_state and guarantee_calls_core"},
 	mCallsState:     {"guarantee_calls_state", "currency", "flow", "paid by the state to banks on guaranteed loans"},
 	mCallsCore:      {"guarantee_calls_core", "currency", "flow", "paid by core firms to banks on the loans of suppliers they guaranteed"},
-	mFiscalCost:     {"fiscal_cost", "currency", "flow", "public money spent on interventions, net of fees and interest received"},
+	mFiscalCost:     {"fiscal_cost", "currency", "flow", "public money spent on interventions, net of fees and interest received, and on recapitalising banks (bank_recapitalisation)"},
 	mPolicyLoans:    {"policy_loans", "currency", "stock", "policy loans outstanding"},
 	mPolicyLosses:   {"policy_loan_losses", "currency", "flow", "policy loans written off"},
 	mFactored:       {"factored", "currency", "stock", "receivables held by banks under supply chain finance"},
 	mDemandExport:   {"demand_export", "multiplier", "stock", "export final-demand multiplier, averaged over export markets by baseline exports (1 = baseline)"},
 	mSMEsLockedDown: {"smes_locked_down", "firms", "stock", "SMEs unable to produce because of a lockdown"},
+	// Recorded only with finance.banking = "system" (numLegacyMetrics).
+	mCAR:              {"car", "multiplier", "stock", "banks' capital over their risk-weighted assets, all banks"},
+	mCARLowest:        {"car_lowest", "multiplier", "stock", "the lowest capital ratio of any bank"},
+	mNPLRatio:         {"npl_ratio", "multiplier", "stock", "non-performing loans over all loans (a loan is non-performing once its borrower has been in arrears for npl_after)"},
+	mProvisions:       {"provisions", "currency", "stock", "banks' loan-loss provisions"},
+	mProvisionExpense: {"provision_expense", "currency", "flow", "provisions charged against banks' capital (negative: released, as on loans written off)"},
+	mCBLending:        {"cb_lending", "currency", "stock", "central-bank loans to banks (lender of last resort)"},
+	mRecap:            {"bank_recapitalisation", "currency", "flow", "state money paid into the capital of banks below car_min for resolution_delay (part of fiscal_cost)"},
+	mRecapTotal:       {"recapitalisation_cost", "currency", "stock", "bank_recapitalisation so far"},
+	mCreditSME:        {"credit_sme", "currency", "stock", "SMEs' bank loans"},
+	mCreditCore:       {"credit_core", "currency", "stock", "core enterprises' bank loans"},
 }
 
 // Indexes into metrics: the columns of the time series.
@@ -84,8 +95,23 @@ const (
 	mFactored
 	mDemandExport
 	mSMEsLockedDown
+	mCAR
+	mCARLowest
+	mNPLRatio
+	mProvisions
+	mProvisionExpense
+	mCBLending
+	mRecap
+	mRecapTotal
+	mCreditSME
+	mCreditCore
 	numMetrics
 )
+
+// numLegacyMetrics is the number of columns recorded with finance.banking
+// = "legacy": the table up to the banking system's metrics, which come
+// last.
+const numLegacyMetrics = mCAR
 
 // MetricNames returns the names of the time-series metrics in column order.
 // Metric describes one column of the time series for readers of the
@@ -114,11 +140,16 @@ func MetricNames() []string {
 }
 
 type recorder struct {
-	series []float64
+	columns int // numMetrics, or numLegacyMetrics without the banking system
+	series  []float64
 }
 
 func newRecorder(e *engine) *recorder {
-	return &recorder{series: make([]float64, 0, e.p.steps*numMetrics)}
+	cols := numLegacyMetrics
+	if e.bs != nil {
+		cols = numMetrics
+	}
+	return &recorder{columns: cols, series: make([]float64, 0, e.p.steps*cols)}
 }
 
 // totals is the pass over chunk c at the end of step t, as thread wid: it
@@ -220,6 +251,9 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 	row[mWriteOffs] = sums[sumWrittenOff]
 	c.sums = sums
 	e.bankTotals(c)
+	if e.bs != nil {
+		e.bankBooks(c)
+	}
 	c.checkErr = e.checkFirms(lo, hi, t, wid)
 }
 
@@ -314,7 +348,10 @@ func (e *engine) record(t int) {
 	for _, b := range e.banks {
 		row[mBankCapital] += b.capital
 	}
-	e.metrics.series = append(e.metrics.series, row[:]...)
+	if bs := e.bs; bs != nil {
+		e.recordBanks(&row)
+	}
+	e.metrics.series = append(e.metrics.series, row[:e.metrics.columns]...)
 }
 
 // result assembles the run's Result.
@@ -327,7 +364,7 @@ func (e *engine) result(arm string) *Result {
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,
-		Metrics:     MetricNames(),
+		Metrics:     MetricNames()[:e.metrics.columns],
 		Series:      e.metrics.series,
 		Events:      e.events,
 

@@ -49,16 +49,16 @@ func TestRecordedColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Metrics) != numMetrics {
-		t.Fatalf("%d metric names, want %d", len(r.Metrics), numMetrics)
+	if len(r.Metrics) != numLegacyMetrics {
+		t.Fatalf("%d metric names, want %d (the banking system's columns only with finance.banking = \"system\")", len(r.Metrics), numLegacyMetrics)
 	}
 	for m, name := range r.Metrics {
 		if name != metrics[m].name {
 			t.Errorf("column %d is %q, want %q", m, name, metrics[m].name)
 		}
 	}
-	if len(r.Series) != cfg.Steps*numMetrics {
-		t.Fatalf("%d values recorded, want %d steps × %d metrics", len(r.Series), cfg.Steps, numMetrics)
+	if len(r.Series) != cfg.Steps*numLegacyMetrics {
+		t.Fatalf("%d values recorded, want %d steps × %d metrics", len(r.Series), cfg.Steps, numLegacyMetrics)
 	}
 	output, cash := 0.0, 0.0
 	for i := range e.output {
