@@ -1,0 +1,131 @@
+package sim_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/smesim/smesim/scenarios"
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
+)
+
+// withBankingSystem switches cfg to the banking system with four banks, one
+// of each kind, the local ones serving every region.
+func withBankingSystem(cfg *config.Config) {
+	cfg.Finance.Banking = "system"
+	var banks []config.BankConfig
+	for _, k := range []struct {
+		kind            string
+		share, min, car float64
+	}{{"large-state", 0.4, 0.115, 0.165}, {"joint-stock", 0.2, 0.105, 0.136}, {"city", 0.2, 0.105, 0.13}, {"rural", 0.2, 0.105, 0.124}} {
+		b := config.DefaultBank()
+		b.Name, b.Kind, b.Share, b.CARMin, b.CARStart = k.kind, k.kind, k.share, k.min, k.car
+		banks = append(banks, b)
+	}
+	cfg.Banks = banks
+}
+
+// TestLedgerIdentitiesBankingSystem runs every arm of every built-in with
+// the banking system on (provisions, central bank, resolution): the
+// engine checks the money identity, every firm's and bank's balance sheet,
+// the central bank's and the government's after every step, so a clean
+// run is the assertion.
+func TestLedgerIdentitiesBankingSystem(t *testing.T) {
+	for _, b := range scenarios.Builtins() {
+		t.Run(b.Name, func(t *testing.T) {
+			cfg, err := scenarios.Open(b.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !cfg.Finance.Enabled {
+				t.Skip("finance disabled: no money to account for")
+			}
+			withBankingSystem(cfg)
+			if err := scenarios.Validate(cfg, b.Name); err != nil {
+				t.Fatal(err)
+			}
+			cfg.Steps = min(cfg.Steps, 60)
+			arms, err := cfg.ResolveArms(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, arm := range arms {
+				res, err := sim.RunArm(cfg, arm, 0)
+				if err != nil {
+					t.Fatalf("arm %s: %v", arm.Name, err)
+				}
+				if res.Steps() != cfg.Steps {
+					t.Fatalf("arm %s: recorded %d steps, want %d", arm.Name, res.Steps(), cfg.Steps)
+				}
+			}
+		})
+	}
+}
+
+// TestBankingSystemColumns: the banking system records the legacy columns
+// and then its own; the legacy mode records the legacy columns only, so
+// that today's outputs keep their bytes.
+func TestBankingSystemColumns(t *testing.T) {
+	cfg, err := scenarios.Open("small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Steps = 3
+	legacy, err := sim.RunReplication(cfg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withBankingSystem(cfg)
+	system, err := sim.RunReplication(cfg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := sim.MetricNames()
+	extra := []string{"car", "car_lowest", "npl_ratio", "provisions", "provision_expense", "cb_lending",
+		"bank_recapitalisation", "recapitalisation_cost", "credit_sme", "credit_core"}
+	if !slices.Equal(system.Metrics, all) {
+		t.Errorf("banking system records %v, want every metric %v", system.Metrics, all)
+	}
+	if want := all[:len(all)-len(extra)]; !slices.Equal(legacy.Metrics, want) {
+		t.Errorf("legacy mode records %v, want %v", legacy.Metrics, want)
+	}
+	if !slices.Equal(all[len(all)-len(extra):], extra) {
+		t.Errorf("the banking system's columns are %v, want %v", all[len(all)-len(extra):], extra)
+	}
+}
+
+// TestBankingSystemNoShock: without shocks, the banking system holds the
+// economy still for two years — no failure, no bank below its minimum
+// capital ratio, no recapitalisation, no central-bank credit, no
+// non-performing loan — and its capital ratio starts at the banks' car_start
+// weighted by risk-weighted assets.
+func TestBankingSystemNoShock(t *testing.T) {
+	cfg, err := scenarios.Open("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Shocks = []config.ShockConfig{}
+	cfg.Interventions = nil
+	withBankingSystem(cfg)
+	r, err := sim.RunReplication(cfg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string) int { return slices.Index(r.Metrics, name) }
+	for s := range r.Steps() {
+		if v := r.Value(s, col("failures")); v != 0 {
+			t.Fatalf("step %d: %v failures without a shock", s, v)
+		}
+		if v := r.Value(s, col("car_lowest")); v < 0.105 {
+			t.Errorf("step %d: a bank's capital ratio is %v, below every car_min", s, v)
+		}
+		for _, m := range []string{"bank_recapitalisation", "cb_lending", "npl_ratio"} {
+			if v := r.Value(s, col(m)); v != 0 {
+				t.Errorf("step %d: %s = %v without a shock, want 0", s, m, v)
+			}
+		}
+	}
+	if car := r.Value(0, col("car")); car < 0.124 || car > 0.165 {
+		t.Errorf("system capital ratio at the start %v, want between the lowest and highest car_start (0.124, 0.165)", car)
+	}
+}
