@@ -31,6 +31,7 @@ type bankSystem struct {
 	payout                    float64
 	resolutionDelay           int
 	arrearsRun                []int32   // per firm: steps in a row with debt service unpaid
+	relent                    []float64 // per firm: policy loans relent through its bank (nil until the first)
 	rollover                  []float64 // per firm: the part of this step's request that rolls over performing principal
 	rollShare                 []float64 // per bank: share of rollovers granted this step (1, or 0 below car_min)
 	provisionExpense          float64   // this step, all banks: provisions charged against capital (negative: released)
@@ -44,7 +45,8 @@ type bankSystem struct {
 type bankBook struct {
 	carMin, carStart float64
 	provisions       float64 // loan-loss provisions (a contra-asset)
-	cbLoans          float64 // borrowed from the central bank (LOLR)
+	cbLoans          float64 // borrowed from the central bank as lender of last resort
+	relending        float64 // borrowed from the central bank to lend on as policy loans (policyloans.go)
 	funding          float64 // deposits from outside the network (households, other firms), fixed at the start
 	smeLoans         float64 // performing loans to SMEs, at the end of the step
 	coreLoans        float64 // performing loans to core enterprises
@@ -299,7 +301,7 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 		// sector (depositors beyond the network's firms, staff, suppliers);
 		// central-bank interest to the central bank.
 		cost := bs.depositRate*(deposits+bk.funding) + bs.costRate*(bk.loans+max(0, bk.reserves))
-		cbInterest := bs.lolrRate * bk.cbLoans
+		cbInterest := bs.lolrRate*bk.cbLoans + e.relendingService(bk)
 		bk.capital -= cost + cbInterest
 		bk.reserves -= cost + cbInterest
 		l.external += cost
@@ -316,6 +318,22 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 	e.lenderOfLastResort()
 	e.resolve()
 	bs.sumBooks(e.banks)
+}
+
+// relendingService returns the interest a bank owes the central bank on
+// its relending this step, at the policy loan's rate, and repays a
+// 1/term share of the principal from its reserves (the lender of last
+// resort covers what they lack).
+func (e *engine) relendingService(bk *bankState) float64 {
+	if bk.relending <= 0 {
+		return 0
+	}
+	s := &e.iv
+	interest := s.govRate * bk.relending
+	repaid := bk.relending / s.govTerm
+	bk.relending -= repaid
+	bk.reserves -= repaid
+	return interest
 }
 
 // sumBooks adds up the banks' books for record.
@@ -340,7 +358,7 @@ func (e *engine) recordBanks(row *[numMetrics]float64) {
 		bk := &e.banks[b]
 		row[mCARLowest] = min(row[mCARLowest], bk.car)
 		row[mProvisions] += bk.provisions
-		row[mCBLending] += bk.cbLoans
+		row[mCBLending] += bk.cbLoans + bk.relending
 	}
 	if bs.total > 0 {
 		row[mNPLRatio] = bs.totalNPL / bs.total

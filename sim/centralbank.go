@@ -82,9 +82,9 @@ func (e *engine) checkCentralBank(t int) error {
 	scale := math.Abs(cb.otherAssets) + math.Abs(l.government) + math.Abs(l.external) + math.Abs(cb.equity)
 	for b := range e.banks {
 		bk := &e.banks[b]
-		assets += bk.cbLoans
+		assets += bk.cbLoans + bk.relending
 		liabilities += bk.reserves
-		scale += math.Abs(bk.cbLoans) + math.Abs(bk.reserves) + bk.size
+		scale += math.Abs(bk.cbLoans) + math.Abs(bk.relending) + math.Abs(bk.reserves) + bk.size
 	}
 	if res := math.Abs(assets-liabilities) / max(scale, 1); !(res <= ledgerTolerance) {
 		return &AccountingError{Step: t, Account: "central bank", Detail: fmt.Sprintf(

@@ -250,13 +250,13 @@ func (e *engine) checkBalanceSheets(t int) error {
 		if e.bs != nil {
 			// Provisions are a contra-asset; central-bank loans a liability.
 			lhs -= bk.provisions
-			rhs += bk.cbLoans + bk.funding
+			rhs += bk.cbLoans + bk.relending + bk.funding
 			scale = max(scale, math.Abs(bk.provisions)+math.Abs(bk.cbLoans))
 		}
 		if res := math.Abs(lhs-rhs) / scale; !(res <= ledgerTolerance) {
 			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
-				"loans %.17g + bought receivables %.17g + reserves %.17g − provisions %.17g ≠ deposits %.17g + capital %.17g + central-bank loans %.17g + other funding %.17g (relative residual %.3g)",
-				bk.loans, bk.factored, bk.reserves, bk.provisions, deposits[b], bk.capital, bk.cbLoans, bk.funding, res)}
+				"loans %.17g + bought receivables %.17g + reserves %.17g − provisions %.17g ≠ deposits %.17g + capital %.17g + central-bank loans %.17g and relending %.17g + other funding %.17g (relative residual %.3g)",
+				bk.loans, bk.factored, bk.reserves, bk.provisions, deposits[b], bk.capital, bk.cbLoans, bk.relending, bk.funding, res)}
 		}
 		if e.bs != nil {
 			if book := bk.smeLoans + bk.coreLoans + bk.npl; math.Abs(book-bk.loans)/scale > ledgerTolerance {
