@@ -119,6 +119,9 @@ const numLegacyMetrics = mCAR
 // is "stock" (at the end of the step) or "flow" (over the step).
 type Metric struct {
 	Name, Unit, Kind, Description string
+	// BankingSystem is set for the metrics recorded only with
+	// finance.banking = "system".
+	BankingSystem bool
 }
 
 // Metrics returns the time-series metrics in column order, from the one
@@ -126,7 +129,7 @@ type Metric struct {
 func Metrics() []Metric {
 	out := make([]Metric, numMetrics)
 	for m, d := range metrics {
-		out[m] = Metric{Name: d.name, Unit: d.unit, Kind: d.kind, Description: d.computed}
+		out[m] = Metric{Name: d.name, Unit: d.unit, Kind: d.kind, Description: d.computed, BankingSystem: m >= numLegacyMetrics}
 	}
 	return out
 }
