@@ -89,7 +89,7 @@ var sectionDocs = map[string]string{
 	"firms.core": "Parameters of core enterprises.",
 	"finance":    "Money and credit.",
 	"output":     "What a run records.",
-	"banks":      "Banks. Firms are assigned to banks in proportion to share.",
+	"banks":      "Banks. Firms are assigned to banks in proportion to share (with finance.banking = \"system\", among the city and rural banks of their region with probability local_share, otherwise among the national banks).",
 	"shocks":     "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
 	"sweep": "Sweep: keys of this scenario varied across the points of smesim sweep (smesim run ignores it). " +
 		"A grid runs every combination of the parameters' values, the first parameter varying slowest; " +

@@ -325,10 +325,10 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 // 1/term share of the principal from its reserves (the lender of last
 // resort covers what they lack).
 func (e *engine) relendingService(bk *bankState) float64 {
-	if bk.relending <= 0 {
+	s := &e.iv
+	if bk.relending <= 0 || s.govTerm <= 0 {
 		return 0
 	}
-	s := &e.iv
 	interest := s.govRate * bk.relending
 	repaid := bk.relending / s.govTerm
 	bk.relending -= repaid

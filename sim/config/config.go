@@ -177,8 +177,8 @@ type BankConfig struct {
 	Kind            string   `toml:"kind" enum:"large-state,joint-stock,city,rural" doc:"system: large-state and joint-stock banks lend nationally, city and rural banks to the firms of their regions"`
 	Regions         []string `toml:"regions" doc:"system: the regions a city or rural bank serves (empty: every region)"`
 	Share           float64  `toml:"share" minx:"0" max:"1e9" doc:"relative share of firms banking here"`
-	CapitalRatio    float64  `toml:"capital_ratio" minx:"0" max:"1" doc:"capital required per unit of loans"`
-	LendingHeadroom float64  `toml:"lending_headroom" min:"0" max:"100" doc:"capital above that required by starting loans, as a share of it"`
+	CapitalRatio    float64  `toml:"capital_ratio" minx:"0" max:"1" doc:"legacy: capital required per unit of loans (the banking system uses car_min and car_start)"`
+	LendingHeadroom float64  `toml:"lending_headroom" min:"0" max:"100" doc:"legacy: capital above that required by starting loans, as a share of it"`
 	BaseRate        float64  `toml:"base_rate" min:"0" max:"1" doc:"base lending rate per year"`
 	RiskSpread      float64  `toml:"risk_spread" min:"0" max:"1" doc:"extra rate per year for the riskiest borrower (scaled by 1 - score)"`
 	CARMin          float64  `toml:"car_min" minx:"0" max:"1" doc:"system: minimum capital over risk-weighted assets (8% plus the 2.5% conservation buffer; 11.5% for systemic banks)"`
