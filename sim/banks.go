@@ -27,7 +27,7 @@ type bankSystem struct {
 	lgd                       float64 // 1 − recovery_rate
 	coverageMin               float64
 	depositRate, costRate     float64 // per step
-	cbRate, lolrRate          float64 // per step
+	lolrRate                  float64 // per step
 	payout                    float64
 	resolutionDelay           int
 	arrearsRun                []int32   // per firm: steps in a row with debt service unpaid
@@ -37,8 +37,7 @@ type bankSystem struct {
 	provisionExpense          float64   // this step, all banks: provisions charged against capital (negative: released)
 	recapStep, recapTotal     float64   // state money paid into banks' capital: this step, and so far
 	cb                        centralBank
-	totalRWA, totalSME, total float64 // system sums at the end of the step, for record
-	totalCore, totalNPL       float64
+	totalRWA, total, totalNPL float64 // system sums at the end of the step, for record: RWA, loans, non-performing loans
 }
 
 // bankBook is what the banking system adds to a bank's state.
@@ -53,7 +52,6 @@ type bankBook struct {
 	npl              float64 // non-performing loans
 	rwa, car         float64 // risk-weighted assets and capital over them
 	belowRun         int32   // steps in a row below car_min
-	recapitalised    float64 // state money paid in so far
 }
 
 // Per-bank sums of the banking system, after the legacy ones (numBankSums
@@ -79,7 +77,6 @@ func newBankSystem(cfg *config.Config, p *params, n, nb int) *bankSystem {
 		coverageMin:     f.CoverageMin,
 		depositRate:     perStep(f.DepositRate),
 		costRate:        perStep(f.CostToAssets),
-		cbRate:          perStep(f.CBRate),
 		lolrRate:        perStep(f.CBRate + f.LOLRSpread),
 		payout:          f.BankPayout,
 		resolutionDelay: max(1, f.ResolutionDelay.WholeSteps(p.stepDays)),
@@ -338,15 +335,13 @@ func (e *engine) relendingService(bk *bankState) float64 {
 
 // sumBooks adds up the banks' books for record.
 func (bs *bankSystem) sumBooks(banks []bankState) {
-	bs.totalRWA, bs.totalSME, bs.totalCore, bs.totalNPL, bs.total = 0, 0, 0, 0, 0
+	bs.totalRWA, bs.total, bs.totalNPL = 0, 0, 0
 	for b := range banks {
 		bk := &banks[b]
 		bs.totalRWA += bk.rwa
-		bs.totalSME += bk.smeLoans
-		bs.totalCore += bk.coreLoans
+		bs.total += bk.smeLoans + bk.coreLoans + bk.npl
 		bs.totalNPL += bk.npl
 	}
-	bs.total = bs.totalSME + bs.totalCore + bs.totalNPL
 }
 
 // recordBanks fills the banking system's metrics of row.

@@ -61,7 +61,6 @@ func (e *engine) resolve() {
 		bk.capital += x
 		bk.reserves += x
 		e.ledger.government -= x
-		bk.recapitalised += x
 		bs.recapStep += x
 		bk.belowRun = 0
 		bk.car = carOf(bk.capital, bk.rwa, bk.carStart)

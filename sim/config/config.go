@@ -164,7 +164,7 @@ type FinanceConfig struct {
 	BankPayout      float64        `toml:"bank_payout" min:"0" max:"1" doc:"system: share of a bank's positive earnings paid out while its capital ratio is above car_start (below it, earnings are retained)"`
 	LocalShareSME   float64        `toml:"local_share_sme" min:"0" max:"1" doc:"system: probability that an SME banks with a city or rural bank of its region (otherwise a national bank)"`
 	LocalShareCore  float64        `toml:"local_share_core" min:"0" max:"1" doc:"system: probability that a core enterprise banks with a city or rural bank of its region"`
-	CBRate          float64        `toml:"cb_rate" min:"0" max:"1" doc:"system: yearly rate of central-bank lending to banks"`
+	CBRate          float64        `toml:"cb_rate" min:"0" max:"1" doc:"system: the central bank's yearly lending rate to banks (PBoC relending for small firms: 2.5% from February 2020); the lender of last resort charges it plus lolr_spread, relending the policy loan's own rate"`
 	LOLRSpread      float64        `toml:"lolr_spread" min:"0" max:"1" doc:"system: lender of last resort: a bank whose reserves fall below 0 borrows them back from the central bank at cb_rate plus this"`
 	ResolutionDelay units.Duration `toml:"resolution_delay" doc:"system: a bank below car_min for this long is recapitalised by the state to car_start"`
 }
