@@ -15,6 +15,7 @@ import (
 	"github.com/smesim/smesim/agents"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -229,9 +230,9 @@ func (e *engine) bankBooks(c *chunkWork) {
 			continue
 		}
 		if kind[i] == network.Core {
-			c.row[mCreditCore] += l
+			c.row[outcome.CreditCore] += l
 		} else {
-			c.row[mCreditSME] += l
+			c.row[outcome.CreditSME] += l
 		}
 		v := c.banks[int(e.bank[i])*numBankSums:]
 		npl := bs.arrearsRun[i] >= bs.nplAfter
@@ -345,23 +346,23 @@ func (bs *bankSystem) sumBooks(banks []bankState) {
 }
 
 // recordBanks fills the banking system's metrics of row.
-func (e *engine) recordBanks(row *[numMetrics]float64) {
+func (e *engine) recordBanks(row *[outcome.NumMetrics]float64) {
 	bs := e.bs
-	row[mCAR] = carOf(row[mBankCapital], bs.totalRWA, 0)
-	row[mCARLowest] = math.Inf(1)
+	row[outcome.CAR] = carOf(row[outcome.BankCapital], bs.totalRWA, 0)
+	row[outcome.CARLowest] = math.Inf(1)
 	for b := range e.banks {
 		bk := &e.banks[b]
-		row[mCARLowest] = min(row[mCARLowest], bk.car)
-		row[mProvisions] += bk.provisions
-		row[mCBLending] += bk.cbLoans + bk.relending
+		row[outcome.CARLowest] = min(row[outcome.CARLowest], bk.car)
+		row[outcome.Provisions] += bk.provisions
+		row[outcome.CBLending] += bk.cbLoans + bk.relending
 	}
 	if bs.total > 0 {
-		row[mNPLRatio] = bs.totalNPL / bs.total
+		row[outcome.NPLRatio] = bs.totalNPL / bs.total
 	}
-	row[mProvisionExpense] = bs.provisionExpense
-	row[mRecap] = bs.recapStep
-	row[mRecapTotal] = bs.recapTotal
-	row[mFiscalCost] += bs.recapStep
+	row[outcome.ProvisionExpense] = bs.provisionExpense
+	row[outcome.BankRecapitalisation] = bs.recapStep
+	row[outcome.RecapitalisationCost] = bs.recapTotal
+	row[outcome.FiscalCost] += bs.recapStep
 }
 
 // reduceBankFlows is reduceFlows' part for the banking system: the step's

@@ -1,13 +1,25 @@
 package sim_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
+
+// baseline runs replication rep of cfg's baseline arm.
+func baseline(t *testing.T, cfg *config.Config, rep int) *outcome.Result {
+	t.Helper()
+	r, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, rep, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
 
 // withBankingSystem switches cfg to the banking system with four banks, one
 // of each kind, the local ones serving every region.
@@ -45,19 +57,7 @@ func TestLedgerIdentitiesBankingSystem(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg.Steps = min(cfg.Steps, 60)
-			arms, err := cfg.ResolveArms(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, arm := range arms {
-				res, err := sim.RunArm(cfg, arm, 0)
-				if err != nil {
-					t.Fatalf("arm %s: %v", arm.Name, err)
-				}
-				if res.Steps() != cfg.Steps {
-					t.Fatalf("arm %s: recorded %d steps, want %d", arm.Name, res.Steps(), cfg.Steps)
-				}
-			}
+			runEveryArm(t, cfg)
 		})
 	}
 }
@@ -71,16 +71,10 @@ func TestBankingSystemColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Steps = 3
-	legacy, err := sim.RunReplication(cfg, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	legacy := baseline(t, cfg, 0)
 	withBankingSystem(cfg)
-	system, err := sim.RunReplication(cfg, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all := sim.MetricNames()
+	system := baseline(t, cfg, 0)
+	all := outcome.MetricNames()
 	extra := []string{"car", "car_lowest", "npl_ratio", "provisions", "provision_expense", "cb_lending",
 		"bank_recapitalisation", "recapitalisation_cost", "credit_sme", "credit_core"}
 	if !slices.Equal(system.Metrics, all) {
@@ -107,10 +101,7 @@ func TestBankingSystemNoShock(t *testing.T) {
 	cfg.Shocks = []config.ShockConfig{}
 	cfg.Interventions = nil
 	withBankingSystem(cfg)
-	r, err := sim.RunReplication(cfg, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := baseline(t, cfg, 0)
 	col := func(name string) int { return slices.Index(r.Metrics, name) }
 	for s := range r.Steps() {
 		if v := r.Value(s, col("failures")); v != 0 {
@@ -155,9 +146,9 @@ func TestRelendingChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var base, arm *sim.Result
+	var base, arm *outcome.Result
 	for _, a := range arms {
-		r, err := sim.RunArm(cfg, a, 0)
+		r, err := sim.Run(context.Background(), cfg, a, 0, sim.Options{})
 		if err != nil {
 			t.Fatalf("arm %s: %v", a.Name, err)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // TestAssignBanksByRegion: with local_share 1 for SMEs and 0 for cores,
@@ -80,7 +81,7 @@ func TestRolloverWithoutScore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		first, last := r.Value(0, mCredit), r.Value(cfg.Steps-1, mCredit)
+		first, last := r.Value(0, outcome.CreditOutstanding), r.Value(cfg.Steps-1, outcome.CreditOutstanding)
 		if !(first > 0) {
 			t.Fatalf("%s: no bank credit to roll over", c.banking)
 		}
