@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
@@ -88,45 +87,5 @@ func TestRolloverWithoutScore(t *testing.T) {
 		if holds := last >= first*(1-1e-9); holds != c.holds {
 			t.Errorf("%s: credit %v at step 0, %v at step %d: held %v, want %v", c.banking, first, last, cfg.Steps-1, holds, c.holds)
 		}
-	}
-}
-
-// TestBankingBreachIsCaught corrupts each new stock of the banking system
-// and checks that the identity it belongs to catches it at the next step.
-func TestBankingBreachIsCaught(t *testing.T) {
-	cases := []struct {
-		name    string
-		corrupt func(e *engine)
-		account string
-	}{
-		{"provisions released into nothing", func(e *engine) { e.banks[0].provisions -= 1000 }, "bank bank"},
-		{"central-bank loan without reserves", func(e *engine) { e.banks[0].cbLoans += 1000 }, "bank bank"},
-		{"reserves from nowhere", func(e *engine) { e.banks[0].reserves += 1000; e.banks[0].capital += 1000 }, "money"},
-		{"central-bank equity from nowhere", func(e *engine) { e.bs.cb.equity += 1000 }, "money"},
-		{"relending without its reserves", func(e *engine) { e.banks[0].relending += 1000; e.banks[0].funding -= 1000 }, "central bank"},
-		{"recapitalisation off the fiscal books", func(e *engine) { e.bs.recapTotal += 1000 }, "government"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			cfg := quietConfig()
-			cfg.Firms.SME.DebtToAssets = 0.3
-			cfg.Finance.Banking = "system"
-			e, err := newEngineOn(cfg, chainNetwork(t), 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := e.step(0); err != nil {
-				t.Fatal(err)
-			}
-			c.corrupt(e)
-			err = e.step(1)
-			var ae *AccountingError
-			if !errors.As(err, &ae) {
-				t.Fatalf("got %v, want an AccountingError", err)
-			}
-			if ae.Step != 1 || ae.Account != c.account {
-				t.Errorf("got step %d account %q, want step 1 account %q (%v)", ae.Step, ae.Account, c.account, err)
-			}
-		})
 	}
 }
