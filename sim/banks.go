@@ -370,17 +370,8 @@ func (e *engine) recordBanks(row *[outcome.NumMetrics]float64) {
 func (e *engine) reduceBankFlows() {
 	before := e.bankLoans // scratch: capital before the step's flows (checkBalanceSheets reuses it later)
 	for b := range e.banks {
-		bk := &e.banks[b]
-		before[b] = bk.capital
-		for c := range e.chunks {
-			v := e.chunks[c].banks[b*numBankSums:]
-			bk.capital += v[bankCapitalIn]
-			bk.reserves += v[bankReservesIn]
-			bk.loans += v[bankLoansIn]
-		}
-		if e.iv.on() {
-			bk.factored += e.bankFactoredIn[b]
-		}
+		before[b] = e.banks[b].capital
+		e.bookBankFlows(b)
 	}
 	e.closeBankBooks(before)
 	e.ledger.provisionExpense = e.bs.provisionExpense

@@ -368,6 +368,22 @@ func (e *engine) resetFlows(lo, hi int) {
 	}
 }
 
+// bookBankFlows adds the step's flows of bank b's clients, summed per
+// chunk by phaseTotals, to its capital, reserves, loans and bought
+// receivables.
+func (e *engine) bookBankFlows(b int) {
+	bk := &e.banks[b]
+	for c := range e.chunks {
+		v := e.chunks[c].banks[b*numBankSums:]
+		bk.capital += v[bankCapitalIn]
+		bk.reserves += v[bankReservesIn]
+		bk.loans += v[bankLoansIn]
+	}
+	if e.iv.on() {
+		bk.factored += e.bankFactoredIn[b]
+	}
+}
+
 // reduceFlows adds the step's per-firm flows, summed by phaseTotals, to
 // the external sector, the government and the banks, in chunk order; then
 // the government spends its receipts and banks pay out capital above their
@@ -406,15 +422,7 @@ func (e *engine) reduceFlows() {
 	}
 	for b := range e.banks {
 		bk := &e.banks[b]
-		for c := range e.chunks {
-			v := e.chunks[c].banks[b*numBankSums:]
-			bk.capital += v[bankCapitalIn]
-			bk.reserves += v[bankReservesIn]
-			bk.loans += v[bankLoansIn]
-		}
-		if e.iv.on() {
-			bk.factored += e.bankFactoredIn[b]
-		}
+		e.bookBankFlows(b)
 		if d := bk.capital - bk.capitalTarget; d > 0 {
 			bk.capital -= d
 			bk.reserves -= d
