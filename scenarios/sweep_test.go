@@ -697,38 +697,6 @@ steps = 3
 	}
 }
 
-// TestInputFiles: the files a batch hashes are a file network's, and those
-// its sweep names; none for a generated network.
-func TestInputFiles(t *testing.T) {
-	file := func(edit func(*config.Config)) *config.Config {
-		cfg := config.DefaultConfig()
-		cfg.Network.Generator, cfg.Network.EdgesFile, cfg.Network.FirmsFile = "file", "edges.csv", "firms.csv"
-		edit(&cfg)
-		return &cfg
-	}
-	for _, c := range []struct {
-		name string
-		cfg  *config.Config
-		want []string
-	}{
-		{"generated", func() *config.Config { c := config.DefaultConfig(); c.Network.EdgesFile = "left.csv"; return &c }(), nil},
-		{"file", file(func(*config.Config) {}), []string{"edges.csv", "firms.csv"}},
-		{"swept files", file(func(c *config.Config) {
-			c.Sweep.Parameters = []config.SweepParameter{{Key: "network.edges_file", Texts: []string{"a.csv", "b.csv"}}}
-		}), []string{"edges.csv", "firms.csv", "a.csv", "b.csv"}},
-		{"swept generator", func() *config.Config {
-			c := config.DefaultConfig()
-			c.Network.EdgesFile, c.Network.FirmsFile = "e.csv", "f.csv"
-			c.Sweep.Parameters = []config.SweepParameter{{Key: "network.generator", Texts: []string{"core-satellite", "file"}}}
-			return &c
-		}(), []string{"e.csv", "f.csv"}},
-	} {
-		if got := InputFiles(c.cfg); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%s: InputFiles = %q, want %q", c.name, got, c.want)
-		}
-	}
-}
-
 // TestAmbiguousSelectorListsAtMostTen: an ambiguous selector over many
 // elements lists ten of them and counts the rest.
 func TestAmbiguousSelectorListsAtMostTen(t *testing.T) {

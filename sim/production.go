@@ -44,10 +44,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			if !alive[j] {
 				continue
 			}
-			d := fdNow[j]
-			for k := outStart[j]; k < outStart[j+1]; k++ {
-				d += order[outEdge[k]]
-			}
+			d := addOver(fdNow[j], order, outEdge[outStart[j]:outStart[j+1]])
 			dem[j] = d
 			demand[j] = d
 			if d < 0.9*baseOutput[j] {

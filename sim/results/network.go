@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
@@ -30,25 +31,64 @@ const (
 // there, so that the directory can be moved and run again.
 const InputDir = "input"
 
-// InputFile is a file a scenario reads: Source, as the scenario resolves
-// it, is copied to Name (slash-separated, relative to the result
-// directory), which the result directory's scenario.toml gives for Key.
+// InputFile is a file a scenario names: Named as the scenario names it
+// (relative to its directory, or absolute), read at Source and, when a
+// run of the scenario itself reads it, copied to Name (slash-separated,
+// relative to the result directory), which the result directory's
+// scenario.toml gives for Key.
 type InputFile struct {
 	Key    string // "network.edges_file"
-	Source string // the path read by the run
-	Name   string // "input/network-edges.csv"
+	Named  string // "../data/edges.csv"
+	Source string // the path read
+	Name   string // "input/network-edges.csv"; "" for a file only the points of a sweep read
 }
 
-// InputFiles returns the files cfg reads, in a fixed order: for a file
-// network its edge and firm CSVs; none otherwise.
+// InputFiles returns the files cfg names, in a fixed order: for a file
+// network its edge and firm CSVs, each with the name of its copy in a
+// result directory; then, when cfg sweeps the network files, the files
+// its points name, which only those points read (Name ""). When cfg's
+// network is generated but its sweep makes it a file network, its edge
+// and firm CSVs come first, without a copy. None when no run reads a
+// file. Readers of one run copy the files with a Name (CopyInputs); a
+// batch identifies its inputs by the content of them all (see
+// batch.HashInputs), so that runs of changed files are not mixed.
 func InputFiles(cfg *config.Config) []InputFile {
-	if cfg == nil || cfg.Network.Generator != "file" {
+	if cfg == nil {
 		return nil
 	}
-	return []InputFile{
-		{Key: "network.edges_file", Source: resolve(cfg.Dir, cfg.Network.EdgesFile), Name: InputDir + "/network-edges.csv"},
-		{Key: "network.firms_file", Source: resolve(cfg.Dir, cfg.Network.FirmsFile), Name: InputDir + "/network-firms.csv"},
+	reads := cfg.Network.Generator == "file"
+	mayRead := reads
+	type swept struct{ key, named string }
+	var sweptFiles []swept
+	for _, p := range cfg.Sweep.Parameters {
+		switch p.Key {
+		case "network.generator":
+			mayRead = mayRead || slices.Contains(p.Texts, "file")
+		case "network.edges_file", "network.firms_file":
+			for _, t := range p.Texts {
+				sweptFiles = append(sweptFiles, swept{p.Key, t})
+			}
+		}
 	}
+	if !mayRead {
+		return nil
+	}
+	var out []InputFile
+	add := func(key, named, copyName string) {
+		if named != "" {
+			out = append(out, InputFile{Key: key, Named: named, Source: resolve(cfg.Dir, named), Name: copyName})
+		}
+	}
+	edgesCopy, firmsCopy := "", ""
+	if reads {
+		edgesCopy, firmsCopy = InputDir+"/network-edges.csv", InputDir+"/network-firms.csv"
+	}
+	add("network.edges_file", cfg.Network.EdgesFile, edgesCopy)
+	add("network.firms_file", cfg.Network.FirmsFile, firmsCopy)
+	for _, f := range sweptFiles {
+		add(f.key, f.named, "")
+	}
+	return out
 }
 
 // Relocated returns a copy of cfg that reads its input files from their
@@ -56,25 +96,36 @@ func InputFiles(cfg *config.Config) []InputFile {
 // reads none. Only the file names differ: the copy is for encoding
 // scenario.toml, and shares cfg's slices.
 func Relocated(cfg *config.Config) *config.Config {
-	files := InputFiles(cfg)
-	if len(files) == 0 {
+	if cfg == nil || cfg.Network.Generator != "file" {
 		return cfg
 	}
 	c := *cfg
-	c.Network.EdgesFile, c.Network.FirmsFile = files[0].Name, files[1].Name
+	for _, f := range InputFiles(cfg) {
+		switch {
+		case f.Name == "":
+		case f.Key == "network.edges_file":
+			c.Network.EdgesFile = f.Name
+		case f.Key == "network.firms_file":
+			c.Network.FirmsFile = f.Name
+		}
+	}
 	return &c
 }
 
-// CopyInputs copies the input files into the result directory dir (see
-// InputFiles), creating InputDir.
+// CopyInputs copies the input files that have a Name into the result
+// directory dir (see InputFiles), creating InputDir.
 func CopyInputs(dir string, files []InputFile) error {
-	if len(files) == 0 {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Join(dir, InputDir), 0o755); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
+	made := false
 	for _, f := range files {
+		if f.Name == "" {
+			continue // read by the points of a sweep, not by this run
+		}
+		if !made {
+			if err := os.MkdirAll(filepath.Join(dir, InputDir), 0o755); err != nil {
+				return fmt.Errorf("results: %w", err)
+			}
+			made = true
+		}
 		if err := copyFile(filepath.Join(dir, filepath.FromSlash(f.Name)), f.Source); err != nil {
 			return fmt.Errorf("results: copying %s (%s): %w", f.Source, f.Key, err)
 		}
