@@ -1,0 +1,137 @@
+// Reading the link CSV of a file network: supplier,buyer,weight (shares
+// within a buyer's input sector) or supplier,buyer,flow (values per year).
+
+package network
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+)
+
+// readEdges reads the edge file against the firms read.
+func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edge, error) {
+	cr := newCSVReader(name, r)
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: no edges (empty file)", name)
+	}
+	if err != nil {
+		return nil, csvErr(name, err)
+	}
+	if strings.Join(header, ",") != edgeHeader {
+		return nil, fmt.Errorf("%s:1: header must be %s, got %s", name, edgeHeader, echo(strings.Join(header, ",")))
+	}
+	var edges []Edge
+	var lines []int32
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvErr(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != 3 {
+			return nil, fmt.Errorf("%s:%d: %d fields, want 3 (%s)", name, line, len(rec), edgeHeader)
+		}
+		if len(edges) >= maxCount {
+			return nil, fmt.Errorf("%s:%d: too many edges (at most %d)", name, line, maxCount)
+		}
+		var ends [2]int32
+		for k, column := range []string{"supplier", "buyer"} {
+			i, ok := fr.ids[rec[k]]
+			if !ok {
+				return nil, fmt.Errorf("%s:%d: column %s: unknown firm %s (not in %s)", name, line, column, echo(rec[k]), firmsName)
+			}
+			ends[k] = i
+		}
+		w, err := parseNumber(rec[2])
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: column weight: %v", name, line, err)
+		}
+		if !(w > 0 && w <= 1) {
+			return nil, fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, cut(rec[2]))
+		}
+		if ends[0] == ends[1] {
+			return nil, fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, cut(rec[0]), cut(rec[1]))
+		}
+		edges = append(edges, Edge{Supplier: ends[0], Buyer: ends[1], Weight: w})
+		lines = append(lines, int32(line))
+	}
+	if len(edges) == 0 {
+		return nil, fmt.Errorf("%s: no edges", name)
+	}
+	if err := checkEdges(name, edges, lines, fr); err != nil {
+		return nil, err
+	}
+	return edges, nil
+}
+
+// checkEdges reports the earliest duplicate edge, then the earliest slot
+// (buyer, supplier sector) whose weights do not sum to 1.
+func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead) error {
+	sector := func(e int32) int32 { return fr.firms[edges[e].Supplier].Sector }
+	perm := make([]int32, len(edges))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(a, b int32) int {
+		ea, eb := &edges[a], &edges[b]
+		if c := cmp.Compare(ea.Buyer, eb.Buyer); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(sector(a), sector(b)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(ea.Supplier, eb.Supplier); c != 0 {
+			return c
+		}
+		return cmp.Compare(lines[a], lines[b])
+	})
+	dup, dupFirst := int32(-1), int32(-1) // line of the earliest repeat, and of its original
+	for k := 1; k < len(perm); k++ {
+		// Within a group of equal edges, lines increase: the second is the
+		// earliest repeat.
+		a, b := edges[perm[k-1]], edges[perm[k]]
+		sameAsPrev := a.Buyer == b.Buyer && a.Supplier == b.Supplier
+		startsGroup := k == 1 || edges[perm[k-2]].Buyer != a.Buyer || edges[perm[k-2]].Supplier != a.Supplier
+		if sameAsPrev && startsGroup {
+			if l := lines[perm[k]]; dup < 0 || l < dup {
+				dup, dupFirst = l, lines[perm[k-1]]
+			}
+		}
+	}
+	if dup >= 0 {
+		var e Edge
+		for i, l := range lines {
+			if l == dup {
+				e = edges[i]
+				break
+			}
+		}
+		return fmt.Errorf("%s:%d: duplicate edge %s → %s (first on line %d)", name, dup,
+			cut(fr.firms[e.Supplier].Name), cut(fr.firms[e.Buyer].Name), dupFirst)
+	}
+	badLine, badBuyer, badSector, badSum := int32(-1), int32(0), int32(0), 0.0
+	for k := 0; k < len(perm); {
+		b, sec := edges[perm[k]].Buyer, sector(perm[k])
+		sum, first := 0.0, lines[perm[k]]
+		for ; k < len(perm) && edges[perm[k]].Buyer == b && sector(perm[k]) == sec; k++ {
+			sum += edges[perm[k]].Weight
+			first = min(first, lines[perm[k]])
+		}
+		if math.Abs(sum-1) > WeightTolerance && (badLine < 0 || first < badLine) {
+			badLine, badBuyer, badSector, badSum = first, b, sec, sum
+		}
+	}
+	if badLine >= 0 {
+		return fmt.Errorf("%s:%d: buyer %s: weights of its suppliers in sector %s sum to %.10g, not 1 (±%g)",
+			name, badLine, echo(fr.firms[badBuyer].Name), echo(fr.sectors.names[badSector]), badSum, WeightTolerance)
+	}
+	return nil
+}
