@@ -22,6 +22,10 @@ var (
 
 const (
 	edgeHeader = "supplier,buyer,weight"
+	flowHeader = "supplier,buyer,flow"
+	// maxFlow bounds a link's flow per year, as final demand is bounded,
+	// so that sums over a firm's links stay finite.
+	maxFlow = 1e18
 	// WeightTolerance is how far the weights of a buyer's suppliers in one
 	// sector may sum from 1 in a file.
 	WeightTolerance = 1e-6
@@ -192,8 +196,8 @@ func (t *nameTable) get(name string) int32 {
 	return i
 }
 
-// WriteCSV writes the network as an edge CSV (supplier,buyer,weight, in
-// stored order) and a firm CSV with all columns (id, kind, role, sector,
+// WriteCSV writes the network as an edge CSV (supplier,buyer,weight, or
+// supplier,buyer,flow for a network with flows, in stored order) and a firm CSV with all columns (id, kind, role, sector,
 // chain, region, final_demand, export_share, export_market), floats in the
 // shortest form that reads back exactly. ReadCSVFrom of the output gives a
 // network with identical arrays, provided every sector, region and market
@@ -231,12 +235,16 @@ func (n *Network) WriteCSV(edges io.Writer, firms io.Writer) error {
 		return err
 	}
 	ew := csv.NewWriter(edges)
-	ew.Write(strings.Split(edgeHeader, ","))
+	header, values := edgeHeader, n.Weight
+	if n.Flow != nil {
+		header, values = flowHeader, n.Flow
+	}
+	ew.Write(strings.Split(header, ","))
 	rec = rec[:3]
 	for e := 0; e < n.E(); e++ {
 		rec[0] = n.Name(int(n.Supplier[e]))
 		rec[1] = n.Name(int(n.Buyer[e]))
-		rec[2] = strconv.FormatFloat(n.Weight[e], 'g', -1, 64)
+		rec[2] = strconv.FormatFloat(values[e], 'g', -1, 64)
 		if err := ew.Write(rec); err != nil {
 			return err
 		}

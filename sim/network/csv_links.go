@@ -22,8 +22,14 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 	if err != nil {
 		return nil, csvErr(name, err)
 	}
-	if strings.Join(header, ",") != edgeHeader {
-		return nil, fmt.Errorf("%s:1: header must be %s, got %s", name, edgeHeader, echo(strings.Join(header, ",")))
+	hdr := strings.Join(header, ",")
+	if hdr != edgeHeader && hdr != flowHeader {
+		return nil, fmt.Errorf("%s:1: header must be %s or %s, got %s", name, edgeHeader, flowHeader, echo(hdr))
+	}
+	flows := hdr == flowHeader
+	column := "weight"
+	if flows {
+		column = "flow"
 	}
 	var edges []Edge
 	var lines []int32
@@ -37,7 +43,7 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != 3 {
-			return nil, fmt.Errorf("%s:%d: %d fields, want 3 (%s)", name, line, len(rec), edgeHeader)
+			return nil, fmt.Errorf("%s:%d: %d fields, want 3 (%s)", name, line, len(rec), hdr)
 		}
 		if len(edges) >= maxCount {
 			return nil, fmt.Errorf("%s:%d: too many edges (at most %d)", name, line, maxCount)
@@ -52,29 +58,44 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 		}
 		w, err := parseNumber(rec[2])
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: column weight: %v", name, line, err)
+			return nil, fmt.Errorf("%s:%d: column %s: %v", name, line, column, err)
 		}
-		if !(w > 0 && w <= 1) {
+		switch {
+		case flows && !(w > 0 && w <= maxFlow):
+			return nil, fmt.Errorf("%s:%d: column flow: %s must be in (0, %g] (a value per year; leave out a link without flow)", name, line, cut(rec[2]), maxFlow)
+		case !flows && !(w > 0 && w <= 1):
 			return nil, fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, cut(rec[2]))
 		}
 		if ends[0] == ends[1] {
 			return nil, fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, cut(rec[0]), cut(rec[1]))
 		}
-		edges = append(edges, Edge{Supplier: ends[0], Buyer: ends[1], Weight: w})
+		e := Edge{Supplier: ends[0], Buyer: ends[1], Weight: w}
+		if flows {
+			e.Weight, e.Flow = 1, w
+		}
+		edges = append(edges, e)
 		lines = append(lines, int32(line))
 	}
 	if len(edges) == 0 {
 		return nil, fmt.Errorf("%s: no edges", name)
 	}
-	if err := checkEdges(name, edges, lines, fr); err != nil {
+	if err := checkEdges(name, edges, lines, fr, flows); err != nil {
 		return nil, err
+	}
+	if flows {
+		sector := make([]int32, len(fr.firms))
+		for i, f := range fr.firms {
+			sector[i] = f.Sector
+		}
+		WeightsFromFlows(edges, sector)
 	}
 	return edges, nil
 }
 
 // checkEdges reports the earliest duplicate edge, then the earliest slot
-// (buyer, supplier sector) whose weights do not sum to 1.
-func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead) error {
+// (buyer, supplier sector) whose weights do not sum to 1 (unless the file
+// gives flows, from which the weights follow).
+func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead, flows bool) error {
 	sector := func(e int32) int32 { return fr.firms[edges[e].Supplier].Sector }
 	perm := make([]int32, len(edges))
 	for i := range perm {
@@ -116,6 +137,9 @@ func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead) error {
 		}
 		return fmt.Errorf("%s:%d: duplicate edge %s → %s (first on line %d)", name, dup,
 			cut(fr.firms[e.Supplier].Name), cut(fr.firms[e.Buyer].Name), dupFirst)
+	}
+	if flows {
+		return nil
 	}
 	badLine, badBuyer, badSector, badSum := int32(-1), int32(0), int32(0), 0.0
 	for k := 0; k < len(perm); {
