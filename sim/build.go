@@ -9,6 +9,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/units"
 )
 
 // sizes translates the scenario into the generators' firm sizes.
@@ -44,6 +45,14 @@ func buildNetwork(cfg *config.Config, rep int) (*network.Network, error) {
 	case "erdos-renyi":
 		net, err = network.ErdosRenyi(nc.Firms, nc.MeanDegree, nc.Sectors, nc.CoreShare, sz, rng)
 	case "file":
+		if nc.Format == "inoue-todo" {
+			net, err = network.ReadInoueTodo(network.InoueTodoFiles{
+				Links:       resolvePath(cfg.Dir, nc.EdgesFile),
+				Affiliation: resolvePath(cfg.Dir, nc.FirmsFile),
+				FinalDemand: resolvePath(cfg.Dir, nc.FinalDemandFile),
+			}, units.DaysPerYear/cfg.Step.Days())
+			break
+		}
 		net, err = network.ReadCSV(resolvePath(cfg.Dir, nc.EdgesFile), resolvePath(cfg.Dir, nc.FirmsFile), sz, rng)
 	default:
 		return nil, &ScenarioError{fmt.Errorf("network.generator: unknown generator %q", nc.Generator)}
@@ -137,6 +146,9 @@ func Names(cfg *config.Config) (*NetworkNames, error) {
 	net, err := buildNetwork(cfg, 0)
 	if err != nil {
 		return nil, err
+	}
+	if err := CheckDamageTables(cfg, net); err != nil {
+		return nil, &ScenarioError{err}
 	}
 	byName := make(map[string]int, net.N())
 	for i := 0; i < net.N(); i++ {

@@ -79,6 +79,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// Capacity, zero while locked down.
 	copy(capacity, e.capacity[lo:hi:hi])
+	if e.capacityLeft != nil {
+		for j, left := range e.capacityLeft[lo:hi:hi] {
+			capacity[j] *= left
+		}
+	}
 	for jl, k := range e.lockdowns {
 		share := e.lockdownShare[jl]
 		if share <= 0 {
@@ -130,6 +135,10 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				continue
 			}
 			x := output[j]
+			if e.edgeInv != nil {
+				e.useLinkStocks(lo+j, x)
+				continue
+			}
 			for s := slotStart[j]; s < slotStart[j+1]; s++ {
 				slotInv[s] = max(0, slotInv[s]-slotCoeff[s]*x)
 			}
@@ -189,7 +198,39 @@ func (e *engine) receive(lo, hi int) {
 			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
 				got += e.delivery[k]
 			}
+			if e.edgeInv != nil {
+				sum := 0.0
+				for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+					e.edgeInv[k] += e.delivery[k]
+					sum += e.edgeInv[k]
+				}
+				e.slotInv[s] = sum
+				continue
+			}
 			e.slotInv[s] += got
 		}
+	}
+}
+
+// useLinkStocks takes firm b's use of inputs for output x from its stocks
+// per link (production.inventories = "link"): a slot's use, its
+// coefficient times x, comes out of its links in proportion to what each
+// holds, as in Inoue and Todo's simulator, and the slot's stock is the sum
+// left.
+func (e *engine) useLinkStocks(b int, x float64) {
+	net := e.net
+	for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+		held := e.slotInv[s]
+		if held <= 0 {
+			continue
+		}
+		r := e.slotCoeff[s] * x / held
+		sum := 0.0
+		for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+			v := max(0, e.edgeInv[k]-e.edgeInv[k]*r)
+			e.edgeInv[k] = v
+			sum += v
+		}
+		e.slotInv[s] = sum
 	}
 }

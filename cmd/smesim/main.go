@@ -526,7 +526,11 @@ func openScenario(arg string) (*config.Config, error) {
 	// A network read from files is checked now, once, rather than by
 	// every run (where the error would name a replication).
 	if cfg.Network.Generator == "file" {
-		if _, err := sim.BuildNetwork(cfg, 0); err != nil {
+		net, err := sim.BuildNetwork(cfg, 0)
+		if err == nil {
+			err = sim.CheckDamageTables(cfg, net)
+		}
+		if err != nil {
 			return nil, badInputf("%s: %w", scenarioLabel(arg), err)
 		}
 	}

@@ -70,8 +70,10 @@ type NetworkConfig struct {
 	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises"`
 
 	// file
-	EdgesFile string `toml:"edges_file" doc:"file: CSV edge list supplier,buyer,weight (path relative to the scenario)"`
-	FirmsFile string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
+	Format          string `toml:"format" enum:"csv,inoue-todo" doc:"file: csv (edges_file and firms_file as smesim writes them) or inoue-todo (the input files of Inoue and Todo's ProductionNetworkSimulator: edges_file \"supplier client amount\", firms_file \"firm sector\", final_demand_file \"firm amount\", amounts per step)"`
+	EdgesFile       string `toml:"edges_file" doc:"file: CSV edge list supplier,buyer,weight, or supplier,buyer,flow with each link's value per year (path relative to the scenario)"`
+	FirmsFile       string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
+	FinalDemandFile string `toml:"final_demand_file" doc:"file, format inoue-todo: each firm's final demand per step, \"firm amount\" (firms not listed have none)"`
 
 	// Sizes of final demand.
 	FinalDemandMean       float64 `toml:"final_demand_mean" min:"1" max:"1e15" doc:"mean yearly final demand of a distributor (currency units); with final_demand_dispersion, firms' draws must stay below 1e18"`
@@ -102,6 +104,7 @@ type ProductionConfig struct {
 	InventoryDays   float64        `toml:"inventory_days" minx:"0" max:"3650" doc:"target input inventory, in days of use"`
 	RestorationTime units.Duration `toml:"restoration_time" doc:"time to restore an inventory gap (tau)"`
 	SpareCapacity   float64        `toml:"spare_capacity" min:"0" max:"100" doc:"capacity above baseline output, as a share"`
+	Inventories     string         `toml:"inventories" enum:"sector,link" doc:"input inventories: sector (one stock per buyer and input sector; orders follow fill rates among its suppliers) or link (one stock per supplier link, ordered and used up per link, as in Inoue and Todo's simulator)"`
 	PlannedOutput   string         `toml:"planned_output" enum:"last-production,smoothed-demand" doc:"how firms plan next output: smoothed-demand plans on the orders received and final demand, averaged over demand_smoothing (ARIO); last-production plans on what the firm last produced (legacy: an input shortage then becomes a lasting fall in orders upstream)"`
 	DemandSmoothing units.Duration `toml:"demand_smoothing" doc:"smoothed-demand: averaging time"`
 	RewiringDelay   units.Duration `toml:"rewiring_delay" doc:"time before a buyer moves a failed supplier's orders to its other suppliers in that sector"`
@@ -162,21 +165,22 @@ type BankConfig struct {
 // ShockConfig is one shock. Its multiplier is 1 before Start, 1−Depth from
 // Start for Duration, then returns to 1 along Shape over Recovery.
 type ShockConfig struct {
-	Kind     string         `toml:"kind" enum:"demand,credit,imports,payment-terms,lockdown" doc:"what the shock hits"`
+	Kind     string         `toml:"kind" enum:"demand,credit,imports,payment-terms,lockdown,capacity" doc:"what the shock hits"`
 	Name     string         `toml:"name" doc:"label in outputs"`
 	Start    units.Duration `toml:"start" doc:"time from step 0 to the shock"`
 	Duration units.Duration `toml:"duration" doc:"time at full depth"`
 	Recovery units.Duration `toml:"recovery" doc:"time to return to normal after the full-depth period"`
 	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path; when left out, linear if recovery is set, else step (a step returns to normal at once, whatever the recovery)"`
-	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down); a negative depth is a rise, for demand shocks only (-0.2: demand 20% above normal)"`
+	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown,capacity" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down, share of capacity lost); a negative depth is a rise, for demand shocks only (-0.2: demand 20% above normal)"`
 
 	Market          string         `toml:"market" kinds:"demand" doc:"demand: \"domestic\", an export market's name, \"export\" (all export markets) or \"all\""`
 	SpreadIncrease  float64        `toml:"spread_increase" kinds:"credit" min:"0" max:"1" doc:"credit: extra lending rate per year at full depth"`
 	ScoreTightening float64        `toml:"score_tightening" kinds:"credit" min:"0" max:"1" doc:"credit: rise of the score threshold at full depth"`
 	TermStretch     units.Duration `toml:"term_stretch" kinds:"payment-terms" doc:"payment-terms: extra time core firms take to pay SMEs at full depth"`
-	Sectors         []string       `toml:"sectors" kinds:"lockdown,imports" doc:"lockdown, imports: sectors hit (empty: all)"`
-	Regions         []string       `toml:"regions" kinds:"lockdown" doc:"lockdown: regions hit (empty: all)"`
-	Roles           []string       `toml:"roles" kinds:"lockdown,imports" enum:"raw-material,supplier,manufacturer,distributor,other" doc:"lockdown, imports: roles hit (empty: all)"`
+	Sectors         []string       `toml:"sectors" kinds:"lockdown,imports,capacity" doc:"lockdown, imports, capacity: sectors hit (empty: all)"`
+	Regions         []string       `toml:"regions" kinds:"lockdown,capacity" doc:"lockdown, capacity: regions hit (empty: all)"`
+	Roles           []string       `toml:"roles" kinds:"lockdown,imports,capacity" enum:"raw-material,supplier,manufacturer,distributor,other" doc:"lockdown, imports, capacity: roles hit (empty: all)"`
+	DamageFile      string         `toml:"damage_file" kinds:"capacity" doc:"capacity: a damage table, lines \"firm depth start end\" (Inoue and Todo's predefined damage table): the firm loses depth of its capacity from step start to step end, both included; replaces depth, selectors and timing (file networks only; path relative to the scenario)"`
 }
 
 // OutputConfig says what is recorded.
@@ -205,6 +209,7 @@ func DefaultConfig() Config {
 		Currency:     "CNY",
 		Network: NetworkConfig{
 			Generator:             "core-satellite",
+			Format:                "csv",
 			Chains:                8,
 			CoresPerChain:         2,
 			SuppliersPerChain:     60,
@@ -230,6 +235,7 @@ func DefaultConfig() Config {
 			InventoryDays:   15,
 			RestorationTime: units.MustDuration("2w"),
 			SpareCapacity:   0.2,
+			Inventories:     "sector",
 			PlannedOutput:   "smoothed-demand",
 			DemandSmoothing: units.MustDuration("2w"),
 			RewiringDelay:   units.MustDuration("4w"),
