@@ -330,6 +330,14 @@ func (v *validator) network() error {
 			}
 		}
 	}
+	if n.Generator == "io-table" {
+		if n.IOTableFile == "" {
+			return v.errorAt("network.io_table_file", []string{"network.generator"}, "missing: the io-table generator needs io_table_file")
+		}
+		if err := v.inputFile("network.io_table_file", n.IOTableFile); err != nil {
+			return err
+		}
+	}
 	if n.Generator != "file" && n.Format != "csv" {
 		return v.errorAt("network.format", []string{"network.generator"}, "applies to the file generator only (generator = %q)", n.Generator)
 	}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -44,6 +45,13 @@ func buildNetwork(cfg *config.Config, rep int) (*network.Network, error) {
 		net, err = network.BarabasiAlbert(nc.Firms, nc.MeanDegree, nc.Sectors, nc.CoreShare, sz, rng)
 	case "erdos-renyi":
 		net, err = network.ErdosRenyi(nc.Firms, nc.MeanDegree, nc.Sectors, nc.CoreShare, sz, rng)
+	case "io-table":
+		var tab *network.IOTable
+		tab, err = network.ReadIOTable(resolvePath(cfg.Dir, nc.IOTableFile))
+		if err == nil {
+			net, err = tab.Network(network.IOParams{Firms: nc.Firms, Dispersion: nc.FinalDemandDispersion,
+				CoreShare: nc.CoreShare, MultiSourcing: nc.MultiSourcing}, rng)
+		}
 	case "file":
 		if nc.Format == "inoue-todo" {
 			net, err = network.ReadInoueTodo(network.InoueTodoFiles{
@@ -159,7 +167,7 @@ func Names(cfg *config.Config) (*NetworkNames, error) {
 		return func(name string) bool { return slices.Contains(names, name) }
 	}
 	return &NetworkNames{
-		From:      nc.FirmsFile,
+		From:      cmp.Or(nc.IOTableFile, nc.FirmsFile),
 		HasSector: has(net.SectorNames),
 		HasRegion: has(net.RegionNames),
 		Sectors:   list(net.SectorNames),

@@ -525,7 +525,7 @@ func openScenario(arg string) (*config.Config, error) {
 	}
 	// A network read from files is checked now, once, rather than by
 	// every run (where the error would name a replication).
-	if cfg.Network.Generator == "file" {
+	if cfg.Network.Generator == "file" || cfg.Network.Generator == "io-table" {
 		net, err := sim.BuildNetwork(cfg, 0)
 		if err == nil {
 			err = sim.CheckDamageTables(cfg, net)

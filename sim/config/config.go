@@ -50,7 +50,7 @@ type Config struct {
 
 // NetworkConfig chooses and parameterises the network generator.
 type NetworkConfig struct {
-	Generator string `toml:"generator" enum:"core-satellite,barabasi-albert,erdos-renyi,file" doc:"network generator"`
+	Generator string `toml:"generator" enum:"core-satellite,barabasi-albert,erdos-renyi,file,io-table" doc:"network generator"`
 
 	// core-satellite
 	Chains               int     `toml:"chains" min:"1" max:"100000" doc:"core-satellite: number of industrial chains"`
@@ -60,14 +60,17 @@ type NetworkConfig struct {
 	DistributorsPerChain int     `toml:"distributors_per_chain" min:"1" max:"1000000" doc:"core-satellite: distributor SMEs per chain"`
 	SupplierSectors      int     `toml:"supplier_sectors" min:"1" max:"1000" doc:"core-satellite: sectors of tier-1 parts (shared by all chains)"`
 	RawMaterialSectors   int     `toml:"raw_material_sectors" min:"1" max:"1000" doc:"core-satellite: sectors of tier-2 raw materials"`
-	MultiSourcing        int     `toml:"multi_sourcing" min:"1" max:"100" doc:"suppliers per buyer and input sector"`
+	MultiSourcing        int     `toml:"multi_sourcing" min:"1" max:"100" doc:"suppliers per buyer and input sector (io-table: the pieces a buyer's purchases from another sector are split into, so at least as many suppliers where the sector has them)"`
 	SharedSupplierShare  float64 `toml:"shared_supplier_share" min:"0" max:"1" doc:"core-satellite: share of a chain's supplier links that go to another chain's suppliers"`
 
 	// barabasi-albert, erdos-renyi
-	Firms      int     `toml:"firms" min:"2" max:"100000000" doc:"barabasi-albert, erdos-renyi: number of firms"`
+	Firms      int     `toml:"firms" min:"2" max:"100000000" doc:"barabasi-albert, erdos-renyi, io-table: number of firms"`
 	MeanDegree float64 `toml:"mean_degree" min:"0.1" max:"1000" doc:"barabasi-albert, erdos-renyi: mean number of suppliers per firm (barabasi-albert: at least 1)"`
 	Sectors    int     `toml:"sectors" min:"1" max:"100000" doc:"barabasi-albert, erdos-renyi: number of sectors"`
-	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises"`
+	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises (io-table: the largest by size in each sector)"`
+
+	// io-table
+	IOTableFile string `toml:"io_table_file" doc:"io-table: CSV sector input-output table: header sector,<sectors>,final_demand, one row per sector in that order, flows per year from the row to the column (path relative to the scenario)"`
 
 	// file
 	Format          string `toml:"format" enum:"csv,inoue-todo" doc:"file: csv (edges_file and firms_file as smesim writes them) or inoue-todo (the input files of Inoue and Todo's ProductionNetworkSimulator: edges_file \"supplier client amount\", firms_file \"firm sector\", final_demand_file \"firm amount\", amounts per step)"`

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
@@ -40,15 +41,33 @@ type InputFile struct {
 }
 
 // InputFiles returns the files cfg reads, in a fixed order: for a file
-// network its edge and firm CSVs; none otherwise.
+// network its edge and firm files (and, in the inoue-todo format, final
+// demand), for an io-table network its table, and the damage table of
+// each capacity shock that has one; none otherwise.
 func InputFiles(cfg *config.Config) []InputFile {
-	if cfg == nil || cfg.Network.Generator != "file" {
+	if cfg == nil {
 		return nil
 	}
-	return []InputFile{
-		{Key: "network.edges_file", Source: resolve(cfg.Dir, cfg.Network.EdgesFile), Name: InputDir + "/network-edges.csv"},
-		{Key: "network.firms_file", Source: resolve(cfg.Dir, cfg.Network.FirmsFile), Name: InputDir + "/network-firms.csv"},
+	var files []InputFile
+	add := func(key, path, name string) {
+		files = append(files, InputFile{Key: key, Source: resolve(cfg.Dir, path), Name: InputDir + "/" + name})
 	}
+	switch nc := &cfg.Network; nc.Generator {
+	case "file":
+		add("network.edges_file", nc.EdgesFile, "network-edges.csv")
+		add("network.firms_file", nc.FirmsFile, "network-firms.csv")
+		if nc.Format == "inoue-todo" {
+			add("network.final_demand_file", nc.FinalDemandFile, "network-final-demand.txt")
+		}
+	case "io-table":
+		add("network.io_table_file", nc.IOTableFile, "io-table.csv")
+	}
+	for i, s := range cfg.Shocks {
+		if s.Kind == "capacity" && s.DamageFile != "" {
+			add(fmt.Sprintf("shocks[%d].damage_file", i), s.DamageFile, fmt.Sprintf("damage-%d.txt", i))
+		}
+	}
+	return files
 }
 
 // Relocated returns a copy of cfg that reads its input files from their
@@ -61,7 +80,24 @@ func Relocated(cfg *config.Config) *config.Config {
 		return cfg
 	}
 	c := *cfg
-	c.Network.EdgesFile, c.Network.FirmsFile = files[0].Name, files[1].Name
+	c.Shocks = slices.Clone(cfg.Shocks)
+	for _, f := range files {
+		switch f.Key {
+		case "network.edges_file":
+			c.Network.EdgesFile = f.Name
+		case "network.firms_file":
+			c.Network.FirmsFile = f.Name
+		case "network.final_demand_file":
+			c.Network.FinalDemandFile = f.Name
+		case "network.io_table_file":
+			c.Network.IOTableFile = f.Name
+		default:
+			var i int
+			if _, err := fmt.Sscanf(f.Key, "shocks[%d].damage_file", &i); err == nil {
+				c.Shocks[i].DamageFile = f.Name
+			}
+		}
+	}
 	return &c
 }
 
