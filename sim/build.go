@@ -150,6 +150,26 @@ func Names(cfg *config.Config) (*NetworkNames, error) {
 			Regions:   func() []string { _, r := network.GenericNames(sectors); return r },
 			Markets:   markets,
 		}, nil
+	case "io-table":
+		// The table names the sectors; the firms are drawn per
+		// replication, and building them could take more memory than the
+		// run is later allowed.
+		tab, err := network.ReadIOTable(resolvePath(cfg.Dir, nc.IOTableFile))
+		if err != nil {
+			return nil, &ScenarioError{fmt.Errorf("network: %w", err)}
+		}
+		if nc.Firms < len(tab.Sectors) {
+			return nil, &ScenarioError{fmt.Errorf("network.firms: %d firms for the %d sectors of %s: need at least one firm per sector", nc.Firms, len(tab.Sectors), nc.IOTableFile)}
+		}
+		regions := []string{"all"}
+		return &NetworkNames{
+			From:      nc.IOTableFile,
+			HasSector: func(name string) bool { return slices.Contains(tab.Sectors, name) },
+			HasRegion: func(name string) bool { return name == "all" },
+			Sectors:   func() []string { return tab.Sectors },
+			Regions:   func() []string { return regions },
+			Markets:   markets,
+		}, nil
 	}
 	net, err := buildNetwork(cfg, 0)
 	if err != nil {

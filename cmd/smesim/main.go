@@ -525,7 +525,12 @@ func openScenario(arg string) (*config.Config, error) {
 	}
 	// A network read from files is checked now, once, rather than by
 	// every run (where the error would name a replication).
-	if cfg.Network.Generator == "file" || cfg.Network.Generator == "io-table" {
+	if cfg.Network.Generator == "io-table" {
+		if _, err := sim.Names(cfg); err != nil {
+			return nil, badInputf("%s: %w", scenarioLabel(arg), err)
+		}
+	}
+	if cfg.Network.Generator == "file" {
 		net, err := sim.BuildNetwork(cfg, 0)
 		if err == nil {
 			err = sim.CheckDamageTables(cfg, net)
