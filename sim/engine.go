@@ -43,6 +43,7 @@ type params struct {
 	scoreThreshold float64
 	smoothed       bool
 	linkInventory  bool // production.inventories = "link": a stock per edge
+	rationing      rationRule
 	smoothAlpha    float64
 	demandNoise    float64
 	shockStep      int
@@ -277,6 +278,7 @@ func (e *engine) compile() error {
 		scoreThreshold: cfg.Finance.ScoreThreshold,
 		smoothed:       cfg.Production.PlannedOutput == "smoothed-demand",
 		linkInventory:  cfg.Production.Inventories == "link",
+		rationing:      rationRules[cfg.Production.Rationing],
 		smoothAlpha:    1 / math.Max(1, cfg.Production.DemandSmoothing.Steps(d)),
 		demandNoise:    cfg.Production.DemandNoise,
 		baselineSteps:  max(1, cfg.Firms.BaselineWindows.WholeSteps(d)),

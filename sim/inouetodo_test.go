@@ -42,11 +42,13 @@ func inoueTodoConfig(dir string) *config.Config {
 // Todo's ProductionNetworkSimulator (300 firms in 6 sectors, 3 suppliers
 // in each of up to 3 input sectors, 21 firms losing 10–90% of capacity for
 // 5–45 days) and compares total production every day with the path their
-// simulator wrote for the same files (testdata/inouetodo/reference.txt:
-// "day total", day −1 the baseline). It was made by
+// simulator wrote for the same files, with proportional rationing
+// (testdata/inouetodo/reference.txt: "day total", day −1 the baseline) and
+// with final demand served last (reference-r1.txt). They were made by
 //
 //	go run testdata/inouetodo/gen.go -firms 300 -sectors 6 -seed 7 -damaged 0.1 -out DIR
 //	proNet -m -t 120 -Z damage.txt -X reference.txt links.txt final.txt pini.txt affiliation.txt
+//	proNet -m -R 1 -t 120 -Z damage.txt -X reference-r1.txt links.txt final.txt pini.txt affiliation.txt
 //
 // with proNet built from commit c4dd74d of
 // github.com/HiroyasuInoue/ProductionNetworkSimulator (see
@@ -54,30 +56,37 @@ func inoueTodoConfig(dir string) *config.Config {
 // must-show 1.
 func TestInoueTodoReference(t *testing.T) {
 	dir := filepath.Join("testdata", "inouetodo")
-	ref := readReference(t, filepath.Join(dir, "reference.txt"))
-	res, err := sim.RunReplication(inoueTodoConfig(dir), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := slices.Index(res.Metrics, "output")
-	if got := res.Steps(); got != 120 || len(ref) != 121 {
-		t.Fatalf("%d steps and %d reference days, want 120 and 121", got, len(ref))
-	}
-	worst, at := 0.0, 0
-	for day := 0; day < 120; day++ {
-		got, want := res.Value(day, m), ref[day+1]
-		if d := math.Abs(got-want) / want; d > worst {
-			worst, at = d, day
+	for _, c := range []struct{ rationing, reference string }{
+		{"proportional", "reference.txt"},         // their default, -R 0
+		{"final-demand-last", "reference-r1.txt"}, // their -R 1
+	} {
+		ref := readReference(t, filepath.Join(dir, c.reference))
+		cfg := inoueTodoConfig(dir)
+		cfg.Production.Rationing = c.rationing
+		res, err := sim.RunReplication(cfg, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	// The damage must bite, or agreement would prove little.
-	low := slices.Min(ref[1:]) / ref[0]
-	t.Logf("largest relative difference %.3g (day %d); output falls to %.3f of baseline", worst, at, low)
-	if worst > 1e-9 {
-		t.Errorf("total production differs from Inoue and Todo's by %.3g (relative, day %d), want ≤ 1e-9", worst, at)
-	}
-	if low > 0.99 {
-		t.Errorf("output falls only to %.4f of baseline: the damage table has no effect", low)
+		m := slices.Index(res.Metrics, "output")
+		if got := res.Steps(); got != 120 || len(ref) != 121 {
+			t.Fatalf("%d steps and %d reference days, want 120 and 121", got, len(ref))
+		}
+		worst, at := 0.0, 0
+		for day := 0; day < 120; day++ {
+			got, want := res.Value(day, m), ref[day+1]
+			if d := math.Abs(got-want) / want; d > worst {
+				worst, at = d, day
+			}
+		}
+		// The damage must bite, or agreement would prove little.
+		low := slices.Min(ref[1:]) / ref[0]
+		t.Logf("%s: largest relative difference %.3g (day %d); output falls to %.3f of baseline", c.rationing, worst, at, low)
+		if worst > 1e-9 {
+			t.Errorf("%s: total production differs from Inoue and Todo's by %.3g (relative, day %d), want ≤ 1e-9", c.rationing, worst, at)
+		}
+		if low > 0.99 {
+			t.Errorf("%s: output falls only to %.4f of baseline: the damage table has no effect", c.rationing, low)
+		}
 	}
 }
 

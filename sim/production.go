@@ -107,6 +107,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			d := dem[j]
 			x := agents.Output(capacity[j], d, limit[j])
 			output[j] = x
+			if e.p.rationing != rationProportional {
+				r, fd := rationFinalDemand(e.p.rationing, x, d, fdNow[j])
+				share[j], fillRate[j], fdDelivered[j] = r, r, fd
+				continue
+			}
 			r := agents.RationShare(x, d)
 			share[j] = r
 			fillRate[j] = r
@@ -233,4 +238,38 @@ func (e *engine) useLinkStocks(b int, x float64) {
 		}
 		e.slotInv[s] = sum
 	}
+}
+
+// rationRule is production.rationing: how a firm short of output shares
+// it between the orders of firms and final demand.
+type rationRule uint8
+
+const (
+	rationProportional     rationRule = iota // the same share for every order and final demand
+	rationFinalDemandLast                    // firms' orders first (Inoue and Todo's -R 1)
+	rationFinalDemandFirst                   // final demand first
+)
+
+var rationRules = map[string]rationRule{
+	"proportional": rationProportional, "final-demand-last": rationFinalDemandLast, "final-demand-first": rationFinalDemandFirst,
+}
+
+// rationFinalDemand shares output x between final demand fd and the
+// orders of firms, d − fd, when one of them is served first: it returns
+// the share of firms' orders filled (1 when they ordered nothing) and the
+// final demand served.
+func rationFinalDemand(rule rationRule, x, d, fd float64) (orderShare, fdServed float64) {
+	orders := d - fd
+	if rule == rationFinalDemandLast {
+		served := min(x, orders)
+		if orders <= 0 {
+			return 1, min(fd, x)
+		}
+		return served / orders, min(fd, max(0, x-served))
+	}
+	fdServed = min(fd, x)
+	if orders <= 0 {
+		return 1, fdServed
+	}
+	return min(1, max(0, x-fdServed)/orders), fdServed
 }

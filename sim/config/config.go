@@ -108,6 +108,7 @@ type ProductionConfig struct {
 	RestorationTime units.Duration `toml:"restoration_time" doc:"time to restore an inventory gap (tau)"`
 	SpareCapacity   float64        `toml:"spare_capacity" min:"0" max:"100" doc:"capacity above baseline output, as a share"`
 	Inventories     string         `toml:"inventories" enum:"sector,link" doc:"input inventories: sector (one stock per buyer and input sector; orders follow fill rates among its suppliers) or link (one stock per supplier link, ordered and used up per link, as in Inoue and Todo's simulator)"`
+	Rationing       string         `toml:"rationing" enum:"proportional,final-demand-last,final-demand-first" doc:"how a firm short of output shares it: proportional (every buyer and final demand get the same share of what they ordered), final-demand-last (firms' orders first, final demand gets what is left: Inoue and Todo's -R 1) or final-demand-first (final demand first, firms share the rest)"`
 	PlannedOutput   string         `toml:"planned_output" enum:"last-production,smoothed-demand" doc:"how firms plan next output: smoothed-demand plans on the orders received and final demand, averaged over demand_smoothing (ARIO); last-production plans on what the firm last produced (legacy: an input shortage then becomes a lasting fall in orders upstream)"`
 	DemandSmoothing units.Duration `toml:"demand_smoothing" doc:"smoothed-demand: averaging time"`
 	RewiringDelay   units.Duration `toml:"rewiring_delay" doc:"time before a buyer moves a failed supplier's orders to its other suppliers in that sector"`
@@ -239,6 +240,7 @@ func DefaultConfig() Config {
 			RestorationTime: units.MustDuration("2w"),
 			SpareCapacity:   0.2,
 			Inventories:     "sector",
+			Rationing:       "proportional",
 			PlannedOutput:   "smoothed-demand",
 			DemandSmoothing: units.MustDuration("2w"),
 			RewiringDelay:   units.MustDuration("4w"),
