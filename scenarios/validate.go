@@ -338,6 +338,9 @@ func (v *validator) network() error {
 			return err
 		}
 	}
+	if n.Normalise && (n.Generator != "file" || n.Format != "csv") {
+		return v.errorAt("network.normalise", []string{"network.generator", "network.format"}, "applies to CSV file networks only (generator = \"file\", format = \"csv\")")
+	}
 	if n.Generator != "file" && n.Format != "csv" {
 		return v.errorAt("network.format", []string{"network.generator"}, "applies to the file generator only (generator = %q)", n.Generator)
 	}

@@ -61,7 +61,8 @@ func buildNetwork(cfg *config.Config, rep int) (*network.Network, error) {
 			}, units.DaysPerYear/cfg.Step.Days())
 			break
 		}
-		net, err = network.ReadCSV(resolvePath(cfg.Dir, nc.EdgesFile), resolvePath(cfg.Dir, nc.FirmsFile), sz, rng)
+		net, err = network.ReadCSVWith(resolvePath(cfg.Dir, nc.EdgesFile), resolvePath(cfg.Dir, nc.FirmsFile), sz, rng,
+			network.CSVOptions{Normalise: nc.Normalise})
 	default:
 		return nil, &ScenarioError{fmt.Errorf("network.generator: unknown generator %q", nc.Generator)}
 	}

@@ -42,6 +42,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -518,6 +519,9 @@ func isBuiltin(name string) bool {
 
 // openScenario opens a scenario file or built-in ("" is the default
 // built-in). Every failure is bad input.
+//
+// What reading a network file changed (network.normalise) is not an
+// error: warnNetwork prints it.
 func openScenario(arg string) (*config.Config, error) {
 	cfg, err := scenarios.Open(arg)
 	if err != nil {
@@ -548,4 +552,12 @@ func scenarioLabel(arg string) string {
 		return "default"
 	}
 	return arg
+}
+
+// warnNetwork prints, one line each on stderr, what reading net's files
+// changed in them (weights normalised with network.normalise).
+func warnNetwork(e *env, net *network.Network) {
+	for _, w := range net.Warnings {
+		fmt.Fprintf(e.stderr, "smesim: warning: %s\n", w)
+	}
 }

@@ -31,9 +31,23 @@ const (
 	WeightTolerance = 1e-6
 )
 
+// CSVOptions change how ReadCSVWith reads a network.
+type CSVOptions struct {
+	// Normalise rescales the weights of a buyer's suppliers in a sector
+	// that do not sum to 1 (± WeightTolerance) so that they do, and
+	// records a warning naming the buyer in Network.Warnings, instead of
+	// rejecting the file.
+	Normalise bool
+}
+
 // ReadCSV reads a network from an edge CSV and a firm CSV; see ReadCSVFrom.
 // Errors name the file as given by the path.
 func ReadCSV(edgesPath, firmsPath string, s Sizes, rng *rand.Rand) (*Network, error) {
+	return ReadCSVWith(edgesPath, firmsPath, s, rng, CSVOptions{})
+}
+
+// ReadCSVWith is ReadCSV with options.
+func ReadCSVWith(edgesPath, firmsPath string, s Sizes, rng *rand.Rand, opt CSVOptions) (*Network, error) {
 	ef, err := os.Open(edgesPath)
 	if err != nil {
 		return nil, err // *fs.PathError: "open <path>: <reason>"
@@ -44,7 +58,7 @@ func ReadCSV(edgesPath, firmsPath string, s Sizes, rng *rand.Rand) (*Network, er
 		return nil, err
 	}
 	defer ff.Close()
-	return ReadCSVFrom(edgesPath, ef, firmsPath, ff, s, rng)
+	return readCSVFrom(edgesPath, ef, firmsPath, ff, s, rng, opt)
 }
 
 // ReadCSVFrom reads a network from an edge CSV and a firm CSV, streaming
@@ -74,11 +88,15 @@ func ReadCSV(edgesPath, firmsPath string, s Sizes, rng *rand.Rand) (*Network, er
 // not trimmed. If every id is "f<index>" the network's Names is nil, as for
 // generated networks, so that WriteCSV output reads back identical.
 func ReadCSVFrom(edgesName string, edges io.Reader, firmsName string, firms io.Reader, s Sizes, rng *rand.Rand) (*Network, error) {
+	return readCSVFrom(edgesName, edges, firmsName, firms, s, rng, CSVOptions{})
+}
+
+func readCSVFrom(edgesName string, edges io.Reader, firmsName string, firms io.Reader, s Sizes, rng *rand.Rand, opt CSVOptions) (*Network, error) {
 	fr, err := readFirms(firmsName, firms)
 	if err != nil {
 		return nil, err
 	}
-	es, err := readEdges(edgesName, edges, firmsName, fr)
+	es, warnings, err := readEdges(edgesName, edges, firmsName, fr, opt.Normalise)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +126,7 @@ func ReadCSVFrom(edgesName string, edges io.Reader, firmsName string, firms io.R
 			net.Names = nil
 		}
 	}
+	net.Warnings = warnings
 	return net, nil
 }
 

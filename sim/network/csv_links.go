@@ -5,6 +5,7 @@ package network
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,18 +14,18 @@ import (
 )
 
 // readEdges reads the edge file against the firms read.
-func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edge, error) {
+func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead, normalise bool) ([]Edge, []string, error) {
 	cr := newCSVReader(name, r)
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("%s: no edges (empty file)", name)
+		return nil, nil, fmt.Errorf("%s: no edges (empty file)", name)
 	}
 	if err != nil {
-		return nil, csvErr(name, err)
+		return nil, nil, csvErr(name, err)
 	}
 	hdr := strings.Join(header, ",")
 	if hdr != edgeHeader && hdr != flowHeader {
-		return nil, fmt.Errorf("%s:1: header must be %s or %s, got %s", name, edgeHeader, flowHeader, echo(hdr))
+		return nil, nil, fmt.Errorf("%s:1: header must be %s or %s, got %s", name, edgeHeader, flowHeader, echo(hdr))
 	}
 	flows := hdr == flowHeader
 	column := "weight"
@@ -39,35 +40,35 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 			break
 		}
 		if err != nil {
-			return nil, csvErr(name, err)
+			return nil, nil, csvErr(name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != 3 {
-			return nil, fmt.Errorf("%s:%d: %d fields, want 3 (%s)", name, line, len(rec), hdr)
+			return nil, nil, fmt.Errorf("%s:%d: %d fields, want 3 (%s)", name, line, len(rec), hdr)
 		}
 		if len(edges) >= maxCount {
-			return nil, fmt.Errorf("%s:%d: too many edges (at most %d)", name, line, maxCount)
+			return nil, nil, fmt.Errorf("%s:%d: too many edges (at most %d)", name, line, maxCount)
 		}
 		var ends [2]int32
 		for k, column := range []string{"supplier", "buyer"} {
 			i, ok := fr.ids[rec[k]]
 			if !ok {
-				return nil, fmt.Errorf("%s:%d: column %s: unknown firm %s (not in %s)", name, line, column, echo(rec[k]), firmsName)
+				return nil, nil, fmt.Errorf("%s:%d: column %s: unknown firm %s (not in %s)", name, line, column, echo(rec[k]), firmsName)
 			}
 			ends[k] = i
 		}
 		w, err := parseNumber(rec[2])
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: column %s: %v", name, line, column, err)
+			return nil, nil, fmt.Errorf("%s:%d: column %s: %v", name, line, column, err)
 		}
 		switch {
 		case flows && !(w > 0 && w <= maxFlow):
-			return nil, fmt.Errorf("%s:%d: column flow: %s must be in (0, %g] (a value per year; leave out a link without flow)", name, line, cut(rec[2]), maxFlow)
+			return nil, nil, fmt.Errorf("%s:%d: column flow: %s must be in (0, %g] (a value per year; leave out a link without flow)", name, line, cut(rec[2]), maxFlow)
 		case !flows && !(w > 0 && w <= 1):
-			return nil, fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, cut(rec[2]))
+			return nil, nil, fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, cut(rec[2]))
 		}
 		if ends[0] == ends[1] {
-			return nil, fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, cut(rec[0]), cut(rec[1]))
+			return nil, nil, fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, cut(rec[0]), cut(rec[1]))
 		}
 		e := Edge{Supplier: ends[0], Buyer: ends[1], Weight: w}
 		if flows {
@@ -77,10 +78,11 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 		lines = append(lines, int32(line))
 	}
 	if len(edges) == 0 {
-		return nil, fmt.Errorf("%s: no edges", name)
+		return nil, nil, fmt.Errorf("%s: no edges", name)
 	}
-	if err := checkEdges(name, edges, lines, fr, flows); err != nil {
-		return nil, err
+	warnings, err := checkEdges(name, edges, lines, fr, flows, normalise)
+	if err != nil {
+		return nil, nil, err
 	}
 	if flows {
 		sector := make([]int32, len(fr.firms))
@@ -89,13 +91,15 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead) ([]Edg
 		}
 		WeightsFromFlows(edges, sector)
 	}
-	return edges, nil
+	return edges, warnings, nil
 }
 
 // checkEdges reports the earliest duplicate edge, then the earliest slot
 // (buyer, supplier sector) whose weights do not sum to 1 (unless the file
-// gives flows, from which the weights follow).
-func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead, flows bool) error {
+// gives flows, from which the weights follow). With normalise, such slots'
+// weights are rescaled to sum to 1 instead, and a warning for each, in
+// line order, is returned.
+func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead, flows, normalise bool) ([]string, error) {
 	sector := func(e int32) int32 { return fr.firms[edges[e].Supplier].Sector }
 	perm := make([]int32, len(edges))
 	for i := range perm {
@@ -135,27 +139,42 @@ func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead, flows b
 				break
 			}
 		}
-		return fmt.Errorf("%s:%d: duplicate edge %s → %s (first on line %d)", name, dup,
+		return nil, fmt.Errorf("%s:%d: duplicate edge %s → %s (first on line %d)", name, dup,
 			cut(fr.firms[e.Supplier].Name), cut(fr.firms[e.Buyer].Name), dupFirst)
 	}
 	if flows {
-		return nil
+		return nil, nil
 	}
-	badLine, badBuyer, badSector, badSum := int32(-1), int32(0), int32(0), 0.0
+	type badSlot struct {
+		line, buyer, sector int32
+		sum                 float64
+	}
+	var bad []badSlot
 	for k := 0; k < len(perm); {
 		b, sec := edges[perm[k]].Buyer, sector(perm[k])
-		sum, first := 0.0, lines[perm[k]]
+		sum, first, start := 0.0, lines[perm[k]], k
 		for ; k < len(perm) && edges[perm[k]].Buyer == b && sector(perm[k]) == sec; k++ {
 			sum += edges[perm[k]].Weight
 			first = min(first, lines[perm[k]])
 		}
-		if math.Abs(sum-1) > WeightTolerance && (badLine < 0 || first < badLine) {
-			badLine, badBuyer, badSector, badSum = first, b, sec, sum
+		if math.Abs(sum-1) > WeightTolerance {
+			bad = append(bad, badSlot{first, b, sec, sum})
+			if normalise {
+				for _, e := range perm[start:k] {
+					edges[e].Weight /= sum
+				}
+			}
 		}
 	}
-	if badLine >= 0 {
-		return fmt.Errorf("%s:%d: buyer %s: weights of its suppliers in sector %s sum to %.10g, not 1 (±%g)",
-			name, badLine, echo(fr.firms[badBuyer].Name), echo(fr.sectors.names[badSector]), badSum, WeightTolerance)
+	slices.SortFunc(bad, func(a, b badSlot) int { return cmp.Compare(a.line, b.line) })
+	var warnings []string
+	for _, s := range bad {
+		msg := fmt.Sprintf("%s:%d: buyer %s: weights of its suppliers in sector %s sum to %.10g, not 1 (±%g)",
+			name, s.line, echo(fr.firms[s.buyer].Name), echo(fr.sectors.names[s.sector]), s.sum, WeightTolerance)
+		if !normalise {
+			return nil, errors.New(msg)
+		}
+		warnings = append(warnings, msg+"; normalised to 1 (network.normalise)")
 	}
-	return nil
+	return warnings, nil
 }

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -71,5 +72,33 @@ func TestCheckFlows(t *testing.T) {
 	want := "firm f4 buys 60 a year from other firms but sells only 50 (final demand 50): a firm must sell more than it buys"
 	if err := net.CheckFlows(); err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+func TestReadCSVNormalise(t *testing.T) {
+	dir := t.TempDir()
+	edges := "supplier,buyer,weight\nf1,f2,0.3\nf3,f2,0.5\nf2,f4,1\n"
+	write := func(name, text string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ep, fp := write("edges.csv", edges), write("firms.csv", flowFirms)
+	want := ep + `:2: buyer "f2": weights of its suppliers in sector "parts" sum to 0.8, not 1 (±1e-06)`
+	if _, err := ReadCSVWith(ep, fp, Sizes{}, nil, CSVOptions{}); err == nil || err.Error() != want {
+		t.Errorf("without normalise: got %v, want %s", err, want)
+	}
+	net, err := ReadCSVWith(ep, fp, Sizes{}, nil, CSVOptions{Normalise: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.3 + 0.5 // as the reader adds them
+	if w := []float64{0.3 / sum, 0.5 / sum, 1}; !slices.Equal(net.Weight, w) {
+		t.Errorf("weights %v, want %v", net.Weight, w)
+	}
+	if w := []string{want + "; normalised to 1 (network.normalise)"}; !slices.Equal(net.Warnings, w) {
+		t.Errorf("warnings %q, want %q", net.Warnings, w)
 	}
 }

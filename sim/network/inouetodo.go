@@ -144,7 +144,7 @@ func ReadInoueTodo(files InoueTodoFiles, perYear float64) (*Network, error) {
 	if len(edges) == 0 {
 		return nil, fmt.Errorf("%s: no links", files.Links)
 	}
-	if err := checkEdges(files.Links, edges, lines, fr, true); err != nil {
+	if _, err := checkEdges(files.Links, edges, lines, fr, true, false); err != nil {
 		return nil, err
 	}
 	if err := fr.checkSales(files.Affiliation, files.Links, edges); err != nil {

@@ -143,6 +143,10 @@ type Network struct {
 	SlotSector    []int32 // per slot
 	SlotEdgeStart []int32 // len slots+1: edges of slot s
 
+	// Warnings say what reading the network changed in its files, one
+	// line each (weights normalised); nil for most networks.
+	Warnings []string
+
 	// Out-edges: OutEdge[OutStart[s]:OutStart[s+1]] are the edge indices
 	// whose supplier is s, in increasing order.
 	OutStart []int32
