@@ -770,29 +770,41 @@ func sweepIsDefault(s config.SweepConfig) bool {
 }
 
 // InputFiles returns the files cfg names, as it names them (relative to
-// cfg.Dir unless absolute): a file network's firms and edges, and those of
-// the points of its sweep. A batch identifies its inputs by their content
-// (see batch.HashInputs), so that runs of changed files are not mixed.
+// cfg.Dir unless absolute): a file network's files, an IO table, damage
+// tables, and those the points of its sweep name instead. A batch
+// identifies its inputs by their content (see batch.HashInputs), so that
+// runs of changed files are not mixed.
 func InputFiles(cfg *config.Config) []string {
 	if cfg == nil {
 		return nil
 	}
-	file := cfg.Network.Generator == "file"
-	var swept []string
+	nc := &cfg.Network
+	var names, swept []string
+	file, table := nc.Generator == "file", nc.Generator == "io-table"
 	for _, p := range cfg.Sweep.Parameters {
-		switch p.Key {
-		case "network.generator":
+		switch {
+		case p.Key == "network.generator":
 			file = file || slices.Contains(p.Texts, "file")
-		case "network.edges_file", "network.firms_file":
+			table = table || slices.Contains(p.Texts, "io-table")
+		case strings.HasSuffix(p.Key, "_file"):
 			swept = append(swept, p.Texts...)
 		}
 	}
-	if !file {
-		return nil
+	if file {
+		names = append(names, nc.EdgesFile, nc.FirmsFile, nc.FinalDemandFile)
+	}
+	if table {
+		names = append(names, nc.IOTableFile)
+	}
+	names = append(names, swept...)
+	for _, s := range cfg.Shocks {
+		if s.Kind == "capacity" {
+			names = append(names, s.DamageFile)
+		}
 	}
 	var out []string
-	for _, name := range append([]string{cfg.Network.EdgesFile, cfg.Network.FirmsFile}, swept...) {
-		if name != "" {
+	for _, name := range names {
+		if name != "" && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
