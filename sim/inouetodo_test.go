@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"bufio"
+	"context"
 	"math"
 	"os"
 	"path/filepath"
@@ -63,7 +64,7 @@ func TestInoueTodoReference(t *testing.T) {
 		ref := readReference(t, filepath.Join(dir, c.reference))
 		cfg := inoueTodoConfig(dir)
 		cfg.Production.Rationing = c.rationing
-		res, err := sim.RunReplication(cfg, 0)
+		res, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, sim.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestInoueTodoNeedsTheirMechanics(t *testing.T) {
 	} {
 		cfg := inoueTodoConfig(dir)
 		c.set(cfg)
-		res, err := sim.RunReplication(cfg, 0)
+		res, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, sim.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package sim
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -31,5 +32,11 @@ func TestODDNamesEverySimFile(t *testing.T) {
 	}
 	if named < 25 {
 		t.Errorf("found %d Go files in sim, want the engine's (at least 25)", named)
+	}
+	// And every file it names is still there.
+	for _, m := range regexp.MustCompile("`([a-z0-9_]+\\.go)`").FindAllStringSubmatch(string(doc), -1) {
+		if _, err := os.Stat(m[1]); err != nil {
+			t.Errorf("docs/odd.md names %s, which sim does not have", m[1])
+		}
 	}
 }

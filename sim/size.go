@@ -2,7 +2,6 @@ package sim
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,32 +13,18 @@ import (
 
 // Approximate bytes held per firm and per edge by one engine (its state
 // arrays, the network and the temporaries of building it), counted from
-// the arrays in engine.go, interventions.go and network.Network.
+// the arrays in engine.go, interventions.go and network.Network, for
+// estimating a run's memory before it starts (TestEngineBytesCoverEngine
+// keeps them honest).
 const (
-	engineBytesPerFirm = 900
-	engineBytesPerEdge = 140
-	resultBytesPerFirm = 30 // firm outcomes kept per run until written: status, failure step, cause, three floats
-	eventBytes         = 64 // one failure event
+	BytesPerFirm = 900
+	BytesPerEdge = 140
 )
 
-// MemoryEstimate is what a run of a scenario will hold in memory at its
-// peak, roughly: the engines working at once and the results kept until
-// they are written.
-type MemoryEstimate struct {
-	Firms, Edges int64 // of one network (edges estimated for generated networks)
-	Engines      int64 // bytes of the engines running at once
-	Results      int64 // bytes of the results of every run
-	Total        int64
-}
-
-func (m MemoryEstimate) String() string {
-	return fmt.Sprintf("about %s (%d firms and %d links per network: %s for %s, %s of results)",
-		formatBytes(m.Total), m.Firms, m.Edges, formatBytes(m.Engines), "the engines running at once", formatBytes(m.Results))
-}
-
-// EstimateMemory estimates the memory of running runs runs of cfg with
-// workers engines at once, without building anything.
-func EstimateMemory(cfg *config.Config, workers, runs int) MemoryEstimate {
+// NetworkSize estimates the firms and links of a network of cfg without
+// building it: from the generator's parameters, or from the size of a
+// file network's files (for an io-table network, the table's sectors).
+func NetworkSize(cfg *config.Config) (firms, edges int64) {
 	nc := &cfg.Network
 	var n, e int64
 	switch nc.Generator {
@@ -68,20 +53,7 @@ func EstimateMemory(cfg *config.Config, workers, runs int) MemoryEstimate {
 		n = int64(nc.Firms)
 		e = int64(float64(n) * nc.MeanDegree)
 	}
-	m := MemoryEstimate{Firms: n, Edges: e}
-	workers = max(1, workers)
-	m.Engines = int64(workers) * (n*engineBytesPerFirm + e*engineBytesPerEdge)
-	// Results are stored as each run ends and written one at a time, so
-	// the firm outcomes and events of a run are held only by the runs
-	// under way and the one being written; the time series of every run
-	// are kept for the summary.
-	series := int64(cfg.Steps) * int64(numMetrics) * 8
-	m.Results = int64(max(1, runs)) * series
-	if cfg.Output.Record != "aggregate" {
-		m.Results += int64(min(workers, max(1, runs))+1) * (n*resultBytesPerFirm + n/4*eventBytes)
-	}
-	m.Total = m.Engines + m.Results
-	return m
+	return n, e
 }
 
 // tableSectors returns the number of sectors in the header of an IO
@@ -111,14 +83,4 @@ func fileLines(cfg *config.Config, name string, bytesPerLine int64) int64 {
 		return 0
 	}
 	return fi.Size() / bytesPerLine
-}
-
-func formatBytes(b int64) string {
-	switch {
-	case b >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
-	case b >= 1<<20:
-		return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
-	}
-	return fmt.Sprintf("%d KiB", b>>10)
 }
