@@ -182,6 +182,25 @@ func newCSVReader(name string, r io.Reader) *csv.Reader {
 	return cr
 }
 
+// eachRecord calls fn with each record cr reads and its line, until the
+// end of the file or the first error, which is fn's or, as "name:line:
+// ...", the reader's.
+func eachRecord(name string, cr *csv.Reader, fn func(line int, rec []string) error) error {
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return csvErr(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := fn(line, rec); err != nil {
+			return err
+		}
+	}
+}
+
 // csvErr turns a csv.Reader or I/O error into a "name:line: ..." error.
 func csvErr(name string, err error) error {
 	var le *LineTooLongError

@@ -65,33 +65,25 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 	}
 	nf := len(header)
 	fr := &firmsRead{ids: make(map[string]int32), drawMarkets: col[cMarket] < 0}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvErr(name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = eachRecord(name, cr, func(line int, rec []string) error {
 		bad := func(column, format string, a ...any) error {
 			return fmt.Errorf("%s:%d: column %s: %s", name, line, column, fmt.Sprintf(format, a...))
 		}
 		if len(rec) != nf {
-			return nil, fmt.Errorf("%s:%d: %d fields, the header has %d", name, line, len(rec), nf)
+			return fmt.Errorf("%s:%d: %d fields, the header has %d", name, line, len(rec), nf)
 		}
 		if len(fr.firms) >= maxCount {
-			return nil, fmt.Errorf("%s:%d: too many firms (at most %d)", name, line, maxCount)
+			return fmt.Errorf("%s:%d: too many firms (at most %d)", name, line, maxCount)
 		}
 		id := rec[0]
 		if id == "" {
-			return nil, bad("id", "empty firm id")
+			return bad("id", "empty firm id")
 		}
 		if msg := badName(id, true); msg != "" {
-			return nil, bad("id", "firm id %s %s", echo(id), msg)
+			return bad("id", "firm id %s %s", echo(id), msg)
 		}
 		if first, dup := fr.ids[id]; dup {
-			return nil, fmt.Errorf("%s:%d: duplicate firm id %s (first on line %d)", name, line, echo(id), fr.lines[first])
+			return fmt.Errorf("%s:%d: duplicate firm id %s (first on line %d)", name, line, echo(id), fr.lines[first])
 		}
 		f := Firm{Name: strings.Clone(id), Chain: -1, ExportMarket: -1}
 		fr.ids[f.Name] = int32(len(fr.firms))
@@ -101,15 +93,15 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		case "core":
 			f.Kind = Core
 		default:
-			return nil, bad("kind", "%s is not a kind: allowed values are sme, core", echo(rec[1]))
+			return bad("kind", "%s is not a kind: allowed values are sme, core", echo(rec[1]))
 		}
 		role, err := ParseRole(rec[2])
 		if err != nil {
-			return nil, bad("role", "%s is not a role: allowed values are %s", echo(rec[2]), strings.Join(RoleNames(), ", "))
+			return bad("role", "%s is not a role: allowed values are %s", echo(rec[2]), strings.Join(RoleNames(), ", "))
 		}
 		f.Role = role
 		if rec[3] == "" {
-			return nil, bad("sector", "empty sector name")
+			return bad("sector", "empty sector name")
 		}
 		for _, c := range []struct {
 			column string
@@ -119,7 +111,7 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 				continue
 			}
 			if msg := badName(rec[c.k], false); msg != "" {
-				return nil, bad(c.column, "%s %s", echo(rec[c.k]), msg)
+				return bad(c.column, "%s %s", echo(rec[c.k]), msg)
 			}
 		}
 		f.Sector = fr.sectors.get(rec[3])
@@ -127,10 +119,10 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		if c := col[cChain]; c >= 0 && rec[c] != "" {
 			v, err := strconv.ParseInt(rec[c], 10, 32)
 			if err != nil {
-				return nil, bad("chain", "%s is not an integer", echo(rec[c]))
+				return bad("chain", "%s is not an integer", echo(rec[c]))
 			}
 			if v < -1 {
-				return nil, bad("chain", "%d must be ≥ 0, or −1 for none", v)
+				return bad("chain", "%d must be ≥ 0, or −1 for none", v)
 			}
 			f.Chain = int32(v)
 		}
@@ -155,11 +147,11 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		}
 		demand, hasDemand, err := optional(col[cDemand], "final_demand", 0, 1e18, "[0, 1e18]")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		share, hasShare, err := optional(col[cShare], "export_share", 0, 1, "[0,1]")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		needDemand, needShare := !hasDemand, !hasShare
 		if hasDemand {
@@ -175,6 +167,10 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		fr.lines = append(fr.lines, int32(line))
 		fr.needDemand = append(fr.needDemand, needDemand)
 		fr.needShare = append(fr.needShare, needShare)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(fr.firms) == 0 {
 		return nil, fmt.Errorf("%s: no firms", name)

@@ -34,41 +34,33 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead, normal
 	}
 	var edges []Edge
 	var lines []int32
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, nil, csvErr(name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = eachRecord(name, cr, func(line int, rec []string) error {
 		if len(rec) != 3 {
-			return nil, nil, fmt.Errorf("%s:%d: %d fields, want 3 (%s)", name, line, len(rec), hdr)
+			return fmt.Errorf("%s:%d: %d fields, want 3 (%s)", name, line, len(rec), hdr)
 		}
 		if len(edges) >= maxCount {
-			return nil, nil, fmt.Errorf("%s:%d: too many edges (at most %d)", name, line, maxCount)
+			return fmt.Errorf("%s:%d: too many edges (at most %d)", name, line, maxCount)
 		}
 		var ends [2]int32
 		for k, column := range []string{"supplier", "buyer"} {
 			i, ok := fr.ids[rec[k]]
 			if !ok {
-				return nil, nil, fmt.Errorf("%s:%d: column %s: unknown firm %s (not in %s)", name, line, column, echo(rec[k]), firmsName)
+				return fmt.Errorf("%s:%d: column %s: unknown firm %s (not in %s)", name, line, column, echo(rec[k]), firmsName)
 			}
 			ends[k] = i
 		}
 		w, err := parseNumber(rec[2])
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s:%d: column %s: %v", name, line, column, err)
+			return fmt.Errorf("%s:%d: column %s: %v", name, line, column, err)
 		}
 		switch {
 		case flows && !(w > 0 && w <= maxFlow):
-			return nil, nil, fmt.Errorf("%s:%d: column flow: %s must be in (0, %g] (a value per year; leave out a link without flow)", name, line, cut(rec[2]), maxFlow)
+			return fmt.Errorf("%s:%d: column flow: %s must be in (0, %g] (a value per year; leave out a link without flow)", name, line, cut(rec[2]), maxFlow)
 		case !flows && !(w > 0 && w <= 1):
-			return nil, nil, fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, cut(rec[2]))
+			return fmt.Errorf("%s:%d: column weight: %s must be in (0,1]", name, line, cut(rec[2]))
 		}
 		if ends[0] == ends[1] {
-			return nil, nil, fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, cut(rec[0]), cut(rec[1]))
+			return fmt.Errorf("%s:%d: edge %s → %s is a self-loop", name, line, cut(rec[0]), cut(rec[1]))
 		}
 		e := Edge{Supplier: ends[0], Buyer: ends[1], Weight: w}
 		if flows {
@@ -76,6 +68,10 @@ func readEdges(name string, r io.Reader, firmsName string, fr *firmsRead, normal
 		}
 		edges = append(edges, e)
 		lines = append(lines, int32(line))
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(edges) == 0 {
 		return nil, nil, fmt.Errorf("%s: no edges", name)

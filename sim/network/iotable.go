@@ -75,24 +75,16 @@ func readIOTable(name string, r io.Reader) (*IOTable, error) {
 		seen[s] = true
 		t.Sectors[j] = strings.Clone(s)
 	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvErr(name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = eachRecord(name, cr, func(line int, rec []string) error {
 		i := len(t.Flow)
 		if i == n {
-			return nil, fmt.Errorf("%s:%d: row %d, but the header names %d sectors: the intermediate block must be square", name, line, i+1, n)
+			return fmt.Errorf("%s:%d: row %d, but the header names %d sectors: the intermediate block must be square", name, line, i+1, n)
 		}
 		if len(rec) != n+2 {
-			return nil, fmt.Errorf("%s:%d: %d fields, want %d (sector, %d flows, final_demand): the intermediate block must be square", name, line, len(rec), n+2, n)
+			return fmt.Errorf("%s:%d: %d fields, want %d (sector, %d flows, final_demand): the intermediate block must be square", name, line, len(rec), n+2, n)
 		}
 		if rec[0] != t.Sectors[i] {
-			return nil, fmt.Errorf("%s:%d: row of sector %s, want %s: rows must follow the header's order", name, line, echo(rec[0]), echo(t.Sectors[i]))
+			return fmt.Errorf("%s:%d: row of sector %s, want %s: rows must follow the header's order", name, line, echo(rec[0]), echo(t.Sectors[i]))
 		}
 		row := make([]float64, n+1)
 		for k := range row {
@@ -102,15 +94,19 @@ func readIOTable(name string, r io.Reader) (*IOTable, error) {
 			}
 			v, err := parseNumber(rec[1+k])
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: column %s: %v", name, line, column, err)
+				return fmt.Errorf("%s:%d: column %s: %v", name, line, column, err)
 			}
 			if v < 0 || v > maxFlow {
-				return nil, fmt.Errorf("%s:%d: column %s: %s must be in [0, %g]", name, line, column, cut(rec[1+k]), maxFlow)
+				return fmt.Errorf("%s:%d: column %s: %s must be in [0, %g]", name, line, column, cut(rec[1+k]), maxFlow)
 			}
 			row[k] = v
 		}
 		t.Flow = append(t.Flow, row[:n:n])
 		t.FinalDemand = append(t.FinalDemand, row[n])
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(t.Flow) < n {
 		return nil, fmt.Errorf("%s: %d rows, but the header names %d sectors: the intermediate block must be square", name, len(t.Flow), n)
