@@ -5,7 +5,9 @@
 #
 # Needs g++ and the Boost headers (Debian: apt-get install g++ libboost-dev).
 # PRONET_SRC may name their proNet.cpp; otherwise it is cloned from GitHub
-# (commit c4dd74d). Run from the repository root:
+# (commit c4dd74d). RATIONING=1 compares their -R 1 (final demand served
+# last) with production.rationing = "final-demand-last"; the default is
+# their -R 0, proportional. Run from the repository root:
 #
 #	sh testdata/inouetodo/compare.sh 10000 1 /tmp/it10k
 set -eu
@@ -23,9 +25,15 @@ fi
 g++ -std=c++11 -O2 -o "$dir/proNet" "$PRONET_SRC"
 go build -o "$dir/smesim" ./cmd/smesim
 go run "$here/gen.go" -firms "$firms" -seed "$seed" -out "$dir"
-cp "$here/scenario.toml" "$dir/scenario.toml"
+rationing=${RATIONING:-0}
+case $rationing in
+0) rule=proportional ;;
+1) rule=final-demand-last ;;
+*) echo "RATIONING must be 0 or 1" >&2; exit 2 ;;
+esac
+sed "s/^inventories = \"link\"/&\nrationing = \"$rule\"/" "$here/scenario.toml" >"$dir/scenario.toml"
 cd "$dir"
-./proNet -m -t 120 -Z damage.txt -X pact.txt -v va.txt links.txt final.txt pini.txt affiliation.txt >/dev/null
+./proNet -m -R "$rationing" -t 120 -Z damage.txt -X pact.txt -v va.txt links.txt final.txt pini.txt affiliation.txt >/dev/null
 rm -rf out
 ./smesim run scenario.toml --out out --plots none --format csv >/dev/null
 # smesim's timeseries holds 10 significant digits.
