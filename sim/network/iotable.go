@@ -17,10 +17,13 @@ import (
 // IOTable is a sector input–output table: Flow[i][j] is what sector i
 // sells sector j per year, FinalDemand[i] what it sells final users.
 // Output of sector i is its row sum plus its final demand.
+// SizeDispersion[i], if the table gives it (nil otherwise), is the sigma
+// of the log-normal spread of firm sizes in sector i.
 type IOTable struct {
-	Sectors     []string
-	Flow        [][]float64
-	FinalDemand []float64
+	Sectors        []string
+	Flow           [][]float64
+	FinalDemand    []float64
+	SizeDispersion []float64
 }
 
 // Output returns each sector's output: intermediate sales plus final
@@ -36,10 +39,11 @@ func (t *IOTable) Output() []float64 {
 }
 
 // ReadIOTable reads a sector table from a CSV file: the header is
-// "sector", the n sector names and "final_demand"; then one row per
-// sector, in the header's order, with its name, its sales to each sector
-// (the row sells to the column) and its final demand, all ≥ 0 and per
-// year. Errors are one line "file:line: problem".
+// "sector", the n sector names, "final_demand" and optionally
+// "size_dispersion"; then one row per sector, in the header's order, with
+// its name, its sales to each sector (the row sells to the column) and its
+// final demand, all ≥ 0 and per year, and the sigma of its firms' sizes,
+// in [0,5]. Errors are one line "file:line: problem".
 func ReadIOTable(path string) (*IOTable, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -58,9 +62,17 @@ func readIOTable(name string, r io.Reader) (*IOTable, error) {
 	if err != nil {
 		return nil, csvErr(name, err)
 	}
-	n := len(header) - 2
-	if n < 1 || header[0] != "sector" || header[len(header)-1] != "final_demand" {
-		return nil, fmt.Errorf("%s:1: header must be sector, the sector names, final_demand; got %s", name, echo(strings.Join(header, ",")))
+	extra := 0 // columns after final_demand
+	if len(header) > 0 && header[len(header)-1] == "size_dispersion" {
+		extra = 1
+	}
+	n := len(header) - 2 - extra
+	if n < 1 || header[0] != "sector" || header[len(header)-1-extra] != "final_demand" {
+		return nil, fmt.Errorf("%s:1: header must be sector, the sector names, final_demand[, size_dispersion]; got %s", name, echo(strings.Join(header, ",")))
+	}
+	tail := "final_demand"
+	if extra > 0 {
+		tail += ", size_dispersion"
 	}
 	t := &IOTable{Sectors: make([]string, n)}
 	seen := make(map[string]bool, n)
@@ -80,8 +92,8 @@ func readIOTable(name string, r io.Reader) (*IOTable, error) {
 		if i == n {
 			return fmt.Errorf("%s:%d: row %d, but the header names %d sectors: the intermediate block must be square", name, line, i+1, n)
 		}
-		if len(rec) != n+2 {
-			return fmt.Errorf("%s:%d: %d fields, want %d (sector, %d flows, final_demand): the intermediate block must be square", name, line, len(rec), n+2, n)
+		if len(rec) != n+2+extra {
+			return fmt.Errorf("%s:%d: %d fields, want %d (sector, %d flows, %s): the intermediate block must be square", name, line, len(rec), n+2+extra, n, tail)
 		}
 		if rec[0] != t.Sectors[i] {
 			return fmt.Errorf("%s:%d: row of sector %s, want %s: rows must follow the header's order", name, line, echo(rec[0]), echo(t.Sectors[i]))
@@ -103,6 +115,16 @@ func readIOTable(name string, r io.Reader) (*IOTable, error) {
 		}
 		t.Flow = append(t.Flow, row[:n:n])
 		t.FinalDemand = append(t.FinalDemand, row[n])
+		if extra > 0 {
+			v, err := parseNumber(rec[n+2])
+			if err != nil {
+				return fmt.Errorf("%s:%d: column size_dispersion: %v", name, line, err)
+			}
+			if v < 0 || v > 5 {
+				return fmt.Errorf("%s:%d: column size_dispersion: %s must be in [0,5]", name, line, cut(rec[n+2]))
+			}
+			t.SizeDispersion = append(t.SizeDispersion, v)
+		}
 		return nil
 	})
 	if err != nil {
@@ -122,13 +144,14 @@ func readIOTable(name string, r io.Reader) (*IOTable, error) {
 // IOParams shape the firms of a network built from an IO table.
 type IOParams struct {
 	Firms         int     // in all, shared among sectors in proportion to output (at least one each)
-	Dispersion    float64 // sigma of the log-normal spread of firm sizes within a sector
+	Dispersion    float64 // sigma of the log-normal spread of firm sizes within a sector, unless the table gives its own
 	CoreShare     float64 // share of each sector's firms, the largest, that are core firms
 	MultiSourcing int     // pieces each buyer's purchases from another sector are split into
 }
 
 // Network builds a firm network whose flows add up to the table. Each
-// sector's firms draw log-normal sizes, their shares of the sector's
+// sector's firms draw log-normal sizes (sigma the table's size_dispersion,
+// or p.Dispersion), their shares of the sector's
 // output; a firm's final demand and its sales to each sector, and its
 // purchases from each sector, are its share of the sector's. Within a
 // pair of sectors, suppliers and buyers are laid out on a circle in a
@@ -179,9 +202,12 @@ func (t *IOTable) Network(p IOParams, rng *rand.Rand) (*Network, error) {
 	for i := range n {
 		first[i] = len(firms)
 		sizes := make([]float64, count[i])
-		sum := 0.0
+		sum, sigma := 0.0, p.Dispersion
+		if t.SizeDispersion != nil {
+			sigma = t.SizeDispersion[i]
+		}
 		for k := range sizes {
-			sizes[k] = math.Exp(p.Dispersion * rng.NormFloat64())
+			sizes[k] = math.Exp(sigma * rng.NormFloat64())
 			sum += sizes[k]
 		}
 		byKind := make([]int, count[i])

@@ -2,6 +2,7 @@ package network
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -83,7 +84,9 @@ func TestReadIOTableErrors(t *testing.T) {
 		{"extra row", "sector,a,b,final_demand\na,1,2,3\nb,4,5,6\nc,7,8,9\n", "io.csv:4: row 3, but the header names 2 sectors: the intermediate block must be square"},
 		{"missing row", "sector,a,b,final_demand\na,1,2,3\n", "io.csv: 1 rows, but the header names 2 sectors: the intermediate block must be square"},
 		{"row order", "sector,a,b,final_demand\nb,1,2,3\na,4,5,6\n", `io.csv:2: row of sector "b", want "a": rows must follow the header's order`},
-		{"header", "from,a,b,final\n", `io.csv:1: header must be sector, the sector names, final_demand; got "from,a,b,final"`},
+		{"header", "from,a,b,final\n", `io.csv:1: header must be sector, the sector names, final_demand[, size_dispersion]; got "from,a,b,final"`},
+		{"size dispersion", "sector,a,b,final_demand,size_dispersion\na,1,2,3,0.5\nb,4,5,6,7\n", "io.csv:3: column size_dispersion: 7 must be in [0,5]"},
+		{"size dispersion missing", "sector,a,b,final_demand,size_dispersion\na,1,2,3,0.5\nb,4,5,6\n", "io.csv:3: 4 fields, want 5 (sector, 2 flows, final_demand, size_dispersion): the intermediate block must be square"},
 		{"no output", "sector,a,b,final_demand\na,0,2,3\nb,0,0,0\n", `io.csv:3: sector "b" has no output: no sales and no final demand`},
 	}
 	for _, c := range cases {
@@ -106,4 +109,36 @@ func slicesNear(a, b []float64, rel float64) bool {
 		}
 	}
 	return true
+}
+
+// A table's size_dispersion sets each sector's spread of firm sizes: 0
+// gives every firm of the sector the same size.
+func TestIOTableSizeDispersion(t *testing.T) {
+	tab, err := readIOTable("io.csv", strings.NewReader("sector,a,b,final_demand,size_dispersion\na,10,20,30,0\nb,40,5,60,2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{0, 2}; !slicesNear(tab.SizeDispersion, want, 0) {
+		t.Fatalf("size dispersion %v, want %v", tab.SizeDispersion, want)
+	}
+	net, err := tab.Network(IOParams{Firms: 40, Dispersion: 1, MultiSourcing: 2}, newRNG(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b []float64
+	for i := 0; i < net.N(); i++ {
+		if net.Sector[i] == 0 {
+			a = append(a, net.FinalDemand[i])
+		} else {
+			b = append(b, net.FinalDemand[i])
+		}
+	}
+	for _, v := range a {
+		if math.Abs(v-a[0]) > 1e-12*a[0] {
+			t.Fatalf("sector a (size_dispersion 0) has final demands %v, want all equal", a)
+		}
+	}
+	if lo, hi := slices.Min(b), slices.Max(b); hi < 2*lo {
+		t.Errorf("sector b (size_dispersion 2) has final demands from %g to %g, want a wide spread", lo, hi)
+	}
 }
