@@ -70,7 +70,7 @@ type NetworkConfig struct {
 	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises (io-table: the largest by size in each sector)"`
 
 	// io-table
-	IOTableFile string `toml:"io_table_file" doc:"io-table: CSV sector input-output table: header sector,<sectors>,final_demand, one row per sector in that order, flows per year from the row to the column (path relative to the scenario)"`
+	IOTableFile string `toml:"io_table_file" doc:"io-table: CSV sector input-output table: header sector,<sectors>,final_demand[,size_dispersion], one row per sector in that order, flows per year from the row to the column (path relative to the scenario)"`
 
 	// file
 	Format          string `toml:"format" enum:"csv,inoue-todo" doc:"file: csv (edges_file and firms_file as smesim writes them) or inoue-todo (the input files of Inoue and Todo's ProductionNetworkSimulator: edges_file \"supplier client amount\", firms_file \"firm sector\", final_demand_file \"firm amount\", amounts per step)"`
