@@ -20,7 +20,6 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
@@ -156,13 +155,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Network.Normalise {
-		// openScenario read the network; read it again for what it
-		// changed, which only normalising does.
-		if net, err := sim.BuildNetwork(cfg, 0); err == nil {
-			warnNetwork(e, net)
-		}
-	}
+	warnNormalised(e, cfg)
 	if err := applyOverrides(cfg, opts); err != nil {
 		return err
 	}

@@ -564,6 +564,18 @@ func scenarioLabel(arg string) string {
 	return arg
 }
 
+// warnNormalised prints what normalising changed in cfg's network files
+// (network.normalise): openScenario read them, and reads them again here
+// for that, which only normalising needs.
+func warnNormalised(e *env, cfg *config.Config) {
+	if !cfg.Network.Normalise {
+		return
+	}
+	if net, err := sim.BuildNetwork(cfg, 0); err == nil {
+		warnNetwork(e, net)
+	}
+}
+
 // warnNetwork prints, one line each on stderr, what reading net's files
 // changed in them (weights normalised with network.normalise).
 func warnNetwork(e *env, net *network.Network) {
