@@ -276,24 +276,25 @@ func inputsOf(cfg *config.Config) ([]results.Input, error) {
 }
 
 // batchScenario returns cfg as a batch directory records it, naming the
-// copies of its network files that the directory holds
-// (results.InputDir/network-edges.csv and network-firms.csv), and the
-// copies to make; cfg itself and no copies when it reads no files, or
-// when its sweep varies which files it reads (those are read where the
-// scenario names them).
+// copies of the files it reads that the directory holds (those of
+// results.InputFiles, in results.InputDir: a file network's, an IO table,
+// damage tables), and the copies to make; cfg itself and no copies when
+// it reads no files, or when its sweep varies which files it reads (those
+// are read where the scenario names them).
 func batchScenario(cfg *config.Config) (*config.Config, []batch.FileCopy) {
-	if cfg.Network.Generator != "file" {
+	files := results.InputFiles(cfg)
+	if len(files) == 0 {
 		return cfg, nil
 	}
 	for _, p := range cfg.Sweep.Parameters {
-		switch p.Key {
-		case "network.generator", "network.edges_file", "network.firms_file":
+		switch {
+		case p.Key == "network.generator", p.Key == "network.format", strings.HasSuffix(p.Key, "_file"):
 			return cfg, nil
 		}
 	}
-	var copies []batch.FileCopy
-	for _, f := range results.InputFiles(cfg) {
-		copies = append(copies, batch.FileCopy{From: f.Source, To: f.Name})
+	copies := make([]batch.FileCopy, len(files))
+	for i, f := range files {
+		copies[i] = batch.FileCopy{From: f.Source, To: f.Name}
 	}
 	return results.Relocated(cfg), copies
 }
@@ -310,8 +311,9 @@ func runFromCopies(plan *batch.Plan, dir string) error {
 	if err != nil {
 		return err
 	}
+	// Only the file names and the directory differ.
 	local := func(c *config.Config) *config.Config {
-		cc := *results.Relocated(c) // only the file names and directory differ
+		cc := *results.Relocated(c)
 		cc.Dir = abs
 		return &cc
 	}
@@ -321,7 +323,9 @@ func runFromCopies(plan *batch.Plan, dir string) error {
 		}
 	}
 	if build := plan.Build; build != nil {
-		plan.Build = func(i int) *config.Config { return local(build(i)) }
+		plan.Build = func(i int) *config.Config {
+			return local(build(i)) // a new configuration, the point's own
+		}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
@@ -44,69 +45,98 @@ type InputFile struct {
 }
 
 // InputFiles returns the files cfg names, in a fixed order: for a file
-// network its edge and firm CSVs, each with the name of its copy in a
-// result directory; then, when cfg sweeps the network files, the files
-// its points name, which only those points read (Name ""). When cfg's
-// network is generated but its sweep makes it a file network, its edge
-// and firm CSVs come first, without a copy. None when no run reads a
-// file. Readers of one run copy the files with a Name (CopyInputs); a
-// batch identifies its inputs by the content of them all (see
+// network its edge and firm files (and, in the inoue-todo format, final
+// demand), for an io-table network its table, each with the name of its
+// copy in a result directory; the damage table of each capacity shock that
+// has one, with its copy; then, when cfg sweeps file keys, the files its
+// points name, which only those points read (Name ""). When cfg's network
+// is generated but its sweep makes it a file or io-table network, those
+// files come first, without a copy. None when no run reads a file.
+// Readers of one run copy the files with a Name (CopyInputs); a batch
+// identifies its inputs by the content of them all (see
 // batch.HashInputs), so that runs of changed files are not mixed.
 func InputFiles(cfg *config.Config) []InputFile {
 	if cfg == nil {
 		return nil
 	}
-	reads := cfg.Network.Generator == "file"
-	mayRead := reads
+	nc := &cfg.Network
+	file, table := nc.Generator == "file", nc.Generator == "io-table"
+	mayFile, mayTable := file, table
 	type swept struct{ key, named string }
 	var sweptFiles []swept
 	for _, p := range cfg.Sweep.Parameters {
-		switch p.Key {
-		case "network.generator":
-			mayRead = mayRead || slices.Contains(p.Texts, "file")
-		case "network.edges_file", "network.firms_file":
+		switch {
+		case p.Key == "network.generator":
+			mayFile = mayFile || slices.Contains(p.Texts, "file")
+			mayTable = mayTable || slices.Contains(p.Texts, "io-table")
+		case strings.HasSuffix(p.Key, "_file"):
 			for _, t := range p.Texts {
 				sweptFiles = append(sweptFiles, swept{p.Key, t})
 			}
 		}
 	}
-	if !mayRead {
-		return nil
-	}
 	var out []InputFile
-	add := func(key, named, copyName string) {
-		if named != "" {
-			out = append(out, InputFile{Key: key, Named: named, Source: resolve(cfg.Dir, named), Name: copyName})
+	add := func(key, named, copyName string, copied bool) {
+		if named == "" {
+			return
+		}
+		if copied {
+			copyName = InputDir + "/" + copyName
+		} else {
+			copyName = ""
+		}
+		out = append(out, InputFile{Key: key, Named: named, Source: resolve(cfg.Dir, named), Name: copyName})
+	}
+	if mayFile {
+		add("network.edges_file", nc.EdgesFile, "network-edges.csv", file)
+		add("network.firms_file", nc.FirmsFile, "network-firms.csv", file)
+		if nc.Format == "inoue-todo" {
+			add("network.final_demand_file", nc.FinalDemandFile, "network-final-demand.txt", file)
 		}
 	}
-	edgesCopy, firmsCopy := "", ""
-	if reads {
-		edgesCopy, firmsCopy = InputDir+"/network-edges.csv", InputDir+"/network-firms.csv"
+	if mayTable {
+		add("network.io_table_file", nc.IOTableFile, "io-table.csv", table)
 	}
-	add("network.edges_file", cfg.Network.EdgesFile, edgesCopy)
-	add("network.firms_file", cfg.Network.FirmsFile, firmsCopy)
+	for i, s := range cfg.Shocks {
+		if s.Kind == "capacity" {
+			add(fmt.Sprintf("shocks[%d].damage_file", i), s.DamageFile, fmt.Sprintf("damage-%d.txt", i), true)
+		}
+	}
 	for _, f := range sweptFiles {
-		add(f.key, f.named, "")
+		add(f.key, f.named, "", false)
 	}
 	return out
 }
 
 // Relocated returns a copy of cfg that reads its input files from their
 // copies in a result directory (see InputFiles), or cfg itself when it
-// reads none. Only the file names differ: the copy is for encoding
-// scenario.toml, and shares cfg's slices.
+// copies none. Only the file names differ: the copy is for encoding
+// scenario.toml, and shares cfg's slices but its shocks.
 func Relocated(cfg *config.Config) *config.Config {
-	if cfg == nil || cfg.Network.Generator != "file" {
+	files := InputFiles(cfg)
+	if !slices.ContainsFunc(files, func(f InputFile) bool { return f.Name != "" }) {
 		return cfg
 	}
 	c := *cfg
-	for _, f := range InputFiles(cfg) {
-		switch {
-		case f.Name == "":
-		case f.Key == "network.edges_file":
+	c.Shocks = slices.Clone(cfg.Shocks)
+	for _, f := range files {
+		if f.Name == "" {
+			continue // read by the points of a sweep, not by this run
+		}
+		switch f.Key {
+		case "network.edges_file":
 			c.Network.EdgesFile = f.Name
-		case f.Key == "network.firms_file":
+		case "network.firms_file":
 			c.Network.FirmsFile = f.Name
+		case "network.final_demand_file":
+			c.Network.FinalDemandFile = f.Name
+		case "network.io_table_file":
+			c.Network.IOTableFile = f.Name
+		default:
+			var i int
+			if _, err := fmt.Sscanf(f.Key, "shocks[%d].damage_file", &i); err == nil {
+				c.Shocks[i].DamageFile = f.Name
+			}
 		}
 	}
 	return &c
