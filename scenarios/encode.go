@@ -21,7 +21,8 @@ import (
 // [sweep] is left out when it is config.DefaultConfig's (no parameters), and
 // in a [[sweep.parameters]] entry the keys of the forms it does not use
 // (values, texts, or min, max, steps and scale) when they hold their
-// defaults. An empty [[uncertain]] is left out, and in an entry the keys
+// defaults. [demography] is left out when it is config.DefaultDemography
+// (no classes, exits or entry). An empty [[uncertain]] is left out, and in an entry the keys
 // its distribution does not take. cfg.Dir is not written.
 func Encode(cfg *config.Config) ([]byte, error) {
 	if cfg == nil {
@@ -86,9 +87,11 @@ var sectionDocs = map[string]string{
 	"firms.sme":  "Parameters of SMEs.",
 	"firms.core": "Parameters of core enterprises.",
 	"finance":    "Money and credit.",
-	"output":     "What a run records.",
-	"banks":      "Banks. Firms are assigned to banks in proportion to share.",
-	"shocks":     "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
+	"demography": "Firm demography: size classes of SMEs, background exits and the entry of new firms (docs/model.md). " +
+		"The defaults change nothing: no classes, no exits, no entry pool.",
+	"output": "What a run records.",
+	"banks":  "Banks. Firms are assigned to banks in proportion to share.",
+	"shocks": "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
 	"sweep": "Sweep: keys of this scenario varied across the points of smesim sweep (smesim run ignores it). " +
 		"A grid runs every combination of the parameters' values, the first parameter varying slowest; " +
 		"a latin hypercube draws points points, each parameter's range cut into that many strata of equal width, each used by one point. " +
@@ -164,6 +167,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		p := join(path, f.key)
 		if f.typ == sweepType && !w.docs && sweepIsDefault(fv.Interface().(config.SweepConfig)) {
 			continue
+		}
+		if f.typ == demographyType && !w.docs && fv.Interface().(config.DemographyConfig) == config.DefaultDemography() {
+			continue // as before demography existed: a neutral run's scenario.toml is unchanged
 		}
 		if f.typ.Kind() == reflect.Struct {
 			w.printf("\n")

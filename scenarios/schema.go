@@ -21,6 +21,7 @@ var (
 	shockType        = reflect.TypeOf(config.ShockConfig{})
 	interventionType = reflect.TypeOf(config.InterventionConfig{})
 	sweepType        = reflect.TypeOf(config.SweepConfig{})
+	demographyType   = reflect.TypeOf(config.DemographyConfig{})
 	sweepParamType   = reflect.TypeOf(config.SweepParameter{})
 	factType         = reflect.TypeOf(config.FactConfig{})
 	uncertainType    = reflect.TypeOf(config.UncertainConfig{})

@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -87,7 +88,32 @@ const (
 	numMetrics
 )
 
-// MetricNames returns the names of the time-series metrics in column order.
+// demographyMetrics are the columns that follow metrics in the time series
+// of a run with demography (exits or an entry pool), and only then, so
+// that runs without it keep their columns.
+var demographyMetrics = [numDemographyMetrics]metric{
+	mEntries:        {"entries", "firms", "flow", "dormant firms entering this step"},
+	mExits:          {"exits", "firms", "flow", "firms closing in an orderly way this step (background exits, not failures)"},
+	mEntrantsActive: {"entrants_active", "firms", "stock", "entrants neither failed nor exited"},
+	mOwnerEquityIn:  {"owner_equity_in", "currency", "flow", "equity paid by owners into entrants"},
+}
+
+// Indexes into demographyMetrics.
+const (
+	mEntries = iota
+	mExits
+	mEntrantsActive
+	mOwnerEquityIn
+	numDemographyMetrics
+)
+
+// allMetrics returns metrics followed by demographyMetrics.
+func allMetrics() []metric {
+	return append(metrics[:], demographyMetrics[:]...)
+}
+
+// MetricNames returns the names of the time-series metrics in column
+// order, those of runs with demography last.
 // Metric describes one column of the time series for readers of the
 // result files: Unit is "firms", "jobs", "currency" or "multiplier"; Kind
 // is "stock" (at the end of the step) or "flow" (over the step).
@@ -98,27 +124,50 @@ type Metric struct {
 // Metrics returns the time-series metrics in column order, from the one
 // table the engine records them by.
 func Metrics() []Metric {
-	out := make([]Metric, numMetrics)
-	for m, d := range metrics {
+	all := allMetrics()
+	out := make([]Metric, len(all))
+	for m, d := range all {
 		out[m] = Metric{Name: d.name, Unit: d.unit, Kind: d.kind, Description: d.computed}
 	}
 	return out
 }
 
 func MetricNames() []string {
-	names := make([]string, numMetrics)
-	for m, d := range metrics {
+	all := allMetrics()
+	names := make([]string, len(all))
+	for m, d := range all {
 		names[m] = d.name
 	}
 	return names
 }
 
+// RunMetricNames returns the time-series metrics a run of cfg records:
+// those of demography only when it has exits or an entry pool.
+func RunMetricNames(cfg *config.Config) []string {
+	names := MetricNames()
+	if !hasDemography(cfg) {
+		names = names[:numMetrics]
+	}
+	return names
+}
+
+// hasDemography reports whether a run of cfg has exits or entry.
+func hasDemography(cfg *config.Config) bool {
+	d := &cfg.Demography
+	return cfg.Finance.Enabled && (d.ExitHazard.Any() || d.EntryPool > 0)
+}
+
 type recorder struct {
 	series []float64
+	width  int // metrics per step: numMetrics, plus numDemographyMetrics with demography
 }
 
 func newRecorder(e *engine) *recorder {
-	return &recorder{series: make([]float64, 0, e.p.steps*numMetrics)}
+	w := numMetrics
+	if e.demo != nil {
+		w += numDemographyMetrics
+	}
+	return &recorder{series: make([]float64, 0, e.p.steps*w), width: w}
 }
 
 // totals is the pass over chunk c at the end of step t, as thread wid: it
@@ -315,6 +364,12 @@ func (e *engine) record(t int) {
 		row[mBankCapital] += b.capital
 	}
 	e.metrics.series = append(e.metrics.series, row[:]...)
+	if d := e.demo; d != nil {
+		var dr [numDemographyMetrics]float64
+		dr[mEntries], dr[mExits] = float64(d.entries), float64(d.exits)
+		dr[mEntrantsActive], dr[mOwnerEquityIn] = float64(d.entrantsActive), d.ownersIn
+		e.metrics.series = append(e.metrics.series, dr[:]...)
+	}
 }
 
 // result assembles the run's Result.
@@ -327,7 +382,7 @@ func (e *engine) result(arm string) *Result {
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,
-		Metrics:     MetricNames(),
+		Metrics:     MetricNames()[:e.metrics.width],
 		Series:      e.metrics.series,
 		Events:      e.events,
 
@@ -345,10 +400,19 @@ func (e *engine) result(arm string) *Result {
 		RunwayMonths:  make([]float64, n),
 		Jobs:          make([]float64, n),
 	}
+	if d := e.demo; d != nil {
+		r.Firms.EnteredStep = append([]int32(nil), d.entered...)
+	}
 	baseSteps := float64(min(e.p.shockStep, e.p.baselineSteps))
 	postSteps := float64(e.p.revenueTo - e.p.revenueFrom)
 	for i := 0; i < n; i++ {
-		if !e.alive[i] {
+		switch {
+		case e.alive[i]:
+		case e.cause[i] == Exit:
+			r.Firms.Status[i] = Exited
+		case e.failStep[i] < 0:
+			r.Firms.Status[i] = Dormant
+		default:
 			r.Firms.Status[i] = Failed
 		}
 		r.Firms.FailStep[i] = e.failStep[i]

@@ -35,6 +35,7 @@ type Config struct {
 	Firms      FirmsConfig      `toml:"firms"`
 	Finance    FinanceConfig    `toml:"finance"`
 	Banks      []BankConfig     `toml:"banks"`
+	Demography DemographyConfig `toml:"demography"`
 	Shocks     []ShockConfig    `toml:"shocks"`
 
 	Interventions []InterventionConfig `toml:"interventions" doc:"policies and programmes, each compared with the baseline on the same random draws"`
@@ -257,7 +258,8 @@ func DefaultConfig() Config {
 			MaxLoanToRevenue: 0.4,
 			ScoreThreshold:   0.35,
 		},
-		Banks: []BankConfig{DefaultBank()},
+		Banks:      []BankConfig{DefaultBank()},
+		Demography: DefaultDemography(),
 		Shocks: []ShockConfig{{
 			Kind: "demand", Name: "domestic demand collapse", Start: units.MustDuration("8w"),
 			Duration: units.MustDuration("12w"), Recovery: units.MustDuration("12w"), Shape: "linear",

@@ -21,7 +21,7 @@ import (
 // others are optional, in any order.
 var (
 	firmRequired = []string{"id", "kind", "role", "sector"}
-	firmOptional = []string{"chain", "region", "final_demand", "export_share", "export_market"}
+	firmOptional = []string{"chain", "region", "final_demand", "export_share", "export_market", "size_class"}
 )
 
 const (
@@ -58,8 +58,10 @@ func ReadCSV(edgesPath, firmsPath string, s Sizes, rng *rand.Rand) (*Network, er
 // WeightTolerance (they are kept as read, not renormalised).
 //
 // The firm file's header starts with id,kind,role,sector and may go on with
-// chain, region, final_demand, export_share and export_market in any order.
-// kind is sme or core; role is one of RoleNames; sector, region and
+// chain, region, final_demand, export_share, export_market and size_class
+// in any order. size_class is micro, small, medium, large or empty
+// (unclassified; with s.Classes, an SME whose final demand is drawn then
+// draws its class). kind is sme or core; role is one of RoleNames; sector, region and
 // export_market are names, collected into SectorNames, RegionNames and
 // MarketNames in order of first appearance. chain is an integer (−1 or
 // empty: none). An absent column or empty cell means: chain −1; region
@@ -229,8 +231,9 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		cDemand
 		cShare
 		cMarket
+		cClass
 	)
-	col := []int{-1, -1, -1, -1, -1}
+	col := []int{-1, -1, -1, -1, -1, -1}
 	for i := len(firmRequired); i < len(header); i++ {
 		k := slices.Index(firmOptional, header[i])
 		if k < 0 {
@@ -352,6 +355,11 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		}
 		if c := col[cMarket]; c >= 0 && rec[c] != "" {
 			f.ExportMarket = fr.markets.get(rec[c])
+		}
+		if c := col[cClass]; c >= 0 {
+			if f.SizeClass, err = ParseSizeClass(rec[c]); err != nil {
+				return nil, bad("size_class", "%s: allowed micro, small, medium, large or empty", cut(rec[c]))
+			}
 		}
 		fr.firms = append(fr.firms, f)
 		fr.lines = append(fr.lines, int32(line))
@@ -484,7 +492,7 @@ func (fr *firmsRead) fillFromSizes(name string, edges []Edge, s *Sizes, rng *ran
 			}
 		}
 		if fr.needDemand[i] {
-			x, err := z.finalDemand(f.Role, hasBuyers[i], rng)
+			x, err := z.finalDemand(f, hasBuyers[i], rng)
 			if err != nil {
 				return fmt.Errorf("%s:%d: %w", name, fr.lines[i], err)
 			}
