@@ -213,12 +213,14 @@ func (e *engine) entries(t int) {
 
 // enter activates dormant firm i at step t. It sells entrant_size of its
 // drawn final demand to final markets, with capacity for the gross output
-// of an incumbent of that final demand, so that partner search finds it;
-// its inventories start empty. Each of its input links goes to a firm of
+// of an incumbent of that final demand, so that partner search finds it.
+// Its owners bring its plant and its input inventories at target, in kind,
+// as they do for incumbents at step 0. Each of its input links goes to a firm of
 // the input's sector drawn by idle capacity (partner search's rule); a
 // sector without idle capacity leaves the link to its template supplier.
-// Its owners pay in its equity (cash and fixed assets less the bank loan
-// it gets with a credit line): a transfer from the external sector.
+// Its owners pay in the rest of its equity in cash (its starting cash,
+// from its runway, less the bank loan it gets with a credit line): a
+// transfer from the external sector.
 func (e *engine) enter(i, t int) {
 	d, net, p := e.demo, e.net, &e.p
 	s := net.Sector[i]
@@ -230,9 +232,9 @@ func (e *engine) enter(i, t int) {
 	e.capacity[i] = (1 + e.cfg.Production.SpareCapacity) * max(x, d.grossUp[s]*fd)
 	e.planned[i], e.demand[i], e.output[i] = x, x, 0
 	e.revenue[i], e.revenueEMA[i], e.baseRevenue[i] = 0, x, x
-	e.importInv[i], e.importOrder[i] = 0, e.importCoeff[i]*x
+	e.importInv[i], e.importOrder[i] = p.invTarget*e.importCoeff[i]*x, e.importCoeff[i]*x
 	for sl := net.SlotStart[i]; sl < net.SlotStart[i+1]; sl++ {
-		e.slotInv[sl] = 0
+		e.slotInv[sl] = p.invTarget * e.slotCoeff[sl] * x
 	}
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
 		e.baseFlow[k] = e.edgeCoeff[k] * x

@@ -72,7 +72,7 @@ type NetworkConfig struct {
 
 	// file
 	EdgesFile string `toml:"edges_file" doc:"file: CSV edge list supplier,buyer,weight (path relative to the scenario)"`
-	FirmsFile string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
+	FirmsFile string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market,size_class,dormant]"`
 
 	// Sizes of final demand.
 	FinalDemandMean       float64 `toml:"final_demand_mean" min:"1" max:"1e15" doc:"mean yearly final demand of a distributor (currency units); with final_demand_dispersion, firms' draws must stay below 1e18"`

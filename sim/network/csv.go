@@ -21,7 +21,7 @@ import (
 // others are optional, in any order.
 var (
 	firmRequired = []string{"id", "kind", "role", "sector"}
-	firmOptional = []string{"chain", "region", "final_demand", "export_share", "export_market", "size_class"}
+	firmOptional = []string{"chain", "region", "final_demand", "export_share", "export_market", "size_class", "dormant"}
 )
 
 const (
@@ -59,9 +59,10 @@ func ReadCSV(edgesPath, firmsPath string, s Sizes, rng *rand.Rand) (*Network, er
 //
 // The firm file's header starts with id,kind,role,sector and may go on with
 // chain, region, final_demand, export_share, export_market and size_class
-// in any order. size_class is micro, small, medium, large or empty
-// (unclassified; with s.Classes, an SME whose final demand is drawn then
-// draws its class). kind is sme or core; role is one of RoleNames; sector, region and
+// and dormant in any order. size_class is micro, small, medium, large or
+// empty (unclassified; with s.Classes, an SME whose final demand is drawn
+// then draws its class); dormant is true for a firm of the entry pool
+// (no buyers allowed), false or empty otherwise. kind is sme or core; role is one of RoleNames; sector, region and
 // export_market are names, collected into SectorNames, RegionNames and
 // MarketNames in order of first appearance. chain is an integer (−1 or
 // empty: none). An absent column or empty cell means: chain −1; region
@@ -232,8 +233,9 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		cShare
 		cMarket
 		cClass
+		cDormant
 	)
-	col := []int{-1, -1, -1, -1, -1, -1}
+	col := []int{-1, -1, -1, -1, -1, -1, -1}
 	for i := len(firmRequired); i < len(header); i++ {
 		k := slices.Index(firmOptional, header[i])
 		if k < 0 {
@@ -360,6 +362,12 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 			if f.SizeClass, err = ParseSizeClass(rec[c]); err != nil {
 				return nil, bad("size_class", "%s: allowed micro, small, medium, large or empty", cut(rec[c]))
 			}
+		}
+		if c := col[cDormant]; c >= 0 && rec[c] != "" && rec[c] != "false" {
+			if rec[c] != "true" {
+				return nil, bad("dormant", "%s: allowed true, false or empty", cut(rec[c]))
+			}
+			f.Dormant = true
 		}
 		fr.firms = append(fr.firms, f)
 		fr.lines = append(fr.lines, int32(line))
@@ -648,7 +656,9 @@ func checkEdges(name string, edges []Edge, lines []int32, fr *firmsRead) error {
 
 // WriteCSV writes the network as an edge CSV (supplier,buyer,weight, in
 // stored order) and a firm CSV with all columns (id, kind, role, sector,
-// chain, region, final_demand, export_share, export_market), floats in the
+// chain, region, final_demand, export_share, export_market, then
+// size_class if the network has size classes and dormant if it has an
+// entry pool), floats in the
 // shortest form that reads back exactly. ReadCSVFrom of the output gives a
 // network with identical arrays, provided every sector, region and market
 // name is used by some firm (otherwise the unused names are lost) and
@@ -658,8 +668,15 @@ func (n *Network) WriteCSV(edges io.Writer, firms io.Writer) error {
 		return err
 	}
 	fw := csv.NewWriter(firms)
-	fw.Write(append(slices.Clone(firmRequired), firmOptional...))
-	rec := make([]string, len(firmRequired)+len(firmOptional))
+	header := append(slices.Clone(firmRequired), firmOptional[:5]...)
+	if n.SizeClass != nil {
+		header = append(header, "size_class")
+	}
+	if n.Dormant != nil {
+		header = append(header, "dormant")
+	}
+	fw.Write(header)
+	rec := make([]string, len(header))
 	for i := 0; i < n.N(); i++ {
 		rec[0] = n.Name(i)
 		rec[1] = n.Kind[i].String()
@@ -675,6 +692,12 @@ func (n *Network) WriteCSV(edges io.Writer, firms io.Writer) error {
 		rec[8] = ""
 		if m := n.ExportMarket[i]; m >= 0 {
 			rec[8] = n.MarketNames[m]
+		}
+		if n.SizeClass != nil {
+			rec[9] = n.SizeClass[i].String()
+		}
+		if n.Dormant != nil {
+			rec[len(rec)-1] = strconv.FormatBool(n.Dormant[i])
 		}
 		if err := fw.Write(rec); err != nil {
 			return err

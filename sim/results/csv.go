@@ -2,6 +2,7 @@ package results
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -15,7 +16,11 @@ import (
 var (
 	TimeseriesHeader = []string{"arm", "replication", "step", "date", "metric", "value"}
 	FirmsHeader      = []string{"arm", "replication", "firm", "kind", "role", "sector", "chain", "status", "failure_step", "cause", "revenue_change", "cash_runway_months", "jobs"}
-	EventsHeader     = []string{"arm", "replication", "step", "date", "firm", "kind", "role", "sector", "cause", "channels", "parents", "generation", "cascade"}
+	// FirmsDemographyHeader is firms.csv's header in a run with
+	// demography: each firm's size class and the step it entered (−1 for
+	// incumbents and for dormant firms that never entered).
+	FirmsDemographyHeader = append(append([]string(nil), FirmsHeader...), "size_class", "entered_step")
+	EventsHeader          = []string{"arm", "replication", "step", "date", "firm", "kind", "role", "sector", "cause", "channels", "parents", "generation", "cascade"}
 )
 
 // DateLayout is the layout of the date columns.
@@ -45,6 +50,7 @@ func ParseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 type rowBuffers struct {
 	ts, firm, event []string
 	parents         []string
+	demography      bool // firms.csv has the columns of FirmsDemographyHeader
 }
 
 // WriteTimeseries writes timeseries.csv for results in the order given: one
@@ -57,7 +63,17 @@ func WriteTimeseries(w io.Writer, results []*sim.Result) error {
 // arm, replication and firm. Results recorded without firm outcomes
 // (output.record = "aggregate") contribute no rows.
 func WriteFirms(w io.Writer, results []*sim.Result) error {
-	return writeCSV(w, FirmsHeader, results, firmRows)
+	header := FirmsHeader
+	if len(results) > 0 && demographyColumns(results[0]) {
+		header = FirmsDemographyHeader
+	}
+	return writeCSV(w, header, results, firmRows)
+}
+
+// demographyColumns reports whether r's firms.csv rows have the columns of
+// FirmsDemographyHeader: when its run had size classes, exits or entry.
+func demographyColumns(r *sim.Result) bool {
+	return r.Firms.EnteredStep != nil || (r.Network != nil && r.Network.SizeClass != nil)
 }
 
 // WriteEvents writes events.csv for results in the order given: one row per
@@ -73,7 +89,7 @@ func writeCSV(w io.Writer, header []string, results []*sim.Result, rows func(*cs
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	var buf rowBuffers
+	buf := rowBuffers{demography: len(header) == len(FirmsDemographyHeader)}
 	for _, r := range results {
 		if err := rows(cw, r, &buf); err != nil {
 			return err
@@ -108,10 +124,17 @@ func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
 	if len(fo.Status) == 0 {
 		return nil
 	}
+	demo := demographyColumns(r)
 	if buf.firm == nil {
-		buf.firm = make([]string, len(FirmsHeader))
+		buf.firm = make([]string, len(FirmsDemographyHeader))
 	}
-	row := buf.firm
+	if demo != buf.demography {
+		return fmt.Errorf("arm %q replication %d: firm outcomes with demography %v in a firms.csv with demography columns %v", r.Arm, r.Replication, demo, buf.demography)
+	}
+	row := buf.firm[:len(FirmsHeader)]
+	if demo {
+		row = buf.firm
+	}
 	row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
 	for i := 0; i < net.N(); i++ {
 		row[2], row[3], row[4], row[5] = net.Name(i), net.Kind[i].String(), net.Role[i].String(), sectorName(net, net.Sector[i])
@@ -121,11 +144,17 @@ func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
 		}
 		row[7] = fo.Status[i].String()
 		row[8] = ""
-		if fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0 {
+		if (fo.Status[i] == sim.Failed || fo.Status[i] == sim.Exited) && fo.FailStep[i] >= 0 {
 			row[8] = strconv.Itoa(int(fo.FailStep[i]))
 		}
 		row[9] = fo.Cause[i].String()
 		row[10], row[11], row[12] = FormatFloat(fo.RevenueChange[i]), FormatFloat(fo.RunwayMonths[i]), FormatFloat(fo.Jobs[i])
+		if demo {
+			row[13], row[14] = net.Class(i).String(), "-1"
+			if fo.EnteredStep != nil {
+				row[14] = strconv.Itoa(int(fo.EnteredStep[i]))
+			}
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
@@ -154,7 +156,17 @@ func ReadNetwork(dir string) (*Network, error) {
 	}
 	n := &Network{}
 	index := map[string]int32{}
-	err := readCSV(filepath.Join(dir, filepath.FromSlash(NetworkFirmsFile)), splitHead(networkFirmsHead), func(rec []string, p *fieldParser) {
+	path := filepath.Join(dir, filepath.FromSlash(NetworkFirmsFile))
+	head := splitHead(networkFirmsHead)
+	if h, _ := csvHeader(path); len(h) > len(head) && slices.Equal(h[:len(head)], head) {
+		// The optional columns of a network with size classes or an
+		// entry pool (network.WriteCSV).
+		switch rest := strings.Join(h[len(head):], ","); rest {
+		case "size_class", "dormant", "size_class,dormant":
+			head = h
+		}
+	}
+	err := readCSV(path, head, func(rec []string, p *fieldParser) {
 		if rec[0] == "" {
 			p.fail(0, errors.New("empty firm id"))
 			return

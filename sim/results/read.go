@@ -38,6 +38,8 @@ type FirmRow struct {
 	RevenueChange    float64
 	CashRunwayMonths float64
 	Jobs             float64
+	SizeClass        string // "" without demography
+	EnteredStep      int    // step of entry; −1 for incumbents, dormant firms and runs without demography
 }
 
 // EventRow is one row of events.csv.
@@ -232,11 +234,19 @@ func ReadTimeseries(dir string, lim Limits) ([]TimeseriesRow, *Layout, error) {
 // its steps, and a chain −1 or more. An error names the file, line and
 // column.
 func ScanFirms(dir string, lay *Layout, row func(FirmRow) error) error {
-	return readCSV(filepath.Join(dir, FirmsFile), FirmsHeader, func(rec []string, p *fieldParser) {
+	path := filepath.Join(dir, FirmsFile)
+	header := FirmsHeader
+	if h, _ := csvHeader(path); slices.Equal(h, FirmsDemographyHeader) {
+		header = FirmsDemographyHeader
+	}
+	return readCSV(path, header, func(rec []string, p *fieldParser) {
 		r := FirmRow{
 			Arm: rec[0], Replication: p.index(1), Firm: rec[2], Kind: rec[3], Role: rec[4], Sector: rec[5],
 			Chain: p.optIndex(6), Status: rec[7], FailureStep: p.optIndex(8), Cause: rec[9],
-			RevenueChange: p.float(10), CashRunwayMonths: p.float(11), Jobs: p.float(12),
+			RevenueChange: p.float(10), CashRunwayMonths: p.float(11), Jobs: p.float(12), EnteredStep: -1,
+		}
+		if len(rec) > 13 {
+			r.SizeClass, r.EnteredStep = rec[13], p.optIndex(14)
 		}
 		if p.err != nil || !p.inRun(lay, r.Arm, r.Replication) || !p.step(8, lay, r.FailureStep, true) {
 			return
@@ -420,6 +430,19 @@ func (p *fieldParser) step(i int, lay *Layout, s int, optional bool) bool {
 // readCSV reads a CSV file whose first record must equal header, calling
 // row for each further record. A line longer than MaxLineBytes is an
 // error, so that a file without line breaks is refused, not held.
+// csvHeader returns the first record of the CSV file at path, for files
+// whose header may carry optional columns; nil if it cannot be read.
+func csvHeader(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cr := csv.NewReader(&lineLimit{r: f, max: MaxLineBytes})
+	cr.FieldsPerRecord = -1
+	return cr.Read()
+}
+
 func readCSV(path string, header []string, row func(rec []string, p *fieldParser)) error {
 	f, err := os.Open(path)
 	if err != nil {

@@ -130,6 +130,10 @@ type Meta struct {
 	// empty), FormatParquet or FormatBoth. It is in scenario.toml, not in
 	// meta.json.
 	Format string `json:"-"`
+	// Demography says whether firms.csv has the columns of
+	// FirmsDemographyHeader (the scenario's [demography] is on). It is in
+	// scenario.toml, not in meta.json.
+	Demography bool `json:"-"`
 }
 
 // afterFile, if not nil, is called after each file is written into the
@@ -272,11 +276,15 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 	if err != nil {
 		return w, err
 	}
+	firmsHeader := FirmsHeader
+	if meta.Demography {
+		firmsHeader = FirmsDemographyHeader
+	}
 	if writeCSVs {
 		for _, f := range []struct {
 			name   string
 			header []string
-		}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, FirmsHeader}, {EventsFile, EventsHeader}} {
+		}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, firmsHeader}, {EventsFile, EventsHeader}} {
 			c, err := createCSV(filepath.Join(tmp, f.name), f.name, f.header)
 			if err != nil {
 				return w, written(f.name, err)
@@ -293,7 +301,7 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 	}
 	var (
 		digests   []digest
-		rows      rowBuffers
+		rows      = rowBuffers{demography: meta.Demography}
 		armIndex  = map[string]int{}
 		armMetric [][]string
 		lastArm   = -1
