@@ -135,6 +135,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		if t == uncertainType && uncertainKeyOmitted(f, rv) {
 			continue
 		}
+		if t == factType && f.key == "cohort" && !w.docs && fv.String() == config.DefaultFact().Cohort {
+			continue // the scenarios written before cohorts existed keep their bytes
+		}
 		if f.typ.Kind() == reflect.Slice && f.typ.Elem() == uncertainType && fv.Len() == 0 && !w.docs {
 			continue // the scenarios written before [[uncertain]] existed keep their bytes
 		}

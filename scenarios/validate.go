@@ -694,9 +694,11 @@ func (v *validator) facts() error {
 			}
 		}
 		switch f.Quantity {
-		case "series-mean":
-			if err := v.factMetric(p, f); err != nil {
-				return err
+		case "series-mean", "exit-rate":
+			if f.Quantity == "series-mean" {
+				if err := v.factMetric(p, f); err != nil {
+					return err
+				}
 			}
 			from, err := v.factDate(p, "from", f.From, f.Quantity, start)
 			if err != nil {
@@ -713,7 +715,7 @@ func (v *validator) facts() error {
 				return v.errorAt(key("to"), []string{key("from"), p}, "the window %s to %s holds no step (steps of %s from %s): widen it to include a step's date",
 					f.From, f.To, c.Step, c.StartDate)
 			}
-		case "reopened-share", "failure-share":
+		case "reopened-share", "failure-share", "closed-size-ratio":
 			if _, err := v.factDate(p, "date", f.Date, f.Quantity, start); err != nil {
 				return err
 			}
