@@ -94,7 +94,18 @@ func TestThreadsSameResults(t *testing.T) {
 func TestStepAllocatesNothing(t *testing.T) {
 	cfg := BenchConfig(10_000)
 	cfg.Shocks = nil
-	for _, threads := range []int{1, 2} {
+	// With demography: exits, entry from the pool and partner search.
+	demo := *cfg
+	demo.Demography.SizeClasses = true
+	demo.Demography.ExitHazard = config.ClassHazards{Micro: 0.5, Small: 0.3, Medium: 0.1, Large: 0.05}
+	demo.Demography.EntryPool, demo.Demography.EntryResponse = 0.3, 4
+	demo.Production.PartnerSearch = true
+	for _, c := range []struct {
+		name    string
+		cfg     *config.Config
+		threads int
+	}{{"", cfg, 1}, {"", cfg, 2}, {"demography, ", &demo, 1}, {"demography, ", &demo, 2}} {
+		cfg, threads := c.cfg, c.threads
 		e, err := newEngine(cfg, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -112,9 +123,12 @@ func TestStepAllocatesNothing(t *testing.T) {
 			}
 			step++
 		})
+		if c.cfg == &demo && (e.demo == nil || e.demo.exitedAll == 0 || e.demo.enteredAll == 0) {
+			t.Fatal("demography: no exit or no entry in the steps measured")
+		}
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%d threads: %v allocations per step, want 0", threads, allocs)
+			t.Errorf("%s%d threads: %v allocations per step, want 0", c.name, threads, allocs)
 		}
 	}
 }
