@@ -11,6 +11,7 @@ import (
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/results"
+	"github.com/smesim/smesim/sim/units"
 )
 
 // TestLedgerIdentitiesEveryBuiltin runs every arm of every built-in
@@ -218,7 +219,7 @@ func TestChinaNoShockStationary(t *testing.T) {
 	}
 	cfg.Network.Chains = 2
 	const reps = 8
-	years := float64(cfg.Steps) * cfg.Step.Days() / 365.25
+	years := float64(cfg.Steps) * cfg.Step.Days() / units.DaysPerYear
 	rate := 0.0
 	for rep := range reps {
 		r, err := sim.RunReplication(cfg, rep)
