@@ -304,7 +304,7 @@ func firmParquetRows(p *parquetFile[firmRow], r *sim.Result) error {
 		}
 		row.Status = fo.Status[i].String()
 		row.FailureStep = nil
-		if fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0 {
+		if (fo.Status[i] == sim.Failed || fo.Status[i] == sim.Exited) && fo.FailStep[i] >= 0 {
 			row.FailureStep = ptr(int64(fo.FailStep[i]))
 		}
 		row.Cause = nil
