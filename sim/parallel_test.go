@@ -12,9 +12,12 @@ import (
 // threadedConfig is a scenario of about 13,000 firms (four chunks) that
 // exercises every part of a step: two banks, every kind of intervention,
 // lockdown, imports and credit shocks, demand noise, demand switching and
-// partner search.
+// partner search, and firm demography (exits and entry).
 func threadedConfig() *config.Config {
 	cfg := config.DefaultConfig()
+	cfg.Demography.SizeClasses = true
+	cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.1, Small: 0.05, Medium: 0.02, Large: 0.01}
+	cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.2, 2
 	cfg.Network.Chains = 50
 	cfg.Steps = 40
 	cfg.Production.DemandNoise = 0.05
