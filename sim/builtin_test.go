@@ -9,7 +9,10 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -37,7 +40,7 @@ func TestLedgerIdentitiesEveryBuiltin(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, arm := range arms {
-				res, err := sim.RunArm(cfg, arm, 0)
+				res, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{})
 				if err != nil {
 					t.Fatalf("arm %s: %v", arm.Name, err)
 				}
@@ -56,18 +59,18 @@ func TestSameSeedSameResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := sim.RunReplication(cfg, 3)
+	a, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 3, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := sim.RunReplication(cfg, 3)
+	b, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 3, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(a.Series, b.Series) || !reflect.DeepEqual(a.Events, b.Events) || !reflect.DeepEqual(a.Firms, b.Firms) {
 		t.Fatal("two runs of the same replication differ")
 	}
-	c, err := sim.RunReplication(cfg, 4)
+	c, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 4, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +86,7 @@ func TestDefaultScenarioCascades(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := sim.RunReplication(cfg, 0); err != nil {
+	if res, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, sim.Options{}); err != nil {
 		t.Fatal(err)
 	} else {
 		if n := res.Network.N(); n < 2000 {
@@ -113,7 +116,7 @@ func TestSupplyChainFinanceBuiltinSavesSMEs(t *testing.T) {
 	if cfg.Replications < 50 {
 		t.Fatalf("%d replications, want at least 50", cfg.Replications)
 	}
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{Arms: []string{"scf"}})
+	rs, err := runAll(cfg, []string{"scf"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,13 +147,13 @@ func TestCoreGuaranteeBuiltinCallsFailCores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sim.RunArm(cfg, arms[1], 0)
+	res, err := sim.Run(context.Background(), cfg, arms[1], 0, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := 0
 	for _, ev := range res.Events {
-		if res.Network.Kind[ev.Firm] != network.Core || ev.Channels&sim.ChannelGuaranteeCall == 0 {
+		if res.Network.Kind[ev.Firm] != network.Core || ev.Channels&outcome.ChannelGuaranteeCall == 0 {
 			continue
 		}
 		found++
@@ -175,7 +178,7 @@ func TestPolicyMixLoansRunOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Replications = 3
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{Arms: []string{"loans"}})
+	rs, err := runAll(cfg, []string{"loans"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +225,7 @@ func TestChinaNoShockStationary(t *testing.T) {
 	years := float64(cfg.Steps) * cfg.Step.Days() / units.DaysPerYear
 	rate := 0.0
 	for rep := range reps {
-		r, err := sim.RunReplication(cfg, rep)
+		r, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, rep, sim.Options{})
 		if err != nil {
 			t.Fatal(err) // an AccountingError: an identity broke
 		}
@@ -238,7 +241,7 @@ func TestChinaNoShockStationary(t *testing.T) {
 		}
 		closed := 0
 		for i, st := range r.Firms.Status {
-			if r.Network.Kind[i] == network.SME && (st == sim.Failed || st == sim.Exited) {
+			if r.Network.Kind[i] == network.SME && (st == outcome.Failed || st == outcome.Exited) {
 				closed++
 			}
 		}
@@ -248,4 +251,14 @@ func TestChinaNoShockStationary(t *testing.T) {
 		t.Errorf("SMEs closed at %.2f%% a year (mean of %d replications), want 6-8%%", 100*rate, reps)
 	}
 	t.Logf("SMEs closed at %.2f%% a year", 100*rate)
+}
+
+// runAll runs every replication of the arms of cfg named (the scenario's
+// when nil) on the Monte Carlo runner, in file order.
+func runAll(cfg *config.Config, arms []string) ([]*outcome.Result, error) {
+	plan, err := batch.RunPlan(cfg, arms)
+	if err != nil {
+		return nil, err
+	}
+	return batch.RunAll(context.Background(), plan, batch.Options{})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/smesim/smesim/agents"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -59,7 +60,7 @@ type demography struct {
 func (e *engine) initDemography() {
 	dc := &e.cfg.Demography
 	net := e.net
-	if !hasDemography(e.cfg) {
+	if !e.cfg.RecordsDemography() {
 		return
 	}
 	n := net.N()
@@ -174,7 +175,7 @@ func (e *engine) exit(f, t int) {
 	rr := agents.OrderlyRecovery(e.firmAssets(f), e.firmLiabilities(f), d.orderly)
 	e.alive[f] = false
 	e.failStep[f] = int32(t)
-	e.cause[f] = Exit
+	e.cause[f] = outcome.Exit
 	e.hits[f] = nil
 	e.liquidate(f, t, rr, false)
 	d.exits++
@@ -268,10 +269,14 @@ func (e *engine) enter(i, t int) {
 // checkPopulation verifies the population identity at the end of step t:
 // the active firms are the incumbents and entrants less those failed and
 // exited, and every firm is active, failed, exited or still dormant.
-func (e *engine) checkPopulation(t int, active float64) error {
+func (e *engine) checkPopulation(t int) error {
 	d := e.demo
 	if d == nil {
 		return nil
+	}
+	active := 0.0 // counted by phaseTotals
+	for c := range e.chunks {
+		active += e.chunks[c].row[outcome.FirmsActive]
 	}
 	dormant := len(d.pool)
 	for s := range d.next {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -47,10 +48,10 @@ func TestOrderlyExit(t *testing.T) {
 		}
 		row := e.metrics.series[step*e.metrics.width:]
 		switch {
-		case e.cause[sup] != Exit:
+		case e.cause[sup] != outcome.Exit:
 			t.Fatalf("step %d: the supplier failed (%s) instead of exiting", step, e.cause[sup])
-		case row[mWriteOffs] != 0 || row[mBadDebt] != 0:
-			t.Errorf("step %d: an orderly exit wrote off %v of loans and %v of trade credit, want 0", step, row[mWriteOffs], row[mBadDebt])
+		case row[outcome.WriteOffs] != 0 || row[outcome.BadDebt] != 0:
+			t.Errorf("step %d: an orderly exit wrote off %v of loans and %v of trade credit, want 0", step, row[outcome.WriteOffs], row[outcome.BadDebt])
 		case e.loan[sup] != 0 || e.writtenOff[sup] != 0 || e.lent[sup]+loan-e.repaidAll[sup] > 1e-9*loan:
 			t.Errorf("step %d: loan %v of %v left, %v written off: the bank was not repaid in full", step, e.loan[sup], loan, e.writtenOff[sup])
 		case len(e.hits[core]) != 0:
@@ -58,8 +59,8 @@ func TestOrderlyExit(t *testing.T) {
 		case owed <= 0:
 			t.Errorf("step %d: the supplier owed nothing to its supplier", step)
 		}
-		if d := e.demo; d.exitedAll != 1 || row[numMetrics+mExits] != 1 {
-			t.Errorf("step %d: %d exits counted, %v recorded", step, d.exitedAll, row[numMetrics+mExits])
+		if d := e.demo; d.exitedAll != 1 || row[outcome.NumMetrics+outcome.Exits] != 1 {
+			t.Errorf("step %d: %d exits counted, %v recorded", step, d.exitedAll, row[outcome.NumMetrics+outcome.Exits])
 		}
 		return
 	}

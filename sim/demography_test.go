@@ -1,11 +1,13 @@
 package sim_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // TestExitsSharedByArms: the background exit draws are common random
@@ -29,11 +31,11 @@ func TestExitsSharedByArms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var runs [2]*sim.Result
+	var runs [2]*outcome.Result
 	for k, name := range []string{config.BaselineArm, config.AllArm} {
 		for _, a := range arms {
 			if a.Name == name {
-				if runs[k], err = sim.RunArm(cfg, a, 0); err != nil {
+				if runs[k], err = sim.Run(context.Background(), cfg, a, 0, sim.Options{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -51,15 +53,15 @@ func TestExitsSharedByArms(t *testing.T) {
 		if base.Firms.Status[i] != all.Firms.Status[i] {
 			differ++
 		}
-		for _, p := range [][2]*sim.Result{{base, all}, {all, base}} {
+		for _, p := range [][2]*outcome.Result{{base, all}, {all, base}} {
 			a, b := p[0].Firms, p[1].Firms
-			if a.Status[i] != sim.Exited {
+			if a.Status[i] != outcome.Exited {
 				continue
 			}
 			exits++
 			switch {
-			case b.Status[i] == sim.Exited && b.FailStep[i] == a.FailStep[i]:
-			case b.Status[i] == sim.Failed && b.FailStep[i] <= a.FailStep[i]:
+			case b.Status[i] == outcome.Exited && b.FailStep[i] == a.FailStep[i]:
+			case b.Status[i] == outcome.Failed && b.FailStep[i] <= a.FailStep[i]:
 			default:
 				t.Errorf("firm %d exits at step %d in arm %s, but is %s (step %d) in arm %s", i, a.FailStep[i], p[0].Arm, b.Status[i], b.FailStep[i], p[1].Arm)
 			}

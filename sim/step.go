@@ -56,7 +56,7 @@ func (e *engine) step(t int) error {
 	if err := e.checkMoney(t); err != nil {
 		return err
 	}
-	if err := e.checkPopulation(t, e.metrics.series[len(e.metrics.series)-e.metrics.width+mFirms]); err != nil {
+	if err := e.checkPopulation(t); err != nil {
 		return err
 	}
 	return e.checkBalanceSheets(t)

@@ -43,6 +43,14 @@ func (h ClassHazards) Any() bool { return h.Micro > 0 || h.Small > 0 || h.Medium
 // On reports whether d changes anything.
 func (d *DemographyConfig) On() bool { return d.SizeClasses || d.ExitHazard.Any() || d.EntryPool > 0 }
 
+// RecordsDemography reports whether a run of c has exits or entry (and so
+// records the demography metrics): finance on, with an exit hazard or an
+// entry pool.
+func (c *Config) RecordsDemography() bool {
+	d := &c.Demography
+	return c.Finance.Enabled && (d.ExitHazard.Any() || d.EntryPool > 0)
+}
+
 // DefaultDemography returns the neutral demography: the shares and scales
 // of size classes are documented defaults, used once size_classes is on.
 func DefaultDemography() DemographyConfig {

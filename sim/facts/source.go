@@ -9,14 +9,14 @@ import (
 	"slices"
 	"time"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
 // memorySource reads results in memory, rounding every number as the
 // result files do.
-type memorySource struct{ rs []*sim.Result }
+type memorySource struct{ rs []*outcome.Result }
 
 func (m memorySource) series(metrics []string) (*data, error) {
 	d := &data{runs: map[string][]*run{}}
@@ -80,11 +80,11 @@ func (m memorySource) firms(d *data, arms []string) error {
 				fd.jobs[i] = fileRound(fo.Jobs[i])
 				fd.failStep[i], fd.exitStep[i], fd.entered[i] = -1, -1, -1
 				switch {
-				case fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0:
+				case fo.Status[i] == outcome.Failed && fo.FailStep[i] >= 0:
 					fd.failStep[i] = int(fo.FailStep[i])
-				case fo.Status[i] == sim.Exited && fo.FailStep[i] >= 0:
+				case fo.Status[i] == outcome.Exited && fo.FailStep[i] >= 0:
 					fd.exitStep[i] = int(fo.FailStep[i])
-				case fo.Status[i] == sim.Dormant:
+				case fo.Status[i] == outcome.Dormant:
 					fd.entered[i] = neverEntered
 				}
 				if fo.EnteredStep != nil && fo.EnteredStep[i] >= 0 {
@@ -114,7 +114,7 @@ func (s *fileSource) series(metrics []string) (*data, error) {
 	if err != nil {
 		return nil, fmt.Errorf("facts: start_date %q is not a date YYYY-MM-DD", s.cfg.StartDate)
 	}
-	clock := sim.Result{StartDate: start, StepDays: s.cfg.Step.Days()}
+	clock := outcome.Result{StartDate: start, StepDays: s.cfg.Step.Days()}
 	want := map[string]bool{}
 	for _, m := range metrics {
 		want[m] = true
@@ -181,11 +181,11 @@ func (s *fileSource) firms(d *data, arms []string) error {
 		}
 		fail, exit, entered := -1, -1, r.EnteredStep
 		switch r.Status {
-		case sim.Failed.String():
+		case outcome.Failed.String():
 			fail = r.FailureStep
-		case sim.Exited.String():
+		case outcome.Exited.String():
 			exit = r.FailureStep
-		case sim.Dormant.String():
+		case outcome.Dormant.String():
 			entered = neverEntered
 		}
 		fd.kind = append(fd.kind, r.Kind)

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Column headers of the CSV files.
@@ -55,14 +55,14 @@ type rowBuffers struct {
 
 // WriteTimeseries writes timeseries.csv for results in the order given: one
 // row per arm, replication, step and metric.
-func WriteTimeseries(w io.Writer, results []*sim.Result) error {
+func WriteTimeseries(w io.Writer, results []*outcome.Result) error {
 	return writeCSV(w, TimeseriesHeader, results, timeseriesRows)
 }
 
 // WriteFirms writes firms.csv for results in the order given: one row per
 // arm, replication and firm. Results recorded without firm outcomes
 // (output.record = "aggregate") contribute no rows.
-func WriteFirms(w io.Writer, results []*sim.Result) error {
+func WriteFirms(w io.Writer, results []*outcome.Result) error {
 	header := FirmsHeader
 	if len(results) > 0 && demographyColumns(results[0]) {
 		header = FirmsDemographyHeader
@@ -72,19 +72,19 @@ func WriteFirms(w io.Writer, results []*sim.Result) error {
 
 // demographyColumns reports whether r's firms.csv rows have the columns of
 // FirmsDemographyHeader: when its run had size classes, exits or entry.
-func demographyColumns(r *sim.Result) bool {
+func demographyColumns(r *outcome.Result) bool {
 	return r.Firms.EnteredStep != nil || (r.Network != nil && r.Network.SizeClass != nil)
 }
 
 // WriteEvents writes events.csv for results in the order given: one row per
 // failure, in the order the engine recorded them. Channels and parents are
 // joined with ';'; cascade is the name of the cascade's generation-0 root.
-func WriteEvents(w io.Writer, results []*sim.Result) error {
+func WriteEvents(w io.Writer, results []*outcome.Result) error {
 	return writeCSV(w, EventsHeader, results, eventRows)
 }
 
 // writeCSV writes header, then the rows of each result.
-func writeCSV(w io.Writer, header []string, results []*sim.Result, rows func(*csv.Writer, *sim.Result, *rowBuffers) error) error {
+func writeCSV(w io.Writer, header []string, results []*outcome.Result, rows func(*csv.Writer, *outcome.Result, *rowBuffers) error) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(header); err != nil {
 		return err
@@ -100,7 +100,7 @@ func writeCSV(w io.Writer, header []string, results []*sim.Result, rows func(*cs
 }
 
 // timeseriesRows writes the timeseries.csv rows of r.
-func timeseriesRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+func timeseriesRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 	if buf.ts == nil {
 		buf.ts = make([]string, len(TimeseriesHeader))
 	}
@@ -119,7 +119,7 @@ func timeseriesRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
 }
 
 // firmRows writes the firms.csv rows of r: none without firm outcomes.
-func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+func firmRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 	fo, net := &r.Firms, r.Network
 	if len(fo.Status) == 0 {
 		return nil
@@ -144,7 +144,7 @@ func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
 		}
 		row[7] = fo.Status[i].String()
 		row[8] = ""
-		if (fo.Status[i] == sim.Failed || fo.Status[i] == sim.Exited) && fo.FailStep[i] >= 0 {
+		if (fo.Status[i] == outcome.Failed || fo.Status[i] == outcome.Exited) && fo.FailStep[i] >= 0 {
 			row[8] = strconv.Itoa(int(fo.FailStep[i]))
 		}
 		row[9] = fo.Cause[i].String()
@@ -163,7 +163,7 @@ func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
 }
 
 // eventRows writes the events.csv rows of r.
-func eventRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+func eventRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 	if len(r.Events) == 0 {
 		return nil
 	}
