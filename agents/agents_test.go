@@ -314,22 +314,24 @@ func TestOrderlyRecovery(t *testing.T) {
 
 func TestEntrants(t *testing.T) {
 	for _, c := range []struct {
-		expected, rate, gap, response, carry float64
-		want                                 int
-		wantCarry                            float64
+		expected, rate, gap, response, open, carry float64
+		want                                       int
+		wantCarry                                  float64
 	}{
-		{0, 1, 0, 0, 0, 0, 0},
-		{0.3, 1, 0, 0, 0, 0, 0.3},
-		{0.3, 1, 0, 0, 0.75, 1, 0.05},
-		{2.5, 1, 0, 0, 0, 2, 0.5},
-		{0.5, 2, 0, 0, 0, 1, 0},
-		{0, 1, 4, 0.125, 0, 0, 0.5},    // a gap of 4 firms at 1/8 a step
-		{0, 1, -4, 0.125, 0.5, 0, 0.5}, // a surplus gives no negative entry
-		{0.25, 1, 6, 0.5, 0.25, 3, 0.5},
+		{0, 1, 0, 0, 1, 0, 0, 0},
+		{0.3, 1, 0, 0, 1, 0, 0, 0.3},
+		{0.3, 1, 0, 0, 1, 0.75, 1, 0.05},
+		{2.5, 1, 0, 0, 1, 0, 2, 0.5},
+		{0.5, 2, 0, 0, 1, 0, 1, 0},
+		{0, 1, 4, 0.125, 1, 0, 0, 0.5},    // a gap of 4 firms at 1/8 a step
+		{0, 1, -4, 0.125, 1, 0.5, 0, 0.5}, // a surplus gives no negative entry
+		{0.25, 1, 6, 0.5, 1, 0.25, 3, 0.5},
+		{2.5, 1, 2, 0.25, 0.4, 0, 1, 0.2}, // 40% open: 0.4 × (2.5 + 0.5)
+		{2.5, 1, 2, 0.25, 0, 0.5, 0, 0.5}, // all locked down: only the carry
 	} {
-		n, carry := Entrants(c.expected, c.rate, c.gap, c.response, c.carry)
+		n, carry := Entrants(c.expected, c.rate, c.gap, c.response, c.open, c.carry)
 		if n != c.want || !equal(carry, c.wantCarry) {
-			t.Errorf("Entrants(%v, %v, %v, %v, %v) = %d, %v, want %d, %v", c.expected, c.rate, c.gap, c.response, c.carry, n, carry, c.want, c.wantCarry)
+			t.Errorf("Entrants(%v, %v, %v, %v, %v, %v) = %d, %v, want %d, %v", c.expected, c.rate, c.gap, c.response, c.open, c.carry, n, carry, c.want, c.wantCarry)
 		}
 	}
 }

@@ -67,15 +67,17 @@ func OrderlyRecovery(assets, liabilities, realisation float64) float64 {
 // Entrants returns how many firms enter a sector this step and the carry
 // to the next step. The flow of entry is the background rate times the
 // sector's expected background exits this step, plus response (per step)
-// times the firms it has lost and not replaced:
+// times the firms it has lost and not replaced, scaled by the share open
+// of the sector's firms (not locked down: registrations fall in a
+// lockdown):
 //
-//	A = rate × expectedExits + response × max(0, gap)
+//	A = open × (rate × expectedExits + response × max(0, gap))
 //	entrants = ⌊A + carry⌋, carry ← A + carry − entrants
 //
 // The carry makes the count deterministic: over many steps the entrants
 // add up to the flow, without a random draw.
-func Entrants(expectedExits, rate, gap, response, carry float64) (int, float64) {
-	a := rate*expectedExits + response*max(0, gap) + carry
+func Entrants(expectedExits, rate, gap, response, open, carry float64) (int, float64) {
+	a := open*(rate*expectedExits+response*max(0, gap)) + carry
 	n := math.Floor(a)
 	return int(n), a - n
 }

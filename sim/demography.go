@@ -44,6 +44,7 @@ type demography struct {
 	next      []int32   // next dormant firm to enter, an index into pool
 	start     []float64 // active SMEs at step 0
 	active    []float64 // active SMEs after this step's failures and exits
+	locked    []float64 // of them, locked down this step
 	expected  []float64 // expected background exits this step
 	carry     []float64 // entry carried to the next step
 	grossUp   []float64 // gross output per unit of final demand of the sector's incumbent SMEs
@@ -77,6 +78,7 @@ func (e *engine) initDemography() {
 		next:      make([]int32, ns),
 		start:     make([]float64, ns),
 		active:    make([]float64, ns),
+		locked:    make([]float64, ns),
 		expected:  make([]float64, ns),
 		carry:     make([]float64, ns),
 		grossUp:   make([]float64, ns),
@@ -134,6 +136,7 @@ func (e *engine) exitsAndCensus(t int) {
 		}
 	}
 	clear(d.active)
+	clear(d.locked)
 	clear(d.expected)
 	d.exiting = d.exiting[:0]
 	for i := range e.alive {
@@ -144,6 +147,9 @@ func (e *engine) exitsAndCensus(t int) {
 		s := net.Sector[i]
 		if net.Kind[i] == network.SME {
 			d.active[s]++
+			if e.lastLockdown[i] == int32(t) {
+				d.locked[s]++
+			}
 		}
 		if h > 0 {
 			d.expected[s] += h
@@ -187,7 +193,8 @@ func (e *engine) exit(f, t int) {
 
 // entries lets dormant firms enter at the end of phase 7, after partner
 // search: per sector, agents.Entrants of its expected exits and of the
-// SMEs it has lost since step 0.
+// SMEs it has lost since step 0, scaled by the share of its SMEs not
+// locked down this step.
 func (e *engine) entries(t int) {
 	d := e.demo
 	if d == nil {
@@ -198,7 +205,11 @@ func (e *engine) entries(t int) {
 		if d.next[s] == d.poolStart[s+1] {
 			continue // no pool, or used up
 		}
-		k, carry := agents.Entrants(d.expected[s], d.rate, d.start[s]-d.active[s], d.response, d.carry[s])
+		open := 1.0
+		if d.active[s] > 0 {
+			open -= d.locked[s] / d.active[s]
+		}
+		k, carry := agents.Entrants(d.expected[s], d.rate, d.start[s]-d.active[s], d.response, open, d.carry[s])
 		d.carry[s] = carry
 		for ; k > 0 && d.next[s] < d.poolStart[s+1]; k-- {
 			e.enter(int(d.pool[d.next[s]]), t)
