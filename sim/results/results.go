@@ -270,7 +270,7 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 	}
 	var pqs *parquetFiles
 	if writeParquet {
-		if pqs, err = createParquets(tmp); err != nil {
+		if pqs, err = createParquets(tmp, meta.Demography); err != nil {
 			return w, written(TimeseriesParquet, err)
 		}
 		defer pqs.abort()
