@@ -258,10 +258,9 @@ func (e *engine) enter(i, t int) {
 			e.crossBank[k] = e.bank[net.Supplier[k]] != e.bank[i]
 		}
 	}
-	if e.sectorScale != nil {
-		e.sectorFD[s] += x
-		e.sectorAliveFD[s] += x
-	}
+	// With demand_switching, it takes its share of the sector's final
+	// demand from the others.
+	e.switchDemand(s, x)
 	e.alive[i] = true
 	kp := e.firmParams(i)
 	e.setCosts(i, kp)

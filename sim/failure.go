@@ -205,13 +205,6 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 		e.slotInv[s] = 0
 	}
 	e.output[f], e.revenue[f] = 0, 0
-	if e.sectorScale != nil {
-		// Its customers buy from the survivors of its sector instead.
-		s := net.Sector[f]
-		e.sectorAliveFD[s] -= e.fdDomestic[f] + e.fdExport[f]
-		e.sectorScale[s] = 0
-		if e.sectorAliveFD[s] > 1e-9*e.sectorFD[s] {
-			e.sectorScale[s] = e.sectorFD[s] / e.sectorAliveFD[s]
-		}
-	}
+	// Its customers buy from the survivors of its sector instead.
+	e.switchDemand(net.Sector[f], -(e.fdDomestic[f] + e.fdExport[f]))
 }
