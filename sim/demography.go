@@ -53,7 +53,7 @@ type demography struct {
 	entries, exits                   int
 	enteredAll, exitedAll, failedAll int
 	entrantsActive                   int
-	ownersIn                         float64 // owners' equity paid into entrants, this step
+	ownersIn, ownersOut              float64 // owners' equity paid into entrants and back from exits, this step
 }
 
 // initDemography sets up exits and entry when the scenario or the network
@@ -128,7 +128,7 @@ func (e *engine) exitsAndCensus(t int) {
 		return
 	}
 	net := e.net
-	d.entries, d.exits, d.ownersIn = 0, 0, 0
+	d.entries, d.exits, d.ownersIn, d.ownersOut = 0, 0, 0, 0
 	d.failedAll += len(e.failing)
 	for _, f := range e.failing {
 		if d.entered[f] >= 0 {
@@ -178,7 +178,9 @@ func (e *engine) exitsAndCensus(t int) {
 // sector. Its neighbours are not counted as reached by a failure.
 func (e *engine) exit(f, t int) {
 	d := e.demo
-	rr := agents.OrderlyRecovery(e.firmAssets(f), e.firmLiabilities(f), d.orderly)
+	assets, liabilities := e.firmAssets(f), e.firmLiabilities(f)
+	rr := agents.OrderlyRecovery(assets, liabilities, d.orderly)
+	d.ownersOut += max(0, d.orderly*assets-liabilities)
 	e.alive[f] = false
 	e.failStep[f] = int32(t)
 	e.cause[f] = outcome.Exit

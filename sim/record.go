@@ -217,7 +217,7 @@ func (e *engine) record(t int) {
 	if d := e.demo; d != nil {
 		var dr [outcome.NumDemographyMetrics]float64
 		dr[outcome.Entries], dr[outcome.Exits] = float64(d.entries), float64(d.exits)
-		dr[outcome.EntrantsActive], dr[outcome.OwnerEquityIn] = float64(d.entrantsActive), d.ownersIn
+		dr[outcome.EntrantsActive], dr[outcome.OwnerEquityIn], dr[outcome.OwnerEquityOut] = float64(d.entrantsActive), d.ownersIn, d.ownersOut
 		e.metrics.series = append(e.metrics.series, dr[:]...)
 	}
 }

@@ -91,6 +91,7 @@ var demographyMetrics = [NumDemographyMetrics]Metric{
 	Exits:          {"exits", "firms", "flow", "firms closing in an orderly way this step (background exits, not failures)"},
 	EntrantsActive: {"entrants_active", "firms", "stock", "entrants neither failed nor exited"},
 	OwnerEquityIn:  {"owner_equity_in", "currency", "flow", "equity paid by owners into entrants"},
+	OwnerEquityOut: {"owner_equity_out", "currency", "flow", "what the owners of exiting firms get back: the orderly proceeds of the assets less the liabilities, when positive"},
 }
 
 // Indexes into demographyMetrics: the columns NumMetrics + i of a run
@@ -100,6 +101,7 @@ const (
 	Exits
 	EntrantsActive
 	OwnerEquityIn
+	OwnerEquityOut
 	NumDemographyMetrics
 )
 
