@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,12 +110,18 @@ func (v *validator) facts() error {
 
 // factMetric checks the metric of series-mean fact f at path p.
 func (v *validator) factMetric(p string, f config.FactConfig) error {
-	names := outcome.RunMetricNames(v.cfg.RecordsDemography())
+	names := outcome.MetricNames()
 	k := join(p, "metric")
 	switch {
 	case f.Metric == "":
 		return v.errorAt(k, []string{p}, "missing: a series-mean fact needs metric, a time-series metric: one of %s", strings.Join(names, ", "))
 	case has(names, f.Metric):
+		switch m := slices.Index(names, f.Metric); {
+		case m >= outcome.NumLegacyMetrics && m < outcome.NumMetrics && v.cfg.Finance.Banking != "system":
+			return v.errorAt(k, []string{p, "finance.banking"}, "%q is recorded only with finance.banking = \"system\" (this scenario's banking is %q)", f.Metric, v.cfg.Finance.Banking)
+		case m >= outcome.NumMetrics && !v.cfg.RecordsDemography():
+			return v.errorAt(k, []string{p, "demography"}, "%q is recorded only with demography: a background exit_hazard or an entry_pool (with finance)", f.Metric)
+		}
 		return nil
 	}
 	if best, ok := closest(f.Metric, names); ok {

@@ -59,11 +59,11 @@ func TestOrderlyExit(t *testing.T) {
 		case owed <= 0:
 			t.Errorf("step %d: the supplier owed nothing to its supplier", step)
 		}
-		if out := row[outcome.NumMetrics+outcome.OwnerEquityOut]; !(out > 0) {
+		if out := row[e.metrics.columns+outcome.OwnerEquityOut]; !(out > 0) {
 			t.Errorf("step %d: the owners of a solvent firm got %v back", step, out)
 		}
-		if d := e.demo; d.exitedAll != 1 || row[outcome.NumMetrics+outcome.Exits] != 1 {
-			t.Errorf("step %d: %d exits counted, %v recorded", step, d.exitedAll, row[outcome.NumMetrics+outcome.Exits])
+		if d := e.demo; d.exitedAll != 1 || row[e.metrics.columns+outcome.Exits] != 1 {
+			t.Errorf("step %d: %d exits counted, %v recorded", step, d.exitedAll, row[e.metrics.columns+outcome.Exits])
 		}
 		return
 	}

@@ -97,19 +97,21 @@ func TestThreadsSameResults(t *testing.T) {
 func TestStepAllocatesNothing(t *testing.T) {
 	cfg := config.Bench(10_000)
 	cfg.Shocks = nil
-	// With demography: exits, entry from the pool and partner search.
-	demo := *cfg
-	demo.Demography.SizeClasses = true
-	demo.Demography.ExitHazard = config.ClassHazards{Micro: 0.5, Small: 0.3, Medium: 0.1, Large: 0.05}
-	demo.Demography.EntryPool, demo.Demography.EntryResponse = 0.3, 4
-	demo.Production.PartnerSearch = true
 	for _, c := range []struct {
-		name    string
-		cfg     *config.Config
-		threads int
-	}{{"", cfg, 1}, {"", cfg, 2}, {"demography, ", &demo, 1}, {"demography, ", &demo, 2}} {
-		cfg, threads := c.cfg, c.threads
-		e, err := newEngine(cfg, 0)
+		banking    string
+		demography bool // exits, entry from the pool and partner search
+		threads    int
+	}{{"legacy", false, 1}, {"legacy", false, 2}, {"system", false, 1}, {"system", false, 2}, {"legacy", true, 1}, {"system", true, 2}} {
+		cfg := *cfg
+		threads := c.threads
+		cfg.Finance.Banking = c.banking
+		if c.demography {
+			cfg.Demography.SizeClasses = true
+			cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.5, Small: 0.3, Medium: 0.1, Large: 0.05}
+			cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
+			cfg.Production.PartnerSearch = true
+		}
+		e, err := newEngine(&cfg, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,12 +128,12 @@ func TestStepAllocatesNothing(t *testing.T) {
 			}
 			step++
 		})
-		if c.cfg == &demo && (e.demo == nil || e.demo.exitedAll == 0 || e.demo.enteredAll == 0) {
+		if c.demography && (e.demo == nil || e.demo.exitedAll == 0 || e.demo.enteredAll == 0) {
 			t.Fatal("demography: no exit or no entry in the steps measured")
 		}
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%s%d threads: %v allocations per step, want 0", c.name, threads, allocs)
+			t.Errorf("%s banking, demography %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, threads, allocs)
 		}
 	}
 }

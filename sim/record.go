@@ -8,16 +8,21 @@ import (
 )
 
 type recorder struct {
-	series []float64
-	width  int // metrics per step: outcome.NumMetrics, plus outcome.NumDemographyMetrics with demography
+	columns int // outcome.NumMetrics, or outcome.NumLegacyMetrics without the banking system
+	series  []float64
+	width   int // values per step: columns, plus outcome.NumDemographyMetrics with demography
 }
 
 func newRecorder(e *engine) *recorder {
-	w := outcome.NumMetrics
+	cols := outcome.NumLegacyMetrics
+	if e.bs != nil {
+		cols = outcome.NumMetrics
+	}
+	w := cols
 	if e.demo != nil {
 		w += outcome.NumDemographyMetrics
 	}
-	return &recorder{series: make([]float64, 0, e.p.steps*w), width: w}
+	return &recorder{columns: cols, series: make([]float64, 0, e.p.steps*w), width: w}
 }
 
 // totals is the pass over chunk c at the end of step t, as thread wid: it
@@ -119,6 +124,9 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 	row[outcome.WriteOffs] = sums[sumWrittenOff]
 	c.sums = sums
 	e.bankTotals(c)
+	if e.bs != nil {
+		e.bankBooks(c)
+	}
 	c.checkErr = e.checkFirms(lo, hi, t, wid)
 }
 
@@ -213,7 +221,10 @@ func (e *engine) record(t int) {
 	for _, b := range e.banks {
 		row[outcome.BankCapital] += b.capital
 	}
-	e.metrics.series = append(e.metrics.series, row[:]...)
+	if e.bs != nil {
+		e.recordBanks(&row)
+	}
+	e.metrics.series = append(e.metrics.series, row[:e.metrics.columns]...)
 	if d := e.demo; d != nil {
 		var dr [outcome.NumDemographyMetrics]float64
 		dr[outcome.Entries], dr[outcome.Exits] = float64(d.entries), float64(d.exits)
@@ -232,7 +243,7 @@ func (e *engine) result(arm string) *outcome.Result {
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,
-		Metrics:     outcome.MetricNames()[:e.metrics.width],
+		Metrics:     outcome.RunMetricNames(e.bs != nil, e.demo != nil),
 		Series:      e.metrics.series,
 		Events:      e.events,
 
