@@ -47,7 +47,14 @@ func WithEntryPool(net *Network, share float64, s Sizes, rng *rand.Rand) (*Netwo
 			smes[net.Sector[i]] = append(smes[net.Sector[i]], int32(i))
 		}
 	}
-	firms := make([]Firm, n, n+int(math.Ceil(share*float64(n)))+ns)
+	pool := 0
+	for sec := range ns {
+		pool += int(math.Ceil(share * float64(len(smes[sec]))))
+	}
+	if int64(n)+int64(pool) > maxCount {
+		return nil, fmt.Errorf("entry pool: %d firms and %d dormant ones are too many (at most %d firms)", n, pool, maxCount)
+	}
+	firms := make([]Firm, n, n+pool)
 	for i := range n {
 		firms[i] = net.Firm(i)
 	}
