@@ -21,6 +21,7 @@ var (
 	interventionType = reflect.TypeOf(config.InterventionConfig{})
 	sweepType        = reflect.TypeOf(config.SweepConfig{})
 	demographyType   = reflect.TypeOf(config.DemographyConfig{})
+	frontierType     = reflect.TypeOf(config.FrontierConfig{})
 	sweepParamType   = reflect.TypeOf(config.SweepParameter{})
 	factType         = reflect.TypeOf(config.FactConfig{})
 	uncertainType    = reflect.TypeOf(config.UncertainConfig{})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,10 +17,13 @@ import (
 var (
 	TimeseriesHeader = []string{"arm", "replication", "step", "date", "metric", "value"}
 	FirmsHeader      = []string{"arm", "replication", "firm", "kind", "role", "sector", "chain", "status", "failure_step", "cause", "revenue_change", "cash_runway_months", "jobs"}
+	// DemographyColumns end firms.csv's rows in a run with demography:
+	// each firm's size class and the step it entered (−1 for incumbents
+	// and for dormant firms that never entered).
+	DemographyColumns = []string{"size_class", "entered_step"}
 	// FirmsDemographyHeader is firms.csv's header in a run with
-	// demography: each firm's size class and the step it entered (−1 for
-	// incumbents and for dormant firms that never entered).
-	FirmsDemographyHeader = append(append([]string(nil), FirmsHeader...), "size_class", "entered_step")
+	// demography and without support columns.
+	FirmsDemographyHeader = firmsHeaderOf(false, true)
 	EventsHeader          = []string{"arm", "replication", "step", "date", "firm", "kind", "role", "sector", "cause", "channels", "parents", "generation", "cascade"}
 )
 
@@ -50,7 +54,8 @@ func ParseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 type rowBuffers struct {
 	ts, firm, event []string
 	parents         []string
-	demography      bool // firms.csv has the columns of FirmsDemographyHeader
+	pair            *pairing // if not nil, firm rows have the SupportColumns
+	demography      bool     // firm rows end with the DemographyColumns
 }
 
 // WriteTimeseries writes timeseries.csv for results in the order given: one
@@ -68,6 +73,20 @@ func WriteFirms(w io.Writer, results []*outcome.Result) error {
 		header = FirmsDemographyHeader
 	}
 	return writeCSV(w, header, results, firmRows)
+}
+
+// firmsHeaderOf returns firms.csv's header: FirmsHeader, then the
+// SupportColumns with support, then the DemographyColumns with
+// demography.
+func firmsHeaderOf(support, demography bool) []string {
+	h := append([]string(nil), FirmsHeader...)
+	if support {
+		h = append(h, SupportColumns...)
+	}
+	if demography {
+		h = append(h, DemographyColumns...)
+	}
+	return h
 }
 
 // demographyColumns reports whether r's firms.csv rows have the columns of
@@ -89,7 +108,7 @@ func writeCSV(w io.Writer, header []string, results []*outcome.Result, rows func
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	buf := rowBuffers{demography: len(header) == len(FirmsDemographyHeader)}
+	buf := rowBuffers{demography: slices.Equal(header, FirmsDemographyHeader)}
 	for _, r := range results {
 		if err := rows(cw, r, &buf); err != nil {
 			return err
@@ -126,15 +145,12 @@ func firmRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 	}
 	demo := demographyColumns(r)
 	if buf.firm == nil {
-		buf.firm = make([]string, len(FirmsDemographyHeader))
+		buf.firm = make([]string, len(firmsHeaderOf(buf.pair != nil, buf.demography)))
 	}
 	if demo != buf.demography {
 		return fmt.Errorf("arm %q replication %d: firm outcomes with demography %v in a firms.csv with demography columns %v", r.Arm, r.Replication, demo, buf.demography)
 	}
-	row := buf.firm[:len(FirmsHeader)]
-	if demo {
-		row = buf.firm
-	}
+	row := buf.firm
 	row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
 	for i := 0; i < net.N(); i++ {
 		row[2], row[3], row[4], row[5] = net.Name(i), net.Kind[i].String(), net.Role[i].String(), sectorName(net, net.Sector[i])
@@ -149,10 +165,14 @@ func firmRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 		}
 		row[9] = fo.Cause[i].String()
 		row[10], row[11], row[12] = FormatFloat(fo.RevenueChange[i]), FormatFloat(fo.RunwayMonths[i]), FormatFloat(fo.Jobs[i])
+		if buf.pair != nil {
+			buf.pair.supportCells(r, i, row[len(FirmsHeader):])
+		}
 		if demo {
-			row[13], row[14] = net.Class(i).String(), "-1"
+			d := row[len(row)-len(DemographyColumns):]
+			d[0], d[1] = net.Class(i).String(), "-1"
 			if fo.EnteredStep != nil {
-				row[14] = strconv.Itoa(int(fo.EnteredStep[i]))
+				d[1] = strconv.Itoa(int(fo.EnteredStep[i]))
 			}
 		}
 		if err := cw.Write(row); err != nil {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
@@ -156,17 +155,14 @@ func ReadNetwork(dir string) (*Network, error) {
 	}
 	n := &Network{}
 	index := map[string]int32{}
-	path := filepath.Join(dir, filepath.FromSlash(NetworkFirmsFile))
+	// The optional columns of a network with size classes or an entry
+	// pool (network.WriteCSV).
 	head := splitHead(networkFirmsHead)
-	if h, _ := csvHeader(path); len(h) > len(head) && slices.Equal(h[:len(head)], head) {
-		// The optional columns of a network with size classes or an
-		// entry pool (network.WriteCSV).
-		switch rest := strings.Join(h[len(head):], ","); rest {
-		case "size_class", "dormant", "size_class,dormant":
-			head = h
-		}
+	var heads [][]string
+	for _, extra := range [][]string{nil, {"size_class"}, {"dormant"}, {"size_class", "dormant"}} {
+		heads = append(heads, append(slices.Clip(head), extra...))
 	}
-	err := readCSV(path, head, func(rec []string, p *fieldParser) {
+	err := readCSVOf(filepath.Join(dir, filepath.FromSlash(NetworkFirmsFile)), heads, func(rec []string, p *fieldParser) {
 		if rec[0] == "" {
 			p.fail(0, errors.New("empty firm id"))
 			return

@@ -38,8 +38,10 @@ type FirmRow struct {
 	RevenueChange    float64
 	CashRunwayMonths float64
 	Jobs             float64
-	SizeClass        string // "" without demography
-	EnteredStep      int    // step of entry; −1 for incumbents, dormant firms and runs without demography
+	SizeClass        string  // "" without demography
+	EnteredStep      int     // step of entry; −1 for incumbents, dormant firms and runs without demography
+	Support          float64 // what the arm's interventions gave the firm (0 if nothing, or no such column)
+	Additionality    string  // saved, deadweight, lost-anyway, harmed; "" if not reached or not paired
 }
 
 // EventRow is one row of events.csv.
@@ -234,19 +236,26 @@ func ReadTimeseries(dir string, lim Limits) ([]TimeseriesRow, *Layout, error) {
 // its steps, and a chain −1 or more. An error names the file, line and
 // column.
 func ScanFirms(dir string, lay *Layout, row func(FirmRow) error) error {
-	path := filepath.Join(dir, FirmsFile)
-	header := FirmsHeader
-	if h, _ := csvHeader(path); slices.Equal(h, FirmsDemographyHeader) {
-		header = FirmsDemographyHeader
+	var headers [][]string
+	for _, support := range []bool{false, true} {
+		for _, demography := range []bool{false, true} {
+			headers = append(headers, firmsHeaderOf(support, demography))
+		}
 	}
-	return readCSV(path, header, func(rec []string, p *fieldParser) {
+	return readCSVOf(filepath.Join(dir, FirmsFile), headers, func(rec []string, p *fieldParser) {
 		r := FirmRow{
 			Arm: rec[0], Replication: p.index(1), Firm: rec[2], Kind: rec[3], Role: rec[4], Sector: rec[5],
 			Chain: p.optIndex(6), Status: rec[7], FailureStep: p.optIndex(8), Cause: rec[9],
 			RevenueChange: p.float(10), CashRunwayMonths: p.float(11), Jobs: p.float(12), EnteredStep: -1,
 		}
-		if len(rec) > 13 {
-			r.SizeClass, r.EnteredStep = rec[13], p.optIndex(14)
+		if len(p.header) > len(FirmsHeader) && p.header[len(FirmsHeader)] == SupportColumns[0] {
+			if rec[13] != "" {
+				r.Support = p.float(13)
+			}
+			r.Additionality = rec[14]
+		}
+		if n := len(p.header); p.header[n-1] == DemographyColumns[1] {
+			r.SizeClass, r.EnteredStep = rec[n-2], p.optIndex(n-1)
 		}
 		if p.err != nil || !p.inRun(lay, r.Arm, r.Replication) || !p.step(8, lay, r.FailureStep, true) {
 			return
@@ -430,20 +439,13 @@ func (p *fieldParser) step(i int, lay *Layout, s int, optional bool) bool {
 // readCSV reads a CSV file whose first record must equal header, calling
 // row for each further record. A line longer than MaxLineBytes is an
 // error, so that a file without line breaks is refused, not held.
-// csvHeader returns the first record of the CSV file at path, for files
-// whose header may carry optional columns; nil if it cannot be read.
-func csvHeader(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	cr := csv.NewReader(&lineLimit{r: f, max: MaxLineBytes})
-	cr.FieldsPerRecord = -1
-	return cr.Read()
+func readCSV(path string, header []string, row func(rec []string, p *fieldParser)) error {
+	return readCSVOf(path, [][]string{header}, row)
 }
 
-func readCSV(path string, header []string, row func(rec []string, p *fieldParser)) error {
+// readCSVOf is readCSV for a file whose first record may be any of
+// headers; row sees records as long as the one found.
+func readCSVOf(path string, headers [][]string, row func(rec []string, p *fieldParser)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -459,6 +461,12 @@ func readCSV(path string, header []string, row func(rec []string, p *fieldParser
 	}
 	if err != nil {
 		return csvError(path, lr, err)
+	}
+	header := headers[0]
+	for _, h := range headers {
+		if slices.Equal(rec, h) {
+			header = h
+		}
 	}
 	if !slices.Equal(rec, header) {
 		got := strings.Join(rec, ",")
