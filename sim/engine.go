@@ -115,7 +115,6 @@ type engine struct {
 	order     []float64
 	delivery  []float64
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier
-	paid      []float64 // paid this step
 	due       []float64 // still due this step
 	paidRound []float64 // paid in the current settlement round
 	baseFlow  []float64
@@ -349,7 +348,7 @@ func (e *engine) allocate() {
 		e.edgeInv = make([]float64, m)
 	}
 	fe := func() []float64 { return alloc[float64](e.arena, m) }
-	e.edgeCoeff, e.order, e.delivery, e.payable, e.paid, e.baseFlow = fe(), fe(), fe(), fe(), fe(), fe()
+	e.edgeCoeff, e.order, e.delivery, e.payable, e.baseFlow = fe(), fe(), fe(), fe(), fe()
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()
 	e.cash, e.loan, e.loanRate, e.equity, e.owedExternal, e.owedTax = f(), f(), f(), f(), f(), f()

@@ -80,7 +80,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	reserveIn, dueInterest, toBank := e.reserveIn[lo:hi:hi], e.dueInterest[lo:hi:hi], e.toBank[lo:hi:hi]
 	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
 	inStart := net.InStart[lo : hi+1 : hi+1]
-	supplier, due, paid, payable, paidRound := net.Supplier, e.due, e.paid, e.payable, e.paidRound
+	supplier, due, payable, paidRound := net.Supplier, e.due, e.payable, e.paidRound
 	supAlive, crossBank, collectFlag := e.alive, e.crossBank, e.collectFlag
 	var factored []float64 // nil without factoring
 	policy := false
@@ -134,7 +134,6 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 				d := due[k]
 				v := share * d
 				due[k] = d - v
-				paid[k] += v
 				trade += v
 				toSupplier := v
 				if factored != nil {
@@ -178,7 +177,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 // bytesPerStep).
 const (
 	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
-	payEdgeBytes     = 3*16 + 13 // due, paid, payable; paidRound, Supplier, alive
+	payEdgeBytes     = 2*16 + 13 // due, payable; paidRound, Supplier, alive
 	collectFirmBytes = 37
 	collectEdgeBytes = 20
 )
