@@ -19,6 +19,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"runtime/debug"
 	"time"
 
 	"github.com/smesim/smesim/sim/config"
@@ -327,6 +328,12 @@ func (e *engine) compile() error {
 func (e *engine) allocate() {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
 	e.arena = newArena(uintptr(n)*8*85 + uintptr(m)*8*14 + uintptr(s)*8*3)
+	if e.arena != nil {
+		// A large network leaves as much garbage from its generation as
+		// it holds: return it to the system before the engine's arrays
+		// are filled, or the process's peak memory is the sum of both.
+		debug.FreeOSMemory()
+	}
 	if e.arena != nil {
 		// The engine steps a copy of the network's adjacency in the arena;
 		// results keep the network itself (e.built).
