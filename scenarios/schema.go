@@ -252,6 +252,15 @@ var omitEmpty = map[string]string{
 	"interventions.name": "left out: named after its kind",
 }
 
+// instrumentKeys lists the keys, by path without indices, of the
+// instruments' modes of issue 15 (slice 7). Encode leaves them out when
+// they hold their defaults, whatever the banking, so that the resolved
+// scenarios written before them keep their bytes; Parse gives the same
+// configuration back either way.
+var instrumentKeys = map[string]bool{
+	"interventions.rule": true,
+}
+
 // bankingSystemKeys lists the keys, by path without indices, that only
 // finance.banking = "system" uses (and banking itself). While banking is
 // "legacy", Encode leaves them out when they hold their defaults, so that
@@ -268,9 +277,10 @@ var bankingSystemKeys = map[string]bool{
 
 // legacyBankingDefault reports whether key f of struct rv, at path p
 // (without indices), is a banking-system key holding its default while
-// cfg's banking is "legacy".
+// cfg's banking is "legacy", or an instrument key (instrumentKeys) holding
+// its default.
 func legacyBankingDefault(cfg *config.Config, p string, f field, rv reflect.Value) bool {
-	if cfg == nil || cfg.Finance.Banking != "legacy" || !bankingSystemKeys[p] {
+	if !instrumentKeys[p] && (cfg == nil || cfg.Finance.Banking != "legacy" || !bankingSystemKeys[p]) {
 		return false
 	}
 	def := defaultElement(rv.Type())

@@ -36,6 +36,9 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		if s.reqCore != nil {
 			s.reqCore[i] = 0
 		}
+		if s.reqNew != nil {
+			s.reqNew[i] = 0
+		}
 		if !e.alive[i] {
 			continue
 		}
@@ -46,11 +49,15 @@ func (e *engine) creditDemand(lo, hi, t int) {
 				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
 			}
 		}
-		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
+		if !e.hasCredit[i] && (!stateGuar || s.newMoney) && coreRoom <= 0 {
 			continue
 		}
 		need := e.creditNeed(i)
 		if need <= 1e-12*e.baseOutput[i] {
+			continue
+		}
+		if stateGuar && s.newMoney && coreRoom <= 0 {
+			e.request[i] = e.requestNewMoney(i, t, need, rollover)
 			continue
 		}
 		score := e.updateScore(i)
@@ -141,7 +148,10 @@ func (e *engine) bankRequests(c *chunkWork) {
 		cov := s.guarantee.cfg.Coverage
 		for i := c.lo; i < c.hi; i++ {
 			r := e.request[i]
-			if s.reqState[i] {
+			switch {
+			case s.newMoney:
+				r -= cov * s.reqNew[i]
+			case s.reqState[i]:
 				r *= 1 - cov
 			}
 			b := int(e.bank[i]) * numBankSums

@@ -39,6 +39,7 @@ type params struct {
 	grace          int
 	insolvency     int
 	recovery       float64
+	pdBase         float64 // yearly default probability at score 1 (finance.pd_base)
 	loanMaturity   float64 // steps
 	maxLoanToRev   float64
 	scoreThreshold float64
@@ -274,6 +275,7 @@ func (e *engine) compile() error {
 		grace:          max(1, cfg.Firms.Grace.WholeSteps(d)),
 		insolvency:     max(1, cfg.Firms.InsolvencyTime.WholeSteps(d)),
 		recovery:       cfg.Firms.RecoveryRate,
+		pdBase:         cfg.Finance.PDBase,
 		loanMaturity:   math.Max(1, cfg.Finance.LoanMaturity.Steps(d)),
 		maxLoanToRev:   cfg.Finance.MaxLoanToRevenue,
 		scoreThreshold: cfg.Finance.ScoreThreshold,

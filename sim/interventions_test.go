@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/smesim/smesim/agents"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/outcome"
@@ -680,4 +681,40 @@ func TestInterventionNeedsFinance(t *testing.T) {
 	}
 	var ae *AccountingError
 	_ = errors.As(err, &ae)
+}
+
+// TestGuaranteeCostIncludesExpectedLoss (issue 15, must-show 7): under rule
+// new-money the guarantee's fiscal cost at the end includes the expected
+// loss on the guaranteed principal still outstanding — coverage × pd × lgd
+// of it, pd from the borrower's final score — booked as the state's
+// liability, so that the government's identity still closes.
+func TestGuaranteeCostIncludesExpectedLoss(t *testing.T) {
+	cfg := bankedConfig()
+	cfg.Steps = 12
+	cov := 0.8
+	c := withIntervention(cfg, config.KindLoanGuarantee, 0, 12, func(c *config.InterventionConfig) {
+		c.Budget = 1e9
+		c.Coverage = cov
+		c.Fee = 0
+		c.Rule = config.GuaranteeNewMoney
+	})
+	net := chainNetwork(t)
+	e := armEngine(t, c, net, true)
+	e.fixedCost[1] *= 3 // the supplier needs new money
+	r := runEngine(t, e, nil)
+	if failed(r, net, "supplier") {
+		t.Fatal("the supplier failed; the test needs a guarantee outstanding at the end")
+	}
+	g := e.iv.stateGuaranteed[1]
+	if g <= 0 {
+		t.Fatal("nothing guaranteed")
+	}
+	want := cov * g * agents.DefaultProbability(cfg.Finance.PDBase, e.score[1]) * (1 - cfg.Firms.RecoveryRate)
+	if got := e.iv.guaranteeProvision; math.Abs(got-want) > 1e-9*want {
+		t.Errorf("expected loss provisioned %g, want %g", got, want)
+	}
+	calls := sum(series(r, outcome.GuaranteeCallsState))
+	if out := r.Interventions[0]; math.Abs(out.FiscalCost-(calls+want)) > 1e-9*want {
+		t.Errorf("fiscal cost %g, want calls %g + expected loss %g", out.FiscalCost, calls, want)
+	}
 }

@@ -279,7 +279,8 @@ func (e *engine) checkBalanceSheets(t int) error {
 
 // checkGovernment verifies the government's balance sheet: outside the
 // interventions its budget balances, so its cash plus the policy loans it
-// holds must equal minus the fiscal cost of the interventions so far.
+// holds, less the expected loss it provisioned on guarantees outstanding,
+// must equal minus the fiscal cost of the interventions so far.
 //
 // With the banking system, the fiscal cost includes the recapitalisation
 // of banks, in every arm.
@@ -292,6 +293,9 @@ func (e *engine) checkGovernment(t int) error {
 	if s.govLoan != nil {
 		book = sumChunked(s.govLoan)
 	}
+	// The expected loss provisioned on guarantees outstanding at the end
+	// (rule new-money) is a liability: a cost that no cash has yet paid.
+	book -= s.guaranteeProvision
 	cost, scale := 0.0, math.Abs(e.ledger.government)+book
 	for _, iv := range s.list {
 		cost += iv.cost

@@ -13,6 +13,12 @@ const (
 	KindPaymentTermCap     = "payment-term-cap"
 )
 
+// Loan guarantee rules (InterventionConfig.Rule).
+const (
+	GuaranteeLegacy   = "legacy"
+	GuaranteeNewMoney = "new-money"
+)
+
 // InterventionKinds lists the intervention kinds in documentation order.
 func InterventionKinds() []string {
 	return []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy,
@@ -59,6 +65,7 @@ type InterventionConfig struct {
 	// loan-guarantee
 	Coverage float64 `toml:"coverage" kinds:"loan-guarantee" min:"0" max:"1" doc:"share of a bank's loss on a guaranteed loan the state bears"`
 	Fee      float64 `toml:"fee" kinds:"loan-guarantee" min:"0" max:"1" doc:"one-off fee paid to the state, as a share of the guaranteed principal"`
+	Rule     string  `toml:"rule" kinds:"loan-guarantee" enum:"legacy,new-money" doc:"legacy: every loan of an eligible firm is guaranteed, rollovers included, and an eligible firm without a credit line gets one; new-money: only new money beyond rollover is guaranteed, taken when the loss the bank transfers (coverage x pd x (1 - recovery_rate) over the loan's maturity) is worth the fee, screened on the risk the bank retains, no line opened, and expected losses on guarantees outstanding at the end are in the fiscal cost"`
 
 	// interest-subsidy
 	Share float64 `toml:"share" kinds:"interest-subsidy" min:"0" max:"1" doc:"share of the interest the state pays"`
@@ -101,6 +108,7 @@ func DefaultIntervention() InterventionConfig {
 		MaxPerFirm:        0.25,
 		Coverage:          0.8,
 		Fee:               0.01,
+		Rule:              GuaranteeLegacy,
 		Share:             0.5,
 		Loans:             "all",
 		Deferral:          "both",

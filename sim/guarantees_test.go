@@ -1,0 +1,81 @@
+package sim_test
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/smesim/smesim/scenarios"
+	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
+)
+
+// policyMixGuarantee returns policy-mix on 2 chains with only its loan
+// guarantee, under rule new-money at the given coverage.
+func policyMixGuarantee(t *testing.T, coverage float64) *config.Config {
+	t.Helper()
+	cfg, err := scenarios.Open("policy-mix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Network.Chains = 2
+	i := slices.IndexFunc(cfg.Interventions, func(iv config.InterventionConfig) bool {
+		return iv.Kind == config.KindLoanGuarantee
+	})
+	if i < 0 {
+		t.Fatal("policy-mix has no loan guarantee")
+	}
+	iv := cfg.Interventions[i]
+	iv.Rule = config.GuaranteeNewMoney
+	iv.Coverage = coverage
+	cfg.Interventions = []config.InterventionConfig{iv}
+	if err := scenarios.Validate(cfg, "policy-mix"); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// runGuarantee runs replication rep of cfg's baseline and of its only
+// intervention.
+func runGuarantee(t *testing.T, cfg *config.Config, rep int) (base, arm *outcome.Result) {
+	t.Helper()
+	base = baseline(t, cfg, rep)
+	arm, err := sim.Run(context.Background(), cfg, config.Arm{Name: cfg.InterventionName(0), Interventions: []int{0}}, rep, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base, arm
+}
+
+// TestGuaranteeCoverageZeroSavesNone (issue 15, must-show 7): a guarantee
+// that covers nothing is never worth its fee, so under rule new-money it
+// is never taken, and the arm is the baseline — the same failures, nothing
+// guaranteed, no fiscal cost — replication by replication.
+func TestGuaranteeCoverageZeroSavesNone(t *testing.T) {
+	cfg := policyMixGuarantee(t, 0)
+	for rep := range 3 {
+		base, arm := runGuarantee(t, cfg, rep)
+		if !reflect.DeepEqual(base.Events, arm.Events) {
+			t.Errorf("replication %d: %d failures with the guarantee at coverage 0, %d without; want the same", rep, len(arm.Events), len(base.Events))
+		}
+		if o := arm.Interventions[0]; o.Used != 0 || o.FiscalCost != 0 || o.Firms != 0 {
+			t.Errorf("replication %d: coverage 0 guaranteed %v for %d firms at a cost of %v, want nothing", rep, o.Used, o.Firms, o.FiscalCost)
+		}
+	}
+}
+
+// TestGuaranteeNoNeedNoDraw (issue 15, must-show 7): without a shock no
+// firm needs new money beyond rolling over its loan, so the guarantee
+// guarantees nothing and costs nothing.
+func TestGuaranteeNoNeedNoDraw(t *testing.T) {
+	cfg := policyMixGuarantee(t, 0.8)
+	cfg.Shocks = []config.ShockConfig{}
+	for rep := range 2 {
+		_, arm := runGuarantee(t, cfg, rep)
+		if o := arm.Interventions[0]; o.Used != 0 || o.Firms != 0 || o.FiscalCost != 0 {
+			t.Errorf("replication %d: without a shock the guarantee covered %v of loans of %d firms at a cost of %v, want nothing", rep, o.Used, o.Firms, o.FiscalCost)
+		}
+	}
+}
