@@ -258,7 +258,7 @@ var omitEmpty = map[string]string{
 // scenarios written before them keep their bytes; Parse gives the same
 // configuration back either way.
 var instrumentKeys = map[string]bool{
-	"interventions.rule": true,
+	"interventions.rule": true, "interventions.payments": true, "interventions.wage_contributions": true,
 }
 
 // bankingSystemKeys lists the keys, by path without indices, that only

@@ -103,6 +103,10 @@ func (v *validator) interventions() error {
 				formatDays(at), iv.Start, formatDays(h), c.Steps, c.Step)
 		}
 
+		if iv.Kind == config.KindMoratorium && len(iv.Payments) == 0 {
+			return v.errorAt(key("payments"), []string{p}, "empty: a moratorium defers at least one of %q, %q, %q, %q",
+				config.PaymentLoans, config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts)
+		}
 		if has(config.BudgetKinds(), iv.Kind) && v.src.present != nil && !v.src.present[key("budget")] {
 			use, ok := budgetUse[iv.Kind+"/"+iv.Mode]
 			if !ok {

@@ -20,7 +20,8 @@ import (
 // takes them, so that the sums are the same as if written in one formula:
 // the interest subsidy before profit (subsidise), policy-loan interest and
 // tax relief after it (chargePolicyInterest, relieve), the moratorium and
-// guarantee calls on what falls due (deferDebtService, callsFallDue),
+// guarantee calls on what falls due (deferDebtService, deferPayments,
+// callsFallDue),
 // policy-loan service in the total, and the payment-term cap on each
 // payable. Without such interventions only two
 // nil slices and a flag are tested per firm.
@@ -109,7 +110,12 @@ func (e *engine) accrue(lo, hi, wid int) {
 		}
 	}
 	if adjust && s.moratorium != nil {
-		e.deferDebtService(lo, hi)
+		if s.deferLoans {
+			e.deferDebtService(lo, hi)
+		}
+		if s.deferredTax != nil {
+			e.deferPayments(lo, wageNow)
+		}
 	}
 	if adjust && s.callDue != nil {
 		e.callsFallDue(lo, hi)

@@ -187,6 +187,11 @@ func (e *engine) windUp(f, t int) {
 	if iv.newPrincipal != nil {
 		iv.newPrincipal[f] = 0
 	}
+	if iv.deferredTax != nil {
+		// Deferred payments are claims like any other.
+		e.owedTax[f] += iv.deferredTax[f]
+		iv.deferredTax[f], iv.deferredExternal[f] = 0, 0
+	}
 	if tax := e.owedTax[f]; tax > 0 {
 		e.toExternal[f] -= rr * tax
 		e.toGov[f] += rr * tax

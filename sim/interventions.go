@@ -102,6 +102,10 @@ type ivState struct {
 	// outstanding at the end of the run (new-money), a liability of the
 	// state booked in the last step.
 	guaranteeProvision float64
+	// moratorium: what it defers, and the non-loan payments deferred (per
+	// firm, due at the end)
+	deferLoans, deferTaxes, deferContributions, deferFixed bool
+	deferredTax, deferredExternal                          []float64
 	// interest-subsidy
 	newPrincipal []float64 // per firm: bank loan borrowed while the subsidy is active
 	// all credit kinds: loan at the start of the step, for amortising the above
@@ -235,6 +239,13 @@ func (e *engine) applyArm(arm config.Arm) error {
 			s.newPrincipal = f()
 		case config.KindMoratorium:
 			slot = &s.moratorium
+			s.deferLoans = slices.Contains(ic.Payments, config.PaymentLoans)
+			s.deferTaxes = slices.Contains(ic.Payments, config.PaymentTaxes)
+			s.deferContributions = slices.Contains(ic.Payments, config.PaymentContributions)
+			s.deferFixed = slices.Contains(ic.Payments, config.PaymentFixedCosts)
+			if s.deferTaxes || s.deferContributions || s.deferFixed {
+				s.deferredTax, s.deferredExternal = f(), f()
+			}
 		case config.KindTaxRelief:
 			slot = &s.relief
 		case config.KindPaymentTermCap:

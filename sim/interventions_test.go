@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"testing"
@@ -716,5 +717,55 @@ func TestGuaranteeCostIncludesExpectedLoss(t *testing.T) {
 	calls := sum(series(r, outcome.GuaranteeCallsState))
 	if out := r.Interventions[0]; math.Abs(out.FiscalCost-(calls+want)) > 1e-9*want {
 		t.Errorf("fiscal cost %g, want calls %g + expected loss %g", out.FiscalCost, calls, want)
+	}
+}
+
+// TestMoratoriumDefersNonLoanPayments: a moratorium on taxes, social
+// contributions and fixed costs reaches a firm without a bank loan (which a
+// moratorium on loans does not), holds the deferred amounts as the firm's
+// liabilities without moving money while active, and makes them fall due
+// whole in the first step after its end.
+func TestMoratoriumDefersNonLoanPayments(t *testing.T) {
+	for _, c := range []struct {
+		payments []string
+		reached  bool
+	}{
+		{[]string{config.PaymentLoans}, false},
+		{[]string{config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts}, true},
+		{[]string{config.PaymentFixedCosts}, true},
+	} {
+		t.Run(fmt.Sprint(c.payments), func(t *testing.T) {
+			cfg := quietConfig() // no bank debt
+			cfg.Steps = 14
+			iv := withIntervention(cfg, config.KindMoratorium, 3, 8, func(ic *config.InterventionConfig) { ic.Payments = c.payments })
+			net := chainNetwork(t)
+			e := armEngine(t, iv, net, true)
+			const sme = 3
+			if e.loan[sme] != 0 {
+				t.Fatal("the bystander has a loan")
+			}
+			held := 0.0
+			for s := 0; s < iv.Steps; s++ {
+				if err := e.step(s); err != nil {
+					t.Fatal(err)
+				}
+				if e.iv.deferredExternal == nil {
+					continue
+				}
+				d := e.iv.deferredTax[sme] + e.iv.deferredExternal[sme]
+				switch {
+				case s >= 3 && s < 8:
+					if want := held + e.fixedCost[sme]; d < want*(1-1e-12) {
+						t.Errorf("step %d: deferred %g, want at least %g (what was held and this step's fixed costs)", s, d, want)
+					}
+					held = d
+				case d != 0:
+					t.Errorf("step %d: %g still deferred outside the moratorium", s, d)
+				}
+			}
+			if got := e.iv.moratorium.reached[sme]; got != c.reached {
+				t.Errorf("firm without a loan reached: %v, want %v", got, c.reached)
+			}
+		})
 	}
 }

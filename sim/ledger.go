@@ -117,6 +117,9 @@ func (e *engine) firmLiabilities(i int) float64 {
 	if e.iv.govLoan != nil {
 		l += e.iv.govLoan[i]
 	}
+	if e.iv.deferredTax != nil {
+		l += e.iv.deferredTax[i] + e.iv.deferredExternal[i]
+	}
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
 		l += e.payable[k]
 	}
@@ -166,6 +169,11 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 		if gl := e.iv.govLoan; gl != nil {
 			for j := range n {
 				liabilities[j] += gl[lo+j]
+			}
+		}
+		if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
+			for j := range n {
+				liabilities[j] += dt[lo+j] + dx[lo+j]
 			}
 		}
 	}
