@@ -253,12 +253,13 @@ var omitEmpty = map[string]string{
 }
 
 // instrumentKeys lists the keys, by path without indices, of the
-// instruments' modes of issue 15 (slice 7). Encode leaves them out when
+// instruments' modes of issue 15 (slice 7) and the per-link payment terms. Encode leaves them out when
 // they hold their defaults, whatever the banking, so that the resolved
 // scenarios written before them keep their bytes; Parse gives the same
 // configuration back either way.
 var instrumentKeys = map[string]bool{
 	"interventions.rule": true, "interventions.payments": true, "interventions.wage_contributions": true,
+	"firms.sme.payment_term_dispersion": true, "firms.core.payment_term_dispersion": true,
 }
 
 // bankingSystemKeys lists the keys, by path without indices, that only

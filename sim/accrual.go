@@ -142,8 +142,8 @@ func (e *engine) accrue(lo, hi, wid int) {
 			}
 		}
 	}
-	// Trade payables: deliveries booked, 1/term of each due; a core's term
-	// with an SME stretched by a payment-terms shock and capped by a
+	// Trade payables: deliveries booked, 1/term of each due (the link's
+	// term, or the buyer's); a core's term with an SME stretched by a payment-terms shock and capped by a
 	// payment-term cap (markTermCap notes the suppliers reached).
 	{
 		inStart := net.InStart[lo : hi+1 : hi+1]
@@ -151,6 +151,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 		payable, delivery, due, paid := e.payable, e.delivery, e.due, e.paid
 		termSteps, dueTotal, repaid := e.termSteps[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
 		stretch := e.shock.termStretch
+		linkTerm := e.linkTerm // nil: every link at its buyer's term
 		capped, capSteps := false, 0.0
 		var accelerated []float64
 		if c := s.termCap; adjust && c != nil && c.active {
@@ -172,6 +173,9 @@ func (e *engine) accrue(lo, hi, wid int) {
 				pk := payable[k] + delivery[k]
 				payable[k] = pk
 				tk := term
+				if linkTerm != nil {
+					tk = linkTerm[k]
+				}
 				if coreBuyer && kind[supplier[k]] == network.SME {
 					tk += stretch
 					if capped && tk > capSteps {

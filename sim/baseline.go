@@ -211,10 +211,11 @@ func (e *engine) initFinance() error {
 			e.runway[i] = kp.CashRunwayMedian.Days() / units.DaysPerMonth * math.Exp(kp.CashRunwayDispersion*rng.NormFloat64())
 		}
 	}
+	e.drawLinkTerms()
 	// Trade credit at steady state: after paying 1/T of its payable each
 	// step, a buyer owes T−1 steps of deliveries.
 	for k := range e.payable {
-		e.payable[k] = e.baseFlow[k] * (e.termSteps[net.Buyer[k]] - 1)
+		e.payable[k] = e.baseFlow[k] * (e.termOf(k) - 1)
 	}
 	for i := 0; i < n; i++ {
 		kp := &cfg.Firms.SME
@@ -288,4 +289,36 @@ func runwayFromProfile(months, shares []float64, u float64) float64 {
 		}
 	}
 	return months[len(months)-1]
+}
+
+// drawLinkTerms draws, when a kind of firm has payment_term_dispersion > 0,
+// the payment term of each of its links to its suppliers: log-normal with
+// the buyer's payment_term as its mean, at least one step. The stream is
+// the links' own, so the other draws do not move, and every arm of a
+// replication shares it.
+func (e *engine) drawLinkTerms() {
+	cfg, net := e.cfg, e.net
+	if cfg.Firms.SME.PaymentTermSpread == 0 && cfg.Firms.Core.PaymentTermSpread == 0 {
+		return
+	}
+	rng := stream(cfg.Seed, e.rep, streamTerms)
+	e.linkTerm = make([]float64, len(e.payable))
+	for k := range e.linkTerm {
+		b := net.Buyer[k]
+		sigma := cfg.Firms.SME.PaymentTermSpread
+		if net.Kind[b] == network.Core {
+			sigma = cfg.Firms.Core.PaymentTermSpread
+		}
+		z := rng.NormFloat64() // drawn for every link, so each link's draw does not depend on the other kind's spread
+		e.linkTerm[k] = max(1, e.termSteps[b]*math.Exp(sigma*z-sigma*sigma/2))
+	}
+}
+
+// termOf returns the payment term of link k in steps: its own when links
+// have terms of their own, its buyer's otherwise.
+func (e *engine) termOf(k int) float64 {
+	if e.linkTerm != nil {
+		return e.linkTerm[k]
+	}
+	return e.termSteps[e.net.Buyer[k]]
 }

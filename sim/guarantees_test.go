@@ -79,3 +79,33 @@ func TestGuaranteeNoNeedNoDraw(t *testing.T) {
 		}
 	}
 }
+
+// TestTermCapReachesLinkTail: with one payment term per firm, china-2020's
+// cores pay SMEs in 45 days and the 60-day cap reaches nobody; with terms
+// spread per link around the same mean, the cap reaches the SMEs on the
+// links beyond 60 days, and every identity holds every step.
+func TestTermCapReachesLinkTail(t *testing.T) {
+	for _, c := range []struct {
+		spread  float64
+		reached bool
+	}{{0, false}, {0.5, true}} {
+		cfg, err := scenarios.Open("china-2020")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The full economy: in two chains the cores may have failed by
+		// the time the rule starts (September 2020).
+		i := slices.IndexFunc(cfg.Interventions, func(iv config.InterventionConfig) bool {
+			return iv.Kind == config.KindPaymentTermCap
+		})
+		cfg.Interventions = []config.InterventionConfig{cfg.Interventions[i]}
+		cfg.Firms.Core.PaymentTermSpread = c.spread
+		if err := scenarios.Validate(cfg, "china-2020"); err != nil {
+			t.Fatal(err)
+		}
+		_, arm := runGuarantee(t, cfg, 0)
+		if got := arm.Interventions[0].Firms > 0; got != c.reached {
+			t.Errorf("payment_term_dispersion %v: the cap reached %d firms, want some: %v", c.spread, arm.Interventions[0].Firms, c.reached)
+		}
+	}
+}

@@ -9,7 +9,8 @@ import (
 )
 
 // markTermCap notes the SME suppliers whose core buyers pay them earlier
-// under an active payment-term cap (as accrue capped them).
+// under an active payment-term cap (as accrue capped them): those whose
+// link's term, stretched by a payment-terms shock, is beyond the cap.
 func (e *engine) markTermCap() {
 	s, net := &e.iv, e.net
 	capIV := s.termCap
@@ -17,11 +18,14 @@ func (e *engine) markTermCap() {
 		return
 	}
 	for i := range e.alive {
-		if !e.alive[i] || net.Kind[i] != network.Core || e.termSteps[i]+e.shock.termStretch <= s.termCapSteps {
+		if !e.alive[i] || net.Kind[i] != network.Core {
+			continue
+		}
+		if e.linkTerm == nil && e.termSteps[i]+e.shock.termStretch <= s.termCapSteps {
 			continue
 		}
 		for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-			if sup := net.Supplier[k]; net.Kind[sup] == network.SME {
+			if sup := net.Supplier[k]; net.Kind[sup] == network.SME && e.termOf(int(k))+e.shock.termStretch > s.termCapSteps {
 				capIV.reached[sup] = true
 			}
 		}

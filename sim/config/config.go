@@ -114,6 +114,7 @@ type ProductionConfig struct {
 // firm (core or SME).
 type FirmParams struct {
 	PaymentTerm          units.Duration `toml:"payment_term" doc:"mean time this firm takes to pay its suppliers"`
+	PaymentTermSpread    float64        `toml:"payment_term_dispersion" min:"0" max:"3" doc:"sigma of the log-normal spread of the terms of this firm's links to its suppliers around payment_term (their mean); 0: every link at payment_term"`
 	WageShare            float64        `toml:"wage_share" min:"0" max:"1" doc:"wages and social contributions per unit of baseline revenue"`
 	WageFlexibility      float64        `toml:"wage_flexibility" min:"0" max:"1" doc:"share of the wage bill that follows output down (furloughs, short hours); the rest is paid whatever the firm produces"`
 	ProfitMargin         float64        `toml:"profit_margin" min:"-1" max:"1" doc:"baseline profit before tax on revenue; fixed costs (rent, depreciation, overheads) are what value added leaves after wages, interest and this margin"`
