@@ -260,6 +260,7 @@ var omitEmpty = map[string]string{
 var instrumentKeys = map[string]bool{
 	"interventions.rule": true, "interventions.payments": true, "interventions.wage_contributions": true,
 	"firms.sme.payment_term_dispersion": true, "firms.core.payment_term_dispersion": true,
+	"firms.sme.loan_maturity": true, "firms.core.loan_maturity": true,
 }
 
 // bankingSystemKeys lists the keys, by path without indices, that only

@@ -55,8 +55,15 @@ func (e *engine) accrue(lo, hi, wid int) {
 		dueInterest, duePrincipal := e.dueInterest[lo:hi:hi], e.duePrincipal[lo:hi:hi]
 		inputShare, fixedCost := e.inputShare[lo:hi:hi], e.fixedCost[lo:hi:hi]
 		maturity := e.p.loanMaturity
+		var ownMaturity []float64 // nil: every firm at maturity
+		if e.maturity != nil {
+			ownMaturity = e.maturity[lo:hi:hi]
+		}
 		for j := range n {
 			if alive[j] {
+				if ownMaturity != nil {
+					maturity = ownMaturity[j]
+				}
 				x, l := output[j], loan[j]
 				interest := l * rate[j]
 				if subsidy != nil {

@@ -212,6 +212,7 @@ func (e *engine) initFinance() error {
 		}
 	}
 	e.drawLinkTerms()
+	e.setMaturities()
 	// Trade credit at steady state: after paying 1/T of its payable each
 	// step, a buyer owes T−1 steps of deliveries.
 	for k := range e.payable {
@@ -321,4 +322,34 @@ func (e *engine) termOf(k int) float64 {
 		return e.linkTerm[k]
 	}
 	return e.termSteps[e.net.Buyer[k]]
+}
+
+// setMaturities gives each firm its kind's loan maturity when a kind has a
+// loan_maturity of its own (firms.*.loan_maturity), finance.loan_maturity
+// otherwise.
+func (e *engine) setMaturities() {
+	cfg, net := e.cfg, e.net
+	sme, core := cfg.Firms.SME.LoanMaturity, cfg.Firms.Core.LoanMaturity
+	if sme.Value == 0 && core.Value == 0 {
+		return
+	}
+	e.maturity = make([]float64, net.N())
+	for i := range e.maturity {
+		m := sme
+		if net.Kind[i] == network.Core {
+			m = core
+		}
+		e.maturity[i] = e.p.loanMaturity
+		if m.Value > 0 {
+			e.maturity[i] = max(1, m.Steps(e.p.stepDays))
+		}
+	}
+}
+
+// maturityOf returns firm i's loan maturity in steps.
+func (e *engine) maturityOf(i int) float64 {
+	if e.maturity != nil {
+		return e.maturity[i]
+	}
+	return e.p.loanMaturity
 }

@@ -125,6 +125,7 @@ type engine struct {
 	owedExternal []float64 // wages, fixed costs and imports due, unpaid
 	owedTax      []float64
 	termSteps    []float64
+	maturity     []float64 // per firm: its bank loans' maturity, steps; nil: every firm at params.loanMaturity
 	linkTerm     []float64 // per edge: the buyer's payment term on the link, steps; nil: every link at the buyer's termSteps
 	wage         []float64 // per step, at baseline output
 	wageFlex     []float64 // share of the wage bill that follows output

@@ -169,7 +169,7 @@ func (e *engine) requestNewMoney(i, t int, need float64, rollover []float64) flo
 		return rolled
 	}
 	pd := agents.DefaultProbability(e.p.pdBase, score)
-	if agents.GuaranteeTakeUp(cfg.Coverage, pd, 1-e.p.recovery, e.p.loanMaturity/e.p.stepsPerYear, cfg.Fee) {
+	if agents.GuaranteeTakeUp(cfg.Coverage, pd, 1-e.p.recovery, e.maturityOf(i)/e.p.stepsPerYear, cfg.Fee) {
 		score = agents.RetainedRiskScore(score, cfg.Coverage)
 		if s.effScore != nil {
 			s.effScore[i] = score

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/smesim/smesim/agents"
@@ -767,5 +768,29 @@ func TestMoratoriumDefersNonLoanPayments(t *testing.T) {
 				t.Errorf("firm without a loan reached: %v, want %v", got, c.reached)
 			}
 		})
+	}
+}
+
+// TestLoanMaturityByKind: with firms.sme.loan_maturity set, SMEs repay
+// 1/maturity of their loan a step on their own maturity, and cores on
+// finance.loan_maturity.
+func TestLoanMaturityByKind(t *testing.T) {
+	cfg := bankedConfig()
+	cfg.Steps = 1
+	cfg.Firms.SME.LoanMaturity = units.MustDuration("1y")
+	e, err := newEngineOn(cfg, chainNetwork(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loans := slices.Clone(e.loan)
+	e.accrue(0, len(e.loan), 0)
+	perYear := e.p.stepsPerYear
+	for i, want := range []float64{3 * perYear, perYear, perYear, perYear} { // core, then SMEs
+		if loans[i] <= 0 {
+			t.Fatalf("firm %d has no loan", i)
+		}
+		if got := loans[i] / e.duePrincipal[i]; math.Abs(got-want) > 1e-9*want {
+			t.Errorf("firm %d repays 1/%g of its loan a step, want 1/%g", i, got, want)
+		}
 	}
 }

@@ -128,6 +128,7 @@ type FirmParams struct {
 	DebtToAssets         float64        `toml:"debt_to_assets" min:"0" max:"0.95" doc:"starting liabilities (trade payables and bank loans) over total assets; bank loans make up the part payables leave"`
 	DividendPayout       float64        `toml:"dividend_payout" min:"0" max:"1" doc:"share of profit after tax paid out while cash is at or above its starting level"`
 	FixedAssetsToRevenue float64        `toml:"fixed_assets_to_revenue" min:"0" max:"100" doc:"plant and equipment per unit of yearly revenue (held at book value; lost on failure)"`
+	LoanMaturity         units.Duration `toml:"loan_maturity" doc:"maturity of this kind of firm's bank loans, in place of finance.loan_maturity (0: finance.loan_maturity)"`
 	CreditAccess         float64        `toml:"credit_access" min:"0" max:"1" doc:"share of firms with a bank credit line; the others hold no bank debt and cannot borrow"`
 }
 
