@@ -107,6 +107,9 @@ func (v *validator) interventions() error {
 			return v.errorAt(key("payments"), []string{p}, "empty: a moratorium defers at least one of %q, %q, %q, %q",
 				config.PaymentLoans, config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts)
 		}
+		if err := v.targeting(i); err != nil {
+			return err
+		}
 		if has(config.BudgetKinds(), iv.Kind) && v.src.present != nil && !v.src.present[key("budget")] {
 			use, ok := budgetUse[iv.Kind+"/"+iv.Mode]
 			if !ok {

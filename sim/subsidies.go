@@ -114,6 +114,7 @@ func (e *engine) subsidise(lo int, sub []float64) {
 			e.toBank[i] += v
 			e.reserveIn[i] += v
 			s.subsidy.reached[i] = true
+			s.subsidy.receive(i, v)
 		}
 	}
 }
@@ -142,6 +143,7 @@ func (e *engine) relieve(lo int, wage, profit, tax []float64) {
 			s.govOut[i] += rc + rt
 			e.toExternal[i] += rc + rt // the state spends what it waived
 			rel.reached[i] = true
+			rel.receive(i, rc+rt)
 		}
 	}
 }
@@ -159,6 +161,7 @@ func (e *engine) deferDebtService(lo, hi int) {
 		}
 		if def != "interest" && e.duePrincipal[i] > 0 {
 			s.deferred[i] += e.duePrincipal[i]
+			mor.receive(i, e.duePrincipal[i])
 			e.duePrincipal[i] = 0
 			mor.reached[i] = true
 		}
@@ -167,6 +170,7 @@ func (e *engine) deferDebtService(lo, hi int) {
 			e.lent[i] += interest
 			e.toBank[i] += interest
 			s.deferred[i] += interest
+			mor.receive(i, interest)
 			e.dueInterest[i] = 0
 			mor.reached[i] = true
 		}
@@ -221,6 +225,7 @@ func (e *engine) deferPayments(lo int, wage []float64) {
 		if d > 0 {
 			s.deferred[i] += d
 			mor.reached[i] = true
+			mor.receive(i, d)
 		}
 	}
 }
