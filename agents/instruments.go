@@ -32,3 +32,10 @@ func RetainedRiskScore(score, coverage float64) float64 {
 	s := clamp(score, 0, 1)
 	return min(1, 1-((1-coverage)*(5-4*s)-1)/4)
 }
+
+// NewBorrowerScore returns the score a bank screens a firm it has never
+// lent to on: its credit score less penalty, for what the bank does not
+// know of it, at least 0.
+func NewBorrowerScore(score, penalty float64) float64 {
+	return max(0, score-penalty)
+}

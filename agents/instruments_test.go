@@ -40,3 +40,16 @@ func TestRetainedRiskScore(t *testing.T) {
 		}
 	}
 }
+
+func TestNewBorrowerScore(t *testing.T) {
+	for _, c := range []struct{ score, penalty, want float64 }{
+		{0.5, 0.1, 0.4},
+		{0.5, 0, 0.5},
+		{0.05, 0.1, 0}, // never below 0
+		{1, 0.25, 0.75},
+	} {
+		if got := NewBorrowerScore(c.score, c.penalty); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("NewBorrowerScore(%v, %v) = %v, want %v", c.score, c.penalty, got, c.want)
+		}
+	}
+}

@@ -262,6 +262,7 @@ var instrumentKeys = map[string]bool{
 	"interventions.rule": true, "interventions.payments": true, "interventions.wage_contributions": true,
 	"firms.sme.payment_term_dispersion": true, "firms.core.payment_term_dispersion": true,
 	"firms.sme.loan_maturity": true, "firms.core.loan_maturity": true,
+	"finance.first_loan_take_up": true, "finance.new_borrower_penalty": true,
 }
 
 // bankingSystemKeys lists the keys, by path without indices, that only

@@ -53,16 +53,33 @@ func runGuarantee(t *testing.T, cfg *config.Config, rep int) (base, arm *outcome
 // that covers nothing is never worth its fee, so under rule new-money it
 // is never taken, and the arm is the baseline — the same failures, nothing
 // guaranteed, no fiscal cost — replication by replication.
+//
+// With first loans to the unbanked (first_loan_take_up), the same holds at
+// coverage 0, while at coverage 0.8 the guarantee saves firms: the
+// difference is the bank's decision on the risk it keeps.
 func TestGuaranteeCoverageZeroSavesNone(t *testing.T) {
-	cfg := policyMixGuarantee(t, 0)
+	for _, takeUp := range []float64{0, 0.3} {
+		cfg := policyMixGuarantee(t, 0)
+		cfg.Finance.FirstLoanTakeUp = takeUp
+		for rep := range 3 {
+			base, arm := runGuarantee(t, cfg, rep)
+			if !reflect.DeepEqual(base.Events, arm.Events) {
+				t.Errorf("take-up %v, replication %d: %d failures with the guarantee at coverage 0, %d without; want the same", takeUp, rep, len(arm.Events), len(base.Events))
+			}
+			if o := arm.Interventions[0]; o.Used != 0 || o.FiscalCost != 0 || o.Firms != 0 {
+				t.Errorf("take-up %v, replication %d: coverage 0 guaranteed %v for %d firms at a cost of %v, want nothing", takeUp, rep, o.Used, o.Firms, o.FiscalCost)
+			}
+		}
+	}
+	cfg := policyMixGuarantee(t, 0.8)
+	cfg.Finance.FirstLoanTakeUp = 0.3
+	saved := 0
 	for rep := range 3 {
 		base, arm := runGuarantee(t, cfg, rep)
-		if !reflect.DeepEqual(base.Events, arm.Events) {
-			t.Errorf("replication %d: %d failures with the guarantee at coverage 0, %d without; want the same", rep, len(arm.Events), len(base.Events))
-		}
-		if o := arm.Interventions[0]; o.Used != 0 || o.FiscalCost != 0 || o.Firms != 0 {
-			t.Errorf("replication %d: coverage 0 guaranteed %v for %d firms at a cost of %v, want nothing", rep, o.Used, o.Firms, o.FiscalCost)
-		}
+		saved += len(base.Events) - len(arm.Events)
+	}
+	if saved <= 0 {
+		t.Errorf("coverage 0.8 with first loans saved %d firms over 3 replications, want some", saved)
 	}
 }
 

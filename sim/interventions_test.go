@@ -794,3 +794,31 @@ func TestLoanMaturityByKind(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstLoan: an unbanked firm in need asks for a first loan with
+// probability first_loan_take_up each step; the bank opens it a line if its
+// score less new_borrower_penalty passes the threshold.
+func TestFirstLoan(t *testing.T) {
+	for _, c := range []struct {
+		takeUp, penalty float64
+		banked          bool
+	}{
+		{0, 0.1, false}, // the unbanked never borrow
+		{1, 0.1, true},  // asks at once, passes
+		{1, 1, false},   // asks, the penalty fails it
+	} {
+		cfg := bankedConfig()
+		cfg.Steps = 8
+		cfg.Finance.FirstLoanTakeUp = c.takeUp
+		cfg.Finance.NewBorrowerPenalty = c.penalty
+		e, err := newEngineOn(cfg, chainNetwork(t), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slowCore(e)
+		runEngine(t, e, nil)
+		if got := e.hasCredit[1] && e.loan[1] > 0; got != c.banked {
+			t.Errorf("take-up %v, penalty %v: the unbanked supplier banked %v (loan %g), want %v", c.takeUp, c.penalty, got, e.loan[1], c.banked)
+		}
+	}
+}

@@ -20,6 +20,7 @@ const (
 	streamBanks         // finance.banking = "system": which bank each firm banks with
 	streamLottery       // priority = "random": each firm's rank in a programme's lottery
 	streamTerms         // firms.*.payment_term_dispersion: each link's payment term
+	streamFirstLoan     // finance.first_loan_take_up: whether an unbanked firm in need applies this step
 )
 
 // splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).

@@ -15,7 +15,8 @@ def fmt(x):
     a = abs(x)
     if a >= 1e9: return '%.2fB' % (x / 1e9)
     if a >= 1e6: return '%.2fM' % (x / 1e6)
-    if a >= 1e3: return '%.0fk' % (x / 1e3)
+    if a >= 1e4: return '%.0fk' % (x / 1e3)
+    if a >= 100: return '{:,.0f}'.format(x)
     return '%.1f' % x
 
 def stat(d, *keys):
@@ -43,5 +44,24 @@ def table(name):
         sv = '—' if saved is None else '%s [%s, %s]' % (fmt(saved), fmt(lo), fmt(hi))
         print('| %s | %s | %s | %s | %s | %s | %s |' % (a['arm'], fmt(fails), fmt(cost), sv, fmt(cps), reached, used))
 
+def instruments(name):
+    """Per arm and intervention: firms reached, amount used, the
+    intervention's own fiscal cost (expected losses on guarantees
+    outstanding included; recapitalisations are in the arm's total), and
+    the reached firms by additionality class (saved, deadweight, lost
+    anyway, harmed) against the paired baseline."""
+    s = load(name)
+    print('\n### %s: instruments' % name)
+    print('| arm | intervention | firms reached | used | its fiscal cost | reached firms saved / deadweight / lost / harmed |')
+    print('|---|---|---|---|---|---|')
+    for a in s['arms']:
+        for i in a.get('interventions', []):
+            add = i.get('additionality') or {}
+            cls = add.get('classes') or []
+            c = ' / '.join(fmt(stat(k, 'firms', 'mean')) for k in cls) or '—'
+            print('| %s | %s | %s | %s | %s | %s |' % (a['arm'], i['name'], fmt(stat(i, 'firms', 'mean')),
+                  fmt(stat(i, 'used', 'mean')), fmt(stat(i, 'fiscal_cost', 'mean')), c))
+
 for n in sys.argv[2:] or ['bank-2k', 'inst-2k', 'pm-legacy', 'pm-legacy-cov0', 'pm-legacy-noshock', 'pm-nm', 'pm-nm-cov0', 'pm-nm-noshock']:
     table(n)
+    instruments(n)

@@ -31,6 +31,8 @@ def instruments(t):
 def noshock(t):
     parts = re.split(r'(?m)^(?=\[\[)', t)
     t = ''.join(p for p in parts if not p.startswith(('[[shocks]]', '[[facts]]')))
+    # the interventions counted from the shock (week 8) now count from step 0
+    t = t.replace('[[interventions]]\n', '[[interventions]]\nfrom = "run"\nstart = "8w"\n').replace('end = "26w"', 'end = "34w"')
     return sub(t, 'steps = 104\n', 'steps = 104\nshocks = []\n')
 pmnm = sub(pm, 'fee = 0.01\n', 'fee = 0.01\nrule = "new-money"\n')
 cov0 = lambda t: sub(t, 'coverage = 0.8\n', 'coverage = 0\n')
