@@ -8,15 +8,28 @@ package agents
 // when the expected loss it transfers to the state over the loan's life is
 // at least the fee,
 //
-//	coverage × pd × lgd × years ≥ fee
+//	coverage × LifetimeLoss(pd, lgd, years) ≥ fee
 //
 // with pd the borrower's yearly default probability, lgd the loss given
 // default and years the loan's maturity. A guarantee that covers nothing
 // (coverage 0) is never taken, whatever the fee; a fee of 0 makes every
 // guarantee with some coverage and some risk worth taking.
 func GuaranteeTakeUp(coverage, pd, lgd, years, fee float64) bool {
-	transferred := coverage * pd * lgd * years
+	transferred := coverage * LifetimeLoss(pd, lgd, years, false)
 	return transferred > 0 && transferred >= fee
+}
+
+// LifetimeLoss returns the expected loss per unit of a loan over its
+// remaining life of years: lgd times the probability of default over that
+// life, pd × years at most 1 for a performing loan (pd yearly), 1 for a
+// non-performing one:
+//
+//	lgd × (nonPerforming ? 1 : min(1, pd × years))
+func LifetimeLoss(pd, lgd, years float64, nonPerforming bool) float64 {
+	if nonPerforming {
+		return lgd
+	}
+	return lgd * min(1, pd*years)
 }
 
 // RetainedRiskScore returns the score a bank screens and prices a loan on

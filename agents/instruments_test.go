@@ -18,6 +18,8 @@ func TestGuaranteeTakeUp(t *testing.T) {
 		{0.8, 0, 0.7, 3, 0, false},        // no risk to transfer
 		{1, 0.05, 0.6, 0.5, 0.01, true},   // 0.015
 		{0.8, 0.05, 0.7, 3, 0.1, false},   // 0.084 < 0.1
+		{1, 0.5, 0.5, 4, 0.5, true},       // pd over the life capped at 1: 0.5
+		{1, 0.5, 0.5, 4, 0.6, false},      // idem, below the fee
 	} {
 		if got := GuaranteeTakeUp(c.coverage, c.pd, c.lgd, c.years, c.fee); got != c.want {
 			t.Errorf("GuaranteeTakeUp(%v, %v, %v, %v, %v) = %v, want %v", c.coverage, c.pd, c.lgd, c.years, c.fee, got, c.want)
@@ -50,6 +52,24 @@ func TestNewBorrowerScore(t *testing.T) {
 	} {
 		if got := NewBorrowerScore(c.score, c.penalty); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("NewBorrowerScore(%v, %v) = %v, want %v", c.score, c.penalty, got, c.want)
+		}
+	}
+}
+
+func TestLifetimeLoss(t *testing.T) {
+	for _, c := range []struct {
+		pd, lgd, years float64
+		npl            bool
+		want           float64
+	}{
+		{0.02, 0.5, 3, false, 0.03},
+		{0.02, 0.5, 3, true, 0.5}, // non-performing: the whole lgd
+		{0.5, 0.5, 3, false, 0.5}, // pd over the life capped at 1
+		{0.02, 0.5, 0.5, false, 0.005},
+		{0, 0.7, 3, false, 0},
+	} {
+		if got := LifetimeLoss(c.pd, c.lgd, c.years, c.npl); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("LifetimeLoss(%v, %v, %v, %v) = %v, want %v", c.pd, c.lgd, c.years, c.npl, got, c.want)
 		}
 	}
 }

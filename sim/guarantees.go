@@ -187,10 +187,14 @@ func (e *engine) requestNewMoney(i, t int, need float64, rollover []float64) flo
 }
 
 // guaranteeExpectedLoss returns the state's expected loss on the
-// guarantees still outstanding (rule new-money), provisioned as the banks
-// provision their loans: the covered share of each guaranteed principal
-// times the twelve-month expected loss pd × lgd of a performing borrower,
-// the whole lgd of a non-performing one (banking system).
+// guarantees still outstanding (rule new-money) over their remaining life:
+// the covered share of each guaranteed principal times
+// agents.LifetimeLoss — the loss given default times the probability of
+// default over the loan's maturity (the yearly pd of the borrower's final
+// score × the maturity in years, at most 1; 1 for a non-performing loan of
+// the banking system). A loan repaid at 1/maturity of its balance a year
+// is outstanding for the maturity on average, so this is the measure the
+// take-up rule weighs against the fee.
 func (e *engine) guaranteeExpectedLoss() float64 {
 	s := &e.iv
 	cov, lgd := s.guarantee.cfg.Coverage, 1-e.p.recovery
@@ -200,7 +204,8 @@ func (e *engine) guaranteeExpectedLoss() float64 {
 			continue
 		}
 		npl := e.bs != nil && !e.bs.performing(i)
-		loss += cov * g * agents.ProvisionRate(agents.DefaultProbability(e.p.pdBase, e.score[i]), lgd, npl)
+		pd := agents.DefaultProbability(e.p.pdBase, e.score[i])
+		loss += cov * g * agents.LifetimeLoss(pd, lgd, e.maturityOf(i)/e.p.stepsPerYear, npl)
 	}
 	return loss
 }

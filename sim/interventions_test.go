@@ -687,8 +687,9 @@ func TestInterventionNeedsFinance(t *testing.T) {
 
 // TestGuaranteeCostIncludesExpectedLoss (issue 15, must-show 7): under rule
 // new-money the guarantee's fiscal cost at the end includes the expected
-// loss on the guaranteed principal still outstanding — coverage × pd × lgd
-// of it, pd from the borrower's final score — booked as the state's
+// loss on the guaranteed principal still outstanding over its remaining
+// life — coverage × min(1, pd × maturity) × lgd of it, pd from the
+// borrower's final score — booked as the state's
 // liability, so that the government's identity still closes.
 func TestGuaranteeCostIncludesExpectedLoss(t *testing.T) {
 	cfg := bankedConfig()
@@ -711,7 +712,8 @@ func TestGuaranteeCostIncludesExpectedLoss(t *testing.T) {
 	if g <= 0 {
 		t.Fatal("nothing guaranteed")
 	}
-	want := cov * g * agents.DefaultProbability(cfg.Finance.PDBase, e.score[1]) * (1 - cfg.Firms.RecoveryRate)
+	years := cfg.Finance.LoanMaturity.Days() / units.DaysPerYear
+	want := cov * g * min(1, agents.DefaultProbability(cfg.Finance.PDBase, e.score[1])*years) * (1 - cfg.Firms.RecoveryRate)
 	if got := e.iv.guaranteeProvision; math.Abs(got-want) > 1e-9*want {
 		t.Errorf("expected loss provisioned %g, want %g", got, want)
 	}

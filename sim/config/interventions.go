@@ -74,7 +74,7 @@ type InterventionConfig struct {
 	// loan-guarantee
 	Coverage float64 `toml:"coverage" kinds:"loan-guarantee" min:"0" max:"1" doc:"share of a bank's loss on a guaranteed loan the state bears"`
 	Fee      float64 `toml:"fee" kinds:"loan-guarantee" min:"0" max:"1" doc:"one-off fee paid to the state, as a share of the guaranteed principal"`
-	Rule     string  `toml:"rule" kinds:"loan-guarantee" enum:"legacy,new-money" doc:"legacy: every loan of an eligible firm is guaranteed, rollovers included, and an eligible firm without a credit line gets one; new-money: only new money beyond rollover is guaranteed, taken when the loss the bank transfers (coverage x pd x (1 - recovery_rate) over the loan's maturity) is worth the fee, screened on the risk the bank retains, no line opened, and expected losses on guarantees outstanding at the end are in the fiscal cost"`
+	Rule     string  `toml:"rule" kinds:"loan-guarantee" enum:"legacy,new-money" doc:"legacy: every loan of an eligible firm is guaranteed, rollovers included, and an eligible firm without a credit line gets one; new-money: only new money beyond rollover is guaranteed, taken when the loss it takes off the bank over the loan's life (coverage x min(1, pd x maturity) x (1 - recovery_rate)) is worth the fee, screened on the risk the bank retains, no line opened, and the lifetime expected loss on guarantees outstanding at the end is in the fiscal cost"`
 
 	// interest-subsidy
 	Share float64 `toml:"share" kinds:"interest-subsidy" min:"0" max:"1" doc:"share of the interest the state pays"`

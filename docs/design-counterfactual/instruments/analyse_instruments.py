@@ -57,11 +57,10 @@ def instruments(name):
     for a in s['arms']:
         for i in a.get('interventions', []):
             add = i.get('additionality') or {}
-            cls = add.get('classes') or []
-            c = ' / '.join(fmt(stat(k, 'firms', 'mean')) for k in cls) or '—'
+            c = ' / '.join(fmt(stat(add, k, 'firms', 'mean')) for k in ('saved', 'deadweight', 'lost-anyway', 'harmed')) if add else '—'
             print('| %s | %s | %s | %s | %s | %s |' % (a['arm'], i['name'], fmt(stat(i, 'firms', 'mean')),
                   fmt(stat(i, 'used', 'mean')), fmt(stat(i, 'fiscal_cost', 'mean')), c))
 
-for n in sys.argv[2:] or ['bank-2k', 'inst-2k', 'pm-legacy', 'pm-legacy-cov0', 'pm-legacy-noshock', 'pm-nm', 'pm-nm-cov0', 'pm-nm-noshock']:
+for n in sys.argv[2:] or ['bank-2k', 'inst-2k', 'pm-legacy', 'pm-legacy-cov0', 'pm-legacy-noshock', 'pm-nm', 'pm-nm-cov0', 'pm-nm-noshock', 'pm-fl', 'pm-fl-cov0', 'pm-fl-noshock']:
     table(n)
     instruments(n)

@@ -35,6 +35,8 @@ def noshock(t):
     t = t.replace('[[interventions]]\n', '[[interventions]]\nfrom = "run"\nstart = "8w"\n').replace('end = "26w"', 'end = "34w"')
     return sub(t, 'steps = 104\n', 'steps = 104\nshocks = []\n')
 pmnm = sub(pm, 'fee = 0.01\n', 'fee = 0.01\nrule = "new-money"\n')
+# first loans to the unbanked, in every arm (finance.first_loan_take_up)
+pmfl = sub(pmnm, '[[shocks]]\n', '[finance]\nfirst_loan_take_up = 0.3\n\n[[shocks]]\n')
 cov0 = lambda t: sub(t, 'coverage = 0.8\n', 'coverage = 0\n')
 v = {
     'bank-2k': bank,
@@ -45,6 +47,9 @@ v = {
     'pm-nm': pmnm,
     'pm-nm-cov0': cov0(pmnm),
     'pm-nm-noshock': noshock(pmnm),
+    'pm-fl': pmfl,
+    'pm-fl-cov0': cov0(pmfl),
+    'pm-fl-noshock': noshock(pmfl),
 }
 for name, text in v.items():
     open('%s/%s.toml' % (out, name), 'w').write(text)
@@ -53,7 +58,7 @@ for v in bank-2k inst-2k; do
   "$out/smesim" run "$out/$v.toml" --replications 20 --plots none --progress none \
     --arms "deferral,relending,guarantees,contributions,60-day rule,all" --out "$out/m-$v"
 done
-for v in pm-legacy pm-legacy-cov0 pm-legacy-noshock pm-nm pm-nm-cov0 pm-nm-noshock; do
+for v in pm-legacy pm-legacy-cov0 pm-legacy-noshock pm-nm pm-nm-cov0 pm-nm-noshock pm-fl pm-fl-cov0 pm-fl-noshock; do
   "$out/smesim" run "$out/$v.toml" --replications 20 --plots none --progress none --arms guarantee --out "$out/m-$v"
 done
 python3 "$here/analyse_instruments.py" "$out"
