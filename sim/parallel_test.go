@@ -95,11 +95,16 @@ func TestStepAllocatesNothing(t *testing.T) {
 	cfg := config.Bench(10_000)
 	cfg.Shocks = nil
 	for _, c := range []struct {
-		banking string
-		threads int
-	}{{"legacy", 1}, {"legacy", 2}, {"system", 1}, {"system", 2}} {
+		banking     string
+		threads     int
+		instruments bool // slice 7's modes: per-link terms, SME maturity, first loans
+	}{{"legacy", 1, false}, {"legacy", 2, false}, {"system", 1, false}, {"system", 2, false}, {"legacy", 2, true}, {"system", 2, true}} {
 		threads := c.threads
 		cfg.Finance.Banking = c.banking
+		cfg.Firms.Core.PaymentTermSpread, cfg.Firms.SME.LoanMaturity, cfg.Finance.FirstLoanTakeUp = 0, units.Duration{}, 0
+		if c.instruments {
+			cfg.Firms.Core.PaymentTermSpread, cfg.Firms.SME.LoanMaturity, cfg.Finance.FirstLoanTakeUp = 0.5, units.MustDuration("1y"), 0.3
+		}
 		e, err := newEngine(cfg, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -119,7 +124,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		})
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%s banking, %d threads: %v allocations per step, want 0", c.banking, threads, allocs)
+			t.Errorf("%s banking, %d threads, instruments %v: %v allocations per step, want 0", c.banking, threads, c.instruments, allocs)
 		}
 	}
 }
