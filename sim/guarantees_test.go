@@ -126,3 +126,15 @@ func TestTermCapReachesLinkTail(t *testing.T) {
 		}
 	}
 }
+
+// TestGuaranteeProvisionIdentity: when the expected loss provisioned at the
+// end is about the state's cash (fees in, few calls), the government's
+// identity is still judged relative to the size of its stocks, the
+// provision among them, not to their near-zero sum. policy-mix's guarantee
+// with first loans broke it at 1.2e-8 in replication 0.
+func TestGuaranteeProvisionIdentity(t *testing.T) {
+	cfg := policyMixGuarantee(t, 0.8)
+	cfg.Network.Chains = 8
+	cfg.Finance.FirstLoanTakeUp = 0.3
+	runGuarantee(t, cfg, 0)
+}
