@@ -12,9 +12,12 @@ import (
 // threadedConfig is a scenario of about 13,000 firms (four chunks) that
 // exercises every part of a step: two banks, every kind of intervention,
 // lockdown, imports and credit shocks, demand noise, demand switching and
-// partner search.
+// partner search, and firm demography (exits and entry).
 func threadedConfig() *config.Config {
 	cfg := config.DefaultConfig()
+	cfg.Demography.SizeClasses = true
+	cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.1, Small: 0.05, Medium: 0.02, Large: 0.01}
+	cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.2, 2
 	cfg.Network.Chains = 50
 	cfg.Steps = 40
 	cfg.Production.DemandNoise = 0.05
@@ -96,16 +99,24 @@ func TestStepAllocatesNothing(t *testing.T) {
 	cfg.Shocks = nil
 	for _, c := range []struct {
 		banking     string
-		threads     int
+		demography  bool // exits, entry from the pool and partner search
 		instruments bool // slice 7's modes: per-link terms, SME maturity, first loans
-	}{{"legacy", 1, false}, {"legacy", 2, false}, {"system", 1, false}, {"system", 2, false}, {"legacy", 2, true}, {"system", 2, true}} {
+		threads     int
+	}{{"legacy", false, false, 1}, {"legacy", false, false, 2}, {"system", false, false, 1}, {"system", false, false, 2},
+		{"legacy", true, false, 1}, {"system", true, false, 2}, {"legacy", false, true, 2}, {"system", true, true, 2}} {
+		cfg := *cfg
 		threads := c.threads
 		cfg.Finance.Banking = c.banking
-		cfg.Firms.Core.PaymentTermSpread, cfg.Firms.SME.LoanMaturity, cfg.Finance.FirstLoanTakeUp = 0, units.Duration{}, 0
+		if c.demography {
+			cfg.Demography.SizeClasses = true
+			cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.5, Small: 0.3, Medium: 0.1, Large: 0.05}
+			cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
+			cfg.Production.PartnerSearch = true
+		}
 		if c.instruments {
 			cfg.Firms.Core.PaymentTermSpread, cfg.Firms.SME.LoanMaturity, cfg.Finance.FirstLoanTakeUp = 0.5, units.MustDuration("1y"), 0.3
 		}
-		e, err := newEngine(cfg, 0)
+		e, err := newEngine(&cfg, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,9 +133,12 @@ func TestStepAllocatesNothing(t *testing.T) {
 			}
 			step++
 		})
+		if c.demography && (e.demo == nil || e.demo.exitedAll == 0 || e.demo.enteredAll == 0) {
+			t.Fatal("demography: no exit or no entry in the steps measured")
+		}
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%s banking, %d threads, instruments %v: %v allocations per step, want 0", c.banking, threads, c.instruments, allocs)
+			t.Errorf("%s banking, demography %v, instruments %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, c.instruments, threads, allocs)
 		}
 	}
 }
