@@ -252,7 +252,7 @@ func (e *engine) initFinance() error {
 		}
 		kp := e.firmParams(i)
 		e.setCosts(i, kp)
-		e.hasCredit[i] = rng.Float64() < kp.CreditAccess
+		e.hasCredit[i] = rng.Float64() < e.creditAccess(i, kp)
 		if len(kp.CashRunwayMonths) > 1 {
 			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
 		} else {
@@ -427,4 +427,24 @@ func (e *engine) maturityOf(i int) float64 {
 		return e.maturity[i]
 	}
 	return e.p.loanMaturity
+}
+
+// creditAccess returns the probability that firm i has a bank credit line:
+// its size class's with demography.credit_by_class (SMEs), its kind's
+// otherwise. The draw it is compared with is the same either way, so the
+// firms' other draws do not move.
+func (e *engine) creditAccess(i int, kp *config.FirmParams) float64 {
+	d := &e.cfg.Demography
+	if !d.CreditByClass || e.net.Kind[i] != network.SME {
+		return kp.CreditAccess
+	}
+	switch e.net.Class(i) {
+	case network.Micro:
+		return d.CreditAccess.Micro
+	case network.Small:
+		return d.CreditAccess.Small
+	case network.Medium:
+		return d.CreditAccess.Medium
+	}
+	return kp.CreditAccess
 }
