@@ -32,15 +32,16 @@ type runOptions struct {
 	seed         *uint64
 	steps        *int
 	replications *int
-	workers      int       // 0: number of CPUs
-	threads      int       // 0: the CPUs divided among the workers
-	plots        []string  // figure formats; none: no figures, no report
-	arms         []string  // --arms; nil: the scenario's arms
-	record       string    // --record: "full" or "aggregate"; "": the scenario's output.record
-	format       string    // --format: "csv", "parquet" or "both"; "": the scenario's output.format
-	plotsSet     bool      // --plots was given (not its default)
-	progress     string    // --progress: auto, json or none
-	now          time.Time // for the default output directory name
+	workers      int                  // 0: number of CPUs
+	threads      int                  // 0: the CPUs divided among the workers
+	plots        []string             // figure formats; none: no figures, no report
+	arms         []string             // --arms; nil: the scenario's arms
+	record       string               // --record: "full" or "aggregate"; "": the scenario's output.record
+	format       string               // --format: "csv", "parquet" or "both"; "": the scenario's output.format
+	plotsSet     bool                 // --plots was given (not its default)
+	progress     string               // --progress: auto, json or none
+	onProgress   func(batch.Progress) // instead of --progress: smesim serve's page
+	now          time.Time            // for the default output directory name
 }
 
 // DefaultOutRoot is the directory under which run puts its result
@@ -219,6 +220,9 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		return err
 	}
 	report, finish := batchProgress(e.stderr, opts.progress)
+	if opts.onProgress != nil {
+		report = opts.onProgress
+	}
 	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Progress: report})
 	finish(err == nil)
 	// interrupted reports an interruption, keeping the finished runs if
@@ -589,7 +593,18 @@ const noEffect = "—"
 // columns.
 func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "arm\tfailures\tjobs lost\tfiscal cost (%s)\tfirms saved\t%s per firm saved\n", currency, currency)
+	header, rows := armTable(sum, currency)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, row := range rows {
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	tw.Flush()
+}
+
+// armTable returns the columns and rows of the arm table writeArmTable
+// prints, for smesim serve's page as well.
+func armTable(sum results.Summary, currency string) (header []string, rows [][]string) {
+	header = []string{"arm", "failures", "jobs lost", "fiscal cost (" + currency + ")", "firms saved", currency + " per firm saved"}
 	for _, a := range sum.Arms {
 		label := a.Arm
 		if label == "" {
@@ -600,13 +615,13 @@ func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 			saved = a.Effects.Value(results.FirmsSaved).HalfWidthText()
 			cost = a.Effects.Value(results.CostPerFirmSaved).RatioText()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label,
+		rows = append(rows, []string{label,
 			results.Compact(a.Headline.Value(results.Failures).Mean),
 			results.Compact(a.Headline.Value(results.JobsLost).Mean),
 			results.Compact(a.Headline.Value(results.FiscalCost).Mean),
-			saved, cost)
+			saved, cost})
 	}
-	tw.Flush()
+	return header, rows
 }
 
 func plural(n int, word string) string {

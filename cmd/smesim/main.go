@@ -146,6 +146,7 @@ func appFor(e *env) *cli.App {
 			sensitivityCommand(e),
 			decomposeCommand(e),
 			atlasCommand(e),
+			serveCommand(e),
 		},
 	}
 	a.Action = unknownCommand(a.Commands)
