@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -59,13 +59,13 @@ func TestCaptionsNameShadingColour(t *testing.T) {
 func TestRevenueWindow(t *testing.T) {
 	d := units.MustDuration
 	tests := []struct {
-		out  sim.OutputConfig
+		out  config.OutputConfig
 		want string
 	}{
-		{sim.OutputConfig{}, "from the first shock to the end of the run"},
-		{sim.OutputConfig{RevenueFrom: d("4w"), RevenueTo: d("20w")}, "from week 4 to week 20 (output.revenue_from to revenue_to)"},
-		{sim.OutputConfig{RevenueFrom: d("0d"), RevenueTo: d("1y")}, "from week 0 to week 52 (output.revenue_from to revenue_to)"},
-		{sim.OutputConfig{RevenueFrom: d("28d"), RevenueTo: d("200w")}, "from week 4 to week 104 (output.revenue_from to revenue_to)"},
+		{config.OutputConfig{}, "from the first shock to the end of the run"},
+		{config.OutputConfig{RevenueFrom: d("4w"), RevenueTo: d("20w")}, "from week 4 to week 20 (output.revenue_from to revenue_to)"},
+		{config.OutputConfig{RevenueFrom: d("0d"), RevenueTo: d("1y")}, "from week 0 to week 52 (output.revenue_from to revenue_to)"},
+		{config.OutputConfig{RevenueFrom: d("28d"), RevenueTo: d("200w")}, "from week 4 to week 104 (output.revenue_from to revenue_to)"},
 	}
 	for _, tt := range tests {
 		if got := revenueWindow(tt.out, 7, 104); got != tt.want {

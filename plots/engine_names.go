@@ -2,6 +2,7 @@ package plots
 
 import (
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -10,7 +11,7 @@ import (
 // sweep.go) and the report's words for the scenario (scenario_words.go).
 
 // baselineArm is the name of the arm without interventions.
-const baselineArm = sim.BaselineArm
+const baselineArm = config.BaselineArm
 
 // failedStatus is the status of a failed firm in firms.csv.
 func failedStatus() string { return sim.Failed.String() }

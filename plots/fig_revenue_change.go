@@ -5,13 +5,14 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/smesim/smesim/sim"
-	"github.com/smesim/smesim/sim/results"
-	"github.com/smesim/smesim/sim/units"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/results"
+	"github.com/smesim/smesim/sim/units"
 )
 
 // revenueBins are the revenue-change bins of the 2020 SME surveys, as
@@ -128,7 +129,7 @@ func revenueChangeFigure(d *runData) (*Figure, error) {
 // revenueWindow says over which steps firms.csv's revenue_change is
 // measured, as the engine does: output.revenue_from to revenue_to when
 // revenue_to is set, else from the first shock to the end of the run.
-func revenueWindow(out sim.OutputConfig, stepDays float64, steps int) string {
+func revenueWindow(out config.OutputConfig, stepDays float64, steps int) string {
 	if out.RevenueTo.Days() <= 0 {
 		return "from the first shock to the end of the run"
 	}

@@ -8,15 +8,15 @@ import (
 	"strings"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
 // Run is a result directory as read back: what every run figure is drawn from.
 type Run struct {
 	Dir        string
-	Config     *sim.Config // scenario.toml, decoded with scenarios.Decode: a record, not validated input
-	Arms       []string    // in order of first appearance in timeseries.csv (baseline first)
+	Config     *config.Config // scenario.toml, decoded with scenarios.Decode: a record, not validated input
+	Arms       []string       // in order of first appearance in timeseries.csv (baseline first)
 	Timeseries []results.TimeseriesRow
 	Firms      []results.FirmRow
 	Events     []results.EventRow

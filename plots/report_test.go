@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -270,32 +270,32 @@ func TestCheckReportScript(t *testing.T) {
 func TestShockAndInterventionSentences(t *testing.T) {
 	d := units.MustDuration
 	for _, c := range []struct {
-		sc   sim.ShockConfig
+		sc   config.ShockConfig
 		want string
 	}{
-		{sim.ShockConfig{Kind: "demand", Market: "eu", Start: d("2w"), Duration: d("3mo"), Recovery: d("1y"), Shape: "exponential", Depth: 0.25},
+		{config.ShockConfig{Kind: "demand", Market: "eu", Start: d("2w"), Duration: d("3mo"), Recovery: d("1y"), Shape: "exponential", Depth: 0.25},
 			"Demand shock: final demand on the eu export market falls by 25% from 2w after the start, for 3mo at full depth, then back to normal exponentially (95% of the way within 1y)."},
-		{sim.ShockConfig{Kind: "lockdown", Name: "L", Start: d("0d"), Duration: d("4w"), Shape: "step", Depth: 0.6, Sectors: []string{"parts-0"}, Roles: []string{"supplier"}},
+		{config.ShockConfig{Kind: "lockdown", Name: "L", Start: d("0d"), Duration: d("4w"), Shape: "step", Depth: 0.6, Sectors: []string{"parts-0"}, Roles: []string{"supplier"}},
 			"Lockdown “L”: 60% of the firms of roles supplier in sectors parts-0 cannot produce from 0d after the start, for 4w at full depth, then back to normal at once."},
-		{sim.ShockConfig{Kind: "imports", Start: d("1w"), Duration: d("2w"), Recovery: d("2w"), Shape: "linear", Depth: 0.5},
+		{config.ShockConfig{Kind: "imports", Start: d("1w"), Duration: d("2w"), Recovery: d("2w"), Shape: "linear", Depth: 0.5},
 			"Import shock: imported inputs available to all firms fall by 50% from 1w after the start, for 2w at full depth, then back to normal linearly over 2w."},
-		{sim.ShockConfig{Kind: "payment-terms", Start: d("8w"), Duration: d("16w"), Shape: "step", TermStretch: d("30d")},
+		{config.ShockConfig{Kind: "payment-terms", Start: d("8w"), Duration: d("16w"), Shape: "step", TermStretch: d("30d")},
 			"Payment-terms shock: core firms take up to 30d longer to pay their SME suppliers from 8w after the start, for 16w at full depth, then back to normal at once."},
 		// china-2020's export rebound once read "falls by -4%".
-		{sim.ShockConfig{Kind: "demand", Name: "export rebound", Market: "export", Start: d("13w"), Duration: d("91w"), Shape: "step", Depth: -0.04},
+		{config.ShockConfig{Kind: "demand", Name: "export rebound", Market: "export", Start: d("13w"), Duration: d("91w"), Shape: "step", Depth: -0.04},
 			"Demand rise “export rebound”: final demand on every export market rises by 4% from 13w after the start, for 91w at full depth, then back to normal at once."},
 	} {
 		if got := shockSentence(c.sc); got != c.want {
 			t.Errorf("shockSentence:\n got %s\nwant %s", got, c.want)
 		}
 	}
-	iv := sim.DefaultIntervention()
-	iv.Kind, iv.Name, iv.From, iv.Start, iv.End, iv.Budget = sim.KindSupplyChainFinance, "scf", "run", d("4w"), d("1y"), 2e8
+	iv := config.DefaultIntervention()
+	iv.Kind, iv.Name, iv.From, iv.Start, iv.End, iv.Budget = config.KindSupplyChainFinance, "scf", "run", d("4w"), d("1y"), 2e8
 	if got, want := interventionSentence(iv, "EUR"), "Intervention “scf” (supply-chain-finance): banks buy 90% of suppliers' receivables on core firms (reverse factoring), from 4w to 1y into the run; budget 200M EUR."; got != want {
 		t.Errorf("interventionSentence:\n got %s\nwant %s", got, want)
 	}
-	iv = sim.DefaultIntervention()
-	iv.Kind, iv.End = sim.KindMoratorium, d("26w")
+	iv = config.DefaultIntervention()
+	iv.Kind, iv.End = config.KindMoratorium, d("26w")
 	if got, want := interventionSentence(iv, "CNY"), "Intervention “moratorium” (moratorium): principal and interest payments on eligible firms' bank loans are deferred, from the first shock's start until 26w after it."; got != want {
 		t.Errorf("interventionSentence:\n got %s\nwant %s", got, want)
 	}

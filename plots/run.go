@@ -6,9 +6,10 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/smesim/smesim/sim"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+
+	"github.com/smesim/smesim/sim/config"
 )
 
 // Names of the run figures, in the order RunFigures returns them.
@@ -174,7 +175,7 @@ func shockWindows(r *Run, days float64, steps int) (windows [][2]float64, first 
 // adverse reports whether shock sc makes something worse for firms: a
 // positive depth (demand, credit capacity, imports or production lost),
 // dearer or scarcer credit, or later payment. A negative depth is a rise.
-func adverse(sc sim.ShockConfig) bool {
+func adverse(sc config.ShockConfig) bool {
 	return sc.Depth > 0 || sc.SpreadIncrease > 0 || sc.ScoreTightening > 0 || sc.TermStretch.Steps(1) > 0
 }
 

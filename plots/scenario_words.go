@@ -7,14 +7,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/units"
 )
 
 // expectedNetworkWords describes the network the scenario's generator
 // builds, from its parameters.
-func expectedNetworkWords(cfg *sim.Config) string {
+func expectedNetworkWords(cfg *config.Config) string {
 	n := cfg.Network
 	switch n.Generator {
 	case "core-satellite":
@@ -28,7 +28,7 @@ func expectedNetworkWords(cfg *sim.Config) string {
 	return "Network: " + generatorWords(cfg) + "."
 }
 
-func generatorWords(cfg *sim.Config) string {
+func generatorWords(cfg *config.Config) string {
 	n := cfg.Network
 	switch n.Generator {
 	case "core-satellite":
@@ -52,7 +52,7 @@ func pick(cond bool, yes, no string) string {
 }
 
 // timeWords: "24 steps of 1w (24 weeks) from 2020-01-01".
-func timeWords(cfg *sim.Config) string {
+func timeWords(cfg *config.Config) string {
 	s := fmt.Sprintf("Time: %s of %s", plural(cfg.Steps, "step"), cfg.Step)
 	total := units.Duration{Value: cfg.Step.Value * float64(cfg.Steps), Unit: cfg.Step.Unit}
 	if cfg.Steps > 1 {
@@ -92,7 +92,7 @@ func armsWords(arms []string) string {
 }
 
 // shockItems describes each shock in a sentence.
-func shockItems(cfg *sim.Config) []string {
+func shockItems(cfg *config.Config) []string {
 	if len(cfg.Shocks) == 0 {
 		return []string{"No shock."}
 	}
@@ -105,7 +105,7 @@ func shockItems(cfg *sim.Config) []string {
 
 func pct(x float64) string { return strconv.FormatFloat(math.Round(x*1000)/10, 'g', -1, 64) + "%" }
 
-func shockSentence(sc sim.ShockConfig) string {
+func shockSentence(sc config.ShockConfig) string {
 	name := ""
 	if sc.Name != "" {
 		name = " “" + sc.Name + "”"
@@ -156,7 +156,7 @@ func shockSentence(sc sim.ShockConfig) string {
 }
 
 // targetWords names the firms a lockdown or import shock hits.
-func targetWords(sc sim.ShockConfig) string {
+func targetWords(sc config.ShockConfig) string {
 	var parts []string
 	if len(sc.Roles) > 0 {
 		parts = append(parts, "roles "+strings.Join(sc.Roles, ", "))
@@ -174,7 +174,7 @@ func targetWords(sc sim.ShockConfig) string {
 }
 
 // interventionItems describes each intervention in a sentence.
-func interventionItems(cfg *sim.Config) []string {
+func interventionItems(cfg *config.Config) []string {
 	var out []string
 	for _, iv := range cfg.Interventions {
 		out = append(out, interventionSentence(iv, cfg.Currency))
@@ -182,29 +182,29 @@ func interventionItems(cfg *sim.Config) []string {
 	return out
 }
 
-func interventionSentence(iv sim.InterventionConfig, currency string) string {
+func interventionSentence(iv config.InterventionConfig, currency string) string {
 	name := cmpOr(iv.Name, iv.Kind)
 	var what string
 	switch iv.Kind {
-	case sim.KindSupplyChainFinance:
+	case config.KindSupplyChainFinance:
 		if iv.Mode == "guarantee" {
 			what = "core firms guarantee their suppliers' bank loans"
 		} else {
 			what = fmt.Sprintf("banks buy %s of suppliers' receivables on core firms (reverse factoring)", pct(iv.AdvanceRate))
 		}
-	case sim.KindPolicyLoan:
+	case config.KindPolicyLoan:
 		what = fmt.Sprintf("the state lends to eligible firms at %s a year (%s channel, %s)", pct(iv.Rate), iv.Channel, iv.Allocation)
-	case sim.KindLoanGuarantee:
+	case config.KindLoanGuarantee:
 		what = fmt.Sprintf("the state bears %s of banks' losses on guaranteed loans, for a %s fee", pct(iv.Coverage), pct(iv.Fee))
-	case sim.KindInterestSubsidy:
+	case config.KindInterestSubsidy:
 		what = fmt.Sprintf("the state pays %s of the interest on eligible firms' %s bank loans", pct(iv.Share), map[string]string{"new": "new", "all": ""}[iv.Loans])
 		what = strings.ReplaceAll(what, "  ", " ")
-	case sim.KindMoratorium:
+	case config.KindMoratorium:
 		deferred := map[string]string{"principal": "principal repayments", "interest": "interest payments", "both": "principal and interest payments"}[iv.Deferral]
 		what = fmt.Sprintf("%s on eligible firms' bank loans are deferred", cmpOr(deferred, iv.Deferral))
-	case sim.KindTaxRelief:
+	case config.KindTaxRelief:
 		what = fmt.Sprintf("%s of the profit tax and %s of employers' social contributions are waived", pct(iv.TaxCut), pct(iv.ContributionCut))
-	case sim.KindPaymentTermCap:
+	case config.KindPaymentTermCap:
 		what = fmt.Sprintf("core firms must pay SME suppliers within %s", iv.MaxTerm)
 	default:
 		what = iv.Kind
@@ -221,7 +221,7 @@ func interventionSentence(iv sim.InterventionConfig, currency string) string {
 		window = fmt.Sprintf("from %s to %s after the first shock's start", iv.Start, iv.End)
 	}
 	s := fmt.Sprintf("Intervention “%s” (%s): %s, %s", name, iv.Kind, what, window)
-	if slices.Contains(sim.BudgetKinds, iv.Kind) {
+	if slices.Contains(config.BudgetKinds(), iv.Kind) {
 		s += fmt.Sprintf("; budget %s %s", results.Compact(iv.Budget), currency)
 	}
 	return s + "."

@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -30,8 +30,8 @@ const (
 // `smesim sweep`.
 type Sweep struct {
 	Dir      string
-	Config   *sim.Config // the resolved scenario, with its [sweep]
-	Scenario []byte      // scenario.toml as written
+	Config   *config.Config // the resolved scenario, with its [sweep]
+	Scenario []byte         // scenario.toml as written
 	// Design is "grid" or "latin-hypercube", from the scenario.
 	Design string
 	// Params are the swept parameters, in the order of sweep.csv's columns.
@@ -218,7 +218,7 @@ func (s *Sweep) param(j int, key string) SweepParam {
 		}
 		p.X = append(p.X, x)
 	}
-	var spec *sim.SweepParameter
+	var spec *config.SweepParameter
 	if s.Config != nil && j < len(s.Config.Sweep.Parameters) && s.Config.Sweep.Parameters[j].Key == key {
 		spec = &s.Config.Sweep.Parameters[j]
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -23,14 +23,14 @@ import (
 // the user named it, used in messages; dir is the directory against which
 // relative paths in the scenario are resolved (it becomes cfg.Dir).
 //
-// Keys absent from the file keep the values of sim.DefaultConfig. An array
+// Keys absent from the file keep the values of config.DefaultConfig. An array
 // of tables ([[banks]], [[markets]], [[shocks]], [[interventions]]) present
 // in the file replaces the default list whole, each element starting from
-// sim.DefaultBank, sim.DefaultMarket, sim.DefaultShock or
-// sim.DefaultIntervention. Unknown keys, values of the wrong
+// config.DefaultBank, config.DefaultMarket, config.DefaultShock or
+// config.DefaultIntervention. Unknown keys, values of the wrong
 // type, durations without a unit and values out of range are errors; every
 // error is an *Error naming the file, line and key.
-func Parse(name string, data []byte, dir string) (*sim.Config, error) {
+func Parse(name string, data []byte, dir string) (*config.Config, error) {
 	cfg, src, err := decode(name, data, dir)
 	if err != nil {
 		return nil, err
@@ -43,7 +43,7 @@ func Parse(name string, data []byte, dir string) (*sim.Config, error) {
 
 // Load reads and parses the scenario file at path. Relative paths inside it
 // are resolved against the file's directory.
-func Load(path string) (*sim.Config, error) {
+func Load(path string) (*config.Config, error) {
 	data, err := readScenario(path)
 	if errors.Is(err, errTooLarge) {
 		return nil, &Error{File: path, Msg: err.Error()}
@@ -63,7 +63,7 @@ func Load(path string) (*sim.Config, error) {
 // empty, the built-in of that name if there is one, and otherwise the
 // scenario file at path arg (a file named like a built-in needs a path:
 // "./small"). If arg is neither, the error lists the built-ins.
-func Open(arg string) (*sim.Config, error) {
+func Open(arg string) (*config.Config, error) {
 	if arg == "" {
 		arg = "default"
 	}
@@ -286,7 +286,7 @@ func (d *decoder) value(path string, v any, rv reflect.Value) error {
 // defaultShapes gives a shock that sets a recovery but no shape the shape
 // "linear": the default, "step", returns to normal at once and would
 // ignore the recovery.
-func defaultShapes(cfg *sim.Config, src *source) {
+func defaultShapes(cfg *config.Config, src *source) {
 	for i := range cfg.Shocks {
 		s := &cfg.Shocks[i]
 		if s.Recovery.Value > 0 && !src.present[join(index("shocks", i), "shape")] {

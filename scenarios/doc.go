@@ -1,9 +1,9 @@
-// Package scenarios turns a TOML scenario file into a validated sim.Config,
+// Package scenarios turns a TOML scenario file into a validated config.Config,
 // and holds the library of built-in scenarios.
 //
 // # Schema
 //
-// The schema is sim.Config: each struct field's toml tag is a key, nested
+// The schema is config.Config: each struct field's toml tag is a key, nested
 // structs are tables ([network], [production], [firms.sme], …) and slices of
 // structs are arrays of tables ([[markets]], [[banks]], [[shocks]],
 // [[interventions]]). The tags also carry the documentation and the rules:
@@ -24,10 +24,10 @@
 //
 // # Defaults
 //
-// A file is applied on top of sim.DefaultConfig: a key that is absent keeps
+// A file is applied on top of config.DefaultConfig: a key that is absent keeps
 // its default. An array of tables present in the file replaces the default
-// list whole, and each of its elements starts from sim.DefaultBank,
-// sim.DefaultMarket, sim.DefaultShock or sim.DefaultIntervention before its
+// list whole, and each of its elements starts from config.DefaultBank,
+// config.DefaultMarket, config.DefaultShock or config.DefaultIntervention before its
 // keys are applied; an empty array (shocks = []) means none. A shock that
 // sets recovery but no shape recovers linearly (the default shape, "step",
 // returns to normal at once). Encode writes the fully resolved
@@ -55,8 +55,8 @@
 // policy-loan, loan-guarantee, interest-subsidy, moratorium, tax-relief,
 // payment-term-cap) and a name, by default its kind; names must be distinct,
 // and may not be "baseline" or "all" or contain "+". A file must set end
-// and, for the kinds in sim.BudgetKinds, budget. arms lists the arms to run
-// (see sim.Config.ResolveArms): "baseline", intervention names, names joined
+// and, for the kinds in config.BudgetKinds(), budget. arms lists the arms to run
+// (see config.Config.ResolveArms): "baseline", intervention names, names joined
 // by "+", or "all". The sectors and regions that shocks and interventions
 // name, the markets of demand shocks and supply-chain-finance cores must
 // exist in the network: Validate checks them against the names a generator
@@ -100,7 +100,7 @@
 // # Built-in library
 //
 // The built-in scenarios are embedded TOML files (see Builtins): "default"
-// (sim.DefaultConfig written out in full), "small", "lockdown",
+// (config.DefaultConfig written out in full), "small", "lockdown",
 // "credit-crunch", "export-barrier" and "supply-shortage". Open takes either
 // a built-in name or a file path; Source returns a built-in's text and
 // Template a fully commented copy for `smesim init`.

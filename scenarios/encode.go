@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -18,12 +18,12 @@ import (
 // [[interventions]] key that does not apply to the element's kind (or, for
 // supply-chain-finance, its mode) is left out when it has its default value,
 // and so is an intervention's name when it is empty (named after its kind).
-// [sweep] is left out when it is sim.DefaultConfig's (no parameters), and
+// [sweep] is left out when it is config.DefaultConfig's (no parameters), and
 // in a [[sweep.parameters]] entry the keys of the forms it does not use
 // (values, texts, or min, max, steps and scale) when they hold their
 // defaults. An empty [[uncertain]] is left out, and in an entry the keys
 // its distribution does not take. cfg.Dir is not written.
-func Encode(cfg *sim.Config) ([]byte, error) {
+func Encode(cfg *config.Config) ([]byte, error) {
 	if cfg == nil {
 		return nil, &Error{Msg: "no configuration to encode"}
 	}
@@ -62,7 +62,7 @@ func Template(name string) ([]byte, error) {
 // documented writes cfg with a doc comment before every key, after the
 // header lines; with note, a paragraph on how to read the file follows the
 // header.
-func documented(header []string, cfg *sim.Config, note bool) []byte {
+func documented(header []string, cfg *config.Config, note bool) []byte {
 	w := &writer{docs: true, cfg: cfg}
 	for _, l := range header {
 		w.printf("%s\n", l)
@@ -107,7 +107,7 @@ var sectionDocs = map[string]string{
 type writer struct {
 	buf  bytes.Buffer
 	docs bool
-	cfg  *sim.Config // the configuration written, for examples that refer to it
+	cfg  *config.Config // the configuration written, for examples that refer to it
 }
 
 func (w *writer) printf(format string, args ...any) { fmt.Fprintf(&w.buf, format, args...) }
@@ -162,7 +162,7 @@ func (w *writer) body(path string, rv reflect.Value) {
 			continue
 		}
 		p := join(path, f.key)
-		if f.typ == sweepType && !w.docs && sweepIsDefault(fv.Interface().(sim.SweepConfig)) {
+		if f.typ == sweepType && !w.docs && sweepIsDefault(fv.Interface().(config.SweepConfig)) {
 			continue
 		}
 		if f.typ.Kind() == reflect.Struct {
@@ -214,7 +214,7 @@ func (w *writer) emptyTables(p string, f field) {
 // when the name cannot select it alone), so that the example sets that
 // shock only, whatever the other shocks; a grid over network.chains when
 // no shock has a depth.
-func sweepExample(cfg *sim.Config) []string {
+func sweepExample(cfg *config.Config) []string {
 	for i, sh := range cfg.Shocks {
 		depth, duration := shockKeyExample(cfg, i, sh.Name, "depth"), shockKeyExample(cfg, i, sh.Name, "duration")
 		if depth == "" || duration == "" {
@@ -260,7 +260,7 @@ func sweepExample(cfg *sim.Config) []string {
 // shockKeyExample returns key of shock i, named name, as a TOML string
 // that selects that shock alone: by name where it can, else by index; ""
 // if the shock has no such key.
-func shockKeyExample(cfg *sim.Config, i int, name, key string) string {
+func shockKeyExample(cfg *config.Config, i int, name, key string) string {
 	byIndex := "shocks[" + strconv.Itoa(i) + "]." + key
 	if _, _, err := resolveKey(cfg, byIndex); err != nil {
 		return ""

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // factsSrc has one fact of each quantity, on various arms.
@@ -81,7 +81,7 @@ func TestFactsEncodeRoundTrip(t *testing.T) {
 	if len(cfg.Facts) != 5 {
 		t.Fatalf("%d facts", len(cfg.Facts))
 	}
-	want := sim.DefaultFact()
+	want := config.DefaultFact()
 	want.Name, want.Source, want.Quantity, want.Max, want.Target, want.Tolerance = "runway <= 1 month", "a survey", "firm-share", 1, 0.14, 0.03
 	if cfg.Facts[0] != want {
 		t.Errorf("facts[0] = %+v, want %+v (defaults kept)", cfg.Facts[0], want)
@@ -149,39 +149,39 @@ func TestFactsTemplate(t *testing.T) {
 }
 
 func TestFactsInCode(t *testing.T) {
-	fact := func(edit func(*sim.FactConfig)) *sim.Config {
-		cfg := sim.DefaultConfig()
+	fact := func(edit func(*config.FactConfig)) *config.Config {
+		cfg := config.DefaultConfig()
 		cfg.Steps = 52
-		f := sim.DefaultFact()
+		f := config.DefaultFact()
 		f.Name, f.Quantity, f.Date = "failures", "failure-share", "2020-03-01"
 		edit(&f)
-		cfg.Facts = []sim.FactConfig{f}
+		cfg.Facts = []config.FactConfig{f}
 		return &cfg
 	}
 	for _, c := range []struct {
 		name string
-		edit func(*sim.FactConfig)
+		edit func(*config.FactConfig)
 		want string // "" for valid
 	}{
-		{"valid; target and tolerance may be 0", func(*sim.FactConfig) {}, ""},
-		{"series-mean", func(f *sim.FactConfig) {
+		{"valid; target and tolerance may be 0", func(*config.FactConfig) {}, ""},
+		{"series-mean", func(f *config.FactConfig) {
 			f.Quantity, f.Date, f.Firms, f.Metric, f.From, f.To = "series-mean", "", "", "output", "2020-01-01", "2020-01-01"
 		}, "code: facts[0].firms: does not apply to a series-mean fact (applies to: firm-share, failure-share)"},
-		{"series-mean ok", func(f *sim.FactConfig) {
+		{"series-mean ok", func(f *config.FactConfig) {
 			f.Quantity, f.Date, f.Firms, f.Metric, f.From, f.To = "series-mean", "", "sme", "output", "2020-01-01", "2020-01-01"
 		}, ""},
-		{"negative tolerance", func(f *sim.FactConfig) { f.Tolerance = -1 }, "code: facts[0].tolerance: -1 is out of range: allowed 0 to 1e18"},
-		{"no name", func(f *sim.FactConfig) { f.Name = "" }, "code: facts[0].name: missing: every fact needs a name, which smesim check-facts prints"},
-		{"no quantity", func(f *sim.FactConfig) { f.Quantity = "" },
+		{"negative tolerance", func(f *config.FactConfig) { f.Tolerance = -1 }, "code: facts[0].tolerance: -1 is out of range: allowed 0 to 1e18"},
+		{"no name", func(f *config.FactConfig) { f.Name = "" }, "code: facts[0].name: missing: every fact needs a name, which smesim check-facts prints"},
+		{"no quantity", func(f *config.FactConfig) { f.Quantity = "" },
 			"code: facts[0].quantity: missing: set one of firm-share, series-mean, reopened-share, failure-share"},
-		{"not applicable", func(f *sim.FactConfig) { f.Column = "jobs" },
+		{"not applicable", func(f *config.FactConfig) { f.Column = "jobs" },
 			"code: facts[0].column: does not apply to a failure-share fact (applies to: firm-share)"},
-		{"no date", func(f *sim.FactConfig) { f.Date = "" },
+		{"no date", func(f *config.FactConfig) { f.Date = "" },
 			"code: facts[0].date: missing: a failure-share fact needs date, the date measured, YYYY-MM-DD"},
-		{"last day of the run", func(f *sim.FactConfig) { f.Date = "2020-12-29" }, ""},
-		{"day after the run", func(f *sim.FactConfig) { f.Date = "2020-12-30" },
+		{"last day of the run", func(f *config.FactConfig) { f.Date = "2020-12-29" }, ""},
+		{"day after the run", func(f *config.FactConfig) { f.Date = "2020-12-30" },
 			"code: facts[0].date: 2020-12-30 is after the end of the run: the run covers 2020-01-01 to 2020-12-29 (start_date, 52 steps of 1w = 364 days)"},
-		{"all without interventions", func(f *sim.FactConfig) { f.Arm = "all" },
+		{"all without interventions", func(f *config.FactConfig) { f.Arm = "all" },
 			"code: facts[0].arm: the scenario has no interventions"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -196,7 +196,7 @@ func TestFactsInCode(t *testing.T) {
 	}
 }
 
-// TestFactQuantities: factQuantities names keys of sim.FactConfig and
+// TestFactQuantities: factQuantities names keys of config.FactConfig and
 // quantities of its enum.
 func TestFactQuantities(t *testing.T) {
 	keys := keysOf(factType)
@@ -207,7 +207,7 @@ func TestFactQuantities(t *testing.T) {
 		}
 	}
 	if len(quantities) == 0 {
-		t.Fatalf("sim.FactConfig has no enum key %q", factQuantityKey)
+		t.Fatalf("config.FactConfig has no enum key %q", factQuantityKey)
 	}
 	for k, qs := range factQuantities {
 		if !has(keys, k) {

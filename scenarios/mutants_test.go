@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -68,7 +69,7 @@ type outcome struct {
 // TestMutants checks the mutant property: every scenario that validation
 // accepts runs without error. It derives mutants from every built-in
 // scenario (and from the default on each generator no built-in uses), each
-// changing one key of the schema, read from sim.Config's tags and
+// changing one key of the schema, read from config.Config's tags and
 // durationRules, so that a new key is mutated without touching this file:
 // numbers to the ends of their range, just inside and just outside them,
 // mid-range, and to 0, 5e-324, 1e-300, 0.5, 1, 1e300 and −1; durations to 0,
@@ -166,7 +167,7 @@ func knownGapOf(m mutant) int {
 // other generators).
 type mutantBase struct {
 	name, builtin string
-	derive        func(cfg *sim.Config)
+	derive        func(cfg *config.Config)
 }
 
 // mutantBases lists the built-ins, then the default scenario on each
@@ -178,9 +179,9 @@ func mutantBases() []mutantBase {
 	}
 	for _, g := range []string{"barabasi-albert", "erdos-renyi"} {
 		bs = append(bs, mutantBase{name: "default[generator=" + g + "]", builtin: "default",
-			derive: func(cfg *sim.Config) { cfg.Network.Generator = g }})
+			derive: func(cfg *config.Config) { cfg.Network.Generator = g }})
 	}
-	bs = append(bs, mutantBase{name: "default[generator=file]", builtin: "default", derive: func(cfg *sim.Config) {
+	bs = append(bs, mutantBase{name: "default[generator=file]", builtin: "default", derive: func(cfg *config.Config) {
 		cfg.Network.Generator = "file"
 		cfg.Network.EdgesFile, cfg.Network.FirmsFile = "edges.csv", "firms.csv"
 		cfg.Dir = filepath.Join("testdata", "net")
@@ -189,7 +190,7 @@ func mutantBases() []mutantBase {
 }
 
 // config returns the base's configuration, validated.
-func (b mutantBase) config() (*sim.Config, error) {
+func (b mutantBase) config() (*config.Config, error) {
 	src, err := Source(b.builtin)
 	if err != nil {
 		return nil, err
@@ -216,7 +217,7 @@ func (b mutantBase) config() (*sim.Config, error) {
 
 // mutantsOf lists the mutants of cfg, the configuration of base b: one per
 // key of the schema that applies and value to try.
-func mutantsOf(b mutantBase, cfg *sim.Config) []mutant {
+func mutantsOf(b mutantBase, cfg *config.Config) []mutant {
 	var ms []mutant
 	var walk func(tg target, rv reflect.Value)
 	walk = func(tg target, rv reflect.Value) {
@@ -495,7 +496,7 @@ func resetNotApplicable(rv reflect.Value) {
 // mutantRunSteps steps, and checks the results. The fast set runs the
 // baseline and "all" only when "all" is one of the arms; the full set runs
 // every arm, on one thread and on two, and requires the same results.
-func runMutant(cfg *sim.Config, full bool) (err error) {
+func runMutant(cfg *config.Config, full bool) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
@@ -509,8 +510,8 @@ func runMutant(cfg *sim.Config, full bool) (err error) {
 	if !full {
 		// The arm of every intervention together stands for the others.
 		for _, arm := range arms {
-			if arm.Name == sim.AllArm {
-				arms = []sim.Arm{arms[0], arm}
+			if arm.Name == config.AllArm {
+				arms = []config.Arm{arms[0], arm}
 				break
 			}
 		}

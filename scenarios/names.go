@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // maxEchoed is how many characters of a value from the user a message
@@ -81,11 +82,11 @@ func (v *validator) names() error {
 	for i, iv := range c.Interventions {
 		p := index("interventions", i)
 		switch iv.Kind {
-		case sim.KindSupplyChainFinance:
+		case config.KindSupplyChainFinance:
 			if err := v.cores(join(p, "cores"), iv.Cores, nn); err != nil {
 				return err
 			}
-		case sim.KindPaymentTermCap:
+		case config.KindPaymentTermCap:
 		default:
 			if err := v.nameList(join(p, "sectors"), iv.Sectors, "sector", nn.HasSector, nn.Sectors, nn.From); err != nil {
 				return err

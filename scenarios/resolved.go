@@ -5,7 +5,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // Decode decodes a scenario from TOML as Parse does, but does not validate
@@ -15,7 +15,7 @@ import (
 // run): a reader checks what it uses. Syntax errors, unknown keys and
 // values of the wrong type are still errors naming the file, line and key.
 // dir becomes cfg.Dir.
-func Decode(name string, data []byte, dir string) (*sim.Config, error) {
+func Decode(name string, data []byte, dir string) (*config.Config, error) {
 	cfg, _, err := decode(name, data, dir)
 	return cfg, err
 }
@@ -25,7 +25,7 @@ func Decode(name string, data []byte, dir string) (*sim.Config, error) {
 //
 // The input limits apply (checkShape), and a shock's shape left out
 // follows its recovery (defaultShapes), as for Parse.
-func decode(name string, data []byte, dir string) (*sim.Config, *source, error) {
+func decode(name string, data []byte, dir string) (*config.Config, *source, error) {
 	if err := checkShape(name, data); err != nil {
 		return nil, nil, err
 	}
@@ -34,7 +34,7 @@ func decode(name string, data []byte, dir string) (*sim.Config, *source, error) 
 		return nil, nil, syntaxError(name, data, err)
 	}
 	src := &source{file: name, lines: locate(data), present: map[string]bool{}, readFiles: true}
-	cfg := sim.DefaultConfig()
+	cfg := config.DefaultConfig()
 	d := decoder{src: src}
 	if err := d.table("", doc, reflect.ValueOf(&cfg).Elem()); err != nil {
 		return nil, nil, err

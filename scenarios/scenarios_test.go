@@ -14,7 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -97,11 +97,11 @@ func TestBuiltinsParse(t *testing.T) {
 	}
 }
 
-// TestDefaultBuiltin checks that builtin/default.toml is sim.DefaultConfig.
-// With -update it rewrites the file's body from sim.DefaultConfig, keeping
+// TestDefaultBuiltin checks that builtin/default.toml is config.DefaultConfig.
+// With -update it rewrites the file's body from config.DefaultConfig, keeping
 // its header comment.
 func TestDefaultBuiltin(t *testing.T) {
-	want := sim.DefaultConfig()
+	want := config.DefaultConfig()
 	if *update {
 		src, err := Source("default")
 		if err != nil {
@@ -120,12 +120,12 @@ func TestDefaultBuiltin(t *testing.T) {
 	}
 	got.Dir = want.Dir
 	if !reflect.DeepEqual(*got, want) {
-		t.Errorf("builtin/default.toml differs from sim.DefaultConfig() at %v; "+
-			"if sim.DefaultConfig changed, run: go test ./scenarios -run TestDefaultBuiltin -update",
+		t.Errorf("builtin/default.toml differs from config.DefaultConfig() at %v; "+
+			"if config.DefaultConfig changed, run: go test ./scenarios -run TestDefaultBuiltin -update",
 			diffPaths(reflect.ValueOf(*got), reflect.ValueOf(want), ""))
 	}
 	if err := Validate(&want, "DefaultConfig"); err != nil {
-		t.Errorf("sim.DefaultConfig() is not valid: %v", err)
+		t.Errorf("config.DefaultConfig() is not valid: %v", err)
 	}
 }
 
@@ -224,7 +224,7 @@ func schemaKeys(t reflect.Type, path string) []string {
 }
 
 // TestLibraryDecodeAgrees decodes every built-in with BurntSushi/toml itself,
-// on top of sim.DefaultConfig with each array of tables pre-filled with
+// on top of config.DefaultConfig with each array of tables pre-filled with
 // element defaults of the right length (the library reuses the elements of
 // a slice whose capacity suffices), and checks it gives what Parse gives.
 func TestLibraryDecodeAgrees(t *testing.T) {
@@ -234,35 +234,35 @@ func TestLibraryDecodeAgrees(t *testing.T) {
 		if _, err := toml.Decode(string(src), &doc); err != nil {
 			t.Fatal(err)
 		}
-		cfg := sim.DefaultConfig()
+		cfg := config.DefaultConfig()
 		if a, ok := arrayOf(doc["banks"]); ok {
-			cfg.Banks = make([]sim.BankConfig, len(a))
+			cfg.Banks = make([]config.BankConfig, len(a))
 			for i := range a {
-				cfg.Banks[i] = sim.DefaultBank()
+				cfg.Banks[i] = config.DefaultBank()
 			}
 		}
 		if a, ok := arrayOf(doc["markets"]); ok {
-			cfg.Markets = make([]sim.MarketConfig, len(a))
+			cfg.Markets = make([]config.MarketConfig, len(a))
 			for i := range a {
-				cfg.Markets[i] = sim.DefaultMarket()
+				cfg.Markets[i] = config.DefaultMarket()
 			}
 		}
 		if a, ok := arrayOf(doc["shocks"]); ok {
-			cfg.Shocks = make([]sim.ShockConfig, len(a))
+			cfg.Shocks = make([]config.ShockConfig, len(a))
 			for i := range a {
-				cfg.Shocks[i] = sim.DefaultShock()
+				cfg.Shocks[i] = config.DefaultShock()
 			}
 		}
 		if a, ok := arrayOf(doc["interventions"]); ok {
-			cfg.Interventions = make([]sim.InterventionConfig, len(a))
+			cfg.Interventions = make([]config.InterventionConfig, len(a))
 			for i := range a {
-				cfg.Interventions[i] = sim.DefaultIntervention()
+				cfg.Interventions[i] = config.DefaultIntervention()
 			}
 		}
 		if a, ok := arrayOf(doc["facts"]); ok {
-			cfg.Facts = make([]sim.FactConfig, len(a))
+			cfg.Facts = make([]config.FactConfig, len(a))
 			for i := range a {
-				cfg.Facts[i] = sim.DefaultFact()
+				cfg.Facts[i] = config.DefaultFact()
 			}
 		}
 		md, err := toml.Decode(string(src), &cfg)
@@ -305,22 +305,22 @@ depth = 0.2
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, b := sim.DefaultBank(), sim.DefaultBank()
+	a, b := config.DefaultBank(), config.DefaultBank()
 	a.Name, a.CapitalRatio = "a", 0.2
 	b.Name = "b"
-	if !reflect.DeepEqual(cfg.Banks, []sim.BankConfig{a, b}) {
+	if !reflect.DeepEqual(cfg.Banks, []config.BankConfig{a, b}) {
 		t.Errorf("banks = %+v", cfg.Banks)
 	}
-	if !reflect.DeepEqual(cfg.Markets, []sim.MarketConfig{{Name: "eu", Weight: 1}}) {
+	if !reflect.DeepEqual(cfg.Markets, []config.MarketConfig{{Name: "eu", Weight: 1}}) {
 		t.Errorf("markets = %+v", cfg.Markets)
 	}
-	s := sim.DefaultShock()
+	s := config.DefaultShock()
 	s.Kind, s.Start, s.Duration, s.Depth = "credit", units.MustDuration("4w"), units.MustDuration("8w"), 0.2
-	if !reflect.DeepEqual(cfg.Shocks, []sim.ShockConfig{s}) {
+	if !reflect.DeepEqual(cfg.Shocks, []config.ShockConfig{s}) {
 		t.Errorf("shocks = %+v", cfg.Shocks)
 	}
 	// Tables keep the defaults of keys not set.
-	def := sim.DefaultConfig()
+	def := config.DefaultConfig()
 	if cfg.Network != def.Network || !reflect.DeepEqual(cfg.Firms, def.Firms) {
 		t.Errorf("plain tables lost their defaults")
 	}
@@ -333,7 +333,7 @@ depth = 0.2
 	if cfg.Shocks != nil {
 		t.Errorf("shocks = %+v, want none", cfg.Shocks)
 	}
-	if !reflect.DeepEqual(cfg.Markets, []sim.MarketConfig{{Name: "us", Weight: 2}, {Name: "eu", Weight: 1}}) {
+	if !reflect.DeepEqual(cfg.Markets, []config.MarketConfig{{Name: "us", Weight: 2}, {Name: "eu", Weight: 1}}) {
 		t.Errorf("markets = %+v", cfg.Markets)
 	}
 }
@@ -394,115 +394,117 @@ func TestOpenErrors(t *testing.T) {
 func TestValidateInCode(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		edit func(*sim.Config)
+		edit func(*config.Config)
 		want string // "" for valid
 	}{
-		{"default", func(*sim.Config) {}, ""},
-		{"kinds", func(c *sim.Config) { c.Shocks[0].SpreadIncrease = 0.01 },
+		{"default", func(*config.Config) {}, ""},
+		{"kinds", func(c *config.Config) { c.Shocks[0].SpreadIncrease = 0.01 },
 			"code: shocks[0].spread_increase: does not apply to a demand shock (applies to: credit)"},
-		{"imports kinds", func(c *sim.Config) {
+		{"imports kinds", func(c *config.Config) {
 			c.Shocks[0].Kind = "imports"
 			c.Shocks[0].Market = "all"
 			c.Shocks[0].Regions = []string{"x"}
 		},
 			"code: shocks[0].regions: does not apply to an imports shock (applies to: lockdown)"},
-		{"nan", func(c *sim.Config) { c.Network.SharedSupplierShare = nan() },
+		{"nan", func(c *config.Config) { c.Network.SharedSupplierShare = nan() },
 			"code: network.shared_supplier_share: nan is out of range: allowed 0 to 1"},
-		{"negative duration", func(c *sim.Config) { c.Firms.Grace = units.Duration{Value: -1, Unit: "w"} },
+		{"negative duration", func(c *config.Config) { c.Firms.Grace = units.Duration{Value: -1, Unit: "w"} },
 			"code: firms.grace: duration -1w must be a finite number ≥ 0 with a unit"},
-		{"zero grace", func(c *sim.Config) { c.Firms.Grace = units.Duration{} },
+		{"zero grace", func(c *config.Config) { c.Firms.Grace = units.Duration{} },
 			"code: firms.grace: 0d is out of range: allowed > 0"},
-		{"bad unit", func(c *sim.Config) { c.Step = units.Duration{Value: 1, Unit: "h"} },
+		{"bad unit", func(c *config.Config) { c.Step = units.Duration{Value: 1, Unit: "h"} },
 			`code: step: duration 1h has an unknown unit: write a number followed by d (days), w (weeks), mo (months) or y (years), e.g. "90d", "2w", "3mo", "1y"`},
-		{"no banks", func(c *sim.Config) { c.Banks = nil },
+		{"no banks", func(c *config.Config) { c.Banks = nil },
 			"code: banks: finance is enabled but no bank is declared: add [[banks]] or set finance.enabled = false"},
-		{"no banks without finance", func(c *sim.Config) { c.Banks = nil; c.Finance.Enabled = false }, ""},
-		{"reserved market", func(c *sim.Config) { c.Markets = append(c.Markets, sim.MarketConfig{Name: "all", Weight: 1}) },
+		{"no banks without finance", func(c *config.Config) { c.Banks = nil; c.Finance.Enabled = false }, ""},
+		{"reserved market", func(c *config.Config) { c.Markets = append(c.Markets, config.MarketConfig{Name: "all", Weight: 1}) },
 			`code: markets[1].name: "all" is reserved for shocks (domestic, all, export): choose another name`},
-		{"duplicate market", func(c *sim.Config) { c.Markets = []sim.MarketConfig{{Name: "eu", Weight: 1}, {Name: "eu", Weight: 1}} },
+		{"duplicate market", func(c *config.Config) {
+			c.Markets = []config.MarketConfig{{Name: "eu", Weight: 1}, {Name: "eu", Weight: 1}}
+		},
 			`code: markets[1].name: "eu" is already the name of markets[0]`},
-		{"no markets but exports", func(c *sim.Config) { c.Markets = nil },
+		{"no markets but exports", func(c *config.Config) { c.Markets = nil },
 			"code: production.export_share.raw_material: 0.1 of sales are exported but no export market is declared: add [[markets]] or set export_share to 0"},
-		{"shares", func(c *sim.Config) { c.Production.ImportShare.Distributor = 0.25 },
+		{"shares", func(c *config.Config) { c.Production.ImportShare.Distributor = 0.25 },
 			"code: production.input_share.distributor: 0.75 + import_share 0.25 = 1: inputs per unit of output must sum to less than 1"},
-		{"sectors", func(c *sim.Config) { c.Network.SupplierSectors = 61 },
+		{"sectors", func(c *config.Config) { c.Network.SupplierSectors = 61 },
 			"code: network.supplier_sectors: 61 sectors need at least as many suppliers per chain (suppliers_per_chain = 60)"},
-		{"payment-terms without stretch", func(c *sim.Config) {
+		{"payment-terms without stretch", func(c *config.Config) {
 			c.Shocks[0].Kind = "payment-terms"
 			c.Shocks[0].Market = "all"
 			c.Shocks[0].Depth = 0
 		},
 			`code: shocks[0].term_stretch: missing: a payment-terms shock needs term_stretch > 0, e.g. "30d"`},
-		{"smoothing unused", func(c *sim.Config) {
+		{"smoothing unused", func(c *config.Config) {
 			c.Production.DemandSmoothing = units.Duration{}
 			c.Production.PlannedOutput = "last-production"
 		}, ""},
-		{"smoothing used", func(c *sim.Config) {
+		{"smoothing used", func(c *config.Config) {
 			c.Production.DemandSmoothing = units.Duration{}
 			c.Production.PlannedOutput = "smoothed-demand"
 		}, "code: production.demand_smoothing: 0d is out of range: allowed > 0 when planned_output is smoothed-demand"},
-		{"long run", func(c *sim.Config) { c.Steps = 6000 },
+		{"long run", func(c *config.Config) { c.Steps = 6000 },
 			"code: steps: 6000 steps of 1w last 115.1 years: allowed at most 100 years"},
-		{"missing kind", func(c *sim.Config) { c.Shocks = append(c.Shocks, sim.DefaultShock()) },
+		{"missing kind", func(c *config.Config) { c.Shocks = append(c.Shocks, config.DefaultShock()) },
 			"code: shocks[1].kind: missing: set one of demand, credit, imports, payment-terms, lockdown"},
-		{"huge seed", func(c *sim.Config) { c.Seed = 1 << 63 },
+		{"huge seed", func(c *config.Config) { c.Seed = 1 << 63 },
 			"code: seed: 9223372036854775808 is too large: TOML integers go up to 9223372036854775807"},
-		{"intervention zero budget", func(c *sim.Config) { c.Interventions = []sim.InterventionConfig{policyLoan("", "26w")} }, ""},
-		{"intervention no end", func(c *sim.Config) { c.Interventions = []sim.InterventionConfig{policyLoan("", "")} },
+		{"intervention zero budget", func(c *config.Config) { c.Interventions = []config.InterventionConfig{policyLoan("", "26w")} }, ""},
+		{"intervention no end", func(c *config.Config) { c.Interventions = []config.InterventionConfig{policyLoan("", "")} },
 			`code: interventions[0].end: missing: set end, the time from the first shock's start to the end of the intervention, e.g. "26w"`},
-		{"intervention other kind", func(c *sim.Config) {
+		{"intervention other kind", func(c *config.Config) {
 			iv := policyLoan("", "26w")
 			iv.Coverage = 0.9
-			c.Interventions = []sim.InterventionConfig{iv}
+			c.Interventions = []config.InterventionConfig{iv}
 		}, "code: interventions[0].coverage: does not apply to a policy-loan intervention (applies to: loan-guarantee)"},
-		{"intervention other kind at default", func(c *sim.Config) {
+		{"intervention other kind at default", func(c *config.Config) {
 			iv := policyLoan("", "26w")
-			iv.Kind = sim.KindMoratorium
-			c.Interventions = []sim.InterventionConfig{iv}
+			iv.Kind = config.KindMoratorium
+			c.Interventions = []config.InterventionConfig{iv}
 		}, ""},
-		{"scf other mode", func(c *sim.Config) {
+		{"scf other mode", func(c *config.Config) {
 			iv := policyLoan("", "26w")
-			iv.Kind, iv.Mode, iv.Recourse = sim.KindSupplyChainFinance, "guarantee", true
-			c.Interventions = []sim.InterventionConfig{iv}
+			iv.Kind, iv.Mode, iv.Recourse = config.KindSupplyChainFinance, "guarantee", true
+			c.Interventions = []config.InterventionConfig{iv}
 		}, `code: interventions[0].recourse: applies only to mode = "factoring" (this supply-chain-finance intervention has mode = "guarantee")`},
-		{"intervention term", func(c *sim.Config) {
+		{"intervention term", func(c *config.Config) {
 			iv := policyLoan("", "26w")
 			iv.Term = units.Duration{}
-			c.Interventions = []sim.InterventionConfig{iv}
+			c.Interventions = []config.InterventionConfig{iv}
 		}, "code: interventions[0].term: 0d is out of range: allowed > 0"},
-		{"intervention names", func(c *sim.Config) {
-			c.Interventions = []sim.InterventionConfig{policyLoan("", "26w"), policyLoan("", "26w")}
+		{"intervention names", func(c *config.Config) {
+			c.Interventions = []config.InterventionConfig{policyLoan("", "26w"), policyLoan("", "26w")}
 		}, "code: interventions[1].name: missing: interventions[0] is also a policy-loan without a name: give each a name, which arms and outputs use"},
-		{"intervention name is a kind", func(c *sim.Config) {
-			c.Interventions = []sim.InterventionConfig{policyLoan("", "26w"), policyLoan("policy-loan", "26w")}
+		{"intervention name is a kind", func(c *config.Config) {
+			c.Interventions = []config.InterventionConfig{policyLoan("", "26w"), policyLoan("policy-loan", "26w")}
 		}, `code: interventions[1].name: "policy-loan" is already the name of interventions[0], a policy-loan without a name`},
-		{"intervention named as a kind", func(c *sim.Config) {
-			c.Interventions = []sim.InterventionConfig{policyLoan("policy-loan", "26w"), policyLoan("", "26w")}
+		{"intervention named as a kind", func(c *config.Config) {
+			c.Interventions = []config.InterventionConfig{policyLoan("policy-loan", "26w"), policyLoan("", "26w")}
 		}, `code: interventions[1].name: missing: interventions[0] is named "policy-loan", the name this one takes from its kind: give this one a name`},
-		{"intervention name all", func(c *sim.Config) { c.Interventions = []sim.InterventionConfig{policyLoan("all", "26w")} },
+		{"intervention name all", func(c *config.Config) { c.Interventions = []config.InterventionConfig{policyLoan("all", "26w")} },
 			`code: interventions[0].name: "all" is reserved for arms (baseline, all): choose another name`},
-		{"intervention from shock", func(c *sim.Config) {
+		{"intervention from shock", func(c *config.Config) {
 			c.Shocks = nil
-			c.Interventions = []sim.InterventionConfig{policyLoan("", "26w")}
+			c.Interventions = []config.InterventionConfig{policyLoan("", "26w")}
 		}, `code: interventions[0].from: "shock" counts start and end from the first shock's start, but the scenario has no shocks: set from = "run" to count from step 0`},
-		{"intervention from the earliest shock", func(c *sim.Config) {
+		{"intervention from the earliest shock", func(c *config.Config) {
 			late := c.Shocks[0]
 			late.Start = units.MustDuration("60w")
-			c.Shocks = []sim.ShockConfig{late, c.Shocks[0]}
+			c.Shocks = []config.ShockConfig{late, c.Shocks[0]}
 			iv := policyLoan("", "2y")
 			iv.Start = units.MustDuration("100w")
-			c.Interventions = []sim.InterventionConfig{iv}
+			c.Interventions = []config.InterventionConfig{iv}
 		}, "code: interventions[0].start: the intervention starts on day 756 (the first shock's start, day 56 of shocks[1], + start 100w), after the end of the run on day 728 (104 steps of 1w)"},
-		{"arms", func(c *sim.Config) {
-			c.Interventions = []sim.InterventionConfig{policyLoan("a", "26w"), policyLoan("b", "26w")}
+		{"arms", func(c *config.Config) {
+			c.Interventions = []config.InterventionConfig{policyLoan("a", "26w"), policyLoan("b", "26w")}
 			c.Arms = []string{"a", "b", "a+b"}
 		}, `code: arms[2]: combines "a" and "b", both policy-loan interventions: an arm may apply one intervention of each kind`},
-		{"default arms of same kinds", func(c *sim.Config) {
-			c.Interventions = []sim.InterventionConfig{policyLoan("a", "26w"), policyLoan("b", "26w")}
+		{"default arms of same kinds", func(c *config.Config) {
+			c.Interventions = []config.InterventionConfig{policyLoan("a", "26w"), policyLoan("b", "26w")}
 		}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := sim.DefaultConfig()
+			cfg := config.DefaultConfig()
 			c.edit(&cfg)
 			err := Validate(&cfg, "code")
 			got := ""
@@ -525,9 +527,9 @@ func TestValidateInCode(t *testing.T) {
 
 // policyLoan returns a policy-loan intervention named name (the kind when
 // empty) that ends at end (zero when empty).
-func policyLoan(name, end string) sim.InterventionConfig {
-	iv := sim.DefaultIntervention()
-	iv.Kind, iv.Name = sim.KindPolicyLoan, name
+func policyLoan(name, end string) config.InterventionConfig {
+	iv := config.DefaultIntervention()
+	iv.Kind, iv.Name = config.KindPolicyLoan, name
 	if end != "" {
 		iv.End = units.MustDuration(end)
 	}
@@ -738,7 +740,7 @@ func TestDurationTags(t *testing.T) {
 		D units.Duration `toml:"d" min:"1d" maxx:"1y"`
 	}
 	f := fieldsOf(reflect.TypeOf(s{}))[0]
-	v := &validator{cfg: &sim.Config{}, src: &source{file: "x"}}
+	v := &validator{cfg: &config.Config{}, src: &source{file: "x"}}
 	if err := v.duration("d", units.MustDuration("1d"), f); err != nil {
 		t.Error(err)
 	}
@@ -857,32 +859,32 @@ func TestInterventions(t *testing.T) {
 			kinds = append(kinds, iv.Kind)
 		}
 	}
-	if !reflect.DeepEqual(kinds, sim.InterventionKinds()) {
-		t.Errorf("kinds = %v, want every kind %v", kinds, sim.InterventionKinds())
+	if !reflect.DeepEqual(kinds, config.InterventionKinds()) {
+		t.Errorf("kinds = %v, want every kind %v", kinds, config.InterventionKinds())
 	}
 
-	// Elements start from sim.DefaultIntervention.
-	want := sim.DefaultIntervention()
-	want.Kind, want.End, want.Deferral = sim.KindMoratorium, units.MustDuration("13w"), "principal"
+	// Elements start from config.DefaultIntervention.
+	want := config.DefaultIntervention()
+	want.Kind, want.End, want.Deferral = config.KindMoratorium, units.MustDuration("13w"), "principal"
 	if got := cfg.Interventions[5]; !reflect.DeepEqual(got, want) {
 		t.Errorf("moratorium = %+v\nwant %+v", got, want)
 	}
-	if got := cfg.Interventions[0]; got.Mode != "factoring" || got.GuaranteeLimit != sim.DefaultIntervention().GuaranteeLimit || got.Tiers != 2 {
+	if got := cfg.Interventions[0]; got.Mode != "factoring" || got.GuaranteeLimit != config.DefaultIntervention().GuaranteeLimit || got.Tiers != 2 {
 		t.Errorf("scf = %+v", got)
 	}
 	if !reflect.DeepEqual(cfg.Arms, []string{"scf", "loans+scf+tax-relief", "baseline"}) {
 		t.Errorf("arms = %v", cfg.Arms)
 	}
-	if cfg.InterventionName(3) != sim.KindLoanGuarantee || cfg.InterventionName(2) != "loans" {
+	if cfg.InterventionName(3) != config.KindLoanGuarantee || cfg.InterventionName(2) != "loans" {
 		t.Errorf("names %q, %q", cfg.InterventionName(2), cfg.InterventionName(3))
 	}
 
 	for _, form := range []struct {
 		name   string
-		encode func(*sim.Config) []byte
+		encode func(*config.Config) []byte
 	}{
-		{"Encode", func(c *sim.Config) []byte { out, _ := Encode(c); return out }},
-		{"documented", func(c *sim.Config) []byte { return documented([]string{"# every"}, c, true) }},
+		{"Encode", func(c *config.Config) []byte { out, _ := Encode(c); return out }},
+		{"documented", func(c *config.Config) []byte { return documented([]string{"# every"}, c, true) }},
 	} {
 		t.Run(form.name, func(t *testing.T) {
 			out := form.encode(cfg)

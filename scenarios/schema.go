@@ -8,33 +8,33 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
-// The schema is sim.Config itself: its struct tree, toml keys and the tags
+// The schema is config.Config itself: its struct tree, toml keys and the tags
 // doc, min, max, minx, maxx, enum and kinds. This file reads it by reflection.
 
 var (
-	configType       = reflect.TypeOf(sim.Config{})
+	configType       = reflect.TypeOf(config.Config{})
 	durationType     = reflect.TypeOf(units.Duration{})
-	shockType        = reflect.TypeOf(sim.ShockConfig{})
-	interventionType = reflect.TypeOf(sim.InterventionConfig{})
-	sweepType        = reflect.TypeOf(sim.SweepConfig{})
-	sweepParamType   = reflect.TypeOf(sim.SweepParameter{})
-	factType         = reflect.TypeOf(sim.FactConfig{})
-	uncertainType    = reflect.TypeOf(sim.UncertainConfig{})
+	shockType        = reflect.TypeOf(config.ShockConfig{})
+	interventionType = reflect.TypeOf(config.InterventionConfig{})
+	sweepType        = reflect.TypeOf(config.SweepConfig{})
+	sweepParamType   = reflect.TypeOf(config.SweepParameter{})
+	factType         = reflect.TypeOf(config.FactConfig{})
+	uncertainType    = reflect.TypeOf(config.UncertainConfig{})
 )
 
 // elementDefaults gives the starting value of each element of an array of
 // tables, before the element's keys are applied.
 var elementDefaults = map[reflect.Type]func() reflect.Value{
-	reflect.TypeOf(sim.BankConfig{}):   func() reflect.Value { return reflect.ValueOf(sim.DefaultBank()) },
-	reflect.TypeOf(sim.MarketConfig{}): func() reflect.Value { return reflect.ValueOf(sim.DefaultMarket()) },
-	shockType:                          func() reflect.Value { return reflect.ValueOf(sim.DefaultShock()) },
-	interventionType:                   func() reflect.Value { return reflect.ValueOf(sim.DefaultIntervention()) },
-	sweepParamType:                     func() reflect.Value { return reflect.ValueOf(sim.DefaultSweepParameter()) },
-	factType:                           func() reflect.Value { return reflect.ValueOf(sim.DefaultFact()) },
+	reflect.TypeOf(config.BankConfig{}):   func() reflect.Value { return reflect.ValueOf(config.DefaultBank()) },
+	reflect.TypeOf(config.MarketConfig{}): func() reflect.Value { return reflect.ValueOf(config.DefaultMarket()) },
+	shockType:                             func() reflect.Value { return reflect.ValueOf(config.DefaultShock()) },
+	interventionType:                      func() reflect.Value { return reflect.ValueOf(config.DefaultIntervention()) },
+	sweepParamType:                        func() reflect.Value { return reflect.ValueOf(config.DefaultSweepParameter()) },
+	factType:                              func() reflect.Value { return reflect.ValueOf(config.DefaultFact()) },
 }
 
 // defaultElement returns the default of one element of type t.
@@ -274,7 +274,7 @@ func rangeOf(tag reflect.StructTag) numRange {
 func mustFloat(s string) float64 {
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		panic(fmt.Sprintf("scenarios: bad numeric tag %q in sim.Config: %v", s, err))
+		panic(fmt.Sprintf("scenarios: bad numeric tag %q in config.Config: %v", s, err))
 	}
 	return v
 }
@@ -516,7 +516,7 @@ func durationRange(tag reflect.StructTag) (numRange, bool) {
 		}
 		d, err := units.ParseDuration(s)
 		if err != nil {
-			panic(fmt.Sprintf("scenarios: bad duration tag %s:%q in sim.Config: %v", name, s, err))
+			panic(fmt.Sprintf("scenarios: bad duration tag %s:%q in config.Config: %v", name, s, err))
 		}
 		found = true
 		switch name {

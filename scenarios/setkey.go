@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -34,7 +34,7 @@ import (
 // be set. A key of a shock or intervention that does not apply to the
 // element's kind (or mode) is an error. SetKey does not validate the
 // result: call Validate. Errors are *Error with Key set to key.
-func SetKey(cfg *sim.Config, key string, value any) error {
+func SetKey(cfg *config.Config, key string, value any) error {
 	if cfg == nil {
 		return &Error{Key: key, Msg: "no configuration"}
 	}
@@ -203,7 +203,7 @@ func wholeNumber(l leaf, num float64) error {
 
 // resolveKey finds the fields key names in cfg: one, or several when a
 // kind selects several elements.
-func resolveKey(cfg *sim.Config, key string) ([]target, leaf, error) {
+func resolveKey(cfg *config.Config, key string) ([]target, leaf, error) {
 	segs, err := splitKey(key)
 	if err != nil {
 		return nil, leaf{}, &Error{Key: key, Msg: err.Error()}
@@ -560,8 +560,8 @@ func describeElement(fv reflect.Value, i int) string {
 }
 
 // cloneConfig returns a deep copy of cfg: no slice is shared.
-func cloneConfig(cfg *sim.Config) *sim.Config {
-	out := new(sim.Config)
+func cloneConfig(cfg *config.Config) *config.Config {
+	out := new(config.Config)
 	deepCopy(reflect.ValueOf(out).Elem(), reflect.ValueOf(cfg).Elem())
 	return out
 }

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // Sweeps. A scenario's [sweep] lists [[sweep.parameters]], each a key (see
@@ -35,14 +35,14 @@ const (
 
 // SweepPoint is one point of a sweep.
 type SweepPoint struct {
-	Index  int         // 0, 1, … in the order of SweepPoints
-	Values []string    // one per parameter, in parameter order, as written in sweep.csv: numbers shortest ("0.3", "1e+06"), durations and strings as written
-	Config *sim.Config // the scenario with the values applied, Sweep reset to sim.DefaultConfig's (no parameters) and no [[uncertain]], so Encode writes neither
+	Index  int            // 0, 1, … in the order of SweepPoints
+	Values []string       // one per parameter, in parameter order, as written in sweep.csv: numbers shortest ("0.3", "1e+06"), durations and strings as written
+	Config *config.Config // the scenario with the values applied, Sweep reset to config.DefaultConfig's (no parameters) and no [[uncertain]], so Encode writes neither
 }
 
 // SweepKeys returns the keys of the sweep's parameters in order: the
 // columns of sweep.csv.
-func SweepKeys(cfg *sim.Config) []string {
+func SweepKeys(cfg *config.Config) []string {
 	if cfg == nil {
 		return nil
 	}
@@ -77,7 +77,7 @@ func SweepKeys(cfg *sim.Config) []string {
 // stream keyed by the scenario's seed alone: parameter by parameter, the
 // permutation (Fisher–Yates) and then the N uniforms; the same scenario
 // always gives the same points.
-func SweepPoints(cfg *sim.Config, name string) ([]SweepPoint, error) {
+func SweepPoints(cfg *config.Config, name string) ([]SweepPoint, error) {
 	sw, err := NewSweep(cfg, name)
 	if err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ type Sweep struct {
 
 // NewSweep resolves cfg's sweep, as SweepPoints does, without building its
 // points. cfg must not change while the Sweep is used.
-func NewSweep(cfg *sim.Config, name string) (*Sweep, error) {
+func NewSweep(cfg *config.Config, name string) (*Sweep, error) {
 	if cfg == nil {
 		return nil, &Error{File: name, Msg: "no configuration"}
 	}
@@ -137,7 +137,7 @@ func (s *Sweep) Point(i int) SweepPoint {
 // at most 10,000 of them, and returns f's first error. Where a quantity
 // grows with each number of the scenario (the memory a run needs, say),
 // its largest value over these is its largest over all points.
-func (s *Sweep) Extremes(f func(values []string, cfg *sim.Config) error) error {
+func (s *Sweep) Extremes(f func(values []string, cfg *config.Config) error) error {
 	if len(s.plan.params) == 0 {
 		return f(nil, s.plan.apply(nil, -1))
 	}
@@ -186,12 +186,12 @@ type sweepParam struct {
 
 // sweepPlan is a sweep resolved on its scenario.
 type sweepPlan struct {
-	cfg    *sim.Config
+	cfg    *config.Config
 	design string
 	params []*sweepParam
 	n      int
-	lhs    [][]float64     // latin hypercube: by parameter, then point, its place t in [0, 1) (see sweepParam.at)
-	reset  sim.SweepConfig // the points' Sweep: sim.DefaultConfig's
+	lhs    [][]float64        // latin hypercube: by parameter, then point, its place t in [0, 1) (see sweepParam.at)
+	reset  config.SweepConfig // the points' Sweep: config.DefaultConfig's
 }
 
 // values returns the values of point i, one per parameter.
@@ -214,7 +214,7 @@ func (s *sweepPlan) values(i int) []sweepValue {
 // apply returns a copy of the scenario with vals applied, except that of
 // parameter skip (-1: none), Sweep reset and no [[uncertain]]: a point is
 // one scenario, which a sweep runs as it is.
-func (s *sweepPlan) apply(vals []sweepValue, skip int) *sim.Config {
+func (s *sweepPlan) apply(vals []sweepValue, skip int) *config.Config {
 	c := cloneConfig(s.cfg)
 	c.Sweep, c.Uncertain = s.reset, nil
 	root := reflect.ValueOf(c).Elem()
@@ -251,7 +251,7 @@ func (v *validator) given(p string, set bool) bool {
 // but the validation of the points.
 func (v *validator) sweepPlan() (*sweepPlan, error) {
 	sw := v.cfg.Sweep
-	plan := &sweepPlan{cfg: v.cfg, design: sw.Design, n: 1, reset: sim.DefaultConfig().Sweep}
+	plan := &sweepPlan{cfg: v.cfg, design: sw.Design, n: 1, reset: config.DefaultConfig().Sweep}
 	switch sw.Design {
 	case designGrid:
 		if sw.Points != 0 {
@@ -390,7 +390,7 @@ func (v *validator) sweepParam(i int) (*sweepParam, error) {
 		if v.given(key("steps"), prm.Steps != 0) {
 			return nil, v.errorf(key("steps"), "only for a range (min and max)")
 		}
-		if v.given(key("scale"), prm.Scale != sim.DefaultSweepParameter().Scale) {
+		if v.given(key("scale"), prm.Scale != config.DefaultSweepParameter().Scale) {
 			return nil, v.errorf(key("scale"), "only for a range (min and max)")
 		}
 	}
@@ -746,7 +746,7 @@ func (v *validator) sweepPoint(plan *sweepPlan, vals []sweepValue, what string) 
 // when written: a key not of the parameter's form (values, texts or a
 // range) holding its default.
 func sweepKeyOmitted(f field, ev reflect.Value) bool {
-	prm := ev.Interface().(sim.SweepParameter)
+	prm := ev.Interface().(config.SweepParameter)
 	keep := map[string]bool{"key": true}
 	switch {
 	case len(prm.Values) > 0:
@@ -759,13 +759,13 @@ func sweepKeyOmitted(f field, ev reflect.Value) bool {
 	if keep[f.key] {
 		return false
 	}
-	return sameValue(ev.Field(f.index), reflect.ValueOf(sim.DefaultSweepParameter()).Field(f.index))
+	return sameValue(ev.Field(f.index), reflect.ValueOf(config.DefaultSweepParameter()).Field(f.index))
 }
 
-// sweepIsDefault tells whether s is sim.DefaultConfig's [sweep]: no
+// sweepIsDefault tells whether s is config.DefaultConfig's [sweep]: no
 // parameters and the default design and points.
-func sweepIsDefault(s sim.SweepConfig) bool {
-	d := sim.DefaultConfig().Sweep
+func sweepIsDefault(s config.SweepConfig) bool {
+	d := config.DefaultConfig().Sweep
 	return len(s.Parameters) == 0 && s.Design == d.Design && s.Points == d.Points
 }
 
@@ -773,7 +773,7 @@ func sweepIsDefault(s sim.SweepConfig) bool {
 // cfg.Dir unless absolute): a file network's firms and edges, and those of
 // the points of its sweep. A batch identifies its inputs by their content
 // (see batch.HashInputs), so that runs of changed files are not mixed.
-func InputFiles(cfg *sim.Config) []string {
+func InputFiles(cfg *config.Config) []string {
 	if cfg == nil {
 		return nil
 	}

@@ -10,24 +10,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
 // sweepBase is a scenario with shocks and interventions to select from.
-func sweepBase() *sim.Config {
-	cfg := sim.DefaultConfig()
-	a, b, c := cfg.Shocks[0], cfg.Shocks[0], sim.DefaultShock()
+func sweepBase() *config.Config {
+	cfg := config.DefaultConfig()
+	a, b, c := cfg.Shocks[0], cfg.Shocks[0], config.DefaultShock()
 	a.Name, b.Name = "a", "b"
 	c.Kind, c.Name, c.Duration, c.Depth = "credit", "c", units.MustDuration("4w"), 0.2
 	named := cfg.Shocks[0]
 	named.Name, named.Depth = "credit", 0.1 // a demand shock named like a kind
-	cfg.Shocks = []sim.ShockConfig{a, b, c, named}
-	scf := sim.DefaultIntervention()
-	scf.Kind, scf.Name, scf.End, scf.Budget = sim.KindSupplyChainFinance, "scf", units.MustDuration("1y"), 1e9
-	loan := sim.DefaultIntervention()
-	loan.Kind, loan.End, loan.Budget = sim.KindPolicyLoan, units.MustDuration("1y"), 1e9
-	cfg.Interventions = []sim.InterventionConfig{scf, loan}
+	cfg.Shocks = []config.ShockConfig{a, b, c, named}
+	scf := config.DefaultIntervention()
+	scf.Kind, scf.Name, scf.End, scf.Budget = config.KindSupplyChainFinance, "scf", units.MustDuration("1y"), 1e9
+	loan := config.DefaultIntervention()
+	loan.Kind, loan.End, loan.Budget = config.KindPolicyLoan, units.MustDuration("1y"), 1e9
+	cfg.Interventions = []config.InterventionConfig{scf, loan}
 	return &cfg
 }
 
@@ -35,41 +35,43 @@ func TestSetKey(t *testing.T) {
 	for _, c := range []struct {
 		key   string
 		value any
-		check func(*sim.Config) bool
+		check func(*config.Config) bool
 	}{
-		{"steps", 52.0, func(c *sim.Config) bool { return c.Steps == 52 }},
-		{"steps", 26, func(c *sim.Config) bool { return c.Steps == 26 }},
-		{"seed", 7.0, func(c *sim.Config) bool { return c.Seed == 7 }},
-		{"step", "2w", func(c *sim.Config) bool { return c.Step == units.MustDuration("2w") }},
-		{"network.generator", "barabasi-albert", func(c *sim.Config) bool { return c.Network.Generator == "barabasi-albert" }},
-		{"production.input_share.supplier", 0.4, func(c *sim.Config) bool { return c.Production.InputShare.Supplier == 0.4 }},
-		{"firms.grace", "6w", func(c *sim.Config) bool { return c.Firms.Grace == units.MustDuration("6w") }},
-		{"firms.sme.payment_term", "30d", func(c *sim.Config) bool { return c.Firms.SME.PaymentTerm == units.MustDuration("30d") }},
+		{"steps", 52.0, func(c *config.Config) bool { return c.Steps == 52 }},
+		{"steps", 26, func(c *config.Config) bool { return c.Steps == 26 }},
+		{"seed", 7.0, func(c *config.Config) bool { return c.Seed == 7 }},
+		{"step", "2w", func(c *config.Config) bool { return c.Step == units.MustDuration("2w") }},
+		{"network.generator", "barabasi-albert", func(c *config.Config) bool { return c.Network.Generator == "barabasi-albert" }},
+		{"production.input_share.supplier", 0.4, func(c *config.Config) bool { return c.Production.InputShare.Supplier == 0.4 }},
+		{"firms.grace", "6w", func(c *config.Config) bool { return c.Firms.Grace == units.MustDuration("6w") }},
+		{"firms.sme.payment_term", "30d", func(c *config.Config) bool { return c.Firms.SME.PaymentTerm == units.MustDuration("30d") }},
 		// By name: only that element.
-		{"shocks.b.depth", 0.9, func(c *sim.Config) bool {
+		{"shocks.b.depth", 0.9, func(c *config.Config) bool {
 			return c.Shocks[0].Depth == 0.4 && c.Shocks[1].Depth == 0.9 && c.Shocks[3].Depth == 0.1
 		}},
 		// By kind, when one element has it.
-		{"shocks.credit.duration", "6w", func(c *sim.Config) bool {
+		{"shocks.credit.duration", "6w", func(c *config.Config) bool {
 			return c.Shocks[3].Duration == units.MustDuration("6w") && c.Shocks[2].Duration == units.MustDuration("4w")
 		}},
 		// By index written as in messages: by index alone.
-		{"shocks[1].depth", 0.8, func(c *sim.Config) bool { return c.Shocks[1].Depth == 0.8 && c.Shocks[0].Depth == 0.4 }},
-		{"shocks[2].depth", 0.9, func(c *sim.Config) bool { return c.Shocks[2].Depth == 0.9 && c.Shocks[3].Depth == 0.1 }},
-		{"banks[0].capital_ratio", 0.11, func(c *sim.Config) bool { return c.Banks[0].CapitalRatio == 0.11 }},
+		{"shocks[1].depth", 0.8, func(c *config.Config) bool { return c.Shocks[1].Depth == 0.8 && c.Shocks[0].Depth == 0.4 }},
+		{"shocks[2].depth", 0.9, func(c *config.Config) bool { return c.Shocks[2].Depth == 0.9 && c.Shocks[3].Depth == 0.1 }},
+		{"banks[0].capital_ratio", 0.11, func(c *config.Config) bool { return c.Banks[0].CapitalRatio == 0.11 }},
 		// A name wins over a kind.
-		{"shocks.credit.depth", 0.3, func(c *sim.Config) bool { return c.Shocks[2].Depth == 0.2 && c.Shocks[3].Depth == 0.3 }},
+		{"shocks.credit.depth", 0.3, func(c *config.Config) bool { return c.Shocks[2].Depth == 0.2 && c.Shocks[3].Depth == 0.3 }},
 		// By index.
-		{"shocks.2.depth", 0.6, func(c *sim.Config) bool { return c.Shocks[2].Depth == 0.6 && c.Shocks[0].Depth == 0.4 }},
-		{"shocks.c.duration", "0d", func(c *sim.Config) bool { return c.Shocks[2].Duration == units.Duration{} }},
-		{"shocks.a.market", "world", func(c *sim.Config) bool { return c.Shocks[0].Market == "world" && c.Shocks[1].Market == "domestic" }},
+		{"shocks.2.depth", 0.6, func(c *config.Config) bool { return c.Shocks[2].Depth == 0.6 && c.Shocks[0].Depth == 0.4 }},
+		{"shocks.c.duration", "0d", func(c *config.Config) bool { return c.Shocks[2].Duration == units.Duration{} }},
+		{"shocks.a.market", "world", func(c *config.Config) bool { return c.Shocks[0].Market == "world" && c.Shocks[1].Market == "domestic" }},
 		// An intervention without a name goes by its kind.
-		{"interventions.policy-loan.budget", 5e8, func(c *sim.Config) bool { return c.Interventions[1].Budget == 5e8 && c.Interventions[0].Budget == 1e9 }},
-		{"interventions.scf.advance_rate", 0.5, func(c *sim.Config) bool { return c.Interventions[0].AdvanceRate == 0.5 }},
-		{"interventions.supply-chain-finance.tiers", 2.0, func(c *sim.Config) bool { return c.Interventions[0].Tiers == 2 }},
-		{"banks.0.capital_ratio", 0.12, func(c *sim.Config) bool { return c.Banks[0].CapitalRatio == 0.12 }},
-		{"banks.bank.base_rate", 0.05, func(c *sim.Config) bool { return c.Banks[0].BaseRate == 0.05 }},
-		{"markets.world.weight", 2.0, func(c *sim.Config) bool { return c.Markets[0].Weight == 2 }},
+		{"interventions.policy-loan.budget", 5e8, func(c *config.Config) bool {
+			return c.Interventions[1].Budget == 5e8 && c.Interventions[0].Budget == 1e9
+		}},
+		{"interventions.scf.advance_rate", 0.5, func(c *config.Config) bool { return c.Interventions[0].AdvanceRate == 0.5 }},
+		{"interventions.supply-chain-finance.tiers", 2.0, func(c *config.Config) bool { return c.Interventions[0].Tiers == 2 }},
+		{"banks.0.capital_ratio", 0.12, func(c *config.Config) bool { return c.Banks[0].CapitalRatio == 0.12 }},
+		{"banks.bank.base_rate", 0.05, func(c *config.Config) bool { return c.Banks[0].BaseRate == 0.05 }},
+		{"markets.world.weight", 2.0, func(c *config.Config) bool { return c.Markets[0].Weight == 2 }},
 	} {
 		t.Run(c.key, func(t *testing.T) {
 			cfg := sweepBase()
@@ -83,7 +85,7 @@ func TestSetKey(t *testing.T) {
 	}
 
 	// Names with spaces need no quotes; names with dots do.
-	cfg := sim.DefaultConfig()
+	cfg := config.DefaultConfig()
 	for _, key := range []string{"shocks.domestic demand collapse.depth", `shocks."domestic demand collapse".depth`} {
 		cfg.Shocks[0].Depth = 0
 		if err := SetKey(&cfg, key, 0.5); err != nil || cfg.Shocks[0].Depth != 0.5 {
@@ -155,7 +157,7 @@ func TestSetKeyErrors(t *testing.T) {
 			}
 		})
 	}
-	cfg := sim.DefaultConfig()
+	cfg := config.DefaultConfig()
 	cfg.Shocks = nil
 	if err := SetKey(&cfg, "shocks.demand.depth", 0.5); err == nil || err.Error() != "shocks.demand.depth: the scenario has no shocks" {
 		t.Errorf("no shocks: %v", err)
@@ -163,7 +165,7 @@ func TestSetKeyErrors(t *testing.T) {
 }
 
 // parseSweep parses a scenario made of the default one and src.
-func parseSweep(t *testing.T, src string) *sim.Config {
+func parseSweep(t *testing.T, src string) *config.Config {
 	t.Helper()
 	cfg, err := Parse("s.toml", []byte(src), "")
 	if err != nil {
@@ -206,7 +208,7 @@ steps = 2
 		if formatNumber(c.Shocks[0].Depth) != p.Values[0] || c.Shocks[0].Duration.String() != p.Values[1] || strconv.Itoa(c.Network.Chains) != p.Values[2] {
 			t.Errorf("point %d: values %v but depth %g, duration %s, chains %d", i, p.Values, c.Shocks[0].Depth, c.Shocks[0].Duration, c.Network.Chains)
 		}
-		if !reflect.DeepEqual(c.Sweep, sim.DefaultConfig().Sweep) {
+		if !reflect.DeepEqual(c.Sweep, config.DefaultConfig().Sweep) {
 			t.Errorf("point %d keeps its sweep: %+v", i, c.Sweep)
 		}
 		if err := Validate(c, "point"); err != nil {
@@ -414,10 +416,10 @@ steps = 3
 		cfg := parseSweep(t, src)
 		for _, form := range []struct {
 			name   string
-			encode func(*sim.Config) []byte
+			encode func(*config.Config) []byte
 		}{
-			{"Encode", func(c *sim.Config) []byte { out, _ := Encode(c); return out }},
-			{"documented", func(c *sim.Config) []byte { return documented([]string{"# sweep"}, c, true) }},
+			{"Encode", func(c *config.Config) []byte { out, _ := Encode(c); return out }},
+			{"documented", func(c *config.Config) []byte { return documented([]string{"# sweep"}, c, true) }},
 		} {
 			out := form.encode(cfg)
 			again, err := Parse("encoded.toml", out, "")
@@ -537,46 +539,46 @@ steps = 101
 // TestSweepValidateInCode checks [sweep] in configurations built in code,
 // where keys count as set when they differ from their defaults.
 func TestSweepValidateInCode(t *testing.T) {
-	param := func(key string, edit func(*sim.SweepParameter)) sim.SweepParameter {
-		p := sim.DefaultSweepParameter()
+	param := func(key string, edit func(*config.SweepParameter)) config.SweepParameter {
+		p := config.DefaultSweepParameter()
 		p.Key = key
 		edit(&p)
 		return p
 	}
 	for _, c := range []struct {
 		name string
-		edit func(*sim.Config)
+		edit func(*config.Config)
 		want string
 	}{
-		{"values", func(c *sim.Config) {
-			c.Sweep.Parameters = []sim.SweepParameter{param("shocks.demand.depth", func(p *sim.SweepParameter) { p.Values = []float64{0.2, 0.4} })}
+		{"values", func(c *config.Config) {
+			c.Sweep.Parameters = []config.SweepParameter{param("shocks.demand.depth", func(p *config.SweepParameter) { p.Values = []float64{0.2, 0.4} })}
 		}, ""},
-		{"range from 0", func(c *sim.Config) {
-			c.Sweep.Parameters = []sim.SweepParameter{param("shocks.demand.depth", func(p *sim.SweepParameter) { p.Max, p.Steps = 1, 3 })}
+		{"range from 0", func(c *config.Config) {
+			c.Sweep.Parameters = []config.SweepParameter{param("shocks.demand.depth", func(p *config.SweepParameter) { p.Max, p.Steps = 1, 3 })}
 		}, ""},
-		{"values and range", func(c *sim.Config) {
-			c.Sweep.Parameters = []sim.SweepParameter{param("shocks.demand.depth", func(p *sim.SweepParameter) { p.Values, p.Max = []float64{0.2}, 1 })}
+		{"values and range", func(c *config.Config) {
+			c.Sweep.Parameters = []config.SweepParameter{param("shocks.demand.depth", func(p *config.SweepParameter) { p.Values, p.Max = []float64{0.2}, 1 })}
 		}, "code: sweep.parameters[0].max: values is set too: give one of values, texts, or min and max"},
-		{"empty", func(c *sim.Config) {
-			c.Sweep.Parameters = []sim.SweepParameter{param("shocks.demand.duration", func(p *sim.SweepParameter) {})}
+		{"empty", func(c *config.Config) {
+			c.Sweep.Parameters = []config.SweepParameter{param("shocks.demand.duration", func(p *config.SweepParameter) {})}
 		}, `code: sweep.parameters[0]: missing: list the durations shocks.demand.duration takes as texts, e.g. texts = ["4w", "12w"]`},
-		{"no scale", func(c *sim.Config) {
-			c.Sweep.Parameters = []sim.SweepParameter{{Key: "shocks.demand.depth", Values: []float64{0.5}}}
+		{"no scale", func(c *config.Config) {
+			c.Sweep.Parameters = []config.SweepParameter{{Key: "shocks.demand.depth", Values: []float64{0.5}}}
 		}, `code: sweep.parameters[0].scale: missing: set one of linear, log`},
-		{"latin hypercube", func(c *sim.Config) {
+		{"latin hypercube", func(c *config.Config) {
 			c.Sweep.Design, c.Sweep.Points = "latin-hypercube", 3
-			c.Sweep.Parameters = []sim.SweepParameter{param("shocks.demand.depth", func(p *sim.SweepParameter) { p.Min, p.Max = 0.5, 1.5 })}
+			c.Sweep.Parameters = []config.SweepParameter{param("shocks.demand.depth", func(p *config.SweepParameter) { p.Min, p.Max = 0.5, 1.5 })}
 		}, "code: sweep.parameters[0].max: corner (shocks.demand.depth = 1.5): shocks[0].depth: 1.5 is out of range: allowed -1 to 1"},
-		{"culprit by revert", func(c *sim.Config) {
+		{"culprit by revert", func(c *config.Config) {
 			c.Steps = 40
-			c.Sweep.Parameters = []sim.SweepParameter{
-				param("shocks.demand.depth", func(p *sim.SweepParameter) { p.Values = []float64{0.2, 0.4} }),
-				param("steps", func(p *sim.SweepParameter) { p.Values = []float64{52, 20} }),
+			c.Sweep.Parameters = []config.SweepParameter{
+				param("shocks.demand.depth", func(p *config.SweepParameter) { p.Values = []float64{0.2, 0.4} }),
+				param("steps", func(p *config.SweepParameter) { p.Values = []float64{52, 20} }),
 			}
 		}, "code: sweep.parameters[1].values: point 1 (shocks.demand.depth = 0.2, steps = 20): shocks[0].recovery: the shock ends on day 224 (start 8w + duration 12w + recovery 12w), after the end of the run on day 140 (20 steps of 1w)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := sim.DefaultConfig()
+			cfg := config.DefaultConfig()
 			c.edit(&cfg)
 			got := ""
 			if err := Validate(&cfg, "code"); err != nil {
@@ -588,8 +590,8 @@ func TestSweepValidateInCode(t *testing.T) {
 		})
 	}
 	// SweepPoints reports parameter errors as Validate does.
-	cfg := sim.DefaultConfig()
-	cfg.Sweep.Parameters = []sim.SweepParameter{param("shocks.x.depth", func(p *sim.SweepParameter) { p.Values = []float64{1} })}
+	cfg := config.DefaultConfig()
+	cfg.Sweep.Parameters = []config.SweepParameter{param("shocks.x.depth", func(p *config.SweepParameter) { p.Values = []float64{1} })}
 	_, err := SweepPoints(&cfg, "code")
 	if err == nil || err.Error() != `code: sweep.parameters[0].key: shocks.x.depth: no shock named or of kind "x" (shocks: 0 "domestic demand collapse" demand)` {
 		t.Errorf("SweepPoints: %v", err)
@@ -667,7 +669,7 @@ steps = 3
 		t.Fatal(err)
 	}
 	var got []string
-	err = sw.Extremes(func(values []string, c *sim.Config) error {
+	err = sw.Extremes(func(values []string, c *config.Config) error {
 		got = append(got, fmt.Sprintf("%s|%d %s %g", strings.Join(values, " "), c.Network.Chains, c.Network.Generator, c.Firms.RecoveryRate))
 		return nil
 	})
@@ -698,26 +700,26 @@ steps = 3
 // TestInputFiles: the files a batch hashes are a file network's, and those
 // its sweep names; none for a generated network.
 func TestInputFiles(t *testing.T) {
-	file := func(edit func(*sim.Config)) *sim.Config {
-		cfg := sim.DefaultConfig()
+	file := func(edit func(*config.Config)) *config.Config {
+		cfg := config.DefaultConfig()
 		cfg.Network.Generator, cfg.Network.EdgesFile, cfg.Network.FirmsFile = "file", "edges.csv", "firms.csv"
 		edit(&cfg)
 		return &cfg
 	}
 	for _, c := range []struct {
 		name string
-		cfg  *sim.Config
+		cfg  *config.Config
 		want []string
 	}{
-		{"generated", func() *sim.Config { c := sim.DefaultConfig(); c.Network.EdgesFile = "left.csv"; return &c }(), nil},
-		{"file", file(func(*sim.Config) {}), []string{"edges.csv", "firms.csv"}},
-		{"swept files", file(func(c *sim.Config) {
-			c.Sweep.Parameters = []sim.SweepParameter{{Key: "network.edges_file", Texts: []string{"a.csv", "b.csv"}}}
+		{"generated", func() *config.Config { c := config.DefaultConfig(); c.Network.EdgesFile = "left.csv"; return &c }(), nil},
+		{"file", file(func(*config.Config) {}), []string{"edges.csv", "firms.csv"}},
+		{"swept files", file(func(c *config.Config) {
+			c.Sweep.Parameters = []config.SweepParameter{{Key: "network.edges_file", Texts: []string{"a.csv", "b.csv"}}}
 		}), []string{"edges.csv", "firms.csv", "a.csv", "b.csv"}},
-		{"swept generator", func() *sim.Config {
-			c := sim.DefaultConfig()
+		{"swept generator", func() *config.Config {
+			c := config.DefaultConfig()
 			c.Network.EdgesFile, c.Network.FirmsFile = "e.csv", "f.csv"
-			c.Sweep.Parameters = []sim.SweepParameter{{Key: "network.generator", Texts: []string{"core-satellite", "file"}}}
+			c.Sweep.Parameters = []config.SweepParameter{{Key: "network.generator", Texts: []string{"core-satellite", "file"}}}
 			return &c
 		}(), []string{"e.csv", "f.csv"}},
 	} {
@@ -730,7 +732,7 @@ func TestInputFiles(t *testing.T) {
 // TestAmbiguousSelectorListsAtMostTen: an ambiguous selector over many
 // elements lists ten of them and counts the rest.
 func TestAmbiguousSelectorListsAtMostTen(t *testing.T) {
-	cfg := sim.DefaultConfig()
+	cfg := config.DefaultConfig()
 	sh := cfg.Shocks[0]
 	sh.Name = ""
 	cfg.Shocks = nil

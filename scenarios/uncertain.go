@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/sensitivity"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -28,9 +28,9 @@ const normalTail = 1e-9
 // Uncertain is a scenario's [[uncertain]] resolved on the scenario: the
 // parameters of a sensitivity design, and how to apply a row of values.
 type Uncertain struct {
-	cfg    *sim.Config
+	cfg    *config.Config
 	params []*uncertainParam
-	reset  sim.SweepConfig
+	reset  config.SweepConfig
 }
 
 // uncertainParam is one [[uncertain]] entry, checked and resolved.
@@ -48,7 +48,7 @@ type uncertainParam struct {
 // Validate but the validation of the scenarios their extreme values give
 // (Validate, and so Parse, does that). name is used as the file in
 // messages. cfg must not change while the Uncertain is used.
-func NewUncertain(cfg *sim.Config, name string) (*Uncertain, error) {
+func NewUncertain(cfg *config.Config, name string) (*Uncertain, error) {
 	if cfg == nil {
 		return nil, &Error{File: name, Msg: "no configuration"}
 	}
@@ -82,7 +82,7 @@ func (u *Uncertain) Keys() []string {
 // [[uncertain]] nor [sweep], so that Encode writes the point's scenario
 // alone. row has one value per parameter. It is safe to call at once from
 // several goroutines.
-func (u *Uncertain) Apply(row []float64) *sim.Config {
+func (u *Uncertain) Apply(row []float64) *config.Config {
 	c := cloneConfig(u.cfg)
 	c.Uncertain, c.Sweep = nil, u.reset
 	root := reflect.ValueOf(c).Elem()
@@ -154,7 +154,7 @@ func unsettable(name string) (string, bool) {
 
 // uncertainPlan checks cfg.Uncertain and resolves it on the scenario.
 func (v *validator) uncertainPlan() (*Uncertain, error) {
-	u := &Uncertain{cfg: v.cfg, reset: sim.DefaultConfig().Sweep}
+	u := &Uncertain{cfg: v.cfg, reset: config.DefaultConfig().Sweep}
 	keys := map[string]int{}
 	paths := map[string]int{}
 	for i := range v.cfg.Uncertain {
@@ -317,7 +317,7 @@ func uncertainKeyOmitted(f field, ev reflect.Value) bool {
 	if !slices.Contains(sensitivity.DistKeyNames, f.key) {
 		return false
 	}
-	kind, ok := sensitivity.ParseKind(ev.Interface().(sim.UncertainConfig).Distribution)
+	kind, ok := sensitivity.ParseKind(ev.Interface().(config.UncertainConfig).Distribution)
 	if !ok {
 		return false
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -49,18 +50,18 @@ const (
 // changed in code.
 //
 // For a configuration built in code, a [[shocks]] or [[interventions]] key
-// counts as set when it differs from sim.DefaultShock or
-// sim.DefaultIntervention; an intervention's end is missing when it is zero,
+// counts as set when it differs from config.DefaultShock or
+// config.DefaultIntervention; an intervention's end is missing when it is zero,
 // and its budget may be left at 0. A [[facts]] entry's target and
 // tolerance must be present in a file; in code they may be left at 0.
-func Validate(cfg *sim.Config, name string) error {
+func Validate(cfg *config.Config, name string) error {
 	if cfg == nil {
 		return &Error{File: name, Msg: "no configuration"}
 	}
 	return validate(cfg, &source{file: name})
 }
 
-func validate(cfg *sim.Config, src *source) error {
+func validate(cfg *config.Config, src *source) error {
 	v := &validator{cfg: cfg, src: src}
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
@@ -74,7 +75,7 @@ func validate(cfg *sim.Config, src *source) error {
 }
 
 type validator struct {
-	cfg *sim.Config
+	cfg *config.Config
 	src *source
 }
 
@@ -468,12 +469,12 @@ func (v *validator) marketDeclared(name string) bool {
 // budgetUse says what an intervention's budget bounds, by kind (and mode for
 // supply-chain-finance), for the message on a missing budget.
 var budgetUse = map[string]string{
-	sim.KindSupplyChainFinance + "/factoring": "the most receivables it may finance at once",
-	sim.KindSupplyChainFinance + "/guarantee": "the most supplier loans the cores may guarantee",
-	sim.KindPolicyLoan:                        "the most it may lend",
-	sim.KindLoanGuarantee:                     "the most loans it may guarantee",
-	sim.KindInterestSubsidy:                   "the most interest it may pay",
-	sim.KindTaxRelief:                         "the most tax and contributions it may waive",
+	config.KindSupplyChainFinance + "/factoring": "the most receivables it may finance at once",
+	config.KindSupplyChainFinance + "/guarantee": "the most supplier loans the cores may guarantee",
+	config.KindPolicyLoan:                        "the most it may lend",
+	config.KindLoanGuarantee:                     "the most loans it may guarantee",
+	config.KindInterestSubsidy:                   "the most interest it may pay",
+	config.KindTaxRelief:                         "the most tax and contributions it may waive",
 }
 
 // fromText says what an intervention's start and end count from.
@@ -513,8 +514,8 @@ func (v *validator) interventions() error {
 		switch {
 		case iv.Name == "" && v.src.present[key("name")]:
 			return v.errorf(key("name"), "empty: leave name out to name the intervention after its kind (%q), or write a name", iv.Kind)
-		case name == sim.BaselineArm || name == sim.AllArm:
-			return v.errorf(key("name"), "%q is reserved for arms (%s, %s): choose another name", name, sim.BaselineArm, sim.AllArm)
+		case name == config.BaselineArm || name == config.AllArm:
+			return v.errorf(key("name"), "%q is reserved for arms (%s, %s): choose another name", name, config.BaselineArm, config.AllArm)
 		case strings.Contains(name, "+"):
 			return v.errorf(key("name"), "%q contains \"+\", which joins names in arms: choose another name", name)
 		}
@@ -560,7 +561,7 @@ func (v *validator) interventions() error {
 				formatDays(at), iv.Start, formatDays(h), c.Steps, c.Step)
 		}
 
-		if has(sim.BudgetKinds, iv.Kind) && v.src.present != nil && !v.src.present[key("budget")] {
+		if has(config.BudgetKinds(), iv.Kind) && v.src.present != nil && !v.src.present[key("budget")] {
 			use, ok := budgetUse[iv.Kind+"/"+iv.Mode]
 			if !ok {
 				use, ok = budgetUse[iv.Kind]
@@ -581,7 +582,7 @@ func (v *validator) arms() error {
 	if err == nil {
 		return nil
 	}
-	var ae *sim.ArmError
+	var ae *config.ArmError
 	if !errors.As(err, &ae) || len(v.cfg.Arms) == 0 || ae.Index < 0 || ae.Index >= len(v.cfg.Arms) {
 		// The default arms resolve whenever the names are distinct, which
 		// interventions checks; this is a safety net.
@@ -666,14 +667,14 @@ func (v *validator) facts() error {
 		}
 		arm := f.Arm
 		if arm == "" {
-			arm = sim.BaselineArm
+			arm = config.BaselineArm
 			if len(c.Interventions) > 0 {
-				arm = sim.AllArm
+				arm = config.AllArm
 			}
 		}
 		if _, err := c.ResolveArms([]string{arm}); err != nil {
 			msg := err.Error()
-			var ae *sim.ArmError
+			var ae *config.ArmError
 			if errors.As(err, &ae) {
 				msg = ae.Msg
 			}
@@ -687,7 +688,7 @@ func (v *validator) facts() error {
 }
 
 // factMetric checks the metric of series-mean fact f at path p.
-func (v *validator) factMetric(p string, f sim.FactConfig) error {
+func (v *validator) factMetric(p string, f config.FactConfig) error {
 	names := sim.MetricNames()
 	k := join(p, "metric")
 	switch {

@@ -9,11 +9,12 @@ import (
 	"math"
 
 	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/units"
 )
 
-func roleValue(v RoleValues, r network.Role) float64 {
+func roleValue(v config.RoleValues, r network.Role) float64 {
 	switch r {
 	case network.RoleRawMaterial:
 		return v.RawMaterial
@@ -153,7 +154,7 @@ func (e *engine) initFinance() {
 	n := net.N()
 	banks := cfg.Banks
 	if len(banks) == 0 {
-		banks = []BankConfig{DefaultBank()}
+		banks = []config.BankConfig{config.DefaultBank()}
 	}
 	e.banks = make([]bankState, len(banks))
 	for b, bc := range banks {

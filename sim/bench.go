@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -42,8 +43,8 @@ func (b BenchStats) FirmStepsPerSecond() float64 {
 // core-satellite chains of 262 firms with five suppliers per input (average
 // degree about 5: 2.55 links per firm), daily steps for a year, finance on,
 // the default demand shock, aggregate recording.
-func BenchConfig(firms int) *Config {
-	cfg := DefaultConfig()
+func BenchConfig(firms int) *config.Config {
+	cfg := config.DefaultConfig()
 	cfg.Name = "bench"
 	cfg.Network.Chains = max(1, (firms+131)/262)
 	cfg.Network.MultiSourcing = 5
@@ -56,7 +57,7 @@ func BenchConfig(firms int) *Config {
 // Bench builds replication 0 of cfg's baseline and steps it through the
 // run with threads threads (0: one per CPU), timing the build and the
 // steps separately.
-func Bench(ctx context.Context, cfg *Config, threads int) (BenchStats, error) {
+func Bench(ctx context.Context, cfg *config.Config, threads int) (BenchStats, error) {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
@@ -68,7 +69,7 @@ func Bench(ctx context.Context, cfg *Config, threads int) (BenchStats, error) {
 	e.setThreads(threads)
 	defer e.close()
 	t1 := time.Now()
-	if _, err := e.runContext(ctx, BaselineArm); err != nil {
+	if _, err := e.runContext(ctx, config.BaselineArm); err != nil {
 		return BenchStats{}, err
 	}
 	st := BenchStats{

@@ -7,11 +7,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
 // sizes translates the scenario into the generators' firm sizes.
-func sizes(cfg *Config) network.Sizes {
+func sizes(cfg *config.Config) network.Sizes {
 	nc := &cfg.Network
 	s := network.Sizes{
 		FinalDemandMean:       nc.FinalDemandMean,
@@ -27,7 +28,7 @@ func sizes(cfg *Config) network.Sizes {
 	return s
 }
 
-func buildNetwork(cfg *Config, rep int) (*network.Network, error) {
+func buildNetwork(cfg *config.Config, rep int) (*network.Network, error) {
 	nc := &cfg.Network
 	rng := stream(cfg.Seed, rep, streamNetwork)
 	sz := sizes(cfg)
@@ -61,7 +62,7 @@ func resolvePath(dir, p string) string {
 	return filepath.Join(dir, p)
 }
 
-func coreSatelliteParams(nc *NetworkConfig) network.CoreSatelliteParams {
+func coreSatelliteParams(nc *config.NetworkConfig) network.CoreSatelliteParams {
 	return network.CoreSatelliteParams{
 		Chains:               nc.Chains,
 		CoresPerChain:        nc.CoresPerChain,
@@ -99,7 +100,7 @@ type NetworkNames struct {
 // Names returns the names of cfg's network: from the generator's
 // parameters, without generating it, or, for a file network, by reading
 // the files (an error then is one of the files').
-func Names(cfg *Config) (*NetworkNames, error) {
+func Names(cfg *config.Config) (*NetworkNames, error) {
 	nc := &cfg.Network
 	var markets []string
 	for _, m := range cfg.Markets {

@@ -21,6 +21,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -57,7 +58,7 @@ const contagionMateriality = 0.01
 
 // engine is one replication of one arm, as struct-of-arrays state.
 type engine struct {
-	cfg    *Config
+	cfg    *config.Config
 	net    *network.Network // the network stepped (a copy of built's arrays when in an arena, rewired by partner search)
 	built  *network.Network // the network as built, which results refer to
 	rep    int
@@ -208,7 +209,7 @@ type bankState struct {
 
 // newEngine builds replication rep of cfg: network, steady state, balance
 // sheets.
-func newEngine(cfg *Config, rep int) (*engine, error) {
+func newEngine(cfg *config.Config, rep int) (*engine, error) {
 	net, err := BuildNetwork(cfg, rep)
 	if err != nil {
 		return nil, err
@@ -217,7 +218,7 @@ func newEngine(cfg *Config, rep int) (*engine, error) {
 }
 
 // newEngineOn builds the engine on a given network.
-func newEngineOn(cfg *Config, net *network.Network, rep int) (*engine, error) {
+func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, error) {
 	e := &engine{cfg: cfg, net: net, built: net, rep: rep}
 	if err := e.compile(); err != nil {
 		return nil, err

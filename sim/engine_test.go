@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -41,8 +42,8 @@ func chainNetworkWith(t *testing.T, bystanderDemand float64) *network.Network {
 
 // quietConfig is a scenario without shocks or bank debt, whose baseline is
 // stationary and whose firms hold one month of costs in cash.
-func quietConfig() *Config {
-	cfg := DefaultConfig()
+func quietConfig() *config.Config {
+	cfg := config.DefaultConfig()
 	cfg.Shocks = nil
 	cfg.Markets = nil
 	cfg.Steps = 60
@@ -189,7 +190,7 @@ func TestAccountingBreachIsCaught(t *testing.T) {
 func TestLeontiefLimit(t *testing.T) {
 	for _, gen := range []string{"core-satellite", "erdos-renyi"} {
 		t.Run(gen, func(t *testing.T) {
-			cfg := DefaultConfig()
+			cfg := config.DefaultConfig()
 			cfg.Finance.Enabled = false
 			cfg.Network.Generator = gen
 			cfg.Network.Chains = 2
@@ -201,7 +202,7 @@ func TestLeontiefLimit(t *testing.T) {
 			cfg.Production.SpareCapacity = 100
 			// Cycles (Erdős–Rényi) slow the geometric convergence.
 			cfg.Steps = map[string]int{"core-satellite": 800, "erdos-renyi": 4000}[gen]
-			cfg.Shocks = []ShockConfig{{Kind: "demand", Market: "all", Depth: 0.25, Shape: "step",
+			cfg.Shocks = []config.ShockConfig{{Kind: "demand", Market: "all", Depth: 0.25, Shape: "step",
 				Start: units.MustDuration("10w"), Duration: units.MustDuration("100y")}}
 			e, err := newEngine(&cfg, 0)
 			if err != nil {

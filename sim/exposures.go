@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -40,7 +41,7 @@ type Exposures struct {
 
 // BaselineExposures builds replication rep of cfg with the interventions
 // of arm compiled, and returns its state before the first step.
-func BaselineExposures(cfg *Config, arm Arm, rep int) (*Exposures, error) {
+func BaselineExposures(cfg *config.Config, arm config.Arm, rep int) (*Exposures, error) {
 	e, err := newEngine(cfg, rep)
 	if err != nil {
 		return nil, err

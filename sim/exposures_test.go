@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -11,9 +12,9 @@ import (
 // state it comes from: each firm's output is its final demand plus its
 // deliveries to buyers, and balance sheets are those initFinance sets.
 func TestBaselineExposures(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := config.DefaultConfig()
 	cfg.Network.Chains = 2
-	x, err := BaselineExposures(&cfg, Arm{Name: BaselineArm}, 0)
+	x, err := BaselineExposures(&cfg, config.Arm{Name: config.BaselineArm}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

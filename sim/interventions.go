@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -13,7 +14,7 @@ import (
 type intervention struct {
 	index      int // in Config.Interventions
 	name, kind string
-	cfg        *InterventionConfig
+	cfg        *config.InterventionConfig
 	start, end int // active on steps [start, end)
 	hasBudget  bool
 	budget     float64
@@ -144,18 +145,18 @@ var kindParts = [...]struct {
 	kind, mode string // mode: supply-chain-finance only
 	parts      ivPart
 }{
-	{KindInterestSubsidy, "", partAccrue | partGrant},
-	{KindTaxRelief, "", partAccrue},
-	{KindMoratorium, "", partAccrue},
-	{KindPaymentTermCap, "", partAccrue},
-	{KindPolicyLoan, "", partAccrue | partSettle | partGrant},
-	{KindLoanGuarantee, "", partCredit | partGrant},
-	{KindSupplyChainFinance, "guarantee", partAccrue | partCredit | partGrant},
-	{KindSupplyChainFinance, "factoring", partSettle},
+	{config.KindInterestSubsidy, "", partAccrue | partGrant},
+	{config.KindTaxRelief, "", partAccrue},
+	{config.KindMoratorium, "", partAccrue},
+	{config.KindPaymentTermCap, "", partAccrue},
+	{config.KindPolicyLoan, "", partAccrue | partSettle | partGrant},
+	{config.KindLoanGuarantee, "", partCredit | partGrant},
+	{config.KindSupplyChainFinance, "guarantee", partAccrue | partCredit | partGrant},
+	{config.KindSupplyChainFinance, "factoring", partSettle},
 }
 
 // partsOf returns the parts of the step an intervention changes.
-func partsOf(ic *InterventionConfig) ivPart {
+func partsOf(ic *config.InterventionConfig) ivPart {
 	for _, r := range kindParts {
 		if r.kind == ic.Kind && (r.mode == "" || r.mode == ic.Mode) {
 			return r.parts
@@ -168,7 +169,7 @@ func partsOf(ic *InterventionConfig) ivPart {
 // first step. Building them draws nothing from the streams the baseline
 // uses, so every arm of a replication shares the network, the firms and
 // the shocks.
-func (e *engine) applyArm(arm Arm) error {
+func (e *engine) applyArm(arm config.Arm) error {
 	if len(arm.Interventions) == 0 {
 		return nil
 	}
@@ -199,33 +200,33 @@ func (e *engine) applyArm(arm Arm) error {
 			exhausted: -1, reached: make([]bool, n)}
 		iv.start = e.interventionStart(ic)
 		iv.end = max(int(math.Round(e.interventionFrom(ic)+ic.End.Steps(e.p.stepDays))), iv.start+1)
-		iv.hasBudget = slices.Contains(BudgetKinds, ic.Kind)
+		iv.hasBudget = slices.Contains(config.BudgetKinds(), ic.Kind)
 		iv.budget = ic.Budget
 		where := fmt.Sprintf("interventions[%d] (%s)", idx, iv.name)
 		var slot **intervention
 		switch ic.Kind {
-		case KindSupplyChainFinance:
+		case config.KindSupplyChainFinance:
 			slot = &s.scf
 			if err := e.compileSCF(iv, where); err != nil {
 				return &ScenarioError{err}
 			}
-		case KindPolicyLoan:
+		case config.KindPolicyLoan:
 			slot = &s.policy
 			s.govLoan, s.govDueInterest, s.govDuePrincipal, s.govUnpaid = f(), f(), f(), f()
 			s.govRate = units.PerStep(ic.Rate, e.p.stepDays)
 			s.govTerm = max(1, ic.Term.Steps(e.p.stepDays))
-		case KindLoanGuarantee:
+		case config.KindLoanGuarantee:
 			slot = &s.guarantee
 			s.stateGuaranteed = f()
 			s.reqState = make([]bool, n)
-		case KindInterestSubsidy:
+		case config.KindInterestSubsidy:
 			slot = &s.subsidy
 			s.newPrincipal = f()
-		case KindMoratorium:
+		case config.KindMoratorium:
 			slot = &s.moratorium
-		case KindTaxRelief:
+		case config.KindTaxRelief:
 			slot = &s.relief
-		case KindPaymentTermCap:
+		case config.KindPaymentTermCap:
 			slot = &s.termCap
 			s.termCapSteps = max(1, ic.MaxTerm.Steps(e.p.stepDays))
 		default:
@@ -235,7 +236,7 @@ func (e *engine) applyArm(arm Arm) error {
 			return &ScenarioError{fmt.Errorf("arm %s applies two %s interventions", arm.Name, ic.Kind)}
 		}
 		*slot = iv
-		if ic.Kind != KindSupplyChainFinance && ic.Kind != KindPaymentTermCap {
+		if ic.Kind != config.KindSupplyChainFinance && ic.Kind != config.KindPaymentTermCap {
 			el, err := e.eligibility(ic)
 			if err != nil {
 				return &ScenarioError{fmt.Errorf("%s: %w", where, err)}
@@ -256,7 +257,7 @@ func (e *engine) applyArm(arm Arm) error {
 
 // interventionFrom returns the step an intervention's start and end count
 // from.
-func (e *engine) interventionFrom(ic *InterventionConfig) float64 {
+func (e *engine) interventionFrom(ic *config.InterventionConfig) float64 {
 	if ic.From == "shock" {
 		return float64(e.p.shockStep)
 	}
@@ -264,13 +265,13 @@ func (e *engine) interventionFrom(ic *InterventionConfig) float64 {
 }
 
 // interventionStart returns the first step an intervention is active.
-func (e *engine) interventionStart(ic *InterventionConfig) int {
+func (e *engine) interventionStart(ic *config.InterventionConfig) int {
 	return int(math.Round(e.interventionFrom(ic) + ic.Start.Steps(e.p.stepDays)))
 }
 
 // eligibility returns the static eligibility of a government programme:
 // kind of firm, sectors, roles and regions (nil: every firm).
-func (e *engine) eligibility(ic *InterventionConfig) ([]bool, error) {
+func (e *engine) eligibility(ic *config.InterventionConfig) ([]bool, error) {
 	return selectFirms(e.net, ic.SMEOnly, ic.Sectors, ic.Regions, ic.Roles)
 }
 
@@ -290,7 +291,7 @@ func (e *engine) ivBegin(t int) {
 	for _, iv := range s.list {
 		// Factoring's budget is a revolving limit on what is outstanding,
 		// which factorReceivables enforces; the others' budgets are spent.
-		revolving := iv.kind == KindSupplyChainFinance && s.anchor != nil
+		revolving := iv.kind == config.KindSupplyChainFinance && s.anchor != nil
 		iv.active = t >= iv.start && t < iv.end && (!iv.hasBudget || revolving || iv.remaining() > 0)
 		if t >= iv.start && t < iv.end && iv.hasBudget && iv.budget <= 0 && iv.exhausted < 0 {
 			iv.exhausted = int32(t)

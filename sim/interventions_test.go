@@ -6,15 +6,16 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/units"
 )
 
 // withIntervention returns cfg with one intervention of kind, active from
 // step from to step to (counted from step 0), after changes by set.
-func withIntervention(cfg *Config, kind string, from, to int, set func(*InterventionConfig)) *Config {
+func withIntervention(cfg *config.Config, kind string, from, to int, set func(*config.InterventionConfig)) *config.Config {
 	c := *cfg
-	iv := DefaultIntervention()
+	iv := config.DefaultIntervention()
 	iv.Kind = kind
 	iv.From = "run"
 	iv.Start = units.Duration{Value: float64(from), Unit: "w"}
@@ -22,21 +23,21 @@ func withIntervention(cfg *Config, kind string, from, to int, set func(*Interven
 	if set != nil {
 		set(&iv)
 	}
-	c.Interventions = []InterventionConfig{iv}
+	c.Interventions = []config.InterventionConfig{iv}
 	return &c
 }
 
 // armEngine builds the engine of arm "baseline" (no interventions) or of
 // the scenario's only intervention on net.
-func armEngine(t *testing.T, cfg *Config, net *network.Network, withIV bool) *engine {
+func armEngine(t *testing.T, cfg *config.Config, net *network.Network, withIV bool) *engine {
 	t.Helper()
 	e, err := newEngineOn(cfg, net, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	arm := Arm{Name: BaselineArm}
+	arm := config.Arm{Name: config.BaselineArm}
 	if withIV {
-		arm = Arm{Name: cfg.InterventionName(0), Interventions: []int{0}}
+		arm = config.Arm{Name: cfg.InterventionName(0), Interventions: []int{0}}
 	}
 	if err := e.applyArm(arm); err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func sum(xs []float64) float64 {
 
 // bankedConfig is quietConfig with bank debt, so that banks hold capital
 // and can lend, and with every firm holding a credit line.
-func bankedConfig() *Config {
+func bankedConfig() *config.Config {
 	cfg := quietConfig()
 	cfg.Firms.SME.DebtToAssets = 0.3
 	cfg.Firms.Core.DebtToAssets = 0.4
@@ -107,7 +108,7 @@ func slowCore(e *engine) {
 func TestSupplyChainFinanceSavesSupplier(t *testing.T) {
 	cfg := quietConfig()
 	cfg.Steps = 40
-	scf := withIntervention(cfg, KindSupplyChainFinance, 0, 40, func(c *InterventionConfig) { c.Budget = 1e9 })
+	scf := withIntervention(cfg, config.KindSupplyChainFinance, 0, 40, func(c *config.InterventionConfig) { c.Budget = 1e9 })
 	net := chainNetwork(t)
 
 	base := armEngine(t, scf, net, false)
@@ -145,7 +146,7 @@ func TestFactoringRecourse(t *testing.T) {
 		cfg := quietConfig()
 		cfg.Steps = 30
 		cfg.Firms.CascadeWindow = units.MustDuration("1y")
-		c := withIntervention(cfg, KindSupplyChainFinance, 0, 30, func(c *InterventionConfig) { c.Budget = 1e9; c.Recourse = recourse })
+		c := withIntervention(cfg, config.KindSupplyChainFinance, 0, 30, func(c *config.InterventionConfig) { c.Budget = 1e9; c.Recourse = recourse })
 		net := chainNetwork(t)
 		e := armEngine(t, c, net, true)
 		slowCore(e)
@@ -197,7 +198,7 @@ func TestCoreGuaranteeCallSpreadsUpstream(t *testing.T) {
 	cfg.Production.SpareCapacity = 1
 	cfg.Steps = 80
 	cfg.Firms.CascadeWindow = units.MustDuration("1y")
-	c := withIntervention(cfg, KindSupplyChainFinance, 0, 80, func(c *InterventionConfig) {
+	c := withIntervention(cfg, config.KindSupplyChainFinance, 0, 80, func(c *config.InterventionConfig) {
 		c.Mode = "guarantee"
 		c.GuaranteeLimit = 3
 		c.Budget = 1e9
@@ -267,7 +268,7 @@ func TestPolicyLoanBudget(t *testing.T) {
 			cfg := quietConfig()
 			cfg.Steps = 30
 			budget := 3e5
-			c := withIntervention(cfg, KindPolicyLoan, 2, 30, func(c *InterventionConfig) {
+			c := withIntervention(cfg, config.KindPolicyLoan, 2, 30, func(c *config.InterventionConfig) {
 				c.Budget = budget
 				c.Channel = "direct"
 				c.Allocation = alloc
@@ -316,7 +317,7 @@ func TestPolicyLoanMostInNeedOrder(t *testing.T) {
 	// to the firm whose need is largest relative to its revenue.
 	cfg := quietConfig()
 	cfg.Steps = 6
-	c := withIntervention(cfg, KindPolicyLoan, 2, 6, func(c *InterventionConfig) {
+	c := withIntervention(cfg, config.KindPolicyLoan, 2, 6, func(c *config.InterventionConfig) {
 		c.Budget = 1e3
 		c.Channel = "direct"
 		c.Allocation = "most-in-need"
@@ -363,11 +364,11 @@ func TestLoanGuaranteeSplitsLoss(t *testing.T) {
 	// supplier's whole loan is guaranteed principal when it defaults.
 	cfg := quietConfig()
 	cfg.Firms.Core.DebtToAssets = 0.4
-	cfg.Banks = []BankConfig{DefaultBank()}
+	cfg.Banks = []config.BankConfig{config.DefaultBank()}
 	cfg.Banks[0].BaseRate, cfg.Banks[0].RiskSpread = 0, 0
 	cfg.Steps = 40
 	cov := 0.8
-	c := withIntervention(cfg, KindLoanGuarantee, 0, 40, func(c *InterventionConfig) {
+	c := withIntervention(cfg, config.KindLoanGuarantee, 0, 40, func(c *config.InterventionConfig) {
 		c.Budget = 1e9
 		c.Coverage = cov
 		c.Fee = 0.02
@@ -406,7 +407,7 @@ func TestLoanGuaranteeSplitsLoss(t *testing.T) {
 func TestInterestSubsidyPaysShare(t *testing.T) {
 	cfg := bankedConfig()
 	cfg.Steps = 20
-	c := withIntervention(cfg, KindInterestSubsidy, 5, 20, func(c *InterventionConfig) { c.Budget = 1e12; c.Share = 0.5 })
+	c := withIntervention(cfg, config.KindInterestSubsidy, 5, 20, func(c *config.InterventionConfig) { c.Budget = 1e12; c.Share = 0.5 })
 	net := chainNetwork(t)
 	e := armEngine(t, c, net, true)
 	for s := 0; s < c.Steps; s++ {
@@ -429,7 +430,7 @@ func TestInterestSubsidyPaysShare(t *testing.T) {
 		}
 	}
 	// A budget smaller than the need is used up exactly and never exceeded.
-	small := withIntervention(cfg, KindInterestSubsidy, 5, 20, func(c *InterventionConfig) { c.Budget = 100 })
+	small := withIntervention(cfg, config.KindInterestSubsidy, 5, 20, func(c *config.InterventionConfig) { c.Budget = 100 })
 	e = armEngine(t, small, net, true)
 	r := runEngine(t, e, nil)
 	if out := r.Interventions[0]; out.Used > 100*(1+1e-12) || out.Used < 100*(1-1e-9) || out.ExhaustedStep != 5 {
@@ -442,7 +443,7 @@ func TestMoratoriumDefersThenResumes(t *testing.T) {
 		t.Run(deferral, func(t *testing.T) {
 			cfg := bankedConfig()
 			cfg.Steps = 20
-			c := withIntervention(cfg, KindMoratorium, 5, 10, func(c *InterventionConfig) { c.Deferral = deferral })
+			c := withIntervention(cfg, config.KindMoratorium, 5, 10, func(c *config.InterventionConfig) { c.Deferral = deferral })
 			net := chainNetwork(t)
 			e := armEngine(t, c, net, true)
 			const sme = 3 // the bystander
@@ -479,7 +480,7 @@ func TestMoratoriumDefersThenResumes(t *testing.T) {
 func TestTaxReliefWaives(t *testing.T) {
 	cfg := quietConfig()
 	cfg.Steps = 12
-	c := withIntervention(cfg, KindTaxRelief, 4, 8, func(c *InterventionConfig) {
+	c := withIntervention(cfg, config.KindTaxRelief, 4, 8, func(c *config.InterventionConfig) {
 		c.Budget = 1e12
 		c.TaxCut = 1
 		c.ContributionCut = 0.5
@@ -519,7 +520,7 @@ func TestTaxReliefWaives(t *testing.T) {
 func TestPaymentTermCap(t *testing.T) {
 	cfg := quietConfig()
 	cfg.Steps = 30
-	c := withIntervention(cfg, KindPaymentTermCap, 5, 30, func(c *InterventionConfig) { c.MaxTerm = units.MustDuration("4w") })
+	c := withIntervention(cfg, config.KindPaymentTermCap, 5, 30, func(c *config.InterventionConfig) { c.MaxTerm = units.MustDuration("4w") })
 	net := chainNetwork(t)
 	base := armEngine(t, c, net, false)
 	e := armEngine(t, c, net, true)
@@ -543,27 +544,27 @@ func TestPaymentTermCap(t *testing.T) {
 // TestZeroBudgetIsBaseline: an intervention with nothing to spend changes
 // nothing — every output equals the baseline's bit for bit.
 func TestZeroBudgetIsBaseline(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := config.DefaultConfig()
 	cfg.Steps = 60
-	cfg.Shocks = append(cfg.Shocks, ShockConfig{Kind: "payment-terms", Start: units.MustDuration("8w"),
+	cfg.Shocks = append(cfg.Shocks, config.ShockConfig{Kind: "payment-terms", Start: units.MustDuration("8w"),
 		Duration: units.MustDuration("12w"), Shape: "step", TermStretch: units.MustDuration("30d")})
-	for _, kind := range BudgetKinds {
+	for _, kind := range config.BudgetKinds() {
 		for _, mode := range []string{"factoring", "guarantee"} {
-			if kind != KindSupplyChainFinance && mode == "guarantee" {
+			if kind != config.KindSupplyChainFinance && mode == "guarantee" {
 				continue
 			}
 			t.Run(kind+"/"+mode, func(t *testing.T) {
-				c := withIntervention(&cfg, kind, 8, 40, func(c *InterventionConfig) {
+				c := withIntervention(&cfg, kind, 8, 40, func(c *config.InterventionConfig) {
 					c.Budget = 0
 					c.Mode = mode
 					c.Channel = "direct"
 					c.Tiers = 2
 				})
-				base, err := RunArm(c, Arm{Name: BaselineArm}, 0)
+				base, err := RunArm(c, config.Arm{Name: config.BaselineArm}, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
-				arm, err := RunArm(c, Arm{Name: BaselineArm, Interventions: []int{0}}, 0)
+				arm, err := RunArm(c, config.Arm{Name: config.BaselineArm, Interventions: []int{0}}, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -591,18 +592,18 @@ func TestZeroBudgetIsBaseline(t *testing.T) {
 // TestCommonRandomNumbers: two arms of one replication share the network,
 // the firms and every shock draw.
 func TestCommonRandomNumbers(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := config.DefaultConfig()
 	cfg.Steps = 40
 	cfg.Production.DemandNoise = 0.05
 	cfg.Shocks = append(cfg.Shocks,
-		ShockConfig{Kind: "lockdown", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.3},
-		ShockConfig{Kind: "imports", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.2})
-	d := DefaultIntervention()
+		config.ShockConfig{Kind: "lockdown", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.3},
+		config.ShockConfig{Kind: "imports", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.2})
+	d := config.DefaultIntervention()
 	d.From, d.End = "run", units.MustDuration("30w")
 	scf, loans := d, d
-	scf.Kind, scf.Budget, scf.CoreShare = KindSupplyChainFinance, 1e9, 0.5
-	loans.Kind, loans.Budget, loans.Channel = KindPolicyLoan, 1e8, "direct"
-	cfg.Interventions = []InterventionConfig{scf, loans}
+	scf.Kind, scf.Budget, scf.CoreShare = config.KindSupplyChainFinance, 1e9, 0.5
+	loans.Kind, loans.Budget, loans.Channel = config.KindPolicyLoan, 1e8, "direct"
+	cfg.Interventions = []config.InterventionConfig{scf, loans}
 	arms, err := cfg.ResolveArms(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -667,12 +668,12 @@ func TestCommonRandomNumbers(t *testing.T) {
 func TestInterventionNeedsFinance(t *testing.T) {
 	cfg := quietConfig()
 	cfg.Finance.Enabled = false
-	c := withIntervention(cfg, KindMoratorium, 0, 10, nil)
+	c := withIntervention(cfg, config.KindMoratorium, 0, 10, nil)
 	e, err := newEngineOn(c, chainNetwork(t), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.applyArm(Arm{Name: "m", Interventions: []int{0}}); err == nil {
+	if err := e.applyArm(config.Arm{Name: "m", Interventions: []int{0}}); err == nil {
 		t.Fatal("interventions without finance accepted")
 	}
 	var ae *AccountingError

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/smesim/smesim/sim/config"
 )
 
 // Approximate bytes held per firm and per edge by one engine (its state
@@ -33,7 +35,7 @@ func (m MemoryEstimate) String() string {
 
 // EstimateMemory estimates the memory of running runs runs of cfg with
 // workers engines at once, without building anything.
-func EstimateMemory(cfg *Config, workers, runs int) MemoryEstimate {
+func EstimateMemory(cfg *config.Config, workers, runs int) MemoryEstimate {
 	nc := &cfg.Network
 	var n, e int64
 	switch nc.Generator {
@@ -69,7 +71,7 @@ func EstimateMemory(cfg *Config, workers, runs int) MemoryEstimate {
 }
 
 // fileLines estimates the lines of a network file from its size.
-func fileLines(cfg *Config, name string, bytesPerLine int64) int64 {
+func fileLines(cfg *config.Config, name string, bytesPerLine int64) int64 {
 	path := name
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(cfg.Dir, name)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -98,7 +99,7 @@ func TestMonotoneResponse(t *testing.T) {
 
 // monotoneScenario is c's built-in, baseline only, with its shock at depth d
 // and, when chains > 0, that many chains.
-func monotoneScenario(t *testing.T, c monotoneCase, d float64, chains int) *sim.Config {
+func monotoneScenario(t *testing.T, c monotoneCase, d float64, chains int) *config.Config {
 	t.Helper()
 	cfg, err := scenarios.Open(c.builtin)
 	if err != nil {
@@ -108,7 +109,7 @@ func monotoneScenario(t *testing.T, c monotoneCase, d float64, chains int) *sim.
 	if chains > 0 {
 		cfg.Network.Chains = chains
 	}
-	var shocks []sim.ShockConfig
+	var shocks []config.ShockConfig
 	deepened := false
 	for _, s := range cfg.Shocks {
 		switch {

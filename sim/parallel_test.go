@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -12,37 +13,37 @@ import (
 // exercises every part of a step: two banks, every kind of intervention,
 // lockdown, imports and credit shocks, demand noise, demand switching and
 // partner search.
-func threadedConfig() *Config {
-	cfg := DefaultConfig()
+func threadedConfig() *config.Config {
+	cfg := config.DefaultConfig()
 	cfg.Network.Chains = 50
 	cfg.Steps = 40
 	cfg.Production.DemandNoise = 0.05
 	cfg.Production.DemandSwitching = true
 	cfg.Production.PartnerSearch = true
 	cfg.Production.RewiringDelay = units.MustDuration("2w")
-	cfg.Banks = []BankConfig{DefaultBank(), DefaultBank()}
+	cfg.Banks = []config.BankConfig{config.DefaultBank(), config.DefaultBank()}
 	cfg.Banks[0].Name, cfg.Banks[1].Name = "a", "b"
 	cfg.Banks[1].Share = 0.4
 	cfg.Shocks = append(cfg.Shocks,
-		ShockConfig{Kind: "lockdown", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.3},
-		ShockConfig{Kind: "imports", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.2},
-		ShockConfig{Kind: "credit", Start: units.MustDuration("10w"), Duration: units.MustDuration("6w"), Shape: "step", Depth: 0.5})
-	d := DefaultIntervention()
+		config.ShockConfig{Kind: "lockdown", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.3},
+		config.ShockConfig{Kind: "imports", Start: units.MustDuration("8w"), Duration: units.MustDuration("4w"), Shape: "step", Depth: 0.2},
+		config.ShockConfig{Kind: "credit", Start: units.MustDuration("10w"), Duration: units.MustDuration("6w"), Shape: "step", Depth: 0.5})
+	d := config.DefaultIntervention()
 	d.From, d.End = "run", units.MustDuration("30w")
-	var ivs []InterventionConfig
-	for _, kind := range []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy, KindMoratorium, KindTaxRelief, KindPaymentTermCap} {
+	var ivs []config.InterventionConfig
+	for _, kind := range []string{config.KindSupplyChainFinance, config.KindPolicyLoan, config.KindLoanGuarantee, config.KindInterestSubsidy, config.KindMoratorium, config.KindTaxRelief, config.KindPaymentTermCap} {
 		iv := d
 		iv.Kind = kind
 		switch kind {
-		case KindSupplyChainFinance, KindLoanGuarantee:
+		case config.KindSupplyChainFinance, config.KindLoanGuarantee:
 			iv.Budget = 1e9
-		case KindPolicyLoan, KindInterestSubsidy, KindTaxRelief:
+		case config.KindPolicyLoan, config.KindInterestSubsidy, config.KindTaxRelief:
 			iv.Budget = 5e7
 		}
 		ivs = append(ivs, iv)
 	}
 	scfGuarantee := d
-	scfGuarantee.Kind, scfGuarantee.Name, scfGuarantee.Mode, scfGuarantee.Budget = KindSupplyChainFinance, "scf-guarantee", "guarantee", 1e9
+	scfGuarantee.Kind, scfGuarantee.Name, scfGuarantee.Mode, scfGuarantee.Budget = config.KindSupplyChainFinance, "scf-guarantee", "guarantee", 1e9
 	cfg.Interventions = append(ivs, scfGuarantee)
 	return &cfg
 }
@@ -57,7 +58,7 @@ func TestThreadsSameResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if testing.Short() {
-		arms = []Arm{arms[0], arms[len(arms)-1]}
+		arms = []config.Arm{arms[0], arms[len(arms)-1]}
 	}
 	failures := 0
 	for _, arm := range arms {

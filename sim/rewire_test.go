@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -18,7 +19,7 @@ func searchNetwork(t *testing.T) *network.Network {
 
 // searchConfig is quietConfig with partner search on and a one-week
 // rewiring delay.
-func searchConfig(on bool) *Config {
+func searchConfig(on bool) *config.Config {
 	cfg := quietConfig()
 	cfg.Production.PartnerSearch = on
 	cfg.Production.RewiringDelay = units.MustDuration("1w")

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -28,7 +29,7 @@ type RunOptions struct {
 // returns the results by arm (baseline first), then replication. The
 // results do not depend on Workers: each run draws only from the streams of
 // its replication, which every arm shares (common random numbers).
-func Run(ctx context.Context, cfg *Config, opts RunOptions) ([]*Result, error) {
+func Run(ctx context.Context, cfg *config.Config, opts RunOptions) ([]*Result, error) {
 	arms, err := cfg.ResolveArms(opts.Arms)
 	if err != nil {
 		return nil, err
@@ -90,24 +91,24 @@ feed:
 }
 
 // RunReplication runs the baseline arm of replication rep of cfg.
-func RunReplication(cfg *Config, rep int) (*Result, error) {
-	return RunArm(cfg, Arm{Name: BaselineArm}, rep)
+func RunReplication(cfg *config.Config, rep int) (*Result, error) {
+	return RunArm(cfg, config.Arm{Name: config.BaselineArm}, rep)
 }
 
 // RunArm runs one arm of replication rep of cfg.
-func RunArm(cfg *Config, arm Arm, rep int) (*Result, error) {
+func RunArm(cfg *config.Config, arm config.Arm, rep int) (*Result, error) {
 	return RunArmContext(context.Background(), cfg, arm, rep)
 }
 
 // RunArmContext is RunArm that gives up, returning ctx's error, when ctx
 // is done (checked every step).
-func RunArmContext(ctx context.Context, cfg *Config, arm Arm, rep int) (*Result, error) {
+func RunArmContext(ctx context.Context, cfg *config.Config, arm config.Arm, rep int) (*Result, error) {
 	return RunArmThreads(ctx, cfg, arm, rep, 1)
 }
 
 // RunArmThreads is RunArmContext with the phases of each step spread over
 // threads threads. The result does not depend on threads.
-func RunArmThreads(ctx context.Context, cfg *Config, arm Arm, rep, threads int) (*Result, error) {
+func RunArmThreads(ctx context.Context, cfg *config.Config, arm config.Arm, rep, threads int) (*Result, error) {
 	e, err := newEngine(cfg, rep)
 	if err != nil {
 		return nil, err
@@ -139,6 +140,6 @@ func (e *engine) runContext(ctx context.Context, arm string) (*Result, error) {
 // BuildNetwork generates (or loads) the network of replication rep of cfg,
 // with the same random stream the run uses, so an exported network is the
 // one a run simulates.
-func BuildNetwork(cfg *Config, rep int) (*network.Network, error) {
+func BuildNetwork(cfg *config.Config, rep int) (*network.Network, error) {
 	return buildNetwork(cfg, rep)
 }

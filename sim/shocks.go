@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -77,7 +78,7 @@ func (s *shock) intensity(t int) float64 {
 
 // compileShocks converts the scenario's shocks into steps and resolves their
 // markets and targets on the network.
-func compileShocks(cfg *Config, net *network.Network, stepDays float64) ([]shock, error) {
+func compileShocks(cfg *config.Config, net *network.Network, stepDays float64) ([]shock, error) {
 	out := make([]shock, 0, len(cfg.Shocks))
 	for i, sc := range cfg.Shocks {
 		kind, ok := shockKinds[sc.Kind]
@@ -130,7 +131,7 @@ func compileShocks(cfg *Config, net *network.Network, stepDays float64) ([]shock
 
 // shockTargets marks the firms whose sector, region and role are all among
 // those the shock names (an empty list matches everything).
-func shockTargets(sc ShockConfig, net *network.Network) ([]bool, error) {
+func shockTargets(sc config.ShockConfig, net *network.Network) ([]bool, error) {
 	return selectFirms(net, false, sc.Sectors, sc.Regions, sc.Roles)
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -16,17 +17,17 @@ func TestLegitimateZerosRun(t *testing.T) {
 		name    string
 		builtin string
 		steps   int
-		set     func(*sim.Config)
+		set     func(*config.Config)
 	}{
-		{"input_share.supplier = 0", "default", 12, func(c *sim.Config) {
+		{"input_share.supplier = 0", "default", 12, func(c *config.Config) {
 			c.Production.InputShare.Supplier = 0
 		}},
-		{"input_share all 0", "small", 12, func(c *sim.Config) {
-			c.Production.InputShare = sim.RoleValues{}
+		{"input_share all 0", "small", 12, func(c *config.Config) {
+			c.Production.InputShare = config.RoleValues{}
 		}},
 		// Payment terms of one step: a whole payable is paid each step and
 		// falls to 0 while a bank still holds its factored part.
-		{"supply-chain-finance with payment terms 7d", "supply-chain-finance", 20, func(c *sim.Config) {
+		{"supply-chain-finance with payment terms 7d", "supply-chain-finance", 20, func(c *config.Config) {
 			c.Firms.SME.PaymentTerm = units.MustDuration("7d")
 			c.Firms.Core.PaymentTerm = units.MustDuration("7d")
 		}},

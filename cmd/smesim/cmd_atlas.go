@@ -16,6 +16,7 @@ import (
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/atlas"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -65,7 +66,7 @@ func atlasCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "essential", Usage: "CSV `FILE` input_sector,buyer_sector,essential marking inputs non-essential (default: every input is essential)"},
 			&cli.BoolFlag{Name: "one-way", Usage: "skip the combined ESRI (downstream and upstream together), whose cost grows with the whole network; esri_output and esri_jobs are left empty and firms are ranked by esri_downstream"},
 			&cli.BoolFlag{Name: "substitution", Usage: "let a buyer's untouched suppliers in a sector make up a lost one from their spare capacity (production.spare_capacity)"},
-			&cli.StringFlag{Name: "arm", Usage: "take the balance sheets with the interventions of arm `NAME` compiled (supply chain finance, core guarantees)", Value: sim.BaselineArm},
+			&cli.StringFlag{Name: "arm", Usage: "take the balance sheets with the interventions of arm `NAME` compiled (supply chain finance, core guarantees)", Value: config.BaselineArm},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines computing firms in parallel (at least 1)", DefaultText: "the number of CPUs"},
 			plotsFlag(),
 		},

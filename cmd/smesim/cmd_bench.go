@@ -17,6 +17,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/machine"
 )
 
@@ -120,7 +121,7 @@ func parseCounts(list, flag string, lo, hi int) ([]int, error) {
 
 // benchCheckMemory refuses a benchmark size whose memory estimate exceeds
 // 90% of the memory available (see machine.Memory).
-func benchCheckMemory(cfg *sim.Config, firms int) error {
+func benchCheckMemory(cfg *config.Config, firms int) error {
 	est := sim.EstimateMemory(cfg, 1, 1)
 	mem := machine.Memory()
 	if mem.Available > 0 && float64(est.Total) > 0.9*float64(mem.Available) {
@@ -133,7 +134,7 @@ func benchCheckMemory(cfg *sim.Config, firms int) error {
 // runBench measures the memory bandwidth, then runs and prints each size
 // and thread count.
 func runBench(ctx context.Context, e *env, opts benchOptions) error {
-	cfgs := make([]*sim.Config, len(opts.firms))
+	cfgs := make([]*config.Config, len(opts.firms))
 	for i, n := range opts.firms {
 		cfgs[i] = sim.BenchConfig(n)
 		cfgs[i].Steps = opts.steps

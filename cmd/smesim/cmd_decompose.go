@@ -18,8 +18,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/sensitivity"
 )
@@ -102,7 +102,7 @@ func additiveEffects() []string {
 // coalitionArms returns the arm names of every non-empty coalition of the
 // n interventions of cfg, by coalition bit set: names[s-1] joins the names
 // of the interventions whose bit is set in s with "+".
-func coalitionArms(cfg *sim.Config, n int) []string {
+func coalitionArms(cfg *config.Config, n int) []string {
 	names := make([]string, 0, 1<<n-1)
 	for s := 1; s < 1<<n; s++ {
 		var parts []string
@@ -302,7 +302,7 @@ func writeDecomposition(w io.Writer, metric string, names []string, d decomposit
 			formatNumber(share(s.Mean, d.mix.Mean)), formatNumber(a.Mean), formatNumber(a.Lo), formatNumber(a.Hi), strconv.Itoa(s.N)})
 	}
 	m := d.mix
-	cw.Write([]string{sim.AllArm, metric, formatNumber(m.Mean), formatNumber(m.Lo), formatNumber(m.Hi), "1",
+	cw.Write([]string{config.AllArm, metric, formatNumber(m.Mean), formatNumber(m.Lo), formatNumber(m.Hi), "1",
 		formatNumber(m.Mean), formatNumber(m.Lo), formatNumber(m.Hi), strconv.Itoa(m.N)})
 	cw.Flush()
 	return cw.Error()

@@ -15,6 +15,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/facts"
 	"github.com/smesim/smesim/sim/results"
 )
@@ -200,7 +201,7 @@ func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) e
 // plus each arm a fact measures that none of them matches (an arm applying
 // the same interventions counts: with one intervention, "all" is that
 // intervention's arm).
-func factArms(cfg *sim.Config, flagArms []string) ([]string, error) {
+func factArms(cfg *config.Config, flagArms []string) ([]string, error) {
 	resolved, err := cfg.ResolveArms(flagArms)
 	if err != nil {
 		if flagArms != nil {
@@ -211,7 +212,7 @@ func factArms(cfg *sim.Config, flagArms []string) ([]string, error) {
 	var names []string
 	sets := map[string]bool{}
 	for _, a := range resolved {
-		if a.Name != sim.BaselineArm {
+		if a.Name != config.BaselineArm {
 			names = append(names, a.Name)
 		}
 		sets[fmt.Sprint(a.Interventions)] = true
@@ -231,7 +232,7 @@ func factArms(cfg *sim.Config, flagArms []string) ([]string, error) {
 	return names, nil
 }
 
-func armNames(arms []sim.Arm) []string {
+func armNames(arms []config.Arm) []string {
 	var out []string
 	for _, a := range arms {
 		out = append(out, a.Name)
@@ -334,7 +335,7 @@ func cut(s string, n int) string {
 
 // openScenarioReplications opens scenario arg with --replications
 // (replications, if not nil) applied and the result validated again.
-func openScenarioReplications(arg string, replications *int) (*sim.Config, error) {
+func openScenarioReplications(arg string, replications *int) (*config.Config, error) {
 	cfg, err := openScenario(arg)
 	if err != nil {
 		return nil, err

@@ -20,8 +20,8 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -136,7 +136,7 @@ func runCommand(e *env) *cli.Command {
 				if bo.out == "" {
 					return badInputf("--shard needs --out: the shard's directory, which smesim merge reads")
 				}
-				return runBatch(c.Context, e, batch.KindRun, arg, bo, func(cfg *sim.Config) (bool, error) {
+				return runBatch(c.Context, e, batch.KindRun, arg, bo, func(cfg *config.Config) (bool, error) {
 					o := opts
 					o.replications = nil // batchOptions applies it
 					return o.seed != nil || o.steps != nil || o.record != "" || o.format != "", applyOverrides(cfg, o)
@@ -442,7 +442,7 @@ func formatOf(c *cli.Context) (string, error) {
 // figureFormats returns the figure formats to draw for a run of cfg: the
 // figures are drawn from the CSV files, so with output.format = "parquet"
 // none are drawn, and --plots given explicitly is refused.
-func figureFormats(cfg *sim.Config, plots []string, explicit bool) ([]string, error) {
+func figureFormats(cfg *config.Config, plots []string, explicit bool) ([]string, error) {
 	if cfg.Output.Format != results.FormatParquet || len(plots) == 0 {
 		return plots, nil
 	}
@@ -453,7 +453,7 @@ func figureFormats(cfg *sim.Config, plots []string, explicit bool) ([]string, er
 }
 
 // applyOverrides sets the flags' values on cfg and checks them.
-func applyOverrides(cfg *sim.Config, opts runOptions) error {
+func applyOverrides(cfg *config.Config, opts runOptions) error {
 	if opts.record != "" {
 		cfg.Output.Record = opts.record
 	}
@@ -542,7 +542,7 @@ func safeName(name string) string {
 
 // printRunSummary prints the output directory, the scenario (with its
 // number of firms) and a table of the arms (see writeArmTable).
-func printRunSummary(w io.Writer, out string, cfg *sim.Config, firms int, sum results.Summary) {
+func printRunSummary(w io.Writer, out string, cfg *config.Config, firms int, sum results.Summary) {
 	fmt.Fprintf(w, "wrote %s\n", out)
 	fmt.Fprintf(w, "scenario %q: %d firms, %d steps of %s, %d %s, %d %s\n",
 		cfg.Name, firms, cfg.Steps, cfg.Step, cfg.Replications, plural(cfg.Replications, "replication"),
@@ -562,7 +562,7 @@ func printRunSummary(w io.Writer, out string, cfg *sim.Config, firms int, sum re
 // acts alone (else its first arm), the replications in which its budget
 // ran out: where a programme is too small, the table's saving is the
 // budget's, not the instrument's.
-func writeExhausted(w io.Writer, sum results.Summary, cfg *sim.Config) {
+func writeExhausted(w io.Writer, sum results.Summary, cfg *config.Config) {
 	seen := map[string]bool{}
 	for pass := 0; pass < 2; pass++ {
 		for _, a := range sum.Arms {

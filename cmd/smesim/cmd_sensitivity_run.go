@@ -22,6 +22,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/sensitivity"
 )
@@ -140,7 +141,7 @@ func sensitivityRunCommand(e *env) *cli.Command {
 // sensPlan is a sensitivity run's batch: its design and the plan of its
 // runs, one point per design row.
 type sensPlan struct {
-	cfg    *sim.Config
+	cfg    *config.Config
 	uncert *scenarios.Uncertain
 	design *design
 	opts   sensitivityOptions
@@ -196,7 +197,7 @@ func parseDesignSpec(name string, data []byte) (sensitivityOptions, error) {
 
 // newSensPlan builds the design of the scenario's [[uncertain]] and the
 // plan of its runs.
-func newSensPlan(cfg *sim.Config, label string, opts sensitivityOptions, arms []string) (*sensPlan, error) {
+func newSensPlan(cfg *config.Config, label string, opts sensitivityOptions, arms []string) (*sensPlan, error) {
 	u, err := scenarios.NewUncertain(cfg, label)
 	if err != nil {
 		return nil, badInput(err)
@@ -236,7 +237,7 @@ func newSensPlan(cfg *sim.Config, label string, opts sensitivityOptions, arms []
 	for i := range plan.Points {
 		plan.Points[i].Index = i
 	}
-	plan.Build = func(i int) *sim.Config { return u.Apply(sp.designRow(i)) }
+	plan.Build = func(i int) *config.Config { return u.Apply(sp.designRow(i)) }
 	plan.Encode = scenarios.Encode
 	plan.Values = func(i int) []string {
 		row := sp.designRow(i)
@@ -412,7 +413,7 @@ var defaultSensMetrics = []string{results.Failures, results.FirmsSaved, results.
 // resolveMetrics turns --metrics into the outputs, as "ARM:METRIC": a
 // plain headline metric is the baseline's, a plain effect every other
 // arm's.
-func resolveMetrics(list []string, arms []sim.Arm) ([]string, error) {
+func resolveMetrics(list []string, arms []config.Arm) ([]string, error) {
 	if list == nil {
 		list = defaultSensMetrics
 	}
@@ -439,15 +440,15 @@ func resolveMetrics(list []string, arms []sim.Arm) ([]string, error) {
 		switch {
 		case hasArm && !slices.Contains(armNames, arm):
 			return nil, badInputf("--metrics: %q: no arm %q: the arms run are %s", item, arm, strings.Join(armNames, ", "))
-		case hasArm && isEffect && arm == sim.BaselineArm:
+		case hasArm && isEffect && arm == config.BaselineArm:
 			return nil, badInputf("--metrics: %q: %s is an effect against the baseline: name another arm", item, metric)
 		case hasArm:
 			add(arm + ":" + metric)
 		case isHeadline:
-			add(sim.BaselineArm + ":" + metric)
+			add(config.BaselineArm + ":" + metric)
 		default:
 			for _, a := range armNames {
-				if a != sim.BaselineArm {
+				if a != config.BaselineArm {
 					add(a + ":" + metric)
 				}
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -74,9 +75,9 @@ func sweepCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			var override func(*sim.Config) (bool, error)
+			var override func(*config.Config) (bool, error)
 			if record != "" || format != "" {
-				override = func(cfg *sim.Config) (bool, error) {
+				override = func(cfg *config.Config) (bool, error) {
 					return true, applyOverrides(cfg, runOptions{record: record, format: format})
 				}
 			}
@@ -178,7 +179,7 @@ func progressOf(c *cli.Context) (string, error) {
 // planOf builds the plan of a batch of kind on cfg: its sweep points (one
 // point for a run), arms and replications; and for a sweep, its resolved
 // sweep.
-func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.Plan, *scenarios.Sweep, error) {
+func planOf(kind string, cfg *config.Config, arms []string, label string) (*batch.Plan, *scenarios.Sweep, error) {
 	scenarioTOML, err := scenarios.Encode(cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encoding the resolved scenario: %w", err)
@@ -216,7 +217,7 @@ func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.P
 	for i := range plan.Points {
 		plan.Points[i].Index = i
 	}
-	plan.Build = func(i int) *sim.Config { return sw.Point(i).Config }
+	plan.Build = func(i int) *config.Config { return sw.Point(i).Config }
 	plan.Encode = scenarios.Encode
 	plan.Values = sw.Values
 	return plan, sw, nil
@@ -227,13 +228,13 @@ func planOf(kind string, cfg *sim.Config, arms []string, label string) (*batch.P
 // estimate, over the extremes of the parameters (see
 // scenarios.Sweep.Extremes), is checked, since the estimate grows with
 // each number of the scenario.
-func checkSweepMemory(cfg *sim.Config, sw *scenarios.Sweep, workers, runs int) error {
+func checkSweepMemory(cfg *config.Config, sw *scenarios.Sweep, workers, runs int) error {
 	if sw == nil {
 		return checkMemory(cfg, workers, runs)
 	}
 	var worst sim.MemoryEstimate
 	var worstValues []string
-	err := sw.Extremes(func(values []string, c *sim.Config) error {
+	err := sw.Extremes(func(values []string, c *config.Config) error {
 		if est := sim.EstimateMemory(c, min(workers, runs), runs); worstValues == nil || est.Total > worst.Total {
 			worst, worstValues = est, values
 		}
@@ -257,7 +258,7 @@ func checkSweepMemory(cfg *sim.Config, sw *scenarios.Sweep, workers, runs int) e
 // scenario (see batch.Plan.Inputs): by the names of their copies in the
 // batch directory where it holds copies, so that the identity does not
 // depend on where the files are.
-func inputsOf(cfg *sim.Config) ([]batch.Input, error) {
+func inputsOf(cfg *config.Config) ([]batch.Input, error) {
 	var in []batch.Input
 	var err error
 	if _, copies := batchScenario(cfg); len(copies) > 0 {
@@ -277,7 +278,7 @@ func inputsOf(cfg *sim.Config) ([]batch.Input, error) {
 // copies to make; cfg itself and no copies when it reads no files, or
 // when its sweep varies which files it reads (those are read where the
 // scenario names them).
-func batchScenario(cfg *sim.Config) (*sim.Config, []batch.FileCopy) {
+func batchScenario(cfg *config.Config) (*config.Config, []batch.FileCopy) {
 	if cfg.Network.Generator != "file" {
 		return cfg, nil
 	}
@@ -317,7 +318,7 @@ func runFromCopies(plan *batch.Plan, dir string) error {
 	if err != nil {
 		return err
 	}
-	local := func(c *sim.Config) {
+	local := func(c *config.Config) {
 		c.Network.EdgesFile, c.Network.FirmsFile, c.Dir = copiedEdges, copiedFirms, abs
 	}
 	for i := range plan.Points {
@@ -328,7 +329,7 @@ func runFromCopies(plan *batch.Plan, dir string) error {
 		}
 	}
 	if build := plan.Build; build != nil {
-		plan.Build = func(i int) *sim.Config {
+		plan.Build = func(i int) *config.Config {
 			c := build(i) // a new configuration, the point's own
 			local(c)
 			return c
@@ -341,7 +342,7 @@ func runFromCopies(plan *batch.Plan, dir string) error {
 // directory, resuming what is there.
 // override, if not nil, applies further flags to the scenario and reports
 // whether it changed anything.
-func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, override func(*sim.Config) (bool, error)) error {
+func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, override func(*config.Config) (bool, error)) error {
 	cfg, err := openScenario(arg)
 	if err != nil {
 		return err

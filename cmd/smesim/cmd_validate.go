@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 func validateCommand(e *env) *cli.Command {
@@ -53,7 +54,7 @@ func runValidate(e *env, arg string) error {
 // expectedFirms returns the number of firms the scenario's network will
 // have: from the generator's parameters, or by loading a network file. It
 // returns 0 when that cannot be told without the engine.
-func expectedFirms(cfg *sim.Config) (int, error) {
+func expectedFirms(cfg *config.Config) (int, error) {
 	nc := cfg.Network
 	switch nc.Generator {
 	case "core-satellite":

@@ -41,6 +41,7 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -518,7 +519,7 @@ func isBuiltin(name string) bool {
 
 // openScenario opens a scenario file or built-in ("" is the default
 // built-in). Every failure is bad input.
-func openScenario(arg string) (*sim.Config, error) {
+func openScenario(arg string) (*config.Config, error) {
 	cfg, err := scenarios.Open(arg)
 	if err != nil {
 		return nil, badInput(err)

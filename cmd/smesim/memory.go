@@ -6,6 +6,7 @@ import (
 	"runtime/metrics"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/machine"
 )
 
@@ -17,7 +18,7 @@ func availableMemory() int64 { return machine.AvailableMemory() }
 
 // checkMemory refuses, before anything is allocated, runs runs of cfg
 // with workers at once whose estimate exceeds 90% of the memory available.
-func checkMemory(cfg *sim.Config, workers, runs int) error {
+func checkMemory(cfg *config.Config, workers, runs int) error {
 	return checkEstimate(fmt.Sprintf("scenario %q", cfg.Name), sim.EstimateMemory(cfg, min(workers, runs), runs))
 }
 

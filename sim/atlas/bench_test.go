@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // BenchmarkMeasures times each measure per firm on the default scenario's
@@ -15,7 +16,7 @@ import (
 //
 //	ATLAS_BENCH_CHAINS=382 go test ./sim/atlas -run - -bench Measures -benchtime 100x
 func BenchmarkMeasures(b *testing.B) {
-	cfg := sim.DefaultConfig()
+	cfg := config.DefaultConfig()
 	if v := os.Getenv("ATLAS_BENCH_CHAINS"); v != "" {
 		c, err := strconv.Atoi(v)
 		if err != nil {
@@ -23,7 +24,7 @@ func BenchmarkMeasures(b *testing.B) {
 		}
 		cfg.Network.Chains = c
 	}
-	x, err := sim.BaselineExposures(&cfg, sim.Arm{Name: sim.BaselineArm}, 0)
+	x, err := sim.BaselineExposures(&cfg, config.Arm{Name: config.BaselineArm}, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

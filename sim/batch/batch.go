@@ -29,7 +29,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // Kinds of batch.
@@ -44,7 +44,7 @@ const (
 type Point struct {
 	Index    int
 	Values   []string // one per Plan.Keys, as written in sweep.csv
-	Config   *sim.Config
+	Config   *config.Config
 	Scenario []byte // Config as TOML: the point's scenario.toml
 }
 
@@ -62,10 +62,10 @@ type Plan struct {
 	// Build, if not nil, builds point i's Config, Encode its Scenario
 	// from it, and Values its Values. They must be safe to call from
 	// several goroutines at once.
-	Build    func(i int) *sim.Config
-	Encode   func(*sim.Config) ([]byte, error)
+	Build    func(i int) *config.Config
+	Encode   func(*config.Config) ([]byte, error)
 	Values   func(i int) []string
-	Arms     []sim.Arm
+	Arms     []config.Arm
 	Reps     int
 	Scenario []byte // the resolved scenario (TOML), whose hash identifies the batch
 	// Inputs are the files the scenario and its points name (a file
@@ -164,7 +164,7 @@ func (p *Plan) Point(i int) (Point, error) {
 }
 
 // PointConfig returns the configuration of point i.
-func (p *Plan) PointConfig(i int) *sim.Config {
+func (p *Plan) PointConfig(i int) *config.Config {
 	if p.Build == nil || p.Points[i].Config != nil {
 		return p.Points[i].Config
 	}

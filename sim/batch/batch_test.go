@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 func testPlan(t *testing.T, seed uint64) *Plan {
 	t.Helper()
-	cfg := sim.DefaultConfig()
+	cfg := config.DefaultConfig()
 	cfg.Seed = seed
 	cfg.Steps = 12
 	cfg.Network.Chains = 1
@@ -53,7 +54,7 @@ func TestShards(t *testing.T) {
 			}
 		}
 	}
-	p := &Plan{Points: make([]Point, 3), Arms: make([]sim.Arm, 2), Reps: 4}
+	p := &Plan{Points: make([]Point, 3), Arms: make([]config.Arm, 2), Reps: 4}
 	if pt, a, r := p.Run(13); pt != 1 || a != 1 || r != 1 {
 		t.Errorf("run 13 = point %d arm %d rep %d, want 1 1 1", pt, a, r)
 	}

@@ -10,19 +10,20 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // fuzzPlan is a plan of one point, one arm and reps replications that
 // never runs: FuzzStore only reads stores.
 func fuzzPlan(scenario string, reps int) *Plan {
-	cfg := sim.DefaultConfig()
-	return &Plan{Kind: KindRun, Points: []Point{{Config: &cfg}}, Arms: []sim.Arm{{Name: sim.BaselineArm}},
+	cfg := config.DefaultConfig()
+	return &Plan{Kind: KindRun, Points: []Point{{Config: &cfg}}, Arms: []config.Arm{{Name: config.BaselineArm}},
 		Reps: reps, Scenario: []byte(scenario)}
 }
 
 // fuzzResult is a small result with every field of a stored unit set.
 func fuzzResult() *sim.Result {
-	return &sim.Result{Arm: sim.BaselineArm, Replication: 0, StepDays: 7,
+	return &sim.Result{Arm: config.BaselineArm, Replication: 0, StepDays: 7,
 		StartDate: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ShockStep: 1,
 		Metrics: []string{"firms_active", "failures"}, Series: []float64{3, 0, 2, 1},
 		Firms: sim.FirmOutcomes{Status: make([]sim.Status, 3), FailStep: []int32{-1, 1, -1},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/facts"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/results"
@@ -76,7 +77,7 @@ func TestChina2020PolicySavesSMEs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		np, err := sim.RunArm(noPolicy, sim.Arm{Name: sim.BaselineArm}, rep)
+		np, err := sim.RunArm(noPolicy, config.Arm{Name: config.BaselineArm}, rep)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,7 @@
 // observed target and a tolerance, and is reproduced when the mean over the
 // replications lies within the tolerance of the target.
 //
-// The quantities (see sim.FactConfig):
+// The quantities (see config.FactConfig):
 //
 //   - firm-share: the share of the firms of a kind (firms = sme, core or
 //     all; failed firms included) whose firms.csv column (cash_runway_months,
@@ -37,6 +37,7 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -56,7 +57,7 @@ const (
 
 // Outcome is how one fact fared.
 type Outcome struct {
-	Fact   sim.FactConfig
+	Fact   config.FactConfig
 	Arm    string       // the arm of the results measured
 	Values []float64    // per replication, in replication order
 	Stat   results.Stat // mean and 95% Student-t interval of Values (results.Describe)
@@ -67,7 +68,7 @@ type Outcome struct {
 // IsShare reports whether the fact's quantity is a share (or a relative
 // change), best printed as a percentage: firm-share, reopened-share,
 // failure-share, and series-mean with change = true.
-func IsShare(f sim.FactConfig) bool {
+func IsShare(f config.FactConfig) bool {
 	return f.Quantity != SeriesMean || f.Change
 }
 
@@ -81,19 +82,19 @@ type Options struct {
 
 // DefaultArm returns the arm fact f measures: its arm, or "all" when the
 // scenario has interventions and the baseline otherwise.
-func DefaultArm(cfg *sim.Config, f sim.FactConfig) string {
+func DefaultArm(cfg *config.Config, f config.FactConfig) string {
 	switch {
 	case f.Arm != "":
 		return f.Arm
 	case len(cfg.Interventions) > 0:
-		return sim.AllArm
+		return config.AllArm
 	}
-	return sim.BaselineArm
+	return config.BaselineArm
 }
 
 // Check measures the facts of cfg on results rs (as sim.Run returns them
 // for cfg) and says which are reproduced, in the order of cfg.Facts.
-func Check(cfg *sim.Config, rs []*sim.Result, opts Options) ([]Outcome, error) {
+func Check(cfg *config.Config, rs []*sim.Result, opts Options) ([]Outcome, error) {
 	if cfg == nil {
 		return nil, errors.New("facts: no scenario")
 	}
@@ -127,7 +128,7 @@ const maxScenarioBytes = 16 << 20
 
 // CheckFiles is CheckDir with the scenario given instead of read from
 // dir's scenario.toml: for a caller that has just run cfg into dir.
-func CheckFiles(cfg *sim.Config, dir string, opts Options) ([]Outcome, error) {
+func CheckFiles(cfg *config.Config, dir string, opts Options) ([]Outcome, error) {
 	if cfg == nil {
 		return nil, errors.New("facts: no scenario")
 	}
@@ -171,7 +172,7 @@ type source interface {
 }
 
 // evaluate checks the facts of cfg on the results of src.
-func evaluate(cfg *sim.Config, src source, opts Options) ([]Outcome, error) {
+func evaluate(cfg *config.Config, src source, opts Options) ([]Outcome, error) {
 	if len(cfg.Facts) == 0 {
 		return nil, nil
 	}
@@ -236,7 +237,7 @@ func evaluate(cfg *sim.Config, src source, opts Options) ([]Outcome, error) {
 	return out, nil
 }
 
-func factErr(i int, f sim.FactConfig, format string, args ...any) error {
+func factErr(i int, f config.FactConfig, format string, args ...any) error {
 	return fmt.Errorf("facts[%d] %q: %s", i, f.Name, fmt.Sprintf(format, args...))
 }
 
@@ -244,7 +245,7 @@ func factErr(i int, f sim.FactConfig, format string, args ...any) error {
 var errNoFirms = errors.New("no firm outcomes")
 
 // noFirmsErr explains why the results hold no firm outcomes.
-func noFirmsErr(cfg *sim.Config, why error) error {
+func noFirmsErr(cfg *config.Config, why error) error {
 	if cfg.Output.Record == "aggregate" {
 		return errors.New(`the results hold no firm outcomes: the scenario has output.record = "aggregate" (time series only); set it to "full" to measure firms`)
 	}
@@ -257,7 +258,7 @@ func noFirmsErr(cfg *sim.Config, why error) error {
 // matchArm returns the arm of the results, among have, that arm names:
 // arm itself, or else the first arm of have applying the same
 // interventions.
-func matchArm(cfg *sim.Config, arm string, have []string) (string, error) {
+func matchArm(cfg *config.Config, arm string, have []string) (string, error) {
 	if slices.Contains(have, arm) {
 		return arm, nil
 	}
@@ -276,8 +277,8 @@ func matchArm(cfg *sim.Config, arm string, have []string) (string, error) {
 }
 
 // interventionsOf returns the sorted interventions arm applies.
-func interventionsOf(cfg *sim.Config, arm string) ([]int, error) {
-	if arm == sim.BaselineArm {
+func interventionsOf(cfg *config.Config, arm string) ([]int, error) {
+	if arm == config.BaselineArm {
 		return []int{}, nil
 	}
 	arms, err := cfg.ResolveArms([]string{arm})
@@ -293,7 +294,7 @@ func interventionsOf(cfg *sim.Config, arm string) ([]int, error) {
 }
 
 // measure computes fact f on one run.
-func measure(f sim.FactConfig, r *run, d *data) (float64, error) {
+func measure(f config.FactConfig, r *run, d *data) (float64, error) {
 	switch f.Quantity {
 	case FirmShare:
 		if r.firms == nil {

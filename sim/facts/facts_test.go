@@ -11,6 +11,7 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/units"
@@ -18,8 +19,8 @@ import (
 
 // tinyConfig is a four-week weekly scenario from 2020-01-01 (step dates
 // 01-01, 01-08, 01-15, 01-22; the run ends on 01-29) holding facts.
-func tinyConfig(facts ...sim.FactConfig) *sim.Config {
-	cfg := sim.DefaultConfig()
+func tinyConfig(facts ...config.FactConfig) *config.Config {
+	cfg := config.DefaultConfig()
 	cfg.StartDate = "2020-01-01"
 	cfg.Step = units.MustDuration("1w")
 	cfg.Steps = 4
@@ -70,8 +71,8 @@ func tinyResults(arm string) []*sim.Result {
 	}
 }
 
-func fact(name, quantity string, edit func(*sim.FactConfig)) sim.FactConfig {
-	f := sim.DefaultFact()
+func fact(name, quantity string, edit func(*config.FactConfig)) config.FactConfig {
+	f := config.DefaultFact()
 	f.Name, f.Quantity = name, quantity
 	if edit != nil {
 		edit(&f)
@@ -88,30 +89,30 @@ func close(a, b float64) bool {
 
 func TestQuantities(t *testing.T) {
 	cases := []struct {
-		f    sim.FactConfig
+		f    config.FactConfig
 		want []float64
 	}{
-		{fact("sme runway ≤ 2 months", FirmShare, func(f *sim.FactConfig) { f.Max = 2 }), []float64{1.0 / 3, 1}},
-		{fact("all runway in [2, 12]", FirmShare, func(f *sim.FactConfig) { f.Firms, f.Min, f.Max = "all", 2, 12 }), []float64{0.75, 0.5}},
-		{fact("core jobs ≥ 50", FirmShare, func(f *sim.FactConfig) { f.Firms, f.Column, f.Min = "core", "jobs", 50 }), []float64{1, 1}},
-		{fact("sme revenue ≤ -10%", FirmShare, func(f *sim.FactConfig) { f.Column, f.Max = "revenue_change", -0.1 }), []float64{2.0 / 3, 2.0 / 3}},
-		{fact("sme revenue, failed included", FirmShare, func(f *sim.FactConfig) { f.Column, f.Min = "revenue_change", 0 }), []float64{1.0 / 3, 1.0 / 3}},
-		{fact("demand change", SeriesMean, func(f *sim.FactConfig) {
+		{fact("sme runway ≤ 2 months", FirmShare, func(f *config.FactConfig) { f.Max = 2 }), []float64{1.0 / 3, 1}},
+		{fact("all runway in [2, 12]", FirmShare, func(f *config.FactConfig) { f.Firms, f.Min, f.Max = "all", 2, 12 }), []float64{0.75, 0.5}},
+		{fact("core jobs ≥ 50", FirmShare, func(f *config.FactConfig) { f.Firms, f.Column, f.Min = "core", "jobs", 50 }), []float64{1, 1}},
+		{fact("sme revenue ≤ -10%", FirmShare, func(f *config.FactConfig) { f.Column, f.Max = "revenue_change", -0.1 }), []float64{2.0 / 3, 2.0 / 3}},
+		{fact("sme revenue, failed included", FirmShare, func(f *config.FactConfig) { f.Column, f.Min = "revenue_change", 0 }), []float64{1.0 / 3, 1.0 / 3}},
+		{fact("demand change", SeriesMean, func(f *config.FactConfig) {
 			f.Metric, f.From, f.To, f.Change = "demand_domestic", "2020-01-08", "2020-01-15", true
 		}), []float64{-0.3, -0.2}},
-		{fact("demand, window between steps", SeriesMean, func(f *sim.FactConfig) {
+		{fact("demand, window between steps", SeriesMean, func(f *config.FactConfig) {
 			f.Metric, f.From, f.To = "demand_domestic", "2020-01-07", "2020-01-14"
 		}), []float64{0.8, 0.9}},
-		{fact("smes active", SeriesMean, func(f *sim.FactConfig) {
+		{fact("smes active", SeriesMean, func(f *config.FactConfig) {
 			f.Metric, f.From, f.To = "smes_active", "2020-01-01", "2020-01-28"
 		}), []float64{2.5, 3}},
-		{fact("reopened in step 1", ReopenedShare, func(f *sim.FactConfig) { f.Date = "2020-01-10" }), []float64{2.0 / 3, 0}},
-		{fact("reopened on a step's date", ReopenedShare, func(f *sim.FactConfig) { f.Date = "2020-01-15" }), []float64{0.5, 1}},
-		{fact("reopened on the last day", ReopenedShare, func(f *sim.FactConfig) { f.Date = "2020-01-28" }), []float64{1, 1}},
-		{fact("sme failures by step 2", FailureShare, func(f *sim.FactConfig) { f.Date = "2020-01-15" }), []float64{1.0 / 3, 1.0 / 3}},
-		{fact("sme failures by step 1", FailureShare, func(f *sim.FactConfig) { f.Date = "2020-01-14" }), []float64{0, 1.0 / 3}},
-		{fact("all failures", FailureShare, func(f *sim.FactConfig) { f.Firms, f.Date = "all", "2020-01-22" }), []float64{0.25, 0.5}},
-		{fact("core failures", FailureShare, func(f *sim.FactConfig) { f.Firms, f.Date = "core", "2020-01-28" }), []float64{0, 1}},
+		{fact("reopened in step 1", ReopenedShare, func(f *config.FactConfig) { f.Date = "2020-01-10" }), []float64{2.0 / 3, 0}},
+		{fact("reopened on a step's date", ReopenedShare, func(f *config.FactConfig) { f.Date = "2020-01-15" }), []float64{0.5, 1}},
+		{fact("reopened on the last day", ReopenedShare, func(f *config.FactConfig) { f.Date = "2020-01-28" }), []float64{1, 1}},
+		{fact("sme failures by step 2", FailureShare, func(f *config.FactConfig) { f.Date = "2020-01-15" }), []float64{1.0 / 3, 1.0 / 3}},
+		{fact("sme failures by step 1", FailureShare, func(f *config.FactConfig) { f.Date = "2020-01-14" }), []float64{0, 1.0 / 3}},
+		{fact("all failures", FailureShare, func(f *config.FactConfig) { f.Firms, f.Date = "all", "2020-01-22" }), []float64{0.25, 0.5}},
+		{fact("core failures", FailureShare, func(f *config.FactConfig) { f.Firms, f.Date = "core", "2020-01-28" }), []float64{0, 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.f.Name, func(t *testing.T) {
@@ -120,7 +121,7 @@ func TestQuantities(t *testing.T) {
 			if err := scenarios.Validate(cfg, "code"); err != nil {
 				t.Fatalf("the fact is not valid: %v", err)
 			}
-			out, err := Check(cfg, tinyResults(sim.BaselineArm), Options{})
+			out, err := Check(cfg, tinyResults(config.BaselineArm), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,7 +132,7 @@ func TestQuantities(t *testing.T) {
 			if len(o.Values) != 2 || !close(o.Values[0], c.want[0]) || !close(o.Values[1], c.want[1]) {
 				t.Errorf("values %v, want %v", o.Values, c.want)
 			}
-			if o.Arm != sim.BaselineArm || o.Stat.N != 2 || !close(o.Stat.Mean, c.f.Target) || !o.Pass || o.Slack != 0 {
+			if o.Arm != config.BaselineArm || o.Stat.N != 2 || !close(o.Stat.Mean, c.f.Target) || !o.Pass || o.Slack != 0 {
 				t.Errorf("outcome %+v", o)
 			}
 		})
@@ -139,9 +140,9 @@ func TestQuantities(t *testing.T) {
 }
 
 func TestReplicationOrder(t *testing.T) {
-	rs := tinyResults(sim.BaselineArm)
+	rs := tinyResults(config.BaselineArm)
 	rs[0], rs[1] = rs[1], rs[0]
-	f := fact("core failures", FailureShare, func(f *sim.FactConfig) { f.Firms, f.Date = "core", "2020-01-28" })
+	f := fact("core failures", FailureShare, func(f *config.FactConfig) { f.Firms, f.Date = "core", "2020-01-28" })
 	out, err := Check(tinyConfig(f), rs, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +155,7 @@ func TestReplicationOrder(t *testing.T) {
 func TestPass(t *testing.T) {
 	// Core failures are 0 and 1 in the two replications: mean 0.5, sd √½,
 	// and the 95% interval's half-width t(0.975, 1)·sd/√2 = 12.706/2.
-	base := fact("core failures", FailureShare, func(f *sim.FactConfig) { f.Firms, f.Date = "core", "2020-01-28" })
+	base := fact("core failures", FailureShare, func(f *config.FactConfig) { f.Firms, f.Date = "core", "2020-01-28" })
 	half := 12.706204736174707 / 2
 	cases := []struct {
 		target, tol float64
@@ -177,7 +178,7 @@ func TestPass(t *testing.T) {
 	for _, c := range cases {
 		f := base
 		f.Target, f.Tolerance = c.target, c.tol
-		out, err := Check(tinyConfig(f), tinyResults(sim.BaselineArm), Options{MonteCarloSlack: c.slack})
+		out, err := Check(tinyConfig(f), tinyResults(config.BaselineArm), Options{MonteCarloSlack: c.slack})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +198,7 @@ func TestPass(t *testing.T) {
 	// One replication: no interval, no slack.
 	f := base
 	f.Target, f.Tolerance = 0, 0
-	out, err := Check(tinyConfig(f), tinyResults(sim.BaselineArm)[:1], Options{MonteCarloSlack: true})
+	out, err := Check(tinyConfig(f), tinyResults(config.BaselineArm)[:1], Options{MonteCarloSlack: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,13 +207,13 @@ func TestPass(t *testing.T) {
 	}
 
 	// An undefined mean never passes: no SME is active.
-	rs := tinyResults(sim.BaselineArm)
+	rs := tinyResults(config.BaselineArm)
 	for _, r := range rs {
 		for t := 0; t < 4; t++ {
 			r.Series[t*3] = 0
 		}
 	}
-	f = fact("reopened", ReopenedShare, func(f *sim.FactConfig) { f.Date, f.Tolerance = "2020-01-10", 1e18 })
+	f = fact("reopened", ReopenedShare, func(f *config.FactConfig) { f.Date, f.Tolerance = "2020-01-10", 1e18 })
 	out, err = Check(tinyConfig(f), rs, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -223,19 +224,19 @@ func TestPass(t *testing.T) {
 }
 
 func TestArms(t *testing.T) {
-	withLoans := func(facts ...sim.FactConfig) *sim.Config {
+	withLoans := func(facts ...config.FactConfig) *config.Config {
 		cfg := tinyConfig(facts...)
-		iv := sim.DefaultIntervention()
-		iv.Kind, iv.Name, iv.End, iv.Budget = sim.KindPolicyLoan, "loans", units.MustDuration("2w"), 1e6
-		cfg.Interventions = []sim.InterventionConfig{iv}
+		iv := config.DefaultIntervention()
+		iv.Kind, iv.Name, iv.End, iv.Budget = config.KindPolicyLoan, "loans", units.MustDuration("2w"), 1e6
+		cfg.Interventions = []config.InterventionConfig{iv}
 		return cfg
 	}
-	rs := append(tinyResults(sim.BaselineArm), tinyResults("loans")...)
+	rs := append(tinyResults(config.BaselineArm), tinyResults("loans")...)
 	// The loans arm differs: its SMEs are all active at step 1.
 	for _, r := range rs[2:] {
 		r.Series[1*3+1] = 0
 	}
-	reopened := fact("reopened", ReopenedShare, func(f *sim.FactConfig) { f.Date = "2020-01-10" })
+	reopened := fact("reopened", ReopenedShare, func(f *config.FactConfig) { f.Date = "2020-01-10" })
 
 	// Default arm "all": with one intervention, the loans arm.
 	out, err := Check(withLoans(reopened), rs, Options{})
@@ -247,12 +248,12 @@ func TestArms(t *testing.T) {
 	}
 	// Explicit baseline.
 	b := reopened
-	b.Arm = sim.BaselineArm
+	b.Arm = config.BaselineArm
 	out, err = Check(withLoans(b), rs, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := out[0]; o.Arm != sim.BaselineArm || !close(o.Values[0], 2.0/3) {
+	if o := out[0]; o.Arm != config.BaselineArm || !close(o.Values[0], 2.0/3) {
 		t.Errorf("baseline arm: %+v", o)
 	}
 	// Without interventions the default is the baseline.
@@ -260,7 +261,7 @@ func TestArms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out[0].Arm != sim.BaselineArm {
+	if out[0].Arm != config.BaselineArm {
 		t.Errorf("no interventions: arm %q", out[0].Arm)
 	}
 	// The arm is missing from the results.
@@ -279,39 +280,39 @@ func wantErr(t *testing.T, err error, want string) {
 }
 
 func TestErrors(t *testing.T) {
-	aggregate := tinyResults(sim.BaselineArm)
+	aggregate := tinyResults(config.BaselineArm)
 	for _, r := range aggregate {
 		r.Firms = sim.FirmOutcomes{}
 	}
-	onlySMEs := tinyResults(sim.BaselineArm)
+	onlySMEs := tinyResults(config.BaselineArm)
 	for _, r := range onlySMEs {
 		r.Network = &network.Network{Kind: make([]network.Kind, 4)}
 	}
 	cases := []struct {
 		name string
-		f    sim.FactConfig
+		f    config.FactConfig
 		rs   []*sim.Result
-		edit func(*sim.Config)
+		edit func(*config.Config)
 		want string
 	}{
-		{"unknown metric", fact("m", SeriesMean, func(f *sim.FactConfig) { f.Metric, f.From, f.To = "output", "2020-01-01", "2020-01-08" }), nil, nil,
+		{"unknown metric", fact("m", SeriesMean, func(f *config.FactConfig) { f.Metric, f.From, f.To = "output", "2020-01-01", "2020-01-08" }), nil, nil,
 			`facts[0] "m": metric "output" is not in the results (they hold: smes_active, smes_locked_down, demand_domestic)`},
-		{"window without steps", fact("w", SeriesMean, func(f *sim.FactConfig) { f.Metric, f.From, f.To = "demand_domestic", "2020-01-09", "2020-01-14" }), nil, nil,
+		{"window without steps", fact("w", SeriesMean, func(f *config.FactConfig) { f.Metric, f.From, f.To = "demand_domestic", "2020-01-09", "2020-01-14" }), nil, nil,
 			`facts[0] "w": no step's date lies in the window from 2020-01-09 to 2020-01-14 (the run's steps are dated 2020-01-01 to 2020-01-28)`},
-		{"date after the run", fact("d", ReopenedShare, func(f *sim.FactConfig) { f.Date = "2020-01-29" }), nil, nil,
+		{"date after the run", fact("d", ReopenedShare, func(f *config.FactConfig) { f.Date = "2020-01-29" }), nil, nil,
 			`facts[0] "d": date 2020-01-29 is after the run, which covers 2020-01-01 to 2020-01-28`},
-		{"date before the run", fact("d", FailureShare, func(f *sim.FactConfig) { f.Date = "2019-12-31" }), nil, nil,
+		{"date before the run", fact("d", FailureShare, func(f *config.FactConfig) { f.Date = "2019-12-31" }), nil, nil,
 			`facts[0] "d": date 2019-12-31 is before the run, which covers 2020-01-01 to 2020-01-28`},
-		{"not a date", fact("d", FailureShare, func(f *sim.FactConfig) { f.Date = "2020-1-5" }), nil, nil,
+		{"not a date", fact("d", FailureShare, func(f *config.FactConfig) { f.Date = "2020-1-5" }), nil, nil,
 			`facts[0] "d": date "2020-1-5" is not a date YYYY-MM-DD`},
 		{"aggregate", fact("a", FirmShare, nil), aggregate, nil,
 			`facts[0] "a": the results hold no firm outcomes (were they recorded with output.record = "aggregate"?)`},
-		{"aggregate in scenario", fact("a", FailureShare, func(f *sim.FactConfig) { f.Date = "2020-01-10" }), aggregate,
-			func(c *sim.Config) { c.Output.Record = "aggregate" },
+		{"aggregate in scenario", fact("a", FailureShare, func(f *config.FactConfig) { f.Date = "2020-01-10" }), aggregate,
+			func(c *config.Config) { c.Output.Record = "aggregate" },
 			`facts[0] "a": the results hold no firm outcomes: the scenario has output.record = "aggregate" (time series only); set it to "full" to measure firms`},
-		{"no core firms", fact("c", FirmShare, func(f *sim.FactConfig) { f.Firms = "core" }), onlySMEs, nil,
+		{"no core firms", fact("c", FirmShare, func(f *config.FactConfig) { f.Firms = "core" }), onlySMEs, nil,
 			`facts[0] "c": no core firms in the results (replication 0)`},
-		{"arm", fact("x", FirmShare, func(f *sim.FactConfig) { f.Arm = "loans" }), nil, nil,
+		{"arm", fact("x", FirmShare, func(f *config.FactConfig) { f.Arm = "loans" }), nil, nil,
 			`facts[0] "x": arm "loans" is not in the results (arms: baseline)`},
 		{"no results", fact("x", FirmShare, nil), []*sim.Result{}, nil,
 			`facts[0] "x": arm "baseline" is not in the results: they hold no runs`},
@@ -322,7 +323,7 @@ func TestErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rs := c.rs
 			if rs == nil {
-				rs = tinyResults(sim.BaselineArm)
+				rs = tinyResults(config.BaselineArm)
 			}
 			cfg := tinyConfig(c.f)
 			if c.edit != nil {
@@ -336,7 +337,7 @@ func TestErrors(t *testing.T) {
 
 // TestNoFacts: a scenario without facts has no outcomes.
 func TestNoFacts(t *testing.T) {
-	out, err := Check(tinyConfig(), tinyResults(sim.BaselineArm), Options{})
+	out, err := Check(tinyConfig(), tinyResults(config.BaselineArm), Options{})
 	if err != nil || len(out) != 0 {
 		t.Errorf("Check = %v, %v", out, err)
 	}
@@ -345,7 +346,7 @@ func TestNoFacts(t *testing.T) {
 // smallWithFacts is the built-in "small" with three replications and one
 // fact of each quantity, two of them on a demand rise (a negative depth is
 // not needed: the drop's multiplier is known exactly).
-func smallWithFacts(t *testing.T) *sim.Config {
+func smallWithFacts(t *testing.T) *config.Config {
 	t.Helper()
 	cfg, err := scenarios.Open("small")
 	if err != nil {
@@ -354,20 +355,20 @@ func smallWithFacts(t *testing.T) *sim.Config {
 	cfg.Replications = 3
 	// Steps are dated 2020-01-01 + 7t days; the shock is at full depth
 	// (demand 0.7) from step 8 (2020-02-26) to step 15 (2020-04-15).
-	cfg.Facts = []sim.FactConfig{
-		fact("demand at full depth", SeriesMean, func(f *sim.FactConfig) {
+	cfg.Facts = []config.FactConfig{
+		fact("demand at full depth", SeriesMean, func(f *config.FactConfig) {
 			f.Metric, f.From, f.To, f.Change, f.Target, f.Tolerance = "demand_domestic", "2020-03-01", "2020-04-10", true, -0.3, 1e-9
 		}),
-		fact("output over the year", SeriesMean, func(f *sim.FactConfig) {
+		fact("output over the year", SeriesMean, func(f *config.FactConfig) {
 			f.Metric, f.From, f.To, f.Target, f.Tolerance = "output", "2020-01-01", "2020-12-29", 1e9, 1e18
 		}),
-		fact("short runway", FirmShare, func(f *sim.FactConfig) { f.Max, f.Target, f.Tolerance = 3, 0.3, 1 }),
-		fact("revenue fell", FirmShare, func(f *sim.FactConfig) {
+		fact("short runway", FirmShare, func(f *config.FactConfig) { f.Max, f.Target, f.Tolerance = 3, 0.3, 1 }),
+		fact("revenue fell", FirmShare, func(f *config.FactConfig) {
 			f.Firms, f.Column, f.Max, f.Target, f.Tolerance = "all", "revenue_change", -0.05, 0.3, 1
 		}),
-		fact("big firms", FirmShare, func(f *sim.FactConfig) { f.Column, f.Min, f.Target, f.Tolerance = "jobs", 20, 0.3, 1 }),
-		fact("reopened", ReopenedShare, func(f *sim.FactConfig) { f.Date, f.Target, f.Tolerance = "2020-05-01", 1, 0 }),
-		fact("failed by autumn", FailureShare, func(f *sim.FactConfig) { f.Date, f.Target, f.Tolerance = "2020-10-01", 0.1, 1 }),
+		fact("big firms", FirmShare, func(f *config.FactConfig) { f.Column, f.Min, f.Target, f.Tolerance = "jobs", 20, 0.3, 1 }),
+		fact("reopened", ReopenedShare, func(f *config.FactConfig) { f.Date, f.Target, f.Tolerance = "2020-05-01", 1, 0 }),
+		fact("failed by autumn", FailureShare, func(f *config.FactConfig) { f.Date, f.Target, f.Tolerance = "2020-10-01", 0.1, 1 }),
 	}
 	if err := scenarios.Validate(cfg, "small with facts"); err != nil {
 		t.Fatal(err)
@@ -483,7 +484,7 @@ func TestCheckDirErrors(t *testing.T) {
 		t.Errorf("missing directory: %v", err)
 	}
 	dir := t.TempDir()
-	cfg := tinyConfig(fact("x", FirmShare, func(f *sim.FactConfig) { f.Tolerance = 1 }))
+	cfg := tinyConfig(fact("x", FirmShare, func(f *config.FactConfig) { f.Tolerance = 1 }))
 	toml, err := scenarios.Encode(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -502,14 +503,14 @@ func TestCheckDirErrors(t *testing.T) {
 
 func TestIsShare(t *testing.T) {
 	for _, c := range []struct {
-		f    sim.FactConfig
+		f    config.FactConfig
 		want bool
 	}{
 		{fact("", FirmShare, nil), true},
 		{fact("", ReopenedShare, nil), true},
 		{fact("", FailureShare, nil), true},
 		{fact("", SeriesMean, nil), false},
-		{fact("", SeriesMean, func(f *sim.FactConfig) { f.Change = true }), true},
+		{fact("", SeriesMean, func(f *config.FactConfig) { f.Change = true }), true},
 	} {
 		if got := IsShare(c.f); got != c.want {
 			t.Errorf("IsShare(%s, change %v) = %v", c.f.Quantity, c.f.Change, got)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -91,7 +92,7 @@ func (m memorySource) firms(d *data, arms []string) error {
 // fileSource reads a result directory.
 type fileSource struct {
 	dir    string
-	cfg    *sim.Config
+	cfg    *config.Config
 	layout *results.Layout // of timeseries.csv, once series has read it
 }
 

@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -41,7 +41,7 @@ type InputFile struct {
 
 // InputFiles returns the files cfg reads, in a fixed order: for a file
 // network its edge and firm CSVs; none otherwise.
-func InputFiles(cfg *sim.Config) []InputFile {
+func InputFiles(cfg *config.Config) []InputFile {
 	if cfg == nil || cfg.Network.Generator != "file" {
 		return nil
 	}
@@ -55,7 +55,7 @@ func InputFiles(cfg *sim.Config) []InputFile {
 // copies in a result directory (see InputFiles), or cfg itself when it
 // reads none. Only the file names differ: the copy is for encoding
 // scenario.toml, and shares cfg's slices.
-func Relocated(cfg *sim.Config) *sim.Config {
+func Relocated(cfg *config.Config) *config.Config {
 	files := InputFiles(cfg)
 	if len(files) == 0 {
 		return cfg

@@ -5,14 +5,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // TestRelocated: a file network's files are copied to input/ and the
 // relocated scenario names the copies; the scenario itself is unchanged,
 // and a generated network reads no file.
 func TestRelocated(t *testing.T) {
-	cfg := sim.DefaultConfig()
+	cfg := config.DefaultConfig()
 	if InputFiles(&cfg) != nil || Relocated(&cfg) != &cfg {
 		t.Fatalf("generated network: inputs %v", InputFiles(&cfg))
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -111,8 +112,8 @@ func fixture(t *testing.T) []*sim.Result {
 	})
 	s1 := fixtureResult(net, "scf", 1, nil, nil)
 	// The budget runs out at step 3 of replication 1 only.
-	s0.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: sim.KindSupplyChainFinance, Budget: 5000, Used: 4000, FiscalCost: 1000, ExhaustedStep: -1, Firms: 2}}
-	s1.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: sim.KindSupplyChainFinance, Budget: 5000, Used: 5000, FiscalCost: 1200, ExhaustedStep: 3, Firms: 3}}
+	s0.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 4000, FiscalCost: 1000, ExhaustedStep: -1, Firms: 2}}
+	s1.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 5000, FiscalCost: 1200, ExhaustedStep: 3, Firms: 3}}
 	return []*sim.Result{b1, s1, b0, s0}
 }
 

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
 
@@ -319,7 +320,7 @@ func summarize(ds []digest) (Summary, error) {
 		groups[i] = g
 	}
 	var baseline map[int][]float64 // headline of the baseline by replication
-	if i, ok := index[sim.BaselineArm]; ok {
+	if i, ok := index[config.BaselineArm]; ok {
 		baseline = map[int][]float64{}
 		for _, d := range groups[i] {
 			baseline[d.replication] = d.head
@@ -336,7 +337,7 @@ func summarize(ds []digest) (Summary, error) {
 		for k, name := range HeadlineMetrics {
 			a.Headline = append(a.Headline, Describe(name, cols[k]))
 		}
-		if baseline != nil && a.Arm != sim.BaselineArm {
+		if baseline != nil && a.Arm != config.BaselineArm {
 			eff, err := effects(baseline, g)
 			if err != nil {
 				return Summary{}, err

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // t975 is the 0.975 quantile of Student's t distribution with 3 degrees of
@@ -209,7 +210,7 @@ func TestSummarizeEffects(t *testing.T) {
 		t.Fatalf("interventions %+v", scf.Interventions)
 	}
 	iv := scf.Interventions[0]
-	if iv.Name != "scf" || iv.Kind != sim.KindSupplyChainFinance || iv.Budget != 5000 || iv.Used.Mean != 4500 ||
+	if iv.Name != "scf" || iv.Kind != config.KindSupplyChainFinance || iv.Budget != 5000 || iv.Used.Mean != 4500 ||
 		iv.FiscalCost.Mean != 1100 || iv.Firms.Mean != 2.5 || iv.Firms.N != 2 || iv.ExhaustedShare != 0.5 || iv.ExhaustedStep != 3 {
 		t.Errorf("intervention %+v", iv)
 	}

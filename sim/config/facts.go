@@ -1,4 +1,4 @@
-package sim
+package config
 
 // FactConfig is one [[facts]] entry: an observed fact a scenario should
 // reproduce, how to measure it on the results, and the tolerance within

@@ -1,4 +1,4 @@
-package sim
+package config
 
 // SweepConfig is the [sweep] table: parameters to vary across points of a
 // sweep run by `smesim sweep`. Every point runs every arm and replication

@@ -1,4 +1,4 @@
-package sim
+package config
 
 import "github.com/smesim/smesim/sim/units"
 
@@ -19,9 +19,11 @@ func InterventionKinds() []string {
 		KindMoratorium, KindTaxRelief, KindPaymentTermCap}
 }
 
-// BudgetKinds are the intervention kinds that spend or commit money up to a
-// budget; a scenario file must set budget for them.
-var BudgetKinds = []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy, KindTaxRelief}
+// BudgetKinds returns the intervention kinds that spend or commit money up
+// to a budget; a scenario file must set budget for them.
+func BudgetKinds() []string {
+	return []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy, KindTaxRelief}
+}
 
 // InterventionConfig is one [[interventions]] entry. It is active on the
 // steps from Start to End (End excluded), counted from the first shock's

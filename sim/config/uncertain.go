@@ -1,4 +1,4 @@
-package sim
+package config
 
 // UncertainConfig is one [[uncertain]] entry: a scenario key whose value
 // is not known, the distribution of its plausible values and where that
