@@ -3,7 +3,7 @@ package scenarios
 import (
 	"reflect"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 )
 
 // KeyInfo is what the schema says about one settable key: its
@@ -21,7 +21,7 @@ type KeyInfo struct {
 // DescribeKey returns what the schema says about the key SetKey would set
 // in cfg (see SetKey for how keys are written), so that an interface can
 // offer it with its meaning and range.
-func DescribeKey(cfg *sim.Config, key string) (KeyInfo, error) {
+func DescribeKey(cfg *config.Config, key string) (KeyInfo, error) {
 	if cfg == nil {
 		return KeyInfo{}, &Error{Key: key, Msg: "no configuration"}
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -66,7 +66,7 @@ const maxShockSliders = 6
 // paramsOf lists the sliders of cfg: each shock's depth and duration, each
 // intervention's budget, and the finance parameters that decide who can
 // borrow and how long an SME lasts without revenue.
-func paramsOf(cfg *sim.Config) []param {
+func paramsOf(cfg *config.Config) []param {
 	var ps []param
 	add := func(key, label, unit string, value, lo, hi, step float64, suffix string) {
 		info, err := scenarios.DescribeKey(cfg, key)
@@ -123,7 +123,7 @@ func quote(name string) string { return "‘" + name + "’" }
 const maxReplications = 200
 
 // viewOf describes cfg, from source, for the page.
-func viewOf(source string, cfg *sim.Config) view {
+func viewOf(source string, cfg *config.Config) view {
 	v := view{Source: source, Name: cfg.Name, Description: cfg.Description,
 		Horizon:  fmt.Sprintf("%d steps of %s", cfg.Steps, cfg.Step),
 		Currency: cfg.Currency, Params: paramsOf(cfg), Arms: []string{}, Facts: len(cfg.Facts)}
@@ -143,7 +143,7 @@ func viewOf(source string, cfg *sim.Config) view {
 
 // open parses the scenario named by source afresh, with its label for
 // messages.
-func (s *Server) open(source string) (*sim.Config, string, error) {
+func (s *Server) open(source string) (*config.Config, string, error) {
 	if name, ok := strings.CutPrefix(source, builtinPrefix); ok {
 		if _, err := scenarios.Source(name); err != nil {
 			return nil, "", err
@@ -171,7 +171,7 @@ func (s *Server) open(source string) (*sim.Config, string, error) {
 
 // parseUpload parses an uploaded scenario: as smesim validate would, but
 // without the files a scenario may name, which an upload does not bring.
-func (s *Server) parseUpload(up *upload) (*sim.Config, error) {
+func (s *Server) parseUpload(up *upload) (*config.Config, error) {
 	cfg, err := scenarios.Parse(up.name, up.data, s.root)
 	if err != nil {
 		return nil, err
