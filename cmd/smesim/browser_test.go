@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -135,6 +136,25 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", path)
+}
+
+// elementShot saves the element of id as NAME.png in
+// $SMESIM_SCREENSHOTS, if set.
+func elementShot(t *testing.T, ctx context.Context, id, name string) {
+	t.Helper()
+	dir := os.Getenv("SMESIM_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID(id)))
+	if err != nil {
+		t.Fatalf("screenshot of #%s: %v", id, err)
 	}
 	path := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
@@ -298,11 +318,18 @@ func TestReportsInBrowser(t *testing.T) {
 			if err != nil {
 				t.Errorf("no executive summary: %v", err)
 			}
-			t.Logf("%s: %d images loaded; summary: %s", name, len(imgs), summary)
+			requests.mu.Lock()
+			made := slices.Clone(requests.urls)
+			requests.mu.Unlock()
+			for i, u := range made {
+				made[i] = u[:min(len(u), 40)]
+			}
+			t.Logf("%s: %d images loaded; requests %q; summary: %.300s…", name, len(imgs), made, summary)
 			if bad := requests.outside(url); len(bad) > 0 {
 				t.Errorf("the report requested %v", bad)
 			}
 			screenshot(t, ctx, "report-"+name)
+			elementShot(t, ctx, "summary", "report-"+name+"-summary")
 		})
 	}
 }

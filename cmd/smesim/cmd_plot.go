@@ -12,6 +12,7 @@ import (
 
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/facts"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -71,8 +72,28 @@ func saveRunFigures(dir string, r *plots.Run, figs []plots.Figure, formats []str
 		if _, err := plots.Save(tmpPlots, figs, formats); err != nil {
 			return err
 		}
-		return plots.WriteReport(tmpReport, r, figs)
+		return plots.WriteReportWith(tmpReport, r, figs, reportFactsOf(dir, r))
 	})
+}
+
+// reportFactsOf checks the [[facts]] of r's scenario on the result
+// directory dir, as smesim check-facts DIR does, for the report's facts
+// check; a check that cannot be made is said in the report, not an error.
+func reportFactsOf(dir string, r *plots.Run) plots.ReportOptions {
+	if len(r.Config.Facts) == 0 {
+		return plots.ReportOptions{}
+	}
+	outcomes, err := facts.CheckFiles(r.Config, dir, facts.Options{})
+	if err != nil {
+		return plots.ReportOptions{FactsError: oneLine(err.Error())}
+	}
+	var opts plots.ReportOptions
+	for _, o := range outcomes {
+		opts.Facts = append(opts.Facts, plots.ReportFact{Name: o.Fact.Name, Source: o.Fact.Source, Arm: o.Arm,
+			Target: o.Fact.Target, Tolerance: o.Fact.Tolerance, Mean: o.Stat.Mean, Lo: o.Stat.Lo, Hi: o.Stat.Hi,
+			Share: facts.IsShare(o.Fact), Pass: o.Pass})
+	}
+	return opts
 }
 
 // plotRunDir redraws the figures of the run result directory dir, given
