@@ -296,40 +296,74 @@ func TestServePageInBrowser(t *testing.T) {
 }
 
 // TestReportsInBrowser is issue 19's must-show 4: report.html of
-// china-2020 and of policy-mix, opened from the file in headless
-// Chromium, shows every image and requests nothing but itself.
+// china-2020 and of policy-mix, and the report of smesim compare on the
+// two, opened from the file in headless Chromium, show every image and
+// request nothing but the file itself.
 func TestReportsInBrowser(t *testing.T) {
 	ctx := browserTab(t)
+	var dirs []string
+	open := func(t *testing.T, dir, name string) {
+		requests := logRequests(t, ctx)
+		url := "file://" + filepath.Join(dir, "report.html")
+		if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+			t.Fatal(err)
+		}
+		imgs := images(t, ctx, "img")
+		checkImagesLoaded(t, imgs, name)
+		summary, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("summary")))
+		if err != nil {
+			t.Errorf("no summary: %v", err)
+		}
+		requests.mu.Lock()
+		made := slices.Clone(requests.urls)
+		requests.mu.Unlock()
+		for i, u := range made {
+			made[i] = u[:min(len(u), 40)]
+		}
+		t.Logf("%s: %d images loaded; requests %q; summary: %.300s…", name, len(imgs), made, summary)
+		if bad := requests.outside(url); len(bad) > 0 {
+			t.Errorf("the report requested %v", bad)
+		}
+		screenshot(t, ctx, "report-"+name)
+		elementShot(t, ctx, "summary", "report-"+name+"-summary")
+	}
+	// The checks can fail: a page that loads an image from elsewhere is
+	// caught by both.
+	t.Run("guard", func(t *testing.T) {
+		page := filepath.Join(t.TempDir(), "report.html")
+		writeFile(t, page, `<!DOCTYPE html><html><body><img src="http://127.0.0.1:9/x.png" alt="x"></body></html>`)
+		requests := logRequests(t, ctx)
+		if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page)); err != nil {
+			t.Fatal(err)
+		}
+		imgs := images(t, ctx, "img")
+		if len(imgs) != 1 || imgs[0].Width != 0 {
+			t.Errorf("the external image: %+v, want one not loaded", imgs)
+		}
+		if bad := requests.outside("file://" + page); len(bad) != 1 || bad[0] != "http://127.0.0.1:9/x.png" {
+			t.Errorf("requests outside the file: %q, want the image's", bad)
+		}
+	})
 	for _, name := range []string{"china-2020", "policy-mix"} {
+		out := filepath.Join(t.TempDir(), name)
 		t.Run(name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "out")
 			var stdout, stderr bytes.Buffer
 			if code := run([]string{"smesim", "run", name, "-r", "10", "--out", out, "--progress", "none"}, &stdout, &stderr); code != 0 {
 				t.Fatalf("smesim run %s: exit %d: %s", name, code, stderr.String())
 			}
-			requests := logRequests(t, ctx)
-			url := "file://" + filepath.Join(out, "report.html")
-			if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-				t.Fatal(err)
-			}
-			imgs := images(t, ctx, "img")
-			checkImagesLoaded(t, imgs, name)
-			summary, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("summary")))
-			if err != nil {
-				t.Errorf("no executive summary: %v", err)
-			}
-			requests.mu.Lock()
-			made := slices.Clone(requests.urls)
-			requests.mu.Unlock()
-			for i, u := range made {
-				made[i] = u[:min(len(u), 40)]
-			}
-			t.Logf("%s: %d images loaded; requests %q; summary: %.300s…", name, len(imgs), made, summary)
-			if bad := requests.outside(url); len(bad) > 0 {
-				t.Errorf("the report requested %v", bad)
-			}
-			screenshot(t, ctx, "report-"+name)
-			elementShot(t, ctx, "summary", "report-"+name+"-summary")
+			dirs = append(dirs, out)
+			open(t, out, name)
 		})
 	}
+	t.Run("compare", func(t *testing.T) {
+		if len(dirs) != 2 {
+			t.Skip("a run failed")
+		}
+		out := filepath.Join(t.TempDir(), "cmp")
+		var stdout, stderr bytes.Buffer
+		if code := run(append([]string{"smesim", "compare", "--out", out}, dirs...), &stdout, &stderr); code != 0 {
+			t.Fatalf("smesim compare: exit %d: %s", code, stderr.String())
+		}
+		open(t, out, "compare")
+	})
 }

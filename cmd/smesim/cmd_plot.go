@@ -232,7 +232,9 @@ func compareCommand(e *env) *cli.Command {
 		Usage:     "overlay the results of separate runs (e.g. two scenario files) on the same axes",
 		ArgsUsage: "DIR...",
 		Description: "Each DIR is the output of smesim run. The figures are written into --out, one file per\n" +
-			"figure and format.",
+			"figure and format, with report.html: a summary in words of how each run differs from the\n" +
+			"first, a table of differences (every headline metric of the arms the runs share, with 95%\n" +
+			"Welch intervals: separate runs are not paired) and the figures, in one self-contained page.",
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
@@ -313,6 +315,12 @@ func compareCommand(e *env) *cli.Command {
 				files = append(files, names...)
 			}
 			if err == nil {
+				err = ctx.Err()
+			}
+			if err == nil {
+				err = plots.WriteCompareReport(filepath.Join(tmp, "report.html"), runs, labels, figs)
+			}
+			if err == nil {
 				err = os.Chmod(tmp, 0o755)
 			}
 			if err == nil {
@@ -330,7 +338,7 @@ func compareCommand(e *env) *cli.Command {
 				}
 				return err
 			}
-			fmt.Fprintf(e.stdout, "wrote %d figures into %s\n", len(files), out)
+			fmt.Fprintf(e.stdout, "wrote %d figures and report.html into %s\n", len(files), out)
 			return nil
 		},
 	}
