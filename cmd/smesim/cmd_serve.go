@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -71,9 +72,16 @@ func serve(ctx context.Context, e *env, addr string, workers int) error {
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	fmt.Fprintf(e.stdout, "smesim serve: open http://%s/ in a browser; Ctrl-C stops the server\n", ln.Addr())
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
-		fmt.Fprintf(e.stderr, "smesim serve: listening on %s, which other computers may reach: anyone who can open the page can run scenarios here (use --addr 127.0.0.1:PORT for this computer only)\n", ln.Addr())
+	page := ln.Addr().String()
+	tcp, _ := ln.Addr().(*net.TCPAddr)
+	if tcp != nil && tcp.IP.IsUnspecified() {
+		// Every interface: this computer reaches it on its loopback.
+		page = net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	fmt.Fprintf(e.stdout, "smesim serve: open http://%s/ in a browser; Ctrl-C stops the server\n", page)
+	if tcp != nil && !tcp.IP.IsLoopback() {
+		// On stdout with the address: stderr is for the one-line error.
+		fmt.Fprintf(e.stdout, "smesim serve: listening on %s, which other computers may reach: anyone who can open the page can run scenarios here (use --addr 127.0.0.1:PORT for this computer only)\n", ln.Addr())
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

@@ -252,7 +252,8 @@ func TestServeInterruptedDuringRun(t *testing.T) {
 	}
 	bin := buildSmesim(t, pkg, t.TempDir())
 	tmp := t.TempDir()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	// Listening on every interface, it says that others may reach it.
+	cmd := exec.Command(bin, "serve", "--addr", "0.0.0.0:0")
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	stdout, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
@@ -261,12 +262,19 @@ func TestServeInterruptedDuringRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
+	out := bufio.NewReader(stdout)
+	line, err := out.ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := strings.Fields(line[strings.Index(line, "http://"):])[0]
-	url = strings.TrimSuffix(url, "/")
+	warning, err := out.ReadString('\n')
+	if err != nil || !strings.Contains(warning, "other computers may reach") {
+		t.Errorf("listening on 0.0.0.0, it says %q, %v; want that other computers may reach it", warning, err)
+	}
+	url := strings.TrimSuffix(strings.Fields(line[strings.Index(line, "http://"):])[0], "/")
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Errorf("the page's address %s: want this computer's loopback", url)
+	}
 	resp := postRun(t, context.Background(), url, `{"source":"builtin:default","replications":200}`)
 	br := bufio.NewReader(resp.Body)
 	for {
