@@ -83,9 +83,8 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		}
 		v := form.Values[k]
 		var value any = v
-		text := strconv.FormatFloat(v, 'g', -1, 64)
+		text := formatValue(v, p.suffix)
 		if p.suffix != "" {
-			text += p.suffix
 			value = text
 		}
 		if err := scenarios.SetKey(cfg, k, value); err != nil {
@@ -167,6 +166,12 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		s.keep(id)
 		send(event{Event: "done", Run: id, Figures: figuresIn(out), Result: res, Seconds: time.Since(start).Seconds()})
 	}
+}
+
+// formatValue writes a slider's value as the scenario takes it: a
+// number, or a duration with its unit suffix ("12w").
+func formatValue(v float64, suffix string) string {
+	return strconv.FormatFloat(v, 'g', -1, 64) + suffix
 }
 
 // startRun cancels the run under way, waits for it to stop and starts a

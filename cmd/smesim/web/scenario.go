@@ -82,7 +82,7 @@ func paramsOf(cfg *config.Config) []param {
 		ps = append(ps, param{Key: key, Label: label, Unit: unit, Min: lo, Max: math.Max(hi, value), Step: step,
 			Value: value, Doc: info.Doc, suffix: suffix})
 	}
-	runWeeks := math.Ceil(float64(cfg.Steps) * cfg.Step.Days() / 7)
+	runDays := float64(cfg.Steps) * cfg.Step.Days()
 	for i, sh := range cfg.Shocks {
 		if i == maxShockSliders {
 			break
@@ -96,7 +96,13 @@ func paramsOf(cfg *config.Config) []param {
 			lo = -1 // a rise in demand
 		}
 		add(fmt.Sprintf("shocks[%d].depth", i), "depth of "+quote(name), "share lost at full depth", sh.Depth, lo, 1, 0.01, "")
-		add(fmt.Sprintf("shocks[%d].duration", i), "duration of "+quote(name), "weeks at full depth", sh.Duration.Days()/7, 0, runWeeks, 1, "w")
+		// The shock must end within the run.
+		longest := math.Floor((runDays - sh.Start.Days() - sh.Recovery.Days()) / 7)
+		shortest := 0.0
+		if sh.Recovery.IsZero() {
+			shortest = 1 // a shock without recovery needs a duration
+		}
+		add(fmt.Sprintf("shocks[%d].duration", i), "duration of "+quote(name), "weeks at full depth", sh.Duration.Days()/7, shortest, math.Max(longest, shortest), 1, "w")
 	}
 	for i, iv := range cfg.Interventions {
 		name := iv.Name
