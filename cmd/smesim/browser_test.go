@@ -260,7 +260,8 @@ func TestServePageInBrowser(t *testing.T) {
 			t.Fatalf("reading the baseline's failures: %v", err)
 		}
 		first, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.firstFigureMs || ""`))
-		t.Logf("depth %s: %g failures, %d figures; from pressing Run to the first figure drawn: %s ms", depth, f, len(imgs), first)
+		status, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("status")))
+		t.Logf("depth %s: %g failures, %d figures; from pressing Run to the first figure drawn: %s ms (server: %s)", depth, f, len(imgs), first, status)
 		failures = append(failures, f)
 		screenshot(t, ctx, "serve-"+fmt.Sprint(i+2)+"-depth-"+depth)
 	}
