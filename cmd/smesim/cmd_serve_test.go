@@ -125,7 +125,7 @@ func TestServeRunIsSmesimRun(t *testing.T) {
 		}
 	}
 	// The figures and the result directory are served.
-	for _, path := range []string{"/runs/" + last.Run + "/plots/" + last.Figures[0] + ".svg", "/runs/" + last.Run + "/download"} {
+	for _, path := range []string{"/runs/" + last.Run + "/plots/" + last.Figures[0] + ".svg", "/runs/" + last.Run + "/report.html", "/runs/" + last.Run + "/download"} {
 		r, err := http.Get(hs.URL + path)
 		if err != nil {
 			t.Fatal(err)

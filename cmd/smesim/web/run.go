@@ -265,6 +265,19 @@ func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
 	http.ServeFile(w, r, filepath.Join(dir, "plots", file))
 }
 
+// report serves a kept run's report.html, which loads nothing else: its
+// policy lets it show its inline styles and data: images only.
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	dir := s.runDir(r.PathValue("id"))
+	if dir == "" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'")
+	w.Header().Set("Cache-Control", "no-store")
+	http.ServeFile(w, r, filepath.Join(dir, "report.html"))
+}
+
 // download serves a kept run's result directory as a zip file.
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")

@@ -116,6 +116,7 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("POST /api/upload", s.upload)
 	s.mux.HandleFunc("POST /api/run", s.run)
 	s.mux.HandleFunc("GET /runs/{id}/plots/{file}", s.figure)
+	s.mux.HandleFunc("GET /runs/{id}/report.html", s.report)
 	s.mux.HandleFunc("GET /runs/{id}/download", s.download)
 	return s, nil
 }

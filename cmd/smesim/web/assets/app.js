@@ -218,6 +218,7 @@
     $("results-hint").textContent = "Run " + current.run + " of " + scenario.name + ".";
     $("tools").hidden = false;
     $("download").href = "/runs/" + current.run + "/download";
+    $("report").href = "/runs/" + current.run + "/report.html";
   }
 
   function figureURL(run, name) { return "/runs/" + run + "/plots/" + name + ".svg"; }
