@@ -207,7 +207,7 @@ func checkImagesLoaded(t *testing.T, imgs []image, what string) {
 // (not asserted).
 func TestServePageInBrowser(t *testing.T) {
 	ctx := browserTab(t)
-	srv, err := web.New(web.Options{Runner: serveRunner(0), TempDir: t.TempDir()})
+	srv, err := web.New(web.Options{Runner: serveRunner(0), Comparer: serveComparer, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,6 +269,23 @@ func TestServePageInBrowser(t *testing.T) {
 		t.Errorf("failures at depth %s: %g, at %s: %g; want more at the deeper shock", depths[0], failures[0], depths[1], failures[1])
 	}
 
+	// The two runs on the same axes, as smesim compare draws them.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const c = document.getElementById("compare"); c.checked = true; c.dispatchEvent(new Event("change")); })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll("#overlay img").length > 0`, chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		t.Fatalf("no overlay of the two runs: %v", err)
+	}
+	overlay := images(t, ctx, "#overlay img")
+	checkImagesLoaded(t, overlay, "overlay")
+	rows, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#arm-table tr.previous").length`))
+	if rows != 1 {
+		t.Errorf("the table shows %d rows of the previous run, want its baseline", rows)
+	}
+	t.Logf("overlay of runs 1 and 2: %d figures", len(overlay))
+	screenshot(t, ctx, "serve-4-overlay")
+
 	// A bad upload: the one-line message with file and line, HTTP 400.
 	bad := filepath.Join(t.TempDir(), "bad.toml")
 	writeFile(t, bad, "name = \"bad\"\nsteps = 30\n\n[network]\nchains = \"eight\"\n")
@@ -290,7 +307,7 @@ func TestServePageInBrowser(t *testing.T) {
 	if code != 400 {
 		t.Errorf("POST /api/upload of a bad scenario: status %d, want 400", code)
 	}
-	screenshot(t, ctx, "serve-4-bad-upload")
+	screenshot(t, ctx, "serve-5-bad-upload")
 	if out := requests.outside(hs.URL + "/"); len(out) > 0 {
 		t.Errorf("the page requested %v outside its server", out)
 	}

@@ -41,8 +41,10 @@ func plotFormats(c *cli.Context) ([]string, error) {
 // writeRunFigures draws the figures of the run result directory dir into
 // dir/plots and writes dir/report.html, from the result files alone. An
 // error reading them is returned as it is: for a directory just written,
-// an internal error (see plotRunDir).
-func writeRunFigures(dir string, formats []string) error {
+// an internal error (see plotRunDir). drawn, if not nil, is called with
+// the directory of the figures once they are drawn, before the report
+// (whose figures take longest), so that a page can show them early.
+func writeRunFigures(dir string, formats []string, drawn func(plotsDir string)) error {
 	if len(formats) == 0 {
 		return nil
 	}
@@ -50,7 +52,7 @@ func writeRunFigures(dir string, formats []string) error {
 	if err != nil {
 		return err
 	}
-	return saveRunFigures(dir, r, figs, formats)
+	return saveRunFigures(dir, r, figs, formats, drawn)
 }
 
 // loadRunFigures reads the result directory dir and computes its figures.
@@ -66,11 +68,15 @@ func loadRunFigures(dir string) (*plots.Run, []plots.Figure, error) {
 	return r, figs, nil
 }
 
-// saveRunFigures writes the figures of r and its report into dir.
-func saveRunFigures(dir string, r *plots.Run, figs []plots.Figure, formats []string) error {
+// saveRunFigures writes the figures of r and its report into dir, calling
+// drawn (if not nil) between the two.
+func saveRunFigures(dir string, r *plots.Run, figs []plots.Figure, formats []string, drawn func(plotsDir string)) error {
 	return replaceFigures(dir, func(tmpPlots, tmpReport string) error {
 		if _, err := plots.Save(tmpPlots, figs, formats); err != nil {
 			return err
+		}
+		if drawn != nil {
+			drawn(tmpPlots)
 		}
 		return plots.WriteReportWith(tmpReport, r, figs, reportFactsOf(dir, r))
 	})
@@ -104,7 +110,7 @@ func plotRunDir(dir string, formats []string) error {
 	if err != nil {
 		return badInput(err)
 	}
-	return saveRunFigures(dir, r, figs, formats)
+	return saveRunFigures(dir, r, figs, formats, nil)
 }
 
 // writeSweepFigures draws the figures of the sweep directory dir.
@@ -258,76 +264,83 @@ func compareCommand(e *env) *cli.Command {
 					return badInputf("--labels has %d names for %d result directories", len(labels), len(dirs))
 				}
 			}
-			out, err := resolveOut(c.String("out"))
-			if err != nil {
-				return err
-			}
-			if err := results.CheckFree(out); err != nil {
-				return badInput(err)
-			}
-			release, err := lockOut(out)
-			if err != nil {
-				return err
-			}
-			defer release()
-			ctx := c.Context
-			var runs []*plots.Run
-			for _, d := range dirs {
-				if err := ctx.Err(); err != nil {
-					return &interruptError{"interrupted; nothing was written", err}
-				}
-				r, err := plots.LoadRun(d)
-				if err != nil {
-					return badInput(err)
-				}
-				runs = append(runs, r)
-			}
-			figs, err := plots.CompareFigures(runs, labels)
-			if err != nil {
-				return err
-			}
-			// Draw into a temporary sibling renamed into place: an error
-			// or a signal (checked between figures) leaves no partial
-			// directory.
-			out = filepath.Clean(out)
-			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-				return err
-			}
-			tmp, err := results.MkdirTemp(filepath.Dir(out), filepath.Base(out)+".tmp-*")
-			if err != nil {
-				return err
-			}
-			var files []string
-			for _, f := range figs {
-				if err = ctx.Err(); err != nil {
-					break
-				}
-				var names []string
-				if names, err = plots.Save(tmp, []plots.Figure{f}, formats); err != nil {
-					break
-				}
-				files = append(files, names...)
-			}
-			if err == nil {
-				err = ctx.Err()
-			}
-			if err == nil {
-				err = plots.WriteCompareReport(filepath.Join(tmp, "report.html"), runs, labels, figs)
-			}
-			if err == nil {
-				err = results.RenameDir(tmp, out, false)
-			}
-			if err != nil {
-				os.RemoveAll(tmp)
-				if ctx.Err() != nil {
-					return &interruptError{"interrupted; nothing was written", ctx.Err()}
-				}
-				return err
-			}
-			fmt.Fprintf(e.stdout, "wrote %d figures and report.html into %s\n", len(files), out)
-			return nil
+			return compareRuns(c.Context, e, dirs, labels, c.String("out"), formats)
 		},
 	}
+}
+
+// compareRuns draws the compare figures of the result directories dirs,
+// named by labels (nil: their scenarios' names), in formats, and the
+// compare report, into the new directory outFlag: smesim compare, and
+// the page of smesim serve when it overlays two runs.
+func compareRuns(ctx context.Context, e *env, dirs, labels []string, outFlag string, formats []string) error {
+	out, err := resolveOut(outFlag)
+	if err != nil {
+		return err
+	}
+	if err := results.CheckFree(out); err != nil {
+		return badInput(err)
+	}
+	release, err := lockOut(out)
+	if err != nil {
+		return err
+	}
+	defer release()
+	var runs []*plots.Run
+	for _, d := range dirs {
+		if err := ctx.Err(); err != nil {
+			return &interruptError{"interrupted; nothing was written", err}
+		}
+		r, err := plots.LoadRun(d)
+		if err != nil {
+			return badInput(err)
+		}
+		runs = append(runs, r)
+	}
+	figs, err := plots.CompareFigures(runs, labels)
+	if err != nil {
+		return err
+	}
+	// Draw into a temporary sibling renamed into place: an error
+	// or a signal (checked between figures) leaves no partial
+	// directory.
+	out = filepath.Clean(out)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	tmp, err := results.MkdirTemp(filepath.Dir(out), filepath.Base(out)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	var files []string
+	for _, f := range figs {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		var names []string
+		if names, err = plots.Save(tmp, []plots.Figure{f}, formats); err != nil {
+			break
+		}
+		files = append(files, names...)
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = plots.WriteCompareReport(filepath.Join(tmp, "report.html"), runs, labels, figs)
+	}
+	if err == nil {
+		err = results.RenameDir(tmp, out, false)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		if ctx.Err() != nil {
+			return &interruptError{"interrupted; nothing was written", ctx.Err()}
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %d figures and report.html into %s\n", len(files), out)
+	return nil
 }
 
 func exists(path string) bool {

@@ -32,16 +32,17 @@ type runOptions struct {
 	seed         *uint64
 	steps        *int
 	replications *int
-	workers      int                  // 0: number of CPUs
-	threads      int                  // 0: the CPUs divided among the workers
-	plots        []string             // figure formats; none: no figures, no report
-	arms         []string             // --arms; nil: the scenario's arms
-	record       string               // --record: "full" or "aggregate"; "": the scenario's output.record
-	format       string               // --format: "csv", "parquet" or "both"; "": the scenario's output.format
-	plotsSet     bool                 // --plots was given (not its default)
-	progress     string               // --progress: auto, json or none
-	onProgress   func(batch.Progress) // instead of --progress: smesim serve's page
-	now          time.Time            // for the default output directory name
+	workers      int                   // 0: number of CPUs
+	threads      int                   // 0: the CPUs divided among the workers
+	plots        []string              // figure formats; none: no figures, no report
+	arms         []string              // --arms; nil: the scenario's arms
+	record       string                // --record: "full" or "aggregate"; "": the scenario's output.record
+	format       string                // --format: "csv", "parquet" or "both"; "": the scenario's output.format
+	plotsSet     bool                  // --plots was given (not its default)
+	progress     string                // --progress: auto, json or none
+	onProgress   func(batch.Progress)  // instead of --progress: smesim serve's page
+	onFigures    func(plotsDir string) // smesim serve's page: the figures are drawn, the report not yet
+	now          time.Time             // for the default output directory name
 }
 
 // DefaultOutRoot is the directory under which run puts its result
@@ -263,7 +264,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	store.StopOn(ctx)
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format}
 	w, err := batch.WriteRun(out, src, meta, func(tmp string) error {
-		return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, opts.plots) })
+		return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, opts.plots, opts.onFigures) })
 	})
 	if err != nil && ctx.Err() != nil {
 		return interrupted()

@@ -8,7 +8,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -61,7 +64,7 @@ func serve(ctx context.Context, e *env, addr string, workers int) error {
 	if err != nil {
 		return badInputf("--addr %s: %w", addr, unwrapNet(err))
 	}
-	srv, err := web.New(web.Options{Runner: serveRunner(workers)})
+	srv, err := web.New(web.Options{Runner: serveRunner(workers), Comparer: serveComparer})
 	if err != nil {
 		ln.Close()
 		return err
@@ -123,6 +126,13 @@ func serveRunner(workers int) web.Runner {
 		if req.Progress != nil {
 			opts.onProgress = func(p batch.Progress) { req.Progress(p.Done, p.Total) }
 		}
+		if req.Figures != nil {
+			opts.onFigures = func(plotsDir string) {
+				if svgs := readSVGs(plotsDir); len(svgs) > 0 {
+					req.Figures(svgs)
+				}
+			}
+		}
 		// meta.json records the command that reproduces the run from the
 		// result directory's own scenario.toml.
 		e := &env{stdout: &stdout, stderr: io.Discard, args: []string{"smesim", "run", "scenario.toml", "--plots", "svg"}}
@@ -140,4 +150,25 @@ func serveRunner(workers int) web.Runner {
 		}
 		return res, nil
 	}
+}
+
+// serveComparer overlays runs from the page as smesim compare does, with
+// SVG figures.
+func serveComparer(ctx context.Context, dirs, labels []string, out string) error {
+	e := &env{stdout: io.Discard, stderr: io.Discard}
+	return compareRuns(ctx, e, dirs, labels, out, []string{"svg"})
+}
+
+// readSVGs reads the SVG files of dir, by name without extension; one
+// that cannot be read is left out (the page gets it with the others when
+// the run is done).
+func readSVGs(dir string) map[string][]byte {
+	m, _ := filepath.Glob(filepath.Join(dir, "*.svg"))
+	svgs := map[string][]byte{}
+	for _, p := range m {
+		if data, err := os.ReadFile(p); err == nil {
+			svgs[strings.TrimSuffix(filepath.Base(p), ".svg")] = data
+		}
+	}
+	return svgs
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -100,6 +101,10 @@ func TestServeRunIsSmesimRun(t *testing.T) {
 	}
 	if len(last.Figures) == 0 {
 		t.Error("no figures")
+	}
+	// The figures are announced, drawn, before the report is written.
+	if early := evs[len(evs)-2]; early.Event != "figures" || !slices.Equal(early.Figures, last.Figures) {
+		t.Errorf("the event before done is %+v, want the figures %v", early, last.Figures)
 	}
 	dirs, _ := filepath.Glob(filepath.Join(tmp, "smesim-serve-*", "run-"+last.Run))
 	if len(dirs) != 1 {

@@ -154,6 +154,16 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 				last = now
 				send(event{Event: "progress", Done: done, Total: total})
 			}
+		},
+		Figures: func(svgs map[string][]byte) {
+			names := make([]string, 0, len(svgs))
+			for name := range svgs {
+				names = append(names, name)
+			}
+			s.mu.Lock()
+			s.early[id] = svgs
+			s.mu.Unlock()
+			send(event{Event: "figures", Run: id, Figures: orderFigures(names), Seconds: time.Since(start).Seconds()})
 		}})
 	switch {
 	case ctx.Err() != nil:
@@ -166,6 +176,10 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		s.keep(id)
 		send(event{Event: "done", Run: id, Figures: figuresIn(out), Result: res, Seconds: time.Since(start).Seconds()})
 	}
+	// Served from the result directory from now on, or gone with the run.
+	s.mu.Lock()
+	delete(s.early, id)
+	s.mu.Unlock()
 }
 
 // formatValue writes a slider's value as the scenario takes it: a
@@ -206,7 +220,15 @@ func (s *Server) keep(id string) {
 	defer s.mu.Unlock()
 	s.runs = append(s.runs, id)
 	for len(s.runs) > keptRuns {
-		os.RemoveAll(filepath.Join(s.root, "run-"+s.runs[0]))
+		old := s.runs[0]
+		os.RemoveAll(filepath.Join(s.root, "run-"+old))
+		// Its comparisons go with it.
+		for _, pat := range []string{"compare-" + old + "-*", "compare-*-" + old} {
+			m, _ := filepath.Glob(filepath.Join(s.root, pat))
+			for _, d := range m {
+				os.RemoveAll(d)
+			}
+		}
 		s.runs = s.runs[1:]
 	}
 }
@@ -229,8 +251,21 @@ var figureOrder = []string{"active-firms", "failures-by-channel", "effects", "re
 
 // figuresIn lists the SVG figures of result directory dir, by their name
 // without extension.
-func figuresIn(dir string) []string {
-	m, _ := filepath.Glob(filepath.Join(dir, "plots", "*.svg"))
+func figuresIn(dir string) []string { return svgsIn(filepath.Join(dir, "plots")) }
+
+// svgsIn lists the SVG files of dir by their name without extension, the
+// figures a reader looks at first first.
+func svgsIn(dir string) []string {
+	m, _ := filepath.Glob(filepath.Join(dir, "*.svg"))
+	names := make([]string, len(m))
+	for i, p := range m {
+		names[i] = strings.TrimSuffix(filepath.Base(p), ".svg")
+	}
+	return orderFigures(names)
+}
+
+// orderFigures sorts figure names, those in figureOrder first.
+func orderFigures(names []string) []string {
 	rank := func(name string) int {
 		for i, f := range figureOrder {
 			if f == name {
@@ -238,10 +273,6 @@ func figuresIn(dir string) []string {
 			}
 		}
 		return len(figureOrder)
-	}
-	names := make([]string, len(m))
-	for i, p := range m {
-		names[i] = strings.TrimSuffix(filepath.Base(p), ".svg")
 	}
 	sort.SliceStable(names, func(i, j int) bool {
 		ri, rj := rank(names[i]), rank(names[j])
@@ -253,10 +284,20 @@ func figuresIn(dir string) []string {
 	return names
 }
 
-// figure serves a figure of a kept run: GET /runs/ID/plots/NAME.svg.
+// figure serves a figure of a run: GET /runs/ID/plots/NAME.svg, from
+// memory while the run writes its files, then from its result directory.
 func (s *Server) figure(w http.ResponseWriter, r *http.Request) {
-	dir := s.runDir(r.PathValue("id"))
-	file := r.PathValue("file")
+	id, file := r.PathValue("id"), r.PathValue("file")
+	s.mu.Lock()
+	svg, early := s.early[id][strings.TrimSuffix(file, ".svg")]
+	s.mu.Unlock()
+	if early {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(svg)
+		return
+	}
+	dir := s.runDir(id)
 	if dir == "" || file != filepath.Base(file) || !strings.HasSuffix(file, ".svg") {
 		http.NotFound(w, r)
 		return
@@ -312,4 +353,62 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		zw.Close()
 	}
+}
+
+// compareForm is the body of POST /api/compare: two kept runs, the
+// earlier first.
+type compareForm struct {
+	Runs []string `json:"runs"`
+}
+
+// compare answers POST /api/compare with the figures of smesim compare on
+// two kept runs (drawn once, then reused): {"id": ..., "figures": [...]}.
+func (s *Server) compare(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Comparer == nil {
+		fail(w, http.StatusNotFound, "this server does not overlay runs")
+		return
+	}
+	var form compareForm
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRunForm))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&form); err != nil || len(form.Runs) != 2 {
+		fail(w, http.StatusBadRequest, "bad compare request: want {\"runs\": [A, B]}")
+		return
+	}
+	var dirs, labels []string
+	for _, id := range form.Runs {
+		dir := s.runDir(id)
+		if dir == "" {
+			fail(w, http.StatusNotFound, fmt.Sprintf("run %s is no longer kept", clip(id)))
+			return
+		}
+		dirs = append(dirs, dir)
+		labels = append(labels, "run "+id)
+	}
+	id := form.Runs[0] + "-" + form.Runs[1]
+	out := filepath.Join(s.root, "compare-"+id)
+	s.cmpMu.Lock()
+	defer s.cmpMu.Unlock()
+	if _, err := os.Stat(out); err != nil {
+		if err := s.opts.Comparer(r.Context(), dirs, labels, out); err != nil {
+			fail(w, http.StatusInternalServerError, oneLine(err))
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		ID      string   `json:"id"`
+		Figures []string `json:"figures"`
+	}{id, svgsIn(out)})
+}
+
+// compareFigure serves a figure of a comparison: GET /compares/A-B/NAME.svg.
+func (s *Server) compareFigure(w http.ResponseWriter, r *http.Request) {
+	a, b, ok := strings.Cut(r.PathValue("id"), "-")
+	file := r.PathValue("file")
+	if !ok || s.runDir(a) == "" || s.runDir(b) == "" || file != filepath.Base(file) || !strings.HasSuffix(file, ".svg") {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.ServeFile(w, r, filepath.Join(s.root, "compare-"+a+"-"+b, file))
 }

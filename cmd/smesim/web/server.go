@@ -45,6 +45,10 @@ type RunRequest struct {
 	Arms     []string // arms to run, as smesim run --arms takes them; nil: the scenario's
 	Currency string   // the scenario's currency, for the arm table
 	Progress func(done, total int)
+	// Figures, called once the SVG figures are drawn and before the rest
+	// (the report) is written, gives them by name, so that the page shows
+	// them early.
+	Figures func(svgs map[string][]byte)
 }
 
 // RunResult is what the page shows of a finished run besides its figures.
@@ -55,11 +59,17 @@ type RunResult struct {
 	Text     string     `json:"text"`     // what smesim run prints after a run
 }
 
+// Comparer draws the figures of smesim compare for the result
+// directories dirs, named by labels, as SVG files in the new directory
+// out.
+type Comparer func(ctx context.Context, dirs, labels []string, out string) error
+
 // Options configure a Server.
 type Options struct {
 	Runner    Runner
-	MaxUpload int64  // largest scenario upload in bytes; 0: 1 MiB
-	TempDir   string // where the result directories go; "": the system's
+	Comparer  Comparer // nil: runs are not overlaid
+	MaxUpload int64    // largest scenario upload in bytes; 0: 1 MiB
+	TempDir   string   // where the result directories go; "": the system's
 }
 
 // defaultMaxUpload is the largest scenario file smesim reads (see
@@ -81,11 +91,13 @@ type Server struct {
 	page  *template.Template
 	mux   *http.ServeMux
 	runMu sync.Mutex // held by the one run under way
+	cmpMu sync.Mutex // held by the one comparison drawn
 
 	mu      sync.Mutex
 	seq     int
-	uploads []*upload // oldest first
-	runs    []string  // ids of the kept result directories, oldest first
+	uploads []*upload                    // oldest first
+	runs    []string                     // ids of the kept result directories, oldest first
+	early   map[string]map[string][]byte // run id → figures drawn before its directory is complete
 	cancel  context.CancelFunc
 	closed  bool
 }
@@ -108,7 +120,7 @@ func New(opts Options) (*Server, error) {
 		os.RemoveAll(root)
 		return nil, fmt.Errorf("web: page template: %w", err)
 	}
-	s := &Server{opts: opts, root: root, page: page, mux: http.NewServeMux()}
+	s := &Server{opts: opts, root: root, page: page, mux: http.NewServeMux(), early: map[string]map[string][]byte{}}
 	static, _ := fs.Sub(assets, "assets")
 	s.mux.HandleFunc("GET /{$}", s.index)
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -118,6 +130,8 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("GET /runs/{id}/plots/{file}", s.figure)
 	s.mux.HandleFunc("GET /runs/{id}/report.html", s.report)
 	s.mux.HandleFunc("GET /runs/{id}/download", s.download)
+	s.mux.HandleFunc("POST /api/compare", s.compare)
+	s.mux.HandleFunc("GET /compares/{id}/{file}", s.compareFigure)
 	return s, nil
 }
 

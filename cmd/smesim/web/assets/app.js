@@ -7,6 +7,7 @@
   let controller = null; // aborts the run under way
   let current = null; // the last finished run: {run, figures, result}
   let previous = null; // the one before, for comparison
+  let drawnRun = null; // the run whose figures are shown
 
   function setState(s) { document.body.dataset.state = s; }
   function status(text) { $("status").textContent = text; }
@@ -174,13 +175,19 @@
         $("progress").value = ev.done;
         status(ev.done + " of " + ev.total + " runs done");
         break;
+      case "figures":
+        // The figures are drawn; the report is still being written.
+        drawFigures(ev.run, ev.figures, t0);
+        status("run " + ev.run + ": figures drawn in " + ev.seconds.toFixed(2) + " s; writing the report…");
+        break;
       case "done":
         previous = current;
         current = { run: ev.run, figures: ev.figures, result: ev.result };
         $("progress").value = $("progress").max;
         status("run " + ev.run + " done in " + ev.seconds.toFixed(2) + " s");
         drawTable();
-        drawFigures(t0);
+        if (drawnRun !== ev.run) drawFigures(ev.run, ev.figures, t0);
+        drawOverlay();
         document.body.dataset.runs = String(Number(document.body.dataset.runs) + 1);
         setState("done");
         break;
@@ -223,30 +230,48 @@
 
   function figureURL(run, name) { return "/runs/" + run + "/plots/" + name + ".svg"; }
 
-  function drawFigures(t0) {
-    const figs = $("figures");
-    const shown = [];
+  // drawFigures shows the figures names of run, and records the time
+  // from t0 (pressing Run) to the first one drawn.
+  function drawFigures(run, names, t0) {
     let first = true;
-    for (const name of current.figures) {
+    const shown = names.map((name) => {
+      const img = el("img", { src: figureURL(run, name), alt: name + " (run " + run + ")" });
+      img.addEventListener("load", () => {
+        if (first) {
+          first = false;
+          document.body.dataset.firstFigureMs = String(Math.round(performance.now() - t0));
+        }
+      });
       const fig = el("figure", { "data-name": name });
-      const pair = el("div", { class: "pair" });
-      const img = el("img", { src: figureURL(current.run, name), alt: name + " (run " + current.run + ")" });
-      if (t0 !== undefined) {
-        img.addEventListener("load", () => {
-          if (first) {
-            first = false;
-            document.body.dataset.firstFigureMs = String(Math.round(performance.now() - t0));
-          }
-        });
-      }
-      pair.append(img);
-      if ($("compare").checked && previous && previous.figures.includes(name)) {
-        pair.append(el("img", { src: figureURL(previous.run, name), alt: name + " (run " + previous.run + ")", class: "previous" }));
-      }
-      fig.append(pair, el("figcaption", {}, name.replace(/-/g, " ") + (pair.children.length > 1 ? ": run " + current.run + " left, run " + previous.run + " right" : "")));
-      shown.push(fig);
+      fig.append(img, el("figcaption", {}, name.replace(/-/g, " ") + " (run " + run + ")"));
+      return fig;
+    });
+    $("figures").replaceChildren(...shown);
+    drawnRun = run;
+  }
+
+  // drawOverlay shows the previous run and this one on the same axes
+  // (smesim compare's figures) when the box is ticked.
+  async function drawOverlay() {
+    const box = $("overlay");
+    if (!$("compare").checked || !previous || !current) {
+      box.replaceChildren();
+      return;
     }
-    figs.replaceChildren(...shown);
+    const runs = [previous.run, current.run];
+    try {
+      const j = await answer(await fetch("/api/compare", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ runs: runs }) }));
+      if (!current || current.run !== runs[1]) return; // a newer run is shown
+      const shown = j.figures.map((name) => {
+        const fig = el("figure", { "data-name": name, class: "overlay" });
+        fig.append(el("img", { src: "/compares/" + j.id + "/" + name + ".svg", alt: name }),
+          el("figcaption", {}, name.replace(/-/g, " ") + ": run " + runs[0] + " and run " + runs[1] + " on the same axes"));
+        return fig;
+      });
+      box.replaceChildren(...shown);
+    } catch (e) {
+      showError(e.message);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -254,7 +279,7 @@
     $("upload").addEventListener("change", () => { if ($("upload").files.length) uploadFile($("upload").files[0]); });
     $("run").addEventListener("click", run);
     $("cancel").addEventListener("click", () => { if (controller) controller.abort(); });
-    $("compare").addEventListener("change", () => { if (current) { drawTable(); drawFigures(); } });
+    $("compare").addEventListener("change", () => { if (current) { drawTable(); drawOverlay(); } });
     loadBuiltin($("builtin").value);
   });
 })();
