@@ -33,8 +33,9 @@ func serveCommand(e *env) *cli.Command {
 			"address. On it, pick a built-in scenario or upload a scenario file, move the sliders of the\n" +
 			"parameters that matter (shock depths and durations, intervention budgets, credit access and\n" +
 			"runway, replications), choose the arms and press Run: the run goes through the same code as\n" +
-			"smesim run, with live progress, and its arm table and figures redraw; the previous run can be\n" +
-			"shown beside it, and the result directory downloaded. One run at a time: a new run, or\n" +
+			"smesim run, with live progress, and its figures and arm table redraw; the previous run can be\n" +
+			"overlaid on the same axes (as smesim compare draws them), the run's report.html opened and\n" +
+			"its result directory downloaded. One run at a time: a new run, Cancel, or\n" +
 			"closing the page, cancels the one under way. A bad upload gets smesim validate's one-line\n" +
 			"message, with its line, on the page. Everything the page needs is built in: it works\n" +
 			"offline. Results live in a temporary directory removed when the server stops (Ctrl-C).",
@@ -46,7 +47,7 @@ func serveCommand(e *env) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return badInputf("serve takes no arguments (got %q): choose the scenario on the page", clip(c.Args().First()))
+				return badInputf("serve takes no arguments (got %s): choose the scenario on the page", clip(c.Args().First()))
 			}
 			workers := c.Int("workers")
 			if c.IsSet("workers") && workers < 1 {
