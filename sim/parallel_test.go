@@ -94,7 +94,12 @@ func TestThreadsSameResults(t *testing.T) {
 func TestStepAllocatesNothing(t *testing.T) {
 	cfg := config.Bench(10_000)
 	cfg.Shocks = nil
-	for _, threads := range []int{1, 2} {
+	for _, c := range []struct {
+		banking string
+		threads int
+	}{{"legacy", 1}, {"legacy", 2}, {"system", 1}, {"system", 2}} {
+		threads := c.threads
+		cfg.Finance.Banking = c.banking
 		e, err := newEngine(cfg, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -114,7 +119,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		})
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%d threads: %v allocations per step, want 0", threads, allocs)
+			t.Errorf("%s banking, %d threads: %v allocations per step, want 0", c.banking, threads, allocs)
 		}
 	}
 }

@@ -17,6 +17,7 @@ const (
 	streamParticipation // supply-chain-finance: which cores take part
 	streamPolicyQueue   // policy-loan: arrival order of a step's applicants
 	streamPartnerSearch // production.partner_search: new partners of failed firms' buyers
+	streamBanks         // finance.banking = "system": which bank each firm banks with
 )
 
 // splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).
