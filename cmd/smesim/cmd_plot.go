@@ -91,7 +91,9 @@ func reportFactsOf(dir string, r *plots.Run) plots.ReportOptions {
 	}
 	outcomes, err := facts.CheckFiles(r.Config, dir, facts.Options{})
 	if err != nil {
-		return plots.ReportOptions{FactsError: oneLine(err.Error())}
+		// The files are named as in the directory: run checks them in
+		// a temporary one, and the report must not depend on it.
+		return plots.ReportOptions{FactsError: strings.ReplaceAll(oneLine(err.Error()), dir+string(filepath.Separator), "")}
 	}
 	var opts plots.ReportOptions
 	for _, o := range outcomes {
