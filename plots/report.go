@@ -76,6 +76,9 @@ func WriteReportWith(path string, r *Run, figs []Figure, opts ReportOptions) err
 		b.headlineTable(r.Summary, cfg.Currency)
 		b.end("section")
 	}
+	if r.Summary != nil {
+		b.additionalitySection(r.Summary, cfg.Currency)
+	}
 	b.factsSection(opts)
 	if err := b.figures(figs); err != nil {
 		return err

@@ -18,6 +18,7 @@ const (
 	streamPolicyQueue   // policy-loan: arrival order of a step's applicants
 	streamPartnerSearch // production.partner_search: new partners of failed firms' buyers
 	streamBanks         // finance.banking = "system": which bank each firm banks with
+	streamLottery       // priority = "random": each firm's rank in a programme's lottery
 )
 
 // splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).

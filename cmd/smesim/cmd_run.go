@@ -66,10 +66,12 @@ func runCommand(e *env) *cli.Command {
 			"A scenario with interventions runs several arms: the baseline (no intervention) and, by\n" +
 			"default, each intervention alone and all of them together, every arm on the same random\n" +
 			"draws, replication by replication. After the run a table shows per arm the mean failures,\n" +
-			"jobs lost and fiscal cost, the firms saved against the baseline (± the half-width of a 95%\n" +
-			"interval over the paired replications) and the fiscal cost per firm saved with its 95%\n" +
-			"Fieller interval (\"not significant\" when the firms saved are not significantly above 0,\n" +
-			"\"n/a\" when none are saved on average). summary.json holds these and more.\n\n" +
+			"jobs lost and fiscal cost (a net gain to the state as \"saves X net\"), the firms and jobs\n" +
+			"saved against the baseline (± the half-width of a 95% interval over the paired\n" +
+			"replications), the fiscal cost per firm and per job saved with its 95% Fieller interval\n" +
+			"(\"not significant\" when the firms saved are not significantly above 0, \"n/a\" when none\n" +
+			"are saved on average) and the deadweight: the share of the spending that went to firms\n" +
+			"that survive in the baseline too. summary.json holds these and more.\n\n" +
 			"Flags override the scenario only when given, and may follow FILE: smesim run my.toml --seed 9",
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
@@ -586,43 +588,57 @@ func writeExhausted(w io.Writer, sum results.Summary, cfg *config.Config) {
 const noEffect = "—"
 
 // writeArmTable writes one row per arm of sum, aligned by a tabwriter:
-// mean failures, jobs lost and fiscal cost (in currency), firms saved
-// against the baseline ± the half-width of its interval, and the fiscal
-// cost per firm saved with its Fieller interval, "not significant" when
-// that interval is unbounded, "n/a" when no firm is saved on average. The
-// baseline (and any arm without effects) shows noEffect in the effect
-// columns.
+// mean failures, jobs lost and fiscal cost (in currency; a net gain to the
+// state as "saves X net"), firms and jobs saved against the baseline ± the
+// half-width of their intervals, the fiscal cost per firm and per job
+// saved with their Fieller intervals ("not significant" when unbounded,
+// "n/a" when nothing is saved on average), and the share of the arm's
+// spending that went to firms that would have survived anyway (per
+// instrument on a line below the table for arms of several). The baseline
+// (and any arm without effects) shows noEffect in the effect columns.
 func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header, rows := armTable(sum, currency)
+	header, rows, notes := armTable(sum, currency)
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, row := range rows {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
+	for _, l := range notes {
+		fmt.Fprintln(w, l)
+	}
 }
 
 // armTable returns the columns and rows of the arm table writeArmTable
-// prints, for smesim serve's page as well.
-func armTable(sum results.Summary, currency string) (header []string, rows [][]string) {
-	header = []string{"arm", "failures", "jobs lost", "fiscal cost (" + currency + ")", "firms saved", currency + " per firm saved"}
+// prints, and the lines it prints below (for smesim serve's page too).
+func armTable(sum results.Summary, currency string) (header []string, rows [][]string, notes []string) {
+	header = []string{"arm", "failures", "jobs lost", "fiscal cost (" + currency + ")", "firms saved", currency + " per firm saved",
+		"jobs saved", currency + " per job saved", "deadweight"}
 	for _, a := range sum.Arms {
 		label := a.Arm
 		if label == "" {
 			label = "results"
 		}
-		saved, cost := noEffect, noEffect
+		saved, cost, jobs, perJob, dead := noEffect, noEffect, noEffect, noEffect, noEffect
 		if a.Effects != nil {
 			saved = a.Effects.Value(results.FirmsSaved).HalfWidthText()
-			cost = a.Effects.Value(results.CostPerFirmSaved).RatioText()
+			cost = a.Effects.Value(results.CostPerFirmSaved).CostRatioText()
+			jobs = a.Effects.Value(results.JobsSaved).HalfWidthText()
+			perJob = a.Effects.Value(results.CostPerJobSaved).CostRatioText()
+		}
+		if d := a.DeadweightText(); d != "" {
+			dead = d
+		}
+		if l := a.DeadweightLine(); l != "" {
+			notes = append(notes, l)
 		}
 		rows = append(rows, []string{label,
 			results.Compact(a.Headline.Value(results.Failures).Mean),
 			results.Compact(a.Headline.Value(results.JobsLost).Mean),
-			results.Compact(a.Headline.Value(results.FiscalCost).Mean),
-			saved, cost})
+			results.NetCostText(a.Headline.Value(results.FiscalCost).Mean),
+			saved, cost, jobs, perJob, dead})
 	}
-	return header, rows
+	return header, rows, notes
 }
 
 func plural(n int, word string) string {

@@ -145,7 +145,7 @@ func serveRunner(workers int) web.Runner {
 			return nil, err
 		}
 		res := &web.RunResult{Text: stdout.String()}
-		res.Header, res.Rows = armTable(*sum, req.Currency)
+		res.Header, res.Rows, _ = armTable(*sum, req.Currency)
 		for _, a := range sum.Arms {
 			res.Failures = append(res.Failures, a.Headline.Value(results.Failures).Mean)
 		}
