@@ -49,6 +49,8 @@ type params struct {
 	revenueTo      int
 	baselineSteps  int
 	stepsPerYear   float64
+	scoreAlpha     float64 // weight of a step in the credit score's averages (scoreAverages)
+	lookThrough    bool    // the score's averages skip lockdown steps
 }
 
 // contagionMateriality is the smallest share of a firm's baseline output
@@ -145,6 +147,8 @@ type engine struct {
 	baseRevenue  []float64
 	revBaseSum   []float64
 	revPostSum   []float64
+	scoreRevenue []float64 // revenue the bank scores, through the cycle (nil: revenueEMA; credit.go, scoreAverages)
+	scoreProfit  []float64 // profit after tax the bank scores (nil with scoreRevenue)
 
 	// Per firm step accumulators, reduced in firm order (deterministic).
 	toExternal   []float64 // money from the firm's side to the external sector
@@ -169,7 +173,8 @@ type engine struct {
 
 	banks  []bankState
 	ledger ledger
-	iv     ivState // the arm's interventions
+	iv     ivState        // the arm's interventions
+	liq    liquidityState // owners' funds, informal credit, the continuation-value rule (liquidity.go)
 
 	generation []int32 // per failed firm
 	cascade    []int32
@@ -235,7 +240,9 @@ func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, er
 	if err := e.initPhysical(); err != nil {
 		return nil, err
 	}
+	copy(e.scoreRevenue, e.baseRevenue) // the bank's averages start at the steady state
 	e.initFinance()
+	e.initLiquidity()
 	e.initPartnerSearch()
 	e.metrics = newRecorder(e)
 	e.initChunks()
@@ -277,6 +284,11 @@ func (e *engine) compile() error {
 		demandNoise:    cfg.Production.DemandNoise,
 		baselineSteps:  max(1, cfg.Firms.BaselineWindows.WholeSteps(d)),
 		stepsPerYear:   units.DaysPerYear / d,
+		scoreAlpha:     0.25,
+		lookThrough:    cfg.Finance.LookThrough,
+	}
+	if m := cfg.Finance.ScoreMemory.Steps(d); m > 0 {
+		p.scoreAlpha = 1 / math.Max(1, m)
 	}
 	shocks, err := compileShocks(cfg, e.net, d)
 	if err != nil {
@@ -342,6 +354,9 @@ func (e *engine) allocate() {
 	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
 	e.fixedAssets, e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f(), f()
 	e.hasCredit = make([]bool, n)
+	if cfg := e.cfg.Finance; cfg.ScoreMemory.Days() > 0 || cfg.LookThrough {
+		e.scoreRevenue, e.scoreProfit = make([]float64, n), make([]float64, n)
+	}
 	e.lastDemand, e.lastCredit, e.lastLockdown, e.lastImports = i32(), i32(), i32(), i32()
 	e.hits = make([][]hit, n)
 	e.generation, e.cascade = i32(), i32()

@@ -12,15 +12,28 @@ import (
 
 // failureCounters is the first half of phase 7 for chunk c: it counts
 // the steps each firm has been illiquid (for grace steps) or insolvent
-// (for insolvency steps) and lists the firms that fail this step.
+// (for insolvency steps) and lists the firms that fail this step, and
+// those that close because going on is worth less than closing
+// (liquidity.go, firms.value_exit). An informal instalment left unpaid
+// counts as illiquid, like a wage.
 func (e *engine) failureCounters(c *chunkWork) {
-	p := &e.p
+	p, l := &e.p, &e.liq
 	c.failing = c.failing[:0]
 	for i := c.lo; i < c.hi; i++ {
 		if !e.alive[i] {
 			continue
 		}
-		e.illiquidRun[i] = agents.Streak(e.illiquidRun[i], e.shortfall[i])
+		if l.exitDue != nil && l.exitDue[i] {
+			l.exitDue[i] = false
+			e.cause[i] = ExitValue
+			c.failing = append(c.failing, int32(i))
+			continue
+		}
+		short := e.shortfall[i]
+		if l.informalLate != nil {
+			short = short || l.informalLate[i]
+		}
+		e.illiquidRun[i] = agents.Streak(e.illiquidRun[i], short)
 		e.insolventRun[i] = agents.Streak(e.insolventRun[i], e.equity[i] < 0)
 		switch agents.FailureOf(e.illiquidRun[i], e.insolventRun[i], p.grace, p.insolvency) {
 		case agents.FailsIlliquid:
@@ -50,7 +63,11 @@ func (e *engine) failures(t int) {
 		e.failStep[f] = int32(t)
 	}
 	for _, f := range e.failing {
-		e.windUp(int(f), t)
+		rr := e.p.recovery
+		if e.cause[f] == ExitValue {
+			rr = e.liq.orderlyRecover
+		}
+		e.windUp(int(f), t, rr)
 	}
 }
 
@@ -95,13 +112,16 @@ func (e *engine) attribute(f int32, t int) {
 	e.hits[f] = nil
 }
 
-// windUp liquidates failed firm f: its trade creditors and its bank recover
-// recovery_rate of their claims (paid by the liquidator, the external
-// sector, which takes its cash and, later, its receivables); the rest is
-// their loss. Its buyers lose a supplier and its suppliers a customer.
-func (e *engine) windUp(f, t int) {
-	net, p := e.net, &e.p
-	rr := p.recovery
+// windUp liquidates firm f, closed at step t: its trade creditors, its
+// bank, the state and its informal lenders recover rr of their claims
+// (paid by the liquidator, the external sector, which takes its cash and,
+// later, its receivables); the rest is their loss. Its buyers lose a
+// supplier and its suppliers a customer. A failure passes
+// firms.recovery_rate; an orderly closure (exit-value, and any other
+// orderly exit) passes firms.orderly_recovery: the same accounts move,
+// only the share recovered differs.
+func (e *engine) windUp(f, t int, rr float64) {
+	net := e.net
 	iv := &e.iv
 	for k := net.InStart[f]; k < net.InStart[f+1]; k++ {
 		s := net.Supplier[k]
@@ -192,6 +212,12 @@ func (e *engine) windUp(f, t int) {
 		e.owedTax[f] = 0
 	}
 	e.owedExternal[f] = 0
+	if d := e.liq.informalDebt; d != nil {
+		// The liquidator pays the informal lenders rr of their claim: both
+		// are the external sector, so no money moves; the rest is the
+		// lenders' loss.
+		d[f] = 0
+	}
 	e.toExternal[f] += e.cash[f]
 	e.reserveIn[f] -= e.cash[f]
 	e.cash[f] = 0

@@ -101,7 +101,7 @@ func (e *engine) firmAssets(i int) float64 {
 // firmLiabilities returns trade payables, loans and other amounts owed.
 func (e *engine) firmLiabilities(i int) float64 {
 	net := e.net
-	l := e.loan[i] + e.owedExternal[i] + e.owedTax[i]
+	l := e.loan[i] + e.owedExternal[i] + e.owedTax[i] + e.informalOwed(i)
 	if e.iv.govLoan != nil {
 		l += e.iv.govLoan[i]
 	}
@@ -154,6 +154,11 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 		if gl := e.iv.govLoan; gl != nil {
 			for j := range n {
 				liabilities[j] += gl[lo+j]
+			}
+		}
+		if id := e.liq.informalDebt; id != nil {
+			for j := range n {
+				liabilities[j] += id[lo+j] // owed to informal lenders, the external sector
 			}
 		}
 	}

@@ -30,6 +30,7 @@ const (
 	NoCause Cause = iota
 	Illiquid
 	Insolvent
+	ExitValue // closed in an orderly way: going on was worth less than closing (firms.value_exit)
 )
 
 func (c Cause) String() string {
@@ -38,6 +39,8 @@ func (c Cause) String() string {
 		return "illiquid"
 	case Insolvent:
 		return "insolvent"
+	case ExitValue:
+		return "exit-value"
 	}
 	return ""
 }
