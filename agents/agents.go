@@ -184,17 +184,17 @@ func LiquiditySources(need, ownerLeft, informalLimit, informalDebt float64) (inj
 }
 
 // InformalRepayment returns what a firm pays its informal lenders in a
-// step: the instalment due, debt/maturitySteps, or more when it holds cash
-// beyond what it owes and its cash target (informal credit is dear, so
-// it is repaid first from any surplus), never more than the debt or the
-// cash it holds:
+// step: the instalment due (1/maturity of what it owed them before the
+// step's borrowing), or more when it holds cash beyond what it owes and
+// its cash target (informal credit is dear, so any surplus repays it
+// first), never more than the debt or the cash it holds:
 //
-//	min(debt, max(0, cash), max(debt/maturitySteps, cash − owed − target))
-func InformalRepayment(debt, maturitySteps, cash, owed, target float64) float64 {
+//	min(debt, max(0, cash), max(due, cash − owed − target))
+func InformalRepayment(debt, due, cash, owed, target float64) float64 {
 	if debt <= 0 {
 		return 0
 	}
-	return min(debt, max(0, cash), max(debt/maturitySteps, cash-owed-target))
+	return min(debt, max(0, cash), max(due, cash-owed-target))
 }
 
 // ContinuationValue returns what going on is worth to a firm's owner: the

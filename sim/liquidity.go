@@ -24,7 +24,7 @@ type liquidityState struct {
 	informalDebt  []float64 // owed to informal lenders (the external sector), interest capitalised
 	informalLimit []float64 // the most a firm may owe them
 	informalRate  []float64 // per step
-	informalSteps []float64 // maturity in steps: 1/maturity of the debt falls due each step
+	informalSteps []float64 // maturity in steps: 1/maturity of the debt owed before a step's borrowing falls due in it
 	informalLate  []bool    // this step's instalment not paid in full: arrears, like a wage unpaid
 	exitDue       []bool    // the firm's continuation value is negative: it closes this step (value_exit)
 
@@ -114,7 +114,9 @@ func (e *engine) liquidity(lo, hi int) {
 		if s.govUnpaid != nil {
 			owed += s.govUnpaid[i]
 		}
-		need := owed + inst - e.cash[i]
+		// Asked for one part in 10⁹ more than it lacks, so that rounding
+		// never leaves the last unit of what it owes unpaid.
+		need := (owed+inst)*(1+1e-9) - e.cash[i]
 		if need > 1e-12*e.baseOutput[i] {
 			if l.valueExit && e.continuationValue(i, owed+debt-e.cash[i]) < 0 {
 				l.exitDue[i] = true
@@ -131,7 +133,7 @@ func (e *engine) liquidity(lo, hi int) {
 			}
 		}
 		if debt > 0 {
-			pay := agents.InformalRepayment(debt, l.informalSteps[i], e.cash[i], owed, e.cashTarget[i])
+			pay := agents.InformalRepayment(debt, inst, e.cash[i], owed, e.cashTarget[i])
 			debt -= pay
 			e.cash[i] -= pay
 			e.toExternal[i] += pay
