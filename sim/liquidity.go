@@ -27,6 +27,7 @@ type liquidityState struct {
 	informalSteps []float64 // maturity in steps: 1/maturity of the debt owed before a step's borrowing falls due in it
 	informalLate  []bool    // this step's instalment not paid in full: arrears, like a wage unpaid
 	exitDue       []bool    // the firm's continuation value is negative: it closes this step (value_exit)
+	expected      []float64 // value_exit: the revenue the owner expects, averaged leaving out lockdown steps
 
 	valueExit      bool
 	horizon        int     // steps over which a firm values its expected profit
@@ -62,6 +63,10 @@ func (e *engine) initLiquidity() {
 	l.informalRate, l.informalSteps = make([]float64, n), make([]float64, n)
 	l.informalLate, l.exitDue = make([]bool, n), make([]bool, n)
 	l.injected, l.borrowed = make([]float64, n), make([]float64, n)
+	if l.valueExit {
+		l.expected = make([]float64, n)
+		copy(l.expected, e.baseRevenue)
+	}
 	key := mix(cfg.Seed, uint64(e.rep), streamOwnerFunds)
 	for i := 0; i < n; i++ {
 		kp := sme
@@ -78,8 +83,9 @@ func (e *engine) initLiquidity() {
 	}
 }
 
-// liquidity runs, for firms lo to hi, after the banks have lent and before
-// what is owed is paid (payOwed): informal interest is capitalised; a firm
+// liquidity runs, for firms lo to hi at step t, after the banks have lent
+// and before what is owed is paid (payOwed): under value_exit, the revenue
+// each owner expects is updated; informal interest is capitalised; a firm
 // whose cash does not cover what it owes plus its informal instalment
 // first asks whether going on is worth it (value_exit: a negative
 // agents.ContinuationValue marks it to close in phase 7, and its owner
@@ -90,10 +96,13 @@ func (e *engine) initLiquidity() {
 // informal loans a transfer against a new liability; interest moves equity
 // to that liability, and repayments move deposits back to the external
 // sector. No money is created.
-func (e *engine) liquidity(lo, hi int) {
+func (e *engine) liquidity(lo, hi, t int) {
 	l := &e.liq
 	if !l.on {
 		return
+	}
+	if l.expected != nil {
+		e.expectRevenue(lo, hi, t)
 	}
 	s := &e.iv
 	for i := lo; i < hi; i++ {
@@ -150,23 +159,36 @@ func (e *engine) liquidity(lo, hi int) {
 	}
 }
 
+// expectRevenue updates, for firms lo to hi at step t, the revenue each
+// owner expects: an average of its revenue with the credit score's weight
+// per step (the engine's 4-step smoothing, or 1/finance.score_memory)
+// that leaves out the steps the firm is closed by a lockdown, whatever
+// the bank does. The owner knows the order is temporary: a firm valued on
+// its revenue in a lockdown would expect the closure to last, and
+// china-2020's locked-down firms would close at their first step in
+// arrears (design-counterfactual.md, "Slices 4–5 landed: measured").
+func (e *engine) expectRevenue(lo, hi, t int) {
+	alpha, now := e.p.scoreAlpha, int32(t)
+	alive, output, locked := e.alive[lo:hi:hi], e.output[lo:hi:hi], e.lastLockdown[lo:hi:hi]
+	expected := e.liq.expected[lo:hi:hi]
+	for j := range alive {
+		if alive[j] {
+			expected[j] = agents.ScoreAverage(expected[j], output[j], alpha, locked[j] == now)
+		}
+	}
+}
+
 // continuationValue is agents.ContinuationValue for firm i owing debt net
 // of its cash short term: profit per step at baseline output with its
-// present loans, expected revenue from the bank's through-the-cycle
-// average when the engine keeps one (finance.score_memory, look_through),
-// otherwise from its smoothed revenue, returning to baseline at the
-// half-life of firms.expected_recovery.
+// present loans, and expected revenue (expectRevenue) returning to
+// baseline at the half-life of firms.expected_recovery.
 func (e *engine) continuationValue(i int, debt float64) float64 {
 	l := &e.liq
 	x := e.baseOutput[i]
 	base := x*(1-e.inputShare[i]) - e.wage[i] - e.fixedCost[i] - e.loan[i]*e.loanRate[i] - l.informalDebt[i]*l.informalRate[i]
 	base -= agents.Tax(e.taxRate[i], base)
-	rev := e.revenueEMA[i]
-	if e.scoreRevenue != nil {
-		rev = e.scoreRevenue[i]
-	}
 	contribution := 1 - e.inputShare[i] - e.wage[i]*e.wageFlex[i]/x
-	return agents.ContinuationValue(base, contribution, max(0, x-rev), l.beta, l.gapRetention, l.horizon, debt)
+	return agents.ContinuationValue(base, contribution, max(0, x-l.expected[i]), l.beta, l.gapRetention, l.horizon, debt)
 }
 
 // informalOwed returns what firm i owes informal lenders (0 without

@@ -209,3 +209,31 @@ func TestLiquidityStepAllocatesNothing(t *testing.T) {
 		t.Errorf("%v allocations per step, want 0", allocs)
 	}
 }
+
+// TestValueExitLooksThroughLockdown closes chainNetwork's bystander (which
+// sells only to households, so its revenue stops) by a lockdown for 6
+// weeks, with a grace long enough to outlast it: it runs into arrears,
+// but its owner knows the order is temporary, expects its
+// revenue back and keeps it going, even though its bank scores it on its
+// recent revenue (no finance.look_through).
+func TestValueExitLooksThroughLockdown(t *testing.T) {
+	cfg := lockdownOn(quietConfig(), 2, 6, "parts")
+	cfg.Steps = 30
+	cfg.Firms.Grace = units.MustDuration("52w")
+	cfg.Firms.InsolvencyTime = units.MustDuration("52w")
+	cfg.Firms.ValueExit = true
+	net := chainNetwork(t)
+	e := armEngine(t, cfg, net, false)
+	arrears := 0
+	r := runEngine(t, e, func(int) {
+		if e.shortfall[3] {
+			arrears++
+		}
+	})
+	if arrears == 0 {
+		t.Fatal("the bystander never runs into arrears: the test tests nothing")
+	}
+	if failed(r, net, "bystander") {
+		t.Errorf("the bystander closed in a 6-week lockdown (cause %v) after %d steps in arrears", e.cause[3], arrears)
+	}
+}

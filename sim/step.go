@@ -122,12 +122,12 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phaseGrant:
 		e.grantLoans(lo, hi, t, e.grantShare)
 	case phaseOwedAndFailing:
-		e.liquidity(lo, hi)
+		e.liquidity(lo, hi, t)
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
 	case phaseGrantOwedFailing:
 		e.grantLoans(lo, hi, t, e.grantShare)
-		e.liquidity(lo, hi)
+		e.liquidity(lo, hi, t)
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
 	case phaseTotals:

@@ -156,7 +156,7 @@ type FirmsConfig struct {
 	ValueExit        bool           `toml:"value_exit" omitdefault:"true" doc:"a firm that cannot pay what it owes compares the value of going on with closing: when the discounted profit it expects over horizon is less than what it owes short term, its owner injects nothing more and it closes in an orderly way (cause exit-value); false: only the grace and insolvency rules end a firm"`
 	Horizon          units.Duration `toml:"horizon" min:"1w" max:"30y" omitdefault:"true" doc:"value_exit: time over which a firm values its expected profit"`
 	DiscountRate     float64        `toml:"discount_rate" min:"0" max:"10" omitdefault:"true" doc:"value_exit: yearly rate at which the owner discounts expected profit"`
-	ExpectedRecovery units.Duration `toml:"expected_recovery" min:"1d" max:"30y" omitdefault:"true" doc:"value_exit: half-life of the gap between the revenue the firm expects and its baseline (the expected path from its smoothed revenue, or its scored revenue under finance.look_through, back to baseline)"`
+	ExpectedRecovery units.Duration `toml:"expected_recovery" min:"1d" max:"30y" omitdefault:"true" doc:"value_exit: half-life of the gap between the revenue the firm expects (its recent revenue, leaving out lockdown steps) and its baseline"`
 	OrderlyRecovery  float64        `toml:"orderly_recovery" min:"0" max:"1" omitdefault:"true" doc:"share of their claims the creditors of a firm closing in an orderly way recover (recovery_rate applies to failures)"`
 }
 
