@@ -178,38 +178,6 @@ func TestValueExitClosesOrderly(t *testing.T) {
 	}
 }
 
-// TestLiquidityStepAllocatesNothing is TestStepAllocatesNothing with the
-// screening and liquidity rules on.
-func TestLiquidityStepAllocatesNothing(t *testing.T) {
-	cfg := BenchConfig(10_000)
-	cfg.Shocks = nil
-	cfg.Finance.ScoreMemory = units.MustDuration("26w")
-	cfg.Finance.LookThrough = true
-	cfg.Firms.SME.OwnerFunds, cfg.Firms.SME.OwnerFundsDispersion, cfg.Firms.SME.InformalLimit = 0.1, 1, 0.05
-	cfg.Firms.ValueExit = true
-	e, err := newEngine(cfg, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.close()
-	e.setThreads(2)
-	step := 0
-	for ; step < 5; step++ {
-		if err := e.step(step); err != nil {
-			t.Fatal(err)
-		}
-	}
-	allocs := testing.AllocsPerRun(20, func() {
-		if err := e.step(step); err != nil {
-			t.Fatal(err)
-		}
-		step++
-	})
-	if allocs != 0 {
-		t.Errorf("%v allocations per step, want 0", allocs)
-	}
-}
-
 // TestValueExitLooksThroughLockdown closes chainNetwork's bystander (which
 // sells only to households, so its revenue stops) by a lockdown for 6
 // weeks, with a grace long enough to outlast it: it runs into arrears,

@@ -90,31 +90,47 @@ func TestThreadsSameResults(t *testing.T) {
 }
 
 // TestStepAllocatesNothing steps an engine at steady state on one and two
-// threads: after warm-up a step allocates nothing.
+// threads: after warm-up a step allocates nothing, with the default
+// mechanisms and with screening through the cycle and liquidity beyond
+// banks on (issue 15, slices 4–5).
 func TestStepAllocatesNothing(t *testing.T) {
-	cfg := BenchConfig(10_000)
-	cfg.Shocks = nil
-	for _, threads := range []int{1, 2} {
-		e, err := newEngine(cfg, 0)
-		if err != nil {
-			t.Fatal(err)
+	liquidity := func(cfg *config.Config) {
+		cfg.Finance.ScoreMemory = units.MustDuration("26w")
+		cfg.Finance.LookThrough = true
+		cfg.Firms.SME.OwnerFunds, cfg.Firms.SME.InformalLimit = 0.1, 0.05
+		cfg.Firms.ValueExit = true
+	}
+	for _, c := range []struct {
+		name string
+		set  func(*config.Config)
+	}{{"default", nil}, {"liquidity", liquidity}} {
+		cfg := BenchConfig(10_000)
+		cfg.Shocks = nil
+		if c.set != nil {
+			c.set(cfg)
 		}
-		e.setThreads(threads)
-		step := 0
-		for ; step < 5; step++ { // warm-up
-			if err := e.step(step); err != nil {
+		for _, threads := range []int{1, 2} {
+			e, err := newEngine(cfg, 0)
+			if err != nil {
 				t.Fatal(err)
 			}
-		}
-		allocs := testing.AllocsPerRun(20, func() {
-			if err := e.step(step); err != nil {
-				t.Fatal(err)
+			e.setThreads(threads)
+			step := 0
+			for ; step < 5; step++ { // warm-up
+				if err := e.step(step); err != nil {
+					t.Fatal(err)
+				}
 			}
-			step++
-		})
-		e.close()
-		if allocs != 0 {
-			t.Errorf("%d threads: %v allocations per step, want 0", threads, allocs)
+			allocs := testing.AllocsPerRun(20, func() {
+				if err := e.step(step); err != nil {
+					t.Fatal(err)
+				}
+				step++
+			})
+			e.close()
+			if allocs != 0 {
+				t.Errorf("%s, %d threads: %v allocations per step, want 0", c.name, threads, allocs)
+			}
 		}
 	}
 }
