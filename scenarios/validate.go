@@ -38,8 +38,8 @@ const (
 // against its enum, [[shocks]] and [[interventions]] keys against the kinds
 // (and, for supply-chain-finance, the mode) they apply to, and the rules
 // that tie fields together (step length and horizon, shock and intervention
-// timing, market names, banks, network files, production shares, liquidity
-// keys without their mechanism (liquidity), positive
+// timing, market names, banks, network files, production shares, keys of
+// liquidity beyond banks changed while their mechanism is off, positive
 // durations, intervention names and arms), [[facts]] (names, the keys
 // each quantity needs and no others, dates within the run, arms the
 // scenario can run) and [sweep]: its parameters
