@@ -391,7 +391,7 @@ func literal(v reflect.Value) string {
 // the default element's for an element of an array of tables, otherwise
 // the value at the same path in config.DefaultConfig.
 func holdsDefault(path string, f field, fv, def reflect.Value) bool {
-	if _, ok := elementDefaults[def.Type()]; ok {
+	if strings.HasSuffix(path, "]") { // an element of an array of tables
 		return sameValue(fv, def.Field(f.index))
 	}
 	v := reflect.ValueOf(config.DefaultConfig())

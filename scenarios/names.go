@@ -10,10 +10,6 @@ import (
 	"github.com/smesim/smesim/sim/config"
 )
 
-// maxEchoed is how many characters of a value from the user a message
-// repeats: enough to recognise it, and a 10 MB id stays one short line.
-const maxEchoed = 40
-
 // echo quotes a user's value for a message, cut to maxEchoed characters
 // with "…" after a longer one.
 func echo(s string) string {

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
@@ -26,25 +25,6 @@ var (
 	uncertainType    = reflect.TypeOf(config.UncertainConfig{})
 )
 
-// elementDefaults gives the starting value of each element of an array of
-// tables, before the element's keys are applied.
-var elementDefaults = map[reflect.Type]func() reflect.Value{
-	reflect.TypeOf(config.BankConfig{}):   func() reflect.Value { return reflect.ValueOf(config.DefaultBank()) },
-	reflect.TypeOf(config.MarketConfig{}): func() reflect.Value { return reflect.ValueOf(config.DefaultMarket()) },
-	shockType:                             func() reflect.Value { return reflect.ValueOf(config.DefaultShock()) },
-	interventionType:                      func() reflect.Value { return reflect.ValueOf(config.DefaultIntervention()) },
-	sweepParamType:                        func() reflect.Value { return reflect.ValueOf(config.DefaultSweepParameter()) },
-	factType:                              func() reflect.Value { return reflect.ValueOf(config.DefaultFact()) },
-}
-
-// defaultElement returns the default of one element of type t.
-func defaultElement(t reflect.Type) reflect.Value {
-	if f, ok := elementDefaults[t]; ok {
-		return f()
-	}
-	return reflect.Zero(t)
-}
-
 // field is one key of the schema, with what its tags say read once.
 type field struct {
 	key   string // toml key
@@ -57,49 +37,6 @@ type field struct {
 	kinds  []string // kindsOf(tag)
 	durRng numRange // durationRange(tag), for durations, when hasDur
 	hasDur bool
-}
-
-var fieldCache sync.Map // reflect.Type → []field
-
-// fieldsOf lists the keys of struct type t in declaration order, leaving out
-// fields without a toml tag or tagged "-".
-func fieldsOf(t reflect.Type) []field {
-	if v, ok := fieldCache.Load(t); ok {
-		return v.([]field)
-	}
-	var fs []field
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
-		if name == "" || name == "-" || !sf.IsExported() {
-			continue
-		}
-		f := field{key: name, index: i, typ: sf.Type, tag: sf.Tag, enum: enumOf(sf.Tag), kinds: kindsOf(sf.Tag)}
-		switch sf.Type.Kind() {
-		case reflect.Float64, reflect.Int, reflect.Int64, reflect.Slice:
-			f.rng = rangeOf(sf.Tag)
-		}
-		if sf.Type == durationType {
-			f.durRng, f.hasDur = durationRange(sf.Tag)
-		}
-		fs = append(fs, f)
-	}
-	fieldCache.Store(t, fs)
-	return fs
-}
-
-// keysOf lists the allowed keys of struct type t.
-func keysOf(t reflect.Type) []string {
-	var ks []string
-	for _, f := range fieldsOf(t) {
-		ks = append(ks, f.key)
-	}
-	return ks
-}
-
-// isTableSlice reports whether t is a slice of structs: an array of tables.
-func isTableSlice(t reflect.Type) bool {
-	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct && t.Elem() != durationType
 }
 
 // isInlineStruct reports whether struct type t is written as an inline table:
@@ -121,17 +58,6 @@ func isInlineStruct(t reflect.Type) bool {
 	return true
 }
 
-// join appends a key to a dotted path.
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// index appends an array index to a path.
-func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-
 // stripIndices removes array indices from a path: "shocks[2].depth" → "shocks.depth".
 func stripIndices(path string) string {
 	if !strings.Contains(path, "[") {
@@ -149,59 +75,6 @@ func stripIndices(path string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
-}
-
-// isBareKey reports whether s can be written as a bare TOML key.
-func isBareKey(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isBareChar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isBareChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-}
-
-// quoteKey writes one key segment as TOML does: bare if possible, else quoted.
-func quoteKey(s string) string {
-	if isBareKey(s) {
-		return s
-	}
-	return quoteString(s)
-}
-
-// quoteString writes s as a TOML basic string.
-func quoteString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\u%04X`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
 	return b.String()
 }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -87,7 +88,7 @@ type engine struct {
 	// Per firm: physical.
 	alive       []bool
 	failStep    []int32
-	cause       []Cause
+	cause       []outcome.Cause
 	baseOutput  []float64 // steady-state gross output per step
 	capacity    []float64
 	planned     []float64 // planned output (last production or smoothed demand)
@@ -179,7 +180,7 @@ type engine struct {
 	generation []int32 // per failed firm
 	cascade    []int32
 
-	events  []Event
+	events  []outcome.Event
 	metrics *recorder
 
 	// Parallel phases (parallel.go) and the scratch of the sequential
@@ -201,7 +202,7 @@ type engine struct {
 type hit struct {
 	firm    int32
 	step    int32
-	channel Channel
+	channel outcome.Channel
 }
 
 type bankState struct {
@@ -335,7 +336,7 @@ func (e *engine) allocate() {
 	f := func() []float64 { return alloc[float64](e.arena, n) }
 	i32 := func() []int32 { return alloc[int32](e.arena, n) }
 	e.alive = alloc[bool](e.arena, n)
-	e.failStep, e.cause = i32(), make([]Cause, n)
+	e.failStep, e.cause = i32(), make([]outcome.Cause, n)
 	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
 	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
 	e.importCoeff, e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f(), f()

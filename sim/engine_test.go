@@ -9,6 +9,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -76,7 +77,7 @@ func TestCascadeGenerations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byFirm := map[string]Event{}
+	byFirm := map[string]outcome.Event{}
 	for _, ev := range res.Events {
 		byFirm[e.net.Name(int(ev.Firm))] = ev
 	}
@@ -84,11 +85,11 @@ func TestCascadeGenerations(t *testing.T) {
 		firm       string
 		generation int32
 		parents    []int32
-		channels   Channel
+		channels   outcome.Channel
 	}{
 		{"core", 0, nil, 0},
-		{"supplier", 1, []int32{0}, ChannelBadDebt | ChannelLostOrders},
-		{"raw", 2, []int32{1}, ChannelLostOrders},
+		{"supplier", 1, []int32{0}, outcome.ChannelBadDebt | outcome.ChannelLostOrders},
+		{"raw", 2, []int32{1}, outcome.ChannelLostOrders},
 	}
 	for _, w := range want {
 		ev, ok := byFirm[w.firm]

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // failureCounters is the first half of phase 7 for chunk c: it counts
@@ -25,7 +26,7 @@ func (e *engine) failureCounters(c *chunkWork) {
 		}
 		if l.exitDue != nil && l.exitDue[i] {
 			l.exitDue[i] = false
-			e.cause[i] = ExitValue
+			e.cause[i] = outcome.ExitValue
 			c.failing = append(c.failing, int32(i))
 			continue
 		}
@@ -37,9 +38,9 @@ func (e *engine) failureCounters(c *chunkWork) {
 		e.insolventRun[i] = agents.Streak(e.insolventRun[i], e.equity[i] < 0)
 		switch agents.FailureOf(e.illiquidRun[i], e.insolventRun[i], p.grace, p.insolvency) {
 		case agents.FailsIlliquid:
-			e.cause[i] = Illiquid
+			e.cause[i] = outcome.Illiquid
 		case agents.FailsInsolvent:
-			e.cause[i] = Insolvent
+			e.cause[i] = outcome.Insolvent
 		default:
 			continue
 		}
@@ -64,7 +65,7 @@ func (e *engine) failures(t int) {
 	}
 	for _, f := range e.failing {
 		rr := e.p.recovery
-		if e.cause[f] == ExitValue {
+		if e.cause[f] == outcome.ExitValue {
 			rr = e.liq.orderlyRecover
 		}
 		e.windUp(int(f), t, rr)
@@ -76,19 +77,19 @@ func (e *engine) failures(t int) {
 // in earlier steps), its generation and its cascade.
 func (e *engine) attribute(f int32, t int) {
 	w := e.p.cascadeWindow
-	ev := Event{Step: int32(t), Firm: f, Cause: e.cause[f], Cascade: f}
+	ev := outcome.Event{Step: int32(t), Firm: f, Cause: e.cause[f], Cascade: f}
 	recent := func(last int32) bool { return t-int(last) < w }
 	if recent(e.lastDemand[f]) {
-		ev.Channels |= ChannelDemand
+		ev.Channels |= outcome.ChannelDemand
 	}
 	if recent(e.lastCredit[f]) {
-		ev.Channels |= ChannelCredit
+		ev.Channels |= outcome.ChannelCredit
 	}
 	if recent(e.lastLockdown[f]) {
-		ev.Channels |= ChannelLockdown
+		ev.Channels |= outcome.ChannelLockdown
 	}
 	if recent(e.lastImports[f]) {
-		ev.Channels |= ChannelImports
+		ev.Channels |= outcome.ChannelImports
 	}
 	bestGen := int32(-1)
 	for _, h := range e.hits[f] {
@@ -162,9 +163,9 @@ func (e *engine) windUp(f, t int, rr float64) {
 		e.equity[s] -= claim - rec
 		e.badDebt[s] += claim - rec
 		if e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
-			ch := ChannelLostOrders
+			ch := outcome.ChannelLostOrders
 			if claim > 0 || bankLoss > 0 {
-				ch |= ChannelBadDebt
+				ch |= outcome.ChannelBadDebt
 			}
 			e.hits[s] = append(e.hits[s], hit{firm: int32(f), step: int32(t), channel: ch})
 		}
@@ -173,7 +174,7 @@ func (e *engine) windUp(f, t int, rr float64) {
 		ed := net.OutEdge[k]
 		b := net.Buyer[ed]
 		if e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
-			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: ChannelLostSupply})
+			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelLostSupply})
 		}
 	}
 	if l := e.loan[f]; l > 0 {

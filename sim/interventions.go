@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -315,10 +316,10 @@ func (e *engine) eligible(iv *intervention, i int) bool {
 }
 
 // ivOutcomes returns what each intervention did.
-func (e *engine) ivOutcomes() []InterventionOutcome {
-	var out []InterventionOutcome
+func (e *engine) ivOutcomes() []outcome.InterventionOutcome {
+	var out []outcome.InterventionOutcome
 	for _, iv := range e.iv.list {
-		o := InterventionOutcome{Name: iv.name, Kind: iv.kind, Used: iv.used, FiscalCost: iv.cost, ExhaustedStep: iv.exhausted}
+		o := outcome.InterventionOutcome{Name: iv.name, Kind: iv.kind, Used: iv.used, FiscalCost: iv.cost, ExhaustedStep: iv.exhausted}
 		if iv.hasBudget {
 			o.Budget = iv.budget
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -133,12 +134,12 @@ func TestValueExitClosesOrderly(t *testing.T) {
 		name      string
 		valueExit bool
 		recovery  string
-		cause     Cause
+		cause     outcome.Cause
 		lossShare float64
 	}{
-		{"grace", false, "13w", Illiquid, 0.7},
-		{"value exit", true, "13w", ExitValue, 0.2},
-		{"demand back at once", true, "1d", Illiquid, 0.7},
+		{"grace", false, "13w", outcome.Illiquid, 0.7},
+		{"value exit", true, "13w", outcome.ExitValue, 0.2},
+		{"demand back at once", true, "1d", outcome.Illiquid, 0.7},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := bankedConfig()
@@ -171,7 +172,7 @@ func TestValueExitClosesOrderly(t *testing.T) {
 			if share := lost / loan; math.Abs(share-c.lossShare) > 0.01 {
 				t.Errorf("bank wrote off %g of a loan of %g (%.4f), want a share of %v", lost, loan, share, c.lossShare)
 			}
-			if c.cause == ExitValue && int(e.illiquidRun[bystander]) >= e.p.grace {
+			if c.cause == outcome.ExitValue && int(e.illiquidRun[bystander]) >= e.p.grace {
 				t.Errorf("closed after %d steps in arrears: no earlier than the grace of %d", e.illiquidRun[bystander], e.p.grace)
 			}
 		})

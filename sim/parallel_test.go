@@ -62,13 +62,13 @@ func TestThreadsSameResults(t *testing.T) {
 	}
 	failures := 0
 	for _, arm := range arms {
-		ref, err := RunArmThreads(context.Background(), cfg, arm, 0, 1)
+		ref, err := Run(context.Background(), cfg, arm, 0, Options{Threads: 1})
 		if err != nil {
 			t.Fatalf("arm %s, 1 thread: %v", arm.Name, err)
 		}
 		failures += len(ref.Events)
 		for _, threads := range []int{2, 3} {
-			got, err := RunArmThreads(context.Background(), cfg, arm, 0, threads)
+			got, err := Run(context.Background(), cfg, arm, 0, Options{Threads: threads})
 			if err != nil {
 				t.Fatalf("arm %s, %d threads: %v", arm.Name, threads, err)
 			}
@@ -104,7 +104,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		name string
 		set  func(*config.Config)
 	}{{"default", nil}, {"liquidity", liquidity}} {
-		cfg := BenchConfig(10_000)
+		cfg := config.Bench(10_000)
 		cfg.Shocks = nil
 		if c.set != nil {
 			c.set(cfg)

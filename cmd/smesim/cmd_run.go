@@ -207,7 +207,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		if errors.Is(err, batch.ErrLocked) {
 			return badInput(err)
 		}
-		if exists(filepath.Join(partial, batch.ManifestFile)) {
+		if exists(filepath.Join(partial, results.ManifestFile)) {
 			return badInputf("%w (an interrupted run of another scenario into --out %s? remove %s or choose another --out)", err, out, partial)
 		}
 		return badInput(err)
@@ -328,7 +328,7 @@ func (e *interruptError) Unwrap() error { return e.err }
 
 // removeStaleTemps removes the temporary directories a writer of the
 // result directory out leaves beside it when it is killed (see
-// results.WriteDirStream: "BASE.tmp-*", and ".BASE.tmp-*" of its check
+// results.WriteDir: "BASE.tmp-*", and ".BASE.tmp-*" of its check
 // that the parent is writable). The caller must be the only writer of
 // out: it holds the lock of out's partial directory.
 func removeStaleTemps(out string) error {

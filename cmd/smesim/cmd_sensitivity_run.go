@@ -20,7 +20,6 @@ import (
 
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
@@ -257,9 +256,9 @@ func newSensPlan(cfg *config.Config, label string, opts sensitivityOptions, arms
 func checkSensMemory(sp *sensPlan, workers int) error {
 	runs := len(sp.plan.Arms) * sp.plan.Reps
 	lo, hi := sp.uncert.Extremes()
-	var worst sim.MemoryEstimate
+	var worst memoryEstimate
 	for _, row := range [][]float64{lo, hi} {
-		if est := sim.EstimateMemory(sp.uncert.Apply(row), min(workers, runs), runs); est.Total > worst.Total {
+		if est := estimateMemory(sp.uncert.Apply(row), min(workers, runs), runs); est.Total > worst.Total {
 			worst = est
 		}
 	}
