@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"context"
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
@@ -204,5 +206,41 @@ func TestValueExitLooksThroughLockdown(t *testing.T) {
 	}
 	if failed(r, net, "bystander") {
 		t.Errorf("the bystander closed in a 6-week lockdown (cause %v) after %d steps in arrears", e.cause[3], arrears)
+	}
+}
+
+// TestLiquidityThreadsSameResults is TestThreadsSameResults's check for
+// slices 4–5: with screening through the cycle, owners' funds, informal
+// credit and value exits on, the baseline and the arm of every
+// intervention give the same results, bit for bit, on one thread and on
+// three, and firms close both ways.
+func TestLiquidityThreadsSameResults(t *testing.T) {
+	cfg := threadedConfig()
+	cfg.Finance.ScoreMemory, cfg.Finance.LookThrough = units.MustDuration("26w"), true
+	cfg.Firms.SME.OwnerFunds, cfg.Firms.SME.InformalLimit = 0.01, 0.01
+	cfg.Firms.ValueExit, cfg.Firms.ExpectedRecovery = true, units.MustDuration("52w")
+	arms, err := cfg.ResolveArms(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	causes := map[outcome.Cause]int{}
+	for _, arm := range []config.Arm{arms[0], arms[len(arms)-1]} {
+		ref, err := Run(context.Background(), cfg, arm, 0, Options{Threads: 1})
+		if err != nil {
+			t.Fatalf("arm %s, 1 thread: %v", arm.Name, err)
+		}
+		got, err := Run(context.Background(), cfg, arm, 0, Options{Threads: 3})
+		if err != nil {
+			t.Fatalf("arm %s, 3 threads: %v", arm.Name, err)
+		}
+		if !reflect.DeepEqual(ref.Series, got.Series) || !reflect.DeepEqual(ref.Events, got.Events) || !reflect.DeepEqual(ref.Firms, got.Firms) {
+			t.Errorf("arm %s: results with 3 threads differ from 1 thread", arm.Name)
+		}
+		for _, ev := range ref.Events {
+			causes[ev.Cause]++
+		}
+	}
+	if causes[outcome.Illiquid] == 0 || causes[outcome.ExitValue] == 0 {
+		t.Fatalf("closures by cause %v: want illiquid and exit-value, or the test tests little", causes)
 	}
 }
