@@ -152,19 +152,27 @@ func TestQuietBaselineIsStationary(t *testing.T) {
 // TestAccountingBreachIsCaught corrupts a stock and expects the step's
 // check to name the step, the firm and the identity.
 func TestAccountingBreachIsCaught(t *testing.T) {
+	informal := func(c *config.Config) { c.Firms.SME.InformalLimit, c.Firms.SME.OwnerFunds = 0.1, 0.1 }
 	cases := []struct {
 		name    string
 		corrupt func(e *engine)
 		account string
+		set     func(*config.Config) // nil: quietConfig with bank debt
 	}{
-		{"cash appears from nowhere", func(e *engine) { e.cash[1] += 1000 }, "money"},
-		{"inventory without a payable", func(e *engine) { e.slotInv[0] += 1000 }, "firm core"},
-		{"loan booked at the firm only", func(e *engine) { e.loan[3] += 1000; e.equity[3] -= 1000 }, "bank bank"},
+		{"cash appears from nowhere", func(e *engine) { e.cash[1] += 1000 }, "money", nil},
+		{"inventory without a payable", func(e *engine) { e.slotInv[0] += 1000 }, "firm core", nil},
+		{"loan booked at the firm only", func(e *engine) { e.loan[3] += 1000; e.equity[3] -= 1000 }, "bank bank", nil},
+		{"informal debt without its loan", func(e *engine) { e.liq.informalDebt[3] += 1000 }, "firm bystander", informal},
+		{"owner injection from nowhere", func(e *engine) { e.cash[3] += 1000; e.equity[3] += 1000 }, "money", informal},
+		{"informal debt repaid beyond what was owed", func(e *engine) { e.liq.informalDebt[3] -= 1000; e.equity[3] += 1000 }, "firm bystander", informal},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := quietConfig()
 			cfg.Firms.SME.DebtToAssets = 0.3
+			if c.set != nil {
+				c.set(cfg)
+			}
 			e, err := newEngineOn(cfg, chainNetwork(t), 0)
 			if err != nil {
 				t.Fatal(err)
