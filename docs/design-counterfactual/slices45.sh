@@ -53,6 +53,9 @@ variant value $SCREEN firms.value_exit=true
 variant liq $SCREEN $LIQ
 variant liq-low $SCREEN $LOW
 variant liq-noscreen $LIQ
+for of in 0 0.005 0.01 0.03 0.05; do # and 0.02: liq-low
+	variant owner-$of $SCREEN firms.sme.owner_funds=$of firms.sme.informal_limit=0.01 firms.value_exit=true
+done
 ARMS=baseline
 for g in 2 8; do
 	variant today-g$g firms.grace="\"${g}w\""
@@ -62,4 +65,5 @@ for g in 2 8; do
 done
 cd "$OUT"
 python3 "$OLDPWD/$here/slices45.py" out-today out-screen out-value out-liq out-liq-low out-liq-noscreen \
+	out-owner-0 out-owner-0.005 out-owner-0.01 out-owner-0.03 out-owner-0.05 \
 	out-today-g2 out-today-g8 out-screen-g2 out-screen-g8 out-liq-g2 out-liq-g8 out-liq-low-g2 out-liq-low-g8
