@@ -252,6 +252,34 @@ var omitEmpty = map[string]string{
 	"interventions.name": "left out: named after its kind",
 }
 
+// bankingSystemKeys lists the keys, by path without indices, that only
+// finance.banking = "system" uses (and banking itself). While banking is
+// "legacy", Encode leaves them out when they hold their defaults, so that
+// the resolved scenarios written before the banking system keep their
+// bytes; Parse gives the same configuration back either way.
+var bankingSystemKeys = map[string]bool{
+	"finance.banking": true, "finance.npl_after": true, "finance.risk_weight_sme": true,
+	"finance.risk_weight_core": true, "finance.risk_weight_npl": true, "finance.pd_base": true,
+	"finance.coverage_min": true, "finance.deposit_rate": true, "finance.cost_to_assets": true,
+	"finance.bank_payout": true, "finance.local_share_sme": true, "finance.local_share_core": true,
+	"finance.cb_rate": true, "finance.lolr_spread": true, "finance.resolution_delay": true,
+	"banks.kind": true, "banks.regions": true, "banks.car_min": true, "banks.car_start": true,
+}
+
+// legacyBankingDefault reports whether key f of struct rv, at path p
+// (without indices), is a banking-system key holding its default while
+// cfg's banking is "legacy".
+func legacyBankingDefault(cfg *config.Config, p string, f field, rv reflect.Value) bool {
+	if cfg == nil || cfg.Finance.Banking != "legacy" || !bankingSystemKeys[p] {
+		return false
+	}
+	def := defaultElement(rv.Type())
+	if rv.Type() == reflect.TypeOf(config.FinanceConfig{}) {
+		def = reflect.ValueOf(config.DefaultConfig().Finance)
+	}
+	return sameValue(rv.Field(f.index), def.Field(f.index))
+}
+
 // stringKey returns the string held by key of struct rv, or "".
 func stringKey(rv reflect.Value, key string) string {
 	for _, f := range fieldsOf(rv.Type()) {
@@ -367,6 +395,8 @@ var durationRules = map[string]durationRule{
 	"firms.cascade_window":          {positive: true, text: "> 0"},
 	"firms.baseline_window":         {positive: true, text: "> 0"},
 	"finance.loan_maturity":         {positive: true, text: "> 0"},
+	"finance.npl_after":             {positive: true, text: "> 0"},
+	"finance.resolution_delay":      {positive: true, text: "> 0"},
 	"shocks.start":                  {text: "≥ 0, before the end of the run"},
 	"shocks.duration":               {text: "≥ 0; duration + recovery > 0; the shock must end within the run"},
 	"shocks.recovery":               {text: "≥ 0"},

@@ -412,6 +412,15 @@ func (v *validator) finance() error {
 			return v.errorf(p, "%q is already the name of banks[%d]", b.Name, j)
 		}
 		seen[b.Name] = i
+		if v.cfg.Finance.Banking == "system" && b.CARStart <= b.CARMin {
+			p := join(index("banks", i), "car_start")
+			return v.errorAt(p, []string{join(index("banks", i), "car_min"), index("banks", i)},
+				"%s is out of range: with finance.banking = \"system\" a bank starts above its minimum, car_min = %s", formatNumber(b.CARStart), formatNumber(b.CARMin))
+		}
+		if len(b.Regions) > 0 && b.Kind != "city" && b.Kind != "rural" {
+			p := join(index("banks", i), "regions")
+			return v.errorAt(p, []string{index("banks", i)}, "only a city or rural bank serves regions: this bank's kind is %q (national banks serve every region)", b.Kind)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,6 +114,9 @@ func (v *validator) factMetric(p string, f config.FactConfig) error {
 	case f.Metric == "":
 		return v.errorAt(k, []string{p}, "missing: a series-mean fact needs metric, a time-series metric: one of %s", strings.Join(names, ", "))
 	case has(names, f.Metric):
+		if slices.Index(names, f.Metric) >= outcome.NumLegacyMetrics && v.cfg.Finance.Banking != "system" {
+			return v.errorAt(k, []string{p, "finance.banking"}, "%q is recorded only with finance.banking = \"system\" (this scenario's banking is %q)", f.Metric, v.cfg.Finance.Banking)
+		}
 		return nil
 	}
 	if best, ok := closest(f.Metric, names); ok {

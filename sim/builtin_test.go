@@ -32,20 +32,27 @@ func TestLedgerIdentitiesEveryBuiltin(t *testing.T) {
 			if !cfg.Finance.Enabled {
 				t.Skip("finance disabled: no money to account for")
 			}
-			arms, err := cfg.ResolveArms(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, arm := range arms {
-				res, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{})
-				if err != nil {
-					t.Fatalf("arm %s: %v", arm.Name, err)
-				}
-				if res.Steps() != cfg.Steps {
-					t.Fatalf("arm %s: recorded %d steps, want %d", arm.Name, res.Steps(), cfg.Steps)
-				}
-			}
+			runEveryArm(t, cfg)
 		})
+	}
+}
+
+// runEveryArm runs replication 0 of every arm of cfg, failing on an error
+// (an AccountingError among them) or a short series.
+func runEveryArm(t *testing.T, cfg *config.Config) {
+	t.Helper()
+	arms, err := cfg.ResolveArms(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, arm := range arms {
+		res, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{})
+		if err != nil {
+			t.Fatalf("arm %s: %v", arm.Name, err)
+		}
+		if res.Steps() != cfg.Steps {
+			t.Fatalf("arm %s: recorded %d steps, want %d", arm.Name, res.Steps(), cfg.Steps)
+		}
 	}
 }
 

@@ -173,6 +173,7 @@ type engine struct {
 	hits                                              [][]hit // failed neighbours, for cascade attribution
 
 	banks  []bankState
+	bs     *bankSystem // finance.banking = "system" (banks.go); nil in legacy mode
 	ledger ledger
 	iv     ivState        // the arm's interventions
 	liq    liquidityState // owners' funds, informal credit, the continuation-value rule (liquidity.go)
@@ -211,6 +212,7 @@ type bankState struct {
 	factored                             float64 // receivables bought under supply chain finance
 	size                                 float64 // loans + reserves + deposits + capital at the start: the scale of its identities
 	baseRate, riskSpread                 float64
+	bankBook                             // the banking system's books (banks.go); zero in legacy mode
 }
 
 // newEngine builds replication rep of cfg: network, steady state, balance
@@ -242,7 +244,9 @@ func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, er
 		return nil, err
 	}
 	copy(e.scoreRevenue, e.baseRevenue) // the bank's averages start at the steady state
-	e.initFinance()
+	if err := e.initFinance(); err != nil {
+		return nil, err
+	}
 	e.initLiquidity()
 	e.initPartnerSearch()
 	e.metrics = newRecorder(e)

@@ -51,7 +51,8 @@ const (
 	bankLoansIn
 	bankDeposits
 	bankLoans
-	numBankSums
+	numLegacyBankSums
+	numBankSums = numLegacyBankSums + 4 // and the banking system's (banks.go)
 )
 
 // workers runs the phases of one engine on its threads: the calling

@@ -90,9 +90,9 @@ func TestThreadsSameResults(t *testing.T) {
 }
 
 // TestStepAllocatesNothing steps an engine at steady state on one and two
-// threads: after warm-up a step allocates nothing, with the default
-// mechanisms and with screening through the cycle and liquidity beyond
-// banks on (issue 15, slices 4–5).
+// threads: after warm-up a step allocates nothing, in both banking modes
+// and with screening through the cycle and liquidity beyond banks on
+// (issue 15, slices 4–5).
 func TestStepAllocatesNothing(t *testing.T) {
 	liquidity := func(cfg *config.Config) {
 		cfg.Finance.ScoreMemory = units.MustDuration("26w")
@@ -101,11 +101,12 @@ func TestStepAllocatesNothing(t *testing.T) {
 		cfg.Firms.ValueExit = true
 	}
 	for _, c := range []struct {
-		name string
-		set  func(*config.Config)
-	}{{"default", nil}, {"liquidity", liquidity}} {
+		banking string
+		set     func(*config.Config)
+	}{{"legacy", nil}, {"system", nil}, {"system", liquidity}} {
 		cfg := config.Bench(10_000)
 		cfg.Shocks = nil
+		cfg.Finance.Banking = c.banking
 		if c.set != nil {
 			c.set(cfg)
 		}
@@ -129,7 +130,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 			})
 			e.close()
 			if allocs != 0 {
-				t.Errorf("%s, %d threads: %v allocations per step, want 0", c.name, threads, allocs)
+				t.Errorf("%s banking, liquidity %v, %d threads: %v allocations per step, want 0", c.banking, c.set != nil, threads, allocs)
 			}
 		}
 	}

@@ -8,11 +8,16 @@ import (
 )
 
 type recorder struct {
-	series []float64
+	columns int // outcome.NumMetrics, or outcome.NumLegacyMetrics without the banking system
+	series  []float64
 }
 
 func newRecorder(e *engine) *recorder {
-	return &recorder{series: make([]float64, 0, e.p.steps*outcome.NumMetrics)}
+	cols := outcome.NumLegacyMetrics
+	if e.bs != nil {
+		cols = outcome.NumMetrics
+	}
+	return &recorder{columns: cols, series: make([]float64, 0, e.p.steps*cols)}
 }
 
 // totals is the pass over chunk c at the end of step t, as thread wid: it
@@ -114,6 +119,9 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 	row[outcome.WriteOffs] = sums[sumWrittenOff]
 	c.sums = sums
 	e.bankTotals(c)
+	if e.bs != nil {
+		e.bankBooks(c)
+	}
 	c.checkErr = e.checkFirms(lo, hi, t, wid)
 }
 
@@ -208,7 +216,10 @@ func (e *engine) record(t int) {
 	for _, b := range e.banks {
 		row[outcome.BankCapital] += b.capital
 	}
-	e.metrics.series = append(e.metrics.series, row[:]...)
+	if e.bs != nil {
+		e.recordBanks(&row)
+	}
+	e.metrics.series = append(e.metrics.series, row[:e.metrics.columns]...)
 }
 
 // result assembles the run's outcome.Result.
@@ -221,7 +232,7 @@ func (e *engine) result(arm string) *outcome.Result {
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,
-		Metrics:     outcome.MetricNames(),
+		Metrics:     outcome.MetricNames()[:e.metrics.columns],
 		Series:      e.metrics.series,
 		Events:      e.events,
 

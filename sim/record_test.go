@@ -22,8 +22,8 @@ func TestRecordedColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Metrics) != outcome.NumMetrics {
-		t.Fatalf("%d metric names, want %d", len(r.Metrics), outcome.NumMetrics)
+	if len(r.Metrics) != outcome.NumLegacyMetrics {
+		t.Fatalf("%d metric names, want %d (the banking system's columns only with finance.banking = \"system\")", len(r.Metrics), outcome.NumLegacyMetrics)
 	}
 	want := outcome.MetricNames()
 	for m, name := range r.Metrics {
@@ -31,8 +31,8 @@ func TestRecordedColumns(t *testing.T) {
 			t.Errorf("column %d is %q, want %q", m, name, want[m])
 		}
 	}
-	if len(r.Series) != cfg.Steps*outcome.NumMetrics {
-		t.Fatalf("%d values recorded, want %d steps × %d metrics", len(r.Series), cfg.Steps, outcome.NumMetrics)
+	if len(r.Series) != cfg.Steps*outcome.NumLegacyMetrics {
+		t.Fatalf("%d values recorded, want %d steps × %d metrics", len(r.Series), cfg.Steps, outcome.NumLegacyMetrics)
 	}
 	output, cash := 0.0, 0.0
 	for i := range e.output {

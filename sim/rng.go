@@ -17,6 +17,7 @@ const (
 	streamParticipation // supply-chain-finance: which cores take part
 	streamPolicyQueue   // policy-loan: arrival order of a step's applicants
 	streamPartnerSearch // production.partner_search: new partners of failed firms' buyers
+	streamBanks         // finance.banking = "system": which bank each firm banks with
 	streamOwnerFunds    // firms.*.owner_funds: each firm's owner funds (counter-based, by firm)
 )
 

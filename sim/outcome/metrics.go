@@ -40,12 +40,23 @@ var metrics = [NumMetrics]Metric{
 	BankLosses:          {"bank_losses", "currency", "flow", "write_offs less guarantee_calls_state and guarantee_calls_core"},
 	GuaranteeCallsState: {"guarantee_calls_state", "currency", "flow", "paid by the state to banks on guaranteed loans"},
 	GuaranteeCallsCore:  {"guarantee_calls_core", "currency", "flow", "paid by core firms to banks on the loans of suppliers they guaranteed"},
-	FiscalCost:          {"fiscal_cost", "currency", "flow", "public money spent on interventions, net of fees and interest received"},
+	FiscalCost:          {"fiscal_cost", "currency", "flow", "public money spent on interventions, net of fees and interest received, and on recapitalising banks (bank_recapitalisation)"},
 	PolicyLoans:         {"policy_loans", "currency", "stock", "policy loans outstanding"},
 	PolicyLoanLosses:    {"policy_loan_losses", "currency", "flow", "policy loans written off"},
 	Factored:            {"factored", "currency", "stock", "receivables held by banks under supply chain finance"},
 	DemandExport:        {"demand_export", "multiplier", "stock", "export final-demand multiplier, averaged over export markets by baseline exports (1 = baseline)"},
 	SMEsLockedDown:      {"smes_locked_down", "firms", "stock", "SMEs unable to produce because of a lockdown"},
+	// Recorded only with finance.banking = "system" (NumLegacyMetrics).
+	CAR:                  {"car", "multiplier", "stock", "banks' capital over their risk-weighted assets, all banks"},
+	CARLowest:            {"car_lowest", "multiplier", "stock", "the lowest capital ratio of any bank"},
+	NPLRatio:             {"npl_ratio", "multiplier", "stock", "non-performing loans over all loans (a loan is non-performing once its borrower has been in arrears for npl_after)"},
+	Provisions:           {"provisions", "currency", "stock", "banks' loan-loss provisions"},
+	ProvisionExpense:     {"provision_expense", "currency", "flow", "provisions charged against banks' capital (negative: released, as on loans written off)"},
+	CBLending:            {"cb_lending", "currency", "stock", "central-bank loans to banks: lender of last resort and relending"},
+	BankRecapitalisation: {"bank_recapitalisation", "currency", "flow", "state money paid into the capital of banks below car_min for resolution_delay (part of fiscal_cost)"},
+	RecapitalisationCost: {"recapitalisation_cost", "currency", "stock", "bank_recapitalisation so far"},
+	CreditSME:            {"credit_sme", "currency", "stock", "SMEs' bank loans"},
+	CreditCore:           {"credit_core", "currency", "stock", "core enterprises' bank loans"},
 }
 
 // Indexes into the metrics: the columns of the time series.
@@ -80,8 +91,23 @@ const (
 	Factored
 	DemandExport
 	SMEsLockedDown
+	CAR
+	CARLowest
+	NPLRatio
+	Provisions
+	ProvisionExpense
+	CBLending
+	BankRecapitalisation
+	RecapitalisationCost
+	CreditSME
+	CreditCore
 	NumMetrics
 )
+
+// NumLegacyMetrics is the number of columns recorded with finance.banking
+// = "legacy": the table up to the banking system's metrics, which come
+// last and are recorded only with finance.banking = "system".
+const NumLegacyMetrics = CAR
 
 // Metrics returns the time-series metrics in column order.
 func Metrics() []Metric { return slices.Clone(metrics[:]) }
