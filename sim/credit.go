@@ -112,13 +112,21 @@ func (e *engine) creditNeed(i int) float64 {
 // while its receivables are scattered over its customers' payables.
 // Revenue and profit are the bank's through-the-cycle averages
 // (scoreAverages) when finance.score_memory or finance.look_through is
-// set, and otherwise the engine's 4-step smoothing.
+// set, and otherwise the engine's 4-step smoothing. Arrears count as soon
+// as the firm leaves anything unpaid, except that a through-the-cycle
+// score in the banking system counts them only once the loan is
+// non-performing (finance.npl_after): a few weeks of arrears in a
+// lockdown do not shut the line of a firm that will pay.
 func (e *engine) updateScore(i int) float64 {
 	rev, profit := e.revenueEMA[i], e.profitEMA[i]
+	arrears := e.shortfall[i]
 	if e.scoreRevenue != nil {
 		rev, profit = e.scoreRevenue[i], e.scoreProfit[i]
+		if e.bs != nil {
+			arrears = !e.bs.performing(i)
+		}
 	}
-	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev/e.baseRevenue[i], min(0, profit)/e.baseRevenue[i], e.shortfall[i])
+	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev/e.baseRevenue[i], min(0, profit)/e.baseRevenue[i], arrears)
 	e.score[i] = score
 	return score
 }

@@ -244,3 +244,41 @@ func TestLiquidityThreadsSameResults(t *testing.T) {
 		t.Fatalf("closures by cause %v: want illiquid and exit-value, or the test tests little", causes)
 	}
 }
+
+// TestScoreArrearsOnceNonPerforming: a firm with something unpaid loses
+// 0.25 of its score at once, except under a through-the-cycle score in the
+// banking system, which counts arrears only once its loan is
+// non-performing (npl_after, 13 weeks).
+func TestScoreArrearsOnceNonPerforming(t *testing.T) {
+	const sme = 3 // the bystander
+	for _, c := range []struct {
+		banking   string
+		look      bool
+		weeks     int32 // steps in a row in arrears on debt service
+		penalised bool
+	}{
+		{"legacy", false, 1, true},
+		{"legacy", true, 1, true}, // no NPL status without the banking system
+		{"system", false, 1, true},
+		{"system", true, 1, false},
+		{"system", true, 12, false},
+		{"system", true, 13, true},
+	} {
+		cfg := bankedConfig()
+		cfg.Finance.Banking, cfg.Finance.LookThrough = c.banking, c.look
+		e := armEngine(t, cfg, chainNetwork(t), false)
+		clean := e.updateScore(sme)
+		e.shortfall[sme] = true
+		if e.bs != nil {
+			e.bs.arrearsRun[sme] = c.weeks
+		}
+		got := e.updateScore(sme)
+		want := clean
+		if c.penalised {
+			want = max(0, clean-0.25)
+		}
+		if math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s banking, look-through %v, %d weeks in arrears: score %v, want %v (%v without arrears)", c.banking, c.look, c.weeks, got, want, clean)
+		}
+	}
+}

@@ -167,7 +167,7 @@ type FinanceConfig struct {
 	MaxLoanToRevenue float64        `toml:"max_loan_to_revenue" min:"0" max:"10" doc:"bank debt at most this share of yearly baseline revenue"`
 	ScoreThreshold   float64        `toml:"score_threshold" min:"0" max:"1" doc:"minimum credit score for a new loan"`
 	ScoreMemory      units.Duration `toml:"score_memory" max:"10y" omitdefault:"true" doc:"mean age of the revenue and profit the credit score averages (an exponential average over this time, through the cycle); 0: the 4-step smoothing of the engine's recent revenue and profit"`
-	LookThrough      bool           `toml:"look_through" omitdefault:"true" doc:"the credit score leaves out of its averages the steps a firm is closed by a lockdown (the bank knows the closure is temporary)"`
+	LookThrough      bool           `toml:"look_through" omitdefault:"true" doc:"the credit score leaves out of its averages the steps a firm is closed by a lockdown (the bank knows the closure is temporary); with the banking system, this score or one with score_memory counts arrears only once the loan is non-performing"`
 
 	// The banking system (docs/model.md, "Banks"). With banking = "legacy"
 	// the keys below are not used: every bank lends up to capital /
