@@ -63,7 +63,27 @@ for g in 2 8; do
 	variant liq-g$g $SCREEN $LIQ firms.grace="\"${g}w\""
 	variant liq-low-g$g $SCREEN $LOW firms.grace="\"${g}w\""
 done
+# With the banking system of slices 2-3 (banks/china-2020-banks.toml).
+python3 - "$here/banks/china-2020-banks.toml" "$OUT" <<'PY'
+import sys
+bank, out = open(sys.argv[1]).read(), sys.argv[2]
+def on(t, finance="", firms="", sme=""):
+    for old, add in (('banking = "system"\n', finance), ('[firms]\ngrace = "4w"\n', firms), ('[firms.sme]\n', sme)):
+        assert old in t
+        t = t.replace(old, old + add, 1)
+    return t
+screen = 'score_memory = "26w"\nlook_through = true\n'
+v = {"bank": bank, "bank-screen": on(bank, screen),
+     "bank-liq-low": on(bank, screen, "value_exit = true\n", "owner_funds = 0.02\ninformal_limit = 0.01\n")}
+for name, text in v.items():
+    open("%s/%s.toml" % (out, name), "w").write(text)
+PY
+for v in bank bank-screen bank-liq-low; do
+	rm -rf "$OUT/out-$v"
+	"$S" run "$OUT/$v.toml" -r "$REPS" --plots none --progress none --out "$OUT/out-$v" > /dev/null
+done
 cd "$OUT"
+python3 "$OLDPWD/$here/slices45.py" out-bank out-bank-screen out-bank-liq-low
 python3 "$OLDPWD/$here/slices45.py" out-today out-screen out-value out-liq out-liq-low out-liq-noscreen \
 	out-owner-0 out-owner-0.005 out-owner-0.01 out-owner-0.03 out-owner-0.05 \
 	out-today-g2 out-today-g8 out-screen-g2 out-screen-g8 out-liq-g2 out-liq-g8 out-liq-low-g2 out-liq-low-g8
