@@ -67,6 +67,9 @@ func WriteReport(path string, r *Run, figs []Figure) error {
 		b.headlineTable(r.Summary, cfg.Currency)
 		b.end("section")
 	}
+	if r.Summary != nil {
+		b.additionalitySection(r.Summary, cfg.Currency)
+	}
 	if err := b.figures(figs); err != nil {
 		return err
 	}

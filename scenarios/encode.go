@@ -18,7 +18,8 @@ import (
 // [[interventions]] key that does not apply to the element's kind (or, for
 // supply-chain-finance, its mode) is left out when it has its default value,
 // and so is an intervention's name when it is empty (named after its kind).
-// [sweep] is left out when it is config.DefaultConfig's (no parameters), and
+// [sweep] is left out when it is config.DefaultConfig's (no parameters),
+// [frontier] when it has no budgets and no mixes, and
 // in a [[sweep.parameters]] entry the keys of the forms it does not use
 // (values, texts, or min, max, steps and scale) when they hold their
 // defaults. An empty [[uncertain]] is left out, and in an entry the keys
@@ -171,6 +172,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		}
 		p := join(path, f.key)
 		if f.typ == sweepType && !w.docs && sweepIsDefault(fv.Interface().(config.SweepConfig)) {
+			continue
+		}
+		if f.typ == frontierType && !w.docs && frontierIsDefault(fv.Interface().(config.FrontierConfig)) {
 			continue
 		}
 		if f.typ.Kind() == reflect.Struct {

@@ -20,6 +20,7 @@ var (
 	shockType        = reflect.TypeOf(config.ShockConfig{})
 	interventionType = reflect.TypeOf(config.InterventionConfig{})
 	sweepType        = reflect.TypeOf(config.SweepConfig{})
+	frontierType     = reflect.TypeOf(config.FrontierConfig{})
 	sweepParamType   = reflect.TypeOf(config.SweepParameter{})
 	factType         = reflect.TypeOf(config.FactConfig{})
 	uncertainType    = reflect.TypeOf(config.UncertainConfig{})

@@ -103,6 +103,9 @@ func (v *validator) interventions() error {
 				formatDays(at), iv.Start, formatDays(h), c.Steps, c.Step)
 		}
 
+		if err := v.targeting(i); err != nil {
+			return err
+		}
 		if has(config.BudgetKinds(), iv.Kind) && v.src.present != nil && !v.src.present[key("budget")] {
 			use, ok := budgetUse[iv.Kind+"/"+iv.Mode]
 			if !ok {

@@ -42,7 +42,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		stateGuar := stateOn && e.eligible(st, i)
 		coreRoom := 0.0
 		if coreOn {
-			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
+			if c := s.guarantor[i]; c >= 0 && e.alive[c] && e.eligible(scf, i) {
 				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
 			}
 		}

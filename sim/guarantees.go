@@ -38,6 +38,7 @@ func (e *engine) guaranteeGrants(t int) {
 				s.feePaid[i] += fee
 			}
 			st.reached[i] = true
+			st.receive(i, a)
 		}
 		st.spend(total*scale, t)
 	}
@@ -53,6 +54,7 @@ func (e *engine) guaranteeGrants(t int) {
 			if g > 0 && s.reqCore[i] > 0 {
 				s.addCore[i] = min(g, s.reqCore[i]) * scale
 				scf.reached[i] = true
+				scf.receive(i, s.addCore[i])
 			}
 		}
 		scf.spend(total*scale, t)

@@ -70,6 +70,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 			return cmp.Compare(a, b)
 		})
 	}
+	e.prioritise(iv, t) // the priority key, when set, orders them instead (targeting.go)
 	for _, a := range s.applicants {
 		i := int(a)
 		g := min(need[i], iv.budget-iv.used)
@@ -78,6 +79,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 		}
 		iv.used += g
 		iv.reached[i] = true
+		iv.receive(i, g)
 		if relend {
 			e.relend(i, g)
 			continue

@@ -18,8 +18,14 @@ const (
 	streamPolicyQueue   // policy-loan: arrival order of a step's applicants
 	streamPartnerSearch // production.partner_search: new partners of failed firms' buyers
 	streamBanks         // finance.banking = "system": which bank each firm banks with
-	streamOwnerFunds    // firms.*.owner_funds: each firm's owner funds (counter-based, by firm)
+	streamLottery       // priority = "random": each firm's rank in a programme's lottery
 )
+
+// streamOwnerFunds is the purpose of firms.*.owner_funds: each firm's owner
+// funds (counter-based, by firm). It is numbered apart from the list above
+// so that a stream added there, in whatever order branches merge, does not
+// move the funds drawn.
+const streamOwnerFunds uint64 = 1<<32 + 1
 
 // splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).
 func splitmix64(x uint64) uint64 {

@@ -453,6 +453,9 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 	if m.Kind == batch.KindSensitivity {
 		return mergeSensitivity(ctx, e, out, stores, dirs, formats)
 	}
+	if m.Kind == kindFrontier {
+		return mergeFrontier(ctx, e, out, stores, dirs, formats)
+	}
 	data, err := stores[0].Scenario()
 	if err != nil {
 		return badInput(err)

@@ -44,6 +44,7 @@ type Config struct {
 	Interventions []InterventionConfig `toml:"interventions" doc:"policies and programmes, each compared with the baseline on the same random draws"`
 	Output        OutputConfig         `toml:"output"`
 	Sweep         SweepConfig          `toml:"sweep" doc:"parameters varied by smesim sweep (ignored by smesim run)"`
+	Frontier      FrontierConfig       `toml:"frontier" doc:"budgets and mixes of smesim frontier's budget curves (ignored by smesim run)"`
 	Facts         []FactConfig         `toml:"facts" doc:"observed facts the scenario should reproduce, checked by smesim check-facts"`
 	Uncertain     []UncertainConfig    `toml:"uncertain" doc:"keys whose values are not known, each with the distribution of its plausible values, drawn by smesim sensitivity (ignored by smesim run)"`
 

@@ -45,6 +45,7 @@ func ParseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 type rowBuffers struct {
 	ts, firm, event []string
 	parents         []string
+	pair            *pairing // if not nil, firm rows end with the SupportColumns
 }
 
 // WriteTimeseries writes timeseries.csv for results in the order given: one
@@ -109,7 +110,10 @@ func firmRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 		return nil
 	}
 	if buf.firm == nil {
-		buf.firm = make([]string, len(FirmsHeader))
+		buf.firm = make([]string, len(FirmsHeader), len(FirmsHeaderWithSupport))
+		if buf.pair != nil {
+			buf.firm = buf.firm[:len(FirmsHeaderWithSupport)]
+		}
 	}
 	row := buf.firm
 	row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
@@ -126,6 +130,9 @@ func firmRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 		}
 		row[9] = fo.Cause[i].String()
 		row[10], row[11], row[12] = FormatFloat(fo.RevenueChange[i]), FormatFloat(fo.RunwayMonths[i]), FormatFloat(fo.Jobs[i])
+		if buf.pair != nil {
+			buf.pair.supportCells(r, i, row[len(FirmsHeader):])
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

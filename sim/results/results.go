@@ -5,6 +5,7 @@
 //	scenario.toml    the fully resolved scenario, as given to WriteDir
 //	timeseries.csv   arm,replication,step,date,metric,value (tidy long format)
 //	firms.csv        arm,replication,firm,kind,role,sector,chain,status,failure_step,cause,revenue_change,cash_runway_months,jobs
+//	                 and, when the scenario has [[interventions]], support,additionality (see SupportColumns)
 //	events.csv       arm,replication,step,date,firm,kind,role,sector,cause,channels,parents,generation,cascade
 //	runs.csv         arm,replication and the headline metrics of each run (see RunsHeader)
 //	*.parquet        with Meta.Format "parquet" or "both": timeseries, firms, events and runs
@@ -49,7 +50,9 @@
 //	      "interventions": [
 //	        {"name": "loans", "kind": "policy-loan", "budget": 100000000,
 //	         "used": STAT, "fiscal_cost": STAT, "firms": STAT,
-//	         "exhausted_share": 0.35, "mean_exhausted_step": 31.4}
+//	         "exhausted_share": 0.35, "mean_exhausted_step": 31.4,
+//	         "additionality": {"saved": {"firms": STAT, "money": STAT}, "deadweight": {…},
+//	                           "lost-anyway": {…}, "harmed": {…}, "deadweight_share": STAT}}
 //	      ],
 //	      "final": {…}
 //	    }
@@ -80,7 +83,10 @@
 // STATs over replications of the amount used against the budget, the
 // fiscal cost and the number of firms reached; the share of replications in
 // which the budget ran out, and the mean step at which it did over those
-// (null when it never did).
+// (null when it never did); and, when the arm can be paired with the
+// baseline replication by replication, the paired classification of the
+// firms it reached with the money each class received (see Additionality;
+// left out otherwise).
 package results
 
 import (
@@ -248,11 +254,23 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 	if err != nil {
 		return w, err
 	}
+	var (
+		digests   []digest
+		rows      rowBuffers
+		armIndex  = map[string]int{}
+		armMetric [][]string
+		lastArm   = -1
+		pair      = newPairing()
+	)
+	firmsHeader := FirmsHeader
+	if hasSupport(scenarioTOML) {
+		firmsHeader, rows.pair = FirmsHeaderWithSupport, pair
+	}
 	if writeCSVs {
 		for _, f := range []struct {
 			name   string
 			header []string
-		}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, FirmsHeader}, {EventsFile, EventsHeader}} {
+		}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, firmsHeader}, {EventsFile, EventsHeader}} {
 			c, err := createCSV(filepath.Join(tmp, f.name), f.name, f.header)
 			if err != nil {
 				return w, written(f.name, err)
@@ -267,13 +285,6 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 		}
 		defer pqs.abort()
 	}
-	var (
-		digests   []digest
-		rows      rowBuffers
-		armIndex  = map[string]int{}
-		armMetric [][]string
-		lastArm   = -1
-	)
 	for i := 0; i < src.Len(); i++ {
 		r, err := src.Result(i)
 		if err != nil {
@@ -312,6 +323,7 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 				}
 			}
 		}
+		pair.add(r)
 		if writeCSVs {
 			ts, firms, events := csvs[0], csvs[1], csvs[2]
 			if err := timeseriesRows(ts.cw, r, &rows); err != nil {
@@ -329,7 +341,9 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 				return w, written(name, err)
 			}
 		}
-		digests = append(digests, digestOf(r))
+		d := digestOf(r)
+		d.additionality = pair.classify(r)
+		digests = append(digests, d)
 	}
 	for _, c := range csvs {
 		if err := written(c.name, c.close()); err != nil {

@@ -267,8 +267,13 @@ func outputLost(r *outcome.Result) float64 {
 // twice. The results must otherwise be consistent (as WriteDir checks).
 func Summarize(results []*outcome.Result) (Summary, error) {
 	ds := make([]digest, len(results))
+	pair := newPairing()
+	for _, r := range results {
+		pair.add(r)
+	}
 	for i, r := range results {
 		ds[i] = digestOf(r)
+		ds[i].additionality = pair.classify(r)
 	}
 	return summarize(ds)
 }
@@ -283,6 +288,9 @@ type digest struct {
 	head          []float64 // Headline
 	final         []float64 // the series at the last step, by metric; nil without steps
 	interventions []outcome.InterventionOutcome
+	// additionality is the paired classification of each intervention's
+	// firms (nil where it could not be made: see pairing.classify).
+	additionality []*Paired
 }
 
 func digestOf(r *outcome.Result) digest {
@@ -374,6 +382,11 @@ type Intervention struct {
 	// did (NaN, null in summary.json, when it never did).
 	ExhaustedShare float64
 	ExhaustedStep  float64
+	// Additionality is the paired classification of the firms it reached
+	// against the baseline (see Additionality); nil when no replication
+	// could be paired: without a baseline, without per-firm outcomes
+	// (output.record = "aggregate"), or for a payment-term cap.
+	Additionality *Additionality
 }
 
 // interventions summarises the interventions of the results of one arm,
@@ -382,16 +395,21 @@ func interventions(g []*digest) []Intervention {
 	out := []Intervention{}
 	index := map[string]int{}
 	var outcomes [][]outcome.InterventionOutcome
+	var adds [][]*Paired
 	for _, d := range g {
-		for _, o := range d.interventions {
+		for k, o := range d.interventions {
 			i, ok := index[o.Name]
 			if !ok {
 				i = len(out)
 				index[o.Name] = i
 				out = append(out, Intervention{Name: o.Name, Kind: o.Kind, Budget: o.Budget})
 				outcomes = append(outcomes, nil)
+				adds = append(adds, nil)
 			}
 			outcomes[i] = append(outcomes[i], o)
+			if k < len(d.additionality) {
+				adds[i] = append(adds[i], d.additionality[k])
+			}
 		}
 	}
 	for i, obs := range outcomes {
@@ -414,6 +432,7 @@ func interventions(g []*digest) []Intervention {
 		if exhausted > 0 {
 			iv.ExhaustedStep = steps / float64(exhausted)
 		}
+		iv.Additionality = summarizeAdditionality(adds[i])
 	}
 	return out
 }

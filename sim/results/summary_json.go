@@ -32,21 +32,22 @@ func (v *jsonNumber) UnmarshalJSON(b []byte) error {
 
 // interventionJSON is the layout of an Intervention in summary.json.
 type interventionJSON struct {
-	Name           string     `json:"name"`
-	Kind           string     `json:"kind"`
-	Budget         jsonNumber `json:"budget"`
-	Used           Stat       `json:"used"`
-	FiscalCost     Stat       `json:"fiscal_cost"`
-	Firms          Stat       `json:"firms"`
-	ExhaustedShare jsonNumber `json:"exhausted_share"`
-	ExhaustedStep  jsonNumber `json:"mean_exhausted_step"`
+	Name           string         `json:"name"`
+	Kind           string         `json:"kind"`
+	Budget         jsonNumber     `json:"budget"`
+	Used           Stat           `json:"used"`
+	FiscalCost     Stat           `json:"fiscal_cost"`
+	Firms          Stat           `json:"firms"`
+	ExhaustedShare jsonNumber     `json:"exhausted_share"`
+	ExhaustedStep  jsonNumber     `json:"mean_exhausted_step"`
+	Additionality  *Additionality `json:"additionality,omitempty"`
 }
 
 // MarshalJSON writes the intervention as {"name", "kind", "budget", "used",
 // "fiscal_cost", "firms", "exhausted_share", "mean_exhausted_step"}.
 func (iv Intervention) MarshalJSON() ([]byte, error) {
 	return json.Marshal(interventionJSON{iv.Name, iv.Kind, jsonNumber(iv.Budget), iv.Used, iv.FiscalCost, iv.Firms,
-		jsonNumber(iv.ExhaustedShare), jsonNumber(iv.ExhaustedStep)})
+		jsonNumber(iv.ExhaustedShare), jsonNumber(iv.ExhaustedStep), iv.Additionality})
 }
 
 // UnmarshalJSON reads an intervention written by MarshalJSON.
@@ -58,7 +59,7 @@ func (iv *Intervention) UnmarshalJSON(b []byte) error {
 	}
 	v.Used.Metric, v.FiscalCost.Metric, v.Firms.Metric = "used", "fiscal_cost", "firms"
 	*iv = Intervention{v.Name, v.Kind, float64(v.Budget), v.Used, v.FiscalCost, v.Firms,
-		float64(v.ExhaustedShare), float64(v.ExhaustedStep)}
+		float64(v.ExhaustedShare), float64(v.ExhaustedStep), v.Additionality}
 	return nil
 }
 
