@@ -309,7 +309,7 @@ func TestDemandSwitching(t *testing.T) {
 		}
 		e.alive[1] = false
 		e.failStep[1] = 0
-		e.windUp(1, 0, e.p.recovery)
+		e.windUp(1, 0)
 		e.finalDemand(0, e.net.N(), 1)
 		got := e.fdNow[3]
 		want := e.fdDomestic[3] + e.fdExport[3]

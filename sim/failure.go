@@ -58,17 +58,25 @@ func (e *engine) failures(t int) {
 	}
 	for _, f := range e.failing {
 		e.attribute(f, t)
+		if e.cause[f] == outcome.ExitValue {
+			// Valued before any of the step's closures is wound up, with
+			// its receivables, as demography's orderly exits are.
+			e.liq.exitRecovery[f] = agents.OrderlyRecovery(e.firmAssets(int(f)), e.firmLiabilities(int(f)), e.liq.orderlyRealisation)
+		}
 	}
 	for _, f := range e.failing {
 		e.alive[f] = false
 		e.failStep[f] = int32(t)
 	}
 	for _, f := range e.failing {
-		rr := e.p.recovery
 		if e.cause[f] == outcome.ExitValue {
-			rr = e.liq.orderlyRecover
+			// An orderly closure forced by the shock: its assets fetch
+			// demography.orderly_recovery of their book value, and its
+			// neighbours count it as a failure that reached them.
+			e.liquidate(int(f), t, e.liq.exitRecovery[f], true)
+			continue
 		}
-		e.windUp(int(f), t, rr)
+		e.windUp(int(f), t)
 	}
 }
 
@@ -113,15 +121,16 @@ func (e *engine) attribute(f int32, t int) {
 	e.hits[f] = nil
 }
 
-// windUp liquidates firm f, closed at step t: its trade creditors, its
-// bank, the state and its informal lenders recover rr of their claims
-// (paid by the liquidator, the external sector, which takes its cash and,
-// later, its receivables); the rest is their loss. Its buyers lose a
-// supplier and its suppliers a customer. A failure passes
-// firms.recovery_rate; an orderly closure (exit-value, and any other
-// orderly exit) passes firms.orderly_recovery: the same accounts move,
-// only the share recovered differs.
-func (e *engine) windUp(f, t int, rr float64) {
+// windUp liquidates failed firm f: its trade creditors and its bank recover
+// recovery_rate of their claims (paid by the liquidator, the external
+// sector, which takes its cash and, later, its receivables); the rest is
+// their loss. Its buyers lose a supplier and its suppliers a customer.
+func (e *engine) windUp(f, t int) { e.liquidate(f, t, e.p.recovery, true) }
+
+// liquidate winds up firm f with its creditors recovering rr of their
+// claims. A distress failure also marks its neighbours as reached by it,
+// for cascade attribution; an orderly exit (demography.go) does not.
+func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 	net := e.net
 	iv := &e.iv
 	for k := net.InStart[f]; k < net.InStart[f+1]; k++ {
@@ -162,7 +171,7 @@ func (e *engine) windUp(f, t int, rr float64) {
 		e.reserveIn[s] += rec
 		e.equity[s] -= claim - rec
 		e.badDebt[s] += claim - rec
-		if e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
+		if distress && e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
 			ch := outcome.ChannelLostOrders
 			if claim > 0 || bankLoss > 0 {
 				ch |= outcome.ChannelBadDebt
@@ -173,7 +182,7 @@ func (e *engine) windUp(f, t int, rr float64) {
 	for k := net.OutStart[f]; k < net.OutStart[f+1]; k++ {
 		ed := net.OutEdge[k]
 		b := net.Buyer[ed]
-		if e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
+		if distress && e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
 			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelLostSupply})
 		}
 	}
@@ -226,14 +235,12 @@ func (e *engine) windUp(f, t int, rr float64) {
 	for s := net.SlotStart[f]; s < net.SlotStart[f+1]; s++ {
 		e.slotInv[s] = 0
 	}
-	e.output[f], e.revenue[f] = 0, 0
-	if e.sectorScale != nil {
-		// Its customers buy from the survivors of its sector instead.
-		s := net.Sector[f]
-		e.sectorAliveFD[s] -= e.fdDomestic[f] + e.fdExport[f]
-		e.sectorScale[s] = 0
-		if e.sectorAliveFD[s] > 1e-9*e.sectorFD[s] {
-			e.sectorScale[s] = e.sectorFD[s] / e.sectorAliveFD[s]
+	if e.edgeInv != nil {
+		for k := net.InStart[f]; k < net.InStart[f+1]; k++ {
+			e.edgeInv[k] = 0
 		}
 	}
+	e.output[f], e.revenue[f] = 0, 0
+	// Its customers buy from the survivors of its sector instead.
+	e.switchDemand(net.Sector[f], -(e.fdDomestic[f] + e.fdExport[f]))
 }

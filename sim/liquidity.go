@@ -29,11 +29,12 @@ type liquidityState struct {
 	exitDue       []bool    // the firm's continuation value is negative: it closes this step (value_exit)
 	expected      []float64 // value_exit: the revenue the owner expects, averaged leaving out lockdown steps
 
-	valueExit      bool
-	horizon        int     // steps over which a firm values its expected profit
-	beta           float64 // discount factor per step
-	gapRetention   float64 // share of the revenue gap left after a step, 0.5^(1/half-life)
-	orderlyRecover float64 // creditors' recovery on an orderly closure
+	valueExit          bool
+	horizon            int       // steps over which a firm values its expected profit
+	beta               float64   // discount factor per step
+	gapRetention       float64   // share of the revenue gap left after a step, 0.5^(1/half-life)
+	orderlyRealisation float64   // demography.orderly_recovery: what a closing firm's assets fetch, per unit of book value
+	exitRecovery       []float64 // per firm closing by exit-value this step: its creditors' recovery
 
 	injected, borrowed []float64 // per firm, this step (for tests and totals)
 }
@@ -58,13 +59,13 @@ func (e *engine) initLiquidity() {
 	l.horizon = max(1, int(math.Round(cfg.Firms.Horizon.Steps(d))))
 	l.beta = math.Pow(1+cfg.Firms.DiscountRate, -d/units.DaysPerYear)
 	l.gapRetention = math.Pow(0.5, 1/math.Max(cfg.Firms.ExpectedRecovery.Steps(d), 1e-9))
-	l.orderlyRecover = cfg.Firms.OrderlyRecovery
+	l.orderlyRealisation = cfg.Demography.OrderlyRecovery
 	l.ownerLeft, l.informalDebt, l.informalLimit = make([]float64, n), make([]float64, n), make([]float64, n)
 	l.informalRate, l.informalSteps = make([]float64, n), make([]float64, n)
 	l.informalLate, l.exitDue = make([]bool, n), make([]bool, n)
 	l.injected, l.borrowed = make([]float64, n), make([]float64, n)
 	if l.valueExit {
-		l.expected = make([]float64, n)
+		l.expected, l.exitRecovery = make([]float64, n), make([]float64, n)
 		copy(l.expected, e.baseRevenue)
 	}
 	key := mix(cfg.Seed, uint64(e.rep), streamOwnerFunds)

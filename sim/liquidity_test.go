@@ -124,12 +124,13 @@ func TestOwnerFundsAndInformalCredit(t *testing.T) {
 }
 
 // TestValueExitClosesOrderly takes 95% of the bystander's final demand
-// away for good. On the grace rule it fails illiquid; with value_exit its
-// expected profit no longer covers what it owes, so it closes in an
-// orderly way, before its grace runs out, and its bank loses
-// 1 − orderly_recovery of its loan instead of 1 − recovery_rate. With
-// firms that expect demand to come back soon (expected_recovery 1d) it
-// stays and fails on the grace rule, owner funds or not.
+// away for good. On the grace rule it fails illiquid, and its bank loses
+// 1 − recovery_rate of its loan; with value_exit its expected profit no
+// longer covers what it owes, so it closes in an orderly way, before its
+// grace runs out: its assets fetch demography.orderly_recovery (0.8) of
+// their book value, which covers its debts, and its bank loses nothing.
+// With firms that expect demand to come back soon (expected_recovery 1d)
+// it stays and fails on the grace rule.
 func TestValueExitClosesOrderly(t *testing.T) {
 	const bystander = 3
 	for _, c := range []struct {
@@ -140,7 +141,7 @@ func TestValueExitClosesOrderly(t *testing.T) {
 		lossShare float64
 	}{
 		{"grace", false, "13w", outcome.Illiquid, 0.7},
-		{"value exit", true, "13w", outcome.ExitValue, 0.2},
+		{"value exit", true, "13w", outcome.ExitValue, 0},
 		{"demand back at once", true, "1d", outcome.Illiquid, 0.7},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -152,9 +153,10 @@ func TestValueExitClosesOrderly(t *testing.T) {
 			cfg.Firms.ExpectedRecovery = units.MustDuration(c.recovery)
 			net := chainNetworkWith(t, 20e6)
 			e := armEngine(t, cfg, net, false)
-			loan, lost, failStep := 0.0, 0.0, -1
+			loan, lost, covered, failStep := 0.0, 0.0, false, -1
 			for s := 0; s < cfg.Steps && failStep < 0; s++ {
 				loan = e.loan[bystander]
+				covered = 0.8*e.firmAssets(bystander) > 1.1*e.firmLiabilities(bystander)
 				if err := e.step(s); err != nil {
 					t.Fatal(err)
 				}
@@ -165,12 +167,15 @@ func TestValueExitClosesOrderly(t *testing.T) {
 			if failStep < 0 {
 				t.Fatal("the bystander survives: the test tests nothing")
 			}
+			if c.cause == outcome.ExitValue && !covered {
+				t.Fatal("the bystander's assets at 80% no longer cover its debts well: the test does not test full recovery")
+			}
 			if e.cause[bystander] != c.cause {
 				t.Errorf("cause %v, want %v", e.cause[bystander], c.cause)
 			}
 			// The loan moves within the step by its capitalised interest
 			// and what principal is paid (well under 1%): the shares to
-			// tell apart are 0.2 and 0.7.
+			// tell apart are 0 and 0.7.
 			if share := lost / loan; math.Abs(share-c.lossShare) > 0.01 {
 				t.Errorf("bank wrote off %g of a loan of %g (%.4f), want a share of %v", lost, loan, share, c.lossShare)
 			}

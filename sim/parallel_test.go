@@ -12,9 +12,12 @@ import (
 // threadedConfig is a scenario of about 13,000 firms (four chunks) that
 // exercises every part of a step: two banks, every kind of intervention,
 // lockdown, imports and credit shocks, demand noise, demand switching and
-// partner search.
+// partner search, and firm demography (exits and entry).
 func threadedConfig() *config.Config {
 	cfg := config.DefaultConfig()
+	cfg.Demography.SizeClasses = true
+	cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.1, Small: 0.05, Medium: 0.02, Large: 0.01}
+	cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.2, 2
 	cfg.Network.Chains = 50
 	cfg.Steps = 40
 	cfg.Production.DemandNoise = 0.05
@@ -90,48 +93,56 @@ func TestThreadsSameResults(t *testing.T) {
 }
 
 // TestStepAllocatesNothing steps an engine at steady state on one and two
-// threads: after warm-up a step allocates nothing, in both banking modes
-// and with screening through the cycle and liquidity beyond banks on
-// (issue 15, slices 4–5).
+// threads: after warm-up a step allocates nothing, in both banking modes,
+// with demography, and with screening through the cycle and liquidity
+// beyond banks (issue 15, slices 4–5).
 func TestStepAllocatesNothing(t *testing.T) {
-	liquidity := func(cfg *config.Config) {
-		cfg.Finance.ScoreMemory = units.MustDuration("26w")
-		cfg.Finance.LookThrough = true
-		cfg.Firms.SME.OwnerFunds, cfg.Firms.SME.InformalLimit = 0.1, 0.05
-		cfg.Firms.ValueExit = true
-	}
+	cfg := config.Bench(10_000)
+	cfg.Shocks = nil
 	for _, c := range []struct {
-		banking string
-		set     func(*config.Config)
-	}{{"legacy", nil}, {"system", nil}, {"system", liquidity}} {
-		cfg := config.Bench(10_000)
-		cfg.Shocks = nil
+		banking    string
+		demography bool // exits, entry from the pool and partner search
+		liquidity  bool // screening through the cycle, owners' funds, informal credit, value exits
+		threads    int
+	}{{"legacy", false, false, 1}, {"legacy", false, false, 2}, {"system", false, false, 1}, {"system", false, false, 2},
+		{"legacy", true, false, 1}, {"system", true, false, 2}, {"system", false, true, 1}, {"legacy", true, true, 2}} {
+		cfg := *cfg
+		threads := c.threads
 		cfg.Finance.Banking = c.banking
-		if c.set != nil {
-			c.set(cfg)
+		if c.demography {
+			cfg.Demography.SizeClasses = true
+			cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.5, Small: 0.3, Medium: 0.1, Large: 0.05}
+			cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
+			cfg.Production.PartnerSearch = true
 		}
-		for _, threads := range []int{1, 2} {
-			e, err := newEngine(cfg, 0)
-			if err != nil {
+		if c.liquidity {
+			cfg.Finance.ScoreMemory, cfg.Finance.LookThrough = units.MustDuration("26w"), true
+			cfg.Firms.SME.OwnerFunds, cfg.Firms.SME.InformalLimit = 0.1, 0.05
+			cfg.Firms.ValueExit = true
+		}
+		e, err := newEngine(&cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.setThreads(threads)
+		step := 0
+		for ; step < 5; step++ { // warm-up
+			if err := e.step(step); err != nil {
 				t.Fatal(err)
 			}
-			e.setThreads(threads)
-			step := 0
-			for ; step < 5; step++ { // warm-up
-				if err := e.step(step); err != nil {
-					t.Fatal(err)
-				}
+		}
+		allocs := testing.AllocsPerRun(20, func() {
+			if err := e.step(step); err != nil {
+				t.Fatal(err)
 			}
-			allocs := testing.AllocsPerRun(20, func() {
-				if err := e.step(step); err != nil {
-					t.Fatal(err)
-				}
-				step++
-			})
-			e.close()
-			if allocs != 0 {
-				t.Errorf("%s banking, liquidity %v, %d threads: %v allocations per step, want 0", c.banking, c.set != nil, threads, allocs)
-			}
+			step++
+		})
+		if c.demography && (e.demo == nil || e.demo.exitedAll == 0 || e.demo.enteredAll == 0) {
+			t.Fatal("demography: no exit or no entry in the steps measured")
+		}
+		e.close()
+		if allocs != 0 {
+			t.Errorf("%s banking, demography %v, liquidity %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, c.liquidity, threads, allocs)
 		}
 	}
 }

@@ -155,6 +155,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err != nil {
 		return err
 	}
+	warnNormalised(e, cfg)
 	if err := applyOverrides(cfg, opts); err != nil {
 		return err
 	}
@@ -259,7 +260,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	// The runs are read back one at a time as the files are written,
 	// which a signal stops at the next run.
 	store.StopOn(ctx)
-	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format, Demography: cfg.Demography.On()}
 	w, err := batch.WriteRun(out, src, meta, func(tmp string) error {
 		return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, opts.plots) })
 	})
