@@ -34,7 +34,8 @@ const (
 	NoCause Cause = iota
 	Illiquid
 	Insolvent
-	Exit // a background exit (status Exited)
+	Exit      // a background exit (status Exited)
+	ExitValue // closed in an orderly way: going on was worth less than closing (firms.value_exit)
 )
 
 func (c Cause) String() string {
@@ -45,6 +46,8 @@ func (c Cause) String() string {
 		return "insolvent"
 	case Exit:
 		return "exit"
+	case ExitValue:
+		return "exit-value"
 	}
 	return ""
 }
