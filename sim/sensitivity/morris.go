@@ -69,7 +69,7 @@ type Step struct {
 // only on the seed and t.
 func (m *Morris) Trajectory(t int, dst [][]float64) []Step {
 	k := len(m.params)
-	rng := newStream(m.seed, streamMorris, uint64(t))
+	rng := Stream(m.seed, streamMorris, uint64(t))
 	half := m.p / 2
 	level := make([]int, k)
 	for i := range level {
@@ -148,7 +148,7 @@ func AnalyzeMorris(ctx context.Context, m *Morris, y []float64, boot Bootstrap) 
 	}
 	out := make([]MorrisIndices, k)
 	abs := make([]float64, m.r)
-	rng := newStream(boot.Seed, streamBootstrap)
+	rng := Stream(boot.Seed, streamBootstrap)
 	resampled := make([]float64, 0, boot.Resamples)
 	for i, ee := range effects {
 		for j, e := range ee {

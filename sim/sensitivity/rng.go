@@ -22,9 +22,9 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// newStream returns a ChaCha8 generator keyed by a hash of words: the same
+// Stream returns a ChaCha8 generator keyed by a hash of words: the same
 // words give the same draws on every platform.
-func newStream(words ...uint64) *rand.Rand {
+func Stream(words ...uint64) *rand.Rand {
 	h := uint64(0x6a09e667f3bcc908)
 	for _, w := range words {
 		h = splitmix64(h ^ w)
