@@ -146,6 +146,7 @@ func appFor(e *env) *cli.App {
 			benchCommand(e),
 			sensitivityCommand(e),
 			decomposeCommand(e),
+			calibrateCommand(e),
 			atlasCommand(e),
 		},
 	}

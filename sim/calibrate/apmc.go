@@ -50,6 +50,7 @@ type Population struct {
 	U          [][]float64 // per particle, its point of the unit cube
 	Weights    []float64   // importance weights (prior over proposal), not normalised
 	Distances  []float64   // per particle, its distance to the facts
+	Sims       []int       // per particle, its number among all particles simulated, generation by generation
 	Tolerance  float64     // ε: the largest distance kept
 	Acceptance float64     // the share of the generation's new particles within the previous ε (1 for generation 0)
 	Runs       int         // particles simulated so far, all generations
@@ -110,7 +111,11 @@ func Select(s Settings, prev *Population, u [][]float64, w, d []float64) (*Popul
 	var all []int
 	var us [][]float64
 	var ws, ds []float64
+	var sims []int
+	first := 0 // the number of the first new particle
 	if prev != nil {
+		first = prev.Runs
+		sims = slices.Clone(prev.Sims)
 		next.Generation = prev.Generation + 1
 		next.Runs += prev.Runs
 		us, ws, ds = slices.Clone(prev.U), slices.Clone(prev.Weights), slices.Clone(prev.Distances)
@@ -126,6 +131,9 @@ func Select(s Settings, prev *Population, u [][]float64, w, d []float64) (*Popul
 	}
 	us = append(us, u...)
 	ws = append(ws, w...)
+	for i := range u {
+		sims = append(sims, first+i)
+	}
 	for _, x := range d {
 		if math.IsNaN(x) {
 			x = math.Inf(1)
@@ -152,6 +160,7 @@ func Select(s Settings, prev *Population, u [][]float64, w, d []float64) (*Popul
 		next.U = append(next.U, us[i])
 		next.Weights = append(next.Weights, ws[i])
 		next.Distances = append(next.Distances, ds[i])
+		next.Sims = append(next.Sims, sims[i])
 	}
 	next.Tolerance = next.Distances[keep-1]
 	return next, nil
