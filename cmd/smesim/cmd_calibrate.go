@@ -115,7 +115,11 @@ func calibrateCommand(e *env) *cli.Command {
 			if c.IsSet("seed") {
 				opts.settings.Seed = c.Uint64("seed")
 			}
-			return runCalibrate(c.Context, e, cfg, scenarioLabel(arg), opts)
+			var src []byte // the file, for the lines of messages; nil for a built-in
+			if !isBuiltin(arg) {
+				src, _ = os.ReadFile(arg)
+			}
+			return runCalibrate(c.Context, e, cfg, scenarioLabel(arg), src, opts)
 		},
 	}
 }
@@ -151,7 +155,7 @@ type calSettings struct {
 
 // newCalibration checks that cfg can be calibrated: [[uncertain]]
 // parameters, and facts with tolerances above 0.
-func newCalibration(cfg *config.Config, label string, s calibrate.Settings) (*calibration, error) {
+func newCalibration(cfg *config.Config, label string, src []byte, s calibrate.Settings) (*calibration, error) {
 	u, err := scenarios.NewUncertain(cfg, label)
 	if err != nil {
 		return nil, badInput(err)
@@ -164,7 +168,8 @@ func newCalibration(cfg *config.Config, label string, s calibrate.Settings) (*ca
 	}
 	for i, f := range cfg.Facts {
 		if !(f.Tolerance > 0) {
-			return nil, badInputf("%s: facts[%d] %q: tolerance %v: calibration measures deviations in tolerances, which must be above 0", label, i, f.Name, f.Tolerance)
+			return nil, badInput(scenarios.ErrorAt(label, src, fmt.Sprintf("facts[%d].tolerance", i),
+				fmt.Sprintf("%v: calibration measures the deviation from each fact in tolerances, which must be above 0 (fact %q)", f.Tolerance, f.Name)))
 		}
 	}
 	var names []string
@@ -217,8 +222,8 @@ func particleSeed(seed uint64, gen, i int) uint64 {
 
 // runCalibrate runs (or resumes) the calibration of cfg into its
 // directory and writes the posterior and its summaries.
-func runCalibrate(ctx context.Context, e *env, cfg *config.Config, label string, opts calibrateOptions) error {
-	cal, err := newCalibration(cfg, label, opts.settings)
+func runCalibrate(ctx context.Context, e *env, cfg *config.Config, label string, src []byte, opts calibrateOptions) error {
+	cal, err := newCalibration(cfg, label, src, opts.settings)
 	if err != nil {
 		return err
 	}
