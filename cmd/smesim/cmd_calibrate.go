@@ -181,9 +181,17 @@ func newCalibration(cfg *config.Config, label string, src []byte, s calibrate.Se
 	if names == nil {
 		names = []string{config.BaselineArm}
 	}
-	arms, err := cfg.ResolveArms(names)
+	resolved, err := cfg.ResolveArms(names)
 	if err != nil {
 		return nil, badInput(err)
+	}
+	// Only the arms the facts measure run: the baseline, which every
+	// resolution includes, only when a fact measures it.
+	var arms []config.Arm
+	for _, a := range resolved {
+		if a.Name != config.BaselineArm || slices.Contains(names, config.BaselineArm) {
+			arms = append(arms, a)
+		}
 	}
 	id, copies := batchScenario(cfg)
 	toml, err := scenarios.Encode(id)

@@ -40,6 +40,7 @@ type runOptions struct {
 	format       string    // --format: "csv", "parquet" or "both"; "": the scenario's output.format
 	plotsSet     bool      // --plots was given (not its default)
 	progress     string    // --progress: auto, json or none
+	posterior    string    // --posterior: a posterior file to draw the parameters from (cmd_posterior.go)
 	now          time.Time // for the default output directory name
 }
 
@@ -86,6 +87,7 @@ func runCommand(e *env) *cli.Command {
 			shardFlag(),
 			progressFlag(),
 			plotsFlag(),
+			posteriorFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			arg, err := atMostOneArg(c, "scenario (FILE or BUILTIN)")
@@ -126,6 +128,12 @@ func runCommand(e *env) *cli.Command {
 			}
 			if c.IsSet("arms") {
 				opts.arms = parseArms(c.String("arms"))
+			}
+			if c.IsSet("posterior") {
+				if opts.posterior, err = posteriorOf(c); err != nil {
+					return err
+				}
+				return runPosterior(c.Context, e, opts, arg)
 			}
 			if c.IsSet("shard") {
 				bo, err := batchOptionsOf(c)
