@@ -148,7 +148,9 @@ func TestRunPosteriorBadInput(t *testing.T) {
 		{"short row", nil, func(s string) string { return strings.Replace(s, "0.2,0.3,0.9", "0.2,0.3", 1) }, nil,
 			[]string{"post.csv:11: 2 fields, want 3"}},
 		{"not a posterior", nil, func(s string) string { return "a,b\n1,2\n" }, nil, []string{"post.csv:1: not a smesim posterior file"}},
-		{"unknown key", nil, func(s string) string { return strings.Replace(s, "firms.sme.cash_runway_dispersion", "firms.sme.cash_runway_dispersal", 1) }, nil,
+		{"unknown key", nil, func(s string) string {
+			return strings.Replace(s, "firms.sme.cash_runway_dispersion", "firms.sme.cash_runway_dispersal", 1)
+		}, nil,
 			[]string{"post.csv:8: ", `unknown key "cash_runway_dispersal"`}},
 		{"value out of range", nil, func(s string) string { return strings.Replace(s, "0.1,0.45,0.85", "0.1,1.45,0.85", 1) }, nil,
 			[]string{"post.csv:8: ", "shocks[0].depth", "1.45 is out of range"}},
