@@ -61,7 +61,8 @@ func calibrateCommand(e *env) *cli.Command {
 			"generation around them, and stops when the share of new particles within the last tolerance\n" +
 			"falls to --min-acceptance (or after --generations). Each generation is a batch in\n" +
 			"DIR/generation-NN: the same command resumes an interrupted calibration, with the same\n" +
-			"result whatever --workers. Writes DIR/" + calPosteriorFile + " (the kept particles and their weights,\n" +
+			"result whatever --workers; with a later stop (more --generations) it carries a finished\n" +
+			"one further. Writes DIR/" + calPosteriorFile + " (the kept particles and their weights,\n" +
 			"for smesim run --posterior), DIR/" + calSummaryFile + " (mean, 5/50/95% quantiles per\n" +
 			"parameter, with the prior's 5 and 95%), DIR/" + calFactsFile + " (each fact under the posterior)\n" +
 			"and DIR/" + calProgressFile + ", and prints the summaries.",
@@ -143,13 +144,13 @@ type calibration struct {
 
 // calSettings are what calibration.json records: with the scenario, what
 // identifies a calibration, so that a directory is resumed only by the
-// same one.
+// same one. The stopping rules (--generations, --min-acceptance) are not
+// part of it: they do not change a generation, so a finished calibration
+// is carried further by the same command with a later stop.
 type calSettings struct {
 	ScenarioSHA256 string  `json:"scenario_sha256"`
 	Particles      int     `json:"particles"`
 	Alpha          float64 `json:"alpha"`
-	MinAcceptance  float64 `json:"min_acceptance"`
-	Generations    int     `json:"generations"`
 	Seed           uint64  `json:"seed"`
 }
 
@@ -245,8 +246,7 @@ func runCalibrate(ctx context.Context, e *env, cfg *config.Config, label string,
 	}
 	sum := sha256.Sum256(full)
 	s := opts.settings
-	want := calSettings{ScenarioSHA256: hex.EncodeToString(sum[:]), Particles: s.Particles, Alpha: s.Alpha,
-		MinAcceptance: s.MinAcceptance, Generations: s.Generations, Seed: s.Seed}
+	want := calSettings{ScenarioSHA256: hex.EncodeToString(sum[:]), Particles: s.Particles, Alpha: s.Alpha, Seed: s.Seed}
 	out, release, err := openCalibrationDir(opts, cfg.Name, want)
 	if err != nil {
 		return err

@@ -207,7 +207,8 @@ func TestCalibrateRecoversTruth(t *testing.T) {
 
 // TestCalibrateKillResume (issue 16, must-show 6 for calibration): a
 // calibration killed in its second generation and resumed, on one worker,
-// writes the same bytes as one run straight through on two.
+// writes the same bytes as one run straight through on two; so does one
+// stopped early and carried further.
 func TestCalibrateKillResume(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cal.toml")
@@ -256,6 +257,20 @@ func TestCalibrateKillResume(t *testing.T) {
 	}
 	if strings.ReplaceAll(resumed, "/k", "/whole") != whole {
 		t.Errorf("resumed output differs:\n%s\nwant\n%s", resumed, whole)
+	}
+	// A calibration stopped after 2 generations, carried to 3 by the
+	// same command with --generations 3, is the straight one.
+	ext := []string{"smesim", "calibrate", path, "--particles", "20", "--out", filepath.Join(dir, "ext"), "--progress", "none"}
+	for _, g := range []string{"2", "3"} {
+		if code, _, stderr := smesim(t, append(ext[1:], "--generations", g)...); code != 0 {
+			t.Fatalf("--generations %s: exit %d: %s", g, code, stderr)
+		}
+	}
+	for _, f := range []string{calPosteriorFile, calProgressFile} {
+		want, _ := os.ReadFile(filepath.Join(dir, "whole", f))
+		if got, _ := os.ReadFile(filepath.Join(dir, "ext", f)); !bytes.Equal(got, want) {
+			t.Errorf("%s carried from 2 to 3 generations differs from the straight run's:\n%s\nwant\n%s", f, got, want)
+		}
 	}
 	// Another seed is another calibration: its directory is refused.
 	code, _, stderr = smesim(t, args("k", "--seed", "5")[1:]...)
