@@ -333,27 +333,27 @@ func dominant(t calibrate.Total) string {
 
 func writePosteriorIntervals(out string, pr *posteriorRun, rows []postInterval) error {
 	type total struct {
-		Mean           float64 `json:"mean"`
-		Lo             float64 `json:"lo"`
-		Hi             float64 `json:"hi"`
-		ParameterShare float64 `json:"parameter_share"`
-		N              int     `json:"n"`
+		Mean           *float64 `json:"mean"`
+		Lo             *float64 `json:"lo"`
+		Hi             *float64 `json:"hi"`
+		ParameterShare *float64 `json:"parameter_share"`
+		N              int      `json:"n"`
 	}
 	type row struct {
 		postInterval
-		Total    map[string]any `json:"with_parameter_uncertainty"`
-		Dominant string         `json:"dominant"`
+		Total    total  `json:"with_parameter_uncertainty"`
+		Dominant string `json:"dominant"`
 	}
-	num := func(v float64) any {
+	num := func(v float64) *float64 { // null when undefined
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil
 		}
-		return v
+		return &v
 	}
 	var js []row
 	for _, r := range rows {
-		js = append(js, row{postInterval: r, Dominant: dominant(r.Total), Total: map[string]any{"mean": num(r.Total.Mean), "lo": num(r.Total.Lo),
-			"hi": num(r.Total.Hi), "parameter_share": num(r.Total.ParameterShare), "n": r.Total.N}})
+		js = append(js, row{postInterval: r, Dominant: dominant(r.Total), Total: total{Mean: num(r.Total.Mean), Lo: num(r.Total.Lo),
+			Hi: num(r.Total.Hi), ParameterShare: num(r.Total.ParameterShare), N: r.Total.N}})
 	}
 	doc := map[string]any{"confidence": results.Confidence, "scenario": pr.cfg.Name, "posterior_identity": pr.post.Identity,
 		"posterior_particles": len(pr.post.Values), "replications": pr.reps, "effects": js}
