@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -108,7 +109,6 @@ func Select(s Settings, prev *Population, u [][]float64, w, d []float64) (*Popul
 		return nil, fmt.Errorf("calibrate: %d particles, %d weights, %d distances", len(u), len(w), len(d))
 	}
 	next := &Population{Acceptance: 1, Runs: len(u)}
-	var all []int
 	var us [][]float64
 	var ws, ds []float64
 	var sims []int
@@ -140,18 +140,7 @@ func Select(s Settings, prev *Population, u [][]float64, w, d []float64) (*Popul
 		}
 		ds = append(ds, x)
 	}
-	for i := range us {
-		all = append(all, i)
-	}
-	slices.SortStableFunc(all, func(a, b int) int {
-		switch {
-		case ds[a] < ds[b]:
-			return -1
-		case ds[a] > ds[b]:
-			return 1
-		}
-		return 0
-	})
+	all := ascending(ds)
 	keep := min(s.Kept(), len(all))
 	if keep == 0 {
 		return nil, errors.New("calibrate: no particle")
@@ -188,3 +177,14 @@ func Distance(deviations []float64) float64 {
 // distribution's quantile is infinite: within the 1e-9 tails that
 // scenario validation checks a key can take.
 func clampUnit(x float64) float64 { return min(max(x, 1e-9), 1-1e-9) }
+
+// ascending returns the indices of x in ascending order of their values,
+// ties in index order. x holds no NaN.
+func ascending(x []float64) []int {
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(x[a], x[b]) })
+	return idx
+}

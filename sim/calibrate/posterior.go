@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -84,21 +83,11 @@ func WeightedMean(x, w []float64) float64 {
 // sorted, reaches the share p of the total (the inverse of the weighted
 // empirical CDF).
 func WeightedQuantile(x, w []float64, p float64) float64 {
-	idx := make([]int, len(x))
 	var total float64
-	for i := range idx {
-		idx[i] = i
-		total += w[i]
+	for _, v := range w {
+		total += v
 	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		switch {
-		case x[a] < x[b]:
-			return -1
-		case x[a] > x[b]:
-			return 1
-		}
-		return 0
-	})
+	idx := ascending(x)
 	var c float64
 	for _, i := range idx {
 		c += w[i]
