@@ -44,6 +44,7 @@ type calibrateOptions struct {
 	workers      int
 	threads      int
 	progress     string
+	plots        []string // figure formats
 	now          time.Time
 }
 
@@ -65,7 +66,7 @@ func calibrateCommand(e *env) *cli.Command {
 			"one further. Writes DIR/" + calPosteriorFile + " (the kept particles and their weights,\n" +
 			"for smesim run --posterior), DIR/" + calSummaryFile + " (mean, 5/50/95% quantiles per\n" +
 			"parameter, with the prior's 5 and 95%), DIR/" + calFactsFile + " (each fact under the posterior)\n" +
-			"and DIR/" + calProgressFile + ", and prints the summaries.",
+			"and DIR/" + calProgressFile + ", draws the posterior pairwise in DIR/plots, and prints the summaries.",
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
@@ -80,6 +81,7 @@ func calibrateCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` runs in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
 			threadsFlag(),
 			progressFlag(),
+			&cli.StringFlag{Name: "plots", Value: defaultPlots, Usage: "`FORMATS` of the pairwise figure of the posterior, DIR/plots/posterior-pairs.*: none, all (png, svg, pdf), or a comma-separated list of png, svg, pdf"},
 		},
 		Action: func(c *cli.Context) error {
 			arg, err := atMostOneArg(c, "scenario (FILE or BUILTIN)")
@@ -106,6 +108,9 @@ func calibrateCommand(e *env) *cli.Command {
 				return err
 			}
 			if opts.progress, err = progressOf(c); err != nil {
+				return err
+			}
+			if opts.plots, err = plotFormats(c); err != nil {
 				return err
 			}
 			cfg, err := openScenarioReplications(arg, opts.replications)
@@ -281,7 +286,7 @@ func runCalibrate(ctx context.Context, e *env, cfg *config.Config, label string,
 			break
 		}
 	}
-	return cal.write(ctx, e, out, pop, history)
+	return cal.write(ctx, e, out, pop, history, opts.plots)
 }
 
 // openCalibrationDir makes or reopens the calibration directory and locks

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/sim/calibrate"
 	"github.com/smesim/smesim/sim/facts"
 )
@@ -32,7 +34,7 @@ type factSummary struct {
 
 // write writes the posterior of the last population pop and its
 // summaries into out, and prints them.
-func (cal *calibration) write(ctx context.Context, e *env, out string, pop *calibrate.Population, history []*calibrate.Population) error {
+func (cal *calibration) write(ctx context.Context, e *env, out string, pop *calibrate.Population, history []*calibrate.Population, formats []string) error {
 	if math.IsInf(pop.Tolerance, 1) {
 		return errNoParticle
 	}
@@ -71,6 +73,16 @@ func (cal *calibration) write(ctx context.Context, e *env, out string, pop *cali
 	}
 	for _, f := range writes {
 		if err := writeFileAtomic(filepath.Join(out, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	if len(formats) > 0 {
+		lo, hi := make([]float64, len(params)), make([]float64, len(params))
+		for j, p := range params {
+			lo[j], hi[j] = p.priorQ05, p.priorQ95
+		}
+		fig := plots.PosteriorFigure(post, lo, hi)
+		if err := untilInterrupted(ctx, out, func() error { return saveFigures(out, []plots.Figure{fig}, formats) }); err != nil {
 			return err
 		}
 	}
@@ -166,4 +178,26 @@ func printFactSummaries(w io.Writer, fs []factSummary) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d of %d facts reproduced by the posterior mean of the simulated means\n", pass, len(fs))
+}
+
+// saveFigures writes figs into dir/plots, replacing what it holds: drawn
+// into a temporary folder first, so that an interruption leaves the old
+// folder or the new one, never a part.
+func saveFigures(dir string, figs []plots.Figure, formats []string) error {
+	tmp, err := os.MkdirTemp(dir, "."+plotsDir+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	if _, err := plots.Save(tmp, figs, formats); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("figures: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("figures: %w", err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, plotsDir)); err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	return os.Rename(tmp, filepath.Join(dir, plotsDir))
 }
