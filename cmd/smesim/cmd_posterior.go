@@ -186,7 +186,10 @@ func runPosterior(ctx context.Context, e *env, opts runOptions, arg string) erro
 	if len(pr.arms) < 2 {
 		return badInputf("%s: no intervention arm: run --posterior reports the effects of interventions against the baseline", scenarioLabel(arg))
 	}
-	pr.reps = max(cfg.Replications, 2)
+	if cfg.Replications < 2 {
+		return badInputf("--replications %d: a run with --posterior needs at least 2, to measure the spread of its draws", cfg.Replications)
+	}
+	pr.reps = cfg.Replications
 	inputs, err := inputsOf(cfg)
 	if err != nil {
 		return err
@@ -207,6 +210,13 @@ func runPosterior(ctx context.Context, e *env, opts runOptions, arg string) erro
 	if out == "" {
 		if out, err = defaultOutDir(defaultOutRoot, cfg.Name+"-posterior", opts.now); err != nil {
 			return err
+		}
+	}
+	if entries, err := os.ReadDir(out); err == nil {
+		for _, en := range entries {
+			if !slices.Contains([]string{postFixedDir, postDrawsDir, postSummaryFile, postIntervalsFile, batch.LockFile}, en.Name()) {
+				return badInputf("%s holds %s: not the directory of a run with --posterior; choose another --out", out, en.Name())
+			}
 		}
 	}
 	lock, err := batch.LockDir(out)

@@ -131,6 +131,19 @@ func TestRunPosterior(t *testing.T) {
 	if again, _ := os.ReadFile(filepath.Join(dir, "w1", postIntervalsFile)); !bytes.Equal(again, got[0]) {
 		t.Errorf("rerun changed intervals.csv")
 	}
+	// A directory of something else is refused, and left alone.
+	other := filepath.Join(dir, "other")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "timeseries.csv"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = smesim(t, "run", scenario, "--posterior", posterior, "-r", "8", "--out", other)
+	if code != 2 {
+		t.Errorf("into another directory: exit %d, want 2", code)
+	}
+	oneErrorLine(t, stderr, "holds timeseries.csv: not the directory of a run with --posterior")
 }
 
 // TestRunPosteriorBadInput (issue 16, must-show 7): a posterior file of
@@ -156,6 +169,7 @@ func TestRunPosteriorBadInput(t *testing.T) {
 			[]string{"post.csv:8: ", "shocks[0].depth", "1.45 is out of range"}},
 		{"missing file", nil, func(string) string { return "" }, []string{"--posterior", "nofile.csv"}, []string{"--posterior ", "nofile.csv: no such file"}},
 		{"with plots", nil, nil, []string{"--plots", "png"}, []string{"--plots does not apply to a run with --posterior"}},
+		{"one replication", nil, nil, []string{"-r", "1"}, []string{"--replications 1: a run with --posterior needs at least 2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -104,6 +105,10 @@ func TestSelectKeepsClosest(t *testing.T) {
 	}
 	if !equal(next.Distances, []float64{0.5, 1, 1}) || next.U[1][0] != 0.3 || next.U[2][0] != 0.5 || next.Acceptance != 2.0/3 || next.Runs != 9 || next.Generation != 1 {
 		t.Fatalf("kept %v at %v, acceptance %v, runs %d", next.Distances, next.U, next.Acceptance, next.Runs)
+	}
+	// Particles are numbered in the order simulated: 0 to 5, then 6 to 8.
+	if fmt.Sprint(pop.Sims, next.Sims) != "[2 4 5] [6 2 4]" {
+		t.Errorf("numbers %v then %v, want [2 4 5] then [6 2 4]", pop.Sims, next.Sims)
 	}
 }
 
