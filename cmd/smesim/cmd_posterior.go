@@ -127,8 +127,10 @@ func (pr *posteriorRun) plans(inputs []batch.Input) (fixed, draws *batch.Plan, e
 		return nil, nil, fmt.Errorf("encoding the resolved scenario: %w", err)
 	}
 	line := fmt.Sprintf("\n# smesim run --posterior: %s\n", pr.post.Identity)
+	// The fixed batch is a plain run of the scenario at the posterior
+	// mean, which smesim merge turns into a result directory.
 	fixed = &batch.Plan{Kind: batch.KindRun, Points: []batch.Point{{Config: fixedCfg, Scenario: fixedTOML}}, Arms: pr.arms, Reps: pr.reps,
-		Scenario: append(slices.Clone(fixedTOML), line...), Inputs: inputs, Copies: copies}
+		Scenario: fixedTOML, Inputs: inputs, Copies: copies}
 	h := make([]byte, 0, 64*pr.reps)
 	for r := range pr.reps {
 		p, seed := pr.draw(r)

@@ -131,6 +131,15 @@ func TestRunPosterior(t *testing.T) {
 	if again, _ := os.ReadFile(filepath.Join(dir, "w1", postIntervalsFile)); !bytes.Equal(again, got[0]) {
 		t.Errorf("rerun changed intervals.csv")
 	}
+	// The batch at the posterior mean is a plain run: merge writes its
+	// result directory, which check-facts reads.
+	merged := filepath.Join(dir, "mean")
+	if code, _, stderr := smesim(t, "merge", "--out", merged, "--plots", "none", filepath.Join(dir, "w1", postFixedDir)); code != 0 {
+		t.Fatalf("merge of the fixed batch: exit %d: %s", code, stderr)
+	}
+	if code, stdout, stderr := smesim(t, "check-facts", merged); code > 1 || !strings.Contains(stdout, "facts reproduced") {
+		t.Errorf("check-facts of the posterior mean: exit %d: %s%s", code, stdout, stderr)
+	}
 	// A directory of something else is refused, and left alone.
 	other := filepath.Join(dir, "other")
 	if err := os.MkdirAll(other, 0o755); err != nil {
