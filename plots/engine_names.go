@@ -1,9 +1,9 @@
 package plots
 
 import (
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // The names the result files share with the engine. The figures refer to
@@ -14,11 +14,11 @@ import (
 const baselineArm = config.BaselineArm
 
 // failedStatus is the status of a failed firm in firms.csv.
-func failedStatus() string { return sim.Failed.String() }
+func failedStatus() string { return outcome.Failed.String() }
 
 // channelNames are the failure channels of events.csv, in the engine's
 // order.
-func channelNames() []string { return sim.ChannelNames() }
+func channelNames() []string { return outcome.ChannelNames() }
 
 // coreKind is the kind of a core enterprise in firms.csv.
 func coreKind() string { return network.Core.String() }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
@@ -15,7 +14,7 @@ import (
 // Run is a result directory as read back: what every run figure is drawn from.
 type Run struct {
 	Dir        string
-	Config     *config.Config // scenario.toml, decoded with scenarios.Decode: a record, not validated input
+	Config     *config.Config // scenario.toml, decoded by results.ReadScenario: a record, not validated input
 	Arms       []string       // in order of first appearance in timeseries.csv (baseline first)
 	Timeseries []results.TimeseriesRow
 	Firms      []results.FirmRow
@@ -24,27 +23,19 @@ type Run struct {
 	Network    *results.Network // network/, or nil when the directory has none
 }
 
-// maxScenarioBytes bounds the scenario.toml LoadRun reads.
-const maxScenarioBytes = 16 << 20
-
 // LoadRun reads the result directory dir: scenario.toml, timeseries.csv,
 // firms.csv, events.csv, summary.json and, if present, the network of
 // network/. A missing or malformed file is an error naming it (and the
 // line and column of a CSV file).
 //
 // scenario.toml is read as a record of what was run, without validating
-// it as input (see scenarios.Decode): the directory stays readable
+// it as input (see results.ReadScenario): the directory stays readable
 // wherever it is moved, whatever files the scenario named. The rows must
 // lie within its steps and replications, and firms.csv and events.csv
 // must hold runs of timeseries.csv (see results.ScanTimeseries), so that
 // what LoadRun holds is bounded by the size of the files.
 func LoadRun(dir string) (*Run, error) {
-	path := filepath.Join(dir, results.ScenarioFile)
-	data, err := results.ReadFile(path, maxScenarioBytes)
-	if err != nil {
-		return nil, fmt.Errorf("plots: %w", err)
-	}
-	cfg, err := scenarios.Decode(path, data, dir)
+	cfg, _, err := results.ReadScenario(dir)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"html"
 	"image/color"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -66,6 +66,9 @@ func WriteReport(path string, r *Run, figs []Figure) error {
 		b.section("headline", "Headline results")
 		b.headlineTable(r.Summary, cfg.Currency)
 		b.end("section")
+	}
+	if r.Summary != nil {
+		b.additionalitySection(r.Summary, cfg.Currency)
 	}
 	if err := b.figures(figs); err != nil {
 		return err
@@ -162,29 +165,14 @@ func WriteSweepReport(path, dir string, figs []Figure) error {
 	return writeFileAtomic(path, b.Bytes())
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it into place.
+// writeFileAtomic writes data to path atomically (see
+// results.AtomicFile).
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	err := results.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("plots: %w", err)
-	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("plots: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("plots: %w", err)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("plots: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("plots: %w", err)
 	}
 	return nil
@@ -297,7 +285,7 @@ func (b *reportBuilder) figures(figs []Figure) error {
 
 // resolved writes the run's scenario.toml.
 func (b *reportBuilder) resolved(dir string) {
-	data, err := results.ReadFile(filepath.Join(dir, results.ScenarioFile), maxScenarioBytes)
+	data, err := results.ReadFile(filepath.Join(dir, results.ScenarioFile), results.MaxScenarioBytes)
 	if err != nil {
 		data = []byte("(" + results.ScenarioFile + " could not be read: " + err.Error() + ")")
 	}

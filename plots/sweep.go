@@ -3,7 +3,6 @@ package plots
 import (
 	"cmp"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,15 +13,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
 // Files of a sweep directory read here (see docs/sweeps.md).
 const (
-	sweepFile    = "sweep.csv"
-	manifestFile = "manifest.json"
+	sweepFile = "sweep.csv"
 )
 
 // Sweep is what the figures of a sweep are drawn from: sweep.csv,
@@ -101,23 +98,14 @@ func (s *Sweep) currency() string {
 func LoadSweep(dir string) (*Sweep, error) {
 	s := &Sweep{Dir: dir, stats: map[sweepStatKey]results.Stat{}}
 	var err error
-	if s.Scenario, err = results.ReadFile(filepath.Join(dir, results.ScenarioFile), maxScenarioBytes); err != nil {
-		return nil, fmt.Errorf("sweep %s: %w", dir, err)
-	}
-	// A record of what was run, not input: decoded, not validated (see LoadRun).
-	if s.Config, err = scenarios.Decode(filepath.Join(dir, results.ScenarioFile), s.Scenario, dir); err != nil {
+	// A record of what was run, not input: decoded, not validated.
+	if s.Config, s.Scenario, err = results.ReadScenario(dir); err != nil {
 		return nil, fmt.Errorf("sweep %s: %w", dir, err)
 	}
 	s.Design = cmp.Or(s.Config.Sweep.Design, "grid")
-	if b, err := results.ReadFile(filepath.Join(dir, manifestFile), results.MaxJSONBytes); err == nil {
-		var m struct {
-			Arms         []string `json:"arms"`
-			Replications int      `json:"replications"`
-		}
-		if json.Unmarshal(b, &m) == nil {
-			s.Replications = m.Replications
-			s.Arms = m.Arms
-		}
+	if m, err := results.ReadManifest(dir); err == nil {
+		s.Replications = m.Replications
+		s.Arms = m.Arms
 	}
 	if err := s.readCSV(filepath.Join(dir, sweepFile)); err != nil {
 		return nil, err

@@ -18,11 +18,14 @@ import (
 // [[interventions]] key that does not apply to the element's kind (or, for
 // supply-chain-finance, its mode) is left out when it has its default value,
 // and so is an intervention's name when it is empty (named after its kind).
-// [sweep] is left out when it is config.DefaultConfig's (no parameters), and
+// [sweep] is left out when it is config.DefaultConfig's (no parameters),
+// [frontier] when it has no budgets and no mixes, and
 // in a [[sweep.parameters]] entry the keys of the forms it does not use
 // (values, texts, or min, max, steps and scale) when they hold their
 // defaults. An empty [[uncertain]] is left out, and in an entry the keys
-// its distribution does not take. cfg.Dir is not written.
+// its distribution does not take. While finance.banking is "legacy", the
+// keys of the banking system holding their defaults are left out
+// (bankingSystemKeys). cfg.Dir is not written.
 func Encode(cfg *config.Config) ([]byte, error) {
 	if cfg == nil {
 		return nil, &Error{Msg: "no configuration to encode"}
@@ -30,7 +33,7 @@ func Encode(cfg *config.Config) ([]byte, error) {
 	if cfg.Seed > 1<<63-1 {
 		return nil, &Error{Key: "seed", Msg: fmt.Sprintf("%d is too large: TOML integers go up to %d", cfg.Seed, int64(1<<63-1))}
 	}
-	w := &writer{}
+	w := &writer{cfg: cfg}
 	w.printf("# Scenario %s, fully resolved: every key is written and every default filled in.\n", quoteString(cfg.Name))
 	w.printf("# Durations carry a unit (d, w, mo, y); rates are per year.\n\n")
 	w.body("", reflect.ValueOf(cfg).Elem())
@@ -87,7 +90,7 @@ var sectionDocs = map[string]string{
 	"firms.core": "Parameters of core enterprises.",
 	"finance":    "Money and credit.",
 	"output":     "What a run records.",
-	"banks":      "Banks. Firms are assigned to banks in proportion to share.",
+	"banks":      "Banks. Firms are assigned to banks in proportion to share (with finance.banking = \"system\", among the city and rural banks of their region with probability local_share, otherwise among the national banks).",
 	"shocks":     "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
 	"sweep": "Sweep: keys of this scenario varied across the points of smesim sweep (smesim run ignores it). " +
 		"A grid runs every combination of the parameters' values, the first parameter varying slowest; " +
@@ -135,6 +138,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		if f.typ.Kind() == reflect.Slice && f.typ.Elem() == uncertainType && fv.Len() == 0 && !w.docs {
 			continue // the scenarios written before [[uncertain]] existed keep their bytes
 		}
+		if !w.docs && legacyBankingDefault(w.cfg, stripIndices(join(path, f.key)), f, rv) {
+			continue
+		}
 		if note, ok := omitEmpty[stripIndices(join(path, f.key))]; ok && fv.IsZero() {
 			if w.docs { // shown with the value it takes: the kind
 				w.doc(join(path, f.key), f)
@@ -163,6 +169,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		}
 		p := join(path, f.key)
 		if f.typ == sweepType && !w.docs && sweepIsDefault(fv.Interface().(config.SweepConfig)) {
+			continue
+		}
+		if f.typ == frontierType && !w.docs && frontierIsDefault(fv.Interface().(config.FrontierConfig)) {
 			continue
 		}
 		if f.typ.Kind() == reflect.Struct {

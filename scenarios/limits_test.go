@@ -73,22 +73,3 @@ func TestLoadEndlessFile(t *testing.T) {
 		}
 	}
 }
-
-// TestShortenQuoted: messages echo a quoted value as its first 40
-// characters, an escape sequence counting as one.
-func TestShortenQuoted(t *testing.T) {
-	x40 := strings.Repeat("x", 40)
-	tests := []struct{ in, want string }{
-		{`short "abc" stays`, `short "abc" stays`},
-		{`"` + x40 + `" is 40`, `"` + x40 + `" is 40`},
-		{`"` + x40 + `y" is 41`, `"` + x40 + `"… is 41`},
-		{`a "` + strings.Repeat(`\u00e9`, 50) + `" b`, `a "` + strings.Repeat(`\u00e9`, 40) + `"… b`},
-		{`"` + strings.Repeat("é", 45) + `", "` + strings.Repeat(`\"`, 45) + `"`, `"` + strings.Repeat("é", 40) + `"…, "` + strings.Repeat(`\"`, 40) + `"…`},
-		{`unbalanced "` + x40 + x40, `unbalanced "` + x40 + x40},
-	}
-	for _, tt := range tests {
-		if got := shortenQuoted(tt.in); got != tt.want {
-			t.Errorf("shortenQuoted(%.60s…) = %.120s, want %.120s", tt.in, got, tt.want)
-		}
-	}
-}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -61,8 +62,8 @@ type mutant struct {
 
 func (m mutant) String() string { return m.base.name + ": " + m.key + " = " + m.value }
 
-// outcome counts what became of the mutants.
-type outcome struct {
+// tally counts what became of the mutants.
+type tally struct {
 	rejected, ran, tooLarge, validatedOnly, known int
 }
 
@@ -118,7 +119,7 @@ func TestMutants(t *testing.T) {
 			all = append(all, m)
 		}
 	}
-	var out outcome
+	var out tally
 	matched := make([]bool, len(knownGaps))
 	for _, m := range all {
 		err := checkMutant(m, full, &out)
@@ -399,7 +400,7 @@ func setter(tg target, v any) func(root reflect.Value) {
 // checkMutant builds, validates and (when accepted) runs mutant m, counting
 // its outcome in out. It returns what is wrong: an error that is not one
 // line naming the key, or a failed run.
-func checkMutant(m mutant, full bool, out *outcome) (err error) {
+func checkMutant(m mutant, full bool, out *tally) (err error) {
 	cfg, err := m.base.config()
 	if err != nil {
 		return err
@@ -432,7 +433,7 @@ func checkMutant(m mutant, full bool, out *outcome) (err error) {
 		out.validatedOnly++
 		return nil
 	}
-	if est := sim.EstimateMemory(got, 1, 1); est.Firms > mutantMaxFirms {
+	if firms, _ := sim.NetworkSize(got); firms > mutantMaxFirms {
 		out.tooLarge++
 		return nil
 	}
@@ -516,9 +517,9 @@ func runMutant(cfg *config.Config, full bool) (err error) {
 			}
 		}
 	}
-	var rs []*sim.Result
+	var rs []*outcome.Result
 	for _, arm := range arms {
-		res, err := sim.RunArmThreads(context.Background(), cfg, arm, 0, 1)
+		res, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{Threads: 1})
 		if err != nil {
 			return fmt.Errorf("arm %s fails: %w", arm.Name, err)
 		}
@@ -529,7 +530,7 @@ func runMutant(cfg *config.Config, full bool) (err error) {
 		if !full {
 			continue
 		}
-		res2, err := sim.RunArmThreads(context.Background(), cfg, arm, 0, 2)
+		res2, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{Threads: 2})
 		if err != nil {
 			return fmt.Errorf("arm %s fails on two threads (not on one): %w", arm.Name, err)
 		}
@@ -549,7 +550,7 @@ func runMutant(cfg *config.Config, full bool) (err error) {
 
 // sameResult reports whether a and b hold the same numbers, bit for bit
 // (NaN equal to NaN).
-func sameResult(a, b *sim.Result) bool {
+func sameResult(a, b *outcome.Result) bool {
 	same := func(x, y []float64) bool {
 		if len(x) != len(y) {
 			return false
@@ -571,7 +572,7 @@ func sameResult(a, b *sim.Result) bool {
 // that every number a result promises is finite: the
 // time series, the firm outcomes, what interventions did, and the headline
 // metrics that are defined for the run.
-func checkResult(r *sim.Result) error {
+func checkResult(r *outcome.Result) error {
 	// Result files write dates YYYY-MM-DD, and facts compare them as text.
 	for _, t := range []int{0, r.Steps() - 1} {
 		d := r.Date(t).Format(results.DateLayout)

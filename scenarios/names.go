@@ -10,10 +10,6 @@ import (
 	"github.com/smesim/smesim/sim/config"
 )
 
-// maxEchoed is how many characters of a value from the user a message
-// repeats: enough to recognise it, and a 10 MB id stays one short line.
-const maxEchoed = 40
-
 // echo quotes a user's value for a message, cut to maxEchoed characters
 // with "…" after a longer one.
 func echo(s string) string {
@@ -81,11 +77,15 @@ func (v *validator) names() error {
 	}
 	for i, iv := range c.Interventions {
 		p := index("interventions", i)
-		switch iv.Kind {
-		case config.KindSupplyChainFinance:
+		if iv.Kind == config.KindSupplyChainFinance {
 			if err := v.cores(join(p, "cores"), iv.Cores, nn); err != nil {
 				return err
 			}
+		}
+		if err := v.firmIDs(join(p, "suppliers_of"), iv.SuppliersOf, nn); err != nil {
+			return err
+		}
+		switch iv.Kind {
 		case config.KindPaymentTermCap:
 		default:
 			if err := v.nameList(join(p, "sectors"), iv.Sectors, "sector", nn.HasSector, nn.Sectors, nn.From); err != nil {
@@ -108,7 +108,7 @@ func (v *validator) namesNeeded() bool {
 		}
 	}
 	for _, iv := range c.Interventions {
-		if len(iv.Cores)+len(iv.Sectors)+len(iv.Regions) > 0 {
+		if len(iv.Cores)+len(iv.Sectors)+len(iv.Regions)+len(iv.SuppliersOf) > 0 {
 			return true
 		}
 	}
@@ -128,6 +128,23 @@ func (v *validator) nameList(p string, list []string, what string, has func(stri
 			msg += fmt.Sprintf("; did you mean %q?", best)
 		}
 		return v.errorAt(index(p, j), []string{p}, "%s (%ss of the network, from %s: %s)", msg, what, from, listNames(known))
+	}
+	return nil
+}
+
+// firmIDs checks the ids of firms a programme's suppliers_of names (key
+// p): firms of a file network.
+func (v *validator) firmIDs(p string, ids []string, nn *sim.NetworkNames) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if nn.Firm == nil {
+		return v.errorAt(p, nil, "%s draws its firms anew in each replication, so no id names a firm: leave suppliers_of out, or use a file network", nn.From)
+	}
+	for j, id := range ids {
+		if exists, _ := nn.Firm(id); !exists {
+			return v.errorAt(index(p, j), []string{p}, "no firm %s in the network (%s)", echo(id), nn.From)
+		}
 	}
 	return nil
 }

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -221,66 +219,6 @@ func schemaKeys(t reflect.Type, path string) []string {
 		}
 	}
 	return out
-}
-
-// TestLibraryDecodeAgrees decodes every built-in with BurntSushi/toml itself,
-// on top of config.DefaultConfig with each array of tables pre-filled with
-// element defaults of the right length (the library reuses the elements of
-// a slice whose capacity suffices), and checks it gives what Parse gives.
-func TestLibraryDecodeAgrees(t *testing.T) {
-	for _, b := range Builtins() {
-		src, _ := Source(b.Name)
-		var doc map[string]any
-		if _, err := toml.Decode(string(src), &doc); err != nil {
-			t.Fatal(err)
-		}
-		cfg := config.DefaultConfig()
-		if a, ok := arrayOf(doc["banks"]); ok {
-			cfg.Banks = make([]config.BankConfig, len(a))
-			for i := range a {
-				cfg.Banks[i] = config.DefaultBank()
-			}
-		}
-		if a, ok := arrayOf(doc["markets"]); ok {
-			cfg.Markets = make([]config.MarketConfig, len(a))
-			for i := range a {
-				cfg.Markets[i] = config.DefaultMarket()
-			}
-		}
-		if a, ok := arrayOf(doc["shocks"]); ok {
-			cfg.Shocks = make([]config.ShockConfig, len(a))
-			for i := range a {
-				cfg.Shocks[i] = config.DefaultShock()
-			}
-		}
-		if a, ok := arrayOf(doc["interventions"]); ok {
-			cfg.Interventions = make([]config.InterventionConfig, len(a))
-			for i := range a {
-				cfg.Interventions[i] = config.DefaultIntervention()
-			}
-		}
-		if a, ok := arrayOf(doc["facts"]); ok {
-			cfg.Facts = make([]config.FactConfig, len(a))
-			for i := range a {
-				cfg.Facts[i] = config.DefaultFact()
-			}
-		}
-		md, err := toml.Decode(string(src), &cfg)
-		if err != nil {
-			t.Fatalf("%s: %v", b.Name, err)
-		}
-		if u := md.Undecoded(); len(u) > 0 {
-			t.Errorf("%s: undecoded keys %v", b.Name, u)
-		}
-		normalize(reflect.ValueOf(&cfg).Elem())
-		got, err := Open(b.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(*got, cfg) {
-			t.Errorf("%s: Parse and toml.Decode differ\n got: %+v\nwant: %+v", b.Name, *got, cfg)
-		}
-	}
 }
 
 func TestArraysOfTablesStartFromDefaults(t *testing.T) {
@@ -537,74 +475,6 @@ func policyLoan(name, end string) config.InterventionConfig {
 }
 
 func nan() float64 { var z float64; return z / z }
-
-func TestLocate(t *testing.T) {
-	src := `# comment [not.a.table]
-name = "x" # trailing
-"quoted key" = 1
-description = """
-multi
-line = 3
-"""
-dotted.key.path = 'lit'
-
-[network]
-chains = 4
-arr = [
-  1, # one
-  2,
-]
-
-[[shocks]]
-kind = "demand"
-
-[[shocks]]
-kind = "credit"
-sectors = ["a",
-  "b"]
-
-[shocks.sub]
-x = 1
-
-[production]
-input_share = { supplier = 0.5, other = {deep = 1} }
-markets = [{name = "us"}, {name = "eu"}]
-`
-	got := locate([]byte(src))
-	want := map[string]int{
-		"name":                              2,
-		`"quoted key"`:                      3,
-		"description":                       4,
-		"dotted":                            8,
-		"dotted.key.path":                   8,
-		"network":                           10,
-		"network.chains":                    11,
-		"network.arr":                       12,
-		"network.arr[1]":                    14,
-		"shocks":                            17,
-		"shocks[0]":                         17,
-		"shocks[0].kind":                    18,
-		"shocks[1]":                         20,
-		"shocks[1].kind":                    21,
-		"shocks[1].sectors[1]":              23,
-		"shocks[1].sub":                     25,
-		"shocks[1].sub.x":                   26,
-		"production.input_share.supplier":   29,
-		"production.input_share.other.deep": 29,
-		"production.markets[1].name":        30,
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("line of %s = %d, want %d", k, got[k], v)
-		}
-	}
-	if _, ok := got["line"]; ok {
-		t.Errorf("found a key inside a multi-line string")
-	}
-	if _, ok := got["not"]; ok {
-		t.Errorf("found a table inside a comment")
-	}
-}
 
 func TestClosest(t *testing.T) {
 	keys := []string{"kind", "name", "start", "duration", "recovery", "shape", "depth", "market"}

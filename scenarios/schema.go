@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
@@ -21,29 +20,11 @@ var (
 	shockType        = reflect.TypeOf(config.ShockConfig{})
 	interventionType = reflect.TypeOf(config.InterventionConfig{})
 	sweepType        = reflect.TypeOf(config.SweepConfig{})
+	frontierType     = reflect.TypeOf(config.FrontierConfig{})
 	sweepParamType   = reflect.TypeOf(config.SweepParameter{})
 	factType         = reflect.TypeOf(config.FactConfig{})
 	uncertainType    = reflect.TypeOf(config.UncertainConfig{})
 )
-
-// elementDefaults gives the starting value of each element of an array of
-// tables, before the element's keys are applied.
-var elementDefaults = map[reflect.Type]func() reflect.Value{
-	reflect.TypeOf(config.BankConfig{}):   func() reflect.Value { return reflect.ValueOf(config.DefaultBank()) },
-	reflect.TypeOf(config.MarketConfig{}): func() reflect.Value { return reflect.ValueOf(config.DefaultMarket()) },
-	shockType:                             func() reflect.Value { return reflect.ValueOf(config.DefaultShock()) },
-	interventionType:                      func() reflect.Value { return reflect.ValueOf(config.DefaultIntervention()) },
-	sweepParamType:                        func() reflect.Value { return reflect.ValueOf(config.DefaultSweepParameter()) },
-	factType:                              func() reflect.Value { return reflect.ValueOf(config.DefaultFact()) },
-}
-
-// defaultElement returns the default of one element of type t.
-func defaultElement(t reflect.Type) reflect.Value {
-	if f, ok := elementDefaults[t]; ok {
-		return f()
-	}
-	return reflect.Zero(t)
-}
 
 // field is one key of the schema, with what its tags say read once.
 type field struct {
@@ -57,49 +38,6 @@ type field struct {
 	kinds  []string // kindsOf(tag)
 	durRng numRange // durationRange(tag), for durations, when hasDur
 	hasDur bool
-}
-
-var fieldCache sync.Map // reflect.Type → []field
-
-// fieldsOf lists the keys of struct type t in declaration order, leaving out
-// fields without a toml tag or tagged "-".
-func fieldsOf(t reflect.Type) []field {
-	if v, ok := fieldCache.Load(t); ok {
-		return v.([]field)
-	}
-	var fs []field
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
-		if name == "" || name == "-" || !sf.IsExported() {
-			continue
-		}
-		f := field{key: name, index: i, typ: sf.Type, tag: sf.Tag, enum: enumOf(sf.Tag), kinds: kindsOf(sf.Tag)}
-		switch sf.Type.Kind() {
-		case reflect.Float64, reflect.Int, reflect.Int64, reflect.Slice:
-			f.rng = rangeOf(sf.Tag)
-		}
-		if sf.Type == durationType {
-			f.durRng, f.hasDur = durationRange(sf.Tag)
-		}
-		fs = append(fs, f)
-	}
-	fieldCache.Store(t, fs)
-	return fs
-}
-
-// keysOf lists the allowed keys of struct type t.
-func keysOf(t reflect.Type) []string {
-	var ks []string
-	for _, f := range fieldsOf(t) {
-		ks = append(ks, f.key)
-	}
-	return ks
-}
-
-// isTableSlice reports whether t is a slice of structs: an array of tables.
-func isTableSlice(t reflect.Type) bool {
-	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct && t.Elem() != durationType
 }
 
 // isInlineStruct reports whether struct type t is written as an inline table:
@@ -121,17 +59,6 @@ func isInlineStruct(t reflect.Type) bool {
 	return true
 }
 
-// join appends a key to a dotted path.
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// index appends an array index to a path.
-func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-
 // stripIndices removes array indices from a path: "shocks[2].depth" → "shocks.depth".
 func stripIndices(path string) string {
 	if !strings.Contains(path, "[") {
@@ -149,59 +76,6 @@ func stripIndices(path string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
-}
-
-// isBareKey reports whether s can be written as a bare TOML key.
-func isBareKey(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isBareChar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isBareChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-}
-
-// quoteKey writes one key segment as TOML does: bare if possible, else quoted.
-func quoteKey(s string) string {
-	if isBareKey(s) {
-		return s
-	}
-	return quoteString(s)
-}
-
-// quoteString writes s as a TOML basic string.
-func quoteString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\u%04X`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
 	return b.String()
 }
 
@@ -379,6 +253,34 @@ var omitEmpty = map[string]string{
 	"interventions.name": "left out: named after its kind",
 }
 
+// bankingSystemKeys lists the keys, by path without indices, that only
+// finance.banking = "system" uses (and banking itself). While banking is
+// "legacy", Encode leaves them out when they hold their defaults, so that
+// the resolved scenarios written before the banking system keep their
+// bytes; Parse gives the same configuration back either way.
+var bankingSystemKeys = map[string]bool{
+	"finance.banking": true, "finance.npl_after": true, "finance.risk_weight_sme": true,
+	"finance.risk_weight_core": true, "finance.risk_weight_npl": true, "finance.pd_base": true,
+	"finance.coverage_min": true, "finance.deposit_rate": true, "finance.cost_to_assets": true,
+	"finance.bank_payout": true, "finance.local_share_sme": true, "finance.local_share_core": true,
+	"finance.cb_rate": true, "finance.lolr_spread": true, "finance.resolution_delay": true,
+	"banks.kind": true, "banks.regions": true, "banks.car_min": true, "banks.car_start": true,
+}
+
+// legacyBankingDefault reports whether key f of struct rv, at path p
+// (without indices), is a banking-system key holding its default while
+// cfg's banking is "legacy".
+func legacyBankingDefault(cfg *config.Config, p string, f field, rv reflect.Value) bool {
+	if cfg == nil || cfg.Finance.Banking != "legacy" || !bankingSystemKeys[p] {
+		return false
+	}
+	def := defaultElement(rv.Type())
+	if rv.Type() == reflect.TypeOf(config.FinanceConfig{}) {
+		def = reflect.ValueOf(config.DefaultConfig().Finance)
+	}
+	return sameValue(rv.Field(f.index), def.Field(f.index))
+}
+
 // stringKey returns the string held by key of struct rv, or "".
 func stringKey(rv reflect.Value, key string) string {
 	for _, f := range fieldsOf(rv.Type()) {
@@ -494,6 +396,8 @@ var durationRules = map[string]durationRule{
 	"firms.cascade_window":          {positive: true, text: "> 0"},
 	"firms.baseline_window":         {positive: true, text: "> 0"},
 	"finance.loan_maturity":         {positive: true, text: "> 0"},
+	"finance.npl_after":             {positive: true, text: "> 0"},
+	"finance.resolution_delay":      {positive: true, text: "> 0"},
 	"shocks.start":                  {text: "≥ 0, before the end of the run"},
 	"shocks.duration":               {text: "≥ 0; duration + recovery > 0; the shock must end within the run"},
 	"shocks.recovery":               {text: "≥ 0"},

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -66,7 +65,7 @@ func validate(cfg *config.Config, src *source) error {
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
 	}
-	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.names, v.arms, v.facts, v.sweep, v.uncertain} {
+	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.names, v.arms, v.frontier, v.facts, v.sweep, v.uncertain} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -412,6 +411,15 @@ func (v *validator) finance() error {
 			return v.errorf(p, "%q is already the name of banks[%d]", b.Name, j)
 		}
 		seen[b.Name] = i
+		if v.cfg.Finance.Banking == "system" && b.CARStart <= b.CARMin {
+			p := join(index("banks", i), "car_start")
+			return v.errorAt(p, []string{join(index("banks", i), "car_min"), index("banks", i)},
+				"%s is out of range: with finance.banking = \"system\" a bank starts above its minimum, car_min = %s", formatNumber(b.CARStart), formatNumber(b.CARMin))
+		}
+		if len(b.Regions) > 0 && b.Kind != "city" && b.Kind != "rural" {
+			p := join(index("banks", i), "regions")
+			return v.errorAt(p, []string{index("banks", i)}, "only a city or rural bank serves regions: this bank's kind is %q (national banks serve every region)", b.Kind)
+		}
 	}
 	return nil
 }
@@ -460,282 +468,6 @@ func (v *validator) shocks() error {
 func (v *validator) marketDeclared(name string) bool {
 	for _, m := range v.cfg.Markets {
 		if m.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// budgetUse says what an intervention's budget bounds, by kind (and mode for
-// supply-chain-finance), for the message on a missing budget.
-var budgetUse = map[string]string{
-	config.KindSupplyChainFinance + "/factoring": "the most receivables it may finance at once",
-	config.KindSupplyChainFinance + "/guarantee": "the most supplier loans the cores may guarantee",
-	config.KindPolicyLoan:                        "the most it may lend",
-	config.KindLoanGuarantee:                     "the most loans it may guarantee",
-	config.KindInterestSubsidy:                   "the most interest it may pay",
-	config.KindTaxRelief:                         "the most tax and contributions it may waive",
-}
-
-// fromText says what an intervention's start and end count from.
-func fromText(from string) string {
-	if from == "run" {
-		return "step 0"
-	}
-	return "the first shock's start"
-}
-
-// firstShock returns the index of the shock that starts first (the earliest
-// start, the first listed on a tie), or -1 when there are none.
-func (v *validator) firstShock() int {
-	first := -1
-	for i, s := range v.cfg.Shocks {
-		if first < 0 || s.Start.Days() < v.cfg.Shocks[first].Start.Days() {
-			first = i
-		}
-	}
-	return first
-}
-
-// interventions checks the names of [[interventions]], their timing and
-// their budgets. The names they use in the network are checked by names.
-func (v *validator) interventions() error {
-	c := v.cfg
-	h := v.horizonDays()
-	seen := map[string]int{}
-	if len(c.Interventions) > 0 && !c.Finance.Enabled {
-		return v.errorAt("finance.enabled", []string{index("interventions", 0)}, "false, but the scenario has [[interventions]], which act on money and credit: set enabled = true or remove them")
-	}
-	for i, iv := range c.Interventions {
-		p := index("interventions", i)
-		key := func(k string) string { return join(p, k) }
-
-		name := c.InterventionName(i)
-		switch {
-		case iv.Name == "" && v.src.present[key("name")]:
-			return v.errorf(key("name"), "empty: leave name out to name the intervention after its kind (%q), or write a name", iv.Kind)
-		case name == config.BaselineArm || name == config.AllArm:
-			return v.errorf(key("name"), "%q is reserved for arms (%s, %s): choose another name", name, config.BaselineArm, config.AllArm)
-		case strings.Contains(name, "+"):
-			return v.errorf(key("name"), "%q contains \"+\", which joins names in arms: choose another name", name)
-		}
-		if j, dup := seen[name]; dup {
-			other := c.Interventions[j]
-			var msg string
-			switch {
-			case iv.Name == "" && other.Name == "":
-				msg = fmt.Sprintf("missing: interventions[%d] is also %s %s without a name: give each a name, which arms and outputs use", j, article(iv.Kind), iv.Kind)
-			case iv.Name == "":
-				msg = fmt.Sprintf("missing: interventions[%d] is named %q, the name this one takes from its kind: give this one a name", j, other.Name)
-			case other.Name == "":
-				msg = fmt.Sprintf("%q is already the name of interventions[%d], %s %s without a name", name, j, article(other.Kind), other.Kind)
-			default:
-				msg = fmt.Sprintf("%q is already the name of interventions[%d]", name, j)
-			}
-			return v.errorAt(key("name"), []string{p}, "%s", msg)
-		}
-		seen[name] = i
-
-		first := v.firstShock()
-		if iv.From == "shock" && first < 0 {
-			return v.errorAt(key("from"), []string{p}, "%q counts start and end from the first shock's start, but the scenario has no shocks: set from = \"run\" to count from step 0", iv.From)
-		}
-		endMissing := iv.End.Value == 0
-		if v.src.present != nil {
-			endMissing = !v.src.present[key("end")]
-		}
-		if endMissing {
-			return v.errorAt(key("end"), []string{p}, "missing: set end, the time from %s to the end of the intervention, e.g. \"26w\"", fromText(iv.From))
-		}
-		if iv.End.Days() <= iv.Start.Days() {
-			return v.errorAt(key("end"), []string{key("start"), p}, "%s is not after start %s: allowed > start (the intervention is active from start to end, end excluded)", iv.End, iv.Start)
-		}
-		if iv.From == "shock" {
-			s := c.Shocks[first]
-			if at := s.Start.Days() + iv.Start.Days(); at >= h {
-				return v.errorAt(key("start"), []string{p}, "the intervention starts on day %s (the first shock's start, day %s of shocks[%d], + start %s), after the end of the run on day %s (%d steps of %s)",
-					formatDays(at), formatDays(s.Start.Days()), first, iv.Start, formatDays(h), c.Steps, c.Step)
-			}
-		} else if at := iv.Start.Days(); at >= h {
-			return v.errorAt(key("start"), []string{p}, "the intervention starts on day %s (start %s from step 0), after the end of the run on day %s (%d steps of %s)",
-				formatDays(at), iv.Start, formatDays(h), c.Steps, c.Step)
-		}
-
-		if has(config.BudgetKinds(), iv.Kind) && v.src.present != nil && !v.src.present[key("budget")] {
-			use, ok := budgetUse[iv.Kind+"/"+iv.Mode]
-			if !ok {
-				use, ok = budgetUse[iv.Kind]
-			}
-			if !ok {
-				use = "the most it may spend or commit"
-			}
-			return v.errorAt(key("budget"), []string{p}, "missing: %s %s needs budget, %s, in currency units", article(iv.Kind), iv.Kind, use)
-		}
-	}
-	return nil
-}
-
-// arms checks that the arms resolve: the listed ones, or by default each
-// intervention alone and all together.
-func (v *validator) arms() error {
-	_, err := v.cfg.ResolveArms(nil)
-	if err == nil {
-		return nil
-	}
-	var ae *config.ArmError
-	if !errors.As(err, &ae) || len(v.cfg.Arms) == 0 || ae.Index < 0 || ae.Index >= len(v.cfg.Arms) {
-		// The default arms resolve whenever the names are distinct, which
-		// interventions checks; this is a safety net.
-		return v.errorf("arms", "%s", err.Error())
-	}
-	return v.errorAt(index("arms", ae.Index), []string{"arms"}, "%s", ae.Msg)
-}
-
-// dateLayout is how dates are written in scenarios: YYYY-MM-DD.
-const dateLayout = "2006-01-02"
-
-// factNeeds says what a key of [[facts]] holds, for messages on a missing
-// key.
-var factNeeds = map[string]string{
-	"target":    "the observed value, in the quantity's units (shares as fractions: 0.14, not 14)",
-	"tolerance": "the largest distance between the simulated mean and the target that counts as reproduced",
-	"from":      "the first date of the window, YYYY-MM-DD",
-	"to":        "the last date of the window, YYYY-MM-DD",
-	"date":      "the date measured, YYYY-MM-DD",
-}
-
-// facts checks the [[facts]] entries: a name, distinct; target and
-// tolerance set in the file; the keys the quantity needs — series-mean: a
-// time-series metric and a window [from, to] of dates within the run
-// holding at least one step; reopened-share and failure-share: a date
-// within the run; firm-share: min ≤ max — and an arm the scenario can run
-// (by default "all" when it has interventions, else the baseline). Keys
-// that do not apply to the quantity are rejected by fields (see
-// factQuantities).
-func (v *validator) facts() error {
-	c := v.cfg
-	start, err := time.Parse(dateLayout, c.StartDate)
-	if err != nil {
-		return nil // time reports it
-	}
-	seen := map[string]int{}
-	for i, f := range c.Facts {
-		p := index("facts", i)
-		key := func(k string) string { return join(p, k) }
-		if f.Name == "" {
-			return v.errorAt(key("name"), []string{p}, "missing: every fact needs a name, which smesim check-facts prints")
-		}
-		if j, dup := seen[f.Name]; dup {
-			return v.errorAt(key("name"), []string{p}, "%q is already the name of facts[%d]", f.Name, j)
-		}
-		seen[f.Name] = i
-		if v.src.present != nil {
-			for _, k := range []string{"target", "tolerance"} {
-				if !v.src.present[key(k)] {
-					return v.errorAt(key(k), []string{p}, "missing: set %s, %s", k, factNeeds[k])
-				}
-			}
-		}
-		switch f.Quantity {
-		case "series-mean":
-			if err := v.factMetric(p, f); err != nil {
-				return err
-			}
-			from, err := v.factDate(p, "from", f.From, f.Quantity, start)
-			if err != nil {
-				return err
-			}
-			to, err := v.factDate(p, "to", f.To, f.Quantity, start)
-			if err != nil {
-				return err
-			}
-			if to.Before(from) {
-				return v.errorAt(key("to"), []string{key("from"), p}, "%s is before from = %s: allowed ≥ from", f.To, f.From)
-			}
-			if !v.windowHoldsStep(start, f.From, f.To) {
-				return v.errorAt(key("to"), []string{key("from"), p}, "the window %s to %s holds no step (steps of %s from %s): widen it to include a step's date",
-					f.From, f.To, c.Step, c.StartDate)
-			}
-		case "reopened-share", "failure-share":
-			if _, err := v.factDate(p, "date", f.Date, f.Quantity, start); err != nil {
-				return err
-			}
-		case "firm-share":
-			if f.Min > f.Max {
-				return v.errorAt(key("max"), []string{key("min"), p}, "%s is below min = %s: allowed ≥ min", formatNumber(f.Max), formatNumber(f.Min))
-			}
-		}
-		arm := f.Arm
-		if arm == "" {
-			arm = config.BaselineArm
-			if len(c.Interventions) > 0 {
-				arm = config.AllArm
-			}
-		}
-		if _, err := c.ResolveArms([]string{arm}); err != nil {
-			msg := err.Error()
-			var ae *config.ArmError
-			if errors.As(err, &ae) {
-				msg = ae.Msg
-			}
-			if f.Arm == "" {
-				return v.errorAt(key("arm"), []string{p}, "missing: the default arm %q cannot run: %s; set arm", arm, msg)
-			}
-			return v.errorAt(key("arm"), []string{p}, "%s", msg)
-		}
-	}
-	return nil
-}
-
-// factMetric checks the metric of series-mean fact f at path p.
-func (v *validator) factMetric(p string, f config.FactConfig) error {
-	names := sim.MetricNames()
-	k := join(p, "metric")
-	switch {
-	case f.Metric == "":
-		return v.errorAt(k, []string{p}, "missing: a series-mean fact needs metric, a time-series metric: one of %s", strings.Join(names, ", "))
-	case has(names, f.Metric):
-		return nil
-	}
-	if best, ok := closest(f.Metric, names); ok {
-		return v.errorf(k, "%q is not a time-series metric; did you mean %q?", f.Metric, best)
-	}
-	return v.errorf(k, "%q is not a time-series metric: allowed %s", f.Metric, strings.Join(names, ", "))
-}
-
-// factDate parses date key k (value s) of the fact at path p and checks
-// that it lies within the run: from start_date to the last day of the last
-// step.
-func (v *validator) factDate(p, k, s, quantity string, start time.Time) (time.Time, error) {
-	path := join(p, k)
-	if s == "" {
-		return time.Time{}, v.errorAt(path, []string{p}, "missing: %s %s fact needs %s, %s", article(quantity), quantity, k, factNeeds[k])
-	}
-	d, err := time.Parse(dateLayout, s)
-	if err != nil {
-		return time.Time{}, v.errorf(path, "%q is not a date: write YYYY-MM-DD, e.g. %q", s, v.cfg.StartDate)
-	}
-	end := start.Add(time.Duration(v.horizonDays() * 24 * float64(time.Hour)))
-	last := end.Add(-time.Nanosecond).Format(dateLayout)
-	switch {
-	case d.Before(start):
-		return time.Time{}, v.errorf(path, "%s is before the start of the run: the run covers %s to %s (start_date, %s)", s, v.cfg.StartDate, last, v.horizonText())
-	case !d.Before(end):
-		return time.Time{}, v.errorf(path, "%s is after the end of the run: the run covers %s to %s (start_date, %s)", s, v.cfg.StartDate, last, v.horizonText())
-	}
-	return d, nil
-}
-
-// windowHoldsStep reports whether some step's date (as the result files
-// write it) lies in [from, to].
-func (v *validator) windowHoldsStep(start time.Time, from, to string) bool {
-	r := sim.Result{StartDate: start, StepDays: v.cfg.Step.Days()}
-	for t := 0; t < v.cfg.Steps; t++ {
-		d := r.Date(t).Format(dateLayout)
-		if d > to {
-			return false
-		}
-		if d >= from {
 			return true
 		}
 	}

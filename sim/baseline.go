@@ -148,8 +148,10 @@ func (e *engine) solveLeontief() error {
 // initFinance assigns banks, draws starting cash from the runway
 // distribution, sets trade credit at its steady state and sizes loans and
 // bank capital, so that the baseline is stationary: every flow is matched
-// and profit after tax is paid out.
-func (e *engine) initFinance() {
+// and profit after tax is paid out. With finance.banking = "system", banks
+// are assigned by region and kind (assignBanks) and their books opened on
+// risk-weighted assets (openBankBooks).
+func (e *engine) initFinance() error {
 	cfg, net, p := e.cfg, e.net, &e.p
 	n := net.N()
 	banks := cfg.Banks
@@ -161,7 +163,14 @@ func (e *engine) initFinance() {
 		e.banks[b] = bankState{capitalRatio: bc.CapitalRatio, baseRate: bc.BaseRate, riskSpread: bc.RiskSpread}
 	}
 	if !p.finance {
-		return
+		return nil
+	}
+	system := cfg.Finance.Banking == "system"
+	if system {
+		e.bs = newBankSystem(cfg, p, n, len(e.banks))
+		if err := e.assignBanks(); err != nil {
+			return err
+		}
 	}
 	rng := stream(cfg.Seed, e.rep, streamFirms)
 	totalShare := 0.0
@@ -170,9 +179,13 @@ func (e *engine) initFinance() {
 	}
 	stepsPerMonth := units.DaysPerMonth / p.stepDays
 	for i := 0; i < n; i++ {
-		// Bank by share.
+		// Bank by share. The draw is taken in the banking system too, so
+		// that the firms' other draws are the same in both.
 		u, acc := rng.Float64()*totalShare, 0.0
 		for b, bc := range banks {
+			if system {
+				break
+			}
 			acc += bc.Share
 			if u < acc || b == len(banks)-1 {
 				e.bank[i] = int32(b)
@@ -242,6 +255,11 @@ func (e *engine) initFinance() {
 	for i := 0; i < n; i++ {
 		deposits[e.bank[i]] += e.cash[i]
 	}
+	if system {
+		e.openBankBooks(deposits)
+		e.ledger.opening, _ = e.moneySum()
+		return nil
+	}
 	for b := range e.banks {
 		bk := &e.banks[b]
 		bc := banks[b]
@@ -251,6 +269,7 @@ func (e *engine) initFinance() {
 		bk.size = bk.loans + math.Abs(bk.reserves) + deposits[b] + bk.capital
 	}
 	e.ledger.opening, _ = e.moneySum()
+	return nil
 }
 
 // runwayFromProfile returns the runway, in months, at cumulative share u of

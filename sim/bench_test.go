@@ -3,7 +3,11 @@ package sim
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
+
+	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // BenchmarkStep measures one step of the benchmark scenario at steady
@@ -13,7 +17,7 @@ func BenchmarkStep(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("firms=%d/threads=%d", n, threads), func(b *testing.B) {
-				cfg := BenchConfig(n)
+				cfg := config.Bench(n)
 				cfg.Steps = 100_000 // room in the recorder for every step
 				cfg.Shocks = nil
 				e, err := newEngine(cfg, 0)
@@ -45,16 +49,17 @@ func BenchmarkStep(b *testing.B) {
 func BenchmarkRun(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			cfg := BenchConfig(n)
-			var st BenchStats
+			cfg := config.Bench(n)
+			var tm Timings
+			var r *outcome.Result
 			for i := 0; i < b.N; i++ {
 				var err error
-				if st, err = Bench(context.Background(), cfg, 0); err != nil {
+				if r, err = Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, Options{Threads: runtime.NumCPU(), Timings: &tm}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(st.FirmStepsPerSecond(), "firm-steps/s")
-			b.ReportMetric(float64(st.BytesPerStep), "bytes/step")
+			b.ReportMetric(float64(r.Network.N())*float64(r.Steps())/tm.Run.Seconds(), "firm-steps/s")
+			b.ReportMetric(float64(tm.BytesPerStep), "bytes/step")
 		})
 	}
 }

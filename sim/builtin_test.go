@@ -7,7 +7,10 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -29,20 +32,27 @@ func TestLedgerIdentitiesEveryBuiltin(t *testing.T) {
 			if !cfg.Finance.Enabled {
 				t.Skip("finance disabled: no money to account for")
 			}
-			arms, err := cfg.ResolveArms(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, arm := range arms {
-				res, err := sim.RunArm(cfg, arm, 0)
-				if err != nil {
-					t.Fatalf("arm %s: %v", arm.Name, err)
-				}
-				if res.Steps() != cfg.Steps {
-					t.Fatalf("arm %s: recorded %d steps, want %d", arm.Name, res.Steps(), cfg.Steps)
-				}
-			}
+			runEveryArm(t, cfg)
 		})
+	}
+}
+
+// runEveryArm runs replication 0 of every arm of cfg, failing on an error
+// (an AccountingError among them) or a short series.
+func runEveryArm(t *testing.T, cfg *config.Config) {
+	t.Helper()
+	arms, err := cfg.ResolveArms(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, arm := range arms {
+		res, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{})
+		if err != nil {
+			t.Fatalf("arm %s: %v", arm.Name, err)
+		}
+		if res.Steps() != cfg.Steps {
+			t.Fatalf("arm %s: recorded %d steps, want %d", arm.Name, res.Steps(), cfg.Steps)
+		}
 	}
 }
 
@@ -53,18 +63,18 @@ func TestSameSeedSameResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := sim.RunReplication(cfg, 3)
+	a, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 3, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := sim.RunReplication(cfg, 3)
+	b, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 3, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(a.Series, b.Series) || !reflect.DeepEqual(a.Events, b.Events) || !reflect.DeepEqual(a.Firms, b.Firms) {
 		t.Fatal("two runs of the same replication differ")
 	}
-	c, err := sim.RunReplication(cfg, 4)
+	c, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 4, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +90,7 @@ func TestDefaultScenarioCascades(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := sim.RunReplication(cfg, 0); err != nil {
+	if res, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, sim.Options{}); err != nil {
 		t.Fatal(err)
 	} else {
 		if n := res.Network.N(); n < 2000 {
@@ -110,7 +120,7 @@ func TestSupplyChainFinanceBuiltinSavesSMEs(t *testing.T) {
 	if cfg.Replications < 50 {
 		t.Fatalf("%d replications, want at least 50", cfg.Replications)
 	}
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{Arms: []string{"scf"}})
+	rs, err := runAll(cfg, []string{"scf"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,13 +151,13 @@ func TestCoreGuaranteeBuiltinCallsFailCores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sim.RunArm(cfg, arms[1], 0)
+	res, err := sim.Run(context.Background(), cfg, arms[1], 0, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := 0
 	for _, ev := range res.Events {
-		if res.Network.Kind[ev.Firm] != network.Core || ev.Channels&sim.ChannelGuaranteeCall == 0 {
+		if res.Network.Kind[ev.Firm] != network.Core || ev.Channels&outcome.ChannelGuaranteeCall == 0 {
 			continue
 		}
 		found++
@@ -172,7 +182,7 @@ func TestPolicyMixLoansRunOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Replications = 3
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{Arms: []string{"loans"}})
+	rs, err := runAll(cfg, []string{"loans"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,4 +195,14 @@ func TestPolicyMixLoansRunOut(t *testing.T) {
 			t.Errorf("replication %d: lent %g of %g, exhausted at step %d: want the budget used up, never exceeded", r.Replication, out.Used, out.Budget, out.ExhaustedStep)
 		}
 	}
+}
+
+// runAll runs every replication of the arms of cfg named (the scenario's
+// when nil) on the Monte Carlo runner, in file order.
+func runAll(cfg *config.Config, arms []string) ([]*outcome.Result, error) {
+	plan, err := batch.RunPlan(cfg, arms)
+	if err != nil {
+		return nil, err
+	}
+	return batch.RunAll(context.Background(), plan, batch.Options{})
 }

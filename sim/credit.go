@@ -23,6 +23,11 @@ func (e *engine) creditDemand(lo, hi, t int) {
 	st, scf := s.guarantee, s.scf
 	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
 	stateOn := st != nil && st.active && st.remaining() > 0
+	var rollover []float64 // the banking system's: principal rolled over without a score
+	if e.bs != nil {
+		rollover = e.bs.rollover
+		clear(rollover[lo:hi])
+	}
 	for i := lo; i < hi; i++ {
 		e.request[i] = 0
 		if s.reqState != nil {
@@ -37,7 +42,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		stateGuar := stateOn && e.eligible(st, i)
 		coreRoom := 0.0
 		if coreOn {
-			if c := s.guarantor[i]; c >= 0 && e.alive[c] {
+			if c := s.guarantor[i]; c >= 0 && e.alive[c] && e.eligible(scf, i) {
 				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
 			}
 		}
@@ -67,6 +72,18 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		}
 		if s.effScore != nil {
 			s.effScore[i] = score
+		}
+		if rollover != nil && e.bs.performing(i) {
+			// The banking system rolls over the principal a performing
+			// borrower repaid, whatever its score; only new money is
+			// screened.
+			roll := min(e.repaid[i], need)
+			rollover[i] = roll
+			e.request[i] = roll + e.screen(i, t, need-roll, min(need-roll, max(0, room-roll)), score)
+			if s.reqCore != nil {
+				s.reqCore[i] = min(e.request[i], coreRoom)
+			}
+			continue
 		}
 		req := e.screen(i, t, need, min(need, max(0, room)), score)
 		if s.reqCore != nil {
@@ -138,8 +155,14 @@ func (e *engine) bankRequests(c *chunkWork) {
 	}
 }
 
-// grantShares sets, per bank, the share of requests it can fund.
+// grantShares sets, per bank, the share of requests it can fund: in the
+// legacy mode, what its capacity allows of them; in the banking system,
+// the share of new money its capital ratio allows (bankShares).
 func (e *engine) grantShares() {
+	if e.bs != nil {
+		e.bankShares()
+		return
+	}
 	for b := range e.banks {
 		requested, covered := 0.0, 0.0
 		for c := range e.chunks {
@@ -160,6 +183,10 @@ func (e *engine) grantShares() {
 func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 	p, s := e.p, &e.iv
 	granted, effScore := s.granted, s.effScore // nil unless partGrant, partCredit
+	var rollover, rollShare []float64
+	if e.bs != nil {
+		rollover, rollShare = e.bs.rollover, e.bs.rollShare
+	}
 	for i := lo; i < hi; i++ {
 		if granted != nil {
 			granted[i] = 0
@@ -170,6 +197,10 @@ func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 		bk := &e.banks[e.bank[i]]
 		if req := e.request[i]; req > 0 {
 			g := req * grantShare[e.bank[i]]
+			if rollover != nil {
+				r := rollover[i]
+				g = r*rollShare[e.bank[i]] + (req-r)*grantShare[e.bank[i]]
+			}
 			if g < req*(1-1e-9) {
 				e.lastCredit[i] = int32(t)
 			}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -85,7 +86,7 @@ type engine struct {
 	// Per firm: physical.
 	alive       []bool
 	failStep    []int32
-	cause       []Cause
+	cause       []outcome.Cause
 	baseOutput  []float64 // steady-state gross output per step
 	capacity    []float64
 	planned     []float64 // planned output (last production or smoothed demand)
@@ -168,13 +169,14 @@ type engine struct {
 	hits                                              [][]hit // failed neighbours, for cascade attribution
 
 	banks  []bankState
+	bs     *bankSystem // finance.banking = "system" (banks.go); nil in legacy mode
 	ledger ledger
 	iv     ivState // the arm's interventions
 
 	generation []int32 // per failed firm
 	cascade    []int32
 
-	events  []Event
+	events  []outcome.Event
 	metrics *recorder
 
 	// Parallel phases (parallel.go) and the scratch of the sequential
@@ -196,7 +198,7 @@ type engine struct {
 type hit struct {
 	firm    int32
 	step    int32
-	channel Channel
+	channel outcome.Channel
 }
 
 type bankState struct {
@@ -205,6 +207,7 @@ type bankState struct {
 	factored                             float64 // receivables bought under supply chain finance
 	size                                 float64 // loans + reserves + deposits + capital at the start: the scale of its identities
 	baseRate, riskSpread                 float64
+	bankBook                             // the banking system's books (banks.go); zero in legacy mode
 }
 
 // newEngine builds replication rep of cfg: network, steady state, balance
@@ -235,7 +238,9 @@ func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, er
 	if err := e.initPhysical(); err != nil {
 		return nil, err
 	}
-	e.initFinance()
+	if err := e.initFinance(); err != nil {
+		return nil, err
+	}
 	e.initPartnerSearch()
 	e.metrics = newRecorder(e)
 	e.initChunks()
@@ -323,7 +328,7 @@ func (e *engine) allocate() {
 	f := func() []float64 { return alloc[float64](e.arena, n) }
 	i32 := func() []int32 { return alloc[int32](e.arena, n) }
 	e.alive = alloc[bool](e.arena, n)
-	e.failStep, e.cause = i32(), make([]Cause, n)
+	e.failStep, e.cause = i32(), make([]outcome.Cause, n)
 	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
 	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
 	e.importCoeff, e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f(), f()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -76,7 +77,7 @@ func TestCascadeGenerations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byFirm := map[string]Event{}
+	byFirm := map[string]outcome.Event{}
 	for _, ev := range res.Events {
 		byFirm[e.net.Name(int(ev.Firm))] = ev
 	}
@@ -84,11 +85,11 @@ func TestCascadeGenerations(t *testing.T) {
 		firm       string
 		generation int32
 		parents    []int32
-		channels   Channel
+		channels   outcome.Channel
 	}{
 		{"core", 0, nil, 0},
-		{"supplier", 1, []int32{0}, ChannelBadDebt | ChannelLostOrders},
-		{"raw", 2, []int32{1}, ChannelLostOrders},
+		{"supplier", 1, []int32{0}, outcome.ChannelBadDebt | outcome.ChannelLostOrders},
+		{"raw", 2, []int32{1}, outcome.ChannelLostOrders},
 	}
 	for _, w := range want {
 		ev, ok := byFirm[w.firm]
@@ -149,21 +150,31 @@ func TestQuietBaselineIsStationary(t *testing.T) {
 }
 
 // TestAccountingBreachIsCaught corrupts a stock and expects the step's
-// check to name the step, the firm and the identity.
+// check to name the step, the firm and the identity; with the banking
+// system, each of its new stocks (provisions, central-bank loans,
+// relending, central-bank equity, recapitalisations) too.
 func TestAccountingBreachIsCaught(t *testing.T) {
 	cases := []struct {
 		name    string
+		banking string
 		corrupt func(e *engine)
 		account string
 	}{
-		{"cash appears from nowhere", func(e *engine) { e.cash[1] += 1000 }, "money"},
-		{"inventory without a payable", func(e *engine) { e.slotInv[0] += 1000 }, "firm core"},
-		{"loan booked at the firm only", func(e *engine) { e.loan[3] += 1000; e.equity[3] -= 1000 }, "bank bank"},
+		{"cash appears from nowhere", "legacy", func(e *engine) { e.cash[1] += 1000 }, "money"},
+		{"inventory without a payable", "legacy", func(e *engine) { e.slotInv[0] += 1000 }, "firm core"},
+		{"loan booked at the firm only", "legacy", func(e *engine) { e.loan[3] += 1000; e.equity[3] -= 1000 }, "bank bank"},
+		{"provisions released into nothing", "system", func(e *engine) { e.banks[0].provisions -= 1000 }, "bank bank"},
+		{"central-bank loan without reserves", "system", func(e *engine) { e.banks[0].cbLoans += 1000 }, "bank bank"},
+		{"reserves from nowhere", "system", func(e *engine) { e.banks[0].reserves += 1000; e.banks[0].capital += 1000 }, "money"},
+		{"central-bank equity from nowhere", "system", func(e *engine) { e.bs.cb.equity += 1000 }, "money"},
+		{"relending without its reserves", "system", func(e *engine) { e.banks[0].relending += 1000; e.banks[0].funding -= 1000 }, "central bank"},
+		{"recapitalisation off the fiscal books", "system", func(e *engine) { e.bs.recapTotal += 1000 }, "government"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := quietConfig()
 			cfg.Firms.SME.DebtToAssets = 0.3
+			cfg.Finance.Banking = c.banking
 			e, err := newEngineOn(cfg, chainNetwork(t), 0)
 			if err != nil {
 				t.Fatal(err)

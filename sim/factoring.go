@@ -48,7 +48,7 @@ func (e *engine) compileSCF(iv *intervention, where string) error {
 			continue
 		}
 		for k := net.InStart[c]; k < net.InStart[c+1]; k++ {
-			if net.Kind[net.Supplier[k]] == network.SME {
+			if net.Kind[net.Supplier[k]] == network.SME && iv.admits(int(net.Supplier[k])) {
 				anchor[k] = int32(c)
 			}
 		}
@@ -71,7 +71,7 @@ func (e *engine) compileSCF(iv *intervention, where string) error {
 				continue
 			}
 			for k := net.InStart[b]; k < net.InStart[b+1]; k++ {
-				if anchor[k] < 0 && net.Kind[net.Supplier[k]] == network.SME {
+				if anchor[k] < 0 && net.Kind[net.Supplier[k]] == network.SME && iv.admits(int(net.Supplier[k])) {
 					anchor[k] = c
 				}
 			}
@@ -127,7 +127,7 @@ func (e *engine) factorReceivables(t int) {
 			continue
 		}
 		sup, b := net.Supplier[k], net.Buyer[k]
-		if !e.alive[sup] || !e.alive[b] || e.cash[sup] >= e.cashTarget[sup] {
+		if !e.alive[sup] || !e.alive[b] || e.cash[sup] >= e.cashTarget[sup] || !e.eligible(iv, int(sup)) {
 			continue
 		}
 		if w := adv*e.payable[k] - s.factored[k]; w > 0 {
@@ -169,6 +169,9 @@ func (e *engine) factorReceivables(t int) {
 			s.factNew[sup] += w
 			iv.reached[sup] = true
 		}
+	}
+	if outstanding+bought > iv.used {
+		e.noteFactoredPeak(iv)
 	}
 	iv.used = max(iv.used, outstanding+bought)
 	iv.noteExhausted(t)

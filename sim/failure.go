@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // failureCounters is the first half of phase 7 for chunk c: it counts
@@ -24,9 +25,9 @@ func (e *engine) failureCounters(c *chunkWork) {
 		e.insolventRun[i] = agents.Streak(e.insolventRun[i], e.equity[i] < 0)
 		switch agents.FailureOf(e.illiquidRun[i], e.insolventRun[i], p.grace, p.insolvency) {
 		case agents.FailsIlliquid:
-			e.cause[i] = Illiquid
+			e.cause[i] = outcome.Illiquid
 		case agents.FailsInsolvent:
-			e.cause[i] = Insolvent
+			e.cause[i] = outcome.Insolvent
 		default:
 			continue
 		}
@@ -59,19 +60,19 @@ func (e *engine) failures(t int) {
 // in earlier steps), its generation and its cascade.
 func (e *engine) attribute(f int32, t int) {
 	w := e.p.cascadeWindow
-	ev := Event{Step: int32(t), Firm: f, Cause: e.cause[f], Cascade: f}
+	ev := outcome.Event{Step: int32(t), Firm: f, Cause: e.cause[f], Cascade: f}
 	recent := func(last int32) bool { return t-int(last) < w }
 	if recent(e.lastDemand[f]) {
-		ev.Channels |= ChannelDemand
+		ev.Channels |= outcome.ChannelDemand
 	}
 	if recent(e.lastCredit[f]) {
-		ev.Channels |= ChannelCredit
+		ev.Channels |= outcome.ChannelCredit
 	}
 	if recent(e.lastLockdown[f]) {
-		ev.Channels |= ChannelLockdown
+		ev.Channels |= outcome.ChannelLockdown
 	}
 	if recent(e.lastImports[f]) {
-		ev.Channels |= ChannelImports
+		ev.Channels |= outcome.ChannelImports
 	}
 	bestGen := int32(-1)
 	for _, h := range e.hits[f] {
@@ -142,9 +143,9 @@ func (e *engine) windUp(f, t int) {
 		e.equity[s] -= claim - rec
 		e.badDebt[s] += claim - rec
 		if e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
-			ch := ChannelLostOrders
+			ch := outcome.ChannelLostOrders
 			if claim > 0 || bankLoss > 0 {
-				ch |= ChannelBadDebt
+				ch |= outcome.ChannelBadDebt
 			}
 			e.hits[s] = append(e.hits[s], hit{firm: int32(f), step: int32(t), channel: ch})
 		}
@@ -153,7 +154,7 @@ func (e *engine) windUp(f, t int) {
 		ed := net.OutEdge[k]
 		b := net.Buyer[ed]
 		if e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
-			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: ChannelLostSupply})
+			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelLostSupply})
 		}
 	}
 	if l := e.loan[f]; l > 0 {

@@ -4,6 +4,8 @@
 
 package sim
 
+import "github.com/smesim/smesim/sim/outcome"
+
 // guaranteeGrants puts the step's new loans under the state's and the
 // cores' guarantees, within their budgets (scaled down pro rata in the step
 // a budget runs out), charges the state's fee, and marks what the interest
@@ -36,6 +38,7 @@ func (e *engine) guaranteeGrants(t int) {
 				s.feePaid[i] += fee
 			}
 			st.reached[i] = true
+			st.receive(i, a)
 		}
 		st.spend(total*scale, t)
 	}
@@ -51,6 +54,7 @@ func (e *engine) guaranteeGrants(t int) {
 			if g > 0 && s.reqCore[i] > 0 {
 				s.addCore[i] = min(g, s.reqCore[i]) * scale
 				scf.reached[i] = true
+				scf.receive(i, s.addCore[i])
 			}
 		}
 		scf.spend(total*scale, t)
@@ -93,7 +97,7 @@ func (e *engine) guaranteeCalls(f, t int, l, loss float64) {
 			s.callsCore[f] += callCore
 			e.toBank[f] += callCore
 			e.reserveIn[f] += callCore
-			e.hits[c] = append(e.hits[c], hit{firm: int32(f), step: int32(t), channel: ChannelGuaranteeCall})
+			e.hits[c] = append(e.hits[c], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelGuaranteeCall})
 		}
 	}
 	if s.stateGuaranteed != nil && s.stateGuaranteed[f] > 0 {

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -26,6 +27,9 @@ type intervention struct {
 	cost      float64 // fiscal cost so far
 	exhausted int32   // first step the budget was used up, -1 if never
 	reached   []bool  // firms reached
+	// money is, per firm, what it received, counted as used is (see
+	// InterventionOutcome.Money); nil for kinds that give no money.
+	money []float64
 }
 
 // remaining returns the budget left, +Inf for kinds without a budget.
@@ -91,6 +95,7 @@ type ivState struct {
 	govLoan, govDueInterest, govDuePrincipal, govUnpaid []float64
 	govRate, govTerm                                    float64
 	applicants                                          []int32
+	impact                                              []float64 // per firm: networkImpact, for priority = "network-impact"
 
 	// loan-guarantee
 	stateGuaranteed []float64 // per firm: bank loan principal the state guarantees
@@ -198,11 +203,21 @@ func (e *engine) applyArm(arm config.Arm) error {
 		ic := &e.cfg.Interventions[idx]
 		iv := &intervention{index: idx, name: e.cfg.InterventionName(idx), kind: ic.Kind, cfg: ic,
 			exhausted: -1, reached: make([]bool, n)}
+		if givesMoney(ic.Kind) {
+			iv.money = f()
+		}
 		iv.start = e.interventionStart(ic)
 		iv.end = max(int(math.Round(e.interventionFrom(ic)+ic.End.Steps(e.p.stepDays))), iv.start+1)
 		iv.hasBudget = slices.Contains(config.BudgetKinds(), ic.Kind)
 		iv.budget = ic.Budget
 		where := fmt.Sprintf("interventions[%d] (%s)", idx, iv.name)
+		if ic.Kind != config.KindPaymentTermCap {
+			el, err := e.eligibility(ic)
+			if err != nil {
+				return &ScenarioError{fmt.Errorf("%s: %w", where, err)}
+			}
+			iv.eligible = el
+		}
 		var slot **intervention
 		switch ic.Kind {
 		case config.KindSupplyChainFinance:
@@ -236,13 +251,6 @@ func (e *engine) applyArm(arm config.Arm) error {
 			return &ScenarioError{fmt.Errorf("arm %s applies two %s interventions", arm.Name, ic.Kind)}
 		}
 		*slot = iv
-		if ic.Kind != config.KindSupplyChainFinance && ic.Kind != config.KindPaymentTermCap {
-			el, err := e.eligibility(ic)
-			if err != nil {
-				return &ScenarioError{fmt.Errorf("%s: %w", where, err)}
-			}
-			iv.eligible = el
-		}
 		s.list = append(s.list, iv)
 		s.parts |= partsOf(ic)
 	}
@@ -269,10 +277,10 @@ func (e *engine) interventionStart(ic *config.InterventionConfig) int {
 	return int(math.Round(e.interventionFrom(ic) + ic.Start.Steps(e.p.stepDays)))
 }
 
-// eligibility returns the static eligibility of a government programme:
-// kind of firm, sectors, roles and regions (nil: every firm).
+// eligibility returns the static eligibility of a programme (see
+// targets; nil: every firm).
 func (e *engine) eligibility(ic *config.InterventionConfig) ([]bool, error) {
-	return selectFirms(e.net, ic.SMEOnly, ic.Sectors, ic.Regions, ic.Roles)
+	return e.targets(ic)
 }
 
 // ivBegin opens step t for the interventions: which are active, and the
@@ -315,10 +323,10 @@ func (e *engine) eligible(iv *intervention, i int) bool {
 }
 
 // ivOutcomes returns what each intervention did.
-func (e *engine) ivOutcomes() []InterventionOutcome {
-	var out []InterventionOutcome
+func (e *engine) ivOutcomes() []outcome.InterventionOutcome {
+	var out []outcome.InterventionOutcome
 	for _, iv := range e.iv.list {
-		o := InterventionOutcome{Name: iv.name, Kind: iv.kind, Used: iv.used, FiscalCost: iv.cost, ExhaustedStep: iv.exhausted}
+		o := outcome.InterventionOutcome{Name: iv.name, Kind: iv.kind, Used: iv.used, FiscalCost: iv.cost, ExhaustedStep: iv.exhausted, Money: iv.money}
 		if iv.hasBudget {
 			o.Budget = iv.budget
 		}

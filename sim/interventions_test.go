@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"math"
 	"reflect"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -48,7 +50,7 @@ func armEngine(t *testing.T, cfg *config.Config, net *network.Network, withIV bo
 // runEngine steps e through the run, calling each (if not nil) after every
 // step; the engine checks the ledger identities every step and the run
 // fails on a breach.
-func runEngine(t *testing.T, e *engine, each func(step int)) *Result {
+func runEngine(t *testing.T, e *engine, each func(step int)) *outcome.Result {
 	t.Helper()
 	for s := 0; s < e.p.steps; s++ {
 		if err := e.step(s); err != nil {
@@ -61,7 +63,7 @@ func runEngine(t *testing.T, e *engine, each func(step int)) *Result {
 	return e.result("test")
 }
 
-func failed(r *Result, net *network.Network, name string) bool {
+func failed(r *outcome.Result, net *network.Network, name string) bool {
 	for _, ev := range r.Events {
 		if net.Name(int(ev.Firm)) == name {
 			return true
@@ -70,7 +72,7 @@ func failed(r *Result, net *network.Network, name string) bool {
 	return false
 }
 
-func series(r *Result, m int) []float64 {
+func series(r *outcome.Result, m int) []float64 {
 	out := make([]float64, r.Steps())
 	for s := range out {
 		out[s] = r.Value(s, m)
@@ -230,11 +232,11 @@ func TestCoreGuaranteeCallSpreadsUpstream(t *testing.T) {
 	if guaranteed <= 0 {
 		t.Fatalf("the supplier borrowed nothing under the core's guarantee")
 	}
-	calls := sum(series(r, mCallsCore))
+	calls := sum(series(r, outcome.GuaranteeCallsCore))
 	if calls <= 0 {
 		t.Fatalf("no guarantee call: events %+v", r.Events)
 	}
-	var core *Event
+	var core *outcome.Event
 	for i := range r.Events {
 		if r.Events[i].Firm == 0 {
 			core = &r.Events[i]
@@ -243,11 +245,11 @@ func TestCoreGuaranteeCallSpreadsUpstream(t *testing.T) {
 	if core == nil {
 		t.Fatalf("the core survives calls of %g", calls)
 	}
-	if core.Channels&ChannelGuaranteeCall == 0 || len(core.Parents) != 1 || core.Parents[0] != 1 || core.Generation != 1 {
+	if core.Channels&outcome.ChannelGuaranteeCall == 0 || len(core.Parents) != 1 || core.Parents[0] != 1 || core.Generation != 1 {
 		t.Errorf("core failure %+v (channels %v): want the guarantee-call channel, parent the supplier, generation 1", *core, core.Channels.Names())
 	}
 	// The bank's loss on the supplier is what the core did not pay.
-	if wo, bl := sum(series(r, mWriteOffs)), sum(series(r, mBankLosses)); math.Abs(wo-bl-calls) > 1e-6*wo {
+	if wo, bl := sum(series(r, outcome.WriteOffs)), sum(series(r, outcome.BankLosses)); math.Abs(wo-bl-calls) > 1e-6*wo {
 		t.Errorf("write-offs %g − bank losses %g ≠ calls %g", wo, bl, calls)
 	}
 }
@@ -297,7 +299,7 @@ func TestPolicyLoanBudget(t *testing.T) {
 			if first != 2 {
 				t.Errorf("first loan at step %d, want 2 (the start)", first)
 			}
-			if peak := slicesMax(series(r, mPolicyLoans)); peak > budget*(1+1e-12) {
+			if peak := slicesMax(series(r, outcome.PolicyLoans)); peak > budget*(1+1e-12) {
 				t.Errorf("policy loans outstanding peaked at %g, above the budget %g", peak, budget)
 			}
 		})
@@ -398,7 +400,7 @@ func TestLoanGuaranteeSplitsLoss(t *testing.T) {
 		t.Errorf("state paid %g of the supplier's loss of %g, want coverage %g of it", calls, wo, cov)
 	}
 	out := r.Interventions[0]
-	fees := sum(series(r, mCallsState)) - out.FiscalCost
+	fees := sum(series(r, outcome.GuaranteeCallsState)) - out.FiscalCost
 	if fees <= 0 || math.Abs(fees-0.02*out.Used) > 1e-9*out.Used {
 		t.Errorf("fees %g on %g guaranteed, want 2%%", fees, out.Used)
 	}
@@ -560,11 +562,11 @@ func TestZeroBudgetIsBaseline(t *testing.T) {
 					c.Channel = "direct"
 					c.Tiers = 2
 				})
-				base, err := RunArm(c, config.Arm{Name: config.BaselineArm}, 0)
+				base, err := Run(context.Background(), c, config.Arm{Name: config.BaselineArm}, 0, Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				arm, err := RunArm(c, config.Arm{Name: config.BaselineArm, Interventions: []int{0}}, 0)
+				arm, err := Run(context.Background(), c, config.Arm{Name: config.BaselineArm, Interventions: []int{0}}, 0, Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -574,7 +576,7 @@ func TestZeroBudgetIsBaseline(t *testing.T) {
 				if !reflect.DeepEqual(base.Series, arm.Series) {
 					for i := range base.Series {
 						if base.Series[i] != arm.Series[i] {
-							t.Fatalf("series differ first at step %d metric %s: %v vs %v", i/numMetrics, metrics[i%numMetrics].name, base.Series[i], arm.Series[i])
+							t.Fatalf("series differ first at step %d metric %s: %v vs %v", i/outcome.NumMetrics, outcome.MetricNames()[i%outcome.NumMetrics], base.Series[i], arm.Series[i])
 						}
 					}
 				}

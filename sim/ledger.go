@@ -14,11 +14,16 @@ import (
 // bank's capital changes each step by exactly new loans − repayments −
 // write-offs. Interest paid moves deposits into bank capital; capitalised
 // interest counts as a new loan; a recovery on a failed firm's loan is a
-// repayment and the rest a write-off.
+// repayment and the rest a write-off. With the banking system, the sum
+// also holds the central bank's equity, and it changes by the provision
+// expense too (capital set aside against losses, which a write-off then
+// releases); interest to the central bank, the lender of last resort and
+// recapitalisations move money between accounts of the sum.
 type ledger struct {
 	external, government float64 // cash; may be negative (central-bank overdraft)
 
 	newLoans, repayments, writeOffs float64 // this step
+	provisionExpense                float64 // this step, with the banking system
 	opening                         float64 // the money sum at the start of the step
 	maxResidual                     float64 // largest relative residual seen (for tests)
 }
@@ -52,6 +57,10 @@ func (e *engine) addAccounts(sum, scale float64) (float64, float64) {
 		sum += b.capital
 		scale += math.Abs(b.capital)
 	}
+	if e.bs != nil {
+		sum += e.bs.cb.equity
+		scale += math.Abs(e.bs.cb.equity)
+	}
 	return sum, scale
 }
 
@@ -66,13 +75,16 @@ func (e *engine) checkMoney(t int) error {
 	sum, scale = e.addAccounts(sum, scale)
 	l := &e.ledger
 	want := l.opening + l.newLoans - l.repayments - l.writeOffs
+	if e.bs != nil {
+		want -= l.provisionExpense
+	}
 	res := math.Abs(sum-want) / max(scale, 1)
 	l.maxResidual = max(l.maxResidual, res)
 	l.opening = want
 	if !(res <= ledgerTolerance) {
 		return &AccountingError{Step: t, Account: "money", Detail: fmt.Sprintf(
-			"sum of accounts %.17g, expected %.17g (opening %.17g + new loans %.6g − repayments %.6g − write-offs %.6g): relative residual %.3g",
-			sum, want, l.opening, l.newLoans, l.repayments, l.writeOffs, res)}
+			"sum of accounts %.17g, expected %.17g (opening %.17g + new loans %.6g − repayments %.6g − write-offs %.6g − provision expense %.6g): relative residual %.3g",
+			sum, want, l.opening, l.newLoans, l.repayments, l.writeOffs, l.provisionExpense, res)}
 	}
 	return nil
 }
@@ -235,10 +247,31 @@ func (e *engine) checkBalanceSheets(t int) error {
 				"loans on its books %.17g ≠ sum of its borrowers' loans %.17g", bk.loans, loans[b])}
 		}
 		lhs, rhs := bk.loans+bk.factored+bk.reserves, deposits[b]+bk.capital
+		if e.bs != nil {
+			// Provisions are a contra-asset; central-bank loans a liability.
+			lhs -= bk.provisions
+			rhs += bk.cbLoans + bk.relending + bk.funding
+			scale = max(scale, math.Abs(bk.provisions)+math.Abs(bk.cbLoans))
+		}
 		if res := math.Abs(lhs-rhs) / scale; !(res <= ledgerTolerance) {
 			return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
-				"loans %.17g + bought receivables %.17g + reserves %.17g ≠ deposits %.17g + capital %.17g (relative residual %.3g)",
-				bk.loans, bk.factored, bk.reserves, deposits[b], bk.capital, res)}
+				"loans %.17g + bought receivables %.17g + reserves %.17g − provisions %.17g ≠ deposits %.17g + capital %.17g + central-bank loans %.17g and relending %.17g + other funding %.17g (relative residual %.3g)",
+				bk.loans, bk.factored, bk.reserves, bk.provisions, deposits[b], bk.capital, bk.cbLoans, bk.relending, bk.funding, res)}
+		}
+		if e.bs != nil {
+			if book := bk.smeLoans + bk.coreLoans + bk.npl; math.Abs(book-bk.loans)/scale > ledgerTolerance {
+				return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
+					"performing (SME %.17g, core %.17g) and non-performing %.17g loans ≠ loans on its books %.17g", bk.smeLoans, bk.coreLoans, bk.npl, bk.loans)}
+			}
+			if bk.provisions < e.bs.coverageMin*bk.npl*(1-ledgerTolerance) {
+				return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
+					"provisions %.17g below coverage_min × non-performing loans %.17g", bk.provisions, e.bs.coverageMin*bk.npl)}
+			}
+		}
+	}
+	if e.bs != nil {
+		if err := e.checkCentralBank(t); err != nil {
+			return err
 		}
 	}
 	return e.checkGovernment(t)
@@ -247,9 +280,12 @@ func (e *engine) checkBalanceSheets(t int) error {
 // checkGovernment verifies the government's balance sheet: outside the
 // interventions its budget balances, so its cash plus the policy loans it
 // holds must equal minus the fiscal cost of the interventions so far.
+//
+// With the banking system, the fiscal cost includes the recapitalisation
+// of banks, in every arm.
 func (e *engine) checkGovernment(t int) error {
 	s := &e.iv
-	if !s.on() {
+	if !s.on() && e.bs == nil {
 		return nil
 	}
 	book := 0.0
@@ -260,6 +296,10 @@ func (e *engine) checkGovernment(t int) error {
 	for _, iv := range s.list {
 		cost += iv.cost
 		scale += math.Abs(iv.cost)
+	}
+	if e.bs != nil {
+		cost += e.bs.recapTotal
+		scale += e.bs.recapTotal
 	}
 	if res := math.Abs(e.ledger.government+book+cost) / max(scale, 1); !(res <= ledgerTolerance) {
 		return &AccountingError{Step: t, Account: "government", Detail: fmt.Sprintf(
@@ -328,6 +368,22 @@ func (e *engine) resetFlows(lo, hi int) {
 	}
 }
 
+// bookBankFlows adds the step's flows of bank b's clients, summed per
+// chunk by phaseTotals, to its capital, reserves, loans and bought
+// receivables.
+func (e *engine) bookBankFlows(b int) {
+	bk := &e.banks[b]
+	for c := range e.chunks {
+		v := e.chunks[c].banks[b*numBankSums:]
+		bk.capital += v[bankCapitalIn]
+		bk.reserves += v[bankReservesIn]
+		bk.loans += v[bankLoansIn]
+	}
+	if e.iv.on() {
+		bk.factored += e.bankFactoredIn[b]
+	}
+}
+
 // reduceFlows adds the step's per-firm flows, summed by phaseTotals, to
 // the external sector, the government and the banks, in chunk order; then
 // the government spends its receipts and banks pay out capital above their
@@ -360,17 +416,13 @@ func (e *engine) reduceFlows() {
 	// received this step on the external sector.
 	l.government -= received
 	l.external += received
+	if e.bs != nil {
+		e.reduceBankFlows()
+		return
+	}
 	for b := range e.banks {
 		bk := &e.banks[b]
-		for c := range e.chunks {
-			v := e.chunks[c].banks[b*numBankSums:]
-			bk.capital += v[bankCapitalIn]
-			bk.reserves += v[bankReservesIn]
-			bk.loans += v[bankLoansIn]
-		}
-		if e.iv.on() {
-			bk.factored += e.bankFactoredIn[b]
-		}
+		e.bookBankFlows(b)
 		if d := bk.capital - bk.capitalTarget; d > 0 {
 			bk.capital -= d
 			bk.reserves -= d

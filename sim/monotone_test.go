@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
@@ -68,7 +69,7 @@ func TestMonotoneResponse(t *testing.T) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						res, err := sim.RunReplication(cfg, r)
+						res, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, r, sim.Options{})
 						if err != nil {
 							errs[r] = err
 							return
@@ -164,7 +165,7 @@ func meanOf(x []float64) float64 {
 func TestImportShortageOutputRecovers(t *testing.T) {
 	for _, depth := range []float64{0.5, 0.7, 0.9} {
 		cfg := monotoneScenario(t, monotoneCase{builtin: "supply-shortage", kind: "imports", noTerms: true}, depth, 2)
-		res, err := sim.RunReplication(cfg, 0)
+		res, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, sim.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"sync/atomic"
 	"time"
+
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Phases split the firms into fixed chunks (see initChunks; the last one
@@ -20,7 +22,7 @@ type chunkWork struct {
 	pending  []int32 // firms that still owe after a settlement round
 	failing  []int32 // firms failing this step
 	moved    float64 // paid to suppliers and their banks in this round
-	row      [numMetrics]float64
+	row      [outcome.NumMetrics]float64
 	sums     [numSums]float64
 	banks    []float64 // numBankSums values per bank
 	checkErr error     // the first broken balance sheet of the chunk
@@ -49,7 +51,8 @@ const (
 	bankLoansIn
 	bankDeposits
 	bankLoans
-	numBankSums
+	numLegacyBankSums
+	numBankSums = numLegacyBankSums + 4 // and the banking system's (banks.go)
 )
 
 // workers runs the phases of one engine on its threads: the calling

@@ -62,13 +62,13 @@ func TestThreadsSameResults(t *testing.T) {
 	}
 	failures := 0
 	for _, arm := range arms {
-		ref, err := RunArmThreads(context.Background(), cfg, arm, 0, 1)
+		ref, err := Run(context.Background(), cfg, arm, 0, Options{Threads: 1})
 		if err != nil {
 			t.Fatalf("arm %s, 1 thread: %v", arm.Name, err)
 		}
 		failures += len(ref.Events)
 		for _, threads := range []int{2, 3} {
-			got, err := RunArmThreads(context.Background(), cfg, arm, 0, threads)
+			got, err := Run(context.Background(), cfg, arm, 0, Options{Threads: threads})
 			if err != nil {
 				t.Fatalf("arm %s, %d threads: %v", arm.Name, threads, err)
 			}
@@ -92,9 +92,14 @@ func TestThreadsSameResults(t *testing.T) {
 // TestStepAllocatesNothing steps an engine at steady state on one and two
 // threads: after warm-up a step allocates nothing.
 func TestStepAllocatesNothing(t *testing.T) {
-	cfg := BenchConfig(10_000)
+	cfg := config.Bench(10_000)
 	cfg.Shocks = nil
-	for _, threads := range []int{1, 2} {
+	for _, c := range []struct {
+		banking string
+		threads int
+	}{{"legacy", 1}, {"legacy", 2}, {"system", 1}, {"system", 2}} {
+		threads := c.threads
+		cfg.Finance.Banking = c.banking
 		e, err := newEngine(cfg, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -114,7 +119,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		})
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%d threads: %v allocations per step, want 0", threads, allocs)
+			t.Errorf("%s banking, %d threads: %v allocations per step, want 0", c.banking, threads, allocs)
 		}
 	}
 }

@@ -3,13 +3,15 @@ package sim
 import (
 	"testing"
 	"time"
+
+	"github.com/smesim/smesim/sim/config"
 )
 
 // BenchmarkPhases measures a steady-state step of the benchmark scenario at
 // 10⁵ firms on one thread, and reports the wall time of each kind of
 // parallel pass per step, to compare builds phase by phase.
 func BenchmarkPhases(b *testing.B) {
-	cfg := BenchConfig(100_000)
+	cfg := config.Bench(100_000)
 	cfg.Steps = 100_000 // room in the recorder for every step
 	cfg.Shocks = nil
 	e, err := newEngine(cfg, 0)

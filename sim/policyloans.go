@@ -1,5 +1,9 @@
 // Policy loans: the state lends directly to eligible firms after bank
-// credit, first-come or most-in-need, within its budget.
+// credit, first-come or most-in-need, within its budget. With the banking
+// system, a policy loan through the banks (channel = "banks") is
+// relending: the central bank lends the firm's bank the principal at the
+// intervention's rate and the bank lends it on at that rate, so the loan is
+// the bank's asset and its risk the bank's (relend).
 
 package sim
 
@@ -20,6 +24,10 @@ func (e *engine) allocatePolicyLoans(t int) {
 		return
 	}
 	ic := iv.cfg
+	relend := e.bs != nil && ic.Channel == "banks"
+	if relend && e.bs.relent == nil {
+		e.bs.relent = make([]float64, len(e.alive))
+	}
 	need := s.need
 	for _, a := range s.applicants {
 		need[a] = 0
@@ -33,7 +41,11 @@ func (e *engine) allocatePolicyLoans(t int) {
 			continue
 		}
 		nd := max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i] + s.govUnpaid[i]
-		room := ic.MaxPerFirm*e.baseRevenue[i]*e.p.stepsPerYear - s.govLoan[i]
+		lent := s.govLoan[i]
+		if relend {
+			lent = e.bs.relent[i] // relent so far
+		}
+		room := ic.MaxPerFirm*e.baseRevenue[i]*e.p.stepsPerYear - lent
 		nd = min(nd, room)
 		if nd <= 1e-9*e.baseOutput[i] {
 			continue
@@ -58,20 +70,40 @@ func (e *engine) allocatePolicyLoans(t int) {
 			return cmp.Compare(a, b)
 		})
 	}
+	e.prioritise(iv, t) // the priority key, when set, orders them instead (targeting.go)
 	for _, a := range s.applicants {
 		i := int(a)
 		g := min(need[i], iv.budget-iv.used)
 		if g <= 0 {
 			continue
 		}
+		iv.used += g
+		iv.reached[i] = true
+		iv.receive(i, g)
+		if relend {
+			e.relend(i, g)
+			continue
+		}
 		s.govLoan[i] += g
 		e.cash[i] += g
 		e.reserveIn[i] += g
 		s.govOut[i] += g
-		iv.used += g
-		iv.reached[i] = true
 	}
 	iv.noteExhausted(t)
+}
+
+// relend books a policy loan g to firm i through the banking system: the
+// central bank lends g to the firm's bank (its reserves and its relending
+// debt rise), and the bank lends g to the firm at the intervention's rate.
+func (e *engine) relend(i int, g float64) {
+	bk := &e.banks[e.bank[i]]
+	bk.relending += g
+	bk.reserves += g
+	e.bs.relent[i] += g
+	e.loanRate[i] = (e.loanRate[i]*e.loan[i] + e.iv.govRate*g) / (e.loan[i] + g)
+	e.loan[i] += g
+	e.cash[i] += g
+	e.lent[i] += g
 }
 
 // chargePolicyInterest books the interest and principal due this step on

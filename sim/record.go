@@ -4,121 +4,20 @@ import (
 	"math"
 
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
-
-// metric declares one column of the time series: its name in the result
-// files, its unit, whether it is a stock (measured at the end of the step)
-// or a flow (over the step), and how it is computed. Money is in currency
-// units per step.
-type metric struct {
-	name, unit, kind, computed string
-}
-
-// metrics is the one table of the time series, in column order and keyed
-// by the index constants below (as Mesa's DataCollector keys its model
-// reporters), so that a name cannot fall out of step with its column:
-// totals and record fill row[m] for each m, and TestMetricTable checks
-// that every index has its entry.
-var metrics = [numMetrics]metric{
-	mFirms:          {"firms_active", "firms", "stock", "firms not failed"},
-	mSMEs:           {"smes_active", "firms", "stock", "SMEs not failed"},
-	mCores:          {"cores_active", "firms", "stock", "core enterprises not failed"},
-	mFailures:       {"failures", "firms", "flow", "firms failing this step"},
-	mFailuresSME:    {"failures_sme", "firms", "flow", "SMEs failing this step"},
-	mFailuresCore:   {"failures_core", "firms", "flow", "core firms failing this step"},
-	mOutput:         {"output", "currency", "flow", "gross output of firms not failed"},
-	mValueAdded:     {"value_added", "currency", "flow", "output less intermediate and imported inputs used"},
-	mFinalDemand:    {"final_demand", "currency", "flow", "final demand addressed to firms"},
-	mFinalSales:     {"final_sales", "currency", "flow", "final demand served"},
-	mEmployment:     {"employment", "jobs", "stock", "baseline jobs of firms not failed"},
-	mDemandDomestic: {"demand_domestic", "multiplier", "stock", "domestic final-demand multiplier (1 = baseline)"},
-	mLockedDown:     {"locked_down", "firms", "stock", "firms unable to produce because of a lockdown"},
-	mCash:           {"cash", "currency", "stock", "firms' cash"},
-	mCredit:         {"credit_outstanding", "currency", "stock", "firms' bank loans"},
-	mNewLoans:       {"new_loans", "currency", "flow", "bank loans granted (capitalised interest included)"},
-	mBankCapital:    {"bank_capital", "currency", "stock", "banks' capital"},
-	mWriteOffs:      {"write_offs", "currency", "flow", "bank loans and bought receivables written off"},
-	mTradeCredit:    {"trade_credit", "currency", "stock", "trade payables outstanding between firms"},
-	mBadDebt:        {"bad_debt", "currency", "flow", "suppliers' losses on receivables from failed buyers"},
-	mCreditDenied:   {"credit_denied", "firms", "flow", "firms denied (part of) the credit they asked for"},
-	mBankLosses:     {"bank_losses", "currency", "flow", "write_offs less guarantee_calls_state and guarantee_calls_core"},
-	mCallsState:     {"guarantee_calls_state", "currency", "flow", "paid by the state to banks on guaranteed loans"},
-	mCallsCore:      {"guarantee_calls_core", "currency", "flow", "paid by core firms to banks on the loans of suppliers they guaranteed"},
-	mFiscalCost:     {"fiscal_cost", "currency", "flow", "public money spent on interventions, net of fees and interest received"},
-	mPolicyLoans:    {"policy_loans", "currency", "stock", "policy loans outstanding"},
-	mPolicyLosses:   {"policy_loan_losses", "currency", "flow", "policy loans written off"},
-	mFactored:       {"factored", "currency", "stock", "receivables held by banks under supply chain finance"},
-	mDemandExport:   {"demand_export", "multiplier", "stock", "export final-demand multiplier, averaged over export markets by baseline exports (1 = baseline)"},
-	mSMEsLockedDown: {"smes_locked_down", "firms", "stock", "SMEs unable to produce because of a lockdown"},
-}
-
-// Indexes into metrics: the columns of the time series.
-const (
-	mFirms = iota
-	mSMEs
-	mCores
-	mFailures
-	mFailuresSME
-	mFailuresCore
-	mOutput
-	mValueAdded
-	mFinalDemand
-	mFinalSales
-	mEmployment
-	mDemandDomestic
-	mLockedDown
-	mCash
-	mCredit
-	mNewLoans
-	mBankCapital
-	mWriteOffs
-	mTradeCredit
-	mBadDebt
-	mCreditDenied
-	mBankLosses
-	mCallsState
-	mCallsCore
-	mFiscalCost
-	mPolicyLoans
-	mPolicyLosses
-	mFactored
-	mDemandExport
-	mSMEsLockedDown
-	numMetrics
-)
-
-// MetricNames returns the names of the time-series metrics in column order.
-// Metric describes one column of the time series for readers of the
-// result files: Unit is "firms", "jobs", "currency" or "multiplier"; Kind
-// is "stock" (at the end of the step) or "flow" (over the step).
-type Metric struct {
-	Name, Unit, Kind, Description string
-}
-
-// Metrics returns the time-series metrics in column order, from the one
-// table the engine records them by.
-func Metrics() []Metric {
-	out := make([]Metric, numMetrics)
-	for m, d := range metrics {
-		out[m] = Metric{Name: d.name, Unit: d.unit, Kind: d.kind, Description: d.computed}
-	}
-	return out
-}
-
-func MetricNames() []string {
-	names := make([]string, numMetrics)
-	for m, d := range metrics {
-		names[m] = d.name
-	}
-	return names
-}
 
 type recorder struct {
-	series []float64
+	columns int // outcome.NumMetrics, or outcome.NumLegacyMetrics without the banking system
+	series  []float64
 }
 
 func newRecorder(e *engine) *recorder {
-	return &recorder{series: make([]float64, 0, e.p.steps*numMetrics)}
+	cols := outcome.NumLegacyMetrics
+	if e.bs != nil {
+		cols = outcome.NumMetrics
+	}
+	return &recorder{columns: cols, series: make([]float64, 0, e.p.steps*cols)}
 }
 
 // totals is the pass over chunk c at the end of step t, as thread wid: it
@@ -130,15 +29,15 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 	net, lo, hi := e.net, c.lo, c.hi
 	n := hi - lo
 	row := &c.row
-	*row = [numMetrics]float64{}
+	*row = [outcome.NumMetrics]float64{}
 	alive, kind, output := e.alive[lo:hi:hi], net.Kind[lo:hi:hi], e.output[lo:hi:hi]
 	for j := range n {
 		if alive[j] {
-			row[mFirms]++
+			row[outcome.FirmsActive]++
 			if kind[j] == network.Core {
-				row[mCores]++
+				row[outcome.CoresActive]++
 			} else {
-				row[mSMEs]++
+				row[outcome.SMEsActive]++
 			}
 		}
 	}
@@ -147,11 +46,11 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 		for j := range n {
 			if alive[j] {
 				x := output[j]
-				row[mOutput] += x
-				row[mValueAdded] += x * (1 - inputShare[j])
-				row[mFinalDemand] += fdNow[j]
-				row[mFinalSales] += fdDelivered[j]
-				row[mEmployment] += jobs[j]
+				row[outcome.Output] += x
+				row[outcome.ValueAdded] += x * (1 - inputShare[j])
+				row[outcome.FinalDemand] += fdNow[j]
+				row[outcome.FinalSales] += fdDelivered[j]
+				row[outcome.Employment] += jobs[j]
 			}
 		}
 	}
@@ -161,13 +60,13 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 		for j := range n {
 			if alive[j] {
 				if lastLockdown[j] == now {
-					row[mLockedDown]++
+					row[outcome.LockedDown]++
 					if kind[j] != network.Core {
-						row[mSMEsLockedDown]++
+						row[outcome.SMEsLockedDown]++
 					}
 				}
 				if lastCredit[j] == now {
-					row[mCreditDenied]++
+					row[outcome.CreditDenied]++
 				}
 			}
 		}
@@ -189,7 +88,7 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 		}
 	}
 	for _, v := range e.payable[net.InStart[lo]:net.InStart[hi]] {
-		row[mTradeCredit] += v
+		row[outcome.TradeCredit] += v
 	}
 	if !e.p.finance {
 		return
@@ -211,15 +110,18 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 		for j := range n {
 			sums[sumCash] += cash[j]
 			sums[sumCashAbs] += math.Abs(cash[j])
-			row[mBadDebt] += badDebt[j]
-			row[mCredit] += loan[j]
+			row[outcome.BadDebt] += badDebt[j]
+			row[outcome.CreditOutstanding] += loan[j]
 		}
 	}
-	row[mCash] = sums[sumCash]
-	row[mNewLoans] = sums[sumLent]
-	row[mWriteOffs] = sums[sumWrittenOff]
+	row[outcome.Cash] = sums[sumCash]
+	row[outcome.NewLoans] = sums[sumLent]
+	row[outcome.WriteOffs] = sums[sumWrittenOff]
 	c.sums = sums
 	e.bankTotals(c)
+	if e.bs != nil {
+		e.bankBooks(c)
+	}
 	c.checkErr = e.checkFirms(lo, hi, t, wid)
 }
 
@@ -273,61 +175,64 @@ func (e *engine) bankTotals(c *chunkWork) {
 // record appends the step's metrics, summed over chunks in order.
 func (e *engine) record(t int) {
 	net := e.net
-	var row [numMetrics]float64
+	var row [outcome.NumMetrics]float64
 	for c := range e.chunks {
 		for m, v := range e.chunks[c].row {
 			row[m] += v
 		}
 	}
 	for _, f := range e.failing {
-		row[mFailures]++
+		row[outcome.Failures]++
 		if net.Kind[f] == network.Core {
-			row[mFailuresCore]++
+			row[outcome.FailuresCore]++
 		} else {
-			row[mFailuresSME]++
+			row[outcome.FailuresSME]++
 		}
 	}
 	if s := &e.iv; s.on() {
 		for i := range e.alive {
-			row[mWriteOffs] += s.factWrittenOff[i]
-			row[mCallsState] += s.callsState[i]
-			row[mCallsCore] += s.callsCore[i]
-			row[mPolicyLosses] += s.policyLosses[i]
+			row[outcome.WriteOffs] += s.factWrittenOff[i]
+			row[outcome.GuaranteeCallsState] += s.callsState[i]
+			row[outcome.GuaranteeCallsCore] += s.callsCore[i]
+			row[outcome.PolicyLoanLosses] += s.policyLosses[i]
 			if s.govLoan != nil {
-				row[mPolicyLoans] += s.govLoan[i]
+				row[outcome.PolicyLoans] += s.govLoan[i]
 			}
 		}
 		for _, v := range s.factored {
-			row[mFactored] += v
+			row[outcome.Factored] += v
 		}
-		row[mFiscalCost] = s.stepCost
+		row[outcome.FiscalCost] = s.stepCost
 	}
-	row[mBankLosses] = row[mWriteOffs] - row[mCallsState] - row[mCallsCore]
-	row[mDemandDomestic] = e.shock.demand[0]
-	row[mDemandExport] = 1
+	row[outcome.BankLosses] = row[outcome.WriteOffs] - row[outcome.GuaranteeCallsState] - row[outcome.GuaranteeCallsCore]
+	row[outcome.DemandDomestic] = e.shock.demand[0]
+	row[outcome.DemandExport] = 1
 	if w := e.exportWeights; w != nil {
-		row[mDemandExport] = 0
+		row[outcome.DemandExport] = 0
 		for m, v := range w {
-			row[mDemandExport] += v * e.shock.demand[1+m]
+			row[outcome.DemandExport] += v * e.shock.demand[1+m]
 		}
 	}
 	for _, b := range e.banks {
-		row[mBankCapital] += b.capital
+		row[outcome.BankCapital] += b.capital
 	}
-	e.metrics.series = append(e.metrics.series, row[:]...)
+	if e.bs != nil {
+		e.recordBanks(&row)
+	}
+	e.metrics.series = append(e.metrics.series, row[:e.metrics.columns]...)
 }
 
-// result assembles the run's Result.
-func (e *engine) result(arm string) *Result {
+// result assembles the run's outcome.Result.
+func (e *engine) result(arm string) *outcome.Result {
 	n := e.net.N()
-	r := &Result{
+	r := &outcome.Result{
 		Arm:         arm,
 		Replication: e.rep,
 		Network:     e.built,
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,
-		Metrics:     MetricNames(),
+		Metrics:     outcome.MetricNames()[:e.metrics.columns],
 		Series:      e.metrics.series,
 		Events:      e.events,
 
@@ -337,10 +242,10 @@ func (e *engine) result(arm string) *Result {
 		r.DropFirms() // time series only: per-firm outcomes are never built
 		return r
 	}
-	r.Firms = FirmOutcomes{
-		Status:        make([]Status, n),
+	r.Firms = outcome.FirmOutcomes{
+		Status:        make([]outcome.Status, n),
 		FailStep:      make([]int32, n),
-		Cause:         make([]Cause, n),
+		Cause:         make([]outcome.Cause, n),
 		RevenueChange: make([]float64, n),
 		RunwayMonths:  make([]float64, n),
 		Jobs:          make([]float64, n),
@@ -349,7 +254,7 @@ func (e *engine) result(arm string) *Result {
 	postSteps := float64(e.p.revenueTo - e.p.revenueFrom)
 	for i := 0; i < n; i++ {
 		if !e.alive[i] {
-			r.Firms.Status[i] = Failed
+			r.Firms.Status[i] = outcome.Failed
 		}
 		r.Firms.FailStep[i] = e.failStep[i]
 		r.Firms.Cause[i] = e.cause[i]

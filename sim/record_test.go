@@ -1,37 +1,10 @@
 package sim
 
 import (
-	"regexp"
 	"testing"
-)
 
-// TestMetricTable checks the one table of metrics: every column has its
-// entry, with a unique snake_case name, a known unit and kind and a
-// description of how it is computed.
-func TestMetricTable(t *testing.T) {
-	units := map[string]bool{"firms": true, "currency": true, "jobs": true, "multiplier": true}
-	kinds := map[string]bool{"stock": true, "flow": true}
-	snake := regexp.MustCompile(`^[a-z]+(_[a-z]+)*$`)
-	seen := map[string]int{}
-	for m, d := range metrics {
-		if !snake.MatchString(d.name) {
-			t.Errorf("metric %d: name %q is not snake_case (an index without its entry?)", m, d.name)
-		}
-		if prev, ok := seen[d.name]; ok {
-			t.Errorf("metrics %d and %d are both named %q", prev, m, d.name)
-		}
-		seen[d.name] = m
-		if !units[d.unit] {
-			t.Errorf("metric %s: unknown unit %q", d.name, d.unit)
-		}
-		if !kinds[d.kind] {
-			t.Errorf("metric %s: kind %q is neither stock nor flow", d.name, d.kind)
-		}
-		if d.computed == "" {
-			t.Errorf("metric %s: says nothing of how it is computed", d.name)
-		}
-	}
-}
+	"github.com/smesim/smesim/sim/outcome"
+)
 
 // TestRecordedColumns checks that the recorded columns are the table's, in
 // its order, and that named columns hold what their names say: a quiet
@@ -49,16 +22,17 @@ func TestRecordedColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Metrics) != numMetrics {
-		t.Fatalf("%d metric names, want %d", len(r.Metrics), numMetrics)
+	if len(r.Metrics) != outcome.NumLegacyMetrics {
+		t.Fatalf("%d metric names, want %d (the banking system's columns only with finance.banking = \"system\")", len(r.Metrics), outcome.NumLegacyMetrics)
 	}
+	want := outcome.MetricNames()
 	for m, name := range r.Metrics {
-		if name != metrics[m].name {
-			t.Errorf("column %d is %q, want %q", m, name, metrics[m].name)
+		if name != want[m] {
+			t.Errorf("column %d is %q, want %q", m, name, want[m])
 		}
 	}
-	if len(r.Series) != cfg.Steps*numMetrics {
-		t.Fatalf("%d values recorded, want %d steps × %d metrics", len(r.Series), cfg.Steps, numMetrics)
+	if len(r.Series) != cfg.Steps*outcome.NumLegacyMetrics {
+		t.Fatalf("%d values recorded, want %d steps × %d metrics", len(r.Series), cfg.Steps, outcome.NumLegacyMetrics)
 	}
 	output, cash := 0.0, 0.0
 	for i := range e.output {

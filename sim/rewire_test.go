@@ -6,6 +6,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -61,7 +62,7 @@ func TestPartnerSearch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.alive[1] || res.Firms.Status[1] != Failed {
+		if e.alive[1] || res.Firms.Status[1] != outcome.Failed {
 			t.Fatalf("partner search %v: the supplier did not fail", on)
 		}
 		if e.alive[0] != on || !e.alive[3] {

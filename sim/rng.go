@@ -17,6 +17,8 @@ const (
 	streamParticipation // supply-chain-finance: which cores take part
 	streamPolicyQueue   // policy-loan: arrival order of a step's applicants
 	streamPartnerSearch // production.partner_search: new partners of failed firms' buyers
+	streamBanks         // finance.banking = "system": which bank each firm banks with
+	streamLottery       // priority = "random": each firm's rank in a programme's lottery
 )
 
 // splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).

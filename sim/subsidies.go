@@ -110,6 +110,7 @@ func (e *engine) subsidise(lo int, sub []float64) {
 			e.toBank[i] += v
 			e.reserveIn[i] += v
 			s.subsidy.reached[i] = true
+			s.subsidy.receive(i, v)
 		}
 	}
 }
@@ -138,6 +139,7 @@ func (e *engine) relieve(lo int, wage, profit, tax []float64) {
 			s.govOut[i] += rc + rt
 			e.toExternal[i] += rc + rt // the state spends what it waived
 			rel.reached[i] = true
+			rel.receive(i, rc+rt)
 		}
 	}
 }
@@ -155,6 +157,7 @@ func (e *engine) deferDebtService(lo, hi int) {
 		}
 		if def != "interest" && e.duePrincipal[i] > 0 {
 			s.deferred[i] += e.duePrincipal[i]
+			mor.receive(i, e.duePrincipal[i])
 			e.duePrincipal[i] = 0
 			mor.reached[i] = true
 		}
@@ -163,6 +166,7 @@ func (e *engine) deferDebtService(lo, hi int) {
 			e.lent[i] += interest
 			e.toBank[i] += interest
 			s.deferred[i] += interest
+			mor.receive(i, interest)
 			e.dueInterest[i] = 0
 			mor.reached[i] = true
 		}

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/smesim/smesim/scenarios"
@@ -48,7 +49,7 @@ func TestLegitimateZerosRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, arm := range arms {
-				if _, err := sim.RunArm(cfg, arm, 0); err != nil {
+				if _, err := sim.Run(context.Background(), cfg, arm, 0, sim.Options{}); err != nil {
 					t.Errorf("arm %s: %v", arm.Name, err)
 				}
 			}

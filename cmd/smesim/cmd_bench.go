@@ -122,7 +122,7 @@ func parseCounts(list, flag string, lo, hi int) ([]int, error) {
 // benchCheckMemory refuses a benchmark size whose memory estimate exceeds
 // 90% of the memory available (see machine.Memory).
 func benchCheckMemory(cfg *config.Config, firms int) error {
-	est := sim.EstimateMemory(cfg, 1, 1)
+	est := estimateMemory(cfg, 1, 1)
 	mem := machine.Memory()
 	if mem.Available > 0 && float64(est.Total) > 0.9*float64(mem.Available) {
 		return badInputf("--firms %d: the benchmark needs %s, more than the %.1f GiB available (%s): choose fewer firms",
@@ -136,7 +136,7 @@ func benchCheckMemory(cfg *config.Config, firms int) error {
 func runBench(ctx context.Context, e *env, opts benchOptions) error {
 	cfgs := make([]*config.Config, len(opts.firms))
 	for i, n := range opts.firms {
-		cfgs[i] = sim.BenchConfig(n)
+		cfgs[i] = config.Bench(n)
 		cfgs[i].Steps = opts.steps
 		if err := benchCheckMemory(cfgs[i], n); err != nil {
 			return err
@@ -206,7 +206,7 @@ func runBench(ctx context.Context, e *env, opts benchOptions) error {
 				machine.ResetPeakRSS()
 			}
 			done := spin.start(fmt.Sprintf("bench: %d firms, %d %s ", opts.firms[i], t, plural(t, "thread")))
-			st, err := sim.Bench(ctx, cfg, t)
+			st, err := bench(ctx, cfg, t)
 			done()
 			if err != nil && ctx.Err() != nil {
 				return &interruptError{"interrupted", ctx.Err()}
@@ -224,9 +224,32 @@ func runBench(ctx context.Context, e *env, opts benchOptions) error {
 	return nil
 }
 
+// benchStats are the measurements of one benchmark run.
+type benchStats struct {
+	Firms, Edges, Steps int
+	sim.Timings
+}
+
+// firmStepsPerSecond is firms × steps ÷ run time.
+func (b benchStats) firmStepsPerSecond() float64 {
+	return float64(b.Firms) * float64(b.Steps) / b.Run.Seconds()
+}
+
+// bench runs replication 0 of cfg's baseline with threads threads and
+// returns its timings: one run of the engine, the build and the steps
+// timed apart.
+func bench(ctx context.Context, cfg *config.Config, threads int) (benchStats, error) {
+	var tm sim.Timings
+	r, err := sim.Run(ctx, cfg, config.Arm{Name: config.BaselineArm}, 0, sim.Options{Threads: threads, Timings: &tm})
+	if err != nil {
+		return benchStats{}, err
+	}
+	return benchStats{Firms: r.Network.N(), Edges: r.Network.E(), Steps: r.Steps(), Timings: tm}, nil
+}
+
 // benchRow formats the row of one measurement (see benchColumns). A
 // value that is not known (no bytes count, no peak memory) is "-".
-func benchRow(st sim.BenchStats, peak int64, bandwidth float64) []string {
+func benchRow(st benchStats, peak int64, bandwidth float64) []string {
 	run := st.Run.Seconds()
 	perStep := run / float64(max(st.Steps, 1))
 	dash := "-"
@@ -248,7 +271,7 @@ func benchRow(st sim.BenchStats, peak int64, bandwidth float64) []string {
 	return []string{
 		strconv.Itoa(st.Firms), strconv.Itoa(st.Edges), strconv.Itoa(st.Threads),
 		fmt.Sprintf("%.3f", st.Build.Seconds()), fmt.Sprintf("%.3f", run),
-		fmt.Sprintf("%.1f", float64(st.Steps)/run), fmt.Sprintf("%.4g", st.FirmStepsPerSecond()),
+		fmt.Sprintf("%.1f", float64(st.Steps)/run), fmt.Sprintf("%.4g", st.firmStepsPerSecond()),
 		fmt.Sprintf("%.2f", perStep/float64(max(st.Firms, 1))*1e9), bytes, rss, bw, ratio,
 	}
 }

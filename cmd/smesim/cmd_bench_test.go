@@ -76,8 +76,8 @@ func TestBench(t *testing.T) {
 }
 
 func TestBenchRow(t *testing.T) {
-	st := sim.BenchStats{Firms: 1000, Edges: 2500, Steps: 100, Threads: 4, Build: 250 * time.Millisecond,
-		Run: 2 * time.Second, BytesPerStep: 1e8}
+	st := benchStats{Firms: 1000, Edges: 2500, Steps: 100, Timings: sim.Timings{Threads: 4, Build: 250 * time.Millisecond,
+		Run: 2 * time.Second, BytesPerStep: 1e8}}
 	// 20 ms per step; 10⁸ bytes at 10¹⁰ B/s take 10 ms: ratio 2.
 	got := benchRow(st, 300<<20, 1e10)
 	want := []string{"1000", "2500", "4", "0.250", "2.000", "50.0", "5e+04", "20000.00", "100000000", "300", "10.0", "2.00"}

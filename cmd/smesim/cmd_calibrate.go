@@ -21,6 +21,7 @@ import (
 	"github.com/smesim/smesim/sim/calibrate"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/facts"
+	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/sensitivity"
 )
 
@@ -140,7 +141,7 @@ type calibration struct {
 	arms     []config.Arm
 	identity []byte // the scenario.toml of the generations' batches, before their line
 	copies   []batch.FileCopy
-	inputs   []batch.Input
+	inputs   []results.Input
 	dir      string
 	// factMeans holds, per particle simulated (by its number), the
 	// simulated mean of each fact.
@@ -174,7 +175,7 @@ func newCalibration(cfg *config.Config, label string, src []byte, s calibrate.Se
 	}
 	for i, f := range cfg.Facts {
 		if !(f.Tolerance > 0) {
-			return nil, badInput(scenarios.ErrorAt(label, src, fmt.Sprintf("facts[%d].tolerance", i),
+			return nil, badInput(config.ErrorAt(label, src, fmt.Sprintf("facts[%d].tolerance", i),
 				fmt.Sprintf("%v: calibration measures the deviation from each fact in tolerances, which must be above 0 (fact %q)", f.Tolerance, f.Name)))
 		}
 	}

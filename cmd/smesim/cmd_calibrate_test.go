@@ -14,7 +14,9 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/facts"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 var longCalibration = flag.Bool("calibrate.long", false, "run TestCalibrateRecoversTruth on a larger scenario with more particles and replications (minutes)")
@@ -123,9 +125,13 @@ func simulatedTargets(t *testing.T, chains, reps int) []float64 {
 		t.Fatal(err)
 	}
 	cfg.Seed, cfg.Replications = 99, reps
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
+	var rs []*outcome.Result
+	for rep := range reps {
+		r, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, rep, sim.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
 	}
 	out, err := facts.Check(cfg, rs, facts.Options{})
 	if err != nil {

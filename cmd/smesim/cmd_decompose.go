@@ -208,7 +208,7 @@ func runDecompose(ctx context.Context, e *env, opts decomposeOptions, arg string
 	partial := partialDir(out)
 	store, err := batch.Create(partial, plan)
 	if err != nil {
-		if exists(filepath.Join(partial, batch.ManifestFile)) && !errors.Is(err, batch.ErrLocked) {
+		if exists(filepath.Join(partial, results.ManifestFile)) && !errors.Is(err, batch.ErrLocked) {
 			return badInputf("%w (an interrupted run of another scenario into --out %s? remove %s or choose another --out)", err, out, partial)
 		}
 		return badInput(err)

@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/facts"
@@ -160,12 +159,13 @@ func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) e
 		return fmt.Errorf("encoding the resolved scenario: %w", err)
 	}
 	workers := workersOrCPUs(opts.workers)
-	resolved, err := cfg.ResolveArms(arms)
+	plan, err := batch.RunPlan(cfg, arms)
 	if err != nil {
 		return badInput(err)
 	}
-	bar := newProgress(e.stderr, len(resolved)*max(cfg.Replications, 1))
-	rs, err := sim.Run(ctx, cfg, sim.RunOptions{Workers: workers, Arms: arms, Progress: bar.update})
+	resolved := plan.Arms
+	bar := newProgress(e.stderr, plan.Runs())
+	rs, err := batch.RunAll(ctx, plan, batch.Options{Workers: workers, Progress: func(p batch.Progress) { bar.update(p.Done, p.Total) }})
 	bar.finish(err == nil)
 	if ctx.Err() != nil {
 		return &interruptError{"interrupted; nothing was written", ctx.Err()}
@@ -180,7 +180,7 @@ func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) e
 	if err != nil {
 		return err
 	}
-	if err := results.WriteDirWith(out, scenarioTOML, rs, meta, func(tmp string) error { return results.CopyInputs(tmp, inputs) }); err != nil {
+	if _, err := results.WriteDir(out, scenarioTOML, results.Slice(rs), meta, func(tmp string) error { return results.CopyInputs(tmp, inputs) }); err != nil {
 		return err
 	}
 	// The scenario is the one just run.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/results"
 )
 
 // exportOptions are the flags of smesim network export.
@@ -157,43 +157,12 @@ func runNetworkExport(ctx context.Context, e *env, opts exportOptions, arg strin
 	return nil
 }
 
-// writeFileAtomic writes path through write into a temporary file in the
-// same directory, syncs it and renames it into place; on error nothing is
-// left behind (and an existing file at path is untouched).
-func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
+// writeFileAtomic writes path through write atomically (see
+// results.AtomicFile): on error nothing is left behind, and an existing
+// file at path is untouched.
+func writeFileAtomic(path string, write func(w io.Writer) error) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return badInputf("%s is a directory", path)
 	}
-	f, err := os.CreateTemp(dir, base+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return results.WriteFileAtomic(path, write)
 }

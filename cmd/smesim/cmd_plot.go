@@ -121,7 +121,7 @@ func plotSweepDir(dir string, formats []string) error {
 // report file inside dir, then moves them into place, replacing earlier
 // ones: an error leaves the earlier figures as they were.
 func replaceFigures(dir string, write func(tmpPlots, tmpReport string) error) (err error) {
-	tmpPlots, err := os.MkdirTemp(dir, "."+plotsDir+".tmp-*")
+	tmpPlots, err := results.MkdirTemp(dir, "."+plotsDir+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
@@ -131,19 +131,13 @@ func replaceFigures(dir string, write func(tmpPlots, tmpReport string) error) (e
 			os.RemoveAll(tmpPlots)
 		}
 	}()
-	if err := os.Chmod(tmpPlots, 0o755); err != nil {
-		return fmt.Errorf("figures: %w", err)
-	}
 	if err := write(tmpPlots, tmpReport); err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
 	if err := os.Rename(tmpReport, filepath.Join(dir, reportFile)); err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
-	if err := os.RemoveAll(filepath.Join(dir, plotsDir)); err != nil {
-		return fmt.Errorf("figures: %w", err)
-	}
-	if err := os.Rename(tmpPlots, filepath.Join(dir, plotsDir)); err != nil {
+	if err := results.RenameDir(tmpPlots, filepath.Join(dir, plotsDir), true); err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
 	return nil
@@ -276,7 +270,7 @@ func compareCommand(e *env) *cli.Command {
 			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 				return err
 			}
-			tmp, err := os.MkdirTemp(filepath.Dir(out), filepath.Base(out)+".tmp-*")
+			tmp, err := results.MkdirTemp(filepath.Dir(out), filepath.Base(out)+".tmp-*")
 			if err != nil {
 				return err
 			}
@@ -292,15 +286,7 @@ func compareCommand(e *env) *cli.Command {
 				files = append(files, names...)
 			}
 			if err == nil {
-				err = os.Chmod(tmp, 0o755)
-			}
-			if err == nil {
-				if rerr := os.Remove(out); rerr != nil && !os.IsNotExist(rerr) {
-					err = rerr
-				}
-			}
-			if err == nil {
-				err = os.Rename(tmp, out)
+				err = results.RenameDir(tmp, out, false)
 			}
 			if err != nil {
 				os.RemoveAll(tmp)

@@ -111,7 +111,7 @@ func (pr *posteriorRun) draw(rep int) (particle int, seed uint64) {
 
 // plans returns the two batches: the replications at the posterior mean
 // (Monte Carlo noise alone), and one replication per posterior draw.
-func (pr *posteriorRun) plans(inputs []batch.Input) (fixed, draws *batch.Plan, err error) {
+func (pr *posteriorRun) plans(inputs []results.Input) (fixed, draws *batch.Plan, err error) {
 	mean := make([]float64, len(pr.post.Keys))
 	for j := range mean {
 		mean[j] = calibrate.WeightedMean(pr.post.Column(j), pr.post.Weights)

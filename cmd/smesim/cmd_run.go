@@ -65,10 +65,12 @@ func runCommand(e *env) *cli.Command {
 			"A scenario with interventions runs several arms: the baseline (no intervention) and, by\n" +
 			"default, each intervention alone and all of them together, every arm on the same random\n" +
 			"draws, replication by replication. After the run a table shows per arm the mean failures,\n" +
-			"jobs lost and fiscal cost, the firms saved against the baseline (± the half-width of a 95%\n" +
-			"interval over the paired replications) and the fiscal cost per firm saved with its 95%\n" +
-			"Fieller interval (\"not significant\" when the firms saved are not significantly above 0,\n" +
-			"\"n/a\" when none are saved on average). summary.json holds these and more.\n\n" +
+			"jobs lost and fiscal cost (a net gain to the state as \"saves X net\"), the firms and jobs\n" +
+			"saved against the baseline (± the half-width of a 95% interval over the paired\n" +
+			"replications), the fiscal cost per firm and per job saved with its 95% Fieller interval\n" +
+			"(\"not significant\" when the firms saved are not significantly above 0, \"n/a\" when none\n" +
+			"are saved on average) and the deadweight: the share of the spending that went to firms\n" +
+			"that survive in the baseline too. summary.json holds these and more.\n\n" +
 			"Flags override the scenario only when given, and may follow FILE: smesim run my.toml --seed 9",
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
@@ -215,7 +217,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		if errors.Is(err, batch.ErrLocked) {
 			return badInput(err)
 		}
-		if exists(filepath.Join(partial, batch.ManifestFile)) {
+		if exists(filepath.Join(partial, results.ManifestFile)) {
 			return badInputf("%w (an interrupted run of another scenario into --out %s? remove %s or choose another --out)", err, out, partial)
 		}
 		return badInput(err)
@@ -336,7 +338,7 @@ func (e *interruptError) Unwrap() error { return e.err }
 
 // removeStaleTemps removes the temporary directories a writer of the
 // result directory out leaves beside it when it is killed (see
-// results.WriteDirStream: "BASE.tmp-*", and ".BASE.tmp-*" of its check
+// results.WriteDir: "BASE.tmp-*", and ".BASE.tmp-*" of its check
 // that the parent is writable). The caller must be the only writer of
 // out: it holds the lock of out's partial directory.
 func removeStaleTemps(out string) error {
@@ -589,32 +591,46 @@ func writeExhausted(w io.Writer, sum results.Summary, cfg *config.Config) {
 const noEffect = "—"
 
 // writeArmTable writes one row per arm of sum, aligned by a tabwriter:
-// mean failures, jobs lost and fiscal cost (in currency), firms saved
-// against the baseline ± the half-width of its interval, and the fiscal
-// cost per firm saved with its Fieller interval, "not significant" when
-// that interval is unbounded, "n/a" when no firm is saved on average. The
-// baseline (and any arm without effects) shows noEffect in the effect
-// columns.
+// mean failures, jobs lost and fiscal cost (in currency; a net gain to the
+// state as "saves X net"), firms and jobs saved against the baseline ± the
+// half-width of their intervals, the fiscal cost per firm and per job
+// saved with their Fieller intervals ("not significant" when unbounded,
+// "n/a" when nothing is saved on average), and the share of the arm's
+// spending that went to firms that would have survived anyway (per
+// instrument on a line below the table for arms of several). The baseline
+// (and any arm without effects) shows noEffect in the effect columns.
 func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "arm\tfailures\tjobs lost\tfiscal cost (%s)\tfirms saved\t%s per firm saved\n", currency, currency)
+	fmt.Fprintf(tw, "arm\tfailures\tjobs lost\tfiscal cost (%s)\tfirms saved\t%s per firm saved\tjobs saved\t%s per job saved\tdeadweight\n", currency, currency, currency)
+	var lines []string
 	for _, a := range sum.Arms {
 		label := a.Arm
 		if label == "" {
 			label = "results"
 		}
-		saved, cost := noEffect, noEffect
+		saved, cost, jobs, perJob, dead := noEffect, noEffect, noEffect, noEffect, noEffect
 		if a.Effects != nil {
 			saved = a.Effects.Value(results.FirmsSaved).HalfWidthText()
-			cost = a.Effects.Value(results.CostPerFirmSaved).RatioText()
+			cost = a.Effects.Value(results.CostPerFirmSaved).CostRatioText()
+			jobs = a.Effects.Value(results.JobsSaved).HalfWidthText()
+			perJob = a.Effects.Value(results.CostPerJobSaved).CostRatioText()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label,
+		if d := a.DeadweightText(); d != "" {
+			dead = d
+		}
+		if l := a.DeadweightLine(); l != "" {
+			lines = append(lines, l)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label,
 			results.Compact(a.Headline.Value(results.Failures).Mean),
 			results.Compact(a.Headline.Value(results.JobsLost).Mean),
-			results.Compact(a.Headline.Value(results.FiscalCost).Mean),
-			saved, cost)
+			results.NetCostText(a.Headline.Value(results.FiscalCost).Mean),
+			saved, cost, jobs, perJob, dead)
 	}
 	tw.Flush()
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
 }
 
 func plural(n int, word string) string {

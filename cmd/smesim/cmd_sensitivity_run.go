@@ -20,7 +20,6 @@ import (
 
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
@@ -261,11 +260,11 @@ func checkSensMemory(sp *sensPlan, workers int) error {
 // draws give: the estimate grows with each number of the scenario, so
 // the draws with every parameter at its lowest, and at its highest,
 // bound it.
-func largestEstimate(u *scenarios.Uncertain, workers, runs int) sim.MemoryEstimate {
+func largestEstimate(u *scenarios.Uncertain, workers, runs int) memoryEstimate {
 	lo, hi := u.Extremes()
-	var worst sim.MemoryEstimate
+	var worst memoryEstimate
 	for _, row := range [][]float64{lo, hi} {
-		if est := sim.EstimateMemory(u.Apply(row), workers, runs); est.Total > worst.Total {
+		if est := estimateMemory(u.Apply(row), workers, runs); est.Total > worst.Total {
 			worst = est
 		}
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
@@ -232,10 +231,10 @@ func checkSweepMemory(cfg *config.Config, sw *scenarios.Sweep, workers, runs int
 	if sw == nil {
 		return checkMemory(cfg, workers, runs)
 	}
-	var worst sim.MemoryEstimate
+	var worst memoryEstimate
 	var worstValues []string
 	err := sw.Extremes(func(values []string, c *config.Config) error {
-		if est := sim.EstimateMemory(c, min(workers, runs), runs); worstValues == nil || est.Total > worst.Total {
+		if est := estimateMemory(c, min(workers, runs), runs); worstValues == nil || est.Total > worst.Total {
 			worst, worstValues = est, values
 		}
 		return nil
@@ -258,8 +257,8 @@ func checkSweepMemory(cfg *config.Config, sw *scenarios.Sweep, workers, runs int
 // scenario (see batch.Plan.Inputs): by the names of their copies in the
 // batch directory where it holds copies, so that the identity does not
 // depend on where the files are.
-func inputsOf(cfg *config.Config) ([]batch.Input, error) {
-	var in []batch.Input
+func inputsOf(cfg *config.Config) ([]results.Input, error) {
+	var in []results.Input
 	var err error
 	if _, copies := batchScenario(cfg); len(copies) > 0 {
 		in, err = batch.HashCopies(copies)
@@ -453,6 +452,9 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 	m := stores[0].Manifest()
 	if m.Kind == batch.KindSensitivity {
 		return mergeSensitivity(ctx, e, out, stores, dirs, formats)
+	}
+	if m.Kind == kindFrontier {
+		return mergeFrontier(ctx, e, out, stores, dirs, formats)
 	}
 	data, err := stores[0].Scenario()
 	if err != nil {

@@ -6,7 +6,6 @@ package main
 // disk, a read-only file system, signals) through mounts, as root.
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/results"
 )
@@ -74,7 +72,7 @@ func TestWriteErrorNamesOutDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Replications = 1
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{})
+	rs, err := runAll(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +86,7 @@ func TestWriteErrorNamesOutDir(t *testing.T) {
 		cause.Path = filepath.Join(tmp, ".plots.tmp-123", "active-firms.png")
 		return cause
 	}
-	err = results.WriteDirWith(filepath.Join("sub", "out"), scen, rs, results.Meta{}, fail)
+	_, err = results.WriteDir(filepath.Join("sub", "out"), scen, results.Slice(rs), results.Meta{}, fail)
 	if err == nil {
 		t.Fatal("no error")
 	}

@@ -135,6 +135,8 @@ func appFor(e *env) *cli.App {
 		Commands: []*cli.Command{
 			runCommand(e),
 			sweepCommand(e),
+			frontierCommand(e),
+			optimiseCommand(e),
 			mergeCommand(e),
 			plotCommand(e),
 			compareCommand(e),
@@ -366,7 +368,15 @@ func unknownCommand(cmds []*cli.Command) cli.ActionFunc {
 			}
 		}
 		msg := fmt.Sprintf("unknown command %s for %s", clip(name), where)
-		if s := cli.SuggestCommand(visible, name); s != "" {
+		// The fewest edits first: cli's Jaro-Winkler ranks "frontier"
+		// above "run" for "rn".
+		var names []string
+		for _, cmd := range visible {
+			names = append(names, cmd.Names()...)
+		}
+		if best, ok := config.Closest(name, names); ok {
+			msg += fmt.Sprintf(". Did you mean %q?", best)
+		} else if s := cli.SuggestCommand(visible, name); s != "" {
 			msg += ". " + s
 		}
 		return badInputf("%s (see '%s --help')", msg, where)

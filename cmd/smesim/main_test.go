@@ -15,6 +15,9 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -322,7 +325,7 @@ func skipWithoutEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Replications = 1
-	if _, err := sim.Run(context.Background(), cfg, sim.RunOptions{}); isNotImplemented(err) {
+	if _, err := runAll(cfg, nil); isNotImplemented(err) {
 		t.Skip("engine not implemented yet:", err)
 	}
 	if _, err := sim.BuildNetwork(cfg, 0); isNotImplemented(err) {
@@ -610,4 +613,14 @@ func TestHugeScenarioRefused(t *testing.T) {
 			t.Errorf("%s: %d entries after a refused run", cmd, len(entries))
 		}
 	}
+}
+
+// runAll runs every replication of the arms of cfg named (the scenario's
+// when nil) on the Monte Carlo runner, in file order.
+func runAll(cfg *config.Config, arms []string) ([]*outcome.Result, error) {
+	plan, err := batch.RunPlan(cfg, arms)
+	if err != nil {
+		return nil, err
+	}
+	return batch.RunAll(context.Background(), plan, batch.Options{})
 }

@@ -5,7 +5,6 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/machine"
 )
@@ -19,7 +18,7 @@ func availableMemory() int64 { return machine.AvailableMemory() }
 // checkMemory refuses, before anything is allocated, runs runs of cfg
 // with workers at once whose estimate exceeds 90% of the memory available.
 func checkMemory(cfg *config.Config, workers, runs int) error {
-	return checkEstimate(fmt.Sprintf("scenario %q", cfg.Name), sim.EstimateMemory(cfg, min(workers, runs), runs))
+	return checkEstimate(fmt.Sprintf("scenario %q", cfg.Name), estimateMemory(cfg, min(workers, runs), runs))
 }
 
 // checkEstimate refuses est, the memory of what, when it exceeds 90% of
@@ -28,7 +27,7 @@ func checkMemory(cfg *config.Config, workers, runs int) error {
 // rather than let the heap grow past a cgroup's limit or ulimit -v.
 // Refusing is bad input (exit 2): nothing has run, and the scenario or the
 // flags must change for it to fit.
-func checkEstimate(what string, est sim.MemoryEstimate) error {
+func checkEstimate(what string, est memoryEstimate) error {
 	mem := machine.Memory()
 	if mem.Available <= 0 {
 		return nil

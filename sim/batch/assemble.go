@@ -11,6 +11,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -33,11 +34,11 @@ func Collect(plan *Plan, stores []*Store) (*Sources, error) {
 	want := ManifestOf(plan)
 	src := &Sources{plan: plan, of: make([]*Store, plan.Runs()), hash: make([]string, plan.Runs())}
 	for _, s := range stores {
-		if change := stores[0].manifest.inputsChanged(s.manifest); change != "" && s != stores[0] {
+		if change := stores[0].manifest.InputsChanged(s.manifest); change != "" && s != stores[0] {
 			return nil, fmt.Errorf("%s holds runs of the same scenario as %s with other input files (%s): shards must be run on the same files",
 				s.dir, stores[0].dir, change)
 		}
-		if !s.manifest.equal(want) {
+		if !s.manifest.Equal(want) {
 			return nil, fmt.Errorf("%s holds another batch than %s (scenario sha256 %.12s…, %d runs; want %.12s…, %d runs)",
 				s.dir, stores[0].dir, s.manifest.ScenarioSHA256, s.manifest.Runs, want.ScenarioSHA256, want.Runs)
 		}
@@ -78,9 +79,9 @@ func Collect(plan *Plan, stores []*Store) (*Sources, error) {
 
 // Results returns the results of point p, arm-major, with their networks.
 // It holds them all in memory: WriteRun and WriteSweep stream them instead.
-func (src *Sources) Results(p int) ([]*sim.Result, error) {
+func (src *Sources) Results(p int) ([]*outcome.Result, error) {
 	st := src.Stream(p)
-	out := make([]*sim.Result, 0, st.Len())
+	out := make([]*outcome.Result, 0, st.Len())
 	for i := 0; i < st.Len(); i++ {
 		r, err := st.result(i, true)
 		if err != nil {
@@ -112,9 +113,9 @@ func (s *PointStream) Len() int { return len(s.src.plan.Arms) * s.src.plan.Reps 
 // replication, only if the result needs one to be written: a result
 // without firm outcomes and events (output.record = "aggregate") has a nil
 // Network, and no network is built for it.
-func (s *PointStream) Result(i int) (*sim.Result, error) { return s.result(i, false) }
+func (s *PointStream) Result(i int) (*outcome.Result, error) { return s.result(i, false) }
 
-func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
+func (s *PointStream) result(i int, withNet bool) (*outcome.Result, error) {
 	plan := s.src.plan
 	a, rep := i/plan.Reps, i%plan.Reps
 	u := (s.p*len(plan.Arms)+a)*plan.Reps + rep
@@ -135,8 +136,8 @@ func (s *PointStream) result(i int, withNet bool) (*sim.Result, error) {
 
 // WriteRun writes the result files of a one-point batch into the new
 // directory out, as `smesim run` does, reading the runs one at a time (see
-// results.WriteDirStream); extra, if not nil, adds files (see
-// results.WriteDirWith). It returns what it wrote.
+// results.WriteDir); extra, if not nil, adds files (see
+// results.WriteDir). It returns what it wrote.
 //
 // For a scenario that reads files (a file network), the directory holds
 // copies of them under results.InputDir, and its scenario.toml names the
@@ -150,7 +151,7 @@ func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string
 	if err != nil {
 		return results.Written{}, err
 	}
-	return results.WriteDirStream(out, scenario, src.Stream(0), meta, func(tmp string) error {
+	return results.WriteDir(out, scenario, src.Stream(0), meta, func(tmp string) error {
 		if err := results.CopyInputs(tmp, inputs); err != nil {
 			return err
 		}
@@ -202,12 +203,12 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 	// sweep.csv is written row by row as the points are, to a temporary
 	// file renamed into place at the end: a sweep of a million points has
 	// tens of millions of rows, too many to hold.
-	out, err := newAtomicFile(filepath.Join(s.dir, SweepFile))
+	out, err := results.CreateAtomic(filepath.Join(s.dir, SweepFile))
 	if err != nil {
-		return err
+		return fmt.Errorf("batch: %w", err)
 	}
-	defer out.abandon()
-	cw := csv.NewWriter(out.w)
+	defer out.Abandon()
+	cw := csv.NewWriter(out)
 	header := append([]string{"point"}, plan.Keys...)
 	cw.Write(append(header, "arm", "metric", "mean", "lo", "hi", "sd", "n"))
 	width := len(fmt.Sprint(len(plan.Points) - 1))
@@ -224,7 +225,7 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 		if err != nil {
 			return err
 		}
-		w, err := results.WriteDirStream(dir, scenario, src.Stream(p), meta, func(tmp string) error {
+		w, err := results.WriteDir(dir, scenario, src.Stream(p), meta, func(tmp string) error {
 			return results.CopyInputs(tmp, inputs)
 		})
 		if err != nil {
@@ -248,5 +249,8 @@ func WriteSweep(s *Store, src *Sources, meta results.Meta) error {
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("batch: writing %s: %w", SweepFile, err)
 	}
-	return out.commit()
+	if err := out.Commit(); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	return nil
 }

@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/results"
 )
 
 // Kinds of batch.
@@ -73,7 +74,7 @@ type Plan struct {
 	// network's firms and edges), by content: they identify the batch
 	// with Scenario, so that a batch whose files changed is not resumed
 	// or merged with runs of the old files.
-	Inputs []Input
+	Inputs []results.Input
 	// Copies are files copied into the batch directory when it is made:
 	// the input files, which Scenario then names by their copies under
 	// InputDir, so that the directory's runs can be assembled (merged)
@@ -92,31 +93,25 @@ type FileCopy struct{ From, To string }
 // HashCopies returns the inputs of copies, each named by its copy (To)
 // with the SHA-256 of the file it copies (From): the identity of files
 // that does not depend on where they are.
-func HashCopies(copies []FileCopy) ([]Input, error) {
-	var out []Input
+func HashCopies(copies []FileCopy) ([]results.Input, error) {
+	var out []results.Input
 	for _, c := range copies {
 		sum, err := hashFile(c.From)
 		if err != nil {
 			return nil, fmt.Errorf("hashing input %s: %w", c.From, err)
 		}
-		out = append(out, Input{File: c.To, SHA256: sum})
+		out = append(out, results.Input{File: c.To, SHA256: sum})
 	}
 	return out, nil
 }
 
-// Input is a file a batch's scenario names, identified by its content.
-type Input struct {
-	File   string `json:"file"`   // as the scenario names it: relative to the scenario's directory, or absolute
-	SHA256 string `json:"sha256"` // of its content
-}
-
 // HashInputs returns the inputs of files, named as a scenario names them
 // (relative to dir unless absolute), sorted by name without duplicates.
-func HashInputs(dir string, files []string) ([]Input, error) {
+func HashInputs(dir string, files []string) ([]results.Input, error) {
 	files = slices.Clone(files)
 	slices.Sort(files)
 	files = slices.Compact(files)
-	var out []Input
+	var out []results.Input
 	for _, name := range files {
 		path := name
 		if !filepath.IsAbs(path) {
@@ -126,7 +121,7 @@ func HashInputs(dir string, files []string) ([]Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("hashing input %s: %w", name, err)
 		}
-		out = append(out, Input{File: name, SHA256: sum})
+		out = append(out, results.Input{File: name, SHA256: sum})
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/results"
 )
 
 func testPlan(t *testing.T, seed uint64) *Plan {
@@ -67,7 +68,7 @@ func TestStoreRoundTripAndChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := sim.RunArm(plan.Points[0].Config, plan.Arms[0], 1)
+	r, err := sim.Run(context.Background(), plan.Points[0].Config, plan.Arms[0], 1, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestHashInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Input{
+	want := []results.Input{
 		{File: abs, SHA256: "a3a5e715f0cc574a73c3f9bebb6bc24f32ffd5b67b387244c2c909da779a1478"},
 		{File: "edges.csv", SHA256: "5be08c9684a1d25efcee09318204824278b08bbfb4aef973ffefd0b9d7478313"},
 	}
@@ -145,7 +146,7 @@ func TestHashInputs(t *testing.T) {
 func TestInputsIdentifyBatch(t *testing.T) {
 	withInputs := func(sum string) *Plan {
 		p := testPlan(t, 1)
-		p.Inputs = []Input{{File: "edges.csv", SHA256: sum}, {File: "firms.csv", SHA256: "ff"}}
+		p.Inputs = []results.Input{{File: "edges.csv", SHA256: sum}, {File: "firms.csv", SHA256: "ff"}}
 		return p
 	}
 	old, changed := withInputs("aa"), withInputs("bb")

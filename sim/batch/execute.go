@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Progress reports one finished run.
@@ -38,8 +40,8 @@ type Options struct {
 // abandons those under way (nothing of them is written) and returns ctx's
 // error; every run finished before stays stored. It returns the number of
 // runs it did. The runs of a point whose scenario has output.record =
-// "aggregate" are stored without firm outcomes and events (see
-// sim.Result.DropFirms): time series and intervention outcomes only.
+// "aggregate" hold no firm outcomes and events (the engine drops them):
+// time series and intervention outcomes only.
 func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, error) {
 	shard := opts.Shard
 	if shard.N == 0 {
@@ -61,6 +63,48 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 		}
 		todo = append(todo, u)
 	}
+	return runEach(ctx, plan, todo, skipped, opts, s.Put)
+}
+
+// RunAll does every run of plan in memory, on the workers Execute uses,
+// and returns the results in run order: for a one-point plan, the order
+// of the result files (arm by arm, then replication). opts.Shard is
+// ignored. When ctx is done it returns ctx's error and no results.
+func RunAll(ctx context.Context, plan *Plan, opts Options) ([]*outcome.Result, error) {
+	todo := make([]int, plan.Runs())
+	for u := range todo {
+		todo[u] = u
+	}
+	rs := make([]*outcome.Result, len(todo))
+	_, err := runEach(ctx, plan, todo, 0, opts, func(u int, r *outcome.Result) error {
+		rs[u] = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+// RunPlan is the plan of a run of cfg held in memory (see RunAll): one
+// point, the arms named (the scenario's when none are) and cfg's
+// replications.
+func RunPlan(cfg *config.Config, arms []string) (*Plan, error) {
+	resolved, err := cfg.ResolveArms(arms)
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{Kind: KindRun, Points: []Point{{Config: cfg}}, Arms: resolved, Reps: max(cfg.Replications, 1)}, nil
+}
+
+// runEach is the Monte Carlo runner: it does the runs todo of plan on
+// opts.Workers workers, each run's phases on opts.Threads threads, and
+// gives each result to put as it finishes (from several goroutines at
+// once, each with its own run). The results do not depend on the workers
+// or threads: a run depends on its point, arm and replication alone. On
+// the first error it stops starting runs and returns the error; when ctx
+// is done, ctx's error. It returns the number of runs put.
+func runEach(ctx context.Context, plan *Plan, todo []int, skipped int, opts Options, put func(u int, r *outcome.Result) error) (int, error) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -94,11 +138,7 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 			for u := range next {
 				p, a, rep := plan.Run(u)
 				start := time.Now()
-				cfg := plan.PointConfig(p)
-				r, err := sim.RunArmThreads(ctx, cfg, plan.Arms[a], rep, threads)
-				if err == nil && cfg.Output.Record == "aggregate" {
-					r.DropFirms() // time series only: no per-firm outcomes stored
-				}
+				r, err := sim.Run(ctx, plan.PointConfig(p), plan.Arms[a], rep, sim.Options{Threads: threads})
 				if err != nil {
 					if ctx.Err() == nil {
 						where := fmt.Sprintf("arm %s, replication %d", plan.Arms[a].Name, rep)
@@ -109,7 +149,7 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 					}
 					continue
 				}
-				if err := s.Put(u, r); err != nil {
+				if err := put(u, r); err != nil {
 					fail(err)
 					continue
 				}

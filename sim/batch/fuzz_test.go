@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
+	"github.com/smesim/smesim/sim/results"
 )
 
 // fuzzPlan is a plan of one point, one arm and reps replications that
@@ -22,14 +23,14 @@ func fuzzPlan(scenario string, reps int) *Plan {
 }
 
 // fuzzResult is a small result with every field of a stored unit set.
-func fuzzResult() *sim.Result {
-	return &sim.Result{Arm: config.BaselineArm, Replication: 0, StepDays: 7,
+func fuzzResult() *outcome.Result {
+	return &outcome.Result{Arm: config.BaselineArm, Replication: 0, StepDays: 7,
 		StartDate: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ShockStep: 1,
 		Metrics: []string{"firms_active", "failures"}, Series: []float64{3, 0, 2, 1},
-		Firms: sim.FirmOutcomes{Status: make([]sim.Status, 3), FailStep: []int32{-1, 1, -1},
-			Cause: make([]sim.Cause, 3), RevenueChange: []float64{0, -1, 0.5}, RunwayMonths: []float64{2, 3, 4}, Jobs: []float64{1, 2, 3}},
-		Events:        []sim.Event{{Step: 1, Firm: 1, Parents: []int32{0}, Generation: 1}},
-		Interventions: []sim.InterventionOutcome{{Name: "loans", Kind: "policy-loan", Budget: 10, Used: 5, FiscalCost: 1, ExhaustedStep: -1}},
+		Firms: outcome.FirmOutcomes{Status: make([]outcome.Status, 3), FailStep: []int32{-1, 1, -1},
+			Cause: make([]outcome.Cause, 3), RevenueChange: []float64{0, -1, 0.5}, RunwayMonths: []float64{2, 3, 4}, Jobs: []float64{1, 2, 3}},
+		Events:        []outcome.Event{{Step: 1, Firm: 1, Parents: []int32{0}, Generation: 1}},
+		Interventions: []outcome.InterventionOutcome{{Name: "loans", Kind: "policy-loan", Budget: 10, Used: 5, FiscalCost: 1, ExhaustedStep: -1}},
 	}
 }
 
@@ -48,7 +49,7 @@ func storeFiles(tb testing.TB, plan *Plan, put bool) (manifest, log, unit []byte
 		}
 	}
 	s.Close()
-	manifest, _ = os.ReadFile(filepath.Join(dir, ManifestFile))
+	manifest, _ = os.ReadFile(filepath.Join(dir, results.ManifestFile))
 	log, _ = os.ReadFile(filepath.Join(dir, UnitsLog))
 	unit, _ = os.ReadFile(s.unitPath(0))
 	return manifest, log, unit
@@ -79,7 +80,7 @@ func FuzzStore(f *testing.F) {
 		if err := os.MkdirAll(filepath.Join(dir, UnitsDir), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for name, data := range map[string][]byte{ManifestFile: manifest, UnitsLog: log, filepath.Join(UnitsDir, "00000000.gob"): unit} {
+		for name, data := range map[string][]byte{results.ManifestFile: manifest, UnitsLog: log, filepath.Join(UnitsDir, "00000000.gob"): unit} {
 			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -107,7 +108,7 @@ func FuzzStore(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if !s.Manifest().equal(ManifestOf(p)) {
+			if !s.Manifest().Equal(ManifestOf(p)) {
 				t.Fatalf("Collect accepted a store of another batch")
 			}
 			for u := 0; u < p.Runs(); u++ {

@@ -19,37 +19,21 @@ import (
 	"sync"
 	"time"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/outcome"
+	"github.com/smesim/smesim/sim/results"
 )
 
 // Files of a batch directory.
 const (
-	ManifestFile = "manifest.json"
 	ScenarioFile = "scenario.toml"
 	UnitsDir     = "units"
 	UnitsLog     = "units.log"
 )
 
-// formatVersion is the version of the batch directory layout.
-const formatVersion = 1
-
-// Manifest identifies a batch: two directories with equal manifests hold
-// runs of the same batch and may be merged.
-type Manifest struct {
-	Format         int      `json:"format"`
-	Kind           string   `json:"kind"`
-	ScenarioSHA256 string   `json:"scenario_sha256"`
-	Points         int      `json:"points"`
-	Arms           []string `json:"arms"`
-	Replications   int      `json:"replications"`
-	Runs           int      `json:"runs"`
-	Inputs         []Input  `json:"inputs,omitempty"` // files the scenario names, by content
-}
-
 // ManifestOf returns the manifest of plan.
-func ManifestOf(plan *Plan) Manifest {
+func ManifestOf(plan *Plan) results.Manifest {
 	sum := sha256.Sum256(plan.Scenario)
-	m := Manifest{Format: formatVersion, Kind: plan.Kind, ScenarioSHA256: hex.EncodeToString(sum[:]),
+	m := results.Manifest{Format: results.ManifestFormat, Kind: plan.Kind, ScenarioSHA256: hex.EncodeToString(sum[:]),
 		Points: len(plan.Points), Replications: plan.Reps, Runs: plan.Runs(), Inputs: plan.Inputs}
 	for _, a := range plan.Arms {
 		m.Arms = append(m.Arms, a.Name)
@@ -57,47 +41,10 @@ func ManifestOf(plan *Plan) Manifest {
 	return m
 }
 
-func (m Manifest) equal(o Manifest) bool {
-	return m.Format == o.Format && m.Kind == o.Kind && m.ScenarioSHA256 == o.ScenarioSHA256 &&
-		m.Points == o.Points && slices.Equal(m.Arms, o.Arms) && m.Replications == o.Replications && m.Runs == o.Runs &&
-		slices.Equal(m.Inputs, o.Inputs)
-}
-
-// inputsChanged describes how the inputs of o differ from those of m when
-// the rest is equal, for messages; "" when they do not.
-func (m Manifest) inputsChanged(o Manifest) string {
-	same := m
-	same.Inputs = o.Inputs
-	if slices.Equal(m.Inputs, o.Inputs) || !same.equal(o) {
-		return ""
-	}
-	was := map[string]string{}
-	for _, in := range m.Inputs {
-		was[in.File] = in.SHA256
-	}
-	now := map[string]bool{}
-	var parts []string
-	for _, in := range o.Inputs {
-		now[in.File] = true
-		switch old, ok := was[in.File]; {
-		case !ok:
-			parts = append(parts, fmt.Sprintf("%s is new (sha256 %.12s…)", in.File, in.SHA256))
-		case old != in.SHA256:
-			parts = append(parts, fmt.Sprintf("%s changed (sha256 %.12s…, now %.12s…)", in.File, old, in.SHA256))
-		}
-	}
-	for _, in := range m.Inputs {
-		if !now[in.File] {
-			parts = append(parts, fmt.Sprintf("%s is no longer named", in.File))
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
 // Store is a batch directory.
 type Store struct {
 	dir      string
-	manifest Manifest
+	manifest results.Manifest
 	mu       sync.Mutex // serialises appends to the log
 	log      *os.File
 	lock     *dirLock        // held by a store open for writing
@@ -121,7 +68,7 @@ func (s *Store) stopped() error {
 func (s *Store) Dir() string { return s.dir }
 
 // Manifest returns what the store holds.
-func (s *Store) Manifest() Manifest { return s.manifest }
+func (s *Store) Manifest() results.Manifest { return s.manifest }
 
 // Create opens dir as the store of plan, for writing: it creates dir with
 // its manifest and scenario if dir does not exist or is empty, and
@@ -135,9 +82,9 @@ func Create(dir string, plan *Plan) (*Store, error) {
 	// file is made in it. One that holds a lock file may be a batch
 	// another process is creating (locked, its manifest not yet written):
 	// it is judged under the lock, by create.
-	if _, err := readManifest(dir); errors.Is(err, os.ErrNotExist) {
+	if _, err := results.ReadManifest(dir); errors.Is(err, os.ErrNotExist) {
 		if entries, derr := os.ReadDir(dir); derr == nil && !onlyLock(entries) && !hasLock(entries) {
-			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, ManifestFile)
+			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, results.ManifestFile)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -169,21 +116,21 @@ func onlyLock(entries []os.DirEntry) bool {
 // create is Create once dir is locked.
 func create(dir string, plan *Plan) (*Store, error) {
 	want := ManifestOf(plan)
-	m, err := readManifest(dir)
+	m, err := results.ReadManifest(dir)
 	switch {
 	case err == nil:
-		if change := m.inputsChanged(want); change != "" {
+		if change := m.InputsChanged(want); change != "" {
 			return nil, fmt.Errorf("%s holds runs of the same scenario with other input files: %s since they were run; restore the files to resume, or choose another --out",
 				dir, change)
 		}
-		if !m.equal(want) {
+		if !m.Equal(want) {
 			return nil, fmt.Errorf("%s holds another batch (%s of %d runs, scenario sha256 %.12s…), not this %s of %d runs (scenario sha256 %.12s…): choose another --out",
 				dir, m.Kind, m.Runs, m.ScenarioSHA256, want.Kind, want.Runs, want.ScenarioSHA256)
 		}
 	case errors.Is(err, os.ErrNotExist):
 		entries, derr := os.ReadDir(dir)
 		if derr == nil && !onlyLock(entries) {
-			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, ManifestFile)
+			return nil, fmt.Errorf("%s exists and is not a smesim batch directory (no %s): choose another --out", dir, results.ManifestFile)
 		}
 		if err := initDir(dir, plan, want); err != nil {
 			return nil, err
@@ -231,9 +178,9 @@ func endLine(f *os.File) error {
 // Open opens an existing batch directory for reading.
 func Open(dir string) (*Store, error) {
 	dir = filepath.Clean(dir)
-	m, err := readManifest(dir)
+	m, err := results.ReadManifest(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%s is not a smesim batch directory (no %s)", dir, ManifestFile)
+		return nil, fmt.Errorf("%s is not a smesim batch directory (no %s)", dir, results.ManifestFile)
 	}
 	if err != nil {
 		return nil, err
@@ -260,25 +207,10 @@ func (s *Store) Close() error {
 	return err
 }
 
-func readManifest(dir string) (Manifest, error) {
-	var m Manifest
-	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
-	if err != nil {
-		return m, err
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
-	}
-	if m.Format != formatVersion {
-		return m, fmt.Errorf("%s: format %d, this smesim reads format %d", filepath.Join(dir, ManifestFile), m.Format, formatVersion)
-	}
-	return m, nil
-}
-
 // initDir creates a batch directory: units/, the copies of its input
 // files, scenario.toml, and the manifest last, each written atomically, so
 // that a directory with a manifest is complete.
-func initDir(dir string, plan *Plan, m Manifest) error {
+func initDir(dir string, plan *Plan, m results.Manifest) error {
 	if err := os.MkdirAll(filepath.Join(dir, UnitsDir), 0o755); err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
@@ -294,36 +226,22 @@ func initDir(dir string, plan *Plan, m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, ManifestFile), append(data, '\n'))
+	return writeAtomic(filepath.Join(dir, results.ManifestFile), append(data, '\n'))
 }
 
-// writeAtomic writes data to path through a synced temporary file renamed
-// into place.
-// The file gets mode 0644 less the umask, as the files of a run do.
+// writeAtomic writes data to path atomically (see results.AtomicFile).
 func writeAtomic(path string, data []byte) error {
-	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	err := results.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("batch: writing %s: %w", path, err)
-	}
-	return syncDir(filepath.Dir(path))
+	return nil
 }
 
-// copyAtomic copies the file from to path, through a temporary file
-// renamed into place.
+// copyAtomic copies the file from to path atomically.
 func copyAtomic(path, from string) error {
 	in, err := os.Open(from)
 	if err != nil {
@@ -333,72 +251,14 @@ func copyAtomic(path, from string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
-	out, err := newAtomicFile(path)
+	err = results.WriteFileAtomic(path, func(w io.Writer) error {
+		if _, err := io.Copy(w, in); err != nil {
+			return fmt.Errorf("copying %s: %w", from, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	defer out.abandon()
-	if _, err := io.Copy(out.w, in); err != nil {
-		return fmt.Errorf("batch: copying %s: %w", from, err)
-	}
-	return out.commit()
-}
-
-// atomicFile is a file written through a buffer to a temporary file in
-// its directory, renamed into place by commit, so that it appears complete
-// or not at all.
-type atomicFile struct {
-	path string
-	tmp  *os.File
-	w    *bufio.Writer
-}
-
-func newAtomicFile(path string) (*atomicFile, error) {
-	tmp, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("batch: %w", err)
-	}
-	return &atomicFile{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 1<<16)}, nil
-}
-
-// commit flushes, syncs and renames the file into place.
-func (f *atomicFile) commit() error {
-	err := f.w.Flush()
-	if err == nil {
-		err = f.tmp.Sync()
-	}
-	if cerr := f.tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.tmp.Name(), f.path)
-	}
-	if err != nil {
-		os.Remove(f.tmp.Name())
-		f.tmp = nil
-		return fmt.Errorf("batch: writing %s: %w", f.path, err)
-	}
-	f.tmp = nil
-	return syncDir(filepath.Dir(f.path))
-}
-
-// abandon removes the temporary file unless commit was called.
-func (f *atomicFile) abandon() {
-	if f.tmp != nil {
-		f.tmp.Close()
-		os.Remove(f.tmp.Name())
-		f.tmp = nil
-	}
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
+		return fmt.Errorf("batch: %w", err)
 	}
 	return nil
 }
@@ -481,7 +341,7 @@ func hashOf(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// unit is a run as stored: a sim.Result without its network, which is
+// unit is a run as stored: a outcome.Result without its network, which is
 // rebuilt from the scenario when the result is read.
 type unit struct {
 	Arm           string
@@ -491,14 +351,14 @@ type unit struct {
 	ShockStep     int
 	Metrics       []string
 	Series        []float64
-	Firms         sim.FirmOutcomes
-	Events        []sim.Event
-	Interventions []sim.InterventionOutcome
+	Firms         outcome.FirmOutcomes
+	Events        []outcome.Event
+	Interventions []outcome.InterventionOutcome
 }
 
 // Put stores the result of run u: its file is written and renamed into
 // place, then logged with its hash.
-func (s *Store) Put(u int, r *sim.Result) error {
+func (s *Store) Put(u int, r *outcome.Result) error {
 	var buf bytes.Buffer
 	err := gob.NewEncoder(&buf).Encode(unit{Arm: r.Arm, Replication: r.Replication, StepDays: r.StepDays,
 		StartDate: r.StartDate, ShockStep: r.ShockStep, Metrics: r.Metrics, Series: r.Series, Firms: r.Firms,
@@ -542,7 +402,7 @@ func (s *Store) Raw(u int, wantHash string) ([]byte, error) {
 }
 
 // Get reads run u. Its Network is nil.
-func (s *Store) Get(u int) (*sim.Result, error) {
+func (s *Store) Get(u int) (*outcome.Result, error) {
 	data, err := s.Raw(u, "")
 	if err != nil {
 		return nil, err
@@ -551,7 +411,7 @@ func (s *Store) Get(u int) (*sim.Result, error) {
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&x); err != nil {
 		return nil, fmt.Errorf("batch: reading %s: %w", s.unitPath(u), err)
 	}
-	return &sim.Result{Arm: x.Arm, Replication: x.Replication, StepDays: x.StepDays, StartDate: x.StartDate,
+	return &outcome.Result{Arm: x.Arm, Replication: x.Replication, StepDays: x.StepDays, StartDate: x.StartDate,
 		ShockStep: x.ShockStep, Metrics: x.Metrics, Series: x.Series, Firms: x.Firms, Events: x.Events,
 		Interventions: x.Interventions}, nil
 }

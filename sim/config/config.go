@@ -40,6 +40,7 @@ type Config struct {
 	Interventions []InterventionConfig `toml:"interventions" doc:"policies and programmes, each compared with the baseline on the same random draws"`
 	Output        OutputConfig         `toml:"output"`
 	Sweep         SweepConfig          `toml:"sweep" doc:"parameters varied by smesim sweep (ignored by smesim run)"`
+	Frontier      FrontierConfig       `toml:"frontier" doc:"budgets and mixes of smesim frontier's budget curves (ignored by smesim run)"`
 	Facts         []FactConfig         `toml:"facts" doc:"observed facts the scenario should reproduce, checked by smesim check-facts"`
 	Uncertain     []UncertainConfig    `toml:"uncertain" doc:"keys whose values are not known, each with the distribution of its plausible values, drawn by smesim sensitivity (ignored by smesim run)"`
 
@@ -147,16 +148,42 @@ type FinanceConfig struct {
 	LoanMaturity     units.Duration `toml:"loan_maturity" doc:"maturity of bank loans: a 1/maturity share of principal falls due each year, rolled over while the bank lends"`
 	MaxLoanToRevenue float64        `toml:"max_loan_to_revenue" min:"0" max:"10" doc:"bank debt at most this share of yearly baseline revenue"`
 	ScoreThreshold   float64        `toml:"score_threshold" min:"0" max:"1" doc:"minimum credit score for a new loan"`
+
+	// The banking system (docs/model.md, "Banks"). With banking = "legacy"
+	// the keys below are not used: every bank lends up to capital /
+	// capital_ratio and stops there, without provisions, central bank or
+	// resolution.
+	Banking         string         `toml:"banking" enum:"legacy,system" doc:"legacy: banks lend up to capital / capital_ratio and stop (no provisions, no central bank, no resolution); system: banks by kind and region with capital against risk-weighted assets, income, provisions, NPL recognition, rollover of performing loans, lending that tapers as capital nears car_min, a central bank and recapitalisation"`
+	NPLAfter        units.Duration `toml:"npl_after" doc:"system: a loan is non-performing once its borrower has been in arrears on debt service this long (90 days: 13w)"`
+	RiskWeightSME   float64        `toml:"risk_weight_sme" min:"0" max:"2" doc:"system: risk weight of performing loans to SMEs (China's capital rules: 0.75 for small and micro firms)"`
+	RiskWeightCore  float64        `toml:"risk_weight_core" min:"0" max:"2" doc:"system: risk weight of performing loans to core enterprises"`
+	RiskWeightNPL   float64        `toml:"risk_weight_npl" min:"0" max:"2" doc:"system: risk weight of non-performing loans"`
+	PDBase          float64        `toml:"pd_base" min:"0" max:"1" doc:"system: yearly probability of default of a borrower with credit score 1; provisions on performing loans are pd × (1 - recovery_rate) × loan, with pd rising to 5 × pd_base at score 0"`
+	CoverageMin     float64        `toml:"coverage_min" min:"0" max:"10" doc:"system: provisions at least this multiple of non-performing loans (the regulator's provision coverage floor)"`
+	DepositRate     float64        `toml:"deposit_rate" min:"0" max:"1" doc:"system: yearly rate banks pay on their deposits (to the external sector: firms' cash earns no interest)"`
+	CostToAssets    float64        `toml:"cost_to_assets" min:"0" max:"1" doc:"system: banks' yearly operating costs over their loans and reserves"`
+	BankPayout      float64        `toml:"bank_payout" min:"0" max:"1" doc:"system: share of a bank's positive earnings paid out while its capital ratio is above car_start (below it, earnings are retained)"`
+	LocalShareSME   float64        `toml:"local_share_sme" min:"0" max:"1" doc:"system: probability that an SME banks with a city or rural bank of its region (otherwise a national bank)"`
+	LocalShareCore  float64        `toml:"local_share_core" min:"0" max:"1" doc:"system: probability that a core enterprise banks with a city or rural bank of its region"`
+	CBRate          float64        `toml:"cb_rate" min:"0" max:"1" doc:"system: the central bank's yearly lending rate to banks (PBoC relending for small firms: 2.5% from February 2020); the lender of last resort charges it plus lolr_spread, relending the policy loan's own rate"`
+	LOLRSpread      float64        `toml:"lolr_spread" min:"0" max:"1" doc:"system: lender of last resort: a bank whose reserves fall below 0 borrows them back from the central bank at cb_rate plus this"`
+	ResolutionDelay units.Duration `toml:"resolution_delay" doc:"system: a bank below car_min for this long is recapitalised by the state to car_start"`
 }
 
-// BankConfig is one bank. Firms are assigned to banks by Share.
+// BankConfig is one bank. Firms are assigned to banks by Share (with
+// finance.banking = "system", among the banks of their region or among the
+// national ones).
 type BankConfig struct {
-	Name            string  `toml:"name" doc:"bank name"`
-	Share           float64 `toml:"share" minx:"0" max:"1e9" doc:"relative share of firms banking here"`
-	CapitalRatio    float64 `toml:"capital_ratio" minx:"0" max:"1" doc:"capital required per unit of loans"`
-	LendingHeadroom float64 `toml:"lending_headroom" min:"0" max:"100" doc:"capital above that required by starting loans, as a share of it"`
-	BaseRate        float64 `toml:"base_rate" min:"0" max:"1" doc:"base lending rate per year"`
-	RiskSpread      float64 `toml:"risk_spread" min:"0" max:"1" doc:"extra rate per year for the riskiest borrower (scaled by 1 - score)"`
+	Name            string   `toml:"name" doc:"bank name"`
+	Kind            string   `toml:"kind" enum:"large-state,joint-stock,city,rural" doc:"system: large-state and joint-stock banks lend nationally, city and rural banks to the firms of their regions"`
+	Regions         []string `toml:"regions" doc:"system: the regions a city or rural bank serves (empty: every region)"`
+	Share           float64  `toml:"share" minx:"0" max:"1e9" doc:"relative share of firms banking here"`
+	CapitalRatio    float64  `toml:"capital_ratio" minx:"0" max:"1" doc:"legacy: capital required per unit of loans (the banking system uses car_min and car_start)"`
+	LendingHeadroom float64  `toml:"lending_headroom" min:"0" max:"100" doc:"legacy: capital above that required by starting loans, as a share of it"`
+	BaseRate        float64  `toml:"base_rate" min:"0" max:"1" doc:"base lending rate per year"`
+	RiskSpread      float64  `toml:"risk_spread" min:"0" max:"1" doc:"extra rate per year for the riskiest borrower (scaled by 1 - score)"`
+	CARMin          float64  `toml:"car_min" minx:"0" max:"1" doc:"system: minimum capital over risk-weighted assets (8% plus the 2.5% conservation buffer; 11.5% for systemic banks)"`
+	CARStart        float64  `toml:"car_start" minx:"0" max:"1" doc:"system: capital ratio at the start, the target up to which a bank lends new money freely and to which resolution restores it"`
 }
 
 // ShockConfig is one shock. Its multiplier is 1 before Start, 1−Depth from
@@ -256,6 +283,21 @@ func DefaultConfig() Config {
 			LoanMaturity:     units.MustDuration("3y"),
 			MaxLoanToRevenue: 0.4,
 			ScoreThreshold:   0.35,
+			Banking:          "legacy",
+			NPLAfter:         units.MustDuration("13w"),
+			RiskWeightSME:    0.75,
+			RiskWeightCore:   1,
+			RiskWeightNPL:    1,
+			PDBase:           0.01,
+			CoverageMin:      1.5,
+			DepositRate:      0.015,
+			CostToAssets:     0.008,
+			BankPayout:       0.3,
+			LocalShareSME:    0.5,
+			LocalShareCore:   0.1,
+			CBRate:           0.025,
+			LOLRSpread:       0.01,
+			ResolutionDelay:  units.MustDuration("4w"),
 		},
 		Banks: []BankConfig{DefaultBank()},
 		Shocks: []ShockConfig{{
@@ -270,7 +312,7 @@ func DefaultConfig() Config {
 
 // DefaultBank returns the defaults of a [[banks]] entry.
 func DefaultBank() BankConfig {
-	return BankConfig{Name: "bank", Share: 1, CapitalRatio: 0.1, LendingHeadroom: 0.25, BaseRate: 0.0435, RiskSpread: 0.06}
+	return BankConfig{Name: "bank", Kind: "large-state", Share: 1, CapitalRatio: 0.1, LendingHeadroom: 0.25, BaseRate: 0.0435, RiskSpread: 0.06, CARMin: 0.105, CARStart: 0.146}
 }
 
 // DefaultMarket returns the defaults of a [[markets]] entry.

@@ -28,9 +28,10 @@ func BudgetKinds() []string {
 // InterventionConfig is one [[interventions]] entry. It is active on the
 // steps from Start to End (End excluded), counted from the first shock's
 // start (From = "shock") or from step 0 (From = "run"). Keys tagged with
-// kinds apply only to those kinds; the eligibility keys (sme_only, sectors,
-// roles, regions, revenue_drop, viable_before) select the firms a
-// government programme reaches.
+// kinds apply only to those kinds; the targeting keys (sme_only, sectors,
+// roles, regions, chains, runway_below, bank_credit, suppliers_of,
+// revenue_drop, viable_before, priority) select the firms a programme
+// reaches and who is served first.
 type InterventionConfig struct {
 	Kind   string         `toml:"kind" enum:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief,payment-term-cap" doc:"what the intervention does"`
 	Name   string         `toml:"name" doc:"its arm name in outputs and in arms (default: the kind)"`
@@ -75,14 +76,27 @@ type InterventionConfig struct {
 	// payment-term-cap
 	MaxTerm units.Duration `toml:"max_term" kinds:"payment-term-cap" doc:"longest time a core firm may take to pay an SME supplier"`
 
-	// Eligibility of government programmes.
-	SMEOnly      bool     `toml:"sme_only" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"only SMEs are eligible"`
-	Sectors      []string `toml:"sectors" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible sectors (empty: all)"`
-	Roles        []string `toml:"roles" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" enum:"raw-material,supplier,manufacturer,distributor,other" doc:"eligible roles (empty: all)"`
-	Regions      []string `toml:"regions" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible regions (empty: all)"`
-	RevenueDrop  float64  `toml:"revenue_drop" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" min:"0" max:"1" doc:"eligible only while revenue (smoothed over about four steps) is at least this share below its baseline"`
-	ViableBefore bool     `toml:"viable_before" kinds:"policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible only if viable just before the shock: positive equity, no arrears and a credit score at the bank's threshold"`
+	// Targeting: who may use a programme that spends money, and who is
+	// served first. sme_only, sectors, roles, regions, chains,
+	// runway_below, bank_credit and suppliers_of are fixed before the run
+	// (for supply-chain-finance they select the suppliers it covers);
+	// revenue_drop and viable_before are checked each step.
+	SMEOnly      bool           `toml:"sme_only" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"only SMEs are eligible"`
+	Sectors      []string       `toml:"sectors" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible sectors (empty: all)"`
+	Roles        []string       `toml:"roles" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" enum:"raw-material,supplier,manufacturer,distributor,other" doc:"eligible roles (empty: all)"`
+	Regions      []string       `toml:"regions" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible regions (empty: all)"`
+	Chains       []int          `toml:"chains" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" min:"0" max:"100000000" doc:"eligible supply chains, by number as in firms.csv (empty: all; a firm of no chain is then not eligible)"`
+	RunwayBelow  units.Duration `toml:"runway_below" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible only if the firm's starting cash covered less than this much of its costs (its cash runway; 0: any)"`
+	BankCredit   string         `toml:"bank_credit" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" enum:"any,with,without" doc:"any: every firm; with: only firms with a bank credit line; without: only firms without one"`
+	SuppliersOf  []string       `toml:"suppliers_of" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"ids of firms (the participating cores): only their direct suppliers are eligible (empty: any firm)"`
+	RevenueDrop  float64        `toml:"revenue_drop" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" min:"0" max:"1" doc:"eligible only while revenue (smoothed over about four steps) is at least this share below its baseline"`
+	ViableBefore bool           `toml:"viable_before" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief" doc:"eligible only if viable just before the shock: positive equity, no arrears and a credit score at the bank's threshold"`
+	Priority     string         `toml:"priority" kinds:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,tax-relief" doc:"who is served first while the budget lasts (policy-loan; the other kinds scale every request down pro rata): first-come (random arrival order each step), most-in-need (largest need relative to revenue), network-impact (largest output of its suppliers and customers that depends on it), random (one lottery rank per firm for the whole run); empty: as allocation says"`
 }
+
+// Priorities lists the values of priority (an empty priority leaves the
+// order to allocation).
+func Priorities() []string { return []string{"first-come", "most-in-need", "network-impact", "random"} }
 
 // DefaultIntervention returns the defaults of an [[interventions]] entry.
 func DefaultIntervention() InterventionConfig {
@@ -109,5 +123,6 @@ func DefaultIntervention() InterventionConfig {
 		ContributionShare: 0.25,
 		MaxTerm:           units.MustDuration("60d"),
 		SMEOnly:           true,
+		BankCredit:        "any",
 	}
 }

@@ -6,9 +6,11 @@ import (
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/facts"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -32,7 +34,11 @@ func TestChina2020Facts(t *testing.T) {
 	if testing.Short() {
 		cfg.Replications = 4
 	}
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{})
+	plan, err := batch.RunPlan(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := batch.RunAll(context.Background(), plan, batch.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +79,11 @@ func TestChina2020PolicySavesSMEs(t *testing.T) {
 	}
 	var diff []float64
 	for rep := 0; rep < 6; rep++ {
-		base, err := sim.RunArm(cfg, arms[0], rep)
+		base, err := sim.Run(context.Background(), cfg, arms[0], rep, sim.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		np, err := sim.RunArm(noPolicy, config.Arm{Name: config.BaselineArm}, rep)
+		np, err := sim.Run(context.Background(), noPolicy, config.Arm{Name: config.BaselineArm}, rep, sim.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,11 +95,11 @@ func TestChina2020PolicySavesSMEs(t *testing.T) {
 				t.Fatalf("replication %d: series differ at %d", rep, i)
 			}
 		}
-		all, err := sim.RunArm(cfg, arms[len(arms)-1], rep)
+		all, err := sim.Run(context.Background(), cfg, arms[len(arms)-1], rep, sim.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		smes := func(r *sim.Result) float64 {
+		smes := func(r *outcome.Result) float64 {
 			n := 0.0
 			for _, ev := range r.Events {
 				if r.Network.Kind[ev.Firm] == network.SME {

@@ -30,14 +30,12 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -94,7 +92,7 @@ func DefaultArm(cfg *config.Config, f config.FactConfig) string {
 
 // Check measures the facts of cfg on results rs (as sim.Run returns them
 // for cfg) and says which are reproduced, in the order of cfg.Facts.
-func Check(cfg *config.Config, rs []*sim.Result, opts Options) ([]Outcome, error) {
+func Check(cfg *config.Config, rs []*outcome.Result, opts Options) ([]Outcome, error) {
 	if cfg == nil {
 		return nil, errors.New("facts: no scenario")
 	}
@@ -106,25 +104,17 @@ func Check(cfg *config.Config, rs []*sim.Result, opts Options) ([]Outcome, error
 // facts of its scenario.
 //
 // scenario.toml is read as a record of what was run, without validating it
-// as input (see scenarios.Decode), so that the directory stays readable
+// as input (see results.ReadScenario), so that the directory stays readable
 // wherever it is moved; the facts it holds are checked as they are used.
 // The rows of the files must lie within its steps and replications (see
 // results.ScanTimeseries).
 func CheckDir(dir string, opts Options) ([]Outcome, error) {
-	path := filepath.Join(dir, results.ScenarioFile)
-	data, err := results.ReadFile(path, maxScenarioBytes)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := scenarios.Decode(path, data, dir)
+	cfg, _, err := results.ReadScenario(dir)
 	if err != nil {
 		return nil, err
 	}
 	return CheckFiles(cfg, dir, opts)
 }
-
-// maxScenarioBytes bounds the scenario.toml CheckDir reads.
-const maxScenarioBytes = 16 << 20
 
 // CheckFiles is CheckDir with the scenario given instead of read from
 // dir's scenario.toml: for a caller that has just run cfg into dir.
@@ -143,7 +133,7 @@ type run struct {
 	end     time.Time            // when the run ends: the start of step len(dates)
 	metrics map[string][]float64 // per step, for the metrics asked for
 	firms   *firmData            // nil without firm outcomes
-	res     *sim.Result          // the result read, for results in memory
+	res     *outcome.Result      // the result read, for results in memory
 }
 
 // firmData are the firm outcomes of one run, as in firms.csv.

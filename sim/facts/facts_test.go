@@ -10,9 +10,10 @@ import (
 	"time"
 
 	"github.com/smesim/smesim/scenarios"
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -35,9 +36,9 @@ var tinyMetrics = []string{"smes_active", "smes_locked_down", "demand_domestic"}
 // tinyResult builds one replication of arm over four steps and four firms
 // (three SMEs and a core firm): series[m] is metric m's values by step,
 // failStep the step each firm failed at (-1: active).
-func tinyResult(arm string, rep int, series [3][4]float64, runway, revenue []float64, failStep []int32) *sim.Result {
+func tinyResult(arm string, rep int, series [3][4]float64, runway, revenue []float64, failStep []int32) *outcome.Result {
 	net := &network.Network{Kind: []network.Kind{network.SME, network.SME, network.SME, network.Core}}
-	r := &sim.Result{
+	r := &outcome.Result{
 		Arm: arm, Replication: rep, Network: net, StepDays: 7,
 		StartDate: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
 		Metrics:   tinyMetrics,
@@ -48,22 +49,22 @@ func tinyResult(arm string, rep int, series [3][4]float64, runway, revenue []flo
 		}
 	}
 	n := net.N()
-	r.Firms = sim.FirmOutcomes{
-		Status: make([]sim.Status, n), FailStep: failStep, Cause: make([]sim.Cause, n),
+	r.Firms = outcome.FirmOutcomes{
+		Status: make([]outcome.Status, n), FailStep: failStep, Cause: make([]outcome.Cause, n),
 		RevenueChange: revenue, RunwayMonths: runway, Jobs: []float64{5, 10, 20, 100},
 	}
 	for i, s := range failStep {
 		if s >= 0 {
-			r.Firms.Status[i] = sim.Failed
-			r.Firms.Cause[i] = sim.Illiquid
+			r.Firms.Status[i] = outcome.Failed
+			r.Firms.Cause[i] = outcome.Illiquid
 		}
 	}
 	return r
 }
 
 // tinyResults are two replications of arm.
-func tinyResults(arm string) []*sim.Result {
-	return []*sim.Result{
+func tinyResults(arm string) []*outcome.Result {
+	return []*outcome.Result{
 		tinyResult(arm, 0, [3][4]float64{{3, 3, 2, 2}, {0, 1, 1, 0}, {1, 0.8, 0.6, 1}},
 			[]float64{1, 3, 6, 12}, []float64{-0.5, -0.1, 0, 0.2}, []int32{-1, 2, -1, -1}),
 		tinyResult(arm, 1, [3][4]float64{{3, 3, 3, 3}, {0, 3, 0, 0}, {1, 0.9, 0.7, 0.9}},
@@ -282,7 +283,7 @@ func wantErr(t *testing.T, err error, want string) {
 func TestErrors(t *testing.T) {
 	aggregate := tinyResults(config.BaselineArm)
 	for _, r := range aggregate {
-		r.Firms = sim.FirmOutcomes{}
+		r.Firms = outcome.FirmOutcomes{}
 	}
 	onlySMEs := tinyResults(config.BaselineArm)
 	for _, r := range onlySMEs {
@@ -291,7 +292,7 @@ func TestErrors(t *testing.T) {
 	cases := []struct {
 		name string
 		f    config.FactConfig
-		rs   []*sim.Result
+		rs   []*outcome.Result
 		edit func(*config.Config)
 		want string
 	}{
@@ -314,7 +315,7 @@ func TestErrors(t *testing.T) {
 			`facts[0] "c": no core firms in the results (replication 0)`},
 		{"arm", fact("x", FirmShare, func(f *config.FactConfig) { f.Arm = "loans" }), nil, nil,
 			`facts[0] "x": arm "loans" is not in the results (arms: baseline)`},
-		{"no results", fact("x", FirmShare, nil), []*sim.Result{}, nil,
+		{"no results", fact("x", FirmShare, nil), []*outcome.Result{}, nil,
 			`facts[0] "x": arm "baseline" is not in the results: they hold no runs`},
 		{"quantity", fact("q", "median", nil), nil, nil,
 			`facts[0] "q": quantity "median" is not allowed`},
@@ -380,7 +381,7 @@ func smallWithFacts(t *testing.T) *config.Config {
 // memory, writes the result directory and checks it again from the files.
 func TestMemoryAndFilesAgree(t *testing.T) {
 	cfg := smallWithFacts(t)
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{})
+	rs, err := runAll(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +394,7 @@ func TestMemoryAndFilesAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := results.WriteDir(dir, toml, rs, results.Meta{}); err != nil {
+	if _, err := results.WriteDir(dir, toml, results.Slice(rs), results.Meta{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	files, err := CheckDir(dir, Options{MonteCarloSlack: true})
@@ -452,19 +453,19 @@ func TestCheckDirAggregate(t *testing.T) {
 	cfg := smallWithFacts(t)
 	cfg.Replications = 1
 	cfg.Output.Record = "aggregate"
-	rs, err := sim.Run(context.Background(), cfg, sim.RunOptions{})
+	rs, err := runAll(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range rs { // as the engine records them with output.record = "aggregate"
-		r.Firms, r.Events = sim.FirmOutcomes{}, nil
+		r.Firms, r.Events = outcome.FirmOutcomes{}, nil
 	}
 	toml, err := scenarios.Encode(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := results.WriteDir(dir, toml, rs, results.Meta{}); err != nil {
+	if _, err := results.WriteDir(dir, toml, results.Slice(rs), results.Meta{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err = CheckDir(dir, Options{})
@@ -516,4 +517,14 @@ func TestIsShare(t *testing.T) {
 			t.Errorf("IsShare(%s, change %v) = %v", c.f.Quantity, c.f.Change, got)
 		}
 	}
+}
+
+// runAll runs every replication of the arms of cfg named (the scenario's
+// when nil) on the Monte Carlo runner, in file order.
+func runAll(cfg *config.Config, arms []string) ([]*outcome.Result, error) {
+	plan, err := batch.RunPlan(cfg, arms)
+	if err != nil {
+		return nil, err
+	}
+	return batch.RunAll(context.Background(), plan, batch.Options{})
 }

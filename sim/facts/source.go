@@ -9,14 +9,14 @@ import (
 	"slices"
 	"time"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
 )
 
 // memorySource reads results in memory, rounding every number as the
 // result files do.
-type memorySource struct{ rs []*sim.Result }
+type memorySource struct{ rs []*outcome.Result }
 
 func (m memorySource) series(metrics []string) (*data, error) {
 	d := &data{runs: map[string][]*run{}}
@@ -79,7 +79,7 @@ func (m memorySource) firms(d *data, arms []string) error {
 				fd.revenue[i] = fileRound(fo.RevenueChange[i])
 				fd.jobs[i] = fileRound(fo.Jobs[i])
 				fd.failStep[i] = -1
-				if fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0 {
+				if fo.Status[i] == outcome.Failed && fo.FailStep[i] >= 0 {
 					fd.failStep[i] = int(fo.FailStep[i])
 				}
 			}
@@ -106,7 +106,7 @@ func (s *fileSource) series(metrics []string) (*data, error) {
 	if err != nil {
 		return nil, fmt.Errorf("facts: start_date %q is not a date YYYY-MM-DD", s.cfg.StartDate)
 	}
-	clock := sim.Result{StartDate: start, StepDays: s.cfg.Step.Days()}
+	clock := outcome.Result{StartDate: start, StepDays: s.cfg.Step.Days()}
 	want := map[string]bool{}
 	for _, m := range metrics {
 		want[m] = true
@@ -172,7 +172,7 @@ func (s *fileSource) firms(d *data, arms []string) error {
 			ru.firms = fd
 		}
 		fail := -1
-		if r.Status == sim.Failed.String() {
+		if r.Status == outcome.Failed.String() {
 			fail = r.FailureStep
 		}
 		fd.kind = append(fd.kind, r.Kind)

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Column headers of the CSV files.
@@ -45,30 +45,31 @@ func ParseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 type rowBuffers struct {
 	ts, firm, event []string
 	parents         []string
+	pair            *pairing // if not nil, firm rows end with the SupportColumns
 }
 
 // WriteTimeseries writes timeseries.csv for results in the order given: one
 // row per arm, replication, step and metric.
-func WriteTimeseries(w io.Writer, results []*sim.Result) error {
+func WriteTimeseries(w io.Writer, results []*outcome.Result) error {
 	return writeCSV(w, TimeseriesHeader, results, timeseriesRows)
 }
 
 // WriteFirms writes firms.csv for results in the order given: one row per
 // arm, replication and firm. Results recorded without firm outcomes
 // (output.record = "aggregate") contribute no rows.
-func WriteFirms(w io.Writer, results []*sim.Result) error {
+func WriteFirms(w io.Writer, results []*outcome.Result) error {
 	return writeCSV(w, FirmsHeader, results, firmRows)
 }
 
 // WriteEvents writes events.csv for results in the order given: one row per
 // failure, in the order the engine recorded them. Channels and parents are
 // joined with ';'; cascade is the name of the cascade's generation-0 root.
-func WriteEvents(w io.Writer, results []*sim.Result) error {
+func WriteEvents(w io.Writer, results []*outcome.Result) error {
 	return writeCSV(w, EventsHeader, results, eventRows)
 }
 
 // writeCSV writes header, then the rows of each result.
-func writeCSV(w io.Writer, header []string, results []*sim.Result, rows func(*csv.Writer, *sim.Result, *rowBuffers) error) error {
+func writeCSV(w io.Writer, header []string, results []*outcome.Result, rows func(*csv.Writer, *outcome.Result, *rowBuffers) error) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(header); err != nil {
 		return err
@@ -84,7 +85,7 @@ func writeCSV(w io.Writer, header []string, results []*sim.Result, rows func(*cs
 }
 
 // timeseriesRows writes the timeseries.csv rows of r.
-func timeseriesRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+func timeseriesRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 	if buf.ts == nil {
 		buf.ts = make([]string, len(TimeseriesHeader))
 	}
@@ -103,13 +104,16 @@ func timeseriesRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
 }
 
 // firmRows writes the firms.csv rows of r: none without firm outcomes.
-func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+func firmRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 	fo, net := &r.Firms, r.Network
 	if len(fo.Status) == 0 {
 		return nil
 	}
 	if buf.firm == nil {
-		buf.firm = make([]string, len(FirmsHeader))
+		buf.firm = make([]string, len(FirmsHeader), len(FirmsHeaderWithSupport))
+		if buf.pair != nil {
+			buf.firm = buf.firm[:len(FirmsHeaderWithSupport)]
+		}
 	}
 	row := buf.firm
 	row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
@@ -121,11 +125,14 @@ func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
 		}
 		row[7] = fo.Status[i].String()
 		row[8] = ""
-		if fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0 {
+		if fo.Status[i] == outcome.Failed && fo.FailStep[i] >= 0 {
 			row[8] = strconv.Itoa(int(fo.FailStep[i]))
 		}
 		row[9] = fo.Cause[i].String()
 		row[10], row[11], row[12] = FormatFloat(fo.RevenueChange[i]), FormatFloat(fo.RunwayMonths[i]), FormatFloat(fo.Jobs[i])
+		if buf.pair != nil {
+			buf.pair.supportCells(r, i, row[len(FirmsHeader):])
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -134,7 +141,7 @@ func firmRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
 }
 
 // eventRows writes the events.csv rows of r.
-func eventRows(cw *csv.Writer, r *sim.Result, buf *rowBuffers) error {
+func eventRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 	if len(r.Events) == 0 {
 		return nil
 	}

@@ -9,8 +9,7 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
-
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Parquet file names inside a result directory, written with
@@ -263,7 +262,7 @@ func (pf *parquetFiles) abort() {
 
 // add writes the rows of r to the three files, ending each file's row
 // group with the run. It returns the name of the file that failed.
-func (pf *parquetFiles) add(r *sim.Result) (string, error) {
+func (pf *parquetFiles) add(r *outcome.Result) (string, error) {
 	if err := timeseriesParquetRows(pf.ts, r); err != nil {
 		return pf.ts.name, err
 	}
@@ -276,7 +275,7 @@ func (pf *parquetFiles) add(r *sim.Result) (string, error) {
 	return "", nil
 }
 
-func timeseriesParquetRows(p *parquetFile[timeseriesRow], r *sim.Result) error {
+func timeseriesParquetRows(p *parquetFile[timeseriesRow], r *outcome.Result) error {
 	row := timeseriesRow{Arm: r.Arm, Replication: int64(r.Replication)}
 	for t := 0; t < r.Steps(); t++ {
 		row.Step, row.Date = int64(t), r.Date(t).Format(DateLayout)
@@ -290,7 +289,7 @@ func timeseriesParquetRows(p *parquetFile[timeseriesRow], r *sim.Result) error {
 	return p.endGroup()
 }
 
-func firmParquetRows(p *parquetFile[firmRow], r *sim.Result) error {
+func firmParquetRows(p *parquetFile[firmRow], r *outcome.Result) error {
 	fo, net := &r.Firms, r.Network
 	if len(fo.Status) == 0 {
 		return nil
@@ -304,7 +303,7 @@ func firmParquetRows(p *parquetFile[firmRow], r *sim.Result) error {
 		}
 		row.Status = fo.Status[i].String()
 		row.FailureStep = nil
-		if fo.Status[i] == sim.Failed && fo.FailStep[i] >= 0 {
+		if fo.Status[i] == outcome.Failed && fo.FailStep[i] >= 0 {
 			row.FailureStep = ptr(int64(fo.FailStep[i]))
 		}
 		row.Cause = nil
@@ -319,7 +318,7 @@ func firmParquetRows(p *parquetFile[firmRow], r *sim.Result) error {
 	return p.endGroup()
 }
 
-func eventParquetRows(p *parquetFile[eventRow], r *sim.Result) error {
+func eventParquetRows(p *parquetFile[eventRow], r *outcome.Result) error {
 	if len(r.Events) == 0 {
 		return nil
 	}
@@ -387,7 +386,7 @@ func nonEmpty(s string) *string {
 }
 
 // close closes the three files, reporting an error through written as
-// WriteDirStream does.
+// WriteDir does.
 func (pf *parquetFiles) close(written func(string, error) error) error {
 	if err := written(pf.ts.name, pf.ts.close()); err != nil {
 		return err

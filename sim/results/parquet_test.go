@@ -12,8 +12,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
-
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // readParquetAsCSV reads a Parquet file of a result directory and returns
@@ -96,7 +95,7 @@ func TestParquetEqualsCSV(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	meta := fixtureMeta
 	meta.Format = FormatBoth
-	if err := WriteDir(dir, fixtureTOML, fixture(t), meta); err != nil {
+	if err := writeDir(dir, fixtureTOML, fixture(t), meta); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -138,7 +137,7 @@ func TestParquetEqualsCSV(t *testing.T) {
 			}
 		}
 		if c.parquet == TimeseriesParquet {
-			for _, m := range sim.MetricNames() {
+			for _, m := range outcome.MetricNames() {
 				if kv["unit.metric."+m] == "" || kv["description.metric."+m] == "" {
 					t.Errorf("%s: no unit or description for metric %s", c.parquet, m)
 				}
@@ -155,12 +154,12 @@ func TestParquetEqualsCSV(t *testing.T) {
 func TestParquetDeterministic(t *testing.T) {
 	base := t.TempDir()
 	a, b := filepath.Join(base, "a"), filepath.Join(base, "b")
-	if err := WriteDir(a, fixtureTOML, fixture(t), Meta{Command: []string{"x"}, Format: FormatParquet}); err != nil {
+	if err := writeDir(a, fixtureTOML, fixture(t), Meta{Command: []string{"x"}, Format: FormatParquet}); err != nil {
 		t.Fatal(err)
 	}
 	rs := fixture(t)
 	rs[0], rs[2] = rs[2], rs[0]
-	if err := WriteDir(b, fixtureTOML, rs, Meta{Command: []string{"y"}, Format: FormatParquet}); err != nil {
+	if err := writeDir(b, fixtureTOML, rs, Meta{Command: []string{"y"}, Format: FormatParquet}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{TimeseriesParquet, FirmsParquet, EventsParquet, RunsParquet, RunsFile} {
@@ -190,7 +189,7 @@ func TestParquetRowGroupsBounded(t *testing.T) {
 	}
 	r.Series = series
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := WriteDir(dir, fixtureTOML, []*sim.Result{r}, Meta{Format: FormatParquet}); err != nil {
+	if err := writeDir(dir, fixtureTOML, []*outcome.Result{r}, Meta{Format: FormatParquet}); err != nil {
 		t.Fatal(err)
 	}
 	_, rows, _, groups := readParquetAsCSV(t, filepath.Join(dir, TimeseriesParquet))
@@ -217,7 +216,7 @@ func TestRunsRecomputeHeadline(t *testing.T) {
 		}
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	recs := readCSVFile(t, filepath.Join(dir, RunsFile))
@@ -300,7 +299,7 @@ func TestUnitsCoverColumns(t *testing.T) {
 		got  []string
 		want []string
 	}{
-		{"time-series metrics", names(SeriesUnits), sim.MetricNames()},
+		{"time-series metrics", names(SeriesUnits), outcome.MetricNames()},
 		{"headline metrics", names(HeadlineUnits), HeadlineMetrics},
 		{"timeseries columns", names(TimeseriesUnits), TimeseriesHeader},
 		{"firms columns", names(FirmsUnits), FirmsHeader},
@@ -334,7 +333,7 @@ func TestREADMEMetricTables(t *testing.T) {
 }
 
 func TestFormatRefused(t *testing.T) {
-	err := WriteDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, fixture(t), Meta{Format: "xlsx"})
+	err := writeDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, fixture(t), Meta{Format: "xlsx"})
 	if err == nil || !strings.Contains(err.Error(), `"xlsx"`) {
 		t.Errorf("format xlsx: error %v", err)
 	}

@@ -38,6 +38,8 @@ type FirmRow struct {
 	RevenueChange    float64
 	CashRunwayMonths float64
 	Jobs             float64
+	Support          float64 // what the arm's interventions gave the firm (0 if nothing, or no such column)
+	Additionality    string  // saved, deadweight, lost-anyway, harmed; "" if not reached or not paired
 }
 
 // EventRow is one row of events.csv.
@@ -232,11 +234,17 @@ func ReadTimeseries(dir string, lim Limits) ([]TimeseriesRow, *Layout, error) {
 // its steps, and a chain −1 or more. An error names the file, line and
 // column.
 func ScanFirms(dir string, lay *Layout, row func(FirmRow) error) error {
-	return readCSV(filepath.Join(dir, FirmsFile), FirmsHeader, func(rec []string, p *fieldParser) {
+	return readCSVOf(filepath.Join(dir, FirmsFile), [][]string{FirmsHeader, FirmsHeaderWithSupport}, func(rec []string, p *fieldParser) {
 		r := FirmRow{
 			Arm: rec[0], Replication: p.index(1), Firm: rec[2], Kind: rec[3], Role: rec[4], Sector: rec[5],
 			Chain: p.optIndex(6), Status: rec[7], FailureStep: p.optIndex(8), Cause: rec[9],
 			RevenueChange: p.float(10), CashRunwayMonths: p.float(11), Jobs: p.float(12),
+		}
+		if len(rec) > len(FirmsHeader) {
+			if rec[13] != "" {
+				r.Support = p.float(13)
+			}
+			r.Additionality = rec[14]
 		}
 		if p.err != nil || !p.inRun(lay, r.Arm, r.Replication) || !p.step(8, lay, r.FailureStep, true) {
 			return
@@ -421,6 +429,12 @@ func (p *fieldParser) step(i int, lay *Layout, s int, optional bool) bool {
 // row for each further record. A line longer than MaxLineBytes is an
 // error, so that a file without line breaks is refused, not held.
 func readCSV(path string, header []string, row func(rec []string, p *fieldParser)) error {
+	return readCSVOf(path, [][]string{header}, row)
+}
+
+// readCSVOf is readCSV for a file whose first record may be any of
+// headers; row sees records as long as the one found.
+func readCSVOf(path string, headers [][]string, row func(rec []string, p *fieldParser)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -436,6 +450,12 @@ func readCSV(path string, header []string, row func(rec []string, p *fieldParser
 	}
 	if err != nil {
 		return csvError(path, lr, err)
+	}
+	header := headers[0]
+	for _, h := range headers {
+		if slices.Equal(rec, h) {
+			header = h
+		}
 	}
 	if !slices.Equal(rec, header) {
 		got := strings.Join(rec, ",")

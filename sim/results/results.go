@@ -5,6 +5,7 @@
 //	scenario.toml    the fully resolved scenario, as given to WriteDir
 //	timeseries.csv   arm,replication,step,date,metric,value (tidy long format)
 //	firms.csv        arm,replication,firm,kind,role,sector,chain,status,failure_step,cause,revenue_change,cash_runway_months,jobs
+//	                 and, when the scenario has [[interventions]], support,additionality (see SupportColumns)
 //	events.csv       arm,replication,step,date,firm,kind,role,sector,cause,channels,parents,generation,cascade
 //	runs.csv         arm,replication and the headline metrics of each run (see RunsHeader)
 //	*.parquet        with Meta.Format "parquet" or "both": timeseries, firms, events and runs
@@ -49,7 +50,9 @@
 //	      "interventions": [
 //	        {"name": "loans", "kind": "policy-loan", "budget": 100000000,
 //	         "used": STAT, "fiscal_cost": STAT, "firms": STAT,
-//	         "exhausted_share": 0.35, "mean_exhausted_step": 31.4}
+//	         "exhausted_share": 0.35, "mean_exhausted_step": 31.4,
+//	         "additionality": {"saved": {"firms": STAT, "money": STAT}, "deadweight": {…},
+//	                           "lost-anyway": {…}, "harmed": {…}, "deadweight_share": STAT}}
 //	      ],
 //	      "final": {…}
 //	    }
@@ -80,7 +83,10 @@
 // STATs over replications of the amount used against the budget, the
 // fiscal cost and the number of firms reached; the share of replications in
 // which the budget ran out, and the mean step at which it did over those
-// (null when it never did).
+// (null when it never did); and, when the arm can be paired with the
+// baseline replication by replication, the paired classification of the
+// firms it reached with the money each class received (see Additionality;
+// left out otherwise).
 package results
 
 import (
@@ -102,7 +108,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // File names inside a result directory.
@@ -137,40 +143,6 @@ type Meta struct {
 // inject failures midway.
 var afterFile func(name string) error
 
-// WriteDir writes the result directory dir: scenario.toml (scenarioTOML as
-// given), timeseries.csv, firms.csv, events.csv, summary.json and meta.json.
-// Results without firm outcomes and events (output.record = "aggregate")
-// add no rows to firms.csv and events.csv, which then hold their header
-// only.
-//
-// The files are written into a fresh temporary sibling directory
-// (dir + ".tmp-<random>"), synced to disk, and the directory is then renamed
-// to dir; on any error the temporary directory is removed and nothing is left
-// at dir. The parent of dir is created if needed. WriteDir refuses a dir that
-// exists and is not empty; an existing empty dir is replaced.
-func WriteDir(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta) error {
-	return WriteDirWith(dir, scenarioTOML, results, meta, nil)
-}
-
-// WriteDirWith is WriteDir that also calls extra, if not nil, on the
-// temporary directory once the result files are in it and before it is
-// renamed into place: files extra writes there (figures, a report) appear
-// with the results, and an error from extra leaves nothing behind.
-func WriteDirWith(dir string, scenarioTOML []byte, results []*sim.Result, meta Meta, extra func(tmp string) error) error {
-	if dir == "" {
-		return errors.New("results: empty output directory name")
-	}
-	if err := checkFree(filepath.Clean(dir)); err != nil {
-		return err
-	}
-	ordered, err := order(results)
-	if err != nil {
-		return err
-	}
-	_, err = WriteDirStream(dir, scenarioTOML, Slice(ordered), meta, extra)
-	return err
-}
-
 // Stream gives the results to write one at a time, in the order of the
 // result files: arm by arm, the arms in order of first appearance, and
 // within an arm by increasing replication.
@@ -181,32 +153,45 @@ type Stream interface {
 	// in order, and keeps nothing of it but a few numbers for the summary.
 	// Its Network may be nil when it holds neither firm outcomes nor
 	// events (output.record = "aggregate").
-	Result(i int) (*sim.Result, error)
+	Result(i int) (*outcome.Result, error)
 }
 
 // Slice is a Stream over results held in memory, in the order given.
-type Slice []*sim.Result
+type Slice []*outcome.Result
 
 // Len returns len(s).
 func (s Slice) Len() int { return len(s) }
 
 // Result returns s[i].
-func (s Slice) Result(i int) (*sim.Result, error) { return s[i], nil }
+func (s Slice) Result(i int) (*outcome.Result, error) { return s[i], nil }
 
-// Written is what WriteDirStream wrote.
+// Written is what WriteDir wrote.
 type Written struct {
 	Summary Summary // the content of summary.json
 	Firms   int     // the firms of the first result (see FirmCount)
 }
 
-// WriteDirStream is WriteDirWith on results read one at a time from src,
-// so that only one result is in memory at once: the CSV files are written
-// together, row by row through buffers, as the results stream past. It
-// returns the summary it wrote. src must give the results in file order
-// (see Stream); WriteDirStream returns an error otherwise, and for the
-// inconsistencies WriteDir refuses. As with WriteDir, on any error nothing
-// is left at dir.
-func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func(tmp string) error) (w Written, err error) {
+// WriteDir writes the result directory dir: scenario.toml (scenarioTOML as
+// given), timeseries.csv, firms.csv, events.csv, summary.json and
+// meta.json, from the results src gives one at a time, so that only one
+// result is in memory at once: the CSV files are written together, row by
+// row through buffers, as the results stream past. src must give the
+// results in file order (see Stream; Ordered puts results held in memory
+// in it); WriteDir returns an error otherwise, and for inconsistent
+// results. Results without firm outcomes and events (output.record =
+// "aggregate") add no rows to firms.csv and events.csv, which then hold
+// their header only. It returns what it wrote.
+//
+// The files are written into a fresh temporary sibling directory
+// (dir + ".tmp-<random>", see MkdirTemp), synced to disk, and extra, if
+// not nil, is called on it: files it writes there (figures, a report,
+// copies of input files) appear with the results, and an error from it
+// leaves nothing behind. The directory is then renamed to dir (see
+// RenameDir); on any error the temporary directory is removed and nothing
+// is left at dir. The parent of dir is created if needed. WriteDir refuses
+// a dir that exists and is not empty; an existing empty dir is replaced.
+// It is the one writer of result directories.
+func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func(tmp string) error) (w Written, err error) {
 	if dir == "" {
 		return w, errors.New("results: empty output directory name")
 	}
@@ -233,7 +218,7 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return w, fmt.Errorf("results: %w", err)
 	}
-	tmp, err := os.MkdirTemp(parent, filepath.Base(dir)+".tmp-*")
+	tmp, err := MkdirTemp(parent, filepath.Base(dir)+".tmp-*")
 	if err != nil {
 		return w, fmt.Errorf("results: %w", err)
 	}
@@ -246,9 +231,6 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return w, fmt.Errorf("results: %w", err)
-	}
 	written := func(name string, err error) error {
 		if err != nil {
 			return &tmpError{fmt.Errorf("results: writing %s: %w", name, err), tmp, dir}
@@ -272,11 +254,23 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 	if err != nil {
 		return w, err
 	}
+	var (
+		digests   []digest
+		rows      rowBuffers
+		armIndex  = map[string]int{}
+		armMetric [][]string
+		lastArm   = -1
+		pair      = newPairing()
+	)
+	firmsHeader := FirmsHeader
+	if hasSupport(scenarioTOML) {
+		firmsHeader, rows.pair = FirmsHeaderWithSupport, pair
+	}
 	if writeCSVs {
 		for _, f := range []struct {
 			name   string
 			header []string
-		}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, FirmsHeader}, {EventsFile, EventsHeader}} {
+		}{{TimeseriesFile, TimeseriesHeader}, {FirmsFile, firmsHeader}, {EventsFile, EventsHeader}} {
 			c, err := createCSV(filepath.Join(tmp, f.name), f.name, f.header)
 			if err != nil {
 				return w, written(f.name, err)
@@ -291,13 +285,6 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 		}
 		defer pqs.abort()
 	}
-	var (
-		digests   []digest
-		rows      rowBuffers
-		armIndex  = map[string]int{}
-		armMetric [][]string
-		lastArm   = -1
-	)
 	for i := 0; i < src.Len(); i++ {
 		r, err := src.Result(i)
 		if err != nil {
@@ -336,6 +323,7 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 				}
 			}
 		}
+		pair.add(r)
 		if writeCSVs {
 			ts, firms, events := csvs[0], csvs[1], csvs[2]
 			if err := timeseriesRows(ts.cw, r, &rows); err != nil {
@@ -353,7 +341,9 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 				return w, written(name, err)
 			}
 		}
-		digests = append(digests, digestOf(r))
+		d := digestOf(r)
+		d.additionality = pair.classify(r)
+		digests = append(digests, d)
 	}
 	for _, c := range csvs {
 		if err := written(c.name, c.close()); err != nil {
@@ -386,28 +376,19 @@ func WriteDirStream(dir string, scenarioTOML []byte, src Stream, meta Meta, extr
 			return w, &tmpError{err, tmp, dir}
 		}
 	}
-	if err := syncDir(tmp); err != nil {
-		return w, fmt.Errorf("results: %w", err)
-	}
 	if err := checkFree(dir); err != nil {
 		return w, err
 	}
-	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := RenameDir(tmp, dir, false); err != nil {
 		return w, fmt.Errorf("results: %w", err)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return w, fmt.Errorf("results: %w", err)
-	}
-	// The rename is done: from here the directory is in place, and a failed
-	// sync of the parent is not worth undoing it.
-	_ = syncDir(parent)
 	return w, nil
 }
 
 // FirmCount returns the number of firms of r: the size of its network or,
 // without one, the "firms_active" series at the first step plus the
 // "failures" of that step (0 when these are not recorded).
-func FirmCount(r *sim.Result) int {
+func FirmCount(r *outcome.Result) int {
 	if r.Network != nil {
 		return r.Network.N()
 	}
@@ -467,7 +448,7 @@ func (c *csvFile) abort() {
 }
 
 // tmpError is an error met while writing into the temporary directory tmp
-// of WriteDirWith. tmp is removed by the time the error is shown, so its
+// of WriteDir. tmp is removed by the time the error is shown, so its
 // message names the output directory dir in place of tmp: "write
 // out/firms.csv: no space left on device", not "write out.tmp-123/firms.csv".
 type tmpError struct {
@@ -570,18 +551,6 @@ func writeFile(path string, write func(w io.Writer) error) error {
 	return err
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 func writeJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -603,9 +572,9 @@ func BuildVersion() string {
 	return "(devel)"
 }
 
-// order checks the results and returns them sorted by arm (in order of
-// first appearance) and then replication.
-func order(results []*sim.Result) ([]*sim.Result, error) {
+// Ordered checks results held in memory and returns them as a Stream in
+// file order: by arm (in order of first appearance) and then replication.
+func Ordered(results []*outcome.Result) (Slice, error) {
 	if len(results) == 0 {
 		return nil, errors.New("results: no results to write")
 	}
@@ -635,9 +604,9 @@ func order(results []*sim.Result) ([]*sim.Result, error) {
 		}
 		seen[k] = true
 	}
-	out := make([]*sim.Result, len(results))
+	out := make(Slice, len(results))
 	copy(out, results)
-	slices.SortStableFunc(out, func(a, b *sim.Result) int {
+	slices.SortStableFunc(out, func(a, b *outcome.Result) int {
 		if c := cmp.Compare(armIndex[a.Arm], armIndex[b.Arm]); c != 0 {
 			return c
 		}
@@ -647,7 +616,7 @@ func order(results []*sim.Result) ([]*sim.Result, error) {
 }
 
 // check verifies that a result is consistent enough to be written.
-func check(r *sim.Result) error {
+func check(r *outcome.Result) error {
 	if r.Network == nil && (len(r.Firms.Status) > 0 || len(r.Events) > 0) {
 		return errors.New("no network")
 	}

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -44,9 +44,9 @@ func fixtureNetwork(t *testing.T) *network.Network {
 	return net
 }
 
-func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]int32, events []sim.Event) *sim.Result {
+func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]int32, events []outcome.Event) *outcome.Result {
 	const steps = 4
-	r := &sim.Result{
+	r := &outcome.Result{
 		Arm: arm, Replication: rep, Network: net, StepDays: 7,
 		StartDate: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ShockStep: 2,
 		Metrics: []string{"active_firms", "output", "bank_losses", "fiscal_cost"},
@@ -78,8 +78,8 @@ func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]i
 		r.Series = append(r.Series, active, out, losses, fiscal)
 	}
 	n := net.N()
-	r.Firms = sim.FirmOutcomes{
-		Status: make([]sim.Status, n), FailStep: make([]int32, n), Cause: make([]sim.Cause, n),
+	r.Firms = outcome.FirmOutcomes{
+		Status: make([]outcome.Status, n), FailStep: make([]int32, n), Cause: make([]outcome.Cause, n),
 		RevenueChange: make([]float64, n), RunwayMonths: make([]float64, n), Jobs: make([]float64, n),
 	}
 	for i := 0; i < n; i++ {
@@ -88,7 +88,7 @@ func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]i
 		r.Firms.RunwayMonths[i] = 1.5 + float64(i)/3
 		r.Firms.Jobs[i] = 10 * float64(i+1)
 		if fs, ok := failed[int32(i)]; ok {
-			r.Firms.Status[i], r.Firms.FailStep[i], r.Firms.Cause[i] = sim.Failed, fs, sim.Illiquid
+			r.Firms.Status[i], r.Firms.FailStep[i], r.Firms.Cause[i] = outcome.Failed, fs, outcome.Illiquid
 			r.Firms.RevenueChange[i] = -1
 		}
 	}
@@ -97,24 +97,24 @@ func fixtureResult(net *network.Network, arm string, rep int, failed map[int32]i
 }
 
 // fixture returns four results of two arms, deliberately out of order.
-func fixture(t *testing.T) []*sim.Result {
+func fixture(t *testing.T) []*outcome.Result {
 	net := fixtureNetwork(t)
-	b0 := fixtureResult(net, "baseline", 0, map[int32]int32{1: 2, 3: 3, 0: 3}, []sim.Event{
-		{Step: 2, Firm: 1, Cause: sim.Illiquid, Channels: sim.ChannelDemand | sim.ChannelCredit, Generation: 0, Cascade: 1},
-		{Step: 3, Firm: 3, Cause: sim.Illiquid, Channels: sim.ChannelLostSupply, Parents: []int32{1}, Generation: 1, Cascade: 1},
-		{Step: 3, Firm: 0, Cause: sim.Illiquid, Channels: sim.ChannelBadDebt | sim.ChannelLostOrders, Parents: []int32{1, 3}, Generation: 2, Cascade: 1},
+	b0 := fixtureResult(net, "baseline", 0, map[int32]int32{1: 2, 3: 3, 0: 3}, []outcome.Event{
+		{Step: 2, Firm: 1, Cause: outcome.Illiquid, Channels: outcome.ChannelDemand | outcome.ChannelCredit, Generation: 0, Cascade: 1},
+		{Step: 3, Firm: 3, Cause: outcome.Illiquid, Channels: outcome.ChannelLostSupply, Parents: []int32{1}, Generation: 1, Cascade: 1},
+		{Step: 3, Firm: 0, Cause: outcome.Illiquid, Channels: outcome.ChannelBadDebt | outcome.ChannelLostOrders, Parents: []int32{1, 3}, Generation: 2, Cascade: 1},
 	})
-	b1 := fixtureResult(net, "baseline", 1, map[int32]int32{4: 2}, []sim.Event{
-		{Step: 2, Firm: 4, Cause: sim.Illiquid, Channels: sim.ChannelDemand, Generation: 0, Cascade: 4},
+	b1 := fixtureResult(net, "baseline", 1, map[int32]int32{4: 2}, []outcome.Event{
+		{Step: 2, Firm: 4, Cause: outcome.Illiquid, Channels: outcome.ChannelDemand, Generation: 0, Cascade: 4},
 	})
-	s0 := fixtureResult(net, "scf", 0, map[int32]int32{1: 2}, []sim.Event{
-		{Step: 2, Firm: 1, Cause: sim.Illiquid, Channels: sim.ChannelDemand, Generation: 0, Cascade: 1},
+	s0 := fixtureResult(net, "scf", 0, map[int32]int32{1: 2}, []outcome.Event{
+		{Step: 2, Firm: 1, Cause: outcome.Illiquid, Channels: outcome.ChannelDemand, Generation: 0, Cascade: 1},
 	})
 	s1 := fixtureResult(net, "scf", 1, nil, nil)
 	// The budget runs out at step 3 of replication 1 only.
-	s0.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 4000, FiscalCost: 1000, ExhaustedStep: -1, Firms: 2}}
-	s1.Interventions = []sim.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 5000, FiscalCost: 1200, ExhaustedStep: 3, Firms: 3}}
-	return []*sim.Result{b1, s1, b0, s0}
+	s0.Interventions = []outcome.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 4000, FiscalCost: 1000, ExhaustedStep: -1, Firms: 2}}
+	s1.Interventions = []outcome.InterventionOutcome{{Name: "scf", Kind: config.KindSupplyChainFinance, Budget: 5000, Used: 5000, FiscalCost: 1200, ExhaustedStep: 3, Firms: 3}}
+	return []*outcome.Result{b1, s1, b0, s0}
 }
 
 var fixtureTOML = []byte("name = \"fixture\"\nseed = 7\n")
@@ -125,7 +125,7 @@ var allFiles = []string{ScenarioFile, TimeseriesFile, FirmsFile, EventsFile, Run
 
 func TestWriteDirGolden(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range append(slices.Clone(allFiles), NetworkFirmsFile, NetworkEdgesFile) {
@@ -160,13 +160,13 @@ func TestWriteDirGolden(t *testing.T) {
 func TestWriteDirDeterministic(t *testing.T) {
 	base := t.TempDir()
 	a, b := filepath.Join(base, "a"), filepath.Join(base, "b")
-	if err := WriteDir(a, fixtureTOML, fixture(t), Meta{Command: []string{"x"}}); err != nil {
+	if err := writeDir(a, fixtureTOML, fixture(t), Meta{Command: []string{"x"}}); err != nil {
 		t.Fatal(err)
 	}
 	// Same results, replications of an arm in another order, another command line.
 	rs := fixture(t)
 	rs[0], rs[2] = rs[2], rs[0] // same arm order, replications swapped
-	if err := WriteDir(b, fixtureTOML, rs, Meta{Command: []string{"y"}}); err != nil {
+	if err := writeDir(b, fixtureTOML, rs, Meta{Command: []string{"y"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range allFiles[:len(allFiles)-1] {
@@ -216,7 +216,7 @@ func TestWriteDirAtomicOnFailure(t *testing.T) {
 				return nil
 			}
 			defer func() { afterFile = nil }()
-			err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta)
+			err := writeDir(dir, fixtureTOML, fixture(t), fixtureMeta)
 			if !errors.Is(err, boom) {
 				t.Fatalf("err = %v, want the injected error", err)
 			}
@@ -229,16 +229,16 @@ func TestWriteDirAtomicOnFailure(t *testing.T) {
 }
 
 func TestWriteDirRejectsInconsistentResults(t *testing.T) {
-	cases := map[string]func(rs []*sim.Result){
-		"series not whole steps": func(rs []*sim.Result) { rs[0].Series = rs[0].Series[:len(rs[0].Series)-1] },
-		"firm outcomes short":    func(rs []*sim.Result) { rs[1].Firms.Jobs = rs[1].Firms.Jobs[:2] },
-		"event firm out of range": func(rs []*sim.Result) {
+	cases := map[string]func(rs []*outcome.Result){
+		"series not whole steps": func(rs []*outcome.Result) { rs[0].Series = rs[0].Series[:len(rs[0].Series)-1] },
+		"firm outcomes short":    func(rs []*outcome.Result) { rs[1].Firms.Jobs = rs[1].Firms.Jobs[:2] },
+		"event firm out of range": func(rs []*outcome.Result) {
 			rs[2].Events[0].Firm = 99
 		},
-		"metrics differ in arm":          func(rs []*sim.Result) { rs[2].Metrics = []string{"a", "b"} },
-		"duplicate replication":          func(rs []*sim.Result) { rs[2].Replication = 1 },
-		"nil network":                    func(rs []*sim.Result) { rs[3].Network = nil },
-		"replication without a baseline": func(rs []*sim.Result) { rs[1].Replication = 5 },
+		"metrics differ in arm":          func(rs []*outcome.Result) { rs[2].Metrics = []string{"a", "b"} },
+		"duplicate replication":          func(rs []*outcome.Result) { rs[2].Replication = 1 },
+		"nil network":                    func(rs []*outcome.Result) { rs[3].Network = nil },
+		"replication without a baseline": func(rs []*outcome.Result) { rs[1].Replication = 5 },
 	}
 	for name, spoil := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -246,13 +246,13 @@ func TestWriteDirRejectsInconsistentResults(t *testing.T) {
 			dir := filepath.Join(parent, "out")
 			rs := fixture(t)
 			spoil(rs)
-			if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err == nil {
+			if err := writeDir(dir, fixtureTOML, rs, fixtureMeta); err == nil {
 				t.Fatal("no error")
 			}
 			noLeftovers(t, parent)
 		})
 	}
-	if err := WriteDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, nil, fixtureMeta); err == nil {
+	if err := writeDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, nil, fixtureMeta); err == nil {
 		t.Error("no error for no results")
 	}
 }
@@ -267,7 +267,7 @@ func TestWriteDirRefusesNonEmpty(t *testing.T) {
 	if err := os.WriteFile(keep, []byte("keep me"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta)
+	err := writeDir(dir, fixtureTOML, fixture(t), fixtureMeta)
 	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("err = %v, want a refusal naming %s", err, dir)
 	}
@@ -282,7 +282,7 @@ func TestWriteDirRefusesNonEmpty(t *testing.T) {
 	// A regular file in the way is refused too.
 	file := filepath.Join(parent, "file")
 	os.WriteFile(file, nil, 0o644)
-	if err := WriteDir(file, fixtureTOML, fixture(t), fixtureMeta); err == nil {
+	if err := writeDir(file, fixtureTOML, fixture(t), fixtureMeta); err == nil {
 		t.Error("no error writing over a regular file")
 	}
 }
@@ -291,14 +291,14 @@ func TestWriteDirReplacesEmptyAndMakesParent(t *testing.T) {
 	parent := t.TempDir()
 	empty := filepath.Join(parent, "empty")
 	os.Mkdir(empty, 0o755)
-	if err := WriteDir(empty, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := writeDir(empty, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(empty, SummaryFile)); err != nil {
 		t.Error(err)
 	}
 	nested := filepath.Join(parent, "a", "b", "out")
-	if err := WriteDir(nested, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := writeDir(nested, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	noLeftovers(t, parent, "empty", "a")
@@ -307,7 +307,7 @@ func TestWriteDirReplacesEmptyAndMakesParent(t *testing.T) {
 func TestReadBack(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	rs := fixture(t)
-	if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	ts, lay, err := ReadTimeseries(dir, Limits{Steps: 4, Replications: 2})
@@ -363,8 +363,8 @@ func TestReadBack(t *testing.T) {
 	}
 }
 
-func mustOrder(t *testing.T, rs []*sim.Result) []*sim.Result {
-	o, err := order(rs)
+func mustOrder(t *testing.T, rs []*outcome.Result) []*outcome.Result {
+	o, err := Ordered(rs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +457,7 @@ func TestHeadline(t *testing.T) {
 		t.Errorf("no-failure headline %v", h)
 	}
 	agg := fixtureResult(b0.Network, "x", 0, nil, nil)
-	agg.Firms = sim.FirmOutcomes{}
+	agg.Firms = outcome.FirmOutcomes{}
 	agg.ShockStep = 0
 	agg.Metrics = []string{"a", "b", "c", "d"} // no bank_losses, no fiscal_cost
 	for i, v := range Headline(agg) {
@@ -480,7 +480,7 @@ func Index(name string) int {
 func TestSummaryJSONNull(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	rs := fixture(t)[:1] // one replication: sd is null
-	if err := WriteDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, rs, fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, SummaryFile))
@@ -495,4 +495,14 @@ func TestSummaryJSONNull(t *testing.T) {
 	if !ok || st.N != 1 || st.Mean != 1 || st.Lo != 1 || st.Hi != 1 || !math.IsNaN(st.SD) {
 		t.Errorf("failures %+v", st)
 	}
+}
+
+// writeDir writes results held in memory, in any order, with WriteDir.
+func writeDir(dir string, scenarioTOML []byte, rs []*outcome.Result, meta Meta) error {
+	src, err := Ordered(rs)
+	if err != nil {
+		return err
+	}
+	_, err = WriteDir(dir, scenarioTOML, src, meta, nil)
+	return err
 }

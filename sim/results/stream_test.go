@@ -9,25 +9,25 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // countingStream is a Stream that records the results it was asked for.
 type countingStream struct {
-	rs    []*sim.Result
+	rs    []*outcome.Result
 	asked []int
 }
 
 func (s *countingStream) Len() int { return len(s.rs) }
-func (s *countingStream) Result(i int) (*sim.Result, error) {
+func (s *countingStream) Result(i int) (*outcome.Result, error) {
 	s.asked = append(s.asked, i)
 	return s.rs[i], nil
 }
 
 // inFileOrder returns the fixture in the order of the result files.
-func inFileOrder(t *testing.T) []*sim.Result {
-	rs, err := order(fixture(t))
+func inFileOrder(t *testing.T) []*outcome.Result {
+	rs, err := Ordered(fixture(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func inFileOrder(t *testing.T) []*sim.Result {
 func TestWriteDirStreamSameBytes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	src := &countingStream{rs: inFileOrder(t)}
-	w, err := WriteDirStream(dir, fixtureTOML, src, fixtureMeta, nil)
+	w, err := WriteDir(dir, fixtureTOML, src, fixtureMeta, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,19 +77,19 @@ func TestWriteDirStreamSameBytes(t *testing.T) {
 // TestWriteDirStreamOrder: a stream out of file order is refused and
 // leaves nothing behind.
 func TestWriteDirStreamOrder(t *testing.T) {
-	cases := map[string]func(rs []*sim.Result) []*sim.Result{
-		"arms interleaved": func(rs []*sim.Result) []*sim.Result { return []*sim.Result{rs[0], rs[2], rs[1], rs[3]} },
-		"replications descending": func(rs []*sim.Result) []*sim.Result {
-			return []*sim.Result{rs[1], rs[0], rs[2], rs[3]}
+	cases := map[string]func(rs []*outcome.Result) []*outcome.Result{
+		"arms interleaved": func(rs []*outcome.Result) []*outcome.Result { return []*outcome.Result{rs[0], rs[2], rs[1], rs[3]} },
+		"replications descending": func(rs []*outcome.Result) []*outcome.Result {
+			return []*outcome.Result{rs[1], rs[0], rs[2], rs[3]}
 		},
-		"replication twice": func(rs []*sim.Result) []*sim.Result { return []*sim.Result{rs[0], rs[0], rs[2], rs[3]} },
-		"none":              func(rs []*sim.Result) []*sim.Result { return nil },
+		"replication twice": func(rs []*outcome.Result) []*outcome.Result { return []*outcome.Result{rs[0], rs[0], rs[2], rs[3]} },
+		"none":              func(rs []*outcome.Result) []*outcome.Result { return nil },
 	}
 	for name, spoil := range cases {
 		t.Run(name, func(t *testing.T) {
 			parent := t.TempDir()
 			dir := filepath.Join(parent, "out")
-			if _, err := WriteDirStream(dir, fixtureTOML, Slice(spoil(inFileOrder(t))), fixtureMeta, nil); err == nil {
+			if _, err := WriteDir(dir, fixtureTOML, Slice(spoil(inFileOrder(t))), fixtureMeta, nil); err == nil {
 				t.Fatal("no error")
 			}
 			noLeftovers(t, parent)
@@ -100,10 +100,10 @@ func TestWriteDirStreamOrder(t *testing.T) {
 // aggregateOf returns r as recorded with output.record = "aggregate": no
 // firm outcomes, no events, no network, and the failure and employment
 // series of its firm outcomes.
-func aggregateOf(r *sim.Result) *sim.Result {
+func aggregateOf(r *outcome.Result) *outcome.Result {
 	a := *r
 	a.Network = nil
-	a.Firms, a.Events = sim.FirmOutcomes{}, nil
+	a.Firms, a.Events = outcome.FirmOutcomes{}, nil
 	m := len(r.Metrics)
 	a.Metrics = append(slices.Clone(r.Metrics), "failures", "failures_sme", "failures_core", "employment", "firms_active")
 	a.Series = nil
@@ -136,12 +136,12 @@ func aggregateOf(r *sim.Result) *sim.Result {
 // give firms.csv and events.csv with their header only, and failure
 // counts from the series.
 func TestWriteDirAggregate(t *testing.T) {
-	var rs []*sim.Result
+	var rs []*outcome.Result
 	for _, r := range inFileOrder(t) {
 		rs = append(rs, aggregateOf(r))
 	}
 	dir := filepath.Join(t.TempDir(), "out")
-	w, err := WriteDirStream(dir, fixtureTOML, Slice(rs), fixtureMeta, nil)
+	w, err := WriteDir(dir, fixtureTOML, Slice(rs), fixtureMeta, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestWriteDirAggregate(t *testing.T) {
 	// A network is needed only with firm outcomes or events.
 	bad := *inFileOrder(t)[0]
 	bad.Network = nil
-	if _, err := WriteDirStream(filepath.Join(t.TempDir(), "out"), fixtureTOML, Slice{&bad}, fixtureMeta, nil); err == nil || !strings.Contains(err.Error(), "no network") {
+	if _, err := WriteDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, Slice{&bad}, fixtureMeta, nil); err == nil || !strings.Contains(err.Error(), "no network") {
 		t.Errorf("firm outcomes without a network: %v", err)
 	}
 }

@@ -1,18 +1,16 @@
 package results
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Confidence is the level of the intervals in a Summary.
@@ -148,7 +146,7 @@ func Describe(metric string, xs []float64) Stat {
 // the series cannot tell apart; largest_cascade and mean_cascade_depth,
 // which need the events, are NaN; and any of these is NaN when its series
 // is not recorded.
-func Headline(r *sim.Result) []float64 {
+func Headline(r *outcome.Result) []float64 {
 	out := make([]float64, len(HeadlineMetrics))
 	for i := range out {
 		out[i] = math.NaN()
@@ -156,7 +154,7 @@ func Headline(r *sim.Result) []float64 {
 	if n := networkSize(r); len(r.Firms.Status) == n && n > 0 {
 		var sme, core, jobs float64
 		for i, s := range r.Firms.Status {
-			if s != sim.Failed {
+			if s != outcome.Failed {
 				continue
 			}
 			if r.Network.Kind[i] == network.Core {
@@ -197,7 +195,7 @@ func Headline(r *sim.Result) []float64 {
 }
 
 // networkSize is the number of firms of r's network, 0 without one.
-func networkSize(r *sim.Result) int {
+func networkSize(r *outcome.Result) int {
 	if r.Network == nil {
 		return 0
 	}
@@ -208,7 +206,7 @@ func networkSize(r *sim.Result) int {
 // failed) at the first step less at the last, or NaN when it is not
 // recorded or when firms failed at the first step (their jobs are then in
 // neither value).
-func jobsLostFromSeries(r *sim.Result) float64 {
+func jobsLostFromSeries(r *outcome.Result) float64 {
 	emp, fail := slices.Index(r.Metrics, "employment"), slices.Index(r.Metrics, "failures")
 	T := r.Steps()
 	if emp < 0 || fail < 0 || T == 0 || r.Value(0, fail) != 0 {
@@ -219,7 +217,7 @@ func jobsLostFromSeries(r *sim.Result) float64 {
 
 // seriesSum is the sum over steps of the time-series metric name, or NaN
 // when r does not record it.
-func seriesSum(r *sim.Result, name string) float64 {
+func seriesSum(r *outcome.Result, name string) float64 {
 	m := slices.Index(r.Metrics, name)
 	if m < 0 {
 		return math.NaN()
@@ -233,7 +231,7 @@ func seriesSum(r *sim.Result, name string) float64 {
 
 // outputLost is the sum over steps from ShockStep of the pre-shock mean of
 // the output metric minus its value.
-func outputLost(r *sim.Result) float64 {
+func outputLost(r *outcome.Result) float64 {
 	m := -1
 	for i, name := range r.Metrics {
 		if name == OutputMetric {
@@ -267,10 +265,15 @@ func outputLost(r *sim.Result) float64 {
 // Summarize returns an error, rather than misalign them, when an arm holds
 // a replication the baseline lacks, or when an arm holds a replication
 // twice. The results must otherwise be consistent (as WriteDir checks).
-func Summarize(results []*sim.Result) (Summary, error) {
+func Summarize(results []*outcome.Result) (Summary, error) {
 	ds := make([]digest, len(results))
+	pair := newPairing()
+	for _, r := range results {
+		pair.add(r)
+	}
 	for i, r := range results {
 		ds[i] = digestOf(r)
+		ds[i].additionality = pair.classify(r)
 	}
 	return summarize(ds)
 }
@@ -284,10 +287,13 @@ type digest struct {
 	metrics       []string
 	head          []float64 // Headline
 	final         []float64 // the series at the last step, by metric; nil without steps
-	interventions []sim.InterventionOutcome
+	interventions []outcome.InterventionOutcome
+	// additionality is the paired classification of each intervention's
+	// firms (nil where it could not be made: see pairing.classify).
+	additionality []*Paired
 }
 
-func digestOf(r *sim.Result) digest {
+func digestOf(r *outcome.Result) digest {
 	d := digest{arm: r.Arm, replication: r.Replication, metrics: r.Metrics, head: Headline(r), interventions: r.Interventions}
 	if T := r.Steps(); T > 0 {
 		d.final = slices.Clone(r.Series[(T-1)*len(r.Metrics) : T*len(r.Metrics)])
@@ -361,170 +367,6 @@ func summarize(ds []digest) (Summary, error) {
 	return s, nil
 }
 
-// Effect metric names, in the order they appear in summary.json. The
-// differences are baseline − arm, replication by replication, so a
-// positive value is a gain of the arm.
-const (
-	FirmsSaved        = "firms_saved"         // failures of the baseline − of the arm
-	SMEsSaved         = "smes_saved"          // sme_failures of the baseline − of the arm
-	CoresSaved        = "cores_saved"         // core_failures of the baseline − of the arm
-	JobsSaved         = "jobs_saved"          // jobs_lost of the baseline − of the arm
-	OutputSaved       = "output_saved"        // output_lost of the baseline − of the arm
-	BankLossesAvoided = "bank_losses_avoided" // bank_losses of the baseline − of the arm
-	CostPerFirmSaved  = "cost_per_firm_saved" // mean fiscal cost / mean firms saved (see Ratio)
-	CostPerJobSaved   = "cost_per_job_saved"  // mean fiscal cost / mean jobs saved (see Ratio)
-)
-
-// EffectMetrics lists the effect metrics in order.
-var EffectMetrics = []string{FirmsSaved, SMEsSaved, CoresSaved, JobsSaved, OutputSaved, BankLossesAvoided, CostPerFirmSaved, CostPerJobSaved}
-
-// effectOf maps each difference in EffectMetrics to its headline metric.
-var effectOf = []struct{ effect, headline string }{
-	{FirmsSaved, Failures}, {SMEsSaved, SMEFailures}, {CoresSaved, CoreFailures},
-	{JobsSaved, JobsLost}, {OutputSaved, OutputLost}, {BankLossesAvoided, BankLosses},
-}
-
-// EffectHeadline returns the headline metric whose paired difference,
-// baseline − arm, is the effect metric effect; ok is false for the ratios
-// (cost_per_firm_saved, cost_per_job_saved) and names that are not
-// effects.
-func EffectHeadline(effect string) (headline string, ok bool) {
-	for _, m := range effectOf {
-		if m.effect == effect {
-			return m.headline, true
-		}
-	}
-	return "", false
-}
-
-// effects returns the EffectMetrics of the results of one arm (with their
-// Headline values) against the baseline's Headline values by
-// replication. It returns an error if the baseline lacks a replication of
-// the arm.
-//
-// The differences are Described over the paired replications: mean,
-// Student-t interval, sd, n. The two ratios are Ratio(fiscal cost, saved):
-// the fiscal cost of a replication is the arm's fiscal_cost less the
-// baseline's (which applies no intervention: 0), so that both terms are
-// paired differences.
-func effects(baseline map[int][]float64, arm []*digest) (Stats, error) {
-	col := func(name string) int { return slices.Index(HeadlineMetrics, name) }
-	diffs := make([][]float64, len(effectOf))
-	var cost []float64
-	for _, d := range arm {
-		b, ok := baseline[d.replication]
-		if !ok {
-			return nil, fmt.Errorf("results: arm %q has replication %d, which the baseline lacks: effects pair replications", d.arm, d.replication)
-		}
-		for e, m := range effectOf {
-			c := col(m.headline)
-			diffs[e] = append(diffs[e], b[c]-d.head[c])
-		}
-		c := col(FiscalCost)
-		cost = append(cost, d.head[c]-b[c])
-	}
-	out := Stats{}
-	for e, m := range effectOf {
-		out = append(out, Describe(m.effect, diffs[e]))
-	}
-	out = append(out, Ratio(CostPerFirmSaved, cost, diffs[0]), Ratio(CostPerJobSaved, cost, diffs[3]))
-	return out, nil
-}
-
-// Ratio returns the Stat of mean(x)/mean(y) over the pairs (x[i], y[i])
-// where both are finite (N counts them), with Fieller's interval at level
-// Confidence:
-//
-//   - Mean is mean(x)/mean(y); it is undefined (NaN) when mean(y) ≤ 0: a
-//     cost per unit saved means nothing when nothing is saved.
-//   - Lo and Hi bound Fieller's interval when mean(y) is significantly
-//     above 0 at level Confidence; otherwise the interval is unbounded
-//     and both are NaN (null in summary.json), while Mean is still given.
-//     With one pair, Lo = Hi = Mean, as in Describe.
-//   - SD is NaN: a ratio has no sample standard deviation.
-func Ratio(metric string, x, y []float64) Stat {
-	st := Stat{Metric: metric, Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), SD: math.NaN()}
-	var xs, ys []float64
-	for i := range min(len(x), len(y)) {
-		if isFinite(x[i]) && isFinite(y[i]) {
-			xs, ys = append(xs, x[i]), append(ys, y[i])
-		}
-	}
-	st.N = len(xs)
-	if st.N == 0 {
-		return st
-	}
-	n := float64(st.N)
-	var mx, my float64
-	for i := range xs {
-		mx += xs[i]
-		my += ys[i]
-	}
-	mx, my = mx/n, my/n
-	if !(my > 0) {
-		return st
-	}
-	st.Mean = mx / my
-	if st.N == 1 {
-		st.Lo, st.Hi = st.Mean, st.Mean
-		return st
-	}
-	var sxx, sxy, syy float64
-	for i := range xs {
-		dx, dy := xs[i]-mx, ys[i]-my
-		sxx += dx * dx
-		sxy += dx * dy
-		syy += dy * dy
-	}
-	// Variances and covariance of the two means.
-	d := n * (n - 1)
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.5 + Confidence/2)
-	if lo, hi, ok := Fieller(mx, my, sxx/d, sxy/d, syy/d, t); ok {
-		st.Lo, st.Hi = lo, hi
-	}
-	return st
-}
-
-// Fieller returns Fieller's confidence interval for the ratio θ = μx/μy of
-// two means, from their estimates mx and my, the estimates vxx, vyy of
-// their variances and vxy of their covariance (for means of n paired
-// observations: the sample (co)variances divided by n), and t, the
-// quantile of the Student t distribution at the level wanted (with n − 1
-// degrees of freedom for paired means: the interval is then exact for
-// normal data).
-//
-// The interval is the set of θ for which mx − θ·my, whose variance is
-// vxx − 2θ·vxy + θ²·vyy, is not significantly different from 0:
-//
-//	(mx − θ·my)² ≤ t²·(vxx − 2θ·vxy + θ²·vyy)
-//
-// that is a·θ² − 2b·θ + c ≤ 0 with
-//
-//	a = my² − t²·vyy,  b = mx·my − t²·vxy,  c = mx² − t²·vxx.
-//
-// When a > 0, that is when my is significantly different from 0
-// (|my|/√vyy > t), the set is the bounded interval between the roots
-// (b ∓ √(b² − ac))/a, which holds mx/my; Fieller returns it with ok true.
-// The discriminant is computed as
-//
-//	b² − ac = t²·(my²·vxx − 2·mx·my·vxy + mx²·vyy − t²·(vxx·vyy − vxy²))
-//
-// which avoids the cancellation of the large terms mx²·my². When a ≤ 0 the
-// set is the whole line or the complement of an interval: Fieller returns
-// NaN, NaN, false.
-func Fieller(mx, my, vxx, vxy, vyy, t float64) (lo, hi float64, ok bool) {
-	t2 := t * t
-	a := my*my - t2*vyy
-	if !(a > 0) {
-		return math.NaN(), math.NaN(), false
-	}
-	b := mx*my - t2*vxy
-	disc := t2 * (my*my*vxx - 2*mx*my*vxy + mx*mx*vyy - t2*(vxx*vyy-vxy*vxy))
-	// disc ≥ 0 when a > 0 (the quadratic is ≤ 0 at mx/my); clamp rounding.
-	r := math.Sqrt(max(disc, 0))
-	return (b - r) / a, (b + r) / a, true
-}
-
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Intervention summarises one intervention of an arm over its replications.
@@ -533,13 +375,18 @@ type Intervention struct {
 	Kind   string
 	Budget float64 // as in the scenario; 0 for kinds without a budget
 	// Used, FiscalCost and Firms are the Stats over replications of
-	// sim.InterventionOutcome's Used, FiscalCost and Firms (firms reached).
+	// outcome.InterventionOutcome's Used, FiscalCost and Firms (firms reached).
 	Used, FiscalCost, Firms Stat
 	// ExhaustedShare is the share of replications in which the budget ran
 	// out; ExhaustedStep is the mean over those of the step at which it
 	// did (NaN, null in summary.json, when it never did).
 	ExhaustedShare float64
 	ExhaustedStep  float64
+	// Additionality is the paired classification of the firms it reached
+	// against the baseline (see Additionality); nil when no replication
+	// could be paired: without a baseline, without per-firm outcomes
+	// (output.record = "aggregate"), or for a payment-term cap.
+	Additionality *Additionality
 }
 
 // interventions summarises the interventions of the results of one arm,
@@ -547,17 +394,22 @@ type Intervention struct {
 func interventions(g []*digest) []Intervention {
 	out := []Intervention{}
 	index := map[string]int{}
-	var outcomes [][]sim.InterventionOutcome
+	var outcomes [][]outcome.InterventionOutcome
+	var adds [][]*Paired
 	for _, d := range g {
-		for _, o := range d.interventions {
+		for k, o := range d.interventions {
 			i, ok := index[o.Name]
 			if !ok {
 				i = len(out)
 				index[o.Name] = i
 				out = append(out, Intervention{Name: o.Name, Kind: o.Kind, Budget: o.Budget})
 				outcomes = append(outcomes, nil)
+				adds = append(adds, nil)
 			}
 			outcomes[i] = append(outcomes[i], o)
+			if k < len(d.additionality) {
+				adds[i] = append(adds[i], d.additionality[k])
+			}
 		}
 	}
 	for i, obs := range outcomes {
@@ -580,173 +432,7 @@ func interventions(g []*digest) []Intervention {
 		if exhausted > 0 {
 			iv.ExhaustedStep = steps / float64(exhausted)
 		}
+		iv.Additionality = summarizeAdditionality(adds[i])
 	}
 	return out
-}
-
-// jsonNumber is a float64 written as in the result files (10 significant
-// digits), NaN and infinities as null; null reads back as NaN.
-type jsonNumber float64
-
-func (v jsonNumber) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	err := jsonFloat(&buf, float64(v))
-	return buf.Bytes(), err
-}
-
-func (v *jsonNumber) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*v = jsonNumber(math.NaN())
-		return nil
-	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
-	}
-	*v = jsonNumber(f)
-	return nil
-}
-
-// interventionJSON is the layout of an Intervention in summary.json.
-type interventionJSON struct {
-	Name           string     `json:"name"`
-	Kind           string     `json:"kind"`
-	Budget         jsonNumber `json:"budget"`
-	Used           Stat       `json:"used"`
-	FiscalCost     Stat       `json:"fiscal_cost"`
-	Firms          Stat       `json:"firms"`
-	ExhaustedShare jsonNumber `json:"exhausted_share"`
-	ExhaustedStep  jsonNumber `json:"mean_exhausted_step"`
-}
-
-// MarshalJSON writes the intervention as {"name", "kind", "budget", "used",
-// "fiscal_cost", "firms", "exhausted_share", "mean_exhausted_step"}.
-func (iv Intervention) MarshalJSON() ([]byte, error) {
-	return json.Marshal(interventionJSON{iv.Name, iv.Kind, jsonNumber(iv.Budget), iv.Used, iv.FiscalCost, iv.Firms,
-		jsonNumber(iv.ExhaustedShare), jsonNumber(iv.ExhaustedStep)})
-}
-
-// UnmarshalJSON reads an intervention written by MarshalJSON.
-func (iv *Intervention) UnmarshalJSON(b []byte) error {
-	nan := jsonNumber(math.NaN())
-	v := interventionJSON{Budget: nan, ExhaustedShare: nan, ExhaustedStep: nan}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	v.Used.Metric, v.FiscalCost.Metric, v.Firms.Metric = "used", "fiscal_cost", "firms"
-	*iv = Intervention{v.Name, v.Kind, float64(v.Budget), v.Used, v.FiscalCost, v.Firms,
-		float64(v.ExhaustedShare), float64(v.ExhaustedStep)}
-	return nil
-}
-
-// jsonFloat writes v as FormatFloat does (10 significant digits, a valid
-// JSON number), or null when it is not finite.
-func jsonFloat(buf *bytes.Buffer, v float64) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		buf.WriteString("null")
-		return nil
-	}
-	buf.WriteString(FormatFloat(v))
-	return nil
-}
-
-// MarshalJSON writes the Stat without its metric name, fields in the
-// fixed order mean, lo, hi, sd, n; numbers have 10 significant digits, as
-// in the CSV files, and NaN and infinities are null.
-func (s Stat) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	for i, f := range []struct {
-		k string
-		v float64
-	}{{"mean", s.Mean}, {"lo", s.Lo}, {"hi", s.Hi}, {"sd", s.SD}} {
-		if i == 0 {
-			buf.WriteString(`{"`)
-		} else {
-			buf.WriteString(`,"`)
-		}
-		buf.WriteString(f.k)
-		buf.WriteString(`":`)
-		if err := jsonFloat(&buf, f.v); err != nil {
-			return nil, err
-		}
-	}
-	fmt.Fprintf(&buf, `,"n":%d}`, s.N)
-	return buf.Bytes(), nil
-}
-
-// UnmarshalJSON reads a Stat written by MarshalJSON; null is NaN.
-func (s *Stat) UnmarshalJSON(b []byte) error {
-	var v struct {
-		Mean, Lo, Hi, SD *float64
-		N                int
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	get := func(p *float64) float64 {
-		if p == nil {
-			return math.NaN()
-		}
-		return *p
-	}
-	s.Mean, s.Lo, s.Hi, s.SD, s.N = get(v.Mean), get(v.Lo), get(v.Hi), get(v.SD), v.N
-	return nil
-}
-
-// MarshalJSON writes the list as an object keyed by metric name, in order.
-func (s Stats) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, st := range s {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, err := json.Marshal(st.Metric)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		v, err := st.MarshalJSON()
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
-}
-
-// UnmarshalJSON reads an object keyed by metric name, keeping its order.
-func (s *Stats) UnmarshalJSON(b []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("results: stats: want a JSON object, got %v", tok)
-	}
-	out := Stats{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		name, ok := tok.(string)
-		if !ok {
-			return fmt.Errorf("results: stats: want a metric name, got %v", tok)
-		}
-		var st Stat
-		if err := dec.Decode(&st); err != nil {
-			return fmt.Errorf("results: stats: %s: %w", name, err)
-		}
-		st.Metric = name
-		out = append(out, st)
-	}
-	if _, err := dec.Token(); err != nil {
-		return err
-	}
-	*s = out
-	return nil
 }

@@ -4,13 +4,17 @@ package results
 // each it keeps only the few numbers the summary needs, so that the
 // results of a point need not be in memory at once.
 func SummarizeStream(src Stream) (Summary, error) {
+	pair := newPairing()
 	ds := make([]digest, 0, src.Len())
 	for i := 0; i < src.Len(); i++ {
 		r, err := src.Result(i)
 		if err != nil {
 			return Summary{}, err
 		}
-		ds = append(ds, digestOf(r))
+		pair.add(r) // the baseline comes first: the arms pair with it
+		d := digestOf(r)
+		d.additionality = pair.classify(r)
+		ds = append(ds, d)
 	}
 	return summarize(ds)
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // t975 is the 0.975 quantile of Student's t distribution with 3 degrees of
@@ -249,7 +249,7 @@ func TestSummarizePairing(t *testing.T) {
 	})
 	t.Run("baseline holds more replications", func(t *testing.T) {
 		rs := fixture(t)
-		s, err := Summarize([]*sim.Result{rs[0], rs[2], rs[3]}) // scf replication 0 only
+		s, err := Summarize([]*outcome.Result{rs[0], rs[2], rs[3]}) // scf replication 0 only
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,7 +260,7 @@ func TestSummarizePairing(t *testing.T) {
 	})
 	t.Run("no baseline", func(t *testing.T) {
 		rs := fixture(t)
-		s, err := Summarize([]*sim.Result{rs[1], rs[3]})
+		s, err := Summarize([]*outcome.Result{rs[1], rs[3]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +272,7 @@ func TestSummarizePairing(t *testing.T) {
 
 func TestSummaryJSONLayout(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := WriteDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
+	if err := writeDir(dir, fixtureTOML, fixture(t), fixtureMeta); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, SummaryFile))

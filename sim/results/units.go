@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/smesim/smesim/sim"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // Unit describes one metric or column of the result files: its name, its
@@ -28,12 +28,12 @@ const (
 )
 
 // SeriesUnits holds every time-series metric the engine records, in the
-// engine's order, read from the engine's own table (sim.Metrics). Stocks
+// engine's order, read from the engine's own table (outcome.Metrics). Stocks
 // are measured at the end of the step, flows over the step.
-var SeriesUnits = seriesUnits(sim.Metrics())
+var SeriesUnits = seriesUnits(outcome.Metrics())
 
 // seriesUnits words the engine's units for readers of the files.
-func seriesUnits(ms []sim.Metric) []Unit {
+func seriesUnits(ms []outcome.Metric) []Unit {
 	units := make([]Unit, len(ms))
 	for i, m := range ms {
 		u := m.Unit

@@ -1,4 +1,4 @@
-package scenarios
+package config
 
 import (
 	"fmt"
@@ -18,10 +18,10 @@ const (
 	maxKeyParts      = 16      // parts of a dotted key or table name
 )
 
-// readScenario reads the scenario file at path, refusing one larger than
+// ReadScenario reads the scenario file at path, refusing one larger than
 // maxScenarioBytes without reading the rest (the file may be endless, like
 // /dev/zero).
-func readScenario(path string) ([]byte, error) {
+func ReadScenario(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -32,12 +32,13 @@ func readScenario(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > maxScenarioBytes {
-		return nil, errTooLarge
+		return nil, ErrTooLarge
 	}
 	return data, nil
 }
 
-var errTooLarge = fmt.Errorf("larger than %d KiB: a scenario file may be at most %d KiB", maxScenarioBytes>>10, maxScenarioBytes>>10)
+// ErrTooLarge is ReadScenario's error for a file over the limit.
+var ErrTooLarge = fmt.Errorf("larger than %d KiB: a scenario file may be at most %d KiB", maxScenarioBytes>>10, maxScenarioBytes>>10)
 
 // checkShape checks data against the limits before it is decoded: its
 // size, how deep arrays and inline tables nest, how many parts a key has,
@@ -45,7 +46,7 @@ var errTooLarge = fmt.Errorf("larger than %d KiB: a scenario file may be at most
 // reports the line where a limit is passed.
 func checkShape(name string, data []byte) error {
 	if len(data) > maxScenarioBytes {
-		return &Error{File: name, Msg: errTooLarge.Error()}
+		return &Error{File: name, Msg: ErrTooLarge.Error()}
 	}
 	const (
 		array  = 'a' // [ in a value

@@ -1,4 +1,4 @@
-package scenarios
+package config
 
 import (
 	"fmt"
@@ -7,8 +7,9 @@ import (
 	"unicode/utf8"
 )
 
-// Error is a problem in a scenario: where it is and what is wrong. Every error
-// returned by Parse, Load, Open and Validate is an *Error (use errors.As).
+// Error is a problem in a scenario: where it is and what is wrong. Every
+// error returned by Decode is an *Error, and so is every error of package
+// scenarios' Parse, Load, Open and Validate (use errors.As).
 type Error struct {
 	File string // the scenario file as the user named it; may be empty
 	Line int    // 1-based line of the key in the file; 0 when unknown (e.g. a default value)
@@ -38,6 +39,10 @@ func (e *Error) Error() string {
 	return shortenQuoted(oneLine(b.String()))
 }
 
+// MaxEchoed is how many characters of a quoted value or name a message
+// repeats.
+const MaxEchoed = 40
+
 // maxKeyEchoed is how many characters of a key path a message repeats;
 // the schema's longest is about 40.
 const maxKeyEchoed = 80
@@ -56,11 +61,11 @@ func cutKey(k string) string {
 }
 
 // shortenQuoted cuts every quoted string of msg (a value from the user,
-// quoted as Go or TOML quote it) to its first maxEchoed characters and an
+// quoted as Go or TOML quote it) to its first MaxEchoed characters and an
 // ellipsis, so that a message stays one readable line whatever the input:
 // a 1 MB name is echoed as its first 40 characters.
 func shortenQuoted(msg string) string {
-	if len(msg) <= maxEchoed {
+	if len(msg) <= MaxEchoed {
 		return msg
 	}
 	var b strings.Builder
@@ -71,10 +76,10 @@ func shortenQuoted(msg string) string {
 			continue
 		}
 		// Find the closing quote, counting characters (an escape sequence
-		// is one) and noting where the maxEchoed-th ends.
+		// is one) and noting where the MaxEchoed-th ends.
 		j, n, cut := i+1, 0, -1
 		for j < len(msg) && msg[j] != '"' {
-			if n == maxEchoed && cut < 0 {
+			if n == MaxEchoed && cut < 0 {
 				cut = j
 			}
 			j += quotedCharLen(msg[j:])
@@ -128,17 +133,17 @@ func oneLine(s string) string {
 // unknownKeyMsg is the message for an unknown key: the nearest allowed key
 // when it is close enough to be a typo, otherwise the list of allowed keys.
 func unknownKeyMsg(key string, allowed []string) string {
-	if best, ok := closest(key, allowed); ok {
+	if best, ok := Closest(key, allowed); ok {
 		return fmt.Sprintf("unknown key; did you mean %q?", best)
 	}
 	return "unknown key; allowed keys here: " + strings.Join(allowed, ", ")
 }
 
-// closest returns the candidate nearest to s in edit distance (insertions,
+// Closest returns the candidate nearest to s in edit distance (insertions,
 // deletions, substitutions and transpositions of adjacent letters, ignoring
 // case) if it is a plausible typo: at most 3 edits and at most about half the
 // length of s. Ties go to the earlier candidate.
-func closest(s string, candidates []string) (string, bool) {
+func Closest(s string, candidates []string) (string, bool) {
 	best, bestD := "", -1
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
@@ -181,8 +186,8 @@ func editDistance(a, b string) int {
 	return d[n][m]
 }
 
-// article returns "a" or "an" for the word w.
-func article(w string) string {
+// Article returns "a" or "an" for the word w.
+func Article(w string) string {
 	if w != "" && strings.ContainsRune("aeiouAEIOU", rune(w[0])) {
 		return "an"
 	}

@@ -1,4 +1,4 @@
-package scenarios
+package config
 
 import (
 	"strconv"
@@ -106,9 +106,9 @@ func (l *locator) mark(path string, line int) {
 func (l *locator) resolve(base string, segs []string, line int) string {
 	p := base
 	for _, s := range segs {
-		p = join(p, quoteKey(s))
+		p = Join(p, QuoteKey(s))
 		if n, ok := l.aotIndex[p]; ok {
-			p = index(p, n)
+			p = Index(p, n)
 		}
 		l.mark(p, line)
 	}
@@ -139,13 +139,13 @@ func (l *locator) document() {
 				l.next()
 			}
 			parent := l.resolve("", segs[:len(segs)-1], line)
-			p := join(parent, quoteKey(segs[len(segs)-1]))
+			p := Join(parent, QuoteKey(segs[len(segs)-1]))
 			l.mark(p, line)
 			if aot {
 				n := l.aotCount[p]
 				l.aotCount[p] = n + 1
 				l.aotIndex[p] = n
-				p = index(p, n)
+				p = Index(p, n)
 				l.mark(p, line)
 			}
 			prefix = p
@@ -246,7 +246,7 @@ func (l *locator) array(path string) {
 			return
 		}
 		start := l.i
-		p := index(path, k)
+		p := Index(path, k)
 		l.mark(p, l.line)
 		l.value(p)
 		l.skipSpace(true)

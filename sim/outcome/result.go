@@ -1,4 +1,4 @@
-package sim
+package outcome
 
 import (
 	"time"
@@ -136,6 +136,13 @@ type InterventionOutcome struct {
 	// Firms counts the firms it reached (paid, lent to, guaranteed,
 	// deferred, financed).
 	Firms int
+	// Money holds, per firm, what the firm received, counted as Used is:
+	// its receivables financed at the programme's peak (factoring), the
+	// principal guaranteed or lent, the interest paid, the tax waived,
+	// the debt service deferred. The amounts add up to Used (up to the
+	// rounding of a sum taken in another order). Nil for a payment-term
+	// cap, which gives no money, and when firm outcomes are not recorded.
+	Money []float64
 }
 
 // DropFirms empties the firm outcomes and the events of r, keeping its
@@ -146,6 +153,9 @@ type InterventionOutcome struct {
 func (r *Result) DropFirms() {
 	r.Firms = FirmOutcomes{}
 	r.Events = nil
+	for i := range r.Interventions {
+		r.Interventions[i].Money = nil
+	}
 }
 
 // Value returns metric m at step t.

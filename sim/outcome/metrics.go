@@ -1,0 +1,122 @@
+package outcome
+
+import "slices"
+
+// Metric declares one column of the time series: its name in the result
+// files, its unit ("firms", "jobs", "currency" or "multiplier"), its kind
+// ("stock", measured at the end of the step, or "flow", over the step) and
+// how it is computed. Money is in currency units per step.
+type Metric struct {
+	Name, Unit, Kind, Description string
+}
+
+// metrics is the one table of the time series, in column order and keyed
+// by the index constants below (as Mesa's DataCollector keys its model
+// reporters): the engine computes column m into row[m] of an array of
+// NumMetrics values, so that a column cannot exist without its entry, and
+// TestMetricTable checks that every index has one.
+var metrics = [NumMetrics]Metric{
+	FirmsActive:         {"firms_active", "firms", "stock", "firms not failed"},
+	SMEsActive:          {"smes_active", "firms", "stock", "SMEs not failed"},
+	CoresActive:         {"cores_active", "firms", "stock", "core enterprises not failed"},
+	Failures:            {"failures", "firms", "flow", "firms failing this step"},
+	FailuresSME:         {"failures_sme", "firms", "flow", "SMEs failing this step"},
+	FailuresCore:        {"failures_core", "firms", "flow", "core firms failing this step"},
+	Output:              {"output", "currency", "flow", "gross output of firms not failed"},
+	ValueAdded:          {"value_added", "currency", "flow", "output less intermediate and imported inputs used"},
+	FinalDemand:         {"final_demand", "currency", "flow", "final demand addressed to firms"},
+	FinalSales:          {"final_sales", "currency", "flow", "final demand served"},
+	Employment:          {"employment", "jobs", "stock", "baseline jobs of firms not failed"},
+	DemandDomestic:      {"demand_domestic", "multiplier", "stock", "domestic final-demand multiplier (1 = baseline)"},
+	LockedDown:          {"locked_down", "firms", "stock", "firms unable to produce because of a lockdown"},
+	Cash:                {"cash", "currency", "stock", "firms' cash"},
+	CreditOutstanding:   {"credit_outstanding", "currency", "stock", "firms' bank loans"},
+	NewLoans:            {"new_loans", "currency", "flow", "bank loans granted (capitalised interest included)"},
+	BankCapital:         {"bank_capital", "currency", "stock", "banks' capital"},
+	WriteOffs:           {"write_offs", "currency", "flow", "bank loans and bought receivables written off"},
+	TradeCredit:         {"trade_credit", "currency", "stock", "trade payables outstanding between firms"},
+	BadDebt:             {"bad_debt", "currency", "flow", "suppliers' losses on receivables from failed buyers"},
+	CreditDenied:        {"credit_denied", "firms", "flow", "firms denied (part of) the credit they asked for"},
+	BankLosses:          {"bank_losses", "currency", "flow", "write_offs less guarantee_calls_state and guarantee_calls_core"},
+	GuaranteeCallsState: {"guarantee_calls_state", "currency", "flow", "paid by the state to banks on guaranteed loans"},
+	GuaranteeCallsCore:  {"guarantee_calls_core", "currency", "flow", "paid by core firms to banks on the loans of suppliers they guaranteed"},
+	FiscalCost:          {"fiscal_cost", "currency", "flow", "public money spent on interventions, net of fees and interest received, and on recapitalising banks (bank_recapitalisation)"},
+	PolicyLoans:         {"policy_loans", "currency", "stock", "policy loans outstanding"},
+	PolicyLoanLosses:    {"policy_loan_losses", "currency", "flow", "policy loans written off"},
+	Factored:            {"factored", "currency", "stock", "receivables held by banks under supply chain finance"},
+	DemandExport:        {"demand_export", "multiplier", "stock", "export final-demand multiplier, averaged over export markets by baseline exports (1 = baseline)"},
+	SMEsLockedDown:      {"smes_locked_down", "firms", "stock", "SMEs unable to produce because of a lockdown"},
+	// Recorded only with finance.banking = "system" (NumLegacyMetrics).
+	CAR:                  {"car", "multiplier", "stock", "banks' capital over their risk-weighted assets, all banks"},
+	CARLowest:            {"car_lowest", "multiplier", "stock", "the lowest capital ratio of any bank"},
+	NPLRatio:             {"npl_ratio", "multiplier", "stock", "non-performing loans over all loans (a loan is non-performing once its borrower has been in arrears for npl_after)"},
+	Provisions:           {"provisions", "currency", "stock", "banks' loan-loss provisions"},
+	ProvisionExpense:     {"provision_expense", "currency", "flow", "provisions charged against banks' capital (negative: released, as on loans written off)"},
+	CBLending:            {"cb_lending", "currency", "stock", "central-bank loans to banks: lender of last resort and relending"},
+	BankRecapitalisation: {"bank_recapitalisation", "currency", "flow", "state money paid into the capital of banks below car_min for resolution_delay (part of fiscal_cost)"},
+	RecapitalisationCost: {"recapitalisation_cost", "currency", "stock", "bank_recapitalisation so far"},
+	CreditSME:            {"credit_sme", "currency", "stock", "SMEs' bank loans"},
+	CreditCore:           {"credit_core", "currency", "stock", "core enterprises' bank loans"},
+}
+
+// Indexes into the metrics: the columns of the time series.
+const (
+	FirmsActive = iota
+	SMEsActive
+	CoresActive
+	Failures
+	FailuresSME
+	FailuresCore
+	Output
+	ValueAdded
+	FinalDemand
+	FinalSales
+	Employment
+	DemandDomestic
+	LockedDown
+	Cash
+	CreditOutstanding
+	NewLoans
+	BankCapital
+	WriteOffs
+	TradeCredit
+	BadDebt
+	CreditDenied
+	BankLosses
+	GuaranteeCallsState
+	GuaranteeCallsCore
+	FiscalCost
+	PolicyLoans
+	PolicyLoanLosses
+	Factored
+	DemandExport
+	SMEsLockedDown
+	CAR
+	CARLowest
+	NPLRatio
+	Provisions
+	ProvisionExpense
+	CBLending
+	BankRecapitalisation
+	RecapitalisationCost
+	CreditSME
+	CreditCore
+	NumMetrics
+)
+
+// NumLegacyMetrics is the number of columns recorded with finance.banking
+// = "legacy": the table up to the banking system's metrics, which come
+// last and are recorded only with finance.banking = "system".
+const NumLegacyMetrics = CAR
+
+// Metrics returns the time-series metrics in column order.
+func Metrics() []Metric { return slices.Clone(metrics[:]) }
+
+// MetricNames returns the names of the time-series metrics in column order.
+func MetricNames() []string {
+	names := make([]string, NumMetrics)
+	for m, d := range metrics {
+		names[m] = d.Name
+	}
+	return names
+}
