@@ -30,17 +30,23 @@ func roleValue(v config.RoleValues, r network.Role) float64 {
 
 // initPhysical sets technical coefficients and solves the steady state:
 // gross output x = f + A x, inventories at target, orders equal to use.
+// A network with flows fixes x and A itself: x is final demand plus sales
+// to other firms, and an edge's coefficient is its flow over its buyer's
+// output.
 func (e *engine) initPhysical() error {
 	net, p := e.net, &e.p
 	perStep := p.stepDays / units.DaysPerYear
 	for b := 0; b < net.N(); b++ {
 		fd := net.FinalDemand[b] * perStep
+		if net.IsDormant(b) {
+			fd = 0 // an entrant's final demand is set when it enters
+		}
 		e.fdExport[b] = fd * net.ExportShare[b]
 		e.fdDomestic[b] = fd - e.fdExport[b]
 		role := net.Role[b]
 		slots := net.SlotStart[b+1] - net.SlotStart[b]
 		e.importCoeff[b] = roleValue(e.cfg.Production.ImportShare, role)
-		if slots == 0 {
+		if slots == 0 || net.Flow != nil {
 			continue
 		}
 		share := roleValue(e.cfg.Production.InputShare, role) / float64(slots)
@@ -51,7 +57,11 @@ func (e *engine) initPhysical() error {
 			}
 		}
 	}
-	if err := e.solveLeontief(); err != nil {
+	if net.Flow != nil {
+		if err := e.coefficientsFromFlows(perStep); err != nil {
+			return err
+		}
+	} else if err := e.solveLeontief(); err != nil {
 		return err
 	}
 	if e.cfg.Production.DemandSwitching {
@@ -104,10 +114,58 @@ func (e *engine) initPhysical() error {
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 			e.slotInv[s] = p.invTarget * e.slotCoeff[s] * x
 		}
+		if e.edgeInv != nil {
+			for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
+				e.edgeInv[k] = p.invTarget * e.edgeCoeff[k] * x
+			}
+		}
 	}
 	for k := range e.baseFlow {
 		f := e.edgeCoeff[k] * e.baseOutput[net.Buyer[k]]
 		e.baseFlow[k], e.order[k], e.delivery[k] = f, f, f
+	}
+	return nil
+}
+
+// coefficientsFromFlows sets baseline output and input coefficients from
+// the network's flows: a firm's output per step is its final demand plus
+// its sales to other firms, an edge's coefficient its flow over its
+// buyer's output, and a slot's the sum of its edges'. Output then solves
+// x = f + A x exactly. With finance on, a firm's inputs (with imports)
+// must cost less than its output.
+func (e *engine) coefficientsFromFlows(perStep float64) error {
+	net := e.net
+	x := e.baseOutput
+	for i := range x {
+		x[i] = e.fdDomestic[i] + e.fdExport[i]
+	}
+	for k, f := range net.Flow {
+		x[net.Supplier[k]] += f * perStep
+	}
+	for i, v := range x {
+		if !(v > 0) {
+			return fmt.Errorf("firm %s has no output at baseline: it has neither buyers nor final demand", net.Name(i))
+		}
+	}
+	for s := 0; s < net.Slots(); s++ {
+		c := 0.0
+		for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+			e.edgeCoeff[k] = net.Flow[k] * perStep / x[net.Buyer[k]]
+			c += e.edgeCoeff[k]
+		}
+		e.slotCoeff[s] = c
+	}
+	if !e.p.finance {
+		return nil
+	}
+	for i := 0; i < net.N(); i++ {
+		use := e.importCoeff[i]
+		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+			use += e.slotCoeff[s]
+		}
+		if use >= 1 {
+			return &ScenarioError{fmt.Errorf("network: firm %s buys inputs (%.6g per unit of output, with import_share) worth at least its output: with finance on, a firm must add value", net.Name(i), use)}
+		}
 	}
 	return nil
 }
@@ -135,7 +193,7 @@ func (e *engine) solveLeontief() error {
 		}
 		if change < 1e-14 {
 			for i, v := range x {
-				if !(v > 0) {
+				if !(v > 0) && !net.IsDormant(i) {
 					return fmt.Errorf("firm %s has no output at baseline: it has neither buyers nor final demand", net.Name(i))
 				}
 			}
@@ -192,18 +250,8 @@ func (e *engine) initFinance() error {
 				break
 			}
 		}
-		kp := &cfg.Firms.SME
-		if net.Kind[i] == network.Core {
-			kp = &cfg.Firms.Core
-		}
-		x := e.baseOutput[i]
-		e.wage[i] = kp.WageShare * x
-		e.wageFlex[i] = kp.WageFlexibility
-		e.taxRate[i] = kp.TaxRate
-		e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
-		e.termSteps[i] = max(1, kp.PaymentTerm.Steps(p.stepDays))
-		e.payout[i] = kp.DividendPayout
-		e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
+		kp := e.firmParams(i)
+		e.setCosts(i, kp)
 		e.hasCredit[i] = rng.Float64() < kp.CreditAccess
 		if len(kp.CashRunwayMonths) > 1 {
 			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
@@ -217,39 +265,7 @@ func (e *engine) initFinance() error {
 		e.payable[k] = e.baseFlow[k] * (e.termSteps[net.Buyer[k]] - 1)
 	}
 	for i := 0; i < n; i++ {
-		kp := &cfg.Firms.SME
-		if net.Kind[i] == network.Core {
-			kp = &cfg.Firms.Core
-		}
-		// Fixed costs are what value added leaves after wages and the
-		// target margin, before interest; interest is set on the loan,
-		// which depends on assets, which include cash, which covers fixed
-		// costs — so size cash and the loan on operating costs first.
-		x := e.baseOutput[i]
-		va := x * (1 - e.inputShare[i])
-		operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
-		e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
-		assets := e.firmAssets(i)
-		payables := e.firmLiabilities(i)
-		l := 0.0
-		if e.hasCredit[i] {
-			l = max(0, kp.DebtToAssets*assets-payables)
-		}
-		e.loan[i] = l
-		e.equity[i] = assets - payables - l
-		bk := &e.banks[e.bank[i]]
-		score := agents.CreditScore(e.equity[i], assets, 1, 0, false)
-		e.score[i] = score
-		e.loanRate[i] = units.PerStep(agents.LoanRate(bk.baseRate, bk.riskSpread, score, 0), p.stepDays)
-		// The fixed cost absorbs interest so that the margin is the target.
-		e.fixedCost[i] = max(0, operating-l*e.loanRate[i])
-		e.cashTarget[i] = e.cash[i]
-		buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
-		e.buffer[i] = min(buffer, e.cash[i])
-		if e.hasCredit[i] {
-			e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
-		}
-		bk.loans += l
+		e.banks[e.bank[i]].loans += e.openBooks(i, e.firmParams(i), stepsPerMonth)
 	}
 	deposits := make([]float64, len(e.banks))
 	for i := 0; i < n; i++ {
@@ -270,6 +286,65 @@ func (e *engine) initFinance() error {
 	}
 	e.ledger.opening, _ = e.moneySum()
 	return nil
+}
+
+// firmParams returns the parameters of firm i's kind.
+func (e *engine) firmParams(i int) *config.FirmParams {
+	if e.net.Kind[i] == network.Core {
+		return &e.cfg.Firms.Core
+	}
+	return &e.cfg.Firms.SME
+}
+
+// setCosts sets firm i's wage bill, taxes, jobs, payment term, payout and
+// fixed assets from its baseline output.
+func (e *engine) setCosts(i int, kp *config.FirmParams) {
+	p := &e.p
+	x := e.baseOutput[i]
+	e.wage[i] = kp.WageShare * x
+	e.wageFlex[i] = kp.WageFlexibility
+	e.taxRate[i] = kp.TaxRate
+	e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
+	e.termSteps[i] = max(1, kp.PaymentTerm.Steps(p.stepDays))
+	e.payout[i] = kp.DividendPayout
+	e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
+}
+
+// openBooks sizes firm i's starting cash (its runway of costs), its bank
+// loan (the part of debt_to_assets its payables leave, with a credit
+// line), equity, loan rate, fixed cost, cash buffer and credit limit, and
+// returns the loan.
+func (e *engine) openBooks(i int, kp *config.FirmParams, stepsPerMonth float64) float64 {
+	p := &e.p
+	// Fixed costs are what value added leaves after wages and the
+	// target margin, before interest; interest is set on the loan,
+	// which depends on assets, which include cash, which covers fixed
+	// costs — so size cash and the loan on operating costs first.
+	x := e.baseOutput[i]
+	va := x * (1 - e.inputShare[i])
+	operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
+	e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
+	assets := e.firmAssets(i)
+	payables := e.firmLiabilities(i)
+	l := 0.0
+	if e.hasCredit[i] {
+		l = max(0, kp.DebtToAssets*assets-payables)
+	}
+	e.loan[i] = l
+	e.equity[i] = assets - payables - l
+	bk := &e.banks[e.bank[i]]
+	score := agents.CreditScore(e.equity[i], assets, 1, 0, false)
+	e.score[i] = score
+	e.loanRate[i] = units.PerStep(agents.LoanRate(bk.baseRate, bk.riskSpread, score, 0), p.stepDays)
+	// The fixed cost absorbs interest so that the margin is the target.
+	e.fixedCost[i] = max(0, operating-l*e.loanRate[i])
+	e.cashTarget[i] = e.cash[i]
+	buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
+	e.buffer[i] = min(buffer, e.cash[i])
+	if e.hasCredit[i] {
+		e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
+	}
+	return l
 }
 
 // runwayFromProfile returns the runway, in months, at cumulative share u of

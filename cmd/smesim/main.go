@@ -11,6 +11,7 @@
 //	smesim init [BUILTIN]
 //	smesim network export [FILE|BUILTIN] --out PATH [--format csv|dot|gexf] [--replication R]
 //	smesim bench [--firms LIST] [--threads LIST] [--steps N]
+//	smesim serve [--addr HOST:PORT]
 //
 // Flags may come before or after the scenario argument. Exit status: 0 on
 // success, 2 for bad input (a scenario error, a bad flag or argument, an
@@ -42,6 +43,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -150,6 +152,7 @@ func appFor(e *env) *cli.App {
 			decomposeCommand(e),
 			calibrateCommand(e),
 			atlasCommand(e),
+			serveCommand(e),
 		},
 	}
 	a.Action = unknownCommand(a.Commands)
@@ -529,6 +532,9 @@ func isBuiltin(name string) bool {
 
 // openScenario opens a scenario file or built-in ("" is the default
 // built-in). Every failure is bad input.
+//
+// What reading a network file changed (network.normalise) is not an
+// error: warnNetwork prints it.
 func openScenario(arg string) (*config.Config, error) {
 	cfg, err := scenarios.Open(arg)
 	if err != nil {
@@ -536,8 +542,17 @@ func openScenario(arg string) (*config.Config, error) {
 	}
 	// A network read from files is checked now, once, rather than by
 	// every run (where the error would name a replication).
+	if cfg.Network.Generator == "io-table" {
+		if _, err := sim.Names(cfg); err != nil {
+			return nil, badInputf("%s: %w", scenarioLabel(arg), err)
+		}
+	}
 	if cfg.Network.Generator == "file" {
-		if _, err := sim.BuildNetwork(cfg, 0); err != nil {
+		net, err := sim.BuildNetwork(cfg, 0)
+		if err == nil {
+			err = sim.CheckDamageTables(cfg, net)
+		}
+		if err != nil {
 			return nil, badInputf("%s: %w", scenarioLabel(arg), err)
 		}
 	}
@@ -550,4 +565,24 @@ func scenarioLabel(arg string) string {
 		return "default"
 	}
 	return arg
+}
+
+// warnNormalised prints what normalising changed in cfg's network files
+// (network.normalise): openScenario read them, and reads them again here
+// for that, which only normalising needs.
+func warnNormalised(e *env, cfg *config.Config) {
+	if !cfg.Network.Normalise {
+		return
+	}
+	if net, err := sim.BuildNetwork(cfg, 0); err == nil {
+		warnNetwork(e, net)
+	}
+}
+
+// warnNetwork prints, one line each on stderr, what reading net's files
+// changed in them (weights normalised with network.normalise).
+func warnNetwork(e *env, net *network.Network) {
+	for _, w := range net.Warnings {
+		fmt.Fprintf(e.stderr, "smesim: warning: %s\n", w)
+	}
 }

@@ -70,6 +70,7 @@ func signalCases() []signalCase {
 		{"decompose", []string{"decompose", "china-2020", "-r", "4", "-w", "1", "--out", "o-dec", "--progress", "none"}, "", syscall.SIGINT},
 		{"sensitivity run", []string{"sensitivity", "run", "sens.toml", "--n", "64", "-w", "1", "--out", "o-sens", "--progress", "none"}, "", syscall.SIGTERM},
 		{"calibrate", []string{"calibrate", "cal.toml", "-w", "1", "--out", "o-cal", "--progress", "none"}, "o-cal/generation-00/units/*.gob", syscall.SIGINT},
+		{"serve", []string{"serve", "--addr", "127.0.0.1:0"}, "", syscall.SIGINT},
 	}
 }
 
