@@ -14,6 +14,7 @@ import (
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/sim/calibrate"
 	"github.com/smesim/smesim/sim/facts"
+	"github.com/smesim/smesim/sim/results"
 )
 
 // paramSummary is one parameter's row of posterior-summary.csv.
@@ -180,24 +181,24 @@ func printFactSummaries(w io.Writer, fs []factSummary) {
 	fmt.Fprintf(w, "%d of %d facts reproduced by the posterior mean of the simulated means\n", pass, len(fs))
 }
 
-// saveFigures writes figs into dir/plots, replacing what it holds: drawn
-// into a temporary folder first, so that an interruption leaves the old
-// folder or the new one, never a part.
-func saveFigures(dir string, figs []plots.Figure, formats []string) error {
-	tmp, err := os.MkdirTemp(dir, "."+plotsDir+".tmp-*")
+// saveFigures draws figs into dir/plots, replacing what is there only
+// once every figure is drawn: an interruption leaves the old folder or the
+// new one, never a part.
+func saveFigures(dir string, figs []plots.Figure, formats []string) (err error) {
+	tmp, err := results.MkdirTemp(dir, "."+plotsDir+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
 	if _, err := plots.Save(tmp, figs, formats); err != nil {
-		os.RemoveAll(tmp)
 		return fmt.Errorf("figures: %w", err)
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
+	if err := results.RenameDir(tmp, filepath.Join(dir, plotsDir), true); err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
-	if err := os.RemoveAll(filepath.Join(dir, plotsDir)); err != nil {
-		return fmt.Errorf("figures: %w", err)
-	}
-	return os.Rename(tmp, filepath.Join(dir, plotsDir))
+	return nil
 }
