@@ -30,6 +30,7 @@ const (
 	NoCause Cause = iota
 	Illiquid
 	Insolvent
+	KnockedOut // made to fail by a knock-out run (sim.Knockout)
 )
 
 func (c Cause) String() string {
@@ -38,6 +39,8 @@ func (c Cause) String() string {
 		return "illiquid"
 	case Insolvent:
 		return "insolvent"
+	case KnockedOut:
+		return "knocked-out"
 	}
 	return ""
 }
