@@ -34,6 +34,8 @@ type atlasOptions struct {
 	arm          string
 	workers      int
 	plots        []string
+	knockout     bool // simulate the knock-out of every firm computed
+	knockoutTop  int  // simulate the knock-out of the K firms first by the cheap measures (0: none)
 }
 
 // atlasFiles are the files smesim atlas writes into --out.
@@ -68,6 +70,8 @@ func atlasCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "substitution", Usage: "let a buyer's untouched suppliers in a sector make up a lost one from their spare capacity (production.spare_capacity)"},
 			&cli.StringFlag{Name: "arm", Usage: "take the balance sheets with the interventions of arm `NAME` compiled (supply chain finance, core guarantees)", Value: config.BaselineArm},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines computing firms in parallel (at least 1)", DefaultText: "the number of CPUs"},
+			&cli.BoolFlag{Name: "knockout", Usage: "also simulate each firm computed made to fail at the shock's start, against the run without it (one whole run per firm)"},
+			&cli.IntFlag{Name: "knockout-top", Usage: "simulate the knock-out of only the `K` firms ranked highest by ESRI or DebtRank (at least 1, at most the firms computed)"},
 			plotsFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -81,7 +85,8 @@ func atlasCommand(e *env) *cli.Command {
 			}
 			opts := atlasOptions{out: c.String("out"), replication: c.Int("replication"), sample: c.Int("sample"),
 				seed: c.Uint64("seed"), top: c.Int("top"), firms: c.String("firms"), essential: c.String("essential"),
-				substitution: c.Bool("substitution"), oneWay: c.Bool("one-way"), arm: c.String("arm"), workers: c.Int("workers"), plots: formats}
+				substitution: c.Bool("substitution"), oneWay: c.Bool("one-way"), arm: c.String("arm"), workers: c.Int("workers"), plots: formats,
+				knockout: c.Bool("knockout"), knockoutTop: c.Int("knockout-top")}
 			if c.IsSet("sample") && opts.sample < 1 {
 				return badInputf("--sample %d: must be at least 1", opts.sample)
 			}
@@ -93,6 +98,12 @@ func atlasCommand(e *env) *cli.Command {
 			}
 			if opts.sample > 0 && opts.firms != "" {
 				return badInputf("--sample and --firms: give one or the other")
+			}
+			if c.IsSet("knockout-top") && opts.knockoutTop < 1 {
+				return badInputf("--knockout-top %d: must be at least 1", opts.knockoutTop)
+			}
+			if opts.knockout && opts.knockoutTop > 0 {
+				return badInputf("--knockout and --knockout-top: give one or the other")
 			}
 			return runAtlas(c.Context, e, opts, arg)
 		},
@@ -170,6 +181,9 @@ func runAtlas(ctx context.Context, e *env, opts atlasOptions, arg string) error 
 	}
 	for k := range rows {
 		rows[k].Weight = weights[k]
+	}
+	if err := atlasKnockouts(ctx, cfg, arm, x, rows, opts); err != nil {
+		return err
 	}
 	summary := atlasSummaryText(x, rows, opts)
 	written := rows
@@ -256,7 +270,8 @@ func atlasFirms(net *network.Network, opts atlasOptions) ([]int, []float64, erro
 
 // atlasHeader is the header of atlas.csv.
 var atlasHeader = []string{"id", "kind", "role", "sector", "chain", "jobs", "output", "weight",
-	"esri_output", "esri_jobs", "esri_downstream", "esri_upstream", "debtrank", "converged"}
+	"esri_output", "esri_jobs", "esri_downstream", "esri_upstream", "debtrank", "converged",
+	"ko_failures", "ko_output", "ko_jobs", "ko_cascade", "ko_channels"}
 
 // writeAtlasCSV writes rows as atlas.csv.
 func writeAtlasCSV(w io.Writer, x *sim.Exposures, rows []atlas.Row) error {
@@ -278,6 +293,7 @@ func writeAtlasCSV(w io.Writer, x *sim.Exposures, rows []atlas.Row) error {
 		}
 		cells := []string{csvCell(net.Name(i)), net.Kind[i].String(), net.Role[i].String(), csvCell(net.SectorNames[net.Sector[i]]), chain,
 			g(x.Jobs[i]), g(x.Output[i]), g(r.Weight), g(r.ESRIOutput), g(r.ESRIJobs), g(r.Downstream), g(r.Upstream), g(r.DebtRank), strconv.FormatBool(r.Converged)}
+		cells = append(cells, knockoutCells(r.Knockout, g)...)
 		if _, err := io.WriteString(w, strings.Join(cells, ",")+"\n"); err != nil {
 			return err
 		}
@@ -378,6 +394,7 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 		fmt.Fprintf(&b, ", both (output) %s", pct(atlas.HalfShare(rows, esriOutput)))
 	}
 	fmt.Fprintf(&b, "; DebtRank %s.\n\n", pct(atlas.HalfShare(rows, debtRank)))
+	knockoutSummary(&b, x, rows, opts)
 	const top = 10
 	fmt.Fprintf(&b, "Most critical firms (by %s):\n\n", opts.rankName())
 	b.WriteString("| rank | firm | kind | role | sector | ESRI output | ESRI jobs | downstream | upstream | DebtRank |\n")
