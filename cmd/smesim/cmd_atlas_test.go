@@ -25,6 +25,7 @@ distributors_per_chain = 10
 func TestAtlasBadInput(t *testing.T) {
 	inTempDir(t)
 	writeFile(t, "a.toml", atlasScenario)
+	writeFile(t, "nofin.toml", atlasScenario+"\n[finance]\nenabled = false\n")
 	writeFile(t, "ess.csv", "input_sector,buyer_sector,essential\nparts-0,goods-0,false\nsteel,goods-0,true\n")
 	writeFile(t, "ess-value.csv", "input_sector,buyer_sector,essential\nparts-0,goods-0,maybe\n")
 	cases := []struct {
@@ -41,6 +42,11 @@ func TestAtlasBadInput(t *testing.T) {
 		{"no out", []string{"atlas", "a.toml"}, []string{"--out"}},
 		{"unknown arm", []string{"atlas", "a.toml", "--out", "o", "--arm", "nosuch"}, []string{"--arm", "nosuch"}},
 		{"top zero", []string{"atlas", "a.toml", "--out", "o", "--top", "0"}, []string{"--top 0"}},
+		{"knockout-top zero", []string{"atlas", "a.toml", "--out", "o", "--knockout-top", "0"}, []string{"--knockout-top 0", "at least 1"}},
+		{"knockout-top too large", []string{"atlas", "a.toml", "--out", "o", "--knockout-top", "32"}, []string{"--knockout-top 32", "31 firms"}},
+		{"knockout-top beyond a sample", []string{"atlas", "a.toml", "--out", "o", "--sample", "5", "--knockout-top", "6"}, []string{"--knockout-top 6", "5 firms"}},
+		{"knockout and knockout-top", []string{"atlas", "a.toml", "--out", "o", "--knockout", "--knockout-top", "2"}, []string{"--knockout and --knockout-top"}},
+		{"knockout without finance", []string{"atlas", "nofin.toml", "--out", "o", "--knockout"}, []string{"--knockout", "finance off"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -113,5 +119,69 @@ func TestAtlasWrites(t *testing.T) {
 			t.Errorf("--top rows not by decreasing esri_output: %q", line)
 		}
 		prev = v
+	}
+}
+
+// TestAtlasKnockout: the knock-out columns are filled for the firms
+// simulated, the same with 1 and 2 workers, and --knockout-top K fills the
+// K first by ESRI or DebtRank.
+func TestAtlasKnockout(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "a.toml", atlasScenario)
+	read := func(dir string, args ...string) []string {
+		t.Helper()
+		code, out, errs := smesim(t, append([]string{"atlas", "a.toml", "--out", dir, "--plots", "none"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		if !strings.Contains(out, "Rank correlation (Spearman) with the knock-out's output lost") {
+			t.Errorf("%v: summary lacks the rank correlation:\n%s", args, out)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "atlas.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	}
+	all := read("k2", "--knockout", "--workers", "2")
+	if one := read("k1", "--knockout", "--workers", "1"); strings.Join(one, "\n") != strings.Join(all, "\n") {
+		t.Error("atlas.csv differs between 1 and 2 workers")
+	}
+	col := map[string]int{}
+	for k, h := range strings.Split(all[0], ",") {
+		col[h] = k
+	}
+	core := 0
+	for _, line := range all[1:] {
+		cells := strings.Split(line, ",")
+		out, err := strconv.ParseFloat(cells[col["ko_output"]], 64)
+		if err != nil || out <= 0 || out > 1 {
+			t.Errorf("ko_output of %q not in (0,1]", line)
+		}
+		if cells[col["kind"]] == "core" {
+			core++
+			// The core's knock-out takes its suppliers with it.
+			if n, _ := strconv.Atoi(cells[col["ko_cascade"]]); n == 0 || !strings.Contains(cells[col["ko_channels"]], "lost-orders") {
+				t.Errorf("core knock-out without a cascade through lost orders: %q", line)
+			}
+		}
+	}
+	if core != 1 {
+		t.Fatalf("%d core rows, want 1", core)
+	}
+	top := read("t", "--knockout-top", "3")
+	simulated := 0
+	for k, line := range top[1:] {
+		cells := strings.Split(line, ",")
+		if cells[col["ko_output"]] == "" {
+			continue
+		}
+		simulated++
+		if line != all[k+1] {
+			t.Errorf("--knockout-top row %q differs from --knockout's %q", line, all[k+1])
+		}
+	}
+	if simulated != 3 {
+		t.Errorf("--knockout-top 3 simulated %d firms", simulated)
 	}
 }
