@@ -16,6 +16,7 @@ import (
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/atlas"
+	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
@@ -36,6 +37,9 @@ type atlasOptions struct {
 	plots        []string
 	knockout     bool // simulate the knock-out of every firm computed
 	knockoutTop  int  // simulate the knock-out of the K firms first by the cheap measures (0: none)
+	shard        batch.Shard
+	sharded      bool
+	merge        []string // shard directories whose knock-outs to take
 }
 
 // atlasFiles are the files smesim atlas writes into --out.
@@ -72,6 +76,8 @@ func atlasCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "workers", Usage: "goroutines computing firms in parallel (at least 1)", DefaultText: "the number of CPUs"},
 			&cli.BoolFlag{Name: "knockout", Usage: "also simulate each firm computed made to fail at the shock's start, against the run without it (one whole run per firm)"},
 			&cli.IntFlag{Name: "knockout-top", Usage: "simulate the knock-out of only the `K` firms ranked highest by ESRI or DebtRank (at least 1, at most the firms computed)"},
+			&cli.StringFlag{Name: "shard", Usage: "simulate only shard `I/N` of the knock-outs (those whose number u, in firm order, has u mod N = I) into --out's knockouts directory, and write no atlas"},
+			&cli.StringFlag{Name: "merge", Usage: "take the knock-outs of the shard --out `DIRS` (comma-separated), run with the same flags and --shard, and write the atlas"},
 			plotsFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -86,7 +92,7 @@ func atlasCommand(e *env) *cli.Command {
 			opts := atlasOptions{out: c.String("out"), replication: c.Int("replication"), sample: c.Int("sample"),
 				seed: c.Uint64("seed"), top: c.Int("top"), firms: c.String("firms"), essential: c.String("essential"),
 				substitution: c.Bool("substitution"), oneWay: c.Bool("one-way"), arm: c.String("arm"), workers: c.Int("workers"), plots: formats,
-				knockout: c.Bool("knockout"), knockoutTop: c.Int("knockout-top")}
+				knockout: c.Bool("knockout"), knockoutTop: c.Int("knockout-top"), shard: batch.Whole}
 			if c.IsSet("sample") && opts.sample < 1 {
 				return badInputf("--sample %d: must be at least 1", opts.sample)
 			}
@@ -104,6 +110,22 @@ func atlasCommand(e *env) *cli.Command {
 			}
 			if opts.knockout && opts.knockoutTop > 0 {
 				return badInputf("--knockout and --knockout-top: give one or the other")
+			}
+			if c.IsSet("shard") {
+				s, err := batch.ParseShard(c.String("shard"))
+				if err != nil {
+					return badInputf("--shard: %w", err)
+				}
+				opts.shard, opts.sharded = s, true
+			}
+			if m := c.String("merge"); m != "" {
+				opts.merge = strings.Split(m, ",")
+			}
+			if (opts.sharded || opts.merge != nil) && !opts.knockout && opts.knockoutTop == 0 {
+				return badInputf("--shard and --merge share out knock-outs: give --knockout or --knockout-top")
+			}
+			if opts.sharded && opts.merge != nil {
+				return badInputf("--shard and --merge: give one or the other")
 			}
 			return runAtlas(c.Context, e, opts, arg)
 		},
@@ -182,7 +204,7 @@ func runAtlas(ctx context.Context, e *env, opts atlasOptions, arg string) error 
 	for k := range rows {
 		rows[k].Weight = weights[k]
 	}
-	if err := atlasKnockouts(ctx, cfg, arm, x, rows, opts); err != nil {
+	if done, err := atlasKnockouts(ctx, e, cfg, arm, x, rows, opts); err != nil || !done {
 		return err
 	}
 	summary := atlasSummaryText(x, rows, opts)

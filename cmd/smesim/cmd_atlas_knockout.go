@@ -2,32 +2,48 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/atlas"
+	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 )
 
+// knockoutDir is the batch directory, inside --out, that keeps each
+// finished knock-out: a rerun resumes from it, and the shards of --shard
+// are joined from theirs by --merge.
+const knockoutDir = "knockouts"
+
+// kindAtlas is the batch kind of the knock-outs of smesim atlas: a point
+// per firm knocked out.
+const kindAtlas = "atlas-knockouts"
+
 // atlasKnockouts simulates the knock-outs asked for by --knockout or
-// --knockout-top and stores them in rows.
-func atlasKnockouts(ctx context.Context, cfg *config.Config, arm config.Arm, x *sim.Exposures, rows []atlas.Row, opts atlasOptions) error {
+// --knockout-top, or takes them from the batch directory (resuming) and
+// from the shards of --merge, and stores them in rows. Under --shard it
+// does its share and reports done = false: the atlas is then not written.
+func atlasKnockouts(ctx context.Context, e *env, cfg *config.Config, arm config.Arm, x *sim.Exposures, rows []atlas.Row, opts atlasOptions) (done bool, err error) {
 	if !opts.knockout && opts.knockoutTop == 0 {
-		return nil
+		return true, nil
 	}
 	flag := "--knockout"
 	if opts.knockoutTop > 0 {
 		flag = "--knockout-top"
 	}
 	if !x.Finance {
-		return badInputf("%s: the scenario models no money (finance off), so no firm can fail", flag)
+		return false, badInputf("%s: the scenario models no money (finance off), so no firm can fail", flag)
 	}
 	if opts.knockoutTop > len(rows) {
-		return badInputf("--knockout-top %d: more than the %d firms computed", opts.knockoutTop, len(rows))
+		return false, badInputf("--knockout-top %d: more than the %d firms computed", opts.knockoutTop, len(rows))
 	}
 	at := make(map[int]int, len(rows)) // firm → index in rows
 	for k, r := range rows {
@@ -42,17 +58,118 @@ func atlasKnockouts(ctx context.Context, cfg *config.Config, arm config.Arm, x *
 		firms[k] = r.Firm
 	}
 	slices.Sort(firms)
-	kos, err := atlas.Knockouts(ctx, cfg, arm, opts.replication, firms, opts.workers)
+	plan, err := knockoutPlan(cfg, arm, opts.replication, firms)
+	if err != nil {
+		return false, err
+	}
+	var shards []*batch.Store
+	for _, d := range opts.merge {
+		s, err := batch.Open(filepath.Join(d, knockoutDir))
+		if err != nil {
+			return false, badInputf("--merge %s: %w", d, err)
+		}
+		defer s.Close()
+		if m := s.Manifest(); !m.Equal(batch.ManifestOf(plan)) {
+			return false, badInputf("--merge %s: holds %s of %d runs, not a shard of these knock-outs (run with the same scenario and flags but --shard)", d, m.Kind, m.Runs)
+		}
+		shards = append(shards, s)
+	}
+	if err := os.MkdirAll(opts.out, 0o755); err != nil {
+		return false, badInputf("--out %s: %w", opts.out, unwrapPath(err))
+	}
+	dir := filepath.Join(opts.out, knockoutDir)
+	store, err := batch.Create(dir, plan)
+	if err != nil {
+		return false, badInputf("--out %s: %w", opts.out, err)
+	}
+	defer store.Close()
+	finished, err := store.Finished()
+	if err != nil {
+		return false, err
+	}
+	for _, s := range shards {
+		theirs, err := s.Finished()
+		if err != nil {
+			return false, err
+		}
+		for u := range theirs {
+			if finished[u] {
+				continue
+			}
+			data, err := s.Raw(u, "")
+			if err != nil {
+				return false, err
+			}
+			if err := store.PutRaw(u, data); err != nil {
+				return false, err
+			}
+			finished[u] = true
+		}
+	}
+	var todo []int // indexes into firms
+	for u := range firms {
+		if !finished[u] && opts.shard.Has(u) {
+			todo = append(todo, u)
+		}
+	}
+	todoFirms := make([]int, len(todo))
+	for k, u := range todo {
+		todoFirms[k] = firms[u]
+	}
+	err = atlas.Knockouts(ctx, cfg, arm, opts.replication, todoFirms, opts.workers, func(k int, ko atlas.Knockout) error {
+		return store.PutRaw(todo[k], ko.Encode())
+	})
 	if err != nil {
 		if ctx.Err() != nil {
-			return &interruptError{"interrupted; nothing was written", ctx.Err()}
+			return false, &interruptError{fmt.Sprintf("interrupted; the finished knock-outs are kept in %s: the same command resumes from them", dir), ctx.Err()}
 		}
-		return err
+		return false, err
 	}
-	for k, f := range firms {
-		rows[at[f]].Knockout = kos[k]
+	if opts.sharded {
+		fmt.Fprintf(e.stdout, "shard %s: its knock-outs of the %d are in %s; when every shard is done: smesim atlas with the same flags and --merge SHARD-OUT,... writes the atlas\n",
+			opts.shard, len(firms), dir)
+		return false, nil
 	}
-	return nil
+	if _, err := batch.Collect(plan, []*batch.Store{store}); err != nil {
+		return false, badInputf("--merge: %w", err)
+	}
+	for u, f := range firms {
+		data, err := store.Raw(u, "")
+		if err != nil {
+			return false, err
+		}
+		ko, err := atlas.DecodeKnockout(data)
+		if err != nil {
+			return false, fmt.Errorf("%s: knock-out %d: %w", dir, u, err)
+		}
+		rows[at[f]].Knockout = ko
+	}
+	return true, nil
+}
+
+// knockoutPlan is the batch of the knock-outs of firms: one point per
+// firm, identified by the scenario, the replication, the arm and the firms.
+func knockoutPlan(cfg *config.Config, arm config.Arm, rep int, firms []int) (*batch.Plan, error) {
+	scenario, err := scenarios.Encode(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the resolved scenario: %w", err)
+	}
+	h := sha256.New()
+	for _, f := range firms {
+		fmt.Fprintf(h, "%d\n", f)
+	}
+	scenario = fmt.Appendf(scenario, "\n# smesim atlas knock-outs: replication %d, arm %s, %d firms (sha256 of their indexes %x)\n",
+		rep, arm.Name, len(firms), h.Sum(nil))
+	inputs, err := inputsOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	plan := &batch.Plan{Kind: kindAtlas, Arms: []config.Arm{arm}, Reps: 1, Scenario: scenario, Inputs: inputs,
+		Points: make([]batch.Point, len(firms))}
+	for i := range plan.Points {
+		plan.Points[i].Index = i
+	}
+	return plan, nil
 }
 
 // knockoutCells are the knock-out columns of a row of atlas.csv, empty when

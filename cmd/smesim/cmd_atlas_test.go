@@ -46,6 +46,10 @@ func TestAtlasBadInput(t *testing.T) {
 		{"knockout-top too large", []string{"atlas", "a.toml", "--out", "o", "--knockout-top", "32"}, []string{"--knockout-top 32", "31 firms"}},
 		{"knockout-top beyond a sample", []string{"atlas", "a.toml", "--out", "o", "--sample", "5", "--knockout-top", "6"}, []string{"--knockout-top 6", "5 firms"}},
 		{"knockout and knockout-top", []string{"atlas", "a.toml", "--out", "o", "--knockout", "--knockout-top", "2"}, []string{"--knockout and --knockout-top"}},
+		{"shard without knockout", []string{"atlas", "a.toml", "--out", "o", "--shard", "0/2"}, []string{"--shard and --merge", "--knockout"}},
+		{"bad shard", []string{"atlas", "a.toml", "--out", "o", "--knockout", "--shard", "2/2"}, []string{"--shard", "0 ≤ I < N"}},
+		{"shard and merge", []string{"atlas", "a.toml", "--out", "o", "--knockout", "--shard", "0/2", "--merge", "x"}, []string{"--shard and --merge"}},
+		{"merge of no shard", []string{"atlas", "a.toml", "--out", "o", "--knockout", "--merge", "nosuch"}, []string{"--merge nosuch"}},
 		{"knockout without finance", []string{"atlas", "nofin.toml", "--out", "o", "--knockout"}, []string{"--knockout", "finance off"}},
 	}
 	for _, c := range cases {
@@ -183,5 +187,73 @@ func TestAtlasKnockout(t *testing.T) {
 	}
 	if simulated != 3 {
 		t.Errorf("--knockout-top 3 simulated %d firms", simulated)
+	}
+}
+
+// TestAtlasKnockoutShardResumeMerge: knock-outs killed midway and resumed,
+// or run in two shards and merged, give the bytes of an unsharded atlas.
+func TestAtlasKnockoutShardResumeMerge(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "a.toml", atlasScenario)
+	atlasRun := func(args ...string) string {
+		t.Helper()
+		code, out, errs := smesim(t, append([]string{"atlas", "a.toml", "--plots", "none", "--knockout-top", "7"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		return out
+	}
+	files := func(dir string) string {
+		t.Helper()
+		var b strings.Builder
+		for _, f := range []string{atlasCSV, atlasSummary} {
+			data, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(data)
+		}
+		return b.String()
+	}
+	atlasRun("--out", "whole")
+	want := files("whole")
+
+	// A kill: the log keeps 3 runs and a torn line, one unit file is gone.
+	atlasRun("--out", "killed")
+	logPath := filepath.Join("killed", knockoutDir, "units.log")
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(log), "\n")
+	writeFile(t, logPath, strings.Join(lines[:3], "")+lines[3][:5])
+	os.Remove(filepath.Join("killed", knockoutDir, "units", "00000004.gob"))
+	os.Remove(filepath.Join("killed", atlasCSV))
+	atlasRun("--out", "killed")
+	if got := files("killed"); got != want {
+		t.Errorf("resumed atlas differs from the whole one:\n%s\nwant\n%s", got, want)
+	}
+
+	if out := atlasRun("--out", "s0", "--shard", "0/2"); !strings.Contains(out, "--merge") {
+		t.Errorf("a shard does not say how to merge: %s", out)
+	}
+	if _, err := os.Stat(filepath.Join("s0", atlasCSV)); err == nil {
+		t.Error("a shard wrote atlas.csv")
+	}
+	atlasRun("--out", "s1", "--shard", "1/2")
+	// One shard is not all of it.
+	code, _, errs := smesim(t, "atlas", "a.toml", "--plots", "none", "--knockout-top", "7", "--out", "part", "--merge", "s0", "--shard", "0/1")
+	if code != 2 {
+		t.Errorf("--merge with --shard: exit %d: %s", code, errs)
+	}
+	atlasRun("--out", "merged", "--merge", "s0,s1")
+	if got := files("merged"); got != want {
+		t.Errorf("merged atlas differs from the whole one:\n%s\nwant\n%s", got, want)
+	}
+	// Shards of other knock-outs are refused.
+	atlasRun("--out", "other", "--shard", "0/2", "--replication", "0", "--knockout-top", "6")
+	code, _, errs = smesim(t, "atlas", "a.toml", "--plots", "none", "--knockout-top", "7", "--out", "mix", "--merge", "other,s1")
+	if code != 2 || !strings.Contains(errs, "--merge other") {
+		t.Errorf("merging a shard of other knock-outs: exit %d: %s", code, errs)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -34,6 +36,35 @@ type Knockout struct {
 	Channels outcome.Channel
 }
 
+// Encode returns k as one line of text that Decode reads back exactly.
+func (k Knockout) Encode() []byte {
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	return []byte(g(k.Failures) + " " + g(k.Output) + " " + g(k.Jobs) + " " + strconv.Itoa(k.Cascade) + " " + strconv.Itoa(int(k.Channels)) + "\n")
+}
+
+// DecodeKnockout reads a line written by Encode.
+func DecodeKnockout(data []byte) (Knockout, error) {
+	f := strings.Fields(string(data))
+	if len(f) != 5 {
+		return Knockout{}, fmt.Errorf("atlas: a knock-out has 5 fields, not %d", len(f))
+	}
+	var k Knockout
+	var errs [5]error
+	k.Failures, errs[0] = strconv.ParseFloat(f[0], 64)
+	k.Output, errs[1] = strconv.ParseFloat(f[1], 64)
+	k.Jobs, errs[2] = strconv.ParseFloat(f[2], 64)
+	k.Cascade, errs[3] = strconv.Atoi(f[3])
+	var ch uint64
+	ch, errs[4] = strconv.ParseUint(f[4], 10, 16)
+	k.Channels = outcome.Channel(ch)
+	for _, err := range errs {
+		if err != nil {
+			return Knockout{}, fmt.Errorf("atlas: reading a knock-out: %w", err)
+		}
+	}
+	return k, nil
+}
+
 // noKnockout marks a row whose knock-out was not simulated.
 var noKnockout = Knockout{Failures: math.NaN(), Output: math.NaN(), Jobs: math.NaN(), Cascade: -1}
 
@@ -41,22 +72,32 @@ var noKnockout = Knockout{Failures: math.NaN(), Output: math.NaN(), Jobs: math.N
 func (k Knockout) Simulated() bool { return k.Cascade >= 0 }
 
 // Knockouts simulates the knock-out of each firm of firms in replication
-// rep of cfg under arm, in that order, on workers goroutines (≤ 0:
-// GOMAXPROCS); the result does not depend on workers. It stops with ctx's
-// error when ctx is done.
-func Knockouts(ctx context.Context, cfg *config.Config, arm config.Arm, rep int, firms []int, workers int) ([]Knockout, error) {
+// rep of cfg under arm on workers goroutines (≤ 0: GOMAXPROCS), and gives
+// each to put with its index in firms as it finishes (from one goroutine
+// at a time, in no set order), so that a caller can keep them as they come
+// and resume after an interruption. A knock-out depends on cfg, arm, rep
+// and its firm alone. On the first error it stops and returns it; when ctx
+// is done, ctx's error.
+func Knockouts(ctx context.Context, cfg *config.Config, arm config.Arm, rep int, firms []int, workers int, put func(k int, ko Knockout) error) error {
+	if len(firms) == 0 {
+		return nil
+	}
 	base, err := sim.Run(ctx, cfg, arm, rep, sim.Options{Threads: 1})
 	if err != nil {
-		return nil, fmt.Errorf("atlas: the run without knock-out: %w", err)
+		return fmt.Errorf("atlas: the run without knock-out: %w", err)
 	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, len(firms)))
-	out := make([]Knockout, len(firms))
-	errs := make([]error, len(firms))
-	var next atomic.Int64
-	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next     atomic.Int64
+		mu       sync.Mutex // serialises put and firstErr
+		firstErr error
+		wg       sync.WaitGroup
+	)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
@@ -68,24 +109,25 @@ func Knockouts(ctx context.Context, cfg *config.Config, arm config.Arm, rep int,
 				}
 				f := firms[k]
 				res, err := sim.Run(ctx, cfg, arm, rep, sim.Options{Threads: 1, Knockout: &sim.Knockout{Firm: f}})
-				if err != nil {
-					errs[k] = fmt.Errorf("atlas: knock-out of %s: %w", base.Network.Name(f), err)
-					continue
+				mu.Lock()
+				if err == nil {
+					err = put(k, compare(base, res, f))
+				} else if ctx.Err() == nil {
+					err = fmt.Errorf("atlas: knock-out of %s: %w", base.Network.Name(f), err)
 				}
-				out[k] = compare(base, res, f)
+				if err != nil && firstErr == nil && ctx.Err() == nil {
+					firstErr = err
+					cancel()
+				}
+				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if firstErr != nil {
+		return firstErr
 	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return ctx.Err()
 }
 
 // compare measures knock-out run ko of firm f against base.
