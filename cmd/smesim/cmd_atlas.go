@@ -40,6 +40,7 @@ type atlasOptions struct {
 	shard        batch.Shard
 	sharded      bool
 	merge        []string // shard directories whose knock-outs to take
+	whatIf       whatIf
 }
 
 // atlasFiles are the files smesim atlas writes into --out.
@@ -76,6 +77,7 @@ func atlasCommand(e *env) *cli.Command {
 			&cli.IntFlag{Name: "workers", Usage: "goroutines computing firms in parallel (at least 1)", DefaultText: "the number of CPUs"},
 			&cli.BoolFlag{Name: "knockout", Usage: "also simulate each firm computed made to fail at the shock's start, against the run without it (one whole run per firm)"},
 			&cli.IntFlag{Name: "knockout-top", Usage: "simulate the knock-out of only the `K` firms ranked highest by ESRI or DebtRank (at least 1, at most the firms computed)"},
+			&cli.StringFlag{Name: "what-if", Usage: "compute the atlas again after a `CHANGE`: second-supplier[=K] (a second supplier for every input bought from one supplier by, or from, the K firms first by ESRI; K = 10) or drop-guarantee=ID (core ID's guarantees removed, under an --arm with core guarantees); writes atlas-what-if.csv and the difference in total systemic risk"},
 			&cli.StringFlag{Name: "shard", Usage: "simulate only shard `I/N` of the knock-outs (those whose number u, in firm order, has u mod N = I) into --out's knockouts directory, and write no atlas"},
 			&cli.StringFlag{Name: "merge", Usage: "take the knock-outs of the shard --out `DIRS` (comma-separated), run with the same flags and --shard, and write the atlas"},
 			plotsFlag(),
@@ -117,6 +119,11 @@ func atlasCommand(e *env) *cli.Command {
 					return badInputf("--shard: %w", err)
 				}
 				opts.shard, opts.sharded = s, true
+			}
+			if c.IsSet("what-if") {
+				if opts.whatIf, err = parseWhatIf(c.String("what-if")); err != nil {
+					return badInput(err)
+				}
 			}
 			if m := c.String("merge"); m != "" {
 				opts.merge = strings.Split(m, ",")
@@ -208,12 +215,32 @@ func runAtlas(ctx context.Context, e *env, opts atlasOptions, arg string) error 
 		return err
 	}
 	summary := atlasSummaryText(x, rows, opts)
+	var after []atlas.Row
+	var y *sim.Exposures
+	if opts.whatIf != (whatIf{}) {
+		var what string
+		if y, after, what, err = atlasWhatIf(ctx, cfg, arm, x, rows, firms, aopts, opts); err != nil {
+			if ctx.Err() != nil {
+				return &interruptError{"interrupted; nothing was written", ctx.Err()}
+			}
+			return err
+		}
+		var b strings.Builder
+		b.WriteString(summary)
+		whatIfSummary(&b, rows, after, what, opts)
+		summary = b.String()
+	}
 	written := rows
 	if opts.top > 0 && opts.top < len(rows) {
 		written = atlas.Ranked(rows, opts.rankBy())[:opts.top]
 	}
 	if err := writeAtlas(ctx, opts, x, written, summary); err != nil {
 		return err
+	}
+	if after != nil {
+		if err := writeWhatIf(opts, y, after); err != nil {
+			return err
+		}
 	}
 	fmt.Fprint(e.stdout, summary)
 	fmt.Fprintf(e.stdout, "wrote %s\n", opts.out)

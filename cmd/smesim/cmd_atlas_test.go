@@ -50,6 +50,10 @@ func TestAtlasBadInput(t *testing.T) {
 		{"bad shard", []string{"atlas", "a.toml", "--out", "o", "--knockout", "--shard", "2/2"}, []string{"--shard", "0 ≤ I < N"}},
 		{"shard and merge", []string{"atlas", "a.toml", "--out", "o", "--knockout", "--shard", "0/2", "--merge", "x"}, []string{"--shard and --merge"}},
 		{"merge of no shard", []string{"atlas", "a.toml", "--out", "o", "--knockout", "--merge", "nosuch"}, []string{"--merge nosuch"}},
+		{"unknown what-if", []string{"atlas", "a.toml", "--out", "o", "--what-if", "nosuch"}, []string{"--what-if", "second-supplier[=K] or drop-guarantee=ID"}},
+		{"what-if K zero", []string{"atlas", "a.toml", "--out", "o", "--what-if", "second-supplier=0"}, []string{"--what-if", "at least 1"}},
+		{"what-if unknown core", []string{"atlas", "a.toml", "--out", "o", "--what-if", "drop-guarantee=nosuch"}, []string{"drop-guarantee", "no firm"}},
+		{"what-if no guarantees", []string{"atlas", "a.toml", "--out", "o", "--what-if", "drop-guarantee=f0"}, []string{"drop-guarantee", "guarantees no loans under arm baseline"}},
 		{"knockout without finance", []string{"atlas", "nofin.toml", "--out", "o", "--knockout"}, []string{"--knockout", "finance off"}},
 	}
 	for _, c := range cases {
@@ -255,5 +259,35 @@ func TestAtlasKnockoutShardResumeMerge(t *testing.T) {
 	code, _, errs = smesim(t, "atlas", "a.toml", "--plots", "none", "--knockout-top", "7", "--out", "mix", "--merge", "other,s1")
 	if code != 2 || !strings.Contains(errs, "--merge other") {
 		t.Errorf("merging a shard of other knock-outs: exit %d: %s", code, errs)
+	}
+}
+
+// TestAtlasWhatIf: with one supplier per input, a second supplier for the
+// inputs of the top firm, with spare capacity to make up a lost one,
+// lowers the total downstream ESRI, and atlas-what-if.csv has a row per
+// firm.
+func TestAtlasWhatIf(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "a.toml", atlasScenario+"multi_sourcing = 1\n")
+	code, out, errs := smesim(t, "atlas", "a.toml", "--out", "o", "--plots", "none", "--substitution", "--what-if", "second-supplier=1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var before, after float64
+	for _, line := range strings.Split(out, "\n") {
+		if cells := strings.Split(line, " | "); strings.HasPrefix(line, "| ESRI, downstream |") && len(cells) > 3 {
+			before, _ = strconv.ParseFloat(cells[1], 64)
+			after, _ = strconv.ParseFloat(cells[2], 64)
+		}
+	}
+	if !strings.Contains(out, "What if: a second supplier for each of") || !(after < before) {
+		t.Errorf("total downstream ESRI %v before, %v after:\n%s", before, after, out)
+	}
+	b, err := os.ReadFile(filepath.Join("o", atlasWhatIfCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "\n"); n != 32 {
+		t.Errorf("%s has %d lines, want 32", atlasWhatIfCSV, n)
 	}
 }
