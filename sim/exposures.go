@@ -98,6 +98,11 @@ func BaselineExposuresOn(cfg *config.Config, net *network.Network, arm config.Ar
 	return x, nil
 }
 
+// NetworkImpact returns, per firm, the priority network-impact of
+// interventions (sim/targeting.go) ranks by: the baseline flows from its
+// suppliers and to its customers, per year.
+func (x *Exposures) NetworkImpact() []float64 { return flowImpact(x.Net, x.Flow) }
+
 func scaled(v []float64, f float64) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {

@@ -444,6 +444,7 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 	}
 	fmt.Fprintf(&b, "; DebtRank %s.\n\n", pct(atlas.HalfShare(rows, debtRank)))
 	knockoutSummary(&b, x, rows, opts)
+	targetingAgreement(&b, x, rows, opts)
 	const top = 10
 	fmt.Fprintf(&b, "Most critical firms (by %s):\n\n", opts.rankName())
 	b.WriteString("| rank | firm | kind | role | sector | ESRI output | ESRI jobs | downstream | upstream | DebtRank |\n")

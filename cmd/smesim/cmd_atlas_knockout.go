@@ -183,6 +183,21 @@ func knockoutCells(k atlas.Knockout, g func(float64) string) []string {
 
 func koOutput(r atlas.Row) float64 { return r.Knockout.Output }
 
+// targetingAgreement says how well the priority network-impact of
+// interventions, a first-order measure, ranks firms as the atlas does.
+func targetingAgreement(b *strings.Builder, x *sim.Exposures, rows []atlas.Row, opts atlasOptions) {
+	impact := x.NetworkImpact()
+	byImpact := func(r atlas.Row) float64 { return impact[r.Firm] }
+	rho, n := atlas.Spearman(rows, byImpact, opts.rankBy())
+	rhoDR, _ := atlas.Spearman(rows, byImpact, debtRank)
+	fmt.Fprintf(b, "Targeting: the priority network-impact of interventions (flows in and out) ranks the %d firms as %s with Spearman %s, as DebtRank with %s",
+		n, opts.rankName(), sig3(rho), sig3(rhoDR))
+	if rhoKO, nKO := atlas.Spearman(rows, byImpact, koOutput); nKO > 0 {
+		fmt.Fprintf(b, ", as the knock-out's output lost with %s (%d firms)", sig3(rhoKO), nKO)
+	}
+	b.WriteString(".\n\n")
+}
+
 // knockoutSummary writes the knock-out part of the summary: the half share,
 // the agreement with the linear measure and the largest disagreements.
 func knockoutSummary(b *strings.Builder, x *sim.Exposures, rows []atlas.Row, opts atlasOptions) {
