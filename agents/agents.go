@@ -113,6 +113,15 @@ func LoanLimit(maxToRevenue, yearlyRevenue, debt float64) float64 {
 	return max(0, maxToRevenue*yearlyRevenue-debt)
 }
 
+// ProfitBeforeTax returns a firm's profit over a step before tax: its
+// output less the inputs it used, its wage bill, its fixed costs and the
+// interest it owes,
+//
+//	output − inputShare × output − wageBill − fixedCost − interest
+func ProfitBeforeTax(output, inputShare, wageBill, fixedCost, interest float64) float64 {
+	return output - inputShare*output - wageBill - fixedCost - interest
+}
+
 // Tax returns the tax due on a step's profit: rate × profit, and nothing
 // on a loss.
 func Tax(rate, profit float64) float64 {

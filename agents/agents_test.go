@@ -172,6 +172,19 @@ func TestLoanLimit(t *testing.T) {
 	}
 }
 
+func TestProfitBeforeTax(t *testing.T) {
+	for _, c := range []struct{ output, inputShare, wage, fixed, interest, want float64 }{
+		{1000, 0.6, 200, 50, 30, 120},
+		{1000, 0.6, 200, 50, -30, 180}, // a subsidy larger than the interest adds to profit
+		{0, 0.6, 200, 50, 30, -280},    // no output: the costs are a loss
+		{1000, 1, 0, 0, 0, 0},          // all output is inputs
+	} {
+		if got := ProfitBeforeTax(c.output, c.inputShare, c.wage, c.fixed, c.interest); got != c.want {
+			t.Errorf("ProfitBeforeTax(%v, %v, %v, %v, %v) = %v, want %v", c.output, c.inputShare, c.wage, c.fixed, c.interest, got, c.want)
+		}
+	}
+}
+
 func TestTax(t *testing.T) {
 	for _, c := range []struct{ rate, profit, want float64 }{
 		{0.25, 100, 25},

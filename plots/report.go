@@ -83,7 +83,7 @@ func WriteReport(path string, r *Run, figs []Figure) error {
 	}
 	b.resolved(r.Dir)
 	b.foot()
-	return writeFileAtomic(path, b.Bytes())
+	return b.save(path)
 }
 
 // WriteSweepReport writes the file path: one self-contained HTML page about
@@ -162,17 +162,12 @@ func WriteSweepReport(path, dir string, figs []Figure) error {
 	}
 	b.resolvedText(s.Scenario)
 	b.foot()
-	return writeFileAtomic(path, b.Bytes())
+	return b.save(path)
 }
 
-// writeFileAtomic writes data to path atomically (see
-// results.AtomicFile).
-func writeFileAtomic(path string, data []byte) error {
-	err := results.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-	if err != nil {
+// save writes the page to path atomically (see results.AtomicFile).
+func (b *reportBuilder) save(path string) error {
+	if err := results.WriteFileAtomic(path, func(w io.Writer) error { _, err := b.WriteTo(w); return err }); err != nil {
 		return fmt.Errorf("plots: %w", err)
 	}
 	return nil

@@ -39,7 +39,12 @@ func generatorWords(cfg *config.Config) string {
 	case "erdos-renyi":
 		return fmt.Sprintf("a random network with %g suppliers per firm on average (Erdős–Rényi generator)", n.MeanDegree)
 	case "file":
+		if n.Format == "inoue-todo" {
+			return "read from " + n.EdgesFile + ", " + n.FirmsFile + " and " + n.FinalDemandFile + " (Inoue–Todo format)"
+		}
 		return "read from " + n.EdgesFile + " and " + n.FirmsFile
+	case "io-table":
+		return fmt.Sprintf("%d firms built from the input–output table %s", n.Firms, n.IOTableFile)
 	}
 	return n.Generator + " generator"
 }
@@ -138,6 +143,11 @@ func shockSentence(sc config.ShockConfig) string {
 		what = fmt.Sprintf("Payment-terms shock%s: core firms take up to %s longer to pay their SME suppliers", name, sc.TermStretch)
 	case "lockdown":
 		what = fmt.Sprintf("Lockdown%s: %s of %s cannot produce", name, pct(sc.Depth), targetWords(sc))
+	case "capacity":
+		if sc.DamageFile != "" {
+			return fmt.Sprintf("Capacity shock%s: firms lose the shares of capacity %s gives, over the steps it gives.", name, sc.DamageFile)
+		}
+		what = fmt.Sprintf("Capacity shock%s: %s lose %s of their capacity", name, targetWords(sc), pct(sc.Depth))
 	default:
 		what = fmt.Sprintf("%s shock%s of depth %s", sc.Kind, name, pct(sc.Depth))
 	}

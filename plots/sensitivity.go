@@ -214,5 +214,5 @@ func WriteSensitivityReport(path, dir string, figs []Figure) error {
 		return err
 	}
 	b.foot()
-	return writeFileAtomic(path, b.Bytes())
+	return b.save(path)
 }

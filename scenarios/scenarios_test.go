@@ -343,7 +343,7 @@ func TestValidateInCode(t *testing.T) {
 			c.Shocks[0].Market = "all"
 			c.Shocks[0].Regions = []string{"x"}
 		},
-			"code: shocks[0].regions: does not apply to an imports shock (applies to: lockdown)"},
+			"code: shocks[0].regions: does not apply to an imports shock (applies to: lockdown, capacity)"},
 		{"nan", func(c *config.Config) { c.Network.SharedSupplierShare = nan() },
 			"code: network.shared_supplier_share: nan is out of range: allowed 0 to 1"},
 		{"negative duration", func(c *config.Config) { c.Firms.Grace = units.Duration{Value: -1, Unit: "w"} },
@@ -384,7 +384,7 @@ func TestValidateInCode(t *testing.T) {
 		{"long run", func(c *config.Config) { c.Steps = 6000 },
 			"code: steps: 6000 steps of 1w last 115.1 years: allowed at most 100 years"},
 		{"missing kind", func(c *config.Config) { c.Shocks = append(c.Shocks, config.DefaultShock()) },
-			"code: shocks[1].kind: missing: set one of demand, credit, imports, payment-terms, lockdown"},
+			"code: shocks[1].kind: missing: set one of demand, credit, imports, payment-terms, lockdown, capacity"},
 		{"huge seed", func(c *config.Config) { c.Seed = 1 << 63 },
 			"code: seed: 9223372036854775808 is too large: TOML integers go up to 9223372036854775807"},
 		{"intervention zero budget", func(c *config.Config) { c.Interventions = []config.InterventionConfig{policyLoan("", "26w")} }, ""},

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"math"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -560,34 +559,4 @@ func (p *sweepParam) extremes() []sweepValue {
 func sweepIsDefault(s config.SweepConfig) bool {
 	d := config.DefaultConfig().Sweep
 	return len(s.Parameters) == 0 && s.Design == d.Design && s.Points == d.Points
-}
-
-// InputFiles returns the files cfg names, as it names them (relative to
-// cfg.Dir unless absolute): a file network's firms and edges, and those of
-// the points of its sweep. A batch identifies its inputs by their content
-// (see batch.HashInputs), so that runs of changed files are not mixed.
-func InputFiles(cfg *config.Config) []string {
-	if cfg == nil {
-		return nil
-	}
-	file := cfg.Network.Generator == "file"
-	var swept []string
-	for _, p := range cfg.Sweep.Parameters {
-		switch p.Key {
-		case "network.generator":
-			file = file || slices.Contains(p.Texts, "file")
-		case "network.edges_file", "network.firms_file":
-			swept = append(swept, p.Texts...)
-		}
-	}
-	if !file {
-		return nil
-	}
-	var out []string
-	for _, name := range append([]string{cfg.Network.EdgesFile, cfg.Network.FirmsFile}, swept...) {
-		if name != "" {
-			out = append(out, name)
-		}
-	}
-	return out
 }

@@ -1,8 +1,9 @@
 package scenarios
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
+
+	"github.com/smesim/smesim/sim/streamkey"
 )
 
 // The latin hypercube design of a sweep: its random stream and draws.
@@ -16,31 +17,7 @@ const lhsPurpose uint64 = 0x7377656570_6c6873 // "sweeplhs"
 type lhsSource struct{ c *rand.ChaCha8 }
 
 func newLHSSource(seed uint64) *lhsSource {
-	var key [32]byte
-	h := mixWords(seed, lhsPurpose)
-	for i := 0; i < 4; i++ {
-		h = splitmix64(h)
-		binary.LittleEndian.PutUint64(key[8*i:], h)
-	}
-	return &lhsSource{rand.NewChaCha8(key)}
-}
-
-// splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014), as
-// in package sim.
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
-// mixWords hashes a sequence of words into one, as package sim's mix.
-func mixWords(words ...uint64) uint64 {
-	h := uint64(0x6a09e667f3bcc908)
-	for _, w := range words {
-		h = splitmix64(h ^ w)
-	}
-	return h
+	return &lhsSource{rand.NewChaCha8(streamkey.ChaCha8(seed, lhsPurpose))}
 }
 
 // float64 returns a uniform draw in [0, 1).

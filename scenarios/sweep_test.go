@@ -110,12 +110,12 @@ func TestSetKeyErrors(t *testing.T) {
 		// defect 12): it used to set them all.
 		{"shocks.demand.depth", 0.7, `shocks.demand.depth: "demand" selects 3 shocks (0 "a" demand, 1 "b" demand, 3 "credit" demand), but a key must select one: address it by index, e.g. "shocks[0].depth", or by name, e.g. "shocks.a.depth"`},
 		{"shocks[4].depth", 1.0, `shocks[4].depth: no shock [4]: the scenario has 4 (shocks: 0 "a" demand, 1 "b" demand, 2 "c" credit, 3 "credit" demand)`},
-		{"shocks[0]", 1.0, `shocks[0]: "[0]" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, term_stretch, sectors, regions, roles`},
+		{"shocks[0]", 1.0, `shocks[0]: "[0]" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, term_stretch, sectors, regions, roles, damage_file`},
 		{"network[0].chains", 1.0, `network[0].chains: "network" is not an array of tables: an index such as [0] selects an element of shocks, interventions, banks or markets`},
 		{"steps.", 1.0, "steps.: ends with a dot"},
 		{`shocks."a.depth`, 1.0, `shocks."a.depth: a quoted segment has no closing quote`},
 		{"stpes", 1.0, `stpes: unknown key "stpes" at the top level; did you mean "steps"?`},
-		{"network.colour", 1.0, `network.colour: unknown key "colour" in [network]; allowed keys here: generator, chains, cores_per_chain, suppliers_per_chain, raw_materials_per_chain, distributors_per_chain, supplier_sectors, raw_material_sectors, multi_sourcing, shared_supplier_share, firms, mean_degree, sectors, core_share, edges_file, firms_file, final_demand_mean, final_demand_dispersion, upstream_final_share`},
+		{"network.colour", 1.0, `network.colour: unknown key "colour" in [network]; allowed keys here: generator, chains, cores_per_chain, suppliers_per_chain, raw_materials_per_chain, distributors_per_chain, supplier_sectors, raw_material_sectors, multi_sourcing, shared_supplier_share, firms, mean_degree, sectors, core_share, io_table_file, format, edges_file, firms_file, normalise, final_demand_file, final_demand_mean, final_demand_dispersion, upstream_final_share`},
 		{"shocks.demand.dept", 1.0, `shocks.demand.dept: unknown key "dept" in [[shocks]]; did you mean "depth"?`},
 		{"shocks.demand2.depth", 1.0, `shocks.demand2.depth: no shock named or of kind "demand2" (shocks: 0 "a" demand, 1 "b" demand, 2 "c" credit, 3 "credit" demand)`},
 		{"shocks.4.depth", 1.0, `shocks.4.depth: no shock 4: the scenario has 4 (shocks: 0 "a" demand, 1 "b" demand, 2 "c" credit, 3 "credit" demand)`},
@@ -123,8 +123,8 @@ func TestSetKeyErrors(t *testing.T) {
 		{"banks.central.share", 1.0, `banks.central.share: no bank named "central" (banks: 0 "bank")`},
 		{"interventions.loans.budget", 1.0, `interventions.loans.budget: no intervention named or of kind "loans" (interventions: 0 "scf" supply-chain-finance, 1 "policy-loan" policy-loan)`},
 		{"shocks", 1.0, `shocks: "shocks" is an array of tables: select an element by name, kind or index and add one of its keys, e.g. "shocks[0].depth"`},
-		{"shocks.demand", 1.0, `shocks.demand: "demand" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, term_stretch, sectors, regions, roles`},
-		{"network", 1.0, `network: "network" is a table: add one of its keys: generator, chains, cores_per_chain, suppliers_per_chain, raw_materials_per_chain, distributors_per_chain, supplier_sectors, raw_material_sectors, multi_sourcing, shared_supplier_share, firms, mean_degree, sectors, core_share, edges_file, firms_file, final_demand_mean, final_demand_dispersion, upstream_final_share`},
+		{"shocks.demand", 1.0, `shocks.demand: "demand" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, term_stretch, sectors, regions, roles, damage_file`},
+		{"network", 1.0, `network: "network" is a table: add one of its keys: generator, chains, cores_per_chain, suppliers_per_chain, raw_materials_per_chain, distributors_per_chain, supplier_sectors, raw_material_sectors, multi_sourcing, shared_supplier_share, firms, mean_degree, sectors, core_share, io_table_file, format, edges_file, firms_file, normalise, final_demand_file, final_demand_mean, final_demand_dispersion, upstream_final_share`},
 		{"shocks.a.depth.x", 1.0, `shocks.a.depth.x: "depth" is a number and has no keys below it`},
 		{"finance.enabled", 1.0, `finance.enabled: "enabled" is true or false, which cannot be swept: only numbers, durations and strings can`},
 		{"arms", "a", `arms: "arms" is a list, which cannot be swept: only numbers, durations and strings can`},
@@ -694,38 +694,6 @@ steps = 3
 	}
 	if p := sw.Point(17); !reflect.DeepEqual(p, points[17]) || strings.Join(p.Values, " ") != "8 erdos-renyi 0.5" {
 		t.Errorf("point 17 = %v, want %v (8 erdos-renyi 0.5)", p.Values, points[17].Values)
-	}
-}
-
-// TestInputFiles: the files a batch hashes are a file network's, and those
-// its sweep names; none for a generated network.
-func TestInputFiles(t *testing.T) {
-	file := func(edit func(*config.Config)) *config.Config {
-		cfg := config.DefaultConfig()
-		cfg.Network.Generator, cfg.Network.EdgesFile, cfg.Network.FirmsFile = "file", "edges.csv", "firms.csv"
-		edit(&cfg)
-		return &cfg
-	}
-	for _, c := range []struct {
-		name string
-		cfg  *config.Config
-		want []string
-	}{
-		{"generated", func() *config.Config { c := config.DefaultConfig(); c.Network.EdgesFile = "left.csv"; return &c }(), nil},
-		{"file", file(func(*config.Config) {}), []string{"edges.csv", "firms.csv"}},
-		{"swept files", file(func(c *config.Config) {
-			c.Sweep.Parameters = []config.SweepParameter{{Key: "network.edges_file", Texts: []string{"a.csv", "b.csv"}}}
-		}), []string{"edges.csv", "firms.csv", "a.csv", "b.csv"}},
-		{"swept generator", func() *config.Config {
-			c := config.DefaultConfig()
-			c.Network.EdgesFile, c.Network.FirmsFile = "e.csv", "f.csv"
-			c.Sweep.Parameters = []config.SweepParameter{{Key: "network.generator", Texts: []string{"core-satellite", "file"}}}
-			return &c
-		}(), []string{"e.csv", "f.csv"}},
-	} {
-		if got := InputFiles(c.cfg); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%s: InputFiles = %q, want %q", c.name, got, c.want)
-		}
 	}
 }
 

@@ -310,31 +310,63 @@ func (v *validator) network() error {
 			return v.errorAt("network.mean_degree", []string{"network.generator"}, "%s is out of range: allowed 1 to 1000 for barabasi-albert (0.1 to 1000 for erdos-renyi)", formatNumber(n.MeanDegree))
 		}
 	case "file":
-		for _, k := range []struct{ key, path string }{{"edges_file", n.EdgesFile}, {"firms_file", n.FirmsFile}} {
+		files := []struct{ key, path string }{{"edges_file", n.EdgesFile}, {"firms_file", n.FirmsFile}}
+		if n.Format == "inoue-todo" {
+			files = append(files, struct{ key, path string }{"final_demand_file", n.FinalDemandFile})
+		} else if n.FinalDemandFile != "" {
+			return v.errorAt("network.final_demand_file", []string{"network.format"}, "applies to format \"inoue-todo\" only: a CSV network gives final demand in the firms file")
+		}
+		for _, k := range files {
 			p := "network." + k.key
+			if k.path == "" && k.key == "final_demand_file" {
+				return v.errorAt(p, []string{"network.format"}, "missing: format \"inoue-todo\" needs final_demand_file, lines \"firm amount\"")
+			}
 			if k.path == "" {
 				return v.errorAt(p, []string{"network.generator"}, "missing: the file generator needs %s", k.key)
 			}
-			resolved := k.path
-			if !filepath.IsAbs(resolved) {
-				resolved = filepath.Join(v.cfg.Dir, resolved)
-			}
-			if abs, err := filepath.Abs(resolved); err == nil {
-				resolved = abs
-			}
-			st, err := os.Stat(resolved)
-			switch {
-			case errors.Is(err, os.ErrNotExist):
-				return v.errorf(p, "%q not found (resolved to %s)", k.path, resolved)
-			case err != nil:
-				return v.errorf(p, "%q cannot be read: %v", k.path, err)
-			case st.IsDir():
-				return v.errorf(p, "%q is a directory, not a CSV file (resolved to %s)", k.path, resolved)
-			case !st.Mode().IsRegular():
-				// A device or a pipe may never end, or never start.
-				return v.errorf(p, "%q is not a regular file (resolved to %s): write the network to a CSV file", k.path, resolved)
+			if err := v.inputFile(p, k.path); err != nil {
+				return err
 			}
 		}
+	}
+	if n.Generator == "io-table" {
+		if n.IOTableFile == "" {
+			return v.errorAt("network.io_table_file", []string{"network.generator"}, "missing: the io-table generator needs io_table_file")
+		}
+		if err := v.inputFile("network.io_table_file", n.IOTableFile); err != nil {
+			return err
+		}
+	}
+	if n.Normalise && (n.Generator != "file" || n.Format != "csv") {
+		return v.errorAt("network.normalise", []string{"network.generator", "network.format"}, "applies to CSV file networks only (generator = \"file\", format = \"csv\")")
+	}
+	if n.Generator != "file" && n.Format != "csv" {
+		return v.errorAt("network.format", []string{"network.generator"}, "applies to the file generator only (generator = %q)", n.Generator)
+	}
+	return nil
+}
+
+// inputFile checks that the file at path (relative to the scenario),
+// named by key p, is a regular file that exists.
+func (v *validator) inputFile(p, path string) error {
+	resolved := path
+	if !filepath.IsAbs(resolved) {
+		resolved = filepath.Join(v.cfg.Dir, resolved)
+	}
+	if abs, err := filepath.Abs(resolved); err == nil {
+		resolved = abs
+	}
+	st, err := os.Stat(resolved)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return v.errorf(p, "%q not found (resolved to %s)", path, resolved)
+	case err != nil:
+		return v.errorf(p, "%q cannot be read: %v", path, err)
+	case st.IsDir():
+		return v.errorf(p, "%q is a directory, not a CSV file (resolved to %s)", path, resolved)
+	case !st.Mode().IsRegular():
+		// A device or a pipe may never end, or never start.
+		return v.errorf(p, "%q is not a regular file (resolved to %s): write the network to a CSV file", path, resolved)
 	}
 	return nil
 }
@@ -431,6 +463,12 @@ func (v *validator) shocks() error {
 		if s.Start.Days() >= h {
 			return v.errorAt(join(p, "start"), []string{p}, "%s starts after the end of the run (%s)", s.Start, v.horizonText())
 		}
+		if s.Kind == "capacity" && s.DamageFile != "" {
+			if err := v.damageTable(p, s); err != nil {
+				return err
+			}
+			continue
+		}
 		if s.Duration.Days()+s.Recovery.Days() <= 0 {
 			return v.errorAt(join(p, "duration"), []string{p}, "the shock has no effect: set duration or recovery above 0")
 		}
@@ -463,6 +501,28 @@ func (v *validator) shocks() error {
 		}
 	}
 	return nil
+}
+
+// damageTable checks a capacity shock given by a damage table: the table
+// sets its firms, depths and timing, so those keys must be left out, and
+// it names firms, so the network must be read from files. The table itself
+// is read against the network with the network's names (sim.Names).
+func (v *validator) damageTable(p string, s config.ShockConfig) error {
+	key := join(p, "damage_file")
+	if v.cfg.Network.Generator != "file" {
+		return v.errorAt(key, []string{"network.generator"}, "a damage table names firms: it needs a network read from files (generator = \"file\")")
+	}
+	def := config.DefaultShock()
+	for _, k := range []struct {
+		key string
+		set bool
+	}{{"depth", s.Depth != 0}, {"start", s.Start != def.Start}, {"duration", s.Duration != def.Duration}, {"recovery", s.Recovery != def.Recovery},
+		{"sectors", len(s.Sectors) > 0}, {"regions", len(s.Regions) > 0}, {"roles", len(s.Roles) > 0}} {
+		if k.set {
+			return v.errorAt(join(p, k.key), []string{key}, "the damage table sets which firms lose how much and when: leave %s out", k.key)
+		}
+	}
+	return v.inputFile(key, s.DamageFile)
 }
 
 func (v *validator) marketDeclared(name string) bool {

@@ -61,7 +61,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 				if subsidy != nil {
 					interest -= subsidy[j]
 				}
-				profit[j] = x - inputShare[j]*x - wageNow[j] - fixedCost[j] - interest
+				profit[j] = agents.ProfitBeforeTax(x, inputShare[j], wageNow[j], fixedCost[j], interest)
 				dueInterest[j] = interest
 				duePrincipal[j] = l / maturity
 			}

@@ -30,6 +30,9 @@ func roleValue(v config.RoleValues, r network.Role) float64 {
 
 // initPhysical sets technical coefficients and solves the steady state:
 // gross output x = f + A x, inventories at target, orders equal to use.
+// A network with flows fixes x and A itself: x is final demand plus sales
+// to other firms, and an edge's coefficient is its flow over its buyer's
+// output.
 func (e *engine) initPhysical() error {
 	net, p := e.net, &e.p
 	perStep := p.stepDays / units.DaysPerYear
@@ -40,7 +43,7 @@ func (e *engine) initPhysical() error {
 		role := net.Role[b]
 		slots := net.SlotStart[b+1] - net.SlotStart[b]
 		e.importCoeff[b] = roleValue(e.cfg.Production.ImportShare, role)
-		if slots == 0 {
+		if slots == 0 || net.Flow != nil {
 			continue
 		}
 		share := roleValue(e.cfg.Production.InputShare, role) / float64(slots)
@@ -51,7 +54,11 @@ func (e *engine) initPhysical() error {
 			}
 		}
 	}
-	if err := e.solveLeontief(); err != nil {
+	if net.Flow != nil {
+		if err := e.coefficientsFromFlows(perStep); err != nil {
+			return err
+		}
+	} else if err := e.solveLeontief(); err != nil {
 		return err
 	}
 	if e.cfg.Production.DemandSwitching {
@@ -104,10 +111,58 @@ func (e *engine) initPhysical() error {
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 			e.slotInv[s] = p.invTarget * e.slotCoeff[s] * x
 		}
+		if e.edgeInv != nil {
+			for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
+				e.edgeInv[k] = p.invTarget * e.edgeCoeff[k] * x
+			}
+		}
 	}
 	for k := range e.baseFlow {
 		f := e.edgeCoeff[k] * e.baseOutput[net.Buyer[k]]
 		e.baseFlow[k], e.order[k], e.delivery[k] = f, f, f
+	}
+	return nil
+}
+
+// coefficientsFromFlows sets baseline output and input coefficients from
+// the network's flows: a firm's output per step is its final demand plus
+// its sales to other firms, an edge's coefficient its flow over its
+// buyer's output, and a slot's the sum of its edges'. Output then solves
+// x = f + A x exactly. With finance on, a firm's inputs (with imports)
+// must cost less than its output.
+func (e *engine) coefficientsFromFlows(perStep float64) error {
+	net := e.net
+	x := e.baseOutput
+	for i := range x {
+		x[i] = e.fdDomestic[i] + e.fdExport[i]
+	}
+	for k, f := range net.Flow {
+		x[net.Supplier[k]] += f * perStep
+	}
+	for i, v := range x {
+		if !(v > 0) {
+			return fmt.Errorf("firm %s has no output at baseline: it has neither buyers nor final demand", net.Name(i))
+		}
+	}
+	for s := 0; s < net.Slots(); s++ {
+		c := 0.0
+		for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+			e.edgeCoeff[k] = net.Flow[k] * perStep / x[net.Buyer[k]]
+			c += e.edgeCoeff[k]
+		}
+		e.slotCoeff[s] = c
+	}
+	if !e.p.finance {
+		return nil
+	}
+	for i := 0; i < net.N(); i++ {
+		use := e.importCoeff[i]
+		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+			use += e.slotCoeff[s]
+		}
+		if use >= 1 {
+			return &ScenarioError{fmt.Errorf("network: firm %s buys inputs (%.6g per unit of output, with import_share) worth at least its output: with finance on, a firm must add value", net.Name(i), use)}
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
+	"github.com/smesim/smesim/sim/units"
 )
 
 // sizes translates the scenario into the generators' firm sizes.
@@ -43,8 +45,24 @@ func buildNetwork(cfg *config.Config, rep int) (*network.Network, error) {
 		net, err = network.BarabasiAlbert(nc.Firms, nc.MeanDegree, nc.Sectors, nc.CoreShare, sz, rng)
 	case "erdos-renyi":
 		net, err = network.ErdosRenyi(nc.Firms, nc.MeanDegree, nc.Sectors, nc.CoreShare, sz, rng)
+	case "io-table":
+		var tab *network.IOTable
+		tab, err = network.ReadIOTable(resolvePath(cfg.Dir, nc.IOTableFile))
+		if err == nil {
+			net, err = tab.Network(network.IOParams{Firms: nc.Firms, Dispersion: nc.FinalDemandDispersion,
+				CoreShare: nc.CoreShare, MultiSourcing: nc.MultiSourcing}, rng)
+		}
 	case "file":
-		net, err = network.ReadCSV(resolvePath(cfg.Dir, nc.EdgesFile), resolvePath(cfg.Dir, nc.FirmsFile), sz, rng)
+		if nc.Format == "inoue-todo" {
+			net, err = network.ReadInoueTodo(network.InoueTodoFiles{
+				Links:       resolvePath(cfg.Dir, nc.EdgesFile),
+				Affiliation: resolvePath(cfg.Dir, nc.FirmsFile),
+				FinalDemand: resolvePath(cfg.Dir, nc.FinalDemandFile),
+			}, units.DaysPerYear/cfg.Step.Days())
+			break
+		}
+		net, err = network.ReadCSVWith(resolvePath(cfg.Dir, nc.EdgesFile), resolvePath(cfg.Dir, nc.FirmsFile), sz, rng,
+			network.CSVOptions{Normalise: nc.Normalise})
 	default:
 		return nil, &ScenarioError{fmt.Errorf("network.generator: unknown generator %q", nc.Generator)}
 	}
@@ -133,10 +151,33 @@ func Names(cfg *config.Config) (*NetworkNames, error) {
 			Regions:   func() []string { _, r := network.GenericNames(sectors); return r },
 			Markets:   markets,
 		}, nil
+	case "io-table":
+		// The table names the sectors; the firms are drawn per
+		// replication, and building them could take more memory than the
+		// run is later allowed.
+		tab, err := network.ReadIOTable(resolvePath(cfg.Dir, nc.IOTableFile))
+		if err != nil {
+			return nil, &ScenarioError{fmt.Errorf("network: %w", err)}
+		}
+		if nc.Firms < len(tab.Sectors) {
+			return nil, &ScenarioError{fmt.Errorf("network.firms: %d firms for the %d sectors of %s: need at least one firm per sector", nc.Firms, len(tab.Sectors), nc.IOTableFile)}
+		}
+		regions := []string{"all"}
+		return &NetworkNames{
+			From:      nc.IOTableFile,
+			HasSector: func(name string) bool { return slices.Contains(tab.Sectors, name) },
+			HasRegion: func(name string) bool { return name == "all" },
+			Sectors:   func() []string { return tab.Sectors },
+			Regions:   func() []string { return regions },
+			Markets:   markets,
+		}, nil
 	}
 	net, err := buildNetwork(cfg, 0)
 	if err != nil {
 		return nil, err
+	}
+	if err := CheckDamageTables(cfg, net); err != nil {
+		return nil, &ScenarioError{err}
 	}
 	byName := make(map[string]int, net.N())
 	for i := 0; i < net.N(); i++ {
@@ -147,7 +188,7 @@ func Names(cfg *config.Config) (*NetworkNames, error) {
 		return func(name string) bool { return slices.Contains(names, name) }
 	}
 	return &NetworkNames{
-		From:      nc.FirmsFile,
+		From:      cmp.Or(nc.IOTableFile, nc.FirmsFile),
 		HasSector: has(net.SectorNames),
 		HasRegion: has(net.RegionNames),
 		Sectors:   list(net.SectorNames),

@@ -43,6 +43,8 @@ type params struct {
 	maxLoanToRev   float64
 	scoreThreshold float64
 	smoothed       bool
+	linkInventory  bool // production.inventories = "link": a stock per edge
+	rationing      rationRule
 	smoothAlpha    float64
 	demandNoise    float64
 	shockStep      int
@@ -72,6 +74,7 @@ type engine struct {
 	lockdownDraw  [][]float64 // per lockdown shock, a uniform per firm: closed while below the shock's share
 	lockdownShare []float64   // this step, per lockdown shock
 	imports       []int       // indexes of imports shocks
+	capacityLeft  []float64   // this step, per firm: share of capacity capacity shocks leave (nil without them)
 	importAvail   []float64   // this step, per imports shock
 	noiseKey      uint64
 	exportWeights []float64 // per export market, its share of baseline exports (nil without exports)
@@ -108,6 +111,7 @@ type engine struct {
 	slotCoeff []float64
 	slotInv   []float64
 	edgeCoeff []float64 // slotCoeff × weight
+	edgeInv   []float64 // per edge, with production.inventories = "link" (nil otherwise); slotInv is then their sum per slot
 	order     []float64
 	delivery  []float64
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier
@@ -279,6 +283,8 @@ func (e *engine) compile() error {
 		maxLoanToRev:   cfg.Finance.MaxLoanToRevenue,
 		scoreThreshold: cfg.Finance.ScoreThreshold,
 		smoothed:       cfg.Production.PlannedOutput == "smoothed-demand",
+		linkInventory:  cfg.Production.Inventories == "link",
+		rationing:      rationRules[cfg.Production.Rationing],
 		smoothAlpha:    1 / math.Max(1, cfg.Production.DemandSmoothing.Steps(d)),
 		demandNoise:    cfg.Production.DemandNoise,
 		baselineSteps:  max(1, cfg.Firms.BaselineWindows.WholeSteps(d)),
@@ -297,6 +303,10 @@ func (e *engine) compile() error {
 			e.lockdowns = append(e.lockdowns, i)
 		case shockImports:
 			e.imports = append(e.imports, i)
+		case shockCapacity:
+			if e.capacityLeft == nil {
+				e.capacityLeft = make([]float64, e.net.N())
+			}
 		}
 	}
 	p.revenueFrom, p.revenueTo = p.shockStep, p.steps
@@ -334,6 +344,9 @@ func (e *engine) allocate() {
 	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
 	e.importCoeff, e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f(), f()
 	e.slotCoeff, e.slotInv = alloc[float64](e.arena, s), alloc[float64](e.arena, s)
+	if e.p.linkInventory {
+		e.edgeInv = make([]float64, m)
+	}
 	fe := func() []float64 { return alloc[float64](e.arena, m) }
 	e.edgeCoeff, e.order, e.delivery, e.payable, e.paid, e.baseFlow = fe(), fe(), fe(), fe(), fe(), fe()
 	e.due, e.paidRound = fe(), fe()

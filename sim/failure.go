@@ -201,6 +201,11 @@ func (e *engine) windUp(f, t int) {
 	for s := net.SlotStart[f]; s < net.SlotStart[f+1]; s++ {
 		e.slotInv[s] = 0
 	}
+	if e.edgeInv != nil {
+		for k := net.InStart[f]; k < net.InStart[f+1]; k++ {
+			e.edgeInv[k] = 0
+		}
+	}
 	e.output[f], e.revenue[f] = 0, 0
 	if e.sectorScale != nil {
 		// Its customers buy from the survivors of its sector instead.

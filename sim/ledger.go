@@ -146,10 +146,7 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 			if !alive[j] {
 				continue
 			}
-			a := assets[j]
-			for k := outStart[j]; k < outStart[j+1]; k++ {
-				a += payable[outEdge[k]]
-			}
+			a := addOver(assets[j], payable, outEdge[outStart[j]:outStart[j+1]])
 			if fac != nil {
 				for k := outStart[j]; k < outStart[j+1]; k++ {
 					a -= fac[outEdge[k]] // sold to its bank
@@ -190,6 +187,15 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 			"negative or NaN stock: cash %g, loans %g", cash[j], loan[j])}
 	}
 	return nil
+}
+
+// addOver returns a plus the values of v at the edges edges, in order:
+// what a firm's buyers order or owe it, gathered over its out-links.
+func addOver(a float64, v []float64, edges []int32) float64 {
+	for _, k := range edges {
+		a += v[k]
+	}
+	return a
 }
 
 // addRanges adds to each sum[j] the values v[start[j]:start[j+1]], in

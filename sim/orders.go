@@ -26,6 +26,10 @@ func (e *engine) orders(lo, hi, t int) {
 			continue
 		}
 		plan := min(e.planned[b], e.capacity[b])
+		if e.edgeInv != nil {
+			e.linkOrders(b, plan)
+			continue
+		}
 		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
 			need := agents.InputOrder(e.slotCoeff[s], plan, e.slotInv[s], p.invTarget, p.tau)
 			lo, hi := net.SlotEdgeStart[s], net.SlotEdgeStart[s+1]
@@ -57,4 +61,20 @@ func (e *engine) orders(lo, hi, t int) {
 		}
 		e.importOrder[b] = agents.InputOrder(e.importCoeff[b], plan, e.importInv[b], p.invTarget, p.tau)
 	}
+}
+
+// linkOrders orders for buyer b with a stock per link
+// (production.inventories = "link"): each supplier is ordered what
+// planned output needs of its input plus a share of the gap of that
+// link's own stock, as in Inoue and Todo's simulator. Orders do not move
+// between suppliers; a failed supplier gets none.
+func (e *engine) linkOrders(b int, plan float64) {
+	net, p := e.net, &e.p
+	for k := net.InStart[b]; k < net.InStart[b+1]; k++ {
+		e.order[k] = 0
+		if e.alive[net.Supplier[k]] {
+			e.order[k] = agents.InputOrder(e.edgeCoeff[k], plan, e.edgeInv[k], p.invTarget, p.tau)
+		}
+	}
+	e.importOrder[b] = agents.InputOrder(e.importCoeff[b], plan, e.importInv[b], p.invTarget, p.tau)
 }

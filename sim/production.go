@@ -44,10 +44,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			if !alive[j] {
 				continue
 			}
-			d := fdNow[j]
-			for k := outStart[j]; k < outStart[j+1]; k++ {
-				d += order[outEdge[k]]
-			}
+			d := addOver(fdNow[j], order, outEdge[outStart[j]:outStart[j+1]])
 			dem[j] = d
 			demand[j] = d
 			if d < 0.9*baseOutput[j] {
@@ -79,6 +76,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// Capacity, zero while locked down.
 	copy(capacity, e.capacity[lo:hi:hi])
+	if e.capacityLeft != nil {
+		for j, left := range e.capacityLeft[lo:hi:hi] {
+			capacity[j] *= left
+		}
+	}
 	for jl, k := range e.lockdowns {
 		share := e.lockdownShare[jl]
 		if share <= 0 {
@@ -102,6 +104,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			d := dem[j]
 			x := agents.Output(capacity[j], d, limit[j])
 			output[j] = x
+			if e.p.rationing != rationProportional {
+				r, fd := rationFinalDemand(e.p.rationing, x, d, fdNow[j])
+				share[j], fillRate[j], fdDelivered[j] = r, r, fd
+				continue
+			}
 			r := agents.RationShare(x, d)
 			share[j] = r
 			fillRate[j] = r
@@ -130,6 +137,10 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				continue
 			}
 			x := output[j]
+			if e.edgeInv != nil {
+				e.useLinkStocks(lo+j, x)
+				continue
+			}
 			for s := slotStart[j]; s < slotStart[j+1]; s++ {
 				slotInv[s] = max(0, slotInv[s]-slotCoeff[s]*x)
 			}
@@ -189,7 +200,73 @@ func (e *engine) receive(lo, hi int) {
 			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
 				got += e.delivery[k]
 			}
+			if e.edgeInv != nil {
+				sum := 0.0
+				for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+					e.edgeInv[k] += e.delivery[k]
+					sum += e.edgeInv[k]
+				}
+				e.slotInv[s] = sum
+				continue
+			}
 			e.slotInv[s] += got
 		}
 	}
+}
+
+// useLinkStocks takes firm b's use of inputs for output x from its stocks
+// per link (production.inventories = "link"): a slot's use, its
+// coefficient times x, comes out of its links in proportion to what each
+// holds, as in Inoue and Todo's simulator, and the slot's stock is the sum
+// left.
+func (e *engine) useLinkStocks(b int, x float64) {
+	net := e.net
+	for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+		held := e.slotInv[s]
+		if held <= 0 {
+			continue
+		}
+		r := e.slotCoeff[s] * x / held
+		sum := 0.0
+		for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+			v := max(0, e.edgeInv[k]-e.edgeInv[k]*r)
+			e.edgeInv[k] = v
+			sum += v
+		}
+		e.slotInv[s] = sum
+	}
+}
+
+// rationRule is production.rationing: how a firm short of output shares
+// it between the orders of firms and final demand.
+type rationRule uint8
+
+const (
+	rationProportional     rationRule = iota // the same share for every order and final demand
+	rationFinalDemandLast                    // firms' orders first (Inoue and Todo's -R 1)
+	rationFinalDemandFirst                   // final demand first
+)
+
+var rationRules = map[string]rationRule{
+	"proportional": rationProportional, "final-demand-last": rationFinalDemandLast, "final-demand-first": rationFinalDemandFirst,
+}
+
+// rationFinalDemand shares output x between final demand fd and the
+// orders of firms, d − fd, when one of them is served first: it returns
+// the share of firms' orders filled (1 when they ordered nothing) and the
+// final demand served.
+func rationFinalDemand(rule rationRule, x, d, fd float64) (orderShare, fdServed float64) {
+	orders := d - fd
+	if rule == rationFinalDemandLast {
+		served := min(x, orders)
+		if orders <= 0 {
+			return 1, min(fd, x)
+		}
+		return served / orders, min(fd, max(0, x-served))
+	}
+	fdServed = min(fd, x)
+	if orders <= 0 {
+		return 1, fdServed
+	}
+	return min(1, max(0, x-fdServed)/orders), fdServed
 }

@@ -1,9 +1,10 @@
 package sim
 
 import (
-	"encoding/binary"
 	"math"
 	"math/rand/v2"
+
+	"github.com/smesim/smesim/sim/streamkey"
 )
 
 // Purposes of random streams. A stream is derived from (seed, replication,
@@ -21,32 +22,13 @@ const (
 	streamLottery       // priority = "random": each firm's rank in a programme's lottery
 )
 
-// splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
-// mix hashes a sequence of words into one.
-func mix(words ...uint64) uint64 {
-	h := uint64(0x6a09e667f3bcc908)
-	for _, w := range words {
-		h = splitmix64(h ^ w)
-	}
-	return h
-}
+// splitmix64 and mix are streamkey's, by their short names here.
+func splitmix64(x uint64) uint64 { return streamkey.SplitMix64(x) }
+func mix(words ...uint64) uint64 { return streamkey.Mix(words...) }
 
 // stream returns a ChaCha8 generator for (seed, replication, purpose).
 func stream(seed uint64, rep int, purpose uint64) *rand.Rand {
-	var key [32]byte
-	h := mix(seed, uint64(rep), purpose)
-	for i := 0; i < 4; i++ {
-		h = splitmix64(h)
-		binary.LittleEndian.PutUint64(key[8*i:], h)
-	}
-	return rand.New(rand.NewChaCha8(key))
+	return rand.New(rand.NewChaCha8(streamkey.ChaCha8(seed, uint64(rep), purpose)))
 }
 
 // uniformAt returns a uniform draw in (0,1) that depends only on its key and

@@ -69,7 +69,8 @@ const maxSettlementRounds = 16
 // slice is tested per firm and one per payable.
 //
 // The hottest loop of a step: over slices of the chunk, with the firm's
-// sums kept in locals.
+// sums and the end of its edges kept in locals (the end read once, not
+// after every store: the compiler cannot tell an edge array from InStart).
 func (e *engine) pay(c *chunkWork, first bool) float64 {
 	net, s := e.net, &e.iv
 	lo, hi := c.lo, c.hi
@@ -129,7 +130,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 				res -= g
 			}
 			trade := 0.0
-			for k := inStart[j]; k < inStart[j+1]; k++ {
+			for k, end := inStart[j], inStart[j+1]; k < end; k++ {
 				d := due[k]
 				v := share * d
 				due[k] = d - v
@@ -213,7 +214,7 @@ func (e *engine) collectRange(lo, hi int) {
 	paidRound, crossBank, alive, cash, reserveIn, toExternal := e.paidRound, e.crossBank, e.alive, e.cash, e.reserveIn, e.toExternal
 	for sup := lo; sup < hi; sup++ {
 		got, cross := 0.0, 0.0
-		for k := outStart[sup]; k < outStart[sup+1]; k++ {
+		for k, end := outStart[sup], outStart[sup+1]; k < end; k++ {
 			ed := outEdge[k]
 			v := paidRound[ed]
 			if v == 0 {

@@ -83,14 +83,14 @@ func (e *engine) wageBill(i int) float64 {
 }
 
 // profitBeforeTax returns firm i's profit this step before relief, with
-// the interest subsidy sub.
+// the interest subsidy sub, as accrue computes it: the policy-loan
+// interest comes off after (see chargePolicyInterest).
 func (e *engine) profitBeforeTax(i int, wage, sub float64) float64 {
-	x := e.output[i]
-	interest := e.loan[i]*e.loanRate[i] - sub
+	p := agents.ProfitBeforeTax(e.output[i], e.inputShare[i], wage, e.fixedCost[i], e.loan[i]*e.loanRate[i]-sub)
 	if e.iv.govLoan != nil {
-		interest += e.iv.govLoan[i] * e.iv.govRate
+		p -= e.iv.govLoan[i] * e.iv.govRate
 	}
-	return x - e.inputShare[i]*x - wage - e.fixedCost[i] - interest
+	return p
 }
 
 // subsidise sets sub[j] to the interest the state pays this step for firm

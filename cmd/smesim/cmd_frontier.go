@@ -399,7 +399,7 @@ func writeFrontierFigures(out string, f *plots.Frontier, formats []string) (err 
 	if err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
-	tmp, err := os.MkdirTemp(out, "."+plotsDir+".tmp-*")
+	tmp, err := results.MkdirTemp(out, "."+plotsDir+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
@@ -408,16 +408,10 @@ func writeFrontierFigures(out string, f *plots.Frontier, formats []string) (err 
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("figures: %w", err)
-	}
 	if _, err := plots.Save(tmp, figs, formats); err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
-	if err := os.RemoveAll(filepath.Join(out, plotsDir)); err != nil {
-		return fmt.Errorf("figures: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(out, plotsDir)); err != nil {
+	if err := results.RenameDir(tmp, filepath.Join(out, plotsDir), true); err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
 	return nil

@@ -155,6 +155,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	if err != nil {
 		return err
 	}
+	warnNormalised(e, cfg)
 	if err := applyOverrides(cfg, opts); err != nil {
 		return err
 	}

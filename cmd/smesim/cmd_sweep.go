@@ -263,7 +263,11 @@ func inputsOf(cfg *config.Config) ([]results.Input, error) {
 	if _, copies := batchScenario(cfg); len(copies) > 0 {
 		in, err = batch.HashCopies(copies)
 	} else {
-		in, err = batch.HashInputs(cfg.Dir, scenarios.InputFiles(cfg))
+		var named []string
+		for _, f := range results.InputFiles(cfg) {
+			named = append(named, f.Named)
+		}
+		in, err = batch.HashInputs(cfg.Dir, named)
 	}
 	if err != nil {
 		return nil, badInput(err)
@@ -272,38 +276,28 @@ func inputsOf(cfg *config.Config) ([]results.Input, error) {
 }
 
 // batchScenario returns cfg as a batch directory records it, naming the
-// copies of its network files that the directory holds
-// (batch.InputDir/network-edges.csv and network-firms.csv), and the
-// copies to make; cfg itself and no copies when it reads no files, or
-// when its sweep varies which files it reads (those are read where the
-// scenario names them).
+// copies of the files it reads that the directory holds (those of
+// results.InputFiles, in results.InputDir: a file network's, an IO table,
+// damage tables), and the copies to make; cfg itself and no copies when
+// it reads no files, or when its sweep varies which files it reads (those
+// are read where the scenario names them).
 func batchScenario(cfg *config.Config) (*config.Config, []batch.FileCopy) {
-	if cfg.Network.Generator != "file" {
+	files := results.InputFiles(cfg)
+	if len(files) == 0 {
 		return cfg, nil
 	}
 	for _, p := range cfg.Sweep.Parameters {
-		switch p.Key {
-		case "network.generator", "network.edges_file", "network.firms_file":
+		switch {
+		case p.Key == "network.generator", p.Key == "network.format", strings.HasSuffix(p.Key, "_file"):
 			return cfg, nil
 		}
 	}
-	resolve := func(name string) string {
-		if filepath.IsAbs(name) {
-			return name
-		}
-		return filepath.Join(cfg.Dir, name)
+	copies := make([]batch.FileCopy, len(files))
+	for i, f := range files {
+		copies[i] = batch.FileCopy{From: f.Source, To: f.Name}
 	}
-	copies := []batch.FileCopy{{From: resolve(cfg.Network.EdgesFile), To: copiedEdges}, {From: resolve(cfg.Network.FirmsFile), To: copiedFirms}}
-	c := *cfg // only the file names differ: the copy shares cfg's slices
-	c.Network.EdgesFile, c.Network.FirmsFile = copiedEdges, copiedFirms
-	return &c, copies
+	return results.Relocated(cfg), copies
 }
-
-// The copies of a file network's files in a batch directory.
-const (
-	copiedEdges = batch.InputDir + "/network-edges.csv"
-	copiedFirms = batch.InputDir + "/network-firms.csv"
-)
 
 // runFromCopies makes the runs of plan, whose batch directory is dir, read
 // the copies of their input files that dir holds (see batchScenario):
@@ -317,21 +311,20 @@ func runFromCopies(plan *batch.Plan, dir string) error {
 	if err != nil {
 		return err
 	}
-	local := func(c *config.Config) {
-		c.Network.EdgesFile, c.Network.FirmsFile, c.Dir = copiedEdges, copiedFirms, abs
+	// Only the file names and the directory differ.
+	local := func(c *config.Config) *config.Config {
+		cc := *results.Relocated(c)
+		cc.Dir = abs
+		return &cc
 	}
 	for i := range plan.Points {
 		if c := plan.Points[i].Config; c != nil {
-			cc := *c // only the file names differ
-			local(&cc)
-			plan.Points[i].Config = &cc
+			plan.Points[i].Config = local(c)
 		}
 	}
 	if build := plan.Build; build != nil {
 		plan.Build = func(i int) *config.Config {
-			c := build(i) // a new configuration, the point's own
-			local(c)
-			return c
+			return local(build(i)) // a new configuration, the point's own
 		}
 	}
 	return nil

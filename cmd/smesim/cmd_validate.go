@@ -36,7 +36,7 @@ func runValidate(e *env, arg string) error {
 		return err
 	}
 	var parts []string
-	n, err := expectedFirms(cfg)
+	n, err := expectedFirms(e, cfg)
 	if err != nil {
 		return badInput(err)
 	}
@@ -54,12 +54,12 @@ func runValidate(e *env, arg string) error {
 // expectedFirms returns the number of firms the scenario's network will
 // have: from the generator's parameters, or by loading a network file. It
 // returns 0 when that cannot be told without the engine.
-func expectedFirms(cfg *config.Config) (int, error) {
+func expectedFirms(e *env, cfg *config.Config) (int, error) {
 	nc := cfg.Network
 	switch nc.Generator {
 	case "core-satellite":
 		return nc.Chains * (nc.CoresPerChain + nc.SuppliersPerChain + nc.RawMaterialsPerChain + nc.DistributorsPerChain), nil
-	case "barabasi-albert", "erdos-renyi":
+	case "barabasi-albert", "erdos-renyi", "io-table":
 		return nc.Firms, nil
 	}
 	net, err := sim.BuildNetwork(cfg, 0)
@@ -69,6 +69,7 @@ func expectedFirms(cfg *config.Config) (int, error) {
 		}
 		return 0, err
 	}
+	warnNetwork(e, net)
 	return net.N(), nil
 }
 

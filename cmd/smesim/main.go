@@ -42,6 +42,7 @@ import (
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -528,6 +529,9 @@ func isBuiltin(name string) bool {
 
 // openScenario opens a scenario file or built-in ("" is the default
 // built-in). Every failure is bad input.
+//
+// What reading a network file changed (network.normalise) is not an
+// error: warnNetwork prints it.
 func openScenario(arg string) (*config.Config, error) {
 	cfg, err := scenarios.Open(arg)
 	if err != nil {
@@ -535,8 +539,17 @@ func openScenario(arg string) (*config.Config, error) {
 	}
 	// A network read from files is checked now, once, rather than by
 	// every run (where the error would name a replication).
+	if cfg.Network.Generator == "io-table" {
+		if _, err := sim.Names(cfg); err != nil {
+			return nil, badInputf("%s: %w", scenarioLabel(arg), err)
+		}
+	}
 	if cfg.Network.Generator == "file" {
-		if _, err := sim.BuildNetwork(cfg, 0); err != nil {
+		net, err := sim.BuildNetwork(cfg, 0)
+		if err == nil {
+			err = sim.CheckDamageTables(cfg, net)
+		}
+		if err != nil {
 			return nil, badInputf("%s: %w", scenarioLabel(arg), err)
 		}
 	}
@@ -549,4 +562,24 @@ func scenarioLabel(arg string) string {
 		return "default"
 	}
 	return arg
+}
+
+// warnNormalised prints what normalising changed in cfg's network files
+// (network.normalise): openScenario read them, and reads them again here
+// for that, which only normalising needs.
+func warnNormalised(e *env, cfg *config.Config) {
+	if !cfg.Network.Normalise {
+		return
+	}
+	if net, err := sim.BuildNetwork(cfg, 0); err == nil {
+		warnNetwork(e, net)
+	}
+}
+
+// warnNetwork prints, one line each on stderr, what reading net's files
+// changed in them (weights normalised with network.normalise).
+func warnNetwork(e *env, net *network.Network) {
+	for _, w := range net.Warnings {
+		fmt.Fprintf(e.stderr, "smesim: warning: %s\n", w)
+	}
 }

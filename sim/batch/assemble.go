@@ -167,7 +167,12 @@ func WriteRun(out string, src *Sources, meta results.Meta, extra func(tmp string
 // that reads no files; otherwise the scenario encoded with its files named
 // by their copies (results.Relocated), so that the directory is complete.
 func ResultScenario(p Point) ([]byte, []results.InputFile, error) {
-	inputs := results.InputFiles(p.Config)
+	var inputs []results.InputFile
+	for _, f := range results.InputFiles(p.Config) {
+		if f.Name != "" { // read by the run, not only by the points of its sweep
+			inputs = append(inputs, f)
+		}
+	}
 	if len(inputs) == 0 {
 		return p.Scenario, nil, nil
 	}

@@ -76,14 +76,10 @@ type Plan struct {
 	Inputs []results.Input
 	// Copies are files copied into the batch directory when it is made:
 	// the input files, which Scenario then names by their copies under
-	// InputDir, so that the directory's runs can be assembled (merged)
+	// results.InputDir, so that the directory's runs can be assembled (merged)
 	// wherever the directory is.
 	Copies []FileCopy
 }
-
-// InputDir is the folder of a batch directory that holds copies of the
-// files its scenario reads (see Plan.Copies).
-const InputDir = "input"
 
 // FileCopy is a file copied into a batch directory: From, the path read,
 // to To, slash-separated and relative to the directory.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/smesim/smesim/sim/results"
 )
 
 // TestCreateLocks is issue 13 defect 11: two writers into one batch
@@ -75,7 +77,7 @@ func TestCreateRemovesStaleTemporaries(t *testing.T) {
 func TestCreateWhileAnotherCreates(t *testing.T) {
 	plan := testPlan(t, 1)
 	dir := filepath.Join(t.TempDir(), "b")
-	if err := os.MkdirAll(filepath.Join(dir, InputDir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, results.InputDir), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	held, err := lockDir(dir)
@@ -83,7 +85,7 @@ func TestCreateWhileAnotherCreates(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.release()
-	if err := os.WriteFile(filepath.Join(dir, InputDir, "network-edges.csv"), []byte("supplier,buyer,weight\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, results.InputDir, "network-edges.csv"), []byte("supplier,buyer,weight\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, err = Create(dir, plan)

@@ -51,7 +51,7 @@ type Config struct {
 
 // NetworkConfig chooses and parameterises the network generator.
 type NetworkConfig struct {
-	Generator string `toml:"generator" enum:"core-satellite,barabasi-albert,erdos-renyi,file" doc:"network generator"`
+	Generator string `toml:"generator" enum:"core-satellite,barabasi-albert,erdos-renyi,file,io-table" doc:"network generator"`
 
 	// core-satellite
 	Chains               int     `toml:"chains" min:"1" max:"100000" doc:"core-satellite: number of industrial chains"`
@@ -61,18 +61,24 @@ type NetworkConfig struct {
 	DistributorsPerChain int     `toml:"distributors_per_chain" min:"1" max:"1000000" doc:"core-satellite: distributor SMEs per chain"`
 	SupplierSectors      int     `toml:"supplier_sectors" min:"1" max:"1000" doc:"core-satellite: sectors of tier-1 parts (shared by all chains)"`
 	RawMaterialSectors   int     `toml:"raw_material_sectors" min:"1" max:"1000" doc:"core-satellite: sectors of tier-2 raw materials"`
-	MultiSourcing        int     `toml:"multi_sourcing" min:"1" max:"100" doc:"suppliers per buyer and input sector"`
+	MultiSourcing        int     `toml:"multi_sourcing" min:"1" max:"100" doc:"suppliers per buyer and input sector (io-table: the pieces a buyer's purchases from another sector are split into, so at least as many suppliers where the sector has them)"`
 	SharedSupplierShare  float64 `toml:"shared_supplier_share" min:"0" max:"1" doc:"core-satellite: share of a chain's supplier links that go to another chain's suppliers"`
 
 	// barabasi-albert, erdos-renyi
-	Firms      int     `toml:"firms" min:"2" max:"100000000" doc:"barabasi-albert, erdos-renyi: number of firms"`
+	Firms      int     `toml:"firms" min:"2" max:"100000000" doc:"barabasi-albert, erdos-renyi, io-table: number of firms"`
 	MeanDegree float64 `toml:"mean_degree" min:"0.1" max:"1000" doc:"barabasi-albert, erdos-renyi: mean number of suppliers per firm (barabasi-albert: at least 1)"`
 	Sectors    int     `toml:"sectors" min:"1" max:"100000" doc:"barabasi-albert, erdos-renyi: number of sectors"`
-	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises"`
+	CoreShare  float64 `toml:"core_share" min:"0" max:"1" doc:"barabasi-albert, erdos-renyi: share of firms, the largest by degree, that are core enterprises (io-table: the largest by size in each sector)"`
+
+	// io-table
+	IOTableFile string `toml:"io_table_file" doc:"io-table: CSV sector input-output table: header sector,<sectors>,final_demand[,size_dispersion], one row per sector in that order, flows per year from the row to the column (path relative to the scenario)"`
 
 	// file
-	EdgesFile string `toml:"edges_file" doc:"file: CSV edge list supplier,buyer,weight (path relative to the scenario)"`
-	FirmsFile string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
+	Format          string `toml:"format" enum:"csv,inoue-todo" doc:"file: csv (edges_file and firms_file as smesim writes them) or inoue-todo (the input files of Inoue and Todo's ProductionNetworkSimulator: edges_file \"supplier client amount\", firms_file \"firm sector\", final_demand_file \"firm amount\", amounts per step)"`
+	EdgesFile       string `toml:"edges_file" doc:"file: CSV edge list supplier,buyer,weight, or supplier,buyer,flow with each link's value per year (path relative to the scenario)"`
+	FirmsFile       string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
+	Normalise       bool   `toml:"normalise" doc:"file, csv with weights: rescale the weights of a buyer's suppliers in a sector that do not sum to 1 so that they do, with a warning naming the buyer (false: such a file is an error)"`
+	FinalDemandFile string `toml:"final_demand_file" doc:"file, format inoue-todo: each firm's final demand per step, \"firm amount\" (firms not listed have none)"`
 
 	// Sizes of final demand.
 	FinalDemandMean       float64 `toml:"final_demand_mean" min:"1" max:"1e15" doc:"mean yearly final demand of a distributor (currency units); with final_demand_dispersion, firms' draws must stay below 1e18"`
@@ -103,6 +109,8 @@ type ProductionConfig struct {
 	InventoryDays   float64        `toml:"inventory_days" minx:"0" max:"3650" doc:"target input inventory, in days of use"`
 	RestorationTime units.Duration `toml:"restoration_time" doc:"time to restore an inventory gap (tau)"`
 	SpareCapacity   float64        `toml:"spare_capacity" min:"0" max:"100" doc:"capacity above baseline output, as a share"`
+	Inventories     string         `toml:"inventories" enum:"sector,link" doc:"input inventories: sector (one stock per buyer and input sector; orders follow fill rates among its suppliers) or link (one stock per supplier link, ordered and used up per link, as in Inoue and Todo's simulator)"`
+	Rationing       string         `toml:"rationing" enum:"proportional,final-demand-last,final-demand-first" doc:"how a firm short of output shares it: proportional (every buyer and final demand get the same share of what they ordered), final-demand-last (firms' orders first, final demand gets what is left: Inoue and Todo's -R 1) or final-demand-first (final demand first, firms share the rest)"`
 	PlannedOutput   string         `toml:"planned_output" enum:"last-production,smoothed-demand" doc:"how firms plan next output: smoothed-demand plans on the orders received and final demand, averaged over demand_smoothing (ARIO); last-production plans on what the firm last produced (legacy: an input shortage then becomes a lasting fall in orders upstream)"`
 	DemandSmoothing units.Duration `toml:"demand_smoothing" doc:"smoothed-demand: averaging time"`
 	RewiringDelay   units.Duration `toml:"rewiring_delay" doc:"time before a buyer moves a failed supplier's orders to its other suppliers in that sector"`
@@ -189,21 +197,22 @@ type BankConfig struct {
 // ShockConfig is one shock. Its multiplier is 1 before Start, 1−Depth from
 // Start for Duration, then returns to 1 along Shape over Recovery.
 type ShockConfig struct {
-	Kind     string         `toml:"kind" enum:"demand,credit,imports,payment-terms,lockdown" doc:"what the shock hits"`
+	Kind     string         `toml:"kind" enum:"demand,credit,imports,payment-terms,lockdown,capacity" doc:"what the shock hits"`
 	Name     string         `toml:"name" doc:"label in outputs"`
 	Start    units.Duration `toml:"start" doc:"time from step 0 to the shock"`
 	Duration units.Duration `toml:"duration" doc:"time at full depth"`
 	Recovery units.Duration `toml:"recovery" doc:"time to return to normal after the full-depth period"`
 	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path; when left out, linear if recovery is set, else step (a step returns to normal at once, whatever the recovery)"`
-	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down); a negative depth is a rise, for demand shocks only (-0.2: demand 20% above normal)"`
+	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown,capacity" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down, share of capacity lost); a negative depth is a rise, for demand shocks only (-0.2: demand 20% above normal)"`
 
 	Market          string         `toml:"market" kinds:"demand" doc:"demand: \"domestic\", an export market's name, \"export\" (all export markets) or \"all\""`
 	SpreadIncrease  float64        `toml:"spread_increase" kinds:"credit" min:"0" max:"1" doc:"credit: extra lending rate per year at full depth"`
 	ScoreTightening float64        `toml:"score_tightening" kinds:"credit" min:"0" max:"1" doc:"credit: rise of the score threshold at full depth"`
 	TermStretch     units.Duration `toml:"term_stretch" kinds:"payment-terms" doc:"payment-terms: extra time core firms take to pay SMEs at full depth"`
-	Sectors         []string       `toml:"sectors" kinds:"lockdown,imports" doc:"lockdown, imports: sectors hit (empty: all)"`
-	Regions         []string       `toml:"regions" kinds:"lockdown" doc:"lockdown: regions hit (empty: all)"`
-	Roles           []string       `toml:"roles" kinds:"lockdown,imports" enum:"raw-material,supplier,manufacturer,distributor,other" doc:"lockdown, imports: roles hit (empty: all)"`
+	Sectors         []string       `toml:"sectors" kinds:"lockdown,imports,capacity" doc:"lockdown, imports, capacity: sectors hit (empty: all)"`
+	Regions         []string       `toml:"regions" kinds:"lockdown,capacity" doc:"lockdown, capacity: regions hit (empty: all)"`
+	Roles           []string       `toml:"roles" kinds:"lockdown,imports,capacity" enum:"raw-material,supplier,manufacturer,distributor,other" doc:"lockdown, imports, capacity: roles hit (empty: all)"`
+	DamageFile      string         `toml:"damage_file" kinds:"capacity" doc:"capacity: a damage table, lines \"firm depth start end\" (Inoue and Todo's predefined damage table): the firm loses depth of its capacity from step start to step end, both included; replaces depth, selectors and timing (file networks only; path relative to the scenario)"`
 }
 
 // OutputConfig says what is recorded.
@@ -232,6 +241,7 @@ func DefaultConfig() Config {
 		Currency:     "CNY",
 		Network: NetworkConfig{
 			Generator:             "core-satellite",
+			Format:                "csv",
 			Chains:                8,
 			CoresPerChain:         2,
 			SuppliersPerChain:     60,
@@ -257,6 +267,8 @@ func DefaultConfig() Config {
 			InventoryDays:   15,
 			RestorationTime: units.MustDuration("2w"),
 			SpareCapacity:   0.2,
+			Inventories:     "sector",
+			Rationing:       "proportional",
 			PlannedOutput:   "smoothed-demand",
 			DemandSmoothing: units.MustDuration("2w"),
 			RewiringDelay:   units.MustDuration("4w"),

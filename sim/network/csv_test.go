@@ -216,7 +216,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{"no edges", goodFirms, "supplier,buyer,weight\n", `edges.csv: no edges`},
 		{"empty edge file", goodFirms, "", `edges.csv: no edges (empty file)`},
 		{"edge header", goodFirms, "from,to,weight\nf1,f2,1\n",
-			`edges.csv:1: header must be supplier,buyer,weight, got "from,to,weight"`},
+			`edges.csv:1: header must be supplier,buyer,weight or supplier,buyer,flow, got "from,to,weight"`},
 		{"edge fields", goodFirms, "supplier,buyer,weight\nf1,f2,0.5\nf3,f2\n",
 			`edges.csv:3: 2 fields, want 3 (supplier,buyer,weight)`},
 		{"csv syntax", goodFirms, "supplier,buyer,weight\nf1,f2,0.5\nf3,f\"2,0.5\n",

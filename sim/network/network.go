@@ -11,6 +11,7 @@ package network
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 )
@@ -98,10 +99,13 @@ type Firm struct {
 // Edge is a supplier → buyer link when a network is assembled. Weight is
 // the share of the buyer's purchases from the supplier's sector that it buys
 // from this supplier; the weights of a buyer's suppliers in one sector sum
-// to one.
+// to one. Flow, when positive, is the link's value per year: the network
+// then carries flows, and the engine takes its input coefficients from
+// them (see Network.Flow).
 type Edge struct {
 	Supplier, Buyer int32
 	Weight          float64
+	Flow            float64
 }
 
 // Network is a production network in struct-of-arrays form.
@@ -126,11 +130,22 @@ type Network struct {
 	Supplier []int32 // per edge
 	Buyer    []int32 // per edge
 	Weight   []float64
+	// Flow is each edge's value per year (currency units), nil unless the
+	// network was read with flows. With flows, a firm's baseline output
+	// is its final demand plus its sales to other firms, and the input
+	// coefficient of an edge is its flow over the buyer's output, as in
+	// firm-level input–output tables; without, coefficients follow from
+	// production.input_share by role.
+	Flow []float64
 
 	// Input slots: one per (buyer, input sector) pair with at least one edge.
 	SlotStart     []int32 // len N+1: slots of buyer b are SlotStart[b]..SlotStart[b+1]
 	SlotSector    []int32 // per slot
 	SlotEdgeStart []int32 // len slots+1: edges of slot s
+
+	// Warnings say what reading the network changed in its files, one
+	// line each (weights normalised); nil for most networks.
+	Warnings []string
 
 	// Out-edges: OutEdge[OutStart[s]:OutStart[s+1]] are the edge indices
 	// whose supplier is s, in increasing order.
@@ -232,7 +247,11 @@ func Build(firms []Firm, edges []Edge, sectorNames, regionNames, marketNames []s
 		if !(e.Weight > 0) || e.Weight > 1+1e-9 {
 			return nil, fmt.Errorf("edge %d (%s → %s): weight %v must be in (0,1]", k, net.Name(int(e.Supplier)), net.Name(int(e.Buyer)), e.Weight)
 		}
+		if (e.Flow != 0) != (edges[0].Flow != 0) || e.Flow < 0 || math.IsInf(e.Flow, 0) || math.IsNaN(e.Flow) {
+			return nil, fmt.Errorf("edge %d (%s → %s): flow %v: either every edge has a finite flow > 0 or none has", k, net.Name(int(e.Supplier)), net.Name(int(e.Buyer)), e.Flow)
+		}
 	}
+	hasFlow := len(edges) > 0 && edges[0].Flow != 0
 	sorted := slices.Clone(edges)
 	slices.SortFunc(sorted, func(a, b Edge) int {
 		if c := cmp.Compare(a.Buyer, b.Buyer); c != 0 {
@@ -248,11 +267,17 @@ func Build(firms []Firm, edges []Edge, sectorNames, regionNames, marketNames []s
 	net.Supplier = make([]int32, m)
 	net.Buyer = make([]int32, m)
 	net.Weight = make([]float64, m)
+	if hasFlow {
+		net.Flow = make([]float64, m)
+	}
 	for k, e := range sorted {
 		if k > 0 && e.Buyer == sorted[k-1].Buyer && e.Supplier == sorted[k-1].Supplier {
 			return nil, fmt.Errorf("duplicate edge %s → %s", net.Name(int(e.Supplier)), net.Name(int(e.Buyer)))
 		}
 		net.Supplier[k], net.Buyer[k], net.Weight[k] = e.Supplier, e.Buyer, e.Weight
+		if hasFlow {
+			net.Flow[k] = e.Flow
+		}
 		net.InStart[e.Buyer+1]++
 	}
 	for b := 0; b < n; b++ {
@@ -326,6 +351,9 @@ func (n *Network) Edges() []Edge {
 	out := make([]Edge, n.E())
 	for e := range out {
 		out[e] = Edge{Supplier: n.Supplier[e], Buyer: n.Buyer[e], Weight: n.Weight[e]}
+		if n.Flow != nil {
+			out[e].Flow = n.Flow[e]
+		}
 	}
 	return out
 }

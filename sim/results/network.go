@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
@@ -30,51 +32,130 @@ const (
 // there, so that the directory can be moved and run again.
 const InputDir = "input"
 
-// InputFile is a file a scenario reads: Source, as the scenario resolves
-// it, is copied to Name (slash-separated, relative to the result
-// directory), which the result directory's scenario.toml gives for Key.
+// InputFile is a file a scenario names: Named as the scenario names it
+// (relative to its directory, or absolute), read at Source and, when a
+// run of the scenario itself reads it, copied to Name (slash-separated,
+// relative to the result directory), which the result directory's
+// scenario.toml gives for Key.
 type InputFile struct {
 	Key    string // "network.edges_file"
-	Source string // the path read by the run
-	Name   string // "input/network-edges.csv"
+	Named  string // "../data/edges.csv"
+	Source string // the path read
+	Name   string // "input/network-edges.csv"; "" for a file only the points of a sweep read
 }
 
-// InputFiles returns the files cfg reads, in a fixed order: for a file
-// network its edge and firm CSVs; none otherwise.
+// InputFiles returns the files cfg names, in a fixed order: for a file
+// network its edge and firm files (and, in the inoue-todo format, final
+// demand), for an io-table network its table, each with the name of its
+// copy in a result directory; the damage table of each capacity shock that
+// has one, with its copy; then, when cfg sweeps file keys, the files its
+// points name, which only those points read (Name ""). When cfg's network
+// is generated but its sweep makes it a file or io-table network, those
+// files come first, without a copy. None when no run reads a file.
+// Readers of one run copy the files with a Name (CopyInputs); a batch
+// identifies its inputs by the content of them all (see
+// batch.HashInputs), so that runs of changed files are not mixed.
 func InputFiles(cfg *config.Config) []InputFile {
-	if cfg == nil || cfg.Network.Generator != "file" {
+	if cfg == nil {
 		return nil
 	}
-	return []InputFile{
-		{Key: "network.edges_file", Source: resolve(cfg.Dir, cfg.Network.EdgesFile), Name: InputDir + "/network-edges.csv"},
-		{Key: "network.firms_file", Source: resolve(cfg.Dir, cfg.Network.FirmsFile), Name: InputDir + "/network-firms.csv"},
+	nc := &cfg.Network
+	file, table := nc.Generator == "file", nc.Generator == "io-table"
+	mayFile, mayTable := file, table
+	type swept struct{ key, named string }
+	var sweptFiles []swept
+	for _, p := range cfg.Sweep.Parameters {
+		switch {
+		case p.Key == "network.generator":
+			mayFile = mayFile || slices.Contains(p.Texts, "file")
+			mayTable = mayTable || slices.Contains(p.Texts, "io-table")
+		case strings.HasSuffix(p.Key, "_file"):
+			for _, t := range p.Texts {
+				sweptFiles = append(sweptFiles, swept{p.Key, t})
+			}
+		}
 	}
+	var out []InputFile
+	add := func(key, named, copyName string, copied bool) {
+		if named == "" {
+			return
+		}
+		if copied {
+			copyName = InputDir + "/" + copyName
+		} else {
+			copyName = ""
+		}
+		out = append(out, InputFile{Key: key, Named: named, Source: resolve(cfg.Dir, named), Name: copyName})
+	}
+	if mayFile {
+		add("network.edges_file", nc.EdgesFile, "network-edges.csv", file)
+		add("network.firms_file", nc.FirmsFile, "network-firms.csv", file)
+		if nc.Format == "inoue-todo" {
+			add("network.final_demand_file", nc.FinalDemandFile, "network-final-demand.txt", file)
+		}
+	}
+	if mayTable {
+		add("network.io_table_file", nc.IOTableFile, "io-table.csv", table)
+	}
+	for i, s := range cfg.Shocks {
+		if s.Kind == "capacity" {
+			add(fmt.Sprintf("shocks[%d].damage_file", i), s.DamageFile, fmt.Sprintf("damage-%d.txt", i), true)
+		}
+	}
+	for _, f := range sweptFiles {
+		add(f.key, f.named, "", false)
+	}
+	return out
 }
 
 // Relocated returns a copy of cfg that reads its input files from their
 // copies in a result directory (see InputFiles), or cfg itself when it
-// reads none. Only the file names differ: the copy is for encoding
-// scenario.toml, and shares cfg's slices.
+// copies none. Only the file names differ: the copy is for encoding
+// scenario.toml, and shares cfg's slices but its shocks.
 func Relocated(cfg *config.Config) *config.Config {
 	files := InputFiles(cfg)
-	if len(files) == 0 {
+	if !slices.ContainsFunc(files, func(f InputFile) bool { return f.Name != "" }) {
 		return cfg
 	}
 	c := *cfg
-	c.Network.EdgesFile, c.Network.FirmsFile = files[0].Name, files[1].Name
+	c.Shocks = slices.Clone(cfg.Shocks)
+	for _, f := range files {
+		if f.Name == "" {
+			continue // read by the points of a sweep, not by this run
+		}
+		switch f.Key {
+		case "network.edges_file":
+			c.Network.EdgesFile = f.Name
+		case "network.firms_file":
+			c.Network.FirmsFile = f.Name
+		case "network.final_demand_file":
+			c.Network.FinalDemandFile = f.Name
+		case "network.io_table_file":
+			c.Network.IOTableFile = f.Name
+		default:
+			var i int
+			if _, err := fmt.Sscanf(f.Key, "shocks[%d].damage_file", &i); err == nil {
+				c.Shocks[i].DamageFile = f.Name
+			}
+		}
+	}
 	return &c
 }
 
-// CopyInputs copies the input files into the result directory dir (see
-// InputFiles), creating InputDir.
+// CopyInputs copies the input files that have a Name into the result
+// directory dir (see InputFiles), creating InputDir.
 func CopyInputs(dir string, files []InputFile) error {
-	if len(files) == 0 {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Join(dir, InputDir), 0o755); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
+	made := false
 	for _, f := range files {
+		if f.Name == "" {
+			continue // read by the points of a sweep, not by this run
+		}
+		if !made {
+			if err := os.MkdirAll(filepath.Join(dir, InputDir), 0o755); err != nil {
+				return fmt.Errorf("results: %w", err)
+			}
+			made = true
+		}
 		if err := copyFile(filepath.Join(dir, filepath.FromSlash(f.Name)), f.Source); err != nil {
 			return fmt.Errorf("results: copying %s (%s): %w", f.Source, f.Key, err)
 		}

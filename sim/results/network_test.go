@@ -3,6 +3,7 @@ package results
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
@@ -26,8 +27,8 @@ func TestRelocated(t *testing.T) {
 	cfg.Dir = src
 	files := InputFiles(&cfg)
 	want := []InputFile{
-		{Key: "network.edges_file", Source: filepath.Join(src, "e.csv"), Name: "input/network-edges.csv"},
-		{Key: "network.firms_file", Source: filepath.Join(src, "f.csv"), Name: "input/network-firms.csv"},
+		{Key: "network.edges_file", Named: "e.csv", Source: filepath.Join(src, "e.csv"), Name: "input/network-edges.csv"},
+		{Key: "network.firms_file", Named: filepath.Join(src, "f.csv"), Source: filepath.Join(src, "f.csv"), Name: "input/network-firms.csv"},
 	}
 	if len(files) != 2 || files[0] != want[0] || files[1] != want[1] {
 		t.Fatalf("InputFiles = %+v, want %+v", files, want)
@@ -49,5 +50,41 @@ func TestRelocated(t *testing.T) {
 	os.Remove(filepath.Join(src, "e.csv"))
 	if err := CopyInputs(t.TempDir(), files); err == nil {
 		t.Error("CopyInputs of a missing file: no error")
+	}
+}
+
+// TestInputFiles: the files a batch hashes are a file network's, and those
+// its sweep names; none for a generated network.
+func TestInputFiles(t *testing.T) {
+	file := func(edit func(*config.Config)) *config.Config {
+		cfg := config.DefaultConfig()
+		cfg.Network.Generator, cfg.Network.EdgesFile, cfg.Network.FirmsFile = "file", "edges.csv", "firms.csv"
+		edit(&cfg)
+		return &cfg
+	}
+	for _, c := range []struct {
+		name string
+		cfg  *config.Config
+		want []string
+	}{
+		{"generated", func() *config.Config { c := config.DefaultConfig(); c.Network.EdgesFile = "left.csv"; return &c }(), nil},
+		{"file", file(func(*config.Config) {}), []string{"edges.csv", "firms.csv"}},
+		{"swept files", file(func(c *config.Config) {
+			c.Sweep.Parameters = []config.SweepParameter{{Key: "network.edges_file", Texts: []string{"a.csv", "b.csv"}}}
+		}), []string{"edges.csv", "firms.csv", "a.csv", "b.csv"}},
+		{"swept generator", func() *config.Config {
+			c := config.DefaultConfig()
+			c.Network.EdgesFile, c.Network.FirmsFile = "e.csv", "f.csv"
+			c.Sweep.Parameters = []config.SweepParameter{{Key: "network.generator", Texts: []string{"core-satellite", "file"}}}
+			return &c
+		}(), []string{"e.csv", "f.csv"}},
+	} {
+		var got []string
+		for _, f := range InputFiles(c.cfg) {
+			got = append(got, f.Named)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: InputFiles = %q, want %q", c.name, got, c.want)
+		}
 	}
 }

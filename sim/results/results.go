@@ -127,8 +127,13 @@ const (
 // runs of the same scenario and seed (through the command line and the Go
 // version).
 type Meta struct {
-	Version        string   `json:"smesim_version"`  // smesim version; filled from the build info when empty
-	GoVersion      string   `json:"go_version"`      // filled with runtime.Version() when empty
+	Version   string `json:"smesim_version"` // smesim version; filled from the build info when empty
+	GoVersion string `json:"go_version"`     // filled with runtime.Version() when empty
+	// Revision is the VCS revision smesim was built from and Modified
+	// whether the work tree had changes, from the build information
+	// (go build in a git checkout; absent with -buildvcs=false).
+	Revision       string   `json:"vcs_revision,omitempty"`
+	Modified       bool     `json:"vcs_modified,omitempty"`
 	Command        []string `json:"command"`         // the command line, os.Args
 	Seed           uint64   `json:"seed"`            // the scenario's base seed
 	ScenarioSHA256 string   `json:"scenario_sha256"` // hex SHA-256 of scenario.toml; always set by WriteDir
@@ -206,6 +211,11 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 	meta.ScenarioSHA256 = hex.EncodeToString(sum[:])
 	if meta.GoVersion == "" {
 		meta.GoVersion = runtime.Version()
+	}
+	if meta.Revision == "" {
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			meta.Revision, meta.Modified = buildRevision(bi)
+		}
 	}
 	if meta.Version == "" {
 		meta.Version = BuildVersion()
@@ -570,6 +580,21 @@ func BuildVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// buildRevision returns the VCS revision of a build and whether its work
+// tree was modified, from the settings go build stamps (vcs.revision,
+// vcs.modified), or "" and false.
+func buildRevision(bi *debug.BuildInfo) (revision string, modified bool) {
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	return revision, modified
 }
 
 // Ordered checks results held in memory and returns them as a Stream in

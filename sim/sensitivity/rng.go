@@ -1,8 +1,9 @@
 package sensitivity
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
+
+	"github.com/smesim/smesim/sim/streamkey"
 )
 
 // Purposes of the random streams, so that the scrambling of a sequence,
@@ -14,25 +15,8 @@ const (
 	streamShapley
 )
 
-// splitmix64 is a bijective 64-bit mixer (Steele, Lea and Flood 2014).
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
 // newStream returns a ChaCha8 generator keyed by a hash of words: the same
 // words give the same draws on every platform.
 func newStream(words ...uint64) *rand.Rand {
-	h := uint64(0x6a09e667f3bcc908)
-	for _, w := range words {
-		h = splitmix64(h ^ w)
-	}
-	var key [32]byte
-	for i := 0; i < 4; i++ {
-		h = splitmix64(h)
-		binary.LittleEndian.PutUint64(key[8*i:], h)
-	}
-	return rand.New(rand.NewChaCha8(key))
+	return rand.New(rand.NewChaCha8(streamkey.ChaCha8(words...)))
 }
