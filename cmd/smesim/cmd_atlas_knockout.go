@@ -175,13 +175,20 @@ func knockoutPlan(cfg *config.Config, arm config.Arm, rep int, firms []int) (*ba
 // knockoutCells are the knock-out columns of a row of atlas.csv, empty when
 // not simulated.
 func knockoutCells(k atlas.Knockout, g func(float64) string) []string {
-	if !k.Simulated() {
+	if !k.Simulated {
 		return []string{"", "", "", "", ""}
 	}
 	return []string{g(k.Failures), g(k.Output), g(k.Jobs), strconv.Itoa(k.Cascade), strings.Join(k.Channels.Names(), "|")}
 }
 
-func koOutput(r atlas.Row) float64 { return r.Knockout.Output }
+// koOutput is the knock-out's output lost, NaN when not simulated (which
+// Spearman leaves out).
+func koOutput(r atlas.Row) float64 {
+	if !r.Knockout.Simulated {
+		return math.NaN()
+	}
+	return r.Knockout.Output
+}
 
 // targetingAgreement says how well the priority network-impact of
 // interventions, a first-order measure, ranks firms as the atlas does.
@@ -203,7 +210,7 @@ func targetingAgreement(b *strings.Builder, x *sim.Exposures, rows []atlas.Row, 
 func knockoutSummary(b *strings.Builder, x *sim.Exposures, rows []atlas.Row, opts atlasOptions) {
 	var sim []atlas.Row
 	for _, r := range rows {
-		if r.Knockout.Simulated() {
+		if r.Knockout.Simulated {
 			sim = append(sim, r)
 		}
 	}

@@ -52,8 +52,8 @@ type Row struct {
 	Upstream   float64 // output lost through lost sales alone
 	DebtRank   float64 // equity lost by the other firms and the banks when the firm defaults
 
-	// Knockout is the simulated knock-out (Knockouts); not Simulated
-	// unless set.
+	// Knockout is the simulated knock-out (Knockouts); zero, not
+	// Simulated, unless set.
 	Knockout Knockout
 
 	// Converged is false when a production propagation was cut short by
@@ -102,7 +102,7 @@ func Compute(ctx context.Context, x *sim.Exposures, firms []int, opts Options) (
 					return
 				}
 				f := firms[k]
-				r := Row{Firm: f, Weight: 1, Knockout: noKnockout}
+				r := Row{Firm: f, Weight: 1}
 				var okDown, okUp bool
 				okBoth := true
 				r.Downstream, _, okDown = prod.impact(ps, f, true, false)

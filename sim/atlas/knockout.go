@@ -3,7 +3,6 @@ package atlas
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -34,6 +33,9 @@ type Knockout struct {
 	// Channels are the channels through which the cascade travelled: the
 	// union over its failures (outcome.Channel bits).
 	Channels outcome.Channel
+	// Simulated is false in a row whose knock-out was not simulated (the
+	// zero Knockout).
+	Simulated bool
 }
 
 // Encode returns k as one line of text that Decode reads back exactly.
@@ -48,7 +50,7 @@ func DecodeKnockout(data []byte) (Knockout, error) {
 	if len(f) != 5 {
 		return Knockout{}, fmt.Errorf("atlas: a knock-out has 5 fields, not %d", len(f))
 	}
-	var k Knockout
+	k := Knockout{Simulated: true}
 	var errs [5]error
 	k.Failures, errs[0] = strconv.ParseFloat(f[0], 64)
 	k.Output, errs[1] = strconv.ParseFloat(f[1], 64)
@@ -64,12 +66,6 @@ func DecodeKnockout(data []byte) (Knockout, error) {
 	}
 	return k, nil
 }
-
-// noKnockout marks a row whose knock-out was not simulated.
-var noKnockout = Knockout{Failures: math.NaN(), Output: math.NaN(), Jobs: math.NaN(), Cascade: -1}
-
-// Simulated reports whether k was simulated.
-func (k Knockout) Simulated() bool { return k.Cascade >= 0 }
 
 // Knockouts simulates the knock-out of each firm of firms in replication
 // rep of cfg under arm on workers goroutines (≤ 0: GOMAXPROCS), and gives
@@ -132,7 +128,7 @@ func Knockouts(ctx context.Context, cfg *config.Config, arm config.Arm, rep int,
 
 // compare measures knock-out run ko of firm f against base.
 func compare(base, ko *outcome.Result, f int) Knockout {
-	var k Knockout
+	k := Knockout{Simulated: true}
 	failed := func(r *outcome.Result) int {
 		n := 0
 		for i, s := range r.Firms.Status {
