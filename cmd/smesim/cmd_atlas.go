@@ -390,6 +390,15 @@ func writeAtlas(ctx context.Context, opts atlasOptions, x *sim.Exposures, rows [
 	if !opts.oneWay {
 		measures = append([]plots.AtlasMeasure{{Name: "ESRI, both", Values: both}}, measures...)
 	}
+	if opts.knockout {
+		// Every row was knocked out (not so under --knockout-top). Knock-outs
+		// that raise output (see docs/atlas.md) are left out with the zeros.
+		ko := make([]float64, len(rows))
+		for k, r := range rows {
+			ko[k] = r.Knockout.Output
+		}
+		measures = append(measures, plots.AtlasMeasure{Name: "knock-out", Values: ko})
+	}
 	fig, err := plots.AtlasFigure(measures, core)
 	if err != nil {
 		return err
