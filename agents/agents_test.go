@@ -247,3 +247,104 @@ func TestFailureOf(t *testing.T) {
 		}
 	}
 }
+
+func TestSizeClassOf(t *testing.T) {
+	cum := []float64{0.8, 0.97, 1}
+	for _, c := range []struct {
+		cum  []float64
+		u    float64
+		want int
+	}{
+		{cum, 0, 0},
+		{cum, 0.79, 0},
+		{cum, 0.8, 1}, // the boundary belongs to the next class
+		{cum, 0.969, 1},
+		{cum, 0.97, 2},
+		{cum, 0.999999, 2},
+		{cum, 1, 2},                         // rounding past the end: the last class
+		{[]float64{0, 0.5, 1}, 0, 1},        // a class of share 0 is never drawn
+		{[]float64{0.5, 1, 1}, 0.999999, 1}, // nor at the end
+		{[]float64{0.5, 1, 1}, 1, 1},
+	} {
+		if got := SizeClassOf(c.cum, c.u); got != c.want {
+			t.Errorf("SizeClassOf(%v, %v) = %d, want %d", c.cum, c.u, got, c.want)
+		}
+	}
+}
+
+func TestClassFactors(t *testing.T) {
+	for _, c := range []struct {
+		share, scale, want []float64
+	}{
+		{[]float64{0.5, 0.5}, []float64{1, 3}, []float64{0.5, 1.5}},                                        // mean scale 2
+		{[]float64{1, 1}, []float64{1, 3}, []float64{0.5, 1.5}},                                            // shares normalised
+		{[]float64{0.8, 0.17, 0.03}, []float64{1, 7.7, 89}, []float64{1 / 4.779, 7.7 / 4.779, 89 / 4.779}}, // 0.8 + 1.309 + 2.67
+		{[]float64{1, 0}, []float64{2, 5}, []float64{1, 2.5}},
+	} {
+		got := ClassFactors(c.share, c.scale)
+		for k := range got {
+			if !equal(got[k], c.want[k]) {
+				t.Errorf("ClassFactors(%v, %v) = %v, want %v", c.share, c.scale, got, c.want)
+				break
+			}
+		}
+	}
+}
+
+func TestStepHazard(t *testing.T) {
+	for _, c := range []struct {
+		yearly, steps, want float64
+	}{
+		{0, 52, 0},
+		{-0.1, 52, 0},
+		{0.5, 1, 0.5},
+		{0.75, 2, 0.5},                           // two steps of 1/2 survive 1/4
+		{0.19, 2, 0.1},                           // 0.9² = 0.81
+		{0.088, 52, 1 - math.Pow(0.912, 1.0/52)}, // the micro default: 0.1771% a week
+	} {
+		if got := StepHazard(c.yearly, c.steps); !equal(got, c.want) {
+			t.Errorf("StepHazard(%v, %v) = %v, want %v", c.yearly, c.steps, got, c.want)
+		}
+	}
+}
+
+func TestOrderlyRecovery(t *testing.T) {
+	for _, c := range []struct {
+		assets, liabilities, realisation, want float64
+	}{
+		{100, 0, 0.8, 1},     // no creditors
+		{100, 50, 0.8, 1},    // proceeds 80 cover 50
+		{100, 80, 0.8, 1},    // exactly
+		{100, 160, 0.8, 0.5}, // proceeds 80 for 160 of claims
+		{100, 160, 0, 0},
+		{-10, 50, 0.8, 0}, // negative assets fetch nothing
+	} {
+		if got := OrderlyRecovery(c.assets, c.liabilities, c.realisation); !equal(got, c.want) {
+			t.Errorf("OrderlyRecovery(%v, %v, %v) = %v, want %v", c.assets, c.liabilities, c.realisation, got, c.want)
+		}
+	}
+}
+
+func TestEntrants(t *testing.T) {
+	for _, c := range []struct {
+		expected, rate, gap, response, open, carry float64
+		want                                       int
+		wantCarry                                  float64
+	}{
+		{0, 1, 0, 0, 1, 0, 0, 0},
+		{0.3, 1, 0, 0, 1, 0, 0, 0.3},
+		{0.3, 1, 0, 0, 1, 0.75, 1, 0.05},
+		{2.5, 1, 0, 0, 1, 0, 2, 0.5},
+		{0.5, 2, 0, 0, 1, 0, 1, 0},
+		{0, 1, 4, 0.125, 1, 0, 0, 0.5},    // a gap of 4 firms at 1/8 a step
+		{0, 1, -4, 0.125, 1, 0.5, 0, 0.5}, // a surplus gives no negative entry
+		{0.25, 1, 6, 0.5, 1, 0.25, 3, 0.5},
+		{2.5, 1, 2, 0.25, 0.4, 0, 1, 0.2}, // 40% open: 0.4 × (2.5 + 0.5)
+		{2.5, 1, 2, 0.25, 0, 0.5, 0, 0.5}, // all locked down: only the carry
+	} {
+		n, carry := Entrants(c.expected, c.rate, c.gap, c.response, c.open, c.carry)
+		if n != c.want || !equal(carry, c.wantCarry) {
+			t.Errorf("Entrants(%v, %v, %v, %v, %v, %v) = %d, %v, want %d, %v", c.expected, c.rate, c.gap, c.response, c.open, c.carry, n, carry, c.want, c.wantCarry)
+		}
+	}
+}

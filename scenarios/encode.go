@@ -22,10 +22,11 @@ import (
 // [frontier] when it has no budgets and no mixes, and
 // in a [[sweep.parameters]] entry the keys of the forms it does not use
 // (values, texts, or min, max, steps and scale) when they hold their
-// defaults. An empty [[uncertain]] is left out, and in an entry the keys
-// its distribution does not take. While finance.banking is "legacy", the
-// keys of the banking system holding their defaults are left out
-// (bankingSystemKeys). cfg.Dir is not written.
+// defaults. [demography] is left out when it is config.DefaultDemography
+// (no classes, exits or entry). An empty [[uncertain]] is left out, and in
+// an entry the keys its distribution does not take. While finance.banking
+// is "legacy", the keys of the banking system holding their defaults are
+// left out (bankingSystemKeys). cfg.Dir is not written.
 func Encode(cfg *config.Config) ([]byte, error) {
 	if cfg == nil {
 		return nil, &Error{Msg: "no configuration to encode"}
@@ -89,9 +90,11 @@ var sectionDocs = map[string]string{
 	"firms.sme":  "Parameters of SMEs.",
 	"firms.core": "Parameters of core enterprises.",
 	"finance":    "Money and credit.",
-	"output":     "What a run records.",
-	"banks":      "Banks. Firms are assigned to banks in proportion to share (with finance.banking = \"system\", among the city and rural banks of their region with probability local_share, otherwise among the national banks).",
-	"shocks":     "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
+	"demography": "Firm demography: size classes of SMEs, background exits and the entry of new firms (docs/model.md). " +
+		"The defaults change nothing: no classes, no exits, no entry pool.",
+	"output": "What a run records.",
+	"banks":  "Banks. Firms are assigned to banks in proportion to share (with finance.banking = \"system\", among the city and rural banks of their region with probability local_share, otherwise among the national banks).",
+	"shocks": "Shocks. A shock's multiplier is 1 before start, 1 - depth from start for duration, then returns to 1 along shape over recovery.",
 	"sweep": "Sweep: keys of this scenario varied across the points of smesim sweep (smesim run ignores it). " +
 		"A grid runs every combination of the parameters' values, the first parameter varying slowest; " +
 		"a latin hypercube draws points points, each parameter's range cut into that many strata of equal width, each used by one point. " +
@@ -135,6 +138,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		if t == uncertainType && uncertainKeyOmitted(f, rv) {
 			continue
 		}
+		if t == factType && f.key == "cohort" && !w.docs && fv.String() == config.DefaultFact().Cohort {
+			continue // the scenarios written before cohorts existed keep their bytes
+		}
 		if f.typ.Kind() == reflect.Slice && f.typ.Elem() == uncertainType && fv.Len() == 0 && !w.docs {
 			continue // the scenarios written before [[uncertain]] existed keep their bytes
 		}
@@ -170,6 +176,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		p := join(path, f.key)
 		if f.typ == sweepType && !w.docs && sweepIsDefault(fv.Interface().(config.SweepConfig)) {
 			continue
+		}
+		if f.typ == demographyType && !w.docs && fv.Interface().(config.DemographyConfig) == config.DefaultDemography() {
+			continue // as before demography existed: a neutral run's scenario.toml is unchanged
 		}
 		if f.typ == frontierType && !w.docs && frontierIsDefault(fv.Interface().(config.FrontierConfig)) {
 			continue

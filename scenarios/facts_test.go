@@ -166,14 +166,14 @@ func TestFactsInCode(t *testing.T) {
 		{"valid; target and tolerance may be 0", func(*config.FactConfig) {}, ""},
 		{"series-mean", func(f *config.FactConfig) {
 			f.Quantity, f.Date, f.Firms, f.Metric, f.From, f.To = "series-mean", "", "", "output", "2020-01-01", "2020-01-01"
-		}, "code: facts[0].firms: does not apply to a series-mean fact (applies to: firm-share, failure-share)"},
+		}, "code: facts[0].firms: does not apply to a series-mean fact (applies to: firm-share, failure-share, exit-rate, closed-size-ratio)"},
 		{"series-mean ok", func(f *config.FactConfig) {
 			f.Quantity, f.Date, f.Firms, f.Metric, f.From, f.To = "series-mean", "", "sme", "output", "2020-01-01", "2020-01-01"
 		}, ""},
 		{"negative tolerance", func(f *config.FactConfig) { f.Tolerance = -1 }, "code: facts[0].tolerance: -1 is out of range: allowed 0 to 1e18"},
 		{"no name", func(f *config.FactConfig) { f.Name = "" }, "code: facts[0].name: missing: every fact needs a name, which smesim check-facts prints"},
 		{"no quantity", func(f *config.FactConfig) { f.Quantity = "" },
-			"code: facts[0].quantity: missing: set one of firm-share, series-mean, reopened-share, failure-share"},
+			"code: facts[0].quantity: missing: set one of firm-share, series-mean, reopened-share, failure-share, exit-rate, closed-size-ratio"},
 		{"not applicable", func(f *config.FactConfig) { f.Column = "jobs" },
 			"code: facts[0].column: does not apply to a failure-share fact (applies to: firm-share)"},
 		{"no date", func(f *config.FactConfig) { f.Date = "" },

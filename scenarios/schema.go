@@ -20,6 +20,7 @@ var (
 	shockType        = reflect.TypeOf(config.ShockConfig{})
 	interventionType = reflect.TypeOf(config.InterventionConfig{})
 	sweepType        = reflect.TypeOf(config.SweepConfig{})
+	demographyType   = reflect.TypeOf(config.DemographyConfig{})
 	frontierType     = reflect.TypeOf(config.FrontierConfig{})
 	sweepParamType   = reflect.TypeOf(config.SweepParameter{})
 	factType         = reflect.TypeOf(config.FactConfig{})
@@ -330,15 +331,16 @@ const factQuantityKey = "quantity"
 // to (as the kinds tag does for [[shocks]]); keys not listed apply to every
 // quantity.
 var factQuantities = map[string][]string{
-	"firms":  {"firm-share", "failure-share"},
+	"firms":  {"firm-share", "failure-share", "exit-rate", "closed-size-ratio"},
+	"cohort": {"firm-share", "failure-share", "exit-rate", "closed-size-ratio"},
 	"column": {"firm-share"},
 	"min":    {"firm-share"},
 	"max":    {"firm-share"},
 	"metric": {"series-mean"},
-	"from":   {"series-mean"},
-	"to":     {"series-mean"},
+	"from":   {"series-mean", "exit-rate"},
+	"to":     {"series-mean", "exit-rate"},
 	"change": {"series-mean"},
-	"date":   {"reopened-share", "failure-share"},
+	"date":   {"reopened-share", "failure-share", "closed-size-ratio"},
 }
 
 // factNotApplicable is notApplicable for a [[facts]] entry ev: key f does

@@ -65,7 +65,7 @@ func validate(cfg *config.Config, src *source) error {
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
 	}
-	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.shocks, v.interventions, v.names, v.arms, v.frontier, v.facts, v.sweep, v.uncertain} {
+	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.demography, v.shocks, v.interventions, v.names, v.arms, v.frontier, v.facts, v.sweep, v.uncertain} {
 		if err := check(); err != nil {
 			return err
 		}

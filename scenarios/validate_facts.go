@@ -56,9 +56,11 @@ func (v *validator) facts() error {
 			}
 		}
 		switch f.Quantity {
-		case "series-mean":
-			if err := v.factMetric(p, f); err != nil {
-				return err
+		case "series-mean", "exit-rate":
+			if f.Quantity == "series-mean" {
+				if err := v.factMetric(p, f); err != nil {
+					return err
+				}
 			}
 			from, err := v.factDate(p, "from", f.From, f.Quantity, start)
 			if err != nil {
@@ -75,7 +77,7 @@ func (v *validator) facts() error {
 				return v.errorAt(key("to"), []string{key("from"), p}, "the window %s to %s holds no step (steps of %s from %s): widen it to include a step's date",
 					f.From, f.To, c.Step, c.StartDate)
 			}
-		case "reopened-share", "failure-share":
+		case "reopened-share", "failure-share", "closed-size-ratio":
 			if _, err := v.factDate(p, "date", f.Date, f.Quantity, start); err != nil {
 				return err
 			}
@@ -114,8 +116,11 @@ func (v *validator) factMetric(p string, f config.FactConfig) error {
 	case f.Metric == "":
 		return v.errorAt(k, []string{p}, "missing: a series-mean fact needs metric, a time-series metric: one of %s", strings.Join(names, ", "))
 	case has(names, f.Metric):
-		if slices.Index(names, f.Metric) >= outcome.NumLegacyMetrics && v.cfg.Finance.Banking != "system" {
+		switch m := slices.Index(names, f.Metric); {
+		case m >= outcome.NumLegacyMetrics && m < outcome.NumMetrics && v.cfg.Finance.Banking != "system":
 			return v.errorAt(k, []string{p, "finance.banking"}, "%q is recorded only with finance.banking = \"system\" (this scenario's banking is %q)", f.Metric, v.cfg.Finance.Banking)
+		case m >= outcome.NumMetrics && !v.cfg.RecordsDemography():
+			return v.errorAt(k, []string{p, "demography"}, "%q is recorded only with demography: a background exit_hazard or an entry_pool (with finance)", f.Metric)
 		}
 		return nil
 	}

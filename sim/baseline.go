@@ -38,6 +38,9 @@ func (e *engine) initPhysical() error {
 	perStep := p.stepDays / units.DaysPerYear
 	for b := 0; b < net.N(); b++ {
 		fd := net.FinalDemand[b] * perStep
+		if net.IsDormant(b) {
+			fd = 0 // an entrant's final demand is set when it enters
+		}
 		e.fdExport[b] = fd * net.ExportShare[b]
 		e.fdDomestic[b] = fd - e.fdExport[b]
 		role := net.Role[b]
@@ -190,7 +193,7 @@ func (e *engine) solveLeontief() error {
 		}
 		if change < 1e-14 {
 			for i, v := range x {
-				if !(v > 0) {
+				if !(v > 0) && !net.IsDormant(i) {
 					return fmt.Errorf("firm %s has no output at baseline: it has neither buyers nor final demand", net.Name(i))
 				}
 			}
@@ -247,18 +250,8 @@ func (e *engine) initFinance() error {
 				break
 			}
 		}
-		kp := &cfg.Firms.SME
-		if net.Kind[i] == network.Core {
-			kp = &cfg.Firms.Core
-		}
-		x := e.baseOutput[i]
-		e.wage[i] = kp.WageShare * x
-		e.wageFlex[i] = kp.WageFlexibility
-		e.taxRate[i] = kp.TaxRate
-		e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
-		e.termSteps[i] = max(1, kp.PaymentTerm.Steps(p.stepDays))
-		e.payout[i] = kp.DividendPayout
-		e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
+		kp := e.firmParams(i)
+		e.setCosts(i, kp)
 		e.hasCredit[i] = rng.Float64() < kp.CreditAccess
 		if len(kp.CashRunwayMonths) > 1 {
 			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
@@ -272,39 +265,7 @@ func (e *engine) initFinance() error {
 		e.payable[k] = e.baseFlow[k] * (e.termSteps[net.Buyer[k]] - 1)
 	}
 	for i := 0; i < n; i++ {
-		kp := &cfg.Firms.SME
-		if net.Kind[i] == network.Core {
-			kp = &cfg.Firms.Core
-		}
-		// Fixed costs are what value added leaves after wages and the
-		// target margin, before interest; interest is set on the loan,
-		// which depends on assets, which include cash, which covers fixed
-		// costs — so size cash and the loan on operating costs first.
-		x := e.baseOutput[i]
-		va := x * (1 - e.inputShare[i])
-		operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
-		e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
-		assets := e.firmAssets(i)
-		payables := e.firmLiabilities(i)
-		l := 0.0
-		if e.hasCredit[i] {
-			l = max(0, kp.DebtToAssets*assets-payables)
-		}
-		e.loan[i] = l
-		e.equity[i] = assets - payables - l
-		bk := &e.banks[e.bank[i]]
-		score := agents.CreditScore(e.equity[i], assets, 1, 0, false)
-		e.score[i] = score
-		e.loanRate[i] = units.PerStep(agents.LoanRate(bk.baseRate, bk.riskSpread, score, 0), p.stepDays)
-		// The fixed cost absorbs interest so that the margin is the target.
-		e.fixedCost[i] = max(0, operating-l*e.loanRate[i])
-		e.cashTarget[i] = e.cash[i]
-		buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
-		e.buffer[i] = min(buffer, e.cash[i])
-		if e.hasCredit[i] {
-			e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
-		}
-		bk.loans += l
+		e.banks[e.bank[i]].loans += e.openBooks(i, e.firmParams(i), stepsPerMonth)
 	}
 	deposits := make([]float64, len(e.banks))
 	for i := 0; i < n; i++ {
@@ -325,6 +286,65 @@ func (e *engine) initFinance() error {
 	}
 	e.ledger.opening, _ = e.moneySum()
 	return nil
+}
+
+// firmParams returns the parameters of firm i's kind.
+func (e *engine) firmParams(i int) *config.FirmParams {
+	if e.net.Kind[i] == network.Core {
+		return &e.cfg.Firms.Core
+	}
+	return &e.cfg.Firms.SME
+}
+
+// setCosts sets firm i's wage bill, taxes, jobs, payment term, payout and
+// fixed assets from its baseline output.
+func (e *engine) setCosts(i int, kp *config.FirmParams) {
+	p := &e.p
+	x := e.baseOutput[i]
+	e.wage[i] = kp.WageShare * x
+	e.wageFlex[i] = kp.WageFlexibility
+	e.taxRate[i] = kp.TaxRate
+	e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
+	e.termSteps[i] = max(1, kp.PaymentTerm.Steps(p.stepDays))
+	e.payout[i] = kp.DividendPayout
+	e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
+}
+
+// openBooks sizes firm i's starting cash (its runway of costs), its bank
+// loan (the part of debt_to_assets its payables leave, with a credit
+// line), equity, loan rate, fixed cost, cash buffer and credit limit, and
+// returns the loan.
+func (e *engine) openBooks(i int, kp *config.FirmParams, stepsPerMonth float64) float64 {
+	p := &e.p
+	// Fixed costs are what value added leaves after wages and the
+	// target margin, before interest; interest is set on the loan,
+	// which depends on assets, which include cash, which covers fixed
+	// costs — so size cash and the loan on operating costs first.
+	x := e.baseOutput[i]
+	va := x * (1 - e.inputShare[i])
+	operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
+	e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
+	assets := e.firmAssets(i)
+	payables := e.firmLiabilities(i)
+	l := 0.0
+	if e.hasCredit[i] {
+		l = max(0, kp.DebtToAssets*assets-payables)
+	}
+	e.loan[i] = l
+	e.equity[i] = assets - payables - l
+	bk := &e.banks[e.bank[i]]
+	score := agents.CreditScore(e.equity[i], assets, 1, 0, false)
+	e.score[i] = score
+	e.loanRate[i] = units.PerStep(agents.LoanRate(bk.baseRate, bk.riskSpread, score, 0), p.stepDays)
+	// The fixed cost absorbs interest so that the margin is the target.
+	e.fixedCost[i] = max(0, operating-l*e.loanRate[i])
+	e.cashTarget[i] = e.cash[i]
+	buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
+	e.buffer[i] = min(buffer, e.cash[i])
+	if e.hasCredit[i] {
+		e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
+	}
+	return l
 }
 
 // runwayFromProfile returns the runway, in months, at cumulative share u of

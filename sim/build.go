@@ -27,6 +27,12 @@ func sizes(cfg *config.Config) network.Sizes {
 		s.MarketNames = append(s.MarketNames, m.Name)
 		s.MarketWeights = append(s.MarketWeights, m.Weight)
 	}
+	if d := &cfg.Demography; d.SizeClasses {
+		c := &network.SizeClasses{}
+		c.Shares[network.Micro], c.Shares[network.Small], c.Shares[network.Medium] = d.ClassShares.Micro, d.ClassShares.Small, d.ClassShares.Medium
+		c.Scale[network.Micro], c.Scale[network.Small], c.Scale[network.Medium] = d.ClassScale.Micro, d.ClassScale.Small, d.ClassScale.Medium
+		s.Classes = c
+	}
 	return s
 }
 
@@ -65,6 +71,11 @@ func buildNetwork(cfg *config.Config, rep int) (*network.Network, error) {
 			network.CSVOptions{Normalise: nc.Normalise})
 	default:
 		return nil, &ScenarioError{fmt.Errorf("network.generator: unknown generator %q", nc.Generator)}
+	}
+	if err == nil {
+		// The entry pool comes after the incumbents, so that their indices
+		// and draws are those of a network without one.
+		net, err = network.WithEntryPool(net, cfg.Demography.EntryPool, sz, rng)
 	}
 	if err != nil {
 		// A network that cannot be built or read is the scenario's fault.

@@ -26,3 +26,18 @@ func (e *engine) finalDemand(lo, hi, t int) {
 		e.fdNow[i] = d
 	}
 }
+
+// switchDemand adds delta to the baseline final demand of the firms alive
+// in sector s (a firm failing, exiting or entering) and rescales their
+// final demand so that, with demand_switching, they share the sector's
+// whole baseline final demand.
+func (e *engine) switchDemand(s int32, delta float64) {
+	if e.sectorScale == nil {
+		return
+	}
+	e.sectorAliveFD[s] += delta
+	e.sectorScale[s] = 0
+	if e.sectorAliveFD[s] > 1e-9*e.sectorFD[s] {
+		e.sectorScale[s] = e.sectorFD[s] / e.sectorAliveFD[s]
+	}
+}

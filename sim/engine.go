@@ -84,7 +84,8 @@ type engine struct {
 	// demand is scaled (nil when switching is off).
 	sectorFD, sectorAliveFD, sectorScale []float64
 
-	partners *partnerSearch // nil unless production.partner_search (rewire.go)
+	partners *partnerSearch // nil unless production.partner_search or an entry pool (rewire.go)
+	demo     *demography    // nil without exits or entry (demography.go)
 	knock    knockout       // the firm made to fail, if any (knockout.go)
 
 	// Per firm: physical.
@@ -247,6 +248,7 @@ func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, er
 		return nil, err
 	}
 	e.initPartnerSearch()
+	e.initDemography()
 	e.metrics = newRecorder(e)
 	e.initChunks()
 	nb := len(e.banks)
@@ -369,6 +371,11 @@ func (e *engine) allocate() {
 		e.failStep[i] = -1
 		e.fillRate[i] = 1
 		e.lastDemand[i], e.lastCredit[i], e.lastLockdown[i], e.lastImports[i] = -1<<30, -1<<30, -1<<30, -1<<30
+	}
+	if d := e.net.Dormant; d != nil {
+		for i, dormant := range d {
+			e.alive[i] = !dormant
+		}
 	}
 	e.shock.demand = make([]float64, 1+len(e.net.MarketNames))
 }

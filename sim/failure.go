@@ -101,9 +101,13 @@ func (e *engine) attribute(f int32, t int) {
 // recovery_rate of their claims (paid by the liquidator, the external
 // sector, which takes its cash and, later, its receivables); the rest is
 // their loss. Its buyers lose a supplier and its suppliers a customer.
-func (e *engine) windUp(f, t int) {
-	net, p := e.net, &e.p
-	rr := p.recovery
+func (e *engine) windUp(f, t int) { e.liquidate(f, t, e.p.recovery, true) }
+
+// liquidate winds up firm f with its creditors recovering rr of their
+// claims. A distress failure also marks its neighbours as reached by it,
+// for cascade attribution; an orderly exit (demography.go) does not.
+func (e *engine) liquidate(f, t int, rr float64, distress bool) {
+	net := e.net
 	iv := &e.iv
 	for k := net.InStart[f]; k < net.InStart[f+1]; k++ {
 		s := net.Supplier[k]
@@ -143,7 +147,7 @@ func (e *engine) windUp(f, t int) {
 		e.reserveIn[s] += rec
 		e.equity[s] -= claim - rec
 		e.badDebt[s] += claim - rec
-		if e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
+		if distress && e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
 			ch := outcome.ChannelLostOrders
 			if claim > 0 || bankLoss > 0 {
 				ch |= outcome.ChannelBadDebt
@@ -154,7 +158,7 @@ func (e *engine) windUp(f, t int) {
 	for k := net.OutStart[f]; k < net.OutStart[f+1]; k++ {
 		ed := net.OutEdge[k]
 		b := net.Buyer[ed]
-		if e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
+		if distress && e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
 			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelLostSupply})
 		}
 	}
@@ -207,13 +211,6 @@ func (e *engine) windUp(f, t int) {
 		}
 	}
 	e.output[f], e.revenue[f] = 0, 0
-	if e.sectorScale != nil {
-		// Its customers buy from the survivors of its sector instead.
-		s := net.Sector[f]
-		e.sectorAliveFD[s] -= e.fdDomestic[f] + e.fdExport[f]
-		e.sectorScale[s] = 0
-		if e.sectorAliveFD[s] > 1e-9*e.sectorFD[s] {
-			e.sectorScale[s] = e.sectorFD[s] / e.sectorAliveFD[s]
-		}
-	}
+	// Its customers buy from the survivors of its sector instead.
+	e.switchDemand(net.Sector[f], -(e.fdDomestic[f] + e.fdExport[f]))
 }

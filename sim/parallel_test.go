@@ -12,9 +12,12 @@ import (
 // threadedConfig is a scenario of about 13,000 firms (four chunks) that
 // exercises every part of a step: two banks, every kind of intervention,
 // lockdown, imports and credit shocks, demand noise, demand switching and
-// partner search.
+// partner search, and firm demography (exits and entry).
 func threadedConfig() *config.Config {
 	cfg := config.DefaultConfig()
+	cfg.Demography.SizeClasses = true
+	cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.1, Small: 0.05, Medium: 0.02, Large: 0.01}
+	cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.2, 2
 	cfg.Network.Chains = 50
 	cfg.Steps = 40
 	cfg.Production.DemandNoise = 0.05
@@ -95,12 +98,20 @@ func TestStepAllocatesNothing(t *testing.T) {
 	cfg := config.Bench(10_000)
 	cfg.Shocks = nil
 	for _, c := range []struct {
-		banking string
-		threads int
-	}{{"legacy", 1}, {"legacy", 2}, {"system", 1}, {"system", 2}} {
+		banking    string
+		demography bool // exits, entry from the pool and partner search
+		threads    int
+	}{{"legacy", false, 1}, {"legacy", false, 2}, {"system", false, 1}, {"system", false, 2}, {"legacy", true, 1}, {"system", true, 2}} {
+		cfg := *cfg
 		threads := c.threads
 		cfg.Finance.Banking = c.banking
-		e, err := newEngine(cfg, 0)
+		if c.demography {
+			cfg.Demography.SizeClasses = true
+			cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.5, Small: 0.3, Medium: 0.1, Large: 0.05}
+			cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
+			cfg.Production.PartnerSearch = true
+		}
+		e, err := newEngine(&cfg, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,9 +128,12 @@ func TestStepAllocatesNothing(t *testing.T) {
 			}
 			step++
 		})
+		if c.demography && (e.demo == nil || e.demo.exitedAll == 0 || e.demo.enteredAll == 0) {
+			t.Fatal("demography: no exit or no entry in the steps measured")
+		}
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%s banking, %d threads: %v allocations per step, want 0", c.banking, threads, allocs)
+			t.Errorf("%s banking, demography %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, threads, allocs)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 type recorder struct {
 	columns int // outcome.NumMetrics, or outcome.NumLegacyMetrics without the banking system
 	series  []float64
+	width   int // values per step: columns, plus outcome.NumDemographyMetrics with demography
 }
 
 func newRecorder(e *engine) *recorder {
@@ -17,7 +18,11 @@ func newRecorder(e *engine) *recorder {
 	if e.bs != nil {
 		cols = outcome.NumMetrics
 	}
-	return &recorder{columns: cols, series: make([]float64, 0, e.p.steps*cols)}
+	w := cols
+	if e.demo != nil {
+		w += outcome.NumDemographyMetrics
+	}
+	return &recorder{columns: cols, series: make([]float64, 0, e.p.steps*w), width: w}
 }
 
 // totals is the pass over chunk c at the end of step t, as thread wid: it
@@ -220,6 +225,12 @@ func (e *engine) record(t int) {
 		e.recordBanks(&row)
 	}
 	e.metrics.series = append(e.metrics.series, row[:e.metrics.columns]...)
+	if d := e.demo; d != nil {
+		var dr [outcome.NumDemographyMetrics]float64
+		dr[outcome.Entries], dr[outcome.Exits] = float64(d.entries), float64(d.exits)
+		dr[outcome.EntrantsActive], dr[outcome.OwnerEquityIn], dr[outcome.OwnerEquityOut] = float64(d.entrantsActive), d.ownersIn, d.ownersOut
+		e.metrics.series = append(e.metrics.series, dr[:]...)
+	}
 }
 
 // result assembles the run's outcome.Result.
@@ -232,7 +243,7 @@ func (e *engine) result(arm string) *outcome.Result {
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,
-		Metrics:     outcome.MetricNames()[:e.metrics.columns],
+		Metrics:     outcome.RunMetricNames(e.bs != nil, e.demo != nil),
 		Series:      e.metrics.series,
 		Events:      e.events,
 
@@ -250,10 +261,19 @@ func (e *engine) result(arm string) *outcome.Result {
 		RunwayMonths:  make([]float64, n),
 		Jobs:          make([]float64, n),
 	}
+	if d := e.demo; d != nil {
+		r.Firms.EnteredStep = append([]int32(nil), d.entered...)
+	}
 	baseSteps := float64(min(e.p.shockStep, e.p.baselineSteps))
 	postSteps := float64(e.p.revenueTo - e.p.revenueFrom)
 	for i := 0; i < n; i++ {
-		if !e.alive[i] {
+		switch {
+		case e.alive[i]:
+		case e.cause[i] == outcome.Exit:
+			r.Firms.Status[i] = outcome.Exited
+		case e.failStep[i] < 0:
+			r.Firms.Status[i] = outcome.Dormant
+		default:
 			r.Firms.Status[i] = outcome.Failed
 		}
 		r.Firms.FailStep[i] = e.failStep[i]

@@ -40,6 +40,7 @@ type partnerSearch struct {
 	cum      []float64 // per position in secFirms: prefix sum of idle capacity, for the current step
 	cumStep  []int32   // per sector: step at which cum was last computed
 	pending  []int32   // failed firms some of whose links to surviving buyers are not re-formed yet
+	relink   bool      // production.partner_search: failed suppliers' links are re-formed (else the search only serves entrants)
 	count    []int32   // scratch, len N+1, for rebuilding the out-adjacency
 }
 
@@ -47,7 +48,7 @@ type partnerSearch struct {
 // It gives the engine its own copy of the network's supplier and
 // out-adjacency arrays, which the search changes.
 func (e *engine) initPartnerSearch() {
-	if !e.cfg.Production.PartnerSearch || !e.p.finance {
+	if !(e.cfg.Production.PartnerSearch || e.net.Dormant != nil) || !e.p.finance {
 		return
 	}
 	nn := *e.net
@@ -72,6 +73,7 @@ func (e *engine) initPartnerSearch() {
 		cumStep:  make([]int32, ns),
 		pending:  make([]int32, 0, n),
 		count:    make([]int32, n+1),
+		relink:   e.cfg.Production.PartnerSearch,
 	}
 	for i := 0; i < n; i++ {
 		ps.secStart[net.Sector[i]+1]++
@@ -94,7 +96,7 @@ func (e *engine) initPartnerSearch() {
 // failed at t, in index order.
 func (e *engine) searchPartners(t int, failed []int32) {
 	ps := e.partners
-	if ps == nil {
+	if ps == nil || !ps.relink {
 		return
 	}
 	ps.pending = append(ps.pending, failed...)

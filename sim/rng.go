@@ -20,6 +20,7 @@ const (
 	streamPartnerSearch // production.partner_search: new partners of failed firms' buyers
 	streamBanks         // finance.banking = "system": which bank each firm banks with
 	streamLottery       // priority = "random": each firm's rank in a programme's lottery
+	streamExit          // demography.exit_hazard: which firms exit in a step
 )
 
 // splitmix64 and mix are streamkey's, by their short names here.

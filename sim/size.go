@@ -3,6 +3,7 @@ package sim
 import (
 	"bufio"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,6 +53,11 @@ func NetworkSize(cfg *config.Config) (firms, edges int64) {
 	default:
 		n = int64(nc.Firms)
 		e = int64(float64(n) * nc.MeanDegree)
+	}
+	if p := cfg.Demography.EntryPool; p > 0 {
+		// The entry pool: at most a share p more firms, with the links
+		// of the firms they copy.
+		n, e = n+int64(math.Ceil(p*float64(n))), e+int64(math.Ceil(p*float64(e)))
 	}
 	return n, e
 }

@@ -45,13 +45,18 @@ func (e *engine) step(t int) error {
 	}
 	// 7. Failure (failure.go), and partner search (rewire.go).
 	e.failures(t)
+	e.exitsAndCensus(t) // background exits (demography.go)
 	e.searchPartners(t, e.failing)
+	e.entries(t)
 	// 8. Record (record.go), with the accounting checks (ledger.go).
 	e.parallel(phaseTotals, t)
 	e.reduceFlows()
 	e.ivCosts(t)
 	e.record(t)
 	if err := e.checkMoney(t); err != nil {
+		return err
+	}
+	if err := e.checkPopulation(t); err != nil {
 		return err
 	}
 	return e.checkBalanceSheets(t)

@@ -173,7 +173,7 @@ func checkFactsRun(ctx context.Context, e *env, arg string, opts factsOptions) e
 	if err != nil {
 		return err
 	}
-	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Demography: cfg.Demography.On()}
 	// A file network's files are copied into the directory, which its
 	// scenario.toml names, as smesim run does.
 	scenarioTOML, inputs, err := batch.ResultScenario(batch.Point{Config: cfg, Scenario: scenarioTOML})

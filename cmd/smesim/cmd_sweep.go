@@ -385,7 +385,7 @@ func runBatch(ctx context.Context, e *env, kind, arg string, opts batchOptions, 
 		}
 		return err
 	}
-	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format, Demography: cfg.Demography.On()}
 	if opts.sharded {
 		fmt.Fprintf(e.stdout, "shard %s of %q: its %d of the %d runs are in %s (%d run now); when every shard is done: smesim merge --out RESULT SHARD-DIR...\n",
 			opts.shard, cfg.Name, shardSize(plan.Runs(), opts.shard), plan.Runs(), out, ran)
@@ -469,7 +469,7 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 	if err != nil {
 		return badInput(err)
 	}
-	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format}
+	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format, Demography: cfg.Demography.On()}
 	if m.Kind == batch.KindRun {
 		if err := results.CheckFree(out); err != nil {
 			return badInput(err)
@@ -483,7 +483,7 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 		}
 		defer release()
 		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error {
-			return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, formats) })
+			return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, formats, nil) })
 		}); err != nil {
 			if ctx.Err() != nil {
 				return interrupted()

@@ -35,6 +35,7 @@ type Config struct {
 	Firms      FirmsConfig      `toml:"firms"`
 	Finance    FinanceConfig    `toml:"finance"`
 	Banks      []BankConfig     `toml:"banks"`
+	Demography DemographyConfig `toml:"demography"`
 	Shocks     []ShockConfig    `toml:"shocks"`
 
 	Interventions []InterventionConfig `toml:"interventions" doc:"policies and programmes, each compared with the baseline on the same random draws"`
@@ -76,7 +77,7 @@ type NetworkConfig struct {
 	// file
 	Format          string `toml:"format" enum:"csv,inoue-todo" doc:"file: csv (edges_file and firms_file as smesim writes them) or inoue-todo (the input files of Inoue and Todo's ProductionNetworkSimulator: edges_file \"supplier client amount\", firms_file \"firm sector\", final_demand_file \"firm amount\", amounts per step)"`
 	EdgesFile       string `toml:"edges_file" doc:"file: CSV edge list supplier,buyer,weight, or supplier,buyer,flow with each link's value per year (path relative to the scenario)"`
-	FirmsFile       string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market]"`
+	FirmsFile       string `toml:"firms_file" doc:"file: CSV of firms id,kind,role,sector[,chain,region,final_demand,export_share,export_market,size_class,dormant]"`
 	Normalise       bool   `toml:"normalise" doc:"file, csv with weights: rescale the weights of a buyer's suppliers in a sector that do not sum to 1 so that they do, with a warning naming the buyer (false: such a file is an error)"`
 	FinalDemandFile string `toml:"final_demand_file" doc:"file, format inoue-todo: each firm's final demand per step, \"firm amount\" (firms not listed have none)"`
 
@@ -311,7 +312,8 @@ func DefaultConfig() Config {
 			LOLRSpread:       0.01,
 			ResolutionDelay:  units.MustDuration("4w"),
 		},
-		Banks: []BankConfig{DefaultBank()},
+		Banks:      []BankConfig{DefaultBank()},
+		Demography: DefaultDemography(),
 		Shocks: []ShockConfig{{
 			Kind: "demand", Name: "domestic demand collapse", Start: units.MustDuration("8w"),
 			Duration: units.MustDuration("12w"), Recovery: units.MustDuration("12w"), Shape: "linear",

@@ -13,7 +13,19 @@
 //   - reopened-share: 1 − smes_locked_down / smes_active at the step that
 //     holds date (the last step whose date is not after it);
 //   - failure-share: the share of the firms of a kind that failed at or
-//     before the step that holds date.
+//     before the step that holds date;
+//   - exit-rate: the firms of a kind that failed or exited at a step whose
+//     date lies in [from, to], per year of the window (the steps' length
+//     added up), over the mean number of them active over those steps;
+//   - closed-size-ratio: the jobs of the firms of a kind that failed or
+//     exited at or before the step that holds date, as a share of the
+//     jobs of all of them, over their share of the firms (below 1: the
+//     closed firms were smaller).
+//
+// The firm quantities count the firms of the fact's cohort: incumbents
+// (at step 0; the default, as survey panels do), entrants, or all; firms
+// of an entry pool that never entered count in none. Runs without
+// demography have incumbents only.
 //
 // A fact measures its arm: arm, or by default "all" when the scenario has
 // interventions and the baseline otherwise. An arm the results lack is
@@ -37,6 +49,7 @@ import (
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/results"
+	"github.com/smesim/smesim/sim/units"
 )
 
 // Quantities of a fact.
@@ -45,6 +58,8 @@ const (
 	SeriesMean    = "series-mean"
 	ReopenedShare = "reopened-share"
 	FailureShare  = "failure-share"
+	ExitRate      = "exit-rate"
+	ClosedSize    = "closed-size-ratio"
 )
 
 // Metrics read by reopened-share.
@@ -140,8 +155,34 @@ type run struct {
 type firmData struct {
 	kind                  []string // "sme" or "core"
 	runway, revenue, jobs []float64
-	failStep              []int // -1 if active
+	failStep              []int // -1 unless failed
+	exitStep              []int // -1 unless exited
+	entered               []int // step of entry; -1 for incumbents, neverEntered for the entry pool
 }
+
+// neverEntered marks a firm of the entry pool that never entered.
+const neverEntered = -2
+
+// counts reports whether firm i counts for a fact on firms of kind want in
+// cohort c.
+func (fd *firmData) counts(i int, want, c string) bool {
+	if !kindMatches(want, fd.kind[i]) {
+		return false
+	}
+	e := fd.entered[i]
+	switch {
+	case e == neverEntered:
+		return false
+	case c == "entrant":
+		return e >= 0
+	case c == "all":
+		return true
+	}
+	return e < 0 // incumbent, the default
+}
+
+// closedAt returns the step at which firm i failed or exited, -1 if never.
+func (fd *firmData) closedAt(i int) int { return max(fd.failStep[i], fd.exitStep[i]) }
 
 // data are the results of every arm, replication by replication.
 type data struct {
@@ -191,7 +232,7 @@ func evaluate(cfg *config.Config, src source, opts Options) ([]Outcome, error) {
 		if arms[i], err = matchArm(cfg, DefaultArm(cfg, f), d.arms); err != nil {
 			return nil, factErr(i, f, "%v", err)
 		}
-		if (f.Quantity == FirmShare || f.Quantity == FailureShare) && !slices.Contains(firmArms, arms[i]) {
+		if f.Quantity != SeriesMean && f.Quantity != ReopenedShare && !slices.Contains(firmArms, arms[i]) {
 			firmArms = append(firmArms, arms[i])
 		}
 	}
@@ -302,8 +343,8 @@ func measure(f config.FactConfig, r *run, d *data) (float64, error) {
 			return 0, fmt.Errorf("column %q is not a firms.csv column: allowed cash_runway_months, revenue_change, jobs", f.Column)
 		}
 		n, k := 0, 0
-		for i, kind := range r.firms.kind {
-			if !kindMatches(f.Firms, kind) {
+		for i := range r.firms.kind {
+			if !r.firms.counts(i, f.Firms, f.Cohort) {
 				continue
 			}
 			n++
@@ -325,8 +366,8 @@ func measure(f config.FactConfig, r *run, d *data) (float64, error) {
 			return 0, err
 		}
 		n, k := 0, 0
-		for i, kind := range r.firms.kind {
-			if !kindMatches(f.Firms, kind) {
+		for i := range r.firms.kind {
+			if !r.firms.counts(i, f.Firms, f.Cohort) {
 				continue
 			}
 			n++
@@ -338,6 +379,26 @@ func measure(f config.FactConfig, r *run, d *data) (float64, error) {
 			return 0, noKind(f.Firms, r)
 		}
 		return float64(k) / float64(n), nil
+
+	case ExitRate:
+		if r.firms == nil {
+			return 0, errNoFirms
+		}
+		lo, hi, years, err := window(f, r)
+		if err != nil {
+			return 0, err
+		}
+		return exitRate(r.firms, f, lo, hi, years, r)
+
+	case ClosedSize:
+		if r.firms == nil {
+			return 0, errNoFirms
+		}
+		s, err := stepAt(f.Date, r)
+		if err != nil {
+			return 0, err
+		}
+		return closedSizeRatio(r.firms, f, s, r)
 
 	case ReopenedShare:
 		active, err := metric(metricSMEs, r, d)
@@ -387,7 +448,93 @@ func measure(f config.FactConfig, r *run, d *data) (float64, error) {
 		}
 		return v, nil
 	}
-	return 0, fmt.Errorf("quantity %q is not allowed: allowed %s, %s, %s, %s", f.Quantity, FirmShare, SeriesMean, ReopenedShare, FailureShare)
+	return 0, fmt.Errorf("quantity %q is not allowed: allowed %s, %s, %s, %s, %s, %s", f.Quantity, FirmShare, SeriesMean, ReopenedShare, FailureShare, ExitRate, ClosedSize)
+}
+
+// window returns the steps lo..hi (included) whose dates lie in the
+// fact's [from, to], and the years they span.
+func window(f config.FactConfig, r *run) (lo, hi int, years float64, err error) {
+	from, err := parseDate("from", f.From)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	to, err := parseDate("to", f.To)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	lo, hi = -1, -1
+	for t, ds := range r.dates {
+		if ds >= from && ds <= to {
+			if lo < 0 {
+				lo = t
+			}
+			hi = t
+		}
+	}
+	if lo < 0 {
+		return 0, 0, 0, fmt.Errorf("no step's date lies in the window from %s to %s (the run's steps are dated %s)", from, to, runDates(r))
+	}
+	start, _ := time.Parse(results.DateLayout, r.dates[lo])
+	end := r.end
+	if hi+1 < len(r.dates) {
+		end, _ = time.Parse(results.DateLayout, r.dates[hi+1])
+	}
+	return lo, hi, end.Sub(start).Hours() / 24 / units.DaysPerYear, nil
+}
+
+// exitRate is the exit-rate of the firms of fd over steps lo..hi spanning
+// years: failures and exits at those steps, per year, over the mean
+// number of firms active at the end of each step (entered by then and not
+// closed).
+func exitRate(fd *firmData, f config.FactConfig, lo, hi int, years float64, r *run) (float64, error) {
+	closed, activeSteps, n := 0, 0, 0
+	for i := range fd.kind {
+		if !fd.counts(i, f.Firms, f.Cohort) {
+			continue
+		}
+		n++
+		in, out := max(lo, fd.entered[i]), hi
+		if c := fd.closedAt(i); c >= 0 {
+			if c >= lo && c <= hi {
+				closed++
+			}
+			out = min(out, c-1)
+		}
+		activeSteps += max(0, out-in+1)
+	}
+	if n == 0 {
+		return 0, noKind(f.Firms, r)
+	}
+	if activeSteps == 0 {
+		return math.NaN(), nil // none active: undefined
+	}
+	mean := float64(activeSteps) / float64(hi-lo+1)
+	return float64(closed) / mean / years, nil
+}
+
+// closedSizeRatio is the closed-size-ratio of the firms of fd closed at
+// or before step s.
+func closedSizeRatio(fd *firmData, f config.FactConfig, s int, r *run) (float64, error) {
+	var n, k int
+	var jobs, closedJobs float64
+	for i := range fd.kind {
+		if !fd.counts(i, f.Firms, f.Cohort) || fd.entered[i] > s {
+			continue
+		}
+		n++
+		jobs += fd.jobs[i]
+		if c := fd.closedAt(i); c >= 0 && c <= s {
+			k++
+			closedJobs += fd.jobs[i]
+		}
+	}
+	if n == 0 {
+		return 0, noKind(f.Firms, r)
+	}
+	if k == 0 || jobs == 0 {
+		return math.NaN(), nil // no closure: undefined
+	}
+	return (closedJobs / jobs) / (float64(k) / float64(n)), nil
 }
 
 func kindMatches(want, kind string) bool { return want == "all" || want == kind }

@@ -519,6 +519,90 @@ func TestIsShare(t *testing.T) {
 	}
 }
 
+// TestDemographyQuantities measures failure-share, exit-rate and
+// closed-size-ratio by cohort on one four-step run with incumbents,
+// entrants, an exit, a failure and a dormant firm, in memory and from the
+// files, against results worked out by hand.
+func TestDemographyQuantities(t *testing.T) {
+	// Firms: 0 incumbent active (10 jobs); 1 incumbent failed at step 1
+	// (5); 2 incumbent exited at step 2 (5); 3 entrant from step 1,
+	// active (2); 4 entrant from step 2, exited at step 3 (2); 5 dormant,
+	// never entered; 6 a core firm.
+	var firms []network.Firm
+	for i, c := range []network.SizeClass{network.Small, network.Micro, network.Micro, network.Micro, network.Micro, network.Micro, network.Large} {
+		f := network.Firm{Kind: network.SME, SizeClass: c, Chain: -1, ExportMarket: -1, FinalDemand: 1, Dormant: i == 5}
+		if c == network.Large {
+			f.Kind = network.Core
+		}
+		firms = append(firms, f)
+	}
+	net, err := network.Build(firms, nil, []string{"s"}, []string{"all"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &outcome.Result{
+		Arm: config.BaselineArm, Network: net, StepDays: 7,
+		StartDate: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
+		Metrics:   tinyMetrics, Series: make([]float64, 4*len(tinyMetrics)),
+		Firms: outcome.FirmOutcomes{
+			Status:        []outcome.Status{outcome.Active, outcome.Failed, outcome.Exited, outcome.Active, outcome.Exited, outcome.Dormant, outcome.Active},
+			FailStep:      []int32{-1, 1, 2, -1, 3, -1, -1},
+			Cause:         []outcome.Cause{0, outcome.Illiquid, outcome.Exit, 0, outcome.Exit, 0, 0},
+			RevenueChange: make([]float64, 7), RunwayMonths: make([]float64, 7),
+			Jobs:        []float64{10, 5, 5, 2, 2, 0, 100},
+			EnteredStep: []int32{-1, -1, -1, 1, 2, -1, -1},
+		},
+	}
+	years := 28 / units.DaysPerYear // steps 0..3 dated 01-01 to 01-22; the run ends 01-29
+	cases := []struct {
+		f    config.FactConfig
+		want float64
+	}{
+		// Incumbent SMEs 0, 1, 2: firm 1 failed (the exit is not a failure).
+		{fact("failed incumbents", FailureShare, func(f *config.FactConfig) { f.Date = "2020-01-22" }), 1.0 / 3},
+		{fact("failed, all", FailureShare, func(f *config.FactConfig) { f.Date, f.Cohort = "2020-01-22", "all" }), 1.0 / 5},
+		{fact("failed entrants", FailureShare, func(f *config.FactConfig) { f.Date, f.Cohort = "2020-01-22", "entrant" }), 0},
+		// Incumbents: 2 closures; active 4 + 1 + 2 = 7 firm-steps over 4 steps.
+		{fact("exit rate", ExitRate, func(f *config.FactConfig) { f.From, f.To = "2020-01-01", "2020-01-22" }), 2 / (7.0 / 4) / years},
+		// Entrants: 1 closure; active 3 + 1 firm-steps over 4 steps.
+		{fact("entrant exit rate", ExitRate, func(f *config.FactConfig) { f.From, f.To, f.Cohort = "2020-01-01", "2020-01-22", "entrant" }), 1 / (4.0 / 4) / years},
+		// Incumbents: closed 1 and 2 hold 10 of 20 jobs, 2 of 3 firms.
+		{fact("closed size", ClosedSize, func(f *config.FactConfig) { f.Date = "2020-01-22" }), (10.0 / 20) / (2.0 / 3)},
+		// All SMEs entered by step 3: closed 1, 2, 4 hold 12 of 24 jobs, 3 of 5 firms.
+		{fact("closed size, all", ClosedSize, func(f *config.FactConfig) { f.Date, f.Cohort = "2020-01-22", "all" }), (12.0 / 24) / (3.0 / 5)},
+		// At step 1 firm 1 has failed: 5 of 20 jobs, 1 of 3 firms.
+		{fact("closed size, step 1", ClosedSize, func(f *config.FactConfig) { f.Date = "2020-01-08" }), (5.0 / 20) / (1.0 / 3)},
+	}
+	var facts []config.FactConfig
+	for _, c := range cases {
+		facts = append(facts, c.f)
+	}
+	cfg := tinyConfig(facts...)
+	mem, err := Check(cfg, []*outcome.Result{r}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	toml, err := scenarios.Encode(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := results.WriteDir(dir, toml, results.Slice([]*outcome.Result{r}), results.Meta{Demography: true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	files, err := CheckDir(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		for _, o := range []Outcome{mem[i], files[i]} {
+			if len(o.Values) != 1 || math.Abs(o.Values[0]-c.want) > 1e-9*math.Max(1, c.want) {
+				t.Errorf("%s: %v, want %v", c.f.Name, o.Values, c.want)
+			}
+		}
+	}
+}
+
 // runAll runs every replication of the arms of cfg named (the scenario's
 // when nil) on the Monte Carlo runner, in file order.
 func runAll(cfg *config.Config, arms []string) ([]*outcome.Result, error) {

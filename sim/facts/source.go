@@ -71,16 +71,24 @@ func (m memorySource) firms(d *data, arms []string) error {
 			}
 			fd := &firmData{
 				kind: make([]string, n), runway: make([]float64, n), revenue: make([]float64, n),
-				jobs: make([]float64, n), failStep: make([]int, n),
+				jobs: make([]float64, n), failStep: make([]int, n), exitStep: make([]int, n), entered: make([]int, n),
 			}
 			for i := range n {
 				fd.kind[i] = r.Network.Kind[i].String()
 				fd.runway[i] = fileRound(fo.RunwayMonths[i])
 				fd.revenue[i] = fileRound(fo.RevenueChange[i])
 				fd.jobs[i] = fileRound(fo.Jobs[i])
-				fd.failStep[i] = -1
-				if fo.Status[i] == outcome.Failed && fo.FailStep[i] >= 0 {
+				fd.failStep[i], fd.exitStep[i], fd.entered[i] = -1, -1, -1
+				switch {
+				case fo.Status[i] == outcome.Failed && fo.FailStep[i] >= 0:
 					fd.failStep[i] = int(fo.FailStep[i])
+				case fo.Status[i] == outcome.Exited && fo.FailStep[i] >= 0:
+					fd.exitStep[i] = int(fo.FailStep[i])
+				case fo.Status[i] == outcome.Dormant:
+					fd.entered[i] = neverEntered
+				}
+				if fo.EnteredStep != nil && fo.EnteredStep[i] >= 0 {
+					fd.entered[i] = int(fo.EnteredStep[i])
 				}
 			}
 			ru.firms = fd
@@ -171,12 +179,19 @@ func (s *fileSource) firms(d *data, arms []string) error {
 			fd = &firmData{}
 			ru.firms = fd
 		}
-		fail := -1
-		if r.Status == outcome.Failed.String() {
+		fail, exit, entered := -1, -1, r.EnteredStep
+		switch r.Status {
+		case outcome.Failed.String():
 			fail = r.FailureStep
+		case outcome.Exited.String():
+			exit = r.FailureStep
+		case outcome.Dormant.String():
+			entered = neverEntered
 		}
 		fd.kind = append(fd.kind, r.Kind)
 		fd.failStep = append(fd.failStep, fail)
+		fd.exitStep = append(fd.exitStep, exit)
+		fd.entered = append(fd.entered, entered)
 		fd.revenue = append(fd.revenue, r.RevenueChange)
 		fd.runway = append(fd.runway, r.CashRunwayMonths)
 		fd.jobs = append(fd.jobs, r.Jobs)

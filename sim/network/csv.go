@@ -17,7 +17,7 @@ import (
 // others are optional, in any order.
 var (
 	firmRequired = []string{"id", "kind", "role", "sector"}
-	firmOptional = []string{"chain", "region", "final_demand", "export_share", "export_market"}
+	firmOptional = []string{"chain", "region", "final_demand", "export_share", "export_market", "size_class", "dormant"}
 )
 
 const (
@@ -72,7 +72,11 @@ func ReadCSVWith(edgesPath, firmsPath string, s Sizes, rng *rand.Rand, opt CSVOp
 // WeightTolerance (they are kept as read, not renormalised).
 //
 // The firm file's header starts with id,kind,role,sector and may go on with
-// chain, region, final_demand, export_share and export_market in any order.
+// chain, region, final_demand, export_share, export_market, size_class
+// and dormant in any order. size_class is micro, small, medium, large or
+// empty (unclassified; with s.Classes, an SME whose final demand is drawn
+// then draws its class); dormant is true for a firm of the entry pool
+// (no buyers allowed), false or empty otherwise.
 // kind is sme or core; role is one of RoleNames; sector, region and
 // export_market are names, collected into SectorNames, RegionNames and
 // MarketNames in order of first appearance. chain is an integer (−1 or
@@ -235,9 +239,11 @@ func (t *nameTable) get(name string) int32 {
 }
 
 // WriteCSV writes the network as an edge CSV (supplier,buyer,weight, or
-// supplier,buyer,flow for a network with flows, in stored order) and a firm CSV with all columns (id, kind, role, sector,
-// chain, region, final_demand, export_share, export_market), floats in the
-// shortest form that reads back exactly. ReadCSVFrom of the output gives a
+// supplier,buyer,flow for a network with flows, in stored order) and a
+// firm CSV with all columns (id, kind, role, sector, chain, region,
+// final_demand, export_share, export_market, then size_class if the
+// network has size classes and dormant if it has an entry pool), floats
+// in the shortest form that reads back exactly. ReadCSVFrom of the output gives a
 // network with identical arrays, provided every sector, region and market
 // name is used by some firm (otherwise the unused names are lost) and
 // RegionNames is not empty (firms without a region read back in "all").
@@ -246,8 +252,15 @@ func (n *Network) WriteCSV(edges io.Writer, firms io.Writer) error {
 		return err
 	}
 	fw := csv.NewWriter(firms)
-	fw.Write(append(slices.Clone(firmRequired), firmOptional...))
-	rec := make([]string, len(firmRequired)+len(firmOptional))
+	firmHeader := append(slices.Clone(firmRequired), firmOptional[:5]...)
+	if n.SizeClass != nil {
+		firmHeader = append(firmHeader, "size_class")
+	}
+	if n.Dormant != nil {
+		firmHeader = append(firmHeader, "dormant")
+	}
+	fw.Write(firmHeader)
+	rec := make([]string, len(firmHeader))
 	for i := 0; i < n.N(); i++ {
 		rec[0] = n.Name(i)
 		rec[1] = n.Kind[i].String()
@@ -263,6 +276,12 @@ func (n *Network) WriteCSV(edges io.Writer, firms io.Writer) error {
 		rec[8] = ""
 		if m := n.ExportMarket[i]; m >= 0 {
 			rec[8] = n.MarketNames[m]
+		}
+		if n.SizeClass != nil {
+			rec[9] = n.SizeClass[i].String()
+		}
+		if n.Dormant != nil {
+			rec[len(rec)-1] = strconv.FormatBool(n.Dormant[i])
 		}
 		if err := fw.Write(rec); err != nil {
 			return err

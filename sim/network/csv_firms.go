@@ -47,8 +47,10 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		cDemand
 		cShare
 		cMarket
+		cClass
+		cDormant
 	)
-	col := []int{-1, -1, -1, -1, -1}
+	col := []int{-1, -1, -1, -1, -1, -1, -1}
 	for i := len(firmRequired); i < len(header); i++ {
 		k := slices.Index(firmOptional, header[i])
 		if k < 0 {
@@ -163,6 +165,17 @@ func readFirms(name string, r io.Reader) (*firmsRead, error) {
 		if c := col[cMarket]; c >= 0 && rec[c] != "" {
 			f.ExportMarket = fr.markets.get(rec[c])
 		}
+		if c := col[cClass]; c >= 0 {
+			if f.SizeClass, err = ParseSizeClass(rec[c]); err != nil {
+				return bad("size_class", "%s: allowed micro, small, medium, large or empty", cut(rec[c]))
+			}
+		}
+		if c := col[cDormant]; c >= 0 && rec[c] != "" && rec[c] != "false" {
+			if rec[c] != "true" {
+				return bad("dormant", "%s: allowed true, false or empty", cut(rec[c]))
+			}
+			f.Dormant = true
+		}
 		fr.firms = append(fr.firms, f)
 		fr.lines = append(fr.lines, int32(line))
 		fr.needDemand = append(fr.needDemand, needDemand)
@@ -234,7 +247,7 @@ func (fr *firmsRead) fillFromSizes(name string, edges []Edge, s *Sizes, rng *ran
 			}
 		}
 		if fr.needDemand[i] {
-			x, err := z.finalDemand(f.Role, hasBuyers[i], rng)
+			x, err := z.finalDemand(f, hasBuyers[i], rng)
 			if err != nil {
 				return fmt.Errorf("%s:%d: %w", name, fr.lines[i], err)
 			}

@@ -226,7 +226,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{"duplicate firm", "id,kind,role,sector\nf1,sme,supplier,parts\nf2,core,manufacturer,goods\nf2,sme,supplier,parts\n", goodEdges,
 			`firms.csv:4: duplicate firm id "f2" (first on line 3)`},
 		{"unknown column", "id,kind,role,sector,foo\nf1,sme,supplier,parts,1\n", goodEdges,
-			`firms.csv:1: unknown column "foo": allowed columns are id, kind, role, sector, chain, region, final_demand, export_share, export_market`},
+			`firms.csv:1: unknown column "foo": allowed columns are id, kind, role, sector, chain, region, final_demand, export_share, export_market, size_class, dormant`},
 		{"duplicate column", "id,kind,role,sector,chain,chain\n", goodEdges, `firms.csv:1: duplicate column "chain"`},
 		{"required column again", "id,kind,role,sector,id\n", goodEdges, `firms.csv:1: duplicate column "id"`},
 		{"firm header", "id,role,kind,sector\n", goodEdges,

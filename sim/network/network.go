@@ -94,6 +94,11 @@ type Firm struct {
 	// ExportShare is the share of FinalDemand sold to ExportMarket.
 	ExportShare  float64
 	ExportMarket int32 // index into Network.MarketNames, -1 if none
+	// SizeClass is the NBS size class (Unclassified without classes).
+	SizeClass SizeClass
+	// Dormant marks a firm of the entry pool: it has roles and input
+	// slots but no buyers, and is inactive until the engine lets it enter.
+	Dormant bool
 }
 
 // Edge is a supplier → buyer link when a network is assembled. Weight is
@@ -120,6 +125,8 @@ type Network struct {
 	FinalDemand  []float64 // per year
 	ExportShare  []float64
 	ExportMarket []int32
+	SizeClass    []SizeClass // nil when every firm is Unclassified
+	Dormant      []bool      // nil when no firm is dormant (no entry pool)
 
 	SectorNames []string
 	RegionNames []string
@@ -161,6 +168,17 @@ func (n *Network) E() int { return len(n.Supplier) }
 
 // Slots returns the number of input slots.
 func (n *Network) Slots() int { return len(n.SlotSector) }
+
+// Class returns firm i's size class (Unclassified without classes).
+func (n *Network) Class(i int) SizeClass {
+	if n.SizeClass == nil {
+		return Unclassified
+	}
+	return n.SizeClass[i]
+}
+
+// IsDormant reports whether firm i belongs to the entry pool.
+func (n *Network) IsDormant(i int) bool { return n.Dormant != nil && n.Dormant[i] }
 
 // Name returns firm i's identifier.
 func (n *Network) Name(i int) string {
@@ -207,10 +225,15 @@ func Build(firms []Firm, edges []Edge, sectorNames, regionNames, marketNames []s
 		RegionNames:  regionNames,
 		MarketNames:  marketNames,
 	}
-	named := false
+	named, classed, dormant := false, false, false
 	for i, f := range firms {
 		if f.Name != "" {
 			named = true
+		}
+		classed = classed || f.SizeClass != Unclassified
+		dormant = dormant || f.Dormant
+		if f.SizeClass >= NumSizeClasses {
+			return nil, fmt.Errorf("firm %d: size class %d out of range", i, f.SizeClass)
 		}
 		if f.Sector < 0 || int(f.Sector) >= len(sectorNames) {
 			return nil, fmt.Errorf("firm %d: sector %d out of range [0,%d)", i, f.Sector, len(sectorNames))
@@ -237,9 +260,24 @@ func Build(firms []Firm, edges []Edge, sectorNames, regionNames, marketNames []s
 			net.Names[i] = f.Name
 		}
 	}
+	if classed {
+		net.SizeClass = make([]SizeClass, n)
+		for i, f := range firms {
+			net.SizeClass[i] = f.SizeClass
+		}
+	}
+	if dormant {
+		net.Dormant = make([]bool, n)
+		for i, f := range firms {
+			net.Dormant[i] = f.Dormant
+		}
+	}
 	for k, e := range edges {
 		if e.Supplier < 0 || int(e.Supplier) >= n || e.Buyer < 0 || int(e.Buyer) >= n {
 			return nil, fmt.Errorf("edge %d: firm index out of range [0,%d)", k, n)
+		}
+		if net.Dormant != nil && net.Dormant[e.Supplier] {
+			return nil, fmt.Errorf("edge %d: dormant firm %s cannot supply %s (firms of the entry pool have no buyers)", k, net.Name(int(e.Supplier)), net.Name(int(e.Buyer)))
 		}
 		if e.Supplier == e.Buyer {
 			return nil, fmt.Errorf("edge %d: self-loop on firm %s", k, net.Name(int(e.Supplier)))
@@ -342,6 +380,12 @@ func (n *Network) Firm(i int) Firm {
 		FinalDemand: n.FinalDemand[i], ExportShare: n.ExportShare[i], ExportMarket: n.ExportMarket[i]}
 	if n.Names != nil {
 		f.Name = n.Names[i]
+	}
+	if n.SizeClass != nil {
+		f.SizeClass = n.SizeClass[i]
+	}
+	if n.Dormant != nil {
+		f.Dormant = n.Dormant[i]
 	}
 	return f
 }

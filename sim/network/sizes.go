@@ -18,12 +18,17 @@ import (
 //     files without roles) is treated as a distributor if it has no buyers
 //     in the network (it sells only to final markets) and as an upstream
 //     firm otherwise.
+//   - With Classes set, each SME without a class draws one (Micro, Small
+//     or Medium, by Classes.Shares) before its final demand, whose mean is
+//     then scaled by the class (see SizeClasses); cores are Large.
 //   - ExportShare is ExportShare[role], with no randomness; a firm with a
 //     positive share draws one ExportMarket from MarketWeights. Without
 //     MarketNames, every firm has ExportShare 0 and ExportMarket −1.
 //
-// Each firm draws, in firm order, one normal variate for its final demand
-// and then, if it exports, one uniform variate for its market.
+// Each firm draws, in firm order, one uniform variate for its class (SMEs
+// with Classes set), one normal variate for its final demand and then, if
+// it exports, one uniform variate for its market. Without Classes the
+// draws are those of a network without size classes.
 type Sizes struct {
 	FinalDemandMean       float64           // mean yearly final demand of a distributor (currency units), > 0
 	FinalDemandDispersion float64           // sigma of the log-normal spread, ≥ 0
@@ -31,6 +36,7 @@ type Sizes struct {
 	ExportShare           [NumRoles]float64 // share of final sales exported, by role (index = Role), in [0,1]
 	MarketNames           []string          // export markets (may be empty)
 	MarketWeights         []float64         // relative weights for drawing each firm's market; empty means equal weights
+	Classes               *SizeClasses      // size classes of SMEs; nil: none (every firm Unclassified)
 }
 
 // Validate reports the first invalid field of s.
@@ -72,14 +78,18 @@ func (s *Sizes) Validate() error {
 	if len(s.MarketWeights) > 0 && !(sum > 0) {
 		return fmt.Errorf("sizes: market weights sum to 0")
 	}
+	if s.Classes != nil {
+		return s.Classes.Validate()
+	}
 	return nil
 }
 
 // sizer draws final demands and export markets from validated Sizes.
 type sizer struct {
 	s       *Sizes
-	cum     []float64 // cumulative market weights
-	lastPos int       // last market with a positive weight
+	cum     []float64  // cumulative market weights
+	lastPos int        // last market with a positive weight
+	classes *classDraw // nil without size classes
 }
 
 func newSizer(s *Sizes) (*sizer, error) {
@@ -87,6 +97,10 @@ func newSizer(s *Sizes) (*sizer, error) {
 		return nil, err
 	}
 	z := &sizer{s: s, cum: make([]float64, len(s.MarketNames))}
+	if s.Classes != nil {
+		d := newClassDraw(s.Classes)
+		z.classes = &d
+	}
 	acc := 0.0
 	for i := range s.MarketNames {
 		if len(s.MarketWeights) == 0 {
@@ -107,11 +121,23 @@ func downstream(role Role, hasBuyers bool) bool {
 	return role == RoleDistributor || (role == RoleOther && !hasBuyers)
 }
 
-// finalDemand draws one firm's final demand.
-func (z *sizer) finalDemand(role Role, hasBuyers bool, rng *rand.Rand) (float64, error) {
+// finalDemand draws firm f's final demand and, with size classes, sets
+// its class first (a core is Large; an SME without one draws it).
+func (z *sizer) finalDemand(f *Firm, hasBuyers bool, rng *rand.Rand) (float64, error) {
 	mean := z.s.FinalDemandMean
-	if !downstream(role, hasBuyers) {
+	if !downstream(f.Role, hasBuyers) {
 		mean *= z.s.UpstreamFinalShare
+	}
+	if z.classes != nil {
+		switch {
+		case f.Kind == Core:
+			f.SizeClass = Large
+		case f.SizeClass == Unclassified:
+			f.SizeClass = z.classes.class(rng.Float64())
+		}
+		if fc := z.classes.factor[f.SizeClass]; fc > 0 {
+			mean *= fc
+		}
 	}
 	sigma := z.s.FinalDemandDispersion
 	x := math.Exp(math.Log(mean) - sigma*sigma/2 + sigma*rng.NormFloat64())
@@ -146,7 +172,7 @@ func (z *sizer) market(rng *rand.Rand) int32 {
 // size sets f's FinalDemand, ExportShare and ExportMarket (an index into
 // Sizes.MarketNames) from Sizes.
 func (z *sizer) size(f *Firm, hasBuyers bool, rng *rand.Rand) error {
-	x, err := z.finalDemand(f.Role, hasBuyers, rng)
+	x, err := z.finalDemand(f, hasBuyers, rng)
 	if err != nil {
 		return err
 	}

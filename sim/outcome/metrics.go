@@ -109,14 +109,55 @@ const (
 // last and are recorded only with finance.banking = "system".
 const NumLegacyMetrics = CAR
 
-// Metrics returns the time-series metrics in column order.
-func Metrics() []Metric { return slices.Clone(metrics[:]) }
+// demographyMetrics are the columns that follow metrics in the time series
+// of a run with demography (exits or an entry pool), and only then, so
+// that runs without it keep their columns.
+var demographyMetrics = [NumDemographyMetrics]Metric{
+	Entries:        {"entries", "firms", "flow", "dormant firms entering this step"},
+	Exits:          {"exits", "firms", "flow", "firms closing in an orderly way this step (background exits, not failures)"},
+	EntrantsActive: {"entrants_active", "firms", "stock", "entrants neither failed nor exited"},
+	OwnerEquityIn:  {"owner_equity_in", "currency", "flow", "equity paid by owners into entrants"},
+	OwnerEquityOut: {"owner_equity_out", "currency", "flow", "what the owners of exiting firms get back: the orderly proceeds of the assets less the liabilities, when positive"},
+}
 
-// MetricNames returns the names of the time-series metrics in column order.
+// Indexes into demographyMetrics: in a run with demography, the columns
+// that follow the others (see RunMetricNames).
+const (
+	Entries = iota
+	Exits
+	EntrantsActive
+	OwnerEquityIn
+	OwnerEquityOut
+	NumDemographyMetrics
+)
+
+// Metrics returns the time-series metrics in column order, those of runs
+// with demography last.
+func Metrics() []Metric { return append(slices.Clone(metrics[:]), demographyMetrics[:]...) }
+
+// MetricNames returns the names of the time-series metrics in column
+// order, those of runs with demography last.
 func MetricNames() []string {
-	names := make([]string, NumMetrics)
-	for m, d := range metrics {
+	all := Metrics()
+	names := make([]string, len(all))
+	for m, d := range all {
 		names[m] = d.Name
 	}
 	return names
+}
+
+// RunMetricNames returns the columns a run records, in order: the legacy
+// metrics, then the banking system's with banking (finance.banking =
+// "system"), then demography's with demography
+// (config.Config.RecordsDemography).
+func RunMetricNames(banking, demography bool) []string {
+	names := MetricNames()
+	out := names[:NumLegacyMetrics:NumLegacyMetrics]
+	if banking {
+		out = append(out, names[NumLegacyMetrics:NumMetrics]...)
+	}
+	if demography {
+		out = append(out, names[NumMetrics:]...)
+	}
+	return out
 }

@@ -13,11 +13,15 @@ type Status uint8
 const (
 	Active Status = iota
 	Failed
+	Exited  // closed in an orderly way (demography.exit_hazard), not a failure
+	Dormant // in the entry pool, never entered
 )
 
+var statusNames = [...]string{"active", "failed", "exited", "dormant"}
+
 func (s Status) String() string {
-	if s == Failed {
-		return "failed"
+	if int(s) < len(statusNames) {
+		return statusNames[s]
 	}
 	return "active"
 }
@@ -30,6 +34,7 @@ const (
 	NoCause Cause = iota
 	Illiquid
 	Insolvent
+	Exit       // a background exit (status Exited)
 	KnockedOut // made to fail by a knock-out run (sim.Knockout)
 )
 
@@ -39,6 +44,8 @@ func (c Cause) String() string {
 		return "illiquid"
 	case Insolvent:
 		return "insolvent"
+	case Exit:
+		return "exit"
 	case KnockedOut:
 		return "knocked-out"
 	}
@@ -96,6 +103,9 @@ type FirmOutcomes struct {
 	RevenueChange []float64 // revenue over the post-shock horizon against the pre-shock baseline, as a share (−0.3 = −30%)
 	RunwayMonths  []float64 // months of fixed and wage costs the starting cash covers
 	Jobs          []float64 // baseline employment
+	// EnteredStep is the step at which a firm entered, −1 for incumbents
+	// and dormant firms; nil when the run has no demography.
+	EnteredStep []int32
 }
 
 // Result is the record of one arm and replication.

@@ -2,8 +2,10 @@ package results
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,7 +17,14 @@ import (
 var (
 	TimeseriesHeader = []string{"arm", "replication", "step", "date", "metric", "value"}
 	FirmsHeader      = []string{"arm", "replication", "firm", "kind", "role", "sector", "chain", "status", "failure_step", "cause", "revenue_change", "cash_runway_months", "jobs"}
-	EventsHeader     = []string{"arm", "replication", "step", "date", "firm", "kind", "role", "sector", "cause", "channels", "parents", "generation", "cascade"}
+	// DemographyColumns end firms.csv's rows in a run with demography:
+	// each firm's size class and the step it entered (−1 for incumbents
+	// and for dormant firms that never entered).
+	DemographyColumns = []string{"size_class", "entered_step"}
+	// FirmsDemographyHeader is firms.csv's header in a run with
+	// demography and without support columns.
+	FirmsDemographyHeader = firmsHeaderOf(false, true)
+	EventsHeader          = []string{"arm", "replication", "step", "date", "firm", "kind", "role", "sector", "cause", "channels", "parents", "generation", "cascade"}
 )
 
 // DateLayout is the layout of the date columns.
@@ -45,7 +54,8 @@ func ParseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 type rowBuffers struct {
 	ts, firm, event []string
 	parents         []string
-	pair            *pairing // if not nil, firm rows end with the SupportColumns
+	pair            *pairing // if not nil, firm rows have the SupportColumns
+	demography      bool     // firm rows end with the DemographyColumns
 }
 
 // WriteTimeseries writes timeseries.csv for results in the order given: one
@@ -58,7 +68,31 @@ func WriteTimeseries(w io.Writer, results []*outcome.Result) error {
 // arm, replication and firm. Results recorded without firm outcomes
 // (output.record = "aggregate") contribute no rows.
 func WriteFirms(w io.Writer, results []*outcome.Result) error {
-	return writeCSV(w, FirmsHeader, results, firmRows)
+	header := FirmsHeader
+	if len(results) > 0 && demographyColumns(results[0]) {
+		header = FirmsDemographyHeader
+	}
+	return writeCSV(w, header, results, firmRows)
+}
+
+// firmsHeaderOf returns firms.csv's header: FirmsHeader, then the
+// SupportColumns with support, then the DemographyColumns with
+// demography.
+func firmsHeaderOf(support, demography bool) []string {
+	h := append([]string(nil), FirmsHeader...)
+	if support {
+		h = append(h, SupportColumns...)
+	}
+	if demography {
+		h = append(h, DemographyColumns...)
+	}
+	return h
+}
+
+// demographyColumns reports whether r's firms.csv rows have the columns of
+// FirmsDemographyHeader: when its run had size classes, exits or entry.
+func demographyColumns(r *outcome.Result) bool {
+	return r.Firms.EnteredStep != nil || (r.Network != nil && r.Network.SizeClass != nil)
 }
 
 // WriteEvents writes events.csv for results in the order given: one row per
@@ -74,7 +108,7 @@ func writeCSV(w io.Writer, header []string, results []*outcome.Result, rows func
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	var buf rowBuffers
+	buf := rowBuffers{demography: slices.Equal(header, FirmsDemographyHeader)}
 	for _, r := range results {
 		if err := rows(cw, r, &buf); err != nil {
 			return err
@@ -109,11 +143,12 @@ func firmRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 	if len(fo.Status) == 0 {
 		return nil
 	}
+	demo := demographyColumns(r)
 	if buf.firm == nil {
-		buf.firm = make([]string, len(FirmsHeader), len(FirmsHeaderWithSupport))
-		if buf.pair != nil {
-			buf.firm = buf.firm[:len(FirmsHeaderWithSupport)]
-		}
+		buf.firm = make([]string, len(firmsHeaderOf(buf.pair != nil, buf.demography)))
+	}
+	if demo != buf.demography {
+		return fmt.Errorf("arm %q replication %d: firm outcomes with demography %v in a firms.csv with demography columns %v", r.Arm, r.Replication, demo, buf.demography)
 	}
 	row := buf.firm
 	row[0], row[1] = r.Arm, strconv.Itoa(r.Replication)
@@ -125,13 +160,20 @@ func firmRows(cw *csv.Writer, r *outcome.Result, buf *rowBuffers) error {
 		}
 		row[7] = fo.Status[i].String()
 		row[8] = ""
-		if fo.Status[i] == outcome.Failed && fo.FailStep[i] >= 0 {
+		if (fo.Status[i] == outcome.Failed || fo.Status[i] == outcome.Exited) && fo.FailStep[i] >= 0 {
 			row[8] = strconv.Itoa(int(fo.FailStep[i]))
 		}
 		row[9] = fo.Cause[i].String()
 		row[10], row[11], row[12] = FormatFloat(fo.RevenueChange[i]), FormatFloat(fo.RunwayMonths[i]), FormatFloat(fo.Jobs[i])
 		if buf.pair != nil {
 			buf.pair.supportCells(r, i, row[len(FirmsHeader):])
+		}
+		if demo {
+			d := row[len(row)-len(DemographyColumns):]
+			d[0], d[1] = net.Class(i).String(), "-1"
+			if fo.EnteredStep != nil {
+				d[1] = strconv.Itoa(int(fo.EnteredStep[i]))
+			}
 		}
 		if err := cw.Write(row); err != nil {
 			return err

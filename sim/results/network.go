@@ -235,7 +235,14 @@ func ReadNetwork(dir string) (*Network, error) {
 	}
 	n := &Network{}
 	index := map[string]int32{}
-	err := readCSV(filepath.Join(dir, filepath.FromSlash(NetworkFirmsFile)), splitHead(networkFirmsHead), func(rec []string, p *fieldParser) {
+	// The optional columns of a network with size classes or an entry
+	// pool (network.WriteCSV).
+	head := splitHead(networkFirmsHead)
+	var heads [][]string
+	for _, extra := range [][]string{nil, {"size_class"}, {"dormant"}, {"size_class", "dormant"}} {
+		heads = append(heads, append(slices.Clip(head), extra...))
+	}
+	err := readCSVOf(filepath.Join(dir, filepath.FromSlash(NetworkFirmsFile)), heads, func(rec []string, p *fieldParser) {
 		if rec[0] == "" {
 			p.fail(0, errors.New("empty firm id"))
 			return

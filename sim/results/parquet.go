@@ -2,6 +2,7 @@ package results
 
 import (
 	"bufio"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -64,6 +65,13 @@ type (
 		RevenueChange    float64 `parquet:"revenue_change"`
 		CashRunwayMonths float64 `parquet:"cash_runway_months"`
 		Jobs             float64 `parquet:"jobs"`
+	}
+	// firmDemographyRow is a row of firms.parquet in a run with
+	// demography: firmRow and the columns FirmsDemographyHeader adds.
+	firmDemographyRow struct {
+		firmRow
+		SizeClass   *string `parquet:"size_class,optional,dict"`
+		EnteredStep int64   `parquet:"entered_step"`
 	}
 	eventRow struct {
 		Arm         string  `parquet:"arm,dict"`
@@ -208,9 +216,10 @@ func (p *parquetFile[T]) abort() {
 
 // parquetFiles are the Parquet files of a result directory.
 type parquetFiles struct {
-	ts     *parquetFile[timeseriesRow]
-	firms  *parquetFile[firmRow]
-	events *parquetFile[eventRow]
+	ts        *parquetFile[timeseriesRow]
+	firms     *parquetFile[firmRow]
+	firmsDemo *parquetFile[firmDemographyRow] // instead of firms, with demography
+	events    *parquetFile[eventRow]
 }
 
 // seriesMetadata is the extra metadata of timeseries.parquet: the unit and
@@ -226,7 +235,7 @@ func seriesMetadata() map[string]string {
 
 // createParquets creates the three Parquet files in dir; on error it closes
 // those it created.
-func createParquets(dir string) (*parquetFiles, error) {
+func createParquets(dir string, demography bool) (*parquetFiles, error) {
 	var (
 		pf  parquetFiles
 		err error
@@ -234,7 +243,12 @@ func createParquets(dir string) (*parquetFiles, error) {
 	if pf.ts, err = createParquet[timeseriesRow](filepath.Join(dir, TimeseriesParquet), TimeseriesParquet, TimeseriesUnits, seriesMetadata()); err != nil {
 		return nil, err
 	}
-	if pf.firms, err = createParquet[firmRow](filepath.Join(dir, FirmsParquet), FirmsParquet, FirmsUnits, nil); err != nil {
+	if demography {
+		pf.firmsDemo, err = createParquet[firmDemographyRow](filepath.Join(dir, FirmsParquet), FirmsParquet, FirmsDemographyUnits, nil)
+	} else {
+		pf.firms, err = createParquet[firmRow](filepath.Join(dir, FirmsParquet), FirmsParquet, FirmsUnits, nil)
+	}
+	if err != nil {
 		pf.abort()
 		return nil, err
 	}
@@ -255,6 +269,9 @@ func (pf *parquetFiles) abort() {
 	if pf.firms != nil {
 		pf.firms.abort()
 	}
+	if pf.firmsDemo != nil {
+		pf.firmsDemo.abort()
+	}
 	if pf.events != nil {
 		pf.events.abort()
 	}
@@ -266,7 +283,11 @@ func (pf *parquetFiles) add(r *outcome.Result) (string, error) {
 	if err := timeseriesParquetRows(pf.ts, r); err != nil {
 		return pf.ts.name, err
 	}
-	if err := firmParquetRows(pf.firms, r); err != nil {
+	if pf.firmsDemo != nil {
+		if err := firmDemographyParquetRows(pf.firmsDemo, r); err != nil {
+			return pf.firmsDemo.name, err
+		}
+	} else if err := firmParquetRows(pf.firms, r); err != nil {
 		return pf.firms.name, err
 	}
 	if err := eventParquetRows(pf.events, r); err != nil {
@@ -290,6 +311,36 @@ func timeseriesParquetRows(p *parquetFile[timeseriesRow], r *outcome.Result) err
 }
 
 func firmParquetRows(p *parquetFile[firmRow], r *outcome.Result) error {
+	if demographyColumns(r) {
+		return fmt.Errorf("arm %q replication %d: firm outcomes with demography in a firms.parquet without its columns", r.Arm, r.Replication)
+	}
+	return eachFirmRow(r, p.add, p.endGroup)
+}
+
+// firmDemographyParquetRows writes the rows of r to a firms.parquet with
+// the demography columns.
+func firmDemographyParquetRows(p *parquetFile[firmDemographyRow], r *outcome.Result) error {
+	if !demographyColumns(r) {
+		return fmt.Errorf("arm %q replication %d: firm outcomes without demography in a firms.parquet with its columns", r.Arm, r.Replication)
+	}
+	net, entered := r.Network, r.Firms.EnteredStep
+	i := 0
+	return eachFirmRow(r, func(row firmRow) error {
+		d := firmDemographyRow{firmRow: row, EnteredStep: -1}
+		if c := net.Class(i).String(); c != "" {
+			d.SizeClass = ptr(c)
+		}
+		if entered != nil {
+			d.EnteredStep = int64(entered[i])
+		}
+		i++
+		return p.add(d)
+	}, p.endGroup)
+}
+
+// eachFirmRow calls add with the firms.parquet row of each firm of r, in
+// firm order, and then end, which ends the row group.
+func eachFirmRow(r *outcome.Result, add func(firmRow) error, end func() error) error {
 	fo, net := &r.Firms, r.Network
 	if len(fo.Status) == 0 {
 		return nil
@@ -303,7 +354,7 @@ func firmParquetRows(p *parquetFile[firmRow], r *outcome.Result) error {
 		}
 		row.Status = fo.Status[i].String()
 		row.FailureStep = nil
-		if fo.Status[i] == outcome.Failed && fo.FailStep[i] >= 0 {
+		if (fo.Status[i] == outcome.Failed || fo.Status[i] == outcome.Exited) && fo.FailStep[i] >= 0 {
 			row.FailureStep = ptr(int64(fo.FailStep[i]))
 		}
 		row.Cause = nil
@@ -311,11 +362,11 @@ func firmParquetRows(p *parquetFile[firmRow], r *outcome.Result) error {
 			row.Cause = ptr(c)
 		}
 		row.RevenueChange, row.CashRunwayMonths, row.Jobs = fo.RevenueChange[i], fo.RunwayMonths[i], fo.Jobs[i]
-		if err := p.add(row); err != nil {
+		if err := add(row); err != nil {
 			return err
 		}
 	}
-	return p.endGroup()
+	return end()
 }
 
 func eventParquetRows(p *parquetFile[eventRow], r *outcome.Result) error {
@@ -391,7 +442,11 @@ func (pf *parquetFiles) close(written func(string, error) error) error {
 	if err := written(pf.ts.name, pf.ts.close()); err != nil {
 		return err
 	}
-	if err := written(pf.firms.name, pf.firms.close()); err != nil {
+	if pf.firmsDemo != nil {
+		if err := written(pf.firmsDemo.name, pf.firmsDemo.close()); err != nil {
+			return err
+		}
+	} else if err := written(pf.firms.name, pf.firms.close()); err != nil {
 		return err
 	}
 	return written(pf.events.name, pf.events.close())

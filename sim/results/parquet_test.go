@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/outcome"
 )
 
@@ -303,6 +304,7 @@ func TestUnitsCoverColumns(t *testing.T) {
 		{"headline metrics", names(HeadlineUnits), HeadlineMetrics},
 		{"timeseries columns", names(TimeseriesUnits), TimeseriesHeader},
 		{"firms columns", names(FirmsUnits), FirmsHeader},
+		{"firms columns with demography", names(FirmsDemographyUnits), FirmsDemographyHeader},
 		{"events columns", names(EventsUnits), EventsHeader},
 		{"runs columns", names(RunsUnits()), RunsHeader},
 	} {
@@ -336,5 +338,79 @@ func TestFormatRefused(t *testing.T) {
 	err := writeDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, fixture(t), Meta{Format: "xlsx"})
 	if err == nil || !strings.Contains(err.Error(), `"xlsx"`) {
 		t.Errorf("format xlsx: error %v", err)
+	}
+}
+
+// TestDemographyColumns: with demography, firms.csv and firms.parquet
+// both carry size_class and entered_step, hold the same rows, and read
+// back through ScanFirms; a result without demography in such a file, or
+// one with demography in a file without the columns, is refused.
+func TestDemographyColumns(t *testing.T) {
+	demo := func() []*outcome.Result {
+		rs := fixture(t)
+		firms := make([]network.Firm, rs[0].Network.N())
+		for i := range firms {
+			firms[i] = rs[0].Network.Firm(i)
+			firms[i].SizeClass = network.Micro + network.SizeClass(i%4)
+		}
+		net, err := network.Build(firms, rs[0].Network.Edges(), rs[0].Network.SectorNames, rs[0].Network.RegionNames, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			r.Network = net
+			r.Firms.EnteredStep = []int32{-1, -1, 2, -1, 3}
+		}
+		return rs
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	meta := fixtureMeta
+	meta.Format, meta.Demography = FormatBoth, true
+	if err := writeDir(dir, fixtureTOML, demo(), meta); err != nil {
+		t.Fatal(err)
+	}
+	want := readCSVFile(t, filepath.Join(dir, FirmsFile))
+	if !slices.Equal(want[0], FirmsDemographyHeader) {
+		t.Fatalf("firms.csv header %v, want %v", want[0], FirmsDemographyHeader)
+	}
+	if got := want[3][13:]; !slices.Equal(got, []string{"medium", "2"}) {
+		t.Errorf("firms.csv row 3: size_class, entered_step = %v, want [medium 2]", got)
+	}
+	header, rows, kv, _ := readParquetAsCSV(t, filepath.Join(dir, FirmsParquet))
+	if !slices.Equal(header, want[0]) || len(rows) != len(want)-1 {
+		t.Fatalf("firms.parquet: columns %v and %d rows, firms.csv %v and %d", header, len(rows), want[0], len(want)-1)
+	}
+	for i := range rows {
+		if !slices.Equal(rows[i], want[i+1]) {
+			t.Errorf("firms.parquet row %d = %q, firms.csv has %q", i+1, rows[i], want[i+1])
+		}
+	}
+	for _, col := range header {
+		if u, ok := unitOf(FirmsDemographyUnits, col); !ok || kv["description."+col] != u.Description {
+			t.Errorf("firms.parquet: column %s has no description", col)
+		}
+	}
+	_, lay, err := ReadTimeseries(dir, Limits{Steps: 4, Replications: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entered []int
+	if err := ScanFirms(dir, lay, func(r FirmRow) error {
+		entered = append(entered, r.EnteredStep)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(entered) < 5 || !slices.Equal(entered[:5], []int{-1, -1, 2, -1, 3}) {
+		t.Errorf("ScanFirms: entered steps %v, want -1 -1 2 -1 3 first", entered)
+	}
+	for _, c := range []struct {
+		demography bool
+		rs         []*outcome.Result
+	}{{false, demo()}, {true, fixture(t)}} {
+		meta.Demography = c.demography
+		if err := writeDir(filepath.Join(t.TempDir(), "out"), fixtureTOML, c.rs, meta); err == nil {
+			t.Errorf("demography columns %v: results that do not match were written", c.demography)
+		}
 	}
 }

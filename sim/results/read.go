@@ -38,6 +38,8 @@ type FirmRow struct {
 	RevenueChange    float64
 	CashRunwayMonths float64
 	Jobs             float64
+	SizeClass        string  // "" without demography
+	EnteredStep      int     // step of entry; −1 for incumbents, dormant firms and runs without demography
 	Support          float64 // what the arm's interventions gave the firm (0 if nothing, or no such column)
 	Additionality    string  // saved, deadweight, lost-anyway, harmed; "" if not reached or not paired
 }
@@ -234,17 +236,26 @@ func ReadTimeseries(dir string, lim Limits) ([]TimeseriesRow, *Layout, error) {
 // its steps, and a chain −1 or more. An error names the file, line and
 // column.
 func ScanFirms(dir string, lay *Layout, row func(FirmRow) error) error {
-	return readCSVOf(filepath.Join(dir, FirmsFile), [][]string{FirmsHeader, FirmsHeaderWithSupport}, func(rec []string, p *fieldParser) {
+	var headers [][]string
+	for _, support := range []bool{false, true} {
+		for _, demography := range []bool{false, true} {
+			headers = append(headers, firmsHeaderOf(support, demography))
+		}
+	}
+	return readCSVOf(filepath.Join(dir, FirmsFile), headers, func(rec []string, p *fieldParser) {
 		r := FirmRow{
 			Arm: rec[0], Replication: p.index(1), Firm: rec[2], Kind: rec[3], Role: rec[4], Sector: rec[5],
 			Chain: p.optIndex(6), Status: rec[7], FailureStep: p.optIndex(8), Cause: rec[9],
-			RevenueChange: p.float(10), CashRunwayMonths: p.float(11), Jobs: p.float(12),
+			RevenueChange: p.float(10), CashRunwayMonths: p.float(11), Jobs: p.float(12), EnteredStep: -1,
 		}
-		if len(rec) > len(FirmsHeader) {
+		if len(p.header) > len(FirmsHeader) && p.header[len(FirmsHeader)] == SupportColumns[0] {
 			if rec[13] != "" {
 				r.Support = p.float(13)
 			}
 			r.Additionality = rec[14]
+		}
+		if n := len(p.header); p.header[n-1] == DemographyColumns[1] {
+			r.SizeClass, r.EnteredStep = rec[n-2], p.optIndex(n-1)
 		}
 		if p.err != nil || !p.inRun(lay, r.Arm, r.Replication) || !p.step(8, lay, r.FailureStep, true) {
 			return

@@ -141,6 +141,10 @@ type Meta struct {
 	// empty), FormatParquet or FormatBoth. It is in scenario.toml, not in
 	// meta.json.
 	Format string `json:"-"`
+	// Demography says whether firms.csv has the columns of
+	// FirmsDemographyHeader (the scenario's [demography] is on). It is in
+	// scenario.toml, not in meta.json.
+	Demography bool `json:"-"`
 }
 
 // afterFile, if not nil, is called after each file is written into the
@@ -272,10 +276,11 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 		lastArm   = -1
 		pair      = newPairing()
 	)
-	firmsHeader := FirmsHeader
 	if hasSupport(scenarioTOML) {
-		firmsHeader, rows.pair = FirmsHeaderWithSupport, pair
+		rows.pair = pair
 	}
+	rows.demography = meta.Demography
+	firmsHeader := firmsHeaderOf(rows.pair != nil, rows.demography)
 	if writeCSVs {
 		for _, f := range []struct {
 			name   string
@@ -290,7 +295,7 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 	}
 	var pqs *parquetFiles
 	if writeParquet {
-		if pqs, err = createParquets(tmp); err != nil {
+		if pqs, err = createParquets(tmp, meta.Demography); err != nil {
 			return w, written(TimeseriesParquet, err)
 		}
 		defer pqs.abort()

@@ -91,6 +91,10 @@ var (
 		{"cash_runway_months", "months", "months of fixed and wage costs the starting cash covers"},
 		{"jobs", unitJobs, "baseline employment"},
 	}
+	// FirmsDemographyUnits are those of FirmsDemographyHeader.
+	FirmsDemographyUnits = append(append([]Unit(nil), FirmsUnits...),
+		Unit{"size_class", "", "NBS size class: micro, small, medium or large; null without size classes"},
+		Unit{"entered_step", "steps", "step at which the firm entered; -1 for incumbents and for firms of the entry pool that never entered"})
 	EventsUnits = []Unit{
 		{"arm", "", "the arm"},
 		{"replication", "", "Monte Carlo replication, from 0"},
