@@ -250,6 +250,11 @@ func TestAtlasKnockoutShardResumeMerge(t *testing.T) {
 	if code != 2 {
 		t.Errorf("--merge with --shard: exit %d: %s", code, errs)
 	}
+	// smesim merge is for runs and sweeps: it says where atlas shards go.
+	code, _, errs = smesim(t, "merge", "--out", "mm", filepath.Join("s0", knockoutDir), filepath.Join("s1", knockoutDir))
+	if code != 2 || !strings.Contains(errs, "--merge") {
+		t.Errorf("smesim merge of atlas shards: exit %d: %s", code, errs)
+	}
 	atlasRun("--out", "merged", "--merge", "s0,s1")
 	if got := files("merged"); got != want {
 		t.Errorf("merged atlas differs from the whole one:\n%s\nwant\n%s", got, want)
