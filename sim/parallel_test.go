@@ -98,10 +98,12 @@ func TestStepAllocatesNothing(t *testing.T) {
 	cfg := config.Bench(10_000)
 	cfg.Shocks = nil
 	for _, c := range []struct {
-		banking    string
-		demography bool // exits, entry from the pool and partner search
-		threads    int
-	}{{"legacy", false, 1}, {"legacy", false, 2}, {"system", false, 1}, {"system", false, 2}, {"legacy", true, 1}, {"system", true, 2}} {
+		banking     string
+		demography  bool // exits, entry from the pool and partner search
+		instruments bool // slice 7's modes: per-link terms, SME maturity, first loans
+		threads     int
+	}{{"legacy", false, false, 1}, {"legacy", false, false, 2}, {"system", false, false, 1}, {"system", false, false, 2},
+		{"legacy", true, false, 1}, {"system", true, false, 2}, {"legacy", false, true, 2}, {"system", true, true, 2}} {
 		cfg := *cfg
 		threads := c.threads
 		cfg.Finance.Banking = c.banking
@@ -110,6 +112,9 @@ func TestStepAllocatesNothing(t *testing.T) {
 			cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.5, Small: 0.3, Medium: 0.1, Large: 0.05}
 			cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
 			cfg.Production.PartnerSearch = true
+		}
+		if c.instruments {
+			cfg.Firms.Core.PaymentTermSpread, cfg.Firms.SME.LoanMaturity, cfg.Finance.FirstLoanTakeUp = 0.5, units.MustDuration("1y"), 0.3
 		}
 		e, err := newEngine(&cfg, 0)
 		if err != nil {
@@ -133,7 +138,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		}
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%s banking, demography %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, threads, allocs)
+			t.Errorf("%s banking, demography %v, instruments %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, c.instruments, threads, allocs)
 		}
 	}
 }
