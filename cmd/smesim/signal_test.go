@@ -67,6 +67,7 @@ func signalCases() []signalCase {
 		{"bench", []string{"bench", "--firms", "1000000", "--steps", "30"}, "", syscall.SIGINT},
 		{"network export", []string{"network", "export", "huge.toml", "--out", "o-net"}, "", syscall.SIGTERM},
 		{"atlas", []string{"atlas", "default", "--out", "o-atlas", "--plots", "none"}, "", syscall.SIGINT},
+		{"atlas knockout", []string{"atlas", "default", "--out", "o-atlask", "--plots", "none", "--one-way", "--knockout", "--workers", "1"}, "o-atlask/knockouts/units/*.gob", syscall.SIGINT},
 		{"decompose", []string{"decompose", "china-2020", "-r", "4", "-w", "1", "--out", "o-dec", "--progress", "none"}, "", syscall.SIGINT},
 		{"sensitivity run", []string{"sensitivity", "run", "sens.toml", "--n", "64", "-w", "1", "--out", "o-sens", "--progress", "none"}, "", syscall.SIGTERM},
 		{"calibrate", []string{"calibrate", "cal.toml", "-w", "1", "--out", "o-cal", "--progress", "none"}, "o-cal/generation-00/units/*.gob", syscall.SIGINT},
