@@ -4,6 +4,8 @@
 // them from its phases, firm by firm and edge by edge.
 package agents
 
+import "math"
+
 // InputOrder returns what a buyer orders of one input: the input needed for
 // planned output plus a share 1/tau of the gap between the target inventory
 // (targetSteps steps of use) and the inventory held, never negative. This is
@@ -85,6 +87,23 @@ func CreditScore(equity, assets, revenueRatio, margin float64, inArrears bool) f
 	return clamp(s, 0, 1)
 }
 
+// ScoreAverage returns a bank's through-the-cycle average of a borrower's
+// revenue or profit after one more step with value v: an exponential
+// average with weight alpha on the step, left as it was for a step the
+// bank looks through (a closure it knows to be temporary, such as a
+// lockdown order):
+//
+//	avg                      if lookThrough
+//	avg + alpha × (v − avg)  otherwise
+//
+// With alpha = 1/m the average's mean age is about m steps.
+func ScoreAverage(avg, v, alpha float64, lookThrough bool) float64 {
+	if lookThrough {
+		return avg
+	}
+	return avg + alpha*(v-avg)
+}
+
 // LoanRate returns the yearly rate a bank charges a borrower with a score:
 // the base rate, a risk spread scaled by 1 − score, and any shock add-on,
 //
@@ -144,6 +163,72 @@ func Dividend(payout, profitAfterTax, cash, target float64) float64 {
 	// Never out of cash the firm needs: profit is accrued, and a firm may
 	// have spent the cash it earned on what it owed.
 	return min(payout*profitAfterTax, cash-target)
+}
+
+// OwnerFunds returns the funds a firm's owner can inject over the firm's
+// life: a share of its yearly baseline revenue, log-normal across firms
+// with median median and spread sigma, z being a standard normal draw:
+//
+//	median × exp(sigma × z) × yearlyRevenue
+func OwnerFunds(median, sigma, z, yearlyRevenue float64) float64 {
+	return median * math.Exp(sigma*z) * yearlyRevenue
+}
+
+// LiquiditySources returns how a firm short of need covers it beyond its
+// bank, in the order it turns to them: first its owner's funds, as equity
+// (inject, at most ownerLeft), then informal credit (borrow, up to the
+// room left under its informal limit). What neither covers stays short:
+//
+//	inject = min(need, ownerLeft)
+//	borrow = min(need − inject, max(0, informalLimit − informalDebt))
+//
+// with nothing when need ≤ 0.
+func LiquiditySources(need, ownerLeft, informalLimit, informalDebt float64) (inject, borrow float64) {
+	if need <= 0 {
+		return 0, 0
+	}
+	inject = min(need, max(0, ownerLeft))
+	borrow = min(need-inject, max(0, informalLimit-informalDebt))
+	return inject, borrow
+}
+
+// InformalRepayment returns what a firm pays its informal lenders in a
+// step: the instalment due (1/maturity of what it owed them before the
+// step's borrowing), or more when it holds cash beyond what it owes and
+// its cash target (informal credit is dear, so any surplus repays it
+// first), never more than the debt or the cash it holds:
+//
+//	min(debt, max(0, cash), max(due, cash − owed − target))
+func InformalRepayment(debt, due, cash, owed, target float64) float64 {
+	if debt <= 0 {
+		return 0
+	}
+	return min(debt, max(0, cash), max(due, cash-owed-target))
+}
+
+// ContinuationValue returns what going on is worth to a firm's owner: the
+// profit it expects over the next h steps, discounted by beta per step,
+// less its net short-term debt. Its revenue is expected to return from
+// below baseline to baseline, the gap shrinking by the factor q each step
+// (q = 0.5^(1/half-life)); each unit of revenue below baseline costs
+// contribution (revenue less the inputs and flexible wages it pays for).
+// With baseProfit the profit per step at baseline and gap the revenue gap
+// per step now:
+//
+//	V = baseProfit × S(beta) − contribution × gap × S(beta × q) − debt
+//	S(x) = Σ_{k=1..h} x^k = x (1 − x^h) / (1 − x), and h when x = 1
+//
+// The firm goes on while V ≥ 0 (docs/model.md, "Liquidity beyond banks").
+func ContinuationValue(baseProfit, contribution, gap, beta, q float64, h int, debt float64) float64 {
+	return baseProfit*geometricSum(beta, h) - contribution*gap*geometricSum(beta*q, h) - debt
+}
+
+// geometricSum returns x + x² + … + x^h.
+func geometricSum(x float64, h int) float64 {
+	if x == 1 {
+		return float64(h)
+	}
+	return x * (1 - math.Pow(x, float64(h))) / (1 - x)
 }
 
 // Streak returns for how many steps in a row a condition has held: one

@@ -348,3 +348,133 @@ func TestEntrants(t *testing.T) {
 		}
 	}
 }
+
+func TestScoreAverage(t *testing.T) {
+	for _, c := range []struct {
+		avg, v, alpha float64
+		look          bool
+		want          float64
+	}{
+		{100, 0, 0.25, false, 75},                     // the engine's 4-step smoothing
+		{100, 0, 0.25, true, 100},                     // a lockdown step looked through
+		{100, 60, 1.0 / 26, false, 98.46153846153847}, // 26-week memory: 100 − 40/26
+		{0, 50, 1, false, 50},                         // no memory
+		{-3, -9, 0.5, false, -6},                      // profits average the same way
+	} {
+		if got := ScoreAverage(c.avg, c.v, c.alpha, c.look); !equal(got, c.want) {
+			t.Errorf("ScoreAverage(%v, %v, %v, %v) = %v, want %v", c.avg, c.v, c.alpha, c.look, got, c.want)
+		}
+	}
+}
+
+// TestCreditScoreInLockdown is mechanism 1 of docs/design-counterfactual.md:
+// an SME with equity at 44% of assets, closed for 8 weeks with no revenue
+// and a loss, scores 0.35 × 0.88 + 0.35 × 0.75^8 = 0.3430… on the 4-step
+// smoothing, below the threshold of 0.35; a bank that looks through the
+// closure keeps its revenue and profit averages where they were and
+// scores it 0.308 + 0.35 + 0.3 = 0.958.
+func TestCreditScoreInLockdown(t *testing.T) {
+	for _, c := range []struct {
+		alpha float64
+		look  bool
+		want  float64
+	}{
+		{0.25, false, 0.34303952026367185},
+		{0.25, true, 0.958},
+		{1.0 / 26, true, 0.958},
+	} {
+		rev, profit := 1.0, 0.0 // over baseline revenue
+		for range 8 {
+			rev = ScoreAverage(rev, 0, c.alpha, c.look)
+			profit = ScoreAverage(profit, -0.5, c.alpha, c.look)
+		}
+		if got := CreditScore(44, 100, rev, min(0, profit), false); !equal(got, c.want) {
+			t.Errorf("alpha %v, look-through %v: score %v after 8 weeks closed, want %v", c.alpha, c.look, got, c.want)
+		}
+	}
+}
+
+func TestOwnerFunds(t *testing.T) {
+	for _, c := range []struct {
+		median, sigma, z, yearly float64
+		want                     float64
+	}{
+		{0.1, 0, 1.7, 1000, 100},                 // no spread: the median
+		{0.1, 1, 1, 1000, 271.8281828459045},     // one sigma up: × e
+		{0.1, 0.5, -2, 1000, 36.787944117144235}, // one sigma of 0.5 × 2 down: × 1/e
+		{0, 1, 3, 1000, 0},                       // none
+	} {
+		if got := OwnerFunds(c.median, c.sigma, c.z, c.yearly); !equal(got, c.want) {
+			t.Errorf("OwnerFunds(%v, %v, %v, %v) = %v, want %v", c.median, c.sigma, c.z, c.yearly, got, c.want)
+		}
+	}
+}
+
+func TestLiquiditySources(t *testing.T) {
+	for _, c := range []struct {
+		need, owner, limit, debt float64
+		inject, borrow           float64
+	}{
+		{0, 30, 5, 0, 0, 0},   // nothing needed
+		{-3, 30, 5, 0, 0, 0},  // cash to spare
+		{10, 30, 5, 0, 10, 0}, // the owner covers it all
+		{10, 4, 5, 0, 4, 5},   // owner, then informal credit; 1 stays short
+		{10, 0, 20, 15, 0, 5}, // no owner funds: the room under the limit
+		{10, 0, 20, 25, 0, 0}, // over the limit (interest capitalised): nothing
+		{10, -1, 0, 0, 0, 0},  // no funds left
+		{10, 2.5, 20, 0, 2.5, 7.5},
+	} {
+		inject, borrow := LiquiditySources(c.need, c.owner, c.limit, c.debt)
+		if !equal(inject, c.inject) || !equal(borrow, c.borrow) {
+			t.Errorf("LiquiditySources(%v, %v, %v, %v) = %v, %v, want %v, %v", c.need, c.owner, c.limit, c.debt, inject, borrow, c.inject, c.borrow)
+		}
+	}
+}
+
+func TestInformalRepayment(t *testing.T) {
+	for _, c := range []struct {
+		debt, due, cash, owed, target float64
+		want                          float64
+	}{
+		{0, 1, 100, 0, 0, 0},     // no debt
+		{26, 1, 100, 50, 40, 10}, // 10 above what is owed and the target: repaid early
+		{26, 1, 100, 50, 60, 1},  // no surplus: the instalment
+		{26, 1, 0.5, 0, 0, 0.5},  // short: what cash there is (the rest is late)
+		{5, 1, 1000, 0, 0, 5},    // a surplus larger than the debt: all of it
+		{26, 1, -1, 0, 0, 0},     // no cash
+		{30, 0, 100, 120, 0, 0},  // just borrowed, nothing due yet, no surplus
+	} {
+		if got := InformalRepayment(c.debt, c.due, c.cash, c.owed, c.target); !equal(got, c.want) {
+			t.Errorf("InformalRepayment(%v, %v, %v, %v, %v) = %v, want %v", c.debt, c.due, c.cash, c.owed, c.target, got, c.want)
+		}
+	}
+}
+
+// TestContinuationValue checks the closed form against sums worked by
+// hand, and the weekly case of docs/model.md: a firm of 100 a week with a
+// profit after tax of 4.8 a week at baseline, a contribution of 0.44 per
+// unit of revenue and 50 of short debt, valued over 3 years at 15% a year
+// (beta = 1.15^(−1/52)) with its revenue gap halving in 13 weeks
+// (q = 0.5^(1/13)): S(beta) = 127.2538, S(beta q) = 17.3569. Looked
+// through (gap 0) it is worth 4.8 × 127.25 − 50 = 560.8; expecting its
+// whole revenue of 100 lost, 560.8 − 0.44 × 100 × 17.36 = −202.9: it
+// closes.
+func TestContinuationValue(t *testing.T) {
+	beta, q := math.Pow(1.15, -1.0/52), math.Pow(0.5, 1.0/13)
+	for _, c := range []struct {
+		base, contribution, gap, beta, q float64
+		h                                int
+		debt                             float64
+		want                             float64
+	}{
+		{2, 0.5, 4, 1, 1, 10, 3, -3},       // 2×10 − 0.5×4×10 − 3
+		{4, 1, 0, 0.5, 1, 2, 1, 2},         // 4×(0.5 + 0.25) − 1
+		{1, 1, 2, 0.5, 0.5, 3, 0, 0.21875}, // 0.875 − 2×(0.25 + 0.0625 + 0.015625)
+		{4.8, 0.44, 0, beta, q, 156, 50, 560.818077675},
+		{4.8, 0.44, 100, beta, q, 156, 50, -202.88433651662172},
+	} {
+		if got := ContinuationValue(c.base, c.contribution, c.gap, c.beta, c.q, c.h, c.debt); !(math.Abs(got-c.want) <= 1e-9*math.Max(1, math.Abs(c.want))) {
+			t.Errorf("ContinuationValue(%v, %v, %v, %v, %v, %v, %v) = %v, want %v", c.base, c.contribution, c.gap, c.beta, c.q, c.h, c.debt, got, c.want)
+		}
+	}
+}

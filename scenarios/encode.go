@@ -144,6 +144,9 @@ func (w *writer) body(path string, rv reflect.Value) {
 		if f.typ.Kind() == reflect.Slice && f.typ.Elem() == uncertainType && fv.Len() == 0 && !w.docs {
 			continue // the scenarios written before [[uncertain]] existed keep their bytes
 		}
+		if !w.docs && f.tag.Get("omitdefault") != "" && holdsDefault(path, f, fv, def) {
+			continue // the scenarios resolved before the key existed keep their bytes
+		}
 		if !w.docs && legacyBankingDefault(w.cfg, stripIndices(join(path, f.key)), f, rv) {
 			continue
 		}
@@ -400,4 +403,30 @@ func literal(v reflect.Value) string {
 		return "{ " + strings.Join(parts, ", ") + " }"
 	}
 	panic(fmt.Sprintf("scenarios: cannot encode %s", t))
+}
+
+// holdsDefault tells whether key f of the struct at path holds its default:
+// the default element's for an element of an array of tables, otherwise
+// the value at the same path in config.DefaultConfig.
+func holdsDefault(path string, f field, fv, def reflect.Value) bool {
+	if strings.HasSuffix(path, "]") { // an element of an array of tables
+		return sameValue(fv, def.Field(f.index))
+	}
+	v := reflect.ValueOf(config.DefaultConfig())
+	for _, k := range strings.Split(join(path, f.key), ".") {
+		if v.Kind() != reflect.Struct {
+			return false
+		}
+		found := false
+		for _, g := range fieldsOf(v.Type()) {
+			if g.key == k {
+				v, found = v.Field(g.index), true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return sameValue(fv, v)
 }

@@ -37,7 +37,8 @@ const (
 // against its enum, [[shocks]] and [[interventions]] keys against the kinds
 // (and, for supply-chain-finance, the mode) they apply to, and the rules
 // that tie fields together (step length and horizon, shock and intervention
-// timing, market names, banks, network files, production shares, positive
+// timing, market names, banks, network files, production shares, keys of
+// liquidity beyond banks changed while their mechanism is off, positive
 // durations, intervention names and arms), [[facts]] (names, the keys
 // each quantity needs and no others, dates within the run, arms the
 // scenario can run) and [sweep]: its parameters
@@ -65,7 +66,7 @@ func validate(cfg *config.Config, src *source) error {
 	if err := v.fields("", reflect.ValueOf(cfg).Elem()); err != nil {
 		return err
 	}
-	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.demography, v.shocks, v.interventions, v.names, v.arms, v.frontier, v.facts, v.sweep, v.uncertain} {
+	for _, check := range []func() error{v.time, v.network, v.markets, v.production, v.finance, v.liquidity, v.demography, v.shocks, v.interventions, v.names, v.arms, v.frontier, v.facts, v.sweep, v.uncertain} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -451,6 +452,53 @@ func (v *validator) finance() error {
 		if len(b.Regions) > 0 && b.Kind != "city" && b.Kind != "rural" {
 			p := join(index("banks", i), "regions")
 			return v.errorAt(p, []string{index("banks", i)}, "only a city or rural bank serves regions: this bank's kind is %q (national banks serve every region)", b.Kind)
+		}
+	}
+	return nil
+}
+
+// liquidity rejects a key of liquidity beyond banks changed from its
+// default while the key that turns its mechanism on leaves it without
+// effect: the continuation value's keys without firms.value_exit, the
+// terms of informal credit without an informal_limit, the spread of owner
+// funds without owner_funds. Their defaults, which `smesim init` writes,
+// are always accepted.
+func (v *validator) liquidity() error {
+	cfg, def := v.cfg, config.DefaultConfig()
+	if !cfg.Firms.ValueExit {
+		for _, k := range []struct {
+			key     string
+			set     bool
+			current string
+		}{
+			{"horizon", cfg.Firms.Horizon.Days() != def.Firms.Horizon.Days(), cfg.Firms.Horizon.String()},
+			{"discount_rate", cfg.Firms.DiscountRate != def.Firms.DiscountRate, formatNumber(cfg.Firms.DiscountRate)},
+			{"expected_recovery", cfg.Firms.ExpectedRecovery.Days() != def.Firms.ExpectedRecovery.Days(), cfg.Firms.ExpectedRecovery.String()},
+		} {
+			if k.set {
+				return v.errorAt("firms."+k.key, []string{"firms.value_exit", "firms"},
+					"%s has no effect while firms.value_exit is false: set value_exit = true, or leave the key out", k.current)
+			}
+		}
+	}
+	for _, kind := range []struct {
+		name string
+		p, d config.FirmParams
+	}{{"sme", cfg.Firms.SME, def.Firms.SME}, {"core", cfg.Firms.Core, def.Firms.Core}} {
+		p, d, path := kind.p, kind.d, "firms."+kind.name+"."
+		if p.InformalLimit == 0 {
+			if p.InformalRate != d.InformalRate {
+				return v.errorAt(path+"informal_rate", []string{path + "informal_limit", "firms." + kind.name},
+					"%s has no effect while informal_limit is 0: set informal_limit, or leave the key out", formatNumber(p.InformalRate))
+			}
+			if p.InformalMaturity.Days() != d.InformalMaturity.Days() {
+				return v.errorAt(path+"informal_maturity", []string{path + "informal_limit", "firms." + kind.name},
+					"%s has no effect while informal_limit is 0: set informal_limit, or leave the key out", p.InformalMaturity)
+			}
+		}
+		if p.OwnerFunds == 0 && p.OwnerFundsDispersion != d.OwnerFundsDispersion {
+			return v.errorAt(path+"owner_funds_dispersion", []string{path + "owner_funds", "firms." + kind.name},
+				"%s has no effect while owner_funds is 0: set owner_funds, or leave the key out", formatNumber(p.OwnerFundsDispersion))
 		}
 	}
 	return nil

@@ -128,10 +128,49 @@ func (e *engine) creditNeed(i int) float64 {
 // check holds equal to the sum of cash, inventories, receivables and fixed
 // assets; liabilities are the firm's own (its payables are its in-edges),
 // while its receivables are scattered over its customers' payables.
+// Revenue and profit are the bank's through-the-cycle averages
+// (scoreAverages) when finance.score_memory or finance.look_through is
+// set, and otherwise the engine's 4-step smoothing. Arrears count as soon
+// as the firm leaves anything unpaid, except that a through-the-cycle
+// score in the banking system counts them only once the loan is
+// non-performing (finance.npl_after): a few weeks of arrears in a
+// lockdown do not shut the line of a firm that will pay.
 func (e *engine) updateScore(i int) float64 {
-	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], e.revenueEMA[i]/e.baseRevenue[i], min(0, e.profitEMA[i])/e.baseRevenue[i], e.shortfall[i])
+	rev, profit := e.revenueEMA[i], e.profitEMA[i]
+	arrears := e.shortfall[i]
+	if e.scoreRevenue != nil {
+		rev, profit = e.scoreRevenue[i], e.scoreProfit[i]
+		if e.bs != nil {
+			arrears = !e.bs.performing(i)
+		}
+	}
+	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev/e.baseRevenue[i], min(0, profit)/e.baseRevenue[i], arrears)
 	e.score[i] = score
 	return score
+}
+
+// scoreAverages updates, for firms lo to hi at step t, the revenue and
+// profit after tax the bank scores: exponential averages with weight
+// p.scoreAlpha on the step (agents.ScoreAverage), leaving out, under
+// look_through, the steps a firm is closed by a lockdown. It runs in
+// phase 6, before credit is asked, on the step's accrued revenue and
+// profit; nothing without scoreRevenue.
+func (e *engine) scoreAverages(lo, hi, t int) {
+	if e.scoreRevenue == nil {
+		return
+	}
+	alpha, look := e.p.scoreAlpha, e.p.lookThrough
+	now := int32(t)
+	alive, output, profit := e.alive[lo:hi:hi], e.output[lo:hi:hi], e.netProfit[lo:hi:hi]
+	rev, prof, locked := e.scoreRevenue[lo:hi:hi], e.scoreProfit[lo:hi:hi], e.lastLockdown[lo:hi:hi]
+	for j := range alive {
+		if !alive[j] {
+			continue
+		}
+		closed := look && locked[j] == now
+		rev[j] = agents.ScoreAverage(rev[j], output[j], alpha, closed)
+		prof[j] = agents.ScoreAverage(prof[j], profit[j], alpha, closed)
+	}
 }
 
 // screen applies the bank's score threshold to a request and notes a

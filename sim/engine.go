@@ -55,6 +55,8 @@ type params struct {
 	revenueTo       int
 	baselineSteps   int
 	stepsPerYear    float64
+	scoreAlpha      float64 // weight of a step in the credit score's averages (scoreAverages)
+	lookThrough     bool    // the score's averages skip lockdown steps
 }
 
 // contagionMateriality is the smallest share of a firm's baseline output
@@ -90,6 +92,7 @@ type engine struct {
 
 	partners *partnerSearch // nil unless production.partner_search or an entry pool (rewire.go)
 	demo     *demography    // nil without exits or entry (demography.go)
+	knock    knockout       // the firm made to fail, if any (knockout.go)
 
 	// Per firm: physical.
 	alive       []bool
@@ -156,6 +159,8 @@ type engine struct {
 	baseRevenue  []float64
 	revBaseSum   []float64
 	revPostSum   []float64
+	scoreRevenue []float64 // revenue the bank scores, through the cycle (nil: revenueEMA; credit.go, scoreAverages)
+	scoreProfit  []float64 // profit after tax the bank scores (nil with scoreRevenue)
 
 	// Per firm step accumulators, reduced in firm order (deterministic).
 	toExternal   []float64 // money from the firm's side to the external sector
@@ -181,7 +186,8 @@ type engine struct {
 	banks  []bankState
 	bs     *bankSystem // finance.banking = "system" (banks.go); nil in legacy mode
 	ledger ledger
-	iv     ivState // the arm's interventions
+	iv     ivState        // the arm's interventions
+	liq    liquidityState // owners' funds, informal credit, the continuation-value rule (liquidity.go)
 
 	generation []int32 // per failed firm
 	cascade    []int32
@@ -232,7 +238,7 @@ func newEngine(cfg *config.Config, rep int) (*engine, error) {
 
 // newEngineOn builds the engine on a given network.
 func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, error) {
-	e := &engine{cfg: cfg, net: net, built: net, rep: rep}
+	e := &engine{cfg: cfg, net: net, built: net, rep: rep, knock: knockout{firm: -1}}
 	if err := e.compile(); err != nil {
 		return nil, err
 	}
@@ -248,9 +254,11 @@ func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, er
 	if err := e.initPhysical(); err != nil {
 		return nil, err
 	}
+	copy(e.scoreRevenue, e.baseRevenue) // the bank's averages start at the steady state
 	if err := e.initFinance(); err != nil {
 		return nil, err
 	}
+	e.initLiquidity()
 	e.initPartnerSearch()
 	e.initDemography()
 	e.metrics = newRecorder(e)
@@ -297,6 +305,11 @@ func (e *engine) compile() error {
 		demandNoise:     cfg.Production.DemandNoise,
 		baselineSteps:   max(1, cfg.Firms.BaselineWindows.WholeSteps(d)),
 		stepsPerYear:    units.DaysPerYear / d,
+		scoreAlpha:      0.25,
+		lookThrough:     cfg.Finance.LookThrough,
+	}
+	if m := cfg.Finance.ScoreMemory.Steps(d); m > 0 {
+		p.scoreAlpha = 1 / math.Max(1, m)
 	}
 	shocks, err := compileShocks(cfg, e.net, d)
 	if err != nil {
@@ -376,6 +389,9 @@ func (e *engine) allocate() {
 	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
 	e.fixedAssets, e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f(), f()
 	e.hasCredit = make([]bool, n)
+	if cfg := e.cfg.Finance; cfg.ScoreMemory.Days() > 0 || cfg.LookThrough {
+		e.scoreRevenue, e.scoreProfit = make([]float64, n), make([]float64, n)
+	}
 	e.lastDemand, e.lastCredit, e.lastLockdown, e.lastImports = i32(), i32(), i32(), i32()
 	e.hits = make([][]hit, n)
 	e.generation, e.cascade = i32(), i32()

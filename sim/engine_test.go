@@ -152,29 +152,38 @@ func TestQuietBaselineIsStationary(t *testing.T) {
 // TestAccountingBreachIsCaught corrupts a stock and expects the step's
 // check to name the step, the firm and the identity; with the banking
 // system, each of its new stocks (provisions, central-bank loans,
-// relending, central-bank equity, recapitalisations) too.
+// relending, central-bank equity, recapitalisations) too; with liquidity
+// beyond banks, informal debt and owners' injections.
 func TestAccountingBreachIsCaught(t *testing.T) {
+	informal := func(c *config.Config) { c.Firms.SME.InformalLimit, c.Firms.SME.OwnerFunds = 0.1, 0.1 }
 	cases := []struct {
 		name    string
 		banking string
 		corrupt func(e *engine)
 		account string
+		set     func(*config.Config) // nil: quietConfig with bank debt
 	}{
-		{"cash appears from nowhere", "legacy", func(e *engine) { e.cash[1] += 1000 }, "money"},
-		{"inventory without a payable", "legacy", func(e *engine) { e.slotInv[0] += 1000 }, "firm core"},
-		{"loan booked at the firm only", "legacy", func(e *engine) { e.loan[3] += 1000; e.equity[3] -= 1000 }, "bank bank"},
-		{"provisions released into nothing", "system", func(e *engine) { e.banks[0].provisions -= 1000 }, "bank bank"},
-		{"central-bank loan without reserves", "system", func(e *engine) { e.banks[0].cbLoans += 1000 }, "bank bank"},
-		{"reserves from nowhere", "system", func(e *engine) { e.banks[0].reserves += 1000; e.banks[0].capital += 1000 }, "money"},
-		{"central-bank equity from nowhere", "system", func(e *engine) { e.bs.cb.equity += 1000 }, "money"},
-		{"relending without its reserves", "system", func(e *engine) { e.banks[0].relending += 1000; e.banks[0].funding -= 1000 }, "central bank"},
-		{"recapitalisation off the fiscal books", "system", func(e *engine) { e.bs.recapTotal += 1000 }, "government"},
+		{"cash appears from nowhere", "legacy", func(e *engine) { e.cash[1] += 1000 }, "money", nil},
+		{"inventory without a payable", "legacy", func(e *engine) { e.slotInv[0] += 1000 }, "firm core", nil},
+		{"loan booked at the firm only", "legacy", func(e *engine) { e.loan[3] += 1000; e.equity[3] -= 1000 }, "bank bank", nil},
+		{"provisions released into nothing", "system", func(e *engine) { e.banks[0].provisions -= 1000 }, "bank bank", nil},
+		{"central-bank loan without reserves", "system", func(e *engine) { e.banks[0].cbLoans += 1000 }, "bank bank", nil},
+		{"reserves from nowhere", "system", func(e *engine) { e.banks[0].reserves += 1000; e.banks[0].capital += 1000 }, "money", nil},
+		{"central-bank equity from nowhere", "system", func(e *engine) { e.bs.cb.equity += 1000 }, "money", nil},
+		{"relending without its reserves", "system", func(e *engine) { e.banks[0].relending += 1000; e.banks[0].funding -= 1000 }, "central bank", nil},
+		{"recapitalisation off the fiscal books", "system", func(e *engine) { e.bs.recapTotal += 1000 }, "government", nil},
+		{"informal debt without its loan", "legacy", func(e *engine) { e.liq.informalDebt[3] += 1000 }, "firm bystander", informal},
+		{"owner injection from nowhere", "legacy", func(e *engine) { e.cash[3] += 1000; e.equity[3] += 1000 }, "money", informal},
+		{"informal debt repaid beyond what was owed", "legacy", func(e *engine) { e.liq.informalDebt[3] -= 1000; e.equity[3] += 1000 }, "firm bystander", informal},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := quietConfig()
 			cfg.Firms.SME.DebtToAssets = 0.3
 			cfg.Finance.Banking = c.banking
+			if c.set != nil {
+				c.set(cfg)
+			}
 			e, err := newEngineOn(cfg, chainNetwork(t), 0)
 			if err != nil {
 				t.Fatal(err)

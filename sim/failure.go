@@ -13,15 +13,28 @@ import (
 
 // failureCounters is the first half of phase 7 for chunk c: it counts
 // the steps each firm has been illiquid (for grace steps) or insolvent
-// (for insolvency steps) and lists the firms that fail this step.
+// (for insolvency steps) and lists the firms that fail this step, and
+// those that close because going on is worth less than closing
+// (liquidity.go, firms.value_exit). An informal instalment left unpaid
+// counts as illiquid, like a wage.
 func (e *engine) failureCounters(c *chunkWork) {
-	p := &e.p
+	p, l := &e.p, &e.liq
 	c.failing = c.failing[:0]
 	for i := c.lo; i < c.hi; i++ {
 		if !e.alive[i] {
 			continue
 		}
-		e.illiquidRun[i] = agents.Streak(e.illiquidRun[i], e.shortfall[i])
+		if l.exitDue != nil && l.exitDue[i] {
+			l.exitDue[i] = false
+			e.cause[i] = outcome.ExitValue
+			c.failing = append(c.failing, int32(i))
+			continue
+		}
+		short := e.shortfall[i]
+		if l.informalLate != nil {
+			short = short || l.informalLate[i]
+		}
+		e.illiquidRun[i] = agents.Streak(e.illiquidRun[i], short)
 		e.insolventRun[i] = agents.Streak(e.insolventRun[i], e.equity[i] < 0)
 		switch agents.FailureOf(e.illiquidRun[i], e.insolventRun[i], p.grace, p.insolvency) {
 		case agents.FailsIlliquid:
@@ -43,14 +56,27 @@ func (e *engine) failures(t int) {
 	for c := range e.chunks {
 		e.failing = append(e.failing, e.chunks[c].failing...)
 	}
+	e.knockOut(t) // knockout.go
 	for _, f := range e.failing {
 		e.attribute(f, t)
+		if e.cause[f] == outcome.ExitValue {
+			// Valued before any of the step's closures is wound up, with
+			// its receivables, as demography's orderly exits are.
+			e.liq.exitRecovery[f] = agents.OrderlyRecovery(e.firmAssets(int(f)), e.firmLiabilities(int(f)), e.liq.orderlyRealisation)
+		}
 	}
 	for _, f := range e.failing {
 		e.alive[f] = false
 		e.failStep[f] = int32(t)
 	}
 	for _, f := range e.failing {
+		if e.cause[f] == outcome.ExitValue {
+			// An orderly closure forced by the shock: its assets fetch
+			// demography.orderly_recovery of their book value, and its
+			// neighbours count it as a failure that reached them.
+			e.liquidate(int(f), t, e.liq.exitRecovery[f], true)
+			continue
+		}
 		e.windUp(int(f), t)
 	}
 }
@@ -202,6 +228,12 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 		e.owedTax[f] = 0
 	}
 	e.owedExternal[f] = 0
+	if d := e.liq.informalDebt; d != nil {
+		// The liquidator pays the informal lenders rr of their claim: both
+		// are the external sector, so no money moves; the rest is the
+		// lenders' loss.
+		d[f] = 0
+	}
 	e.toExternal[f] += e.cash[f]
 	e.reserveIn[f] -= e.cash[f]
 	e.cash[f] = 0

@@ -113,7 +113,7 @@ func (e *engine) firmAssets(i int) float64 {
 // firmLiabilities returns trade payables, loans and other amounts owed.
 func (e *engine) firmLiabilities(i int) float64 {
 	net := e.net
-	l := e.loan[i] + e.owedExternal[i] + e.owedTax[i]
+	l := e.loan[i] + e.owedExternal[i] + e.owedTax[i] + e.informalOwed(i)
 	if e.iv.govLoan != nil {
 		l += e.iv.govLoan[i]
 	}
@@ -173,9 +173,18 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 				liabilities[j] += dt[lo+j] + dx[lo+j]
 			}
 		}
+		if id := e.liq.informalDebt; id != nil {
+			for j := range n {
+				liabilities[j] += id[lo+j] // owed to informal lenders, the external sector
+			}
+		}
 	}
 	addRanges(liabilities, net.InStart[lo:hi+1:hi+1], e.payable)
 	equity, cash, loan := e.equity[lo:hi:hi], e.cash[lo:hi:hi], e.loan[lo:hi:hi]
+	var informal []float64 // owed to informal lenders (nil without informal credit)
+	if id := e.liq.informalDebt; id != nil {
+		informal = id[lo:hi:hi]
+	}
 	for j := range n {
 		if !alive[j] {
 			continue
@@ -183,7 +192,8 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 		a, l, eq := assets[j], liabilities[j], equity[j]
 		scale := max(a+l+math.Abs(eq), 1)
 		res := math.Abs(a-l-eq) / scale
-		if res <= ledgerTolerance && cash[j] >= -1e-9*scale && loan[j] >= -1e-9*scale && !math.IsNaN(cash[j]) {
+		if res <= ledgerTolerance && cash[j] >= -1e-9*scale && loan[j] >= -1e-9*scale && !math.IsNaN(cash[j]) &&
+			(informal == nil || informal[j] >= -1e-9*scale) {
 			continue
 		}
 		i := lo + j
@@ -192,7 +202,7 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 				"assets %.17g ≠ liabilities %.17g + equity %.17g (relative residual %.3g)", a, l, eq, res)}
 		}
 		return &AccountingError{Step: t, Account: "firm " + e.net.Name(i), Detail: fmt.Sprintf(
-			"negative or NaN stock: cash %g, loans %g", cash[j], loan[j])}
+			"negative or NaN stock: cash %g, loans %g, informal debt %g", cash[j], loan[j], e.informalOwed(i))}
 	}
 	return nil
 }

@@ -25,6 +25,12 @@ const (
 	streamFirstLoan     // finance.first_loan_take_up: whether an unbanked firm in need applies this step
 )
 
+// streamOwnerFunds is the purpose of firms.*.owner_funds: each firm's owner
+// funds (counter-based, by firm). It is numbered apart from the list above
+// so that a stream added there, in whatever order branches merge, does not
+// move the funds drawn.
+const streamOwnerFunds uint64 = 1<<32 + 1
+
 // splitmix64 and mix are streamkey's, by their short names here.
 func splitmix64(x uint64) uint64 { return streamkey.SplitMix64(x) }
 func mix(words ...uint64) uint64 { return streamkey.Mix(words...) }

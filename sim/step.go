@@ -30,7 +30,8 @@ func (e *engine) step(t int) error {
 	e.factorReceivables(t)
 	e.settle(t)
 	// 6. Finance: settlement closed, credit asked and granted (credit.go);
-	// what is still owed and dividends paid; failure counters.
+	// owners' funds and informal credit (liquidity.go); what is still owed
+	// and dividends paid; failure counters.
 	e.freezeCoreScores()
 	e.parallel(phaseCloseAndRequest, t)
 	e.grantShares()
@@ -120,15 +121,18 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.collect(c, false)
 	case phaseCloseAndRequest:
 		e.closeSettlement(lo, hi)
+		e.scoreAverages(lo, hi, t)
 		e.creditDemand(lo, hi, t)
 		e.bankRequests(c)
 	case phaseGrant:
 		e.grantLoans(lo, hi, t, e.grantShare)
 	case phaseOwedAndFailing:
+		e.liquidity(lo, hi, t)
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
 	case phaseGrantOwedFailing:
 		e.grantLoans(lo, hi, t, e.grantShare)
+		e.liquidity(lo, hi, t)
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
 	case phaseTotals:

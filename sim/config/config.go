@@ -14,6 +14,10 @@ import (
 //	min, max  inclusive numeric range (minx / maxx: exclusive)
 //	enum  the allowed strings, comma-separated
 //	kinds for [[shocks]] fields: the shock kinds the key applies to
+//	omitdefault  left out of a resolved scenario while it holds its default,
+//	      so that the results of scenarios written before the key existed
+//	      keep their bytes (set on keys whose default leaves the model as
+//	      it was)
 //
 // Rates are per year and durations carry units; the engine converts them
 // once per replication (engine.compile, in engine.go) into per-step
@@ -140,6 +144,14 @@ type FirmParams struct {
 	FixedAssetsToRevenue float64        `toml:"fixed_assets_to_revenue" min:"0" max:"100" doc:"plant and equipment per unit of yearly revenue (held at book value; lost on failure)"`
 	LoanMaturity         units.Duration `toml:"loan_maturity" doc:"maturity of this kind of firm's bank loans, in place of finance.loan_maturity (0: finance.loan_maturity)"`
 	CreditAccess         float64        `toml:"credit_access" min:"0" max:"1" doc:"share of firms with a bank credit line; the others hold no bank debt and cannot borrow"`
+
+	// Liquidity beyond banks (sim/liquidity.go): the neutral defaults, 0,
+	// leave a firm only its cash and its bank.
+	OwnerFunds           float64        `toml:"owner_funds" min:"0" max:"10" omitdefault:"true" doc:"median of the funds the owner can inject into the firm as equity when it cannot pay what it owes, as a share of yearly baseline revenue (log-normal across firms; 0: none)"`
+	OwnerFundsDispersion float64        `toml:"owner_funds_dispersion" min:"0" max:"5" omitdefault:"true" doc:"sigma of the log-normal spread of owner funds across firms"`
+	InformalLimit        float64        `toml:"informal_limit" min:"0" max:"10" omitdefault:"true" doc:"most the firm can owe informal lenders (private lending, trade and family loans), as a share of yearly baseline revenue (0: no informal credit)"`
+	InformalRate         float64        `toml:"informal_rate" min:"0" max:"1" omitdefault:"true" doc:"yearly rate on informal credit, capitalised each step"`
+	InformalMaturity     units.Duration `toml:"informal_maturity" min:"1d" max:"10y" omitdefault:"true" doc:"informal credit is repaid over this time: each step 1/maturity of what the firm owes falls due, and an instalment left unpaid counts as arrears"`
 }
 
 // FirmsConfig holds firm parameters by kind and the failure rules.
@@ -151,6 +163,12 @@ type FirmsConfig struct {
 	RecoveryRate    float64        `toml:"recovery_rate" min:"0" max:"1" doc:"share of receivables and loans recovered from a failed firm"`
 	CascadeWindow   units.Duration `toml:"cascade_window" doc:"a failure counts as a parent of later failures it reached within this time"`
 	BaselineWindows units.Duration `toml:"baseline_window" doc:"pre-shock period over which each firm's baseline revenue is averaged"`
+
+	// The continuation-value rule (sim/liquidity.go, agents.ContinuationValue).
+	ValueExit        bool           `toml:"value_exit" omitdefault:"true" doc:"a firm that cannot pay what it owes compares the value of going on with closing: when the discounted profit it expects over horizon is less than what it owes short term, its owner injects nothing more and it closes in an orderly way (cause exit-value; its assets fetch demography.orderly_recovery of their book value); false: only the grace and insolvency rules end a firm"`
+	Horizon          units.Duration `toml:"horizon" min:"1w" max:"30y" omitdefault:"true" doc:"value_exit: time over which a firm values its expected profit"`
+	DiscountRate     float64        `toml:"discount_rate" min:"0" max:"10" omitdefault:"true" doc:"value_exit: yearly rate at which the owner discounts expected profit"`
+	ExpectedRecovery units.Duration `toml:"expected_recovery" min:"1d" max:"30y" omitdefault:"true" doc:"value_exit: half-life of the gap between the revenue the firm expects (its recent revenue, leaving out lockdown steps) and its baseline"`
 }
 
 // FinanceConfig switches finance on or off and sets credit rules.
@@ -161,6 +179,8 @@ type FinanceConfig struct {
 	ScoreThreshold     float64        `toml:"score_threshold" min:"0" max:"1" doc:"minimum credit score for a new loan"`
 	FirstLoanTakeUp    float64        `toml:"first_loan_take_up" min:"0" max:"1" doc:"probability per step that a firm without a credit line, in need of money, applies for a first bank loan; the bank opens a line (up to max_loan_to_revenue of its yearly revenue) if its score less new_borrower_penalty passes score_threshold (0: the unbanked never borrow)"`
 	NewBorrowerPenalty float64        `toml:"new_borrower_penalty" min:"0" max:"1" doc:"what a bank takes off the credit score of a firm it has never lent to, for what it does not know of it"`
+	ScoreMemory        units.Duration `toml:"score_memory" max:"10y" omitdefault:"true" doc:"mean age of the revenue and profit the credit score averages (an exponential average over this time, through the cycle); 0: the 4-step smoothing of the engine's recent revenue and profit"`
+	LookThrough        bool           `toml:"look_through" omitdefault:"true" doc:"the credit score leaves out of its averages the steps a firm is closed by a lockdown (the bank knows the closure is temporary); with the banking system, this score or one with score_memory counts arrears only once the loan is non-performing"`
 
 	// The banking system (docs/model.md, "Banks"). With banking = "legacy"
 	// the keys below are not used: every bank lends up to capital /
@@ -283,17 +303,22 @@ func DefaultConfig() Config {
 				PaymentTerm: units.MustDuration("45d"), WageShare: 0.12, WageFlexibility: 0.5, ProfitMargin: 0.06, TaxRate: 0.2,
 				JobsPerMillion: 8, CashRunwayMedian: units.MustDuration("3mo"), CashRunwayDispersion: 1.0,
 				CashBuffer: units.MustDuration("2w"), DebtToAssets: 0.5, DividendPayout: 1, FixedAssetsToRevenue: 0.4, CreditAccess: 0.5,
+				OwnerFundsDispersion: 1, InformalRate: 0.13, InformalMaturity: units.MustDuration("26w"),
 			},
 			Core: FirmParams{
 				PaymentTerm: units.MustDuration("90d"), WageShare: 0.1, WageFlexibility: 0.3, ProfitMargin: 0.08, TaxRate: 0.25,
 				JobsPerMillion: 3, CashRunwayMedian: units.MustDuration("6mo"), CashRunwayDispersion: 0.4,
 				CashBuffer: units.MustDuration("4w"), DebtToAssets: 0.55, DividendPayout: 1, FixedAssetsToRevenue: 0.6, CreditAccess: 1,
+				OwnerFundsDispersion: 1, InformalRate: 0.13, InformalMaturity: units.MustDuration("26w"),
 			},
-			Grace:           units.MustDuration("4w"),
-			InsolvencyTime:  units.MustDuration("12w"),
-			RecoveryRate:    0.3,
-			CascadeWindow:   units.MustDuration("26w"),
-			BaselineWindows: units.MustDuration("8w"),
+			Grace:            units.MustDuration("4w"),
+			InsolvencyTime:   units.MustDuration("12w"),
+			RecoveryRate:     0.3,
+			CascadeWindow:    units.MustDuration("26w"),
+			BaselineWindows:  units.MustDuration("8w"),
+			Horizon:          units.MustDuration("3y"),
+			DiscountRate:     0.15,
+			ExpectedRecovery: units.MustDuration("13w"),
 		},
 		Finance: FinanceConfig{
 			Enabled:            true,
