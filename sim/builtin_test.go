@@ -211,8 +211,8 @@ func TestPolicyMixLoansRunOut(t *testing.T) {
 // is clean: the engine checks the ledger and population identities after
 // every step. Single banks are not held to their minimum here: a city or
 // rural bank lends to about a hundred of the network's firms, and one
-// failure can take it below (docs/calibration.md, "No shock"); the test
-// logs the lowest.
+// failure can take it below (docs/calibration.md, "No shock, two
+// years"); the test logs the lowest.
 func TestChinaNoShockStationary(t *testing.T) {
 	cfg, err := scenarios.Load("../docs/demography/china-2020-no-shock.toml")
 	if err != nil {

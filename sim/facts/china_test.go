@@ -15,7 +15,7 @@ import (
 )
 
 // knownMisses are the facts china-2020 does not reproduce yet, and why
-// (docs/calibration.md, "What is not reproduced"). The test requires them
+// (docs/calibration.md, "Why the misses"). The test requires them
 // to still miss, so that this list stays true; fixing one means moving it
 // out of the list. Since the recalibration on the 2020 mechanisms (issue
 // 15, slice 8) fewer SMEs fail, so fewer lose more than half their 2020
