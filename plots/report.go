@@ -42,6 +42,14 @@ const maxReportPoints = 200
 // style sheets or links to other files) and can be mailed or moved alone.
 // The same inputs give the same bytes.
 func WriteReport(path string, r *Run, figs []Figure) error {
+	return WriteReportWith(path, r, figs, ReportOptions{})
+}
+
+// WriteReportWith is WriteReport with what the result files do not say:
+// the scenario's facts checked on the run. The page opens with an
+// executive summary in plain words (see summary) and, when the scenario
+// has facts, holds a facts check.
+func WriteReportWith(path string, r *Run, figs []Figure, opts ReportOptions) error {
 	if r == nil || r.Config == nil {
 		return fmt.Errorf("plots: report: no run or no scenario")
 	}
@@ -49,6 +57,7 @@ func WriteReport(path string, r *Run, figs []Figure) error {
 	var b reportBuilder
 	b.head("smesim report: " + cfg.Name)
 	b.title(cfg.Name, cfg.Description, "smesim run report: scenario, headline results and figures of one result directory")
+	b.summary(r, opts)
 	b.nav(figs, r.Summary != nil)
 
 	b.section("scenario", "Scenario")
@@ -70,6 +79,7 @@ func WriteReport(path string, r *Run, figs []Figure) error {
 	if r.Summary != nil {
 		b.additionalitySection(r.Summary, cfg.Currency)
 	}
+	b.factsSection(opts)
 	if err := b.figures(figs); err != nil {
 		return err
 	}
@@ -290,7 +300,9 @@ func (b *reportBuilder) resolved(dir string) {
 func (b *reportBuilder) resolvedText(data []byte) {
 	b.section("resolved", "Resolved scenario")
 	b.p("scenario.toml with every default filled in: `smesim run scenario.toml` (or `smesim sweep`) repeats the results.")
-	b.raw("<pre>" + esc(string(data)) + "</pre>\n")
+	// Folded, so that a long scenario does not bury the page's end.
+	b.raw("<details><summary>Show scenario.toml (" + strconv.Itoa(bytes.Count(data, []byte("\n"))) + " lines)</summary>\n")
+	b.raw("<pre>" + esc(string(data)) + "</pre>\n</details>\n")
 	b.end("section")
 }
 
@@ -423,7 +435,10 @@ h1 { font-size: 2em; margin: 0.3em 0 0.2em; }
 h2 { font-size: 1.4em; margin: 1.6em 0 0.5em; padding-bottom: 0.2em; border-bottom: 1px solid #d0d4da; }
 h3 { font-size: 1.1em; margin: 0 0 0.4em; }
 p.lead { font-size: 1.15em; margin: 0 0 0.4em; }
-p.meta, p.note { color: #5a6270; font-size: 0.9em; }
+p.meta, p.note, span.source { color: #5a6270; font-size: 0.9em; }
+#summary { background: #f7f8fa; border: 1px solid #e1e4e8; border-radius: 4px; padding: 4px 16px 8px; }
+#summary h2 { margin-top: 0.6em; }
+ul.warnings li { color: #8a3b00; }
 nav { font-size: 0.92em; background: #f7f8fa; border: 1px solid #e1e4e8; border-radius: 4px; padding: 8px 16px; }
 nav ul { margin: 0.2em 0; padding-left: 1.2em; }
 nav a { color: #0b5394; text-decoration: none; }

@@ -68,6 +68,7 @@ type leaf struct {
 	kind leafKind
 	typ  reflect.Type
 	name string // the key's path without indices, for messages: "network.chains"
+	f    field  // the schema's key, for KeyInfo
 }
 
 // noun names the type of the key for messages: "a number", "a duration".
@@ -373,7 +374,7 @@ func (r *resolver) walk(rv reflect.Value, path string, steps []step, segs []stri
 		}
 		return r.walk(fv, p, st, rest)
 	}
-	l := leaf{typ: f.typ, name: stripIndices(p)}
+	l := leaf{typ: f.typ, name: stripIndices(p), f: *f}
 	switch {
 	case f.typ == durationType:
 		l.kind = leafDuration

@@ -12,6 +12,7 @@ import (
 
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/sim/batch"
+	"github.com/smesim/smesim/sim/facts"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -40,8 +41,10 @@ func plotFormats(c *cli.Context) ([]string, error) {
 // writeRunFigures draws the figures of the run result directory dir into
 // dir/plots and writes dir/report.html, from the result files alone. An
 // error reading them is returned as it is: for a directory just written,
-// an internal error (see plotRunDir).
-func writeRunFigures(dir string, formats []string) error {
+// an internal error (see plotRunDir). drawn, if not nil, is called with
+// the directory of the figures once they are drawn, before the report
+// (whose figures take longest), so that a page can show them early.
+func writeRunFigures(dir string, formats []string, drawn func(plotsDir string)) error {
 	if len(formats) == 0 {
 		return nil
 	}
@@ -49,7 +52,7 @@ func writeRunFigures(dir string, formats []string) error {
 	if err != nil {
 		return err
 	}
-	return saveRunFigures(dir, r, figs, formats)
+	return saveRunFigures(dir, r, figs, formats, drawn)
 }
 
 // loadRunFigures reads the result directory dir and computes its figures.
@@ -65,14 +68,40 @@ func loadRunFigures(dir string) (*plots.Run, []plots.Figure, error) {
 	return r, figs, nil
 }
 
-// saveRunFigures writes the figures of r and its report into dir.
-func saveRunFigures(dir string, r *plots.Run, figs []plots.Figure, formats []string) error {
+// saveRunFigures writes the figures of r and its report into dir, calling
+// drawn (if not nil) between the two.
+func saveRunFigures(dir string, r *plots.Run, figs []plots.Figure, formats []string, drawn func(plotsDir string)) error {
 	return replaceFigures(dir, func(tmpPlots, tmpReport string) error {
 		if _, err := plots.Save(tmpPlots, figs, formats); err != nil {
 			return err
 		}
-		return plots.WriteReport(tmpReport, r, figs)
+		if drawn != nil {
+			drawn(tmpPlots)
+		}
+		return plots.WriteReportWith(tmpReport, r, figs, reportFactsOf(dir, r))
 	})
+}
+
+// reportFactsOf checks the [[facts]] of r's scenario on the result
+// directory dir, as smesim check-facts DIR does, for the report's facts
+// check; a check that cannot be made is said in the report, not an error.
+func reportFactsOf(dir string, r *plots.Run) plots.ReportOptions {
+	if len(r.Config.Facts) == 0 {
+		return plots.ReportOptions{}
+	}
+	outcomes, err := facts.CheckFiles(r.Config, dir, facts.Options{})
+	if err != nil {
+		// The files are named as in the directory: run checks them in
+		// a temporary one, and the report must not depend on it.
+		return plots.ReportOptions{FactsError: strings.ReplaceAll(oneLine(err.Error()), dir+string(filepath.Separator), "")}
+	}
+	var opts plots.ReportOptions
+	for _, o := range outcomes {
+		opts.Facts = append(opts.Facts, plots.ReportFact{Name: o.Fact.Name, Source: o.Fact.Source, Arm: o.Arm,
+			Target: o.Fact.Target, Tolerance: o.Fact.Tolerance, Mean: o.Stat.Mean, Lo: o.Stat.Lo, Hi: o.Stat.Hi,
+			Share: facts.IsShare(o.Fact), Pass: o.Pass})
+	}
+	return opts
 }
 
 // plotRunDir redraws the figures of the run result directory dir, given
@@ -83,7 +112,7 @@ func plotRunDir(dir string, formats []string) error {
 	if err != nil {
 		return badInput(err)
 	}
-	return saveRunFigures(dir, r, figs, formats)
+	return saveRunFigures(dir, r, figs, formats, nil)
 }
 
 // writeSweepFigures draws the figures of the sweep directory dir.
@@ -205,7 +234,9 @@ func compareCommand(e *env) *cli.Command {
 		Usage:     "overlay the results of separate runs (e.g. two scenario files) on the same axes",
 		ArgsUsage: "DIR...",
 		Description: "Each DIR is the output of smesim run. The figures are written into --out, one file per\n" +
-			"figure and format.",
+			"figure and format, with report.html: a summary in words of how each run differs from the\n" +
+			"first, a table of differences (every headline metric of the arms the runs share, with 95%\n" +
+			"Welch intervals: separate runs are not paired) and the figures, in one self-contained page.",
 		HideHelpCommand: true,
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
@@ -235,70 +266,83 @@ func compareCommand(e *env) *cli.Command {
 					return badInputf("--labels has %d names for %d result directories", len(labels), len(dirs))
 				}
 			}
-			out, err := resolveOut(c.String("out"))
-			if err != nil {
-				return err
-			}
-			if err := results.CheckFree(out); err != nil {
-				return badInput(err)
-			}
-			release, err := lockOut(out)
-			if err != nil {
-				return err
-			}
-			defer release()
-			ctx := c.Context
-			var runs []*plots.Run
-			for _, d := range dirs {
-				if err := ctx.Err(); err != nil {
-					return &interruptError{"interrupted; nothing was written", err}
-				}
-				r, err := plots.LoadRun(d)
-				if err != nil {
-					return badInput(err)
-				}
-				runs = append(runs, r)
-			}
-			figs, err := plots.CompareFigures(runs, labels)
-			if err != nil {
-				return err
-			}
-			// Draw into a temporary sibling renamed into place: an error
-			// or a signal (checked between figures) leaves no partial
-			// directory.
-			out = filepath.Clean(out)
-			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-				return err
-			}
-			tmp, err := results.MkdirTemp(filepath.Dir(out), filepath.Base(out)+".tmp-*")
-			if err != nil {
-				return err
-			}
-			var files []string
-			for _, f := range figs {
-				if err = ctx.Err(); err != nil {
-					break
-				}
-				var names []string
-				if names, err = plots.Save(tmp, []plots.Figure{f}, formats); err != nil {
-					break
-				}
-				files = append(files, names...)
-			}
-			if err == nil {
-				err = results.RenameDir(tmp, out, false)
-			}
-			if err != nil {
-				os.RemoveAll(tmp)
-				if ctx.Err() != nil {
-					return &interruptError{"interrupted; nothing was written", ctx.Err()}
-				}
-				return err
-			}
-			fmt.Fprintf(e.stdout, "wrote %d figures into %s\n", len(files), out)
-			return nil
+			return compareRuns(c.Context, e, dirs, labels, c.String("out"), formats)
 		},
 	}
+}
+
+// compareRuns draws the compare figures of the result directories dirs,
+// named by labels (nil: their scenarios' names), in formats, and the
+// compare report, into the new directory outFlag: smesim compare, and
+// the page of smesim serve when it overlays two runs.
+func compareRuns(ctx context.Context, e *env, dirs, labels []string, outFlag string, formats []string) error {
+	out, err := resolveOut(outFlag)
+	if err != nil {
+		return err
+	}
+	if err := results.CheckFree(out); err != nil {
+		return badInput(err)
+	}
+	release, err := lockOut(out)
+	if err != nil {
+		return err
+	}
+	defer release()
+	var runs []*plots.Run
+	for _, d := range dirs {
+		if err := ctx.Err(); err != nil {
+			return &interruptError{"interrupted; nothing was written", err}
+		}
+		r, err := plots.LoadRun(d)
+		if err != nil {
+			return badInput(err)
+		}
+		runs = append(runs, r)
+	}
+	figs, err := plots.CompareFigures(runs, labels)
+	if err != nil {
+		return err
+	}
+	// Draw into a temporary sibling renamed into place: an error
+	// or a signal (checked between figures) leaves no partial
+	// directory.
+	out = filepath.Clean(out)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	tmp, err := results.MkdirTemp(filepath.Dir(out), filepath.Base(out)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	var files []string
+	for _, f := range figs {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		var names []string
+		if names, err = plots.Save(tmp, []plots.Figure{f}, formats); err != nil {
+			break
+		}
+		files = append(files, names...)
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = plots.WriteCompareReport(filepath.Join(tmp, "report.html"), runs, labels, figs)
+	}
+	if err == nil {
+		err = results.RenameDir(tmp, out, false)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		if ctx.Err() != nil {
+			return &interruptError{"interrupted; nothing was written", ctx.Err()}
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %d figures and report.html into %s\n", len(files), out)
+	return nil
 }
 
 func exists(path string) bool {

@@ -32,15 +32,17 @@ type runOptions struct {
 	seed         *uint64
 	steps        *int
 	replications *int
-	workers      int       // 0: number of CPUs
-	threads      int       // 0: the CPUs divided among the workers
-	plots        []string  // figure formats; none: no figures, no report
-	arms         []string  // --arms; nil: the scenario's arms
-	record       string    // --record: "full" or "aggregate"; "": the scenario's output.record
-	format       string    // --format: "csv", "parquet" or "both"; "": the scenario's output.format
-	plotsSet     bool      // --plots was given (not its default)
-	progress     string    // --progress: auto, json or none
-	now          time.Time // for the default output directory name
+	workers      int                   // 0: number of CPUs
+	threads      int                   // 0: the CPUs divided among the workers
+	plots        []string              // figure formats; none: no figures, no report
+	arms         []string              // --arms; nil: the scenario's arms
+	record       string                // --record: "full" or "aggregate"; "": the scenario's output.record
+	format       string                // --format: "csv", "parquet" or "both"; "": the scenario's output.format
+	plotsSet     bool                  // --plots was given (not its default)
+	progress     string                // --progress: auto, json or none
+	onProgress   func(batch.Progress)  // instead of --progress: smesim serve's page
+	onFigures    func(plotsDir string) // smesim serve's page: the figures are drawn, the report not yet
+	now          time.Time             // for the default output directory name
 }
 
 // DefaultOutRoot is the directory under which run puts its result
@@ -222,6 +224,9 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		return err
 	}
 	report, finish := batchProgress(e.stderr, opts.progress)
+	if opts.onProgress != nil {
+		report = opts.onProgress
+	}
 	ran, err := batch.Execute(ctx, plan, store, batch.Options{Workers: workers, Threads: opts.threads, Progress: report})
 	finish(err == nil)
 	// interrupted reports an interruption, keeping the finished runs if
@@ -262,7 +267,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 	store.StopOn(ctx)
 	meta := results.Meta{Version: smesimVersion(), Command: commandLine(e.args), Seed: cfg.Seed, Format: cfg.Output.Format, Demography: cfg.Demography.On()}
 	w, err := batch.WriteRun(out, src, meta, func(tmp string) error {
-		return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, opts.plots) })
+		return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, opts.plots, opts.onFigures) })
 	})
 	if err != nil && ctx.Err() != nil {
 		return interrupted()
@@ -594,8 +599,22 @@ const noEffect = "—"
 // (and any arm without effects) shows noEffect in the effect columns.
 func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "arm\tfailures\tjobs lost\tfiscal cost (%s)\tfirms saved\t%s per firm saved\tjobs saved\t%s per job saved\tdeadweight\n", currency, currency, currency)
-	var lines []string
+	header, rows, notes := armTable(sum, currency)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, row := range rows {
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	tw.Flush()
+	for _, l := range notes {
+		fmt.Fprintln(w, l)
+	}
+}
+
+// armTable returns the columns and rows of the arm table writeArmTable
+// prints, and the lines it prints below (for smesim serve's page too).
+func armTable(sum results.Summary, currency string) (header []string, rows [][]string, notes []string) {
+	header = []string{"arm", "failures", "jobs lost", "fiscal cost (" + currency + ")", "firms saved", currency + " per firm saved",
+		"jobs saved", currency + " per job saved", "deadweight"}
 	for _, a := range sum.Arms {
 		label := a.Arm
 		if label == "" {
@@ -612,18 +631,15 @@ func writeArmTable(w io.Writer, sum results.Summary, currency string) {
 			dead = d
 		}
 		if l := a.DeadweightLine(); l != "" {
-			lines = append(lines, l)
+			notes = append(notes, l)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", label,
+		rows = append(rows, []string{label,
 			results.Compact(a.Headline.Value(results.Failures).Mean),
 			results.Compact(a.Headline.Value(results.JobsLost).Mean),
 			results.NetCostText(a.Headline.Value(results.FiscalCost).Mean),
-			saved, cost, jobs, perJob, dead)
+			saved, cost, jobs, perJob, dead})
 	}
-	tw.Flush()
-	for _, l := range lines {
-		fmt.Fprintln(w, l)
-	}
+	return header, rows, notes
 }
 
 func plural(n int, word string) string {

@@ -483,7 +483,7 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 		}
 		defer release()
 		if _, err := batch.WriteRun(out, src, meta, func(tmp string) error {
-			return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, formats) })
+			return untilInterrupted(ctx, tmp, func() error { return writeRunFigures(tmp, formats, nil) })
 		}); err != nil {
 			if ctx.Err() != nil {
 				return interrupted()

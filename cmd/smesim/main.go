@@ -11,6 +11,7 @@
 //	smesim init [BUILTIN]
 //	smesim network export [FILE|BUILTIN] --out PATH [--format csv|dot|gexf] [--replication R]
 //	smesim bench [--firms LIST] [--threads LIST] [--steps N]
+//	smesim serve [--addr HOST:PORT]
 //
 // Flags may come before or after the scenario argument. Exit status: 0 on
 // success, 2 for bad input (a scenario error, a bad flag or argument, an
@@ -150,6 +151,7 @@ func appFor(e *env) *cli.App {
 			sensitivityCommand(e),
 			decomposeCommand(e),
 			atlasCommand(e),
+			serveCommand(e),
 		},
 	}
 	a.Action = unknownCommand(a.Commands)

@@ -69,6 +69,7 @@ func signalCases() []signalCase {
 		{"atlas", []string{"atlas", "default", "--out", "o-atlas", "--plots", "none"}, "", syscall.SIGINT},
 		{"decompose", []string{"decompose", "china-2020", "-r", "4", "-w", "1", "--out", "o-dec", "--progress", "none"}, "", syscall.SIGINT},
 		{"sensitivity run", []string{"sensitivity", "run", "sens.toml", "--n", "64", "-w", "1", "--out", "o-sens", "--progress", "none"}, "", syscall.SIGTERM},
+		{"serve", []string{"serve", "--addr", "127.0.0.1:0"}, "", syscall.SIGINT},
 	}
 }
 
