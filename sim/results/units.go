@@ -86,7 +86,7 @@ var (
 		{"chain", "", "industrial chain index; null if none"},
 		{"status", "", "active or failed at the end of the run"},
 		{"failure_step", "steps", "step of failure; null if active"},
-		{"cause", "", "illiquid, insolvent or exit-value; empty if active"},
+		{"cause", "", "illiquid, insolvent or exit-value; exit for a background exit; empty if active"},
 		{"revenue_change", unitRatio, "revenue over the post-shock horizon against the pre-shock baseline, as a share"},
 		{"cash_runway_months", "months", "months of fixed and wage costs the starting cash covers"},
 		{"jobs", unitJobs, "baseline employment"},
