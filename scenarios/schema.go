@@ -254,6 +254,18 @@ var omitEmpty = map[string]string{
 	"interventions.name": "left out: named after its kind",
 }
 
+// instrumentKeys lists the keys, by path without indices, of the
+// instruments' modes of issue 15 (slice 7) and the per-link payment terms. Encode leaves them out when
+// they hold their defaults, whatever the banking, so that the resolved
+// scenarios written before them keep their bytes; Parse gives the same
+// configuration back either way.
+var instrumentKeys = map[string]bool{
+	"interventions.rule": true, "interventions.payments": true, "interventions.wage_contributions": true,
+	"firms.sme.payment_term_dispersion": true, "firms.core.payment_term_dispersion": true,
+	"firms.sme.loan_maturity": true, "firms.core.loan_maturity": true,
+	"finance.first_loan_take_up": true, "finance.new_borrower_penalty": true,
+}
+
 // bankingSystemKeys lists the keys, by path without indices, that only
 // finance.banking = "system" uses (and banking itself). While banking is
 // "legacy", Encode leaves them out when they hold their defaults, so that
@@ -270,9 +282,10 @@ var bankingSystemKeys = map[string]bool{
 
 // legacyBankingDefault reports whether key f of struct rv, at path p
 // (without indices), is a banking-system key holding its default while
-// cfg's banking is "legacy".
+// cfg's banking is "legacy", or an instrument key (instrumentKeys) holding
+// its default.
 func legacyBankingDefault(cfg *config.Config, p string, f field, rv reflect.Value) bool {
-	if cfg == nil || cfg.Finance.Banking != "legacy" || !bankingSystemKeys[p] {
+	if !instrumentKeys[p] && (cfg == nil || cfg.Finance.Banking != "legacy" || !bankingSystemKeys[p]) {
 		return false
 	}
 	def := defaultElement(rv.Type())

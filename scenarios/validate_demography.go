@@ -33,6 +33,10 @@ func (v *validator) demography() error {
 				"%s needs finance.enabled = true: entrants are funded by their owners (or set it to 0)", formatNumber(d.EntryPool))
 		}
 	}
+	if d.CreditByClass && !d.SizeClasses {
+		return v.errorAt("demography.credit_by_class", []string{"demography"},
+			"true needs demography.size_classes = true: credit access is per size class (or set it to false)")
+	}
 	if !d.SizeClasses {
 		return nil
 	}

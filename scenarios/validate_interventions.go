@@ -103,6 +103,10 @@ func (v *validator) interventions() error {
 				formatDays(at), iv.Start, formatDays(h), c.Steps, c.Step)
 		}
 
+		if iv.Kind == config.KindMoratorium && len(iv.Payments) == 0 {
+			return v.errorAt(key("payments"), []string{p}, "empty: a moratorium defers at least one of %q, %q, %q, %q",
+				config.PaymentLoans, config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts)
+		}
 		if err := v.targeting(i); err != nil {
 			return err
 		}

@@ -20,7 +20,8 @@ import (
 // takes them, so that the sums are the same as if written in one formula:
 // the interest subsidy before profit (subsidise), policy-loan interest and
 // tax relief after it (chargePolicyInterest, relieve), the moratorium and
-// guarantee calls on what falls due (deferDebtService, callsFallDue),
+// guarantee calls on what falls due (deferDebtService, deferPayments,
+// callsFallDue),
 // policy-loan service in the total, and the payment-term cap on each
 // payable. Without such interventions only two
 // nil slices and a flag are tested per firm.
@@ -54,8 +55,15 @@ func (e *engine) accrue(lo, hi, wid int) {
 		dueInterest, duePrincipal := e.dueInterest[lo:hi:hi], e.duePrincipal[lo:hi:hi]
 		inputShare, fixedCost := e.inputShare[lo:hi:hi], e.fixedCost[lo:hi:hi]
 		maturity := e.p.loanMaturity
+		var ownMaturity []float64 // nil: every firm at maturity
+		if e.maturity != nil {
+			ownMaturity = e.maturity[lo:hi:hi]
+		}
 		for j := range n {
 			if alive[j] {
+				if ownMaturity != nil {
+					maturity = ownMaturity[j]
+				}
 				x, l := output[j], loan[j]
 				interest := l * rate[j]
 				if subsidy != nil {
@@ -109,7 +117,12 @@ func (e *engine) accrue(lo, hi, wid int) {
 		}
 	}
 	if adjust && s.moratorium != nil {
-		e.deferDebtService(lo, hi)
+		if s.deferLoans {
+			e.deferDebtService(lo, hi)
+		}
+		if s.deferredTax != nil {
+			e.deferPayments(lo, wageNow)
+		}
 	}
 	if adjust && s.callDue != nil {
 		e.callsFallDue(lo, hi)
@@ -136,8 +149,8 @@ func (e *engine) accrue(lo, hi, wid int) {
 			}
 		}
 	}
-	// Trade payables: deliveries booked, 1/term of each due; a core's term
-	// with an SME stretched by a payment-terms shock and capped by a
+	// Trade payables: deliveries booked, 1/term of each due (the link's
+	// term, or the buyer's); a core's term with an SME stretched by a payment-terms shock and capped by a
 	// payment-term cap (markTermCap notes the suppliers reached).
 	{
 		inStart := net.InStart[lo : hi+1 : hi+1]
@@ -145,6 +158,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 		payable, delivery, due, paid := e.payable, e.delivery, e.due, e.paid
 		termSteps, dueTotal, repaid := e.termSteps[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
 		stretch := e.shock.termStretch
+		linkTerm := e.linkTerm // nil: every link at its buyer's term
 		capped, capSteps := false, 0.0
 		var accelerated []float64
 		if c := s.termCap; adjust && c != nil && c.active {
@@ -166,6 +180,9 @@ func (e *engine) accrue(lo, hi, wid int) {
 				pk := payable[k] + delivery[k]
 				payable[k] = pk
 				tk := term
+				if linkTerm != nil {
+					tk = linkTerm[k]
+				}
 				if coreBuyer && kind[supplier[k]] == network.SME {
 					tk += stretch
 					if capped && tk > capSteps {

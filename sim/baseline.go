@@ -252,17 +252,19 @@ func (e *engine) initFinance() error {
 		}
 		kp := e.firmParams(i)
 		e.setCosts(i, kp)
-		e.hasCredit[i] = rng.Float64() < kp.CreditAccess
+		e.hasCredit[i] = rng.Float64() < e.creditAccess(i, kp)
 		if len(kp.CashRunwayMonths) > 1 {
 			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
 		} else {
 			e.runway[i] = kp.CashRunwayMedian.Days() / units.DaysPerMonth * math.Exp(kp.CashRunwayDispersion*rng.NormFloat64())
 		}
 	}
+	e.drawLinkTerms()
+	e.setMaturities()
 	// Trade credit at steady state: after paying 1/T of its payable each
 	// step, a buyer owes T−1 steps of deliveries.
 	for k := range e.payable {
-		e.payable[k] = e.baseFlow[k] * (e.termSteps[net.Buyer[k]] - 1)
+		e.payable[k] = e.baseFlow[k] * (e.termOf(k) - 1)
 	}
 	for i := 0; i < n; i++ {
 		e.banks[e.bank[i]].loans += e.openBooks(i, e.firmParams(i), stepsPerMonth)
@@ -363,4 +365,86 @@ func runwayFromProfile(months, shares []float64, u float64) float64 {
 		}
 	}
 	return months[len(months)-1]
+}
+
+// drawLinkTerms draws, when a kind of firm has payment_term_dispersion > 0,
+// the payment term of each of its links to its suppliers: log-normal with
+// the buyer's payment_term as its mean, at least one step. The stream is
+// the links' own, so the other draws do not move, and every arm of a
+// replication shares it.
+func (e *engine) drawLinkTerms() {
+	cfg, net := e.cfg, e.net
+	if cfg.Firms.SME.PaymentTermSpread == 0 && cfg.Firms.Core.PaymentTermSpread == 0 {
+		return
+	}
+	rng := stream(cfg.Seed, e.rep, streamTerms)
+	e.linkTerm = make([]float64, len(e.payable))
+	for k := range e.linkTerm {
+		b := net.Buyer[k]
+		sigma := cfg.Firms.SME.PaymentTermSpread
+		if net.Kind[b] == network.Core {
+			sigma = cfg.Firms.Core.PaymentTermSpread
+		}
+		z := rng.NormFloat64() // drawn for every link, so each link's draw does not depend on the other kind's spread
+		e.linkTerm[k] = max(1, e.termSteps[b]*math.Exp(sigma*z-sigma*sigma/2))
+	}
+}
+
+// termOf returns the payment term of link k in steps: its own when links
+// have terms of their own, its buyer's otherwise.
+func (e *engine) termOf(k int) float64 {
+	if e.linkTerm != nil {
+		return e.linkTerm[k]
+	}
+	return e.termSteps[e.net.Buyer[k]]
+}
+
+// setMaturities gives each firm its kind's loan maturity when a kind has a
+// loan_maturity of its own (firms.*.loan_maturity), finance.loan_maturity
+// otherwise.
+func (e *engine) setMaturities() {
+	cfg, net := e.cfg, e.net
+	sme, core := cfg.Firms.SME.LoanMaturity, cfg.Firms.Core.LoanMaturity
+	if sme.Value == 0 && core.Value == 0 {
+		return
+	}
+	e.maturity = make([]float64, net.N())
+	for i := range e.maturity {
+		m := sme
+		if net.Kind[i] == network.Core {
+			m = core
+		}
+		e.maturity[i] = e.p.loanMaturity
+		if m.Value > 0 {
+			e.maturity[i] = max(1, m.Steps(e.p.stepDays))
+		}
+	}
+}
+
+// maturityOf returns firm i's loan maturity in steps.
+func (e *engine) maturityOf(i int) float64 {
+	if e.maturity != nil {
+		return e.maturity[i]
+	}
+	return e.p.loanMaturity
+}
+
+// creditAccess returns the probability that firm i has a bank credit line:
+// its size class's with demography.credit_by_class (SMEs), its kind's
+// otherwise. The draw it is compared with is the same either way, so the
+// firms' other draws do not move.
+func (e *engine) creditAccess(i int, kp *config.FirmParams) float64 {
+	d := &e.cfg.Demography
+	if !d.CreditByClass || e.net.Kind[i] != network.SME {
+		return kp.CreditAccess
+	}
+	switch e.net.Class(i) {
+	case network.Micro:
+		return d.CreditAccess.Micro
+	case network.Small:
+		return d.CreditAccess.Small
+	case network.Medium:
+		return d.CreditAccess.Medium
+	}
+	return kp.CreditAccess
 }

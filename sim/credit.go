@@ -17,7 +17,8 @@ import (
 // firm's; a core's guarantee lets the bank lend on the core's score, beyond
 // the supplier's own limit. Either opens a bank loan to a firm without a
 // credit line (the state's up to max_loan_to_revenue, the core's up to its
-// guarantee limit).
+// guarantee limit). With finance.first_loan_take_up, an unbanked firm in
+// need may ask for a first loan (requestFirstLoan).
 func (e *engine) creditDemand(lo, hi, t int) {
 	s := &e.iv
 	st, scf := s.guarantee, s.scf
@@ -36,6 +37,9 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		if s.reqCore != nil {
 			s.reqCore[i] = 0
 		}
+		if s.reqNew != nil {
+			s.reqNew[i] = 0
+		}
 		if !e.alive[i] {
 			continue
 		}
@@ -46,11 +50,25 @@ func (e *engine) creditDemand(lo, hi, t int) {
 				coreRoom = max(0, s.guaranteeCap[i]-s.coreGuaranteed[i])
 			}
 		}
-		if !e.hasCredit[i] && !stateGuar && coreRoom <= 0 {
-			continue
+		firstLoan := false // an unbanked firm that may ask for a first loan
+		if !e.hasCredit[i] && (!stateGuar || s.newMoney) && coreRoom <= 0 {
+			if e.p.firstLoanTakeUp == 0 {
+				continue
+			}
+			firstLoan = true
 		}
 		need := e.creditNeed(i)
 		if need <= 1e-12*e.baseOutput[i] {
+			continue
+		}
+		if firstLoan {
+			if uniformAt(e.firstLoanKey, t, i) < e.p.firstLoanTakeUp {
+				e.request[i] = e.requestFirstLoan(i, t, need, stateGuar)
+			}
+			continue
+		}
+		if stateGuar && s.newMoney && coreRoom <= 0 {
+			e.request[i] = e.requestNewMoney(i, t, need, rollover)
 			continue
 		}
 		score := e.updateScore(i)
@@ -180,7 +198,10 @@ func (e *engine) bankRequests(c *chunkWork) {
 		cov := s.guarantee.cfg.Coverage
 		for i := c.lo; i < c.hi; i++ {
 			r := e.request[i]
-			if s.reqState[i] {
+			switch {
+			case s.newMoney:
+				r -= cov * s.reqNew[i]
+			case s.reqState[i]:
 				r *= 1 - cov
 			}
 			b := int(e.bank[i]) * numBankSums
@@ -323,4 +344,39 @@ func (e *engine) payOwed(lo, hi int) {
 			s.addState[i], s.addCore[i], s.addNew[i] = 0, 0, 0
 		}
 	}
+}
+
+// requestFirstLoan is creditDemand's rule for a firm without a credit line
+// that applies for a first loan this step: the bank screens it on its score
+// less new_borrower_penalty (on the risk it keeps, if new money under the
+// state's guarantee is worth its fee, as in requestNewMoney), and a pass
+// opens a line of max_loan_to_revenue of the firm's yearly baseline
+// revenue, from which it lends what the firm needs.
+func (e *engine) requestFirstLoan(i, t int, need float64, stateGuar bool) float64 {
+	s := &e.iv
+	score := agents.NewBorrowerScore(e.updateScore(i), e.cfg.Finance.NewBorrowerPenalty)
+	guaranteed := false
+	if stateGuar {
+		cfg := s.guarantee.cfg
+		pd := agents.DefaultProbability(e.p.pdBase, score)
+		if agents.GuaranteeTakeUp(cfg.Coverage, pd, 1-e.p.recovery, e.maturityOf(i)/e.p.stepsPerYear, cfg.Fee) {
+			score = agents.RetainedRiskScore(score, cfg.Coverage)
+			guaranteed = true
+		}
+	}
+	if s.effScore != nil {
+		s.effScore[i] = score
+	}
+	limit := agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
+	got := e.screen(i, t, need, min(need, limit), score)
+	if got <= 0 {
+		return 0
+	}
+	e.hasCredit[i] = true
+	e.loanLimit[i] = limit
+	if guaranteed {
+		s.reqState[i] = true
+		s.reqNew[i] = got
+	}
+	return got
 }

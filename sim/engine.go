@@ -29,31 +29,33 @@ import (
 
 // params are the scenario's settings converted to steps.
 type params struct {
-	stepDays       float64
-	steps          int
-	finance        bool
-	invTarget      float64 // steps of input use
-	tau            float64 // inventory restoration time, steps
-	rewiringDelay  int
-	cascadeWindow  int
-	grace          int
-	insolvency     int
-	recovery       float64
-	loanMaturity   float64 // steps
-	maxLoanToRev   float64
-	scoreThreshold float64
-	smoothed       bool
-	linkInventory  bool // production.inventories = "link": a stock per edge
-	rationing      rationRule
-	smoothAlpha    float64
-	demandNoise    float64
-	shockStep      int
-	revenueFrom    int // firms' revenue change is measured over [revenueFrom, revenueTo)
-	revenueTo      int
-	baselineSteps  int
-	stepsPerYear   float64
-	scoreAlpha     float64 // weight of a step in the credit score's averages (scoreAverages)
-	lookThrough    bool    // the score's averages skip lockdown steps
+	stepDays        float64
+	steps           int
+	finance         bool
+	invTarget       float64 // steps of input use
+	tau             float64 // inventory restoration time, steps
+	rewiringDelay   int
+	cascadeWindow   int
+	grace           int
+	insolvency      int
+	recovery        float64
+	pdBase          float64 // yearly default probability at score 1 (finance.pd_base)
+	firstLoanTakeUp float64 // finance.first_loan_take_up
+	loanMaturity    float64 // steps
+	maxLoanToRev    float64
+	scoreThreshold  float64
+	smoothed        bool
+	linkInventory   bool // production.inventories = "link": a stock per edge
+	rationing       rationRule
+	smoothAlpha     float64
+	demandNoise     float64
+	shockStep       int
+	revenueFrom     int // firms' revenue change is measured over [revenueFrom, revenueTo)
+	revenueTo       int
+	baselineSteps   int
+	stepsPerYear    float64
+	scoreAlpha      float64 // weight of a step in the credit score's averages (scoreAverages)
+	lookThrough     bool    // the score's averages skip lockdown steps
 }
 
 // contagionMateriality is the smallest share of a firm's baseline output
@@ -79,6 +81,7 @@ type engine struct {
 	capacityLeft  []float64   // this step, per firm: share of capacity capacity shocks leave (nil without them)
 	importAvail   []float64   // this step, per imports shock
 	noiseKey      uint64
+	firstLoanKey  uint64    // finance.first_loan_take_up's counter-based draws
 	exportWeights []float64 // per export market, its share of baseline exports (nil without exports)
 
 	// Demand switching: per sector, the baseline final demand of all its
@@ -131,6 +134,8 @@ type engine struct {
 	owedExternal []float64 // wages, fixed costs and imports due, unpaid
 	owedTax      []float64
 	termSteps    []float64
+	maturity     []float64 // per firm: its bank loans' maturity, steps; nil: every firm at params.loanMaturity
+	linkTerm     []float64 // per edge: the buyer's payment term on the link, steps; nil: every link at the buyer's termSteps
 	wage         []float64 // per step, at baseline output
 	wageFlex     []float64 // share of the wage bill that follows output
 	fixedCost    []float64 // per step
@@ -277,28 +282,30 @@ func (e *engine) compile() error {
 		return fmt.Errorf("step: must be positive")
 	}
 	p := params{
-		stepDays:       d,
-		steps:          cfg.Steps,
-		finance:        cfg.Finance.Enabled,
-		invTarget:      cfg.Production.InventoryDays / d,
-		tau:            math.Max(1, cfg.Production.RestorationTime.Steps(d)),
-		rewiringDelay:  cfg.Production.RewiringDelay.WholeSteps(d),
-		cascadeWindow:  max(1, cfg.Firms.CascadeWindow.WholeSteps(d)),
-		grace:          max(1, cfg.Firms.Grace.WholeSteps(d)),
-		insolvency:     max(1, cfg.Firms.InsolvencyTime.WholeSteps(d)),
-		recovery:       cfg.Firms.RecoveryRate,
-		loanMaturity:   math.Max(1, cfg.Finance.LoanMaturity.Steps(d)),
-		maxLoanToRev:   cfg.Finance.MaxLoanToRevenue,
-		scoreThreshold: cfg.Finance.ScoreThreshold,
-		smoothed:       cfg.Production.PlannedOutput == "smoothed-demand",
-		linkInventory:  cfg.Production.Inventories == "link",
-		rationing:      rationRules[cfg.Production.Rationing],
-		smoothAlpha:    1 / math.Max(1, cfg.Production.DemandSmoothing.Steps(d)),
-		demandNoise:    cfg.Production.DemandNoise,
-		baselineSteps:  max(1, cfg.Firms.BaselineWindows.WholeSteps(d)),
-		stepsPerYear:   units.DaysPerYear / d,
-		scoreAlpha:     0.25,
-		lookThrough:    cfg.Finance.LookThrough,
+		stepDays:        d,
+		steps:           cfg.Steps,
+		finance:         cfg.Finance.Enabled,
+		invTarget:       cfg.Production.InventoryDays / d,
+		tau:             math.Max(1, cfg.Production.RestorationTime.Steps(d)),
+		rewiringDelay:   cfg.Production.RewiringDelay.WholeSteps(d),
+		cascadeWindow:   max(1, cfg.Firms.CascadeWindow.WholeSteps(d)),
+		grace:           max(1, cfg.Firms.Grace.WholeSteps(d)),
+		insolvency:      max(1, cfg.Firms.InsolvencyTime.WholeSteps(d)),
+		recovery:        cfg.Firms.RecoveryRate,
+		pdBase:          cfg.Finance.PDBase,
+		firstLoanTakeUp: cfg.Finance.FirstLoanTakeUp,
+		loanMaturity:    math.Max(1, cfg.Finance.LoanMaturity.Steps(d)),
+		maxLoanToRev:    cfg.Finance.MaxLoanToRevenue,
+		scoreThreshold:  cfg.Finance.ScoreThreshold,
+		smoothed:        cfg.Production.PlannedOutput == "smoothed-demand",
+		linkInventory:   cfg.Production.Inventories == "link",
+		rationing:       rationRules[cfg.Production.Rationing],
+		smoothAlpha:     1 / math.Max(1, cfg.Production.DemandSmoothing.Steps(d)),
+		demandNoise:     cfg.Production.DemandNoise,
+		baselineSteps:   max(1, cfg.Firms.BaselineWindows.WholeSteps(d)),
+		stepsPerYear:    units.DaysPerYear / d,
+		scoreAlpha:      0.25,
+		lookThrough:     cfg.Finance.LookThrough,
 	}
 	if m := cfg.Finance.ScoreMemory.Steps(d); m > 0 {
 		p.scoreAlpha = 1 / math.Max(1, m)
@@ -334,6 +341,7 @@ func (e *engine) compile() error {
 	}
 	e.start = start
 	e.noiseKey = mix(cfg.Seed, uint64(e.rep), streamDemandNoise)
+	e.firstLoanKey = mix(cfg.Seed, uint64(e.rep), streamFirstLoan)
 	return nil
 }
 

@@ -216,6 +216,11 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 	if iv.newPrincipal != nil {
 		iv.newPrincipal[f] = 0
 	}
+	if iv.deferredTax != nil {
+		// Deferred payments are claims like any other.
+		e.owedTax[f] += iv.deferredTax[f]
+		iv.deferredTax[f], iv.deferredExternal[f] = 0, 0
+	}
 	if tax := e.owedTax[f]; tax > 0 {
 		e.toExternal[f] -= rr * tax
 		e.toGov[f] += rr * tax

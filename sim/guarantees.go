@@ -4,7 +4,10 @@
 
 package sim
 
-import "github.com/smesim/smesim/sim/outcome"
+import (
+	"github.com/smesim/smesim/agents"
+	"github.com/smesim/smesim/sim/outcome"
+)
 
 // guaranteeGrants puts the step's new loans under the state's and the
 // cores' guarantees, within their budgets (scaled down pro rata in the step
@@ -19,6 +22,9 @@ func (e *engine) guaranteeGrants(t int) {
 		total := 0.0
 		for i, g := range s.granted {
 			if g > 0 && s.reqState[i] {
+				if s.newMoney {
+					g = min(g, s.reqNew[i]*e.grantShare[e.bank[i]])
+				}
 				total += g
 			}
 		}
@@ -28,6 +34,9 @@ func (e *engine) guaranteeGrants(t int) {
 				continue
 			}
 			a := g * scale
+			if s.newMoney {
+				a = min(g, s.reqNew[i]*e.grantShare[e.bank[i]]) * scale
+			}
 			s.addState[i] = a
 			if fee := st.cfg.Fee * a; fee > 0 {
 				fee = min(fee, e.cash[i])
@@ -128,4 +137,75 @@ func (e *engine) freezeCoreScores() {
 	if s := &e.iv; s.guarantor != nil {
 		copy(s.coreScore, e.score)
 	}
+}
+
+// requestNewMoney is creditDemand's rule for a firm with a credit line that
+// is eligible for a state guarantee under rule new-money (docs/model.md,
+// "Loan guarantees"): the principal it repaid is rolled over as without
+// the guarantee — by the banking system for a performing borrower, on the
+// firm's own score otherwise — and only the new money beyond it may go
+// under the guarantee. It does when the loss the guarantee would take off
+// the bank is worth the fee (agents.GuaranteeTakeUp); the bank then
+// screens and prices it on the risk it keeps (agents.RetainedRiskScore),
+// which at coverage 0 is the decision without the guarantee.
+func (e *engine) requestNewMoney(i, t int, need float64, rollover []float64) float64 {
+	s := &e.iv
+	cfg := s.guarantee.cfg
+	score := e.updateScore(i)
+	room := max(0, e.loanLimit[i]-e.loan[i])
+	roll := min(e.repaid[i], need)
+	rolled := 0.0
+	switch {
+	case rollover != nil && e.bs.performing(i):
+		rolled = roll
+		rollover[i] = roll
+	default:
+		rolled = e.screen(i, t, roll, min(roll, room), score)
+	}
+	fresh := need - roll
+	s.reqNew[i] = 0
+	if s.effScore != nil {
+		s.effScore[i] = score
+	}
+	if fresh <= 1e-12*e.baseOutput[i] {
+		return rolled
+	}
+	pd := agents.DefaultProbability(e.p.pdBase, score)
+	if agents.GuaranteeTakeUp(cfg.Coverage, pd, 1-e.p.recovery, e.maturityOf(i)/e.p.stepsPerYear, cfg.Fee) {
+		score = agents.RetainedRiskScore(score, cfg.Coverage)
+		if s.effScore != nil {
+			s.effScore[i] = score
+		}
+		got := e.screen(i, t, fresh, min(fresh, max(0, room-rolled)), score)
+		if got > 0 {
+			s.reqState[i] = true
+			s.reqNew[i] = got
+		}
+		return rolled + got
+	}
+	return rolled + e.screen(i, t, fresh, min(fresh, max(0, room-rolled)), score)
+}
+
+// guaranteeExpectedLoss returns the state's expected loss on the
+// guarantees still outstanding (rule new-money) over their remaining life:
+// the covered share of each guaranteed principal times
+// agents.LifetimeLoss — the loss given default times the probability of
+// default over the loan's maturity (the yearly pd of the borrower's final
+// score × the maturity in years, at most 1; 1 for a non-performing loan of
+// the banking system). A loan repaid at 1/maturity of its balance a year
+// is outstanding for the maturity on average, so this is the measure the
+// take-up rule weighs against the fee.
+func (e *engine) guaranteeExpectedLoss() float64 {
+	s := &e.iv
+	cov, lgd := s.guarantee.cfg.Coverage, 1-e.p.recovery
+	loss := 0.0
+	for i, g := range s.stateGuaranteed {
+		if g <= 0 || !e.alive[i] {
+			continue
+		}
+		npl := e.bs != nil && !e.bs.performing(i)
+		pd := agents.DefaultProbability(e.p.pdBase, e.score[i])
+		loss += cov * g * agents.LifetimeLoss(pd, lgd, e.maturityOf(i)/e.p.stepsPerYear, npl)
+	}
+	return loss
 }

@@ -100,6 +100,16 @@ type ivState struct {
 	// loan-guarantee
 	stateGuaranteed []float64 // per firm: bank loan principal the state guarantees
 	reqState        []bool    // per firm: this step's request is state-guaranteed
+	newMoney        bool      // rule new-money: only new money is guaranteed, taken and screened on retained risk
+	reqNew          []float64 // per firm (new-money): the new money of this step's request, under the guarantee
+	// guaranteeProvision is the expected loss on the guarantees still
+	// outstanding at the end of the run (new-money), a liability of the
+	// state booked in the last step.
+	guaranteeProvision float64
+	// moratorium: what it defers, and the non-loan payments deferred (per
+	// firm, due at the end)
+	deferLoans, deferTaxes, deferContributions, deferFixed bool
+	deferredTax, deferredExternal                          []float64
 	// interest-subsidy
 	newPrincipal []float64 // per firm: bank loan borrowed while the subsidy is active
 	// all credit kinds: loan at the start of the step, for amortising the above
@@ -234,11 +244,22 @@ func (e *engine) applyArm(arm config.Arm) error {
 			slot = &s.guarantee
 			s.stateGuaranteed = f()
 			s.reqState = make([]bool, n)
+			if ic.Rule == config.GuaranteeNewMoney {
+				s.newMoney = true
+				s.reqNew = f()
+			}
 		case config.KindInterestSubsidy:
 			slot = &s.subsidy
 			s.newPrincipal = f()
 		case config.KindMoratorium:
 			slot = &s.moratorium
+			s.deferLoans = slices.Contains(ic.Payments, config.PaymentLoans)
+			s.deferTaxes = slices.Contains(ic.Payments, config.PaymentTaxes)
+			s.deferContributions = slices.Contains(ic.Payments, config.PaymentContributions)
+			s.deferFixed = slices.Contains(ic.Payments, config.PaymentFixedCosts)
+			if s.deferTaxes || s.deferContributions || s.deferFixed {
+				s.deferredTax, s.deferredExternal = f(), f()
+			}
 		case config.KindTaxRelief:
 			slot = &s.relief
 		case config.KindPaymentTermCap:
@@ -364,7 +385,14 @@ func (e *engine) ivCosts(t int) {
 		add(iv, given)
 		iv.spend(given, t)
 	}
-	add(s.guarantee, sumChunked(s.callsState)-sumChunked(s.feePaid))
+	if s.guarantee != nil {
+		cost := sumChunked(s.callsState) - sumChunked(s.feePaid)
+		if s.newMoney && t == e.p.steps-1 {
+			s.guaranteeProvision = e.guaranteeExpectedLoss()
+			cost += s.guaranteeProvision
+		}
+		add(s.guarantee, cost)
+	}
 	if s.policy != nil {
 		add(s.policy, sumChunked(s.policyLosses)-sumChunked(s.policyInterest))
 	}

@@ -3,10 +3,13 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 
+	"github.com/smesim/smesim/agents"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/outcome"
@@ -680,4 +683,183 @@ func TestInterventionNeedsFinance(t *testing.T) {
 	}
 	var ae *AccountingError
 	_ = errors.As(err, &ae)
+}
+
+// TestGuaranteeCostIncludesExpectedLoss (issue 15, must-show 7): under rule
+// new-money the guarantee's fiscal cost at the end includes the expected
+// loss on the guaranteed principal still outstanding over its remaining
+// life — coverage × min(1, pd × maturity) × lgd of it, pd from the
+// borrower's final score — booked as the state's
+// liability, so that the government's identity still closes.
+func TestGuaranteeCostIncludesExpectedLoss(t *testing.T) {
+	cfg := bankedConfig()
+	cfg.Steps = 12
+	cov := 0.8
+	c := withIntervention(cfg, config.KindLoanGuarantee, 0, 12, func(c *config.InterventionConfig) {
+		c.Budget = 1e9
+		c.Coverage = cov
+		c.Fee = 0
+		c.Rule = config.GuaranteeNewMoney
+	})
+	net := chainNetwork(t)
+	e := armEngine(t, c, net, true)
+	e.fixedCost[1] *= 3 // the supplier needs new money
+	r := runEngine(t, e, nil)
+	if failed(r, net, "supplier") {
+		t.Fatal("the supplier failed; the test needs a guarantee outstanding at the end")
+	}
+	g := e.iv.stateGuaranteed[1]
+	if g <= 0 {
+		t.Fatal("nothing guaranteed")
+	}
+	years := cfg.Finance.LoanMaturity.Days() / units.DaysPerYear
+	want := cov * g * min(1, agents.DefaultProbability(cfg.Finance.PDBase, e.score[1])*years) * (1 - cfg.Firms.RecoveryRate)
+	if got := e.iv.guaranteeProvision; math.Abs(got-want) > 1e-9*want {
+		t.Errorf("expected loss provisioned %g, want %g", got, want)
+	}
+	calls := sum(series(r, outcome.GuaranteeCallsState))
+	if out := r.Interventions[0]; math.Abs(out.FiscalCost-(calls+want)) > 1e-9*want {
+		t.Errorf("fiscal cost %g, want calls %g + expected loss %g", out.FiscalCost, calls, want)
+	}
+}
+
+// TestMoratoriumDefersNonLoanPayments: a moratorium on taxes, social
+// contributions and fixed costs reaches a firm without a bank loan (which a
+// moratorium on loans does not), holds the deferred amounts as the firm's
+// liabilities without moving money while active, and makes them fall due
+// whole in the first step after its end.
+func TestMoratoriumDefersNonLoanPayments(t *testing.T) {
+	for _, c := range []struct {
+		payments []string
+		reached  bool
+	}{
+		{[]string{config.PaymentLoans}, false},
+		{[]string{config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts}, true},
+		{[]string{config.PaymentFixedCosts}, true},
+	} {
+		t.Run(fmt.Sprint(c.payments), func(t *testing.T) {
+			cfg := quietConfig() // no bank debt
+			cfg.Steps = 14
+			iv := withIntervention(cfg, config.KindMoratorium, 3, 8, func(ic *config.InterventionConfig) { ic.Payments = c.payments })
+			net := chainNetwork(t)
+			e := armEngine(t, iv, net, true)
+			const sme = 3
+			if e.loan[sme] != 0 {
+				t.Fatal("the bystander has a loan")
+			}
+			held := 0.0
+			for s := 0; s < iv.Steps; s++ {
+				if err := e.step(s); err != nil {
+					t.Fatal(err)
+				}
+				if e.iv.deferredExternal == nil {
+					continue
+				}
+				d := e.iv.deferredTax[sme] + e.iv.deferredExternal[sme]
+				switch {
+				case s >= 3 && s < 8:
+					if want := held + e.fixedCost[sme]; d < want*(1-1e-12) {
+						t.Errorf("step %d: deferred %g, want at least %g (what was held and this step's fixed costs)", s, d, want)
+					}
+					held = d
+				case d != 0:
+					t.Errorf("step %d: %g still deferred outside the moratorium", s, d)
+				}
+			}
+			if got := e.iv.moratorium.reached[sme]; got != c.reached {
+				t.Errorf("firm without a loan reached: %v, want %v", got, c.reached)
+			}
+		})
+	}
+}
+
+// TestLoanMaturityByKind: with firms.sme.loan_maturity set, SMEs repay
+// 1/maturity of their loan a step on their own maturity, and cores on
+// finance.loan_maturity.
+func TestLoanMaturityByKind(t *testing.T) {
+	cfg := bankedConfig()
+	cfg.Steps = 1
+	cfg.Firms.SME.LoanMaturity = units.MustDuration("1y")
+	e, err := newEngineOn(cfg, chainNetwork(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loans := slices.Clone(e.loan)
+	e.accrue(0, len(e.loan), 0)
+	perYear := e.p.stepsPerYear
+	for i, want := range []float64{3 * perYear, perYear, perYear, perYear} { // core, then SMEs
+		if loans[i] <= 0 {
+			t.Fatalf("firm %d has no loan", i)
+		}
+		if got := loans[i] / e.duePrincipal[i]; math.Abs(got-want) > 1e-9*want {
+			t.Errorf("firm %d repays 1/%g of its loan a step, want 1/%g", i, got, want)
+		}
+	}
+}
+
+// TestFirstLoan: an unbanked firm in need asks for a first loan with
+// probability first_loan_take_up each step; the bank opens it a line if its
+// score less new_borrower_penalty passes the threshold.
+func TestFirstLoan(t *testing.T) {
+	for _, c := range []struct {
+		takeUp, penalty float64
+		banked          bool
+	}{
+		{0, 0.1, false}, // the unbanked never borrow
+		{1, 0.1, true},  // asks at once, passes
+		{1, 1, false},   // asks, the penalty fails it
+	} {
+		cfg := bankedConfig()
+		cfg.Steps = 8
+		cfg.Finance.FirstLoanTakeUp = c.takeUp
+		cfg.Finance.NewBorrowerPenalty = c.penalty
+		e, err := newEngineOn(cfg, chainNetwork(t), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slowCore(e)
+		runEngine(t, e, nil)
+		if got := e.hasCredit[1] && e.loan[1] > 0; got != c.banked {
+			t.Errorf("take-up %v, penalty %v: the unbanked supplier banked %v (loan %g), want %v", c.takeUp, c.penalty, got, e.loan[1], c.banked)
+		}
+	}
+}
+
+// TestCreditAccessByClass: with demography.credit_by_class, the share of
+// SMEs with a bank credit line follows their size class's credit_access
+// (micro 0.35, small 0.6, medium 0.85); without it, every class draws
+// firms.sme.credit_access.
+func TestCreditAccessByClass(t *testing.T) {
+	for _, byClass := range []bool{false, true} {
+		cfg := config.DefaultConfig()
+		cfg.Network.Chains = 40
+		cfg.Demography.SizeClasses = true
+		cfg.Demography.CreditByClass = byClass
+		e, err := newEngine(&cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var banked, all [network.NumSizeClasses]float64
+		for i := range e.hasCredit {
+			if e.net.Kind[i] != network.SME {
+				continue
+			}
+			c := e.net.Class(i)
+			all[c]++
+			if e.hasCredit[i] {
+				banked[c]++
+			}
+		}
+		want := [network.NumSizeClasses]float64{network.Micro: 0.35, network.Small: 0.6, network.Medium: 0.85}
+		for _, c := range []network.SizeClass{network.Micro, network.Small, network.Medium} {
+			w := want[c]
+			if !byClass {
+				w = cfg.Firms.SME.CreditAccess
+			}
+			if got := banked[c] / all[c]; math.Abs(got-w) > 0.07 || all[c] < 100 {
+				t.Errorf("credit_by_class %v: %v of %.0f %s SMEs banked, want %v", byClass, got, all[c], c, w)
+			}
+		}
+		e.close()
+	}
 }

@@ -100,12 +100,14 @@ func TestStepAllocatesNothing(t *testing.T) {
 	cfg := config.Bench(10_000)
 	cfg.Shocks = nil
 	for _, c := range []struct {
-		banking    string
-		demography bool // exits, entry from the pool and partner search
-		liquidity  bool // screening through the cycle, owners' funds, informal credit, value exits
-		threads    int
-	}{{"legacy", false, false, 1}, {"legacy", false, false, 2}, {"system", false, false, 1}, {"system", false, false, 2},
-		{"legacy", true, false, 1}, {"system", true, false, 2}, {"system", false, true, 1}, {"legacy", true, true, 2}} {
+		banking     string
+		demography  bool // exits, entry from the pool and partner search
+		liquidity   bool // screening through the cycle, owners' funds, informal credit, value exits
+		instruments bool // slice 7's modes: per-link terms, SME maturity, first loans
+		threads     int
+	}{{"legacy", false, false, false, 1}, {"legacy", false, false, false, 2}, {"system", false, false, false, 1}, {"system", false, false, false, 2},
+		{"legacy", true, false, false, 1}, {"system", true, false, false, 2}, {"system", false, true, false, 1}, {"legacy", true, true, false, 2},
+		{"legacy", false, false, true, 2}, {"system", true, false, true, 2}} {
 		cfg := *cfg
 		threads := c.threads
 		cfg.Finance.Banking = c.banking
@@ -119,6 +121,9 @@ func TestStepAllocatesNothing(t *testing.T) {
 			cfg.Finance.ScoreMemory, cfg.Finance.LookThrough = units.MustDuration("26w"), true
 			cfg.Firms.SME.OwnerFunds, cfg.Firms.SME.InformalLimit = 0.1, 0.05
 			cfg.Firms.ValueExit = true
+		}
+		if c.instruments {
+			cfg.Firms.Core.PaymentTermSpread, cfg.Firms.SME.LoanMaturity, cfg.Finance.FirstLoanTakeUp = 0.5, units.MustDuration("1y"), 0.3
 		}
 		e, err := newEngine(&cfg, 0)
 		if err != nil {
@@ -142,7 +147,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		}
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%s banking, demography %v, liquidity %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, c.liquidity, threads, allocs)
+			t.Errorf("%s banking, demography %v, liquidity %v, instruments %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, c.liquidity, c.instruments, threads, allocs)
 		}
 	}
 }

@@ -21,6 +21,8 @@ const (
 	streamBanks         // finance.banking = "system": which bank each firm banks with
 	streamLottery       // priority = "random": each firm's rank in a programme's lottery
 	streamExit          // demography.exit_hazard: which firms exit in a step
+	streamTerms         // firms.*.payment_term_dispersion: each link's payment term
+	streamFirstLoan     // finance.first_loan_take_up: whether an unbanked firm in need applies this step
 )
 
 // streamOwnerFunds is the purpose of firms.*.owner_funds: each firm's owner

@@ -9,7 +9,8 @@ import (
 )
 
 // markTermCap notes the SME suppliers whose core buyers pay them earlier
-// under an active payment-term cap (as accrue capped them).
+// under an active payment-term cap (as accrue capped them): those whose
+// link's term, stretched by a payment-terms shock, is beyond the cap.
 func (e *engine) markTermCap() {
 	s, net := &e.iv, e.net
 	capIV := s.termCap
@@ -17,11 +18,14 @@ func (e *engine) markTermCap() {
 		return
 	}
 	for i := range e.alive {
-		if !e.alive[i] || net.Kind[i] != network.Core || e.termSteps[i]+e.shock.termStretch <= s.termCapSteps {
+		if !e.alive[i] || net.Kind[i] != network.Core {
+			continue
+		}
+		if e.linkTerm == nil && e.termSteps[i]+e.shock.termStretch <= s.termCapSteps {
 			continue
 		}
 		for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-			if sup := net.Supplier[k]; net.Kind[sup] == network.SME {
+			if sup := net.Supplier[k]; net.Kind[sup] == network.SME && e.termOf(int(k))+e.shock.termStretch > s.termCapSteps {
 				capIV.reached[sup] = true
 			}
 		}
@@ -169,6 +173,59 @@ func (e *engine) deferDebtService(lo, hi int) {
 			mor.receive(i, interest)
 			e.dueInterest[i] = 0
 			mor.reached[i] = true
+		}
+	}
+}
+
+// deferPayments lets the eligible firms of a chunk starting at lo defer,
+// under a moratorium whose payments go beyond loans, the tax they owe,
+// their employers' social contributions (a share of this step's wage bill
+// wage[j]) and their fixed costs, without interest: the amounts leave what
+// is due now (owedTax, owedExternal, which accrue adds this step's wages
+// and fixed costs to next) for a balance that falls due, whole, in the
+// first step after the moratorium ends. No money moves until then; the
+// balances are liabilities of the firm (firmLiabilities).
+func (e *engine) deferPayments(lo int, wage []float64) {
+	s := &e.iv
+	mor := s.moratorium
+	c := mor.cfg.WageContributions
+	for j := range wage {
+		i := lo + j
+		if !e.alive[i] {
+			continue
+		}
+		if !mor.active {
+			if dt, dx := s.deferredTax[i], s.deferredExternal[i]; dt+dx > 0 {
+				e.owedTax[i] += dt
+				e.owedExternal[i] += dx
+				s.deferredTax[i], s.deferredExternal[i] = 0, 0
+			}
+			continue
+		}
+		if !e.eligible(mor, i) {
+			continue
+		}
+		d := 0.0
+		if s.deferContributions {
+			d += c * wage[j]
+		}
+		if s.deferFixed {
+			d += e.fixedCost[i]
+		}
+		// accrue adds this step's wages and fixed costs to owedExternal
+		// next: taking the deferred part off first leaves it at least at
+		// what was owed before.
+		e.owedExternal[i] -= d
+		s.deferredExternal[i] += d
+		if s.deferTaxes {
+			d += e.owedTax[i]
+			s.deferredTax[i] += e.owedTax[i]
+			e.owedTax[i] = 0
+		}
+		if d > 0 {
+			s.deferred[i] += d
+			mor.reached[i] = true
+			mor.receive(i, d)
 		}
 	}
 }

@@ -128,6 +128,7 @@ type ProductionConfig struct {
 // firm (core or SME).
 type FirmParams struct {
 	PaymentTerm          units.Duration `toml:"payment_term" doc:"mean time this firm takes to pay its suppliers"`
+	PaymentTermSpread    float64        `toml:"payment_term_dispersion" min:"0" max:"3" doc:"sigma of the log-normal spread of the terms of this firm's links to its suppliers around payment_term (their mean); 0: every link at payment_term"`
 	WageShare            float64        `toml:"wage_share" min:"0" max:"1" doc:"wages and social contributions per unit of baseline revenue"`
 	WageFlexibility      float64        `toml:"wage_flexibility" min:"0" max:"1" doc:"share of the wage bill that follows output down (furloughs, short hours); the rest is paid whatever the firm produces"`
 	ProfitMargin         float64        `toml:"profit_margin" min:"-1" max:"1" doc:"baseline profit before tax on revenue; fixed costs (rent, depreciation, overheads) are what value added leaves after wages, interest and this margin"`
@@ -141,6 +142,7 @@ type FirmParams struct {
 	DebtToAssets         float64        `toml:"debt_to_assets" min:"0" max:"0.95" doc:"starting liabilities (trade payables and bank loans) over total assets; bank loans make up the part payables leave"`
 	DividendPayout       float64        `toml:"dividend_payout" min:"0" max:"1" doc:"share of profit after tax paid out while cash is at or above its starting level"`
 	FixedAssetsToRevenue float64        `toml:"fixed_assets_to_revenue" min:"0" max:"100" doc:"plant and equipment per unit of yearly revenue (held at book value; lost on failure)"`
+	LoanMaturity         units.Duration `toml:"loan_maturity" doc:"maturity of this kind of firm's bank loans, in place of finance.loan_maturity (0: finance.loan_maturity)"`
 	CreditAccess         float64        `toml:"credit_access" min:"0" max:"1" doc:"share of firms with a bank credit line; the others hold no bank debt and cannot borrow"`
 
 	// Liquidity beyond banks (sim/liquidity.go): the neutral defaults, 0,
@@ -171,12 +173,14 @@ type FirmsConfig struct {
 
 // FinanceConfig switches finance on or off and sets credit rules.
 type FinanceConfig struct {
-	Enabled          bool           `toml:"enabled" doc:"false: no money, no credit, no failures (a pure ARIO input-output model)"`
-	LoanMaturity     units.Duration `toml:"loan_maturity" doc:"maturity of bank loans: a 1/maturity share of principal falls due each year, rolled over while the bank lends"`
-	MaxLoanToRevenue float64        `toml:"max_loan_to_revenue" min:"0" max:"10" doc:"bank debt at most this share of yearly baseline revenue"`
-	ScoreThreshold   float64        `toml:"score_threshold" min:"0" max:"1" doc:"minimum credit score for a new loan"`
-	ScoreMemory      units.Duration `toml:"score_memory" max:"10y" omitdefault:"true" doc:"mean age of the revenue and profit the credit score averages (an exponential average over this time, through the cycle); 0: the 4-step smoothing of the engine's recent revenue and profit"`
-	LookThrough      bool           `toml:"look_through" omitdefault:"true" doc:"the credit score leaves out of its averages the steps a firm is closed by a lockdown (the bank knows the closure is temporary); with the banking system, this score or one with score_memory counts arrears only once the loan is non-performing"`
+	Enabled            bool           `toml:"enabled" doc:"false: no money, no credit, no failures (a pure ARIO input-output model)"`
+	LoanMaturity       units.Duration `toml:"loan_maturity" doc:"maturity of bank loans: a 1/maturity share of principal falls due each year, rolled over while the bank lends"`
+	MaxLoanToRevenue   float64        `toml:"max_loan_to_revenue" min:"0" max:"10" doc:"bank debt at most this share of yearly baseline revenue"`
+	ScoreThreshold     float64        `toml:"score_threshold" min:"0" max:"1" doc:"minimum credit score for a new loan"`
+	FirstLoanTakeUp    float64        `toml:"first_loan_take_up" min:"0" max:"1" doc:"probability per step that a firm without a credit line, in need of money, applies for a first bank loan; the bank opens a line (up to max_loan_to_revenue of its yearly revenue) if its score less new_borrower_penalty passes score_threshold (0: the unbanked never borrow)"`
+	NewBorrowerPenalty float64        `toml:"new_borrower_penalty" min:"0" max:"1" doc:"what a bank takes off the credit score of a firm it has never lent to, for what it does not know of it"`
+	ScoreMemory        units.Duration `toml:"score_memory" max:"10y" omitdefault:"true" doc:"mean age of the revenue and profit the credit score averages (an exponential average over this time, through the cycle); 0: the 4-step smoothing of the engine's recent revenue and profit"`
+	LookThrough        bool           `toml:"look_through" omitdefault:"true" doc:"the credit score leaves out of its averages the steps a firm is closed by a lockdown (the bank knows the closure is temporary); with the banking system, this score or one with score_memory counts arrears only once the loan is non-performing"`
 
 	// The banking system (docs/model.md, "Banks"). With banking = "legacy"
 	// the keys below are not used: every bank lends up to capital /
@@ -317,25 +321,26 @@ func DefaultConfig() Config {
 			ExpectedRecovery: units.MustDuration("13w"),
 		},
 		Finance: FinanceConfig{
-			Enabled:          true,
-			LoanMaturity:     units.MustDuration("3y"),
-			MaxLoanToRevenue: 0.4,
-			ScoreThreshold:   0.35,
-			Banking:          "legacy",
-			NPLAfter:         units.MustDuration("13w"),
-			RiskWeightSME:    0.75,
-			RiskWeightCore:   1,
-			RiskWeightNPL:    1,
-			PDBase:           0.01,
-			CoverageMin:      1.5,
-			DepositRate:      0.015,
-			CostToAssets:     0.008,
-			BankPayout:       0.3,
-			LocalShareSME:    0.5,
-			LocalShareCore:   0.1,
-			CBRate:           0.025,
-			LOLRSpread:       0.01,
-			ResolutionDelay:  units.MustDuration("4w"),
+			Enabled:            true,
+			LoanMaturity:       units.MustDuration("3y"),
+			MaxLoanToRevenue:   0.4,
+			ScoreThreshold:     0.35,
+			NewBorrowerPenalty: 0.1,
+			Banking:            "legacy",
+			NPLAfter:           units.MustDuration("13w"),
+			RiskWeightSME:      0.75,
+			RiskWeightCore:     1,
+			RiskWeightNPL:      1,
+			PDBase:             0.01,
+			CoverageMin:        1.5,
+			DepositRate:        0.015,
+			CostToAssets:       0.008,
+			BankPayout:         0.3,
+			LocalShareSME:      0.5,
+			LocalShareCore:     0.1,
+			CBRate:             0.025,
+			LOLRSpread:         0.01,
+			ResolutionDelay:    units.MustDuration("4w"),
 		},
 		Banks:      []BankConfig{DefaultBank()},
 		Demography: DefaultDemography(),

@@ -12,6 +12,8 @@ type DemographyConfig struct {
 	EntryPool       float64      `toml:"entry_pool" min:"0" max:"2" doc:"dormant firms added to the network, as a share of each sector's SMEs, that may enter during the run (0: no entry)"`
 	EntryRate       float64      `toml:"entry_rate" min:"0" max:"10" doc:"background entry into a sector per step, as a multiple of the sector's expected background exits that step (1: entries replace exits in expectation)"`
 	EntryResponse   float64      `toml:"entry_response" min:"0" max:"52" doc:"extra entry per year, per firm the sector has lost since the start and not replaced (failures and exits)"`
+	CreditByClass   bool         `toml:"credit_by_class" doc:"an SME has a bank credit line with the probability credit_access of its size class instead of firms.sme.credit_access (needs size_classes)"`
+	CreditAccess    ClassShares  `toml:"credit_access" doc:"credit_by_class: share of SMEs of each size class with a bank credit line (design defaults, to be calibrated on the 25.4M inclusive small-business borrowers of end-2020)"`
 	EntrantSize     float64      `toml:"entrant_size" minx:"0" max:"1" doc:"an entrant's starting sales to final markets relative to its drawn final demand; it grows by taking over the links of firms that leave"`
 }
 
@@ -60,5 +62,6 @@ func DefaultDemography() DemographyConfig {
 		OrderlyRecovery: 0.8,
 		EntryRate:       1,
 		EntrantSize:     0.5,
+		CreditAccess:    ClassShares{Micro: 0.35, Small: 0.6, Medium: 0.85},
 	}
 }

@@ -13,6 +13,20 @@ const (
 	KindPaymentTermCap     = "payment-term-cap"
 )
 
+// What a moratorium defers (InterventionConfig.Payments).
+const (
+	PaymentLoans         = "loans"
+	PaymentTaxes         = "taxes"
+	PaymentContributions = "contributions"
+	PaymentFixedCosts    = "fixed-costs"
+)
+
+// Loan guarantee rules (InterventionConfig.Rule).
+const (
+	GuaranteeLegacy   = "legacy"
+	GuaranteeNewMoney = "new-money"
+)
+
 // InterventionKinds lists the intervention kinds in documentation order.
 func InterventionKinds() []string {
 	return []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy,
@@ -60,13 +74,16 @@ type InterventionConfig struct {
 	// loan-guarantee
 	Coverage float64 `toml:"coverage" kinds:"loan-guarantee" min:"0" max:"1" doc:"share of a bank's loss on a guaranteed loan the state bears"`
 	Fee      float64 `toml:"fee" kinds:"loan-guarantee" min:"0" max:"1" doc:"one-off fee paid to the state, as a share of the guaranteed principal"`
+	Rule     string  `toml:"rule" kinds:"loan-guarantee" enum:"legacy,new-money" doc:"legacy: every loan of an eligible firm is guaranteed, rollovers included, and an eligible firm without a credit line gets one; new-money: only new money beyond rollover is guaranteed, taken when the loss it takes off the bank over the loan's life (coverage x min(1, pd x maturity) x (1 - recovery_rate)) is worth the fee, screened on the risk the bank retains, no line opened, and the lifetime expected loss on guarantees outstanding at the end is in the fiscal cost"`
 
 	// interest-subsidy
 	Share float64 `toml:"share" kinds:"interest-subsidy" min:"0" max:"1" doc:"share of the interest the state pays"`
 	Loans string  `toml:"loans" kinds:"interest-subsidy" enum:"all,new" doc:"all: all bank loans of eligible firms; new: only what they borrow while the subsidy is active"`
 
 	// moratorium
-	Deferral string `toml:"deferral" kinds:"moratorium" enum:"principal,interest,both" doc:"what is deferred: principal stays in the loan, interest is added to it; repayments resume at the end"`
+	Deferral          string   `toml:"deferral" kinds:"moratorium" enum:"principal,interest,both" doc:"what of bank loans' service is deferred: principal stays in the loan, interest is added to it; repayments resume at the end"`
+	Payments          []string `toml:"payments" kinds:"moratorium" enum:"loans,taxes,contributions,fixed-costs" doc:"what eligible firms may defer: loans (bank debt service, as deferral says); taxes owed; employers' social contributions (wage_contributions of the wage bill); fixed costs (rents and other overheads); non-loan payments are deferred without interest and fall due at the end"`
+	WageContributions float64  `toml:"wage_contributions" kinds:"moratorium" min:"0" max:"1" doc:"employers' social contributions as a share of the wage bill, the part of wages deferred when payments include contributions"`
 
 	// tax-relief
 	TaxCut            float64 `toml:"tax_cut" kinds:"tax-relief" min:"0" max:"1" doc:"share of the tax on profit waived"`
@@ -115,9 +132,12 @@ func DefaultIntervention() InterventionConfig {
 		MaxPerFirm:        0.25,
 		Coverage:          0.8,
 		Fee:               0.01,
+		Rule:              GuaranteeLegacy,
 		Share:             0.5,
 		Loans:             "all",
 		Deferral:          "both",
+		Payments:          []string{PaymentLoans},
+		WageContributions: 0.25,
 		TaxCut:            0.5,
 		ContributionCut:   0.5,
 		ContributionShare: 0.25,
