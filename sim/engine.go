@@ -91,6 +91,7 @@ type engine struct {
 
 	partners *partnerSearch // nil unless production.partner_search or an entry pool (rewire.go)
 	demo     *demography    // nil without exits or entry (demography.go)
+	knock    knockout       // the firm made to fail, if any (knockout.go)
 
 	// Per firm: physical.
 	alive       []bool
@@ -237,7 +238,7 @@ func newEngine(cfg *config.Config, rep int) (*engine, error) {
 
 // newEngineOn builds the engine on a given network.
 func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, error) {
-	e := &engine{cfg: cfg, net: net, built: net, rep: rep}
+	e := &engine{cfg: cfg, net: net, built: net, rep: rep, knock: knockout{firm: -1}}
 	if err := e.compile(); err != nil {
 		return nil, err
 	}

@@ -42,7 +42,17 @@ type Exposures struct {
 // BaselineExposures builds replication rep of cfg with the interventions
 // of arm compiled, and returns its state before the first step.
 func BaselineExposures(cfg *config.Config, arm config.Arm, rep int) (*Exposures, error) {
-	e, err := newEngine(cfg, rep)
+	net, err := BuildNetwork(cfg, rep)
+	if err != nil {
+		return nil, err
+	}
+	return BaselineExposuresOn(cfg, net, arm, rep)
+}
+
+// BaselineExposuresOn is BaselineExposures on net instead of the
+// replication's own network: a changed copy of it, for a what-if.
+func BaselineExposuresOn(cfg *config.Config, net *network.Network, arm config.Arm, rep int) (*Exposures, error) {
+	e, err := newEngineOn(cfg, net, rep)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +60,8 @@ func BaselineExposures(cfg *config.Config, arm config.Arm, rep int) (*Exposures,
 	if err := e.applyArm(arm); err != nil {
 		return nil, err
 	}
-	net, n := e.built, e.net.N()
+	n := e.net.N()
+	net = e.built
 	perYear := e.p.stepsPerYear
 	x := &Exposures{
 		Net:         net,
@@ -86,6 +97,11 @@ func BaselineExposures(cfg *config.Config, arm config.Arm, rep int) (*Exposures,
 	}
 	return x, nil
 }
+
+// NetworkImpact returns, per firm, the priority network-impact of
+// interventions (sim/targeting.go) ranks by: the baseline flows from its
+// suppliers and to its customers, per year.
+func (x *Exposures) NetworkImpact() []float64 { return flowImpact(x.Net, x.Flow) }
 
 func scaled(v []float64, f float64) []float64 {
 	out := make([]float64, len(v))

@@ -56,6 +56,7 @@ func (e *engine) failures(t int) {
 	for c := range e.chunks {
 		e.failing = append(e.failing, e.chunks[c].failing...)
 	}
+	e.knockOut(t) // knockout.go
 	for _, f := range e.failing {
 		e.attribute(f, t)
 		if e.cause[f] == outcome.ExitValue {

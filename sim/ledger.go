@@ -168,14 +168,14 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 				liabilities[j] += gl[lo+j]
 			}
 		}
-		if id := e.liq.informalDebt; id != nil {
-			for j := range n {
-				liabilities[j] += id[lo+j] // owed to informal lenders, the external sector
-			}
-		}
 		if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
 			for j := range n {
 				liabilities[j] += dt[lo+j] + dx[lo+j]
+			}
+		}
+		if id := e.liq.informalDebt; id != nil {
+			for j := range n {
+				liabilities[j] += id[lo+j] // owed to informal lenders, the external sector
 			}
 		}
 	}

@@ -102,12 +102,12 @@ func TestStepAllocatesNothing(t *testing.T) {
 	for _, c := range []struct {
 		banking     string
 		demography  bool // exits, entry from the pool and partner search
-		liquidity   bool // screening through the cycle, owners' funds, informal credit, value exits
 		instruments bool // slice 7's modes: per-link terms, SME maturity, first loans
+		liquidity   bool // screening through the cycle, owners' funds, informal credit, value exits
 		threads     int
 	}{{"legacy", false, false, false, 1}, {"legacy", false, false, false, 2}, {"system", false, false, false, 1}, {"system", false, false, false, 2},
-		{"legacy", true, false, false, 1}, {"system", true, false, false, 2}, {"system", false, true, false, 1}, {"legacy", true, true, false, 2},
-		{"legacy", false, false, true, 2}, {"system", true, false, true, 2}} {
+		{"legacy", true, false, false, 1}, {"system", true, false, false, 2}, {"legacy", false, true, false, 2}, {"system", true, true, false, 2},
+		{"system", false, false, true, 1}, {"legacy", true, false, true, 2}, {"system", true, true, true, 2}} {
 		cfg := *cfg
 		threads := c.threads
 		cfg.Finance.Banking = c.banking
@@ -117,13 +117,13 @@ func TestStepAllocatesNothing(t *testing.T) {
 			cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
 			cfg.Production.PartnerSearch = true
 		}
+		if c.instruments {
+			cfg.Firms.Core.PaymentTermSpread, cfg.Firms.SME.LoanMaturity, cfg.Finance.FirstLoanTakeUp = 0.5, units.MustDuration("1y"), 0.3
+		}
 		if c.liquidity {
 			cfg.Finance.ScoreMemory, cfg.Finance.LookThrough = units.MustDuration("26w"), true
 			cfg.Firms.SME.OwnerFunds, cfg.Firms.SME.InformalLimit = 0.1, 0.05
 			cfg.Firms.ValueExit = true
-		}
-		if c.instruments {
-			cfg.Firms.Core.PaymentTermSpread, cfg.Firms.SME.LoanMaturity, cfg.Finance.FirstLoanTakeUp = 0.5, units.MustDuration("1y"), 0.3
 		}
 		e, err := newEngine(&cfg, 0)
 		if err != nil {
@@ -147,7 +147,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		}
 		e.close()
 		if allocs != 0 {
-			t.Errorf("%s banking, demography %v, liquidity %v, instruments %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, c.liquidity, c.instruments, threads, allocs)
+			t.Errorf("%s banking, demography %v, instruments %v, liquidity %v, %d threads: %v allocations per step, want 0", c.banking, c.demography, c.instruments, c.liquidity, threads, allocs)
 		}
 	}
 }

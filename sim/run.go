@@ -17,6 +17,9 @@ type Options struct {
 	// Timings, if not nil, receives the wall times of the run (smesim
 	// bench).
 	Timings *Timings
+	// Knockout, if not nil, makes a firm fail at the shock's start
+	// (knockout.go); the rest of the run is as without it.
+	Knockout *Knockout
 }
 
 // Timings are the wall times of one run.
@@ -55,6 +58,9 @@ func Run(ctx context.Context, cfg *config.Config, arm config.Arm, rep int, opts 
 	e.setThreads(max(1, opts.Threads))
 	defer e.close()
 	if err := e.applyArm(arm); err != nil {
+		return nil, err
+	}
+	if err := e.setKnockout(opts.Knockout); err != nil {
 		return nil, err
 	}
 	t1 := time.Now()

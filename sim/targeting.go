@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/units"
 )
 
@@ -105,10 +106,13 @@ func (e *engine) prioritise(iv *intervention, t int) {
 // in the baseline: what its customers buy from it (their production needs
 // it as an input) and what its suppliers sell to it (their sales need it
 // as a customer), per step.
-func (e *engine) networkImpact() []float64 {
-	net := e.net
+func (e *engine) networkImpact() []float64 { return flowImpact(e.net, e.baseFlow) }
+
+// flowImpact sums each firm's flows in and out: networkImpact, and
+// Exposures.NetworkImpact for the atlas.
+func flowImpact(net *network.Network, flow []float64) []float64 {
 	out := make([]float64, net.N())
-	for k, f := range e.baseFlow {
+	for k, f := range flow {
 		out[net.Supplier[k]] += f
 		out[net.Buyer[k]] += f
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/smesim/smesim/plots"
 	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/atlas"
+	"github.com/smesim/smesim/sim/batch"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/network"
 )
@@ -34,6 +35,12 @@ type atlasOptions struct {
 	arm          string
 	workers      int
 	plots        []string
+	knockout     bool // simulate the knock-out of every firm computed
+	knockoutTop  int  // simulate the knock-out of the K firms first by the cheap measures (0: none)
+	shard        batch.Shard
+	sharded      bool
+	merge        []string // shard directories whose knock-outs to take
+	whatIf       whatIf
 }
 
 // atlasFiles are the files smesim atlas writes into --out.
@@ -68,6 +75,11 @@ func atlasCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "substitution", Usage: "let a buyer's untouched suppliers in a sector make up a lost one from their spare capacity (production.spare_capacity)"},
 			&cli.StringFlag{Name: "arm", Usage: "take the balance sheets with the interventions of arm `NAME` compiled (supply chain finance, core guarantees)", Value: config.BaselineArm},
 			&cli.IntFlag{Name: "workers", Usage: "goroutines computing firms in parallel (at least 1)", DefaultText: "the number of CPUs"},
+			&cli.BoolFlag{Name: "knockout", Usage: "also simulate each firm computed made to fail at the shock's start, against the run without it (one whole run per firm)"},
+			&cli.IntFlag{Name: "knockout-top", Usage: "simulate the knock-out of only the `K` firms ranked highest by ESRI or DebtRank (at least 1, at most the firms computed)"},
+			&cli.StringFlag{Name: "what-if", Usage: "compute the atlas again after a `CHANGE`: second-supplier[=K] (a second supplier for every input bought from one supplier by, or from, the K firms first by ESRI; K = 10) or drop-guarantee=ID (core ID's guarantees removed, under an --arm with core guarantees); writes atlas-what-if.csv and the difference in total systemic risk"},
+			&cli.StringFlag{Name: "shard", Usage: "simulate only shard `I/N` of the knock-outs (those whose number u, in firm order, has u mod N = I) into --out's knockouts directory, and write no atlas"},
+			&cli.StringFlag{Name: "merge", Usage: "take the knock-outs of the shard --out `DIRS` (comma-separated), run with the same flags and --shard, and write the atlas"},
 			plotsFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -81,7 +93,8 @@ func atlasCommand(e *env) *cli.Command {
 			}
 			opts := atlasOptions{out: c.String("out"), replication: c.Int("replication"), sample: c.Int("sample"),
 				seed: c.Uint64("seed"), top: c.Int("top"), firms: c.String("firms"), essential: c.String("essential"),
-				substitution: c.Bool("substitution"), oneWay: c.Bool("one-way"), arm: c.String("arm"), workers: c.Int("workers"), plots: formats}
+				substitution: c.Bool("substitution"), oneWay: c.Bool("one-way"), arm: c.String("arm"), workers: c.Int("workers"), plots: formats,
+				knockout: c.Bool("knockout"), knockoutTop: c.Int("knockout-top"), shard: batch.Whole}
 			if c.IsSet("sample") && opts.sample < 1 {
 				return badInputf("--sample %d: must be at least 1", opts.sample)
 			}
@@ -93,6 +106,33 @@ func atlasCommand(e *env) *cli.Command {
 			}
 			if opts.sample > 0 && opts.firms != "" {
 				return badInputf("--sample and --firms: give one or the other")
+			}
+			if c.IsSet("knockout-top") && opts.knockoutTop < 1 {
+				return badInputf("--knockout-top %d: must be at least 1", opts.knockoutTop)
+			}
+			if opts.knockout && opts.knockoutTop > 0 {
+				return badInputf("--knockout and --knockout-top: give one or the other")
+			}
+			if c.IsSet("shard") {
+				s, err := batch.ParseShard(c.String("shard"))
+				if err != nil {
+					return badInputf("--shard: %w", err)
+				}
+				opts.shard, opts.sharded = s, true
+			}
+			if c.IsSet("what-if") {
+				if opts.whatIf, err = parseWhatIf(c.String("what-if")); err != nil {
+					return badInput(err)
+				}
+			}
+			if m := c.String("merge"); m != "" {
+				opts.merge = strings.Split(m, ",")
+			}
+			if (opts.sharded || opts.merge != nil) && !opts.knockout && opts.knockoutTop == 0 {
+				return badInputf("--shard and --merge share out knock-outs: give --knockout or --knockout-top")
+			}
+			if opts.sharded && opts.merge != nil {
+				return badInputf("--shard and --merge: give one or the other")
 			}
 			return runAtlas(c.Context, e, opts, arg)
 		},
@@ -171,13 +211,36 @@ func runAtlas(ctx context.Context, e *env, opts atlasOptions, arg string) error 
 	for k := range rows {
 		rows[k].Weight = weights[k]
 	}
+	if done, err := atlasKnockouts(ctx, e, cfg, arm, x, rows, opts); err != nil || !done {
+		return err
+	}
 	summary := atlasSummaryText(x, rows, opts)
+	var after []atlas.Row
+	var y *sim.Exposures
+	if opts.whatIf != (whatIf{}) {
+		var what string
+		if y, after, what, err = atlasWhatIf(ctx, cfg, arm, x, rows, firms, aopts, opts); err != nil {
+			if ctx.Err() != nil {
+				return &interruptError{"interrupted; nothing was written", ctx.Err()}
+			}
+			return err
+		}
+		var b strings.Builder
+		b.WriteString(summary)
+		whatIfSummary(&b, rows, after, what, opts)
+		summary = b.String()
+	}
 	written := rows
 	if opts.top > 0 && opts.top < len(rows) {
 		written = atlas.Ranked(rows, opts.rankBy())[:opts.top]
 	}
 	if err := writeAtlas(ctx, opts, x, written, summary); err != nil {
 		return err
+	}
+	if after != nil {
+		if err := writeWhatIf(opts, y, after); err != nil {
+			return err
+		}
 	}
 	fmt.Fprint(e.stdout, summary)
 	fmt.Fprintf(e.stdout, "wrote %s\n", opts.out)
@@ -256,7 +319,8 @@ func atlasFirms(net *network.Network, opts atlasOptions) ([]int, []float64, erro
 
 // atlasHeader is the header of atlas.csv.
 var atlasHeader = []string{"id", "kind", "role", "sector", "chain", "jobs", "output", "weight",
-	"esri_output", "esri_jobs", "esri_downstream", "esri_upstream", "debtrank", "converged"}
+	"esri_output", "esri_jobs", "esri_downstream", "esri_upstream", "debtrank", "converged",
+	"ko_failures", "ko_output", "ko_jobs", "ko_cascade", "ko_channels"}
 
 // writeAtlasCSV writes rows as atlas.csv.
 func writeAtlasCSV(w io.Writer, x *sim.Exposures, rows []atlas.Row) error {
@@ -278,6 +342,7 @@ func writeAtlasCSV(w io.Writer, x *sim.Exposures, rows []atlas.Row) error {
 		}
 		cells := []string{csvCell(net.Name(i)), net.Kind[i].String(), net.Role[i].String(), csvCell(net.SectorNames[net.Sector[i]]), chain,
 			g(x.Jobs[i]), g(x.Output[i]), g(r.Weight), g(r.ESRIOutput), g(r.ESRIJobs), g(r.Downstream), g(r.Upstream), g(r.DebtRank), strconv.FormatBool(r.Converged)}
+		cells = append(cells, knockoutCells(r.Knockout, g)...)
 		if _, err := io.WriteString(w, strings.Join(cells, ",")+"\n"); err != nil {
 			return err
 		}
@@ -324,6 +389,15 @@ func writeAtlas(ctx context.Context, opts atlasOptions, x *sim.Exposures, rows [
 	measures := []plots.AtlasMeasure{{Name: "ESRI, downstream", Values: down}, {Name: "ESRI, upstream", Values: up}, {Name: "DebtRank", Values: dr}}
 	if !opts.oneWay {
 		measures = append([]plots.AtlasMeasure{{Name: "ESRI, both", Values: both}}, measures...)
+	}
+	if opts.knockout {
+		// Every row was knocked out (not so under --knockout-top). Knock-outs
+		// that raise output (see docs/atlas.md) are left out with the zeros.
+		ko := make([]float64, len(rows))
+		for k, r := range rows {
+			ko[k] = r.Knockout.Output
+		}
+		measures = append(measures, plots.AtlasMeasure{Name: "knock-out", Values: ko})
 	}
 	fig, err := plots.AtlasFigure(measures, core)
 	if err != nil {
@@ -378,6 +452,8 @@ func atlasSummaryText(x *sim.Exposures, rows []atlas.Row, opts atlasOptions) str
 		fmt.Fprintf(&b, ", both (output) %s", pct(atlas.HalfShare(rows, esriOutput)))
 	}
 	fmt.Fprintf(&b, "; DebtRank %s.\n\n", pct(atlas.HalfShare(rows, debtRank)))
+	knockoutSummary(&b, x, rows, opts)
+	targetingAgreement(&b, x, rows, opts)
 	const top = 10
 	fmt.Fprintf(&b, "Most critical firms (by %s):\n\n", opts.rankName())
 	b.WriteString("| rank | firm | kind | role | sector | ESRI output | ESRI jobs | downstream | upstream | DebtRank |\n")

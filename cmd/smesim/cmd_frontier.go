@@ -394,27 +394,12 @@ func writeFrontier(ctx context.Context, e *env, out string, cfg *config.Config, 
 
 // writeFrontierFigures draws the budget curves into out/plots, replacing
 // what is there only once every figure is drawn.
-func writeFrontierFigures(out string, f *plots.Frontier, formats []string) (err error) {
+func writeFrontierFigures(out string, f *plots.Frontier, formats []string) error {
 	figs, err := plots.FrontierFigures(f)
 	if err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
-	tmp, err := results.MkdirTemp(out, "."+plotsDir+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("figures: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if _, err := plots.Save(tmp, figs, formats); err != nil {
-		return fmt.Errorf("figures: %w", err)
-	}
-	if err := results.RenameDir(tmp, filepath.Join(out, plotsDir), true); err != nil {
-		return fmt.Errorf("figures: %w", err)
-	}
-	return nil
+	return saveFigures(out, figs, formats)
 }
 
 // printFrontier writes one row per instrument and budget: firms and jobs

@@ -16,8 +16,6 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/smesim/smesim/scenarios"
 	"github.com/smesim/smesim/sim/batch"
@@ -42,6 +40,7 @@ type runOptions struct {
 	progress     string                // --progress: auto, json or none
 	onProgress   func(batch.Progress)  // instead of --progress: smesim serve's page
 	onFigures    func(plotsDir string) // smesim serve's page: the figures are drawn, the report not yet
+	posterior    string                // --posterior: a posterior file to draw the parameters from (cmd_posterior.go)
 	now          time.Time             // for the default output directory name
 }
 
@@ -90,6 +89,7 @@ func runCommand(e *env) *cli.Command {
 			shardFlag(),
 			progressFlag(),
 			plotsFlag(),
+			posteriorFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			arg, err := atMostOneArg(c, "scenario (FILE or BUILTIN)")
@@ -130,6 +130,12 @@ func runCommand(e *env) *cli.Command {
 			}
 			if c.IsSet("arms") {
 				opts.arms = parseArms(c.String("arms"))
+			}
+			if c.IsSet("posterior") {
+				if opts.posterior, err = posteriorOf(c); err != nil {
+					return err
+				}
+				return runPosterior(c.Context, e, opts, arg)
 			}
 			if c.IsSet("shard") {
 				bo, err := batchOptionsOf(c)
@@ -647,63 +653,6 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
-}
-
-// progress is a terminal progress bar over runs (arms × replications), or
-// nothing.
-type progress struct {
-	p   *mpb.Progress
-	bar *mpb.Bar
-}
-
-// newProgress returns a progress bar over total runs on w when w is a
-// terminal, CI is not set and there are several runs; otherwise a silent
-// one.
-func newProgress(w io.Writer, total int) *progress {
-	if total < 2 || os.Getenv("CI") != "" || !isTerminal(w) {
-		return &progress{}
-	}
-	p := mpb.New(mpb.WithOutput(w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
-	bar := p.AddBar(int64(total),
-		mpb.PrependDecorators(decor.Name("runs "), decor.CountersNoUnit("%d/%d")),
-		mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Name(" "),
-			decor.AverageSpeed(0, "%.2f runs/s", decor.WCSyncSpace), decor.Name("  left "),
-			decor.AverageETA(decor.ET_STYLE_GO)),
-	)
-	return &progress{p: p, bar: bar}
-}
-
-// update is a sim.RunOptions.Progress callback.
-func (pr *progress) update(done, total int) {
-	if pr.bar == nil {
-		return
-	}
-	pr.bar.SetTotal(int64(total), false)
-	pr.bar.SetCurrent(int64(done))
-}
-
-// finish completes the bar (or drops it when the run failed) and waits for
-// its last render.
-func (pr *progress) finish(ok bool) {
-	if pr.p == nil {
-		return
-	}
-	if ok {
-		pr.bar.SetTotal(-1, true)
-	} else {
-		pr.bar.Abort(true)
-	}
-	pr.p.Wait()
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // workersOrCPUs is --workers n, or the number of CPUs Go uses when n is 0

@@ -250,19 +250,25 @@ func newSensPlan(cfg *config.Config, label string, opts sensitivityOptions, arms
 	return sp, nil
 }
 
-// checkSensMemory refuses a run whose largest row does not fit: the
-// estimate grows with each number of the scenario, so the rows with every
-// parameter at its lowest, and at its highest, bound it.
+// checkSensMemory refuses a run whose largest row does not fit.
 func checkSensMemory(sp *sensPlan, workers int) error {
 	runs := len(sp.plan.Arms) * sp.plan.Reps
-	lo, hi := sp.uncert.Extremes()
+	return checkEstimate(fmt.Sprintf("the largest row of the design of scenario %q", sp.cfg.Name), largestEstimate(sp.uncert, min(workers, runs), runs))
+}
+
+// largestEstimate is the memory estimate of the largest scenario u's
+// draws give: the estimate grows with each number of the scenario, so
+// the draws with every parameter at its lowest, and at its highest,
+// bound it.
+func largestEstimate(u *scenarios.Uncertain, workers, runs int) memoryEstimate {
+	lo, hi := u.Extremes()
 	var worst memoryEstimate
 	for _, row := range [][]float64{lo, hi} {
-		if est := estimateMemory(sp.uncert.Apply(row), min(workers, runs), runs); est.Total > worst.Total {
+		if est := estimateMemory(u.Apply(row), workers, runs); est.Total > worst.Total {
 			worst = est
 		}
 	}
-	return checkEstimate(fmt.Sprintf("the largest row of the design of scenario %q", sp.cfg.Name), worst)
+	return worst
 }
 
 // runSensitivityRun runs (or resumes, or runs a shard of) the design of

@@ -449,6 +449,9 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 	if m.Kind == kindFrontier {
 		return mergeFrontier(ctx, e, out, stores, dirs, formats)
 	}
+	if m.Kind == kindAtlas {
+		return badInputf("%s: knock-outs of smesim atlas: join their shards with smesim atlas, the same flags and --merge SHARD-OUT,...", dirs[0])
+	}
 	data, err := stores[0].Scenario()
 	if err != nil {
 		return badInput(err)

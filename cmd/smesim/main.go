@@ -150,6 +150,7 @@ func appFor(e *env) *cli.App {
 			benchCommand(e),
 			sensitivityCommand(e),
 			decomposeCommand(e),
+			calibrateCommand(e),
 			atlasCommand(e),
 			serveCommand(e),
 		},

@@ -67,8 +67,10 @@ func signalCases() []signalCase {
 		{"bench", []string{"bench", "--firms", "1000000", "--steps", "30"}, "", syscall.SIGINT},
 		{"network export", []string{"network", "export", "huge.toml", "--out", "o-net"}, "", syscall.SIGTERM},
 		{"atlas", []string{"atlas", "default", "--out", "o-atlas", "--plots", "none"}, "", syscall.SIGINT},
+		{"atlas knockout", []string{"atlas", "default", "--out", "o-atlask", "--plots", "none", "--one-way", "--knockout", "--workers", "1"}, "o-atlask/knockouts/units/*.gob", syscall.SIGINT},
 		{"decompose", []string{"decompose", "china-2020", "-r", "4", "-w", "1", "--out", "o-dec", "--progress", "none"}, "", syscall.SIGINT},
 		{"sensitivity run", []string{"sensitivity", "run", "sens.toml", "--n", "64", "-w", "1", "--out", "o-sens", "--progress", "none"}, "", syscall.SIGTERM},
+		{"calibrate", []string{"calibrate", "cal.toml", "-w", "1", "--out", "o-cal", "--progress", "none"}, "o-cal/generation-00/units/*.gob", syscall.SIGINT},
 		{"serve", []string{"serve", "--addr", "127.0.0.1:0"}, "", syscall.SIGINT},
 	}
 }
@@ -150,6 +152,7 @@ func TestEveryCommandHonoursSignals(t *testing.T) {
 
 	sens := strings.Replace(sensScenario, "steps = 30", "steps = 3000", 1)
 	writeFile(t, "sens.toml", sens)
+	writeFile(t, "cal.toml", strings.Replace(calScenarioText(2, []float64{-0.3, 0.09, 0.8}), "steps = 20", "steps = 3000", 1))
 
 	for _, c := range signalCases() {
 		t.Run(c.name, func(t *testing.T) {

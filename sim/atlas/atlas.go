@@ -52,6 +52,10 @@ type Row struct {
 	Upstream   float64 // output lost through lost sales alone
 	DebtRank   float64 // equity lost by the other firms and the banks when the firm defaults
 
+	// Knockout is the simulated knock-out (Knockouts); zero, not
+	// Simulated, unless set.
+	Knockout Knockout
+
 	// Converged is false when a production propagation was cut short by
 	// its bound on updates (see maxUpdates): its shares are then too low.
 	Converged bool
@@ -62,8 +66,7 @@ type Row struct {
 // with ctx's error when ctx is done. The result does not depend on
 // opts.Workers.
 //
-// A seam for the next measure, the simulated knock-out: it is one more
-// per-firm function of the same shape, filling more fields of Row.
+// The simulated knock-out, far dearer, is left to Knockouts.
 func Compute(ctx context.Context, x *sim.Exposures, firms []int, opts Options) ([]Row, error) {
 	n := x.Net.N()
 	for _, f := range firms {

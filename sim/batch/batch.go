@@ -38,6 +38,7 @@ const (
 	KindRun         = "run"
 	KindSweep       = "sweep"
 	KindSensitivity = "sensitivity" // the rows of a sensitivity design are its points
+	KindCalibration = "calibration" // the particles of a calibration's generation are its points
 )
 
 // Point is one point of a sweep: the values of its parameters and the

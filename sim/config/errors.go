@@ -193,3 +193,15 @@ func Article(w string) string {
 	}
 	return "a"
 }
+
+// ErrorAt returns the error msg about key of the scenario file named
+// file, whose content is src (nil when unknown: a built-in), at the line
+// where src sets key: for checks that commands make beyond Validate's
+// (smesim calibrate's tolerances above 0).
+func ErrorAt(file string, src []byte, key, msg string) *Error {
+	e := &Error{File: file, Key: key, Msg: msg}
+	if src != nil {
+		e.Line = locate(src)[key]
+	}
+	return e
+}

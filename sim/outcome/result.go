@@ -34,8 +34,9 @@ const (
 	NoCause Cause = iota
 	Illiquid
 	Insolvent
-	Exit      // a background exit (status Exited)
-	ExitValue // closed in an orderly way: going on was worth less than closing (firms.value_exit)
+	Exit       // a background exit (status Exited)
+	ExitValue  // closed in an orderly way: going on was worth less than closing (firms.value_exit)
+	KnockedOut // made to fail by a knock-out run (sim.Knockout)
 )
 
 func (c Cause) String() string {
@@ -48,6 +49,8 @@ func (c Cause) String() string {
 		return "exit"
 	case ExitValue:
 		return "exit-value"
+	case KnockedOut:
+		return "knocked-out"
 	}
 	return ""
 }

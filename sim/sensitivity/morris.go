@@ -19,21 +19,31 @@ const normalMorrisTail = 0.005
 
 // Morris is the trajectory design of Morris (1991) for screening k
 // parameters: r trajectories of k+1 points on a grid of p levels of each
-// parameter's probability scale (0, 1/(p-1), …, 1). A trajectory starts at
-// a random grid point and moves each parameter once, in a random order, by
-// Δ = p/(2(p-1)) up or down (p even: from any level exactly one of the two
-// stays on the grid). The design has r(k+1) rows, trajectory by
-// trajectory.
+// parameter's probability scale (0, 1/(p-1), …, 1). Each parameter moves
+// once per trajectory, by Δ = jump/(p-1), between the two levels of a
+// pair (l, l + jump), l drawn uniformly from 0 to p-1-jump; a trajectory
+// starts at the low or the high level of each parameter's pair (at
+// random) and moves the parameters in a random order. The default jump is
+// p/2, so that Δ = p/(2(p-1)) and every level is equally likely (Morris's
+// recommendation). The design has r(k+1) rows, trajectory by trajectory.
 type Morris struct {
-	params []Param
-	r, p   int
-	seed   uint64
+	params     []Param
+	r, p, jump int
+	seed       uint64
 }
 
 // NewMorris returns the Morris design of params (checked by CheckParams)
 // with r trajectories (1 to MaxTrajectories) on p levels (an even number
-// from 2 to 1000), drawn from seed.
+// from 2 to 1000) with the default jump p/2, drawn from seed.
 func NewMorris(params []Param, r, p int, seed uint64) (*Morris, error) {
+	return NewMorrisJump(params, r, p, p/2, seed)
+}
+
+// NewMorrisJump is NewMorris with steps of jump levels (1 to p-1): Δ =
+// jump/(p-1). A finer grid with the same Δ samples the effects at more
+// places; see docs/sensitivity.md for a function (Ishigami's) whose
+// ranking by μ* depends on the grid.
+func NewMorrisJump(params []Param, r, p, jump int, seed uint64) (*Morris, error) {
 	params = slices.Clone(params) // Check prepares the copy's quantile functions
 	if err := CheckParams(params); err != nil {
 		return nil, err
@@ -44,7 +54,10 @@ func NewMorris(params []Param, r, p int, seed uint64) (*Morris, error) {
 	if p < 2 || p > 1000 || p%2 != 0 {
 		return nil, fmt.Errorf("the number of levels must be even, from 2 to 1000, not %d", p)
 	}
-	return &Morris{params: params, r: r, p: p, seed: seed}, nil
+	if jump < 1 || jump >= p {
+		return nil, fmt.Errorf("the jump must be from 1 to %d levels (one less than the levels), not %d", p-1, jump)
+	}
+	return &Morris{params: params, r: r, p: p, jump: jump, seed: seed}, nil
 }
 
 // Rows returns the number of rows of the design, r(k+1).
@@ -54,7 +67,7 @@ func (m *Morris) Rows() int { return m.r * (len(m.params) + 1) }
 func (m *Morris) Trajectories() int { return m.r }
 
 // Delta returns the step Δ on the probability scale.
-func (m *Morris) Delta() float64 { return float64(m.p) / float64(2*(m.p-1)) }
+func (m *Morris) Delta() float64 { return float64(m.jump) / float64(m.p-1) }
 
 // Step is one move of a trajectory: the parameter moved and the signed
 // step on its probability scale (±Δ).
@@ -69,21 +82,29 @@ type Step struct {
 // only on the seed and t.
 func (m *Morris) Trajectory(t int, dst [][]float64) []Step {
 	k := len(m.params)
-	rng := newStream(m.seed, streamMorris, uint64(t))
-	half := m.p / 2
+	rng := Stream(m.seed, streamMorris, uint64(t))
+	pairs := m.p - m.jump // the low levels of the pairs: 0 to pairs-1
 	level := make([]int, k)
+	up := make([]bool, k)
 	for i := range level {
-		level[i] = rng.IntN(m.p)
+		// One draw picks the pair and its end: below pairs, the low end
+		// (moving up); from pairs, the high end (moving down).
+		switch s := rng.IntN(2 * pairs); {
+		case s < pairs:
+			level[i], up[i] = s, true
+		default:
+			level[i] = s - pairs + m.jump
+		}
 	}
 	order := rng.Perm(k)
 	steps := make([]Step, k)
 	m.fill(level, dst[0])
 	for s, i := range order {
-		if level[i] < half {
-			level[i] += half
+		if up[i] {
+			level[i] += m.jump
 			steps[s] = Step{i, m.Delta()}
 		} else {
-			level[i] -= half
+			level[i] -= m.jump
 			steps[s] = Step{i, -m.Delta()}
 		}
 		m.fill(level, dst[s+1])
@@ -148,7 +169,7 @@ func AnalyzeMorris(ctx context.Context, m *Morris, y []float64, boot Bootstrap) 
 	}
 	out := make([]MorrisIndices, k)
 	abs := make([]float64, m.r)
-	rng := newStream(boot.Seed, streamBootstrap)
+	rng := Stream(boot.Seed, streamBootstrap)
 	resampled := make([]float64, 0, boot.Resamples)
 	for i, ee := range effects {
 		for j, e := range ee {

@@ -15,8 +15,8 @@ const (
 	streamShapley
 )
 
-// newStream returns a ChaCha8 generator keyed by a hash of words: the same
+// Stream returns a ChaCha8 generator keyed by a hash of words: the same
 // words give the same draws on every platform.
-func newStream(words ...uint64) *rand.Rand {
+func Stream(words ...uint64) *rand.Rand {
 	return rand.New(rand.NewChaCha8(streamkey.ChaCha8(words...)))
 }

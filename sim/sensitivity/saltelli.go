@@ -159,7 +159,7 @@ func AnalyzeSobol(ctx context.Context, y []float64, k int, boot Bootstrap) (Sobo
 	if boot.Resamples == 0 {
 		return out, nil
 	}
-	rng := newStream(boot.Seed, streamBootstrap)
+	rng := Stream(boot.Seed, streamBootstrap)
 	bs1 := make([][]float64, k) // per parameter, the resampled estimates
 	bst := make([][]float64, k)
 	for i := range k {

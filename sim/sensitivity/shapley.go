@@ -82,7 +82,7 @@ func shapleyExact(n int, v Game) ShapleyValues {
 }
 
 func shapleySampled(ctx context.Context, n int, v Game, permutations int, seed uint64) (ShapleyValues, error) {
-	rng := newStream(seed, streamShapley)
+	rng := Stream(seed, streamShapley)
 	sum := make([]float64, n)
 	sumSq := make([]float64, n)
 	for range permutations {

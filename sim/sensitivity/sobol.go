@@ -93,7 +93,7 @@ func NewScrambledSobol(dims int, seed uint64) (*Sobol, error) {
 	if err != nil {
 		return nil, err
 	}
-	rng := newStream(seed, streamScramble)
+	rng := Stream(seed, streamScramble)
 	for d := range dims {
 		// Row r (digit r, counted from the most significant) of the
 		// scrambling matrix: its own digit, plus random more significant ones.
