@@ -201,7 +201,16 @@ func (b mutantBase) config() (*config.Config, error) {
 		return nil, err
 	}
 	n := &cfg.Network
-	n.Chains = min(n.Chains, 2)
+	// Two chains, or four when a bank lends in named regions: the
+	// core-satellite generator makes min(chains, 4) regions, and
+	// china-2020's city and rural banks serve region-0 to region-3.
+	chains := 2
+	for _, bk := range cfg.Banks {
+		if len(bk.Regions) > 0 {
+			chains = 4
+		}
+	}
+	n.Chains = min(n.Chains, chains)
 	n.CoresPerChain = min(n.CoresPerChain, 2)
 	n.SuppliersPerChain = min(n.SuppliersPerChain, max(12, n.SupplierSectors, n.MultiSourcing))
 	n.RawMaterialsPerChain = min(n.RawMaterialsPerChain, max(12, n.RawMaterialSectors, n.MultiSourcing))

@@ -15,11 +15,21 @@ import (
 )
 
 // knownMisses are the facts china-2020 does not reproduce yet, and why
-// (docs/calibration.md). The test requires them to still miss, so that
-// this list stays true; fixing one means moving it out of the list. Every
-// fact is reproduced since partner search (production.partner_search)
-// stopped the post-spring attrition that made revenue losses too heavy.
-var knownMisses = map[string]bool{}
+// (docs/calibration.md, "Why the misses"). The test requires them
+// to still miss, so that this list stays true; fixing one means moving it
+// out of the list. Since the recalibration on the 2020 mechanisms (issue
+// 15, slice 8): the SMEs that close in spring are as large as the rest
+// (nothing in the model makes small firms more fragile), more SMEs than
+// normal close in 2021, and no loan is ever non-performing, since a firm
+// fails after 4 weeks of illiquidity and a loan is non-performing after 13
+// weeks in arrears. "revenue 2020 down > 20%" misses at 100 replications
+// by less than this test's Monte Carlo allowance (64.3%, target 58% ± 6),
+// so it is not listed: at 12 replications it is within it.
+var knownMisses = map[string]bool{
+	"closed jobs over closed firms, end-May": true,
+	"SME exit rate 2021":                     true,
+	"NPL ratio, end-2020":                    true,
+}
 
 // TestChina2020Facts runs china-2020 with few replications and checks every
 // fact against its tolerance widened only by the Monte Carlo error of the
@@ -46,8 +56,8 @@ func TestChina2020Facts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(outs) < 16 {
-		t.Fatalf("%d facts checked, want the 16 of china-2020", len(outs))
+	if len(outs) < 20 {
+		t.Fatalf("%d facts checked, want the 20 of china-2020", len(outs))
 	}
 	for _, o := range outs {
 		switch {
