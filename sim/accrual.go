@@ -155,7 +155,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 	{
 		inStart := net.InStart[lo : hi+1 : hi+1]
 		kind, supplier := net.Kind, net.Supplier
-		payable, delivery, due, paid := e.payable, e.delivery, e.due, e.paid
+		payable, delivery, due := e.payable, e.delivery, e.due
 		termSteps, dueTotal, repaid := e.termSteps[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
 		stretch := e.shock.termStretch
 		linkTerm := e.linkTerm // nil: every link at its buyer's term
@@ -168,7 +168,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 			in0, in1 := inStart[j], inStart[j+1]
 			if !alive[j] {
 				for k := in0; k < in1; k++ {
-					due[k], paid[k] = 0, 0
+					due[k] = 0
 				}
 				dueTotal[j] = 0
 				continue
@@ -192,7 +192,6 @@ func (e *engine) accrue(lo, hi, wid int) {
 				}
 				d := pk / tk
 				due[k] = d
-				paid[k] = 0
 				tot += d
 			}
 			dueTotal[j] = tot

@@ -19,6 +19,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"runtime/debug"
 	"time"
 
 	"github.com/smesim/smesim/sim/config"
@@ -121,7 +122,6 @@ type engine struct {
 	order     []float64
 	delivery  []float64
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier
-	paid      []float64 // paid this step
 	due       []float64 // still due this step
 	paidRound []float64 // paid in the current settlement round
 	baseFlow  []float64
@@ -350,6 +350,12 @@ func (e *engine) allocate() {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
 	e.arena = newArena(uintptr(n)*8*85 + uintptr(m)*8*14 + uintptr(s)*8*3)
 	if e.arena != nil {
+		// A large network leaves as much garbage from its generation as
+		// it holds: return it to the system before the engine's arrays
+		// are filled, or the process's peak memory is the sum of both.
+		debug.FreeOSMemory()
+	}
+	if e.arena != nil {
 		// The engine steps a copy of the network's adjacency in the arena;
 		// results keep the network itself (e.built).
 		hot := *e.net
@@ -370,7 +376,7 @@ func (e *engine) allocate() {
 		e.edgeInv = make([]float64, m)
 	}
 	fe := func() []float64 { return alloc[float64](e.arena, m) }
-	e.edgeCoeff, e.order, e.delivery, e.payable, e.paid, e.baseFlow = fe(), fe(), fe(), fe(), fe(), fe()
+	e.edgeCoeff, e.order, e.delivery, e.payable, e.baseFlow = fe(), fe(), fe(), fe(), fe()
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()
 	e.cash, e.loan, e.loanRate, e.equity, e.owedExternal, e.owedTax = f(), f(), f(), f(), f(), f()

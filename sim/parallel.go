@@ -252,7 +252,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseProduce:         {firm: 129, slot: 24, edge: 20},
 	phaseReceive:         {firm: 69, slot: 20, edge: 8},
 	phaseRevenue:         {firm: 16},
-	phasePayFirst:        {firm: 213, edge: 61},
+	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: 37, edge: 20},
 	phasePayPending:      {},
 	phaseCollectPaid:     {firm: 4},
@@ -261,7 +261,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOwedAndFailing:  {firm: 137},
 	phaseTotals:          {firm: 221, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
-	phaseReceiveAccrue:    {firm: 313, slot: 20, edge: 45},
+	phaseReceiveAccrue:    {firm: 313, slot: 20, edge: 37},
 	phaseGrantOwedFailing: {firm: 222},
 }
 

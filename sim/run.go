@@ -31,6 +31,10 @@ type Timings struct {
 	// and writes in its arrays (per firm, per slot and per edge), counting
 	// each array once per pass that touches it.
 	BytesPerStep int64
+	// FloorBytesPerStep is the floor of a step's memory traffic: the
+	// bytes of state a step of the default scenario must read and write
+	// at least, each array it touches counted once (floor.go).
+	FloorBytesPerStep int64
 	// Phases is the wall time of each kind of parallel pass over the
 	// firms that ran, in the order of the phases; the rest of Run is
 	// sequential.
@@ -69,7 +73,8 @@ func Run(ctx context.Context, cfg *config.Config, arm config.Arm, rep int, opts 
 		return nil, err
 	}
 	if t := opts.Timings; t != nil {
-		*t = Timings{Threads: e.workers.threads, Build: t1.Sub(t0), Run: time.Since(t1), BytesPerStep: e.bytesPerStep()}
+		*t = Timings{Threads: e.workers.threads, Build: t1.Sub(t0), Run: time.Since(t1), BytesPerStep: e.bytesPerStep(),
+			FloorBytesPerStep: floorBytes(int64(e.net.N()), int64(e.net.Slots()), int64(e.net.E()))}
 		for ph, d := range e.workers.elapsed {
 			if n := e.workers.passes[ph]; n > 0 {
 				t.Phases = append(t.Phases, PhaseTime{Name: phaseNames[ph], Passes: n, Time: d})

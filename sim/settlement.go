@@ -80,14 +80,8 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	reserveIn, dueInterest, toBank := e.reserveIn[lo:hi:hi], e.dueInterest[lo:hi:hi], e.toBank[lo:hi:hi]
 	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
 	inStart := net.InStart[lo : hi+1 : hi+1]
-	supplier, due, paid, payable, paidRound := net.Supplier, e.due, e.paid, e.payable, e.paidRound
-	supAlive, crossBank, collectFlag := e.alive, e.crossBank, e.collectFlag
-	var factored []float64 // nil without factoring
-	policy := false
-	if s.parts&partSettle != 0 {
-		factored = s.factored
-		policy = s.govLoan != nil
-	}
+	supplier, collectFlag := net.Supplier, e.collectFlag
+	policy := s.parts&partSettle != 0 && s.govLoan != nil
 	visit := len(c.pending)
 	if first {
 		visit = n
@@ -129,27 +123,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 				out += g
 				res -= g
 			}
-			trade := 0.0
-			for k, end := inStart[j], inStart[j+1]; k < end; k++ {
-				d := due[k]
-				v := share * d
-				due[k] = d - v
-				paid[k] += v
-				trade += v
-				toSupplier := v
-				if factored != nil {
-					var vb float64
-					vb, toSupplier = e.bankPart(k, v)
-					if crossBank != nil && crossBank[k] {
-						res -= vb
-					}
-				}
-				payable[k] -= v
-				paidRound[k] = toSupplier
-				if !supAlive[supplier[k]] || crossBank != nil && crossBank[k] {
-					res -= toSupplier
-				}
-			}
+			trade, res := e.payTrade(inStart[j], inStart[j+1], share, res)
 			moved += trade
 			reserveIn[j] = res
 			cash[j] = m - (out + trade)
@@ -174,11 +148,59 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	return moved
 }
 
+// payTrade pays share of what is due on the trade payables k0 to k1 of
+// one buyer, in order, and returns the sum paid and res, the reserve flow
+// of the buyer's bank, less what left it: what a failed supplier's
+// liquidator or a supplier at another bank received. Under supply chain
+// finance (partSettle) the part of a payment due to the bank that bought
+// the receivable goes to that bank (bankPart).
+//
+// It is pay's inner loop, a function of its own so that its few arrays
+// stay in registers: inlined in pay, whose loop over firms holds a dozen
+// more, their starts and lengths were reloaded from the stack at every
+// link. Under cachegrind, BenchmarkPhases -benchtime 20x executes 1,127
+// million instructions in pay and payTrade against 1,227 million for the
+// loop inlined (8% fewer; 10% fewer than the 1,247 million before the
+// unread paid array was dropped).
+//
+//go:noinline
+func (e *engine) payTrade(k0, k1 int32, share, res float64) (trade, resOut float64) {
+	// Cut to due's length, so that one bounds check per link covers all
+	// four (slicing each to k0:k1 costs more than the checks it saves).
+	due := e.due
+	payable, paidRound, supplier := e.payable[:len(due)], e.paidRound[:len(due)], e.net.Supplier[:len(due)]
+	supAlive, crossBank := e.alive, e.crossBank
+	var factored []float64 // nil without factoring
+	if e.iv.parts&partSettle != 0 {
+		factored = e.iv.factored
+	}
+	for k := int(k0); k < int(k1); k++ {
+		d := due[k]
+		v := share * d
+		due[k] = d - v
+		trade += v
+		toSupplier := v
+		if factored != nil {
+			var vb float64
+			vb, toSupplier = e.bankPart(int32(k), v)
+			if crossBank != nil && crossBank[k] {
+				res -= vb
+			}
+		}
+		payable[k] -= v
+		paidRound[k] = toSupplier
+		if !supAlive[supplier[k]] || crossBank != nil && crossBank[k] {
+			res -= toSupplier
+		}
+	}
+	return trade, res
+}
+
 // Bytes a payment and a collection touch per firm and per edge (see
 // bytesPerStep).
 const (
 	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
-	payEdgeBytes     = 3*16 + 13 // due, paid, payable; paidRound, Supplier, alive
+	payEdgeBytes     = 2*16 + 13 // due, payable; paidRound, Supplier, alive
 	collectFirmBytes = 37
 	collectEdgeBytes = 20
 )

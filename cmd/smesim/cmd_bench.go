@@ -37,11 +37,11 @@ const (
 // benchColumns are the columns of the bench table, one token each so that
 // the table splits on white space.
 var benchColumns = []string{"firms", "edges", "threads", "build_s", "run_s", "steps/s", "firm-steps/s",
-	"ns/firm-step", "bytes/step", "peak_rss_MiB", "bandwidth_GB/s", "ratio"}
+	"ns/firm-step", "bytes/step", "floor/step", "peak_rss_MiB", "bandwidth_GB/s", "ratio", "floor_ratio"}
 
 // benchWidths are the widths of the columns (right-aligned, one space
 // apart).
-var benchWidths = []int{9, 9, 7, 8, 8, 9, 12, 12, 12, 12, 14, 6}
+var benchWidths = []int{9, 9, 7, 8, 8, 9, 12, 12, 12, 12, 12, 14, 6, 11}
 
 func benchCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -56,6 +56,8 @@ func benchCommand(e *env) *cli.Command {
 			"  steps/s, firm-steps/s   steps per second, and firms × steps per second\n" +
 			"  ns/firm-step            nanoseconds per firm and step\n" +
 			"  bytes/step              the bytes one step reads and writes, by the model's own count\n" +
+			"  floor/step              the floor of those bytes: each array a default step touches counted\n" +
+			"                          once, twice if read and written (docs/performance.md)\n" +
 			"  peak_rss_MiB            the peak resident memory of the whole process during the row (VmHWM)\n" +
 			"  bandwidth_GB/s          the memory bandwidth, measured once at the start by a streaming copy\n" +
 			"                          dst[i] = src[i] between two 256 MiB arrays with the row's threads\n" +
@@ -64,7 +66,9 @@ func benchCommand(e *env) *cli.Command {
 			"                          gives the runtime memmove's rate, whose non-temporal stores skip the\n" +
 			"                          read of each destination line that ordinary stores pay.\n" +
 			"  ratio                   time per step ÷ (bytes/step ÷ bandwidth): 1 when a step runs at the\n" +
-			"                          memory bandwidth, higher when it is slower than that\n\n" +
+			"                          memory bandwidth, higher when it is slower than that\n" +
+			"  floor_ratio             time per step ÷ (floor/step ÷ bandwidth): how far the step is from\n" +
+			"                          the fastest step the memory allows\n\n" +
 			"\"-\" marks a value that is not known. Lines starting with # describe the machine. A size whose\n" +
 			"memory estimate exceeds the memory available is refused before it starts.",
 		HideHelpCommand: true,
@@ -260,6 +264,13 @@ func benchRow(st benchStats, peak int64, bandwidth float64) []string {
 			ratio = fmt.Sprintf("%.2f", perStep/(float64(st.BytesPerStep)/bandwidth))
 		}
 	}
+	floor, floorRatio := dash, dash
+	if st.FloorBytesPerStep > 0 {
+		floor = strconv.FormatInt(st.FloorBytesPerStep, 10)
+		if bandwidth > 0 {
+			floorRatio = fmt.Sprintf("%.2f", perStep/(float64(st.FloorBytesPerStep)/bandwidth))
+		}
+	}
 	rss := dash
 	if peak > 0 {
 		rss = fmt.Sprintf("%.0f", float64(peak)/(1<<20))
@@ -272,7 +283,7 @@ func benchRow(st benchStats, peak int64, bandwidth float64) []string {
 		strconv.Itoa(st.Firms), strconv.Itoa(st.Edges), strconv.Itoa(st.Threads),
 		fmt.Sprintf("%.3f", st.Build.Seconds()), fmt.Sprintf("%.3f", run),
 		fmt.Sprintf("%.1f", float64(st.Steps)/run), fmt.Sprintf("%.4g", st.firmStepsPerSecond()),
-		fmt.Sprintf("%.2f", perStep/float64(max(st.Firms, 1))*1e9), bytes, rss, bw, ratio,
+		fmt.Sprintf("%.2f", perStep/float64(max(st.Firms, 1))*1e9), bytes, floor, rss, bw, ratio, floorRatio,
 	}
 }
 

@@ -77,17 +77,18 @@ func TestBench(t *testing.T) {
 
 func TestBenchRow(t *testing.T) {
 	st := benchStats{Firms: 1000, Edges: 2500, Steps: 100, Timings: sim.Timings{Threads: 4, Build: 250 * time.Millisecond,
-		Run: 2 * time.Second, BytesPerStep: 1e8}}
-	// 20 ms per step; 10⁸ bytes at 10¹⁰ B/s take 10 ms: ratio 2.
+		Run: 2 * time.Second, BytesPerStep: 1e8, FloorBytesPerStep: 4e7}}
+	// 20 ms per step; 10⁸ bytes at 10¹⁰ B/s take 10 ms: ratio 2; the
+	// floor's 4×10⁷ bytes take 4 ms: floor_ratio 5.
 	got := benchRow(st, 300<<20, 1e10)
-	want := []string{"1000", "2500", "4", "0.250", "2.000", "50.0", "5e+04", "20000.00", "100000000", "300", "10.0", "2.00"}
+	want := []string{"1000", "2500", "4", "0.250", "2.000", "50.0", "5e+04", "20000.00", "100000000", "40000000", "300", "10.0", "2.00", "5.00"}
 	if !slices.Equal(got, want) {
 		t.Errorf("row %q\nwant %q", got, want)
 	}
-	st.BytesPerStep = 0
+	st.BytesPerStep, st.FloorBytesPerStep = 0, 0
 	got = benchRow(st, 0, 1e10)
-	if got[8] != "-" || got[9] != "-" || got[11] != "-" {
-		t.Errorf("unknown bytes and memory: %q, want - in bytes/step, peak_rss_MiB and ratio", got)
+	if got[8] != "-" || got[9] != "-" || got[10] != "-" || got[12] != "-" || got[13] != "-" {
+		t.Errorf("unknown bytes and memory: %q, want - in bytes/step, floor/step, peak_rss_MiB, ratio and floor_ratio", got)
 	}
 }
 

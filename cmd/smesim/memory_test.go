@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -67,6 +68,32 @@ func TestAddressSpaceLimit(t *testing.T) {
 	code, errs = smesimUnderLimit(t, "2000000", "run", "small", "--out", "small", "--plots", "none")
 	if code != 0 {
 		t.Errorf("small: exit %d, want 0: %.300s", code, errs)
+	}
+}
+
+// TestNationalRefusedWithoutMemory: the ten-million-firm scenario of
+// testdata/national.toml is refused before anything is allocated on a
+// machine without the memory it needs (here, 4 GB of address space), with
+// the estimate in the one error line, and leaves no --out.
+func TestNationalRefusedWithoutMemory(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ulimit -v is Linux's here")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	scenario, err := filepath.Abs("../../testdata/national.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inTempDir(t)
+	code, errs := smesimUnderLimit(t, "4000000", "run", scenario, "--out", "national", "--plots", "none")
+	if code != 2 {
+		t.Errorf("exit %d, want 2: %.300s", code, errs)
+	}
+	oneErrorLine(t, errs, `scenario "national" needs about 12.3 GiB (10000016 firms and 30000048 links per network`, "(the address space left under ulimit -v 4000000: ")
+	if _, err := os.Stat("national"); err == nil {
+		t.Error("a refused run left its --out")
 	}
 }
 
