@@ -99,18 +99,26 @@ func (p *pairing) classify(r *outcome.Result) []*Paired {
 // supportCells fills the SupportColumns of firm i of r.
 func (p *pairing) supportCells(r *outcome.Result, i int, cells []string) {
 	cells[0], cells[1] = "", ""
-	if r.Arm == config.BaselineArm {
-		return
-	}
-	failed, ok := p.baseline(r.Replication, len(r.Firms.Status))
-	money, class := FirmSupport(r, i, ok && failed(i))
+	money, class := p.support(r, i)
 	if money == 0 {
 		return
 	}
-	cells[0] = FormatFloat(money)
-	if ok {
-		cells[1] = class.String()
+	cells[0], cells[1] = FormatFloat(money), class
+}
+
+// support returns the money firm i of r received from r's interventions
+// (0 for the baseline) and its paired class, "" when r cannot be paired
+// with its baseline.
+func (p *pairing) support(r *outcome.Result, i int) (money float64, class string) {
+	if r.Arm == config.BaselineArm {
+		return 0, ""
 	}
+	failed, ok := p.baseline(r.Replication, len(r.Firms.Status))
+	money, c := FirmSupport(r, i, ok && failed(i))
+	if !ok {
+		return money, ""
+	}
+	return money, c.String()
 }
 
 // Additionality summarises over replications the paired classification

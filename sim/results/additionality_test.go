@@ -3,6 +3,7 @@ package results
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
@@ -70,5 +71,50 @@ func TestAdditionalityColumnsAndSummary(t *testing.T) {
 	}
 	if sum.Get(config.BaselineArm).Interventions == nil || len(sum.Get(config.BaselineArm).Interventions) != 0 {
 		t.Errorf("baseline interventions %v", sum.Get(config.BaselineArm).Interventions)
+	}
+}
+
+// TestSupportColumnsParquet: with interventions, firms.parquet carries the
+// support columns as firms.csv does (null where the CSV cell is empty),
+// with and without the demography columns after them.
+func TestSupportColumnsParquet(t *testing.T) {
+	for _, demography := range []bool{false, true} {
+		net := fixtureNetwork(t)
+		b0 := fixtureResult(net, "baseline", 0, map[int32]int32{1: 2, 3: 3, 0: 3}, nil)
+		a0 := fixtureResult(net, "loans", 0, map[int32]int32{1: 2, 2: 3}, nil)
+		a0.Interventions = []outcome.InterventionOutcome{{Name: "loans", Kind: config.KindPolicyLoan, Budget: 2000, Used: 1000, Money: []float64{100, 200, 300, 0, 400}, ExhaustedStep: -1}}
+		meta := fixtureMeta
+		meta.Format, meta.Demography = FormatBoth, demography
+		if demography {
+			for _, r := range []*outcome.Result{b0, a0} {
+				r.Firms.EnteredStep = []int32{-1, -1, 2, -1, 3}
+			}
+		}
+		dir := filepath.Join(t.TempDir(), "out")
+		scenario := []byte("name = \"x\"\n[[interventions]]\nkind = \"policy-loan\"\nname = \"loans\"\n")
+		if _, err := WriteDir(dir, scenario, Slice{b0, a0}, meta, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := readCSVFile(t, filepath.Join(dir, FirmsFile))
+		if got := want[0][len(FirmsHeader):][:2]; !slices.Equal(got, SupportColumns) {
+			t.Fatalf("demography %v: firms.csv columns after the base %v, want %v first", demography, got, SupportColumns)
+		}
+		header, rows, kv, _ := readParquetAsCSV(t, filepath.Join(dir, FirmsParquet))
+		if !slices.Equal(header, want[0]) || len(rows) != len(want)-1 {
+			t.Fatalf("demography %v: firms.parquet columns %v and %d rows, firms.csv %v and %d", demography, header, len(rows), want[0], len(want)-1)
+		}
+		for i := range rows {
+			if !slices.Equal(rows[i], want[i+1]) {
+				t.Errorf("demography %v: firms.parquet row %d = %q, firms.csv has %q", demography, i+1, rows[i], want[i+1])
+			}
+		}
+		if got := rows[5][len(FirmsHeader) : len(FirmsHeader)+2]; !slices.Equal(got, []string{"100", "saved"}) {
+			t.Errorf("demography %v: first arm row's support, additionality = %q, want [100 saved]", demography, got)
+		}
+		for _, col := range SupportColumns {
+			if kv["description."+col] == "" {
+				t.Errorf("demography %v: firms.parquet column %s has no description", demography, col)
+			}
+		}
 	}
 }

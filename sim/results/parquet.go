@@ -70,6 +70,26 @@ type (
 	// demography: firmRow and the columns FirmsDemographyHeader adds.
 	firmDemographyRow struct {
 		firmRow
+		demographyCols
+	}
+	// firmSupportRow is a row of firms.parquet in a run with
+	// interventions and firm records: firmRow and the SupportColumns.
+	firmSupportRow struct {
+		firmRow
+		supportCols
+	}
+	// firmSupportDemographyRow has both the SupportColumns and the
+	// DemographyColumns, in firms.csv's order.
+	firmSupportDemographyRow struct {
+		firmRow
+		supportCols
+		demographyCols
+	}
+	supportCols struct {
+		Support       *float64 `parquet:"support,optional"`
+		Additionality *string  `parquet:"additionality,optional,dict"`
+	}
+	demographyCols struct {
 		SizeClass   *string `parquet:"size_class,optional,dict"`
 		EnteredStep int64   `parquet:"entered_step"`
 	}
@@ -216,10 +236,14 @@ func (p *parquetFile[T]) abort() {
 
 // parquetFiles are the Parquet files of a result directory.
 type parquetFiles struct {
-	ts        *parquetFile[timeseriesRow]
-	firms     *parquetFile[firmRow]
-	firmsDemo *parquetFile[firmDemographyRow] // instead of firms, with demography
-	events    *parquetFile[eventRow]
+	ts *parquetFile[timeseriesRow]
+	// firms.parquet is one of these four, by whether its rows have the
+	// SupportColumns and the DemographyColumns.
+	firms            *parquetFile[firmRow]
+	firmsDemo        *parquetFile[firmDemographyRow]
+	firmsSupport     *parquetFile[firmSupportRow]
+	firmsSupportDemo *parquetFile[firmSupportDemographyRow]
+	events           *parquetFile[eventRow]
 }
 
 // seriesMetadata is the extra metadata of timeseries.parquet: the unit and
@@ -235,7 +259,7 @@ func seriesMetadata() map[string]string {
 
 // createParquets creates the three Parquet files in dir; on error it closes
 // those it created.
-func createParquets(dir string, demography bool) (*parquetFiles, error) {
+func createParquets(dir string, support, demography bool) (*parquetFiles, error) {
 	var (
 		pf  parquetFiles
 		err error
@@ -243,10 +267,16 @@ func createParquets(dir string, demography bool) (*parquetFiles, error) {
 	if pf.ts, err = createParquet[timeseriesRow](filepath.Join(dir, TimeseriesParquet), TimeseriesParquet, TimeseriesUnits, seriesMetadata()); err != nil {
 		return nil, err
 	}
-	if demography {
-		pf.firmsDemo, err = createParquet[firmDemographyRow](filepath.Join(dir, FirmsParquet), FirmsParquet, FirmsDemographyUnits, nil)
-	} else {
-		pf.firms, err = createParquet[firmRow](filepath.Join(dir, FirmsParquet), FirmsParquet, FirmsUnits, nil)
+	firmsPath := filepath.Join(dir, FirmsParquet)
+	switch {
+	case support && demography:
+		pf.firmsSupportDemo, err = createParquet[firmSupportDemographyRow](firmsPath, FirmsParquet, firmsUnitsOf(true, true), nil)
+	case support:
+		pf.firmsSupport, err = createParquet[firmSupportRow](firmsPath, FirmsParquet, firmsUnitsOf(true, false), nil)
+	case demography:
+		pf.firmsDemo, err = createParquet[firmDemographyRow](firmsPath, FirmsParquet, FirmsDemographyUnits, nil)
+	default:
+		pf.firms, err = createParquet[firmRow](firmsPath, FirmsParquet, FirmsUnits, nil)
 	}
 	if err != nil {
 		pf.abort()
@@ -272,23 +302,41 @@ func (pf *parquetFiles) abort() {
 	if pf.firmsDemo != nil {
 		pf.firmsDemo.abort()
 	}
+	if pf.firmsSupport != nil {
+		pf.firmsSupport.abort()
+	}
+	if pf.firmsSupportDemo != nil {
+		pf.firmsSupportDemo.abort()
+	}
 	if pf.events != nil {
 		pf.events.abort()
 	}
 }
 
 // add writes the rows of r to the three files, ending each file's row
-// group with the run. It returns the name of the file that failed.
-func (pf *parquetFiles) add(r *outcome.Result) (string, error) {
+// group with the run; pair classifies the firms of the support columns.
+// It returns the name of the file that failed.
+func (pf *parquetFiles) add(r *outcome.Result, pair *pairing) (string, error) {
 	if err := timeseriesParquetRows(pf.ts, r); err != nil {
 		return pf.ts.name, err
 	}
-	if pf.firmsDemo != nil {
+	switch {
+	case pf.firmsSupportDemo != nil:
+		if err := firmSupportDemographyParquetRows(pf.firmsSupportDemo, r, pair); err != nil {
+			return pf.firmsSupportDemo.name, err
+		}
+	case pf.firmsSupport != nil:
+		if err := firmSupportParquetRows(pf.firmsSupport, r, pair); err != nil {
+			return pf.firmsSupport.name, err
+		}
+	case pf.firmsDemo != nil:
 		if err := firmDemographyParquetRows(pf.firmsDemo, r); err != nil {
 			return pf.firmsDemo.name, err
 		}
-	} else if err := firmParquetRows(pf.firms, r); err != nil {
-		return pf.firms.name, err
+	default:
+		if err := firmParquetRows(pf.firms, r); err != nil {
+			return pf.firms.name, err
+		}
 	}
 	if err := eventParquetRows(pf.events, r); err != nil {
 		return pf.events.name, err
@@ -323,19 +371,66 @@ func firmDemographyParquetRows(p *parquetFile[firmDemographyRow], r *outcome.Res
 	if !demographyColumns(r) {
 		return fmt.Errorf("arm %q replication %d: firm outcomes without demography in a firms.parquet with its columns", r.Arm, r.Replication)
 	}
-	net, entered := r.Network, r.Firms.EnteredStep
 	i := 0
 	return eachFirmRow(r, func(row firmRow) error {
-		d := firmDemographyRow{firmRow: row, EnteredStep: -1}
-		if c := net.Class(i).String(); c != "" {
-			d.SizeClass = ptr(c)
-		}
-		if entered != nil {
-			d.EnteredStep = int64(entered[i])
-		}
+		d := firmDemographyRow{firmRow: row, demographyCols: demographyOf(r, i)}
 		i++
 		return p.add(d)
 	}, p.endGroup)
+}
+
+// firmSupportParquetRows writes the rows of r to a firms.parquet with the
+// support columns.
+func firmSupportParquetRows(p *parquetFile[firmSupportRow], r *outcome.Result, pair *pairing) error {
+	if demographyColumns(r) {
+		return fmt.Errorf("arm %q replication %d: firm outcomes with demography in a firms.parquet without its columns", r.Arm, r.Replication)
+	}
+	i := 0
+	return eachFirmRow(r, func(row firmRow) error {
+		d := firmSupportRow{firmRow: row, supportCols: supportOf(pair, r, i)}
+		i++
+		return p.add(d)
+	}, p.endGroup)
+}
+
+// firmSupportDemographyParquetRows writes the rows of r to a firms.parquet
+// with the support and the demography columns.
+func firmSupportDemographyParquetRows(p *parquetFile[firmSupportDemographyRow], r *outcome.Result, pair *pairing) error {
+	if !demographyColumns(r) {
+		return fmt.Errorf("arm %q replication %d: firm outcomes without demography in a firms.parquet with its columns", r.Arm, r.Replication)
+	}
+	i := 0
+	return eachFirmRow(r, func(row firmRow) error {
+		d := firmSupportDemographyRow{firmRow: row, supportCols: supportOf(pair, r, i), demographyCols: demographyOf(r, i)}
+		i++
+		return p.add(d)
+	}, p.endGroup)
+}
+
+// supportOf returns the support columns of firm i of r: null where
+// firms.csv leaves the cell empty.
+func supportOf(pair *pairing, r *outcome.Result, i int) supportCols {
+	var c supportCols
+	money, class := pair.support(r, i)
+	if money != 0 {
+		c.Support = ptr(money)
+		if class != "" {
+			c.Additionality = ptr(class)
+		}
+	}
+	return c
+}
+
+// demographyOf returns the demography columns of firm i of r.
+func demographyOf(r *outcome.Result, i int) demographyCols {
+	c := demographyCols{EnteredStep: -1}
+	if s := r.Network.Class(i).String(); s != "" {
+		c.SizeClass = ptr(s)
+	}
+	if entered := r.Firms.EnteredStep; entered != nil {
+		c.EnteredStep = int64(entered[i])
+	}
+	return c
 }
 
 // eachFirmRow calls add with the firms.parquet row of each firm of r, in
@@ -442,11 +537,18 @@ func (pf *parquetFiles) close(written func(string, error) error) error {
 	if err := written(pf.ts.name, pf.ts.close()); err != nil {
 		return err
 	}
-	if pf.firmsDemo != nil {
-		if err := written(pf.firmsDemo.name, pf.firmsDemo.close()); err != nil {
-			return err
-		}
-	} else if err := written(pf.firms.name, pf.firms.close()); err != nil {
+	var err error
+	switch {
+	case pf.firmsSupportDemo != nil:
+		err = written(pf.firmsSupportDemo.name, pf.firmsSupportDemo.close())
+	case pf.firmsSupport != nil:
+		err = written(pf.firmsSupport.name, pf.firmsSupport.close())
+	case pf.firmsDemo != nil:
+		err = written(pf.firmsDemo.name, pf.firmsDemo.close())
+	default:
+		err = written(pf.firms.name, pf.firms.close())
+	}
+	if err != nil {
 		return err
 	}
 	return written(pf.events.name, pf.events.close())

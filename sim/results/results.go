@@ -295,7 +295,7 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 	}
 	var pqs *parquetFiles
 	if writeParquet {
-		if pqs, err = createParquets(tmp, meta.Demography); err != nil {
+		if pqs, err = createParquets(tmp, rows.pair != nil, meta.Demography); err != nil {
 			return w, written(TimeseriesParquet, err)
 		}
 		defer pqs.abort()
@@ -352,7 +352,7 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 			}
 		}
 		if pqs != nil {
-			if name, err := pqs.add(r); err != nil {
+			if name, err := pqs.add(r, pair); err != nil {
 				return w, written(name, err)
 			}
 		}

@@ -95,6 +95,11 @@ var (
 	FirmsDemographyUnits = append(append([]Unit(nil), FirmsUnits...),
 		Unit{"size_class", "", "NBS size class: micro, small, medium or large; null without size classes"},
 		Unit{"entered_step", "steps", "step at which the firm entered; -1 for incumbents and for firms of the entry pool that never entered"})
+	// SupportUnits are those of the SupportColumns.
+	SupportUnits = []Unit{
+		{"support", unitMoney, "money the firm received from the arm's interventions; null if none"},
+		{"additionality", "", "saved, deadweight, lost-anyway or harmed, against the baseline of the same replication; null if not reached or not paired"},
+	}
 	EventsUnits = []Unit{
 		{"arm", "", "the arm"},
 		{"replication", "", "Monte Carlo replication, from 0"},
@@ -148,4 +153,17 @@ func HeadlineTable() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", u.Name, u.Unit, u.Description)
 	}
 	return b.String()
+}
+
+// firmsUnitsOf returns the units of firms.parquet's columns, in the order
+// of firmsHeaderOf(support, demography).
+func firmsUnitsOf(support, demography bool) []Unit {
+	u := append([]Unit(nil), FirmsUnits...)
+	if support {
+		u = append(u, SupportUnits...)
+	}
+	if demography {
+		u = append(u, FirmsDemographyUnits[len(FirmsUnits):]...)
+	}
+	return u
 }
