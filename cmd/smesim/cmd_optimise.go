@@ -62,10 +62,10 @@ func optimiseCommand(e *env) *cli.Command {
 			&cli.Float64Flag{Name: "budget", Usage: "total `BUDGET` to split, in currency units (> 0)", DefaultText: "the sum of the mix's budgets in the scenario"},
 			&cli.IntFlag{Name: "steps", Value: 4, Usage: "shares in steps of 1/`K` (1 to 20)"},
 			&cli.IntFlag{Name: "first", Value: 4, Usage: "`N` replications per split in the first round (at least 1)", DefaultText: "4, or the replications if fewer"},
-			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "most replications per split, and the fresh replications of the measure (1 to 100000)", DefaultText: "the scenario's replications"},
+			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "most replications `N` per split, and the fresh replications of the measure (1 to 100000)", DefaultText: "the scenario's replications"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` runs in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
 			threadsFlag(),
-			shardFlag(),
+			&cli.StringFlag{Name: "shard", Usage: "do only shard `I/N` of the first stage not yet complete — its runs u with u mod N = I — and stop; the command without --shard joins the shards"},
 			progressFlag(),
 		},
 		Action: func(c *cli.Context) error {
