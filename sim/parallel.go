@@ -261,7 +261,13 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOwedAndFailing:  {firm: 137},
 	phaseTotals:          {firm: 221, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
-	phaseReceiveAccrue:    {firm: 313, slot: 20, edge: 37},
+	phaseReceiveAccrue: {firm: 313, slot: 20, edge: 37},
+	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
+	// and writes, cash, what is owed and due and the step's flows, which
+	// the chunk's accrual has just touched; what it adds is the read of
+	// the amounts the accrual only wrote (due and what is owed to banks,
+	// the flows it cleared), paidRound and the suppliers' alive.
+	phaseReceiveAccruePay: {firm: 313 + 64, slot: 20, edge: 37 + 17},
 	phaseGrantOwedFailing: {firm: 222},
 }
 

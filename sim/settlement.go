@@ -25,11 +25,22 @@ import (
 //
 // The first round visits every firm and every supplier; later rounds visit
 // only the firms that still owe and the suppliers they paid, so that a step
-// of many rounds costs little more than one of two.
-func (e *engine) settle(t int) {
+// of many rounds costs little more than one of two. With paidFirst, the
+// first round's payments were made in the pass that accrued them
+// (phaseReceiveAccruePay) and settle starts from their sum.
+//
+// That fusion is exact: a firm's accrual writes only the firm's own values
+// and its in-links' payables and dues, and its first payment reads only
+// those, the cash it holds before anyone is paid and whether its suppliers
+// are alive, which accrual does not change. Only the term cap and supply
+// chain finance act between the two (markTermCap, factorReceivables), and
+// step fuses them only without those.
+func (e *engine) settle(t int, paidFirst bool) {
 	for round := 0; round < maxSettlementRounds; round++ {
 		if round == 0 {
-			e.parallel(phasePayFirst, t)
+			if !paidFirst {
+				e.parallel(phasePayFirst, t)
+			}
 		} else {
 			e.parallel(phasePayPending, t)
 		}

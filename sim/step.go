@@ -25,10 +25,17 @@ func (e *engine) step(t int) error {
 	// 5. Payments: accrual (accrual.go), receivables sold (factoring.go),
 	// settlement rounds (settlement.go).
 	e.ivRequests()
-	e.parallel(phaseReceiveAccrue, t)
-	e.markTermCap()
-	e.factorReceivables(t)
-	e.settle(t)
+	if e.iv.termCap == nil && e.iv.scf == nil {
+		// Nothing sequential stands between accrual and the first
+		// payment round (see settle).
+		e.parallel(phaseReceiveAccruePay, t)
+		e.settle(t, true)
+	} else {
+		e.parallel(phaseReceiveAccrue, t)
+		e.markTermCap()
+		e.factorReceivables(t)
+		e.settle(t, false)
+	}
 	// 6. Finance: settlement closed, credit asked and granted (credit.go);
 	// owners' funds and informal credit (liquidity.go); what is still owed
 	// and dividends paid; failure counters.
@@ -72,6 +79,7 @@ const (
 	phaseReceive                       // deliveries into inventories; the step's flows cleared
 	phaseRevenue                       // revenue without finance
 	phaseReceiveAccrue                 // phaseReceive, then accrual
+	phaseReceiveAccruePay              // phaseReceiveAccrue, then the first settlement round
 	phasePayFirst                      // the first settlement round: every firm pays
 	phaseCollectAll                    // suppliers collect the first round
 	phasePayPending                    // later rounds: firms still owing pay
@@ -87,7 +95,7 @@ const (
 // phaseNames name the phases in benchmarks.
 var phaseNames = [numPhases]string{
 	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive", phaseRevenue: "revenue",
-	phaseReceiveAccrue: "receive-accrue", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
+	phaseReceiveAccrue: "receive-accrue", phaseReceiveAccruePay: "receive-accrue-pay", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
 	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseAndRequest: "close-request",
 	phaseGrant: "grant", phaseOwedAndFailing: "owed-failing", phaseGrantOwedFailing: "grant-owed-failing",
 	phaseTotals: "totals",
@@ -111,6 +119,11 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
+	case phaseReceiveAccruePay:
+		e.receive(lo, hi)
+		e.resetFlows(lo, hi)
+		e.accrue(lo, hi, wid)
+		c.moved = e.pay(c, true)
 	case phasePayFirst:
 		c.moved = e.pay(c, true)
 	case phaseCollectAll:
