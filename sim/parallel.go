@@ -26,7 +26,8 @@ type chunkWork struct {
 	sums     [numSums]float64
 	banks    []float64 // numBankSums values per bank
 	checkErr error     // the first broken balance sheet of the chunk
-	bytes    int64     // bytes touched by the sparse settlement rounds
+	bytes    int64     // bytes touched by the sparse settlement rounds and phaseTotalsAgain
+	again    bool      // its sums are to be taken again (retotal)
 }
 
 // Sums over firms taken in phaseTotals.
@@ -269,6 +270,23 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// the flows it cleared), paidRound and the suppliers' alive.
 	phaseReceiveAccruePay: {firm: 313 + 64, slot: 20, edge: 37 + 17},
 	phaseGrantOwedFailing: {firm: 222},
+	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
+	// bank, lastCredit, cash, loan, what is owed, equity and the step's
+	// flows (97 bytes), which the chunk's finance has just touched.
+	phaseGrantOwedFailingTotals: {firm: 222 + 221 - 97, slot: 8, edge: 12},
+	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
+}
+
+// stepSumsBytes is what stepSums touches: phaseTotals but the revenue
+// history's revenueEMA and revPostSum, read and written.
+var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 221 - 32, slot: 8, edge: 12}
+
+// chunkBytes is the bytes a pass touching b per firm, slot and edge
+// touches in chunk c.
+func (e *engine) chunkBytes(c *chunkWork, b struct{ firm, slot, edge int64 }) int64 {
+	net := e.net
+	return int64(c.hi-c.lo)*b.firm + int64(net.SlotStart[c.hi]-net.SlotStart[c.lo])*b.slot +
+		int64(net.InStart[c.hi]-net.InStart[c.lo])*b.edge
 }
 
 // bytesPerStep is the model's own count of the bytes one step reads and

@@ -41,14 +41,19 @@ func (e *engine) step(t int) error {
 	// and dividends paid; failure counters.
 	e.freezeCoreScores()
 	e.parallel(phaseCloseAndRequest, t)
+	early := false // the step's sums taken in the pass that ends finance
 	e.grantShares()
 	if e.iv.parts&partGrant != 0 {
 		e.parallel(phaseGrant, t)
 		e.guaranteeGrants(t)
 		e.allocatePolicyLoans(t)
 		e.parallel(phaseOwedAndFailing, t)
+	} else if early = e.totalsEarly(t); early {
+		// Nothing sequential stands between lending and paying, nor,
+		// but for the winding-up of the step's failures, between paying
+		// and the step's sums (see retotal).
+		e.parallel(phaseGrantOwedFailingTotals, t)
 	} else {
-		// Nothing sequential stands between lending and paying.
 		e.parallel(phaseGrantOwedFailing, t)
 	}
 	// 7. Failure (failure.go), and partner search (rewire.go).
@@ -57,7 +62,11 @@ func (e *engine) step(t int) error {
 	e.searchPartners(t, e.failing)
 	e.entries(t)
 	// 8. Record (record.go), with the accounting checks (ledger.go).
-	e.parallel(phaseTotals, t)
+	if early {
+		e.retotal(t)
+	} else {
+		e.parallel(phaseTotals, t)
+	}
 	e.reduceFlows()
 	e.ivCosts(t)
 	e.record(t)
@@ -74,21 +83,23 @@ func (e *engine) step(t int) error {
 type phase uint8
 
 const (
-	phaseOrders           phase = iota // final demand and orders
-	phaseProduce                       // production and deliveries
-	phaseReceive                       // deliveries into inventories; the step's flows cleared
-	phaseRevenue                       // revenue without finance
-	phaseReceiveAccrue                 // phaseReceive, then accrual
-	phaseReceiveAccruePay              // phaseReceiveAccrue, then the first settlement round
-	phasePayFirst                      // the first settlement round: every firm pays
-	phaseCollectAll                    // suppliers collect the first round
-	phasePayPending                    // later rounds: firms still owing pay
-	phaseCollectPaid                   // suppliers paid in the round collect
-	phaseCloseAndRequest               // settlement closed; credit asked; requests summed per bank
-	phaseGrant                         // banks lend
-	phaseOwedAndFailing                // what is still owed, dividends; failure counters
-	phaseGrantOwedFailing              // phaseGrant and phaseOwedAndFailing in one pass
-	phaseTotals                        // sums of the step: flows, metrics, accounting checks
+	phaseOrders                 phase = iota // final demand and orders
+	phaseProduce                             // production and deliveries
+	phaseReceive                             // deliveries into inventories; the step's flows cleared
+	phaseRevenue                             // revenue without finance
+	phaseReceiveAccrue                       // phaseReceive, then accrual
+	phaseReceiveAccruePay                    // phaseReceiveAccrue, then the first settlement round
+	phasePayFirst                            // the first settlement round: every firm pays
+	phaseCollectAll                          // suppliers collect the first round
+	phasePayPending                          // later rounds: firms still owing pay
+	phaseCollectPaid                         // suppliers paid in the round collect
+	phaseCloseAndRequest                     // settlement closed; credit asked; requests summed per bank
+	phaseGrant                               // banks lend
+	phaseOwedAndFailing                      // what is still owed, dividends; failure counters
+	phaseGrantOwedFailing                    // phaseGrant and phaseOwedAndFailing in one pass
+	phaseGrantOwedFailingTotals              // phaseGrantOwedFailing, then phaseTotals as if the step's failures were wound up
+	phaseTotals                              // sums of the step: flows, metrics, accounting checks
+	phaseTotalsAgain                         // the step's sums again for the chunks the winding-up changed
 	numPhases
 )
 
@@ -98,7 +109,7 @@ var phaseNames = [numPhases]string{
 	phaseReceiveAccrue: "receive-accrue", phaseReceiveAccruePay: "receive-accrue-pay", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
 	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseAndRequest: "close-request",
 	phaseGrant: "grant", phaseOwedAndFailing: "owed-failing", phaseGrantOwedFailing: "grant-owed-failing",
-	phaseTotals: "totals",
+	phaseGrantOwedFailingTotals: "grant-owed-failing-totals", phaseTotals: "totals", phaseTotalsAgain: "totals-again",
 }
 
 // runChunk runs phase ph on one chunk, as thread wid.
@@ -148,7 +159,20 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.liquidity(lo, hi, t)
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
+	case phaseGrantOwedFailingTotals:
+		e.grantLoans(lo, hi, t, e.grantShare)
+		e.liquidity(lo, hi, t)
+		e.payOwed(lo, hi)
+		e.failureCounters(c)
+		e.revenueHistory(lo, hi, t, c.failing)
+		e.stepSums(c, t, wid)
 	case phaseTotals:
 		e.totals(c, t, wid)
+	case phaseTotalsAgain:
+		if c.again {
+			c.again = false
+			e.stepSums(c, t, wid)
+			c.bytes += e.chunkBytes(c, stepSumsBytes)
+		}
 	}
 }
