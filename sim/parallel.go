@@ -252,7 +252,6 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 73, slot: 20, edge: 29},
 	phaseProduce:         {firm: 129, slot: 24, edge: 20},
 	phaseReceive:         {firm: 69, slot: 20, edge: 8},
-	phaseRevenue:         {firm: 16},
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: 37, edge: 20},
 	phasePayPending:      {},
@@ -262,13 +261,13 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOwedAndFailing:  {firm: 137},
 	phaseTotals:          {firm: 221, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
-	phaseReceiveAccrue: {firm: 313, slot: 20, edge: 37},
+	phaseReceiveAccrue: {firm: 305, slot: 20, edge: 37},
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
 	// the amounts the accrual only wrote (due and what is owed to banks,
 	// the flows it cleared), paidRound and the suppliers' alive.
-	phaseReceiveAccruePay: {firm: 313 + 64, slot: 20, edge: 37 + 17},
+	phaseReceiveAccruePay: {firm: 305 + 64, slot: 20, edge: 37 + 17},
 	phaseGrantOwedFailing: {firm: 222},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
 	// bank, lastCredit, cash, loan, what is owed, equity and the step's

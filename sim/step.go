@@ -16,7 +16,6 @@ func (e *engine) step(t int) error {
 	e.parallel(phaseProduce, t) // 4. production, rationing (production.go)
 	if !e.p.finance {
 		e.parallel(phaseReceive, t)
-		e.parallel(phaseRevenue, t)
 		e.failing = e.failing[:0]
 		e.parallel(phaseTotals, t)
 		e.record(t)
@@ -86,7 +85,6 @@ const (
 	phaseOrders                 phase = iota // final demand and orders
 	phaseProduce                             // production and deliveries
 	phaseReceive                             // deliveries into inventories; the step's flows cleared
-	phaseRevenue                             // revenue without finance
 	phaseReceiveAccrue                       // phaseReceive, then accrual
 	phaseReceiveAccruePay                    // phaseReceiveAccrue, then the first settlement round
 	phasePayFirst                            // the first settlement round: every firm pays
@@ -105,7 +103,7 @@ const (
 
 // phaseNames name the phases in benchmarks.
 var phaseNames = [numPhases]string{
-	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive", phaseRevenue: "revenue",
+	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive",
 	phaseReceiveAccrue: "receive-accrue", phaseReceiveAccruePay: "receive-accrue-pay", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
 	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseAndRequest: "close-request",
 	phaseGrant: "grant", phaseOwedAndFailing: "owed-failing", phaseGrantOwedFailing: "grant-owed-failing",
@@ -124,8 +122,6 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phaseReceive:
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
-	case phaseRevenue:
-		copy(e.revenue[lo:hi], e.output[lo:hi])
 	case phaseReceiveAccrue:
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
