@@ -21,6 +21,7 @@ type chunkWork struct {
 	lo, hi   int
 	pending  []int32 // firms that still owe after a settlement round
 	failing  []int32 // firms failing this step
+	unclosed []int32 // firms still owing after the first settlement round (closeSettled)
 	moved    float64 // paid to suppliers and their banks in this round
 	row      [outcome.NumMetrics]float64
 	sums     [numSums]float64
@@ -189,8 +190,8 @@ func (e *engine) initChunks() {
 		hi := min(lo+size, n)
 		e.chunks = append(e.chunks, chunkWork{
 			lo: lo, hi: hi,
-			pending: make([]int32, 0, hi-lo),
-			banks:   make([]float64, nb*numBankSums),
+			pending: make([]int32, 0, hi-lo), unclosed: make([]int32, 0, hi-lo),
+			banks: make([]float64, nb*numBankSums),
 		})
 		if hi == n {
 			break
@@ -267,8 +268,13 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// the chunk's accrual has just touched; what it adds is the read of
 	// the amounts the accrual only wrote (due and what is owed to banks,
 	// the flows it cleared), paidRound and the suppliers' alive.
-	phaseReceiveAccruePay: {firm: 305 + 64, slot: 20, edge: 37 + 17},
-	phaseGrantOwedFailing: {firm: 222},
+	phaseReceiveAccruePay: {firm: 305 + 64 + 17, slot: 20, edge: 37 + 17},
+	// phaseCloseAndRequest without closing settlement for every firm
+	// (closeFirmBytes, counted for the firms still owing after the first
+	// round as closeUnclosed goes, and for the others in
+	// phaseReceiveAccruePay: lent and unpaidDebt written, shortfall).
+	phaseCloseRestAndRequest: {firm: 206 - 81, edge: 8},
+	phaseGrantOwedFailing:    {firm: 222},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
 	// bank, lastCredit, cash, loan, what is owed, equity and the step's
 	// flows (97 bytes), which the chunk's finance has just touched.

@@ -24,9 +24,11 @@ func (e *engine) step(t int) error {
 	// 5. Payments: accrual (accrual.go), receivables sold (factoring.go),
 	// settlement rounds (settlement.go).
 	e.ivRequests()
-	if e.iv.termCap == nil && e.iv.scf == nil {
+	paidFirst := e.iv.termCap == nil && e.iv.scf == nil
+	if paidFirst {
 		// Nothing sequential stands between accrual and the first
-		// payment round (see settle).
+		// payment round (see settle); the firms that pay in full in it
+		// close their settlement in the same pass (closeSettled).
 		e.parallel(phaseReceiveAccruePay, t)
 		e.settle(t, true)
 	} else {
@@ -39,7 +41,11 @@ func (e *engine) step(t int) error {
 	// owners' funds and informal credit (liquidity.go); what is still owed
 	// and dividends paid; failure counters.
 	e.freezeCoreScores()
-	e.parallel(phaseCloseAndRequest, t)
+	if paidFirst {
+		e.parallel(phaseCloseRestAndRequest, t)
+	} else {
+		e.parallel(phaseCloseAndRequest, t)
+	}
 	early := false // the step's sums taken in the pass that ends finance
 	e.grantShares()
 	if e.iv.parts&partGrant != 0 {
@@ -92,6 +98,7 @@ const (
 	phasePayPending                          // later rounds: firms still owing pay
 	phaseCollectPaid                         // suppliers paid in the round collect
 	phaseCloseAndRequest                     // settlement closed; credit asked; requests summed per bank
+	phaseCloseRestAndRequest                 // phaseCloseAndRequest where phaseReceiveAccruePay closed the firms that paid in full
 	phaseGrant                               // banks lend
 	phaseOwedAndFailing                      // what is still owed, dividends; failure counters
 	phaseGrantOwedFailing                    // phaseGrant and phaseOwedAndFailing in one pass
@@ -105,7 +112,7 @@ const (
 var phaseNames = [numPhases]string{
 	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive",
 	phaseReceiveAccrue: "receive-accrue", phaseReceiveAccruePay: "receive-accrue-pay", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
-	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseAndRequest: "close-request",
+	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseAndRequest: "close-request", phaseCloseRestAndRequest: "close-rest-request",
 	phaseGrant: "grant", phaseOwedAndFailing: "owed-failing", phaseGrantOwedFailing: "grant-owed-failing",
 	phaseGrantOwedFailingTotals: "grant-owed-failing-totals", phaseTotals: "totals", phaseTotalsAgain: "totals-again",
 }
@@ -131,6 +138,7 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
 		c.moved = e.pay(c, true)
+		e.closeSettled(c)
 	case phasePayFirst:
 		c.moved = e.pay(c, true)
 	case phaseCollectAll:
@@ -141,6 +149,11 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.collect(c, false)
 	case phaseCloseAndRequest:
 		e.closeSettlement(lo, hi)
+		e.scoreAverages(lo, hi, t)
+		e.creditDemand(lo, hi, t)
+		e.bankRequests(c)
+	case phaseCloseRestAndRequest:
+		e.closeUnclosed(c)
 		e.scoreAverages(lo, hi, t)
 		e.creditDemand(lo, hi, t)
 		e.bankRequests(c)
