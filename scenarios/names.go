@@ -37,8 +37,8 @@ func listNames(names []string) string {
 	return strings.Join(names[:maxListed], ", ") + fmt.Sprintf(", … (%d in all)", len(names))
 }
 
-// names checks what [[shocks]] and [[interventions]] name in the network —
-// sectors, regions, demand-shock markets and supply-chain-finance cores —
+// names checks what [[shocks]], [[banks]] and [[interventions]] name in the
+// network — sectors, regions, demand-shock markets and supply-chain-finance cores —
 // against the names the network will have, so that a run never stops on
 // them. A generated network's names follow from its parameters. A file
 // network is read, and so checked whole, only when checking a parsed file
@@ -75,6 +75,11 @@ func (v *validator) names() error {
 			}
 		}
 	}
+	for i, b := range c.Banks {
+		if err := v.nameList(join(index("banks", i), "regions"), b.Regions, "region", nn.HasRegion, nn.Regions, nn.From); err != nil {
+			return err
+		}
+	}
 	for i, iv := range c.Interventions {
 		p := index("interventions", i)
 		if iv.Kind == config.KindSupplyChainFinance {
@@ -104,6 +109,11 @@ func (v *validator) namesNeeded() bool {
 	c := v.cfg
 	for _, s := range c.Shocks {
 		if len(s.Sectors)+len(s.Regions) > 0 || s.Kind == "demand" && c.Network.Generator == "file" {
+			return true
+		}
+	}
+	for _, b := range c.Banks {
+		if len(b.Regions) > 0 {
 			return true
 		}
 	}

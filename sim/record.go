@@ -10,7 +10,7 @@ import (
 type recorder struct {
 	columns int // outcome.NumMetrics, or outcome.NumLegacyMetrics without the banking system
 	series  []float64
-	width   int // values per step: columns, plus outcome.NumDemographyMetrics with demography
+	width   int // values per step: columns, plus outcome.NumDemographyMetrics with demography, plus outcome.NumOutsideBookMetrics with an outside book
 }
 
 func newRecorder(e *engine) *recorder {
@@ -21,6 +21,9 @@ func newRecorder(e *engine) *recorder {
 	w := cols
 	if e.demo != nil {
 		w += outcome.NumDemographyMetrics
+	}
+	if e.bs != nil && e.bs.outside.share > 0 {
+		w += outcome.NumOutsideBookMetrics
 	}
 	return &recorder{columns: cols, series: make([]float64, 0, e.p.steps*w), width: w}
 }
@@ -273,6 +276,9 @@ func (e *engine) record(t int) {
 		}
 		row[outcome.FiscalCost] = s.stepCost
 	}
+	if e.bs != nil {
+		row[outcome.WriteOffs] += e.bs.workout.writeOffs // written off at the end of their workout (workout.go)
+	}
 	row[outcome.BankLosses] = row[outcome.WriteOffs] - row[outcome.GuaranteeCallsState] - row[outcome.GuaranteeCallsCore]
 	row[outcome.DemandDomestic] = e.shock.demand[0]
 	row[outcome.DemandExport] = 1
@@ -295,6 +301,13 @@ func (e *engine) record(t int) {
 		dr[outcome.EntrantsActive], dr[outcome.OwnerEquityIn], dr[outcome.OwnerEquityOut] = float64(d.entrantsActive), d.ownersIn, d.ownersOut
 		e.metrics.series = append(e.metrics.series, dr[:]...)
 	}
+	if bs := e.bs; bs != nil && bs.outside.share > 0 {
+		var ob [outcome.NumOutsideBookMetrics]float64
+		if bs.network > 0 {
+			ob[outcome.NPLRatioNetwork] = bs.networkNPL / bs.network
+		}
+		e.metrics.series = append(e.metrics.series, ob[:]...)
+	}
 }
 
 // result assembles the run's outcome.Result.
@@ -307,7 +320,7 @@ func (e *engine) result(arm string) *outcome.Result {
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,
-		Metrics:     outcome.RunMetricNames(e.bs != nil, e.demo != nil),
+		Metrics:     outcome.RunMetricNames(e.bs != nil, e.demo != nil, e.bs != nil && e.bs.outside.share > 0),
 		Series:      e.metrics.series,
 		Events:      e.events,
 

@@ -25,6 +25,7 @@ type sensitivityOptions struct {
 	method  string  // --method: sobol or morris
 	n       int     // --n: base samples (sobol) or trajectories (morris)
 	levels  int     // --levels (morris)
+	jump    int     // --jump (morris): levels per step; 0 means levels/2
 	seed    uint64  // --seed
 	out     string  // --out
 	samples string  // --samples (analyze)
@@ -39,6 +40,7 @@ func sensitivityCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "params", Usage: "parameters `FILE`: TOML [[uncertain]] tables, or CSV (.csv) with one row per parameter: name, distribution and its parameters, source"},
 			&cli.StringFlag{Name: "method", Value: "sobol", Usage: "`METHOD`: sobol (Saltelli design, Sobol indices) or morris (trajectories, elementary effects)"},
 			&cli.IntFlag{Name: "levels", Value: 4, Usage: "morris: `P` levels of each parameter's grid (even)"},
+			jumpFlag(),
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`S` seeds the scrambling of the Sobol sequence, the Morris trajectories and the bootstrap"},
 		}
 	}
@@ -143,15 +145,37 @@ func requireFlags(c *cli.Context, names ...string) error {
 	return nil
 }
 
+// jumpFlag is --jump of every command that draws a Morris design.
+func jumpFlag() cli.Flag {
+	return &cli.IntFlag{Name: "jump", Usage: "morris: each step moves a parameter by `J` levels of its grid (1 to P-1), Δ = J/(P-1)", DefaultText: "P/2"}
+}
+
 func sensitivityFlags(c *cli.Context) (sensitivityOptions, error) {
 	opts := sensitivityOptions{params: c.String("params"), method: c.String("method"), levels: c.Int("levels"), seed: c.Uint64("seed")}
 	if opts.method != "sobol" && opts.method != "morris" {
 		return opts, badInputf("--method %q: must be sobol or morris", opts.method)
 	}
-	if opts.method != "morris" && c.IsSet("levels") {
-		return opts, badInputf("--levels applies to --method morris, not %s", opts.method)
+	for _, name := range []string{"levels", "jump"} {
+		if opts.method != "morris" && c.IsSet(name) {
+			return opts, badInputf("--%s applies to --method morris, not %s", name, opts.method)
+		}
+	}
+	if c.IsSet("jump") {
+		opts.jump = c.Int("jump")
+		if opts.jump < 1 || opts.jump >= opts.levels {
+			return opts, badInputf("--jump %d: must be from 1 to %d levels (one less than --levels %d)", opts.jump, max(opts.levels-1, 1), opts.levels)
+		}
 	}
 	return opts, nil
+}
+
+// morrisJump is the step of opts's Morris design in levels: --jump, or
+// the standard levels/2.
+func (o sensitivityOptions) morrisJump() int {
+	if o.jump > 0 {
+		return o.jump
+	}
+	return o.levels / 2
 }
 
 // design is a Saltelli or Morris design seen as blocks of rows.
@@ -181,7 +205,7 @@ func newDesign(params []sensitivity.Param, opts sensitivityOptions, blocks int) 
 		}
 		d.saltelli, d.blockSize, d.fill = s, k+2, s.Block
 	case "morris":
-		m, err := sensitivity.NewMorris(params, blocks, opts.levels, opts.seed)
+		m, err := sensitivity.NewMorrisJump(params, blocks, opts.levels, opts.morrisJump(), opts.seed)
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +278,7 @@ func describeDesign(d *design, opts sensitivityOptions) string {
 	if d.saltelli != nil {
 		return fmt.Sprintf("sobol: %d base samples × (k+2), seed %d", d.blocks, opts.seed)
 	}
-	return fmt.Sprintf("morris: %d trajectories × (k+1), %d levels, seed %d", d.blocks, opts.levels, opts.seed)
+	return fmt.Sprintf("morris: %d trajectories × (k+1), %d levels, jump %d, seed %d", d.blocks, opts.levels, opts.morrisJump(), opts.seed)
 }
 
 func newRows(n, k int) [][]float64 {
@@ -369,7 +393,7 @@ func checkDesign(ctx context.Context, params []sensitivity.Param, opts sensitivi
 
 func levelsNote(opts sensitivityOptions) string {
 	if opts.method == "morris" {
-		return fmt.Sprintf(" and --levels %d", opts.levels)
+		return fmt.Sprintf(" and --levels %d --jump %d", opts.levels, opts.morrisJump())
 	}
 	return ""
 }

@@ -79,6 +79,7 @@ func sensitivityRunCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "method", Value: "sobol", Usage: "`METHOD`: sobol (Saltelli design, Sobol indices) or morris (trajectories, elementary effects)"},
 			&cli.IntFlag{Name: "n", Usage: "sobol: `N` base samples (a power of two); morris: N trajectories", DefaultText: "none"},
 			&cli.IntFlag{Name: "levels", Value: 4, Usage: "morris: `P` levels of each parameter's grid (even)"},
+			jumpFlag(),
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`S` seeds the design and the bootstrap (the runs use the scenario's seed)"},
 			&cli.StringFlag{Name: "metrics", Usage: "comma-separated `LIST` of outputs: ARM:METRIC or METRIC", DefaultText: "baseline:failures and each arm's firms_saved and cost_per_firm_saved"},
 			&cli.IntFlag{Name: "bootstrap", Value: 1000, Usage: "`B` bootstrap resamples for the intervals (0: none)"},
@@ -160,6 +161,11 @@ func designSpec(o sensitivityOptions) string {
 	s := fmt.Sprintf("method = %s, n = %d, seed = %d", o.method, o.n, o.seed)
 	if o.method == "morris" {
 		s += fmt.Sprintf(", levels = %d", o.levels)
+		if o.jump > 0 && o.jump != o.levels/2 {
+			// Only a step other than the standard one is written, so
+			// that the batches of before --jump keep their identity.
+			s += fmt.Sprintf(", jump = %d", o.jump)
+		}
 	}
 	return s
 }
@@ -184,6 +190,8 @@ func parseDesignSpec(name string, data []byte) (sensitivityOptions, error) {
 			o.seed, err = strconv.ParseUint(v, 10, 64)
 		case "levels":
 			o.levels, err = strconv.Atoi(v)
+		case "jump":
+			o.jump, err = strconv.Atoi(v)
 		default:
 			err = fmt.Errorf("unknown key %q", k)
 		}

@@ -172,6 +172,85 @@ func TestSensitivityShardKillResumeMerge(t *testing.T) {
 	}
 }
 
+// TestSensitivityRunMorrisJump: sensitivity run takes --jump, records it
+// with the batch, and smesim merge rebuilds the same design from the
+// shards. On 6 levels with steps of 5 (Δ = 1) each move takes a parameter
+// from one end of its range to the other.
+func TestSensitivityRunMorrisJump(t *testing.T) {
+	dir := t.TempDir()
+	path := writeSensScenario(t, dir, sensScenario)
+	args := func(out string, more ...string) []string {
+		return append([]string{"sensitivity", "run", path, "--method", "morris", "--n", "4", "--levels", "6", "--jump", "5",
+			"--out", filepath.Join(dir, out), "--plots", "none", "--progress", "none", "--workers", "1"}, more...)
+	}
+	for _, a := range [][]string{args("whole"), args("s0", "--shard", "0/2"), args("s1", "--shard", "1/2")} {
+		if code, _, stderr := smesim(t, a...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", a, code, stderr)
+		}
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, _, stderr := smesim(t, "merge", "--out", merged, "--plots", "none", filepath.Join(dir, "s0"), filepath.Join(dir, "s1")); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	whole, err := os.ReadFile(filepath.Join(dir, "whole", "design.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(merged, "design.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, whole) {
+		t.Errorf("merged design.csv differs from the unsharded run's:\n%s\nwant\n%s", got, whole)
+	}
+	lines := strings.Split(strings.TrimSpace(string(whole)), "\n")
+	if len(lines) != 1+4*3 {
+		t.Fatalf("design.csv has %d lines, want 13", len(lines))
+	}
+	for _, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		if depth, budget := f[1], f[2]; (depth != "0.1" && depth != "0.7") || (budget != "1e+06" && budget != "3e+06") {
+			t.Errorf("design row %q: with Δ = 1 every value is an end of its range (0.1 or 0.7; 1e+06 or 3e+06)", line)
+		}
+	}
+	code, _, stderr := smesim(t, "sensitivity", "run", path, "--n", "4", "--jump", "2", "--out", filepath.Join(dir, "sobol"))
+	if code != 2 {
+		t.Errorf("--jump with sobol: exit %d, want 2", code)
+	}
+	oneErrorLine(t, stderr, "--jump applies to --method morris, not sobol")
+}
+
+// TestDesignSpecJump: a batch records --jump only when it is not the
+// standard p/2, so that the batches of before the flag keep their
+// identity, and reads it back.
+func TestDesignSpecJump(t *testing.T) {
+	for _, tc := range []struct {
+		opts     sensitivityOptions
+		spec     string
+		readJump int
+	}{
+		{sensitivityOptions{method: "sobol", n: 64, seed: 1, levels: 4}, "method = sobol, n = 64, seed = 1", 0},
+		{sensitivityOptions{method: "morris", n: 10, seed: 2, levels: 4}, "method = morris, n = 10, seed = 2, levels = 4", 0},
+		{sensitivityOptions{method: "morris", n: 10, seed: 2, levels: 4, jump: 2}, "method = morris, n = 10, seed = 2, levels = 4", 0},
+		{sensitivityOptions{method: "morris", n: 10, seed: 2, levels: 10, jump: 6}, "method = morris, n = 10, seed = 2, levels = 10, jump = 6", 6},
+	} {
+		spec := designSpec(tc.opts)
+		if spec != tc.spec {
+			t.Errorf("designSpec(%+v) = %q, want %q", tc.opts, spec, tc.spec)
+		}
+		back, err := parseDesignSpec("scenario.toml", []byte("name = \"x\"\n"+sensDesignLine+spec+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.method != tc.opts.method || back.n != tc.opts.n || back.seed != tc.opts.seed || back.levels != tc.opts.levels || back.jump != tc.readJump {
+			t.Errorf("parseDesignSpec(%q) = %+v", spec, back)
+		}
+		if back.morrisJump() != tc.opts.morrisJump() {
+			t.Errorf("%q: step %d levels, want %d", spec, back.morrisJump(), tc.opts.morrisJump())
+		}
+	}
+}
+
 // TestSensitivityRunBadInput: a bad [[uncertain]] is one line naming the
 // file and line, exit 2, for validate and sensitivity run alike.
 func TestSensitivityRunBadInput(t *testing.T) {

@@ -168,6 +168,76 @@ func TestSensitivityIshigamiMorris(t *testing.T) {
 	oneErrorLine(t, errs, "m1.csv:2:", "--seed 2")
 }
 
+// TestSensitivityMorrisJump: --jump sets the step of a Morris design in
+// levels. On 10 levels with steps of 6 (Δ = 2/3) every move of an
+// Ishigami input spans 2/3 of its range and mu* ranks x1 > x2 > x3, as
+// the total-order indices do (the standard step of p/2 levels cannot:
+// docs/sensitivity.md); --jump 2 on 4 levels is the standard design, byte
+// for byte; analyze refuses a design drawn with another jump.
+func TestSensitivityMorrisJump(t *testing.T) {
+	inTempDir(t)
+	writeFile(t, "ishigami.toml", ishigamiParams)
+	morris := func(extra ...string) []string {
+		return append([]string{"sensitivity", "sample", "--params", "ishigami.toml", "--method", "morris", "--n", "2000"}, extra...)
+	}
+	for _, args := range [][]string{
+		morris("--levels", "10", "--jump", "6", "--out", "fine.csv"),
+		morris("--out", "standard.csv"),
+		morris("--levels", "4", "--jump", "2", "--out", "jump2.csv"),
+	} {
+		if code, _, errs := smesim(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+	}
+	standard, _ := os.ReadFile("standard.csv")
+	jump2, _ := os.ReadFile("jump2.csv")
+	if string(standard) != string(jump2) || len(standard) == 0 {
+		t.Errorf("--jump 2 on 4 levels is not the standard design")
+	}
+	data, _ := os.ReadFile("fine.csv")
+	recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := 2 * math.Pi * 6 / 9 // Δ = 6/9 of the range [-π, π]
+	for i := 1; i+1 < len(recs); i++ {
+		if (i-1)%4 == 3 { // the last row of a trajectory: the next row starts another
+			continue
+		}
+		moved := 0
+		for c := 1; c < len(recs[i]); c++ {
+			a, _ := strconv.ParseFloat(recs[i][c], 64)
+			b, _ := strconv.ParseFloat(recs[i+1][c], 64)
+			if a != b {
+				moved++
+				if d := math.Abs(b - a); math.Abs(d-step) > 1e-9 {
+					t.Fatalf("fine.csv rows %d and %d: %s moves by %v, want %v", i, i+1, recs[0][c], d, step)
+				}
+			}
+		}
+		if moved != 1 {
+			t.Fatalf("fine.csv rows %d and %d: %d inputs move, want 1", i, i+1, moved)
+		}
+	}
+	evaluate(t, "fine.csv", "y.csv", ishigamiFunc)
+	code, _, errs := smesim(t, "sensitivity", "analyze", "--params", "ishigami.toml", "--method", "morris", "--levels", "10", "--jump", "6",
+		"--samples", "fine.csv", "--outputs", "y.csv", "--out", "ix.csv")
+	if code != 0 {
+		t.Fatalf("analyze: exit %d: %s", code, errs)
+	}
+	got := readIndices(t, "ix.csv")
+	mu := func(p string) float64 { return got["y/"+p+"/mu_star"][0] }
+	if !(mu("x1") > mu("x2") && mu("x2") > mu("x3")) {
+		t.Errorf("mu*: x1 %v x2 %v x3 %v: want x1 > x2 > x3", mu("x1"), mu("x2"), mu("x3"))
+	}
+	code, _, errs = smesim(t, "sensitivity", "analyze", "--params", "ishigami.toml", "--method", "morris", "--levels", "10",
+		"--samples", "fine.csv", "--outputs", "y.csv", "--out", "ix5.csv")
+	if code != 2 {
+		t.Fatalf("analyze with the standard jump: exit %d, want 2", code)
+	}
+	oneErrorLine(t, errs, "fine.csv:", "not the value of the morris design", "--levels 10 --jump 5")
+}
+
 // A CSV parameters file gives the same design as the same parameters in
 // TOML.
 func TestSensitivityParamsCSV(t *testing.T) {
@@ -266,6 +336,10 @@ func TestSensitivityBadInput(t *testing.T) {
 		{"missing flags", []string{"sensitivity", "sample", "--n", "8"}, []string{"needs --params, --out"}},
 		{"unknown subcommand", []string{"sensitivity", "smaple"}, []string{`unknown command "smaple"`, "sample"}},
 		{"levels with sobol", append(sample("ok.toml"), "--levels", "6"), []string{"--levels applies to --method morris"}},
+		{"jump with sobol", append(sample("ok.toml"), "--jump", "2"), []string{"--jump applies to --method morris, not sobol"}},
+		{"jump of the levels", append(sample("ok.toml"), "--method", "morris", "--jump", "4"), []string{"--jump 4: must be from 1 to 3 levels (one less than --levels 4)"}},
+		{"jump 0", append(sample("ok.toml"), "--method", "morris", "--levels", "6", "--jump", "0"), []string{"--jump 0: must be from 1 to 5 levels"}},
+		{"jump in analyze", analyze("x.csv", "y.csv", "--method", "morris", "--levels", "6", "--jump", "-1"), []string{"--jump -1: must be from 1 to 5"}},
 		{"name id", sample("id.toml"), []string{"id.toml:2:", "uncertain[1].name", `"id"`}},
 		{"arguments", []string{"sensitivity", "sample", "extra", "--params", "ok.toml", "--n", "8", "--out", "s.csv"}, []string{"takes no arguments"}},
 	}
