@@ -291,6 +291,26 @@ func TestClassFactors(t *testing.T) {
 	}
 }
 
+func TestLogMeanFactors(t *testing.T) {
+	for _, c := range []struct {
+		share, scale, want []float64
+	}{
+		{[]float64{0.8, 0.17, 0.03}, []float64{1, 1, 1}, []float64{1, 1, 1}}, // neutral: exactly 1
+		{[]float64{0.5, 0.5}, []float64{1, 4}, []float64{0.5, 2}},            // geometric mean 2
+		{[]float64{1, 1}, []float64{1, 4}, []float64{0.5, 2}},                // shares normalised
+		{[]float64{1, 0}, []float64{2, 5}, []float64{1, 2.5}},                // a class of share 0 weighs nothing
+		{[]float64{0.8, 0.2}, []float64{1, 32}, []float64{0.5, 16}},          // 32^0.2 = 2
+	} {
+		got := LogMeanFactors(c.share, c.scale)
+		for k := range got {
+			if !equal(got[k], c.want[k]) {
+				t.Errorf("LogMeanFactors(%v, %v) = %v, want %v", c.share, c.scale, got, c.want)
+				break
+			}
+		}
+	}
+}
+
 func TestStepHazard(t *testing.T) {
 	for _, c := range []struct {
 		yearly, steps, want float64

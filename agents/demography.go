@@ -40,6 +40,31 @@ func ClassFactors(share, scale []float64) []float64 {
 	return out
 }
 
+// LogMeanFactors returns, for each size class k, the factor by which its
+// members' draw is scaled so that the share-weighted mean of the log of
+// the factors is 0 (the log-mean, and so roughly the median, of a
+// log-normal draw over all classes is unchanged):
+//
+//	scale[k] / exp(Σ_j share[j]·log scale[j])   (shares normalised to sum to 1)
+//
+// With every scale 1 every factor is exactly 1.
+func LogMeanFactors(share, scale []float64) []float64 {
+	total, logMean := 0.0, 0.0
+	for _, s := range share {
+		total += s
+	}
+	for k, s := range share {
+		if s > 0 {
+			logMean += s / total * math.Log(scale[k])
+		}
+	}
+	out := make([]float64, len(scale))
+	for k := range scale {
+		out[k] = scale[k] / math.Exp(logMean)
+	}
+	return out
+}
+
 // StepHazard converts a yearly exit probability into the probability of
 // exiting in one step, the hazard being constant within the year:
 //

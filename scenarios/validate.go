@@ -454,6 +454,36 @@ func (v *validator) finance() error {
 			return v.errorAt(p, []string{index("banks", i)}, "only a city or rural bank serves regions: this bank's kind is %q (national banks serve every region)", b.Kind)
 		}
 	}
+	return v.bankBooks()
+}
+
+// bankBooks rejects the NPL workout and the outside book while they would
+// have no effect: either without the banking system, and the outside
+// book's terms without an outside book. Their defaults are always
+// accepted.
+func (v *validator) bankBooks() error {
+	f, def := v.cfg.Finance, config.DefaultConfig().Finance
+	if f.Banking != "system" {
+		switch {
+		case !f.NPLWorkout.IsZero():
+			return v.errorAt("finance.npl_workout", []string{"finance.banking", "finance"},
+				"%s has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", f.NPLWorkout, f.Banking)
+		case f.OutsideBook != 0:
+			return v.errorAt("finance.outside_book", []string{"finance.banking", "finance"},
+				"%s has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", formatNumber(f.OutsideBook), f.Banking)
+		}
+	}
+	if f.OutsideBook == 0 {
+		for _, k := range []struct {
+			key      string
+			val, def float64
+		}{{"outside_default_rate", f.OutsideDefaultRate, def.OutsideDefaultRate}, {"outside_rate", f.OutsideRate, def.OutsideRate}} {
+			if k.val != k.def {
+				return v.errorAt("finance."+k.key, []string{"finance.outside_book", "finance"},
+					"%s has no effect while finance.outside_book is 0: set outside_book, or leave the key out", formatNumber(k.val))
+			}
+		}
+	}
 	return nil
 }
 

@@ -37,6 +37,17 @@ func (v *validator) demography() error {
 		return v.errorAt("demography.credit_by_class", []string{"demography"},
 			"true needs demography.size_classes = true: credit access is per size class (or set it to false)")
 	}
+	if rs := d.RunwayScale; !rs.Neutral() && !d.SizeClasses {
+		for _, c := range []struct {
+			key string
+			v   float64
+		}{{"micro", rs.Micro}, {"small", rs.Small}, {"medium", rs.Medium}} {
+			if c.v != 1 {
+				return v.errorAt("demography.runway_scale."+c.key, []string{"demography.runway_scale", "demography"},
+					"%s needs demography.size_classes = true: runways are scaled per size class (or set it to 1)", formatNumber(c.v))
+			}
+		}
+	}
 	if !d.SizeClasses {
 		return nil
 	}

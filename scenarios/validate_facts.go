@@ -119,7 +119,9 @@ func (v *validator) factMetric(p string, f config.FactConfig) error {
 		switch m := slices.Index(names, f.Metric); {
 		case m >= outcome.NumLegacyMetrics && m < outcome.NumMetrics && v.cfg.Finance.Banking != "system":
 			return v.errorAt(k, []string{p, "finance.banking"}, "%q is recorded only with finance.banking = \"system\" (this scenario's banking is %q)", f.Metric, v.cfg.Finance.Banking)
-		case m >= outcome.NumMetrics && !v.cfg.RecordsDemography():
+		case m >= outcome.NumMetrics+outcome.NumDemographyMetrics && (v.cfg.Finance.Banking != "system" || v.cfg.Finance.OutsideBook == 0):
+			return v.errorAt(k, []string{p, "finance.outside_book"}, "%q is recorded only with an outside book: finance.banking = \"system\" and finance.outside_book above 0", f.Metric)
+		case m >= outcome.NumMetrics && m < outcome.NumMetrics+outcome.NumDemographyMetrics && !v.cfg.RecordsDemography():
 			return v.errorAt(k, []string{p, "demography"}, "%q is recorded only with demography: a background exit_hazard or an entry_pool (with finance)", f.Metric)
 		}
 		return nil

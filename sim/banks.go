@@ -38,7 +38,10 @@ type bankSystem struct {
 	provisionExpense          float64   // this step, all banks: provisions charged against capital (negative: released)
 	recapStep, recapTotal     float64   // state money paid into banks' capital: this step, and so far
 	cb                        centralBank
-	totalRWA, total, totalNPL float64 // system sums at the end of the step, for record: RWA, loans, non-performing loans
+	workout                   workout      // failed firms' loans until they are written off (workout.go)
+	outside                   outsideTerms // the outside book (outsidebook.go)
+	totalRWA, total, totalNPL float64      // system sums at the end of the step, for record: RWA, loans, non-performing loans
+	network, networkNPL       float64      // the same for the loans to the network's firms only
 }
 
 // bankBook is what the banking system adds to a bank's state.
@@ -50,7 +53,10 @@ type bankBook struct {
 	funding          float64 // deposits from outside the network (households, other firms), fixed at the start
 	smeLoans         float64 // performing loans to SMEs, at the end of the step
 	coreLoans        float64 // performing loans to core enterprises
-	npl              float64 // non-performing loans
+	npl              float64 // non-performing loans to the network's firms, the workout book's included
+	workout          float64 // failed firms' loans in workout (workout.go)
+	outside          float64 // performing loans outside the network (outsidebook.go)
+	outsideNPL       float64 // non-performing loans outside the network
 	rwa, car         float64 // risk-weighted assets and capital over them
 	belowRun         int32   // steps in a row below car_min
 }
@@ -84,6 +90,14 @@ func newBankSystem(cfg *config.Config, p *params, n, nb int) *bankSystem {
 		arrearsRun:      make([]int32, n),
 		rollover:        make([]float64, n),
 		rollShare:       make([]float64, nb),
+		workout:         newWorkout(f.NPLWorkout.WholeSteps(p.stepDays), nb),
+		outside: outsideTerms{
+			share:       f.OutsideBook,
+			defaultRate: units.ProbabilityPerStep(f.OutsideDefaultRate, p.stepDays),
+			pdYear:      f.OutsideDefaultRate,
+			rate:        perStep(f.OutsideRate),
+			recovery:    cfg.Firms.RecoveryRate,
+		},
 	}
 }
 
@@ -185,15 +199,20 @@ func (e *engine) openBankBooks(deposits []float64) {
 		bc := e.cfg.Banks[b]
 		bk.carMin, bk.carStart = bc.CARMin, bc.CARStart
 		bk.rwa = bs.wSME*bk.smeLoans + bs.wCore*bk.coreLoans
+		if bs.outside.share > 0 {
+			e.openOutsideBook(bk)
+			bk.rwa += bs.wSME*bk.outside + bs.wNPL*bk.outsideNPL
+			bk.provisions = agents.Provisions(bk.provisions+e.outsideProvisions(bk), bs.coverageMin, bk.outsideNPL)
+		}
 		bk.capital = bc.CARStart * bk.rwa
 		bk.capitalTarget = bk.capital
 		bk.car = carOf(bk.capital, bk.rwa, bc.CARStart)
-		bk.reserves = deposits[b] + bk.capital - bk.loans + bk.provisions
+		bk.reserves = deposits[b] + bk.capital - bk.loans - bk.outside - bk.outsideNPL + bk.provisions
 		if bk.reserves < 0 {
 			bk.funding = -bk.reserves
 			bk.reserves = 0
 		}
-		bk.size = bk.loans + bk.reserves + deposits[b] + bk.capital + bk.provisions + bk.funding
+		bk.size = bk.loans + bk.outside + bk.outsideNPL + bk.reserves + deposits[b] + bk.capital + bk.provisions + bk.funding
 		bs.cb.otherAssets += bk.reserves
 	}
 	bs.sumBooks(e.banks)
@@ -278,8 +297,10 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 	bs := e.bs
 	l := &e.ledger
 	bs.provisionExpense = 0
+	e.workoutDue()
 	for b := range e.banks {
 		bk := &e.banks[b]
+		e.outsideBookStep(bk)
 		var sme, core, npl, expected, deposits float64
 		for c := range e.chunks {
 			v := e.chunks[c].banks[b*numBankSums:]
@@ -289,8 +310,15 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 			expected += v[bankExpectedLoss]
 			deposits += v[bankDeposits]
 		}
+		if bk.workout != 0 {
+			npl += bk.workout
+			expected += agents.ProvisionRate(0, bs.lgd, true) * bk.workout
+		}
 		bk.smeLoans, bk.coreLoans, bk.npl = sme, core, npl
 		need := agents.Provisions(expected, bs.coverageMin, npl)
+		if bs.outside.share > 0 {
+			need = agents.Provisions(expected+e.outsideProvisions(bk), bs.coverageMin, npl+bk.outsideNPL)
+		}
 		expense := need - bk.provisions
 		bk.provisions = need
 		bk.capital -= expense
@@ -298,13 +326,16 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 		// Deposits' interest and operating costs are paid to the external
 		// sector (depositors beyond the network's firms, staff, suppliers);
 		// central-bank interest to the central bank.
-		cost := bs.depositRate*(deposits+bk.funding) + bs.costRate*(bk.loans+max(0, bk.reserves))
+		cost := bs.depositRate*(deposits+bk.funding) + bs.costRate*(bk.loans+bk.workout+bk.outside+bk.outsideNPL+max(0, bk.reserves))
 		cbInterest := bs.lolrRate*bk.cbLoans + e.relendingService(bk)
 		bk.capital -= cost + cbInterest
 		bk.reserves -= cost + cbInterest
 		l.external += cost
 		bs.cb.equity += cbInterest
 		bk.rwa = bs.wSME*sme + bs.wCore*core + bs.wNPL*npl
+		if bs.outside.share > 0 {
+			bk.rwa += bs.wSME*bk.outside + bs.wNPL*bk.outsideNPL
+		}
 		earnings := bk.capital - capitalBefore[b]
 		if div := agents.BankDividend(bs.payout, earnings, bk.capital, bk.carStart*bk.rwa); div > 0 {
 			bk.capital -= div
@@ -336,12 +367,19 @@ func (e *engine) relendingService(bk *bankState) float64 {
 
 // sumBooks adds up the banks' books for record.
 func (bs *bankSystem) sumBooks(banks []bankState) {
-	bs.totalRWA, bs.total, bs.totalNPL = 0, 0, 0
+	bs.totalRWA, bs.total, bs.totalNPL, bs.network, bs.networkNPL = 0, 0, 0, 0, 0
 	for b := range banks {
 		bk := &banks[b]
 		bs.totalRWA += bk.rwa
-		bs.total += bk.smeLoans + bk.coreLoans + bk.npl
-		bs.totalNPL += bk.npl
+		bs.network += bk.smeLoans + bk.coreLoans + bk.npl
+		bs.networkNPL += bk.npl
+	}
+	bs.total, bs.totalNPL = bs.network, bs.networkNPL
+	if bs.outside.share > 0 {
+		for b := range banks {
+			bs.total += banks[b].outside + banks[b].outsideNPL
+			bs.totalNPL += banks[b].outsideNPL
+		}
 	}
 }
 

@@ -108,7 +108,6 @@ func (e *engine) initPhysical() error {
 		e.demand[i] = x
 		e.importInv[i] = p.invTarget * e.importCoeff[i] * x
 		e.importOrder[i] = e.importCoeff[i] * x
-		e.revenue[i] = x
 		e.revenueEMA[i] = x
 		e.baseRevenue[i] = x
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
@@ -236,6 +235,7 @@ func (e *engine) initFinance() error {
 		totalShare += bc.Share
 	}
 	stepsPerMonth := units.DaysPerMonth / p.stepDays
+	runwayScale := e.runwayScale()
 	for i := 0; i < n; i++ {
 		// Bank by share. The draw is taken in the banking system too, so
 		// that the firms' other draws are the same in both.
@@ -257,6 +257,9 @@ func (e *engine) initFinance() error {
 			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
 		} else {
 			e.runway[i] = kp.CashRunwayMedian.Days() / units.DaysPerMonth * math.Exp(kp.CashRunwayDispersion*rng.NormFloat64())
+		}
+		if runwayScale != nil && net.Kind[i] == network.SME {
+			e.runway[i] *= runwayScale[net.Class(i)]
 		}
 	}
 	e.drawLinkTerms()
@@ -347,6 +350,25 @@ func (e *engine) openBooks(i int, kp *config.FirmParams, stepsPerMonth float64) 
 		e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
 	}
 	return l
+}
+
+// runwayScale returns the factor by which an SME's drawn cash runway is
+// scaled, by size class (demography.runway_scale through
+// agents.LogMeanFactors, so that the classes share the SMEs' runway
+// without changing its log-mean), or nil when runways do not depend on
+// size: the draw is the same either way, so no other draw moves.
+func (e *engine) runwayScale() []float64 {
+	d := &e.cfg.Demography
+	if !d.SizeClasses || d.RunwayScale.Neutral() {
+		return nil
+	}
+	f := agents.LogMeanFactors(
+		[]float64{d.ClassShares.Micro, d.ClassShares.Small, d.ClassShares.Medium},
+		[]float64{d.RunwayScale.Micro, d.RunwayScale.Small, d.RunwayScale.Medium})
+	out := make([]float64, network.NumSizeClasses)
+	out[network.Unclassified], out[network.Large] = 1, 1
+	copy(out[network.Micro:network.Medium+1], f)
+	return out
 }
 
 // runwayFromProfile returns the runway, in months, at cumulative share u of

@@ -187,7 +187,13 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelLostSupply})
 		}
 	}
-	if l := e.loan[f]; l > 0 {
+	if l := e.loan[f]; l > 0 && distress && e.bs != nil && e.bs.workout.steps > 0 {
+		// The loan is non-performing until its workout ends (workout.go);
+		// a guarantee is called at the default, on the loss expected.
+		rec := rr * l
+		e.guaranteeCalls(f, t, l, l-rec)
+		e.enterWorkout(f, l, rec)
+	} else if l > 0 {
 		rec := rr * l
 		e.toExternal[f] -= rec
 		e.reserveIn[f] += rec
@@ -246,7 +252,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 			e.edgeInv[k] = 0
 		}
 	}
-	e.output[f], e.revenue[f] = 0, 0
+	e.output[f] = 0
 	// Its customers buy from the survivors of its sector instead.
 	e.switchDemand(net.Sector[f], -(e.fdDomestic[f] + e.fdExport[f]))
 }

@@ -12,8 +12,9 @@ import (
 	"github.com/smesim/smesim/sim/outcome"
 )
 
-// policyMixGuarantee returns policy-mix on 2 chains with only its loan
-// guarantee, under rule new-money at the given coverage.
+// policyMixGuarantee returns the shipped policy-mix on 2 chains with only
+// its loan guarantee, at the given coverage. It fails if the shipped
+// guarantee is not under rule new-money, the rule these tests are about.
 func policyMixGuarantee(t *testing.T, coverage float64) *config.Config {
 	t.Helper()
 	cfg, err := scenarios.Open("policy-mix")
@@ -28,7 +29,9 @@ func policyMixGuarantee(t *testing.T, coverage float64) *config.Config {
 		t.Fatal("policy-mix has no loan guarantee")
 	}
 	iv := cfg.Interventions[i]
-	iv.Rule = config.GuaranteeNewMoney
+	if iv.Rule != config.GuaranteeNewMoney {
+		t.Fatalf("policy-mix's guarantee has rule %q, want %q", iv.Rule, config.GuaranteeNewMoney)
+	}
 	iv.Coverage = coverage
 	cfg.Interventions = []config.InterventionConfig{iv}
 	if err := scenarios.Validate(cfg, "policy-mix"); err != nil {

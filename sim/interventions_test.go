@@ -825,6 +825,49 @@ func TestFirstLoan(t *testing.T) {
 	}
 }
 
+// TestRunwayScaleByClass: demography.runway_scale scales each SME's drawn
+// runway, and so its starting cash, by its class's factor over the
+// share-weighted geometric mean of the factors: with shares 0.80, 0.17,
+// 0.03 and factors 1, 2, 4 the mean is exp(0.17·ln 2 + 0.03·ln 4) =
+// 1.172835, so micro, small and medium SMEs hold 0.852635, 1.705270 and
+// 3.410540 times the runway they draw with factors 1; cores keep theirs.
+func TestRunwayScaleByClass(t *testing.T) {
+	engines := make([]*engine, 2)
+	for k, scale := range []config.ClassFactor{{Micro: 1, Small: 1, Medium: 1}, {Micro: 1, Small: 2, Medium: 4}} {
+		cfg := config.DefaultConfig()
+		cfg.Network.Chains = 10
+		cfg.Demography.SizeClasses = true
+		cfg.Demography.RunwayScale = scale
+		e, err := newEngine(&cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.close()
+		engines[k] = e
+	}
+	neutral, scaled := engines[0], engines[1]
+	want := [network.NumSizeClasses]float64{network.Micro: 0.852635, network.Small: 1.705270, network.Medium: 3.410540, network.Large: 1}
+	var seen [network.NumSizeClasses]int
+	for i := range scaled.runway {
+		c := scaled.net.Class(i)
+		seen[c]++
+		for _, r := range []struct {
+			what         string
+			got, neutral float64
+		}{{"runway", scaled.runway[i], neutral.runway[i]}, {"cash", scaled.cash[i], neutral.cash[i]}} {
+			if math.Abs(r.got/r.neutral-want[c]) > 1e-6 {
+				t.Errorf("%s firm %d: %s %v with runway_scale, %v without: ratio %v, want %v", c, i, r.what, r.got, r.neutral, r.got/r.neutral, want[c])
+				return
+			}
+		}
+	}
+	for _, c := range []network.SizeClass{network.Micro, network.Small, network.Medium, network.Large} {
+		if seen[c] == 0 {
+			t.Errorf("no %s firm in the network: the check is vacuous", c)
+		}
+	}
+}
+
 // TestCreditAccessByClass: with demography.credit_by_class, the share of
 // SMEs with a bank credit line follows their size class's credit_access
 // (micro 0.35, small 0.6, medium 0.85); without it, every class draws

@@ -272,8 +272,9 @@ func (e *engine) checkBalanceSheets(t int) error {
 		}
 		lhs, rhs := bk.loans+bk.factored+bk.reserves, deposits[b]+bk.capital
 		if e.bs != nil {
-			// Provisions are a contra-asset; central-bank loans a liability.
-			lhs -= bk.provisions
+			// Provisions are a contra-asset; central-bank loans a liability;
+			// loans in workout and outside the network are assets.
+			lhs += bk.workout + bk.outside + bk.outsideNPL - bk.provisions
 			rhs += bk.cbLoans + bk.relending + bk.funding
 			scale = max(scale, math.Abs(bk.provisions)+math.Abs(bk.cbLoans))
 		}
@@ -283,13 +284,13 @@ func (e *engine) checkBalanceSheets(t int) error {
 				bk.loans, bk.factored, bk.reserves, bk.provisions, deposits[b], bk.capital, bk.cbLoans, bk.relending, bk.funding, res)}
 		}
 		if e.bs != nil {
-			if book := bk.smeLoans + bk.coreLoans + bk.npl; math.Abs(book-bk.loans)/scale > ledgerTolerance {
+			if book := bk.smeLoans + bk.coreLoans + bk.npl; math.Abs(book-bk.loans-bk.workout)/scale > ledgerTolerance {
 				return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
-					"performing (SME %.17g, core %.17g) and non-performing %.17g loans ≠ loans on its books %.17g", bk.smeLoans, bk.coreLoans, bk.npl, bk.loans)}
+					"performing (SME %.17g, core %.17g) and non-performing %.17g loans ≠ loans on its books %.17g and in workout %.17g", bk.smeLoans, bk.coreLoans, bk.npl, bk.loans, bk.workout)}
 			}
-			if bk.provisions < e.bs.coverageMin*bk.npl*(1-ledgerTolerance) {
+			if npl := bk.npl + bk.outsideNPL; bk.provisions < e.bs.coverageMin*npl*(1-ledgerTolerance) {
 				return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
-					"provisions %.17g below coverage_min × non-performing loans %.17g", bk.provisions, e.bs.coverageMin*bk.npl)}
+					"provisions %.17g below coverage_min × non-performing loans %.17g", bk.provisions, e.bs.coverageMin*npl)}
 			}
 		}
 	}

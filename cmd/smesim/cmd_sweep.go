@@ -131,11 +131,12 @@ type batchOptions struct {
 
 func batchOptionsOf(c *cli.Context) (batchOptions, error) {
 	opts := batchOptions{out: c.String("out"), workers: c.Int("workers"), shard: batch.Whole}
-	formats, err := plotFormats(c)
-	if err != nil {
-		return opts, err
+	var err error
+	if c.IsSet("plots") || c.String("plots") != "" { // a command without figures has no --plots
+		if opts.plots, err = plotFormats(c); err != nil {
+			return opts, err
+		}
 	}
-	opts.plots = formats
 	if c.IsSet("replications") {
 		v := c.Int("replications")
 		if v < 1 || v > 100000 {
@@ -448,6 +449,9 @@ func runMerge(ctx context.Context, e *env, out string, dirs []string, formats []
 	}
 	if m.Kind == kindFrontier {
 		return mergeFrontier(ctx, e, out, stores, dirs, formats)
+	}
+	if m.Kind == kindOptimise {
+		return badInputf("%s: a stage of smesim optimise: its shards share one --out, and the same command without --shard joins them", dirs[0])
 	}
 	if m.Kind == kindAtlas {
 		return badInputf("%s: knock-outs of smesim atlas: join their shards with smesim atlas, the same flags and --merge SHARD-OUT,...", dirs[0])

@@ -60,7 +60,7 @@ func signalCases() []signalCase {
 		{"run writing", []string{"run", "default", "--steps", "3000", "-r", "4", "--out", "o-runw"}, "o-runw.tmp-*", syscall.SIGTERM},
 		{"sweep", []string{"sweep", "sweep.toml", "-w", "1", "--out", "o-sweep", "--progress", "none"}, "o-sweep/units/*.gob", syscall.SIGINT},
 		{"frontier", []string{"frontier", "policy-mix", "--budgets", "1e6,1e7,1e8", "-r", "20", "-w", "1", "--out", "o-front", "--progress", "none"}, "o-front/units/*.gob", syscall.SIGINT},
-		{"optimise", []string{"optimise", "policy-mix", "--arm", "loans+relief", "-r", "64", "--first", "32", "-w", "1"}, "", syscall.SIGINT},
+		{"optimise", []string{"optimise", "policy-mix", "--arm", "loans+relief", "-r", "64", "--first", "32", "-w", "1", "--out", "o-opt", "--progress", "none"}, "o-opt/rung-00/units/*.gob", syscall.SIGINT},
 		{"sweep writing", []string{"sweep", "sweep.toml", "--out", "o-sweepw", "--progress", "none"}, "o-sweepw/points/*", syscall.SIGTERM},
 		{"merge", []string{"merge", "shard0", "shard1", "--out", "o-merge"}, "o-merge.tmp-*", syscall.SIGINT},
 		{"plot", []string{"plot", "res"}, "res/.plots.tmp-*", syscall.SIGINT},

@@ -92,6 +92,10 @@ func (src *Sources) Results(p int) ([]*outcome.Result, error) {
 	return out, nil
 }
 
+// Run reads run u of the plan without its network (nil): what needs only
+// the firms' fates and the series, as counting failures does.
+func (src *Sources) Run(u int) (*outcome.Result, error) { return src.of[u].Get(u) }
+
 // PointStream is the results of one point as a results.Stream: read from
 // the stores one at a time, arm-major, as the result files order them.
 type PointStream struct {
@@ -125,7 +129,7 @@ func (s *PointStream) result(i int, withNet bool) (*outcome.Result, error) {
 	}
 	if withNet || len(r.Firms.Status) > 0 || len(r.Events) > 0 {
 		if s.nets[rep] == nil {
-			if s.nets[rep], err = sim.BuildNetwork(plan.PointConfig(s.p), rep); err != nil {
+			if s.nets[rep], err = sim.BuildNetwork(plan.PointConfig(s.p), plan.FirstRep+rep); err != nil {
 				return nil, err
 			}
 		}

@@ -52,7 +52,7 @@ type Point struct {
 
 // Plan is the list of runs of a batch. Runs are numbered point-major, then
 // arm, then replication: run u is point u / (arms × reps), arm
-// (u / reps) mod arms, replication u mod reps.
+// (u / reps) mod arms, replication FirstRep + u mod reps.
 type Plan struct {
 	Kind string
 	Keys []string // sweep parameters, in column order
@@ -80,6 +80,11 @@ type Plan struct {
 	// results.InputDir, so that the directory's runs can be assembled (merged)
 	// wherever the directory is.
 	Copies []FileCopy
+	// FirstRep is the number of the first replication: a batch that
+	// continues the replications of another (a rung of successive
+	// halving) starts where that one stopped. The manifest does not
+	// record it: a plan that sets it says so in Scenario.
+	FirstRep int
 }
 
 // FileCopy is a file copied into a batch directory: From, the path read,
@@ -168,7 +173,7 @@ func (p *Plan) Runs() int { return len(p.Points) * len(p.Arms) * p.Reps }
 
 // Run returns the point, arm and replication of run u.
 func (p *Plan) Run(u int) (point, arm, rep int) {
-	return u / (len(p.Arms) * p.Reps), (u / p.Reps) % len(p.Arms), u % p.Reps
+	return u / (len(p.Arms) * p.Reps), (u / p.Reps) % len(p.Arms), p.FirstRep + u%p.Reps
 }
 
 // Shard is a share of a batch's runs: run u belongs to shard I of N when

@@ -33,6 +33,10 @@ type Options struct {
 	Threads  int
 	Shard    Shard // the runs to do (zero value: all)
 	Progress func(Progress)
+	// Elsewhere holds runs finished in other stores of the same plan
+	// (the other shards of a batch whose stores are read together): they
+	// are not done again.
+	Elsewhere map[int]bool
 }
 
 // Execute does the runs of plan in opts.Shard that s does not hold yet,
@@ -57,7 +61,7 @@ func Execute(ctx context.Context, plan *Plan, s *Store, opts Options) (int, erro
 		if !shard.Has(u) {
 			continue
 		}
-		if done[u] {
+		if done[u] || opts.Elsewhere[u] {
 			skipped++
 			continue
 		}

@@ -201,6 +201,12 @@ type FinanceConfig struct {
 	CBRate          float64        `toml:"cb_rate" min:"0" max:"1" doc:"system: the central bank's yearly lending rate to banks (PBoC relending for small firms: 2.5% from February 2020); the lender of last resort charges it plus lolr_spread, relending the policy loan's own rate"`
 	LOLRSpread      float64        `toml:"lolr_spread" min:"0" max:"1" doc:"system: lender of last resort: a bank whose reserves fall below 0 borrows them back from the central bank at cb_rate plus this"`
 	ResolutionDelay units.Duration `toml:"resolution_delay" doc:"system: a bank below car_min for this long is recapitalised by the state to car_start"`
+
+	// NPL workout and the outside book (sim/workout.go, sim/outsidebook.go).
+	NPLWorkout         units.Duration `toml:"npl_workout" max:"10y" omitdefault:"true" doc:"system: a failed firm's bank loan stays on its bank's books as non-performing (provisioned) this long, then the bank recovers recovery_rate of it in cash and writes the rest off; 0: written off at the failure"`
+	OutsideBook        float64        `toml:"outside_book" min:"0" max:"100" omitdefault:"true" doc:"system: each bank also holds loans to the economy outside the network, this multiple of its loans to the network's firms at the start: a diversified book with stationary defaults, interest, provisions and capital against it (0: none)"`
+	OutsideDefaultRate float64        `toml:"outside_default_rate" min:"0" max:"1" omitdefault:"true" doc:"system, outside_book: yearly share of the outside book's performing loans that become non-performing (they stay npl_workout, then recovery_rate of them is recovered)"`
+	OutsideRate        float64        `toml:"outside_rate" min:"0" max:"1" omitdefault:"true" doc:"system, outside_book: yearly interest rate the outside book's performing loans pay"`
 }
 
 // BankConfig is one bank. Firms are assigned to banks by Share (with
@@ -341,6 +347,8 @@ func DefaultConfig() Config {
 			CBRate:             0.025,
 			LOLRSpread:         0.01,
 			ResolutionDelay:    units.MustDuration("4w"),
+			OutsideDefaultRate: 0.019,
+			OutsideRate:        0.0503,
 		},
 		Banks:      []BankConfig{DefaultBank()},
 		Demography: DefaultDemography(),

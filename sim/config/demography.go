@@ -15,6 +15,7 @@ type DemographyConfig struct {
 	CreditByClass   bool         `toml:"credit_by_class" doc:"an SME has a bank credit line with the probability credit_access of its size class instead of firms.sme.credit_access (needs size_classes)"`
 	CreditAccess    ClassShares  `toml:"credit_access" doc:"credit_by_class: share of SMEs of each size class with a bank credit line (design defaults, to be calibrated on the 25.4M inclusive small-business borrowers of end-2020)"`
 	EntrantSize     float64      `toml:"entrant_size" minx:"0" max:"1" doc:"an entrant's starting sales to final markets relative to its drawn final demand; it grows by taking over the links of firms that leave"`
+	RunwayScale     ClassFactor  `toml:"runway_scale" omitdefault:"true" doc:"cash runway of each SME size class relative to the others (cash buffers by size), with the SMEs' log-mean runway kept that of firms.sme.cash_runway_*: the classes change who holds the cash, not how much SMEs hold (1 each: runway independent of size; needs size_classes)"`
 }
 
 // ClassShares holds one share per SME size class.
@@ -30,6 +31,16 @@ type ClassScale struct {
 	Small  float64 `toml:"small" minx:"0" max:"1e6"`
 	Medium float64 `toml:"medium" minx:"0" max:"1e6"`
 }
+
+// ClassFactor holds one relative factor per SME size class.
+type ClassFactor struct {
+	Micro  float64 `toml:"micro" minx:"0" max:"10"`
+	Small  float64 `toml:"small" minx:"0" max:"10"`
+	Medium float64 `toml:"medium" minx:"0" max:"10"`
+}
+
+// Neutral reports whether every class has factor 1.
+func (f ClassFactor) Neutral() bool { return f == ClassFactor{Micro: 1, Small: 1, Medium: 1} }
 
 // ClassHazards holds one yearly probability per size class.
 type ClassHazards struct {
@@ -63,5 +74,6 @@ func DefaultDemography() DemographyConfig {
 		EntryRate:       1,
 		EntrantSize:     0.5,
 		CreditAccess:    ClassShares{Micro: 0.35, Small: 0.6, Medium: 0.85},
+		RunwayScale:     ClassFactor{Micro: 1, Small: 1, Medium: 1},
 	}
 }

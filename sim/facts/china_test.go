@@ -15,21 +15,12 @@ import (
 )
 
 // knownMisses are the facts china-2020 does not reproduce yet, and why
-// (docs/calibration.md, "Why the misses"). The test requires them
-// to still miss, so that this list stays true; fixing one means moving it
-// out of the list. Since the recalibration on the 2020 mechanisms (issue
-// 15, slice 8): the SMEs that close in spring are as large as the rest
-// (nothing in the model makes small firms more fragile), more SMEs than
-// normal close in 2021, and no loan is ever non-performing, since a firm
-// fails after 4 weeks of illiquidity and a loan is non-performing after 13
-// weeks in arrears. "revenue 2020 down > 20%" misses at 100 replications
-// by less than this test's Monte Carlo allowance (64.3%, target 58% ± 6),
-// so it is not listed: at 12 replications it is within it.
-var knownMisses = map[string]bool{
-	"closed jobs over closed firms, end-May": true,
-	"SME exit rate 2021":                     true,
-	"NPL ratio, end-2020":                    true,
-}
+// (docs/calibration.md). The test requires them to still miss, so that
+// this list stays true; fixing one means moving it out of the list. Since
+// the NPL workout, the banks' outside book and credit access by size class
+// (issue 15), china-2020 reproduces all 20 facts at 100 replications, so
+// the list is empty and every fact must pass.
+var knownMisses = map[string]bool{}
 
 // TestChina2020Facts runs china-2020 with few replications and checks every
 // fact against its tolerance widened only by the Monte Carlo error of the

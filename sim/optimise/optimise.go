@@ -77,64 +77,141 @@ func (o *Outcome) Mean(c int) float64 { return mean(o.Values[c]) }
 // Exhaustive evaluates every one of n candidates on replications 0 to
 // reps−1 and returns the one of largest mean (the lowest index on a tie).
 func Exhaustive(ctx context.Context, n, reps, workers int, eval Evaluate) (*Outcome, error) {
-	out := &Outcome{Values: make([][]float64, n), Rounds: 1}
-	if err := extend(ctx, out, allOf(n), reps, workers, eval); err != nil {
+	values, err := evaluate(ctx, allOf(n), 0, reps, workers, eval)
+	if err != nil {
 		return nil, err
 	}
+	out := &Outcome{Values: values, Rounds: 1, Runs: n * reps}
 	out.Best = best(out, allOf(n))
 	return out, nil
 }
 
-// Halving runs successive halving over n candidates: in the first round
-// every candidate is evaluated on replications 0 to first−1; each round
-// then keeps the better half (by mean over the same replications, so the
-// comparison is paired) and doubles their replications, up to most, until
-// one candidate remains or the replications reach most, when the best of
-// those left wins. Replications already evaluated are reused.
+// Halving runs successive halving over n candidates (see Rungs) in
+// memory, evaluating each rung's runs workers at a time.
 func Halving(ctx context.Context, n, first, most, workers int, eval Evaluate) (*Outcome, error) {
+	h, err := NewRungs(n, first, most)
+	if err != nil {
+		return nil, err
+	}
+	for !h.Done() {
+		cs, from, to := h.Rung()
+		values, err := evaluate(ctx, cs, from, to, workers, eval)
+		if err != nil {
+			return nil, err
+		}
+		if err := h.Record(values); err != nil {
+			return nil, err
+		}
+	}
+	return h.Outcome(), nil
+}
+
+// Rungs is successive halving over n candidates taken one rung at a time,
+// so that each rung's runs can be made elsewhere (as a batch, sharded and
+// resumed) and recorded when they are all done. In the first rung every
+// candidate is evaluated on replications 0 to first−1; each rung then
+// keeps the better half (by mean over the same replications, so the
+// comparison is paired) and doubles their replications, up to most, until
+// one candidate remains, which wins, or the replications reach most, when
+// the best of those left wins. A rung evaluates only the replications its candidates
+// lack. The rungs are a function of n, first, most and the values
+// recorded alone.
+type Rungs struct {
+	out   Outcome
+	alive []int // the candidates in contention, in increasing order
+	reps  int   // the replications they have once the rung under way is recorded
+	most  int
+	done  bool
+}
+
+// NewRungs starts successive halving over n candidates, from first to
+// most replications.
+func NewRungs(n, first, most int) (*Rungs, error) {
 	if n < 1 || first < 1 || most < first {
 		return nil, fmt.Errorf("optimise: halving needs candidates, first ≥ 1 and most ≥ first (n %d, first %d, most %d)", n, first, most)
 	}
-	out := &Outcome{Values: make([][]float64, n)}
-	alive := allOf(n)
-	reps := first
-	for {
-		out.Rounds++
-		if err := extend(ctx, out, alive, reps, workers, eval); err != nil {
-			return nil, err
-		}
-		if len(alive) == 1 || reps >= most {
-			out.Best = best(out, alive)
-			return out, nil
-		}
-		slices.SortStableFunc(alive, func(a, b int) int {
-			ma, mb := out.Mean(a), out.Mean(b)
-			switch {
-			case ma > mb:
-				return -1
-			case ma < mb:
-				return 1
-			}
-			return a - b
-		})
-		alive = alive[:(len(alive)+1)/2]
-		slices.Sort(alive)
-		reps = min(most, 2*reps)
-	}
+	return &Rungs{out: Outcome{Values: make([][]float64, n)}, alive: allOf(n), reps: first, most: most}, nil
 }
 
-// extend evaluates the candidates cs on their missing replications below
-// reps, workers at a time (at least 1); the values do not depend on
-// workers.
-func extend(ctx context.Context, out *Outcome, cs []int, reps, workers int, eval Evaluate) error {
-	type job struct{ c, r int }
-	var jobs []job
-	for _, c := range cs {
-		have := len(out.Values[c])
-		for r := have; r < reps; r++ {
-			jobs = append(jobs, job{c, r})
+// Done reports whether the search is over.
+func (h *Rungs) Done() bool { return h.done }
+
+// Rung returns the rung to evaluate next: its candidates, in increasing
+// order, and the replications from ≤ r < to each of them needs.
+func (h *Rungs) Rung() (candidates []int, from, to int) {
+	return slices.Clone(h.alive), len(h.out.Values[h.alive[0]]), h.reps
+}
+
+// Record records the rung's values — values[i][r−from] is the objective
+// of candidate i of Rung in replication r — and sets up the next rung or
+// ends the search.
+func (h *Rungs) Record(values [][]float64) error {
+	cs, from, to := h.Rung()
+	if h.done || len(values) != len(cs) {
+		return fmt.Errorf("optimise: %d candidates' values recorded for a rung of %d (done %v)", len(values), len(cs), h.done)
+	}
+	for i, c := range cs {
+		if len(values[i]) != to-from {
+			return fmt.Errorf("optimise: candidate %d has %d values for replications %d to %d", c, len(values[i]), from, to-1)
 		}
-		out.Values[c] = append(out.Values[c], make([]float64, max(0, reps-have))...)
+		h.out.Values[c] = append(h.out.Values[c][:from], values[i]...)
+		h.out.Runs += to - from
+	}
+	h.out.Rounds++
+	if len(h.alive) == 1 || h.reps >= h.most {
+		h.out.Best = best(&h.out, h.alive)
+		h.done = true
+		return nil
+	}
+	slices.SortStableFunc(h.alive, func(a, b int) int {
+		ma, mb := h.out.Mean(a), h.out.Mean(b)
+		switch {
+		case ma > mb:
+			return -1
+		case ma < mb:
+			return 1
+		}
+		return a - b
+	})
+	h.alive = h.alive[:(len(h.alive)+1)/2]
+	slices.Sort(h.alive)
+	h.reps = min(h.most, 2*h.reps)
+	if len(h.alive) == 1 { // the last one left wins: more runs of it would decide nothing
+		h.out.Best, h.done = h.alive[0], true
+	}
+	return nil
+}
+
+// Outcome returns what the search found so far: once Done, its best
+// candidate.
+func (h *Rungs) Outcome() *Outcome { return &h.out }
+
+// CountRungs returns how many rungs successive halving over n candidates
+// from first to most replications takes: it depends on n, first and most
+// alone.
+func CountRungs(n, first, most int) int {
+	rungs := 1
+	for alive, reps := n, first; alive > 1 && reps < most; rungs++ {
+		alive, reps = (alive+1)/2, min(most, 2*reps)
+		if alive == 1 {
+			break
+		}
+	}
+	return rungs
+}
+
+// evaluate returns the objectives of the candidates cs in replications
+// from ≤ r < to, evaluated workers at a time (at least 1): values[i][r−from]
+// is candidate cs[i]'s in replication r. They do not depend on workers.
+func evaluate(ctx context.Context, cs []int, from, to, workers int, eval Evaluate) ([][]float64, error) {
+	type job struct{ i, r int }
+	var jobs []job
+	values := make([][]float64, len(cs))
+	for i := range cs {
+		values[i] = make([]float64, to-from)
+		for r := from; r < to; r++ {
+			jobs = append(jobs, job{i, r})
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -147,8 +224,8 @@ func extend(ctx context.Context, out *Outcome, cs []int, reps, workers int, eval
 			defer wg.Done()
 			for k := range next {
 				j := jobs[k]
-				v, err := eval(ctx, j.c, j.r)
-				out.Values[j.c][j.r], errs[k] = v, err
+				v, err := eval(ctx, cs[j.i], j.r)
+				values[j.i][j.r-from], errs[k] = v, err
 				if err != nil {
 					cancel()
 				}
@@ -165,13 +242,12 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	out.Runs += len(jobs)
 	for _, err := range errs {
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return ctx.Err()
+	return values, ctx.Err()
 }
 
 func best(out *Outcome, among []int) int {

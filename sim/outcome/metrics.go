@@ -49,7 +49,7 @@ var metrics = [NumMetrics]Metric{
 	// Recorded only with finance.banking = "system" (NumLegacyMetrics).
 	CAR:                  {"car", "multiplier", "stock", "banks' capital over their risk-weighted assets, all banks"},
 	CARLowest:            {"car_lowest", "multiplier", "stock", "the lowest capital ratio of any bank"},
-	NPLRatio:             {"npl_ratio", "multiplier", "stock", "non-performing loans over all loans (a loan is non-performing once its borrower has been in arrears for npl_after)"},
+	NPLRatio:             {"npl_ratio", "multiplier", "stock", "non-performing loans over all loans (a loan is non-performing once its borrower has been in arrears for npl_after, or, with npl_workout, its borrower has failed; with an outside book, both books)"},
 	Provisions:           {"provisions", "currency", "stock", "banks' loan-loss provisions"},
 	ProvisionExpense:     {"provision_expense", "currency", "flow", "provisions charged against banks' capital (negative: released, as on loans written off)"},
 	CBLending:            {"cb_lending", "currency", "stock", "central-bank loans to banks: lender of last resort and relending"},
@@ -131,9 +131,24 @@ const (
 	NumDemographyMetrics
 )
 
-// Metrics returns the time-series metrics in column order, those of runs
-// with demography last.
-func Metrics() []Metric { return append(slices.Clone(metrics[:]), demographyMetrics[:]...) }
+// outsideBookMetrics are the columns that follow the others in a run whose
+// banks hold an outside book (finance.outside_book > 0), and only then.
+var outsideBookMetrics = [NumOutsideBookMetrics]Metric{
+	NPLRatioNetwork: {"npl_ratio_network", "multiplier", "stock", "non-performing loans to the network's firms over the loans to them (npl_ratio counts the banks' outside books too)"},
+}
+
+// Indexes into outsideBookMetrics: in a run with an outside book, the
+// columns that come last (see RunMetricNames).
+const (
+	NPLRatioNetwork = iota
+	NumOutsideBookMetrics
+)
+
+// Metrics returns the time-series metrics in column order: those of runs
+// with demography, then those of runs with an outside book, last.
+func Metrics() []Metric {
+	return append(append(slices.Clone(metrics[:]), demographyMetrics[:]...), outsideBookMetrics[:]...)
+}
 
 // MetricNames returns the names of the time-series metrics in column
 // order, those of runs with demography last.
@@ -149,15 +164,19 @@ func MetricNames() []string {
 // RunMetricNames returns the columns a run records, in order: the legacy
 // metrics, then the banking system's with banking (finance.banking =
 // "system"), then demography's with demography
-// (config.Config.RecordsDemography).
-func RunMetricNames(banking, demography bool) []string {
+// (config.Config.RecordsDemography), then the outside book's with outside
+// (finance.outside_book > 0).
+func RunMetricNames(banking, demography, outside bool) []string {
 	names := MetricNames()
 	out := names[:NumLegacyMetrics:NumLegacyMetrics]
 	if banking {
 		out = append(out, names[NumLegacyMetrics:NumMetrics]...)
 	}
 	if demography {
-		out = append(out, names[NumMetrics:]...)
+		out = append(out, names[NumMetrics:NumMetrics+NumDemographyMetrics]...)
+	}
+	if outside {
+		out = append(out, names[NumMetrics+NumDemographyMetrics:]...)
 	}
 	return out
 }
