@@ -102,13 +102,13 @@ func (e *engine) accrue(lo, hi, wid int) {
 			}
 		}
 	}
-	// Revenue, final sales received in cash.
+	// Final sales received in cash (revenue is output; the rest of it is
+	// owed by customers, on their in-links).
 	{
-		revenue, fdDelivered, cash := e.revenue[lo:hi:hi], e.fdDelivered[lo:hi:hi], e.cash[lo:hi:hi]
+		fdDelivered, cash := e.fdDelivered[lo:hi:hi], e.cash[lo:hi:hi]
 		toExternal, reserveIn := e.toExternal[lo:hi:hi], e.reserveIn[lo:hi:hi]
 		for j := range n {
 			if alive[j] {
-				revenue[j] = output[j]
 				fd := fdDelivered[j]
 				cash[j] += fd
 				toExternal[j] -= fd

@@ -108,7 +108,6 @@ func (e *engine) initPhysical() error {
 		e.demand[i] = x
 		e.importInv[i] = p.invTarget * e.importCoeff[i] * x
 		e.importOrder[i] = e.importCoeff[i] * x
-		e.revenue[i] = x
 		e.revenueEMA[i] = x
 		e.baseRevenue[i] = x
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {

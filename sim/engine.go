@@ -153,7 +153,6 @@ type engine struct {
 	shortfall    []bool    // could not pay wages, taxes or debt service in full this step
 	request      []float64
 	score        []float64
-	revenue      []float64 // this step
 	revenueEMA   []float64
 	profitEMA    []float64 // smoothed profit after tax; starts at 0 (the baseline margin is not held against anyone)
 	baseRevenue  []float64
@@ -384,7 +383,7 @@ func (e *engine) allocate() {
 	e.cashTarget, e.buffer, e.loanLimit, e.payout, e.runway = f(), f(), f(), f(), f()
 	e.illiquidRun, e.insolventRun = i32(), i32()
 	e.repaid, e.shortfall, e.request, e.score = f(), make([]bool, n), f(), f()
-	e.revenue, e.revenueEMA, e.baseRevenue, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f(), f(), f()
+	e.revenueEMA, e.baseRevenue, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f(), f()
 	e.toExternal, e.toGov, e.toBank, e.reserveIn, e.badDebt = f(), f(), f(), f(), f()
 	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
 	e.fixedAssets, e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f(), f()

@@ -252,7 +252,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 			e.edgeInv[k] = 0
 		}
 	}
-	e.output[f], e.revenue[f] = 0, 0
+	e.output[f] = 0
 	// Its customers buy from the survivors of its sector instead.
 	e.switchDemand(net.Sector[f], -(e.fdDomestic[f] + e.fdExport[f]))
 }

@@ -95,7 +95,6 @@ var defaultStepArrays = []stateArray{
 	{"dueInterest", perFirm, 8, false, true},
 	{"duePrincipal", perFirm, 8, false, true},
 	{"netProfit", perFirm, 8, false, true},
-	{"revenue", perFirm, 8, false, true},
 	{"dueTotal", perFirm, 8, false, true},
 	{"repaid", perFirm, 8, false, true},
 	{"unpaidDebt", perFirm, 8, false, true},

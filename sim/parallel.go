@@ -21,12 +21,14 @@ type chunkWork struct {
 	lo, hi   int
 	pending  []int32 // firms that still owe after a settlement round
 	failing  []int32 // firms failing this step
+	unclosed []int32 // firms still owing after the first settlement round (closeSettled)
 	moved    float64 // paid to suppliers and their banks in this round
 	row      [outcome.NumMetrics]float64
 	sums     [numSums]float64
 	banks    []float64 // numBankSums values per bank
 	checkErr error     // the first broken balance sheet of the chunk
-	bytes    int64     // bytes touched by the sparse settlement rounds
+	bytes    int64     // bytes touched by the sparse settlement rounds and phaseTotalsAgain
+	again    bool      // its sums are to be taken again (retotal)
 }
 
 // Sums over firms taken in phaseTotals.
@@ -188,8 +190,8 @@ func (e *engine) initChunks() {
 		hi := min(lo+size, n)
 		e.chunks = append(e.chunks, chunkWork{
 			lo: lo, hi: hi,
-			pending: make([]int32, 0, hi-lo),
-			banks:   make([]float64, nb*numBankSums),
+			pending: make([]int32, 0, hi-lo), unclosed: make([]int32, 0, hi-lo),
+			banks: make([]float64, nb*numBankSums),
 		})
 		if hi == n {
 			break
@@ -251,7 +253,6 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 73, slot: 20, edge: 29},
 	phaseProduce:         {firm: 129, slot: 24, edge: 20},
 	phaseReceive:         {firm: 69, slot: 20, edge: 8},
-	phaseRevenue:         {firm: 16},
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: 37, edge: 20},
 	phasePayPending:      {},
@@ -261,8 +262,37 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOwedAndFailing:  {firm: 137},
 	phaseTotals:          {firm: 221, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
-	phaseReceiveAccrue:    {firm: 313, slot: 20, edge: 37},
-	phaseGrantOwedFailing: {firm: 222},
+	phaseReceiveAccrue: {firm: 305, slot: 20, edge: 37},
+	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
+	// and writes, cash, what is owed and due and the step's flows, which
+	// the chunk's accrual has just touched; what it adds is the read of
+	// the amounts the accrual only wrote (due and what is owed to banks,
+	// the flows it cleared), paidRound and the suppliers' alive.
+	phaseReceiveAccruePay: {firm: 305 + 64 + 17, slot: 20, edge: 37 + 17},
+	// phaseCloseAndRequest without closing settlement for every firm
+	// (closeFirmBytes, counted for the firms still owing after the first
+	// round as closeUnclosed goes, and for the others in
+	// phaseReceiveAccruePay: lent and unpaidDebt written, shortfall).
+	phaseCloseRestAndRequest: {firm: 206 - 81, edge: 8},
+	phaseGrantOwedFailing:    {firm: 222},
+	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
+	// bank, cash, loan, what is owed, equity and the step's flows (toExternal,
+	// toGov, reserveIn, lent, repaidAll): 85 bytes the chunk's finance has
+	// just touched.
+	phaseGrantOwedFailingTotals: {firm: 222 + 221 - 85, slot: 8, edge: 12},
+	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
+}
+
+// stepSumsBytes is what stepSums touches: phaseTotals but the revenue
+// history's revenueEMA and revPostSum, read and written.
+var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 221 - 32, slot: 8, edge: 12}
+
+// chunkBytes is the bytes a pass touching b per firm, slot and edge
+// touches in chunk c.
+func (e *engine) chunkBytes(c *chunkWork, b struct{ firm, slot, edge int64 }) int64 {
+	net := e.net
+	return int64(c.hi-c.lo)*b.firm + int64(net.SlotStart[c.hi]-net.SlotStart[c.lo])*b.slot +
+		int64(net.InStart[c.hi]-net.InStart[c.lo])*b.edge
 }
 
 // bytesPerStep is the model's own count of the bytes one step reads and

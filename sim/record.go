@@ -29,11 +29,101 @@ func newRecorder(e *engine) *recorder {
 }
 
 // totals is the pass over chunk c at the end of step t, as thread wid: it
-// sums the chunk's flows and per-bank flows for reduceFlows, its cash for
-// the money identity and its metrics for record, updates each firm's
-// revenue history and checks its firms' balance sheets. Each sum runs in
-// firm order; the loops each touch few arrays (see numScratch).
+// updates each firm's revenue history (revenueHistory) and takes the
+// step's sums (stepSums).
 func (e *engine) totals(c *chunkWork, t, wid int) {
+	e.revenueHistory(c.lo, c.hi, t, nil)
+	e.stepSums(c, t, wid)
+}
+
+// totalsEarly reports whether step t may take its sums in the pass that
+// ends finance (phaseGrantOwedFailingTotals), before the step's failures
+// are wound up: when winding them up is all that happens in between. It
+// changes only the failed firms, their in-links and their suppliers (and,
+// under interventions, guarantors and banks), and retotal takes the sums
+// of those chunks again; exits, entries, partner search and a knock-out
+// would change more, and the banking system's books count arrears as they
+// sum, so steps with any of them take the sums after failure
+// (phaseTotals).
+func (e *engine) totalsEarly(t int) bool {
+	return !e.iv.on() && e.bs == nil && e.demo == nil &&
+		(e.partners == nil || !e.partners.relink) && (e.knock.firm < 0 || t != e.knock.step)
+}
+
+// retotal completes step t's sums taken early (totalsEarly): it takes
+// them again for every chunk holding a firm that failed this step or a
+// supplier of one, the only firms whose values, in-links or out-links
+// winding-up changes (liquidate). Every other chunk's sums are those
+// phaseTotals would take now, and the revenue history already counted the
+// failed firms as failed, so the step's results are those of phaseTotals,
+// bit for bit.
+func (e *engine) retotal(t int) {
+	if len(e.failing) == 0 {
+		return
+	}
+	net, size := e.net, int32(e.chunks[0].hi-e.chunks[0].lo)
+	for _, f := range e.failing {
+		e.chunks[f/size].again = true
+		for _, s := range net.Supplier[net.InStart[f]:net.InStart[f+1]] {
+			e.chunks[s/size].again = true
+		}
+	}
+	e.parallel(phaseTotalsAgain, t)
+}
+
+// revenueHistory updates, for firms lo to hi at the end of step t, the
+// smoothed revenue and the sums of revenue over the baseline and the
+// measured windows. The firms in failing (ascending, within lo to hi), which
+// fail this step but have not been wound up yet, count as failed: no
+// revenue.
+func (e *engine) revenueHistory(lo, hi, t int, failing []int32) {
+	n := hi - lo
+	alive, output, ema := e.alive[lo:hi:hi], e.output[lo:hi:hi], e.revenueEMA[lo:hi:hi]
+	var baseSum, postSum []float64 // nil outside their windows
+	if t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps {
+		baseSum = e.revBaseSum[lo:hi:hi]
+	}
+	if t >= e.p.revenueFrom && t < e.p.revenueTo {
+		postSum = e.revPostSum[lo:hi:hi]
+	}
+	next, fx := hi, 0 // the next failing firm
+	if len(failing) > 0 {
+		next = int(failing[0])
+	}
+	for j := range n {
+		live := alive[j]
+		if lo+j == next {
+			live = false
+			fx++
+			next = hi
+			if fx < len(failing) {
+				next = int(failing[fx])
+			}
+		}
+		rev := 0.0
+		if live {
+			rev = output[j]
+		}
+		ema[j] += 0.25 * (rev - ema[j])
+		if live {
+			if baseSum != nil {
+				baseSum[j] += rev
+			}
+			if postSum != nil {
+				postSum[j] += rev
+			}
+		}
+	}
+}
+
+// stepSums sums, at the end of step t for chunk c as thread wid, the
+// chunk's flows and per-bank flows for reduceFlows, its cash for the money
+// identity and its metrics for record, and checks its firms' balance
+// sheets. Without the banking system (whose arrears counts bankBooks
+// advances) it is a function of the state alone, which retotal may take
+// again. Each sum runs in firm order; the loops each touch few arrays (see
+// numScratch).
+func (e *engine) stepSums(c *chunkWork, t, wid int) {
 	net, lo, hi := e.net, c.lo, c.hi
 	n := hi - lo
 	row := &c.row
@@ -79,22 +169,6 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 			}
 		}
 	}
-	{
-		ema := e.revenueEMA[lo:hi:hi]
-		for j := range n {
-			rev := 0.0
-			if alive[j] {
-				rev = output[j]
-			}
-			ema[j] += 0.25 * (rev - ema[j])
-		}
-		if t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps {
-			addAlive(e.revBaseSum[lo:hi:hi], output, alive)
-		}
-		if t >= e.p.revenueFrom && t < e.p.revenueTo {
-			addAlive(e.revPostSum[lo:hi:hi], output, alive)
-		}
-	}
 	for _, v := range e.payable[net.InStart[lo]:net.InStart[hi]] {
 		row[outcome.TradeCredit] += v
 	}
@@ -131,16 +205,6 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 		e.bankBooks(c)
 	}
 	c.checkErr = e.checkFirms(lo, hi, t, wid)
-}
-
-// addAlive adds x to sum for the firms alive.
-func addAlive(sum, x []float64, alive []bool) {
-	x, alive = x[:len(sum)], alive[:len(sum)]
-	for j := range sum {
-		if alive[j] {
-			sum[j] += x[j]
-		}
-	}
 }
 
 // bankTotals sums chunk c's flows and stocks per bank.

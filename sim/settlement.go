@@ -25,11 +25,22 @@ import (
 //
 // The first round visits every firm and every supplier; later rounds visit
 // only the firms that still owe and the suppliers they paid, so that a step
-// of many rounds costs little more than one of two.
-func (e *engine) settle(t int) {
+// of many rounds costs little more than one of two. With paidFirst, the
+// first round's payments were made in the pass that accrued them
+// (phaseReceiveAccruePay) and settle starts from their sum.
+//
+// That fusion is exact: a firm's accrual writes only the firm's own values
+// and its in-links' payables and dues, and its first payment reads only
+// those, the cash it holds before anyone is paid and whether its suppliers
+// are alive, which accrual does not change. Only the term cap and supply
+// chain finance act between the two (markTermCap, factorReceivables), and
+// step fuses them only without those.
+func (e *engine) settle(t int, paidFirst bool) {
 	for round := 0; round < maxSettlementRounds; round++ {
 		if round == 0 {
-			e.parallel(phasePayFirst, t)
+			if !paidFirst {
+				e.parallel(phasePayFirst, t)
+			}
 		} else {
 			e.parallel(phasePayPending, t)
 		}
@@ -260,33 +271,79 @@ func (e *engine) collectRange(lo, hi int) {
 	}
 }
 
-// closeSettlement capitalises unpaid interest and records who could not pay
-// wages, taxes or debt service in full.
+// closeSettlement closes settlement (closeFirm) for the firms lo to hi.
 func (e *engine) closeSettlement(lo, hi int) {
-	s := &e.iv
 	for i := lo; i < hi; i++ {
-		if !e.alive[i] {
+		if e.alive[i] {
+			e.closeFirm(i)
+		}
+	}
+}
+
+// closeSettled closes settlement, in the pass of the first payment round
+// (phaseReceiveAccruePay), for the firms of chunk c that owe nothing after
+// it, and keeps the others in c.unclosed for closeUnclosed. Exact: later
+// rounds visit only the firms still owing, and nothing else before credit
+// is asked reads or writes what closeFirm does for a firm.
+func (e *engine) closeSettled(c *chunkWork) {
+	c.unclosed = append(c.unclosed[:0], c.pending...)
+	next, x := c.hi, 0 // the next firm still owing
+	if len(c.pending) > 0 {
+		next = int(c.pending[0])
+	}
+	for i := c.lo; i < c.hi; i++ {
+		if i == next {
+			x++
+			next = c.hi
+			if x < len(c.pending) {
+				next = int(c.pending[x])
+			}
 			continue
 		}
-		c := e.dueInterest[i]
-		e.loan[i] += c
-		e.lent[i] += c
-		e.toBank[i] += c
-		e.unpaidDebt[i] = c + e.duePrincipal[i]
-		if s.callDue != nil {
-			s.callDue[i] = min(s.callDue[i], e.duePrincipal[i])
+		if e.alive[i] {
+			e.closeFirm(i)
 		}
-		e.dueInterest[i], e.duePrincipal[i] = 0, 0
-		owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
-		if s.govLoan != nil {
-			gc := s.govDueInterest[i]
-			s.govLoan[i] += gc
-			s.policyInterest[i] += gc
-			s.govUnpaid[i] = gc + s.govDuePrincipal[i]
-			s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
-			owed += s.govUnpaid[i]
-		}
-		scale := 1e-12 * e.baseOutput[i]
-		e.shortfall[i] = owed > scale
 	}
+}
+
+// closeUnclosed closes settlement for the firms of chunk c that still
+// owed after the first round (closeSettled), and counts what it touches.
+func (e *engine) closeUnclosed(c *chunkWork) {
+	for _, i := range c.unclosed {
+		if e.alive[i] {
+			e.closeFirm(int(i))
+		}
+	}
+	c.bytes += int64(len(c.unclosed)) * closeFirmBytes
+}
+
+// closeFirmBytes is what closing one firm's settlement touches beyond the
+// arrays credit demand reads anyway: dueInterest, duePrincipal, lent and
+// toBank read and written, unpaidDebt, loan and shortfall written.
+const closeFirmBytes = 4*16 + 8 + 8 + 1
+
+// closeFirm capitalises firm i's unpaid interest and records whether it
+// could not pay wages, taxes or debt service in full.
+func (e *engine) closeFirm(i int) {
+	s := &e.iv
+	c := e.dueInterest[i]
+	e.loan[i] += c
+	e.lent[i] += c
+	e.toBank[i] += c
+	e.unpaidDebt[i] = c + e.duePrincipal[i]
+	if s.callDue != nil {
+		s.callDue[i] = min(s.callDue[i], e.duePrincipal[i])
+	}
+	e.dueInterest[i], e.duePrincipal[i] = 0, 0
+	owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+	if s.govLoan != nil {
+		gc := s.govDueInterest[i]
+		s.govLoan[i] += gc
+		s.policyInterest[i] += gc
+		s.govUnpaid[i] = gc + s.govDuePrincipal[i]
+		s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
+		owed += s.govUnpaid[i]
+	}
+	scale := 1e-12 * e.baseOutput[i]
+	e.shortfall[i] = owed > scale
 }

@@ -16,7 +16,6 @@ func (e *engine) step(t int) error {
 	e.parallel(phaseProduce, t) // 4. production, rationing (production.go)
 	if !e.p.finance {
 		e.parallel(phaseReceive, t)
-		e.parallel(phaseRevenue, t)
 		e.failing = e.failing[:0]
 		e.parallel(phaseTotals, t)
 		e.record(t)
@@ -25,23 +24,41 @@ func (e *engine) step(t int) error {
 	// 5. Payments: accrual (accrual.go), receivables sold (factoring.go),
 	// settlement rounds (settlement.go).
 	e.ivRequests()
-	e.parallel(phaseReceiveAccrue, t)
-	e.markTermCap()
-	e.factorReceivables(t)
-	e.settle(t)
+	paidFirst := e.iv.termCap == nil && e.iv.scf == nil
+	if paidFirst {
+		// Nothing sequential stands between accrual and the first
+		// payment round (see settle); the firms that pay in full in it
+		// close their settlement in the same pass (closeSettled).
+		e.parallel(phaseReceiveAccruePay, t)
+		e.settle(t, true)
+	} else {
+		e.parallel(phaseReceiveAccrue, t)
+		e.markTermCap()
+		e.factorReceivables(t)
+		e.settle(t, false)
+	}
 	// 6. Finance: settlement closed, credit asked and granted (credit.go);
 	// owners' funds and informal credit (liquidity.go); what is still owed
 	// and dividends paid; failure counters.
 	e.freezeCoreScores()
-	e.parallel(phaseCloseAndRequest, t)
+	if paidFirst {
+		e.parallel(phaseCloseRestAndRequest, t)
+	} else {
+		e.parallel(phaseCloseAndRequest, t)
+	}
+	early := false // the step's sums taken in the pass that ends finance
 	e.grantShares()
 	if e.iv.parts&partGrant != 0 {
 		e.parallel(phaseGrant, t)
 		e.guaranteeGrants(t)
 		e.allocatePolicyLoans(t)
 		e.parallel(phaseOwedAndFailing, t)
+	} else if early = e.totalsEarly(t); early {
+		// Nothing sequential stands between lending and paying, nor,
+		// but for the winding-up of the step's failures, between paying
+		// and the step's sums (see retotal).
+		e.parallel(phaseGrantOwedFailingTotals, t)
 	} else {
-		// Nothing sequential stands between lending and paying.
 		e.parallel(phaseGrantOwedFailing, t)
 	}
 	// 7. Failure (failure.go), and partner search (rewire.go).
@@ -50,7 +67,11 @@ func (e *engine) step(t int) error {
 	e.searchPartners(t, e.failing)
 	e.entries(t)
 	// 8. Record (record.go), with the accounting checks (ledger.go).
-	e.parallel(phaseTotals, t)
+	if early {
+		e.retotal(t)
+	} else {
+		e.parallel(phaseTotals, t)
+	}
 	e.reduceFlows()
 	e.ivCosts(t)
 	e.record(t)
@@ -67,30 +88,33 @@ func (e *engine) step(t int) error {
 type phase uint8
 
 const (
-	phaseOrders           phase = iota // final demand and orders
-	phaseProduce                       // production and deliveries
-	phaseReceive                       // deliveries into inventories; the step's flows cleared
-	phaseRevenue                       // revenue without finance
-	phaseReceiveAccrue                 // phaseReceive, then accrual
-	phasePayFirst                      // the first settlement round: every firm pays
-	phaseCollectAll                    // suppliers collect the first round
-	phasePayPending                    // later rounds: firms still owing pay
-	phaseCollectPaid                   // suppliers paid in the round collect
-	phaseCloseAndRequest               // settlement closed; credit asked; requests summed per bank
-	phaseGrant                         // banks lend
-	phaseOwedAndFailing                // what is still owed, dividends; failure counters
-	phaseGrantOwedFailing              // phaseGrant and phaseOwedAndFailing in one pass
-	phaseTotals                        // sums of the step: flows, metrics, accounting checks
+	phaseOrders                 phase = iota // final demand and orders
+	phaseProduce                             // production and deliveries
+	phaseReceive                             // deliveries into inventories; the step's flows cleared
+	phaseReceiveAccrue                       // phaseReceive, then accrual
+	phaseReceiveAccruePay                    // phaseReceiveAccrue, then the first settlement round
+	phasePayFirst                            // the first settlement round: every firm pays
+	phaseCollectAll                          // suppliers collect the first round
+	phasePayPending                          // later rounds: firms still owing pay
+	phaseCollectPaid                         // suppliers paid in the round collect
+	phaseCloseAndRequest                     // settlement closed; credit asked; requests summed per bank
+	phaseCloseRestAndRequest                 // phaseCloseAndRequest where phaseReceiveAccruePay closed the firms that paid in full
+	phaseGrant                               // banks lend
+	phaseOwedAndFailing                      // what is still owed, dividends; failure counters
+	phaseGrantOwedFailing                    // phaseGrant and phaseOwedAndFailing in one pass
+	phaseGrantOwedFailingTotals              // phaseGrantOwedFailing, then phaseTotals as if the step's failures were wound up
+	phaseTotals                              // sums of the step: flows, metrics, accounting checks
+	phaseTotalsAgain                         // the step's sums again for the chunks the winding-up changed
 	numPhases
 )
 
 // phaseNames name the phases in benchmarks.
 var phaseNames = [numPhases]string{
-	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive", phaseRevenue: "revenue",
-	phaseReceiveAccrue: "receive-accrue", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
-	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseAndRequest: "close-request",
+	phaseOrders: "orders", phaseProduce: "produce", phaseReceive: "receive",
+	phaseReceiveAccrue: "receive-accrue", phaseReceiveAccruePay: "receive-accrue-pay", phasePayFirst: "pay-first", phaseCollectAll: "collect-all",
+	phasePayPending: "pay-pending", phaseCollectPaid: "collect-paid", phaseCloseAndRequest: "close-request", phaseCloseRestAndRequest: "close-rest-request",
 	phaseGrant: "grant", phaseOwedAndFailing: "owed-failing", phaseGrantOwedFailing: "grant-owed-failing",
-	phaseTotals: "totals",
+	phaseGrantOwedFailingTotals: "grant-owed-failing-totals", phaseTotals: "totals", phaseTotalsAgain: "totals-again",
 }
 
 // runChunk runs phase ph on one chunk, as thread wid.
@@ -105,12 +129,16 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phaseReceive:
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
-	case phaseRevenue:
-		copy(e.revenue[lo:hi], e.output[lo:hi])
 	case phaseReceiveAccrue:
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
+	case phaseReceiveAccruePay:
+		e.receive(lo, hi)
+		e.resetFlows(lo, hi)
+		e.accrue(lo, hi, wid)
+		c.moved = e.pay(c, true)
+		e.closeSettled(c)
 	case phasePayFirst:
 		c.moved = e.pay(c, true)
 	case phaseCollectAll:
@@ -121,6 +149,11 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.collect(c, false)
 	case phaseCloseAndRequest:
 		e.closeSettlement(lo, hi)
+		e.scoreAverages(lo, hi, t)
+		e.creditDemand(lo, hi, t)
+		e.bankRequests(c)
+	case phaseCloseRestAndRequest:
+		e.closeUnclosed(c)
 		e.scoreAverages(lo, hi, t)
 		e.creditDemand(lo, hi, t)
 		e.bankRequests(c)
@@ -135,7 +168,20 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.liquidity(lo, hi, t)
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
+	case phaseGrantOwedFailingTotals:
+		e.grantLoans(lo, hi, t, e.grantShare)
+		e.liquidity(lo, hi, t)
+		e.payOwed(lo, hi)
+		e.failureCounters(c)
+		e.revenueHistory(lo, hi, t, c.failing)
+		e.stepSums(c, t, wid)
 	case phaseTotals:
 		e.totals(c, t, wid)
+	case phaseTotalsAgain:
+		if c.again {
+			c.again = false
+			e.stepSums(c, t, wid)
+			c.bytes += e.chunkBytes(c, stepSumsBytes)
+		}
 	}
 }
