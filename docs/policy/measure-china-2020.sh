@@ -16,7 +16,7 @@
 # default 100), WORKERS (default 2), STEPS (the optimiser's grid, default 4),
 # FIRST (the optimiser's replications per split in its first rung, default
 # 16: the paired difference of two splits has a standard deviation of
-# about 12 firms a replication on china-2020, so 4 replications cannot
+# 8 to 12 firms a replication on china-2020, so 4 replications cannot
 # tell apart splits 7 firms apart).
 #
 # Pairing two scenarios. The targeted scenario is china-2020 with targeting
