@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/smesim/smesim/sim/config"
@@ -106,6 +107,13 @@ func (v *validator) interventions() error {
 		if iv.Kind == config.KindMoratorium && len(iv.Payments) == 0 {
 			return v.errorAt(key("payments"), []string{p}, "empty: a moratorium defers at least one of %q, %q, %q, %q",
 				config.PaymentLoans, config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts)
+		}
+		if iv.Kind == config.KindCreditPush {
+			for _, k := range iv.BankKinds {
+				if !slices.ContainsFunc(c.Banks, func(b config.BankConfig) bool { return b.Kind == k }) {
+					return v.errorAt(key("bank_kinds"), []string{p, "banks"}, "no bank of kind %q in [[banks]]: allowed the kinds of the scenario's banks, or empty for every bank", k)
+				}
+			}
 		}
 		if err := v.targeting(i); err != nil {
 			return err

@@ -1,10 +1,14 @@
 package sim_test
 
 import (
+	"context"
+	"math"
+	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/smesim/smesim/scenarios"
+	"github.com/smesim/smesim/sim"
 	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
@@ -78,6 +82,83 @@ func TestCreditPushLevers(t *testing.T) {
 				t.Errorf("loans granted %.6g, want above %.6g (no push)", got, want)
 			case tc.effect == "changes" && same:
 				t.Errorf("the lever changed nothing")
+			}
+		})
+	}
+}
+
+// pushInstrument returns china-2020 at four chains and 30 steps whose only
+// intervention is a credit-push from step 5 to the end, built by set.
+func pushInstrument(t *testing.T, set func(c *config.InterventionConfig)) *config.Config {
+	t.Helper()
+	cfg := pushed(t, nil)
+	c := config.DefaultIntervention()
+	c.Kind, c.Name, c.From = config.KindCreditPush, "push", "run"
+	c.Start, c.End = units.MustDuration("5w"), units.MustDuration("30w")
+	set(&c)
+	cfg.Interventions, cfg.Arms = []config.InterventionConfig{c}, nil
+	cfg.Steps = 104 // validated at the scenario's length, run for 30 steps
+	if err := scenarios.Validate(cfg, "china-2020"); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Steps = 30
+	return cfg
+}
+
+// TestCreditPushInstrument: the credit-push intervention is the
+// credit-supply push inside its arm. Its arm is, to the bit, the baseline
+// with a credit-supply shock of the same levers over the same steps;
+// guidance alone costs nothing; with levers at 0 the arm is the baseline;
+// and the funded share costs funded money x forgone_rate x funding_term.
+func TestCreditPushInstrument(t *testing.T) {
+	run := func(cfg *config.Config) *outcome.Result {
+		t.Helper()
+		r, err := sim.Run(context.Background(), cfg, config.Arm{Name: "push", Interventions: []int{0}}, 0, sim.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	guidance := func(c *config.InterventionConfig) {
+		c.SupplyRise, c.ScoreEasing, c.FirstLoanTakeUp, c.BankKinds = 0.5, 0.05, 0.05, []string{"large-state"}
+	}
+	shocked := baseline(t, pushed(t, func(s *config.ShockConfig) {
+		s.Depth, s.ScoreEasing, s.FirstLoanTakeUp, s.BankKinds = -0.5, 0.05, 0.05, []string{"large-state"}
+	}), 0)
+	none := baseline(t, pushed(t, nil), 0)
+	for _, tc := range []struct {
+		name     string
+		set      func(c *config.InterventionConfig)
+		like     *outcome.Result // the run the arm must reproduce
+		costRate float64         // fiscal cost over used
+	}{
+		{"levers 0, nothing funded", func(c *config.InterventionConfig) {}, none, 0},
+		{"guidance only", guidance, shocked, 0},
+		{"guidance and 40% funded at 3% for a year", func(c *config.InterventionConfig) {
+			guidance(c)
+			c.FundedShare, c.ForgoneRate = 0.4, 0.03
+		}, nil, 0.03},
+		{"40% funded at 3% for half a year", func(c *config.InterventionConfig) {
+			guidance(c)
+			c.FundedShare, c.ForgoneRate, c.FundingTerm = 0.4, 0.03, units.MustDuration("26w")
+		}, nil, 0.03 * 182 / 365},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(pushInstrument(t, tc.set))
+			o := r.Interventions[0]
+			if tc.like != nil {
+				if !slices.Equal(r.Series, tc.like.Series) || !reflect.DeepEqual(r.Events, tc.like.Events) {
+					t.Errorf("the arm differs from the run it must reproduce (%d failures, want %d)", len(r.Events), len(tc.like.Events))
+				}
+			}
+			if tc.costRate == 0 {
+				if o.FiscalCost != 0 || o.Used != 0 {
+					t.Errorf("fiscal cost %v, used %v: want 0 without funding", o.FiscalCost, o.Used)
+				}
+				return
+			}
+			if !(o.Used > 0) || o.Firms == 0 || math.Abs(o.FiscalCost-tc.costRate*o.Used) > 1e-9*o.FiscalCost {
+				t.Errorf("used %v for %d firms at a fiscal cost of %v: want positive, cost %v of used", o.Used, o.Firms, o.FiscalCost, tc.costRate)
 			}
 		})
 	}
