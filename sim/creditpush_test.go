@@ -74,7 +74,7 @@ func TestCreditPushLevers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := baseline(t, pushed(t, tc.set), 0)
 			got := lent(r)
-			same := slices.Equal(r.Series, none.Series)
+			same := sameColumns(r, none)
 			switch {
 			case tc.effect == "none" && !same:
 				t.Errorf("a push with zero levers changed the run: loans granted %.6g, want %.6g", got, want)
@@ -147,7 +147,7 @@ func TestCreditPushInstrument(t *testing.T) {
 			r := run(pushInstrument(t, tc.set))
 			o := r.Interventions[0]
 			if tc.like != nil {
-				if !slices.Equal(r.Series, tc.like.Series) || !reflect.DeepEqual(r.Events, tc.like.Events) {
+				if !sameColumns(r, tc.like) || !reflect.DeepEqual(r.Events, tc.like.Events) {
 					t.Errorf("the arm differs from the run it must reproduce (%d failures, want %d)", len(r.Events), len(tc.like.Events))
 				}
 			}
@@ -162,4 +162,51 @@ func TestCreditPushInstrument(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBankedSMEs: a scenario with a push records banked_smes and
+// banked_sme_share after every other column, one without records neither;
+// first loans raise the count of banked SMEs over the run with the push's
+// levers at 0; and the share is the count over smes_active.
+func TestBankedSMEs(t *testing.T) {
+	if r := baseline(t, pushed(t, nil), 0); slices.Contains(r.Metrics, "banked_smes") {
+		t.Errorf("a run without a push records banked_smes: %v", r.Metrics)
+	}
+	zero := baseline(t, pushed(t, func(s *config.ShockConfig) {}), 0)
+	firsts := baseline(t, pushed(t, func(s *config.ShockConfig) { s.FirstLoanTakeUp = 0.2 }), 0)
+	n := len(zero.Metrics)
+	if !slices.Equal(zero.Metrics[n-2:], []string{"banked_smes", "banked_sme_share"}) {
+		t.Fatalf("last columns %v, want banked_smes, banked_sme_share", zero.Metrics[n-2:])
+	}
+	banked, share, active := n-2, n-1, slices.Index(zero.Metrics, "smes_active")
+	last := zero.Steps() - 1
+	start := zero.Value(0, banked)
+	if !(start > 0) {
+		t.Errorf("levers at 0: %v banked SMEs at step 0, want some", start)
+	}
+	if got, want := firsts.Value(last, banked), zero.Value(last, banked); !(got > want) {
+		t.Errorf("first loans: %v banked SMEs at the end, want above %v (levers at 0)", got, want)
+	}
+	for step := range firsts.Steps() {
+		if got, want := firsts.Value(step, share), firsts.Value(step, banked)/firsts.Value(step, active); got != want {
+			t.Fatalf("step %d: banked_sme_share %v, want %v", step, got, want)
+		}
+	}
+}
+
+// sameColumns reports whether a and b have, to the bit, the same values of
+// the columns b records (a run with a push records the credit-access
+// columns too).
+func sameColumns(a, b *outcome.Result) bool {
+	if a.Steps() != b.Steps() || !slices.Equal(a.Metrics[:len(b.Metrics)], b.Metrics) {
+		return false
+	}
+	for step := range a.Steps() {
+		for m := range b.Metrics {
+			if math.Float64bits(a.Value(step, m)) != math.Float64bits(b.Value(step, m)) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -159,3 +159,21 @@ func DefaultIntervention() InterventionConfig {
 		BankCredit:        "any",
 	}
 }
+
+// RecordsCreditAccess reports whether runs of c record the count of banked
+// SMEs (outcome's credit-access columns): when c pushes SME credit, by a
+// credit-supply shock or a credit-push intervention in any arm, so that
+// every arm of the scenario has the same columns.
+func (c *Config) RecordsCreditAccess() bool {
+	for _, s := range c.Shocks {
+		if s.Kind == "credit-supply" {
+			return true
+		}
+	}
+	for _, iv := range c.Interventions {
+		if iv.Kind == KindCreditPush {
+			return true
+		}
+	}
+	return false
+}
