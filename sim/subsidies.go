@@ -182,9 +182,10 @@ func (e *engine) deferDebtService(lo, hi int) {
 // their employers' social contributions (a share of this step's wage bill
 // wage[j]) and their fixed costs, without interest: the amounts leave what
 // is due now (owedTax, owedExternal, which accrue adds this step's wages
-// and fixed costs to next) for a balance that falls due, whole, in the
-// first step after the moratorium ends. No money moves until then; the
-// balances are liabilities of the firm (firmLiabilities).
+// and fixed costs to next) for a balance that falls due after the
+// moratorium ends, whole in the first step or in the equal instalments of
+// repay_over (repayShare). No money moves until then; the balances are
+// liabilities of the firm (firmLiabilities).
 func (e *engine) deferPayments(lo int, wage []float64) {
 	s := &e.iv
 	mor := s.moratorium
@@ -196,9 +197,15 @@ func (e *engine) deferPayments(lo int, wage []float64) {
 		}
 		if !mor.active {
 			if dt, dx := s.deferredTax[i], s.deferredExternal[i]; dt+dx > 0 {
+				if r := s.repayShare; r < 1 {
+					dt, dx = r*dt, r*dx
+					s.deferredTax[i] -= dt
+					s.deferredExternal[i] -= dx
+				} else {
+					s.deferredTax[i], s.deferredExternal[i] = 0, 0
+				}
 				e.owedTax[i] += dt
 				e.owedExternal[i] += dx
-				s.deferredTax[i], s.deferredExternal[i] = 0, 0
 			}
 			continue
 		}
