@@ -827,6 +827,36 @@ func TestMoratoriumRepaysInInstalments(t *testing.T) {
 	}
 }
 
+// TestMoratoriumFixedCostShare: with fixed-costs deferred, an eligible
+// firm defers fixed_cost_share of its fixed costs each active step, and
+// with a share of 0 nothing and reaches nobody.
+func TestMoratoriumFixedCostShare(t *testing.T) {
+	for _, share := range []float64{1, 0.25, 0} {
+		t.Run(fmt.Sprint(share), func(t *testing.T) {
+			const start, sme = 3, 3
+			cfg := quietConfig()
+			cfg.Steps = start + 1
+			iv := withIntervention(cfg, config.KindMoratorium, start, 8, func(ic *config.InterventionConfig) {
+				ic.Payments = []string{config.PaymentFixedCosts}
+				ic.FixedCostShare = share
+			})
+			e := armEngine(t, iv, chainNetwork(t), true)
+			for s := 0; s <= start; s++ {
+				if err := e.step(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := share * e.fixedCost[sme]
+			if got := e.iv.deferredExternal[sme]; math.Abs(got-want) > 1e-12*e.fixedCost[sme] {
+				t.Errorf("deferred %g after the first active step, want %g (%g of fixed costs %g)", got, want, share, e.fixedCost[sme])
+			}
+			if got := e.iv.moratorium.reached[sme]; got != (share > 0) {
+				t.Errorf("reached %v, want %v", got, share > 0)
+			}
+		})
+	}
+}
+
 // TestLoanMaturityByKind: with firms.sme.loan_maturity set, SMEs repay
 // 1/maturity of their loan a step on their own maturity, and cores on
 // finance.loan_maturity.

@@ -180,7 +180,8 @@ func (e *engine) deferDebtService(lo, hi int) {
 // deferPayments lets the eligible firms of a chunk starting at lo defer,
 // under a moratorium whose payments go beyond loans, the tax they owe,
 // their employers' social contributions (a share of this step's wage bill
-// wage[j]) and their fixed costs, without interest: the amounts leave what
+// wage[j]) and their fixed costs (fixed_cost_share of them), without
+// interest: the amounts leave what
 // is due now (owedTax, owedExternal, which accrue adds this step's wages
 // and fixed costs to next) for a balance that falls due after the
 // moratorium ends, whole in the first step or in the equal instalments of
@@ -217,7 +218,7 @@ func (e *engine) deferPayments(lo int, wage []float64) {
 			d += c * wage[j]
 		}
 		if s.deferFixed {
-			d += e.fixedCost[i]
+			d += mor.cfg.FixedCostShare * e.fixedCost[i]
 		}
 		// accrue adds this step's wages and fixed costs to owedExternal
 		// next: taking the deferred part off first leaves it at least at
