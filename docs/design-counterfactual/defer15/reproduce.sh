@@ -2,9 +2,10 @@
 # Reproduces docs/design-counterfactual.md, "The 2020 non-loan deferrals
 # (defer15): measured": copies of china-2020 (the built-in is not changed)
 # whose moratorium also defers taxes and fixed costs, repaid in instalments,
-# each at 100 paired replications, and the Latin hypercube of
-# scenarios/sweeps/china-2020-lhs.toml on three of them (8 replications a
-# point), and two of them with the credit push of push15. About 15 minutes on 2 cores. Run from the repository root:
+# each at 100 paired replications, two of them with the credit push of
+# push15 too, and the Latin hypercube of scenarios/sweeps/china-2020-lhs.toml
+# on three of them (8 replications a point). About 15 minutes on 2 cores.
+# Run from the repository root:
 #   sh docs/design-counterfactual/defer15/reproduce.sh [OUT]
 set -eu
 here=docs/design-counterfactual
