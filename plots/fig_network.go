@@ -93,10 +93,14 @@ func networkFigure(d *runData) (*Figure, error) {
 
 	scale := &failScale{min: 0, max: d.week(float64(max(d.steps-1, 1))), alpha: 1}
 	live, dead, cores := networkDots(firms, l, d.stepDays, scale)
-	nFailed := 0
-	for _, f := range firms {
+	nFailed, pool := 0, 0
+	for i := range firms {
+		f := &firms[i]
 		if f.Status == failedStatus() {
 			nFailed++
+		}
+		if inEntryPool(f) {
+			pool++
 		}
 	}
 	// Dots fill about 70% of the space between neighbours; core firms are
@@ -143,7 +147,7 @@ func networkFigure(d *runData) (*Figure, error) {
 			dot{Color: color.Black, Radius: vg.Points(3.5), Shape: draw.SquareGlyph{}},
 		}})
 	}
-	title := fmt.Sprintf("The network: %d firms, %d failed (%s, replication %d)", len(firms), nFailed, arm, rep)
+	title := fmt.Sprintf("The network: %d firms%s, %d failed (%s, replication %d)", len(firms)-pool, results.PoolWords(pool), nFailed, arm, rep)
 	return &Figure{
 		Name:  FigNetwork,
 		Title: title,

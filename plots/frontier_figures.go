@@ -29,9 +29,10 @@ var FrontierMetrics = []string{results.FirmsSaved, results.JobsSaved, results.Co
 
 // FrontierFigures returns one figure per FrontierMetrics: the metric
 // against the budget on a log axis, one line per arm with its paired
-// interval as a band. An interval that reaches further than twice the
-// largest mean from the panel's means is cut there (the caption says so),
-// so that one arm's unbounded cost does not flatten the others.
+// interval as a band; the costs on a signed log axis. An interval that
+// reaches further than twice the largest mean from the panel's means is
+// cut there (the caption says so), so that one arm's unbounded cost does
+// not flatten the others.
 func FrontierFigures(f *Frontier) ([]Figure, error) {
 	var figs []Figure
 	axis := SweepParam{Numeric: true, Log: true, X: f.Budgets}
@@ -53,12 +54,20 @@ func FrontierFigures(f *Frontier) ([]Figure, error) {
 		setParamAxis(&p.X, axis)
 		// The panel's span: the means, widened by their largest size.
 		lo, hi, big := math.Inf(1), math.Inf(-1), 0.0
+		var means []float64
 		for b := range f.Budgets {
 			for a := range f.Arms {
 				if st, ok := f.Effects[b][a].Get(m); ok && usable(st) {
 					lo, hi, big = math.Min(lo, st.Mean), math.Max(hi, st.Mean), math.Max(big, math.Abs(st.Mean))
+					means = append(means, st.Mean)
 				}
 			}
+		}
+		if ratio {
+			// Costs span orders of magnitude between instruments and
+			// change sign (a net gain): a signed log axis shows them all.
+			ax := signedLog{signedLogLinear(means)}
+			p.Y.Scale, p.Y.Tick.Marker = ax, ax
 		}
 		floor, ceil := lo-2*big, hi+2*big
 		cut := false
@@ -99,7 +108,8 @@ func FrontierFigures(f *Frontier) ([]Figure, error) {
 			"(a mix's budget split between its instruments in proportion to their scenario budgets); bands: 95%% intervals "+
 			"paired with the baseline on the same random draws (Fieller's for costs; none where unbounded). Means over replications.", capitalize(label))
 		if ratio {
-			caption += " Budgets at which an instrument saves nothing significantly (an unbounded interval) are left out."
+			caption += " The cost axis is logarithmic on both sides of 0 (a negative cost is a net gain to the state)." +
+				" Budgets at which an instrument saves nothing significantly (an unbounded interval) are left out."
 		}
 		if cut {
 			caption += " Intervals are cut at twice the largest mean beyond the means."

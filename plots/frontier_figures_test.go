@@ -42,7 +42,7 @@ func TestFrontierFigures(t *testing.T) {
 		}
 	}
 	cost := figs[2].Caption
-	for _, w := range []string{"log axis", "left out", "cut at twice the largest mean"} {
+	for _, w := range []string{"log axis", "logarithmic on both sides of 0", "left out", "cut at twice the largest mean"} {
 		if !strings.Contains(cost, w) {
 			t.Errorf("cost caption lacks %q: %s", w, cost)
 		}

@@ -383,13 +383,14 @@ func replicationsOf(r *Run) int {
 }
 
 // networkWords describes the network from firms.csv (the first arm's
-// replications), or from the scenario without firm-level results.
+// replications): the firms active at the start, with the entry pool
+// beside them; or from the scenario without firm-level results.
 func networkWords(r *Run) string {
 	if len(r.Firms) == 0 {
 		return expectedNetworkWords(r.Config)
 	}
 	arm := r.Firms[0].Arm
-	type count struct{ all, core int }
+	type count struct{ all, core, pool int }
 	per := map[int]*count{}
 	var order []int
 	for _, f := range r.Firms {
@@ -402,6 +403,10 @@ func networkWords(r *Run) string {
 			per[f.Replication] = c
 			order = append(order, f.Replication)
 		}
+		if inEntryPool(&f) {
+			c.pool++
+			continue
+		}
 		c.all++
 		if f.Kind == "core" {
 			c.core++
@@ -412,15 +417,15 @@ func networkWords(r *Run) string {
 	lo, hi := c0.all, c0.all
 	for _, k := range order {
 		c := per[k]
-		if c.all != c0.all || c.core != c0.core {
+		if c.all != c0.all || c.core != c0.core || c.pool != c0.pool {
 			same = false
 		}
 		lo, hi = min(lo, c.all), max(hi, c.all)
 	}
 	gen := generatorWords(r.Config)
 	if same {
-		return fmt.Sprintf("Network: %d firms — %d core %s and %d SMEs — %s.",
-			c0.all, c0.core, pick(c0.core == 1, "enterprise", "enterprises"), c0.all-c0.core, gen)
+		return fmt.Sprintf("Network: %d firms%s — %d core %s and %d SMEs — %s.",
+			c0.all, results.PoolWords(c0.pool), c0.core, pick(c0.core == 1, "enterprise", "enterprises"), c0.all-c0.core, gen)
 	}
 	return fmt.Sprintf("Network: %d to %d firms depending on the replication, %s.", lo, hi, gen)
 }

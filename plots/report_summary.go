@@ -67,12 +67,12 @@ func (b *reportBuilder) summary(r *Run, opts ReportOptions) {
 		b.end("section")
 		return
 	}
-	firms := firmCount(sum)
+	firms := firmCount(r)
 	base := sum.Get("baseline")
 	if base == nil {
 		base = &sum.Arms[0]
 	}
-	b.p(outcomeSentence(base, firms, reps))
+	b.p(outcomeSentence(base, firms, r.Config.Demography.EntryPool > 0, reps))
 	var items []string
 	for i := range sum.Arms {
 		if a := &sum.Arms[i]; a != base && a.Effects != nil {
@@ -100,10 +100,23 @@ func (b *reportBuilder) summary(r *Run, opts ReportOptions) {
 	b.end("section")
 }
 
-// firmCount is the number of firms of a run: those still active at the
-// end plus those that failed (means over replications, which add up).
-func firmCount(sum *results.Summary) float64 {
-	a := sum.Arms[0]
+// firmCount is the number of firms of a run active at the start, the
+// count networkWords gives: from firms.csv, the firms of the first arm's
+// first replication not in the entry pool; without firm-level results,
+// those still active at the end plus those that failed (means over
+// replications, which add up when no firm enters or exits).
+func firmCount(r *Run) float64 {
+	if len(r.Firms) > 0 {
+		first, n := &r.Firms[0], 0
+		for i := range r.Firms {
+			f := &r.Firms[i]
+			if f.Arm == first.Arm && f.Replication == first.Replication && !inEntryPool(f) {
+				n++
+			}
+		}
+		return float64(n)
+	}
+	a := r.Summary.Arms[0]
 	active, ok := a.Final.Get("firms_active")
 	if !ok {
 		return math.NaN()
@@ -111,10 +124,14 @@ func firmCount(sum *results.Summary) float64 {
 	return active.Mean + a.Headline.Value(results.Failures).Mean
 }
 
-// outcomeSentence says what happened in the baseline.
-func outcomeSentence(a *results.Arm, firms float64, reps int) string {
+// outcomeSentence says what happened in the baseline, out of the firms
+// active at the start; with an entry pool, the failures include entrants'.
+func outcomeSentence(a *results.Arm, firms float64, entrants bool, reps int) string {
 	fail := a.Headline.Value(results.Failures)
 	s := fmt.Sprintf("Without intervention (%s), %s of %s firms failed on average", a.Arm, results.Compact(fail.Mean), results.Compact(firms))
+	if entrants {
+		s = fmt.Sprintf("Without intervention (%s), %s firms failed on average, entrants included, against %s active at the start", a.Arm, results.Compact(fail.Mean), results.Compact(firms))
+	}
 	if firms > 0 {
 		s += " (" + pct(fail.Mean/firms) + ")"
 	}

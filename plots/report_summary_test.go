@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smesim/smesim/sim/config"
 	"github.com/smesim/smesim/sim/results"
 )
 
@@ -165,5 +166,31 @@ func TestSplitInTwo(t *testing.T) {
 		if ok != c.split || lo != c.lo || hi != c.hi || nLo != c.nLo || nHi != c.nHi {
 			t.Errorf("%s: splitInTwo = %g, %g, %d, %d, %v; want %g, %g, %d, %d, %v", c.name, lo, hi, nLo, nHi, ok, c.lo, c.hi, c.nLo, c.nHi, c.split)
 		}
+	}
+}
+
+// TestFirmCountLeavesOutEntryPool (issue 15): the report counts the firms
+// active at the start and gives the entry pool beside them — firms that
+// entered during the run or stayed dormant — in the network words and in
+// the count the baseline's failures are set against. It counted the pool
+// in before (2,720 firms for china-2020's 2,096).
+func TestFirmCountLeavesOutEntryPool(t *testing.T) {
+	cfg := config.DefaultConfig()
+	cfg.Network.Chains = 1
+	row := func(rep int, kind, status string, entered int) results.FirmRow {
+		return results.FirmRow{Arm: "baseline", Replication: rep, Kind: kind, Status: status, EnteredStep: entered}
+	}
+	var firms []results.FirmRow
+	for rep := range 2 {
+		firms = append(firms, row(rep, "core", "active", -1), row(rep, "sme", "failed", -1), row(rep, "sme", "exited", -1),
+			row(rep, "sme", "active", 7), row(rep, "sme", "failed", 12), row(rep, "sme", "dormant", -1))
+	}
+	r := &Run{Config: &cfg, Firms: firms}
+	const want = "Network: 3 firms (+3 in the entry pool) — 1 core enterprise and 2 SMEs — 1 industrial chain of core enterprises"
+	if got := networkWords(r); !strings.HasPrefix(got, want) {
+		t.Errorf("networkWords = %q, want it to start %q", got, want)
+	}
+	if got := firmCount(r); got != 3 {
+		t.Errorf("firmCount = %v, want 3", got)
 	}
 }

@@ -124,6 +124,10 @@ func TestStepAllocatesNothing(t *testing.T) {
 			cfg.Finance.ScoreMemory, cfg.Finance.LookThrough = units.MustDuration("26w"), true
 			cfg.Firms.SME.OwnerFunds, cfg.Firms.SME.InformalLimit = 0.1, 0.05
 			cfg.Firms.ValueExit = true
+			if c.banking == "system" {
+				// The NPL workout and the outside book (workout.go, outsidebook.go).
+				cfg.Finance.NPLWorkout, cfg.Finance.OutsideBook = units.MustDuration("13w"), 3
+			}
 		}
 		e, err := newEngine(&cfg, 0)
 		if err != nil {

@@ -153,7 +153,8 @@ func runNetworkExport(ctx context.Context, e *env, opts exportOptions, arg strin
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "wrote %s (%s: %d firms, %d edges)\n", opts.out, format, net.N(), net.E())
+	pool := net.EntryPool()
+	fmt.Fprintf(e.stdout, "wrote %s (%s: %d firms%s, %d edges)\n", opts.out, format, net.N()-pool, results.PoolWords(pool), net.E())
 	return nil
 }
 

@@ -62,10 +62,10 @@ func optimiseCommand(e *env) *cli.Command {
 			&cli.Float64Flag{Name: "budget", Usage: "total `BUDGET` to split, in currency units (> 0)", DefaultText: "the sum of the mix's budgets in the scenario"},
 			&cli.IntFlag{Name: "steps", Value: 4, Usage: "shares in steps of 1/`K` (1 to 20)"},
 			&cli.IntFlag{Name: "first", Value: 4, Usage: "`N` replications per split in the first round (at least 1)", DefaultText: "4, or the replications if fewer"},
-			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "most replications per split, and the fresh replications of the measure (1 to 100000)", DefaultText: "the scenario's replications"},
+			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "most replications `N` per split, and the fresh replications of the measure (1 to 100000)", DefaultText: "the scenario's replications"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` runs in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
 			threadsFlag(),
-			shardFlag(),
+			&cli.StringFlag{Name: "shard", Usage: "do only shard `I/N` of the first stage not yet complete — its runs u with u mod N = I — and stop; the command without --shard joins the shards"},
 			progressFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -235,10 +235,11 @@ func (o *optimisation) run(ctx context.Context, e *env, opts batchOptions) error
 		return &interruptError{fmt.Sprintf("interrupted; the finished runs are kept in %s (%d run now): the same command (with --out %s) resumes from them",
 			dir, total, dir), ctx.Err()}
 	}
-	// stage runs a stage and reports whether it is complete; a shard
-	// stops after the stage it did runs in.
 	stages := optimise.CountRungs(len(o.splits), o.first, o.most) + 1
 	number := 0
+	// stage runs a stage and reads its runs; it reports whether to go on:
+	// not when the stage is incomplete (other shards miss runs), nor
+	// after a shard did runs in it.
 	stage := func(name string, plan *batch.Plan, read func(*batch.Sources) error) (bool, error) {
 		number++
 		st, err := runStage(ctx, e, dir, name, plan, opts, workers)
@@ -277,7 +278,7 @@ func (o *optimisation) run(ctx context.Context, e *env, opts batchOptions) error
 		cs, from, to := h.Rung()
 		plan := o.plan(fmt.Sprintf("rung %d", k), cs, mix, from, to)
 		var values [][]float64
-		ok, err := stage(fmt.Sprintf("rung-%02d", k), plan, func(src *batch.Sources) error {
+		ok, err := stage(fmt.Sprintf("rung-%02d", k), plan, func(src *batch.Sources) (err error) {
 			values, err = failuresAvoided(ctx, src, plan)
 			return err
 		})
@@ -299,7 +300,7 @@ func (o *optimisation) run(ctx context.Context, e *env, opts batchOptions) error
 	}
 	plan := o.plan(measureStage, measured, []config.Arm{{Name: config.BaselineArm}, o.m.Arm}, o.most, 2*o.most)
 	var ms *measure
-	ok, err := stage(measureStage, plan, func(src *batch.Sources) error {
+	ok, err := stage(measureStage, plan, func(src *batch.Sources) (err error) {
 		ms, err = measureSplits(ctx, src, plan)
 		if ms != nil {
 			ms.splits = measured

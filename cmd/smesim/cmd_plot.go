@@ -288,18 +288,7 @@ func compareRuns(ctx context.Context, e *env, dirs, labels []string, outFlag str
 		return err
 	}
 	defer release()
-	var runs []*plots.Run
-	for _, d := range dirs {
-		if err := ctx.Err(); err != nil {
-			return &interruptError{"interrupted; nothing was written", err}
-		}
-		r, err := plots.LoadRun(d)
-		if err != nil {
-			return badInput(err)
-		}
-		runs = append(runs, r)
-	}
-	figs, err := plots.CompareFigures(runs, labels)
+	runs, figs, err := loadCompare(ctx, dirs, labels)
 	if err != nil {
 		return err
 	}
@@ -343,6 +332,42 @@ func compareRuns(ctx context.Context, e *env, dirs, labels []string, outFlag str
 	}
 	fmt.Fprintf(e.stdout, "wrote %d figures and report.html into %s\n", len(files), out)
 	return nil
+}
+
+// loadCompare reads the result directories dirs and builds the compare
+// figures. Neither step can stop part-way, and on large results or a
+// loaded machine they take seconds: they run in their own goroutine,
+// which compareRuns leaves behind on a signal (it writes nothing), so that
+// compare returns, and releases its output's lock, at once.
+func loadCompare(ctx context.Context, dirs, labels []string) ([]*plots.Run, []plots.Figure, error) {
+	type loaded struct {
+		runs []*plots.Run
+		figs []plots.Figure
+		err  error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		var l loaded
+		for _, d := range dirs {
+			if ctx.Err() != nil {
+				return // compareRuns has returned
+			}
+			r, err := plots.LoadRun(d)
+			if err != nil {
+				done <- loaded{err: badInput(err)}
+				return
+			}
+			l.runs = append(l.runs, r)
+		}
+		l.figs, l.err = plots.CompareFigures(l.runs, labels)
+		done <- l
+	}()
+	select {
+	case l := <-done:
+		return l.runs, l.figs, l.err
+	case <-ctx.Done():
+		return nil, nil, &interruptError{"interrupted; nothing was written", ctx.Err()}
+	}
 }
 
 func exists(path string) bool {

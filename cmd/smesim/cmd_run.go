@@ -286,7 +286,7 @@ func runRun(ctx context.Context, e *env, opts runOptions, arg string) error {
 		return fmt.Errorf("removing %s: %w", partial, err)
 	}
 	store.Close()
-	printRunSummary(e.stdout, out, cfg, w.Firms, w.Summary)
+	printRunSummary(e.stdout, out, cfg, w.Firms, w.Pool, w.Summary)
 	return nil
 }
 
@@ -551,11 +551,12 @@ func safeName(name string) string {
 }
 
 // printRunSummary prints the output directory, the scenario (with its
-// number of firms) and a table of the arms (see writeArmTable).
-func printRunSummary(w io.Writer, out string, cfg *config.Config, firms int, sum results.Summary) {
+// number of firms active at the start, and its entry pool) and a table of
+// the arms (see writeArmTable).
+func printRunSummary(w io.Writer, out string, cfg *config.Config, firms, pool int, sum results.Summary) {
 	fmt.Fprintf(w, "wrote %s\n", out)
-	fmt.Fprintf(w, "scenario %q: %d firms, %d steps of %s, %d %s, %d %s\n",
-		cfg.Name, firms, cfg.Steps, cfg.Step, cfg.Replications, plural(cfg.Replications, "replication"),
+	fmt.Fprintf(w, "scenario %q: %d firms%s, %d steps of %s, %d %s, %d %s\n",
+		cfg.Name, firms, results.PoolWords(pool), cfg.Steps, cfg.Step, cfg.Replications, plural(cfg.Replications, "replication"),
 		len(sum.Arms), plural(len(sum.Arms), "arm"))
 	writeArmTable(w, sum, cfg.Currency)
 	writeExhausted(w, sum, cfg)

@@ -36,12 +36,15 @@ func runValidate(e *env, arg string) error {
 		return err
 	}
 	var parts []string
-	n, err := expectedFirms(e, cfg)
+	n, pool, err := expectedFirms(e, cfg)
 	if err != nil {
 		return badInput(err)
 	}
 	if n > 0 {
 		parts = append(parts, fmt.Sprintf("%d firms expected", n))
+	}
+	if pool > 0 {
+		parts = append(parts, fmt.Sprintf("+%d in the entry pool", pool))
 	}
 	parts = append(parts,
 		fmt.Sprintf("%d steps of %s", cfg.Steps, cfg.Step),
@@ -52,25 +55,30 @@ func runValidate(e *env, arg string) error {
 }
 
 // expectedFirms returns the number of firms the scenario's network will
-// have: from the generator's parameters, or by loading a network file. It
-// returns 0 when that cannot be told without the engine.
-func expectedFirms(e *env, cfg *config.Config) (int, error) {
+// have active at the start, and its entry pool (dormant firms that may
+// enter): from the generator's parameters, or by loading a network file.
+// It returns 0 firms when that cannot be told without the engine. The
+// pool needs the network, which is built only when there is one.
+func expectedFirms(e *env, cfg *config.Config) (firms, pool int, err error) {
 	nc := cfg.Network
-	switch nc.Generator {
-	case "core-satellite":
-		return nc.Chains * (nc.CoresPerChain + nc.SuppliersPerChain + nc.RawMaterialsPerChain + nc.DistributorsPerChain), nil
-	case "barabasi-albert", "erdos-renyi", "io-table":
-		return nc.Firms, nil
+	if cfg.Demography.EntryPool == 0 {
+		switch nc.Generator {
+		case "core-satellite":
+			return nc.Chains * (nc.CoresPerChain + nc.SuppliersPerChain + nc.RawMaterialsPerChain + nc.DistributorsPerChain), 0, nil
+		case "barabasi-albert", "erdos-renyi", "io-table":
+			return nc.Firms, 0, nil
+		}
 	}
 	net, err := sim.BuildNetwork(cfg, 0)
 	if err != nil {
 		if isNotImplemented(err) {
-			return 0, nil
+			return 0, 0, nil
 		}
-		return 0, err
+		return 0, 0, err
 	}
 	warnNetwork(e, net)
-	return net.N(), nil
+	pool = net.EntryPool()
+	return net.N() - pool, pool, nil
 }
 
 // isNotImplemented reports whether err is the engine's "not implemented

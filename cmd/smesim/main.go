@@ -61,7 +61,10 @@ func smesimVersion() string {
 
 func main() {
 	crashBySignal()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGINT last: a process started with SIGINT ignored catches it from
+	// here on, after SIGTERM, which tells an observer (signal_test.go)
+	// that both signals now stop the command.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	// The command and the signal's deadline may both end the process:
 	// whichever comes first prints its message and exits, alone.

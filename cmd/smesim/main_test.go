@@ -211,6 +211,61 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestFirmCountWithEntryPool (issue 15): with an entry pool, validate,
+// the run's summary line and smesim network export count the same firms —
+// those active at the start, 262 in one chain — and give the pool beside
+// them, which is the firms.csv rows of firms that entered or stayed
+// dormant. Before, the run and the export counted the pool in (and the
+// report with them), validate did not.
+func TestFirmCountWithEntryPool(t *testing.T) {
+	inTempDir(t)
+	tmpl, err := scenarios.Template("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(tmpl), "chains = 8\n", "chains = 1\n", 1)
+	src = strings.Replace(src, "entry_pool = 0.0\n", "entry_pool = 0.3\n", 1)
+	writeFile(t, "pool.toml", src)
+	code, out, errs := smesim(t, "validate", "pool.toml")
+	if code != 0 {
+		t.Fatalf("validate: exit %d, stderr %q", code, errs)
+	}
+	m := regexp.MustCompile(`ok \(262 firms expected, \+(\d+) in the entry pool, `).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("validate: %q, want 262 firms expected and the entry pool", out)
+	}
+	pool := m[1]
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "pool.toml", "--out", "res"}, `scenario "default": 262 firms (+` + pool + ` in the entry pool), `},
+		{[]string{"network", "export", "pool.toml", "--out", "net.csv"}, `262 firms (+` + pool + ` in the entry pool), `},
+	} {
+		code, out, errs := smesim(t, c.args...)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %q", c.args, code, out, errs, c.want)
+		}
+	}
+	_, lay, err := results.ReadTimeseries("res", results.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	firms, err := results.ReadFirms("res", lay)
+	if err != nil || len(firms) == 0 {
+		t.Fatalf("firms.csv: %d rows, %v", len(firms), err)
+	}
+	inPool := 0
+	for _, f := range firms {
+		if f.Arm == firms[0].Arm && f.Replication == firms[0].Replication && (f.EnteredStep >= 0 || f.Status == outcome.Dormant.String()) {
+			inPool++
+		}
+	}
+	if fmt.Sprint(inPool) != pool {
+		t.Errorf("firms.csv: %d firms entered or dormant, the commands say %s in the entry pool", inPool, pool)
+	}
+}
+
 func TestScenarios(t *testing.T) {
 	code, out, errs := smesim(t, "scenarios")
 	if code != 0 || errs != "" {

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -123,7 +125,10 @@ func commandDepth(args []string) int {
 // marks its phase appears, or at once for those without one), and must
 // exit 130 with one line on stderr, leaving no temporary file and nothing
 // at its output but what the message names as kept. A command still alive
-// 10 s after the signal fails the test; the latencies are logged.
+// 10 s after the signal fails the test; the latencies are logged. No
+// signal is sent before smesim's main has installed its handlers
+// (startSignalled): a signal before that kills any Go program, and a
+// fixed wait for it failed on a loaded machine.
 func TestEveryCommandHonoursSignals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and signals subprocesses")
@@ -157,7 +162,7 @@ func TestEveryCommandHonoursSignals(t *testing.T) {
 	for _, c := range signalCases() {
 		t.Run(c.name, func(t *testing.T) {
 			before := treeFiles(t, "res")
-			cmd := exec.Command(bin, c.args...)
+			cmd := startSignalled(bin, c.args...)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Start(); err != nil {
@@ -165,6 +170,9 @@ func TestEveryCommandHonoursSignals(t *testing.T) {
 			}
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
+			if err := awaitHandlers(cmd.Process.Pid, exited); err != nil {
+				t.Fatalf("%v: stdout %q, stderr %q", err, stdout.String(), stderr.String())
+			}
 			if c.marker != "" {
 				for {
 					if m, _ := filepath.Glob(c.marker); len(m) > 0 {
@@ -176,10 +184,6 @@ func TestEveryCommandHonoursSignals(t *testing.T) {
 					case <-time.After(2 * time.Millisecond):
 					}
 				}
-			} else {
-				// Past the installation of the signal handlers (at the
-				// start of main), well before the work ends.
-				time.Sleep(100 * time.Millisecond)
 			}
 			start := time.Now()
 			cmd.Process.Signal(c.sig)
@@ -225,4 +229,57 @@ func TestEveryCommandHonoursSignals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startSignalled returns the command bin args, to be started with SIGINT
+// ignored (the shell's empty trap sets it, and exec keeps it). The Go runtime
+// then leaves SIGINT ignored until main's signal.NotifyContext catches it,
+// so that awaitHandlers can see from outside when main is ready.
+func startSignalled(bin string, args ...string) *exec.Cmd {
+	return exec.Command("sh", append([]string{"-c", `trap '' INT; exec "$0" "$@"`, bin}, args...)...)
+}
+
+// awaitHandlers waits until process pid, started by startSignalled, is
+// smesim and catches SIGINT: main has called signal.NotifyContext, which
+// catches SIGINT after SIGTERM, so that both now end the command with exit
+// 130 (before, SIGTERM killed the process outright). It returns an error
+// if the process exits first or is not ready within a minute. Without
+// /proc (not Linux) it can only wait a moment.
+func awaitHandlers(pid int, exited <-chan error) error {
+	status := filepath.Join("/proc", strconv.Itoa(pid), "status")
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		time.Sleep(100 * time.Millisecond)
+		return nil
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if data, err := os.ReadFile(status); err == nil && catchesSIGINT(string(data)) {
+			return nil
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("exited (%v) before it caught SIGINT", err)
+		case <-time.After(time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("process %d did not catch SIGINT within a minute", pid)
+		}
+	}
+}
+
+// catchesSIGINT reports whether a /proc/PID/status is smesim's and its
+// caught-signals mask (SigCgt, hexadecimal, bit n-1 for signal n) holds
+// SIGINT.
+func catchesSIGINT(status string) bool {
+	name, caught := "", uint64(0)
+	for _, line := range strings.Split(status, "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		switch v = strings.TrimSpace(v); k {
+		case "Name":
+			name = v
+		case "SigCgt":
+			caught, _ = strconv.ParseUint(v, 16, 64)
+		}
+	}
+	return name == "smesim" && caught&(1<<(syscall.SIGINT-1)) != 0
 }

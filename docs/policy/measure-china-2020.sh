@@ -7,7 +7,9 @@
 #   2. the same mix targeted by need at the same budgets, paired with the
 #      untargeted mix replication by replication;
 #   3. the optimiser at the 2020 budget: the best split, its firms saved and
-#      its paired gain over the 2020 split, on fresh replications.
+#      its paired gain over the 2020 split, on fresh replications;
+#   4. the budget curves of its instruments, where each saturates (the
+#      spent column), which explain the best split.
 #
 # Usage: docs/policy/measure-china-2020.sh [OUT]   (default smesim-out/measure-china-2020)
 # Environment: SMESIM (the smesim binary, default smesim), REPS (replications,
@@ -84,3 +86,9 @@ echo
 echo "== 3. the best split of the 2020 budget (steps of 1/$steps, $reps replications)"
 nice -n 10 "$smesim" optimise china-2020 --arm all -r "$reps" --first 4 --steps "$steps" -w "$workers" \
 	--progress none --out "$out/optimise" | tee "$out/optimise.txt"
+
+echo
+echo "== 4. where each instrument saturates: china-2020's budget curves (30 replications), which explain the best split"
+nice -n 10 "$smesim" frontier china-2020 --budgets 3e7,1e8,2e8,3e8,5.5e8,1.1e9 -r 30 -w "$workers" \
+	--plots none --progress none --out "$out/frontier" | tee "$out/frontier.txt"
+cut -d, -f1,2,21 "$out/frontier/frontier.csv"

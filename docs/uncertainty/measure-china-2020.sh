@@ -10,8 +10,6 @@
 #                                    [[uncertain]] tables of
 #                                    sensitivity-params.toml and
 #                                    calibrate-params.toml
-#   sens/        must-show 3: smesim sensitivity run (Sobol, Saltelli design)
-#                on 8 uncalibrated parameters; sens/indices.csv
 #   cal/         must-show 4: smesim calibrate on 5 parameters with facts;
 #                cal/posterior-summary.csv, cal/posterior-facts.csv
 #   post-run/    smesim run china-2020 --posterior cal/posterior.csv: both
@@ -19,6 +17,8 @@
 #                (post-run/intervals.csv, post-run/summary.json)
 #   postmean/    post-run/fixed merged: the scenario at the posterior mean;
 #                check-facts.txt is `smesim check-facts postmean`
+#   sens/        must-show 3: smesim sensitivity run (Sobol, Saltelli design)
+#                on 8 uncalibrated parameters; sens/indices.csv
 #   timings.txt  runs and wall time of each step
 #
 # Every step resumes: after Ctrl-C or a kill, the same command carries on
@@ -76,14 +76,6 @@ report() { echo "$1" | tee -a "$out/timings.txt"; }
 elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 t_all=$(date +%s)
 
-# Must-show 3: Sobol indices of no-policy failures and firms saved.
-t=$(date +%s)
-"$S" sensitivity run "$out/china-sens.toml" --method sobol -n "$SENS_N" \
-	-r "$SENS_REPS" -w "$WORKERS" --record aggregate --progress none --plots png,svg \
-	--metrics baseline:failures,all:firms_saved,all:cost_per_firm_saved \
-	--out "$out/sens" >"$out/sens.txt"
-report "sensitivity: $SENS_N x ($k+2) = $((SENS_N * (k + 2))) rows x $arms arms x $SENS_REPS replications = $((SENS_N * (k + 2) * arms * SENS_REPS)) runs in $(elapsed "$t")"
-
 # Must-show 4: ABC on the facts, then the two intervals under the posterior.
 t=$(date +%s)
 "$S" calibrate "$out/china-cal.toml" --particles "$CAL_PARTICLES" \
@@ -108,4 +100,13 @@ if [ "$status" -gt 1 ]; then
 	exit "$status"
 fi
 report "check-facts at the posterior mean: exit $status (1: some fact missed), 0 runs"
+
+# Must-show 3: Sobol indices of no-policy failures and firms saved.
+t=$(date +%s)
+"$S" sensitivity run "$out/china-sens.toml" --method sobol -n "$SENS_N" \
+	-r "$SENS_REPS" -w "$WORKERS" --record aggregate --progress none --plots png,svg \
+	--metrics baseline:failures,all:firms_saved,all:cost_per_firm_saved \
+	--out "$out/sens" >"$out/sens.txt"
+report "sensitivity: $SENS_N x ($k+2) = $((SENS_N * (k + 2))) rows x $arms arms x $SENS_REPS replications = $((SENS_N * (k + 2) * arms * SENS_REPS)) runs in $(elapsed "$t")"
+
 report "total wall time $(elapsed "$t_all"), $WORKERS workers"

@@ -181,3 +181,47 @@ func TestInputsIdentifyBatch(t *testing.T) {
 		t.Errorf("one shard: %v", err)
 	}
 }
+
+// TestFirstRepAndElsewhere: a plan that starts at replication FirstRep
+// runs the replications another plan numbers the same; and runs finished
+// elsewhere are not done again.
+func TestFirstRepAndElsewhere(t *testing.T) {
+	whole := testPlan(t, 5)
+	whole.Reps = 3
+	later := testPlan(t, 5)
+	later.Reps, later.FirstRep = 2, 1
+	if pt, a, r := later.Run(1); pt != 0 || a != 0 || r != 2 {
+		t.Errorf("run 1 of the later plan = point %d arm %d rep %d, want 0 0 2", pt, a, r)
+	}
+	ctx := context.Background()
+	all, err := RunAll(ctx, whole, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := RunAll(ctx, later, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range last {
+		w := all[i+1]
+		if l.Replication != i+1 || !reflect.DeepEqual(w.Series, l.Series) || !reflect.DeepEqual(w.Firms, l.Firms) {
+			t.Errorf("run %d of the later plan, replication %d, differs from replication %d of the whole", i, l.Replication, i+1)
+		}
+	}
+	if reflect.DeepEqual(all[0].Series, all[1].Series) {
+		t.Fatal("replications 0 and 1 are the same: the test cannot tell them apart")
+	}
+
+	s, err := Create(filepath.Join(t.TempDir(), "b"), later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ran, err := Execute(ctx, later, s, Options{Workers: 1, Elsewhere: map[int]bool{0: true}})
+	if err != nil || ran != 1 {
+		t.Fatalf("Execute with run 0 done elsewhere: %d runs, %v; want 1", ran, err)
+	}
+	if done, _ := s.Finished(); !done[1] || done[0] {
+		t.Errorf("the store holds runs %v, want run 1 alone", done)
+	}
+}

@@ -180,6 +180,19 @@ func (n *Network) Class(i int) SizeClass {
 // IsDormant reports whether firm i belongs to the entry pool.
 func (n *Network) IsDormant(i int) bool { return n.Dormant != nil && n.Dormant[i] }
 
+// EntryPool returns the number of dormant firms, the entry pool; the
+// other N() − EntryPool() firms are the ones active at the start, the
+// network's size wherever a count of firms is shown.
+func (n *Network) EntryPool() int {
+	k := 0
+	for _, d := range n.Dormant {
+		if d {
+			k++
+		}
+	}
+	return k
+}
+
 // Name returns firm i's identifier.
 func (n *Network) Name(i int) string {
 	if n.Names != nil && n.Names[i] != "" {

@@ -178,3 +178,18 @@ func TestCountRungs(t *testing.T) {
 		}
 	}
 }
+
+// TestHalvingStopsAtOneCandidate: once halving leaves one candidate it
+// wins; it is not run on more replications, which could decide nothing.
+func TestHalvingStopsAtOneCandidate(t *testing.T) {
+	eval := func(_ context.Context, c, rep int) (float64, error) { return float64(c), nil }
+	o, err := Halving(context.Background(), 3, 1, 100, 1, eval)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 candidates × 1 replication, the better 2 × 1 more: candidate 2
+	// is left alone.
+	if o.Best != 2 || o.Rounds != 2 || o.Runs != 5 || len(o.Values[2]) != 2 {
+		t.Errorf("best %d after %d rounds and %d runs, %d replications of the best; want 2, 2, 5, 2", o.Best, o.Rounds, o.Runs, len(o.Values[2]))
+	}
+}

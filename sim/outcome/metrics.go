@@ -49,7 +49,7 @@ var metrics = [NumMetrics]Metric{
 	// Recorded only with finance.banking = "system" (NumLegacyMetrics).
 	CAR:                  {"car", "multiplier", "stock", "banks' capital over their risk-weighted assets, all banks"},
 	CARLowest:            {"car_lowest", "multiplier", "stock", "the lowest capital ratio of any bank"},
-	NPLRatio:             {"npl_ratio", "multiplier", "stock", "non-performing loans over all loans (a loan is non-performing once its borrower has been in arrears for npl_after)"},
+	NPLRatio:             {"npl_ratio", "multiplier", "stock", "non-performing loans over all loans (a loan is non-performing once its borrower has been in arrears for npl_after, or, with npl_workout, its borrower has failed; with an outside book, both books)"},
 	Provisions:           {"provisions", "currency", "stock", "banks' loan-loss provisions"},
 	ProvisionExpense:     {"provision_expense", "currency", "flow", "provisions charged against banks' capital (negative: released, as on loans written off)"},
 	CBLending:            {"cb_lending", "currency", "stock", "central-bank loans to banks: lender of last resort and relending"},

@@ -177,7 +177,8 @@ func (s Slice) Result(i int) (*outcome.Result, error) { return s[i], nil }
 // Written is what WriteDir wrote.
 type Written struct {
 	Summary Summary // the content of summary.json
-	Firms   int     // the firms of the first result (see FirmCount)
+	Firms   int     // the firms of the first result active at the start (see FirmCount)
+	Pool    int     // its entry pool: dormant firms that may enter (see EntryPoolCount)
 }
 
 // WriteDir writes the result directory dir: scenario.toml (scenarioTOML as
@@ -329,7 +330,7 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 		}
 		lastArm = a
 		if i == 0 {
-			w.Firms = FirmCount(r)
+			w.Firms, w.Pool = FirmCount(r), EntryPoolCount(r)
 			// The network simulated, for the figure of the network and
 			// for readers: the directory holds everything they draw.
 			if r.Network != nil && len(r.Firms.Status) > 0 {
@@ -400,18 +401,39 @@ func WriteDir(dir string, scenarioTOML []byte, src Stream, meta Meta, extra func
 	return w, nil
 }
 
-// FirmCount returns the number of firms of r: the size of its network or,
-// without one, the "firms_active" series at the first step plus the
-// "failures" of that step (0 when these are not recorded).
+// FirmCount returns the number of firms of r active at the start: the
+// size of its network less its entry pool (dormant firms, which
+// EntryPoolCount counts) or, without a network, the "firms_active" series
+// at the first step plus the "failures" of that step (0 when these are not
+// recorded). Every command and the report show this count, with the pool
+// beside it.
 func FirmCount(r *outcome.Result) int {
 	if r.Network != nil {
-		return r.Network.N()
+		return r.Network.N() - r.Network.EntryPool()
 	}
 	active, failed := slices.Index(r.Metrics, "firms_active"), slices.Index(r.Metrics, "failures")
 	if active < 0 || failed < 0 || r.Steps() == 0 {
 		return 0
 	}
 	return int(math.Round(r.Value(0, active) + r.Value(0, failed)))
+}
+
+// EntryPoolCount returns the number of dormant firms of r's network that
+// may enter during the run (0 without a network or an entry pool).
+func EntryPoolCount(r *outcome.Result) int {
+	if r.Network == nil {
+		return 0
+	}
+	return r.Network.EntryPool()
+}
+
+// PoolWords returns " (+N in the entry pool)" for a pool of N > 0 firms,
+// and "" without one: what follows a count of firms active at the start.
+func PoolWords(pool int) string {
+	if pool <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (+%d in the entry pool)", pool)
 }
 
 // csvFile is a CSV file being written through a buffer.
