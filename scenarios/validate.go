@@ -490,8 +490,8 @@ func (v *validator) bankBooks() error {
 // liquidity rejects a key of liquidity beyond banks changed from its
 // default while the key that turns its mechanism on leaves it without
 // effect: the continuation value's keys without firms.value_exit, the
-// terms of informal credit without an informal_limit, the spread of owner
-// funds without owner_funds. Their defaults, which `smesim init` writes,
+// terms of informal credit without an informal_limit, the spread and the
+// share of owner funds without owner_funds. Their defaults, which `smesim init` writes,
 // are always accepted.
 func (v *validator) liquidity() error {
 	cfg, def := v.cfg, config.DefaultConfig()
@@ -529,6 +529,10 @@ func (v *validator) liquidity() error {
 		if p.OwnerFunds == 0 && p.OwnerFundsDispersion != d.OwnerFundsDispersion {
 			return v.errorAt(path+"owner_funds_dispersion", []string{path + "owner_funds", "firms." + kind.name},
 				"%s has no effect while owner_funds is 0: set owner_funds, or leave the key out", formatNumber(p.OwnerFundsDispersion))
+		}
+		if p.OwnerFunds == 0 && p.OwnerFundsShare != d.OwnerFundsShare {
+			return v.errorAt(path+"owner_funds_share", []string{path + "owner_funds", "firms." + kind.name},
+				"%s has no effect while owner_funds is 0: set owner_funds, or leave the key out", formatNumber(p.OwnerFundsShare))
 		}
 	}
 	return nil

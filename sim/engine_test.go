@@ -152,10 +152,12 @@ func TestQuietBaselineIsStationary(t *testing.T) {
 // TestAccountingBreachIsCaught corrupts a stock and expects the step's
 // check to name the step, the firm and the identity; with the banking
 // system, each of its new stocks (provisions, central-bank loans,
-// relending, central-bank equity, recapitalisations) too; with liquidity
-// beyond banks, informal debt and owners' injections.
+// relending, central-bank equity, recapitalisations, loans in workout and
+// the outside book) too; with liquidity beyond banks, informal debt and
+// owners' injections.
 func TestAccountingBreachIsCaught(t *testing.T) {
 	informal := func(c *config.Config) { c.Firms.SME.InformalLimit, c.Firms.SME.OwnerFunds = 0.1, 0.1 }
+	outside := func(c *config.Config) { c.Finance.NPLWorkout, c.Finance.OutsideBook = units.MustDuration("13w"), 3 }
 	cases := []struct {
 		name    string
 		banking string
@@ -172,6 +174,9 @@ func TestAccountingBreachIsCaught(t *testing.T) {
 		{"central-bank equity from nowhere", "system", func(e *engine) { e.bs.cb.equity += 1000 }, "money", nil},
 		{"relending without its reserves", "system", func(e *engine) { e.banks[0].relending += 1000; e.banks[0].funding -= 1000 }, "central bank", nil},
 		{"recapitalisation off the fiscal books", "system", func(e *engine) { e.bs.recapTotal += 1000 }, "government", nil},
+		{"outside loans from nowhere", "system", func(e *engine) { e.banks[0].outside += 1000 }, "bank bank", outside},
+		{"outside recovery paid by no one", "system", func(e *engine) { e.banks[0].outsideNPL -= 1000; e.banks[0].reserves += 1000 }, "central bank", outside},
+		{"workout loan without its borrower's loan", "system", func(e *engine) { e.banks[0].workout += 1000; e.banks[0].loans -= 1000 }, "bank bank", outside},
 		{"informal debt without its loan", "legacy", func(e *engine) { e.liq.informalDebt[3] += 1000 }, "firm bystander", informal},
 		{"owner injection from nowhere", "legacy", func(e *engine) { e.cash[3] += 1000; e.equity[3] += 1000 }, "money", informal},
 		{"informal debt repaid beyond what was owed", "legacy", func(e *engine) { e.liq.informalDebt[3] -= 1000; e.equity[3] += 1000 }, "firm bystander", informal},

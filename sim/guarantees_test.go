@@ -12,8 +12,8 @@ import (
 	"github.com/smesim/smesim/sim/outcome"
 )
 
-// policyMixGuarantee returns the shipped policy-mix on 2 chains with only
-// its loan guarantee, at the given coverage. It fails if the shipped
+// policyMixGuarantee returns the shipped policy-mix, at its size, with
+// only its loan guarantee, at the given coverage. It fails if the shipped
 // guarantee is not under rule new-money, the rule these tests are about.
 func policyMixGuarantee(t *testing.T, coverage float64) *config.Config {
 	t.Helper()
@@ -21,7 +21,6 @@ func policyMixGuarantee(t *testing.T, coverage float64) *config.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Network.Chains = 2
 	i := slices.IndexFunc(cfg.Interventions, func(iv config.InterventionConfig) bool {
 		return iv.Kind == config.KindLoanGuarantee
 	})
@@ -137,7 +136,6 @@ func TestTermCapReachesLinkTail(t *testing.T) {
 // with first loans broke it at 1.2e-8 in replication 0.
 func TestGuaranteeProvisionIdentity(t *testing.T) {
 	cfg := policyMixGuarantee(t, 0.8)
-	cfg.Network.Chains = 8
 	cfg.Finance.FirstLoanTakeUp = 0.3
 	runGuarantee(t, cfg, 0)
 }

@@ -42,7 +42,9 @@ type liquidityState struct {
 // initLiquidity sets each firm's owner funds and informal limit from its
 // kind's parameters, once the baseline is known. Owner funds are drawn
 // from a counter-based normal per firm (streamOwnerFunds), so every arm of
-// a replication holds the same funds and no other stream moves.
+// a replication holds the same funds and no other stream moves; with
+// owner_funds_share below 1, a counter-based uniform of the same stream
+// (at another counter) decides which owners have funds at all.
 func (e *engine) initLiquidity() {
 	cfg, net, p := e.cfg, e.net, &e.p
 	l := &e.liq
@@ -75,7 +77,7 @@ func (e *engine) initLiquidity() {
 			kp = core
 		}
 		yearly := e.baseRevenue[i] * p.stepsPerYear
-		if kp.OwnerFunds > 0 {
+		if kp.OwnerFunds > 0 && (kp.OwnerFundsShare >= 1 || uniformAt(key, 1, i) < kp.OwnerFundsShare) {
 			l.ownerLeft[i] = agents.OwnerFunds(kp.OwnerFunds, kp.OwnerFundsDispersion, normalAt(key, 0, i), yearly)
 		}
 		l.informalLimit[i] = kp.InformalLimit * yearly

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -120,6 +121,53 @@ func TestOwnerFundsAndInformalCredit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOwnerFundsShare: with firms.sme.owner_funds_share 0.14 (the
+// Tsinghua–PKU survey's 13.58% of SMEs planning to bring in shareholders'
+// capital), about that share of SMEs have owner funds, and each of them
+// holds exactly what it holds when every owner has funds (the same draw);
+// the others hold none. Cores keep theirs.
+func TestOwnerFundsShare(t *testing.T) {
+	funds := make([][]float64, 2)
+	var kind []bool
+	for k, share := range []float64{1, 0.14} {
+		cfg := config.DefaultConfig()
+		cfg.Network.Chains = 20
+		cfg.Firms.SME.OwnerFunds, cfg.Firms.Core.OwnerFunds = 0.05, 0.05
+		cfg.Firms.SME.OwnerFundsShare = share
+		e, err := newEngine(&cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.close()
+		funds[k] = e.liq.ownerLeft
+		kind = make([]bool, e.net.N())
+		for i := range kind {
+			kind[i] = e.net.Kind[i] == network.SME
+		}
+	}
+	smes, with := 0, 0
+	for i, sme := range kind {
+		all, some := funds[0][i], funds[1][i]
+		switch {
+		case !(all > 0):
+			t.Fatalf("firm %d has no funds with owner_funds_share 1", i)
+		case !sme && some != all:
+			t.Errorf("core %d: funds %v with the SMEs' share 0.14, %v without, want the same", i, some, all)
+		case sme && some != 0 && some != all:
+			t.Errorf("SME %d: funds %v with share 0.14, %v with share 1, want the same or none", i, some, all)
+		}
+		if sme {
+			smes++
+			if some > 0 {
+				with++
+			}
+		}
+	}
+	if got := float64(with) / float64(smes); math.Abs(got-0.14) > 0.03 || smes < 1000 {
+		t.Errorf("%d of %d SMEs (%.3f) have owner funds, want about 0.14", with, smes, got)
 	}
 }
 

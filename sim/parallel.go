@@ -276,9 +276,10 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseCloseRestAndRequest: {firm: 206 - 81, edge: 8},
 	phaseGrantOwedFailing:    {firm: 222},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
-	// bank, lastCredit, cash, loan, what is owed, equity and the step's
-	// flows (97 bytes), which the chunk's finance has just touched.
-	phaseGrantOwedFailingTotals: {firm: 222 + 221 - 97, slot: 8, edge: 12},
+	// bank, cash, loan, what is owed, equity and the step's flows (toExternal,
+	// toGov, reserveIn, lent, repaidAll): 85 bytes the chunk's finance has
+	// just touched.
+	phaseGrantOwedFailingTotals: {firm: 222 + 221 - 85, slot: 8, edge: 12},
 	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -146,4 +147,50 @@ func TestOutsideBook(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOrderlyExitSkipsWorkout: a background exit is an orderly wind-up,
+// not a default: even with a workout, its bank is repaid (or writes off)
+// at once, and nothing enters the workout book.
+func TestOrderlyExitSkipsWorkout(t *testing.T) {
+	firms := []network.Firm{
+		{Name: "core", Kind: network.Core, Role: network.RoleManufacturer, Sector: 0, ExportMarket: -1, FinalDemand: 100e6, SizeClass: network.Large},
+		{Name: "supplier", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 1e6, SizeClass: network.Small},
+		{Name: "raw", Kind: network.SME, Role: network.RoleRawMaterial, Sector: 2, ExportMarket: -1, FinalDemand: 1e6, SizeClass: network.Micro},
+	}
+	edges := []network.Edge{{Supplier: 1, Buyer: 0, Weight: 1}, {Supplier: 2, Buyer: 1, Weight: 1}}
+	net, err := network.Build(firms, edges, []string{"goods", "parts", "raw"}, []string{"all"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := bankBookConfig()
+	cfg.Steps = 60
+	cfg.Finance.NPLWorkout = units.MustDuration("13w")
+	cfg.Demography.SizeClasses = true
+	cfg.Demography.ExitHazard.Small = 0.99 // only the supplier may exit
+	e, err := newEngineOn(cfg, net, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	const sup = 1
+	if e.loan[sup] <= 0 {
+		t.Fatalf("the supplier must owe its bank (%v)", e.loan[sup])
+	}
+	for step := 0; step < cfg.Steps; step++ {
+		if err := e.step(step); err != nil {
+			t.Fatal(err)
+		}
+		if e.alive[sup] {
+			continue
+		}
+		if e.cause[sup] != outcome.Exit {
+			t.Fatalf("step %d: the supplier failed (%s) instead of exiting", step, e.cause[sup])
+		}
+		if w := e.banks[e.bank[sup]].workout; w != 0 || e.loan[sup] != 0 {
+			t.Errorf("step %d: an orderly exit left %v in workout and %v on the firm", step, w, e.loan[sup])
+		}
+		return
+	}
+	t.Fatal("the supplier never exited: pick another hazard")
 }

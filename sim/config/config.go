@@ -149,6 +149,7 @@ type FirmParams struct {
 	// leave a firm only its cash and its bank.
 	OwnerFunds           float64        `toml:"owner_funds" min:"0" max:"10" omitdefault:"true" doc:"median of the funds the owner can inject into the firm as equity when it cannot pay what it owes, as a share of yearly baseline revenue (log-normal across firms; 0: none)"`
 	OwnerFundsDispersion float64        `toml:"owner_funds_dispersion" min:"0" max:"5" omitdefault:"true" doc:"sigma of the log-normal spread of owner funds across firms"`
+	OwnerFundsShare      float64        `toml:"owner_funds_share" min:"0" max:"1" omitdefault:"true" doc:"share of owners who can inject funds at all, drawn per firm and alike in every arm; the others inject nothing (1: every owner)"`
 	InformalLimit        float64        `toml:"informal_limit" min:"0" max:"10" omitdefault:"true" doc:"most the firm can owe informal lenders (private lending, trade and family loans), as a share of yearly baseline revenue (0: no informal credit)"`
 	InformalRate         float64        `toml:"informal_rate" min:"0" max:"1" omitdefault:"true" doc:"yearly rate on informal credit, capitalised each step"`
 	InformalMaturity     units.Duration `toml:"informal_maturity" min:"1d" max:"10y" omitdefault:"true" doc:"informal credit is repaid over this time: each step 1/maturity of what the firm owes falls due, and an instalment left unpaid counts as arrears"`
@@ -309,13 +310,13 @@ func DefaultConfig() Config {
 				PaymentTerm: units.MustDuration("45d"), WageShare: 0.12, WageFlexibility: 0.5, ProfitMargin: 0.06, TaxRate: 0.2,
 				JobsPerMillion: 8, CashRunwayMedian: units.MustDuration("3mo"), CashRunwayDispersion: 1.0,
 				CashBuffer: units.MustDuration("2w"), DebtToAssets: 0.5, DividendPayout: 1, FixedAssetsToRevenue: 0.4, CreditAccess: 0.5,
-				OwnerFundsDispersion: 1, InformalRate: 0.13, InformalMaturity: units.MustDuration("26w"),
+				OwnerFundsDispersion: 1, OwnerFundsShare: 1, InformalRate: 0.13, InformalMaturity: units.MustDuration("26w"),
 			},
 			Core: FirmParams{
 				PaymentTerm: units.MustDuration("90d"), WageShare: 0.1, WageFlexibility: 0.3, ProfitMargin: 0.08, TaxRate: 0.25,
 				JobsPerMillion: 3, CashRunwayMedian: units.MustDuration("6mo"), CashRunwayDispersion: 0.4,
 				CashBuffer: units.MustDuration("4w"), DebtToAssets: 0.55, DividendPayout: 1, FixedAssetsToRevenue: 0.6, CreditAccess: 1,
-				OwnerFundsDispersion: 1, InformalRate: 0.13, InformalMaturity: units.MustDuration("26w"),
+				OwnerFundsDispersion: 1, OwnerFundsShare: 1, InformalRate: 0.13, InformalMaturity: units.MustDuration("26w"),
 			},
 			Grace:            units.MustDuration("4w"),
 			InsolvencyTime:   units.MustDuration("12w"),
