@@ -373,6 +373,23 @@ func TestValidateInCode(t *testing.T) {
 			c.Shocks[0].Depth = 0
 		},
 			`code: shocks[0].term_stretch: missing: a payment-terms shock needs term_stretch > 0, e.g. "30d"`},
+		{"credit-supply contraction", func(c *config.Config) {
+			c.Shocks[0].Kind, c.Shocks[0].Market, c.Shocks[0].Depth = "credit-supply", "all", 0.3
+		},
+			"code: shocks[0].depth: 0.3 is a contraction: a credit-supply shock is a push, depth -1 to 0 (a credit shock contracts credit)"},
+		{"credit-supply push", func(c *config.Config) {
+			c.Shocks[0].Kind, c.Shocks[0].Market, c.Shocks[0].Depth = "credit-supply", "all", -0.3
+			c.Shocks[0].ScoreEasing, c.Shocks[0].FirstLoanTakeUp = 0.1, 0.02
+		}, ""},
+		{"credit-supply bank kind absent", func(c *config.Config) {
+			c.Shocks[0].Kind, c.Shocks[0].Market, c.Shocks[0].Depth = "credit-supply", "all", -0.3
+			c.Shocks[0].BankKinds = []string{"rural"}
+		},
+			`code: shocks[0].bank_kinds: no bank of kind "rural" in [[banks]]: allowed the kinds of the scenario's banks, or empty for every bank`},
+		{"score easing on a credit shock", func(c *config.Config) {
+			c.Shocks[0].Kind, c.Shocks[0].Market, c.Shocks[0].ScoreEasing = "credit", "all", 0.1
+		},
+			"code: shocks[0].score_easing: does not apply to a credit shock (applies to: credit-supply)"},
 		{"smoothing unused", func(c *config.Config) {
 			c.Production.DemandSmoothing = units.Duration{}
 			c.Production.PlannedOutput = "last-production"
@@ -384,7 +401,7 @@ func TestValidateInCode(t *testing.T) {
 		{"long run", func(c *config.Config) { c.Steps = 6000 },
 			"code: steps: 6000 steps of 1w last 115.1 years: allowed at most 100 years"},
 		{"missing kind", func(c *config.Config) { c.Shocks = append(c.Shocks, config.DefaultShock()) },
-			"code: shocks[1].kind: missing: set one of demand, credit, imports, payment-terms, lockdown, capacity"},
+			"code: shocks[1].kind: missing: set one of demand, credit, credit-supply, imports, payment-terms, lockdown, capacity"},
 		{"huge seed", func(c *config.Config) { c.Seed = 1 << 63 },
 			"code: seed: 9223372036854775808 is too large: TOML integers go up to 9223372036854775807"},
 		{"intervention zero budget", func(c *config.Config) { c.Interventions = []config.InterventionConfig{policyLoan("", "26w")} }, ""},

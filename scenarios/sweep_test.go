@@ -110,7 +110,7 @@ func TestSetKeyErrors(t *testing.T) {
 		// defect 12): it used to set them all.
 		{"shocks.demand.depth", 0.7, `shocks.demand.depth: "demand" selects 3 shocks (0 "a" demand, 1 "b" demand, 3 "credit" demand), but a key must select one: address it by index, e.g. "shocks[0].depth", or by name, e.g. "shocks.a.depth"`},
 		{"shocks[4].depth", 1.0, `shocks[4].depth: no shock [4]: the scenario has 4 (shocks: 0 "a" demand, 1 "b" demand, 2 "c" credit, 3 "credit" demand)`},
-		{"shocks[0]", 1.0, `shocks[0]: "[0]" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, term_stretch, sectors, regions, roles, damage_file`},
+		{"shocks[0]", 1.0, `shocks[0]: "[0]" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, score_easing, first_loan_take_up, bank_kinds, term_stretch, sectors, regions, roles, damage_file`},
 		{"network[0].chains", 1.0, `network[0].chains: "network" is not an array of tables: an index such as [0] selects an element of shocks, interventions, banks or markets`},
 		{"steps.", 1.0, "steps.: ends with a dot"},
 		{`shocks."a.depth`, 1.0, `shocks."a.depth: a quoted segment has no closing quote`},
@@ -123,7 +123,7 @@ func TestSetKeyErrors(t *testing.T) {
 		{"banks.central.share", 1.0, `banks.central.share: no bank named "central" (banks: 0 "bank")`},
 		{"interventions.loans.budget", 1.0, `interventions.loans.budget: no intervention named or of kind "loans" (interventions: 0 "scf" supply-chain-finance, 1 "policy-loan" policy-loan)`},
 		{"shocks", 1.0, `shocks: "shocks" is an array of tables: select an element by name, kind or index and add one of its keys, e.g. "shocks[0].depth"`},
-		{"shocks.demand", 1.0, `shocks.demand: "demand" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, term_stretch, sectors, regions, roles, damage_file`},
+		{"shocks.demand", 1.0, `shocks.demand: "demand" selects shocks but names no key: add one of kind, name, start, duration, recovery, shape, depth, market, spread_increase, score_tightening, score_easing, first_loan_take_up, bank_kinds, term_stretch, sectors, regions, roles, damage_file`},
 		{"network", 1.0, `network: "network" is a table: add one of its keys: generator, chains, cores_per_chain, suppliers_per_chain, raw_materials_per_chain, distributors_per_chain, supplier_sectors, raw_material_sectors, multi_sourcing, shared_supplier_share, firms, mean_degree, sectors, core_share, io_table_file, format, edges_file, firms_file, normalise, final_demand_file, final_demand_mean, final_demand_dispersion, upstream_final_share`},
 		{"shocks.a.depth.x", 1.0, `shocks.a.depth.x: "depth" is a number and has no keys below it`},
 		{"finance.enabled", 1.0, `finance.enabled: "enabled" is true or false, which cannot be swept: only numbers, durations and strings can`},

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -562,8 +563,17 @@ func (v *validator) shocks() error {
 			return v.errorAt(join(p, key), []string{p}, "the shock ends on day %s (start %s + duration %s + recovery %s), after the end of the run on day %s (%d steps of %s)",
 				formatDays(end), s.Start, s.Duration, s.Recovery, formatDays(h), v.cfg.Steps, v.cfg.Step)
 		}
-		if s.Depth < 0 && s.Kind != "demand" {
-			return v.errorAt(join(p, "depth"), []string{p}, "%s is a rise: only demand shocks may have a negative depth; allowed 0 to 1 for %s %s shock", formatNumber(s.Depth), article(s.Kind), s.Kind)
+		if s.Kind == "credit-supply" {
+			if s.Depth > 0 {
+				return v.errorAt(join(p, "depth"), []string{p}, "%s is a contraction: a credit-supply shock is a push, depth -1 to 0 (a credit shock contracts credit)", formatNumber(s.Depth))
+			}
+			for _, k := range s.BankKinds {
+				if !slices.ContainsFunc(v.cfg.Banks, func(b config.BankConfig) bool { return b.Kind == k }) {
+					return v.errorAt(join(p, "bank_kinds"), []string{p, "banks"}, "no bank of kind %q in [[banks]]: allowed the kinds of the scenario's banks, or empty for every bank", k)
+				}
+			}
+		} else if s.Depth < 0 && s.Kind != "demand" {
+			return v.errorAt(join(p, "depth"), []string{p}, "%s is a rise: only demand and credit-supply shocks may have a negative depth; allowed 0 to 1 for %s %s shock", formatNumber(s.Depth), article(s.Kind), s.Kind)
 		}
 		switch s.Kind {
 		case "demand":

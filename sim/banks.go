@@ -279,7 +279,7 @@ func (e *engine) bankShares() {
 	bs := e.bs
 	for b := range e.banks {
 		bk := &e.banks[b]
-		e.grantShare[b] = agents.LendingSupply(bk.car, bk.carMin, bk.carStart, e.shock.credit)
+		e.grantShare[b] = e.pushShare(b, agents.LendingSupply(bk.car, bk.carMin, bk.carStart, e.shock.credit))
 		bs.rollShare[b] = 0
 		if bk.car >= bk.carMin {
 			bs.rollShare[b] = 1

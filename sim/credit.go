@@ -52,7 +52,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		}
 		firstLoan := false // an unbanked firm that may ask for a first loan
 		if !e.hasCredit[i] && (!stateGuar || s.newMoney) && coreRoom <= 0 {
-			if e.p.firstLoanTakeUp == 0 {
+			if e.firstLoanTakeUp(i) == 0 {
 				continue
 			}
 			firstLoan = true
@@ -62,7 +62,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 			continue
 		}
 		if firstLoan {
-			if uniformAt(e.firstLoanKey, t, i) < e.p.firstLoanTakeUp {
+			if uniformAt(e.firstLoanKey, t, i) < e.firstLoanTakeUp(i) {
 				e.request[i] = e.requestFirstLoan(i, t, need, stateGuar)
 			}
 			continue
@@ -79,6 +79,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
 			}
 		}
+		limit *= e.limitPush(i)
 		room := limit - e.loan[i]
 		if stateGuar {
 			score = 1 - (1-score)*(1-st.cfg.Coverage)
@@ -176,7 +177,7 @@ func (e *engine) scoreAverages(lo, hi, t int) {
 // screen applies the bank's score threshold to a request and notes a
 // firm denied part of what it needed.
 func (e *engine) screen(i, t int, need, req, score float64) float64 {
-	if score < e.p.scoreThreshold+e.shock.score {
+	if score < e.scoreBar(i) {
 		req = 0
 	}
 	if req < need*(1-1e-9) {
@@ -230,7 +231,7 @@ func (e *engine) grantShares() {
 			covered += e.chunks[c].banks[b*numBankSums+bankCovered]
 		}
 		bk := &e.banks[b]
-		capacity := agents.LendingCapacity(bk.capital, bk.capitalRatio, e.shock.credit, bk.loans-covered)
+		capacity := agents.LendingCapacity(bk.capital, bk.capitalRatio, e.shock.credit*e.shock.push[b], bk.loans-covered)
 		e.grantShare[b] = 1
 		if requested > capacity {
 			e.grantShare[b] = capacity / requested
@@ -368,7 +369,7 @@ func (e *engine) requestFirstLoan(i, t int, need float64, stateGuar bool) float6
 		s.effScore[i] = score
 	}
 	limit := agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
-	got := e.screen(i, t, need, min(need, limit), score)
+	got := e.screen(i, t, need, min(need, limit*e.limitPush(i)), score)
 	if got <= 0 {
 		return 0
 	}

@@ -406,4 +406,8 @@ func (e *engine) allocate() {
 		}
 	}
 	e.shock.demand = make([]float64, 1+len(e.net.MarketNames))
+	e.shock.push = make([]float64, max(1, len(e.cfg.Banks)))
+	for b := range e.shock.push {
+		e.shock.push[b] = 1
+	}
 }

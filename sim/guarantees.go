@@ -152,7 +152,7 @@ func (e *engine) requestNewMoney(i, t int, need float64, rollover []float64) flo
 	s := &e.iv
 	cfg := s.guarantee.cfg
 	score := e.updateScore(i)
-	room := max(0, e.loanLimit[i]-e.loan[i])
+	room := max(0, e.loanLimit[i]*e.limitPush(i)-e.loan[i])
 	roll := min(e.repaid[i], need)
 	rolled := 0.0
 	switch {

@@ -37,7 +37,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 		if !e.eligible(iv, i) {
 			continue
 		}
-		if ic.Channel == "banks" && (!e.hasCredit[i] || e.score[i] < e.p.scoreThreshold+e.shock.score) {
+		if ic.Channel == "banks" && (!e.hasCredit[i] || e.score[i] < e.scoreBar(i)) {
 			continue
 		}
 		nd := max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i] + s.govUnpaid[i]

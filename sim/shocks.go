@@ -18,11 +18,13 @@ const (
 	shockPaymentTerms
 	shockLockdown
 	shockCapacity
+	shockCreditSupply
 )
 
 var shockKinds = map[string]shockKind{
 	"demand": shockDemand, "credit": shockCredit, "imports": shockImports,
 	"payment-terms": shockPaymentTerms, "lockdown": shockLockdown, "capacity": shockCapacity,
+	"credit-supply": shockCreditSupply,
 }
 
 type recoveryShape uint8
@@ -49,6 +51,8 @@ type shock struct {
 	market               int     // demand
 	spread, score        float64 // credit: yearly spread add-on and score tightening at full depth
 	termStretch          float64 // payment-terms: extra steps
+	scoreEasing, takeUp  float64 // credit-supply: SMEs' score threshold fall and first-loan take-up at full depth
+	pushed               []bool  // credit-supply: banks whose SME lending depth raises (nil: all)
 	targets              []bool  // lockdown, imports, capacity: firms hit (nil: all)
 	// capacity from a damage table: its rows, in file order, and the
 	// depth of each firm's last active row this step (-1: none), scratch
@@ -107,6 +111,15 @@ func compileShocks(cfg *config.Config, net *network.Network, stepDays float64) (
 			s.shape = shapeExponential
 		}
 		s.termStretch = sc.TermStretch.Steps(stepDays)
+		if kind == shockCreditSupply {
+			s.scoreEasing, s.takeUp = sc.ScoreEasing, sc.FirstLoanTakeUp
+			if len(sc.BankKinds) > 0 {
+				s.pushed = make([]bool, len(cfg.Banks))
+				for b, bc := range cfg.Banks {
+					s.pushed[b] = slices.Contains(sc.BankKinds, bc.Kind)
+				}
+			}
+		}
 		if kind == shockDemand {
 			switch sc.Market {
 			case "", "all":
@@ -212,6 +225,14 @@ type shockState struct {
 	score       float64   // score threshold add-on
 	termStretch float64   // extra steps core firms take to pay SMEs
 	anyDemand   bool
+	// The credit-supply push (creditpush.go): per bank, the factor ≥ 1 on
+	// SMEs' loan limits and on its share of new money granted; the fall of
+	// SMEs' score threshold; the floor of the first-loan take-up; and
+	// whether any push acts this step.
+	push           []float64
+	scoreEasing    float64
+	firstLoanFloor float64
+	anyPush        bool
 }
 
 func (e *engine) evalShocks(t int) {
@@ -220,6 +241,12 @@ func (e *engine) evalShocks(t int) {
 		st.demand[m] = 1
 	}
 	st.credit, st.spread, st.score, st.termStretch, st.anyDemand = 1, 0, 0, 0, false
+	if st.anyPush {
+		for b := range st.push {
+			st.push[b] = 1
+		}
+		st.scoreEasing, st.firstLoanFloor, st.anyPush = 0, 0, false
+	}
 	e.lockdownShare = e.lockdownShare[:0]
 	if e.capacityLeft != nil {
 		for i := range e.capacityLeft {
@@ -246,6 +273,8 @@ func (e *engine) evalShocks(t int) {
 			st.credit *= 1 - s.depth*x
 			st.spread += s.spread * x
 			st.score += s.score * x
+		case shockCreditSupply:
+			st.addPush(s, x)
 		case shockPaymentTerms:
 			st.termStretch += s.termStretch * x
 		case shockLockdown:

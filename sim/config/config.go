@@ -229,17 +229,20 @@ type BankConfig struct {
 // ShockConfig is one shock. Its multiplier is 1 before Start, 1−Depth from
 // Start for Duration, then returns to 1 along Shape over Recovery.
 type ShockConfig struct {
-	Kind     string         `toml:"kind" enum:"demand,credit,imports,payment-terms,lockdown,capacity" doc:"what the shock hits"`
+	Kind     string         `toml:"kind" enum:"demand,credit,credit-supply,imports,payment-terms,lockdown,capacity" doc:"what the shock hits (credit-supply: a push of bank credit to SMEs, as China's in 2020; its depth is negative)"`
 	Name     string         `toml:"name" doc:"label in outputs"`
 	Start    units.Duration `toml:"start" doc:"time from step 0 to the shock"`
 	Duration units.Duration `toml:"duration" doc:"time at full depth"`
 	Recovery units.Duration `toml:"recovery" doc:"time to return to normal after the full-depth period"`
 	Shape    string         `toml:"shape" enum:"step,linear,exponential" doc:"recovery path; when left out, linear if recovery is set, else step (a step returns to normal at once, whatever the recovery)"`
-	Depth    float64        `toml:"depth" kinds:"demand,credit,imports,lockdown,capacity" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down, share of capacity lost); a negative depth is a rise, for demand shocks only (-0.2: demand 20% above normal)"`
+	Depth    float64        `toml:"depth" kinds:"demand,credit,credit-supply,imports,lockdown,capacity" min:"-1" max:"1" doc:"fractional drop at full depth (demand, credit capacity, import availability, share of firms locked down, share of capacity lost); a negative depth is a rise, for demand shocks (-0.2: demand 20% above normal) and credit-supply shocks, where it is required (-0.5: the pushed banks lend SMEs up to 50% more than their limits and their capital ratios allow)"`
 
 	Market          string         `toml:"market" kinds:"demand" doc:"demand: \"domestic\", an export market's name, \"export\" (all export markets) or \"all\""`
 	SpreadIncrease  float64        `toml:"spread_increase" kinds:"credit" min:"0" max:"1" doc:"credit: extra lending rate per year at full depth"`
 	ScoreTightening float64        `toml:"score_tightening" kinds:"credit" min:"0" max:"1" doc:"credit: rise of the score threshold at full depth"`
+	ScoreEasing     float64        `toml:"score_easing" kinds:"credit-supply" min:"0" max:"1" doc:"credit-supply: fall of the score threshold for SMEs at full depth, at every bank"`
+	FirstLoanTakeUp float64        `toml:"first_loan_take_up" kinds:"credit-supply" min:"0" max:"1" doc:"credit-supply: at full depth, an unbanked SME in need applies for a first loan at least with this probability per step (finance.first_loan_take_up otherwise)"`
+	BankKinds       []string       `toml:"bank_kinds" kinds:"credit-supply" enum:"large-state,joint-stock,city,rural" doc:"credit-supply: kinds of bank whose lending to SMEs depth raises (empty: every bank)"`
 	TermStretch     units.Duration `toml:"term_stretch" kinds:"payment-terms" doc:"payment-terms: extra time core firms take to pay SMEs at full depth"`
 	Sectors         []string       `toml:"sectors" kinds:"lockdown,imports,capacity" doc:"lockdown, imports, capacity: sectors hit (empty: all)"`
 	Regions         []string       `toml:"regions" kinds:"lockdown,capacity" doc:"lockdown, capacity: regions hit (empty: all)"`
