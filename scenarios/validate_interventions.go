@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/smesim/smesim/sim/config"
@@ -106,6 +107,14 @@ func (v *validator) interventions() error {
 		if iv.Kind == config.KindMoratorium && len(iv.Payments) == 0 {
 			return v.errorAt(key("payments"), []string{p}, "empty: a moratorium defers at least one of %q, %q, %q, %q",
 				config.PaymentLoans, config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts)
+		}
+		if iv.Kind == config.KindMoratorium && !iv.RepayOver.IsZero() && !slices.ContainsFunc(iv.Payments, func(p string) bool { return p != config.PaymentLoans }) {
+			return v.errorAt(key("repay_over"), []string{p}, "%s set, but payments defers only %q, repaid with the loan: repay_over spreads deferred %q, %q or %q; add one to payments or remove repay_over",
+				iv.RepayOver, config.PaymentLoans, config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts)
+		}
+		if iv.Kind == config.KindMoratorium && iv.FixedCostShare != 1 && !slices.Contains(iv.Payments, config.PaymentFixedCosts) {
+			return v.errorAt(key("fixed_cost_share"), []string{p}, "%g set, but payments does not include %q: fixed_cost_share is the share of fixed costs deferred; add %q to payments or remove fixed_cost_share",
+				iv.FixedCostShare, config.PaymentFixedCosts, config.PaymentFixedCosts)
 		}
 		if err := v.targeting(i); err != nil {
 			return err

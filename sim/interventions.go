@@ -110,6 +110,11 @@ type ivState struct {
 	// firm, due at the end)
 	deferLoans, deferTaxes, deferContributions, deferFixed bool
 	deferredTax, deferredExternal                          []float64
+	// repaySteps is the number of equal instalments the non-loan balances
+	// are repaid in after the end (repay_over; at most 1: whole), and
+	// repayShare the share of what is left that falls due this step.
+	repaySteps int
+	repayShare float64
 	// interest-subsidy
 	newPrincipal []float64 // per firm: bank loan borrowed while the subsidy is active
 	// all credit kinds: loan at the start of the step, for amortising the above
@@ -259,6 +264,7 @@ func (e *engine) applyArm(arm config.Arm) error {
 			s.deferFixed = slices.Contains(ic.Payments, config.PaymentFixedCosts)
 			if s.deferTaxes || s.deferContributions || s.deferFixed {
 				s.deferredTax, s.deferredExternal = f(), f()
+				s.repaySteps = ic.RepayOver.WholeSteps(e.p.stepDays)
 			}
 		case config.KindTaxRelief:
 			slot = &s.relief
@@ -326,6 +332,13 @@ func (e *engine) ivBegin(t int) {
 			iv.exhausted = int32(t)
 		}
 		iv.scale = 1
+	}
+	if mor := s.moratorium; mor != nil {
+		// Equal instalments: after k of n steps, 1/(n-k) of what is left.
+		s.repayShare = 1
+		if left := s.repaySteps - (t - mor.end); t >= mor.end && left > 1 {
+			s.repayShare = 1 / float64(left)
+		}
 	}
 }
 

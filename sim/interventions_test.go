@@ -773,6 +773,90 @@ func TestMoratoriumDefersNonLoanPayments(t *testing.T) {
 	}
 }
 
+// TestMoratoriumRepaysInInstalments: with repay_over the deferred non-loan
+// balance held at the end of a moratorium falls due in equal instalments,
+// one a step from the first step after the end (repay_over rounded to
+// whole steps; 0 or less than half a step: whole in that step). The
+// engine checks every firm's balance-sheet identity each step.
+func TestMoratoriumRepaysInInstalments(t *testing.T) {
+	for _, c := range []struct {
+		repayOver string
+		steps     int // instalments
+	}{
+		{"0w", 1},
+		{"3d", 1},
+		{"1w", 1},
+		{"4w", 4},
+		{"2.6w", 3},
+		{"10w", 10}, // beyond the run: what is left stays a liability
+	} {
+		t.Run(c.repayOver, func(t *testing.T) {
+			const start, end, sme = 3, 8, 3
+			cfg := quietConfig()
+			cfg.Steps = 14
+			iv := withIntervention(cfg, config.KindMoratorium, start, end, func(ic *config.InterventionConfig) {
+				ic.Payments = []string{config.PaymentContributions, config.PaymentFixedCosts}
+				ic.RepayOver = units.MustDuration(c.repayOver)
+			})
+			e := armEngine(t, iv, chainNetwork(t), true)
+			held := 0.0
+			for s := 0; s < iv.Steps; s++ {
+				if err := e.step(s); err != nil {
+					t.Fatal(err)
+				}
+				if !e.alive[sme] {
+					t.Fatalf("step %d: the SME failed; the test needs it alive", s)
+				}
+				d := e.iv.deferredTax[sme] + e.iv.deferredExternal[sme]
+				if s == end-1 {
+					held = d
+					if held <= 0 {
+						t.Fatal("nothing deferred")
+					}
+				}
+				if s < end {
+					continue
+				}
+				paid := min(s-end+1, c.steps)
+				want := held * float64(c.steps-paid) / float64(c.steps)
+				if math.Abs(d-want) > 1e-9*held {
+					t.Errorf("step %d: %g still deferred, want %g (%d of %d instalments paid)", s, d, want, paid, c.steps)
+				}
+			}
+		})
+	}
+}
+
+// TestMoratoriumFixedCostShare: with fixed-costs deferred, an eligible
+// firm defers fixed_cost_share of its fixed costs each active step, and
+// with a share of 0 nothing and reaches nobody.
+func TestMoratoriumFixedCostShare(t *testing.T) {
+	for _, share := range []float64{1, 0.25, 0} {
+		t.Run(fmt.Sprint(share), func(t *testing.T) {
+			const start, sme = 3, 3
+			cfg := quietConfig()
+			cfg.Steps = start + 1
+			iv := withIntervention(cfg, config.KindMoratorium, start, 8, func(ic *config.InterventionConfig) {
+				ic.Payments = []string{config.PaymentFixedCosts}
+				ic.FixedCostShare = share
+			})
+			e := armEngine(t, iv, chainNetwork(t), true)
+			for s := 0; s <= start; s++ {
+				if err := e.step(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := share * e.fixedCost[sme]
+			if got := e.iv.deferredExternal[sme]; math.Abs(got-want) > 1e-12*e.fixedCost[sme] {
+				t.Errorf("deferred %g after the first active step, want %g (%g of fixed costs %g)", got, want, share, e.fixedCost[sme])
+			}
+			if got := e.iv.moratorium.reached[sme]; got != (share > 0) {
+				t.Errorf("reached %v, want %v", got, share > 0)
+			}
+		})
+	}
+}
+
 // TestLoanMaturityByKind: with firms.sme.loan_maturity set, SMEs repay
 // 1/maturity of their loan a step on their own maturity, and cores on
 // finance.loan_maturity.

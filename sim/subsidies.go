@@ -180,11 +180,13 @@ func (e *engine) deferDebtService(lo, hi int) {
 // deferPayments lets the eligible firms of a chunk starting at lo defer,
 // under a moratorium whose payments go beyond loans, the tax they owe,
 // their employers' social contributions (a share of this step's wage bill
-// wage[j]) and their fixed costs, without interest: the amounts leave what
+// wage[j]) and their fixed costs (fixed_cost_share of them), without
+// interest: the amounts leave what
 // is due now (owedTax, owedExternal, which accrue adds this step's wages
-// and fixed costs to next) for a balance that falls due, whole, in the
-// first step after the moratorium ends. No money moves until then; the
-// balances are liabilities of the firm (firmLiabilities).
+// and fixed costs to next) for a balance that falls due after the
+// moratorium ends, whole in the first step or in the equal instalments of
+// repay_over (repayShare). No money moves until then; the balances are
+// liabilities of the firm (firmLiabilities).
 func (e *engine) deferPayments(lo int, wage []float64) {
 	s := &e.iv
 	mor := s.moratorium
@@ -196,9 +198,15 @@ func (e *engine) deferPayments(lo int, wage []float64) {
 		}
 		if !mor.active {
 			if dt, dx := s.deferredTax[i], s.deferredExternal[i]; dt+dx > 0 {
+				if r := s.repayShare; r < 1 {
+					dt, dx = r*dt, r*dx
+					s.deferredTax[i] -= dt
+					s.deferredExternal[i] -= dx
+				} else {
+					s.deferredTax[i], s.deferredExternal[i] = 0, 0
+				}
 				e.owedTax[i] += dt
 				e.owedExternal[i] += dx
-				s.deferredTax[i], s.deferredExternal[i] = 0, 0
 			}
 			continue
 		}
@@ -210,7 +218,7 @@ func (e *engine) deferPayments(lo int, wage []float64) {
 			d += c * wage[j]
 		}
 		if s.deferFixed {
-			d += e.fixedCost[i]
+			d += mor.cfg.FixedCostShare * e.fixedCost[i]
 		}
 		// accrue adds this step's wages and fixed costs to owedExternal
 		// next: taking the deferred part off first leaves it at least at

@@ -81,9 +81,11 @@ type InterventionConfig struct {
 	Loans string  `toml:"loans" kinds:"interest-subsidy" enum:"all,new" doc:"all: all bank loans of eligible firms; new: only what they borrow while the subsidy is active"`
 
 	// moratorium
-	Deferral          string   `toml:"deferral" kinds:"moratorium" enum:"principal,interest,both" doc:"what of bank loans' service is deferred: principal stays in the loan, interest is added to it; repayments resume at the end"`
-	Payments          []string `toml:"payments" kinds:"moratorium" enum:"loans,taxes,contributions,fixed-costs" doc:"what eligible firms may defer: loans (bank debt service, as deferral says); taxes owed; employers' social contributions (wage_contributions of the wage bill); fixed costs (rents and other overheads); non-loan payments are deferred without interest and fall due at the end"`
-	WageContributions float64  `toml:"wage_contributions" kinds:"moratorium" min:"0" max:"1" doc:"employers' social contributions as a share of the wage bill, the part of wages deferred when payments include contributions"`
+	Deferral          string         `toml:"deferral" kinds:"moratorium" enum:"principal,interest,both" doc:"what of bank loans' service is deferred: principal stays in the loan, interest is added to it; repayments resume at the end"`
+	Payments          []string       `toml:"payments" kinds:"moratorium" enum:"loans,taxes,contributions,fixed-costs" doc:"what eligible firms may defer: loans (bank debt service, as deferral says); taxes owed; employers' social contributions (wage_contributions of the wage bill); fixed costs (rents and other overheads); non-loan payments are deferred without interest and fall due at the end (over repay_over)"`
+	WageContributions float64        `toml:"wage_contributions" kinds:"moratorium" min:"0" max:"1" doc:"employers' social contributions as a share of the wage bill, the part of wages deferred when payments include contributions"`
+	RepayOver         units.Duration `toml:"repay_over" kinds:"moratorium" omitdefault:"true" doc:"time over which the deferred non-loan payments are repaid after the end, in equal instalments each step from the first step after it (0, or less than half a step: whole in that step)"`
+	FixedCostShare    float64        `toml:"fixed_cost_share" kinds:"moratorium" min:"0" max:"1" omitdefault:"true" doc:"share of fixed costs deferred when payments include fixed-costs (rents are part of fixed costs, with depreciation and other overheads; 1: all)"`
 
 	// tax-relief
 	TaxCut            float64 `toml:"tax_cut" kinds:"tax-relief" min:"0" max:"1" doc:"share of the tax on profit waived"`
@@ -138,6 +140,7 @@ func DefaultIntervention() InterventionConfig {
 		Deferral:          "both",
 		Payments:          []string{PaymentLoans},
 		WageContributions: 0.25,
+		FixedCostShare:    1,
 		TaxCut:            0.5,
 		ContributionCut:   0.5,
 		ContributionShare: 0.25,
