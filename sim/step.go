@@ -70,7 +70,7 @@ func (e *engine) step(t int) error {
 	if early {
 		e.retotal(t)
 	} else {
-		e.parallel(phaseTotals, t)
+		e.totalsLate(t)
 	}
 	e.reduceFlows()
 	e.ivCosts(t)
