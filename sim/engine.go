@@ -202,6 +202,7 @@ type engine struct {
 	collectFlag    []uint32  // per firm: paid in the current settlement round
 	crossBank      []bool    // per edge: buyer and supplier bank at different banks (nil with one bank)
 	failing        []int32   // firms failing this step, in firm order
+	touched        int       // chunks the last step's failures touched (flagTouched)
 	grantShare     []float64 // per bank: share of this step's requests it funds
 	bankDeposits   []float64 // per bank, scratch of checkBalanceSheets
 	bankLoans      []float64

@@ -47,31 +47,59 @@ func (e *engine) totals(c *chunkWork, t, wid int) {
 // of those chunks again; exits, entries, partner search and a knock-out
 // would change more, and the banking system's books count arrears as they
 // sum, so steps with any of them take the sums after failure
-// (phaseTotals).
+// (phaseTotals). So do steps after one whose failures touched more than a
+// third of the chunks (e.touched): in a wave of failures, taking most
+// chunks' sums twice costs more than taking them once after the failures.
+// Either way the results are the same, bit for bit.
 func (e *engine) totalsEarly(t int) bool {
 	return !e.iv.on() && e.bs == nil && e.demo == nil &&
-		(e.partners == nil || !e.partners.relink) && (e.knock.firm < 0 || t != e.knock.step)
+		(e.partners == nil || !e.partners.relink) && (e.knock.firm < 0 || t != e.knock.step) &&
+		3*e.touched <= len(e.chunks)
+}
+
+// flagTouched flags (chunkWork.again) the chunks holding a firm that
+// failed this step or a supplier of one, the only firms whose values,
+// in-links or out-links winding-up changes (liquidate), and notes their
+// number in e.touched.
+func (e *engine) flagTouched() {
+	e.touched = 0
+	net, size := e.net, int32(e.chunks[0].hi-e.chunks[0].lo)
+	flag := func(c *chunkWork) {
+		if !c.again {
+			c.again = true
+			e.touched++
+		}
+	}
+	for _, f := range e.failing {
+		flag(&e.chunks[f/size])
+		for _, s := range net.Supplier[net.InStart[f]:net.InStart[f+1]] {
+			flag(&e.chunks[s/size])
+		}
+	}
 }
 
 // retotal completes step t's sums taken early (totalsEarly): it takes
-// them again for every chunk holding a firm that failed this step or a
-// supplier of one, the only firms whose values, in-links or out-links
-// winding-up changes (liquidate). Every other chunk's sums are those
-// phaseTotals would take now, and the revenue history already counted the
-// failed firms as failed, so the step's results are those of phaseTotals,
-// bit for bit.
+// them again for the chunks winding-up changed (flagTouched). Every other
+// chunk's sums are those phaseTotals would take now, and the revenue
+// history already counted the failed firms as failed, so the step's
+// results are those of phaseTotals, bit for bit.
 func (e *engine) retotal(t int) {
-	if len(e.failing) == 0 {
-		return
+	e.flagTouched()
+	if e.touched > 0 {
+		e.parallel(phaseTotalsAgain, t)
 	}
-	net, size := e.net, int32(e.chunks[0].hi-e.chunks[0].lo)
-	for _, f := range e.failing {
-		e.chunks[f/size].again = true
-		for _, s := range net.Supplier[net.InStart[f]:net.InStart[f+1]] {
-			e.chunks[s/size].again = true
+}
+
+// totalsLate takes step t's sums after its failures (phaseTotals), and
+// notes how many chunks its failures touched, for totalsEarly.
+func (e *engine) totalsLate(t int) {
+	e.parallel(phaseTotals, t)
+	if e.touched > 0 || len(e.failing) > 0 {
+		e.flagTouched()
+		for c := range e.chunks {
+			e.chunks[c].again = false
 		}
 	}
-	e.parallel(phaseTotalsAgain, t)
 }
 
 // revenueHistory updates, for firms lo to hi at the end of step t, the

@@ -71,7 +71,7 @@ func (e *engine) step(t int) error {
 	if early {
 		e.retotal(t)
 	} else {
-		e.parallel(phaseTotals, t)
+		e.totalsLate(t)
 	}
 	e.reduceFlows()
 	e.ivCosts(t)

@@ -19,7 +19,7 @@
 #                check-facts.txt is `smesim check-facts postmean`
 #   sens/        must-show 3: smesim sensitivity run (Sobol, Saltelli design)
 #                on 8 uncalibrated parameters; sens/indices.csv
-#   timings.txt  runs and wall time of each step
+#   timings.txt  runs and wall time of each step, appended by each invocation
 #
 # Every step resumes: after Ctrl-C or a kill, the same command carries on
 # from the runs already stored. Sizes (environment; the defaults finish in
@@ -71,8 +71,10 @@ scenario "$out/china-cal.toml" "$here/calibrate-params.toml"
 
 k=$(grep -c '^\[\[uncertain\]\]' "$here/sensitivity-params.toml")
 arms=2 # china-2020: the baseline and "all"
-: >"$out/timings.txt"
 report() { echo "$1" | tee -a "$out/timings.txt"; }
+# timings.txt keeps every invocation: a resumed step reports only the runs
+# it still had to do, and its time.
+report "# $(date -u '+%Y-%m-%d %H:%M UTC'): commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown), SENS_N=$SENS_N SENS_REPS=$SENS_REPS CAL_PARTICLES=$CAL_PARTICLES CAL_GENERATIONS=$CAL_GENERATIONS CAL_REPS=$CAL_REPS POST_REPS=$POST_REPS WORKERS=$WORKERS"
 elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 t_all=$(date +%s)
 
