@@ -747,6 +747,15 @@ kind = "payment-term-cap"
 from = "run"
 end = "2y"
 max_term = "30d"
+
+[[interventions]]
+kind = "credit-push"
+end = "47w"
+supply_rise = 0.5
+score_easing = 0.05
+first_loan_take_up = 0.02
+funded_share = 0.4
+forgone_rate = 0.0295
 `
 
 // TestInterventions parses, validates and round-trips a scenario with an
@@ -853,7 +862,7 @@ func TestInterventionsTemplate(t *testing.T) {
 		"\narms = []\n",
 		"\n# Interventions: ",
 		"\n# None here. To add some, replace the line below with [[interventions]] tables with these keys:\n",
-		"\n#   kind = \"\"    # what the intervention does (allowed: supply-chain-finance, policy-loan, loan-guarantee, interest-subsidy, moratorium, tax-relief, payment-term-cap)\n",
+		"\n#   kind = \"\"    # what the intervention does (allowed: supply-chain-finance, policy-loan, loan-guarantee, interest-subsidy, moratorium, tax-relief, payment-term-cap, credit-push)\n",
 		"\n#   end = \"0d\"    # time from 'from' to the first step it is no longer active (after start) (allowed: a duration, > start; required)\n",
 		"\ninterventions = []\n",
 	} {

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """copies.py CHINA LHS OUTDIR: writes OUTDIR/china.toml (china-2020 with the
 credit-push instrument in the mix and the banked-SME fact, 21 facts),
-OUTDIR/lhs-push.toml (the sweep with the instrument, ranges as in the file),
-lhs-push-narrow.toml (finance.max_loan_to_revenue 0.35-0.6), lhs-base.toml
-(the file unchanged) and lhs-base-narrow.toml."""
+OUTDIR/lhs-push.toml (the sweep with the instrument and
+finance.max_loan_to_revenue 0.25-0.6, the file's range before 14:50 UTC),
+lhs-push-narrow.toml (0.35-0.6, the file's range since), lhs-base.toml and
+lhs-base-narrow.toml (the same without the instrument)."""
+import re
 import sys
 
 IV = '''[[interventions]]
@@ -28,17 +30,18 @@ date = "2020-12-30"
 target = 0.212
 tolerance = 0.03
 '''
-WIDE = 'key = "finance.max_loan_to_revenue"\nmin = 0.25'
-NARROW = 'key = "finance.max_loan_to_revenue"\nmin = 0.35'
+LOW = re.compile(r'(key = "finance.max_loan_to_revenue"\nmin = )[0-9.]+')
 
 china, lhs, out = sys.argv[1:4]
 s = open(china).read()
 i = s.index('\n[[facts]]\n') + 1
 open(out + '/china.toml', 'w').write(s[:i] + IV + s[i:].rstrip('\n') + '\n' + FACT)
 s = open(lhs).read()
-assert WIDE in s
+assert LOW.search(s)
 i = s.index('# --- Latin hypercube')
 p = s[:i] + IV + s[i:]
-for name, text in (('lhs-push', p), ('lhs-push-narrow', p.replace(WIDE, NARROW)),
-                   ('lhs-base', s), ('lhs-base-narrow', s.replace(WIDE, NARROW))):
+wide = lambda t: LOW.sub(r'\g<1>0.25', t)
+narrow = lambda t: LOW.sub(r'\g<1>0.35', t)
+for name, text in (('lhs-push', wide(p)), ('lhs-push-narrow', narrow(p)),
+                   ('lhs-base', wide(s)), ('lhs-base-narrow', narrow(s))):
     open(out + '/' + name + '.toml', 'w').write(text)
