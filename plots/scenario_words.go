@@ -216,6 +216,8 @@ func interventionSentence(iv config.InterventionConfig, currency string) string 
 		what = fmt.Sprintf("%s of the profit tax and %s of employers' social contributions are waived", pct(iv.TaxCut), pct(iv.ContributionCut))
 	case config.KindPaymentTermCap:
 		what = fmt.Sprintf("core firms must pay SME suppliers within %s", iv.MaxTerm)
+	case config.KindCreditPush:
+		what = fmt.Sprintf("banks are pushed to lend SMEs (limits up %s, first loans at least %s a step) and the central bank funds %s of the new money", pct(iv.SupplyRise), pct(iv.FirstLoanTakeUp), pct(iv.FundedShare))
 	default:
 		what = iv.Kind
 	}

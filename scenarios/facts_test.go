@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
+	"github.com/smesim/smesim/sim/outcome"
 )
 
 // factsSrc has one fact of each quantity, on various arms.
@@ -170,10 +171,25 @@ func TestFactsInCode(t *testing.T) {
 		{"series-mean ok", func(f *config.FactConfig) {
 			f.Quantity, f.Date, f.Firms, f.Metric, f.From, f.To = "series-mean", "", "sme", "output", "2020-01-01", "2020-01-01"
 		}, ""},
+		{"series-change ok", func(f *config.FactConfig) {
+			f.Quantity, f.Firms, f.Metric = "series-change", "sme", "output"
+		}, ""},
+		{"series-change without metric", func(f *config.FactConfig) { f.Quantity, f.Firms = "series-change", "sme" },
+			"code: facts[0].metric: missing: a series-change fact needs metric, a time-series metric: one of " + strings.Join(outcome.MetricNames(), ", ")},
+		{"series-change without date", func(f *config.FactConfig) {
+			f.Quantity, f.Firms, f.Metric, f.Date = "series-change", "sme", "output", ""
+		},
+			"code: facts[0].date: missing: a series-change fact needs date, the date measured, YYYY-MM-DD"},
+		{"series-change window", func(f *config.FactConfig) {
+			f.Quantity, f.Firms, f.Metric, f.From = "series-change", "sme", "output", "2020-01-01"
+		}, "code: facts[0].from: does not apply to a series-change fact (applies to: series-mean, exit-rate)"},
+		{"banked_smes without a push", func(f *config.FactConfig) {
+			f.Quantity, f.Firms, f.Metric = "series-change", "sme", "banked_smes"
+		}, `code: facts[0].metric: "banked_smes" is recorded only in scenarios with a push of SME credit: a credit-supply shock or a credit-push intervention`},
 		{"negative tolerance", func(f *config.FactConfig) { f.Tolerance = -1 }, "code: facts[0].tolerance: -1 is out of range: allowed 0 to 1e18"},
 		{"no name", func(f *config.FactConfig) { f.Name = "" }, "code: facts[0].name: missing: every fact needs a name, which smesim check-facts prints"},
 		{"no quantity", func(f *config.FactConfig) { f.Quantity = "" },
-			"code: facts[0].quantity: missing: set one of firm-share, series-mean, reopened-share, failure-share, exit-rate, closed-size-ratio"},
+			"code: facts[0].quantity: missing: set one of firm-share, series-mean, series-change, reopened-share, failure-share, exit-rate, closed-size-ratio"},
 		{"not applicable", func(f *config.FactConfig) { f.Column = "jobs" },
 			"code: facts[0].column: does not apply to a failure-share fact (applies to: firm-share)"},
 		{"no date", func(f *config.FactConfig) { f.Date = "" },

@@ -422,6 +422,26 @@ func TestValidateInCode(t *testing.T) {
 			iv.Kind, iv.Mode, iv.Recourse = config.KindSupplyChainFinance, "guarantee", true
 			c.Interventions = []config.InterventionConfig{iv}
 		}, `code: interventions[0].recourse: applies only to mode = "factoring" (this supply-chain-finance intervention has mode = "guarantee")`},
+		{"credit-push", func(c *config.Config) {
+			iv := policyLoan("", "26w")
+			iv.Kind, iv.SupplyRise, iv.FirstLoanTakeUp, iv.FundedShare, iv.ForgoneRate = config.KindCreditPush, 0.5, 0.02, 0.4, 0.03
+			c.Interventions = []config.InterventionConfig{iv}
+		}, ""},
+		{"credit-push bank kind absent", func(c *config.Config) {
+			iv := policyLoan("", "26w")
+			iv.Kind, iv.BankKinds = config.KindCreditPush, []string{"rural"}
+			c.Interventions = []config.InterventionConfig{iv}
+		}, `code: interventions[0].bank_kinds: no bank of kind "rural" in [[banks]]: allowed the kinds of the scenario's banks, or empty for every bank`},
+		{"credit-push targeted", func(c *config.Config) {
+			iv := policyLoan("", "26w")
+			iv.Kind, iv.Sectors = config.KindCreditPush, []string{"x"}
+			c.Interventions = []config.InterventionConfig{iv}
+		}, "code: interventions[0].sectors: does not apply to a credit-push intervention (applies to: supply-chain-finance, policy-loan, loan-guarantee, interest-subsidy, moratorium, tax-relief)"},
+		{"funded share above 1", func(c *config.Config) {
+			iv := policyLoan("", "26w")
+			iv.Kind, iv.FundedShare = config.KindCreditPush, 1.5
+			c.Interventions = []config.InterventionConfig{iv}
+		}, "code: interventions[0].funded_share: 1.5 is out of range: allowed 0 to 1"},
 		{"intervention term", func(c *config.Config) {
 			iv := policyLoan("", "26w")
 			iv.Term = units.Duration{}
@@ -727,6 +747,15 @@ kind = "payment-term-cap"
 from = "run"
 end = "2y"
 max_term = "30d"
+
+[[interventions]]
+kind = "credit-push"
+end = "47w"
+supply_rise = 0.5
+score_easing = 0.05
+first_loan_take_up = 0.02
+funded_share = 0.4
+forgone_rate = 0.0295
 `
 
 // TestInterventions parses, validates and round-trips a scenario with an
@@ -833,7 +862,7 @@ func TestInterventionsTemplate(t *testing.T) {
 		"\narms = []\n",
 		"\n# Interventions: ",
 		"\n# None here. To add some, replace the line below with [[interventions]] tables with these keys:\n",
-		"\n#   kind = \"\"    # what the intervention does (allowed: supply-chain-finance, policy-loan, loan-guarantee, interest-subsidy, moratorium, tax-relief, payment-term-cap)\n",
+		"\n#   kind = \"\"    # what the intervention does (allowed: supply-chain-finance, policy-loan, loan-guarantee, interest-subsidy, moratorium, tax-relief, payment-term-cap, credit-push)\n",
 		"\n#   end = \"0d\"    # time from 'from' to the first step it is no longer active (after start) (allowed: a duration, > start; required)\n",
 		"\ninterventions = []\n",
 	} {

@@ -349,11 +349,11 @@ var factQuantities = map[string][]string{
 	"column": {"firm-share"},
 	"min":    {"firm-share"},
 	"max":    {"firm-share"},
-	"metric": {"series-mean"},
+	"metric": {"series-mean", "series-change"},
 	"from":   {"series-mean", "exit-rate"},
 	"to":     {"series-mean", "exit-rate"},
 	"change": {"series-mean"},
-	"date":   {"reopened-share", "failure-share", "closed-size-ratio"},
+	"date":   {"reopened-share", "failure-share", "closed-size-ratio", "series-change"},
 }
 
 // factNotApplicable is notApplicable for a [[facts]] entry ev: key f does

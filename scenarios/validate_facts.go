@@ -77,6 +77,13 @@ func (v *validator) facts() error {
 				return v.errorAt(key("to"), []string{key("from"), p}, "the window %s to %s holds no step (steps of %s from %s): widen it to include a step's date",
 					f.From, f.To, c.Step, c.StartDate)
 			}
+		case "series-change":
+			if err := v.factMetric(p, f); err != nil {
+				return err
+			}
+			if _, err := v.factDate(p, "date", f.Date, f.Quantity, start); err != nil {
+				return err
+			}
 		case "reopened-share", "failure-share", "closed-size-ratio":
 			if _, err := v.factDate(p, "date", f.Date, f.Quantity, start); err != nil {
 				return err
@@ -108,18 +115,21 @@ func (v *validator) facts() error {
 	return nil
 }
 
-// factMetric checks the metric of series-mean fact f at path p.
+// factMetric checks the metric of series-mean or series-change fact f at
+// path p.
 func (v *validator) factMetric(p string, f config.FactConfig) error {
 	names := outcome.MetricNames()
 	k := join(p, "metric")
 	switch {
 	case f.Metric == "":
-		return v.errorAt(k, []string{p}, "missing: a series-mean fact needs metric, a time-series metric: one of %s", strings.Join(names, ", "))
+		return v.errorAt(k, []string{p}, "missing: a %s fact needs metric, a time-series metric: one of %s", f.Quantity, strings.Join(names, ", "))
 	case has(names, f.Metric):
 		switch m := slices.Index(names, f.Metric); {
 		case m >= outcome.NumLegacyMetrics && m < outcome.NumMetrics && v.cfg.Finance.Banking != "system":
 			return v.errorAt(k, []string{p, "finance.banking"}, "%q is recorded only with finance.banking = \"system\" (this scenario's banking is %q)", f.Metric, v.cfg.Finance.Banking)
-		case m >= outcome.NumMetrics+outcome.NumDemographyMetrics && (v.cfg.Finance.Banking != "system" || v.cfg.Finance.OutsideBook == 0):
+		case m >= outcome.NumMetrics+outcome.NumDemographyMetrics+outcome.NumOutsideBookMetrics && !v.cfg.RecordsCreditAccess():
+			return v.errorAt(k, []string{p}, "%q is recorded only in scenarios with a push of SME credit: a credit-supply shock or a credit-push intervention", f.Metric)
+		case m >= outcome.NumMetrics+outcome.NumDemographyMetrics && m < outcome.NumMetrics+outcome.NumDemographyMetrics+outcome.NumOutsideBookMetrics && (v.cfg.Finance.Banking != "system" || v.cfg.Finance.OutsideBook == 0):
 			return v.errorAt(k, []string{p, "finance.outside_book"}, "%q is recorded only with an outside book: finance.banking = \"system\" and finance.outside_book above 0", f.Metric)
 		case m >= outcome.NumMetrics && m < outcome.NumMetrics+outcome.NumDemographyMetrics && !v.cfg.RecordsDemography():
 			return v.errorAt(k, []string{p, "demography"}, "%q is recorded only with demography: a background exit_hazard or an entry_pool (with finance)", f.Metric)

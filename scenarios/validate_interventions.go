@@ -108,6 +108,13 @@ func (v *validator) interventions() error {
 			return v.errorAt(key("payments"), []string{p}, "empty: a moratorium defers at least one of %q, %q, %q, %q",
 				config.PaymentLoans, config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts)
 		}
+		if iv.Kind == config.KindCreditPush {
+			for _, k := range iv.BankKinds {
+				if !slices.ContainsFunc(c.Banks, func(b config.BankConfig) bool { return b.Kind == k }) {
+					return v.errorAt(key("bank_kinds"), []string{p, "banks"}, "no bank of kind %q in [[banks]]: allowed the kinds of the scenario's banks, or empty for every bank", k)
+				}
+			}
+		}
 		if iv.Kind == config.KindMoratorium && !iv.RepayOver.IsZero() && !slices.ContainsFunc(iv.Payments, func(p string) bool { return p != config.PaymentLoans }) {
 			return v.errorAt(key("repay_over"), []string{p}, "%s set, but payments defers only %q, repaid with the loan: repay_over spreads deferred %q, %q or %q; add one to payments or remove repay_over",
 				iv.RepayOver, config.PaymentLoans, config.PaymentTaxes, config.PaymentContributions, config.PaymentFixedCosts)

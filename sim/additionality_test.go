@@ -105,6 +105,7 @@ func TestMoneyAddsUpToUsed(t *testing.T) {
 		{config.KindInterestSubsidy, func(c *config.InterventionConfig) { c.Budget = 1e9 }},
 		{config.KindTaxRelief, func(c *config.InterventionConfig) { c.Budget = 1e9 }},
 		{config.KindMoratorium, nil},
+		{config.KindCreditPush, func(c *config.InterventionConfig) { c.SupplyRise, c.FirstLoanTakeUp, c.FundedShare = 0.5, 0.5, 0.4 }},
 	}
 	for _, tc := range cases {
 		cfg := bankedConfig()

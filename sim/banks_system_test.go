@@ -74,7 +74,7 @@ func TestBankingSystemColumns(t *testing.T) {
 	legacy := baseline(t, cfg, 0)
 	withBankingSystem(cfg)
 	system := baseline(t, cfg, 0)
-	all := outcome.RunMetricNames(true, false, false) // the demography columns come after, with demography only
+	all := outcome.RunMetricNames(true, false, false, false) // the demography columns come after, with demography only
 	extra := []string{"car", "car_lowest", "npl_ratio", "provisions", "provision_expense", "cb_lending",
 		"bank_recapitalisation", "recapitalisation_cost", "credit_sme", "credit_core"}
 	if !slices.Equal(system.Metrics, all) {

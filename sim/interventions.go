@@ -71,7 +71,7 @@ type ivState struct {
 	list  []*intervention
 	parts ivPart // the parts of the step the arm's interventions change (kindParts)
 
-	scf, policy, guarantee, subsidy, moratorium, relief, termCap *intervention
+	scf, policy, guarantee, subsidy, moratorium, relief, termCap, push *intervention
 
 	snapshotStep int
 	viable       []bool // per firm: viable at snapshotStep
@@ -117,6 +117,10 @@ type ivState struct {
 	repayShare float64
 	// interest-subsidy
 	newPrincipal []float64 // per firm: bank loan borrowed while the subsidy is active
+	// credit-push: its levers, as a credit-supply shock at intensity 1, and
+	// the interest the central bank forgoes on what it funded this step
+	pushLevers shock
+	pushCost   float64
 	// all credit kinds: loan at the start of the step, for amortising the above
 	loanStart []float64
 
@@ -173,6 +177,7 @@ var kindParts = [...]struct {
 	{config.KindLoanGuarantee, "", partCredit | partGrant},
 	{config.KindSupplyChainFinance, "guarantee", partAccrue | partCredit | partGrant},
 	{config.KindSupplyChainFinance, "factoring", partSettle},
+	{config.KindCreditPush, "", partGrant},
 }
 
 // partsOf returns the parts of the step an intervention changes.
@@ -226,7 +231,7 @@ func (e *engine) applyArm(arm config.Arm) error {
 		iv.hasBudget = slices.Contains(config.BudgetKinds(), ic.Kind)
 		iv.budget = ic.Budget
 		where := fmt.Sprintf("interventions[%d] (%s)", idx, iv.name)
-		if ic.Kind != config.KindPaymentTermCap {
+		if ic.Kind != config.KindPaymentTermCap && ic.Kind != config.KindCreditPush {
 			el, err := e.eligibility(ic)
 			if err != nil {
 				return &ScenarioError{fmt.Errorf("%s: %w", where, err)}
@@ -271,6 +276,9 @@ func (e *engine) applyArm(arm config.Arm) error {
 		case config.KindPaymentTermCap:
 			slot = &s.termCap
 			s.termCapSteps = max(1, ic.MaxTerm.Steps(e.p.stepDays))
+		case config.KindCreditPush:
+			slot = &s.push
+			s.pushLevers = pushLevers(ic, e.cfg.Banks)
 		default:
 			return &ScenarioError{fmt.Errorf("%s: unknown kind %q", where, ic.Kind)}
 		}
@@ -332,6 +340,9 @@ func (e *engine) ivBegin(t int) {
 			iv.exhausted = int32(t)
 		}
 		iv.scale = 1
+	}
+	if iv := s.push; iv != nil && iv.active {
+		e.shock.addPush(&s.pushLevers, 1)
 	}
 	if mor := s.moratorium; mor != nil {
 		// Equal instalments: after k of n steps, 1/(n-k) of what is left.
@@ -408,6 +419,10 @@ func (e *engine) ivCosts(t int) {
 	}
 	if s.policy != nil {
 		add(s.policy, sumChunked(s.policyLosses)-sumChunked(s.policyInterest))
+	}
+	if iv := s.push; iv != nil {
+		add(iv, s.pushCost)
+		s.pushCost = 0
 	}
 	if iv := s.moratorium; iv != nil {
 		iv.used += sumChunked(s.deferred)

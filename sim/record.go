@@ -25,6 +25,9 @@ func newRecorder(e *engine) *recorder {
 	if e.bs != nil && e.bs.outside.share > 0 {
 		w += outcome.NumOutsideBookMetrics
 	}
+	if e.cfg.RecordsCreditAccess() {
+		w += outcome.NumCreditAccessMetrics
+	}
 	return &recorder{columns: cols, series: make([]float64, 0, e.p.steps*w), width: w}
 }
 
@@ -336,6 +339,25 @@ func (e *engine) record(t int) {
 		}
 		e.metrics.series = append(e.metrics.series, ob[:]...)
 	}
+	if e.cfg.RecordsCreditAccess() {
+		e.metrics.series = append(e.metrics.series, e.bankedSMEs(row[outcome.SMEsActive])...)
+	}
+}
+
+// bankedSMEs returns the credit-access columns of the step: the SMEs not
+// failed with a bank credit line, and their share of active SMEs.
+func (e *engine) bankedSMEs(active float64) []float64 {
+	var ca [outcome.NumCreditAccessMetrics]float64
+	kind := e.net.Kind
+	for i, on := range e.hasCredit {
+		if on && e.alive[i] && kind[i] == network.SME {
+			ca[outcome.BankedSMEs]++
+		}
+	}
+	if active > 0 {
+		ca[outcome.BankedSMEShare] = ca[outcome.BankedSMEs] / active
+	}
+	return ca[:]
 }
 
 // result assembles the run's outcome.Result.
@@ -348,7 +370,7 @@ func (e *engine) result(arm string) *outcome.Result {
 		StepDays:    e.p.stepDays,
 		StartDate:   e.start,
 		ShockStep:   e.p.shockStep,
-		Metrics:     outcome.RunMetricNames(e.bs != nil, e.demo != nil, e.bs != nil && e.bs.outside.share > 0),
+		Metrics:     outcome.RunMetricNames(e.bs != nil, e.demo != nil, e.bs != nil && e.bs.outside.share > 0, e.cfg.RecordsCreditAccess()),
 		Series:      e.metrics.series,
 		Events:      e.events,
 

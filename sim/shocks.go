@@ -113,12 +113,7 @@ func compileShocks(cfg *config.Config, net *network.Network, stepDays float64) (
 		s.termStretch = sc.TermStretch.Steps(stepDays)
 		if kind == shockCreditSupply {
 			s.scoreEasing, s.takeUp = sc.ScoreEasing, sc.FirstLoanTakeUp
-			if len(sc.BankKinds) > 0 {
-				s.pushed = make([]bool, len(cfg.Banks))
-				for b, bc := range cfg.Banks {
-					s.pushed[b] = slices.Contains(sc.BankKinds, bc.Kind)
-				}
-			}
+			s.pushed = pushedBanks(sc.BankKinds, cfg.Banks)
 		}
 		if kind == shockDemand {
 			switch sc.Market {

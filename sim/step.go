@@ -51,6 +51,7 @@ func (e *engine) step(t int) error {
 	if e.iv.parts&partGrant != 0 {
 		e.parallel(phaseGrant, t)
 		e.guaranteeGrants(t)
+		e.fundPushedLoans()
 		e.allocatePolicyLoans(t)
 		e.parallel(phaseOwedAndFailing, t)
 	} else if early = e.totalsEarly(t); early {

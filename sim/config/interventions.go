@@ -11,6 +11,7 @@ const (
 	KindMoratorium         = "moratorium"
 	KindTaxRelief          = "tax-relief"
 	KindPaymentTermCap     = "payment-term-cap"
+	KindCreditPush         = "credit-push"
 )
 
 // What a moratorium defers (InterventionConfig.Payments).
@@ -30,7 +31,7 @@ const (
 // InterventionKinds lists the intervention kinds in documentation order.
 func InterventionKinds() []string {
 	return []string{KindSupplyChainFinance, KindPolicyLoan, KindLoanGuarantee, KindInterestSubsidy,
-		KindMoratorium, KindTaxRelief, KindPaymentTermCap}
+		KindMoratorium, KindTaxRelief, KindPaymentTermCap, KindCreditPush}
 }
 
 // BudgetKinds returns the intervention kinds that spend or commit money up
@@ -47,7 +48,7 @@ func BudgetKinds() []string {
 // revenue_drop, viable_before, priority) select the firms a programme
 // reaches and who is served first.
 type InterventionConfig struct {
-	Kind   string         `toml:"kind" enum:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief,payment-term-cap" doc:"what the intervention does"`
+	Kind   string         `toml:"kind" enum:"supply-chain-finance,policy-loan,loan-guarantee,interest-subsidy,moratorium,tax-relief,payment-term-cap,credit-push" doc:"what the intervention does"`
 	Name   string         `toml:"name" doc:"its arm name in outputs and in arms (default: the kind)"`
 	From   string         `toml:"from" enum:"shock,run" doc:"what start and end count from: the first shock's start, or step 0 of the run"`
 	Start  units.Duration `toml:"start" doc:"time from 'from' to the first step the intervention is active"`
@@ -94,6 +95,17 @@ type InterventionConfig struct {
 
 	// payment-term-cap
 	MaxTerm units.Duration `toml:"max_term" kinds:"payment-term-cap" doc:"longest time a core firm may take to pay an SME supplier"`
+
+	// credit-push: the levers of a credit-supply shock (sim/creditpush.go),
+	// in the arm, at full strength while the intervention is active, and
+	// the central bank's funding of the pushed banks' new SME loans.
+	SupplyRise      float64        `toml:"supply_rise" kinds:"credit-push" min:"0" max:"10" doc:"rise of the loan limits of SMEs that bank with the pushed banks and of those banks' share of new money granted (0.5: up to 50% more; the -depth of a credit-supply shock)"`
+	ScoreEasing     float64        `toml:"score_easing" kinds:"credit-push" min:"0" max:"1" doc:"fall of the score threshold for SMEs, at every bank"`
+	FirstLoanTakeUp float64        `toml:"first_loan_take_up" kinds:"credit-push" min:"0" max:"1" doc:"an unbanked SME in need applies for a first loan at least with this probability per step (finance.first_loan_take_up otherwise)"`
+	BankKinds       []string       `toml:"bank_kinds" kinds:"credit-push" enum:"large-state,joint-stock,city,rural" doc:"kinds of bank whose SME lending supply_rise raises and funded_share funds (empty: every bank)"`
+	FundedShare     float64        `toml:"funded_share" kinds:"credit-push" min:"0" max:"1" doc:"share of the pushed banks' new money to SMEs (beyond rollover) that the central bank funds at below its market rate (the PBoC's credit support tool of 2020: 0.4); 0: guidance only, no public money"`
+	ForgoneRate     float64        `toml:"forgone_rate" kinds:"credit-push" min:"0" max:"1" doc:"rate per year the central bank forgoes on the funds: its market rate less what it charges the banks; the fiscal cost is funded money x forgone_rate x funding_term, booked when the loan is made"`
+	FundingTerm     units.Duration `toml:"funding_term" kinds:"credit-push" doc:"how long the central bank's funds stay out"`
 
 	// Targeting: who may use a programme that spends money, and who is
 	// served first. sme_only, sectors, roles, regions, chains,
@@ -145,7 +157,26 @@ func DefaultIntervention() InterventionConfig {
 		ContributionCut:   0.5,
 		ContributionShare: 0.25,
 		MaxTerm:           units.MustDuration("60d"),
+		FundingTerm:       units.MustDuration("1y"),
 		SMEOnly:           true,
 		BankCredit:        "any",
 	}
+}
+
+// RecordsCreditAccess reports whether runs of c record the count of banked
+// SMEs (outcome's credit-access columns): when c pushes SME credit, by a
+// credit-supply shock or a credit-push intervention in any arm, so that
+// every arm of the scenario has the same columns.
+func (c *Config) RecordsCreditAccess() bool {
+	for _, s := range c.Shocks {
+		if s.Kind == "credit-supply" {
+			return true
+		}
+	}
+	for _, iv := range c.Interventions {
+		if iv.Kind == KindCreditPush {
+			return true
+		}
+	}
+	return false
 }

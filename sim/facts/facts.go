@@ -10,6 +10,8 @@
 //     revenue_change or jobs) lies in [min, max], bounds included;
 //   - series-mean: the mean of a time-series metric over the steps whose
 //     date lies in [from, to], dates included, minus 1 with change = true;
+//   - series-change: a time-series metric at the step that holds date over
+//     its value at step 0, minus 1 (its growth since the start);
 //   - reopened-share: 1 − smes_locked_down / smes_active at the step that
 //     holds date (the last step whose date is not after it);
 //   - failure-share: the share of the firms of a kind that failed at or
@@ -56,6 +58,7 @@ import (
 const (
 	FirmShare     = "firm-share"
 	SeriesMean    = "series-mean"
+	SeriesChange  = "series-change"
 	ReopenedShare = "reopened-share"
 	FailureShare  = "failure-share"
 	ExitRate      = "exit-rate"
@@ -80,7 +83,7 @@ type Outcome struct {
 
 // IsShare reports whether the fact's quantity is a share (or a relative
 // change), best printed as a percentage: firm-share, reopened-share,
-// failure-share, and series-mean with change = true.
+// failure-share, series-change, and series-mean with change = true.
 func IsShare(f config.FactConfig) bool {
 	return f.Quantity != SeriesMean || f.Change
 }
@@ -215,7 +218,7 @@ func evaluate(cfg *config.Config, src source, opts Options) ([]Outcome, error) {
 	}
 	for _, f := range cfg.Facts {
 		switch f.Quantity {
-		case SeriesMean:
+		case SeriesMean, SeriesChange:
 			addMetric(f.Metric)
 		case ReopenedShare:
 			addMetric(metricSMEs)
@@ -232,7 +235,7 @@ func evaluate(cfg *config.Config, src source, opts Options) ([]Outcome, error) {
 		if arms[i], err = matchArm(cfg, DefaultArm(cfg, f), d.arms); err != nil {
 			return nil, factErr(i, f, "%v", err)
 		}
-		if f.Quantity != SeriesMean && f.Quantity != ReopenedShare && !slices.Contains(firmArms, arms[i]) {
+		if f.Quantity != SeriesMean && f.Quantity != SeriesChange && f.Quantity != ReopenedShare && !slices.Contains(firmArms, arms[i]) {
 			firmArms = append(firmArms, arms[i])
 		}
 	}
@@ -418,6 +421,20 @@ func measure(f config.FactConfig, r *run, d *data) (float64, error) {
 		}
 		return 1 - locked[s]/active[s], nil
 
+	case SeriesChange:
+		xs, err := metric(f.Metric, r, d)
+		if err != nil {
+			return 0, err
+		}
+		s, err := stepAt(f.Date, r)
+		if err != nil {
+			return 0, err
+		}
+		if xs[0] == 0 {
+			return math.NaN(), nil // no level to grow from: undefined
+		}
+		return xs[s]/xs[0] - 1, nil
+
 	case SeriesMean:
 		xs, err := metric(f.Metric, r, d)
 		if err != nil {
@@ -448,7 +465,7 @@ func measure(f config.FactConfig, r *run, d *data) (float64, error) {
 		}
 		return v, nil
 	}
-	return 0, fmt.Errorf("quantity %q is not allowed: allowed %s, %s, %s, %s, %s, %s", f.Quantity, FirmShare, SeriesMean, ReopenedShare, FailureShare, ExitRate, ClosedSize)
+	return 0, fmt.Errorf("quantity %q is not allowed: allowed %s, %s, %s, %s, %s, %s, %s", f.Quantity, FirmShare, SeriesMean, SeriesChange, ReopenedShare, FailureShare, ExitRate, ClosedSize)
 }
 
 // window returns the steps lo..hi (included) whose dates lie in the
@@ -554,7 +571,7 @@ func metric(name string, r *run, d *data) ([]float64, error) {
 	}
 	if !slices.Contains(d.metrics, name) {
 		if name == "" {
-			return nil, errors.New("no metric: a series-mean fact needs metric")
+			return nil, errors.New("no metric: a series-mean or series-change fact needs metric")
 		}
 		return nil, fmt.Errorf("metric %q is not in the results (they hold: %s)", name, strings.Join(d.metrics, ", "))
 	}

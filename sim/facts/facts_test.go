@@ -107,6 +107,12 @@ func TestQuantities(t *testing.T) {
 		{fact("smes active", SeriesMean, func(f *config.FactConfig) {
 			f.Metric, f.From, f.To = "smes_active", "2020-01-01", "2020-01-28"
 		}), []float64{2.5, 3}},
+		{fact("demand growth to step 2", SeriesChange, func(f *config.FactConfig) {
+			f.Metric, f.Date = "demand_domestic", "2020-01-15"
+		}), []float64{-0.4, -0.3}},
+		{fact("smes active growth, last day", SeriesChange, func(f *config.FactConfig) {
+			f.Metric, f.Date = "smes_active", "2020-01-28"
+		}), []float64{-1.0 / 3, 0}},
 		{fact("reopened in step 1", ReopenedShare, func(f *config.FactConfig) { f.Date = "2020-01-10" }), []float64{2.0 / 3, 0}},
 		{fact("reopened on a step's date", ReopenedShare, func(f *config.FactConfig) { f.Date = "2020-01-15" }), []float64{0.5, 1}},
 		{fact("reopened on the last day", ReopenedShare, func(f *config.FactConfig) { f.Date = "2020-01-28" }), []float64{1, 1}},
