@@ -53,8 +53,8 @@ func checkFactsCommand(e *env) *cli.Command {
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "keep the results in `DIR`, which must not exist or be empty", DefaultText: "a temporary directory, removed afterwards"},
-			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "`N` Monte Carlo replications (1 to 100000)", DefaultText: "the scenario's replications"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` replications run in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
+			replicationsFlag("`N` Monte Carlo replications (1 to 100000)"),
+			workersFlag("replications run"),
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms to run besides the baseline and the arms the facts measure",
 				DefaultText: "the scenario's arms"},
 			&cli.BoolFlag{Name: "mc-slack", Usage: "widen each tolerance by the half-width of the 95% interval of the simulated mean"},

@@ -79,8 +79,8 @@ func runCommand(e *env) *cli.Command {
 				DefaultText: defaultOutRoot + "/<scenario name>-<YYYYMMDD-HHMMSS>"},
 			&cli.Uint64Flag{Name: "seed", Usage: "base `N` of every random stream (0 to 9223372036854775807)", DefaultText: "the scenario's seed"},
 			&cli.IntFlag{Name: "steps", Usage: "number `N` of steps to simulate, each of the scenario's step length (1 to 100000)", DefaultText: "the scenario's steps"},
-			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "`N` Monte Carlo replications (1 to 100000)", DefaultText: "the scenario's replications"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` replications run in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
+			replicationsFlag("`N` Monte Carlo replications (1 to 100000)"),
+			workersFlag("replications run"),
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms to run: intervention names, names joined by \"+\" (scf+loans) or \"all\"; the baseline always runs",
 				DefaultText: "the scenario's arms: the baseline, each intervention alone and all together"},
 			threadsFlag(),
@@ -395,7 +395,19 @@ func commandLine(args []string) []string {
 	return out
 }
 
-// recordFlag overrides the scenario's output.record.
+// workersFlag is --workers of a command that runs a batch: what says what
+// runs in parallel ("runs", "replications run").
+func workersFlag(what string) cli.Flag {
+	return &cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` " + what + " in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"}
+}
+
+// replicationsFlag is --replications of a command that runs a batch, with
+// usage saying what each replication is of.
+func replicationsFlag(usage string) cli.Flag {
+	return &cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: usage, DefaultText: "the scenario's replications"}
+}
+
+// threadsFlag is --threads: threads stepping each replication.
 func threadsFlag() cli.Flag {
 	return &cli.IntFlag{Name: "threads", Aliases: []string{"t"}, Usage: "`N` threads stepping each replication's phases (at least 1); the results do not depend on it",
 		DefaultText: "the number of CPUs divided among the workers"}
@@ -412,6 +424,7 @@ func threadsOf(c *cli.Context) (int, error) {
 	return 0, badInputf("--threads %d: must be between 1 and 1024", c.Int("threads"))
 }
 
+// recordFlag overrides the scenario's output.record.
 func recordFlag() cli.Flag {
 	return &cli.StringFlag{Name: "record", Usage: "`LEVEL` of detail recorded, overriding the scenario's output.record: full (time series, firms.csv and events.csv) or aggregate (time series only: firms.csv and events.csv hold their header only, and no per-firm outcome is kept in memory or on disk)",
 		DefaultText: "the scenario's output.record"}

@@ -43,7 +43,7 @@ func serveCommand(e *env) *cli.Command {
 		OnUsageError:    usageError,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Usage: "`HOST:PORT` to listen on (port 0: any free port); a host other than localhost makes the page reachable from other computers", Value: defaultServeAddr},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` replications run in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
+			workersFlag("replications run"),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

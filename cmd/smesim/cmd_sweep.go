@@ -47,8 +47,8 @@ func sweepCommand(e *env) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "batch directory `DIR`: new, empty, or holding this sweep to resume",
 				DefaultText: defaultOutRoot + "/<scenario name>-sweep-<YYYYMMDD-HHMMSS>"},
-			&cli.IntFlag{Name: "replications", Aliases: []string{"r"}, Usage: "`N` Monte Carlo replications per point and arm (1 to 100000)", DefaultText: "the scenario's replications"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"w"}, Usage: "`N` runs in parallel (at least 1); the results do not depend on it", DefaultText: "number of CPUs"},
+			replicationsFlag("`N` Monte Carlo replications per point and arm (1 to 100000)"),
+			workersFlag("runs"),
 			&cli.StringFlag{Name: "arms", Usage: "comma-separated `LIST` of arms, as for smesim run", DefaultText: "the scenario's arms"},
 			threadsFlag(),
 			recordFlag(),
