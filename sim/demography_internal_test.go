@@ -14,16 +14,7 @@ import (
 // checks them every step). With the distress wind-up (recovery_rate 0.3)
 // the same exit would cost its creditors 70% of their claims.
 func TestOrderlyExit(t *testing.T) {
-	firms := []network.Firm{
-		{Name: "core", Kind: network.Core, Role: network.RoleManufacturer, Sector: 0, ExportMarket: -1, FinalDemand: 100e6, SizeClass: network.Large},
-		{Name: "supplier", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 1e6, SizeClass: network.Small},
-		{Name: "raw", Kind: network.SME, Role: network.RoleRawMaterial, Sector: 2, ExportMarket: -1, FinalDemand: 1e6, SizeClass: network.Micro},
-	}
-	edges := []network.Edge{{Supplier: 1, Buyer: 0, Weight: 1}, {Supplier: 2, Buyer: 1, Weight: 1}}
-	net, err := network.Build(firms, edges, []string{"goods", "parts", "raw"}, []string{"all"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := sizedChain(t)
 	cfg := quietConfig()
 	cfg.Firms.SME.DebtToAssets, cfg.Firms.SME.CreditAccess = 0.5, 1
 	cfg.Firms.SME.CashRunwayMedian = units.MustDuration("6mo")
@@ -68,4 +59,21 @@ func TestOrderlyExit(t *testing.T) {
 		return
 	}
 	t.Fatal("the supplier never exited: pick another hazard")
+}
+
+// sizedChain is a three-firm chain with size classes: a large core buying
+// from a small supplier, which buys from a micro raw-material firm.
+func sizedChain(t *testing.T) *network.Network {
+	t.Helper()
+	firms := []network.Firm{
+		{Name: "core", Kind: network.Core, Role: network.RoleManufacturer, Sector: 0, ExportMarket: -1, FinalDemand: 100e6, SizeClass: network.Large},
+		{Name: "supplier", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 1e6, SizeClass: network.Small},
+		{Name: "raw", Kind: network.SME, Role: network.RoleRawMaterial, Sector: 2, ExportMarket: -1, FinalDemand: 1e6, SizeClass: network.Micro},
+	}
+	edges := []network.Edge{{Supplier: 1, Buyer: 0, Weight: 1}, {Supplier: 2, Buyer: 1, Weight: 1}}
+	net, err := network.Build(firms, edges, []string{"goods", "parts", "raw"}, []string{"all"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/smesim/smesim/sim/config"
-	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/outcome"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -153,16 +152,7 @@ func TestOutsideBook(t *testing.T) {
 // not a default: even with a workout, its bank is repaid (or writes off)
 // at once, and nothing enters the workout book.
 func TestOrderlyExitSkipsWorkout(t *testing.T) {
-	firms := []network.Firm{
-		{Name: "core", Kind: network.Core, Role: network.RoleManufacturer, Sector: 0, ExportMarket: -1, FinalDemand: 100e6, SizeClass: network.Large},
-		{Name: "supplier", Kind: network.SME, Role: network.RoleSupplier, Sector: 1, ExportMarket: -1, FinalDemand: 1e6, SizeClass: network.Small},
-		{Name: "raw", Kind: network.SME, Role: network.RoleRawMaterial, Sector: 2, ExportMarket: -1, FinalDemand: 1e6, SizeClass: network.Micro},
-	}
-	edges := []network.Edge{{Supplier: 1, Buyer: 0, Weight: 1}, {Supplier: 2, Buyer: 1, Weight: 1}}
-	net, err := network.Build(firms, edges, []string{"goods", "parts", "raw"}, []string{"all"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := sizedChain(t)
 	cfg := bankBookConfig()
 	cfg.Steps = 60
 	cfg.Finance.NPLWorkout = units.MustDuration("13w")
