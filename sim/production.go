@@ -67,7 +67,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	// What the scarcest input allows.
 	{
 		importInv, importCoeff := e.importInv[lo:hi:hi][:n], e.importCoeff[lo:hi:hi][:n]
-		slotInv, slotCoeff := e.slotInv, e.slotCoeff[:len(e.slotInv)]
+		slotCoeff, slotInv := e.slotCoeff, e.slotInv[:len(e.slotCoeff)]
 		limit := limit[:n]
 		s1 := slot0
 		for j, end := range slotEnd {
@@ -80,12 +80,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			if c := importCoeff[j]; c > 0 {
 				l = importInv[j] / c
 			}
-			inv := slotInv[s0:s1]
-			for s, c := range slotCoeff[s0:s1][:len(inv)] {
+			for s := s0; s < s1; s++ {
 				// A role with input_share 0 uses none of its suppliers'
 				// goods: such a slot limits nothing (and 0/0 would be NaN).
-				if c > 0 {
-					l = min(l, inv[s]/c)
+				if c := slotCoeff[s]; c > 0 {
+					l = min(l, slotInv[s]/c)
 				}
 			}
 			limit[j] = l
@@ -161,7 +160,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			}
 		}
 	} else {
-		slotInv, slotCoeff := e.slotInv, e.slotCoeff[:len(e.slotInv)]
+		slotCoeff, slotInv := e.slotCoeff, e.slotInv[:len(e.slotCoeff)]
 		s1 := slot0
 		for j, end := range slotEnd {
 			s0 := s1
@@ -170,9 +169,8 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				continue
 			}
 			x := output[j]
-			inv := slotInv[s0:s1]
-			for s, c := range slotCoeff[s0:s1][:len(inv)] {
-				inv[s] = max(0, inv[s]-c*x)
+			for s := s0; s < s1; s++ {
+				slotInv[s] = max(0, slotInv[s]-slotCoeff[s]*x)
 			}
 		}
 	}
