@@ -6,6 +6,8 @@
 package sim
 
 import (
+	"math"
+
 	"github.com/smesim/smesim/agents"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -248,6 +250,10 @@ func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 	if e.bs != nil {
 		rollover, rollShare = e.bs.rollover, e.bs.rollShare
 	}
+	// The rate per step of the last yearly rate priced: firms at the same
+	// score and bank (most healthy firms score 1) share it, and the
+	// conversion (a log and an exponential) is the loop's dearest part.
+	lastAnnual, lastRate := math.Float64bits(math.NaN()), 0.0
 	for i := lo; i < hi; i++ {
 		if granted != nil {
 			granted[i] = 0
@@ -274,7 +280,10 @@ func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 					granted[i] = g
 				}
 				annual := agents.LoanRate(bk.baseRate, bk.riskSpread, score, e.shock.spread)
-				r := units.PerStep(annual, p.stepDays)
+				if a := math.Float64bits(annual); a != lastAnnual {
+					lastAnnual, lastRate = a, units.PerStep(annual, p.stepDays)
+				}
+				r := lastRate
 				e.loanRate[i] = (e.loanRate[i]*e.loan[i] + r*g) / (e.loan[i] + g)
 				e.loan[i] += g
 				e.cash[i] += g
