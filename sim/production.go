@@ -221,26 +221,48 @@ func (e *engine) produce(lo, hi, t, wid int) {
 // receive puts delivered inputs into each buyer's inventory for next step.
 func (e *engine) receive(lo, hi int) {
 	net := e.net
-	for b := lo; b < hi; b++ {
-		if !e.alive[b] {
+	if e.edgeInv != nil {
+		for b := lo; b < hi; b++ {
+			if e.alive[b] {
+				e.receiveLinkStocks(b)
+			}
+		}
+		return
+	}
+	// A buyer's slots, and a slot's links, lie between consecutive starts
+	// (see addRanges).
+	slotEnd, s1 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
+	alive := e.alive[lo:hi:hi][:len(slotEnd)]
+	slotEdgeStart, delivery := net.SlotEdgeStart, e.delivery
+	slotInv := e.slotInv[:len(slotEdgeStart)-1]
+	for b, end := range slotEnd {
+		s0 := s1
+		s1 = end
+		if !alive[b] {
 			continue
 		}
-		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+		for s := s0; s < s1; s++ {
 			got := 0.0
-			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
-				got += e.delivery[k]
+			for _, d := range delivery[slotEdgeStart[s]:slotEdgeStart[s+1]] {
+				got += d
 			}
-			if e.edgeInv != nil {
-				sum := 0.0
-				for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
-					e.edgeInv[k] += e.delivery[k]
-					sum += e.edgeInv[k]
-				}
-				e.slotInv[s] = sum
-				continue
-			}
-			e.slotInv[s] += got
+			slotInv[s] += got
 		}
+	}
+}
+
+// receiveLinkStocks puts the inputs delivered to buyer b into its stocks
+// per link (production.inventories = "link"), and each slot's stock is
+// the sum of its links'.
+func (e *engine) receiveLinkStocks(b int) {
+	net := e.net
+	for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+		sum := 0.0
+		for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+			e.edgeInv[k] += e.delivery[k]
+			sum += e.edgeInv[k]
+		}
+		e.slotInv[s] = sum
 	}
 }
 
