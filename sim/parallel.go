@@ -29,6 +29,7 @@ type chunkWork struct {
 	checkErr error     // the first broken balance sheet of the chunk
 	bytes    int64     // bytes touched by the sparse settlement rounds and phaseTotalsAgain
 	again    bool      // its sums are to be taken again (retotal)
+	warm     float64   // the sum of the values a warming loop loaded (warm.go); never read
 }
 
 // Sums over firms taken in phaseTotals.

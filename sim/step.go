@@ -123,9 +123,11 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	lo, hi := c.lo, c.hi
 	switch ph {
 	case phaseOrders:
+		c.warm = e.warmSuppliers(e.net.InStart[lo], e.net.InStart[hi])
 		e.finalDemand(lo, hi, t)
 		e.orders(lo, hi, t)
 	case phaseProduce:
+		c.warm = warmGather(e.order, e.net.OutEdge[e.net.OutStart[lo]:e.net.OutStart[hi]])
 		e.produce(lo, hi, t, wid)
 	case phaseReceive:
 		e.receive(lo, hi)
