@@ -123,11 +123,11 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	lo, hi := c.lo, c.hi
 	switch ph {
 	case phaseOrders:
-		c.warm = e.warmSuppliers(e.net.InStart[lo], e.net.InStart[hi])
+		c.warm = e.warmSuppliers(lo, hi)
 		e.finalDemand(lo, hi, t)
 		e.orders(lo, hi, t)
 	case phaseProduce:
-		c.warm = warmGather(e.order, e.net.OutEdge[e.net.OutStart[lo]:e.net.OutStart[hi]])
+		c.warm = e.warmOutLinks(e.order, lo, hi)
 		e.produce(lo, hi, t, wid)
 	case phaseReceive:
 		e.receive(lo, hi)
@@ -137,6 +137,7 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
 	case phaseReceiveAccruePay:
+		c.warm = e.warmSupplierAlive(lo, hi)
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
@@ -145,6 +146,7 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phasePayFirst:
 		c.moved = e.pay(c, true)
 	case phaseCollectAll:
+		c.warm = e.warmOutLinks(e.paidRound, lo, hi)
 		e.collect(c, true)
 	case phasePayPending:
 		c.moved = e.pay(c, false)
@@ -172,6 +174,7 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
 	case phaseGrantOwedFailingTotals:
+		c.warm = e.warmOutLinks(e.payable, lo, hi) // for checkFirms
 		e.grantLoans(lo, hi, t, e.grantShare)
 		e.liquidity(lo, hi, t)
 		e.payOwed(lo, hi)

@@ -18,12 +18,12 @@ package sim
 // Each returns the sum of what it loaded, which the caller stores in
 // chunkWork.warm (never read) so that the compiler keeps the loads.
 
-// warmSuppliers loads whether each supplier of the in-links k0 to k1 is
+// warmSuppliers loads whether each supplier of the firms lo to hi is
 // alive and its fill rate, which orders gathers.
-func (e *engine) warmSuppliers(k0, k1 int32) float64 {
-	alive, fillRate := e.alive, e.fillRate
+func (e *engine) warmSuppliers(lo, hi int) float64 {
+	net, alive, fillRate := e.net, e.alive, e.fillRate
 	s := 0.0
-	for _, sk := range e.net.Supplier[k0:k1] {
+	for _, sk := range net.Supplier[net.InStart[lo]:net.InStart[hi]] {
 		if alive[sk] {
 			s += fillRate[sk]
 		}
@@ -31,13 +31,27 @@ func (e *engine) warmSuppliers(k0, k1 int32) float64 {
 	return s
 }
 
-// warmGather loads v at every link of edges (a chunk's out-links), which
-// a pass over the suppliers gathers: the orders on their out-links in
-// produce, the round's payments in collect, the receivables in the
-// balance-sheet check.
-func warmGather(v []float64, edges []int32) float64 {
+// warmSupplierAlive loads whether each supplier of the firms lo to hi is
+// alive, which the first settlement round gathers (payTrade).
+func (e *engine) warmSupplierAlive(lo, hi int) float64 {
+	net, alive := e.net, e.alive
 	s := 0.0
-	for _, k := range edges {
+	for _, sk := range net.Supplier[net.InStart[lo]:net.InStart[hi]] {
+		if alive[sk] {
+			s++
+		}
+	}
+	return s
+}
+
+// warmOutLinks loads v at every out-link of the firms lo to hi, which a
+// pass over suppliers gathers: the orders on their out-links in produce,
+// the round's payments in collect, the receivables in the balance-sheet
+// check.
+func (e *engine) warmOutLinks(v []float64, lo, hi int) float64 {
+	net := e.net
+	s := 0.0
+	for _, k := range net.OutEdge[net.OutStart[lo]:net.OutStart[hi]] {
 		s += v[k]
 	}
 	return s
