@@ -137,7 +137,6 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
 	case phaseReceiveAccruePay:
-		c.warm = e.warmSupplierAlive(lo, hi)
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
@@ -174,7 +173,6 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.payOwed(lo, hi)
 		e.failureCounters(c)
 	case phaseGrantOwedFailingTotals:
-		c.warm = e.warmOutLinks(e.payable, lo, hi) // for checkFirms
 		e.grantLoans(lo, hi, t, e.grantShare)
 		e.liquidity(lo, hi, t)
 		e.payOwed(lo, hi)
