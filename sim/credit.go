@@ -213,6 +213,15 @@ func (e *engine) bankRequests(c *chunkWork) {
 		}
 		return
 	}
+	if nb == 1 {
+		// In a local, not through the slice's memory (see stepSums).
+		requested := 0.0
+		for _, r := range e.request[c.lo:c.hi] {
+			requested += r
+		}
+		c.banks[bankRequested] = requested
+		return
+	}
 	for i := c.lo; i < c.hi; i++ {
 		c.banks[int(e.bank[i])*numBankSums+bankRequested] += e.request[i]
 	}
