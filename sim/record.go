@@ -257,6 +257,7 @@ func (e *engine) stepSums(c *chunkWork, t, wid int) {
 	if e.bs != nil {
 		e.bankBooks(c)
 	}
+	c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables checkFirms gathers
 	c.checkErr = e.checkFirms(lo, hi, t, wid)
 }
 

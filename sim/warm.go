@@ -33,7 +33,8 @@ func (e *engine) warmSuppliers(lo, hi int) float64 {
 
 // warmOutLinks loads v at every out-link of the firms lo to hi, which a
 // pass over suppliers gathers: the orders on their out-links in produce,
-// the first round's payments in collect.
+// the first round's payments in collect, the receivables in the
+// balance-sheet check (checkFirms).
 func (e *engine) warmOutLinks(v []float64, lo, hi int) float64 {
 	net := e.net
 	s := 0.0
