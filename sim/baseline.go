@@ -211,6 +211,7 @@ func (e *engine) solveLeontief() error {
 func (e *engine) initFinance() error {
 	cfg, net, p := e.cfg, e.net, &e.p
 	n := net.N()
+	e.initKinds()
 	banks := cfg.Banks
 	if len(banks) == 0 {
 		banks = []config.BankConfig{config.DefaultBank()}
@@ -301,17 +302,39 @@ func (e *engine) firmParams(i int) *config.FirmParams {
 	return &e.cfg.Firms.SME
 }
 
-// setCosts sets firm i's wage bill, taxes, jobs, payment term, payout and
-// fixed assets from its baseline output.
+// kindParams are the parameters every firm of a kind shares (engine.kinds):
+// a step reads them through the firm's kind byte, 1 byte per firm instead
+// of 8 per parameter. No mechanism changes them for one firm; a payment
+// term of a firm's own is a link's (linkTerm).
+type kindParams struct {
+	wageFlex  float64 // share of the wage bill that follows output
+	taxRate   float64
+	termSteps float64 // payment term, steps
+	payout    float64 // share of profit after tax paid out
+}
+
+// initKinds sets the parameters of each kind of firm.
+func (e *engine) initKinds() {
+	for k, kp := range [...]*config.FirmParams{network.SME: &e.cfg.Firms.SME, network.Core: &e.cfg.Firms.Core} {
+		e.kinds[k] = kindParams{
+			wageFlex:  kp.WageFlexibility,
+			taxRate:   kp.TaxRate,
+			termSteps: max(1, kp.PaymentTerm.Steps(e.p.stepDays)),
+			payout:    kp.DividendPayout,
+		}
+	}
+}
+
+// kindOf returns the parameters of firm i's kind.
+func (e *engine) kindOf(i int) *kindParams { return &e.kinds[e.net.Kind[i]] }
+
+// setCosts sets firm i's wage bill, jobs and fixed assets from its
+// baseline output.
 func (e *engine) setCosts(i int, kp *config.FirmParams) {
 	p := &e.p
 	x := e.baseOutput[i]
 	e.wage[i] = kp.WageShare * x
-	e.wageFlex[i] = kp.WageFlexibility
-	e.taxRate[i] = kp.TaxRate
 	e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
-	e.termSteps[i] = max(1, kp.PaymentTerm.Steps(p.stepDays))
-	e.payout[i] = kp.DividendPayout
 	e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
 }
 
@@ -408,7 +431,7 @@ func (e *engine) drawLinkTerms() {
 			sigma = cfg.Firms.Core.PaymentTermSpread
 		}
 		z := rng.NormFloat64() // drawn for every link, so each link's draw does not depend on the other kind's spread
-		e.linkTerm[k] = max(1, e.termSteps[b]*math.Exp(sigma*z-sigma*sigma/2))
+		e.linkTerm[k] = max(1, e.kindOf(int(b)).termSteps*math.Exp(sigma*z-sigma*sigma/2))
 	}
 }
 
@@ -418,7 +441,7 @@ func (e *engine) termOf(k int) float64 {
 	if e.linkTerm != nil {
 		return e.linkTerm[k]
 	}
-	return e.termSteps[e.net.Buyer[k]]
+	return e.kindOf(int(e.net.Buyer[k])).termSteps
 }
 
 // setMaturities gives each firm its kind's loan maturity when a kind has a

@@ -328,7 +328,7 @@ func (e *engine) payOwed(lo, hi int) {
 		} else {
 			e.shortfall[i] = false
 		}
-		if div := agents.Dividend(e.payout[i], e.netProfit[i], e.cash[i], e.cashTarget[i]); div > 0 {
+		if div := agents.Dividend(e.kindOf(i).payout, e.netProfit[i], e.cash[i], e.cashTarget[i]); div > 0 {
 			e.cash[i] -= div
 			e.equity[i] -= div
 			e.toExternal[i] += div

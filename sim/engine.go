@@ -126,6 +126,11 @@ type engine struct {
 	paidRound []float64 // paid in the current settlement round
 	baseFlow  []float64
 
+	// Per kind of firm (indexed by network.Kind): the parameters every
+	// firm of a kind shares, read through the firm's kind byte rather than
+	// stored per firm.
+	kinds [2]kindParams
+
 	// Per firm: money.
 	bank         []int32
 	cash         []float64
@@ -134,18 +139,14 @@ type engine struct {
 	equity       []float64 // tracked by flows, checked against the balance sheet
 	owedExternal []float64 // wages, fixed costs and imports due, unpaid
 	owedTax      []float64
-	termSteps    []float64
 	maturity     []float64 // per firm: its bank loans' maturity, steps; nil: every firm at params.loanMaturity
-	linkTerm     []float64 // per edge: the buyer's payment term on the link, steps; nil: every link at the buyer's termSteps
+	linkTerm     []float64 // per edge: the buyer's payment term on the link, steps; nil: every link at the buyer's kind's termSteps
 	wage         []float64 // per step, at baseline output
-	wageFlex     []float64 // share of the wage bill that follows output
 	fixedCost    []float64 // per step
-	taxRate      []float64
 	jobs         []float64
 	cashTarget   []float64
 	buffer       []float64
 	loanLimit    []float64
-	payout       []float64
 	runway       []float64 // months, at start
 	illiquidRun  []int32
 	insolventRun []int32
@@ -348,7 +349,7 @@ func (e *engine) compile() error {
 
 func (e *engine) allocate() {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
-	e.arena = newArena(uintptr(n)*8*85 + uintptr(m)*8*14 + uintptr(s)*8*3)
+	e.arena = newArena(uintptr(n)*8*81 + uintptr(m)*8*14 + uintptr(s)*8*3)
 	if e.arena != nil {
 		// A large network leaves as much garbage from its generation as
 		// it holds: return it to the system before the engine's arrays
@@ -380,8 +381,8 @@ func (e *engine) allocate() {
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()
 	e.cash, e.loan, e.loanRate, e.equity, e.owedExternal, e.owedTax = f(), f(), f(), f(), f(), f()
-	e.termSteps, e.wage, e.fixedCost, e.taxRate, e.jobs, e.wageFlex = f(), f(), f(), f(), f(), f()
-	e.cashTarget, e.buffer, e.loanLimit, e.payout, e.runway = f(), f(), f(), f(), f()
+	e.wage, e.fixedCost, e.jobs = f(), f(), f()
+	e.cashTarget, e.buffer, e.loanLimit, e.runway = f(), f(), f(), f()
 	e.illiquidRun, e.insolventRun = i32(), i32()
 	e.repaid, e.shortfall, e.request, e.score = f(), make([]bool, n), f(), f()
 	e.revenueEMA, e.baseRevenue, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f(), f()

@@ -189,8 +189,9 @@ func (e *engine) continuationValue(i int, debt float64) float64 {
 	l := &e.liq
 	x := e.baseOutput[i]
 	base := x*(1-e.inputShare[i]) - e.wage[i] - e.fixedCost[i] - e.loan[i]*e.loanRate[i] - l.informalDebt[i]*l.informalRate[i]
-	base -= agents.Tax(e.taxRate[i], base)
-	contribution := 1 - e.inputShare[i] - e.wage[i]*e.wageFlex[i]/x
+	kp := e.kindOf(i)
+	base -= agents.Tax(kp.taxRate, base)
+	contribution := 1 - e.inputShare[i] - e.wage[i]*kp.wageFlex/x
 	return agents.ContinuationValue(base, contribution, max(0, x-l.expected[i]), l.beta, l.gapRetention, l.horizon, debt)
 }
 

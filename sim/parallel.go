@@ -259,27 +259,32 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseCollectPaid:     {firm: 4},
 	phaseCloseAndRequest: {firm: 206, edge: 8},
 	phaseGrant:           {firm: 85},
-	phaseOwedAndFailing:  {firm: 137},
+	phaseOwedAndFailing:  {firm: 130},
 	phaseTotals:          {firm: 221, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
-	phaseReceiveAccrue: {firm: 305, slot: 20, edge: 37},
+	// phaseReceive and accrual: accrual reads the kind of each firm
+	// (engine.kinds) in place of its wage flexibility, tax rate and
+	// payment term.
+	phaseReceiveAccrue: {firm: 282, slot: 20, edge: 37},
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
 	// the amounts the accrual only wrote (due and what is owed to banks,
 	// the flows it cleared), paidRound and the suppliers' alive.
-	phaseReceiveAccruePay: {firm: 305 + 64 + 17, slot: 20, edge: 37 + 17},
+	phaseReceiveAccruePay: {firm: 282 + 64 + 17, slot: 20, edge: 37 + 17},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in
 	// phaseReceiveAccruePay: lent and unpaidDebt written, shortfall).
 	phaseCloseRestAndRequest: {firm: 206 - 81, edge: 8},
-	phaseGrantOwedFailing:    {firm: 222},
+	// phaseGrant and phaseOwedAndFailing share alive and cash (17 bytes).
+	phaseGrantOwedFailing: {firm: 85 + 130 - 17},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
-	// bank, cash, loan, what is owed, equity and the step's flows (toExternal,
-	// toGov, reserveIn, lent, repaidAll): 85 bytes the chunk's finance has
-	// just touched.
-	phaseGrantOwedFailingTotals: {firm: 222 + 221 - 85, slot: 8, edge: 12},
+	// kind, bank, cash, loan, what is owed to others than banks, equity and
+	// the flows finance wrote (toExternal, reserveIn, lent): 70 bytes the
+	// chunk's finance has just touched. (toGov and repaidAll, which only a
+	// firm still owing after credit writes, are not in finance's count.)
+	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 221 - 70, slot: 8, edge: 12},
 	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
 }
 
