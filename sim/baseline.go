@@ -36,6 +36,9 @@ func roleValue(v config.RoleValues, r network.Role) float64 {
 func (e *engine) initPhysical() error {
 	net, p := e.net, &e.p
 	perStep := p.stepDays / units.DaysPerYear
+	for r := range e.importCoeff {
+		e.importCoeff[r] = roleValue(e.cfg.Production.ImportShare, network.Role(r))
+	}
 	for b := 0; b < net.N(); b++ {
 		fd := net.FinalDemand[b] * perStep
 		if net.IsDormant(b) {
@@ -45,7 +48,6 @@ func (e *engine) initPhysical() error {
 		e.fdDomestic[b] = fd - e.fdExport[b]
 		role := net.Role[b]
 		slots := net.SlotStart[b+1] - net.SlotStart[b]
-		e.importCoeff[b] = roleValue(e.cfg.Production.ImportShare, role)
 		if slots == 0 || net.Flow != nil {
 			continue
 		}
@@ -96,7 +98,7 @@ func (e *engine) initPhysical() error {
 	}
 	spare := 1 + e.cfg.Production.SpareCapacity
 	for i := 0; i < net.N(); i++ {
-		use := e.importCoeff[i]
+		use := e.importCoeff[net.Role[i]]
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 			use += e.slotCoeff[s]
 		}
@@ -106,8 +108,9 @@ func (e *engine) initPhysical() error {
 		e.planned[i] = x
 		e.output[i] = x
 		e.demand[i] = x
-		e.importInv[i] = p.invTarget * e.importCoeff[i] * x
-		e.importOrder[i] = e.importCoeff[i] * x
+		c := e.importCoeff[net.Role[i]]
+		e.importInv[i] = p.invTarget * c * x
+		e.importOrder[i] = c * x
 		e.revenueEMA[i] = x
 		e.baseRevenue[i] = x
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
@@ -158,7 +161,7 @@ func (e *engine) coefficientsFromFlows(perStep float64) error {
 		return nil
 	}
 	for i := 0; i < net.N(); i++ {
-		use := e.importCoeff[i]
+		use := e.importCoeff[net.Role[i]]
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 			use += e.slotCoeff[s]
 		}

@@ -108,11 +108,14 @@ type engine struct {
 	fdNow       []float64 // final demand this step
 	fdDelivered []float64
 	fillRate    []float64 // share of its orders a firm filled last step (1 at baseline)
-	importCoeff []float64
 	inputShare  []float64 // intermediate and imported inputs per unit of output
 	importInv   []float64
 	importOrder []float64
 	importBuy   []float64 // imports delivered this step
+
+	// Per role (indexed by network.Role): imports per unit of output,
+	// read through the firm's role byte rather than stored per firm.
+	importCoeff [network.NumRoles]float64
 
 	// Per slot (buyer, input sector) and per edge.
 	slotCoeff []float64
@@ -349,7 +352,7 @@ func (e *engine) compile() error {
 
 func (e *engine) allocate() {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
-	e.arena = newArena(uintptr(n)*8*81 + uintptr(m)*8*14 + uintptr(s)*8*3)
+	e.arena = newArena(uintptr(n)*8*80 + uintptr(m)*8*14 + uintptr(s)*8*3)
 	if e.arena != nil {
 		// A large network leaves as much garbage from its generation as
 		// it holds: return it to the system before the engine's arrays
@@ -371,7 +374,7 @@ func (e *engine) allocate() {
 	e.failStep, e.cause = i32(), make([]outcome.Cause, n)
 	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
 	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
-	e.importCoeff, e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f(), f()
+	e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f()
 	e.slotCoeff, e.slotInv = alloc[float64](e.arena, s), alloc[float64](e.arena, s)
 	if e.p.linkInventory {
 		e.edgeInv = make([]float64, m)

@@ -36,6 +36,7 @@ type stateArray struct {
 var defaultStepArrays = []stateArray{
 	// Network, read only.
 	{"Kind", perFirm, 1, true, false},
+	{"Role", perFirm, 1, true, false},
 	{"ExportMarket", perFirm, 4, true, false},
 	{"InStart", perFirm, 4, true, false},
 	{"OutStart", perFirm, 4, true, false},
@@ -49,7 +50,6 @@ var defaultStepArrays = []stateArray{
 	{"fdDomestic", perFirm, 8, true, false},
 	{"fdExport", perFirm, 8, true, false},
 	{"capacity", perFirm, 8, true, false},
-	{"importCoeff", perFirm, 8, true, false},
 	{"baseOutput", perFirm, 8, true, false},
 	{"wage", perFirm, 8, true, false},
 	{"inputShare", perFirm, 8, true, false},

@@ -248,10 +248,13 @@ func (e *engine) work(ph phase, wid int) {
 // passBytes is the model's own count of the bytes one pass of each phase
 // reads and writes per firm, per slot and per edge: each array the pass
 // touches counts its element size once if read or written, twice if both.
-// The sparse settlement rounds count what they touch as they go.
+// The sparse settlement rounds count what they touch as they go. Orders
+// and production read a firm's role byte for its import coefficient
+// (engine.importCoeff), accrual and dividends its kind byte for the
+// parameters of its kind (engine.kinds).
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
-	phaseOrders:          {firm: 73, slot: 20, edge: 29},
-	phaseProduce:         {firm: 129, slot: 24, edge: 20},
+	phaseOrders:          {firm: 66, slot: 20, edge: 29},
+	phaseProduce:         {firm: 122, slot: 24, edge: 20},
 	phaseReceive:         {firm: 69, slot: 20, edge: 8},
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: 37, edge: 20},

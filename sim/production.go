@@ -54,14 +54,14 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// What the scarcest input allows.
 	{
-		importInv, importCoeff := e.importInv[lo:hi:hi], e.importCoeff[lo:hi:hi]
+		importInv, role, importCoeff := e.importInv[lo:hi:hi], net.Role[lo:hi:hi], &e.importCoeff
 		slotInv, slotCoeff := e.slotInv, e.slotCoeff
 		for j := range n {
 			if !alive[j] {
 				continue
 			}
 			l := math.Inf(1)
-			if c := importCoeff[j]; c > 0 {
+			if c := importCoeff[role[j]]; c > 0 {
 				l = importInv[j] / c
 			}
 			for s := slotStart[j]; s < slotStart[j+1]; s++ {
@@ -148,7 +148,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// Imports used and bought, as far as imports shocks allow.
 	{
-		importInv, importCoeff := e.importInv[lo:hi:hi], e.importCoeff[lo:hi:hi]
+		importInv, role, importCoeff := e.importInv[lo:hi:hi], net.Role[lo:hi:hi], &e.importCoeff
 		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi], e.importBuy[lo:hi:hi], e.lastImports[lo:hi:hi]
 		for j := range n {
 			if !alive[j] {
@@ -161,10 +161,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				}
 			}
 			x, l := output[j], limit[j]
-			if avail < 1 && l <= x*(1+1e-12) && importCoeff[j] > 0 && importInv[j]/importCoeff[j] <= l*(1+1e-12) {
+			c := importCoeff[role[j]]
+			if avail < 1 && l <= x*(1+1e-12) && c > 0 && importInv[j]/c <= l*(1+1e-12) {
 				lastImports[j] = now
 			}
-			inv := max(0, importInv[j]-importCoeff[j]*x)
+			inv := max(0, importInv[j]-c*x)
 			buy := importOrder[j] * avail
 			importBuy[j] = buy
 			importInv[j] = inv + buy
