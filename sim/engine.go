@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/smesim/smesim/sim/config"
@@ -67,7 +68,7 @@ const contagionMateriality = 0.01
 // engine is one replication of one arm, as struct-of-arrays state.
 type engine struct {
 	cfg    *config.Config
-	net    *network.Network // the network stepped (a copy of built's arrays when in an arena, rewired by partner search)
+	net    *network.Network // the network stepped: built, or a copy rewired by partner search
 	built  *network.Network // the network as built, which results refer to
 	rep    int
 	p      params
@@ -201,6 +202,7 @@ type engine struct {
 	// Parallel phases (parallel.go) and the scratch of the sequential
 	// parts, allocated once so that a step allocates nothing.
 	arena          *arena // memory of the large arrays (hugepages_linux.go); freed by close
+	netArena       *arena // memory of the network's arrays a step reads, when the engine built the network (hotNetwork)
 	chunks         []chunkWork
 	workers        workers
 	collectFlag    []uint32  // per firm: paid in the current settlement round
@@ -237,16 +239,23 @@ func newEngine(cfg *config.Config, rep int) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newEngineOn(cfg, net, rep)
+	return buildEngine(cfg, net, rep, true)
 }
 
-// newEngineOn builds the engine on a given network.
+// newEngineOn builds the engine on a given network, which it does not
+// change.
 func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, error) {
+	return buildEngine(cfg, net, rep, false)
+}
+
+// buildEngine builds the engine on net; ownNet says that nothing else
+// holds net yet, so that the engine may move its arrays (hotNetwork).
+func buildEngine(cfg *config.Config, net *network.Network, rep int, ownNet bool) (*engine, error) {
 	e := &engine{cfg: cfg, net: net, built: net, rep: rep, knock: knockout{firm: -1}}
 	if err := e.compile(); err != nil {
 		return nil, err
 	}
-	e.allocate()
+	e.allocate(ownNet)
 	rng := stream(cfg.Seed, rep, streamLockdown)
 	for range e.lockdowns {
 		draw := make([]float64, net.N())
@@ -350,23 +359,18 @@ func (e *engine) compile() error {
 	return nil
 }
 
-func (e *engine) allocate() {
+func (e *engine) allocate(ownNet bool) {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
 	e.arena = newArena(uintptr(n)*8*80 + uintptr(m)*8*14 + uintptr(s)*8*3)
 	if e.arena != nil {
+		if ownNet {
+			e.hotNetwork()
+		}
 		// A large network leaves as much garbage from its generation as
-		// it holds: return it to the system before the engine's arrays
-		// are filled, or the process's peak memory is the sum of both.
+		// it holds (and hotNetwork the arrays it moved): return it to the
+		// system before the engine's arrays are filled, or the process's
+		// peak memory is the sum of both.
 		debug.FreeOSMemory()
-	}
-	if e.arena != nil {
-		// The engine steps a copy of the network's adjacency in the arena;
-		// results keep the network itself (e.built).
-		hot := *e.net
-		hot.Kind, hot.InStart, hot.OutStart, hot.SlotStart = clone(e.arena, hot.Kind), clone(e.arena, hot.InStart), clone(e.arena, hot.OutStart), clone(e.arena, hot.SlotStart)
-		hot.Supplier, hot.Buyer, hot.Weight, hot.OutEdge = clone(e.arena, hot.Supplier), clone(e.arena, hot.Buyer), clone(e.arena, hot.Weight), clone(e.arena, hot.OutEdge)
-		hot.SlotEdgeStart = clone(e.arena, hot.SlotEdgeStart)
-		e.net = &hot
 	}
 	f := func() []float64 { return alloc[float64](e.arena, n) }
 	i32 := func() []int32 { return alloc[int32](e.arena, n) }
@@ -415,4 +419,48 @@ func (e *engine) allocate() {
 	for b := range e.shock.push {
 		e.shock.push[b] = 1
 	}
+}
+
+// hotNetwork moves the network's arrays that every step reads into memory
+// of their own on huge pages (netArena), as the engine's arrays are: with
+// 4 KiB pages the passes that walk a firm's links miss the TLB. The
+// network holds the moved arrays in place of its own, so that it is held
+// once; close copies them back to the Go heap, for the results, which
+// refer to the network after the engine is gone. Only a network that
+// nothing else holds yet may be moved (newEngine's).
+func (e *engine) hotNetwork() {
+	net := e.built
+	size := uintptr(0)
+	add := func(n, elem int) { size += (uintptr(n*elem) + 63) &^ 63 }
+	add(net.N(), 1)
+	add(net.N(), 1)
+	for _, v := range [...][]int32{net.InStart, net.OutStart, net.SlotStart, net.SlotEdgeStart, net.Supplier, net.OutEdge} {
+		add(len(v), 4)
+	}
+	add(len(net.Weight), 8)
+	a := mapArena(size)
+	if a == nil {
+		return
+	}
+	e.netArena = a
+	net.Kind, net.Role = clone(a, net.Kind), clone(a, net.Role)
+	net.InStart, net.OutStart, net.SlotStart = clone(a, net.InStart), clone(a, net.OutStart), clone(a, net.SlotStart)
+	net.SlotEdgeStart, net.Supplier, net.OutEdge = clone(a, net.SlotEdgeStart), clone(a, net.Supplier), clone(a, net.OutEdge)
+	net.Weight = clone(a, net.Weight)
+}
+
+// coldNetwork copies the arrays hotNetwork moved back to the Go heap and
+// frees their memory.
+func (e *engine) coldNetwork() {
+	a := e.netArena
+	if a == nil {
+		return
+	}
+	net := e.built
+	net.Kind, net.Role = slices.Clone(net.Kind), slices.Clone(net.Role)
+	net.InStart, net.OutStart, net.SlotStart = slices.Clone(net.InStart), slices.Clone(net.OutStart), slices.Clone(net.SlotStart)
+	net.SlotEdgeStart, net.Supplier, net.OutEdge = slices.Clone(net.SlotEdgeStart), slices.Clone(net.Supplier), slices.Clone(net.OutEdge)
+	net.Weight = slices.Clone(net.Weight)
+	e.netArena = nil
+	a.free()
 }
