@@ -112,7 +112,6 @@ func (e *engine) initPhysical() error {
 		e.importInv[i] = p.invTarget * c * x
 		e.importOrder[i] = c * x
 		e.revenueEMA[i] = x
-		e.baseRevenue[i] = x
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 			e.slotInv[s] = p.invTarget * e.slotCoeff[s] * x
 		}

@@ -245,7 +245,7 @@ func (e *engine) enter(i, t int) {
 	e.baseOutput[i] = x
 	e.capacity[i] = (1 + e.cfg.Production.SpareCapacity) * max(x, d.grossUp[s]*fd)
 	e.planned[i], e.demand[i], e.output[i] = x, x, 0
-	e.revenueEMA[i], e.baseRevenue[i] = x, x
+	e.revenueEMA[i] = x
 	ic := e.importCoeff[net.Role[i]]
 	e.importInv[i], e.importOrder[i] = p.invTarget*ic*x, ic*x
 	for sl := net.SlotStart[i]; sl < net.SlotStart[i+1]; sl++ {

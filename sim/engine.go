@@ -160,7 +160,6 @@ type engine struct {
 	score        []float64
 	revenueEMA   []float64
 	profitEMA    []float64 // smoothed profit after tax; starts at 0 (the baseline margin is not held against anyone)
-	baseRevenue  []float64
 	revBaseSum   []float64
 	revPostSum   []float64
 	scoreRevenue []float64 // revenue the bank scores, through the cycle (nil: revenueEMA; credit.go, scoreAverages)
@@ -267,7 +266,7 @@ func buildEngine(cfg *config.Config, net *network.Network, rep int, ownNet bool)
 	if err := e.initPhysical(); err != nil {
 		return nil, err
 	}
-	copy(e.scoreRevenue, e.baseRevenue) // the bank's averages start at the steady state
+	copy(e.scoreRevenue, e.baseOutput) // the bank's averages start at the steady state
 	if err := e.initFinance(); err != nil {
 		return nil, err
 	}
@@ -392,7 +391,7 @@ func (e *engine) allocate(ownNet bool) {
 	e.cashTarget, e.buffer, e.loanLimit, e.runway = f(), f(), f(), f()
 	e.illiquidRun, e.insolventRun = i32(), i32()
 	e.repaid, e.shortfall, e.request, e.score = f(), make([]bool, n), f(), f()
-	e.revenueEMA, e.baseRevenue, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f(), f()
+	e.revenueEMA, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f()
 	e.toExternal, e.toGov, e.toBank, e.reserveIn, e.badDebt = f(), f(), f(), f(), f()
 	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
 	e.fixedAssets, e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f(), f()

@@ -91,7 +91,7 @@ func (e *engine) compileSCF(iv *intervention, where string) error {
 			if c >= 0 && s.guarantor[net.Supplier[k]] < 0 {
 				sup := net.Supplier[k]
 				s.guarantor[sup] = c
-				s.guaranteeCap[sup] = ic.GuaranteeLimit * e.baseRevenue[sup] * e.p.stepsPerYear
+				s.guaranteeCap[sup] = ic.GuaranteeLimit * e.baseOutput[sup] * e.p.stepsPerYear
 			}
 		}
 		return nil

@@ -56,7 +56,6 @@ var defaultStepArrays = []stateArray{
 	{"fixedCost", perFirm, 8, true, false},
 	{"hasCredit", perFirm, 1, true, false},
 	{"buffer", perFirm, 8, true, false},
-	{"baseRevenue", perFirm, 8, true, false},
 	{"loanLimit", perFirm, 8, true, false},
 	{"bank", perFirm, 4, true, false},
 	{"cashTarget", perFirm, 8, true, false},

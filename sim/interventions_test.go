@@ -355,7 +355,7 @@ func TestPolicyLoanMostInNeedOrder(t *testing.T) {
 			t.Fatalf("step %d: %d applicants; the test needs competition", s, applicants)
 		}
 		for i := 1; i < net.N(); i++ {
-			if need[i]/e.baseRevenue[i] > need[got]/e.baseRevenue[got] {
+			if need[i]/e.baseOutput[i] > need[got]/e.baseOutput[got] {
 				t.Errorf("step %d: %s got the loan, but %s needed more relative to revenue", s, net.Name(got), net.Name(i))
 			}
 		}

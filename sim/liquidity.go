@@ -68,7 +68,7 @@ func (e *engine) initLiquidity() {
 	l.injected, l.borrowed = make([]float64, n), make([]float64, n)
 	if l.valueExit {
 		l.expected, l.exitRecovery = make([]float64, n), make([]float64, n)
-		copy(l.expected, e.baseRevenue)
+		copy(l.expected, e.baseOutput)
 	}
 	key := mix(cfg.Seed, uint64(e.rep), streamOwnerFunds)
 	for i := 0; i < n; i++ {
@@ -76,7 +76,7 @@ func (e *engine) initLiquidity() {
 		if net.Kind[i] == network.Core {
 			kp = core
 		}
-		yearly := e.baseRevenue[i] * p.stepsPerYear
+		yearly := e.baseOutput[i] * p.stepsPerYear
 		if kp.OwnerFunds > 0 && (kp.OwnerFundsShare >= 1 || uniformAt(key, 1, i) < kp.OwnerFundsShare) {
 			l.ownerLeft[i] = agents.OwnerFunds(kp.OwnerFunds, kp.OwnerFundsDispersion, normalAt(key, 0, i), yearly)
 		}

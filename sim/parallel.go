@@ -263,7 +263,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseCollectAll:      {firm: 37, edge: 20},
 	phasePayPending:      {},
 	phaseCollectPaid:     {firm: 4},
-	phaseCloseAndRequest: {firm: 206, edge: 8},
+	phaseCloseAndRequest: {firm: 198, edge: 8}, // the score reads baseOutput, which was baseRevenue
 	phaseGrant:           {firm: 85},
 	phaseOwedAndFailing:  {firm: 130},
 	phaseTotals:          {firm: 221, slot: 8, edge: 12},
@@ -282,7 +282,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in
 	// phaseReceiveAccruePay: lent and unpaidDebt written, shortfall).
-	phaseCloseRestAndRequest: {firm: 206 - 81, edge: 8},
+	phaseCloseRestAndRequest: {firm: 198 - 81, edge: 8},
 	// phaseGrant and phaseOwedAndFailing share alive and cash (17 bytes).
 	phaseGrantOwedFailing: {firm: 85 + 130 - 17},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,

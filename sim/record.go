@@ -405,7 +405,7 @@ func (e *engine) result(arm string) *outcome.Result {
 		}
 		r.Firms.FailStep[i] = e.failStep[i]
 		r.Firms.Cause[i] = e.cause[i]
-		base := e.baseRevenue[i]
+		base := e.baseOutput[i]
 		if baseSteps > 0 {
 			base = e.revBaseSum[i] / baseSteps
 		}
