@@ -38,10 +38,11 @@ func (e *engine) accrue(lo, hi, wid int) {
 	wageNow, profit := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
 	// Wages: the flexible share follows output.
 	{
-		wage, base := e.wage[lo:hi:hi], e.baseOutput[lo:hi:hi]
+		base := e.baseOutput[lo:hi:hi]
 		for j := range n {
 			if alive[j] {
-				wageNow[j] = agents.WageBill(wage[j], kinds[kind[j]].wageFlex, output[j], base[j])
+				k, x := &kinds[kind[j]], base[j]
+				wageNow[j] = agents.WageBill(k.wage(x), k.wageFlex, output[j], x)
 			}
 		}
 	}

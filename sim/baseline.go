@@ -213,7 +213,6 @@ func (e *engine) solveLeontief() error {
 func (e *engine) initFinance() error {
 	cfg, net, p := e.cfg, e.net, &e.p
 	n := net.N()
-	e.initKinds()
 	banks := cfg.Banks
 	if len(banks) == 0 {
 		banks = []config.BankConfig{config.DefaultBank()}
@@ -223,8 +222,9 @@ func (e *engine) initFinance() error {
 		e.banks[b] = bankState{capitalRatio: bc.CapitalRatio, baseRate: bc.BaseRate, riskSpread: bc.RiskSpread}
 	}
 	if !p.finance {
-		return nil
+		return nil // the firms' costs and jobs are not set: e.kinds is zero
 	}
+	e.initKinds()
 	system := cfg.Finance.Banking == "system"
 	if system {
 		e.bs = newBankSystem(cfg, p, n, len(e.banks))
@@ -254,7 +254,6 @@ func (e *engine) initFinance() error {
 			}
 		}
 		kp := e.firmParams(i)
-		e.setCosts(i, kp)
 		e.hasCredit[i] = rng.Float64() < e.creditAccess(i, kp)
 		if len(kp.CashRunwayMonths) > 1 {
 			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
@@ -306,23 +305,32 @@ func (e *engine) firmParams(i int) *config.FirmParams {
 
 // kindParams are the parameters every firm of a kind shares (engine.kinds):
 // a step reads them through the firm's kind byte, 1 byte per firm instead
-// of 8 per parameter. No mechanism changes them for one firm; a payment
-// term of a firm's own is a link's (linkTerm).
+// of 8 per parameter, and a firm's wage bill, jobs and fixed assets, its
+// kind's share of its baseline output, are computed where they are used
+// (wageOf, jobsOf, fixedAssetsOf) rather than stored. No mechanism changes
+// them for one firm; a payment term of a firm's own is a link's
+// (linkTerm). Without finance they are zero.
 type kindParams struct {
-	wageFlex  float64 // share of the wage bill that follows output
-	taxRate   float64
-	termSteps float64 // payment term, steps
-	payout    float64 // share of profit after tax paid out
+	wageFlex    float64 // share of the wage bill that follows output
+	taxRate     float64
+	termSteps   float64 // payment term, steps
+	payout      float64 // share of profit after tax paid out
+	wageShare   float64 // wage bill per unit of baseline output
+	jobsPerUnit float64 // jobs per million of yearly baseline output
+	fixedAssets float64 // fixed assets per unit of yearly baseline output
 }
 
 // initKinds sets the parameters of each kind of firm.
 func (e *engine) initKinds() {
 	for k, kp := range [...]*config.FirmParams{network.SME: &e.cfg.Firms.SME, network.Core: &e.cfg.Firms.Core} {
 		e.kinds[k] = kindParams{
-			wageFlex:  kp.WageFlexibility,
-			taxRate:   kp.TaxRate,
-			termSteps: max(1, kp.PaymentTerm.Steps(e.p.stepDays)),
-			payout:    kp.DividendPayout,
+			wageFlex:    kp.WageFlexibility,
+			taxRate:     kp.TaxRate,
+			termSteps:   max(1, kp.PaymentTerm.Steps(e.p.stepDays)),
+			payout:      kp.DividendPayout,
+			wageShare:   kp.WageShare,
+			jobsPerUnit: kp.JobsPerMillion,
+			fixedAssets: kp.FixedAssetsToRevenue,
 		}
 	}
 }
@@ -330,14 +338,31 @@ func (e *engine) initKinds() {
 // kindOf returns the parameters of firm i's kind.
 func (e *engine) kindOf(i int) *kindParams { return &e.kinds[e.net.Kind[i]] }
 
-// setCosts sets firm i's wage bill, jobs and fixed assets from its
-// baseline output.
-func (e *engine) setCosts(i int, kp *config.FirmParams) {
-	p := &e.p
-	x := e.baseOutput[i]
-	e.wage[i] = kp.WageShare * x
-	e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
-	e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
+// wage returns the wage bill per step, at baseline output x, of a firm of
+// kind k.
+func (k *kindParams) wage(x float64) float64 { return k.wageShare * x }
+
+// jobs returns the jobs of a firm of kind k of baseline output x per step,
+// with stepsPerYear steps a year.
+func (k *kindParams) jobs(x, stepsPerYear float64) float64 {
+	return k.jobsPerUnit * x * stepsPerYear / 1e6
+}
+
+// plant returns the fixed assets, at book value, of a firm of kind k of
+// baseline output x per step, with stepsPerYear steps a year.
+func (k *kindParams) plant(x, stepsPerYear float64) float64 {
+	return k.fixedAssets * x * stepsPerYear
+}
+
+// wageOf returns firm i's wage bill per step at baseline output.
+func (e *engine) wageOf(i int) float64 { return e.kindOf(i).wage(e.baseOutput[i]) }
+
+// jobsOf returns firm i's jobs.
+func (e *engine) jobsOf(i int) float64 { return e.kindOf(i).jobs(e.baseOutput[i], e.p.stepsPerYear) }
+
+// fixedAssetsOf returns firm i's plant and equipment at book value.
+func (e *engine) fixedAssetsOf(i int) float64 {
+	return e.kindOf(i).plant(e.baseOutput[i], e.p.stepsPerYear)
 }
 
 // openBooks sizes firm i's starting cash (its runway of costs), its bank
@@ -352,8 +377,8 @@ func (e *engine) openBooks(i int, kp *config.FirmParams, stepsPerMonth float64) 
 	// costs — so size cash and the loan on operating costs first.
 	x := e.baseOutput[i]
 	va := x * (1 - e.inputShare[i])
-	operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
-	e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
+	operating := max(0, va-e.wageOf(i)-kp.ProfitMargin*x)
+	e.cash[i] = e.runway[i] * stepsPerMonth * (e.wageOf(i) + operating)
 	assets := e.firmAssets(i)
 	payables := e.firmLiabilities(i)
 	l := 0.0
@@ -369,7 +394,7 @@ func (e *engine) openBooks(i int, kp *config.FirmParams, stepsPerMonth float64) 
 	// The fixed cost absorbs interest so that the margin is the target.
 	e.fixedCost[i] = max(0, operating-l*e.loanRate[i])
 	e.cashTarget[i] = e.cash[i]
-	buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
+	buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wageOf(i) + e.fixedCost[i] + l*e.loanRate[i])
 	e.buffer[i] = min(buffer, e.cash[i])
 	if e.hasCredit[i] {
 		e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)

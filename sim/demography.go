@@ -266,7 +266,6 @@ func (e *engine) enter(i, t int) {
 	e.switchDemand(s, x)
 	e.alive[i] = true
 	kp := e.firmParams(i)
-	e.setCosts(i, kp)
 	l := e.openBooks(i, kp, units.DaysPerMonth/p.stepDays)
 	c := e.cash[i]
 	e.lent[i] += l

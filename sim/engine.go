@@ -145,9 +145,7 @@ type engine struct {
 	owedTax      []float64
 	maturity     []float64 // per firm: its bank loans' maturity, steps; nil: every firm at params.loanMaturity
 	linkTerm     []float64 // per edge: the buyer's payment term on the link, steps; nil: every link at the buyer's kind's termSteps
-	wage         []float64 // per step, at baseline output
 	fixedCost    []float64 // per step
-	jobs         []float64
 	cashTarget   []float64
 	buffer       []float64
 	loanLimit    []float64
@@ -175,7 +173,6 @@ type engine struct {
 	writtenOff   []float64 // its loans written off
 	netProfit    []float64 // profit after tax this step
 	unpaidDebt   []float64 // debt service not paid in phase 5
-	fixedAssets  []float64 // plant and equipment at book value
 	hasCredit    []bool    // has a bank credit line
 	dueInterest  []float64 // this step's interest, unpaid
 	duePrincipal []float64 // this step's principal instalment, unpaid
@@ -360,7 +357,7 @@ func (e *engine) compile() error {
 
 func (e *engine) allocate(ownNet bool) {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
-	e.arena = newArena(uintptr(n)*8*80 + uintptr(m)*8*14 + uintptr(s)*8*3)
+	e.arena = newArena(uintptr(n)*8*76 + uintptr(m)*8*14 + uintptr(s)*8*3)
 	if e.arena != nil {
 		if ownNet {
 			e.hotNetwork()
@@ -387,14 +384,14 @@ func (e *engine) allocate(ownNet bool) {
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()
 	e.cash, e.loan, e.loanRate, e.equity, e.owedExternal, e.owedTax = f(), f(), f(), f(), f(), f()
-	e.wage, e.fixedCost, e.jobs = f(), f(), f()
+	e.fixedCost = f()
 	e.cashTarget, e.buffer, e.loanLimit, e.runway = f(), f(), f(), f()
 	e.illiquidRun, e.insolventRun = i32(), i32()
 	e.repaid, e.shortfall, e.request, e.score = f(), make([]bool, n), f(), f()
 	e.revenueEMA, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f()
 	e.toExternal, e.toGov, e.toBank, e.reserveIn, e.badDebt = f(), f(), f(), f(), f()
 	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
-	e.fixedAssets, e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f(), f()
+	e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f()
 	e.hasCredit = make([]bool, n)
 	if cfg := e.cfg.Finance; cfg.ScoreMemory.Days() > 0 || cfg.LookThrough {
 		e.scoreRevenue, e.scoreProfit = make([]float64, n), make([]float64, n)

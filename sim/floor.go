@@ -51,7 +51,6 @@ var defaultStepArrays = []stateArray{
 	{"fdExport", perFirm, 8, true, false},
 	{"capacity", perFirm, 8, true, false},
 	{"baseOutput", perFirm, 8, true, false},
-	{"wage", perFirm, 8, true, false},
 	{"inputShare", perFirm, 8, true, false},
 	{"fixedCost", perFirm, 8, true, false},
 	{"hasCredit", perFirm, 1, true, false},
@@ -59,8 +58,6 @@ var defaultStepArrays = []stateArray{
 	{"loanLimit", perFirm, 8, true, false},
 	{"bank", perFirm, 4, true, false},
 	{"cashTarget", perFirm, 8, true, false},
-	{"jobs", perFirm, 8, true, false},
-	{"fixedAssets", perFirm, 8, true, false},
 	{"lastLockdown", perFirm, 4, true, false},
 	// Firms' state, carried from step to step.
 	{"planned", perFirm, 8, true, true},

@@ -506,7 +506,7 @@ func TestTaxReliefWaives(t *testing.T) {
 			if in {
 				// Base profit is pre-tax; the contribution cut raises profit,
 				// which the tax cut waives in full.
-				wage := base.wage[i]
+				wage := base.wageOf(i)
 				rate := base.kindOf(i).taxRate
 				want = 0.5*0.3*wage + rate*(base.netProfit[i]/(1-rate))
 			}

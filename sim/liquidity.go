@@ -188,10 +188,10 @@ func (e *engine) expectRevenue(lo, hi, t int) {
 func (e *engine) continuationValue(i int, debt float64) float64 {
 	l := &e.liq
 	x := e.baseOutput[i]
-	base := x*(1-e.inputShare[i]) - e.wage[i] - e.fixedCost[i] - e.loan[i]*e.loanRate[i] - l.informalDebt[i]*l.informalRate[i]
+	base := x*(1-e.inputShare[i]) - e.wageOf(i) - e.fixedCost[i] - e.loan[i]*e.loanRate[i] - l.informalDebt[i]*l.informalRate[i]
 	kp := e.kindOf(i)
 	base -= agents.Tax(kp.taxRate, base)
-	contribution := 1 - e.inputShare[i] - e.wage[i]*kp.wageFlex/x
+	contribution := 1 - e.inputShare[i] - e.wageOf(i)*kp.wageFlex/x
 	return agents.ContinuationValue(base, contribution, max(0, x-l.expected[i]), l.beta, l.gapRetention, l.horizon, debt)
 }
 

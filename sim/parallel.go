@@ -253,8 +253,9 @@ func (e *engine) work(ph phase, wid int) {
 // touches counts its element size once if read or written, twice if both.
 // The sparse settlement rounds count what they touch as they go. Orders
 // and production read a firm's role byte for its import coefficient
-// (engine.importCoeff), accrual and dividends its kind byte for the
-// parameters of its kind (engine.kinds).
+// (engine.importCoeff); accrual, dividends and the sums its kind byte for
+// the parameters of its kind (engine.kinds), with which they compute its
+// wage bill, jobs and fixed assets from its baseline output.
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 66, slot: 20, edge: 29},
 	phaseProduce:         {firm: 122, slot: 24, edge: 20},
@@ -266,18 +267,18 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseCloseAndRequest: {firm: 198, edge: 8}, // the score reads baseOutput, which was baseRevenue
 	phaseGrant:           {firm: 85},
 	phaseOwedAndFailing:  {firm: 130},
-	phaseTotals:          {firm: 221, slot: 8, edge: 12},
+	phaseTotals:          {firm: 213, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
 	// phaseReceive and accrual: accrual reads the kind of each firm
-	// (engine.kinds) in place of its wage flexibility, tax rate and
+	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
 	// payment term.
-	phaseReceiveAccrue: {firm: 282, slot: 20, edge: 37},
+	phaseReceiveAccrue: {firm: 274, slot: 20, edge: 37},
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
 	// the amounts the accrual only wrote (due and what is owed to banks,
 	// the flows it cleared), paidRound and the suppliers' alive.
-	phaseReceiveAccruePay: {firm: 282 + 64 + 17, slot: 20, edge: 37 + 17},
+	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 17},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in
@@ -286,17 +287,18 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// phaseGrant and phaseOwedAndFailing share alive and cash (17 bytes).
 	phaseGrantOwedFailing: {firm: 85 + 130 - 17},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
-	// kind, bank, cash, loan, what is owed to others than banks, equity and
-	// the flows finance wrote (toExternal, reserveIn, lent): 70 bytes the
-	// chunk's finance has just touched. (toGov and repaidAll, which only a
-	// firm still owing after credit writes, are not in finance's count.)
-	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 221 - 70, slot: 8, edge: 12},
+	// kind, bank, baseOutput, cash, loan, what is owed to others than
+	// banks, equity and the flows finance wrote (toExternal, reserveIn,
+	// lent): 78 bytes the chunk's finance has just touched. (toGov and
+	// repaidAll, which only a firm still owing after credit writes, are not
+	// in finance's count.)
+	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 213 - 78, slot: 8, edge: 12},
 	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
 }
 
 // stepSumsBytes is what stepSums touches: phaseTotals but the revenue
 // history's revenueEMA and revPostSum, read and written.
-var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 221 - 32, slot: 8, edge: 12}
+var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 213 - 32, slot: 8, edge: 12}
 
 // chunkBytes is the bytes a pass touching b per firm, slot and edge
 // touches in chunk c.

@@ -83,7 +83,7 @@ func (e *engine) reliefRequest(iv *intervention, i int) float64 {
 
 // wageBill returns firm i's wages and contributions this step.
 func (e *engine) wageBill(i int) float64 {
-	return agents.WageBill(e.wage[i], e.kindOf(i).wageFlex, e.output[i], e.baseOutput[i])
+	return agents.WageBill(e.wageOf(i), e.kindOf(i).wageFlex, e.output[i], e.baseOutput[i])
 }
 
 // profitBeforeTax returns firm i's profit this step before relief, with
