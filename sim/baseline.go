@@ -107,7 +107,9 @@ func (e *engine) initPhysical() error {
 		e.capacity[i] = spare * x
 		e.planned[i] = x
 		e.output[i] = x
-		e.demand[i] = x
+		if e.demand != nil {
+			e.demand[i] = x
+		}
 		c := e.importCoeff[net.Role[i]]
 		e.importInv[i] = p.invTarget * c * x
 		e.importOrder[i] = c * x

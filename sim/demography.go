@@ -244,7 +244,7 @@ func (e *engine) enter(i, t int) {
 	e.fdDomestic[i] = x - e.fdExport[i]
 	e.baseOutput[i] = x
 	e.capacity[i] = (1 + e.cfg.Production.SpareCapacity) * max(x, d.grossUp[s]*fd)
-	e.planned[i], e.demand[i], e.output[i] = x, x, 0
+	e.planned[i], e.demand[i], e.output[i] = x, x, 0 // entrants search partners: demand is kept
 	e.revenueEMA[i] = x
 	ic := e.importCoeff[net.Role[i]]
 	e.importInv[i], e.importOrder[i] = p.invTarget*ic*x, ic*x

@@ -47,6 +47,7 @@ type params struct {
 	maxLoanToRev    float64
 	scoreThreshold  float64
 	smoothed        bool
+	plannedIsOutput bool // planned output is last step's output, and no firm enters: engine.planned is engine.output
 	linkInventory   bool // production.inventories = "link": a stock per edge
 	rationing       rationRule
 	smoothAlpha     float64
@@ -101,9 +102,9 @@ type engine struct {
 	cause       []outcome.Cause
 	baseOutput  []float64 // steady-state gross output per step
 	capacity    []float64
-	planned     []float64 // planned output (last production or smoothed demand)
+	planned     []float64 // planned output (last production or smoothed demand); output itself with p.plannedIsOutput
 	output      []float64 // this step
-	demand      []float64 // orders received plus final demand, this step
+	demand      []float64 // orders received plus final demand, this step; nil without partner search, its only reader
 	fdDomestic  []float64 // baseline final demand per step, domestic
 	fdExport    []float64 // baseline final demand per step, exported
 	fdNow       []float64 // final demand this step
@@ -344,6 +345,7 @@ func (e *engine) compile() error {
 		p.revenueFrom = min(p.steps, int(math.Round(out.RevenueFrom.Steps(d))))
 		p.revenueTo = min(p.steps, int(math.Round(out.RevenueTo.Steps(d))))
 	}
+	p.plannedIsOutput = !p.smoothed && e.net.Dormant == nil
 	e.p = p
 	start, err := time.Parse("2006-01-02", cfg.StartDate)
 	if err != nil {
@@ -372,7 +374,14 @@ func (e *engine) allocate(ownNet bool) {
 	i32 := func() []int32 { return alloc[int32](e.arena, n) }
 	e.alive = alloc[bool](e.arena, n)
 	e.failStep, e.cause = i32(), make([]outcome.Cause, n)
-	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
+	e.baseOutput, e.capacity, e.output = f(), f(), f()
+	e.planned = e.output
+	if !e.p.plannedIsOutput {
+		e.planned = f()
+	}
+	if e.partnerSearchOn() {
+		e.demand = f()
+	}
 	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
 	e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f()
 	e.slotCoeff, e.slotInv = alloc[float64](e.arena, s), alloc[float64](e.arena, s)

@@ -79,7 +79,6 @@ var defaultStepArrays = []stateArray{
 	{"fdNow", perFirm, 8, false, true},
 	{"importOrder", perFirm, 8, false, true},
 	{"output", perFirm, 8, false, true},
-	{"demand", perFirm, 8, false, true},
 	{"fdDelivered", perFirm, 8, false, true},
 	{"importBuy", perFirm, 8, false, true},
 	{"lastDemand", perFirm, 4, false, true},

@@ -23,8 +23,12 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	outStart, outEdge := net.OutStart[lo:hi+1:hi+1], net.OutEdge
 	slotStart := net.SlotStart[lo : hi+1 : hi+1]
 	order, delivery := e.order, e.delivery
-	output, demand, fdNow := e.output[lo:hi:hi], e.demand[lo:hi:hi], e.fdNow[lo:hi:hi]
+	output, fdNow := e.output[lo:hi:hi], e.fdNow[lo:hi:hi]
 	dem, limit, capacity, share := e.scratch(wid, 0, n), e.scratch(wid, 1, n), e.scratch(wid, 2, n), e.scratch(wid, 3, n)
+	demand := dem // kept only for partner search (engine.demand)
+	if e.demand != nil {
+		demand = e.demand[lo:hi:hi]
+	}
 	// Failed firms produce and deliver nothing.
 	{
 		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi], e.importBuy[lo:hi:hi], e.fillRate[lo:hi:hi]
@@ -180,7 +184,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				planned[j] += alpha * (dem[j] - planned[j])
 			}
 		}
-	} else {
+	} else if !e.p.plannedIsOutput {
 		for j := range n {
 			if alive[j] {
 				planned[j] = output[j]
