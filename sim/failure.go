@@ -172,7 +172,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 		e.reserveIn[s] += rec
 		e.equity[s] -= claim - rec
 		e.badDebt[s] += claim - rec
-		if distress && e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
+		if distress && e.baseFlowOf(int32(f), k) >= contagionMateriality*e.baseOutput[s] {
 			ch := outcome.ChannelLostOrders
 			if claim > 0 || bankLoss > 0 {
 				ch |= outcome.ChannelBadDebt
@@ -183,7 +183,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 	for k := net.OutStart[f]; k < net.OutStart[f+1]; k++ {
 		ed := net.OutEdge[k]
 		b := net.Buyer[ed]
-		if distress && e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
+		if distress && e.alive[b] && e.baseFlowOf(b, ed) >= contagionMateriality*e.baseOutput[b] {
 			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelLostSupply})
 		}
 	}
