@@ -244,9 +244,10 @@ func (e *engine) enter(i, t int) {
 	e.fdDomestic[i] = x - e.fdExport[i]
 	e.baseOutput[i] = x
 	e.capacity[i] = (1 + e.cfg.Production.SpareCapacity) * max(x, d.grossUp[s]*fd)
-	e.planned[i], e.demand[i], e.output[i] = x, x, 0
-	e.revenueEMA[i], e.baseRevenue[i] = x, x
-	e.importInv[i], e.importOrder[i] = p.invTarget*e.importCoeff[i]*x, e.importCoeff[i]*x
+	e.planned[i], e.demand[i], e.output[i] = x, x, 0 // entrants search partners: demand is kept
+	e.revenueEMA[i] = x
+	ic := e.importCoeff[net.Role[i]]
+	e.importInv[i], e.importOrder[i] = p.invTarget*ic*x, ic*x
 	for sl := net.SlotStart[i]; sl < net.SlotStart[i+1]; sl++ {
 		e.slotInv[sl] = p.invTarget * e.slotCoeff[sl] * x
 	}
@@ -265,7 +266,6 @@ func (e *engine) enter(i, t int) {
 	e.switchDemand(s, x)
 	e.alive[i] = true
 	kp := e.firmParams(i)
-	e.setCosts(i, kp)
 	l := e.openBooks(i, kp, units.DaysPerMonth/p.stepDays)
 	c := e.cash[i]
 	e.lent[i] += l

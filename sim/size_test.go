@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"reflect"
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/smesim/smesim/sim/config"
 )
@@ -22,8 +24,10 @@ func TestEngineBytesCoverEngine(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	if e.arena != nil {
-		held += int64(e.arena.used)
+	for _, a := range []*arena{e.arena, e.netArena} {
+		if a != nil {
+			held += int64(a.used)
+		}
 	}
 	n, edges := NetworkSize(cfg)
 	est := n*BytesPerFirm + edges*BytesPerEdge
@@ -33,4 +37,50 @@ func TestEngineBytesCoverEngine(t *testing.T) {
 	}
 	runtime.KeepAlive(e)
 	e.close()
+}
+
+// TestEngineHoldsNetworkOnce checks that an engine of 100,000 firms steps
+// the arrays of the network it built, not a copy of them, and that after
+// close the network, which results refer to, is the network as built.
+func TestEngineHoldsNetworkOnce(t *testing.T) {
+	cfg := config.Bench(100_000)
+	e, err := newEngine(cfg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.arena == nil {
+		t.Skip("no arena on this system: the engine uses the network as built")
+	}
+	if e.netArena == nil {
+		t.Fatal("the network's arrays were not moved to huge pages")
+	}
+	net, built := e.net, e.built
+	same := []struct {
+		name string
+		ok   bool
+	}{
+		{"Kind", unsafe.SliceData(net.Kind) == unsafe.SliceData(built.Kind)},
+		{"Role", unsafe.SliceData(net.Role) == unsafe.SliceData(built.Role)},
+		{"InStart", unsafe.SliceData(net.InStart) == unsafe.SliceData(built.InStart)},
+		{"OutStart", unsafe.SliceData(net.OutStart) == unsafe.SliceData(built.OutStart)},
+		{"SlotStart", unsafe.SliceData(net.SlotStart) == unsafe.SliceData(built.SlotStart)},
+		{"SlotEdgeStart", unsafe.SliceData(net.SlotEdgeStart) == unsafe.SliceData(built.SlotEdgeStart)},
+		{"Supplier", unsafe.SliceData(net.Supplier) == unsafe.SliceData(built.Supplier)},
+		{"Buyer", unsafe.SliceData(net.Buyer) == unsafe.SliceData(built.Buyer)},
+		{"OutEdge", unsafe.SliceData(net.OutEdge) == unsafe.SliceData(built.OutEdge)},
+		{"Weight", unsafe.SliceData(net.Weight) == unsafe.SliceData(built.Weight)},
+	}
+	for _, a := range same {
+		if !a.ok {
+			t.Errorf("%s: the engine steps a copy of the network's array", a.name)
+		}
+	}
+	e.close()
+	want, err := BuildNetwork(cfg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(built, want) {
+		t.Errorf("after close the network differs from the network as built")
+	}
 }

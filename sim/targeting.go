@@ -84,7 +84,7 @@ func (e *engine) prioritise(iv *intervention, t int) {
 		key := mix(e.cfg.Seed, uint64(e.rep), streamPolicyQueue, uint64(iv.index))
 		rank = func(i int32) float64 { return -uniformAt(key, t, int(i)) }
 	case "most-in-need":
-		rank = func(i int32) float64 { return need[i] / e.baseRevenue[i] }
+		rank = func(i int32) float64 { return need[i] / e.baseOutput[i] }
 	case "network-impact":
 		if s.impact == nil {
 			s.impact = e.networkImpact()
