@@ -184,7 +184,7 @@ func (e *engine) exit(f, t int) {
 	e.alive[f] = false
 	e.failStep[f] = int32(t)
 	e.cause[f] = outcome.Exit
-	e.hits[f] = nil
+	e.hits.clear(f)
 	e.liquidate(f, t, rr, false)
 	d.exits++
 	d.exitedAll++

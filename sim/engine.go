@@ -181,7 +181,7 @@ type engine struct {
 
 	// Per firm: last step each shock channel touched it.
 	lastDemand, lastCredit, lastLockdown, lastImports []int32
-	hits                                              [][]hit // failed neighbours, for cascade attribution
+	hits                                              hitLog // failed neighbours, for cascade attribution (failure.go)
 
 	banks  []bankState
 	bs     *bankSystem // finance.banking = "system" (banks.go); nil in legacy mode
@@ -434,7 +434,7 @@ func (e *engine) allocate(ownNet bool) {
 		e.scoreRevenue, e.scoreProfit = make([]float64, n), make([]float64, n)
 	}
 	e.lastDemand, e.lastCredit, e.lastLockdown, e.lastImports = i32(), i32(), i32(), i32()
-	e.hits = make([][]hit, n)
+	e.hits = newHitLog(n)
 	e.generation, e.cascade = i32(), i32()
 	for i := 0; i < n; i++ {
 		e.alive[i] = true
