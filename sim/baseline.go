@@ -123,9 +123,9 @@ func (e *engine) initPhysical() error {
 			}
 		}
 	}
-	for k := range e.baseFlow {
-		f := e.edgeCoeff[k] * e.baseOutput[net.Buyer[k]]
-		e.baseFlow[k], e.order[k], e.delivery[k] = f, f, f
+	for k := range e.order {
+		f := e.baseFlowOf(net.Buyer[k], int32(k))
+		e.order[k], e.delivery[k] = f, f
 	}
 	return nil
 }
@@ -271,7 +271,7 @@ func (e *engine) initFinance() error {
 	// Trade credit at steady state: after paying 1/T of its payable each
 	// step, a buyer owes T−1 steps of deliveries.
 	for k := range e.payable {
-		e.payable[k] = e.baseFlow[k] * (e.termOf(k) - 1)
+		e.payable[k] = e.baseFlowOf(e.net.Buyer[k], int32(k)) * (e.termOf(k) - 1)
 	}
 	for i := 0; i < n; i++ {
 		e.banks[e.bank[i]].loans += e.openBooks(i, e.firmParams(i), stepsPerMonth)

@@ -184,7 +184,7 @@ func (e *engine) exit(f, t int) {
 	e.alive[f] = false
 	e.failStep[f] = int32(t)
 	e.cause[f] = outcome.Exit
-	e.hits[f] = nil
+	e.hits.clear(f)
 	e.liquidate(f, t, rr, false)
 	d.exits++
 	d.exitedAll++
@@ -252,7 +252,6 @@ func (e *engine) enter(i, t int) {
 		e.slotInv[sl] = p.invTarget * e.slotCoeff[sl] * x
 	}
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-		e.baseFlow[k] = e.edgeCoeff[k] * x
 		e.order[k], e.delivery[k], e.due[k] = 0, 0, 0
 		if to := e.partners.pick(e, int(net.SlotSector[e.edgeSlotOf(int32(i), k)]), t, int(k)); to >= 0 && to != int32(i) {
 			net.Supplier[k] = to

@@ -122,14 +122,13 @@ type engine struct {
 	// Per slot (buyer, input sector) and per edge.
 	slotCoeff []float64
 	slotInv   []float64
-	edgeCoeff []float64 // slotCoeff × weight
+	edgeCoeff []float64 // slotCoeff × weight, or flow ÷ the buyer's output; after building, nil but with link inventories or flows (edgeCoeffOf)
 	edgeInv   []float64 // per edge, with production.inventories = "link" (nil otherwise); slotInv is then their sum per slot
 	order     []float64
 	delivery  []float64
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier
 	due       []float64 // still due this step
 	paidRound []float64 // paid in the current settlement round
-	baseFlow  []float64
 
 	// Per kind of firm (indexed by network.Kind): the parameters every
 	// firm of a kind shares, read through the firm's kind byte rather than
@@ -182,7 +181,7 @@ type engine struct {
 
 	// Per firm: last step each shock channel touched it.
 	lastDemand, lastCredit, lastLockdown, lastImports []int32
-	hits                                              [][]hit // failed neighbours, for cascade attribution
+	hits                                              hitLog // failed neighbours, for cascade attribution (failure.go)
 
 	banks  []bankState
 	bs     *bankSystem // finance.banking = "system" (banks.go); nil in legacy mode
@@ -283,8 +282,36 @@ func buildEngine(cfg *config.Config, net *network.Network, rep int, ownNet bool)
 			e.crossBank[k] = e.bank[net.Supplier[k]] != e.bank[net.Buyer[k]]
 		}
 	}
+	e.dropBuildArrays()
 	return e, nil
 }
+
+// dropBuildArrays frees what only building needed: the input coefficient
+// of each edge, which a step reads only with link inventories, and which
+// otherwise follows from its slot's (edgeCoeffOf), unless it came from the
+// network's flows.
+func (e *engine) dropBuildArrays() {
+	if e.p.linkInventory || e.net.Flow != nil {
+		return
+	}
+	e.edgeCoeff = nil
+	if e.arena != nil {
+		debug.FreeOSMemory() // a large engine's peak is its run's: return the array now
+	}
+}
+
+// edgeCoeffOf returns the input coefficient of edge k, an in-link of
+// buyer b: what b uses of k's supplier per unit of output.
+func (e *engine) edgeCoeffOf(b, k int32) float64 {
+	if e.edgeCoeff != nil {
+		return e.edgeCoeff[k]
+	}
+	return e.slotCoeff[e.edgeSlotOf(b, k)] * e.net.Weight[k]
+}
+
+// baseFlowOf returns the baseline flow per step on edge k, an in-link of
+// buyer b.
+func (e *engine) baseFlowOf(b, k int32) float64 { return e.edgeCoeffOf(b, k) * e.baseOutput[b] }
 
 func (e *engine) compile() error {
 	cfg := e.cfg
@@ -359,7 +386,7 @@ func (e *engine) compile() error {
 
 func (e *engine) allocate(ownNet bool) {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
-	e.arena = newArena(uintptr(n)*8*76 + uintptr(m)*8*14 + uintptr(s)*8*3)
+	e.arena = newArena(uintptr(n)*8*76 + uintptr(m)*8*12 + uintptr(s)*8*3)
 	if e.arena != nil {
 		if ownNet {
 			e.hotNetwork()
@@ -389,7 +416,8 @@ func (e *engine) allocate(ownNet bool) {
 		e.edgeInv = make([]float64, m)
 	}
 	fe := func() []float64 { return alloc[float64](e.arena, m) }
-	e.edgeCoeff, e.order, e.delivery, e.payable, e.baseFlow = fe(), fe(), fe(), fe(), fe()
+	e.order, e.delivery, e.payable = fe(), fe(), fe()
+	e.edgeCoeff = make([]float64, m) // on the heap: most engines drop it after building (dropBuildArrays)
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()
 	e.cash, e.loan, e.loanRate, e.equity, e.owedExternal, e.owedTax = f(), f(), f(), f(), f(), f()
@@ -406,7 +434,7 @@ func (e *engine) allocate(ownNet bool) {
 		e.scoreRevenue, e.scoreProfit = make([]float64, n), make([]float64, n)
 	}
 	e.lastDemand, e.lastCredit, e.lastLockdown, e.lastImports = i32(), i32(), i32(), i32()
-	e.hits = make([][]hit, n)
+	e.hits = newHitLog(n)
 	e.generation, e.cascade = i32(), i32()
 	for i := 0; i < n; i++ {
 		e.alive[i] = true

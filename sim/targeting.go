@@ -106,7 +106,16 @@ func (e *engine) prioritise(iv *intervention, t int) {
 // in the baseline: what its customers buy from it (their production needs
 // it as an input) and what its suppliers sell to it (their sales need it
 // as a customer), per step.
-func (e *engine) networkImpact() []float64 { return flowImpact(e.net, e.baseFlow) }
+func (e *engine) networkImpact() []float64 { return flowImpact(e.net, e.baseFlows()) }
+
+// baseFlows returns the baseline flow per step of every edge.
+func (e *engine) baseFlows() []float64 {
+	flow := make([]float64, e.net.E())
+	for k := range flow {
+		flow[k] = e.baseFlowOf(e.net.Buyer[k], int32(k))
+	}
+	return flow
+}
 
 // flowImpact sums each firm's flows in and out: networkImpact, and
 // Exposures.NetworkImpact for the atlas.
