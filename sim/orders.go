@@ -24,7 +24,8 @@ func (e *engine) orders(lo, hi, t int) {
 	slotEnd, slot0 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
 	n := len(inEnd)
 	buyerAlive, planned, capacity := e.alive[lo:hi:hi][:n], e.planned[lo:hi:hi][:n], e.capacity[lo:hi:hi][:n]
-	importOrder, importCoeff, importInv := e.importOrder[lo:hi:hi][:n], e.importCoeff[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n]
+	importOrder, importInv, role := e.importOrder[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n]
+	importCoeff := &e.importCoeff
 	slotEnd = slotEnd[:n]
 	slotEdgeStart, slotCoeff, slotInv := net.SlotEdgeStart, e.slotCoeff, e.slotInv
 	supplier, weight, order := net.Supplier, net.Weight, e.order
@@ -71,7 +72,7 @@ func (e *engine) orders(lo, hi, t int) {
 				}
 			}
 		}
-		importOrder[b] = agents.InputOrder(importCoeff[b], plan, importInv[b], invTarget, tau)
+		importOrder[b] = agents.InputOrder(importCoeff[role[b]], plan, importInv[b], invTarget, tau)
 	}
 }
 
@@ -88,5 +89,5 @@ func (e *engine) linkOrders(b int, plan float64) {
 			e.order[k] = agents.InputOrder(e.edgeCoeff[k], plan, e.edgeInv[k], p.invTarget, p.tau)
 		}
 	}
-	e.importOrder[b] = agents.InputOrder(e.importCoeff[b], plan, e.importInv[b], p.invTarget, p.tau)
+	e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
 }

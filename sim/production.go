@@ -28,8 +28,12 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	alive := e.alive[lo:hi:hi][:n]
 	outEdge := net.OutEdge
 	order, delivery := e.order, e.delivery
-	output, demand, fdNow := e.output[lo:hi:hi][:n], e.demand[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n]
+	output, fdNow := e.output[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n]
 	dem, limit, capacity, share := e.scratch(wid, 0, n), e.scratch(wid, 1, n), e.scratch(wid, 2, n), e.scratch(wid, 3, n)
+	demand := dem // kept only for partner search (engine.demand)
+	if e.demand != nil {
+		demand = e.demand[lo:hi:hi][:n]
+	}
 	// Failed firms produce and deliver nothing.
 	{
 		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.fillRate[lo:hi:hi][:n]
@@ -66,7 +70,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// What the scarcest input allows.
 	{
-		importInv, importCoeff := e.importInv[lo:hi:hi][:n], e.importCoeff[lo:hi:hi][:n]
+		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
 		slotCoeff, slotInv := e.slotCoeff, e.slotInv[:len(e.slotCoeff)]
 		limit := limit[:n]
 		s1 := slot0
@@ -77,7 +81,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				continue
 			}
 			l := math.Inf(1)
-			if c := importCoeff[j]; c > 0 {
+			if c := importCoeff[role[j]]; c > 0 {
 				l = importInv[j] / c
 			}
 			for s := s0; s < s1; s++ {
@@ -176,7 +180,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// Imports used and bought, as far as imports shocks allow.
 	{
-		importInv, importCoeff := e.importInv[lo:hi:hi][:n], e.importCoeff[lo:hi:hi][:n]
+		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
 		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.lastImports[lo:hi:hi][:n]
 		limit := limit[:n]
 		for j, live := range alive {
@@ -190,10 +194,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				}
 			}
 			x, l := output[j], limit[j]
-			if avail < 1 && l <= x*(1+1e-12) && importCoeff[j] > 0 && importInv[j]/importCoeff[j] <= l*(1+1e-12) {
+			c := importCoeff[role[j]]
+			if avail < 1 && l <= x*(1+1e-12) && c > 0 && importInv[j]/c <= l*(1+1e-12) {
 				lastImports[j] = now
 			}
-			inv := max(0, importInv[j]-importCoeff[j]*x)
+			inv := max(0, importInv[j]-c*x)
 			buy := importOrder[j] * avail
 			importBuy[j] = buy
 			importInv[j] = inv + buy
@@ -209,7 +214,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				planned[j] += alpha * (dem[j] - planned[j])
 			}
 		}
-	} else {
+	} else if !e.p.plannedIsOutput {
 		for j, live := range alive {
 			if live {
 				planned[j] = output[j]

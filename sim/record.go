@@ -179,7 +179,8 @@ func (e *engine) stepSums(c *chunkWork, t, wid int) {
 		row[outcome.FirmsActive], row[outcome.CoresActive], row[outcome.SMEsActive] = active, cores, smes
 	}
 	{
-		inputShare, fdNow, fdDelivered, jobs := e.inputShare[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n], e.jobs[lo:hi:hi][:n]
+		inputShare, fdNow, fdDelivered := e.inputShare[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
+		base, kinds, perYear := e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
 		out, va, fd, sales, emp := 0.0, 0.0, 0.0, 0.0, 0.0
 		for j, live := range alive {
 			if live {
@@ -188,7 +189,7 @@ func (e *engine) stepSums(c *chunkWork, t, wid int) {
 				va += x * (1 - inputShare[j])
 				fd += fdNow[j]
 				sales += fdDelivered[j]
-				emp += jobs[j]
+				emp += kinds[kind[j]].jobs(base[j], perYear)
 			}
 		}
 		row[outcome.Output], row[outcome.ValueAdded], row[outcome.FinalDemand] = out, va, fd
@@ -434,7 +435,7 @@ func (e *engine) result(arm string) *outcome.Result {
 		}
 		r.Firms.FailStep[i] = e.failStep[i]
 		r.Firms.Cause[i] = e.cause[i]
-		base := e.baseRevenue[i]
+		base := e.baseOutput[i]
 		if baseSteps > 0 {
 			base = e.revBaseSum[i] / baseSteps
 		}
@@ -442,7 +443,7 @@ func (e *engine) result(arm string) *outcome.Result {
 			r.Firms.RevenueChange[i] = e.revPostSum[i]/postSteps/base - 1
 		}
 		r.Firms.RunwayMonths[i] = e.runway[i]
-		r.Firms.Jobs[i] = e.jobs[i]
+		r.Firms.Jobs[i] = e.jobsOf(i)
 	}
 	return r
 }
