@@ -31,6 +31,19 @@ func (e *engine) warmSuppliers(lo, hi int) float64 {
 	return s
 }
 
+// warmSupplierAlive loads whether each supplier of the firms lo to hi
+// is alive, which the first settlement round gathers (payTrade).
+func (e *engine) warmSupplierAlive(lo, hi int) float64 {
+	net, alive := e.net, e.alive
+	s := 0.0
+	for _, sk := range net.Supplier[net.InStart[lo]:net.InStart[hi]] {
+		if alive[sk] {
+			s++
+		}
+	}
+	return s
+}
+
 // warmOutLinks loads v at every out-link of the firms lo to hi, which a
 // pass over suppliers gathers: the orders on their out-links in produce,
 // the first round's payments in collect, the receivables in the
