@@ -472,7 +472,14 @@ func (v *validator) bankBooks() error {
 		case f.OutsideBook != 0:
 			return v.errorAt("finance.outside_book", []string{"finance.banking", "finance"},
 				"%s has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", formatNumber(f.OutsideBook), f.Banking)
+		case f.CoreSyndication:
+			return v.errorAt("finance.core_syndication", []string{"finance.banking", "finance"},
+				"true has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", f.Banking)
 		}
+	}
+	if f.Banking == "system" && f.CoreSyndication && !v.hasNationalBank() {
+		return v.errorAt("finance.core_syndication", []string{"finance"},
+			"true has no effect without a national bank (kind large-state or joint-stock) among [[banks]]: add one, or leave the key out")
 	}
 	if f.OutsideBook == 0 {
 		for _, k := range []struct {
@@ -486,6 +493,20 @@ func (v *validator) bankBooks() error {
 		}
 	}
 	return nil
+}
+
+// hasNationalBank reports whether a bank of the scenario lends nationally
+// (a kind other than city or rural; the default bank when none is listed).
+func (v *validator) hasNationalBank() bool {
+	if len(v.cfg.Banks) == 0 {
+		return true
+	}
+	for _, b := range v.cfg.Banks {
+		if b.Kind != "city" && b.Kind != "rural" {
+			return true
+		}
+	}
+	return false
 }
 
 // liquidity rejects a key of liquidity beyond banks changed from its

@@ -208,6 +208,9 @@ type FinanceConfig struct {
 	OutsideBook        float64        `toml:"outside_book" min:"0" max:"100" omitdefault:"true" doc:"system: each bank also holds loans to the economy outside the network, this multiple of its loans to the network's firms at the start: a diversified book with stationary defaults, interest, provisions and capital against it (0: none)"`
 	OutsideDefaultRate float64        `toml:"outside_default_rate" min:"0" max:"1" omitdefault:"true" doc:"system, outside_book: yearly share of the outside book's performing loans that become non-performing (they stay npl_workout, then recovery_rate of them is recovered)"`
 	OutsideRate        float64        `toml:"outside_rate" min:"0" max:"1" omitdefault:"true" doc:"system, outside_book: yearly interest rate the outside book's performing loans pay"`
+
+	// Core syndication (sim/syndication.go).
+	CoreSyndication bool `toml:"core_syndication" omitdefault:"true" doc:"system: each core enterprise's loan from a national bank is shared by all the national banks in proportion to their share (risk participation): its interest, provisions, non-performing status, write-offs and risk weight fall on each bank pro rata, the participants paying for their part in reserves; false: the lending bank holds it alone"`
 }
 
 // BankConfig is one bank. Firms are assigned to banks by Share (with
