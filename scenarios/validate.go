@@ -477,6 +477,18 @@ func (v *validator) bankBooks() error {
 				"true has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", f.Banking)
 		}
 	}
+	if f.Banking != "system" && f.ResolutionCAR != 0 {
+		return v.errorAt("finance.resolution_car", []string{"finance.banking", "finance"},
+			"%s has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", formatNumber(f.ResolutionCAR), f.Banking)
+	}
+	if f.ResolutionCAR > 0 {
+		for i, b := range v.cfg.Banks {
+			if f.ResolutionCAR > b.CARMin {
+				return v.errorAt("finance.resolution_car", []string{"finance"},
+					"%s is above banks[%d].car_min %s: the state resolves a bank below the minimum without its buffers, at most car_min (or leave the key out: car_min)", formatNumber(f.ResolutionCAR), i, formatNumber(b.CARMin))
+			}
+		}
+	}
 	if f.Banking == "system" && f.CoreSyndication && !v.hasNationalBank() {
 		return v.errorAt("finance.core_syndication", []string{"finance"},
 			"true has no effect without a national bank (kind large-state or joint-stock) among [[banks]]: add one, or leave the key out")

@@ -31,6 +31,7 @@ type bankSystem struct {
 	lolrRate                  float64 // per step
 	payout                    float64
 	resolutionDelay           int
+	resolutionCAR             float64   // 0: each bank's car_min
 	arrearsRun                []int32   // per firm: steps in a row with debt service unpaid
 	relent                    []float64 // per firm: policy loans relent through its bank (nil until the first)
 	rollover                  []float64 // per firm: the part of this step's request that rolls over performing principal
@@ -90,6 +91,7 @@ func newBankSystem(cfg *config.Config, p *params, n, nb int) *bankSystem {
 		lolrRate:        perStep(f.CBRate + f.LOLRSpread),
 		payout:          f.BankPayout,
 		resolutionDelay: max(1, f.ResolutionDelay.WholeSteps(p.stepDays)),
+		resolutionCAR:   f.ResolutionCAR,
 		arrearsRun:      make([]int32, n),
 		rollover:        make([]float64, n),
 		rollShare:       make([]float64, nb),

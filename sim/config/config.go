@@ -201,7 +201,8 @@ type FinanceConfig struct {
 	LocalShareCore  float64        `toml:"local_share_core" min:"0" max:"1" doc:"system: probability that a core enterprise banks with a city or rural bank of its region"`
 	CBRate          float64        `toml:"cb_rate" min:"0" max:"1" doc:"system: the central bank's yearly lending rate to banks (PBoC relending for small firms: 2.5% from February 2020); the lender of last resort charges it plus lolr_spread, relending the policy loan's own rate"`
 	LOLRSpread      float64        `toml:"lolr_spread" min:"0" max:"1" doc:"system: lender of last resort: a bank whose reserves fall below 0 borrows them back from the central bank at cb_rate plus this"`
-	ResolutionDelay units.Duration `toml:"resolution_delay" doc:"system: a bank below car_min for this long is recapitalised by the state to car_start"`
+	ResolutionDelay units.Duration `toml:"resolution_delay" doc:"system: a bank below car_min (or resolution_car) for this long is recapitalised by the state to car_start"`
+	ResolutionCAR   float64        `toml:"resolution_car" min:"0" max:"1" omitdefault:"true" doc:"system: the capital ratio below which the state resolves a bank (recapitalises it to car_start after resolution_delay): the regulatory minimum without the buffers that car_min includes (China's capital rules: 8%); 0: each bank's car_min"`
 
 	// NPL workout and the outside book (sim/workout.go, sim/outsidebook.go).
 	NPLWorkout         units.Duration `toml:"npl_workout" max:"10y" omitdefault:"true" doc:"system: a failed firm's bank loan stays on its bank's books as non-performing (provisioned) this long, then the bank recovers recovery_rate of it in cash and writes the rest off; 0: written off at the failure"`
