@@ -32,15 +32,17 @@ func (e *engine) accrue(lo, hi, wid int) {
 	net, s := e.net, &e.iv
 	n := hi - lo
 	adjust := s.parts&partAccrue != 0
-	alive := e.alive[lo:hi:hi]
+	alive, kind := e.alive[lo:hi:hi], net.Kind[lo:hi:hi]
+	kinds := &e.kinds
 	output := e.output[lo:hi:hi]
 	wageNow, profit := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
 	// Wages: the flexible share follows output.
 	{
-		wage, flex, base := e.wage[lo:hi:hi], e.wageFlex[lo:hi:hi], e.baseOutput[lo:hi:hi]
+		base := e.baseOutput[lo:hi:hi]
 		for j := range n {
 			if alive[j] {
-				wageNow[j] = agents.WageBill(wage[j], flex[j], output[j], base[j])
+				k, x := &kinds[kind[j]], base[j]
+				wageNow[j] = agents.WageBill(k.wage(x), k.wageFlex, output[j], x)
 			}
 		}
 	}
@@ -85,12 +87,12 @@ func (e *engine) accrue(lo, hi, wid int) {
 	}
 	// Tax, profit after tax, equity.
 	{
-		taxRate, netProfit, profitEMA := e.taxRate[lo:hi:hi], e.netProfit[lo:hi:hi], e.profitEMA[lo:hi:hi]
+		netProfit, profitEMA := e.netProfit[lo:hi:hi], e.profitEMA[lo:hi:hi]
 		equity, owedTax := e.equity[lo:hi:hi], e.owedTax[lo:hi:hi]
 		for j := range n {
 			if alive[j] {
 				p := profit[j]
-				tax := agents.Tax(taxRate[j], p)
+				tax := agents.Tax(kinds[kind[j]].taxRate, p)
 				if reliefTax != nil {
 					tax -= reliefTax[j]
 				}
@@ -154,9 +156,9 @@ func (e *engine) accrue(lo, hi, wid int) {
 	// payment-term cap (markTermCap notes the suppliers reached).
 	{
 		inStart := net.InStart[lo : hi+1 : hi+1]
-		kind, supplier := net.Kind, net.Supplier
+		allKinds, supplier := net.Kind, net.Supplier
 		payable, delivery, due := e.payable, e.delivery, e.due
-		termSteps, dueTotal, repaid := e.termSteps[lo:hi:hi], e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
+		dueTotal, repaid := e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
 		stretch := e.shock.termStretch
 		linkTerm := e.linkTerm // nil: every link at its buyer's term
 		capped, capSteps := false, 0.0
@@ -174,8 +176,8 @@ func (e *engine) accrue(lo, hi, wid int) {
 				continue
 			}
 			tot := total[j]
-			term := termSteps[j]
-			coreBuyer := kind[lo+j] == network.Core
+			term := kinds[kind[j]].termSteps
+			coreBuyer := kind[j] == network.Core
 			for k := in0; k < in1; k++ {
 				pk := payable[k] + delivery[k]
 				payable[k] = pk
@@ -183,7 +185,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 				if linkTerm != nil {
 					tk = linkTerm[k]
 				}
-				if coreBuyer && kind[supplier[k]] == network.SME {
+				if coreBuyer && allKinds[supplier[k]] == network.SME {
 					tk += stretch
 					if capped && tk > capSteps {
 						accelerated[j] += pk/capSteps - pk/tk

@@ -36,6 +36,9 @@ func roleValue(v config.RoleValues, r network.Role) float64 {
 func (e *engine) initPhysical() error {
 	net, p := e.net, &e.p
 	perStep := p.stepDays / units.DaysPerYear
+	for r := range e.importCoeff {
+		e.importCoeff[r] = roleValue(e.cfg.Production.ImportShare, network.Role(r))
+	}
 	for b := 0; b < net.N(); b++ {
 		fd := net.FinalDemand[b] * perStep
 		if net.IsDormant(b) {
@@ -45,7 +48,6 @@ func (e *engine) initPhysical() error {
 		e.fdDomestic[b] = fd - e.fdExport[b]
 		role := net.Role[b]
 		slots := net.SlotStart[b+1] - net.SlotStart[b]
-		e.importCoeff[b] = roleValue(e.cfg.Production.ImportShare, role)
 		if slots == 0 || net.Flow != nil {
 			continue
 		}
@@ -96,7 +98,7 @@ func (e *engine) initPhysical() error {
 	}
 	spare := 1 + e.cfg.Production.SpareCapacity
 	for i := 0; i < net.N(); i++ {
-		use := e.importCoeff[i]
+		use := e.importCoeff[net.Role[i]]
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 			use += e.slotCoeff[s]
 		}
@@ -105,11 +107,13 @@ func (e *engine) initPhysical() error {
 		e.capacity[i] = spare * x
 		e.planned[i] = x
 		e.output[i] = x
-		e.demand[i] = x
-		e.importInv[i] = p.invTarget * e.importCoeff[i] * x
-		e.importOrder[i] = e.importCoeff[i] * x
+		if e.demand != nil {
+			e.demand[i] = x
+		}
+		c := e.importCoeff[net.Role[i]]
+		e.importInv[i] = p.invTarget * c * x
+		e.importOrder[i] = c * x
 		e.revenueEMA[i] = x
-		e.baseRevenue[i] = x
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 			e.slotInv[s] = p.invTarget * e.slotCoeff[s] * x
 		}
@@ -119,9 +123,9 @@ func (e *engine) initPhysical() error {
 			}
 		}
 	}
-	for k := range e.baseFlow {
-		f := e.edgeCoeff[k] * e.baseOutput[net.Buyer[k]]
-		e.baseFlow[k], e.order[k], e.delivery[k] = f, f, f
+	for k := range e.order {
+		f := e.baseFlowOf(net.Buyer[k], int32(k))
+		e.order[k], e.delivery[k] = f, f
 	}
 	return nil
 }
@@ -158,7 +162,7 @@ func (e *engine) coefficientsFromFlows(perStep float64) error {
 		return nil
 	}
 	for i := 0; i < net.N(); i++ {
-		use := e.importCoeff[i]
+		use := e.importCoeff[net.Role[i]]
 		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 			use += e.slotCoeff[s]
 		}
@@ -220,8 +224,9 @@ func (e *engine) initFinance() error {
 		e.banks[b] = bankState{capitalRatio: bc.CapitalRatio, baseRate: bc.BaseRate, riskSpread: bc.RiskSpread}
 	}
 	if !p.finance {
-		return nil
+		return nil // the firms' costs and jobs are not set: e.kinds is zero
 	}
+	e.initKinds()
 	system := cfg.Finance.Banking == "system"
 	if system {
 		e.bs = newBankSystem(cfg, p, n, len(e.banks))
@@ -252,7 +257,6 @@ func (e *engine) initFinance() error {
 			}
 		}
 		kp := e.firmParams(i)
-		e.setCosts(i, kp)
 		e.hasCredit[i] = rng.Float64() < e.creditAccess(i, kp)
 		if len(kp.CashRunwayMonths) > 1 {
 			e.runway[i] = runwayFromProfile(kp.CashRunwayMonths, kp.CashRunwayShares, rng.Float64())
@@ -268,7 +272,7 @@ func (e *engine) initFinance() error {
 	// Trade credit at steady state: after paying 1/T of its payable each
 	// step, a buyer owes T−1 steps of deliveries.
 	for k := range e.payable {
-		e.payable[k] = e.baseFlow[k] * (e.termOf(k) - 1)
+		e.payable[k] = e.baseFlowOf(e.net.Buyer[k], int32(k)) * (e.termOf(k) - 1)
 	}
 	for i := 0; i < n; i++ {
 		e.banks[e.bank[i]].loans += e.openBooks(i, e.firmParams(i), stepsPerMonth)
@@ -302,18 +306,66 @@ func (e *engine) firmParams(i int) *config.FirmParams {
 	return &e.cfg.Firms.SME
 }
 
-// setCosts sets firm i's wage bill, taxes, jobs, payment term, payout and
-// fixed assets from its baseline output.
-func (e *engine) setCosts(i int, kp *config.FirmParams) {
-	p := &e.p
-	x := e.baseOutput[i]
-	e.wage[i] = kp.WageShare * x
-	e.wageFlex[i] = kp.WageFlexibility
-	e.taxRate[i] = kp.TaxRate
-	e.jobs[i] = kp.JobsPerMillion * x * p.stepsPerYear / 1e6
-	e.termSteps[i] = max(1, kp.PaymentTerm.Steps(p.stepDays))
-	e.payout[i] = kp.DividendPayout
-	e.fixedAssets[i] = kp.FixedAssetsToRevenue * x * p.stepsPerYear
+// kindParams are the parameters every firm of a kind shares (engine.kinds):
+// a step reads them through the firm's kind byte, 1 byte per firm instead
+// of 8 per parameter, and a firm's wage bill, jobs and fixed assets, its
+// kind's share of its baseline output, are computed where they are used
+// (wageOf, jobsOf, fixedAssetsOf) rather than stored. No mechanism changes
+// them for one firm; a payment term of a firm's own is a link's
+// (linkTerm). Without finance they are zero.
+type kindParams struct {
+	wageFlex    float64 // share of the wage bill that follows output
+	taxRate     float64
+	termSteps   float64 // payment term, steps
+	payout      float64 // share of profit after tax paid out
+	wageShare   float64 // wage bill per unit of baseline output
+	jobsPerUnit float64 // jobs per million of yearly baseline output
+	fixedAssets float64 // fixed assets per unit of yearly baseline output
+}
+
+// initKinds sets the parameters of each kind of firm.
+func (e *engine) initKinds() {
+	for k, kp := range [...]*config.FirmParams{network.SME: &e.cfg.Firms.SME, network.Core: &e.cfg.Firms.Core} {
+		e.kinds[k] = kindParams{
+			wageFlex:    kp.WageFlexibility,
+			taxRate:     kp.TaxRate,
+			termSteps:   max(1, kp.PaymentTerm.Steps(e.p.stepDays)),
+			payout:      kp.DividendPayout,
+			wageShare:   kp.WageShare,
+			jobsPerUnit: kp.JobsPerMillion,
+			fixedAssets: kp.FixedAssetsToRevenue,
+		}
+	}
+}
+
+// kindOf returns the parameters of firm i's kind.
+func (e *engine) kindOf(i int) *kindParams { return &e.kinds[e.net.Kind[i]] }
+
+// wage returns the wage bill per step, at baseline output x, of a firm of
+// kind k.
+func (k *kindParams) wage(x float64) float64 { return k.wageShare * x }
+
+// jobs returns the jobs of a firm of kind k of baseline output x per step,
+// with stepsPerYear steps a year.
+func (k *kindParams) jobs(x, stepsPerYear float64) float64 {
+	return k.jobsPerUnit * x * stepsPerYear / 1e6
+}
+
+// plant returns the fixed assets, at book value, of a firm of kind k of
+// baseline output x per step, with stepsPerYear steps a year.
+func (k *kindParams) plant(x, stepsPerYear float64) float64 {
+	return k.fixedAssets * x * stepsPerYear
+}
+
+// wageOf returns firm i's wage bill per step at baseline output.
+func (e *engine) wageOf(i int) float64 { return e.kindOf(i).wage(e.baseOutput[i]) }
+
+// jobsOf returns firm i's jobs.
+func (e *engine) jobsOf(i int) float64 { return e.kindOf(i).jobs(e.baseOutput[i], e.p.stepsPerYear) }
+
+// fixedAssetsOf returns firm i's plant and equipment at book value.
+func (e *engine) fixedAssetsOf(i int) float64 {
+	return e.kindOf(i).plant(e.baseOutput[i], e.p.stepsPerYear)
 }
 
 // openBooks sizes firm i's starting cash (its runway of costs), its bank
@@ -328,8 +380,8 @@ func (e *engine) openBooks(i int, kp *config.FirmParams, stepsPerMonth float64) 
 	// costs — so size cash and the loan on operating costs first.
 	x := e.baseOutput[i]
 	va := x * (1 - e.inputShare[i])
-	operating := max(0, va-e.wage[i]-kp.ProfitMargin*x)
-	e.cash[i] = e.runway[i] * stepsPerMonth * (e.wage[i] + operating)
+	operating := max(0, va-e.wageOf(i)-kp.ProfitMargin*x)
+	e.cash[i] = e.runway[i] * stepsPerMonth * (e.wageOf(i) + operating)
 	assets := e.firmAssets(i)
 	payables := e.firmLiabilities(i)
 	l := 0.0
@@ -345,7 +397,7 @@ func (e *engine) openBooks(i int, kp *config.FirmParams, stepsPerMonth float64) 
 	// The fixed cost absorbs interest so that the margin is the target.
 	e.fixedCost[i] = max(0, operating-l*e.loanRate[i])
 	e.cashTarget[i] = e.cash[i]
-	buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wage[i] + e.fixedCost[i] + l*e.loanRate[i])
+	buffer := kp.CashBuffer.Steps(p.stepDays) * (e.wageOf(i) + e.fixedCost[i] + l*e.loanRate[i])
 	e.buffer[i] = min(buffer, e.cash[i])
 	if e.hasCredit[i] {
 		e.loanLimit[i] = max(agents.LoanLimit(p.maxLoanToRev, x*p.stepsPerYear, 0), l)
@@ -409,7 +461,7 @@ func (e *engine) drawLinkTerms() {
 			sigma = cfg.Firms.Core.PaymentTermSpread
 		}
 		z := rng.NormFloat64() // drawn for every link, so each link's draw does not depend on the other kind's spread
-		e.linkTerm[k] = max(1, e.termSteps[b]*math.Exp(sigma*z-sigma*sigma/2))
+		e.linkTerm[k] = max(1, e.kindOf(int(b)).termSteps*math.Exp(sigma*z-sigma*sigma/2))
 	}
 }
 
@@ -419,7 +471,7 @@ func (e *engine) termOf(k int) float64 {
 	if e.linkTerm != nil {
 		return e.linkTerm[k]
 	}
-	return e.termSteps[e.net.Buyer[k]]
+	return e.kindOf(int(e.net.Buyer[k])).termSteps
 }
 
 // setMaturities gives each firm its kind's loan maturity when a kind has a

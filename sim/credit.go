@@ -76,7 +76,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		if !e.hasCredit[i] {
 			limit = 0
 			if stateGuar {
-				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
+				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseOutput[i]*e.p.stepsPerYear, 0)
 			}
 		}
 		limit *= e.limitPush(i)
@@ -145,7 +145,7 @@ func (e *engine) updateScore(i int) float64 {
 			arrears = !e.bs.performing(i)
 		}
 	}
-	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev/e.baseRevenue[i], min(0, profit)/e.baseRevenue[i], arrears)
+	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev/e.baseOutput[i], min(0, profit)/e.baseOutput[i], arrears)
 	e.score[i] = score
 	return score
 }
@@ -328,7 +328,7 @@ func (e *engine) payOwed(lo, hi int) {
 		} else {
 			e.shortfall[i] = false
 		}
-		if div := agents.Dividend(e.payout[i], e.netProfit[i], e.cash[i], e.cashTarget[i]); div > 0 {
+		if div := agents.Dividend(e.kindOf(i).payout, e.netProfit[i], e.cash[i], e.cashTarget[i]); div > 0 {
 			e.cash[i] -= div
 			e.equity[i] -= div
 			e.toExternal[i] += div
@@ -368,7 +368,7 @@ func (e *engine) requestFirstLoan(i, t int, need float64, stateGuar bool) float6
 	if s.effScore != nil {
 		s.effScore[i] = score
 	}
-	limit := agents.LoanLimit(e.p.maxLoanToRev, e.baseRevenue[i]*e.p.stepsPerYear, 0)
+	limit := agents.LoanLimit(e.p.maxLoanToRev, e.baseOutput[i]*e.p.stepsPerYear, 0)
 	got := e.screen(i, t, need, min(need, limit*e.limitPush(i)), score)
 	if got <= 0 {
 		return 0

@@ -184,7 +184,7 @@ func (e *engine) exit(f, t int) {
 	e.alive[f] = false
 	e.failStep[f] = int32(t)
 	e.cause[f] = outcome.Exit
-	e.hits[f] = nil
+	e.hits.clear(f)
 	e.liquidate(f, t, rr, false)
 	d.exits++
 	d.exitedAll++
@@ -244,14 +244,14 @@ func (e *engine) enter(i, t int) {
 	e.fdDomestic[i] = x - e.fdExport[i]
 	e.baseOutput[i] = x
 	e.capacity[i] = (1 + e.cfg.Production.SpareCapacity) * max(x, d.grossUp[s]*fd)
-	e.planned[i], e.demand[i], e.output[i] = x, x, 0
-	e.revenueEMA[i], e.baseRevenue[i] = x, x
-	e.importInv[i], e.importOrder[i] = p.invTarget*e.importCoeff[i]*x, e.importCoeff[i]*x
+	e.planned[i], e.demand[i], e.output[i] = x, x, 0 // entrants search partners: demand is kept
+	e.revenueEMA[i] = x
+	ic := e.importCoeff[net.Role[i]]
+	e.importInv[i], e.importOrder[i] = p.invTarget*ic*x, ic*x
 	for sl := net.SlotStart[i]; sl < net.SlotStart[i+1]; sl++ {
 		e.slotInv[sl] = p.invTarget * e.slotCoeff[sl] * x
 	}
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-		e.baseFlow[k] = e.edgeCoeff[k] * x
 		e.order[k], e.delivery[k], e.due[k] = 0, 0, 0
 		if to := e.partners.pick(e, int(net.SlotSector[e.edgeSlotOf(int32(i), k)]), t, int(k)); to >= 0 && to != int32(i) {
 			net.Supplier[k] = to
@@ -265,7 +265,6 @@ func (e *engine) enter(i, t int) {
 	e.switchDemand(s, x)
 	e.alive[i] = true
 	kp := e.firmParams(i)
-	e.setCosts(i, kp)
 	l := e.openBooks(i, kp, units.DaysPerMonth/p.stepDays)
 	c := e.cash[i]
 	e.lent[i] += l

@@ -45,8 +45,8 @@ func TestOrderlyExit(t *testing.T) {
 			t.Errorf("step %d: an orderly exit wrote off %v of loans and %v of trade credit, want 0", step, row[outcome.WriteOffs], row[outcome.BadDebt])
 		case e.loan[sup] != 0 || e.writtenOff[sup] != 0 || e.lent[sup]+loan-e.repaidAll[sup] > 1e-9*loan:
 			t.Errorf("step %d: loan %v of %v left, %v written off: the bank was not repaid in full", step, e.loan[sup], loan, e.writtenOff[sup])
-		case len(e.hits[core]) != 0:
-			t.Errorf("step %d: the buyer is counted as reached by a failure: %v", step, e.hits[core])
+		case len(e.hits.of(core)) != 0:
+			t.Errorf("step %d: the buyer is counted as reached by a failure: %v", step, e.hits.of(core))
 		case owed <= 0:
 			t.Errorf("step %d: the supplier owed nothing to its supplier", step)
 		}

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/smesim/smesim/sim/config"
@@ -46,6 +47,7 @@ type params struct {
 	maxLoanToRev    float64
 	scoreThreshold  float64
 	smoothed        bool
+	plannedIsOutput bool // planned output is last step's output, and no firm enters: engine.planned is engine.output
 	linkInventory   bool // production.inventories = "link": a stock per edge
 	rationing       rationRule
 	smoothAlpha     float64
@@ -67,7 +69,7 @@ const contagionMateriality = 0.01
 // engine is one replication of one arm, as struct-of-arrays state.
 type engine struct {
 	cfg    *config.Config
-	net    *network.Network // the network stepped (a copy of built's arrays when in an arena, rewired by partner search)
+	net    *network.Network // the network stepped: built, or a copy rewired by partner search
 	built  *network.Network // the network as built, which results refer to
 	rep    int
 	p      params
@@ -100,31 +102,38 @@ type engine struct {
 	cause       []outcome.Cause
 	baseOutput  []float64 // steady-state gross output per step
 	capacity    []float64
-	planned     []float64 // planned output (last production or smoothed demand)
+	planned     []float64 // planned output (last production or smoothed demand); output itself with p.plannedIsOutput
 	output      []float64 // this step
-	demand      []float64 // orders received plus final demand, this step
+	demand      []float64 // orders received plus final demand, this step; nil without partner search, its only reader
 	fdDomestic  []float64 // baseline final demand per step, domestic
 	fdExport    []float64 // baseline final demand per step, exported
 	fdNow       []float64 // final demand this step
 	fdDelivered []float64
 	fillRate    []float64 // share of its orders a firm filled last step (1 at baseline)
-	importCoeff []float64
 	inputShare  []float64 // intermediate and imported inputs per unit of output
 	importInv   []float64
 	importOrder []float64
 	importBuy   []float64 // imports delivered this step
 
+	// Per role (indexed by network.Role): imports per unit of output,
+	// read through the firm's role byte rather than stored per firm.
+	importCoeff [network.NumRoles]float64
+
 	// Per slot (buyer, input sector) and per edge.
 	slotCoeff []float64
 	slotInv   []float64
-	edgeCoeff []float64 // slotCoeff × weight
+	edgeCoeff []float64 // slotCoeff × weight, or flow ÷ the buyer's output; after building, nil but with link inventories or flows (edgeCoeffOf)
 	edgeInv   []float64 // per edge, with production.inventories = "link" (nil otherwise); slotInv is then their sum per slot
 	order     []float64
 	delivery  []float64
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier
 	due       []float64 // still due this step
 	paidRound []float64 // paid in the current settlement round
-	baseFlow  []float64
+
+	// Per kind of firm (indexed by network.Kind): the parameters every
+	// firm of a kind shares, read through the firm's kind byte rather than
+	// stored per firm.
+	kinds [2]kindParams
 
 	// Per firm: money.
 	bank         []int32
@@ -134,18 +143,12 @@ type engine struct {
 	equity       []float64 // tracked by flows, checked against the balance sheet
 	owedExternal []float64 // wages, fixed costs and imports due, unpaid
 	owedTax      []float64
-	termSteps    []float64
 	maturity     []float64 // per firm: its bank loans' maturity, steps; nil: every firm at params.loanMaturity
-	linkTerm     []float64 // per edge: the buyer's payment term on the link, steps; nil: every link at the buyer's termSteps
-	wage         []float64 // per step, at baseline output
-	wageFlex     []float64 // share of the wage bill that follows output
+	linkTerm     []float64 // per edge: the buyer's payment term on the link, steps; nil: every link at the buyer's kind's termSteps
 	fixedCost    []float64 // per step
-	taxRate      []float64
-	jobs         []float64
 	cashTarget   []float64
 	buffer       []float64
 	loanLimit    []float64
-	payout       []float64
 	runway       []float64 // months, at start
 	illiquidRun  []int32
 	insolventRun []int32
@@ -155,7 +158,6 @@ type engine struct {
 	score        []float64
 	revenueEMA   []float64
 	profitEMA    []float64 // smoothed profit after tax; starts at 0 (the baseline margin is not held against anyone)
-	baseRevenue  []float64
 	revBaseSum   []float64
 	revPostSum   []float64
 	scoreRevenue []float64 // revenue the bank scores, through the cycle (nil: revenueEMA; credit.go, scoreAverages)
@@ -171,7 +173,6 @@ type engine struct {
 	writtenOff   []float64 // its loans written off
 	netProfit    []float64 // profit after tax this step
 	unpaidDebt   []float64 // debt service not paid in phase 5
-	fixedAssets  []float64 // plant and equipment at book value
 	hasCredit    []bool    // has a bank credit line
 	dueInterest  []float64 // this step's interest, unpaid
 	duePrincipal []float64 // this step's principal instalment, unpaid
@@ -180,7 +181,7 @@ type engine struct {
 
 	// Per firm: last step each shock channel touched it.
 	lastDemand, lastCredit, lastLockdown, lastImports []int32
-	hits                                              [][]hit // failed neighbours, for cascade attribution
+	hits                                              hitLog // failed neighbours, for cascade attribution (failure.go)
 
 	banks  []bankState
 	bs     *bankSystem // finance.banking = "system" (banks.go); nil in legacy mode
@@ -197,6 +198,7 @@ type engine struct {
 	// Parallel phases (parallel.go) and the scratch of the sequential
 	// parts, allocated once so that a step allocates nothing.
 	arena          *arena // memory of the large arrays (hugepages_linux.go); freed by close
+	netArena       *arena // memory of the network's arrays a step reads, when the engine built the network (hotNetwork)
 	chunks         []chunkWork
 	workers        workers
 	collectFlag    []uint32  // per firm: paid in the current settlement round
@@ -233,16 +235,23 @@ func newEngine(cfg *config.Config, rep int) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newEngineOn(cfg, net, rep)
+	return buildEngine(cfg, net, rep, true)
 }
 
-// newEngineOn builds the engine on a given network.
+// newEngineOn builds the engine on a given network, which it does not
+// change.
 func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, error) {
+	return buildEngine(cfg, net, rep, false)
+}
+
+// buildEngine builds the engine on net; ownNet says that nothing else
+// holds net yet, so that the engine may move its arrays (hotNetwork).
+func buildEngine(cfg *config.Config, net *network.Network, rep int, ownNet bool) (*engine, error) {
 	e := &engine{cfg: cfg, net: net, built: net, rep: rep, knock: knockout{firm: -1}}
 	if err := e.compile(); err != nil {
 		return nil, err
 	}
-	e.allocate()
+	e.allocate(ownNet)
 	rng := stream(cfg.Seed, rep, streamLockdown)
 	for range e.lockdowns {
 		draw := make([]float64, net.N())
@@ -254,7 +263,7 @@ func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, er
 	if err := e.initPhysical(); err != nil {
 		return nil, err
 	}
-	copy(e.scoreRevenue, e.baseRevenue) // the bank's averages start at the steady state
+	copy(e.scoreRevenue, e.baseOutput) // the bank's averages start at the steady state
 	if err := e.initFinance(); err != nil {
 		return nil, err
 	}
@@ -273,8 +282,36 @@ func newEngineOn(cfg *config.Config, net *network.Network, rep int) (*engine, er
 			e.crossBank[k] = e.bank[net.Supplier[k]] != e.bank[net.Buyer[k]]
 		}
 	}
+	e.dropBuildArrays()
 	return e, nil
 }
+
+// dropBuildArrays frees what only building needed: the input coefficient
+// of each edge, which a step reads only with link inventories, and which
+// otherwise follows from its slot's (edgeCoeffOf), unless it came from the
+// network's flows.
+func (e *engine) dropBuildArrays() {
+	if e.p.linkInventory || e.net.Flow != nil {
+		return
+	}
+	e.edgeCoeff = nil
+	if e.arena != nil {
+		debug.FreeOSMemory() // a large engine's peak is its run's: return the array now
+	}
+}
+
+// edgeCoeffOf returns the input coefficient of edge k, an in-link of
+// buyer b: what b uses of k's supplier per unit of output.
+func (e *engine) edgeCoeffOf(b, k int32) float64 {
+	if e.edgeCoeff != nil {
+		return e.edgeCoeff[k]
+	}
+	return e.slotCoeff[e.edgeSlotOf(b, k)] * e.net.Weight[k]
+}
+
+// baseFlowOf returns the baseline flow per step on edge k, an in-link of
+// buyer b.
+func (e *engine) baseFlowOf(b, k int32) float64 { return e.edgeCoeffOf(b, k) * e.baseOutput[b] }
 
 func (e *engine) compile() error {
 	cfg := e.cfg
@@ -335,6 +372,7 @@ func (e *engine) compile() error {
 		p.revenueFrom = min(p.steps, int(math.Round(out.RevenueFrom.Steps(d))))
 		p.revenueTo = min(p.steps, int(math.Round(out.RevenueTo.Steps(d))))
 	}
+	p.plannedIsOutput = !p.smoothed && e.net.Dormant == nil
 	e.p = p
 	start, err := time.Parse("2006-01-02", cfg.StartDate)
 	if err != nil {
@@ -346,54 +384,57 @@ func (e *engine) compile() error {
 	return nil
 }
 
-func (e *engine) allocate() {
+func (e *engine) allocate(ownNet bool) {
 	n, m, s := e.net.N(), e.net.E(), e.net.Slots()
-	e.arena = newArena(uintptr(n)*8*85 + uintptr(m)*8*14 + uintptr(s)*8*3)
+	e.arena = newArena(uintptr(n)*8*76 + uintptr(m)*8*12 + uintptr(s)*8*3)
 	if e.arena != nil {
+		if ownNet {
+			e.hotNetwork()
+		}
 		// A large network leaves as much garbage from its generation as
-		// it holds: return it to the system before the engine's arrays
-		// are filled, or the process's peak memory is the sum of both.
+		// it holds (and hotNetwork the arrays it moved): return it to the
+		// system before the engine's arrays are filled, or the process's
+		// peak memory is the sum of both.
 		debug.FreeOSMemory()
-	}
-	if e.arena != nil {
-		// The engine steps a copy of the network's adjacency in the arena;
-		// results keep the network itself (e.built).
-		hot := *e.net
-		hot.Kind, hot.InStart, hot.OutStart, hot.SlotStart = clone(e.arena, hot.Kind), clone(e.arena, hot.InStart), clone(e.arena, hot.OutStart), clone(e.arena, hot.SlotStart)
-		hot.Supplier, hot.Buyer, hot.Weight, hot.OutEdge = clone(e.arena, hot.Supplier), clone(e.arena, hot.Buyer), clone(e.arena, hot.Weight), clone(e.arena, hot.OutEdge)
-		hot.SlotEdgeStart = clone(e.arena, hot.SlotEdgeStart)
-		e.net = &hot
 	}
 	f := func() []float64 { return alloc[float64](e.arena, n) }
 	i32 := func() []int32 { return alloc[int32](e.arena, n) }
 	e.alive = alloc[bool](e.arena, n)
 	e.failStep, e.cause = i32(), make([]outcome.Cause, n)
-	e.baseOutput, e.capacity, e.planned, e.output, e.demand = f(), f(), f(), f(), f()
+	e.baseOutput, e.capacity, e.output = f(), f(), f()
+	e.planned = e.output
+	if !e.p.plannedIsOutput {
+		e.planned = f()
+	}
+	if e.partnerSearchOn() {
+		e.demand = f()
+	}
 	e.fdDomestic, e.fdExport, e.fdNow, e.fdDelivered, e.fillRate = f(), f(), f(), f(), f()
-	e.importCoeff, e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f(), f()
+	e.importInv, e.importOrder, e.importBuy, e.inputShare = f(), f(), f(), f()
 	e.slotCoeff, e.slotInv = alloc[float64](e.arena, s), alloc[float64](e.arena, s)
 	if e.p.linkInventory {
 		e.edgeInv = make([]float64, m)
 	}
 	fe := func() []float64 { return alloc[float64](e.arena, m) }
-	e.edgeCoeff, e.order, e.delivery, e.payable, e.baseFlow = fe(), fe(), fe(), fe(), fe()
+	e.order, e.delivery, e.payable = fe(), fe(), fe()
+	e.edgeCoeff = make([]float64, m) // on the heap: most engines drop it after building (dropBuildArrays)
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()
 	e.cash, e.loan, e.loanRate, e.equity, e.owedExternal, e.owedTax = f(), f(), f(), f(), f(), f()
-	e.termSteps, e.wage, e.fixedCost, e.taxRate, e.jobs, e.wageFlex = f(), f(), f(), f(), f(), f()
-	e.cashTarget, e.buffer, e.loanLimit, e.payout, e.runway = f(), f(), f(), f(), f()
+	e.fixedCost = f()
+	e.cashTarget, e.buffer, e.loanLimit, e.runway = f(), f(), f(), f()
 	e.illiquidRun, e.insolventRun = i32(), i32()
 	e.repaid, e.shortfall, e.request, e.score = f(), make([]bool, n), f(), f()
-	e.revenueEMA, e.baseRevenue, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f(), f()
+	e.revenueEMA, e.revBaseSum, e.revPostSum, e.profitEMA = f(), f(), f(), f()
 	e.toExternal, e.toGov, e.toBank, e.reserveIn, e.badDebt = f(), f(), f(), f(), f()
 	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
-	e.fixedAssets, e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f(), f()
+	e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f()
 	e.hasCredit = make([]bool, n)
 	if cfg := e.cfg.Finance; cfg.ScoreMemory.Days() > 0 || cfg.LookThrough {
 		e.scoreRevenue, e.scoreProfit = make([]float64, n), make([]float64, n)
 	}
 	e.lastDemand, e.lastCredit, e.lastLockdown, e.lastImports = i32(), i32(), i32(), i32()
-	e.hits = make([][]hit, n)
+	e.hits = newHitLog(n)
 	e.generation, e.cascade = i32(), i32()
 	for i := 0; i < n; i++ {
 		e.alive[i] = true
@@ -411,4 +452,48 @@ func (e *engine) allocate() {
 	for b := range e.shock.push {
 		e.shock.push[b] = 1
 	}
+}
+
+// hotNetwork moves the network's arrays that every step reads into memory
+// of their own on huge pages (netArena), as the engine's arrays are: with
+// 4 KiB pages the passes that walk a firm's links miss the TLB. The
+// network holds the moved arrays in place of its own, so that it is held
+// once; close copies them back to the Go heap, for the results, which
+// refer to the network after the engine is gone. Only a network that
+// nothing else holds yet may be moved (newEngine's).
+func (e *engine) hotNetwork() {
+	net := e.built
+	size := uintptr(0)
+	add := func(n, elem int) { size += (uintptr(n*elem) + 63) &^ 63 }
+	add(net.N(), 1)
+	add(net.N(), 1)
+	for _, v := range [...][]int32{net.InStart, net.OutStart, net.SlotStart, net.SlotEdgeStart, net.Supplier, net.OutEdge} {
+		add(len(v), 4)
+	}
+	add(len(net.Weight), 8)
+	a := mapArena(size)
+	if a == nil {
+		return
+	}
+	e.netArena = a
+	net.Kind, net.Role = clone(a, net.Kind), clone(a, net.Role)
+	net.InStart, net.OutStart, net.SlotStart = clone(a, net.InStart), clone(a, net.OutStart), clone(a, net.SlotStart)
+	net.SlotEdgeStart, net.Supplier, net.OutEdge = clone(a, net.SlotEdgeStart), clone(a, net.Supplier), clone(a, net.OutEdge)
+	net.Weight = clone(a, net.Weight)
+}
+
+// coldNetwork copies the arrays hotNetwork moved back to the Go heap and
+// frees their memory.
+func (e *engine) coldNetwork() {
+	a := e.netArena
+	if a == nil {
+		return
+	}
+	net := e.built
+	net.Kind, net.Role = slices.Clone(net.Kind), slices.Clone(net.Role)
+	net.InStart, net.OutStart, net.SlotStart = slices.Clone(net.InStart), slices.Clone(net.OutStart), slices.Clone(net.SlotStart)
+	net.SlotEdgeStart, net.Supplier, net.OutEdge = slices.Clone(net.SlotEdgeStart), slices.Clone(net.Supplier), slices.Clone(net.OutEdge)
+	net.Weight = slices.Clone(net.Weight)
+	e.netArena = nil
+	a.free()
 }

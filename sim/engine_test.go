@@ -249,7 +249,7 @@ func TestLeontiefLimit(t *testing.T) {
 			}
 			for k := 0; k < e.net.E(); k++ {
 				s, b := int(e.net.Supplier[k]), int(e.net.Buyer[k])
-				ia.Set(s, b, ia.At(s, b)-e.edgeCoeff[k])
+				ia.Set(s, b, ia.At(s, b)-e.edgeCoeffOf(int32(b), int32(k)))
 			}
 			var lu mat.LU
 			lu.Factorize(ia)

@@ -70,7 +70,7 @@ func BaselineExposuresOn(cfg *config.Config, net *network.Network, arm config.Ar
 		Equity:      append([]float64(nil), e.equity...),
 		Loan:        append([]float64(nil), e.loan...),
 		Bank:        append([]int32(nil), e.bank...),
-		Flow:        scaled(e.baseFlow, perYear),
+		Flow:        scaled(e.baseFlows(), perYear),
 		Payable:     append([]float64(nil), e.payable...),
 		BankCapital: make([]float64, len(e.banks)),
 		BankNames:   make([]string, len(e.banks)),

@@ -91,7 +91,7 @@ func (e *engine) compileSCF(iv *intervention, where string) error {
 			if c >= 0 && s.guarantor[net.Supplier[k]] < 0 {
 				sup := net.Supplier[k]
 				s.guarantor[sup] = c
-				s.guaranteeCap[sup] = ic.GuaranteeLimit * e.baseRevenue[sup] * e.p.stepsPerYear
+				s.guaranteeCap[sup] = ic.GuaranteeLimit * e.baseOutput[sup] * e.p.stepsPerYear
 			}
 		}
 		return nil
@@ -152,7 +152,7 @@ func (e *engine) factorReceivables(t int) {
 		s.scfBuy[k] = w
 		s.factored[k] += w
 		bought += w
-		s.discount[k] = min(1, (e.loanRate[c]+s.scfSpreadStep)*e.termSteps[net.Buyer[k]])
+		s.discount[k] = min(1, (e.loanRate[c]+s.scfSpreadStep)*e.kindOf(int(net.Buyer[k])).termSteps)
 	}
 	// The seller side, pulled per supplier.
 	for sup := 0; sup < net.N(); sup++ {

@@ -101,7 +101,7 @@ func (e *engine) attribute(f int32, t int) {
 		ev.Channels |= outcome.ChannelImports
 	}
 	bestGen := int32(-1)
-	for _, h := range e.hits[f] {
+	for _, h := range e.hits.of(int(f)) {
 		if int(h.step) >= t || !recent(h.step) {
 			continue
 		}
@@ -119,7 +119,7 @@ func (e *engine) attribute(f int32, t int) {
 	e.generation[f] = ev.Generation
 	e.cascade[f] = ev.Cascade
 	e.events = append(e.events, ev)
-	e.hits[f] = nil
+	e.hits.clear(int(f))
 }
 
 // windUp liquidates failed firm f: its trade creditors and its bank recover
@@ -172,19 +172,19 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 		e.reserveIn[s] += rec
 		e.equity[s] -= claim - rec
 		e.badDebt[s] += claim - rec
-		if distress && e.baseFlow[k] >= contagionMateriality*e.baseOutput[s] {
+		if distress && e.baseFlowOf(int32(f), k) >= contagionMateriality*e.baseOutput[s] {
 			ch := outcome.ChannelLostOrders
 			if claim > 0 || bankLoss > 0 {
 				ch |= outcome.ChannelBadDebt
 			}
-			e.hits[s] = append(e.hits[s], hit{firm: int32(f), step: int32(t), channel: ch})
+			e.hits.note(int(s), hit{firm: int32(f), step: int32(t), channel: ch})
 		}
 	}
 	for k := net.OutStart[f]; k < net.OutStart[f+1]; k++ {
 		ed := net.OutEdge[k]
 		b := net.Buyer[ed]
-		if distress && e.alive[b] && e.baseFlow[ed] >= contagionMateriality*e.baseOutput[b] {
-			e.hits[b] = append(e.hits[b], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelLostSupply})
+		if distress && e.alive[b] && e.baseFlowOf(b, ed) >= contagionMateriality*e.baseOutput[b] {
+			e.hits.note(int(b), hit{firm: int32(f), step: int32(t), channel: outcome.ChannelLostSupply})
 		}
 	}
 	if l := e.loan[f]; l > 0 && distress && e.bs != nil && e.bs.workout.steps > 0 {
@@ -256,3 +256,47 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 	// Its customers buy from the survivors of its sector instead.
 	e.switchDemand(net.Sector[f], -(e.fdDomestic[f] + e.fdExport[f]))
 }
+
+// hitLog keeps, per firm, the failed neighbours that reached it (hit), for
+// cascade attribution: a list per firm, linked through one pool, 4 bytes
+// per firm where a slice per firm took 24. Only failures add to it.
+type hitLog struct {
+	last []int32   // per firm: its latest hit in pool, -1 if none
+	pool []hitNode // every hit noted
+	list []hit     // of's
+}
+
+// hitNode is a hit in the pool, linked to the firm's one before.
+type hitNode struct {
+	hit
+	prev int32 // in pool, -1 if none
+}
+
+// newHitLog returns the empty log of n firms.
+func newHitLog(n int) hitLog {
+	last := make([]int32, n)
+	for i := range last {
+		last[i] = -1
+	}
+	return hitLog{last: last}
+}
+
+// note records that h reached firm i.
+func (l *hitLog) note(i int, h hit) {
+	l.pool = append(l.pool, hitNode{hit: h, prev: l.last[i]})
+	l.last[i] = int32(len(l.pool) - 1)
+}
+
+// of returns the hits that reached firm i, in the order they were noted,
+// valid until the next call.
+func (l *hitLog) of(i int) []hit {
+	l.list = l.list[:0]
+	for j := l.last[i]; j >= 0; j = l.pool[j].prev {
+		l.list = append(l.list, l.pool[j].hit)
+	}
+	slices.Reverse(l.list)
+	return l.list
+}
+
+// clear forgets the hits that reached firm i.
+func (l *hitLog) clear(i int) { l.last[i] = -1 }

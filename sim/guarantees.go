@@ -106,7 +106,7 @@ func (e *engine) guaranteeCalls(f, t int, l, loss float64) {
 			s.callsCore[f] += callCore
 			e.toBank[f] += callCore
 			e.reserveIn[f] += callCore
-			e.hits[c] = append(e.hits[c], hit{firm: int32(f), step: int32(t), channel: outcome.ChannelGuaranteeCall})
+			e.hits.note(c, hit{firm: int32(f), step: int32(t), channel: outcome.ChannelGuaranteeCall})
 		}
 	}
 	if s.stateGuaranteed != nil && s.stateGuaranteed[f] > 0 {

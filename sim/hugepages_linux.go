@@ -23,6 +23,12 @@ func newArena(size uintptr) *arena {
 	if size < 64<<20 {
 		return nil
 	}
+	return mapArena(size)
+}
+
+// mapArena maps size bytes, whatever the size, or returns nil when the
+// mapping fails.
+func mapArena(size uintptr) *arena {
 	const huge = 2 << 20
 	size = (size + huge - 1) / huge * huge
 	mem, err := syscall.Mmap(-1, 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)

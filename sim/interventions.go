@@ -361,7 +361,7 @@ func (e *engine) eligible(iv *intervention, i int) bool {
 		return false
 	}
 	c := iv.cfg
-	if c.RevenueDrop > 0 && e.revenueEMA[i] > (1-c.RevenueDrop)*e.baseRevenue[i] {
+	if c.RevenueDrop > 0 && e.revenueEMA[i] > (1-c.RevenueDrop)*e.baseOutput[i] {
 		return false
 	}
 	return !c.ViableBefore || e.iv.viable[i]

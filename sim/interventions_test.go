@@ -105,7 +105,7 @@ func bankedConfig() *config.Config {
 // which has no bank credit, from step 0: without help the supplier runs out
 // of cash.
 func slowCore(e *engine) {
-	e.termSteps[0] = 52
+	e.kinds[network.Core].termSteps = 52 // the chain's one core
 	e.hasCredit[1] = false
 	e.loanLimit[1] = 0
 }
@@ -355,7 +355,7 @@ func TestPolicyLoanMostInNeedOrder(t *testing.T) {
 			t.Fatalf("step %d: %d applicants; the test needs competition", s, applicants)
 		}
 		for i := 1; i < net.N(); i++ {
-			if need[i]/e.baseRevenue[i] > need[got]/e.baseRevenue[got] {
+			if need[i]/e.baseOutput[i] > need[got]/e.baseOutput[got] {
 				t.Errorf("step %d: %s got the loan, but %s needed more relative to revenue", s, net.Name(got), net.Name(i))
 			}
 		}
@@ -506,8 +506,9 @@ func TestTaxReliefWaives(t *testing.T) {
 			if in {
 				// Base profit is pre-tax; the contribution cut raises profit,
 				// which the tax cut waives in full.
-				wage := base.wage[i]
-				want = 0.5*0.3*wage + base.taxRate[i]*(base.netProfit[i]/(1-base.taxRate[i]))
+				wage := base.wageOf(i)
+				rate := base.kindOf(i).taxRate
+				want = 0.5*0.3*wage + rate*(base.netProfit[i]/(1-rate))
 			}
 			if got := e.iv.reliefGiven[i]; math.Abs(got-want) > 1e-9*math.Max(want, 1) {
 				t.Errorf("step %d firm %s: relief %g, want %g", s, net.Name(i), got, want)
@@ -535,7 +536,7 @@ func TestPaymentTermCap(t *testing.T) {
 	// weeks, so the supplier's receivable settles at about 4/13 of before;
 	// the supplier's own term to its supplier (edge 1) is untouched.
 	ratio := e.payable[0] / base.payable[0]
-	if want := (4.0 - 1) / (base.termSteps[0] - 1); math.Abs(ratio-want) > 0.02 {
+	if want := (4.0 - 1) / (base.kindOf(0).termSteps - 1); math.Abs(ratio-want) > 0.02 {
 		t.Errorf("core's payable to the supplier is %.3f of the baseline's, want %.3f", ratio, want)
 	}
 	if math.Abs(e.payable[1]/base.payable[1]-1) > 1e-9 {

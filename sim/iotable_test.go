@@ -49,7 +49,7 @@ func TestIOTableBaseline(t *testing.T) {
 	for i := range flow {
 		flow[i] = make([]float64, n)
 	}
-	for k, f := range e.baseFlow {
+	for k, f := range e.baseFlows() {
 		flow[e.net.Sector[e.net.Supplier[k]]][e.net.Sector[e.net.Buyer[k]]] += f * perYear
 	}
 	output, fd := make([]float64, n), make([]float64, n)

@@ -62,7 +62,7 @@ func (e *engine) knockOut(t int) {
 		return
 	}
 	e.cause[f] = outcome.KnockedOut
-	e.hits[f] = nil
+	e.hits.clear(int(f))
 	e.failing = append(e.failing, 0)
 	copy(e.failing[k+1:], e.failing[k:])
 	e.failing[k] = f

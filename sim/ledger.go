@@ -93,7 +93,7 @@ func (e *engine) checkMoney(t int) error {
 // trade receivables and fixed assets.
 func (e *engine) firmAssets(i int) float64 {
 	net := e.net
-	a := e.cash[i] + e.importInv[i] + e.fixedAssets[i]
+	a := e.cash[i] + e.importInv[i] + e.fixedAssetsOf(i)
 	for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
 		a += e.slotInv[s]
 	}
@@ -137,9 +137,10 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 	alive := e.alive[lo:hi:hi]
 	assets, liabilities := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
 	{
-		cash, importInv, fixedAssets := e.cash[lo:hi:hi], e.importInv[lo:hi:hi], e.fixedAssets[lo:hi:hi]
+		cash, importInv := e.cash[lo:hi:hi], e.importInv[lo:hi:hi]
+		kind, base, kinds, perYear := net.Kind[lo:hi:hi], e.baseOutput[lo:hi:hi], &e.kinds, e.p.stepsPerYear
 		for j := range n {
-			assets[j] = cash[j] + importInv[j] + fixedAssets[j]
+			assets[j] = cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
 		}
 	}
 	addRanges(assets, net.SlotStart[lo:hi+1:hi+1], e.slotInv)

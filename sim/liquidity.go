@@ -68,7 +68,7 @@ func (e *engine) initLiquidity() {
 	l.injected, l.borrowed = make([]float64, n), make([]float64, n)
 	if l.valueExit {
 		l.expected, l.exitRecovery = make([]float64, n), make([]float64, n)
-		copy(l.expected, e.baseRevenue)
+		copy(l.expected, e.baseOutput)
 	}
 	key := mix(cfg.Seed, uint64(e.rep), streamOwnerFunds)
 	for i := 0; i < n; i++ {
@@ -76,7 +76,7 @@ func (e *engine) initLiquidity() {
 		if net.Kind[i] == network.Core {
 			kp = core
 		}
-		yearly := e.baseRevenue[i] * p.stepsPerYear
+		yearly := e.baseOutput[i] * p.stepsPerYear
 		if kp.OwnerFunds > 0 && (kp.OwnerFundsShare >= 1 || uniformAt(key, 1, i) < kp.OwnerFundsShare) {
 			l.ownerLeft[i] = agents.OwnerFunds(kp.OwnerFunds, kp.OwnerFundsDispersion, normalAt(key, 0, i), yearly)
 		}
@@ -188,9 +188,10 @@ func (e *engine) expectRevenue(lo, hi, t int) {
 func (e *engine) continuationValue(i int, debt float64) float64 {
 	l := &e.liq
 	x := e.baseOutput[i]
-	base := x*(1-e.inputShare[i]) - e.wage[i] - e.fixedCost[i] - e.loan[i]*e.loanRate[i] - l.informalDebt[i]*l.informalRate[i]
-	base -= agents.Tax(e.taxRate[i], base)
-	contribution := 1 - e.inputShare[i] - e.wage[i]*e.wageFlex[i]/x
+	base := x*(1-e.inputShare[i]) - e.wageOf(i) - e.fixedCost[i] - e.loan[i]*e.loanRate[i] - l.informalDebt[i]*l.informalRate[i]
+	kp := e.kindOf(i)
+	base -= agents.Tax(kp.taxRate, base)
+	contribution := 1 - e.inputShare[i] - e.wageOf(i)*kp.wageFlex/x
 	return agents.ContinuationValue(base, contribution, max(0, x-l.expected[i]), l.beta, l.gapRetention, l.horizon, debt)
 }
 

@@ -59,7 +59,7 @@ func (e *engine) orders(lo, hi, t int) {
 				}
 			}
 		}
-		e.importOrder[b] = agents.InputOrder(e.importCoeff[b], plan, e.importInv[b], p.invTarget, p.tau)
+		e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
 	}
 }
 
@@ -76,5 +76,5 @@ func (e *engine) linkOrders(b int, plan float64) {
 			e.order[k] = agents.InputOrder(e.edgeCoeff[k], plan, e.edgeInv[k], p.invTarget, p.tau)
 		}
 	}
-	e.importOrder[b] = agents.InputOrder(e.importCoeff[b], plan, e.importInv[b], p.invTarget, p.tau)
+	e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
 }

@@ -154,10 +154,13 @@ func (e *engine) help(c *crew, i int) {
 }
 
 // close stops the engine's helper threads and frees its arrays: the
-// engine may not be used afterwards.
+// engine may not be used afterwards. The network it built is copied back
+// to the Go heap after the engine's arrays are freed, so the copy adds
+// nothing to the peak.
 func (e *engine) close() {
 	e.stopThreads()
 	e.arena.free()
+	e.coldNetwork()
 }
 
 // stopThreads stops the engine's helper threads.
@@ -248,44 +251,54 @@ func (e *engine) work(ph phase, wid int) {
 // passBytes is the model's own count of the bytes one pass of each phase
 // reads and writes per firm, per slot and per edge: each array the pass
 // touches counts its element size once if read or written, twice if both.
-// The sparse settlement rounds count what they touch as they go.
+// The sparse settlement rounds count what they touch as they go. Orders
+// and production read a firm's role byte for its import coefficient
+// (engine.importCoeff); accrual, dividends and the sums its kind byte for
+// the parameters of its kind (engine.kinds), with which they compute its
+// wage bill, jobs and fixed assets from its baseline output.
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
-	phaseOrders:          {firm: 73, slot: 20, edge: 29},
-	phaseProduce:         {firm: 129, slot: 24, edge: 20},
+	phaseOrders:          {firm: 66, slot: 20, edge: 29},
+	phaseProduce:         {firm: 114, slot: 24, edge: 20}, // demand not written (engine.demand)
 	phaseReceive:         {firm: 69, slot: 20, edge: 8},
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: 37, edge: 20},
 	phasePayPending:      {},
 	phaseCollectPaid:     {firm: 4},
-	phaseCloseAndRequest: {firm: 206, edge: 8},
+	phaseCloseAndRequest: {firm: 198, edge: 8}, // the score reads baseOutput, which was baseRevenue
 	phaseGrant:           {firm: 85},
-	phaseOwedAndFailing:  {firm: 137},
-	phaseTotals:          {firm: 221, slot: 8, edge: 12},
+	phaseOwedAndFailing:  {firm: 130},
+	phaseTotals:          {firm: 213, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
-	phaseReceiveAccrue: {firm: 305, slot: 20, edge: 37},
+	// phaseReceive and accrual: accrual reads the kind of each firm
+	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
+	// payment term.
+	phaseReceiveAccrue: {firm: 274, slot: 20, edge: 37},
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
 	// the amounts the accrual only wrote (due and what is owed to banks,
 	// the flows it cleared), paidRound and the suppliers' alive.
-	phaseReceiveAccruePay: {firm: 305 + 64 + 17, slot: 20, edge: 37 + 17},
+	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 17},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in
 	// phaseReceiveAccruePay: lent and unpaidDebt written, shortfall).
-	phaseCloseRestAndRequest: {firm: 206 - 81, edge: 8},
-	phaseGrantOwedFailing:    {firm: 222},
+	phaseCloseRestAndRequest: {firm: 198 - 81, edge: 8},
+	// phaseGrant and phaseOwedAndFailing share alive and cash (17 bytes).
+	phaseGrantOwedFailing: {firm: 85 + 130 - 17},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
-	// bank, cash, loan, what is owed, equity and the step's flows (toExternal,
-	// toGov, reserveIn, lent, repaidAll): 85 bytes the chunk's finance has
-	// just touched.
-	phaseGrantOwedFailingTotals: {firm: 222 + 221 - 85, slot: 8, edge: 12},
+	// kind, bank, baseOutput, cash, loan, what is owed to others than
+	// banks, equity and the flows finance wrote (toExternal, reserveIn,
+	// lent): 78 bytes the chunk's finance has just touched. (toGov and
+	// repaidAll, which only a firm still owing after credit writes, are not
+	// in finance's count.)
+	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 213 - 78, slot: 8, edge: 12},
 	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
 }
 
 // stepSumsBytes is what stepSums touches: phaseTotals but the revenue
 // history's revenueEMA and revPostSum, read and written.
-var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 221 - 32, slot: 8, edge: 12}
+var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 213 - 32, slot: 8, edge: 12}
 
 // chunkBytes is the bytes a pass touching b per firm, slot and edge
 // touches in chunk c.

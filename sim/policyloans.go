@@ -45,7 +45,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 		if relend {
 			lent = e.bs.relent[i] // relent so far
 		}
-		room := ic.MaxPerFirm*e.baseRevenue[i]*e.p.stepsPerYear - lent
+		room := ic.MaxPerFirm*e.baseOutput[i]*e.p.stepsPerYear - lent
 		nd = min(nd, room)
 		if nd <= 1e-9*e.baseOutput[i] {
 			continue
@@ -55,7 +55,7 @@ func (e *engine) allocatePolicyLoans(t int) {
 	}
 	if ic.Allocation == "most-in-need" {
 		slices.SortFunc(s.applicants, func(a, b int32) int {
-			ra, rb := need[a]/e.baseRevenue[a], need[b]/e.baseRevenue[b]
+			ra, rb := need[a]/e.baseOutput[a], need[b]/e.baseOutput[b]
 			if c := cmp.Compare(rb, ra); c != 0 {
 				return c
 			}

@@ -23,8 +23,12 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	outStart, outEdge := net.OutStart[lo:hi+1:hi+1], net.OutEdge
 	slotStart := net.SlotStart[lo : hi+1 : hi+1]
 	order, delivery := e.order, e.delivery
-	output, demand, fdNow := e.output[lo:hi:hi], e.demand[lo:hi:hi], e.fdNow[lo:hi:hi]
+	output, fdNow := e.output[lo:hi:hi], e.fdNow[lo:hi:hi]
 	dem, limit, capacity, share := e.scratch(wid, 0, n), e.scratch(wid, 1, n), e.scratch(wid, 2, n), e.scratch(wid, 3, n)
+	demand := dem // kept only for partner search (engine.demand)
+	if e.demand != nil {
+		demand = e.demand[lo:hi:hi]
+	}
 	// Failed firms produce and deliver nothing.
 	{
 		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi], e.importBuy[lo:hi:hi], e.fillRate[lo:hi:hi]
@@ -54,14 +58,14 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// What the scarcest input allows.
 	{
-		importInv, importCoeff := e.importInv[lo:hi:hi], e.importCoeff[lo:hi:hi]
+		importInv, role, importCoeff := e.importInv[lo:hi:hi], net.Role[lo:hi:hi], &e.importCoeff
 		slotInv, slotCoeff := e.slotInv, e.slotCoeff
 		for j := range n {
 			if !alive[j] {
 				continue
 			}
 			l := math.Inf(1)
-			if c := importCoeff[j]; c > 0 {
+			if c := importCoeff[role[j]]; c > 0 {
 				l = importInv[j] / c
 			}
 			for s := slotStart[j]; s < slotStart[j+1]; s++ {
@@ -148,7 +152,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// Imports used and bought, as far as imports shocks allow.
 	{
-		importInv, importCoeff := e.importInv[lo:hi:hi], e.importCoeff[lo:hi:hi]
+		importInv, role, importCoeff := e.importInv[lo:hi:hi], net.Role[lo:hi:hi], &e.importCoeff
 		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi], e.importBuy[lo:hi:hi], e.lastImports[lo:hi:hi]
 		for j := range n {
 			if !alive[j] {
@@ -161,10 +165,11 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				}
 			}
 			x, l := output[j], limit[j]
-			if avail < 1 && l <= x*(1+1e-12) && importCoeff[j] > 0 && importInv[j]/importCoeff[j] <= l*(1+1e-12) {
+			c := importCoeff[role[j]]
+			if avail < 1 && l <= x*(1+1e-12) && c > 0 && importInv[j]/c <= l*(1+1e-12) {
 				lastImports[j] = now
 			}
-			inv := max(0, importInv[j]-importCoeff[j]*x)
+			inv := max(0, importInv[j]-c*x)
 			buy := importOrder[j] * avail
 			importBuy[j] = buy
 			importInv[j] = inv + buy
@@ -179,7 +184,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				planned[j] += alpha * (dem[j] - planned[j])
 			}
 		}
-	} else {
+	} else if !e.p.plannedIsOutput {
 		for j := range n {
 			if alive[j] {
 				planned[j] = output[j]

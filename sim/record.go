@@ -171,7 +171,8 @@ func (e *engine) stepSums(c *chunkWork, t, wid int) {
 		}
 	}
 	{
-		inputShare, fdNow, fdDelivered, jobs := e.inputShare[lo:hi:hi], e.fdNow[lo:hi:hi], e.fdDelivered[lo:hi:hi], e.jobs[lo:hi:hi]
+		inputShare, fdNow, fdDelivered := e.inputShare[lo:hi:hi], e.fdNow[lo:hi:hi], e.fdDelivered[lo:hi:hi]
+		base, kinds, perYear := e.baseOutput[lo:hi:hi], &e.kinds, e.p.stepsPerYear
 		for j := range n {
 			if alive[j] {
 				x := output[j]
@@ -179,7 +180,7 @@ func (e *engine) stepSums(c *chunkWork, t, wid int) {
 				row[outcome.ValueAdded] += x * (1 - inputShare[j])
 				row[outcome.FinalDemand] += fdNow[j]
 				row[outcome.FinalSales] += fdDelivered[j]
-				row[outcome.Employment] += jobs[j]
+				row[outcome.Employment] += kinds[kind[j]].jobs(base[j], perYear)
 			}
 		}
 	}
@@ -405,7 +406,7 @@ func (e *engine) result(arm string) *outcome.Result {
 		}
 		r.Firms.FailStep[i] = e.failStep[i]
 		r.Firms.Cause[i] = e.cause[i]
-		base := e.baseRevenue[i]
+		base := e.baseOutput[i]
 		if baseSteps > 0 {
 			base = e.revBaseSum[i] / baseSteps
 		}
@@ -413,7 +414,7 @@ func (e *engine) result(arm string) *outcome.Result {
 			r.Firms.RevenueChange[i] = e.revPostSum[i]/postSteps/base - 1
 		}
 		r.Firms.RunwayMonths[i] = e.runway[i]
-		r.Firms.Jobs[i] = e.jobs[i]
+		r.Firms.Jobs[i] = e.jobsOf(i)
 	}
 	return r
 }

@@ -44,11 +44,17 @@ type partnerSearch struct {
 	count    []int32   // scratch, len N+1, for rebuilding the out-adjacency
 }
 
+// partnerSearchOn reports whether the scenario searches for partners:
+// with production.partner_search, or for the entrants of an entry pool.
+func (e *engine) partnerSearchOn() bool {
+	return (e.cfg.Production.PartnerSearch || e.net.Dormant != nil) && e.p.finance
+}
+
 // initPartnerSearch sets up partner search when the scenario asks for it.
 // It gives the engine its own copy of the network's supplier and
 // out-adjacency arrays, which the search changes.
 func (e *engine) initPartnerSearch() {
-	if !(e.cfg.Production.PartnerSearch || e.net.Dormant != nil) || !e.p.finance {
+	if !e.partnerSearchOn() {
 		return
 	}
 	nn := *e.net

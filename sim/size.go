@@ -18,8 +18,8 @@ import (
 // estimating a run's memory before it starts (TestEngineBytesCoverEngine
 // keeps them honest).
 const (
-	BytesPerFirm = 900
-	BytesPerEdge = 140
+	BytesPerFirm = 800
+	BytesPerEdge = 120
 )
 
 // NetworkSize estimates the firms and links of a network of cfg without

@@ -21,7 +21,7 @@ func (e *engine) markTermCap() {
 		if !e.alive[i] || net.Kind[i] != network.Core {
 			continue
 		}
-		if e.linkTerm == nil && e.termSteps[i]+e.shock.termStretch <= s.termCapSteps {
+		if e.linkTerm == nil && e.kindOf(i).termSteps+e.shock.termStretch <= s.termCapSteps {
 			continue
 		}
 		for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
@@ -78,12 +78,12 @@ func (e *engine) subsidyBase(i int) float64 {
 func (e *engine) reliefRequest(iv *intervention, i int) float64 {
 	wage := e.wageBill(i)
 	c := iv.cfg
-	return c.ContributionCut*c.ContributionShare*wage + c.TaxCut*e.taxRate[i]*max(0, e.profitBeforeTax(i, wage, e.subsidyFor(i)))
+	return c.ContributionCut*c.ContributionShare*wage + c.TaxCut*e.kindOf(i).taxRate*max(0, e.profitBeforeTax(i, wage, e.subsidyFor(i)))
 }
 
 // wageBill returns firm i's wages and contributions this step.
 func (e *engine) wageBill(i int) float64 {
-	return agents.WageBill(e.wage[i], e.wageFlex[i], e.output[i], e.baseOutput[i])
+	return agents.WageBill(e.wageOf(i), e.kindOf(i).wageFlex, e.output[i], e.baseOutput[i])
 }
 
 // profitBeforeTax returns firm i's profit this step before relief, with
@@ -134,7 +134,7 @@ func (e *engine) relieve(lo int, wage, profit, tax []float64) {
 			continue
 		}
 		rc := rel.scale * c.ContributionCut * c.ContributionShare * wage[j]
-		rt := rel.scale * c.TaxCut * e.taxRate[i] * max(0, profit[j])
+		rt := rel.scale * c.TaxCut * e.kindOf(i).taxRate * max(0, profit[j])
 		profit[j] += rc
 		wage[j] -= rc
 		tax[j] = rt

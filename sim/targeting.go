@@ -84,7 +84,7 @@ func (e *engine) prioritise(iv *intervention, t int) {
 		key := mix(e.cfg.Seed, uint64(e.rep), streamPolicyQueue, uint64(iv.index))
 		rank = func(i int32) float64 { return -uniformAt(key, t, int(i)) }
 	case "most-in-need":
-		rank = func(i int32) float64 { return need[i] / e.baseRevenue[i] }
+		rank = func(i int32) float64 { return need[i] / e.baseOutput[i] }
 	case "network-impact":
 		if s.impact == nil {
 			s.impact = e.networkImpact()
@@ -106,7 +106,16 @@ func (e *engine) prioritise(iv *intervention, t int) {
 // in the baseline: what its customers buy from it (their production needs
 // it as an input) and what its suppliers sell to it (their sales need it
 // as a customer), per step.
-func (e *engine) networkImpact() []float64 { return flowImpact(e.net, e.baseFlow) }
+func (e *engine) networkImpact() []float64 { return flowImpact(e.net, e.baseFlows()) }
+
+// baseFlows returns the baseline flow per step of every edge.
+func (e *engine) baseFlows() []float64 {
+	flow := make([]float64, e.net.E())
+	for k := range flow {
+		flow[k] = e.baseFlowOf(e.net.Buyer[k], int32(k))
+	}
+	return flow
+}
 
 // flowImpact sums each firm's flows in and out: networkImpact, and
 // Exposures.NetworkImpact for the atlas.

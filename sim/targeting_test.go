@@ -105,7 +105,7 @@ func TestPolicyLoanPriority(t *testing.T) {
 							best = i
 						}
 					case "most-in-need":
-						if e.iv.need[i]/e.baseRevenue[i] > e.iv.need[best]/e.baseRevenue[best] {
+						if e.iv.need[i]/e.baseOutput[i] > e.iv.need[best]/e.baseOutput[best] {
 							best = i
 						}
 					}

@@ -61,7 +61,7 @@ func TestAddressSpaceLimit(t *testing.T) {
 	if code != 2 {
 		t.Errorf("big: exit %d, want 2: %.300s", code, errs)
 	}
-	oneErrorLine(t, errs, `scenario "big" needs about 1.8 GiB`, "(the address space left under ulimit -v 2000000: ")
+	oneErrorLine(t, errs, `scenario "big" needs about 1.6 GiB`, "(the address space left under ulimit -v 2000000: ")
 	if _, err := os.Stat("big"); err == nil {
 		t.Error("a refused run left its --out")
 	}
@@ -91,7 +91,7 @@ func TestNationalRefusedWithoutMemory(t *testing.T) {
 	if code != 2 {
 		t.Errorf("exit %d, want 2: %.300s", code, errs)
 	}
-	oneErrorLine(t, errs, `scenario "national" needs about 12.3 GiB (10000016 firms and 30000048 links per network`, "(the address space left under ulimit -v 4000000: ")
+	oneErrorLine(t, errs, `scenario "national" needs about 10.8 GiB (10000016 firms and 30000048 links per network`, "(the address space left under ulimit -v 4000000: ")
 	if _, err := os.Stat("national"); err == nil {
 		t.Error("a refused run left its --out")
 	}
