@@ -34,7 +34,6 @@ func syndicationConfig(syndication bool, workout string) *config.Config {
 		bank("city", "city", 0.2),
 		bank("other", "large-state", 0.3),
 	}
-	cfg.Steps = 20
 	return cfg
 }
 
