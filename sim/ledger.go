@@ -219,14 +219,21 @@ func addOver(a float64, v []float64, edges []int32) float64 {
 
 // addRanges adds to each sum[j] the values v[start[j]:start[j+1]], in
 // order: a firm's slots or in-links in compressed adjacency.
+//
+// Each range is a subslice, its end carried to the next firm as its
+// start: the inner loop is then an add, an increment and a compare, with
+// no bounds check and no reload of start after the store to sum.
 func addRanges(sum []float64, start []int32, v []float64) {
 	start = start[:len(sum)+1]
+	k0 := start[0]
 	for j := range sum {
+		k1 := start[j+1]
 		a := sum[j]
-		for k := start[j]; k < start[j+1]; k++ {
-			a += v[k]
+		for _, x := range v[k0:k1] {
+			a += x
 		}
 		sum[j] = a
+		k0 = k1
 	}
 }
 
