@@ -472,7 +472,26 @@ func (v *validator) bankBooks() error {
 		case f.OutsideBook != 0:
 			return v.errorAt("finance.outside_book", []string{"finance.banking", "finance"},
 				"%s has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", formatNumber(f.OutsideBook), f.Banking)
+		case f.CoreSyndication:
+			return v.errorAt("finance.core_syndication", []string{"finance.banking", "finance"},
+				"true has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", f.Banking)
 		}
+	}
+	if f.Banking != "system" && f.ResolutionCAR != 0 {
+		return v.errorAt("finance.resolution_car", []string{"finance.banking", "finance"},
+			"%s has no effect while finance.banking is %q: set banking = \"system\", or leave the key out", formatNumber(f.ResolutionCAR), f.Banking)
+	}
+	if f.ResolutionCAR > 0 {
+		for i, b := range v.cfg.Banks {
+			if f.ResolutionCAR > b.CARMin {
+				return v.errorAt("finance.resolution_car", []string{"finance"},
+					"%s is above banks[%d].car_min %s: the state resolves a bank below the minimum without its buffers, at most car_min (or leave the key out: car_min)", formatNumber(f.ResolutionCAR), i, formatNumber(b.CARMin))
+			}
+		}
+	}
+	if f.Banking == "system" && f.CoreSyndication && !v.hasNationalBank() {
+		return v.errorAt("finance.core_syndication", []string{"finance"},
+			"true has no effect without a national bank (kind large-state or joint-stock) among [[banks]]: add one, or leave the key out")
 	}
 	if f.OutsideBook == 0 {
 		for _, k := range []struct {
@@ -486,6 +505,20 @@ func (v *validator) bankBooks() error {
 		}
 	}
 	return nil
+}
+
+// hasNationalBank reports whether a bank of the scenario lends nationally
+// (a kind other than city or rural; the default bank when none is listed).
+func (v *validator) hasNationalBank() bool {
+	if len(v.cfg.Banks) == 0 {
+		return true
+	}
+	for _, b := range v.cfg.Banks {
+		if b.Kind != "city" && b.Kind != "rural" {
+			return true
+		}
+	}
+	return false
 }
 
 // liquidity rejects a key of liquidity beyond banks changed from its

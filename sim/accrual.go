@@ -155,30 +155,37 @@ func (e *engine) accrue(lo, hi, wid int) {
 	// term, or the buyer's); a core's term with an SME stretched by a payment-terms shock and capped by a
 	// payment-term cap (markTermCap notes the suppliers reached).
 	{
-		inStart := net.InStart[lo : hi+1 : hi+1]
-		allKinds, supplier := net.Kind, net.Supplier
-		payable, delivery, due := e.payable, e.delivery, e.due
-		dueTotal, repaid := e.dueTotal[lo:hi:hi], e.repaid[lo:hi:hi]
+		// A buyer's in-links lie between consecutive starts (see
+		// addRanges); the per-link arrays are cut to due's length, so
+		// that one bounds check per link covers them all.
+		inEnd, in1 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
+		due := e.due
+		allKinds, supplier := net.Kind, net.Supplier[:len(due)]
+		payable, delivery := e.payable[:len(due)], e.delivery[:len(due)]
+		dueTotal, repaid := e.dueTotal[lo:hi:hi][:len(inEnd)], e.repaid[lo:hi:hi][:len(inEnd)]
+		alive, total, kind := alive[:len(inEnd)], total[:len(inEnd)], kind[:len(inEnd)]
 		stretch := e.shock.termStretch
 		linkTerm := e.linkTerm // nil: every link at its buyer's term
+		if linkTerm != nil {
+			linkTerm = linkTerm[:len(due)]
+		}
 		capped, capSteps := false, 0.0
 		var accelerated []float64
 		if c := s.termCap; adjust && c != nil && c.active {
 			capped, capSteps, accelerated = true, s.termCapSteps, s.accelerated[lo:hi:hi]
 		}
-		for j := range n {
-			in0, in1 := inStart[j], inStart[j+1]
+		for j, end := range inEnd {
+			in0 := in1
+			in1 = end
 			if !alive[j] {
-				for k := in0; k < in1; k++ {
-					due[k] = 0
-				}
+				clear(due[in0:in1])
 				dueTotal[j] = 0
 				continue
 			}
 			tot := total[j]
 			term := kinds[kind[j]].termSteps
 			coreBuyer := kind[j] == network.Core
-			for k := in0; k < in1; k++ {
+			for k := int(in0); k < int(in1); k++ {
 				pk := payable[k] + delivery[k]
 				payable[k] = pk
 				tk := term

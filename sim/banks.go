@@ -31,6 +31,7 @@ type bankSystem struct {
 	lolrRate                  float64 // per step
 	payout                    float64
 	resolutionDelay           int
+	resolutionCAR             float64   // 0: each bank's car_min
 	arrearsRun                []int32   // per firm: steps in a row with debt service unpaid
 	relent                    []float64 // per firm: policy loans relent through its bank (nil until the first)
 	rollover                  []float64 // per firm: the part of this step's request that rolls over performing principal
@@ -40,6 +41,7 @@ type bankSystem struct {
 	cb                        centralBank
 	workout                   workout      // failed firms' loans until they are written off (workout.go)
 	outside                   outsideTerms // the outside book (outsidebook.go)
+	syndicate                 *syndicate   // core syndication (syndication.go); nil when off
 	totalRWA, total, totalNPL float64      // system sums at the end of the step, for record: RWA, loans, non-performing loans
 	network, networkNPL       float64      // the same for the loans to the network's firms only
 }
@@ -57,6 +59,8 @@ type bankBook struct {
 	workout          float64 // failed firms' loans in workout (workout.go)
 	outside          float64 // performing loans outside the network (outsidebook.go)
 	outsideNPL       float64 // non-performing loans outside the network
+	participation    float64 // core syndication: its part of the cores' loans less its own cores' (syndication.go)
+	coreWorkout      float64 // core syndication: its own syndicated cores' loans in workout
 	rwa, car         float64 // risk-weighted assets and capital over them
 	belowRun         int32   // steps in a row below car_min
 }
@@ -87,6 +91,7 @@ func newBankSystem(cfg *config.Config, p *params, n, nb int) *bankSystem {
 		lolrRate:        perStep(f.CBRate + f.LOLRSpread),
 		payout:          f.BankPayout,
 		resolutionDelay: max(1, f.ResolutionDelay.WholeSteps(p.stepDays)),
+		resolutionCAR:   f.ResolutionCAR,
 		arrearsRun:      make([]int32, n),
 		rollover:        make([]float64, n),
 		rollShare:       make([]float64, nb),
@@ -191,8 +196,11 @@ func (e *engine) openBankBooks(deposits []float64) {
 			} else {
 				bk.smeLoans += l
 			}
-			bk.provisions += agents.ProvisionRate(agents.DefaultProbability(bs.pdBase, e.score[i]), bs.lgd, false) * l
+			bk.provisions += bs.expectedLoss(e.score[i], l, false)
 		}
+	}
+	if bs.syndicate != nil {
+		e.openParticipation()
 	}
 	for b := range e.banks {
 		bk := &e.banks[b]
@@ -207,12 +215,12 @@ func (e *engine) openBankBooks(deposits []float64) {
 		bk.capital = bc.CARStart * bk.rwa
 		bk.capitalTarget = bk.capital
 		bk.car = carOf(bk.capital, bk.rwa, bc.CARStart)
-		bk.reserves = deposits[b] + bk.capital - bk.loans - bk.outside - bk.outsideNPL + bk.provisions
+		bk.reserves = deposits[b] + bk.capital - bk.loans - bk.participation - bk.outside - bk.outsideNPL + bk.provisions
 		if bk.reserves < 0 {
 			bk.funding = -bk.reserves
 			bk.reserves = 0
 		}
-		bk.size = bk.loans + bk.outside + bk.outsideNPL + bk.reserves + deposits[b] + bk.capital + bk.provisions + bk.funding
+		bk.size = bk.loans + math.Abs(bk.participation) + bk.outside + bk.outsideNPL + bk.reserves + deposits[b] + bk.capital + bk.provisions + bk.funding
 		bs.cb.otherAssets += bk.reserves
 	}
 	bs.sumBooks(e.banks)
@@ -263,7 +271,7 @@ func (e *engine) bankBooks(c *chunkWork) {
 		default:
 			v[bankSMELoans] += l
 		}
-		v[bankExpectedLoss] += agents.ProvisionRate(agents.DefaultProbability(bs.pdBase, e.score[i]), bs.lgd, npl) * l
+		v[bankExpectedLoss] += bs.expectedLoss(e.score[i], l, npl)
 	}
 }
 
@@ -298,6 +306,10 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 	l := &e.ledger
 	bs.provisionExpense = 0
 	e.workoutDue()
+	sy := bs.syndicate
+	if sy != nil {
+		e.participate()
+	}
 	for b := range e.banks {
 		bk := &e.banks[b]
 		e.outsideBookStep(bk)
@@ -310,9 +322,16 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 			expected += v[bankExpectedLoss]
 			deposits += v[bankDeposits]
 		}
-		if bk.workout != 0 {
-			npl += bk.workout
-			expected += agents.ProvisionRate(0, bs.lgd, true) * bk.workout
+		workout := bk.workout
+		if sy != nil {
+			core += sy.dCore[b]
+			npl += sy.dNPL[b]
+			expected += sy.dExpected[b]
+			workout += sy.dWorkout[b]
+		}
+		if workout != 0 {
+			npl += workout
+			expected += agents.ProvisionRate(0, bs.lgd, true) * workout
 		}
 		bk.smeLoans, bk.coreLoans, bk.npl = sme, core, npl
 		need := agents.Provisions(expected, bs.coverageMin, npl)
@@ -326,7 +345,7 @@ func (e *engine) closeBankBooks(capitalBefore []float64) {
 		// Deposits' interest and operating costs are paid to the external
 		// sector (depositors beyond the network's firms, staff, suppliers);
 		// central-bank interest to the central bank.
-		cost := bs.depositRate*(deposits+bk.funding) + bs.costRate*(bk.loans+bk.workout+bk.outside+bk.outsideNPL+max(0, bk.reserves))
+		cost := bs.depositRate*(deposits+bk.funding) + bs.costRate*(bk.loans+bk.participation+bk.workout+bk.outside+bk.outsideNPL+max(0, bk.reserves))
 		cbInterest := bs.lolrRate*bk.cbLoans + e.relendingService(bk)
 		bk.capital -= cost + cbInterest
 		bk.reserves -= cost + cbInterest

@@ -230,6 +230,7 @@ func (e *engine) initFinance() error {
 	system := cfg.Finance.Banking == "system"
 	if system {
 		e.bs = newBankSystem(cfg, p, n, len(e.banks))
+		e.bs.syndicate = e.newSyndicate()
 		if err := e.assignBanks(); err != nil {
 			return err
 		}

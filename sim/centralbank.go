@@ -2,8 +2,8 @@
 // docs/model.md "Banks"): the central bank lends reserves to a bank whose
 // reserves fall below 0 (lender of last resort) and takes them back when
 // the bank has them again; the state recapitalises a bank that has stayed
-// below its minimum capital ratio for resolution_delay, in every arm
-// alike, and the cost is fiscal.
+// below its minimum capital ratio (or finance.resolution_car) for
+// resolution_delay, in every arm alike, and the cost is fiscal.
 
 package sim
 
@@ -45,15 +45,22 @@ func (e *engine) lenderOfLastResort() {
 	}
 }
 
-// resolve recapitalises each bank that has been below car_min for
-// resolution_delay steps in a row back to car_start, with state money:
-// the government pays it into the bank's capital and reserves.
+// resolve recapitalises each bank that has been below its resolution
+// threshold (resolution_car, or its car_min) for resolution_delay steps in
+// a row back to car_start, with state money: the government pays it into
+// the bank's capital and reserves. A bank between resolution_car and
+// car_min is in its buffers: it lends less and pays no dividend, but the
+// state does not step in.
 func (e *engine) resolve() {
 	bs := e.bs
 	bs.recapStep = 0
 	for b := range e.banks {
 		bk := &e.banks[b]
-		bk.belowRun = agents.Streak(bk.belowRun, bk.car < bk.carMin)
+		threshold := bk.carMin
+		if bs.resolutionCAR > 0 {
+			threshold = bs.resolutionCAR
+		}
+		bk.belowRun = agents.Streak(bk.belowRun, bk.car < threshold)
 		x := agents.Recapitalisation(bk.capital, bk.rwa, bk.carStart, bk.belowRun, bs.resolutionDelay)
 		if x <= 0 {
 			continue

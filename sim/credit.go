@@ -6,6 +6,8 @@
 package sim
 
 import (
+	"math"
+
 	"github.com/smesim/smesim/agents"
 	"github.com/smesim/smesim/sim/units"
 )
@@ -211,6 +213,15 @@ func (e *engine) bankRequests(c *chunkWork) {
 		}
 		return
 	}
+	if nb == 1 {
+		// In a local, not through the slice's memory (see stepSums).
+		requested := 0.0
+		for _, r := range e.request[c.lo:c.hi] {
+			requested += r
+		}
+		c.banks[bankRequested] = requested
+		return
+	}
 	for i := c.lo; i < c.hi; i++ {
 		c.banks[int(e.bank[i])*numBankSums+bankRequested] += e.request[i]
 	}
@@ -248,6 +259,10 @@ func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 	if e.bs != nil {
 		rollover, rollShare = e.bs.rollover, e.bs.rollShare
 	}
+	// The rate per step of the last yearly rate priced: firms at the same
+	// score and bank (most healthy firms score 1) share it, and the
+	// conversion (a log and an exponential) is the loop's dearest part.
+	lastAnnual, lastRate := math.Float64bits(math.NaN()), 0.0
 	for i := lo; i < hi; i++ {
 		if granted != nil {
 			granted[i] = 0
@@ -274,7 +289,10 @@ func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 					granted[i] = g
 				}
 				annual := agents.LoanRate(bk.baseRate, bk.riskSpread, score, e.shock.spread)
-				r := units.PerStep(annual, p.stepDays)
+				if a := math.Float64bits(annual); a != lastAnnual {
+					lastAnnual, lastRate = a, units.PerStep(annual, p.stepDays)
+				}
+				r := lastRate
 				e.loanRate[i] = (e.loanRate[i]*e.loan[i] + r*g) / (e.loan[i] + g)
 				e.loan[i] += g
 				e.cash[i] += g
@@ -289,30 +307,38 @@ func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 // its loan through the step.
 func (e *engine) payOwed(lo, hi int) {
 	s := &e.iv
-	for i := lo; i < hi; i++ {
-		if !e.alive[i] {
+	// Over slices of the chunk (see accrue).
+	n := hi - lo
+	alive, baseOutput, cash, cashTarget := e.alive[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.cashTarget[lo:hi:hi][:n]
+	owedExternal, owedTax, unpaidDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
+	toExternal, toGov, reserveIn := e.toExternal[lo:hi:hi][:n], e.toGov[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n]
+	loan, repaidAll, shortfall := e.loan[lo:hi:hi][:n], e.repaidAll[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
+	netProfit, equity := e.netProfit[lo:hi:hi][:n], e.equity[lo:hi:hi][:n]
+	for j := range n {
+		i := lo + j
+		if !alive[j] {
 			continue
 		}
-		owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
+		owed := owedExternal[j] + owedTax[j] + unpaidDebt[j]
 		gov := 0.0
 		if s.govUnpaid != nil {
 			gov = s.govUnpaid[i]
 			owed += gov
 		}
-		if owed > 1e-12*e.baseOutput[i] {
-			share := agents.PayShare(e.cash[i], owed)
-			v := share * e.owedExternal[i]
-			w := share * e.owedTax[i]
-			d := share * e.unpaidDebt[i]
-			e.owedExternal[i] -= v
-			e.owedTax[i] -= w
-			e.toExternal[i] += v
-			e.toGov[i] += w
-			e.reserveIn[i] -= v + w
-			e.loan[i] -= d
-			e.repaidAll[i] += d
-			e.cash[i] -= v + w + d
-			e.unpaidDebt[i] -= d
+		if owed > 1e-12*baseOutput[j] {
+			share := agents.PayShare(cash[j], owed)
+			v := share * owedExternal[j]
+			w := share * owedTax[j]
+			d := share * unpaidDebt[j]
+			owedExternal[j] -= v
+			owedTax[j] -= w
+			toExternal[j] += v
+			toGov[j] += w
+			reserveIn[j] -= v + w
+			loan[j] -= d
+			repaidAll[j] += d
+			cash[j] -= v + w + d
+			unpaidDebt[j] -= d
 			if s.callDue != nil {
 				s.callDue[i] = max(0, s.callDue[i]-d)
 			}
@@ -321,27 +347,27 @@ func (e *engine) payOwed(lo, hi int) {
 				s.govUnpaid[i] -= g
 				s.govLoan[i] -= g
 				s.govIn[i] += g
-				e.reserveIn[i] -= g
-				e.cash[i] -= g
+				reserveIn[j] -= g
+				cash[j] -= g
 			}
-			e.shortfall[i] = share < 1
+			shortfall[j] = share < 1
 		} else {
-			e.shortfall[i] = false
+			shortfall[j] = false
 		}
-		if div := agents.Dividend(e.kindOf(i).payout, e.netProfit[i], e.cash[i], e.cashTarget[i]); div > 0 {
-			e.cash[i] -= div
-			e.equity[i] -= div
-			e.toExternal[i] += div
-			e.reserveIn[i] -= div
+		if div := agents.Dividend(e.kindOf(i).payout, netProfit[j], cash[j], cashTarget[j]); div > 0 {
+			cash[j] -= div
+			equity[j] -= div
+			toExternal[j] += div
+			reserveIn[j] -= div
 		}
 		if s.parts&partGrant != 0 {
 			repaidShare := 0.0
 			if l0 := s.loanStart[i]; l0 > 0 {
-				repaidShare = min(1, e.repaidAll[i]/l0)
+				repaidShare = min(1, repaidAll[j]/l0)
 			}
-			amortise(s.stateGuaranteed, i, repaidShare, s.addState[i], e.loan[i])
-			amortise(s.coreGuaranteed, i, repaidShare, s.addCore[i], e.loan[i])
-			amortise(s.newPrincipal, i, repaidShare, s.addNew[i], e.loan[i])
+			amortise(s.stateGuaranteed, i, repaidShare, s.addState[i], loan[j])
+			amortise(s.coreGuaranteed, i, repaidShare, s.addCore[i], loan[j])
+			amortise(s.newPrincipal, i, repaidShare, s.addNew[i], loan[j])
 			s.addState[i], s.addCore[i], s.addNew[i] = 0, 0, 0
 		}
 	}

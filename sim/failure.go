@@ -20,27 +20,34 @@ import (
 func (e *engine) failureCounters(c *chunkWork) {
 	p, l := &e.p, &e.liq
 	c.failing = c.failing[:0]
-	for i := c.lo; i < c.hi; i++ {
-		if !e.alive[i] {
+	// Over slices of the chunk (see accrue).
+	lo, hi := c.lo, c.hi
+	n := hi - lo
+	alive, shortfall, equity := e.alive[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n], e.equity[lo:hi:hi][:n]
+	illiquidRun, insolventRun, cause := e.illiquidRun[lo:hi:hi][:n], e.insolventRun[lo:hi:hi][:n], e.cause[lo:hi:hi][:n]
+	grace, insolvency := p.grace, p.insolvency
+	for j, live := range alive {
+		if !live {
 			continue
 		}
+		i := lo + j
 		if l.exitDue != nil && l.exitDue[i] {
 			l.exitDue[i] = false
-			e.cause[i] = outcome.ExitValue
+			cause[j] = outcome.ExitValue
 			c.failing = append(c.failing, int32(i))
 			continue
 		}
-		short := e.shortfall[i]
+		short := shortfall[j]
 		if l.informalLate != nil {
 			short = short || l.informalLate[i]
 		}
-		e.illiquidRun[i] = agents.Streak(e.illiquidRun[i], short)
-		e.insolventRun[i] = agents.Streak(e.insolventRun[i], e.equity[i] < 0)
-		switch agents.FailureOf(e.illiquidRun[i], e.insolventRun[i], p.grace, p.insolvency) {
+		illiquidRun[j] = agents.Streak(illiquidRun[j], short)
+		insolventRun[j] = agents.Streak(insolventRun[j], equity[j] < 0)
+		switch agents.FailureOf(illiquidRun[j], insolventRun[j], grace, insolvency) {
 		case agents.FailsIlliquid:
-			e.cause[i] = outcome.Illiquid
+			cause[j] = outcome.Illiquid
 		case agents.FailsInsolvent:
-			e.cause[i] = outcome.Insolvent
+			cause[j] = outcome.Insolvent
 		default:
 			continue
 		}

@@ -219,14 +219,21 @@ func addOver(a float64, v []float64, edges []int32) float64 {
 
 // addRanges adds to each sum[j] the values v[start[j]:start[j+1]], in
 // order: a firm's slots or in-links in compressed adjacency.
+//
+// Each range is a subslice, its end carried to the next firm as its
+// start: the inner loop is then an add, an increment and a compare, with
+// no bounds check and no reload of start after the store to sum.
 func addRanges(sum []float64, start []int32, v []float64) {
 	start = start[:len(sum)+1]
+	k0 := start[0]
 	for j := range sum {
+		k1 := start[j+1]
 		a := sum[j]
-		for k := start[j]; k < start[j+1]; k++ {
-			a += v[k]
+		for _, x := range v[k0:k1] {
+			a += x
 		}
 		sum[j] = a
+		k0 = k1
 	}
 }
 
@@ -275,7 +282,7 @@ func (e *engine) checkBalanceSheets(t int) error {
 		if e.bs != nil {
 			// Provisions are a contra-asset; central-bank loans a liability;
 			// loans in workout and outside the network are assets.
-			lhs += bk.workout + bk.outside + bk.outsideNPL - bk.provisions
+			lhs += bk.workout + bk.participation + bk.outside + bk.outsideNPL - bk.provisions
 			rhs += bk.cbLoans + bk.relending + bk.funding
 			scale = max(scale, math.Abs(bk.provisions)+math.Abs(bk.cbLoans))
 		}
@@ -285,9 +292,9 @@ func (e *engine) checkBalanceSheets(t int) error {
 				bk.loans, bk.factored, bk.reserves, bk.provisions, deposits[b], bk.capital, bk.cbLoans, bk.relending, bk.funding, res)}
 		}
 		if e.bs != nil {
-			if book := bk.smeLoans + bk.coreLoans + bk.npl; math.Abs(book-bk.loans-bk.workout)/scale > ledgerTolerance {
+			if book := bk.smeLoans + bk.coreLoans + bk.npl; math.Abs(book-bk.loans-bk.workout-bk.participation)/scale > ledgerTolerance {
 				return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(
-					"performing (SME %.17g, core %.17g) and non-performing %.17g loans ≠ loans on its books %.17g and in workout %.17g", bk.smeLoans, bk.coreLoans, bk.npl, bk.loans, bk.workout)}
+					"performing (SME %.17g, core %.17g) and non-performing %.17g loans ≠ loans on its books %.17g, in workout %.17g and its participation in cores' loans %.17g", bk.smeLoans, bk.coreLoans, bk.npl, bk.loans, bk.workout, bk.participation)}
 			}
 			if npl := bk.npl + bk.outsideNPL; bk.provisions < e.bs.coverageMin*npl*(1-ledgerTolerance) {
 				return &AccountingError{Step: t, Account: "bank " + name, Detail: fmt.Sprintf(

@@ -17,49 +17,62 @@ import (
 // rewired. If no active supplier filled anything, orders follow the weights.
 func (e *engine) orders(lo, hi, t int) {
 	net, p := e.net, &e.p
-	for b := lo; b < hi; b++ {
-		if !e.alive[b] {
-			for k := net.InStart[b]; k < net.InStart[b+1]; k++ {
-				e.order[k] = 0
-			}
-			e.importOrder[b] = 0
+	invTarget, tau, rewiringDelay := p.invTarget, p.tau, p.rewiringDelay
+	// A buyer's in-links and slots, and a slot's links, are subslices
+	// between consecutive starts (see addRanges).
+	inEnd, in0 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
+	slotEnd, slot0 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
+	n := len(inEnd)
+	buyerAlive, planned, capacity := e.alive[lo:hi:hi][:n], e.planned[lo:hi:hi][:n], e.capacity[lo:hi:hi][:n]
+	importOrder, importInv, role := e.importOrder[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n]
+	importCoeff := &e.importCoeff
+	slotEnd = slotEnd[:n]
+	slotEdgeStart, slotCoeff, slotInv := net.SlotEdgeStart, e.slotCoeff, e.slotInv
+	supplier, weight, order := net.Supplier, net.Weight, e.order
+	supAlive, fillRate, failStep := e.alive, e.fillRate, e.failStep
+	k1, s1 := in0, slot0
+	for b, end := range inEnd {
+		k0, s0 := k1, s1
+		k1, s1 = end, slotEnd[b]
+		if !buyerAlive[b] {
+			clear(order[k0:k1])
+			importOrder[b] = 0
 			continue
 		}
-		plan := min(e.planned[b], e.capacity[b])
+		plan := min(planned[b], capacity[b])
 		if e.edgeInv != nil {
-			e.linkOrders(b, plan)
+			e.linkOrders(lo+b, plan)
 			continue
 		}
-		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
-			need := agents.InputOrder(e.slotCoeff[s], plan, e.slotInv[s], p.invTarget, p.tau)
-			lo, hi := net.SlotEdgeStart[s], net.SlotEdgeStart[s+1]
+		for s := s0; s < s1; s++ {
+			need := agents.InputOrder(slotCoeff[s], plan, slotInv[s], invTarget, tau)
+			lo, hi := slotEdgeStart[s], slotEdgeStart[s+1]
+			sup, w, ord := supplier[lo:hi], weight[lo:hi], order[lo:hi]
+			w, ord = w[:len(sup)], ord[:len(sup)]
 			filled, alive, pending := 0.0, 0.0, 0.0
-			for k := lo; k < hi; k++ {
-				sup := net.Supplier[k]
-				w := net.Weight[k]
-				if e.alive[sup] {
-					alive += w
-					filled += w * e.fillRate[sup]
-				} else if t-int(e.failStep[sup]) < p.rewiringDelay {
-					pending += w
+			for k, sk := range sup {
+				if supAlive[sk] {
+					alive += w[k]
+					filled += w[k] * fillRate[sk]
+				} else if t-int(failStep[sk]) < rewiringDelay {
+					pending += w[k]
 				}
 			}
 			useFill := filled > 0
-			for k := lo; k < hi; k++ {
-				sup := net.Supplier[k]
+			for k, sk := range sup {
 				switch {
-				case !e.alive[sup]:
-					e.order[k] = 0
+				case !supAlive[sk]:
+					ord[k] = 0
 				case useFill:
 					// The share first: with fill rates near the smallest
 					// floats, need / filled would overflow.
-					e.order[k] = need * (net.Weight[k] * e.fillRate[sup] / (filled + pending))
+					ord[k] = need * (w[k] * fillRate[sk] / (filled + pending))
 				default:
-					e.order[k] = need * (net.Weight[k] / (alive + pending))
+					ord[k] = need * (w[k] / (alive + pending))
 				}
 			}
 		}
-		e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
+		importOrder[b] = agents.InputOrder(importCoeff[role[b]], plan, importInv[b], invTarget, tau)
 	}
 }
 

@@ -36,7 +36,7 @@ type outsideTerms struct {
 // stationary state, as outside_book times its loans to the network.
 func (e *engine) openOutsideBook(bk *bankState) {
 	o, w := &e.bs.outside, e.bs.workout.steps
-	total := o.share * bk.loans
+	total := o.share * (bk.loans + bk.participation)
 	// Stationary: what becomes non-performing in a step (defaultRate ×
 	// performing) is what falls due (non-performing / w).
 	bk.outside = total / (1 + o.defaultRate*float64(w))

@@ -19,36 +19,48 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	net := e.net
 	n := hi - lo
 	now := int32(t)
-	alive := e.alive[lo:hi:hi]
-	outStart, outEdge := net.OutStart[lo:hi+1:hi+1], net.OutEdge
-	slotStart := net.SlotStart[lo : hi+1 : hi+1]
+	// Each firm's out-links and slots are subslices between consecutive
+	// starts (outEnd[j], slotEnd[j] and the end of the firm before), so
+	// that the loops over them carry no bounds checks (see addRanges).
+	outEnd, out0 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
+	slotEnd, slot0 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
+	n = len(outEnd)
+	alive := e.alive[lo:hi:hi][:n]
+	outEdge := net.OutEdge
 	order, delivery := e.order, e.delivery
-	output, fdNow := e.output[lo:hi:hi], e.fdNow[lo:hi:hi]
+	output, fdNow := e.output[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n]
 	dem, limit, capacity, share := e.scratch(wid, 0, n), e.scratch(wid, 1, n), e.scratch(wid, 2, n), e.scratch(wid, 3, n)
 	demand := dem // kept only for partner search (engine.demand)
 	if e.demand != nil {
-		demand = e.demand[lo:hi:hi]
+		demand = e.demand[lo:hi:hi][:n]
 	}
 	// Failed firms produce and deliver nothing.
 	{
-		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi], e.importBuy[lo:hi:hi], e.fillRate[lo:hi:hi]
-		for j := range n {
+		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.fillRate[lo:hi:hi][:n]
+		k1 := out0
+		for j, end := range outEnd {
+			k0 := k1
+			k1 = end
 			if !alive[j] {
 				output[j], demand[j], fdDelivered[j], importBuy[j], fillRate[j] = 0, 0, 0, 0, 0
-				for k := outStart[j]; k < outStart[j+1]; k++ {
-					delivery[outEdge[k]] = 0
+				for _, ed := range outEdge[k0:k1] {
+					delivery[ed] = 0
 				}
 			}
 		}
 	}
 	// Demand: final demand and the orders of buyers.
 	{
-		baseOutput, lastDemand := e.baseOutput[lo:hi:hi], e.lastDemand[lo:hi:hi]
-		for j := range n {
+		baseOutput, lastDemand := e.baseOutput[lo:hi:hi][:n], e.lastDemand[lo:hi:hi][:n]
+		dem := dem[:n]
+		k1 := out0
+		for j, end := range outEnd {
+			k0 := k1
+			k1 = end
 			if !alive[j] {
 				continue
 			}
-			d := addOver(fdNow[j], order, outEdge[outStart[j]:outStart[j+1]])
+			d := addOver(fdNow[j], order, outEdge[k0:k1])
 			dem[j] = d
 			demand[j] = d
 			if d < 0.9*baseOutput[j] {
@@ -58,9 +70,13 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// What the scarcest input allows.
 	{
-		importInv, role, importCoeff := e.importInv[lo:hi:hi], net.Role[lo:hi:hi], &e.importCoeff
-		slotInv, slotCoeff := e.slotInv, e.slotCoeff
-		for j := range n {
+		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
+		slotCoeff, slotInv := e.slotCoeff, e.slotInv[:len(e.slotCoeff)]
+		limit := limit[:n]
+		s1 := slot0
+		for j, end := range slotEnd {
+			s0 := s1
+			s1 = end
 			if !alive[j] {
 				continue
 			}
@@ -68,7 +84,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			if c := importCoeff[role[j]]; c > 0 {
 				l = importInv[j] / c
 			}
-			for s := slotStart[j]; s < slotStart[j+1]; s++ {
+			for s := s0; s < s1; s++ {
 				// A role with input_share 0 uses none of its suppliers'
 				// goods: such a slot limits nothing (and 0/0 would be NaN).
 				if c := slotCoeff[s]; c > 0 {
@@ -100,16 +116,18 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	}
 	// Output and the share of orders filled.
 	{
-		fillRate, fdDelivered := e.fillRate[lo:hi:hi], e.fdDelivered[lo:hi:hi]
-		for j := range n {
-			if !alive[j] {
+		fillRate, fdDelivered := e.fillRate[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
+		dem, limit, capacity, share := dem[:n], limit[:n], capacity[:n], share[:n]
+		rationing := e.p.rationing
+		for j, live := range alive {
+			if !live {
 				continue
 			}
 			d := dem[j]
 			x := agents.Output(capacity[j], d, limit[j])
 			output[j] = x
-			if e.p.rationing != rationProportional {
-				r, fd := rationFinalDemand(e.p.rationing, x, d, fdNow[j])
+			if rationing != rationProportional {
+				r, fd := rationFinalDemand(rationing, x, d, fdNow[j])
 				share[j], fillRate[j], fdDelivered[j] = r, r, fd
 				continue
 			}
@@ -123,39 +141,50 @@ func (e *engine) produce(lo, hi, t, wid int) {
 		}
 	}
 	// Deliveries, pro rata.
-	for j := range n {
-		if !alive[j] {
-			continue
-		}
-		r := share[j]
-		for k := outStart[j]; k < outStart[j+1]; k++ {
-			ed := outEdge[k]
-			delivery[ed] = order[ed] * r
+	{
+		share := share[:n]
+		k1 := out0
+		for j, end := range outEnd {
+			k0 := k1
+			k1 = end
+			if !alive[j] {
+				continue
+			}
+			r := share[j]
+			for _, ed := range outEdge[k0:k1] {
+				delivery[ed] = order[ed] * r
+			}
 		}
 	}
 	// Inputs used.
-	{
-		slotInv, slotCoeff := e.slotInv, e.slotCoeff
-		for j := range n {
+	if e.edgeInv != nil {
+		for j, live := range alive {
+			if live {
+				e.useLinkStocks(lo+j, output[j])
+			}
+		}
+	} else {
+		slotCoeff, slotInv := e.slotCoeff, e.slotInv[:len(e.slotCoeff)]
+		s1 := slot0
+		for j, end := range slotEnd {
+			s0 := s1
+			s1 = end
 			if !alive[j] {
 				continue
 			}
 			x := output[j]
-			if e.edgeInv != nil {
-				e.useLinkStocks(lo+j, x)
-				continue
-			}
-			for s := slotStart[j]; s < slotStart[j+1]; s++ {
+			for s := s0; s < s1; s++ {
 				slotInv[s] = max(0, slotInv[s]-slotCoeff[s]*x)
 			}
 		}
 	}
 	// Imports used and bought, as far as imports shocks allow.
 	{
-		importInv, role, importCoeff := e.importInv[lo:hi:hi], net.Role[lo:hi:hi], &e.importCoeff
-		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi], e.importBuy[lo:hi:hi], e.lastImports[lo:hi:hi]
-		for j := range n {
-			if !alive[j] {
+		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
+		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.lastImports[lo:hi:hi][:n]
+		limit := limit[:n]
+		for j, live := range alive {
+			if !live {
 				continue
 			}
 			avail := 1.0
@@ -176,17 +205,18 @@ func (e *engine) produce(lo, hi, t, wid int) {
 		}
 	}
 	// Planned output: last production, or demand smoothed.
-	planned := e.planned[lo:hi:hi]
+	planned := e.planned[lo:hi:hi][:n]
 	if e.p.smoothed {
 		alpha := e.p.smoothAlpha
-		for j := range n {
-			if alive[j] {
+		dem := dem[:n]
+		for j, live := range alive {
+			if live {
 				planned[j] += alpha * (dem[j] - planned[j])
 			}
 		}
 	} else if !e.p.plannedIsOutput {
-		for j := range n {
-			if alive[j] {
+		for j, live := range alive {
+			if live {
 				planned[j] = output[j]
 			}
 		}
@@ -196,26 +226,48 @@ func (e *engine) produce(lo, hi, t, wid int) {
 // receive puts delivered inputs into each buyer's inventory for next step.
 func (e *engine) receive(lo, hi int) {
 	net := e.net
-	for b := lo; b < hi; b++ {
-		if !e.alive[b] {
+	if e.edgeInv != nil {
+		for b := lo; b < hi; b++ {
+			if e.alive[b] {
+				e.receiveLinkStocks(b)
+			}
+		}
+		return
+	}
+	// A buyer's slots, and a slot's links, lie between consecutive starts
+	// (see addRanges).
+	slotEnd, s1 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
+	alive := e.alive[lo:hi:hi][:len(slotEnd)]
+	slotEdgeStart, delivery := net.SlotEdgeStart, e.delivery
+	slotInv := e.slotInv[:len(slotEdgeStart)-1]
+	for b, end := range slotEnd {
+		s0 := s1
+		s1 = end
+		if !alive[b] {
 			continue
 		}
-		for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+		for s := s0; s < s1; s++ {
 			got := 0.0
-			for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
-				got += e.delivery[k]
+			for _, d := range delivery[slotEdgeStart[s]:slotEdgeStart[s+1]] {
+				got += d
 			}
-			if e.edgeInv != nil {
-				sum := 0.0
-				for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
-					e.edgeInv[k] += e.delivery[k]
-					sum += e.edgeInv[k]
-				}
-				e.slotInv[s] = sum
-				continue
-			}
-			e.slotInv[s] += got
+			slotInv[s] += got
 		}
+	}
+}
+
+// receiveLinkStocks puts the inputs delivered to buyer b into its stocks
+// per link (production.inventories = "link"), and each slot's stock is
+// the sum of its links'.
+func (e *engine) receiveLinkStocks(b int) {
+	net := e.net
+	for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
+		sum := 0.0
+		for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
+			e.edgeInv[k] += e.delivery[k]
+			sum += e.edgeInv[k]
+		}
+		e.slotInv[s] = sum
 	}
 }
 

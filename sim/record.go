@@ -159,74 +159,96 @@ func (e *engine) stepSums(c *chunkWork, t, wid int) {
 	n := hi - lo
 	row := &c.row
 	*row = [outcome.NumMetrics]float64{}
-	alive, kind, output := e.alive[lo:hi:hi], net.Kind[lo:hi:hi], e.output[lo:hi:hi]
-	for j := range n {
-		if alive[j] {
-			row[outcome.FirmsActive]++
-			if kind[j] == network.Core {
-				row[outcome.CoresActive]++
-			} else {
-				row[outcome.SMEsActive]++
+	// Each sum is kept in a local variable while its loop runs: added to
+	// in place in the row, it went through memory, every addition waiting
+	// on the store of the one before.
+	alive, kind, output := e.alive[lo:hi:hi], net.Kind[lo:hi:hi][:n], e.output[lo:hi:hi][:n]
+	alive = alive[:n]
+	{
+		active, cores, smes := 0.0, 0.0, 0.0
+		for j, live := range alive {
+			if live {
+				active++
+				if kind[j] == network.Core {
+					cores++
+				} else {
+					smes++
+				}
 			}
 		}
+		row[outcome.FirmsActive], row[outcome.CoresActive], row[outcome.SMEsActive] = active, cores, smes
 	}
 	{
-		inputShare, fdNow, fdDelivered := e.inputShare[lo:hi:hi], e.fdNow[lo:hi:hi], e.fdDelivered[lo:hi:hi]
-		base, kinds, perYear := e.baseOutput[lo:hi:hi], &e.kinds, e.p.stepsPerYear
-		for j := range n {
-			if alive[j] {
+		inputShare, fdNow, fdDelivered := e.inputShare[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
+		base, kinds, perYear := e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
+		out, va, fd, sales, emp := 0.0, 0.0, 0.0, 0.0, 0.0
+		for j, live := range alive {
+			if live {
 				x := output[j]
-				row[outcome.Output] += x
-				row[outcome.ValueAdded] += x * (1 - inputShare[j])
-				row[outcome.FinalDemand] += fdNow[j]
-				row[outcome.FinalSales] += fdDelivered[j]
-				row[outcome.Employment] += kinds[kind[j]].jobs(base[j], perYear)
+				out += x
+				va += x * (1 - inputShare[j])
+				fd += fdNow[j]
+				sales += fdDelivered[j]
+				emp += kinds[kind[j]].jobs(base[j], perYear)
 			}
 		}
+		row[outcome.Output], row[outcome.ValueAdded], row[outcome.FinalDemand] = out, va, fd
+		row[outcome.FinalSales], row[outcome.Employment] = sales, emp
 	}
 	{
-		lastLockdown, lastCredit := e.lastLockdown[lo:hi:hi], e.lastCredit[lo:hi:hi]
+		lastLockdown, lastCredit := e.lastLockdown[lo:hi:hi][:n], e.lastCredit[lo:hi:hi][:n]
 		now := int32(t)
-		for j := range n {
-			if alive[j] {
+		locked, smesLocked, denied := 0.0, 0.0, 0.0
+		for j, live := range alive {
+			if live {
 				if lastLockdown[j] == now {
-					row[outcome.LockedDown]++
+					locked++
 					if kind[j] != network.Core {
-						row[outcome.SMEsLockedDown]++
+						smesLocked++
 					}
 				}
 				if lastCredit[j] == now {
-					row[outcome.CreditDenied]++
+					denied++
 				}
 			}
 		}
+		row[outcome.LockedDown], row[outcome.SMEsLockedDown], row[outcome.CreditDenied] = locked, smesLocked, denied
 	}
-	for _, v := range e.payable[net.InStart[lo]:net.InStart[hi]] {
-		row[outcome.TradeCredit] += v
+	{
+		credit := 0.0
+		for _, v := range e.payable[net.InStart[lo]:net.InStart[hi]] {
+			credit += v
+		}
+		row[outcome.TradeCredit] = credit
 	}
 	if !e.p.finance {
 		return
 	}
 	var sums [numSums]float64
 	{
-		toExternal, toGov, lent := e.toExternal[lo:hi:hi], e.toGov[lo:hi:hi], e.lent[lo:hi:hi]
-		repaidAll, writtenOff := e.repaidAll[lo:hi:hi], e.writtenOff[lo:hi:hi]
+		toExternal, toGov, lent := e.toExternal[lo:hi:hi][:n], e.toGov[lo:hi:hi][:n], e.lent[lo:hi:hi][:n]
+		repaidAll, writtenOff := e.repaidAll[lo:hi:hi][:n], e.writtenOff[lo:hi:hi][:n]
+		ext, gov, lentSum, repaid, written := 0.0, 0.0, 0.0, 0.0, 0.0
 		for j := range n {
-			sums[sumToExternal] += toExternal[j]
-			sums[sumToGov] += toGov[j]
-			sums[sumLent] += lent[j]
-			sums[sumRepaid] += repaidAll[j]
-			sums[sumWrittenOff] += writtenOff[j]
+			ext += toExternal[j]
+			gov += toGov[j]
+			lentSum += lent[j]
+			repaid += repaidAll[j]
+			written += writtenOff[j]
 		}
+		sums[sumToExternal], sums[sumToGov], sums[sumLent], sums[sumRepaid], sums[sumWrittenOff] = ext, gov, lentSum, repaid, written
 	}
 	{
-		cash, badDebt, loan := e.cash[lo:hi:hi], e.badDebt[lo:hi:hi], e.loan[lo:hi:hi]
+		cash, badDebt, loan := e.cash[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+		cashSum, cashAbs, bad, loans := 0.0, 0.0, 0.0, 0.0
 		for j := range n {
-			sums[sumCash] += cash[j]
-			sums[sumCashAbs] += math.Abs(cash[j])
-			row[outcome.BadDebt] += badDebt[j]
-			row[outcome.CreditOutstanding] += loan[j]
+			cashSum += cash[j]
+			cashAbs += math.Abs(cash[j])
+			bad += badDebt[j]
+			loans += loan[j]
 		}
+		sums[sumCash], sums[sumCashAbs] = cashSum, cashAbs
+		row[outcome.BadDebt], row[outcome.CreditOutstanding] = bad, loans
 	}
 	row[outcome.Cash] = sums[sumCash]
 	row[outcome.NewLoans] = sums[sumLent]
@@ -236,6 +258,7 @@ func (e *engine) stepSums(c *chunkWork, t, wid int) {
 	if e.bs != nil {
 		e.bankBooks(c)
 	}
+	c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables checkFirms gathers
 	c.checkErr = e.checkFirms(lo, hi, t, wid)
 }
 
@@ -252,18 +275,24 @@ func (e *engine) bankTotals(c *chunkWork) {
 	lent, repaidAll, writtenOff := e.lent[lo:hi:hi], e.repaidAll[lo:hi:hi], e.writtenOff[lo:hi:hi]
 	cash, loan := e.cash[lo:hi:hi], e.loan[lo:hi:hi]
 	if nb == 1 {
+		// In locals, not through the slice's memory (see stepSums).
+		n := len(toBank)
+		reserveIn, repaidAll, writtenOff, loan = reserveIn[:n], repaidAll[:n], writtenOff[:n], loan[:n]
+		lent, cash = lent[:n], cash[:n]
+		capitalIn, reservesIn, loansIn, deposits, loans := 0.0, 0.0, 0.0, 0.0, 0.0
+		for j := range n {
+			capitalIn += toBank[j]
+			reservesIn += reserveIn[j]
+		}
+		for j := range n {
+			loansIn += lent[j] - repaidAll[j] - writtenOff[j]
+		}
+		for j := range n {
+			deposits += cash[j]
+			loans += loan[j]
+		}
 		v := c.banks[:numBankSums]
-		for j := range toBank {
-			v[bankCapitalIn] += toBank[j]
-			v[bankReservesIn] += reserveIn[j]
-		}
-		for j := range lent {
-			v[bankLoansIn] += lent[j] - repaidAll[j] - writtenOff[j]
-		}
-		for j := range cash {
-			v[bankDeposits] += cash[j]
-			v[bankLoans] += loan[j]
-		}
+		v[bankCapitalIn], v[bankReservesIn], v[bankLoansIn], v[bankDeposits], v[bankLoans] = capitalIn, reservesIn, loansIn, deposits, loans
 		return
 	}
 	for j := range bank {

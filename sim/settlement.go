@@ -251,12 +251,17 @@ func (e *engine) collectRange(lo, hi int) {
 		e.collectFactored(lo, hi)
 	}
 	net := e.net
-	outStart, outEdge := net.OutStart, net.OutEdge
-	paidRound, crossBank, alive, cash, reserveIn, toExternal := e.paidRound, e.crossBank, e.alive, e.cash, e.reserveIn, e.toExternal
-	for sup := lo; sup < hi; sup++ {
+	// A supplier's out-links lie between consecutive starts (see
+	// addRanges).
+	outEnd, k1 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
+	n := len(outEnd)
+	outEdge, paidRound, crossBank := net.OutEdge, e.paidRound, e.crossBank
+	alive, cash, reserveIn, toExternal := e.alive[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.toExternal[lo:hi:hi][:n]
+	for j, end := range outEnd {
+		k0 := k1
+		k1 = end
 		got, cross := 0.0, 0.0
-		for k, end := outStart[sup], outStart[sup+1]; k < end; k++ {
-			ed := outEdge[k]
+		for _, ed := range outEdge[k0:k1] {
 			v := paidRound[ed]
 			if v == 0 {
 				continue
@@ -270,11 +275,11 @@ func (e *engine) collectRange(lo, hi int) {
 		if got == 0 {
 			continue
 		}
-		if alive[sup] {
-			cash[sup] += got
-			reserveIn[sup] += cross
+		if alive[j] {
+			cash[j] += got
+			reserveIn[j] += cross
 		} else {
-			toExternal[sup] += got
+			toExternal[j] += got
 		}
 	}
 }

@@ -123,9 +123,11 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	lo, hi := c.lo, c.hi
 	switch ph {
 	case phaseOrders:
+		c.warm = e.warmSuppliers(lo, hi)
 		e.finalDemand(lo, hi, t)
 		e.orders(lo, hi, t)
 	case phaseProduce:
+		c.warm = e.warmOutLinks(e.order, lo, hi)
 		e.produce(lo, hi, t, wid)
 	case phaseReceive:
 		e.receive(lo, hi)
@@ -138,11 +140,13 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
+		c.warm = e.warmSupplierAlive(lo, hi)
 		c.moved = e.pay(c, true)
 		e.closeSettled(c)
 	case phasePayFirst:
 		c.moved = e.pay(c, true)
 	case phaseCollectAll:
+		c.warm = e.warmOutLinks(e.paidRound, lo, hi)
 		e.collect(c, true)
 	case phasePayPending:
 		c.moved = e.pay(c, false)

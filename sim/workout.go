@@ -42,6 +42,11 @@ func (e *engine) enterWorkout(f int, l, rec float64) {
 	k := w.slot*len(e.banks) + b
 	w.gross[k] += l
 	w.recovered[k] += rec
+	if sy := e.bs.syndicate; sy.syndicated(e, f) {
+		bk.coreWorkout += l
+		sy.gross[k] += l
+		sy.recovered[k] += rec
+	}
 	e.loan[f] = 0
 }
 
@@ -58,6 +63,14 @@ func (e *engine) workoutDue() {
 	}
 	nb := len(e.banks)
 	due := (w.slot + 1) % (w.steps + 1)
+	if sy := e.bs.syndicate; sy != nil {
+		for b := range e.banks {
+			k := due*nb + b
+			e.banks[b].coreWorkout -= sy.gross[k]
+			sy.workoutLoss[b] = sy.gross[k] - sy.recovered[k]
+			sy.gross[k], sy.recovered[k] = 0, 0
+		}
+	}
 	for b := range e.banks {
 		k := due*nb + b
 		g, rec := w.gross[k], w.recovered[k]

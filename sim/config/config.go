@@ -201,13 +201,17 @@ type FinanceConfig struct {
 	LocalShareCore  float64        `toml:"local_share_core" min:"0" max:"1" doc:"system: probability that a core enterprise banks with a city or rural bank of its region"`
 	CBRate          float64        `toml:"cb_rate" min:"0" max:"1" doc:"system: the central bank's yearly lending rate to banks (PBoC relending for small firms: 2.5% from February 2020); the lender of last resort charges it plus lolr_spread, relending the policy loan's own rate"`
 	LOLRSpread      float64        `toml:"lolr_spread" min:"0" max:"1" doc:"system: lender of last resort: a bank whose reserves fall below 0 borrows them back from the central bank at cb_rate plus this"`
-	ResolutionDelay units.Duration `toml:"resolution_delay" doc:"system: a bank below car_min for this long is recapitalised by the state to car_start"`
+	ResolutionDelay units.Duration `toml:"resolution_delay" doc:"system: a bank below car_min (or resolution_car) for this long is recapitalised by the state to car_start"`
+	ResolutionCAR   float64        `toml:"resolution_car" min:"0" max:"1" omitdefault:"true" doc:"system: the capital ratio below which the state resolves a bank (recapitalises it to car_start after resolution_delay): the regulatory minimum without the buffers that car_min includes (China's capital rules: 8%); 0: each bank's car_min"`
 
 	// NPL workout and the outside book (sim/workout.go, sim/outsidebook.go).
 	NPLWorkout         units.Duration `toml:"npl_workout" max:"10y" omitdefault:"true" doc:"system: a failed firm's bank loan stays on its bank's books as non-performing (provisioned) this long, then the bank recovers recovery_rate of it in cash and writes the rest off; 0: written off at the failure"`
 	OutsideBook        float64        `toml:"outside_book" min:"0" max:"100" omitdefault:"true" doc:"system: each bank also holds loans to the economy outside the network, this multiple of its loans to the network's firms at the start: a diversified book with stationary defaults, interest, provisions and capital against it (0: none)"`
 	OutsideDefaultRate float64        `toml:"outside_default_rate" min:"0" max:"1" omitdefault:"true" doc:"system, outside_book: yearly share of the outside book's performing loans that become non-performing (they stay npl_workout, then recovery_rate of them is recovered)"`
 	OutsideRate        float64        `toml:"outside_rate" min:"0" max:"1" omitdefault:"true" doc:"system, outside_book: yearly interest rate the outside book's performing loans pay"`
+
+	// Core syndication (sim/syndication.go).
+	CoreSyndication bool `toml:"core_syndication" omitdefault:"true" doc:"system: each core enterprise's loan from a national bank is shared by all the national banks in proportion to their share (risk participation): its interest, provisions, non-performing status, write-offs and risk weight fall on each bank pro rata, the participants paying for their part in reserves; false: the lending bank holds it alone"`
 }
 
 // BankConfig is one bank. Firms are assigned to banks by Share (with

@@ -53,7 +53,7 @@ var metrics = [NumMetrics]Metric{
 	Provisions:           {"provisions", "currency", "stock", "banks' loan-loss provisions"},
 	ProvisionExpense:     {"provision_expense", "currency", "flow", "provisions charged against banks' capital (negative: released, as on loans written off)"},
 	CBLending:            {"cb_lending", "currency", "stock", "central-bank loans to banks: lender of last resort and relending"},
-	BankRecapitalisation: {"bank_recapitalisation", "currency", "flow", "state money paid into the capital of banks below car_min for resolution_delay (part of fiscal_cost)"},
+	BankRecapitalisation: {"bank_recapitalisation", "currency", "flow", "state money paid into the capital of banks below car_min (or finance.resolution_car) for resolution_delay (part of fiscal_cost)"},
 	RecapitalisationCost: {"recapitalisation_cost", "currency", "stock", "bank_recapitalisation so far"},
 	CreditSME:            {"credit_sme", "currency", "stock", "SMEs' bank loans"},
 	CreditCore:           {"credit_core", "currency", "stock", "core enterprises' bank loans"},

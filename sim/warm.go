@@ -1,0 +1,58 @@
+// Cache warming: tight loops that load, ahead of a pass, the values it
+// gathers from other firms' or links' arrays.
+
+package sim
+
+// A pass that gathers a value per link — the fill rate of each supplier,
+// the order on each out-link — reads arrays indexed by other firms, and
+// where a link crosses to another chain (core-satellite's shared
+// suppliers) the read misses every cache. In the pass, each miss is
+// surrounded by a firm's worth of arithmetic, so the processor holds only
+// a few misses in flight at a time and waits on one after another. A loop
+// that does nothing but the same loads keeps many in flight; run over the
+// chunk just before the pass, it leaves the pass its values in cache. At
+// 10⁶ firms this takes about a quarter off the orders pass
+// (docs/performance.md, "CPU per firm-step").
+//
+// The warming loops only read, so results are unchanged, bit for bit.
+// Each returns the sum of what it loaded, which the caller stores in
+// chunkWork.warm (never read) so that the compiler keeps the loads.
+
+// warmSuppliers loads whether each supplier of the firms lo to hi is
+// alive and its fill rate, which orders gathers.
+func (e *engine) warmSuppliers(lo, hi int) float64 {
+	net, alive, fillRate := e.net, e.alive, e.fillRate
+	s := 0.0
+	for _, sk := range net.Supplier[net.InStart[lo]:net.InStart[hi]] {
+		if alive[sk] {
+			s += fillRate[sk]
+		}
+	}
+	return s
+}
+
+// warmSupplierAlive loads whether each supplier of the firms lo to hi
+// is alive, which the first settlement round gathers (payTrade).
+func (e *engine) warmSupplierAlive(lo, hi int) float64 {
+	net, alive := e.net, e.alive
+	s := 0.0
+	for _, sk := range net.Supplier[net.InStart[lo]:net.InStart[hi]] {
+		if alive[sk] {
+			s++
+		}
+	}
+	return s
+}
+
+// warmOutLinks loads v at every out-link of the firms lo to hi, which a
+// pass over suppliers gathers: the orders on their out-links in produce,
+// the first round's payments in collect, the receivables in the
+// balance-sheet check (checkFirms).
+func (e *engine) warmOutLinks(v []float64, lo, hi int) float64 {
+	net := e.net
+	s := 0.0
+	for _, k := range net.OutEdge[net.OutStart[lo]:net.OutStart[hi]] {
+		s += v[k]
+	}
+	return s
+}
