@@ -201,7 +201,7 @@ type engine struct {
 	netArena       *arena // memory of the network's arrays a step reads, when the engine built the network (hotNetwork)
 	chunks         []chunkWork
 	workers        workers
-	collectFlag    []uint32  // per firm: paid in the current settlement round
+	collectFlag    []uint64  // bit i%64 of word i/64: firm i was paid in the current settlement round
 	crossBank      []bool    // per edge: buyer and supplier bank at different banks (nil with one bank)
 	failing        []int32   // firms failing this step, in firm order
 	touched        int       // chunks the last step's failures touched (flagTouched)
@@ -275,7 +275,7 @@ func buildEngine(cfg *config.Config, net *network.Network, rep int, ownNet bool)
 	nb := len(e.banks)
 	e.grantShare, e.bankDeposits, e.bankLoans = make([]float64, nb), make([]float64, nb), make([]float64, nb)
 	e.bankFactored, e.bankFactoredIn = make([]float64, nb), make([]float64, nb)
-	e.collectFlag = make([]uint32, net.N())
+	e.collectFlag = make([]uint64, (net.N()+63)/64)
 	if len(e.banks) > 1 {
 		e.crossBank = make([]bool, net.E())
 		for k := range e.crossBank {

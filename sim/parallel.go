@@ -275,7 +275,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: 37, edge: 20},
 	phasePayPending:      {},
-	phaseCollectPaid:     {firm: 4},
+	phaseCollectPaid:     {},                   // counted as it goes, with the words of flags scanned
 	phaseCloseAndRequest: {firm: 198, edge: 8}, // the score reads baseOutput, which was baseRevenue
 	phaseGrant:           {firm: 85},
 	phaseOwedAndFailing:  {firm: 130},

@@ -5,6 +5,7 @@
 package sim
 
 import (
+	"math/bits"
 	"sync/atomic"
 
 	"github.com/smesim/smesim/agents"
@@ -146,7 +147,8 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			dueTotal[j] = total
 			if !first {
 				for k := inStart[j]; k < inStart[j+1]; k++ {
-					atomic.StoreUint32(&collectFlag[supplier[k]], 1)
+					sup := supplier[k]
+					atomic.OrUint64(&collectFlag[sup>>6], 1<<(sup&63))
 				}
 				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
 			}
@@ -227,14 +229,20 @@ func (e *engine) collect(c *chunkWork, first bool) {
 		e.collectRange(c.lo, c.hi)
 		return
 	}
-	net := e.net
-	for sup := c.lo; sup < c.hi; sup++ {
-		if e.collectFlag[sup] != 0 {
-			e.collectFlag[sup] = 0
+	// Chunks are multiples of 64 firms, so no word holds two chunks' firms.
+	net, words := e.net, e.collectFlag[c.lo/64:(c.hi+63)/64]
+	for w, set := range words {
+		if set == 0 {
+			continue
+		}
+		words[w] = 0
+		for ; set != 0; set &= set - 1 {
+			sup := c.lo + 64*w + bits.TrailingZeros64(set)
 			e.collectRange(sup, sup+1)
 			c.bytes += collectFirmBytes + int64(net.OutStart[sup+1]-net.OutStart[sup])*collectEdgeBytes
 		}
 	}
+	c.bytes += 8 * int64(len(words))
 }
 
 // collectRange lets suppliers lo to hi collect.
