@@ -11,20 +11,8 @@ import (
 // 10⁵ firms on one thread, and reports the wall time of each kind of
 // parallel pass per step, to compare builds phase by phase.
 func BenchmarkPhases(b *testing.B) {
-	cfg := config.Bench(100_000)
-	cfg.Steps = 100_000 // room in the recorder for every step
-	cfg.Shocks = nil
-	e, err := newEngine(cfg, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e.setThreads(1)
+	e := phaseBenchEngine(b, 100_000, 10)
 	defer e.close()
-	for t := 0; t < 10; t++ { // warm-up
-		if err := e.step(t); err != nil {
-			b.Fatal(err)
-		}
-	}
 	e.workers.elapsed = [numPhases]time.Duration{}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -37,4 +25,26 @@ func BenchmarkPhases(b *testing.B) {
 			b.ReportMetric(float64(d.Microseconds())/float64(b.N), phaseNames[ph]+"-µs/step")
 		}
 	}
+}
+
+// phaseBenchEngine builds the benchmark scenario without its shock at
+// the given number of firms, on one thread, and takes its first warmUp
+// steps, for the benchmarks that time a steady-state step pass by pass.
+// The caller closes it.
+func phaseBenchEngine(b *testing.B, firms, warmUp int) *engine {
+	cfg := config.Bench(firms)
+	cfg.Steps = 100_000 // room in the recorder for every step
+	cfg.Shocks = nil
+	e, err := newEngine(cfg, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.setThreads(1)
+	for t := 0; t < warmUp; t++ {
+		if err := e.step(t); err != nil {
+			e.close()
+			b.Fatal(err)
+		}
+	}
+	return e
 }

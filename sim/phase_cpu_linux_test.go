@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 	"unsafe"
-
-	"github.com/smesim/smesim/sim/config"
 )
 
 // threadCPU returns the CPU time of the calling thread
@@ -28,20 +26,8 @@ func threadCPU() time.Duration {
 func BenchmarkPhasesCPU(b *testing.B) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	cfg := config.Bench(1_000_000)
-	cfg.Steps = 100_000 // room in the recorder for every step
-	cfg.Shocks = nil
-	e, err := newEngine(cfg, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e.setThreads(1)
+	e := phaseBenchEngine(b, 1_000_000, 5)
 	defer e.close()
-	for t := 0; t < 5; t++ { // warm-up
-		if err := e.step(t); err != nil {
-			b.Fatal(err)
-		}
-	}
 	e.workers.clock = threadCPU
 	e.workers.elapsed = [numPhases]time.Duration{}
 	b.ResetTimer()
