@@ -450,7 +450,7 @@ func (v *validator) finance() error {
 			return v.errorAt(p, []string{join(index("banks", i), "car_min"), index("banks", i)},
 				"%s is out of range: with finance.banking = \"system\" a bank starts above its minimum, car_min = %s", formatNumber(b.CARStart), formatNumber(b.CARMin))
 		}
-		if len(b.Regions) > 0 && b.Kind != "city" && b.Kind != "rural" {
+		if len(b.Regions) > 0 && b.National() {
 			p := join(index("banks", i), "regions")
 			return v.errorAt(p, []string{index("banks", i)}, "only a city or rural bank serves regions: this bank's kind is %q (national banks serve every region)", b.Kind)
 		}
@@ -514,7 +514,7 @@ func (v *validator) hasNationalBank() bool {
 		return true
 	}
 	for _, b := range v.cfg.Banks {
-		if b.Kind != "city" && b.Kind != "rural" {
+		if b.National() {
 			return true
 		}
 	}

@@ -121,7 +121,7 @@ func (e *engine) assignBanks() error {
 	var national, all []int
 	for b, bc := range banks {
 		all = append(all, b)
-		if bc.Kind != "city" && bc.Kind != "rural" {
+		if bc.National() {
 			national = append(national, b)
 			continue
 		}

@@ -54,7 +54,7 @@ func (e *engine) newSyndicate() *syndicate {
 	sy := &syndicate{weight: make([]float64, nb)}
 	total := 0.0
 	for b, bc := range e.cfg.Banks {
-		if nationalKind(bc.Kind) {
+		if bc.National() {
 			sy.weight[b] = bc.Share
 			total += bc.Share
 		}
@@ -78,9 +78,6 @@ func (e *engine) newSyndicate() *syndicate {
 	}
 	return sy
 }
-
-// nationalKind reports whether a bank of this kind lends nationally.
-func nationalKind(kind string) bool { return kind != "city" && kind != "rural" }
 
 // syndicated reports whether firm f's loan is in the syndicate: a core
 // whose bank is national.

@@ -230,6 +230,11 @@ type BankConfig struct {
 	CARStart        float64  `toml:"car_start" minx:"0" max:"1" doc:"system: capital ratio at the start, the target up to which a bank lends new money freely and to which resolution restores it"`
 }
 
+// National reports whether the bank lends nationally (large-state and
+// joint-stock banks) rather than to the firms of its regions (city and
+// rural banks).
+func (b BankConfig) National() bool { return b.Kind != "city" && b.Kind != "rural" }
+
 // ShockConfig is one shock. Its multiplier is 1 before Start, 1−Depth from
 // Start for Duration, then returns to 1 along Shape over Recovery.
 type ShockConfig struct {
