@@ -147,7 +147,7 @@ func (e *engine) updateScore(i int) float64 {
 			arrears = !e.bs.performing(i)
 		}
 	}
-	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev/e.baseOutput[i], min(0, profit)/e.baseOutput[i], arrears)
+	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev, profit, e.baseOutput[i], arrears)
 	e.score[i] = score
 	return score
 }
