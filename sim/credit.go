@@ -251,53 +251,63 @@ func (e *engine) grantShares() {
 }
 
 // grantLoans lends each firm its bank's share of its request, at a rate
-// priced on its score.
+// priced on its score. Over slices of the chunk (see accrue).
 func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 	p, s := e.p, &e.iv
-	granted, effScore := s.granted, s.effScore // nil unless partGrant, partCredit
+	n := hi - lo
+	alive, bank, request := e.alive[lo:hi:hi], e.bank[lo:hi:hi][:n], e.request[lo:hi:hi][:n]
+	score, lastCredit := e.score[lo:hi:hi][:n], e.lastCredit[lo:hi:hi][:n]
+	loanRate, loan, cash, lent := e.loanRate[lo:hi:hi][:n], e.loan[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.lent[lo:hi:hi][:n]
+	var granted, effScore []float64 // nil unless partGrant, partCredit
+	if s.granted != nil {
+		granted = s.granted[lo:hi:hi][:n]
+		clear(granted)
+	}
+	if s.effScore != nil {
+		effScore = s.effScore[lo:hi:hi][:n]
+	}
 	var rollover, rollShare []float64
 	if e.bs != nil {
-		rollover, rollShare = e.bs.rollover, e.bs.rollShare
+		rollover, rollShare = e.bs.rollover[lo:hi:hi][:n], e.bs.rollShare
 	}
+	spread, banks, now := e.shock.spread, e.banks, int32(t)
 	// The rate per step of the last yearly rate priced: firms at the same
 	// score and bank (most healthy firms score 1) share it, and the
 	// conversion (a log and an exponential) is the loop's dearest part.
 	lastAnnual, lastRate := math.Float64bits(math.NaN()), 0.0
-	for i := lo; i < hi; i++ {
-		if granted != nil {
-			granted[i] = 0
-		}
-		if !e.alive[i] {
+	for j, live := range alive {
+		req := request[j]
+		if !live || !(req > 0) {
 			continue
 		}
-		bk := &e.banks[e.bank[i]]
-		if req := e.request[i]; req > 0 {
-			g := req * grantShare[e.bank[i]]
-			if rollover != nil {
-				r := rollover[i]
-				g = r*rollShare[e.bank[i]] + (req-r)*grantShare[e.bank[i]]
+		b := bank[j]
+		g := req * grantShare[b]
+		if rollover != nil {
+			r := rollover[j]
+			g = r*rollShare[b] + (req-r)*grantShare[b]
+		}
+		if g < req*(1-1e-9) {
+			lastCredit[j] = now
+		}
+		if g > 0 {
+			sc := score[j]
+			if effScore != nil {
+				sc = effScore[j]
 			}
-			if g < req*(1-1e-9) {
-				e.lastCredit[i] = int32(t)
+			if granted != nil {
+				granted[j] = g
 			}
-			if g > 0 {
-				score := e.score[i]
-				if effScore != nil {
-					score = effScore[i]
-				}
-				if granted != nil {
-					granted[i] = g
-				}
-				annual := agents.LoanRate(bk.baseRate, bk.riskSpread, score, e.shock.spread)
-				if a := math.Float64bits(annual); a != lastAnnual {
-					lastAnnual, lastRate = a, units.PerStep(annual, p.stepDays)
-				}
-				r := lastRate
-				e.loanRate[i] = (e.loanRate[i]*e.loan[i] + r*g) / (e.loan[i] + g)
-				e.loan[i] += g
-				e.cash[i] += g
-				e.lent[i] += g
+			bk := &banks[b]
+			annual := agents.LoanRate(bk.baseRate, bk.riskSpread, sc, spread)
+			if a := math.Float64bits(annual); a != lastAnnual {
+				lastAnnual, lastRate = a, units.PerStep(annual, p.stepDays)
 			}
+			r := lastRate
+			l := loan[j]
+			loanRate[j] = (loanRate[j]*l + r*g) / (l + g)
+			loan[j] = l + g
+			cash[j] += g
+			lent[j] += g
 		}
 	}
 }
