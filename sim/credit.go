@@ -31,20 +31,27 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		rollover = e.bs.rollover
 		clear(rollover[lo:hi])
 	}
-	for i := lo; i < hi; i++ {
-		e.request[i] = 0
-		if s.reqState != nil {
-			s.reqState[i] = false
-		}
-		if s.reqCore != nil {
-			s.reqCore[i] = 0
-		}
-		if s.reqNew != nil {
-			s.reqNew[i] = 0
-		}
-		if !e.alive[i] {
+	// Over slices of the chunk (see accrue); what each firm may ask is
+	// cleared for the chunk at once.
+	alive := e.alive[lo:hi:hi]
+	n := len(alive)
+	request, hasCredit, loanLimit, loan := e.request[lo:hi:hi][:n], e.hasCredit[lo:hi:hi][:n], e.loanLimit[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+	repaid, baseOutput := e.repaid[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n]
+	clear(request)
+	if s.reqState != nil {
+		clear(s.reqState[lo:hi])
+	}
+	if s.reqCore != nil {
+		clear(s.reqCore[lo:hi])
+	}
+	if s.reqNew != nil {
+		clear(s.reqNew[lo:hi])
+	}
+	for j, live := range alive {
+		if !live {
 			continue
 		}
+		i := lo + j
 		stateGuar := stateOn && e.eligible(st, i)
 		coreRoom := 0.0
 		if coreOn {
@@ -53,36 +60,36 @@ func (e *engine) creditDemand(lo, hi, t int) {
 			}
 		}
 		firstLoan := false // an unbanked firm that may ask for a first loan
-		if !e.hasCredit[i] && (!stateGuar || s.newMoney) && coreRoom <= 0 {
+		if !hasCredit[j] && (!stateGuar || s.newMoney) && coreRoom <= 0 {
 			if e.firstLoanTakeUp(i) == 0 {
 				continue
 			}
 			firstLoan = true
 		}
 		need := e.creditNeed(i)
-		if need <= 1e-12*e.baseOutput[i] {
+		if need <= 1e-12*baseOutput[j] {
 			continue
 		}
 		if firstLoan {
 			if uniformAt(e.firstLoanKey, t, i) < e.firstLoanTakeUp(i) {
-				e.request[i] = e.requestFirstLoan(i, t, need, stateGuar)
+				request[j] = e.requestFirstLoan(i, t, need, stateGuar)
 			}
 			continue
 		}
 		if stateGuar && s.newMoney && coreRoom <= 0 {
-			e.request[i] = e.requestNewMoney(i, t, need, rollover)
+			request[j] = e.requestNewMoney(i, t, need, rollover)
 			continue
 		}
 		score := e.updateScore(i)
-		limit := e.loanLimit[i]
-		if !e.hasCredit[i] {
+		limit := loanLimit[j]
+		if !hasCredit[j] {
 			limit = 0
 			if stateGuar {
-				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseOutput[i]*e.p.stepsPerYear, 0)
+				limit = agents.LoanLimit(e.p.maxLoanToRev, baseOutput[j]*e.p.stepsPerYear, 0)
 			}
 		}
 		limit *= e.limitPush(i)
-		room := limit - e.loan[i]
+		room := limit - loan[j]
 		if stateGuar {
 			score = 1 - (1-score)*(1-st.cfg.Coverage)
 			s.reqState[i] = true
@@ -98,11 +105,11 @@ func (e *engine) creditDemand(lo, hi, t int) {
 			// The banking system rolls over the principal a performing
 			// borrower repaid, whatever its score; only new money is
 			// screened.
-			roll := min(e.repaid[i], need)
+			roll := min(repaid[j], need)
 			rollover[i] = roll
-			e.request[i] = roll + e.screen(i, t, need-roll, min(need-roll, max(0, room-roll)), score)
+			request[j] = roll + e.screen(i, t, need-roll, min(need-roll, max(0, room-roll)), score)
 			if s.reqCore != nil {
-				s.reqCore[i] = min(e.request[i], coreRoom)
+				s.reqCore[i] = min(request[j], coreRoom)
 			}
 			continue
 		}
@@ -110,7 +117,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		if s.reqCore != nil {
 			s.reqCore[i] = min(req, coreRoom)
 		}
-		e.request[i] = req
+		request[j] = req
 	}
 }
 
