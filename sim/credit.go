@@ -330,16 +330,18 @@ func (e *engine) payOwed(lo, hi int) {
 	owedExternal, owedTax, unpaidDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
 	toExternal, toGov, reserveIn := e.toExternal[lo:hi:hi][:n], e.toGov[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n]
 	loan, repaidAll, shortfall := e.loan[lo:hi:hi][:n], e.repaidAll[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
-	netProfit, equity := e.netProfit[lo:hi:hi][:n], e.equity[lo:hi:hi][:n]
-	for j := range n {
-		i := lo + j
-		if !alive[j] {
+	netProfit, equity, kind := e.netProfit[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.net.Kind[lo:hi:hi][:n]
+	kinds := &e.kinds
+	govUnpaid, grantParts := s.govUnpaid, s.parts&partGrant != 0
+	for j, live := range alive {
+		if !live {
 			continue
 		}
+		i := lo + j
 		owed := owedExternal[j] + owedTax[j] + unpaidDebt[j]
 		gov := 0.0
-		if s.govUnpaid != nil {
-			gov = s.govUnpaid[i]
+		if govUnpaid != nil {
+			gov = govUnpaid[i]
 			owed += gov
 		}
 		if owed > 1e-12*baseOutput[j] {
@@ -371,13 +373,13 @@ func (e *engine) payOwed(lo, hi int) {
 		} else {
 			shortfall[j] = false
 		}
-		if div := agents.Dividend(e.kindOf(i).payout, netProfit[j], cash[j], cashTarget[j]); div > 0 {
+		if div := agents.Dividend(kinds[kind[j]].payout, netProfit[j], cash[j], cashTarget[j]); div > 0 {
 			cash[j] -= div
 			equity[j] -= div
 			toExternal[j] += div
 			reserveIn[j] -= div
 		}
-		if s.parts&partGrant != 0 {
+		if grantParts {
 			repaidShare := 0.0
 			if l0 := s.loanStart[i]; l0 > 0 {
 				repaidShare = min(1, repaidAll[j]/l0)
