@@ -65,22 +65,39 @@ func PayShare(cash, due float64) float64 {
 }
 
 // CreditScore rates a borrower in [0,1] from its equity ratio (equity over
-// assets), its recent revenue against its baseline, its recent profit
-// margin on baseline revenue, and whether it is in arrears. A healthy firm
-// (equity ratio ≥ 0.5, revenue at baseline, not losing money, no arrears)
-// scores 1; a firm losing 10% of its revenue or more gets nothing for
-// profitability:
+// assets), its recent revenue against its baseline revenue, its recent
+// profit margin on baseline revenue, and whether it is in arrears. A
+// healthy firm (equity ratio ≥ 0.5, revenue at baseline, not losing money,
+// no arrears) scores 1; a firm losing 10% of its revenue or more gets
+// nothing for profitability:
 //
-//	clamp(0.35 × clamp(equity/assets / 0.5) + 0.35 × clamp(revenueRatio)
-//	      + 0.3 × clamp(1 + margin/0.1) − 0.25 × inArrears)
+//	clamp(0.35 × clamp(equity/assets / 0.5) + 0.35 × clamp(revenue/baseRevenue)
+//	      + 0.3 × clamp(1 + min(0, profit)/baseRevenue/0.1) − 0.25 × inArrears)
 //
 // with clamp to [0,1], and an equity term of 0 without assets.
-func CreditScore(equity, assets, revenueRatio, margin float64, inArrears bool) float64 {
+func CreditScore(equity, assets, revenue, profit, baseRevenue float64, inArrears bool) float64 {
+	// A healthy firm's terms are each at their cap of 1. Where a
+	// comparison shows that the quotient is at least the cap (so its
+	// rounding is too), the term is 1 without the division: the same
+	// bits, for a third of the score's cost (divisions are the dearest
+	// arithmetic of a step).
 	eq := 0.0
 	if assets > 0 {
-		eq = clamp(equity/assets/0.5, 0, 1)
+		eq = 1
+		if !(equity+equity >= assets && assets <= math.MaxFloat64) {
+			eq = clamp(equity/assets/0.5, 0, 1)
+		}
 	}
-	s := 0.35*eq + 0.35*clamp(revenueRatio, 0, 1) + 0.3*clamp(1+margin/0.1, 0, 1)
+	base := baseRevenue > 0 && baseRevenue <= math.MaxFloat64
+	rev := 1.0
+	if !(base && revenue >= baseRevenue) {
+		rev = clamp(revenue/baseRevenue, 0, 1)
+	}
+	margin := 1.0
+	if !(base && profit >= 0) {
+		margin = clamp(1+min(0, profit)/baseRevenue/0.1, 0, 1)
+	}
+	s := 0.35*eq + 0.35*rev + 0.3*margin
 	if inArrears {
 		s -= 0.25
 	}

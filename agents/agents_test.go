@@ -110,9 +110,9 @@ func TestPayShare(t *testing.T) {
 
 func TestCreditScore(t *testing.T) {
 	for _, c := range []struct {
-		equity, assets, revenueRatio, margin float64
-		arrears                              bool
-		want                                 float64
+		equity, assets, revenue, profit float64 // on baseline revenue 1
+		arrears                         bool
+		want                            float64
 	}{
 		{50, 100, 1, 0, false, 1},        // healthy: full marks
 		{25, 100, 1, 0, false, 0.825},    // equity ratio 0.25: half the equity term
@@ -127,8 +127,8 @@ func TestCreditScore(t *testing.T) {
 		{0, 100, 0, -0.1, true, 0},       // nothing left, in arrears: floored at 0
 		{50, 100, 2, 0.5, false, 1},      // revenue and margin above baseline: capped
 	} {
-		if got := CreditScore(c.equity, c.assets, c.revenueRatio, c.margin, c.arrears); !equal(got, c.want) {
-			t.Errorf("CreditScore(%v, %v, %v, %v, %v) = %v, want %v", c.equity, c.assets, c.revenueRatio, c.margin, c.arrears, got, c.want)
+		if got := CreditScore(c.equity, c.assets, c.revenue, c.profit, 1, c.arrears); !equal(got, c.want) {
+			t.Errorf("CreditScore(%v, %v, %v, %v, 1, %v) = %v, want %v", c.equity, c.assets, c.revenue, c.profit, c.arrears, got, c.want)
 		}
 	}
 }
@@ -387,6 +387,44 @@ func TestScoreAverage(t *testing.T) {
 	}
 }
 
+// TestCreditScoreSkipsOnlyExactDivisions checks that the terms CreditScore
+// takes as 1 without dividing are bit for bit the formula's, on the
+// boundaries where a quotient just under a cap rounds up to it, on signed
+// zeros, infinities and NaN.
+func TestCreditScoreSkipsOnlyExactDivisions(t *testing.T) {
+	plain := func(equity, assets, revenue, profit, base float64, arrears bool) float64 {
+		eq := 0.0
+		if assets > 0 {
+			eq = clamp(equity/assets/0.5, 0, 1)
+		}
+		s := 0.35*eq + 0.35*clamp(revenue/base, 0, 1) + 0.3*clamp(1+min(0, profit)/base/0.1, 0, 1)
+		if arrears {
+			s -= 0.25
+		}
+		return clamp(s, 0, 1)
+	}
+	below := math.Nextafter(1, 0)
+	inf, nan := math.Inf(1), math.NaN()
+	values := []float64{0, math.Copysign(0, -1), 1, below, 0.5, math.Nextafter(0.5, 0), 3, -2, 1e-300, math.MaxFloat64, -math.MaxFloat64, inf, -inf, nan}
+	for _, a := range values {
+		for _, b := range values {
+			for _, c := range values {
+				for _, arrears := range []bool{false, true} {
+					// equity and assets; revenue and profit on base; and each
+					// on the others' values.
+					for _, in := range [][5]float64{{a, b, 1, 0, 1}, {1, 2, a, b, c}, {b, c, a, 0, 1}, {a, 2 * b, c, -c, b}} {
+						got := CreditScore(in[0], in[1], in[2], in[3], in[4], arrears)
+						want := plain(in[0], in[1], in[2], in[3], in[4], arrears)
+						if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+							t.Fatalf("CreditScore(%v, %v) = %v (%#x), want %v (%#x)", in, arrears, got, math.Float64bits(got), want, math.Float64bits(want))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestCreditScoreInLockdown is mechanism 1 of docs/design-counterfactual.md:
 // an SME with equity at 44% of assets, closed for 8 weeks with no revenue
 // and a loss, scores 0.35 × 0.88 + 0.35 × 0.75^8 = 0.3430… on the 4-step
@@ -408,7 +446,7 @@ func TestCreditScoreInLockdown(t *testing.T) {
 			rev = ScoreAverage(rev, 0, c.alpha, c.look)
 			profit = ScoreAverage(profit, -0.5, c.alpha, c.look)
 		}
-		if got := CreditScore(44, 100, rev, min(0, profit), false); !equal(got, c.want) {
+		if got := CreditScore(44, 100, rev, profit, 1, false); !equal(got, c.want) {
 			t.Errorf("alpha %v, look-through %v: score %v after 8 weeks closed, want %v", c.alpha, c.look, got, c.want)
 		}
 	}

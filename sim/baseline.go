@@ -391,7 +391,7 @@ func (e *engine) openBooks(i int, kp *config.FirmParams, stepsPerMonth float64) 
 	e.loan[i] = l
 	e.equity[i] = assets - payables - l
 	bk := &e.banks[e.bank[i]]
-	score := agents.CreditScore(e.equity[i], assets, 1, 0, false)
+	score := agents.CreditScore(e.equity[i], assets, 1, 0, 1, false)
 	e.score[i] = score
 	e.loanRate[i] = units.PerStep(agents.LoanRate(bk.baseRate, bk.riskSpread, score, 0), p.stepDays)
 	// The fixed cost absorbs interest so that the margin is the target.

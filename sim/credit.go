@@ -31,20 +31,27 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		rollover = e.bs.rollover
 		clear(rollover[lo:hi])
 	}
-	for i := lo; i < hi; i++ {
-		e.request[i] = 0
-		if s.reqState != nil {
-			s.reqState[i] = false
-		}
-		if s.reqCore != nil {
-			s.reqCore[i] = 0
-		}
-		if s.reqNew != nil {
-			s.reqNew[i] = 0
-		}
-		if !e.alive[i] {
+	// Over slices of the chunk (see accrue); what each firm may ask is
+	// cleared for the chunk at once.
+	alive := e.alive[lo:hi:hi]
+	n := len(alive)
+	request, hasCredit, loanLimit, loan := e.request[lo:hi:hi][:n], e.hasCredit[lo:hi:hi][:n], e.loanLimit[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+	repaid, baseOutput := e.repaid[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n]
+	clear(request)
+	if s.reqState != nil {
+		clear(s.reqState[lo:hi])
+	}
+	if s.reqCore != nil {
+		clear(s.reqCore[lo:hi])
+	}
+	if s.reqNew != nil {
+		clear(s.reqNew[lo:hi])
+	}
+	for j, live := range alive {
+		if !live {
 			continue
 		}
+		i := lo + j
 		stateGuar := stateOn && e.eligible(st, i)
 		coreRoom := 0.0
 		if coreOn {
@@ -53,36 +60,36 @@ func (e *engine) creditDemand(lo, hi, t int) {
 			}
 		}
 		firstLoan := false // an unbanked firm that may ask for a first loan
-		if !e.hasCredit[i] && (!stateGuar || s.newMoney) && coreRoom <= 0 {
+		if !hasCredit[j] && (!stateGuar || s.newMoney) && coreRoom <= 0 {
 			if e.firstLoanTakeUp(i) == 0 {
 				continue
 			}
 			firstLoan = true
 		}
 		need := e.creditNeed(i)
-		if need <= 1e-12*e.baseOutput[i] {
+		if need <= 1e-12*baseOutput[j] {
 			continue
 		}
 		if firstLoan {
 			if uniformAt(e.firstLoanKey, t, i) < e.firstLoanTakeUp(i) {
-				e.request[i] = e.requestFirstLoan(i, t, need, stateGuar)
+				request[j] = e.requestFirstLoan(i, t, need, stateGuar)
 			}
 			continue
 		}
 		if stateGuar && s.newMoney && coreRoom <= 0 {
-			e.request[i] = e.requestNewMoney(i, t, need, rollover)
+			request[j] = e.requestNewMoney(i, t, need, rollover)
 			continue
 		}
 		score := e.updateScore(i)
-		limit := e.loanLimit[i]
-		if !e.hasCredit[i] {
+		limit := loanLimit[j]
+		if !hasCredit[j] {
 			limit = 0
 			if stateGuar {
-				limit = agents.LoanLimit(e.p.maxLoanToRev, e.baseOutput[i]*e.p.stepsPerYear, 0)
+				limit = agents.LoanLimit(e.p.maxLoanToRev, baseOutput[j]*e.p.stepsPerYear, 0)
 			}
 		}
 		limit *= e.limitPush(i)
-		room := limit - e.loan[i]
+		room := limit - loan[j]
 		if stateGuar {
 			score = 1 - (1-score)*(1-st.cfg.Coverage)
 			s.reqState[i] = true
@@ -98,11 +105,11 @@ func (e *engine) creditDemand(lo, hi, t int) {
 			// The banking system rolls over the principal a performing
 			// borrower repaid, whatever its score; only new money is
 			// screened.
-			roll := min(e.repaid[i], need)
+			roll := min(repaid[j], need)
 			rollover[i] = roll
-			e.request[i] = roll + e.screen(i, t, need-roll, min(need-roll, max(0, room-roll)), score)
+			request[j] = roll + e.screen(i, t, need-roll, min(need-roll, max(0, room-roll)), score)
 			if s.reqCore != nil {
-				s.reqCore[i] = min(e.request[i], coreRoom)
+				s.reqCore[i] = min(request[j], coreRoom)
 			}
 			continue
 		}
@@ -110,7 +117,7 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		if s.reqCore != nil {
 			s.reqCore[i] = min(req, coreRoom)
 		}
-		e.request[i] = req
+		request[j] = req
 	}
 }
 
@@ -147,7 +154,7 @@ func (e *engine) updateScore(i int) float64 {
 			arrears = !e.bs.performing(i)
 		}
 	}
-	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev/e.baseOutput[i], min(0, profit)/e.baseOutput[i], arrears)
+	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev, profit, e.baseOutput[i], arrears)
 	e.score[i] = score
 	return score
 }
@@ -251,53 +258,63 @@ func (e *engine) grantShares() {
 }
 
 // grantLoans lends each firm its bank's share of its request, at a rate
-// priced on its score.
+// priced on its score. Over slices of the chunk (see accrue).
 func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 	p, s := e.p, &e.iv
-	granted, effScore := s.granted, s.effScore // nil unless partGrant, partCredit
+	n := hi - lo
+	alive, bank, request := e.alive[lo:hi:hi], e.bank[lo:hi:hi][:n], e.request[lo:hi:hi][:n]
+	score, lastCredit := e.score[lo:hi:hi][:n], e.lastCredit[lo:hi:hi][:n]
+	loanRate, loan, cash, lent := e.loanRate[lo:hi:hi][:n], e.loan[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.lent[lo:hi:hi][:n]
+	var granted, effScore []float64 // nil unless partGrant, partCredit
+	if s.granted != nil {
+		granted = s.granted[lo:hi:hi][:n]
+		clear(granted)
+	}
+	if s.effScore != nil {
+		effScore = s.effScore[lo:hi:hi][:n]
+	}
 	var rollover, rollShare []float64
 	if e.bs != nil {
-		rollover, rollShare = e.bs.rollover, e.bs.rollShare
+		rollover, rollShare = e.bs.rollover[lo:hi:hi][:n], e.bs.rollShare
 	}
+	spread, banks, now := e.shock.spread, e.banks, int32(t)
 	// The rate per step of the last yearly rate priced: firms at the same
 	// score and bank (most healthy firms score 1) share it, and the
 	// conversion (a log and an exponential) is the loop's dearest part.
 	lastAnnual, lastRate := math.Float64bits(math.NaN()), 0.0
-	for i := lo; i < hi; i++ {
-		if granted != nil {
-			granted[i] = 0
-		}
-		if !e.alive[i] {
+	for j, live := range alive {
+		req := request[j]
+		if !live || !(req > 0) {
 			continue
 		}
-		bk := &e.banks[e.bank[i]]
-		if req := e.request[i]; req > 0 {
-			g := req * grantShare[e.bank[i]]
-			if rollover != nil {
-				r := rollover[i]
-				g = r*rollShare[e.bank[i]] + (req-r)*grantShare[e.bank[i]]
+		b := bank[j]
+		g := req * grantShare[b]
+		if rollover != nil {
+			r := rollover[j]
+			g = r*rollShare[b] + (req-r)*grantShare[b]
+		}
+		if g < req*(1-1e-9) {
+			lastCredit[j] = now
+		}
+		if g > 0 {
+			sc := score[j]
+			if effScore != nil {
+				sc = effScore[j]
 			}
-			if g < req*(1-1e-9) {
-				e.lastCredit[i] = int32(t)
+			if granted != nil {
+				granted[j] = g
 			}
-			if g > 0 {
-				score := e.score[i]
-				if effScore != nil {
-					score = effScore[i]
-				}
-				if granted != nil {
-					granted[i] = g
-				}
-				annual := agents.LoanRate(bk.baseRate, bk.riskSpread, score, e.shock.spread)
-				if a := math.Float64bits(annual); a != lastAnnual {
-					lastAnnual, lastRate = a, units.PerStep(annual, p.stepDays)
-				}
-				r := lastRate
-				e.loanRate[i] = (e.loanRate[i]*e.loan[i] + r*g) / (e.loan[i] + g)
-				e.loan[i] += g
-				e.cash[i] += g
-				e.lent[i] += g
+			bk := &banks[b]
+			annual := agents.LoanRate(bk.baseRate, bk.riskSpread, sc, spread)
+			if a := math.Float64bits(annual); a != lastAnnual {
+				lastAnnual, lastRate = a, units.PerStep(annual, p.stepDays)
 			}
+			r := lastRate
+			l := loan[j]
+			loanRate[j] = (loanRate[j]*l + r*g) / (l + g)
+			loan[j] = l + g
+			cash[j] += g
+			lent[j] += g
 		}
 	}
 }
@@ -313,16 +330,18 @@ func (e *engine) payOwed(lo, hi int) {
 	owedExternal, owedTax, unpaidDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
 	toExternal, toGov, reserveIn := e.toExternal[lo:hi:hi][:n], e.toGov[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n]
 	loan, repaidAll, shortfall := e.loan[lo:hi:hi][:n], e.repaidAll[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
-	netProfit, equity := e.netProfit[lo:hi:hi][:n], e.equity[lo:hi:hi][:n]
-	for j := range n {
-		i := lo + j
-		if !alive[j] {
+	netProfit, equity, kind := e.netProfit[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.net.Kind[lo:hi:hi][:n]
+	kinds := &e.kinds
+	govUnpaid, grantParts := s.govUnpaid, s.parts&partGrant != 0
+	for j, live := range alive {
+		if !live {
 			continue
 		}
+		i := lo + j
 		owed := owedExternal[j] + owedTax[j] + unpaidDebt[j]
 		gov := 0.0
-		if s.govUnpaid != nil {
-			gov = s.govUnpaid[i]
+		if govUnpaid != nil {
+			gov = govUnpaid[i]
 			owed += gov
 		}
 		if owed > 1e-12*baseOutput[j] {
@@ -354,13 +373,13 @@ func (e *engine) payOwed(lo, hi int) {
 		} else {
 			shortfall[j] = false
 		}
-		if div := agents.Dividend(e.kindOf(i).payout, netProfit[j], cash[j], cashTarget[j]); div > 0 {
+		if div := agents.Dividend(kinds[kind[j]].payout, netProfit[j], cash[j], cashTarget[j]); div > 0 {
 			cash[j] -= div
 			equity[j] -= div
 			toExternal[j] += div
 			reserveIn[j] -= div
 		}
-		if s.parts&partGrant != 0 {
+		if grantParts {
 			repaidShare := 0.0
 			if l0 := s.loanStart[i]; l0 > 0 {
 				repaidShare = min(1, repaidAll[j]/l0)

@@ -284,48 +284,30 @@ func (e *engine) collectRange(lo, hi int) {
 	}
 }
 
-// closeSettlement closes settlement (closeFirm) for the firms lo to hi.
-func (e *engine) closeSettlement(lo, hi int) {
-	for i := lo; i < hi; i++ {
-		if e.alive[i] {
-			e.closeFirm(i)
-		}
-	}
-}
+// closeSettlement closes settlement (closeFirms) for the firms lo to hi.
+func (e *engine) closeSettlement(lo, hi int) { e.closeFirms(lo, hi) }
 
 // closeSettled closes settlement, in the pass of the first payment round
 // (phaseReceiveAccruePay), for the firms of chunk c that owe nothing after
 // it, and keeps the others in c.unclosed for closeUnclosed. Exact: later
 // rounds visit only the firms still owing, and nothing else before credit
-// is asked reads or writes what closeFirm does for a firm.
+// is asked reads or writes what closeFirms does for a firm.
 func (e *engine) closeSettled(c *chunkWork) {
 	c.unclosed = append(c.unclosed[:0], c.pending...)
-	next, x := c.hi, 0 // the next firm still owing
-	if len(c.pending) > 0 {
-		next = int(c.pending[0])
+	// The runs of firms between those still owing, each in one loop.
+	from := c.lo
+	for _, i := range c.pending {
+		e.closeFirms(from, int(i))
+		from = int(i) + 1
 	}
-	for i := c.lo; i < c.hi; i++ {
-		if i == next {
-			x++
-			next = c.hi
-			if x < len(c.pending) {
-				next = int(c.pending[x])
-			}
-			continue
-		}
-		if e.alive[i] {
-			e.closeFirm(i)
-		}
-	}
+	e.closeFirms(from, c.hi)
 }
 
 // closeUnclosed closes settlement for the firms of chunk c that still
 // owed after the first round (closeSettled), and counts what it touches.
 func (e *engine) closeUnclosed(c *chunkWork) {
 	for _, i := range c.unclosed {
-		if e.alive[i] {
-			e.closeFirm(int(i))
-		}
+		e.closeFirms(int(i), int(i)+1)
 	}
 	c.bytes += int64(len(c.unclosed)) * closeFirmBytes
 }
@@ -335,28 +317,44 @@ func (e *engine) closeUnclosed(c *chunkWork) {
 // toBank read and written, unpaidDebt, loan and shortfall written.
 const closeFirmBytes = 4*16 + 8 + 8 + 1
 
-// closeFirm capitalises firm i's unpaid interest and records whether it
-// could not pay wages, taxes or debt service in full.
-func (e *engine) closeFirm(i int) {
+// closeFirms capitalises the unpaid interest of the live firms among lo
+// to hi and records whether each could not pay wages, taxes or debt
+// service in full. Over slices of the range (see accrue).
+func (e *engine) closeFirms(lo, hi int) {
+	if lo >= hi {
+		return
+	}
 	s := &e.iv
-	c := e.dueInterest[i]
-	e.loan[i] += c
-	e.lent[i] += c
-	e.toBank[i] += c
-	e.unpaidDebt[i] = c + e.duePrincipal[i]
-	if s.callDue != nil {
-		s.callDue[i] = min(s.callDue[i], e.duePrincipal[i])
+	alive := e.alive[lo:hi:hi]
+	n := len(alive)
+	dueInterest, duePrincipal, unpaidDebt := e.dueInterest[lo:hi:hi][:n], e.duePrincipal[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
+	loan, lent, toBank := e.loan[lo:hi:hi][:n], e.lent[lo:hi:hi][:n], e.toBank[lo:hi:hi][:n]
+	owedExternal, owedTax, baseOutput, shortfall := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
+	for j, live := range alive {
+		if !live {
+			continue
+		}
+		i := lo + j
+		c := dueInterest[j]
+		loan[j] += c
+		lent[j] += c
+		toBank[j] += c
+		unpaid := c + duePrincipal[j]
+		unpaidDebt[j] = unpaid
+		if s.callDue != nil {
+			s.callDue[i] = min(s.callDue[i], duePrincipal[j])
+		}
+		dueInterest[j], duePrincipal[j] = 0, 0
+		owed := owedExternal[j] + owedTax[j] + unpaid
+		if s.govLoan != nil {
+			gc := s.govDueInterest[i]
+			s.govLoan[i] += gc
+			s.policyInterest[i] += gc
+			s.govUnpaid[i] = gc + s.govDuePrincipal[i]
+			s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
+			owed += s.govUnpaid[i]
+		}
+		scale := 1e-12 * baseOutput[j]
+		shortfall[j] = owed > scale
 	}
-	e.dueInterest[i], e.duePrincipal[i] = 0, 0
-	owed := e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
-	if s.govLoan != nil {
-		gc := s.govDueInterest[i]
-		s.govLoan[i] += gc
-		s.policyInterest[i] += gc
-		s.govUnpaid[i] = gc + s.govDuePrincipal[i]
-		s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
-		owed += s.govUnpaid[i]
-	}
-	scale := 1e-12 * e.baseOutput[i]
-	e.shortfall[i] = owed > scale
 }
