@@ -126,24 +126,42 @@ func (e *engine) firmLiabilities(i int) float64 {
 	return l
 }
 
-// checkFirms verifies, for every active firm from lo to hi, assets =
+// chunkStocks are the sums over a chunk's firms that checkFirms takes
+// in passing, in firm order, from the arrays it reads: cash, its absolute
+// value, bad debt, loans and trade credit (payables, in link order).
+type chunkStocks struct {
+	cash, cashAbs, badDebt, loans, tradeCredit float64
+}
+
+// checkFirms verifies, for every active firm of chunk c, assets =
 // liabilities + equity with equity tracked by flows, and rejects NaN and
-// negative stocks, as thread wid. It returns the first breach. Assets and
-// liabilities are summed as firmAssets and firmLiabilities sum them, in
-// loops that each touch few arrays.
-func (e *engine) checkFirms(lo, hi, t, wid int) error {
-	net := e.net
+// negative stocks, as thread wid at the end of step t. It leaves the first
+// breach in c.checkErr and returns the sums stepSums takes of the arrays
+// it reads. Assets and liabilities are summed as firmAssets and
+// firmLiabilities sum them, in loops that each touch few arrays.
+func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
+	net, lo, hi := e.net, c.lo, c.hi
 	n := hi - lo
 	alive := e.alive[lo:hi:hi]
 	assets, liabilities := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
+	var s chunkStocks
 	{
-		cash, importInv := e.cash[lo:hi:hi], e.importInv[lo:hi:hi]
-		kind, base, kinds, perYear := net.Kind[lo:hi:hi], e.baseOutput[lo:hi:hi], &e.kinds, e.p.stepsPerYear
+		cash, importInv, loan := e.cash[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+		owedExternal, owedTax, badDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n]
+		kind, base, kinds, perYear := net.Kind[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
+		cashSum, cashAbs, bad, loans := 0.0, 0.0, 0.0, 0.0
 		for j := range n {
 			assets[j] = cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
+			liabilities[j] = loan[j] + owedExternal[j] + owedTax[j]
+			cashSum += cash[j]
+			cashAbs += math.Abs(cash[j])
+			bad += badDebt[j]
+			loans += loan[j]
 		}
+		s.cash, s.cashAbs, s.badDebt, s.loans = cashSum, cashAbs, bad, loans
 	}
 	addRanges(assets, net.SlotStart[lo:hi+1:hi+1], e.slotInv)
+	c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables gathered next
 	{
 		outStart, outEdge, payable, fac := net.OutStart[lo:hi+1:hi+1], net.OutEdge, e.payable, e.iv.factored
 		for j := range n {
@@ -159,29 +177,33 @@ func (e *engine) checkFirms(lo, hi, t, wid int) error {
 			assets[j] = a
 		}
 	}
-	{
-		loan, owedExternal, owedTax := e.loan[lo:hi:hi], e.owedExternal[lo:hi:hi], e.owedTax[lo:hi:hi]
+	if gl := e.iv.govLoan; gl != nil {
 		for j := range n {
-			liabilities[j] = loan[j] + owedExternal[j] + owedTax[j]
-		}
-		if gl := e.iv.govLoan; gl != nil {
-			for j := range n {
-				liabilities[j] += gl[lo+j]
-			}
-		}
-		if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
-			for j := range n {
-				liabilities[j] += dt[lo+j] + dx[lo+j]
-			}
-		}
-		if id := e.liq.informalDebt; id != nil {
-			for j := range n {
-				liabilities[j] += id[lo+j] // owed to informal lenders, the external sector
-			}
+			liabilities[j] += gl[lo+j]
 		}
 	}
-	addRanges(liabilities, net.InStart[lo:hi+1:hi+1], e.payable)
-	equity, cash, loan := e.equity[lo:hi:hi], e.cash[lo:hi:hi], e.loan[lo:hi:hi]
+	if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
+		for j := range n {
+			liabilities[j] += dt[lo+j] + dx[lo+j]
+		}
+	}
+	if id := e.liq.informalDebt; id != nil {
+		for j := range n {
+			liabilities[j] += id[lo+j] // owed to informal lenders, the external sector
+		}
+	}
+	s.tradeCredit = addRangesTotal(liabilities, net.InStart[lo:hi+1:hi+1], e.payable)
+	c.checkErr = e.checkSheets(lo, hi, t, assets, liabilities)
+	return s
+}
+
+// checkSheets compares, for every active firm from lo to hi, its assets
+// and liabilities with its equity, and checks its stocks; it returns the
+// first breach.
+func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error {
+	n := hi - lo
+	alive, equity, cash, loan := e.alive[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+	assets, liabilities = assets[:n], liabilities[:n]
 	var informal []float64 // owed to informal lenders (nil without informal credit)
 	if id := e.liq.informalDebt; id != nil {
 		informal = id[lo:hi:hi]
@@ -235,6 +257,25 @@ func addRanges(sum []float64, start []int32, v []float64) {
 		sum[j] = a
 		k0 = k1
 	}
+}
+
+// addRangesTotal is addRanges, and returns the sum of the values it
+// added, in order: a chunk's trade credit, summed as its in-links'
+// payables are added to its firms' liabilities.
+func addRangesTotal(sum []float64, start []int32, v []float64) float64 {
+	start = start[:len(sum)+1]
+	k0, total := start[0], 0.0
+	for j := range sum {
+		k1 := start[j+1]
+		a := sum[j]
+		for _, x := range v[k0:k1] {
+			a += x
+			total += x
+		}
+		sum[j] = a
+		k0 = k1
+	}
+	return total
 }
 
 // checkBalanceSheets reports the first firm whose balance sheet
