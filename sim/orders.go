@@ -19,7 +19,7 @@ func (e *engine) orders(lo, hi, t int) {
 	net, p := e.net, &e.p
 	invTarget, tau, rewiringDelay := p.invTarget, p.tau, p.rewiringDelay
 	// A buyer's in-links and slots, and a slot's links, are subslices
-	// between consecutive starts (see addRanges).
+	// between consecutive starts (see checkFirms).
 	inEnd, in0 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
 	slotEnd, slot0 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
 	n := len(inEnd)

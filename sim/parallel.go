@@ -279,7 +279,9 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseCloseAndRequest: {firm: 198, edge: 8}, // the score reads baseOutput, which was baseRevenue
 	phaseGrant:           {firm: 85},
 	phaseOwedAndFailing:  {firm: 130},
-	phaseTotals:          {firm: 213, slot: 8, edge: 12},
+	// The sums read the bank of each firm only with several banks (with
+	// one, its sums are the chunk's: stepSums).
+	phaseTotals: {firm: 209, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
 	// phaseReceive and accrual: accrual reads the kind of each firm
 	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
@@ -299,18 +301,18 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// phaseGrant and phaseOwedAndFailing share alive and cash (17 bytes).
 	phaseGrantOwedFailing: {firm: 85 + 130 - 17},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
-	// kind, bank, baseOutput, cash, loan, what is owed to others than
-	// banks, equity and the flows finance wrote (toExternal, reserveIn,
-	// lent): 78 bytes the chunk's finance has just touched. (toGov and
-	// repaidAll, which only a firm still owing after credit writes, are not
-	// in finance's count.)
-	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 213 - 78, slot: 8, edge: 12},
+	// kind, baseOutput, cash, loan, what is owed to others than banks,
+	// equity and the flows finance wrote (toExternal, reserveIn, lent): 74
+	// bytes the chunk's finance has just touched. (toGov and repaidAll,
+	// which only a firm still owing after credit writes, are not in
+	// finance's count.)
+	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 209 - 74, slot: 8, edge: 12},
 	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
 }
 
 // stepSumsBytes is what stepSums touches: phaseTotals but the revenue
 // history's revenueEMA and revPostSum, read and written.
-var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 213 - 32, slot: 8, edge: 12}
+var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 209 - 32, slot: 8, edge: 12}
 
 // chunkBytes is the bytes a pass touching b per firm, slot and edge
 // touches in chunk c.

@@ -21,7 +21,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	now := int32(t)
 	// Each firm's out-links and slots are subslices between consecutive
 	// starts (outEnd[j], slotEnd[j] and the end of the firm before), so
-	// that the loops over them carry no bounds checks (see addRanges).
+	// that the loops over them carry no bounds checks (see checkFirms).
 	outEnd, out0 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
 	slotEnd, slot0 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
 	n = len(outEnd)
@@ -235,7 +235,7 @@ func (e *engine) receive(lo, hi int) {
 		return
 	}
 	// A buyer's slots, and a slot's links, lie between consecutive starts
-	// (see addRanges).
+	// (see checkFirms).
 	slotEnd, s1 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
 	alive := e.alive[lo:hi:hi][:len(slotEnd)]
 	slotEdgeStart, delivery := net.SlotEdgeStart, e.delivery
