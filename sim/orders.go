@@ -44,31 +44,48 @@ func (e *engine) orders(lo, hi, t int) {
 			e.linkOrders(lo+b, plan)
 			continue
 		}
+		e1 := slotEdgeStart[s0]
 		for s := s0; s < s1; s++ {
 			need := agents.InputOrder(slotCoeff[s], plan, slotInv[s], invTarget, tau)
-			lo, hi := slotEdgeStart[s], slotEdgeStart[s+1]
-			sup, w, ord := supplier[lo:hi], weight[lo:hi], order[lo:hi]
+			e0 := e1
+			e1 = slotEdgeStart[s+1]
+			sup, w, ord := supplier[e0:e1], weight[e0:e1], order[e0:e1]
 			w, ord = w[:len(sup)], ord[:len(sup)]
+			// ord holds, until the split below, each live supplier's
+			// weight × fill rate (never negative: weights are positive and
+			// fill rates in [0, 1]) and −1 for a failed one, so that the
+			// split reads no supplier's values again.
 			filled, alive, pending := 0.0, 0.0, 0.0
 			for k, sk := range sup {
 				if supAlive[sk] {
 					alive += w[k]
-					filled += w[k] * fillRate[sk]
-				} else if t-int(failStep[sk]) < rewiringDelay {
+					f := w[k] * fillRate[sk]
+					filled += f
+					ord[k] = f
+					continue
+				}
+				if t-int(failStep[sk]) < rewiringDelay {
 					pending += w[k]
 				}
+				ord[k] = -1
 			}
-			useFill := filled > 0
-			for k, sk := range sup {
-				switch {
-				case !supAlive[sk]:
+			if filled > 0 {
+				// The share first: with fill rates near the smallest
+				// floats, need / filled would overflow.
+				den := filled + pending
+				for k, f := range ord {
 					ord[k] = 0
-				case useFill:
-					// The share first: with fill rates near the smallest
-					// floats, need / filled would overflow.
-					ord[k] = need * (w[k] * fillRate[sk] / (filled + pending))
-				default:
-					ord[k] = need * (w[k] / (alive + pending))
+					if f >= 0 {
+						ord[k] = need * (f / den)
+					}
+				}
+				continue
+			}
+			den := alive + pending
+			for k, f := range ord {
+				ord[k] = 0
+				if f >= 0 {
+					ord[k] = need * (w[k] / den)
 				}
 			}
 		}

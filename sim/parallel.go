@@ -267,7 +267,10 @@ func (e *engine) work(ph phase, wid int) {
 // and production read a firm's role byte for its import coefficient
 // (engine.importCoeff); accrual, dividends and the sums its kind byte for
 // the parameters of its kind (engine.kinds), with which they compute its
-// wage bill, jobs and fixed assets from its baseline output.
+// wage bill, jobs and fixed assets from its baseline output. Orders
+// writes each link's weight × fill rate to order and reads it back for
+// the split while the slot's few links are still in cache: order counts
+// as written only.
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 66, slot: 20, edge: 29},
 	phaseProduce:         {firm: 114, slot: 24, edge: 20}, // demand not written (engine.demand)
