@@ -34,9 +34,12 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	if e.demand != nil {
 		demand = e.demand[lo:hi:hi][:n]
 	}
-	// Failed firms produce and deliver nothing.
+	// Demand: final demand and the orders of buyers. Failed firms
+	// produce and deliver nothing.
 	{
 		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.fillRate[lo:hi:hi][:n]
+		baseOutput, lastDemand := e.baseOutput[lo:hi:hi][:n], e.lastDemand[lo:hi:hi][:n]
+		dem := dem[:n]
 		k1 := out0
 		for j, end := range outEnd {
 			k0 := k1
@@ -46,18 +49,6 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				for _, ed := range outEdge[k0:k1] {
 					delivery[ed] = 0
 				}
-			}
-		}
-	}
-	// Demand: final demand and the orders of buyers.
-	{
-		baseOutput, lastDemand := e.baseOutput[lo:hi:hi][:n], e.lastDemand[lo:hi:hi][:n]
-		dem := dem[:n]
-		k1 := out0
-		for j, end := range outEnd {
-			k0 := k1
-			k1 = end
-			if !alive[j] {
 				continue
 			}
 			d := addOver(fdNow[j], order, outEdge[k0:k1])
