@@ -242,13 +242,21 @@ func (e *engine) receive(lo, hi int) {
 // side or the other reaches into memory that misses every cache, and a
 // tight loop of loads keeps more of those misses in flight than stores
 // among produce's work do.
+//
+// It keeps each fill rate in linkFill, for the next step's orders: no
+// fill rate changes before the next produce, and where a link changes
+// supplier in between (partner search, entry) setSupplier keeps linkFill
+// its new supplier's.
 func (e *engine) deliver(lo, hi int) {
 	net := e.net
 	k0, k1 := net.InStart[lo], net.InStart[hi]
-	sup, order, delivery, fillRate := net.Supplier[k0:k1], e.order[k0:k1], e.delivery[k0:k1], e.fillRate
-	order, delivery = order[:len(sup)], delivery[:len(sup)]
+	sup, order, delivery, fill := net.Supplier[k0:k1], e.order[k0:k1], e.delivery[k0:k1], e.linkFill[k0:k1]
+	order, delivery, fill = order[:len(sup)], delivery[:len(sup)], fill[:len(sup)]
+	fillRate := e.fillRate
 	for k, sk := range sup {
-		delivery[k] = order[k] * fillRate[sk]
+		f := fillRate[sk]
+		fill[k] = f
+		delivery[k] = order[k] * f
 	}
 }
 
