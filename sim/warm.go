@@ -18,21 +18,9 @@ package sim
 // Each returns the sum of what it loaded, which the caller stores in
 // chunkWork.warm (never read) so that the compiler keeps the loads.
 
-// warmSuppliers loads whether each supplier of the firms lo to hi is
-// alive and its fill rate, which orders gathers.
-func (e *engine) warmSuppliers(lo, hi int) float64 {
-	net, alive, fillRate := e.net, e.alive, e.fillRate
-	s := 0.0
-	for _, sk := range net.Supplier[net.InStart[lo]:net.InStart[hi]] {
-		if alive[sk] {
-			s += fillRate[sk]
-		}
-	}
-	return s
-}
-
 // warmSupplierAlive loads whether each supplier of the firms lo to hi
-// is alive, which the first settlement round gathers (payTrade).
+// is alive, which orders and the first settlement round (payTrade)
+// gather.
 func (e *engine) warmSupplierAlive(lo, hi int) float64 {
 	net, alive := e.net, e.alive
 	s := 0.0
