@@ -148,11 +148,13 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			}
 		}
 	}
-	// Imports used and bought, as far as imports shocks allow.
+	// Imports used and bought, as far as imports shocks allow; planned
+	// output: last production, or demand smoothed.
 	{
 		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
 		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.lastImports[lo:hi:hi][:n]
-		limit := limit[:n]
+		limit, dem, planned := limit[:n], dem[:n], e.planned[lo:hi:hi][:n]
+		smoothed, alpha, setPlanned := e.p.smoothed, e.p.smoothAlpha, !e.p.smoothed && !e.p.plannedIsOutput
 		for j, live := range alive {
 			if !live {
 				continue
@@ -172,22 +174,10 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			buy := importOrder[j] * avail
 			importBuy[j] = buy
 			importInv[j] = inv + buy
-		}
-	}
-	// Planned output: last production, or demand smoothed.
-	planned := e.planned[lo:hi:hi][:n]
-	if e.p.smoothed {
-		alpha := e.p.smoothAlpha
-		dem := dem[:n]
-		for j, live := range alive {
-			if live {
+			if smoothed {
 				planned[j] += alpha * (dem[j] - planned[j])
-			}
-		}
-	} else if !e.p.plannedIsOutput {
-		for j, live := range alive {
-			if live {
-				planned[j] = output[j]
+			} else if setPlanned {
+				planned[j] = x
 			}
 		}
 	}
