@@ -174,6 +174,11 @@ func (e *engine) accrue(lo, hi, wid int) {
 		if c := s.termCap; adjust && c != nil && c.active {
 			capped, capSteps, accelerated = true, s.termCapSteps, s.accelerated[lo:hi:hi]
 		}
+		// Without a stretch or a cap, a core's term with an SME is its
+		// term plus a zero, the same bits unless the term is itself a
+		// zero: only then is the supplier's kind, a read scattered over
+		// the chains, needed.
+		stretched := stretch != 0 || capped
 		for j, end := range inEnd {
 			in0 := in1
 			in1 = end
@@ -192,7 +197,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 				if linkTerm != nil {
 					tk = linkTerm[k]
 				}
-				if coreBuyer && allKinds[supplier[k]] == network.SME {
+				if coreBuyer && (stretched || tk == 0) && allKinds[supplier[k]] == network.SME {
 					tk += stretch
 					if capped && tk > capSteps {
 						accelerated[j] += pk/capSteps - pk/tk
