@@ -168,7 +168,7 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 		// A firm's slots and in-links are subslices between consecutive
 		// starts, each end carried to the next firm as its start: the
 		// inner loops are then an add, an increment and a compare, with
-		// no bounds check.
+		// no bounds check per slot or link.
 		s0, k0 := net.SlotStart[lo], net.InStart[lo]
 		for j := range n {
 			s1, k1 := slotEnd[j], inEnd[j]
