@@ -56,7 +56,7 @@ func (e *engine) orders(lo, hi, t int) {
 			// weight × fill rate (never negative: weights are positive and
 			// fill rates in [0, 1]) and −1 for a failed one, so that the
 			// split reads no supplier's values again.
-			filled, alive, pending := 0.0, 0.0, 0.0
+			filled, alive, pending, failed := 0.0, 0.0, 0.0, false
 			for k, sk := range sup {
 				if supAlive[sk] {
 					alive += w[k]
@@ -65,10 +65,14 @@ func (e *engine) orders(lo, hi, t int) {
 					ord[k] = f
 					continue
 				}
-				if t-int(failStep[sk]) < rewiringDelay {
-					pending += w[k]
+				ord[k], failed = -1, true
+			}
+			if failed {
+				for k, f := range ord {
+					if f < 0 && t-int(failStep[sup[k]]) < rewiringDelay {
+						pending += w[k]
+					}
 				}
-				ord[k] = -1
 			}
 			if filled > 0 {
 				// The share first: with fill rates near the smallest

@@ -57,11 +57,39 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			}
 		}
 	}
-	// What the scarcest input allows.
+	// Capacity, zero while locked down; the firms' own when no shock
+	// changes it.
+	if e.capacityLeft == nil && len(e.lockdowns) == 0 {
+		capacity = e.capacity[lo:hi:hi]
+	} else {
+		copy(capacity, e.capacity[lo:hi:hi])
+	}
+	if e.capacityLeft != nil {
+		for j, left := range e.capacityLeft[lo:hi:hi] {
+			capacity[j] *= left
+		}
+	}
+	for jl, k := range e.lockdowns {
+		share := e.lockdownShare[jl]
+		if share <= 0 {
+			continue
+		}
+		draw, targets, last := e.lockdownDraw[jl][lo:hi:hi], e.shocks[k].targets, e.lastLockdown[lo:hi:hi]
+		for j := range n {
+			if alive[j] && draw[j] < share && (targets == nil || targets[lo+j]) {
+				capacity[j] = 0
+				last[j] = now
+			}
+		}
+	}
+	// What the scarcest input allows, output and the share of orders
+	// filled.
 	{
 		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
 		slotCoeff, slotInv := e.slotCoeff, e.slotInv[:len(e.slotCoeff)]
-		limit := limit[:n]
+		fillRate, fdDelivered := e.fillRate[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
+		dem, limit, capacity := dem[:n], limit[:n], capacity[:n]
+		rationing := e.p.rationing
 		s1 := slot0
 		for j, end := range slotEnd {
 			s0 := s1
@@ -81,39 +109,8 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				}
 			}
 			limit[j] = l
-		}
-	}
-	// Capacity, zero while locked down.
-	copy(capacity, e.capacity[lo:hi:hi])
-	if e.capacityLeft != nil {
-		for j, left := range e.capacityLeft[lo:hi:hi] {
-			capacity[j] *= left
-		}
-	}
-	for jl, k := range e.lockdowns {
-		share := e.lockdownShare[jl]
-		if share <= 0 {
-			continue
-		}
-		draw, targets, last := e.lockdownDraw[jl][lo:hi:hi], e.shocks[k].targets, e.lastLockdown[lo:hi:hi]
-		for j := range n {
-			if alive[j] && draw[j] < share && (targets == nil || targets[lo+j]) {
-				capacity[j] = 0
-				last[j] = now
-			}
-		}
-	}
-	// Output and the share of orders filled.
-	{
-		fillRate, fdDelivered := e.fillRate[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
-		dem, limit, capacity := dem[:n], limit[:n], capacity[:n]
-		rationing := e.p.rationing
-		for j, live := range alive {
-			if !live {
-				continue
-			}
 			d := dem[j]
-			x := agents.Output(capacity[j], d, limit[j])
+			x := agents.Output(capacity[j], d, l)
 			output[j] = x
 			if rationing != rationProportional {
 				fillRate[j], fdDelivered[j] = rationFinalDemand(rationing, x, d, fdNow[j])
@@ -151,11 +148,13 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			}
 		}
 	}
-	// Imports used and bought, as far as imports shocks allow.
+	// Imports used and bought, as far as imports shocks allow; planned
+	// output: last production, or demand smoothed.
 	{
 		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
 		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.lastImports[lo:hi:hi][:n]
-		limit := limit[:n]
+		limit, dem, planned := limit[:n], dem[:n], e.planned[lo:hi:hi][:n]
+		smoothed, alpha, setPlanned := e.p.smoothed, e.p.smoothAlpha, !e.p.smoothed && !e.p.plannedIsOutput
 		for j, live := range alive {
 			if !live {
 				continue
@@ -175,22 +174,10 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			buy := importOrder[j] * avail
 			importBuy[j] = buy
 			importInv[j] = inv + buy
-		}
-	}
-	// Planned output: last production, or demand smoothed.
-	planned := e.planned[lo:hi:hi][:n]
-	if e.p.smoothed {
-		alpha := e.p.smoothAlpha
-		dem := dem[:n]
-		for j, live := range alive {
-			if live {
+			if smoothed {
 				planned[j] += alpha * (dem[j] - planned[j])
-			}
-		}
-	} else if !e.p.plannedIsOutput {
-		for j, live := range alive {
-			if live {
-				planned[j] = output[j]
+			} else if setPlanned {
+				planned[j] = x
 			}
 		}
 	}
