@@ -174,6 +174,11 @@ func (e *engine) accrue(lo, hi, wid int) {
 		if c := s.termCap; adjust && c != nil && c.active {
 			capped, capSteps, accelerated = true, s.termCapSteps, s.accelerated[lo:hi:hi]
 		}
+		// Without a stretch or a cap, a core's term with an SME is its
+		// term plus a zero, the same bits (terms are at least one step:
+		// initKinds, drawLinkTerms): the supplier's kind, a read
+		// scattered over the chains, is needed only with one of them.
+		stretched := stretch != 0 || capped
 		for j, end := range inEnd {
 			in0 := in1
 			in1 = end
@@ -184,7 +189,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 			}
 			tot := total[j]
 			term := kinds[kind[j]].termSteps
-			coreBuyer := kind[j] == network.Core
+			stretchedCore := stretched && kind[j] == network.Core
 			for k := int(in0); k < int(in1); k++ {
 				pk := payable[k] + delivery[k]
 				payable[k] = pk
@@ -192,7 +197,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 				if linkTerm != nil {
 					tk = linkTerm[k]
 				}
-				if coreBuyer && allKinds[supplier[k]] == network.SME {
+				if stretchedCore && allKinds[supplier[k]] == network.SME {
 					tk += stretch
 					if capped && tk > capSteps {
 						accelerated[j] += pk/capSteps - pk/tk

@@ -37,6 +37,8 @@ func (e *engine) creditDemand(lo, hi, t int) {
 	n := len(alive)
 	request, hasCredit, loanLimit, loan := e.request[lo:hi:hi][:n], e.hasCredit[lo:hi:hi][:n], e.loanLimit[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 	repaid, baseOutput := e.repaid[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n]
+	buffer, cash, unpaidDebt := e.buffer[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
+	owedExternal, owedTax, govUnpaid := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], s.govUnpaid
 	clear(request)
 	if s.reqState != nil {
 		clear(s.reqState[lo:hi])
@@ -66,7 +68,12 @@ func (e *engine) creditDemand(lo, hi, t int) {
 			}
 			firstLoan = true
 		}
-		need := e.creditNeed(i)
+		// What it would borrow: the principal it repaid (rolled over),
+		// its cash shortfall against its buffer, and what it still owes.
+		need := repaid[j] + max(0, buffer[j]-cash[j]) + owedExternal[j] + owedTax[j] + unpaidDebt[j]
+		if govUnpaid != nil {
+			need += govUnpaid[i]
+		}
 		if need <= 1e-12*baseOutput[j] {
 			continue
 		}
@@ -119,17 +126,6 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		}
 		request[j] = req
 	}
-}
-
-// creditNeed returns what firm i would borrow: the principal it repaid
-// (rolled over), its cash shortfall against its buffer, and what it still
-// owes.
-func (e *engine) creditNeed(i int) float64 {
-	need := e.repaid[i] + max(0, e.buffer[i]-e.cash[i]) + e.owedExternal[i] + e.owedTax[i] + e.unpaidDebt[i]
-	if e.iv.govUnpaid != nil {
-		need += e.iv.govUnpaid[i]
-	}
-	return need
 }
 
 // updateScore computes and stores firm i's credit score.

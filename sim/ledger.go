@@ -150,8 +150,8 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 		cash, importInv, loan := e.cash[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 		owedExternal, owedTax, badDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n]
 		kind, base, kinds, perYear := net.Kind[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
-		slotStart, slotInv := net.SlotStart[lo : hi+1 : hi+1][:n+1], e.slotInv
-		inStart, payable := net.InStart[lo : hi+1 : hi+1][:n+1], e.payable
+		slotEnd, slotInv := net.SlotStart[lo+1 : hi+1 : hi+1][:n], e.slotInv
+		inEnd, payable := net.InStart[lo+1 : hi+1 : hi+1][:n], e.payable
 		// Liabilities owed under interventions and informal credit: nil
 		// without them.
 		var govLoan, deferredTax, deferredExternal, informal []float64
@@ -168,10 +168,10 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 		// A firm's slots and in-links are subslices between consecutive
 		// starts, each end carried to the next firm as its start: the
 		// inner loops are then an add, an increment and a compare, with
-		// no bounds check.
-		s0, k0 := slotStart[0], inStart[0]
+		// no bounds check per slot or link.
+		s0, k0 := net.SlotStart[lo], net.InStart[lo]
 		for j := range n {
-			s1, k1 := slotStart[j+1], inStart[j+1]
+			s1, k1 := slotEnd[j], inEnd[j]
 			a := cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
 			for _, x := range slotInv[s0:s1] {
 				a += x
@@ -213,19 +213,23 @@ func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error
 	net, n := e.net, hi-lo
 	alive, equity, cash, loan := e.alive[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 	assets, liabilities = assets[:n], liabilities[:n]
-	outStart, outEdge, payable, fac := net.OutStart[lo : hi+1 : hi+1][:n+1], net.OutEdge, e.payable, e.iv.factored
+	outEnd, outEdge, payable, fac := net.OutStart[lo+1 : hi+1 : hi+1][:n], net.OutEdge, e.payable, e.iv.factored
+	o1 := net.OutStart[lo] // a firm's out-links end where the next firm's start
 	var informal []float64 // owed to informal lenders (nil without informal credit)
 	if id := e.liq.informalDebt; id != nil {
 		informal = id[lo:hi:hi][:n]
 	}
 	for j := range n {
+		o0 := o1
+		o1 = outEnd[j]
 		if !alive[j] {
 			continue
 		}
-		a := addOver(assets[j], payable, outEdge[outStart[j]:outStart[j+1]])
+		out := outEdge[o0:o1]
+		a := addOver(assets[j], payable, out)
 		if fac != nil {
-			for k := outStart[j]; k < outStart[j+1]; k++ {
-				a -= fac[outEdge[k]] // sold to its bank
+			for _, k := range out {
+				a -= fac[k] // sold to its bank
 			}
 		}
 		l, eq := liabilities[j], equity[j]
