@@ -156,7 +156,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 	// payment-term cap (markTermCap notes the suppliers reached).
 	{
 		// A buyer's in-links lie between consecutive starts (see
-		// addRanges); the per-link arrays are cut to due's length, so
+		// checkFirms); the per-link arrays are cut to due's length, so
 		// that one bounds check per link covers them all.
 		inEnd, in1 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
 		due := e.due

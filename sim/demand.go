@@ -7,23 +7,28 @@ package sim
 // domestic and exported, times the market multipliers (and noise).
 func (e *engine) finalDemand(lo, hi, t int) {
 	net, mult := e.net, e.shock.demand
-	for i := lo; i < hi; i++ {
-		if !e.alive[i] {
-			e.fdNow[i] = 0
+	alive, market := e.alive[lo:hi:hi], net.ExportMarket[lo:hi:hi]
+	n := len(alive)
+	fdNow, domestic, export, sector := e.fdNow[lo:hi:hi][:n], e.fdDomestic[lo:hi:hi][:n], e.fdExport[lo:hi:hi][:n], net.Sector[lo:hi:hi][:n]
+	market = market[:n]
+	scale, noise, mult0 := e.sectorScale, e.p.demandNoise, mult[0]
+	for j, live := range alive {
+		if !live {
+			fdNow[j] = 0
 			continue
 		}
-		exp := mult[0]
-		if m := net.ExportMarket[i]; m >= 0 {
+		exp := mult0
+		if m := market[j]; m >= 0 {
 			exp = mult[1+m]
 		}
-		d := e.fdDomestic[i]*mult[0] + e.fdExport[i]*exp
-		if e.sectorScale != nil {
-			d *= e.sectorScale[net.Sector[i]]
+		d := domestic[j]*mult0 + export[j]*exp
+		if scale != nil {
+			d *= scale[sector[j]]
 		}
-		if e.p.demandNoise > 0 {
-			d *= max(0, 1+e.p.demandNoise*normalAt(e.noiseKey, t, i))
+		if noise > 0 {
+			d *= max(0, 1+noise*normalAt(e.noiseKey, t, lo+j))
 		}
-		e.fdNow[i] = d
+		fdNow[j] = d
 	}
 }
 

@@ -254,7 +254,7 @@ func (e *engine) enter(i, t int) {
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
 		e.order[k], e.delivery[k], e.due[k] = 0, 0, 0
 		if to := e.partners.pick(e, int(net.SlotSector[e.edgeSlotOf(int32(i), k)]), t, int(k)); to >= 0 && to != int32(i) {
-			net.Supplier[k] = to
+			e.setSupplier(int(k), to)
 		}
 		if e.crossBank != nil {
 			e.crossBank[k] = e.bank[net.Supplier[k]] != e.bank[i]

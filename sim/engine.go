@@ -126,6 +126,7 @@ type engine struct {
 	edgeInv   []float64 // per edge, with production.inventories = "link" (nil otherwise); slotInv is then their sum per slot
 	order     []float64
 	delivery  []float64
+	linkFill  []float64 // per edge: its supplier's fill rate as receive found it, which orders reads in sequence (see deliver)
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier
 	due       []float64 // still due this step
 	paidRound []float64 // paid in the current settlement round
@@ -416,7 +417,7 @@ func (e *engine) allocate(ownNet bool) {
 		e.edgeInv = make([]float64, m)
 	}
 	fe := func() []float64 { return alloc[float64](e.arena, m) }
-	e.order, e.delivery, e.payable = fe(), fe(), fe()
+	e.order, e.delivery, e.payable, e.linkFill = fe(), fe(), fe(), fe()
 	e.edgeCoeff = make([]float64, m) // on the heap: most engines drop it after building (dropBuildArrays)
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()
@@ -441,6 +442,9 @@ func (e *engine) allocate(ownNet bool) {
 		e.failStep[i] = -1
 		e.fillRate[i] = 1
 		e.lastDemand[i], e.lastCredit[i], e.lastLockdown[i], e.lastImports[i] = -1<<30, -1<<30, -1<<30, -1<<30
+	}
+	for k := range e.linkFill {
+		e.linkFill[k] = 1
 	}
 	if d := e.net.Dormant; d != nil {
 		for i, dormant := range d {

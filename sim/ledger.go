@@ -126,71 +126,113 @@ func (e *engine) firmLiabilities(i int) float64 {
 	return l
 }
 
-// checkFirms verifies, for every active firm from lo to hi, assets =
+// chunkStocks are the sums over a chunk's firms that checkFirms takes
+// in passing, in firm order, from the arrays it reads: cash, its absolute
+// value, bad debt, loans and trade credit (payables, in link order).
+type chunkStocks struct {
+	cash, cashAbs, badDebt, loans, tradeCredit float64
+}
+
+// checkFirms verifies, for every active firm of chunk c, assets =
 // liabilities + equity with equity tracked by flows, and rejects NaN and
-// negative stocks, as thread wid. It returns the first breach. Assets and
-// liabilities are summed as firmAssets and firmLiabilities sum them, in
-// loops that each touch few arrays.
-func (e *engine) checkFirms(lo, hi, t, wid int) error {
-	net := e.net
+// negative stocks, as thread wid at the end of step t. It leaves the first
+// breach in c.checkErr and returns the sums stepSums takes of the arrays
+// it reads. Assets and liabilities are summed as firmAssets and
+// firmLiabilities sum them, in two loops: one over the firm's own
+// values, slots and in-links, one over its out-links (checkSheets), each
+// firm's sums in the scratch arrays between them.
+func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
+	net, lo, hi := e.net, c.lo, c.hi
 	n := hi - lo
-	alive := e.alive[lo:hi:hi]
 	assets, liabilities := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
+	var s chunkStocks
 	{
-		cash, importInv := e.cash[lo:hi:hi], e.importInv[lo:hi:hi]
-		kind, base, kinds, perYear := net.Kind[lo:hi:hi], e.baseOutput[lo:hi:hi], &e.kinds, e.p.stepsPerYear
-		for j := range n {
-			assets[j] = cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
-		}
-	}
-	addRanges(assets, net.SlotStart[lo:hi+1:hi+1], e.slotInv)
-	{
-		outStart, outEdge, payable, fac := net.OutStart[lo:hi+1:hi+1], net.OutEdge, e.payable, e.iv.factored
-		for j := range n {
-			if !alive[j] {
-				continue
-			}
-			a := addOver(assets[j], payable, outEdge[outStart[j]:outStart[j+1]])
-			if fac != nil {
-				for k := outStart[j]; k < outStart[j+1]; k++ {
-					a -= fac[outEdge[k]] // sold to its bank
-				}
-			}
-			assets[j] = a
-		}
-	}
-	{
-		loan, owedExternal, owedTax := e.loan[lo:hi:hi], e.owedExternal[lo:hi:hi], e.owedTax[lo:hi:hi]
-		for j := range n {
-			liabilities[j] = loan[j] + owedExternal[j] + owedTax[j]
-		}
+		cash, importInv, loan := e.cash[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+		owedExternal, owedTax, badDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n]
+		kind, base, kinds, perYear := net.Kind[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
+		slotEnd, slotInv := net.SlotStart[lo+1 : hi+1 : hi+1][:n], e.slotInv
+		inEnd, payable := net.InStart[lo+1 : hi+1 : hi+1][:n], e.payable
+		// Liabilities owed under interventions and informal credit: nil
+		// without them.
+		var govLoan, deferredTax, deferredExternal, informal []float64
 		if gl := e.iv.govLoan; gl != nil {
-			for j := range n {
-				liabilities[j] += gl[lo+j]
-			}
+			govLoan = gl[lo:hi:hi][:n]
 		}
 		if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
-			for j := range n {
-				liabilities[j] += dt[lo+j] + dx[lo+j]
-			}
+			deferredTax, deferredExternal = dt[lo:hi:hi][:n], dx[lo:hi:hi][:n]
 		}
 		if id := e.liq.informalDebt; id != nil {
-			for j := range n {
-				liabilities[j] += id[lo+j] // owed to informal lenders, the external sector
-			}
+			informal = id[lo:hi:hi][:n]
 		}
+		cashSum, cashAbs, bad, loans, credit := 0.0, 0.0, 0.0, 0.0, 0.0
+		// A firm's slots and in-links are subslices between consecutive
+		// starts, each end carried to the next firm as its start: the
+		// inner loops are then an add, an increment and a compare, with
+		// no bounds check per slot or link.
+		s0, k0 := net.SlotStart[lo], net.InStart[lo]
+		for j := range n {
+			s1, k1 := slotEnd[j], inEnd[j]
+			a := cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
+			for _, x := range slotInv[s0:s1] {
+				a += x
+			}
+			assets[j] = a
+			l := loan[j] + owedExternal[j] + owedTax[j]
+			if govLoan != nil {
+				l += govLoan[j]
+			}
+			if deferredTax != nil {
+				l += deferredTax[j] + deferredExternal[j]
+			}
+			if informal != nil {
+				l += informal[j] // owed to informal lenders, the external sector
+			}
+			for _, x := range payable[k0:k1] {
+				l += x
+				credit += x
+			}
+			liabilities[j] = l
+			s0, k0 = s1, k1
+			cashSum += cash[j]
+			cashAbs += math.Abs(cash[j])
+			bad += badDebt[j]
+			loans += loan[j]
+		}
+		s.cash, s.cashAbs, s.badDebt, s.loans, s.tradeCredit = cashSum, cashAbs, bad, loans, credit
 	}
-	addRanges(liabilities, net.InStart[lo:hi+1:hi+1], e.payable)
-	equity, cash, loan := e.equity[lo:hi:hi], e.cash[lo:hi:hi], e.loan[lo:hi:hi]
+	c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables checkSheets gathers
+	c.checkErr = e.checkSheets(lo, hi, t, assets, liabilities)
+	return s
+}
+
+// checkSheets completes the assets of every active firm from lo to hi
+// with its receivables, gathered over its out-links, less those sold to
+// its bank, compares them with its liabilities and equity, and checks
+// its stocks; it returns the first breach.
+func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error {
+	net, n := e.net, hi-lo
+	alive, equity, cash, loan := e.alive[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+	assets, liabilities = assets[:n], liabilities[:n]
+	outEnd, outEdge, payable, fac := net.OutStart[lo+1 : hi+1 : hi+1][:n], net.OutEdge, e.payable, e.iv.factored
+	o1 := net.OutStart[lo] // a firm's out-links end where the next firm's start
 	var informal []float64 // owed to informal lenders (nil without informal credit)
 	if id := e.liq.informalDebt; id != nil {
-		informal = id[lo:hi:hi]
+		informal = id[lo:hi:hi][:n]
 	}
 	for j := range n {
+		o0 := o1
+		o1 = outEnd[j]
 		if !alive[j] {
 			continue
 		}
-		a, l, eq := assets[j], liabilities[j], equity[j]
+		out := outEdge[o0:o1]
+		a := addOver(assets[j], payable, out)
+		if fac != nil {
+			for _, k := range out {
+				a -= fac[k] // sold to its bank
+			}
+		}
+		l, eq := liabilities[j], equity[j]
 		scale := max(a+l+math.Abs(eq), 1)
 		res := math.Abs(a-l-eq) / scale
 		if res <= ledgerTolerance && cash[j] >= -1e-9*scale && loan[j] >= -1e-9*scale && !math.IsNaN(cash[j]) &&
@@ -215,26 +257,6 @@ func addOver(a float64, v []float64, edges []int32) float64 {
 		a += v[k]
 	}
 	return a
-}
-
-// addRanges adds to each sum[j] the values v[start[j]:start[j+1]], in
-// order: a firm's slots or in-links in compressed adjacency.
-//
-// Each range is a subslice, its end carried to the next firm as its
-// start: the inner loop is then an add, an increment and a compare, with
-// no bounds check and no reload of start after the store to sum.
-func addRanges(sum []float64, start []int32, v []float64) {
-	start = start[:len(sum)+1]
-	k0 := start[0]
-	for j := range sum {
-		k1 := start[j+1]
-		a := sum[j]
-		for _, x := range v[k0:k1] {
-			a += x
-		}
-		sum[j] = a
-		k0 = k1
-	}
 }
 
 // checkBalanceSheets reports the first firm whose balance sheet

@@ -15,11 +15,12 @@ import (
 // none). A failed supplier's weight stays in the split until the rewiring
 // delay has passed, so its share of orders is lost until the buyer has
 // rewired. If no active supplier filled anything, orders follow the weights.
+// A supplier's fill rate is read from the link (linkFill, see deliver).
 func (e *engine) orders(lo, hi, t int) {
 	net, p := e.net, &e.p
 	invTarget, tau, rewiringDelay := p.invTarget, p.tau, p.rewiringDelay
 	// A buyer's in-links and slots, and a slot's links, are subslices
-	// between consecutive starts (see addRanges).
+	// between consecutive starts (see checkFirms).
 	inEnd, in0 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
 	slotEnd, slot0 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
 	n := len(inEnd)
@@ -29,7 +30,7 @@ func (e *engine) orders(lo, hi, t int) {
 	slotEnd = slotEnd[:n]
 	slotEdgeStart, slotCoeff, slotInv := net.SlotEdgeStart, e.slotCoeff, e.slotInv
 	supplier, weight, order := net.Supplier, net.Weight, e.order
-	supAlive, fillRate, failStep := e.alive, e.fillRate, e.failStep
+	supAlive, linkFill, failStep := e.alive, e.linkFill, e.failStep
 	k1, s1 := in0, slot0
 	for b, end := range inEnd {
 		k0, s0 := k1, s1
@@ -44,31 +45,52 @@ func (e *engine) orders(lo, hi, t int) {
 			e.linkOrders(lo+b, plan)
 			continue
 		}
+		e1 := slotEdgeStart[s0]
 		for s := s0; s < s1; s++ {
 			need := agents.InputOrder(slotCoeff[s], plan, slotInv[s], invTarget, tau)
-			lo, hi := slotEdgeStart[s], slotEdgeStart[s+1]
-			sup, w, ord := supplier[lo:hi], weight[lo:hi], order[lo:hi]
-			w, ord = w[:len(sup)], ord[:len(sup)]
-			filled, alive, pending := 0.0, 0.0, 0.0
+			e0 := e1
+			e1 = slotEdgeStart[s+1]
+			sup, w, ord, fill := supplier[e0:e1], weight[e0:e1], order[e0:e1], linkFill[e0:e1]
+			w, ord, fill = w[:len(sup)], ord[:len(sup)], fill[:len(sup)]
+			// ord holds, until the split below, each live supplier's
+			// weight × fill rate (never negative: weights are positive and
+			// fill rates in [0, 1]) and −1 for a failed one, so that the
+			// split reads no supplier's values again.
+			filled, alive, pending, failed := 0.0, 0.0, 0.0, false
 			for k, sk := range sup {
 				if supAlive[sk] {
 					alive += w[k]
-					filled += w[k] * fillRate[sk]
-				} else if t-int(failStep[sk]) < rewiringDelay {
-					pending += w[k]
+					f := w[k] * fill[k] // its fill rate (deliver)
+					filled += f
+					ord[k] = f
+					continue
+				}
+				ord[k], failed = -1, true
+			}
+			if failed {
+				for k, f := range ord {
+					if f < 0 && t-int(failStep[sup[k]]) < rewiringDelay {
+						pending += w[k]
+					}
 				}
 			}
-			useFill := filled > 0
-			for k, sk := range sup {
-				switch {
-				case !supAlive[sk]:
+			if filled > 0 {
+				// The share first: with fill rates near the smallest
+				// floats, need / filled would overflow.
+				den := filled + pending
+				for k, f := range ord {
 					ord[k] = 0
-				case useFill:
-					// The share first: with fill rates near the smallest
-					// floats, need / filled would overflow.
-					ord[k] = need * (w[k] * fillRate[sk] / (filled + pending))
-				default:
-					ord[k] = need * (w[k] / (alive + pending))
+					if f >= 0 {
+						ord[k] = need * (f / den)
+					}
+				}
+				continue
+			}
+			den := alive + pending
+			for k, f := range ord {
+				ord[k] = 0
+				if f >= 0 {
+					ord[k] = need * (w[k] / den)
 				}
 			}
 		}
@@ -90,4 +112,11 @@ func (e *engine) linkOrders(b int, plan float64) {
 		}
 	}
 	e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
+}
+
+// setSupplier makes firm to the supplier on link k, with its fill rate
+// (see deliver).
+func (e *engine) setSupplier(k int, to int32) {
+	e.net.Supplier[k] = to
+	e.linkFill[k] = e.fillRate[to]
 }

@@ -267,11 +267,16 @@ func (e *engine) work(ph phase, wid int) {
 // and production read a firm's role byte for its import coefficient
 // (engine.importCoeff); accrual, dividends and the sums its kind byte for
 // the parameters of its kind (engine.kinds), with which they compute its
-// wage bill, jobs and fixed assets from its baseline output.
+// wage bill, jobs and fixed assets from its baseline output. Orders
+// writes each link's weight × fill rate to order and reads it back for
+// the split while the slot's few links are still in cache: order counts
+// as written only; it reads each supplier's fill rate from the link
+// (linkFill) in place of gathering it. Deliveries are taken by the buyers
+// (receive's deliver), whose sums per slot read them back in cache.
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 66, slot: 20, edge: 29},
-	phaseProduce:         {firm: 114, slot: 24, edge: 20}, // demand not written (engine.demand)
-	phaseReceive:         {firm: 69, slot: 20, edge: 8},
+	phaseProduce:         {firm: 114, slot: 24, edge: 12}, // demand not written (engine.demand); deliveries are receive's
+	phaseReceive:         {firm: 69, slot: 20, edge: 36},  // deliver: supplier, order, its fill rate; delivery and linkFill written
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: 37, edge: 20},
 	phasePayPending:      {},
@@ -279,18 +284,20 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseCloseAndRequest: {firm: 198, edge: 8}, // the score reads baseOutput, which was baseRevenue
 	phaseGrant:           {firm: 85},
 	phaseOwedAndFailing:  {firm: 130},
-	phaseTotals:          {firm: 213, slot: 8, edge: 12},
+	// The sums read the bank of each firm only with several banks (with
+	// one, its sums are the chunk's: stepSums).
+	phaseTotals: {firm: 209, slot: 8, edge: 12},
 	// The fused passes count the arrays their parts share once.
 	// phaseReceive and accrual: accrual reads the kind of each firm
 	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
 	// payment term.
-	phaseReceiveAccrue: {firm: 274, slot: 20, edge: 37},
+	phaseReceiveAccrue: {firm: 274, slot: 20, edge: 37 + 28}, // + 28: receive's deliver
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
 	// the amounts the accrual only wrote (due and what is owed to banks,
 	// the flows it cleared), paidRound and the suppliers' alive.
-	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 17},
+	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 28 + 17},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in
@@ -299,18 +306,18 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// phaseGrant and phaseOwedAndFailing share alive and cash (17 bytes).
 	phaseGrantOwedFailing: {firm: 85 + 130 - 17},
 	// phaseGrantOwedFailing and phaseTotals: the sums read again alive,
-	// kind, bank, baseOutput, cash, loan, what is owed to others than
-	// banks, equity and the flows finance wrote (toExternal, reserveIn,
-	// lent): 78 bytes the chunk's finance has just touched. (toGov and
-	// repaidAll, which only a firm still owing after credit writes, are not
-	// in finance's count.)
-	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 213 - 78, slot: 8, edge: 12},
+	// kind, baseOutput, cash, loan, what is owed to others than banks,
+	// equity and the flows finance wrote (toExternal, reserveIn, lent): 74
+	// bytes the chunk's finance has just touched. (toGov and repaidAll,
+	// which only a firm still owing after credit writes, are not in
+	// finance's count.)
+	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 209 - 74, slot: 8, edge: 12},
 	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
 }
 
 // stepSumsBytes is what stepSums touches: phaseTotals but the revenue
 // history's revenueEMA and revPostSum, read and written.
-var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 213 - 32, slot: 8, edge: 12}
+var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 209 - 32, slot: 8, edge: 12}
 
 // chunkBytes is the bytes a pass touching b per firm, slot and edge
 // touches in chunk c.

@@ -12,45 +12,33 @@ import (
 
 // produce is phase 4, for the firms of a chunk, as thread wid: output is
 // the least of capacity (zero while locked down), demand and inputs;
-// deliveries are rationed pro rata among buyers and final demand; inputs
-// are used up and imports bought. The work is split into loops that each
-// touch few arrays (see numScratch).
+// deliveries are rationed pro rata among buyers and final demand (the
+// buyers take theirs in receive); inputs are used up and imports bought.
+// The work is split into loops that each touch few arrays (see
+// numScratch).
 func (e *engine) produce(lo, hi, t, wid int) {
 	net := e.net
 	n := hi - lo
 	now := int32(t)
 	// Each firm's out-links and slots are subslices between consecutive
 	// starts (outEnd[j], slotEnd[j] and the end of the firm before), so
-	// that the loops over them carry no bounds checks (see addRanges).
+	// that the loops over them carry no bounds checks (see checkFirms).
 	outEnd, out0 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
 	slotEnd, slot0 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
 	n = len(outEnd)
 	alive := e.alive[lo:hi:hi][:n]
 	outEdge := net.OutEdge
-	order, delivery := e.order, e.delivery
+	order := e.order
 	output, fdNow := e.output[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n]
-	dem, limit, capacity, share := e.scratch(wid, 0, n), e.scratch(wid, 1, n), e.scratch(wid, 2, n), e.scratch(wid, 3, n)
+	dem, limit, capacity := e.scratch(wid, 0, n), e.scratch(wid, 1, n), e.scratch(wid, 2, n)
 	demand := dem // kept only for partner search (engine.demand)
 	if e.demand != nil {
 		demand = e.demand[lo:hi:hi][:n]
 	}
-	// Failed firms produce and deliver nothing.
+	// Demand: final demand and the orders of buyers. Failed firms
+	// produce nothing (and, with a fill rate of 0, deliver nothing).
 	{
 		fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.fillRate[lo:hi:hi][:n]
-		k1 := out0
-		for j, end := range outEnd {
-			k0 := k1
-			k1 = end
-			if !alive[j] {
-				output[j], demand[j], fdDelivered[j], importBuy[j], fillRate[j] = 0, 0, 0, 0, 0
-				for _, ed := range outEdge[k0:k1] {
-					delivery[ed] = 0
-				}
-			}
-		}
-	}
-	// Demand: final demand and the orders of buyers.
-	{
 		baseOutput, lastDemand := e.baseOutput[lo:hi:hi][:n], e.lastDemand[lo:hi:hi][:n]
 		dem := dem[:n]
 		k1 := out0
@@ -58,6 +46,7 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			k0 := k1
 			k1 = end
 			if !alive[j] {
+				output[j], demand[j], fdDelivered[j], importBuy[j], fillRate[j] = 0, 0, 0, 0, 0
 				continue
 			}
 			d := addOver(fdNow[j], order, outEdge[k0:k1])
@@ -68,11 +57,39 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			}
 		}
 	}
-	// What the scarcest input allows.
+	// Capacity, zero while locked down; the firms' own when no shock
+	// changes it.
+	if e.capacityLeft == nil && len(e.lockdowns) == 0 {
+		capacity = e.capacity[lo:hi:hi]
+	} else {
+		copy(capacity, e.capacity[lo:hi:hi])
+	}
+	if e.capacityLeft != nil {
+		for j, left := range e.capacityLeft[lo:hi:hi] {
+			capacity[j] *= left
+		}
+	}
+	for jl, k := range e.lockdowns {
+		share := e.lockdownShare[jl]
+		if share <= 0 {
+			continue
+		}
+		draw, targets, last := e.lockdownDraw[jl][lo:hi:hi], e.shocks[k].targets, e.lastLockdown[lo:hi:hi]
+		for j := range n {
+			if alive[j] && draw[j] < share && (targets == nil || targets[lo+j]) {
+				capacity[j] = 0
+				last[j] = now
+			}
+		}
+	}
+	// What the scarcest input allows, output and the share of orders
+	// filled.
 	{
 		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
 		slotCoeff, slotInv := e.slotCoeff, e.slotInv[:len(e.slotCoeff)]
-		limit := limit[:n]
+		fillRate, fdDelivered := e.fillRate[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
+		dem, limit, capacity := dem[:n], limit[:n], capacity[:n]
+		rationing := e.p.rationing
 		s1 := slot0
 		for j, end := range slotEnd {
 			s0 := s1
@@ -92,68 +109,21 @@ func (e *engine) produce(lo, hi, t, wid int) {
 				}
 			}
 			limit[j] = l
-		}
-	}
-	// Capacity, zero while locked down.
-	copy(capacity, e.capacity[lo:hi:hi])
-	if e.capacityLeft != nil {
-		for j, left := range e.capacityLeft[lo:hi:hi] {
-			capacity[j] *= left
-		}
-	}
-	for jl, k := range e.lockdowns {
-		share := e.lockdownShare[jl]
-		if share <= 0 {
-			continue
-		}
-		draw, targets, last := e.lockdownDraw[jl][lo:hi:hi], e.shocks[k].targets, e.lastLockdown[lo:hi:hi]
-		for j := range n {
-			if alive[j] && draw[j] < share && (targets == nil || targets[lo+j]) {
-				capacity[j] = 0
-				last[j] = now
-			}
-		}
-	}
-	// Output and the share of orders filled.
-	{
-		fillRate, fdDelivered := e.fillRate[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
-		dem, limit, capacity, share := dem[:n], limit[:n], capacity[:n], share[:n]
-		rationing := e.p.rationing
-		for j, live := range alive {
-			if !live {
-				continue
-			}
 			d := dem[j]
-			x := agents.Output(capacity[j], d, limit[j])
+			x := agents.Output(capacity[j], d, l)
 			output[j] = x
 			if rationing != rationProportional {
-				r, fd := rationFinalDemand(rationing, x, d, fdNow[j])
-				share[j], fillRate[j], fdDelivered[j] = r, r, fd
+				fillRate[j], fdDelivered[j] = rationFinalDemand(rationing, x, d, fdNow[j])
 				continue
 			}
+			// Each order is filled at the share r; a firm without demand
+			// had no orders and fills all of them (see deliver).
 			r := agents.RationShare(x, d)
-			share[j] = r
 			fillRate[j] = r
 			if d <= 0 {
 				fillRate[j] = 1
 			}
 			fdDelivered[j] = fdNow[j] * r
-		}
-	}
-	// Deliveries, pro rata.
-	{
-		share := share[:n]
-		k1 := out0
-		for j, end := range outEnd {
-			k0 := k1
-			k1 = end
-			if !alive[j] {
-				continue
-			}
-			r := share[j]
-			for _, ed := range outEdge[k0:k1] {
-				delivery[ed] = order[ed] * r
-			}
 		}
 	}
 	// Inputs used.
@@ -178,11 +148,13 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			}
 		}
 	}
-	// Imports used and bought, as far as imports shocks allow.
+	// Imports used and bought, as far as imports shocks allow; planned
+	// output: last production, or demand smoothed.
 	{
 		importInv, role, importCoeff := e.importInv[lo:hi:hi][:n], net.Role[lo:hi:hi][:n], &e.importCoeff
 		importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.lastImports[lo:hi:hi][:n]
-		limit := limit[:n]
+		limit, dem, planned := limit[:n], dem[:n], e.planned[lo:hi:hi][:n]
+		smoothed, alpha, setPlanned := e.p.smoothed, e.p.smoothAlpha, !e.p.smoothed && !e.p.plannedIsOutput
 		for j, live := range alive {
 			if !live {
 				continue
@@ -202,30 +174,20 @@ func (e *engine) produce(lo, hi, t, wid int) {
 			buy := importOrder[j] * avail
 			importBuy[j] = buy
 			importInv[j] = inv + buy
-		}
-	}
-	// Planned output: last production, or demand smoothed.
-	planned := e.planned[lo:hi:hi][:n]
-	if e.p.smoothed {
-		alpha := e.p.smoothAlpha
-		dem := dem[:n]
-		for j, live := range alive {
-			if live {
+			if smoothed {
 				planned[j] += alpha * (dem[j] - planned[j])
-			}
-		}
-	} else if !e.p.plannedIsOutput {
-		for j, live := range alive {
-			if live {
-				planned[j] = output[j]
+			} else if setPlanned {
+				planned[j] = x
 			}
 		}
 	}
 }
 
-// receive puts delivered inputs into each buyer's inventory for next step.
+// receive takes the deliveries to the buyers lo to hi (deliver) and puts
+// them into each buyer's inventory for next step.
 func (e *engine) receive(lo, hi int) {
 	net := e.net
+	e.deliver(lo, hi)
 	if e.edgeInv != nil {
 		for b := lo; b < hi; b++ {
 			if e.alive[b] {
@@ -235,7 +197,7 @@ func (e *engine) receive(lo, hi int) {
 		return
 	}
 	// A buyer's slots, and a slot's links, lie between consecutive starts
-	// (see addRanges).
+	// (see checkFirms).
 	slotEnd, s1 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
 	alive := e.alive[lo:hi:hi][:len(slotEnd)]
 	slotEdgeStart, delivery := net.SlotEdgeStart, e.delivery
@@ -253,6 +215,35 @@ func (e *engine) receive(lo, hi int) {
 			}
 			slotInv[s] += got
 		}
+	}
+}
+
+// deliver sets the delivery on each in-link of the buyers lo to hi: its
+// order times the share of orders its supplier filled, which is the
+// supplier's fill rate. (A supplier without demand has a fill rate of 1
+// where its share is 0, but it had no orders: the product is 0 either
+// way; a failed one has a fill rate of 0 and was ordered nothing.)
+//
+// The buyer gathers its suppliers' fill rates, where produce would
+// scatter deliveries over its out-links: for a link to another chain, one
+// side or the other reaches into memory that misses every cache, and a
+// tight loop of loads keeps more of those misses in flight than stores
+// among produce's work do.
+//
+// It keeps each fill rate in linkFill, for the next step's orders: no
+// fill rate changes before the next produce, and where a link changes
+// supplier in between (partner search, entry) setSupplier keeps linkFill
+// its new supplier's.
+func (e *engine) deliver(lo, hi int) {
+	net := e.net
+	k0, k1 := net.InStart[lo], net.InStart[hi]
+	sup, order, delivery, fill := net.Supplier[k0:k1], e.order[k0:k1], e.delivery[k0:k1], e.linkFill[k0:k1]
+	order, delivery, fill = order[:len(sup)], delivery[:len(sup)], fill[:len(sup)]
+	fillRate := e.fillRate
+	for k, sk := range sup {
+		f := fillRate[sk]
+		fill[k] = f
+		delivery[k] = order[k] * f
 	}
 }
 

@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"math"
-
 	"github.com/smesim/smesim/sim/network"
 	"github.com/smesim/smesim/sim/outcome"
 )
@@ -152,82 +150,72 @@ func (e *engine) revenueHistory(lo, hi, t int, failing []int32) {
 // identity and its metrics for record, and checks its firms' balance
 // sheets. Without the banking system (whose arrears counts bankBooks
 // advances) it is a function of the state alone, which retotal may take
-// again. Each sum runs in firm order; the loops each touch few arrays (see
-// numScratch).
+// again. Each sum runs in firm order, in a local variable (added to in
+// place in the row, it went through memory, every addition waiting on the
+// store of the one before). A sum of floating-point values is a chain of
+// additions, each waiting on the one before, so the loops each take
+// several sums: their chains run side by side.
 func (e *engine) stepSums(c *chunkWork, t, wid int) {
 	net, lo, hi := e.net, c.lo, c.hi
 	n := hi - lo
 	row := &c.row
 	*row = [outcome.NumMetrics]float64{}
-	// Each sum is kept in a local variable while its loop runs: added to
-	// in place in the row, it went through memory, every addition waiting
-	// on the store of the one before.
-	alive, kind, output := e.alive[lo:hi:hi], net.Kind[lo:hi:hi][:n], e.output[lo:hi:hi][:n]
+	alive, kind := e.alive[lo:hi:hi], net.Kind[lo:hi:hi][:n]
 	alive = alive[:n]
 	{
-		active, cores, smes := 0.0, 0.0, 0.0
-		for j, live := range alive {
-			if live {
-				active++
-				if kind[j] == network.Core {
-					cores++
-				} else {
-					smes++
-				}
-			}
-		}
-		row[outcome.FirmsActive], row[outcome.CoresActive], row[outcome.SMEsActive] = active, cores, smes
-	}
-	{
-		inputShare, fdNow, fdDelivered := e.inputShare[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
+		output, inputShare := e.output[lo:hi:hi][:n], e.inputShare[lo:hi:hi][:n]
+		fdNow, fdDelivered := e.fdNow[lo:hi:hi][:n], e.fdDelivered[lo:hi:hi][:n]
+		lastLockdown, lastCredit := e.lastLockdown[lo:hi:hi][:n], e.lastCredit[lo:hi:hi][:n]
 		base, kinds, perYear := e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
+		now := int32(t)
+		// Counts are integers: adding ones to a float64 gives the same
+		// count exactly, and an integer addition does not wait.
+		active, cores, locked, smesLocked, denied := 0, 0, 0, 0, 0
 		out, va, fd, sales, emp := 0.0, 0.0, 0.0, 0.0, 0.0
 		for j, live := range alive {
-			if live {
-				x := output[j]
-				out += x
-				va += x * (1 - inputShare[j])
-				fd += fdNow[j]
-				sales += fdDelivered[j]
-				emp += kinds[kind[j]].jobs(base[j], perYear)
+			if !live {
+				continue
+			}
+			core := kind[j] == network.Core
+			active++
+			if core {
+				cores++
+			}
+			x := output[j]
+			out += x
+			va += x * (1 - inputShare[j])
+			fd += fdNow[j]
+			sales += fdDelivered[j]
+			emp += kinds[kind[j]].jobs(base[j], perYear)
+			if lastLockdown[j] == now {
+				locked++
+				if !core {
+					smesLocked++
+				}
+			}
+			if lastCredit[j] == now {
+				denied++
 			}
 		}
+		row[outcome.FirmsActive], row[outcome.CoresActive], row[outcome.SMEsActive] = float64(active), float64(cores), float64(active-cores)
 		row[outcome.Output], row[outcome.ValueAdded], row[outcome.FinalDemand] = out, va, fd
 		row[outcome.FinalSales], row[outcome.Employment] = sales, emp
+		row[outcome.LockedDown], row[outcome.SMEsLockedDown], row[outcome.CreditDenied] = float64(locked), float64(smesLocked), float64(denied)
 	}
-	{
-		lastLockdown, lastCredit := e.lastLockdown[lo:hi:hi][:n], e.lastCredit[lo:hi:hi][:n]
-		now := int32(t)
-		locked, smesLocked, denied := 0.0, 0.0, 0.0
-		for j, live := range alive {
-			if live {
-				if lastLockdown[j] == now {
-					locked++
-					if kind[j] != network.Core {
-						smesLocked++
-					}
-				}
-				if lastCredit[j] == now {
-					denied++
-				}
-			}
-		}
-		row[outcome.LockedDown], row[outcome.SMEsLockedDown], row[outcome.CreditDenied] = locked, smesLocked, denied
-	}
-	{
+	if !e.p.finance {
 		credit := 0.0
 		for _, v := range e.payable[net.InStart[lo]:net.InStart[hi]] {
 			credit += v
 		}
 		row[outcome.TradeCredit] = credit
-	}
-	if !e.p.finance {
 		return
 	}
 	var sums [numSums]float64
+	capitalIn, reservesIn, loansIn := 0.0, 0.0, 0.0 // per bank when there is one
 	{
 		toExternal, toGov, lent := e.toExternal[lo:hi:hi][:n], e.toGov[lo:hi:hi][:n], e.lent[lo:hi:hi][:n]
 		repaidAll, writtenOff := e.repaidAll[lo:hi:hi][:n], e.writtenOff[lo:hi:hi][:n]
+		toBank, reserveIn := e.toBank[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n]
 		ext, gov, lentSum, repaid, written := 0.0, 0.0, 0.0, 0.0, 0.0
 		for j := range n {
 			ext += toExternal[j]
@@ -235,38 +223,37 @@ func (e *engine) stepSums(c *chunkWork, t, wid int) {
 			lentSum += lent[j]
 			repaid += repaidAll[j]
 			written += writtenOff[j]
+			loansIn += lent[j] - repaidAll[j] - writtenOff[j]
+			capitalIn += toBank[j]
+			reservesIn += reserveIn[j]
 		}
 		sums[sumToExternal], sums[sumToGov], sums[sumLent], sums[sumRepaid], sums[sumWrittenOff] = ext, gov, lentSum, repaid, written
 	}
-	{
-		cash, badDebt, loan := e.cash[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
-		cashSum, cashAbs, bad, loans := 0.0, 0.0, 0.0, 0.0
-		for j := range n {
-			cashSum += cash[j]
-			cashAbs += math.Abs(cash[j])
-			bad += badDebt[j]
-			loans += loan[j]
-		}
-		sums[sumCash], sums[sumCashAbs] = cashSum, cashAbs
-		row[outcome.BadDebt], row[outcome.CreditOutstanding] = bad, loans
-	}
+	s := e.checkFirms(c, t, wid)
+	sums[sumCash], sums[sumCashAbs] = s.cash, s.cashAbs
+	row[outcome.BadDebt], row[outcome.CreditOutstanding], row[outcome.TradeCredit] = s.badDebt, s.loans, s.tradeCredit
 	row[outcome.Cash] = sums[sumCash]
 	row[outcome.NewLoans] = sums[sumLent]
 	row[outcome.WriteOffs] = sums[sumWrittenOff]
 	c.sums = sums
-	e.bankTotals(c)
+	if len(e.banks) == 1 {
+		// The one bank's deposits and loans are the chunk's cash and
+		// loans, summed in the same order.
+		v := c.banks[:numBankSums]
+		v[bankCapitalIn], v[bankReservesIn], v[bankLoansIn], v[bankDeposits], v[bankLoans] = capitalIn, reservesIn, loansIn, s.cash, s.loans
+	} else {
+		e.bankTotals(c)
+	}
 	if e.bs != nil {
 		e.bankBooks(c)
 	}
-	c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables checkFirms gathers
-	c.checkErr = e.checkFirms(lo, hi, t, wid)
 }
 
-// bankTotals sums chunk c's flows and stocks per bank.
+// bankTotals sums chunk c's flows and stocks per bank, with several
+// banks (stepSums sums them with one).
 func (e *engine) bankTotals(c *chunkWork) {
 	lo, hi := c.lo, c.hi
-	nb := len(e.banks)
-	for b := 0; b < nb; b++ {
+	for b := range e.banks {
 		v := c.banks[b*numBankSums:]
 		v[bankCapitalIn], v[bankReservesIn], v[bankLoansIn], v[bankDeposits], v[bankLoans] = 0, 0, 0, 0, 0
 	}
@@ -274,27 +261,6 @@ func (e *engine) bankTotals(c *chunkWork) {
 	toBank, reserveIn := e.toBank[lo:hi:hi], e.reserveIn[lo:hi:hi]
 	lent, repaidAll, writtenOff := e.lent[lo:hi:hi], e.repaidAll[lo:hi:hi], e.writtenOff[lo:hi:hi]
 	cash, loan := e.cash[lo:hi:hi], e.loan[lo:hi:hi]
-	if nb == 1 {
-		// In locals, not through the slice's memory (see stepSums).
-		n := len(toBank)
-		reserveIn, repaidAll, writtenOff, loan = reserveIn[:n], repaidAll[:n], writtenOff[:n], loan[:n]
-		lent, cash = lent[:n], cash[:n]
-		capitalIn, reservesIn, loansIn, deposits, loans := 0.0, 0.0, 0.0, 0.0, 0.0
-		for j := range n {
-			capitalIn += toBank[j]
-			reservesIn += reserveIn[j]
-		}
-		for j := range n {
-			loansIn += lent[j] - repaidAll[j] - writtenOff[j]
-		}
-		for j := range n {
-			deposits += cash[j]
-			loans += loan[j]
-		}
-		v := c.banks[:numBankSums]
-		v[bankCapitalIn], v[bankReservesIn], v[bankLoansIn], v[bankDeposits], v[bankLoans] = capitalIn, reservesIn, loansIn, deposits, loans
-		return
-	}
 	for j := range bank {
 		v := c.banks[int(bank[j])*numBankSums:]
 		v[bankCapitalIn] += toBank[j]

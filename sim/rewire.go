@@ -131,7 +131,7 @@ func (e *engine) searchPartners(t int, failed []int32) {
 				waiting = true
 				continue
 			}
-			net.Supplier[k] = to
+			e.setSupplier(int(k), to)
 			if e.crossBank != nil {
 				e.crossBank[k] = e.bank[to] != e.bank[b]
 			}

@@ -252,7 +252,7 @@ func (e *engine) collectRange(lo, hi int) {
 	}
 	net := e.net
 	// A supplier's out-links lie between consecutive starts (see
-	// addRanges).
+	// checkFirms).
 	outEnd, k1 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
 	n := len(outEnd)
 	outEdge, paidRound, crossBank := net.OutEdge, e.paidRound, e.crossBank

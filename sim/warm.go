@@ -3,7 +3,7 @@
 
 package sim
 
-// A pass that gathers a value per link — the fill rate of each supplier,
+// A pass that gathers a value per link — whether each supplier is alive,
 // the order on each out-link — reads arrays indexed by other firms, and
 // where a link crosses to another chain (core-satellite's shared
 // suppliers) the read misses every cache. In the pass, each miss is
@@ -11,28 +11,18 @@ package sim
 // a few misses in flight at a time and waits on one after another. A loop
 // that does nothing but the same loads keeps many in flight; run over the
 // chunk just before the pass, it leaves the pass its values in cache. At
-// 10⁶ firms this takes about a quarter off the orders pass
-// (docs/performance.md, "CPU per firm-step").
+// 10⁶ firms this took about a quarter off the orders pass when orders
+// gathered fill rates (docs/performance.md, "CPU per firm-step"), and
+// takes about a sixth off produce. (Receive's deliver, a loop that does
+// little but its gather, needs no warming.)
 //
 // The warming loops only read, so results are unchanged, bit for bit.
 // Each returns the sum of what it loaded, which the caller stores in
 // chunkWork.warm (never read) so that the compiler keeps the loads.
 
-// warmSuppliers loads whether each supplier of the firms lo to hi is
-// alive and its fill rate, which orders gathers.
-func (e *engine) warmSuppliers(lo, hi int) float64 {
-	net, alive, fillRate := e.net, e.alive, e.fillRate
-	s := 0.0
-	for _, sk := range net.Supplier[net.InStart[lo]:net.InStart[hi]] {
-		if alive[sk] {
-			s += fillRate[sk]
-		}
-	}
-	return s
-}
-
 // warmSupplierAlive loads whether each supplier of the firms lo to hi
-// is alive, which the first settlement round gathers (payTrade).
+// is alive, which orders and the first settlement round (payTrade)
+// gather.
 func (e *engine) warmSupplierAlive(lo, hi int) float64 {
 	net, alive := e.net, e.alive
 	s := 0.0
