@@ -53,23 +53,21 @@ func (e *engine) orders(lo, hi, t int) {
 			sup, w, ord, fill := supplier[e0:e1], weight[e0:e1], order[e0:e1], linkFill[e0:e1]
 			w, ord, fill = w[:len(sup)], ord[:len(sup)], fill[:len(sup)]
 			// ord holds, until the split below, each live supplier's
-			// weight × fill rate (never negative: weights are positive and
-			// fill rates in [0, 1]) and −1 for a failed one, so that the
-			// split reads no supplier's values again.
-			filled, alive, pending, failed := 0.0, 0.0, 0.0, false
+			// weight × fill rate and failedSupplier for a failed one, so
+			// that the split reads no supplier's values again.
+			filled, pending, failed := 0.0, 0.0, false
 			for k, sk := range sup {
 				if supAlive[sk] {
-					alive += w[k]
 					f := w[k] * fill[k] // its fill rate (deliver)
 					filled += f
 					ord[k] = f
 					continue
 				}
-				ord[k], failed = -1, true
+				ord[k], failed = failedSupplier, true
 			}
 			if failed {
 				for k, f := range ord {
-					if f < 0 && t-int(failStep[sup[k]]) < rewiringDelay {
+					if f == failedSupplier && t-int(failStep[sup[k]]) < rewiringDelay {
 						pending += w[k]
 					}
 				}
@@ -80,16 +78,22 @@ func (e *engine) orders(lo, hi, t int) {
 				den := filled + pending
 				for k, f := range ord {
 					ord[k] = 0
-					if f >= 0 {
+					if f != failedSupplier {
 						ord[k] = need * (f / den)
 					}
 				}
 				continue
 			}
+			alive := 0.0
+			for k, f := range ord {
+				if f != failedSupplier {
+					alive += w[k]
+				}
+			}
 			den := alive + pending
 			for k, f := range ord {
 				ord[k] = 0
-				if f >= 0 {
+				if f != failedSupplier {
 					ord[k] = need * (w[k] / den)
 				}
 			}
@@ -97,6 +101,11 @@ func (e *engine) orders(lo, hi, t int) {
 		importOrder[b] = agents.InputOrder(importCoeff[role[b]], plan, importInv[b], invTarget, tau)
 	}
 }
+
+// failedSupplier marks a failed supplier's link in orders' split: a live
+// one holds weight × fill rate there, which is never negative (weights
+// are positive and fill rates in [0, 1]) or NaN.
+const failedSupplier = -1.0
 
 // linkOrders orders for buyer b with a stock per link
 // (production.inventories = "link"): each supplier is ordered what

@@ -291,13 +291,13 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// phaseReceive and accrual: accrual reads the kind of each firm
 	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
 	// payment term.
-	phaseReceiveAccrue: {firm: 274, slot: 20, edge: 37 + 28}, // + 28: receive's deliver
+	phaseReceiveAccrue: {firm: 274, slot: 20, edge: 37 + 24}, // + 24: receive's deliver, but for the supplier, which accrual reads too
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
 	// the amounts the accrual only wrote (due and what is owed to banks,
 	// the flows it cleared), paidRound and the suppliers' alive.
-	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 28 + 17},
+	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 24 + 17},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in
