@@ -146,8 +146,7 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phasePayFirst:
 		c.moved = e.pay(c, true)
 	case phaseCollectAll:
-		c.warm = e.warmOutLinks(e.paidRound, lo, hi)
-		e.collect(c, true)
+		e.collect(c, true) // a loop that does little but its gather: no warming (warm.go)
 	case phasePayPending:
 		c.moved = e.pay(c, false)
 	case phaseCollectPaid:

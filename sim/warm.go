@@ -13,8 +13,9 @@ package sim
 // chunk just before the pass, it leaves the pass its values in cache. At
 // 10⁶ firms this took about a quarter off the orders pass when orders
 // gathered fill rates (docs/performance.md, "CPU per firm-step"), and
-// takes about a sixth off produce. (Receive's deliver, a loop that does
-// little but its gather, needs no warming.)
+// takes about a sixth off produce. (Receive's deliver and the first
+// round's collection, loops that do little but their gather, need no
+// warming.)
 //
 // The warming loops only read, so results are unchanged, bit for bit.
 // Each returns the sum of what it loaded, which the caller stores in
@@ -36,8 +37,7 @@ func (e *engine) warmSupplierAlive(lo, hi int) float64 {
 
 // warmOutLinks loads v at every out-link of the firms lo to hi, which a
 // pass over suppliers gathers: the orders on their out-links in produce,
-// the first round's payments in collect, the receivables in the
-// balance-sheet check (checkFirms).
+// the receivables in the balance-sheet check (checkFirms).
 func (e *engine) warmOutLinks(v []float64, lo, hi int) float64 {
 	net := e.net
 	s := 0.0
