@@ -296,8 +296,11 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
 	// the amounts the accrual only wrote (due and what is owed to banks,
-	// the flows it cleared), paidRound and the suppliers' alive.
-	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 24 + 17},
+	// the flows it cleared), paidRound, and the fill rate deliver only
+	// wrote (linkFill), which tells failed suppliers in place of their
+	// alive flags (see payTrade; those are gathered only behind a fill
+	// rate of 0, rare, and no longer warmed).
+	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 24 + 24},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in

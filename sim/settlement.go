@@ -33,7 +33,8 @@ import (
 // That fusion is exact: a firm's accrual writes only the firm's own values
 // and its in-links' payables and dues, and its first payment reads only
 // those, the cash it holds before anyone is paid and whether its suppliers
-// are alive, which accrual does not change. Only the term cap and supply
+// are alive (their links' fill rates, which receive set, see payTrade),
+// which accrual does not change. Only the term cap and supply
 // chain finance act between the two (markTermCap, factorReceivables), and
 // step fuses them only without those.
 func (e *engine) settle(t int, paidFirst bool) {
@@ -168,6 +169,16 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 // finance (partSettle) the part of a payment due to the bank that bought
 // the receivable goes to that bank (bankPart).
 //
+// A failed supplier is told by the link's fill rate first: produce sets
+// a failed firm's to 0, receive's deliver copied it to the link in this
+// step, and no firm fails, exits or enters between produce and the
+// rounds, so a link with a fill rate other than 0 has a live supplier.
+// Only behind a fill rate of 0 (a failed supplier, or a live one that
+// filled nothing) is the supplier's alive flag gathered, a read that
+// would miss every cache on a link to another chain. The links' fill
+// rates are read in sequence, and the pass needs no warming of the
+// suppliers' alive flags (TestFailedSupplierFillIsZero).
+//
 // It is pay's inner loop, a function of its own so that its few arrays
 // stay in registers: inlined in pay, whose loop over firms holds a dozen
 // more, their starts and lengths were reloaded from the stack at every
@@ -182,7 +193,7 @@ func (e *engine) payTrade(k0, k1 int32, share, res float64) (trade, resOut float
 	// four (slicing each to k0:k1 costs more than the checks it saves).
 	due := e.due
 	payable, paidRound, supplier := e.payable[:len(due)], e.paidRound[:len(due)], e.net.Supplier[:len(due)]
-	supAlive, crossBank := e.alive, e.crossBank
+	fill, supAlive, crossBank := e.linkFill[:len(due)], e.alive, e.crossBank
 	var factored []float64 // nil without factoring
 	if e.iv.parts&partSettle != 0 {
 		factored = e.iv.factored
@@ -202,7 +213,7 @@ func (e *engine) payTrade(k0, k1 int32, share, res float64) (trade, resOut float
 		}
 		payable[k] -= v
 		paidRound[k] = toSupplier
-		if !supAlive[supplier[k]] || crossBank != nil && crossBank[k] {
+		if fill[k] == 0 && !supAlive[supplier[k]] || crossBank != nil && crossBank[k] {
 			res -= toSupplier
 		}
 	}
@@ -213,7 +224,7 @@ func (e *engine) payTrade(k0, k1 int32, share, res float64) (trade, resOut float
 // bytesPerStep).
 const (
 	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
-	payEdgeBytes     = 2*16 + 13 // due, payable; paidRound, Supplier, alive
+	payEdgeBytes     = 2*16 + 20 // due, payable; paidRound, Supplier, linkFill (alive only behind a fill rate of 0)
 	collectFirmBytes = 37
 	collectEdgeBytes = 20
 )

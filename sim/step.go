@@ -140,7 +140,6 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
-		c.warm = e.warmSupplierAlive(lo, hi)
 		c.moved = e.pay(c, true)
 		e.closeSettled(c)
 	case phasePayFirst:

@@ -22,8 +22,8 @@ package sim
 // chunkWork.warm (never read) so that the compiler keeps the loads.
 
 // warmSupplierAlive loads whether each supplier of the firms lo to hi
-// is alive, which orders and the first settlement round (payTrade)
-// gather.
+// is alive, which orders gathers. (The settlement rounds, payTrade, tell
+// failed suppliers by the links' fill rates.)
 func (e *engine) warmSupplierAlive(lo, hi int) float64 {
 	net, alive := e.net, e.alive
 	s := 0.0
