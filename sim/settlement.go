@@ -302,9 +302,6 @@ func (e *engine) collectRange(lo, hi int) {
 	}
 }
 
-// closeSettlement closes settlement (closeFirms) for the firms lo to hi.
-func (e *engine) closeSettlement(lo, hi int) { e.closeFirms(lo, hi) }
-
 // closeSettled closes settlement, in the pass of the first payment round
 // (phaseReceiveAccruePay), for the firms of chunk c that owe nothing after
 // it, and keeps the others in c.unclosed for closeUnclosed. Exact: later

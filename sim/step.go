@@ -151,7 +151,7 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phaseCollectPaid:
 		e.collect(c, false)
 	case phaseCloseAndRequest:
-		e.closeSettlement(lo, hi)
+		e.closeFirms(lo, hi)
 		e.scoreAverages(lo, hi, t)
 		e.creditDemand(lo, hi, t)
 		e.bankRequests(c)
