@@ -16,12 +16,8 @@ import (
 // suppliers' own values. The run fails firms (the demand shock), rewires
 // their buyers and lets entrants in, so links do change supplier.
 func TestLinkFillIsSupplierFill(t *testing.T) {
-	cfg := config.Bench(5000)
-	cfg.Steps = 200
+	cfg := churnConfig()
 	cfg.Production.PartnerSearch = true
-	cfg.Demography.SizeClasses = true
-	cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.2, Small: 0.1, Medium: 0.05, Large: 0.02}
-	cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
 	e, err := newEngine(cfg, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -53,4 +49,16 @@ func TestLinkFillIsSupplierFill(t *testing.T) {
 		t.Errorf("%d links changed supplier and %d firms entered: want both, or the test checks nothing", moved, entered)
 	}
 	t.Logf("%d links changed supplier, %d firms entered", moved, entered)
+}
+
+// churnConfig is the bench scenario of 5,000 firms for 200 steps with
+// firms failing (its demand shock), exiting and entering: the run the
+// tests of values kept on the links step through.
+func churnConfig() *config.Config {
+	cfg := config.Bench(5000)
+	cfg.Steps = 200
+	cfg.Demography.SizeClasses = true
+	cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.2, Small: 0.1, Medium: 0.05, Large: 0.02}
+	cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
+	return cfg
 }

@@ -3,8 +3,6 @@ package sim
 import (
 	"math"
 	"testing"
-
-	"github.com/smesim/smesim/sim/config"
 )
 
 // TestFailedSupplierFillIsZero: payTrade tells a failed supplier from a
@@ -16,11 +14,7 @@ import (
 // suppliers found failed at payment. The run fails firms (the demand
 // shock) and has exits and entries.
 func TestFailedSupplierFillIsZero(t *testing.T) {
-	cfg := config.Bench(5000)
-	cfg.Steps = 200
-	cfg.Demography.SizeClasses = true
-	cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.2, Small: 0.1, Medium: 0.05, Large: 0.02}
-	cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
+	cfg := churnConfig()
 	e, err := newEngine(cfg, 0)
 	if err != nil {
 		t.Fatal(err)
