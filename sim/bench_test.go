@@ -17,20 +17,8 @@ func BenchmarkStep(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("firms=%d/threads=%d", n, threads), func(b *testing.B) {
-				cfg := config.Bench(n)
-				cfg.Steps = 100_000 // room in the recorder for every step
-				cfg.Shocks = nil
-				e, err := newEngine(cfg, 0)
-				if err != nil {
-					b.Fatal(err)
-				}
-				e.setThreads(threads)
+				e := steadyBenchEngine(b, n, threads, 10)
 				defer e.close()
-				for t := 0; t < 10; t++ { // warm-up
-					if err := e.step(t); err != nil {
-						b.Fatal(err)
-					}
-				}
 				b.ReportAllocs()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {

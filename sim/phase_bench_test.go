@@ -11,7 +11,7 @@ import (
 // 10⁵ firms on one thread, and reports the wall time of each kind of
 // parallel pass per step, to compare builds phase by phase.
 func BenchmarkPhases(b *testing.B) {
-	e := phaseBenchEngine(b, 100_000, 10)
+	e := steadyBenchEngine(b, 100_000, 1, 10)
 	defer e.close()
 	e.workers.elapsed = [numPhases]time.Duration{}
 	b.ResetTimer()
@@ -27,11 +27,11 @@ func BenchmarkPhases(b *testing.B) {
 	}
 }
 
-// phaseBenchEngine builds the benchmark scenario without its shock at
-// the given number of firms, on one thread, and takes its first warmUp
-// steps, for the benchmarks that time a steady-state step pass by pass.
-// The caller closes it.
-func phaseBenchEngine(b *testing.B, firms, warmUp int) *engine {
+// steadyBenchEngine builds the benchmark scenario without its shock at
+// the given number of firms, on the given threads, and takes its first
+// warmUp steps, for the benchmarks that time a steady-state step. The
+// caller closes it.
+func steadyBenchEngine(b *testing.B, firms, threads, warmUp int) *engine {
 	cfg := config.Bench(firms)
 	cfg.Steps = 100_000 // room in the recorder for every step
 	cfg.Shocks = nil
@@ -39,7 +39,7 @@ func phaseBenchEngine(b *testing.B, firms, warmUp int) *engine {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e.setThreads(1)
+	e.setThreads(threads)
 	for t := 0; t < warmUp; t++ {
 		if err := e.step(t); err != nil {
 			e.close()

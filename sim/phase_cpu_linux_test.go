@@ -26,7 +26,7 @@ func threadCPU() time.Duration {
 func BenchmarkPhasesCPU(b *testing.B) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	e := phaseBenchEngine(b, 1_000_000, 5)
+	e := steadyBenchEngine(b, 1_000_000, 1, 5)
 	defer e.close()
 	e.workers.clock = threadCPU
 	e.workers.elapsed = [numPhases]time.Duration{}
