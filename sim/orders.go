@@ -56,10 +56,10 @@ func (e *engine) orders(lo, hi, t int) {
 			w, ord, fill = w[:len(sup)], ord[:len(sup)], fill[:len(sup)]
 			// ord holds, until the split below, each live supplier's
 			// weight × fill rate and failedSupplier for a failed one, so
-			// that the split reads no supplier's values again.
-			// A failed supplier's links read a fill rate of 0
-			// (dropFill), so only such a link needs the supplier's alive
-			// flag, a read into another firm's memory.
+			// that the split reads no supplier's values again. A failed
+			// supplier's links read a fill rate of 0 (dropFill): only
+			// such a link needs the supplier's alive flag, a read into
+			// another firm's memory.
 			filled, pending, failed := 0.0, 0.0, false
 			for k, sk := range sup {
 				if r := fill[k]; r != 0 || supAlive[sk] {
@@ -143,11 +143,11 @@ func (e *engine) setSupplier(k int, to int32) {
 // alive from the start, those of the entry pool, have no buyers
 // (network.Build), so no link needs it before the first step.
 //
-// The results are unchanged, bit for bit. Orders never read the fill rate
-// of a failed supplier's link: it took the supplier's alive flag first. A
-// live supplier's links keep its fill rate, and a link with a fill rate of
-// 0 still reads the flag, so orders tells the same suppliers failed and
-// weighs the others by the same values. The other readers of linkFill
+// The results are unchanged, bit for bit. Orders, which read every
+// supplier's alive flag before, never read a failed supplier's fill rate.
+// A live supplier's links keep its fill rate, and a link with a fill rate
+// of 0 still reads the flag, so orders tells the same suppliers failed
+// and weighs the others by the same values. The other readers of linkFill
 // read it after receive's deliver has set it again: payTrade, which treats
 // a fill rate of 0 as "maybe failed" and then reads the flag. An entrant
 // gets buyers only once it is alive (setSupplier), with its fill rate.

@@ -6,9 +6,9 @@ package sim
 // A pass that gathers a value per link — the order or the receivable on
 // each out-link — reads arrays indexed by other firms, and where a link
 // crosses to another chain (core-satellite's shared suppliers) the read
-// misses every cache. In the pass, each miss is
-// surrounded by a firm's worth of arithmetic, so the processor holds only
-// a few misses in flight at a time and waits on one after another. A loop
+// misses every cache. In the pass, each miss is surrounded by a firm's
+// worth of arithmetic, so the processor holds only a few misses in flight
+// at a time and waits on one after another. A loop
 // that does nothing but the same loads keeps many in flight; run over the
 // chunk just before the pass, it leaves the pass its values in cache. At
 // 10⁶ firms this took about a quarter off the orders pass when orders
