@@ -180,6 +180,13 @@ type engine struct {
 	dueTotal     []float64 // everything still due this step
 	badDebt      []float64 // losses on receivables from failed buyers, this step
 
+	// Per firm: its receivables, the payables on its out-links summed in
+	// their order as collection last left them (collectRange), for the
+	// balance-sheet check; NaN where they may have changed since (see
+	// checkSheets). They hold for step receivablesStep only.
+	receivables     []float64
+	receivablesStep int
+
 	// Per firm: last step each shock channel touched it.
 	lastDemand, lastCredit, lastLockdown, lastImports []int32
 	hits                                              hitLog // failed neighbours, for cascade attribution (failure.go)
@@ -430,6 +437,7 @@ func (e *engine) allocate(ownNet bool) {
 	e.toExternal, e.toGov, e.toBank, e.reserveIn, e.badDebt = f(), f(), f(), f(), f()
 	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
 	e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f()
+	e.receivables, e.receivablesStep = f(), -1
 	e.hasCredit = make([]bool, n)
 	if cfg := e.cfg.Finance; cfg.ScoreMemory.Days() > 0 || cfg.LookThrough {
 		e.scoreRevenue, e.scoreProfit = make([]float64, n), make([]float64, n)
