@@ -26,29 +26,30 @@ func TestStoredReceivablesAreReceivables(t *testing.T) {
 		cfg   func() *config.Config
 		arm   bool // run the scenario's only intervention
 		churn bool // links change supplier: stale sums must be seen
+		early bool // sums taken early, and again after the failures (retotal)
 	}{
 		{"churn with partner search", func() *config.Config {
 			cfg := churnConfig()
 			cfg.Production.PartnerSearch = true
 			return cfg
-		}, false, true},
+		}, false, true, false},
 		{"sums taken early", func() *config.Config {
 			cfg := config.Bench(5000)
 			cfg.Steps = 120
 			return cfg
-		}, false, false},
+		}, false, false, true},
 		{"supply chain finance", func() *config.Config {
 			cfg := churnConfig()
 			cfg.Production.PartnerSearch = true
 			cfg.Shocks = append(cfg.Shocks, termShock)
 			return withIntervention(cfg, config.KindSupplyChainFinance, 0, 60, func(c *config.InterventionConfig) { c.Budget = 1e12 })
-		}, true, true},
+		}, true, true, false},
 		{"payment-term cap", func() *config.Config {
 			cfg := churnConfig()
 			cfg.Production.PartnerSearch = true
 			cfg.Shocks = append(cfg.Shocks, termShock)
 			return withIntervention(cfg, config.KindPaymentTermCap, 0, 60, func(c *config.InterventionConfig) { c.MaxTerm = units.MustDuration("30d") })
-		}, true, true},
+		}, true, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg()
@@ -104,6 +105,9 @@ func TestStoredReceivablesAreReceivables(t *testing.T) {
 			}
 			if checked == 0 || failedSteps == 0 || tc.churn && stale == 0 {
 				t.Errorf("%d stored sums checked, %d stale, %d steps with failures: the test checks too little", checked, stale, failedSteps)
+			}
+			if p := &e.workers.passes; tc.early && (p[phaseGrantOwedFailingTotals] == 0 || p[phaseTotalsAgain] == 0) {
+				t.Errorf("sums taken early in %d steps, again in %d: want both", p[phaseGrantOwedFailingTotals], p[phaseTotalsAgain])
 			}
 			if tc.arm && acted == 0 {
 				t.Errorf("the intervention never acted")
