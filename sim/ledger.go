@@ -412,7 +412,8 @@ func sumAbsChunked(v []float64) float64 {
 	return total
 }
 
-// resetFlows clears the step's flows of firms lo to hi.
+// resetFlows clears the step's flows of firms lo to hi, but those their
+// first writers assign (flowsAssigned).
 func (e *engine) resetFlows(lo, hi int) {
 	if s := &e.iv; s.on() {
 		for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
@@ -426,10 +427,30 @@ func (e *engine) resetFlows(lo, hi int) {
 			copy(s.loanStart[lo:hi], e.loan[lo:hi])
 		}
 	}
+	if e.flowsAssigned() {
+		// Only failures write these, sequentially after the passes, for a
+		// few firms.
+		clear(e.writtenOff[lo:hi])
+		clear(e.badDebt[lo:hi])
+		return
+	}
 	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll, e.writtenOff, e.badDebt} {
 		clear(v[lo:hi])
 	}
 }
+
+// flowsAssigned reports whether the first writer of each of the step's
+// flows but writtenOff and badDebt stores it for every firm of the chunk
+// it visits, as 0 + v or 0 − v — the bits the old clear followed by
+// x += v or x −= v gave — and 0 for the firms it skips, in place of a
+// clear by resetFlows: accrual's final sales for toExternal and
+// reserveIn, the first payment round for toGov, toBank and repaidAll,
+// and closing settlement for lent, in that order in the step; nothing
+// reads them before. It holds with finance on and no intervention,
+// whose writers (subsidise, relieve, factorReceivables, ...) come before
+// those, and so only where the first round is paid in accrual's pass
+// (phaseReceiveAccruePay), which every firm's close follows.
+func (e *engine) flowsAssigned() bool { return e.p.finance && !e.iv.on() }
 
 // bookBankFlows adds the step's flows of bank b's clients, summed per
 // chunk by phaseTotals, to its capital, reserves, loans and bought

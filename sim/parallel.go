@@ -300,7 +300,12 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// wrote (linkFill), which tells failed suppliers in place of their
 	// alive flags (see payTrade; those are gathered only behind a fill
 	// rate of 0, rare, and no longer warmed).
-	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 24 + 24},
+	// Less 24 where the step's flows are assigned by their first writers
+	// (flowsAssigned, every step without interventions): toGov, repaidAll
+	// and lent written only, where they were cleared, then read and
+	// written; toExternal and reserveIn are still read by the payment
+	// round, toBank by the close.
+	phaseReceiveAccruePay: {firm: 274 + 64 + 17 - 24, slot: 20, edge: 37 + 24 + 24},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in
