@@ -413,7 +413,7 @@ func sumAbsChunked(v []float64) float64 {
 }
 
 // resetFlows clears the step's flows of firms lo to hi, but those their
-// first writers assign (flowsAssigned).
+// first writers assign (flowsAssigned) and the losses (clearLosses).
 func (e *engine) resetFlows(lo, hi int) {
 	if s := &e.iv; s.on() {
 		for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
@@ -428,19 +428,26 @@ func (e *engine) resetFlows(lo, hi int) {
 		}
 	}
 	if e.flowsAssigned() {
-		// Only failures write these, sequentially after the passes, for a
-		// few firms.
-		clear(e.writtenOff[lo:hi])
-		clear(e.badDebt[lo:hi])
 		return
 	}
-	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll, e.writtenOff, e.badDebt} {
+	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll} {
 		clear(v[lo:hi])
 	}
 }
 
+// clearLosses sets to 0 the losses winding-up booked in the last step
+// (writtenOff, badDebt), at the start of a step, for the few firms it
+// booked them to (e.losses): every other firm's are 0 already, so this is
+// the clear of both arrays without the pass over them.
+func (e *engine) clearLosses() {
+	for _, i := range e.losses {
+		e.writtenOff[i], e.badDebt[i] = 0, 0
+	}
+	e.losses = e.losses[:0]
+}
+
 // flowsAssigned reports whether the first writer of each of the step's
-// flows but writtenOff and badDebt stores it for every firm of the chunk
+// flows but the losses (clearLosses) stores it for every firm of the chunk
 // it visits, as 0 + v or 0 − v — the bits the old clear followed by
 // x += v or x −= v gave — and 0 for the firms it skips, in place of a
 // clear by resetFlows: accrual's final sales for toExternal and

@@ -10,6 +10,7 @@ package sim
 // sequentially. Which passes an arm runs follows from the parts of the
 // step its interventions change, set once per arm (kindParts).
 func (e *engine) step(t int) error {
+	e.clearLosses()
 	e.evalShocks(t) // 1. shocks (shocks.go)
 	e.ivBegin(t)
 	e.parallel(phaseOrders, t)  // 2–3. final demand, orders (demand.go, orders.go)
