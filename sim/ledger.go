@@ -412,23 +412,27 @@ func sumAbsChunked(v []float64) float64 {
 	return total
 }
 
-// resetFlows clears the step's flows of firms lo to hi, but those their
-// first writers assign (flowsAssigned) and the losses (clearLosses).
+// resetFlows clears the step's flows of firms lo to hi under
+// interventions: their own, and those of the engine, to which some of
+// them add before the first writers that assign them otherwise
+// (flowsAssigned). Without interventions it has nothing to do: with
+// finance the first writers assign the flows, without it nothing writes
+// or reads them (the step's sums skip them), and the losses are cleared
+// where booked (clearLosses).
 func (e *engine) resetFlows(lo, hi int) {
-	if s := &e.iv; s.on() {
-		for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
-			s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
-			s.policyLosses, s.deferred, s.accelerated} {
-			clear(v[lo:hi])
-		}
-		if s.loanStart != nil {
-			// The loan before this step's accrual, against which the
-			// guaranteed and subsidised parts amortise (payOwed).
-			copy(s.loanStart[lo:hi], e.loan[lo:hi])
-		}
-	}
-	if e.flowsAssigned() {
+	s := &e.iv
+	if !s.on() {
 		return
+	}
+	for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
+		s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
+		s.policyLosses, s.deferred, s.accelerated} {
+		clear(v[lo:hi])
+	}
+	if s.loanStart != nil {
+		// The loan before this step's accrual, against which the
+		// guaranteed and subsidised parts amortise (payOwed).
+		copy(s.loanStart[lo:hi], e.loan[lo:hi])
 	}
 	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll} {
 		clear(v[lo:hi])

@@ -276,7 +276,7 @@ func (e *engine) work(ph phase, wid int) {
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 66, slot: 20, edge: 29},
 	phaseProduce:         {firm: 114, slot: 24, edge: 12}, // demand not written (engine.demand); deliveries are receive's
-	phaseReceive:         {firm: 53, slot: 20, edge: 36},  // deliver: supplier, order, its fill rate; delivery and linkFill written; six flows cleared (the losses are cleared where booked: clearLosses)
+	phaseReceive:         {firm: 5, slot: 20, edge: 36},   // deliver: supplier, order, its fill rate; delivery and linkFill written; no flows cleared (resetFlows)
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: 37, edge: 20},
 	phasePayPending:      {},
