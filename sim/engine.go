@@ -212,6 +212,7 @@ type engine struct {
 	collectFlag    []uint64  // bit i%64 of word i/64: firm i was paid in the current settlement round
 	crossBank      []bool    // per edge: buyer and supplier bank at different banks (nil with one bank)
 	failing        []int32   // firms failing this step, in firm order
+	losses         []int32   // firms whose writtenOff or badDebt winding-up wrote since the step began (clearLosses)
 	touched        int       // chunks the last step's failures touched (flagTouched)
 	grantShare     []float64 // per bank: share of this step's requests it funds
 	bankDeposits   []float64 // per bank, scratch of checkBalanceSheets

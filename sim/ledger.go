@@ -441,24 +441,56 @@ func sumAbsChunked(v []float64) float64 {
 	return total
 }
 
-// resetFlows clears the step's flows of firms lo to hi.
+// resetFlows clears the step's flows of firms lo to hi under
+// interventions: their own, and those of the engine, to which some of
+// them add before the first writers that assign them otherwise
+// (flowsAssigned). Without interventions it has nothing to do: with
+// finance the first writers assign the flows, without it nothing writes
+// or reads them (the step's sums skip them), and the losses are cleared
+// where booked (clearLosses).
 func (e *engine) resetFlows(lo, hi int) {
-	if s := &e.iv; s.on() {
-		for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
-			s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
-			s.policyLosses, s.deferred, s.accelerated} {
-			clear(v[lo:hi])
-		}
-		if s.loanStart != nil {
-			// The loan before this step's accrual, against which the
-			// guaranteed and subsidised parts amortise (payOwed).
-			copy(s.loanStart[lo:hi], e.loan[lo:hi])
-		}
+	s := &e.iv
+	if !s.on() {
+		return
 	}
-	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll, e.writtenOff, e.badDebt} {
+	for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
+		s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
+		s.policyLosses, s.deferred, s.accelerated} {
+		clear(v[lo:hi])
+	}
+	if s.loanStart != nil {
+		// The loan before this step's accrual, against which the
+		// guaranteed and subsidised parts amortise (payOwed).
+		copy(s.loanStart[lo:hi], e.loan[lo:hi])
+	}
+	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll} {
 		clear(v[lo:hi])
 	}
 }
+
+// clearLosses sets to 0 the losses winding-up booked in the last step
+// (writtenOff, badDebt), at the start of a step, for the few firms it
+// booked them to (e.losses): every other firm's are 0 already, so this is
+// the clear of both arrays without the pass over them.
+func (e *engine) clearLosses() {
+	for _, i := range e.losses {
+		e.writtenOff[i], e.badDebt[i] = 0, 0
+	}
+	e.losses = e.losses[:0]
+}
+
+// flowsAssigned reports whether the first writer of each of the step's
+// flows but the losses (clearLosses) stores it for every firm of the chunk
+// it visits, as 0 + v or 0 − v — the bits the old clear followed by
+// x += v or x −= v gave — and 0 for the firms it skips, in place of a
+// clear by resetFlows: accrual's final sales for toExternal and
+// reserveIn, the first payment round for toGov, toBank and repaidAll,
+// and closing settlement for lent, in that order in the step; nothing
+// reads them before. It holds with finance on and no intervention,
+// whose writers (subsidise, relieve, factorReceivables, ...) come before
+// those, and so only where the first round is paid in accrual's pass
+// (phaseReceiveAccruePay), which every firm's close follows.
+func (e *engine) flowsAssigned() bool { return e.p.finance && !e.iv.on() }
 
 // bookBankFlows adds the step's flows of bank b's clients, summed per
 // chunk by phaseTotals, to its capital, reserves, loans and bought

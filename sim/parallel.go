@@ -276,7 +276,7 @@ func (e *engine) work(ph phase, wid int) {
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 66, slot: 20, edge: 29},
 	phaseProduce:         {firm: 114, slot: 24, edge: 12}, // demand not written (engine.demand); deliveries are receive's
-	phaseReceive:         {firm: 69, slot: 20, edge: 36},  // deliver: supplier, order, its fill rate; delivery and linkFill written
+	phaseReceive:         {firm: 5, slot: 20, edge: 36},   // deliver: supplier, order, its fill rate; delivery and linkFill written; no flows cleared (resetFlows)
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: collectFirmBytes, edge: collectEdgeBytes}, // with the receivables the check reads
 	phasePayPending:      {},
@@ -295,7 +295,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// phaseReceive and accrual: accrual reads the kind of each firm
 	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
 	// payment term.
-	phaseReceiveAccrue: {firm: 274, slot: 20, edge: 37 + 24}, // + 24: receive's deliver, but for the supplier, which accrual reads too
+	phaseReceiveAccrue: {firm: 274 - 16, slot: 20, edge: 37 + 24}, // + 24: receive's deliver, but for the supplier, which accrual reads too; - 16: writtenOff and badDebt not cleared (clearLosses)
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
@@ -304,7 +304,12 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// wrote (linkFill), which tells failed suppliers in place of their
 	// alive flags (see payTrade; those are gathered only behind a fill
 	// rate of 0, rare, and no longer warmed).
-	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 24 + 24},
+	// Less 24 where the step's flows are assigned by their first writers
+	// (flowsAssigned, every step without interventions): toGov, repaidAll
+	// and lent written only, where they were cleared, then read and
+	// written; toExternal and reserveIn are still read by the payment
+	// round, toBank by the close.
+	phaseReceiveAccruePay: {firm: 274 - 16 + 64 + 17 - 24, slot: 20, edge: 37 + 24 + 24},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in

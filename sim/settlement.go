@@ -96,6 +96,10 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	inStart := net.InStart[lo : hi+1 : hi+1]
 	supplier, collectFlag := net.Supplier, e.collectFlag
 	policy := s.parts&partSettle != 0 && s.govLoan != nil
+	// The first round is the first writer of toGov, toBank and repaidAll
+	// when the step's flows are assigned (flowsAssigned): it stores 0 + v
+	// for the firms that pay and 0 for the others.
+	assign := first && e.flowsAssigned()
 	visit := len(c.pending)
 	if first {
 		visit = n
@@ -112,24 +116,31 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 		}
 		total := dueTotal[j]
 		if !alive[j] || total <= 0 {
+			if assign {
+				toGov[j], toBank[j], repaidAll[j] = 0, 0, 0
+			}
 			continue
 		}
 		if m := cash[j]; m > 0 {
+			gov, bank, repaidBefore := 0.0, 0.0, 0.0
+			if !assign {
+				gov, bank, repaidBefore = toGov[j], toBank[j], repaidAll[j]
+			}
 			share := agents.PayShare(m, total)
 			v := share * owedExternal[j]
 			owedExternal[j] -= v
 			toExternal[j] += v
 			w := share * owedTax[j]
 			owedTax[j] -= w
-			toGov[j] += w
+			toGov[j] = gov + w
 			interest := share * dueInterest[j]
 			dueInterest[j] -= interest
-			toBank[j] += interest
+			toBank[j] = bank + interest
 			principal := share * duePrincipal[j]
 			duePrincipal[j] -= principal
 			loan[j] -= principal
 			repaid[j] += principal
-			repaidAll[j] += principal
+			repaidAll[j] = repaidBefore + principal
 			out := (v + w) + (interest + principal)
 			res := reserveIn[j] - (v + w)
 			if policy {
@@ -154,6 +165,8 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 				}
 				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
 			}
+		} else if assign {
+			toGov[j], toBank[j], repaidAll[j] = 0, 0, 0
 		}
 		if total > 0 {
 			keep = append(keep, int32(lo+j))
@@ -346,9 +359,10 @@ func (e *engine) closeUnclosed(c *chunkWork) {
 }
 
 // closeFirmBytes is what closing one firm's settlement touches beyond the
-// arrays credit demand reads anyway: dueInterest, duePrincipal, lent and
-// toBank read and written, unpaidDebt, loan and shortfall written.
-const closeFirmBytes = 4*16 + 8 + 8 + 1
+// arrays credit demand reads anyway: dueInterest, duePrincipal and toBank
+// read and written, lent (assigned, see flowsAssigned), unpaidDebt, loan
+// and shortfall written.
+const closeFirmBytes = 3*16 + 8 + 8 + 8 + 1
 
 // closeFirms capitalises the unpaid interest of the live firms among lo
 // to hi and records whether each could not pay wages, taxes or debt
@@ -363,14 +377,25 @@ func (e *engine) closeFirms(lo, hi int) {
 	dueInterest, duePrincipal, unpaidDebt := e.dueInterest[lo:hi:hi][:n], e.duePrincipal[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
 	loan, lent, toBank := e.loan[lo:hi:hi][:n], e.lent[lo:hi:hi][:n], e.toBank[lo:hi:hi][:n]
 	owedExternal, owedTax, baseOutput, shortfall := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
+	// Closing settlement is the first writer of lent when the step's flows
+	// are assigned (flowsAssigned): 0 + c for a live firm, 0 for a failed
+	// one.
+	assign := e.flowsAssigned()
 	for j, live := range alive {
 		if !live {
+			if assign {
+				lent[j] = 0
+			}
 			continue
 		}
 		i := lo + j
 		c := dueInterest[j]
 		loan[j] += c
-		lent[j] += c
+		lentBefore := 0.0
+		if !assign {
+			lentBefore = lent[j]
+		}
+		lent[j] = lentBefore + c
 		toBank[j] += c
 		unpaid := c + duePrincipal[j]
 		unpaidDebt[j] = unpaid
