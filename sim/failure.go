@@ -145,6 +145,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 		s := net.Supplier[k]
 		claim := e.payable[k]
 		e.payable[k] = 0
+		e.forgetReceivables(s)
 		bankLoss := 0.0
 		if iv.factored != nil && iv.factored[k] > 0 {
 			// The supplier's bank holds part of the claim: it recovers its

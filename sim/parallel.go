@@ -278,7 +278,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseProduce:         {firm: 114, slot: 24, edge: 12}, // demand not written (engine.demand); deliveries are receive's
 	phaseReceive:         {firm: 5, slot: 20, edge: 36},   // deliver: supplier, order, its fill rate; delivery and linkFill written; no flows cleared (resetFlows)
 	phasePayFirst:        {firm: 213, edge: 45},
-	phaseCollectAll:      {firm: 37, edge: 20},
+	phaseCollectAll:      {firm: collectFirmBytes, edge: collectEdgeBytes}, // with the receivables the check reads
 	phasePayPending:      {},
 	phaseCollectPaid:     {},                   // counted as it goes, with the words of flags scanned
 	phaseCloseAndRequest: {firm: 198, edge: 8}, // the score reads baseOutput, which was baseRevenue
@@ -286,7 +286,11 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOwedAndFailing:  {firm: 130},
 	// The sums read the bank of each firm only with several banks (with
 	// one, its sums are the chunk's: stepSums).
-	phaseTotals: {firm: 209, slot: 8, edge: 12},
+	// The check reads each firm's receivables as collection stored them
+	// (8 bytes) in place of gathering payables over the out-links
+	// (OutEdge, 4 bytes; payable, which it reads on the in-links too,
+	// counts once): firms whose sums went stale are not counted.
+	phaseTotals: {firm: 209 + 8, slot: 8, edge: 12 - 4},
 	// The fused passes count the arrays their parts share once.
 	// phaseReceive and accrual: accrual reads the kind of each firm
 	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
@@ -319,13 +323,13 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// bytes the chunk's finance has just touched. (toGov and repaidAll,
 	// which only a firm still owing after credit writes, are not in
 	// finance's count.)
-	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 209 - 74, slot: 8, edge: 12},
+	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 209 + 8 - 74, slot: 8, edge: 12 - 4},
 	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
 }
 
 // stepSumsBytes is what stepSums touches: phaseTotals but the revenue
 // history's revenueEMA and revPostSum, read and written.
-var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 209 - 32, slot: 8, edge: 12}
+var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 209 + 8 - 32, slot: 8, edge: 12 - 4}
 
 // chunkBytes is the bytes a pass touching b per firm, slot and edge
 // touches in chunk c.

@@ -54,6 +54,7 @@ func (e *engine) settle(t int, paidFirst bool) {
 			break
 		}
 		if round == 0 {
+			e.receivablesStep = t // collectRange stores every firm's
 			e.parallel(phaseCollectAll, t)
 		} else {
 			e.parallel(phaseCollectPaid, t)
@@ -238,8 +239,8 @@ func (e *engine) payTrade(k0, k1 int32, share, res float64) (trade, resOut float
 const (
 	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
 	payEdgeBytes     = 2*16 + 20 // due, payable; paidRound, Supplier, linkFill (alive only behind a fill rate of 0)
-	collectFirmBytes = 37
-	collectEdgeBytes = 20
+	collectFirmBytes = 37 + 8    // receivables written
+	collectEdgeBytes = 20 + 8    // payable read
 )
 
 // collect lets the suppliers among lo to hi receive what their buyers paid
@@ -269,7 +270,20 @@ func (e *engine) collect(c *chunkWork, first bool) {
 	c.bytes += 8 * int64(len(words))
 }
 
-// collectRange lets suppliers lo to hi collect.
+// collectRange lets suppliers lo to hi collect, and stores their
+// receivables for the balance-sheet check.
+//
+// The check sums each firm's receivables over its out-links, the links
+// whose payments collection has just gathered: a gather across chains
+// for every link to another chain. Summed here, beside the payments, the
+// payables cost a read of the same links the loop already walks (though
+// not the same cache lines), and the check reads one value per firm in
+// sequence. Collection comes after every payment of the round (pay is
+// the only writer of payables in the rounds), and the rounds after the
+// first collect again for every supplier they paid (collect), so the
+// sums stored after the last round are those of the payables as
+// settlement leaves them; what changes a payable or a supplier's
+// out-links after it marks the sum stale (forgetReceivables).
 func (e *engine) collectRange(lo, hi int) {
 	if e.iv.factored != nil {
 		e.collectFactored(lo, hi)
@@ -279,8 +293,9 @@ func (e *engine) collectRange(lo, hi int) {
 	// checkFirms).
 	outEnd, k1 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
 	n := len(outEnd)
-	outEdge, paidRound, crossBank := net.OutEdge, e.paidRound, e.crossBank
+	outEdge, paidRound, payable, crossBank := net.OutEdge, e.paidRound, e.payable, e.crossBank
 	alive, cash, reserveIn, toExternal := e.alive[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.toExternal[lo:hi:hi][:n]
+	receivables := e.receivables[lo:hi:hi][:n]
 	// The links' payments are added and cleared without a test: a link
 	// paid nothing holds ±0, and x + ±0 is x for any x ≠ 0 and +0 for
 	// x = +0, so the sums are the ones a test skipping zeros gives, bit for
@@ -299,10 +314,13 @@ func (e *engine) collectRange(lo, hi int) {
 				}
 			}
 		}
+		r := 0.0
 		for _, ed := range out {
 			got += paidRound[ed]
 			paidRound[ed] = 0
+			r += payable[ed]
 		}
+		receivables[j] = r // addOver(0, payable, out), which checkSheets reads in its place
 		if got == 0 {
 			continue
 		}
