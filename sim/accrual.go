@@ -105,16 +105,26 @@ func (e *engine) accrue(lo, hi, wid int) {
 		}
 	}
 	// Final sales received in cash (revenue is output; the rest of it is
-	// owed by customers, on their in-links).
+	// owed by customers, on their in-links). The first writer of the
+	// flows toExternal and reserveIn when the step's flows are assigned
+	// (flowsAssigned): it stores 0 − fd and 0 + fd, the bits of the clear
+	// followed by −= and +=, and 0 for a failed firm.
 	{
 		fdDelivered, cash := e.fdDelivered[lo:hi:hi], e.cash[lo:hi:hi]
 		toExternal, reserveIn := e.toExternal[lo:hi:hi], e.reserveIn[lo:hi:hi]
+		assign := e.flowsAssigned()
 		for j := range n {
 			if alive[j] {
 				fd := fdDelivered[j]
 				cash[j] += fd
-				toExternal[j] -= fd
-				reserveIn[j] += fd
+				ext, res := 0.0, 0.0
+				if !assign {
+					ext, res = toExternal[j], reserveIn[j]
+				}
+				toExternal[j] = ext - fd
+				reserveIn[j] = res + fd
+			} else if assign {
+				toExternal[j], reserveIn[j] = 0, 0
 			}
 		}
 	}

@@ -255,6 +255,8 @@ func (e *engine) enter(i, t int) {
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
 		e.order[k], e.delivery[k], e.due[k] = 0, 0, 0
 		if to := e.partners.pick(e, int(net.SlotSector[e.edgeSlotOf(int32(i), k)]), t, int(k)); to >= 0 && to != int32(i) {
+			e.forgetReceivables(net.Supplier[k]) // the link leaves its out-links for to's
+			e.forgetReceivables(to)
 			e.setSupplier(int(k), to)
 		}
 		if e.crossBank != nil {

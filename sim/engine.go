@@ -127,7 +127,7 @@ type engine struct {
 	order     []float64
 	delivery  []float64
 	linkFill  []float64 // per edge: its supplier's fill rate as receive found it, which orders reads in sequence (see deliver)
-	payable   []float64 // trade credit outstanding: the buyer owes the supplier
+	payable   []float64 // trade credit outstanding: the buyer owes the supplier (a change after settlement marks the supplier's receivables stale)
 	due       []float64 // still due this step
 	paidRound []float64 // paid in the current settlement round
 
@@ -180,6 +180,13 @@ type engine struct {
 	dueTotal     []float64 // everything still due this step
 	badDebt      []float64 // losses on receivables from failed buyers, this step
 
+	// Per firm: its receivables, the payables on its out-links summed in
+	// their order as collection last left them (collectRange), for the
+	// balance-sheet check; NaN where they may have changed since (see
+	// checkSheets). They hold for step receivablesStep only.
+	receivables     []float64
+	receivablesStep int
+
 	// Per firm: last step each shock channel touched it.
 	lastDemand, lastCredit, lastLockdown, lastImports []int32
 	hits                                              hitLog // failed neighbours, for cascade attribution (failure.go)
@@ -205,6 +212,7 @@ type engine struct {
 	collectFlag    []uint64  // bit i%64 of word i/64: firm i was paid in the current settlement round
 	crossBank      []bool    // per edge: buyer and supplier bank at different banks (nil with one bank)
 	failing        []int32   // firms failing this step, in firm order
+	losses         []int32   // firms whose writtenOff or badDebt winding-up wrote since the step began (clearLosses)
 	touched        int       // chunks the last step's failures touched (flagTouched)
 	grantShare     []float64 // per bank: share of this step's requests it funds
 	bankDeposits   []float64 // per bank, scratch of checkBalanceSheets
@@ -430,6 +438,7 @@ func (e *engine) allocate(ownNet bool) {
 	e.toExternal, e.toGov, e.toBank, e.reserveIn, e.badDebt = f(), f(), f(), f(), f()
 	e.lent, e.repaidAll, e.writtenOff, e.netProfit, e.unpaidDebt = f(), f(), f(), f(), f()
 	e.dueInterest, e.duePrincipal, e.dueTotal = f(), f(), f()
+	e.receivables, e.receivablesStep = f(), -1
 	e.hasCredit = make([]bool, n)
 	if cfg := e.cfg.Finance; cfg.ScoreMemory.Days() > 0 || cfg.LookThrough {
 		e.scoreRevenue, e.scoreProfit = make([]float64, n), make([]float64, n)

@@ -146,6 +146,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 		s := net.Supplier[k]
 		claim := e.payable[k]
 		e.payable[k] = 0
+		e.forgetReceivables(s)
 		bankLoss := 0.0
 		if iv.factored != nil && iv.factored[k] > 0 {
 			// The supplier's bank holds part of the claim: it recovers its
@@ -164,7 +165,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 				e.lent[s] += loss
 				iv.factRepaid[s] += loss
 				e.equity[s] -= loss
-				e.badDebt[s] += loss
+				e.badDebt[s] += loss // s is noted in e.losses below: it is alive
 				bankLoss = loss
 			} else {
 				iv.factWrittenOff[s] += loss
@@ -180,6 +181,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 		e.reserveIn[s] += rec
 		e.equity[s] -= claim - rec
 		e.badDebt[s] += claim - rec
+		e.losses = append(e.losses, s)
 		if distress && e.baseFlowOf(int32(f), k) >= contagionMateriality*e.baseOutput[s] {
 			ch := outcome.ChannelLostOrders
 			if claim > 0 || bankLoss > 0 {
@@ -207,6 +209,7 @@ func (e *engine) liquidate(f, t int, rr float64, distress bool) {
 		e.reserveIn[f] += rec
 		e.repaidAll[f] += rec
 		e.writtenOff[f] += l - rec
+		e.losses = append(e.losses, int32(f))
 		e.toBank[f] -= l - rec
 		e.loan[f] = 0
 		e.guaranteeCalls(f, t, l, l-rec)

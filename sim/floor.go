@@ -99,6 +99,7 @@ var defaultStepArrays = []stateArray{
 	{"repaidAll", perFirm, 8, false, true},
 	{"writtenOff", perFirm, 8, false, true},
 	{"badDebt", perFirm, 8, false, true},
+	{"receivables", perFirm, 8, false, true}, // summed by collection for the balance-sheet check (collectRange)
 	// Slots.
 	{"slotCoeff", perSlot, 8, true, false},
 	{"slotInv", perSlot, 8, true, true},

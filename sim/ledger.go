@@ -139,8 +139,8 @@ type chunkStocks struct {
 // breach in c.checkErr and returns the sums stepSums takes of the arrays
 // it reads. Assets and liabilities are summed as firmAssets and
 // firmLiabilities sum them, in two loops: one over the firm's own
-// values, slots and in-links, one over its out-links (checkSheets), each
-// firm's sums in the scratch arrays between them.
+// values, slots and in-links, one that adds its receivables
+// (checkSheets), each firm's sums in the scratch arrays between them.
 func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 	net, lo, hi := e.net, c.lo, c.hi
 	n := hi - lo
@@ -200,21 +200,37 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 		}
 		s.cash, s.cashAbs, s.badDebt, s.loans, s.tradeCredit = cashSum, cashAbs, bad, loans, credit
 	}
-	c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables checkSheets gathers
+	if e.receivablesStep != t {
+		c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables checkSheets gathers
+	}
 	c.checkErr = e.checkSheets(lo, hi, t, assets, liabilities)
 	return s
 }
 
 // checkSheets completes the assets of every active firm from lo to hi
-// with its receivables, gathered over its out-links, less those sold to
-// its bank, compares them with its liabilities and equity, and checks
-// its stocks; it returns the first breach.
+// with its receivables less those sold to its bank, compares them with
+// its liabilities and equity, and checks its stocks; it returns the
+// first breach.
+//
+// A firm's receivables are the payables on its out-links, summed in
+// their order from zero (addOver(0, ...)) and then added to its other
+// assets. Collection stored that sum for step t (collectRange), where
+// nothing has changed it since; where something may have
+// (forgetReceivables), the sum is NaN and is gathered afresh, by the
+// same formula. A firm whose receivables are NaN indeed gathers them
+// afresh too, and finds NaN again. (The check's assets are its own sum:
+// firmAssets adds the receivables one by one to the other assets, and
+// the two may differ in the last bits, which no output reads.)
 func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error {
 	net, n := e.net, hi-lo
 	alive, equity, cash, loan := e.alive[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 	assets, liabilities = assets[:n], liabilities[:n]
 	outEnd, outEdge, payable, fac := net.OutStart[lo+1 : hi+1 : hi+1][:n], net.OutEdge, e.payable, e.iv.factored
 	o1 := net.OutStart[lo] // a firm's out-links end where the next firm's start
+	var stored []float64   // the receivables collection stored (nil: none for step t)
+	if e.receivablesStep == t {
+		stored = e.receivables[lo:hi:hi][:n]
+	}
 	var informal []float64 // owed to informal lenders (nil without informal credit)
 	if id := e.liq.informalDebt; id != nil {
 		informal = id[lo:hi:hi][:n]
@@ -226,7 +242,14 @@ func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error
 			continue
 		}
 		out := outEdge[o0:o1]
-		a := addOver(assets[j], payable, out)
+		r := math.NaN()
+		if stored != nil {
+			r = stored[j]
+		}
+		if r != r {
+			r = addOver(0, payable, out)
+		}
+		a := assets[j] + r
 		if fac != nil {
 			for _, k := range out {
 				a -= fac[k] // sold to its bank
@@ -249,6 +272,12 @@ func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error
 	}
 	return nil
 }
+
+// forgetReceivables marks firm i's stored receivables stale: a payable
+// on one of its out-links, or the set of its out-links, has changed since
+// collection summed them (see collectRange), and the balance-sheet check
+// is to gather them afresh.
+func (e *engine) forgetReceivables(i int32) { e.receivables[i] = math.NaN() }
 
 // addOver returns a plus the values of v at the edges edges, in order:
 // what a firm's buyers order or owe it, gathered over its out-links.
@@ -412,24 +441,56 @@ func sumAbsChunked(v []float64) float64 {
 	return total
 }
 
-// resetFlows clears the step's flows of firms lo to hi.
+// resetFlows clears the step's flows of firms lo to hi under
+// interventions: their own, and those of the engine, to which some of
+// them add before the first writers that assign them otherwise
+// (flowsAssigned). Without interventions it has nothing to do: with
+// finance the first writers assign the flows, without it nothing writes
+// or reads them (the step's sums skip them), and the losses are cleared
+// where booked (clearLosses).
 func (e *engine) resetFlows(lo, hi int) {
-	if s := &e.iv; s.on() {
-		for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
-			s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
-			s.policyLosses, s.deferred, s.accelerated} {
-			clear(v[lo:hi])
-		}
-		if s.loanStart != nil {
-			// The loan before this step's accrual, against which the
-			// guaranteed and subsidised parts amortise (payOwed).
-			copy(s.loanStart[lo:hi], e.loan[lo:hi])
-		}
+	s := &e.iv
+	if !s.on() {
+		return
 	}
-	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll, e.writtenOff, e.badDebt} {
+	for _, v := range [...][]float64{s.govIn, s.govOut, s.factNew, s.factRepaid, s.factWrittenOff,
+		s.callsState, s.callsCore, s.subsidyPaid, s.reliefGiven, s.feePaid, s.policyInterest,
+		s.policyLosses, s.deferred, s.accelerated} {
+		clear(v[lo:hi])
+	}
+	if s.loanStart != nil {
+		// The loan before this step's accrual, against which the
+		// guaranteed and subsidised parts amortise (payOwed).
+		copy(s.loanStart[lo:hi], e.loan[lo:hi])
+	}
+	for _, v := range [...][]float64{e.toExternal, e.toGov, e.toBank, e.reserveIn, e.lent, e.repaidAll} {
 		clear(v[lo:hi])
 	}
 }
+
+// clearLosses sets to 0 the losses winding-up booked in the last step
+// (writtenOff, badDebt), at the start of a step, for the few firms it
+// booked them to (e.losses): every other firm's are 0 already, so this is
+// the clear of both arrays without the pass over them.
+func (e *engine) clearLosses() {
+	for _, i := range e.losses {
+		e.writtenOff[i], e.badDebt[i] = 0, 0
+	}
+	e.losses = e.losses[:0]
+}
+
+// flowsAssigned reports whether the first writer of each of the step's
+// flows but the losses (clearLosses) stores it for every firm of the chunk
+// it visits, as 0 + v or 0 − v — the bits the old clear followed by
+// x += v or x −= v gave — and 0 for the firms it skips, in place of a
+// clear by resetFlows: accrual's final sales for toExternal and
+// reserveIn, the first payment round for toGov, toBank and repaidAll,
+// and closing settlement for lent, in that order in the step; nothing
+// reads them before. It holds with finance on and no intervention,
+// whose writers (subsidise, relieve, factorReceivables, ...) come before
+// those, and so only where the first round is paid in accrual's pass
+// (phaseReceiveAccruePay), which every firm's close follows.
+func (e *engine) flowsAssigned() bool { return e.p.finance && !e.iv.on() }
 
 // bookBankFlows adds the step's flows of bank b's clients, summed per
 // chunk by phaseTotals, to its capital, reserves, loans and bought

@@ -277,9 +277,9 @@ func (e *engine) work(ph phase, wid int) {
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 66, slot: 20, edge: 28},
 	phaseProduce:         {firm: 114, slot: 24, edge: 12}, // demand not written (engine.demand); deliveries are receive's
-	phaseReceive:         {firm: 69, slot: 20, edge: 36},  // deliver: supplier, order, its fill rate; delivery and linkFill written
+	phaseReceive:         {firm: 5, slot: 20, edge: 36},   // deliver: supplier, order, its fill rate; delivery and linkFill written; no flows cleared (resetFlows)
 	phasePayFirst:        {firm: 213, edge: 45},
-	phaseCollectAll:      {firm: 37, edge: 20},
+	phaseCollectAll:      {firm: collectFirmBytes, edge: collectEdgeBytes}, // with the receivables the check reads
 	phasePayPending:      {},
 	phaseCollectPaid:     {},                   // counted as it goes, with the words of flags scanned
 	phaseCloseAndRequest: {firm: 198, edge: 8}, // the score reads baseOutput, which was baseRevenue
@@ -287,12 +287,16 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOwedAndFailing:  {firm: 130},
 	// The sums read the bank of each firm only with several banks (with
 	// one, its sums are the chunk's: stepSums).
-	phaseTotals: {firm: 209, slot: 8, edge: 12},
+	// The check reads each firm's receivables as collection stored them
+	// (8 bytes) in place of gathering payables over the out-links
+	// (OutEdge, 4 bytes; payable, which it reads on the in-links too,
+	// counts once): firms whose sums went stale are not counted.
+	phaseTotals: {firm: 209 + 8, slot: 8, edge: 12 - 4},
 	// The fused passes count the arrays their parts share once.
 	// phaseReceive and accrual: accrual reads the kind of each firm
 	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
 	// payment term.
-	phaseReceiveAccrue: {firm: 274, slot: 20, edge: 37 + 24}, // + 24: receive's deliver, but for the supplier, which accrual reads too
+	phaseReceiveAccrue: {firm: 274 - 16, slot: 20, edge: 37 + 24}, // + 24: receive's deliver, but for the supplier, which accrual reads too; - 16: writtenOff and badDebt not cleared (clearLosses)
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
@@ -301,7 +305,12 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// wrote (linkFill), which tells failed suppliers in place of their
 	// alive flags (see payTrade; those are gathered only behind a fill
 	// rate of 0, rare, and no longer warmed).
-	phaseReceiveAccruePay: {firm: 274 + 64 + 17, slot: 20, edge: 37 + 24 + 24},
+	// Less 24 where the step's flows are assigned by their first writers
+	// (flowsAssigned, every step without interventions): toGov, repaidAll
+	// and lent written only, where they were cleared, then read and
+	// written; toExternal and reserveIn are still read by the payment
+	// round, toBank by the close.
+	phaseReceiveAccruePay: {firm: 274 - 16 + 64 + 17 - 24, slot: 20, edge: 37 + 24 + 24},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in
@@ -315,13 +324,13 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// bytes the chunk's finance has just touched. (toGov and repaidAll,
 	// which only a firm still owing after credit writes, are not in
 	// finance's count.)
-	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 209 - 74, slot: 8, edge: 12},
+	phaseGrantOwedFailingTotals: {firm: 85 + 130 - 17 + 209 + 8 - 74, slot: 8, edge: 12 - 4},
 	phaseTotalsAgain:            {}, // counted as it goes (stepSumsBytes)
 }
 
 // stepSumsBytes is what stepSums touches: phaseTotals but the revenue
 // history's revenueEMA and revPostSum, read and written.
-var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 209 - 32, slot: 8, edge: 12}
+var stepSumsBytes = struct{ firm, slot, edge int64 }{firm: 209 + 8 - 32, slot: 8, edge: 12 - 4}
 
 // chunkBytes is the bytes a pass touching b per firm, slot and edge
 // touches in chunk c.

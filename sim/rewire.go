@@ -132,6 +132,8 @@ func (e *engine) searchPartners(t int, failed []int32) {
 				continue
 			}
 			e.setSupplier(int(k), to)
+			e.forgetReceivables(f) // the link, its payable settled, leaves f's out-links for to's
+			e.forgetReceivables(to)
 			if e.crossBank != nil {
 				e.crossBank[k] = e.bank[to] != e.bank[b]
 			}

@@ -54,6 +54,7 @@ func (e *engine) settle(t int, paidFirst bool) {
 			break
 		}
 		if round == 0 {
+			e.receivablesStep = t // collectRange stores every firm's
 			e.parallel(phaseCollectAll, t)
 		} else {
 			e.parallel(phaseCollectPaid, t)
@@ -95,6 +96,10 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	inStart := net.InStart[lo : hi+1 : hi+1]
 	supplier, collectFlag := net.Supplier, e.collectFlag
 	policy := s.parts&partSettle != 0 && s.govLoan != nil
+	// The first round is the first writer of toGov, toBank and repaidAll
+	// when the step's flows are assigned (flowsAssigned): it stores 0 + v
+	// for the firms that pay and 0 for the others.
+	assign := first && e.flowsAssigned()
 	visit := len(c.pending)
 	if first {
 		visit = n
@@ -111,24 +116,31 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 		}
 		total := dueTotal[j]
 		if !alive[j] || total <= 0 {
+			if assign {
+				toGov[j], toBank[j], repaidAll[j] = 0, 0, 0
+			}
 			continue
 		}
 		if m := cash[j]; m > 0 {
+			gov, bank, repaidBefore := 0.0, 0.0, 0.0
+			if !assign {
+				gov, bank, repaidBefore = toGov[j], toBank[j], repaidAll[j]
+			}
 			share := agents.PayShare(m, total)
 			v := share * owedExternal[j]
 			owedExternal[j] -= v
 			toExternal[j] += v
 			w := share * owedTax[j]
 			owedTax[j] -= w
-			toGov[j] += w
+			toGov[j] = gov + w
 			interest := share * dueInterest[j]
 			dueInterest[j] -= interest
-			toBank[j] += interest
+			toBank[j] = bank + interest
 			principal := share * duePrincipal[j]
 			duePrincipal[j] -= principal
 			loan[j] -= principal
 			repaid[j] += principal
-			repaidAll[j] += principal
+			repaidAll[j] = repaidBefore + principal
 			out := (v + w) + (interest + principal)
 			res := reserveIn[j] - (v + w)
 			if policy {
@@ -153,6 +165,8 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 				}
 				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
 			}
+		} else if assign {
+			toGov[j], toBank[j], repaidAll[j] = 0, 0, 0
 		}
 		if total > 0 {
 			keep = append(keep, int32(lo+j))
@@ -225,8 +239,8 @@ func (e *engine) payTrade(k0, k1 int32, share, res float64) (trade, resOut float
 const (
 	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
 	payEdgeBytes     = 2*16 + 20 // due, payable; paidRound, Supplier, linkFill (alive only behind a fill rate of 0)
-	collectFirmBytes = 37
-	collectEdgeBytes = 20
+	collectFirmBytes = 37 + 8    // receivables written
+	collectEdgeBytes = 20 + 8    // payable read
 )
 
 // collect lets the suppliers among lo to hi receive what their buyers paid
@@ -256,7 +270,20 @@ func (e *engine) collect(c *chunkWork, first bool) {
 	c.bytes += 8 * int64(len(words))
 }
 
-// collectRange lets suppliers lo to hi collect.
+// collectRange lets suppliers lo to hi collect, and stores their
+// receivables for the balance-sheet check.
+//
+// The check sums each firm's receivables over its out-links, the links
+// whose payments collection has just gathered: a gather across chains
+// for every link to another chain. Summed here, beside the payments, the
+// payables cost a read of the same links the loop already walks (though
+// not the same cache lines), and the check reads one value per firm in
+// sequence. Collection comes after every payment of the round (pay is
+// the only writer of payables in the rounds), and the rounds after the
+// first collect again for every supplier they paid (collect), so the
+// sums stored after the last round are those of the payables as
+// settlement leaves them; what changes a payable or a supplier's
+// out-links after it marks the sum stale (forgetReceivables).
 func (e *engine) collectRange(lo, hi int) {
 	if e.iv.factored != nil {
 		e.collectFactored(lo, hi)
@@ -266,8 +293,9 @@ func (e *engine) collectRange(lo, hi int) {
 	// checkFirms).
 	outEnd, k1 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
 	n := len(outEnd)
-	outEdge, paidRound, crossBank := net.OutEdge, e.paidRound, e.crossBank
+	outEdge, paidRound, payable, crossBank := net.OutEdge, e.paidRound, e.payable, e.crossBank
 	alive, cash, reserveIn, toExternal := e.alive[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.toExternal[lo:hi:hi][:n]
+	receivables := e.receivables[lo:hi:hi][:n]
 	// The links' payments are added and cleared without a test: a link
 	// paid nothing holds ±0, and x + ±0 is x for any x ≠ 0 and +0 for
 	// x = +0, so the sums are the ones a test skipping zeros gives, bit for
@@ -286,10 +314,13 @@ func (e *engine) collectRange(lo, hi int) {
 				}
 			}
 		}
+		r := 0.0
 		for _, ed := range out {
 			got += paidRound[ed]
 			paidRound[ed] = 0
+			r += payable[ed]
 		}
+		receivables[j] = r // addOver(0, payable, out), which checkSheets reads in its place
 		if got == 0 {
 			continue
 		}
@@ -328,9 +359,10 @@ func (e *engine) closeUnclosed(c *chunkWork) {
 }
 
 // closeFirmBytes is what closing one firm's settlement touches beyond the
-// arrays credit demand reads anyway: dueInterest, duePrincipal, lent and
-// toBank read and written, unpaidDebt, loan and shortfall written.
-const closeFirmBytes = 4*16 + 8 + 8 + 1
+// arrays credit demand reads anyway: dueInterest, duePrincipal and toBank
+// read and written, lent (assigned, see flowsAssigned), unpaidDebt, loan
+// and shortfall written.
+const closeFirmBytes = 3*16 + 8 + 8 + 8 + 1
 
 // closeFirms capitalises the unpaid interest of the live firms among lo
 // to hi and records whether each could not pay wages, taxes or debt
@@ -345,14 +377,25 @@ func (e *engine) closeFirms(lo, hi int) {
 	dueInterest, duePrincipal, unpaidDebt := e.dueInterest[lo:hi:hi][:n], e.duePrincipal[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
 	loan, lent, toBank := e.loan[lo:hi:hi][:n], e.lent[lo:hi:hi][:n], e.toBank[lo:hi:hi][:n]
 	owedExternal, owedTax, baseOutput, shortfall := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
+	// Closing settlement is the first writer of lent when the step's flows
+	// are assigned (flowsAssigned): 0 + c for a live firm, 0 for a failed
+	// one.
+	assign := e.flowsAssigned()
 	for j, live := range alive {
 		if !live {
+			if assign {
+				lent[j] = 0
+			}
 			continue
 		}
 		i := lo + j
 		c := dueInterest[j]
 		loan[j] += c
-		lent[j] += c
+		lentBefore := 0.0
+		if !assign {
+			lentBefore = lent[j]
+		}
+		lent[j] = lentBefore + c
 		toBank[j] += c
 		unpaid := c + duePrincipal[j]
 		unpaidDebt[j] = unpaid

@@ -10,6 +10,7 @@ package sim
 // sequentially. Which passes an arm runs follows from the parts of the
 // step its interventions change, set once per arm (kindParts).
 func (e *engine) step(t int) error {
+	e.clearLosses()
 	e.evalShocks(t) // 1. shocks (shocks.go)
 	e.ivBegin(t)
 	e.parallel(phaseOrders, t)  // 2–3. final demand, orders (demand.go, orders.go)
@@ -91,8 +92,8 @@ type phase uint8
 const (
 	phaseOrders                 phase = iota // final demand and orders
 	phaseProduce                             // production and deliveries
-	phaseReceive                             // deliveries into inventories; the step's flows cleared
-	phaseReceiveAccrue                       // phaseReceive, then accrual
+	phaseReceive                             // deliveries into inventories
+	phaseReceiveAccrue                       // phaseReceive, the step's flows cleared, then accrual
 	phaseReceiveAccruePay                    // phaseReceiveAccrue, then the first settlement round
 	phasePayFirst                            // the first settlement round: every firm pays
 	phaseCollectAll                          // suppliers collect the first round
@@ -129,8 +130,7 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		c.warm = e.warmOutLinks(e.order, lo, hi)
 		e.produce(lo, hi, t, wid)
 	case phaseReceive:
-		e.receive(lo, hi)
-		e.resetFlows(lo, hi)
+		e.receive(lo, hi) // no flows to clear without finance (resetFlows)
 	case phaseReceiveAccrue:
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)

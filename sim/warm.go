@@ -8,10 +8,9 @@ package sim
 // crosses to another chain (core-satellite's shared suppliers) the read
 // misses every cache. In the pass, each miss is surrounded by a firm's
 // worth of arithmetic, so the processor holds only a few misses in flight
-// at a time and waits on one after another. A loop
-// that does nothing but the same loads keeps many in flight; run over the
-// chunk just before the pass, it leaves the pass its values in cache. At
-// 10⁶ firms this took about a quarter off the orders pass when orders
+// at a time and waits on one after another. A loop that does nothing but
+// the same loads keeps many in flight; run over the chunk just before the
+// pass, it leaves the pass its values in cache. At 10⁶ firms this took about a quarter off the orders pass when orders
 // gathered fill rates (docs/performance.md, "CPU per firm-step"), and
 // takes about a sixth off produce. (Receive's deliver and the first
 // round's collection, loops that do little but their gather, need no
