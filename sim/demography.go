@@ -183,6 +183,7 @@ func (e *engine) exit(f, t int) {
 	d.ownersOut += max(0, d.orderly*assets-liabilities)
 	e.alive[f] = false
 	e.failStep[f] = int32(t)
+	e.dropFill(f)
 	e.cause[f] = outcome.Exit
 	e.hits.clear(f)
 	e.liquidate(f, t, rr, false)

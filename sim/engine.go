@@ -126,7 +126,7 @@ type engine struct {
 	edgeInv   []float64 // per edge, with production.inventories = "link" (nil otherwise); slotInv is then their sum per slot
 	order     []float64
 	delivery  []float64
-	linkFill  []float64 // per edge: its supplier's fill rate as receive found it, which orders reads in sequence (see deliver)
+	linkFill  []float64 // per edge: its supplier's fill rate as receive found it, which orders reads in sequence (see deliver); 0 where the supplier is not alive (dropFill)
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier (a change after settlement marks the supplier's receivables stale)
 	due       []float64 // still due this step
 	paidRound []float64 // paid in the current settlement round

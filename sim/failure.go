@@ -75,6 +75,7 @@ func (e *engine) failures(t int) {
 	for _, f := range e.failing {
 		e.alive[f] = false
 		e.failStep[f] = int32(t)
+		e.dropFill(int(f))
 	}
 	for _, f := range e.failing {
 		if e.cause[f] == outcome.ExitValue {

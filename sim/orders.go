@@ -15,7 +15,9 @@ import (
 // none). A failed supplier's weight stays in the split until the rewiring
 // delay has passed, so its share of orders is lost until the buyer has
 // rewired. If no active supplier filled anything, orders follow the weights.
-// A supplier's fill rate is read from the link (linkFill, see deliver).
+// A supplier's fill rate is read from the link (linkFill, see deliver),
+// and a supplier is known to be alive by a fill rate above 0 there: a
+// failed supplier's links hold 0 from the step it fails (dropFill).
 func (e *engine) orders(lo, hi, t int) {
 	net, p := e.net, &e.p
 	invTarget, tau, rewiringDelay := p.invTarget, p.tau, p.rewiringDelay
@@ -54,11 +56,14 @@ func (e *engine) orders(lo, hi, t int) {
 			w, ord, fill = w[:len(sup)], ord[:len(sup)], fill[:len(sup)]
 			// ord holds, until the split below, each live supplier's
 			// weight × fill rate and failedSupplier for a failed one, so
-			// that the split reads no supplier's values again.
+			// that the split reads no supplier's values again. A failed
+			// supplier's links read a fill rate of 0 (dropFill): only
+			// such a link needs the supplier's alive flag, a read into
+			// another firm's memory.
 			filled, pending, failed := 0.0, 0.0, false
 			for k, sk := range sup {
-				if supAlive[sk] {
-					f := w[k] * fill[k] // its fill rate (deliver)
+				if r := fill[k]; r != 0 || supAlive[sk] {
+					f := w[k] * r // its fill rate (deliver)
 					filled += f
 					ord[k] = f
 					continue
@@ -124,8 +129,31 @@ func (e *engine) linkOrders(b int, plan float64) {
 }
 
 // setSupplier makes firm to the supplier on link k, with its fill rate
-// (see deliver).
+// (see deliver). Partner search and entrants pick only live suppliers
+// (partnerSearch.pick), so the link keeps dropFill's rule.
 func (e *engine) setSupplier(k int, to int32) {
 	e.net.Supplier[k] = to
 	e.linkFill[k] = e.fillRate[to]
+}
+
+// dropFill sets the fill rate on firm f's out-links to 0 where f stops
+// being alive (it fails or exits), so that every link whose supplier is
+// not alive reads 0 there (TestLinkFillIsSupplierFill): orders then needs
+// a supplier's alive flag only behind a fill rate of 0. The only firms not
+// alive from the start, those of the entry pool, have no buyers
+// (network.Build), so no link needs it before the first step.
+//
+// The results are unchanged, bit for bit. Orders, which read every
+// supplier's alive flag before, never read a failed supplier's fill rate.
+// A live supplier's links keep its fill rate, and a link with a fill rate
+// of 0 still reads the flag, so orders tells the same suppliers failed
+// and weighs the others by the same values. The other readers of linkFill
+// read it after receive's deliver has set it again: payTrade, which treats
+// a fill rate of 0 as "maybe failed" and then reads the flag. An entrant
+// gets buyers only once it is alive (setSupplier), with its fill rate.
+func (e *engine) dropFill(f int) {
+	net := e.net
+	for _, k := range net.OutEdge[net.OutStart[f]:net.OutStart[f+1]] {
+		e.linkFill[k] = 0
+	}
 }

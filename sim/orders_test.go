@@ -13,8 +13,12 @@ import (
 // when partner search or an entrant changes a link's supplier. After every
 // step, on every link whose supplier is alive, it must be the supplier's
 // fill rate bit for bit, or orders would split differently than from the
-// suppliers' own values. The run fails firms (the demand shock), rewires
-// their buyers and lets entrants in, so links do change supplier.
+// suppliers' own values; on every link whose supplier is not alive (failed,
+// exited or dormant) it must be 0, before the first step too, or orders,
+// which reads a supplier's alive flag only behind a fill rate of 0
+// (dropFill), would take a failed supplier for a live one. The run fails
+// firms (the demand shock), rewires their buyers and lets entrants in, so
+// links do change supplier.
 func TestLinkFillIsSupplierFill(t *testing.T) {
 	cfg := churnConfig()
 	cfg.Production.PartnerSearch = true
@@ -24,15 +28,23 @@ func TestLinkFillIsSupplierFill(t *testing.T) {
 	}
 	defer e.close()
 	first := slices.Clone(e.net.Supplier)
-	for step := 0; step < cfg.Steps; step++ {
-		if err := e.step(step); err != nil {
-			t.Fatal(err)
-		}
+	check := func(step int) {
+		t.Helper()
 		for k, s := range e.net.Supplier {
 			if e.alive[s] && math.Float64bits(e.linkFill[k]) != math.Float64bits(e.fillRate[s]) {
 				t.Fatalf("step %d: link %d reads fill rate %v, its supplier %d has %v", step, k, e.linkFill[k], s, e.fillRate[s])
 			}
+			if !e.alive[s] && e.linkFill[k] != 0 {
+				t.Fatalf("step %d: link %d reads fill rate %v, its supplier %d is not alive", step, k, e.linkFill[k], s)
+			}
 		}
+	}
+	check(-1)
+	for step := 0; step < cfg.Steps; step++ {
+		if err := e.step(step); err != nil {
+			t.Fatal(err)
+		}
+		check(step)
 	}
 	moved, entered := 0, 0
 	for k, s := range e.net.Supplier {

@@ -124,7 +124,6 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	lo, hi := c.lo, c.hi
 	switch ph {
 	case phaseOrders:
-		c.warm = e.warmSupplierAlive(lo, hi)
 		e.finalDemand(lo, hi, t)
 		e.orders(lo, hi, t)
 	case phaseProduce:

@@ -3,37 +3,23 @@
 
 package sim
 
-// A pass that gathers a value per link — whether each supplier is alive,
-// the order on each out-link — reads arrays indexed by other firms, and
-// where a link crosses to another chain (core-satellite's shared
-// suppliers) the read misses every cache. In the pass, each miss is
-// surrounded by a firm's worth of arithmetic, so the processor holds only
-// a few misses in flight at a time and waits on one after another. A loop
-// that does nothing but the same loads keeps many in flight; run over the
-// chunk just before the pass, it leaves the pass its values in cache. At
-// 10⁶ firms this took about a quarter off the orders pass when orders
+// A pass that gathers a value per link — the order or the receivable on
+// each out-link — reads arrays indexed by other firms, and where a link
+// crosses to another chain (core-satellite's shared suppliers) the read
+// misses every cache. In the pass, each miss is surrounded by a firm's
+// worth of arithmetic, so the processor holds only a few misses in flight
+// at a time and waits on one after another. A loop that does nothing but
+// the same loads keeps many in flight; run over the chunk just before the
+// pass, it leaves the pass its values in cache. At 10⁶ firms this took about a quarter off the orders pass when orders
 // gathered fill rates (docs/performance.md, "CPU per firm-step"), and
 // takes about a sixth off produce. (Receive's deliver and the first
 // round's collection, loops that do little but their gather, need no
-// warming.)
+// warming; nor does orders, which reads its suppliers' alive flags only
+// behind a fill rate of 0: see dropFill.)
 //
 // The warming loops only read, so results are unchanged, bit for bit.
 // Each returns the sum of what it loaded, which the caller stores in
 // chunkWork.warm (never read) so that the compiler keeps the loads.
-
-// warmSupplierAlive loads whether each supplier of the firms lo to hi
-// is alive, which orders gathers. (The settlement rounds, payTrade, tell
-// failed suppliers by the links' fill rates.)
-func (e *engine) warmSupplierAlive(lo, hi int) float64 {
-	net, alive := e.net, e.alive
-	s := 0.0
-	for _, sk := range net.Supplier[net.InStart[lo]:net.InStart[hi]] {
-		if alive[sk] {
-			s++
-		}
-	}
-	return s
-}
 
 // warmOutLinks loads v at every out-link of the firms lo to hi, which a
 // pass over suppliers gathers: the orders on their out-links in produce,
