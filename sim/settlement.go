@@ -73,7 +73,8 @@ const maxSettlementRounds = 16
 // principal, and each trade payable — and the firms still owing afterwards
 // are left in c.pending. The first round visits every firm of the chunk;
 // later rounds visit only c.pending, flag the suppliers they paid for
-// collect and count what they touch in c.bytes. It returns what was paid to
+// collect, and the firms that paid for collectPaid, and count what they
+// touch in c.bytes. It returns what was paid to
 // suppliers and to the banks that bought their receivables.
 //
 // Two interventions change a payment (partSettle), each where the formula
