@@ -124,8 +124,7 @@ func (e *engine) initPhysical() error {
 		}
 	}
 	for k := range e.order {
-		f := e.baseFlowOf(net.Buyer[k], int32(k))
-		e.order[k], e.delivery[k] = f, f
+		e.order[k] = e.baseFlowOf(net.Buyer[k], int32(k))
 	}
 	return nil
 }
