@@ -166,19 +166,16 @@ func (e *engine) accrue(lo, hi, wid int) {
 	// payment-terms shock and capped by a payment-term cap (stretchedDues).
 	{
 		// A buyer's in-links lie between consecutive starts (see
-		// checkFirms). The per-link arrays are cut to the chunk's
-		// in-links, from its first, k0, as receive left their deliveries,
-		// and to one length, so that one bounds check per link covers
-		// them all.
-		k0, k1 := int(net.InStart[lo]), int(net.InStart[hi])
-		inEnd, in1 := net.InStart[lo+1:hi+1:hi+1], 0
-		due := e.due[k0:k1:k1]
-		payable, delivery := e.payable[k0:k1:k1][:len(due)], e.deliveries(wid, len(due))
+		// checkFirms); the per-link arrays are cut to due's length, so
+		// that one bounds check per link covers them all.
+		inEnd, in1 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
+		due := e.due
+		payable, delivery := e.payable[:len(due)], e.delivery[:len(due)]
 		dueTotal, repaid := e.dueTotal[lo:hi:hi][:len(inEnd)], e.repaid[lo:hi:hi][:len(inEnd)]
 		alive, total, kind := alive[:len(inEnd)], total[:len(inEnd)], kind[:len(inEnd)]
 		linkTerm := e.linkTerm // nil: every link at its buyer's term
 		if linkTerm != nil {
-			linkTerm = linkTerm[k0:k1:k1][:len(due)]
+			linkTerm = linkTerm[:len(due)]
 		}
 		// Without a stretch or a cap, a core's term with an SME is its
 		// term plus a zero, the same bits (terms are at least one step:
@@ -191,7 +188,7 @@ func (e *engine) accrue(lo, hi, wid int) {
 		stretched := e.shock.termStretch != 0 || e.termCapped()
 		for j, end := range inEnd {
 			in0 := in1
-			in1 = int(end) - k0
+			in1 = end
 			if !alive[j] {
 				clear(due[in0:in1])
 				dueTotal[j] = 0
@@ -200,15 +197,15 @@ func (e *engine) accrue(lo, hi, wid int) {
 			tot := total[j]
 			switch {
 			case stretched && kind[j] == network.Core:
-				tot = e.stretchedDues(lo+j, k0, in0, in1, delivery, tot)
+				tot = e.stretchedDues(lo+j, int(in0), int(in1), tot)
 			case linkTerm != nil:
-				for k := in0; k < in1; k++ {
+				for k := int(in0); k < int(in1); k++ {
 					_, d := bookDue(payable, delivery, due, k, linkTerm[k])
 					tot += d
 				}
 			default:
 				term := kinds[kind[j]].termSteps
-				for k := in0; k < in1; k++ {
+				for k := int(in0); k < int(in1); k++ {
 					_, d := bookDue(payable, delivery, due, k, term)
 					tot += d
 				}
@@ -235,28 +232,22 @@ func (e *engine) termCapped() bool {
 	return s.parts&partAccrue != 0 && s.termCap != nil && s.termCap.active
 }
 
-// stretchedDues books the trade payables of core firm i under a
+// stretchedDues books the trade payables k0 to k1 of core firm i under a
 // payment-terms stretch or a term cap and returns tot plus their dues: a
 // link to an SME has its term stretched, then capped, the difference the
 // cap makes to what falls due added to the firm's accelerated payments
-// (markTermCap notes the suppliers reached). Its in-links are base + k0
-// to base + k1, their deliveries delivery[k0:k1].
+// (markTermCap notes the suppliers reached).
 //
 //go:noinline
-func (e *engine) stretchedDues(i, base, k0, k1 int, delivery []float64, tot float64) float64 {
+func (e *engine) stretchedDues(i, k0, k1 int, tot float64) float64 {
 	s := &e.iv
-	end := base + len(delivery)
-	due := e.due[base:end:end]
-	payable, supplier := e.payable[base:end:end][:len(due)], e.net.Supplier[base:end:end][:len(due)]
-	linkTerm := e.linkTerm // nil: every link at the core's term
-	if linkTerm != nil {
-		linkTerm = linkTerm[base:end:end]
-	}
+	due := e.due
+	payable, delivery, supplier := e.payable[:len(due)], e.delivery[:len(due)], e.net.Supplier[:len(due)]
 	stretch, capped, capSteps := e.shock.termStretch, e.termCapped(), s.termCapSteps
 	for k := k0; k < k1; k++ {
 		tk := e.kinds[network.Core].termSteps
-		if linkTerm != nil {
-			tk = linkTerm[k]
+		if e.linkTerm != nil {
+			tk = e.linkTerm[k]
 		}
 		if e.net.Kind[supplier[k]] == network.SME {
 			tk += stretch

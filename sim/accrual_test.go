@@ -34,7 +34,7 @@ func TestStretchedDues(t *testing.T) {
 				Supplier: []int32{1, 2, 3},
 			}}
 			e.kinds[network.Core].termSteps = 4
-			e.payable, e.due = []float64{10, 5, 1}, make([]float64, 3)
+			e.payable, e.delivery, e.due = []float64{10, 5, 1}, []float64{2, 1, 2}, make([]float64, 3)
 			e.linkTerm = c.linkTerm
 			e.shock.termStretch = c.stretch
 			if c.capped {
@@ -43,7 +43,7 @@ func TestStretchedDues(t *testing.T) {
 				e.iv.termCapSteps = 4
 			}
 			e.iv.accelerated = make([]float64, 4)
-			tot := e.stretchedDues(0, 0, 0, 3, []float64{2, 1, 2}, 1)
+			tot := e.stretchedDues(0, 0, 3, 1)
 			for k, want := range c.due {
 				if e.due[k] != want {
 					t.Errorf("due[%d] = %v, want %v", k, e.due[k], want)

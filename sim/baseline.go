@@ -124,7 +124,8 @@ func (e *engine) initPhysical() error {
 		}
 	}
 	for k := range e.order {
-		e.order[k] = e.baseFlowOf(net.Buyer[k], int32(k))
+		f := e.baseFlowOf(net.Buyer[k], int32(k))
+		e.order[k], e.delivery[k] = f, f
 	}
 	return nil
 }

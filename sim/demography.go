@@ -253,7 +253,7 @@ func (e *engine) enter(i, t int) {
 		e.slotInv[sl] = p.invTarget * e.slotCoeff[sl] * x
 	}
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-		e.order[k], e.due[k] = 0, 0
+		e.order[k], e.delivery[k], e.due[k] = 0, 0, 0
 		if to := e.partners.pick(e, int(net.SlotSector[e.edgeSlotOf(int32(i), k)]), t, int(k)); to >= 0 && to != int32(i) {
 			e.forgetReceivables(net.Supplier[k]) // the link leaves its out-links for to's
 			e.forgetReceivables(to)

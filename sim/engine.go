@@ -125,6 +125,7 @@ type engine struct {
 	edgeCoeff []float64 // slotCoeff × weight, or flow ÷ the buyer's output; after building, nil but with link inventories or flows (edgeCoeffOf)
 	edgeInv   []float64 // per edge, with production.inventories = "link" (nil otherwise); slotInv is then their sum per slot
 	order     []float64
+	delivery  []float64
 	linkFill  []float64 // per edge: its supplier's fill rate as receive found it, which orders reads in sequence (see deliver); 0 where the supplier is not alive (dropFill)
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier (a change after settlement marks the supplier's receivables stale)
 	due       []float64 // still due this step
@@ -424,7 +425,7 @@ func (e *engine) allocate(ownNet bool) {
 		e.edgeInv = make([]float64, m)
 	}
 	fe := func() []float64 { return alloc[float64](e.arena, m) }
-	e.order, e.payable, e.linkFill = fe(), fe(), fe()
+	e.order, e.delivery, e.payable, e.linkFill = fe(), fe(), fe(), fe()
 	e.edgeCoeff = make([]float64, m) // on the heap: most engines drop it after building (dropBuildArrays)
 	e.due, e.paidRound = fe(), fe()
 	e.bank = i32()

@@ -106,6 +106,7 @@ var defaultStepArrays = []stateArray{
 	// Links.
 	{"payable", perEdge, 8, true, true},
 	{"order", perEdge, 8, false, true},
+	{"delivery", perEdge, 8, false, true},
 	{"due", perEdge, 8, false, true},
 	{"paidRound", perEdge, 8, false, true},
 }

@@ -43,16 +43,15 @@ func TestFloorArraysAreEngineArrays(t *testing.T) {
 // parameters (those a kind or role of firm shares are read through its
 // kind or role byte, engine.kinds and engine.importCoeff), 210 of state
 // read and written, 184 written afresh; per slot 4 + 8 + 2×8; per edge 16
-// of the network, 2×8 of payable and 3×8 written afresh (order, due,
-// paidRound: the deliveries stay in cache, workers.delivered).
+// of the network, 2×8 of payable and 4×8 written afresh.
 func TestFloorBytes(t *testing.T) {
 	cases := []struct {
 		n, s, m, want int64
 	}{
 		{1, 0, 0, 494},
 		{0, 1, 0, 28},
-		{0, 0, 1, 56},
-		{1000, 1500, 2500, 1000*494 + 1500*28 + 2500*56},
+		{0, 0, 1, 64},
+		{1000, 1500, 2500, 1000*494 + 1500*28 + 2500*64},
 	}
 	for _, c := range cases {
 		if got := floorBytes(c.n, c.s, c.m); got != c.want {

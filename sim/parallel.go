@@ -72,13 +72,6 @@ type workers struct {
 	// shared machine disturb less (phase_cpu_linux_test.go).
 	clock   func() time.Duration
 	scratch [][]float64 // per thread: numScratch arrays of chunk values
-	// delivered, per thread: the deliveries on the in-links of the chunk
-	// being received (deliver), which its slots' sums and its accrual
-	// read back in cache within the same pass; no state array keeps them,
-	// whose stores would reach memory and be read back before them
-	// (deliveries).
-	delivered [][]float64
-	linksMax  int // the most in-links of a chunk
 }
 
 // crew is the helpers of one engine. A phase is published by advancing
@@ -111,12 +104,6 @@ func (e *engine) scratch(w, k, n int) []float64 {
 	return e.workers.scratch[w][k*chunk : k*chunk+n : k*chunk+n]
 }
 
-// deliveries returns thread w's array of the deliveries on the n in-links
-// of the chunk it receives.
-func (e *engine) deliveries(w, n int) []float64 {
-	return e.workers.delivered[w][:n:n]
-}
-
 // setThreads sets the number of threads that step the engine's phases and
 // starts the helpers; close stops them.
 func (e *engine) setThreads(n int) {
@@ -125,9 +112,6 @@ func (e *engine) setThreads(n int) {
 	w.threads = max(1, min(n, len(e.chunks)))
 	for len(w.scratch) < w.threads {
 		w.scratch = append(w.scratch, make([]float64, numScratch*chunk))
-	}
-	for len(w.delivered) < w.threads {
-		w.delivered = append(w.delivered, make([]float64, w.linksMax))
 	}
 	if w.threads == 1 {
 		return
@@ -210,10 +194,8 @@ func (e *engine) initChunks() {
 	if n < 16*chunk {
 		size = smallChunk
 	}
-	e.workers.linksMax = 0
 	for lo := 0; ; lo += size {
 		hi := min(lo+size, n)
-		e.workers.linksMax = max(e.workers.linksMax, int(e.net.InStart[hi]-e.net.InStart[lo]))
 		e.chunks = append(e.chunks, chunkWork{
 			lo: lo, hi: hi,
 			pending: make([]int32, 0, hi-lo), unclosed: make([]int32, 0, hi-lo),
@@ -225,7 +207,6 @@ func (e *engine) initChunks() {
 	}
 	e.workers.threads = 1
 	e.workers.scratch = [][]float64{make([]float64, numScratch*chunk)}
-	e.workers.delivered = [][]float64{make([]float64, e.workers.linksMax)}
 }
 
 // parallel runs phase ph over every chunk at step t and returns when all
@@ -296,7 +277,7 @@ func (e *engine) work(ph phase, wid int) {
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	phaseOrders:          {firm: 66, slot: 20, edge: 28},
 	phaseProduce:         {firm: 114, slot: 24, edge: 12}, // demand not written (engine.demand); deliveries are receive's
-	phaseReceive:         {firm: 5, slot: 20, edge: 28},   // deliver: supplier, order, its fill rate; linkFill written (the deliveries stay in cache: workers.delivered); no flows cleared (resetFlows)
+	phaseReceive:         {firm: 5, slot: 20, edge: 36},   // deliver: supplier, order, its fill rate; delivery and linkFill written; no flows cleared (resetFlows)
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: collectFirmBytes, edge: collectEdgeBytes}, // with the receivables the check reads
 	phasePayPending:      {},
@@ -315,7 +296,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// phaseReceive and accrual: accrual reads the kind of each firm
 	// (engine.kinds) in place of its wage, wage flexibility, tax rate and
 	// payment term.
-	phaseReceiveAccrue: {firm: 274 - 16, slot: 20, edge: 37 + 24 - 8}, // + 24: receive's deliver, but for the supplier, which accrual reads too; - 16: writtenOff and badDebt not cleared (clearLosses); - 8: the deliveries stay in cache (workers.delivered)
+	phaseReceiveAccrue: {firm: 274 - 16, slot: 20, edge: 37 + 24}, // + 24: receive's deliver, but for the supplier, which accrual reads too; - 16: writtenOff and badDebt not cleared (clearLosses)
 	// phaseReceiveAccrue and phasePayFirst: the payment round reads again,
 	// and writes, cash, what is owed and due and the step's flows, which
 	// the chunk's accrual has just touched; what it adds is the read of
@@ -329,8 +310,7 @@ var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
 	// and lent written only, where they were cleared, then read and
 	// written; toExternal and reserveIn are still read by the payment
 	// round, toBank by the close.
-	// Less 8 per link: the deliveries stay in cache (workers.delivered).
-	phaseReceiveAccruePay: {firm: 274 - 16 + 64 + 17 - 24, slot: 20, edge: 37 + 24 + 24 - 8},
+	phaseReceiveAccruePay: {firm: 274 - 16 + 64 + 17 - 24, slot: 20, edge: 37 + 24 + 24},
 	// phaseCloseAndRequest without closing settlement for every firm
 	// (closeFirmBytes, counted for the firms still owing after the first
 	// round as closeUnclosed goes, and for the others in

@@ -185,25 +185,22 @@ func (e *engine) produce(lo, hi, t, wid int) {
 
 // receive takes the deliveries to the buyers lo to hi (deliver) and puts
 // them into each buyer's inventory for next step.
-func (e *engine) receive(lo, hi, wid int) {
+func (e *engine) receive(lo, hi int) {
 	net := e.net
-	k0 := net.InStart[lo]
-	delivery := e.deliveries(wid, int(net.InStart[hi]-k0))
-	e.deliver(lo, hi, delivery)
+	e.deliver(lo, hi)
 	if e.edgeInv != nil {
 		for b := lo; b < hi; b++ {
 			if e.alive[b] {
-				e.receiveLinkStocks(b, delivery[net.InStart[b]-k0:])
+				e.receiveLinkStocks(b)
 			}
 		}
 		return
 	}
 	// A buyer's slots, and a slot's links, lie between consecutive starts
-	// (see checkFirms); the chunk's deliveries start at its first in-link,
-	// k0.
+	// (see checkFirms).
 	slotEnd, s1 := net.SlotStart[lo+1:hi+1:hi+1], net.SlotStart[lo]
 	alive := e.alive[lo:hi:hi][:len(slotEnd)]
-	slotEdgeStart := net.SlotEdgeStart
+	slotEdgeStart, delivery := net.SlotEdgeStart, e.delivery
 	slotInv := e.slotInv[:len(slotEdgeStart)-1]
 	for b, end := range slotEnd {
 		s0 := s1
@@ -213,7 +210,7 @@ func (e *engine) receive(lo, hi, wid int) {
 		}
 		for s := s0; s < s1; s++ {
 			got := 0.0
-			for _, d := range delivery[slotEdgeStart[s]-k0 : slotEdgeStart[s+1]-k0] {
+			for _, d := range delivery[slotEdgeStart[s]:slotEdgeStart[s+1]] {
 				got += d
 			}
 			slotInv[s] += got
@@ -237,13 +234,10 @@ func (e *engine) receive(lo, hi, wid int) {
 // fill rate changes before the next produce, and where a link changes
 // supplier in between (partner search, entry) setSupplier keeps linkFill
 // its new supplier's.
-//
-// The deliveries go to delivery, the chunk's, from its first in-link: the
-// buyers' slot sums and accrual read them back in cache.
-func (e *engine) deliver(lo, hi int, delivery []float64) {
+func (e *engine) deliver(lo, hi int) {
 	net := e.net
 	k0, k1 := net.InStart[lo], net.InStart[hi]
-	sup, order, fill := net.Supplier[k0:k1], e.order[k0:k1], e.linkFill[k0:k1]
+	sup, order, delivery, fill := net.Supplier[k0:k1], e.order[k0:k1], e.delivery[k0:k1], e.linkFill[k0:k1]
 	order, delivery, fill = order[:len(sup)], delivery[:len(sup)], fill[:len(sup)]
 	fillRate := e.fillRate
 	for k, sk := range sup {
@@ -253,16 +247,15 @@ func (e *engine) deliver(lo, hi int, delivery []float64) {
 	}
 }
 
-// receiveLinkStocks puts the inputs delivered to buyer b, delivery from
-// its first in-link, into its stocks per link (production.inventories =
-// "link"), and each slot's stock is the sum of its links'.
-func (e *engine) receiveLinkStocks(b int, delivery []float64) {
+// receiveLinkStocks puts the inputs delivered to buyer b into its stocks
+// per link (production.inventories = "link"), and each slot's stock is
+// the sum of its links'.
+func (e *engine) receiveLinkStocks(b int) {
 	net := e.net
-	k0 := net.InStart[b]
 	for s := net.SlotStart[b]; s < net.SlotStart[b+1]; s++ {
 		sum := 0.0
 		for k := net.SlotEdgeStart[s]; k < net.SlotEdgeStart[s+1]; k++ {
-			e.edgeInv[k] += delivery[k-k0]
+			e.edgeInv[k] += e.delivery[k]
 			sum += e.edgeInv[k]
 		}
 		e.slotInv[s] = sum

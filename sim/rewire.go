@@ -137,7 +137,7 @@ func (e *engine) searchPartners(t int, failed []int32) {
 			if e.crossBank != nil {
 				e.crossBank[k] = e.bank[to] != e.bank[b]
 			}
-			e.order[k], e.due[k] = 0, 0
+			e.order[k], e.delivery[k], e.due[k] = 0, 0, 0
 			moved = true
 		}
 		if waiting {

@@ -130,13 +130,13 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		c.warm = e.warmOutLinks(e.order, lo, hi)
 		e.produce(lo, hi, t, wid)
 	case phaseReceive:
-		e.receive(lo, hi, wid) // no flows to clear without finance (resetFlows)
+		e.receive(lo, hi) // no flows to clear without finance (resetFlows)
 	case phaseReceiveAccrue:
-		e.receive(lo, hi, wid)
+		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
 	case phaseReceiveAccruePay:
-		e.receive(lo, hi, wid)
+		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
 		c.moved = e.pay(c, true)
