@@ -153,7 +153,7 @@ func (e *engine) liabilities(lo, hi int, want []bool, out []float64) {
 	}
 	// Each firm's in-links lie between consecutive starts, the end carried
 	// to the next firm as its start (see checkFirms).
-	inEnd, payable := e.net.InStart[lo+1:hi+1:hi+1][:n], e.payable
+	inEnd, payable := e.net.InStart[lo+1 : hi+1 : hi+1][:n], e.payable
 	k0 := e.net.InStart[lo]
 	if want != nil {
 		want = want[:n]
