@@ -21,7 +21,7 @@ import (
 // credit line (the state's up to max_loan_to_revenue, the core's up to its
 // guarantee limit). With finance.first_loan_take_up, an unbanked firm in
 // need may ask for a first loan (requestFirstLoan).
-func (e *engine) creditDemand(lo, hi, t, wid int) {
+func (e *engine) creditDemand(lo, hi, t int) {
 	s := &e.iv
 	st, scf := s.guarantee, s.scf
 	coreOn := s.guarantor != nil && scf.active && scf.remaining() > 0
@@ -31,15 +31,13 @@ func (e *engine) creditDemand(lo, hi, t, wid int) {
 		rollover = e.bs.rollover
 		clear(rollover[lo:hi])
 	}
-	// Over slices of the chunk (see accrue); what each firm may ask is
-	// cleared for the chunk at once.
+	// Over slices of the chunk (see accrue).
 	alive := e.alive[lo:hi:hi]
 	n := len(alive)
 	request, hasCredit, loanLimit, loan := e.request[lo:hi:hi][:n], e.hasCredit[lo:hi:hi][:n], e.loanLimit[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 	repaid, baseOutput := e.repaid[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n]
 	buffer, cash, unpaidDebt := e.buffer[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
 	owedExternal, owedTax, govUnpaid := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], s.govUnpaid
-	clear(request)
 	if s.reqState != nil {
 		clear(s.reqState[lo:hi])
 	}
@@ -49,13 +47,10 @@ func (e *engine) creditDemand(lo, hi, t, wid int) {
 	if s.reqNew != nil {
 		clear(s.reqNew[lo:hi])
 	}
-	// The scores of the firms with a credit line, in two loops over the
-	// chunk (liabilities, then the score), in place of a call per firm:
-	// nothing the loop below writes is read by a score.
-	scored := e.scratch(wid, 1, n)
-	e.liabilities(lo, hi, hasCredit, scored)
-	e.scores(lo, hi, hasCredit, scored, scored)
 	for j, live := range alive {
+		// Cleared here, in the loop's stream of stores, rather than in a
+		// pass of its own over the chunk: every firm's request is written.
+		request[j] = 0
 		if !live {
 			continue
 		}
@@ -93,13 +88,7 @@ func (e *engine) creditDemand(lo, hi, t, wid int) {
 			request[j] = e.requestNewMoney(i, t, need, rollover)
 			continue
 		}
-		var score float64
-		if hasCredit[j] {
-			score = scored[j]
-			e.score[i] = score
-		} else {
-			score = e.updateScore(i) // under a guarantee
-		}
+		score := e.updateScore(i)
 		limit := loanLimit[j]
 		if !hasCredit[j] {
 			limit = 0
@@ -154,45 +143,24 @@ func (e *engine) creditDemand(lo, hi, t, wid int) {
 // non-performing (finance.npl_after): a few weeks of arrears in a
 // lockdown do not shut the line of a firm that will pay.
 func (e *engine) updateScore(i int) float64 {
-	var l, score [1]float64
-	e.liabilities(i, i+1, nil, l[:])
-	e.scores(i, i+1, nil, l[:], score[:])
-	e.score[i] = score[0]
-	return score[0]
-}
-
-// scores writes to out (indexed from lo) the credit score (updateScore) of
-// firms lo to hi with want set (all if want is nil), from their
-// liabilities liab (engine.liabilities), without storing it. One loop over
-// slices of the range, in place of a call per firm.
-func (e *engine) scores(lo, hi int, want []bool, liab, out []float64) {
-	n := hi - lo
-	out, liab = out[:n], liab[:n]
-	equity, base := e.equity[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n]
-	rev, profit, shortfall := e.revenueEMA[lo:hi:hi][:n], e.profitEMA[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
-	var bs *bankSystem // the banking system's: arrears count once non-performing
+	rev, profit := e.revenueEMA[i], e.profitEMA[i]
+	arrears := e.shortfall[i]
 	if e.scoreRevenue != nil {
-		rev, profit = e.scoreRevenue[lo:hi:hi][:n], e.scoreProfit[lo:hi:hi][:n]
-		bs = e.bs
-	}
-	if want != nil {
-		want = want[:n]
-	}
-	for j := range n {
-		if want != nil && !want[j] {
-			continue
+		rev, profit = e.scoreRevenue[i], e.scoreProfit[i]
+		if e.bs != nil {
+			arrears = !e.bs.performing(i)
 		}
-		arrears := shortfall[j]
-		if bs != nil {
-			arrears = !bs.performing(lo + j)
-		}
-		assets := liab[j] + equity[j]
-		if agents.FullScore(equity[j], assets, rev[j], profit[j], base[j], arrears) {
-			out[j] = 1 // without a call, for most firms outside a shock
-			continue
-		}
-		out[j] = agents.CreditScore(equity[j], assets, rev[j], profit[j], base[j], arrears)
 	}
+	equity, base := e.equity[i], e.baseOutput[i]
+	assets := e.firmLiabilities(i) + equity
+	// Most firms outside a shock are healthy: their score, 1, without a
+	// call.
+	score := 1.0
+	if !agents.FullScore(equity, assets, rev, profit, base, arrears) {
+		score = agents.CreditScore(equity, assets, rev, profit, base, arrears)
+	}
+	e.score[i] = score
+	return score
 }
 
 // scoreAverages updates, for firms lo to hi at step t, the revenue and

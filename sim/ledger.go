@@ -112,63 +112,18 @@ func (e *engine) firmAssets(i int) float64 {
 
 // firmLiabilities returns trade payables, loans and other amounts owed.
 func (e *engine) firmLiabilities(i int) float64 {
-	var l [1]float64
-	e.liabilities(i, i+1, nil, l[:])
-	return l[0]
-}
-
-// liabilities writes firmLiabilities of firms lo to hi to out (indexed
-// from lo), for the credit score of a chunk's firms (creditDemand) in
-// place of a call per firm. The terms are added in firmLiabilities' order,
-// in loops that each touch few arrays, so that the compiler keeps their
-// slices in registers: the amounts owed, those owed under interventions
-// (nil without them), then the payables, of the firms with want set (all
-// if want is nil; the others' sums are left incomplete).
-func (e *engine) liabilities(lo, hi int, want []bool, out []float64) {
-	n := hi - lo
-	out = out[:n]
-	loan, owedExternal, owedTax := e.loan[lo:hi:hi][:n], e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n]
-	if id := e.liq.informalDebt; id != nil {
-		informal := id[lo:hi:hi][:n]
-		for j := range out {
-			out[j] = loan[j] + owedExternal[j] + owedTax[j] + informal[j]
-		}
-	} else {
-		for j := range out {
-			// + 0: what informalOwed adds without informal credit (a
-			// sum of −0 becomes +0).
-			out[j] = loan[j] + owedExternal[j] + owedTax[j] + 0
-		}
+	net := e.net
+	l := e.loan[i] + e.owedExternal[i] + e.owedTax[i] + e.informalOwed(i)
+	if e.iv.govLoan != nil {
+		l += e.iv.govLoan[i]
 	}
-	if gl := e.iv.govLoan; gl != nil {
-		for j, x := range gl[lo:hi:hi][:n] {
-			out[j] += x
-		}
+	if e.iv.deferredTax != nil {
+		l += e.iv.deferredTax[i] + e.iv.deferredExternal[i]
 	}
-	if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
-		deferredTax, deferredExternal := dt[lo:hi:hi][:n], dx[lo:hi:hi][:n]
-		for j := range out {
-			out[j] += deferredTax[j] + deferredExternal[j]
-		}
+	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
+		l += e.payable[k]
 	}
-	// Each firm's in-links lie between consecutive starts, the end carried
-	// to the next firm as its start (see checkFirms).
-	inEnd, payable := e.net.InStart[lo+1 : hi+1 : hi+1][:n], e.payable
-	k0 := e.net.InStart[lo]
-	if want != nil {
-		want = want[:n]
-	}
-	for j := range out {
-		k1 := inEnd[j]
-		if want == nil || want[j] {
-			l := out[j]
-			for _, x := range payable[k0:k1] {
-				l += x
-			}
-			out[j] = l
-		}
-		k0 = k1
-	}
+	return l
 }
 
 // chunkStocks are the sums over a chunk's firms that checkFirms takes

@@ -152,12 +152,12 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phaseCloseAndRequest:
 		e.closeFirms(lo, hi)
 		e.scoreAverages(lo, hi, t)
-		e.creditDemand(lo, hi, t, wid)
+		e.creditDemand(lo, hi, t)
 		e.bankRequests(c)
 	case phaseCloseRestAndRequest:
 		e.closeUnclosed(c)
 		e.scoreAverages(lo, hi, t)
-		e.creditDemand(lo, hi, t, wid)
+		e.creditDemand(lo, hi, t)
 		e.bankRequests(c)
 	case phaseGrant:
 		e.grantLoans(lo, hi, t, e.grantShare)
