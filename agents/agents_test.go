@@ -388,9 +388,10 @@ func TestScoreAverage(t *testing.T) {
 }
 
 // TestCreditScoreSkipsOnlyExactDivisions checks that the terms CreditScore
-// takes as 1 without dividing are bit for bit the formula's, on the
-// boundaries where a quotient just under a cap rounds up to it, on signed
-// zeros, infinities and NaN.
+// takes as 1 without dividing, and the score FullScore takes as 1 without
+// computing it, are bit for bit the formula's, on the boundaries where a
+// quotient just under a cap rounds up to it, on signed zeros, infinities
+// and NaN.
 func TestCreditScoreSkipsOnlyExactDivisions(t *testing.T) {
 	plain := func(equity, assets, revenue, profit, base float64, arrears bool) float64 {
 		eq := 0.0
@@ -417,6 +418,9 @@ func TestCreditScoreSkipsOnlyExactDivisions(t *testing.T) {
 						want := plain(in[0], in[1], in[2], in[3], in[4], arrears)
 						if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
 							t.Fatalf("CreditScore(%v, %v) = %v (%#x), want %v (%#x)", in, arrears, got, math.Float64bits(got), want, math.Float64bits(want))
+						}
+						if FullScore(in[0], in[1], in[2], in[3], in[4], arrears) && math.Float64bits(want) != math.Float64bits(1) {
+							t.Fatalf("FullScore(%v, %v) with a score of %v (%#x)", in, arrears, want, math.Float64bits(want))
 						}
 					}
 				}

@@ -162,33 +162,30 @@ func (e *engine) accrue(lo, hi, wid int) {
 		}
 	}
 	// Trade payables: deliveries booked, 1/term of each due (the link's
-	// term, or the buyer's); a core's term with an SME stretched by a payment-terms shock and capped by a
-	// payment-term cap (markTermCap notes the suppliers reached).
+	// term, or the buyer's); a core's term with an SME stretched by a
+	// payment-terms shock and capped by a payment-term cap (stretchedDues).
 	{
 		// A buyer's in-links lie between consecutive starts (see
 		// checkFirms); the per-link arrays are cut to due's length, so
 		// that one bounds check per link covers them all.
 		inEnd, in1 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
 		due := e.due
-		allKinds, supplier := net.Kind, net.Supplier[:len(due)]
 		payable, delivery := e.payable[:len(due)], e.delivery[:len(due)]
 		dueTotal, repaid := e.dueTotal[lo:hi:hi][:len(inEnd)], e.repaid[lo:hi:hi][:len(inEnd)]
 		alive, total, kind := alive[:len(inEnd)], total[:len(inEnd)], kind[:len(inEnd)]
-		stretch := e.shock.termStretch
 		linkTerm := e.linkTerm // nil: every link at its buyer's term
 		if linkTerm != nil {
 			linkTerm = linkTerm[:len(due)]
-		}
-		capped, capSteps := false, 0.0
-		var accelerated []float64
-		if c := s.termCap; adjust && c != nil && c.active {
-			capped, capSteps, accelerated = true, s.termCapSteps, s.accelerated[lo:hi:hi]
 		}
 		// Without a stretch or a cap, a core's term with an SME is its
 		// term plus a zero, the same bits (terms are at least one step:
 		// initKinds, drawLinkTerms): the supplier's kind, a read
 		// scattered over the chains, is needed only with one of them.
-		stretched := stretch != 0 || capped
+		// Their loop is a function of its own, so that the loops taken
+		// without them hold few values: with the stretch and the cap in
+		// the same loop, its arrays and flags were reloaded from the
+		// stack at every link.
+		stretched := e.shock.termStretch != 0 || e.termCapped()
 		for j, end := range inEnd {
 			in0 := in1
 			in1 = end
@@ -198,28 +195,71 @@ func (e *engine) accrue(lo, hi, wid int) {
 				continue
 			}
 			tot := total[j]
-			term := kinds[kind[j]].termSteps
-			stretchedCore := stretched && kind[j] == network.Core
-			for k := int(in0); k < int(in1); k++ {
-				pk := payable[k] + delivery[k]
-				payable[k] = pk
-				tk := term
-				if linkTerm != nil {
-					tk = linkTerm[k]
+			switch {
+			case stretched && kind[j] == network.Core:
+				tot = e.stretchedDues(lo+j, int(in0), int(in1), tot)
+			case linkTerm != nil:
+				for k := int(in0); k < int(in1); k++ {
+					_, d := bookDue(payable, delivery, due, k, linkTerm[k])
+					tot += d
 				}
-				if stretchedCore && allKinds[supplier[k]] == network.SME {
-					tk += stretch
-					if capped && tk > capSteps {
-						accelerated[j] += pk/capSteps - pk/tk
-						tk = capSteps
-					}
+			default:
+				term := kinds[kind[j]].termSteps
+				for k := int(in0); k < int(in1); k++ {
+					_, d := bookDue(payable, delivery, due, k, term)
+					tot += d
 				}
-				d := pk / tk
-				due[k] = d
-				tot += d
 			}
 			dueTotal[j] = tot
 			repaid[j] = 0
 		}
 	}
+}
+
+// bookDue books link k's delivery on its payable pk and sets 1/tk of
+// it due, d; the one copy of the formula for every path of accrue.
+func bookDue(payable, delivery, due []float64, k int, tk float64) (pk, d float64) {
+	pk = payable[k] + delivery[k]
+	payable[k] = pk
+	d = pk / tk
+	due[k] = d
+	return pk, d
+}
+
+// termCapped reports whether a payment-term cap acts on accrual this step.
+func (e *engine) termCapped() bool {
+	s := &e.iv
+	return s.parts&partAccrue != 0 && s.termCap != nil && s.termCap.active
+}
+
+// stretchedDues books the trade payables k0 to k1 of core firm i under a
+// payment-terms stretch or a term cap and returns tot plus their dues: a
+// link to an SME has its term stretched, then capped, the difference the
+// cap makes to what falls due added to the firm's accelerated payments
+// (markTermCap notes the suppliers reached).
+//
+//go:noinline
+func (e *engine) stretchedDues(i, k0, k1 int, tot float64) float64 {
+	s := &e.iv
+	due := e.due
+	payable, delivery, supplier := e.payable[:len(due)], e.delivery[:len(due)], e.net.Supplier[:len(due)]
+	stretch, capped, capSteps := e.shock.termStretch, e.termCapped(), s.termCapSteps
+	for k := k0; k < k1; k++ {
+		tk := e.kinds[network.Core].termSteps
+		if e.linkTerm != nil {
+			tk = e.linkTerm[k]
+		}
+		if e.net.Kind[supplier[k]] == network.SME {
+			tk += stretch
+			if capped && tk > capSteps {
+				pk, d := bookDue(payable, delivery, due, k, capSteps)
+				s.accelerated[i] += pk/capSteps - pk/tk
+				tot += d
+				continue
+			}
+		}
+		_, d := bookDue(payable, delivery, due, k, tk)
+		tot += d
+	}
+	return tot
 }

@@ -110,18 +110,8 @@ func (e *engine) initPhysical() error {
 		if e.demand != nil {
 			e.demand[i] = x
 		}
-		c := e.importCoeff[net.Role[i]]
-		e.importInv[i] = p.invTarget * c * x
-		e.importOrder[i] = c * x
 		e.revenueEMA[i] = x
-		for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
-			e.slotInv[s] = p.invTarget * e.slotCoeff[s] * x
-		}
-		if e.edgeInv != nil {
-			for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-				e.edgeInv[k] = p.invTarget * e.edgeCoeff[k] * x
-			}
-		}
+		e.stockAtTarget(i, x)
 	}
 	for k := range e.order {
 		f := e.baseFlowOf(net.Buyer[k], int32(k))
@@ -522,4 +512,24 @@ func (e *engine) creditAccess(i int, kp *config.FirmParams) float64 {
 		return d.CreditAccess.Medium
 	}
 	return kp.CreditAccess
+}
+
+// stockAtTarget gives firm i, producing x a step, its input stocks at
+// target — imported inputs, each input slot's stock and, with one stock per
+// supplier link (production.inventories = "link"), each link's — and the
+// import order that keeps them there: the books of step 0, and an
+// entrant's (demography.go).
+func (e *engine) stockAtTarget(i int, x float64) {
+	net, invTarget := e.net, e.p.invTarget
+	c := e.importCoeff[net.Role[i]]
+	e.importInv[i] = invTarget * c * x
+	e.importOrder[i] = c * x
+	for s := net.SlotStart[i]; s < net.SlotStart[i+1]; s++ {
+		e.slotInv[s] = invTarget * e.slotCoeff[s] * x
+	}
+	if e.edgeInv != nil {
+		for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
+			e.edgeInv[k] = invTarget * e.edgeCoeff[k] * x
+		}
+	}
 }

@@ -31,15 +31,13 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		rollover = e.bs.rollover
 		clear(rollover[lo:hi])
 	}
-	// Over slices of the chunk (see accrue); what each firm may ask is
-	// cleared for the chunk at once.
+	// Over slices of the chunk (see accrue).
 	alive := e.alive[lo:hi:hi]
 	n := len(alive)
 	request, hasCredit, loanLimit, loan := e.request[lo:hi:hi][:n], e.hasCredit[lo:hi:hi][:n], e.loanLimit[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 	repaid, baseOutput := e.repaid[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n]
 	buffer, cash, unpaidDebt := e.buffer[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
 	owedExternal, owedTax, govUnpaid := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], s.govUnpaid
-	clear(request)
 	if s.reqState != nil {
 		clear(s.reqState[lo:hi])
 	}
@@ -50,6 +48,9 @@ func (e *engine) creditDemand(lo, hi, t int) {
 		clear(s.reqNew[lo:hi])
 	}
 	for j, live := range alive {
+		// Cleared here, in the loop's stream of stores, rather than in a
+		// pass of its own over the chunk: every firm's request is written.
+		request[j] = 0
 		if !live {
 			continue
 		}
@@ -150,7 +151,14 @@ func (e *engine) updateScore(i int) float64 {
 			arrears = !e.bs.performing(i)
 		}
 	}
-	score := agents.CreditScore(e.equity[i], e.firmLiabilities(i)+e.equity[i], rev, profit, e.baseOutput[i], arrears)
+	equity, base := e.equity[i], e.baseOutput[i]
+	assets := e.firmLiabilities(i) + equity
+	// Most firms outside a shock are healthy: their score, 1, without a
+	// call.
+	score := 1.0
+	if !agents.FullScore(equity, assets, rev, profit, base, arrears) {
+		score = agents.CreditScore(equity, assets, rev, profit, base, arrears)
+	}
 	e.score[i] = score
 	return score
 }

@@ -247,11 +247,7 @@ func (e *engine) enter(i, t int) {
 	e.capacity[i] = (1 + e.cfg.Production.SpareCapacity) * max(x, d.grossUp[s]*fd)
 	e.planned[i], e.demand[i], e.output[i] = x, x, 0 // entrants search partners: demand is kept
 	e.revenueEMA[i] = x
-	ic := e.importCoeff[net.Role[i]]
-	e.importInv[i], e.importOrder[i] = p.invTarget*ic*x, ic*x
-	for sl := net.SlotStart[i]; sl < net.SlotStart[i+1]; sl++ {
-		e.slotInv[sl] = p.invTarget * e.slotCoeff[sl] * x
-	}
+	e.stockAtTarget(i, x)
 	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
 		e.order[k], e.delivery[k], e.due[k] = 0, 0, 0
 		if to := e.partners.pick(e, int(net.SlotSector[e.edgeSlotOf(int32(i), k)]), t, int(k)); to >= 0 && to != int32(i) {

@@ -71,3 +71,37 @@ func TestExitsSharedByArms(t *testing.T) {
 		t.Fatalf("%d exits, %d incumbents whose outcome differs between the arms: the test checks nothing", exits, differ)
 	}
 }
+
+// TestEntrantsStockEveryLink: with one stock per supplier link
+// (production.inventories = "link"), an entrant's stocks are its links'
+// stocks, so entry fills each link's stock at target as it fills the
+// slots'. Entrants whose links kept the stocks of the step-0 books
+// broke the balance-sheet check the first step they received inputs.
+func TestEntrantsStockEveryLink(t *testing.T) {
+	cfg, err := scenarios.Open("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Network.Chains = 2
+	cfg.Steps = 60
+	cfg.Production.Inventories = "link"
+	cfg.Demography.SizeClasses = true
+	cfg.Demography.ExitHazard = config.ClassHazards{Micro: 0.2, Small: 0.1, Medium: 0.05, Large: 0.02}
+	cfg.Demography.EntryPool, cfg.Demography.EntryResponse, cfg.Demography.EntrantSize = 0.3, 4, 0.5
+	if err := scenarios.Validate(cfg, "default with link stocks and entry"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := sim.Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entered := 0
+	for _, s := range r.Firms.EnteredStep {
+		if s >= 0 {
+			entered++
+		}
+	}
+	if entered == 0 {
+		t.Fatal("no firm entered: the test checks nothing")
+	}
+}

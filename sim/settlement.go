@@ -74,8 +74,8 @@ const maxSettlementRounds = 16
 // are left in c.pending. The first round visits every firm of the chunk;
 // later rounds visit only c.pending, flag the suppliers they paid for
 // collect, and the firms that paid for collectPaid, and count what they
-// touch in c.bytes. It returns what was paid to
-// suppliers and to the banks that bought their receivables.
+// touch in c.bytes. It returns what was paid to suppliers and to the banks
+// that bought their receivables.
 //
 // Two interventions change a payment (partSettle), each where the formula
 // takes it: a firm with a policy loan pays its interest and principal to
@@ -214,39 +214,69 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 // link. Under cachegrind, BenchmarkPhases -benchtime 20x executes 1,127
 // million instructions in pay and payTrade against 1,227 million for the
 // loop inlined (8% fewer; 10% fewer than the 1,247 million before the
-// unread paid array was dropped).
+// unread paid array was dropped). Supply chain finance has a loop of its
+// own (payTradeFactored) for the same reason: with its branch in this
+// loop, the loop's bound and flags were reloaded from the stack at every
+// link.
 //
 //go:noinline
 func (e *engine) payTrade(k0, k1 int32, share, res float64) (trade, resOut float64) {
+	if e.iv.parts&partSettle != 0 && e.iv.factored != nil {
+		return e.payTradeFactored(k0, k1, share, res)
+	}
 	// Cut to due's length, so that one bounds check per link covers all
 	// four (slicing each to k0:k1 costs more than the checks it saves).
 	due := e.due
 	payable, paidRound, supplier := e.payable[:len(due)], e.paidRound[:len(due)], e.net.Supplier[:len(due)]
 	fill, supAlive, crossBank := e.linkFill[:len(due)], e.alive, e.crossBank
-	var factored []float64 // nil without factoring
-	if e.iv.parts&partSettle != 0 {
-		factored = e.iv.factored
-	}
 	for k := int(k0); k < int(k1); k++ {
-		d := due[k]
-		v := share * d
-		due[k] = d - v
+		v := payDue(due, k, share)
 		trade += v
-		toSupplier := v
-		if factored != nil {
-			var vb float64
-			vb, toSupplier = e.bankPart(int32(k), v)
-			if crossBank != nil && crossBank[k] {
-				res -= vb
-			}
+		payable[k] -= v
+		paidRound[k] = v
+		if leavesBank(fill, supAlive, supplier, crossBank, k) {
+			res -= v
+		}
+	}
+	return trade, res
+}
+
+// payTradeFactored is payTrade under supply chain finance: of each
+// payment, the part due to the bank that bought the receivable goes to
+// that bank (bankPart, which reads the payable before the payment).
+func (e *engine) payTradeFactored(k0, k1 int32, share, res float64) (trade, resOut float64) {
+	due := e.due
+	payable, paidRound, supplier := e.payable[:len(due)], e.paidRound[:len(due)], e.net.Supplier[:len(due)]
+	fill, supAlive, crossBank := e.linkFill[:len(due)], e.alive, e.crossBank
+	for k := int(k0); k < int(k1); k++ {
+		v := payDue(due, k, share)
+		trade += v
+		vb, toSupplier := e.bankPart(int32(k), v)
+		if crossBank != nil && crossBank[k] {
+			res -= vb
 		}
 		payable[k] -= v
 		paidRound[k] = toSupplier
-		if fill[k] == 0 && !supAlive[supplier[k]] || crossBank != nil && crossBank[k] {
+		if leavesBank(fill, supAlive, supplier, crossBank, k) {
 			res -= toSupplier
 		}
 	}
 	return trade, res
+}
+
+// payDue pays share of what is due on link k and returns the payment.
+func payDue(due []float64, k int, share float64) float64 {
+	d := due[k]
+	v := share * d
+	due[k] = d - v
+	return v
+}
+
+// leavesBank reports whether a payment on link k leaves the buyer's bank:
+// to a failed supplier's liquidator (told by a fill rate of 0, see
+// payTrade) or to a supplier at another bank.
+func leavesBank(fill []float64, supAlive []bool, supplier []int32, crossBank []bool, k int) bool {
+	return fill[k] == 0 && !supAlive[supplier[k]] || crossBank != nil && crossBank[k]
 }
 
 // Bytes a payment and a collection touch per firm and per edge (see
@@ -263,9 +293,10 @@ const (
 
 // collect lets the suppliers among lo to hi receive what their buyers paid
 // them in the round — in the first round every supplier, in later ones
-// those flagged by pay. What is paid to a failed supplier goes to its liquidator, the external
-// sector. Under supply chain finance, what is paid on a receivable the
-// supplier sold goes first to the supplier's bank (collectFactored).
+// those flagged by pay. What is paid to a failed supplier goes to its
+// liquidator, the external sector. Under supply chain finance, what is
+// paid on a receivable the supplier sold goes first to the supplier's bank
+// (collectFactored).
 func (e *engine) collect(c *chunkWork, first bool) {
 	if first {
 		e.collectRange(c.lo, c.hi)
