@@ -129,7 +129,7 @@ type engine struct {
 	linkFill  []float64 // per edge: its supplier's fill rate as receive found it, which orders reads in sequence (see deliver); 0 where the supplier is not alive (dropFill)
 	payable   []float64 // trade credit outstanding: the buyer owes the supplier (a change after settlement marks the supplier's receivables stale)
 	due       []float64 // still due this step
-	paidRound []float64 // paid in the current settlement round
+	paidRound []float64 // paid in the current settlement round: the first writes every link's, later ones their payers' (paidFlag); never cleared
 
 	// Per kind of firm (indexed by network.Kind): the parameters every
 	// firm of a kind shares, read through the firm's kind byte rather than
@@ -210,6 +210,7 @@ type engine struct {
 	chunks         []chunkWork
 	workers        workers
 	collectFlag    []uint64  // bit i%64 of word i/64: firm i was paid in the current settlement round
+	paidFlag       []uint64  // bit i%64 of word i/64: firm i paid in the current settlement round after the first (collectRange)
 	crossBank      []bool    // per edge: buyer and supplier bank at different banks (nil with one bank)
 	failing        []int32   // firms failing this step, in firm order
 	losses         []int32   // firms whose writtenOff or badDebt winding-up wrote since the step began (clearLosses)
@@ -284,7 +285,7 @@ func buildEngine(cfg *config.Config, net *network.Network, rep int, ownNet bool)
 	nb := len(e.banks)
 	e.grantShare, e.bankDeposits, e.bankLoans = make([]float64, nb), make([]float64, nb), make([]float64, nb)
 	e.bankFactored, e.bankFactoredIn = make([]float64, nb), make([]float64, nb)
-	e.collectFlag = make([]uint64, (net.N()+63)/64)
+	e.collectFlag, e.paidFlag = make([]uint64, (net.N()+63)/64), make([]uint64, (net.N()+63)/64)
 	if len(e.banks) > 1 {
 		e.crossBank = make([]bool, net.E())
 		for k := range e.crossBank {

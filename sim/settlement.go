@@ -73,8 +73,9 @@ const maxSettlementRounds = 16
 // principal, and each trade payable — and the firms still owing afterwards
 // are left in c.pending. The first round visits every firm of the chunk;
 // later rounds visit only c.pending, flag the suppliers they paid for
-// collect and count what they touch in c.bytes. It returns what was paid to
-// suppliers and to the banks that bought their receivables.
+// collect, and the firms that paid for collectPaid, and count what they
+// touch in c.bytes. It returns what was paid to suppliers and to the banks
+// that bought their receivables.
 //
 // Two interventions change a payment (partSettle), each where the formula
 // takes it: a firm with a policy loan pays its interest and principal to
@@ -94,7 +95,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	reserveIn, dueInterest, toBank := e.reserveIn[lo:hi:hi], e.dueInterest[lo:hi:hi], e.toBank[lo:hi:hi]
 	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
 	inStart := net.InStart[lo : hi+1 : hi+1]
-	supplier, collectFlag := net.Supplier, e.collectFlag
+	supplier, collectFlag, paidRound := net.Supplier, e.collectFlag, e.paidRound
 	policy := s.parts&partSettle != 0 && s.govLoan != nil
 	// The first round is the first writer of toGov, toBank and repaidAll
 	// when the step's flows are assigned (flowsAssigned): it stores 0 + v
@@ -103,6 +104,13 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	visit := len(c.pending)
 	if first {
 		visit = n
+	}
+	if !first {
+		// Words of the chunk's firms only (chunks are multiples of 64
+		// firms): the flags of the round before, which its collection read.
+		flags := e.paidFlag[lo/64 : (hi+63)/64]
+		clear(flags)
+		c.bytes += 8 * int64(len(flags))
 	}
 	keep := c.pending[:0] // filtered in place: later rounds read c.pending ahead of it
 	moved := 0.0
@@ -115,13 +123,8 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			continue // never (c.pending holds the chunk's firms): lets the compiler drop bounds checks
 		}
 		total := dueTotal[j]
-		if !alive[j] || total <= 0 {
-			if assign {
-				toGov[j], toBank[j], repaidAll[j] = 0, 0, 0
-			}
-			continue
-		}
-		if m := cash[j]; m > 0 {
+		owes := alive[j] && total > 0
+		if m := cash[j]; owes && m > 0 {
 			gov, bank, repaidBefore := 0.0, 0.0, 0.0
 			if !assign {
 				gov, bank, repaidBefore = toGov[j], toBank[j], repaidAll[j]
@@ -159,16 +162,28 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			}
 			dueTotal[j] = total
 			if !first {
+				i := lo + j
+				e.paidFlag[i>>6] |= 1 << (i & 63)
 				for k := inStart[j]; k < inStart[j+1]; k++ {
 					sup := supplier[k]
 					atomic.OrUint64(&collectFlag[sup>>6], 1<<(sup&63))
 				}
 				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
 			}
-		} else if assign {
-			toGov[j], toBank[j], repaidAll[j] = 0, 0, 0
+		} else {
+			if assign {
+				toGov[j], toBank[j], repaidAll[j] = 0, 0, 0
+			}
+			if first {
+				// The round is the first writer of every link's payment:
+				// collect-all reads them all, and does not clear them
+				// (collectRange).
+				for k := inStart[j]; k < inStart[j+1]; k++ {
+					paidRound[k] = 0
+				}
+			}
 		}
-		if total > 0 {
+		if owes && total > 0 {
 			keep = append(keep, int32(lo+j))
 		}
 	}
@@ -270,15 +285,18 @@ const (
 	payFirmBytes     = 13*16 + 4 // thirteen arrays read and written, InStart
 	payEdgeBytes     = 2*16 + 20 // due, payable; paidRound, Supplier, linkFill (alive only behind a fill rate of 0)
 	collectFirmBytes = 37 + 8    // receivables written
-	collectEdgeBytes = 20 + 8    // payable read
+	collectEdgeBytes = 12 + 8    // OutEdge, paidRound read (not cleared: see collectRange); payable read
+	// In the rounds after the first, the buyer of each link too (Buyer; its
+	// flag in paidFlag, an array of bits, is not counted).
+	collectPaidEdgeBytes = collectEdgeBytes + 4
 )
 
 // collect lets the suppliers among lo to hi receive what their buyers paid
 // them in the round — in the first round every supplier, in later ones
-// those flagged by pay — and clears the round's payments for the next.
-// What is paid to a failed supplier goes to its liquidator, the external
-// sector. Under supply chain finance, what is paid on a receivable the
-// supplier sold goes first to the supplier's bank (collectFactored).
+// those flagged by pay. What is paid to a failed supplier goes to its
+// liquidator, the external sector. Under supply chain finance, what is
+// paid on a receivable the supplier sold goes first to the supplier's bank
+// (collectFactored).
 func (e *engine) collect(c *chunkWork, first bool) {
 	if first {
 		e.collectRange(c.lo, c.hi)
@@ -293,8 +311,8 @@ func (e *engine) collect(c *chunkWork, first bool) {
 		words[w] = 0
 		for ; set != 0; set &= set - 1 {
 			sup := c.lo + 64*w + bits.TrailingZeros64(set)
-			e.collectRange(sup, sup+1)
-			c.bytes += collectFirmBytes + int64(net.OutStart[sup+1]-net.OutStart[sup])*collectEdgeBytes
+			e.collectPaid(sup)
+			c.bytes += collectFirmBytes + int64(net.OutStart[sup+1]-net.OutStart[sup])*collectPaidEdgeBytes
 		}
 	}
 	c.bytes += 8 * int64(len(words))
@@ -326,12 +344,19 @@ func (e *engine) collectRange(lo, hi int) {
 	outEdge, paidRound, payable, crossBank := net.OutEdge, e.paidRound, e.payable, e.crossBank
 	alive, cash, reserveIn, toExternal := e.alive[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.toExternal[lo:hi:hi][:n]
 	receivables := e.receivables[lo:hi:hi][:n]
-	// The links' payments are added and cleared without a test: a link
-	// paid nothing holds ±0, and x + ±0 is x for any x ≠ 0 and +0 for
-	// x = +0, so the sums are the ones a test skipping zeros gives, bit for
-	// bit, without a branch on each gathered value. Cross-bank payments
-	// (several banks only) are summed in a loop of their own over the same
-	// links, in the same order.
+	// The links' payments are added without a test: a link paid nothing
+	// holds ±0, and x + ±0 is x for any x ≠ 0 and +0 for x = +0, so the
+	// sums are the ones a test skipping zeros gives, bit for bit, without
+	// a branch on each gathered value. Cross-bank payments (several banks
+	// only) are summed in a loop of their own over the same links, in the
+	// same order.
+	//
+	// The payments are not cleared: the first round writes every link's,
+	// 0 where the buyer pays nothing (pay), and the rounds after it read
+	// only the links whose buyer paid in them (collectPaid). Clearing was
+	// a store to every gathered line, which then had to be written back;
+	// without it the pass takes about a tenth less CPU
+	// (docs/performance.md).
 	for j, end := range outEnd {
 		k0 := k1
 		k1 = end
@@ -347,7 +372,6 @@ func (e *engine) collectRange(lo, hi int) {
 		r := 0.0
 		for _, ed := range out {
 			got += paidRound[ed]
-			paidRound[ed] = 0
 			r += payable[ed]
 		}
 		receivables[j] = r // addOver(0, payable, out), which checkSheets reads in its place
@@ -360,6 +384,44 @@ func (e *engine) collectRange(lo, hi int) {
 		} else {
 			toExternal[j] += got
 		}
+	}
+}
+
+// collectPaid lets supplier i collect in a round after the first, as
+// collectRange does, from the links whose buyer paid in the round
+// (paidFlag): its other links hold what was paid in an earlier round.
+// Skipping a link its buyer did not pay in the round skips what was a
+// term of ±0 when collection cleared the payments, so the sums are the
+// same bit for bit (see collectRange). The rounds after the first visit
+// few firms: the buyer's flag, a gather, costs little there.
+func (e *engine) collectPaid(i int) {
+	if e.iv.factored != nil {
+		e.collectFactored(i, i+1)
+	}
+	net := e.net
+	out := net.OutEdge[net.OutStart[i]:net.OutStart[i+1]]
+	buyer, paidFlag, paidRound, payable, crossBank := net.Buyer, e.paidFlag, e.paidRound, e.payable, e.crossBank
+	got, cross, r := 0.0, 0.0, 0.0
+	for _, ed := range out {
+		b := buyer[ed]
+		paid := paidFlag[b>>6]&(1<<(b&63)) != 0
+		if paid {
+			got += paidRound[ed]
+			if crossBank != nil && crossBank[ed] {
+				cross += paidRound[ed]
+			}
+		}
+		r += payable[ed]
+	}
+	e.receivables[i] = r
+	if got == 0 {
+		return
+	}
+	if e.alive[i] {
+		e.cash[i] += got
+		e.reserveIn[i] += cross
+	} else {
+		e.toExternal[i] += got
 	}
 }
 
