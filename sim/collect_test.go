@@ -55,19 +55,7 @@ func TestCollectionReadsThisRoundsPayments(t *testing.T) {
 			cfg := tc.cfg()
 			var engines [2]*engine
 			for x := range engines {
-				e, err := newEngine(cfg, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer e.close()
-				arm := config.Arm{Name: config.BaselineArm}
-				if tc.arm {
-					arm = config.Arm{Name: cfg.InterventionName(0), Interventions: []int{0}}
-				}
-				if err := e.applyArm(arm); err != nil {
-					t.Fatal(err)
-				}
-				engines[x] = e
+				engines[x] = armedEngine(t, cfg, tc.arm)
 			}
 			clean, poisoned := engines[0], engines[1]
 			if tc.name == "several banks" && poisoned.crossBank == nil {

@@ -53,18 +53,7 @@ func TestStoredReceivablesAreReceivables(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg()
-			e, err := newEngine(cfg, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer e.close()
-			arm := config.Arm{Name: config.BaselineArm}
-			if tc.arm {
-				arm = config.Arm{Name: cfg.InterventionName(0), Interventions: []int{0}}
-			}
-			if err := e.applyArm(arm); err != nil {
-				t.Fatal(err)
-			}
+			e := armedEngine(t, cfg, tc.arm)
 			net := e.net
 			checked, stale, failedSteps, acted := 0, 0, 0, 0
 			for step := 0; step < cfg.Steps; step++ {
