@@ -76,9 +76,6 @@ func PayShare(cash, due float64) float64 {
 //
 // with clamp to [0,1], and an equity term of 0 without assets.
 func CreditScore(equity, assets, revenue, profit, baseRevenue float64, inArrears bool) float64 {
-	if FullScore(equity, assets, revenue, profit, baseRevenue, inArrears) {
-		return 1
-	}
 	// A healthy firm's terms are each at their cap of 1. Where a
 	// comparison shows that the quotient is at least the cap (so its
 	// rounding is too), the term is 1 without the division: the same
@@ -110,9 +107,9 @@ func CreditScore(equity, assets, revenue, profit, baseRevenue float64, inArrears
 // FullScore reports whether CreditScore scores a borrower 1 for being
 // healthy: equity at least half its assets, revenue at its baseline, no
 // loss and no arrears. Each term is then at its cap, and 0.35 + 0.35 + 0.3
-// rounds to exactly 1. It is cheap enough to inline, so that a loop over
-// many borrowers (most of them healthy) calls CreditScore only for the
-// others.
+// rounds to exactly 1 (TestCreditScoreSkipsOnlyExactDivisions). It is
+// cheap enough to inline, so that a loop over many borrowers (most of them
+// healthy) calls CreditScore only for the others.
 func FullScore(equity, assets, revenue, profit, baseRevenue float64, inArrears bool) bool {
 	return !inArrears && assets > 0 && equity+equity >= assets && assets <= math.MaxFloat64 &&
 		baseRevenue > 0 && baseRevenue <= math.MaxFloat64 && revenue >= baseRevenue && profit >= 0

@@ -10,9 +10,10 @@ package sim
 // worth of arithmetic, so the processor holds only a few misses in flight
 // at a time and waits on one after another. A loop that does nothing but
 // the same loads keeps many in flight; run over the chunk just before the
-// pass, it leaves the pass its values in cache. At 10⁶ firms this took about a quarter off the orders pass when orders
-// gathered fill rates (docs/performance.md, "CPU per firm-step"), and
-// takes about a sixth off produce. (Receive's deliver and the first
+// pass, it leaves the pass its values in cache. At 10⁶ firms this took
+// about a quarter off the orders pass when orders gathered fill rates
+// (docs/performance.md, "CPU per firm-step"), and takes about a sixth off
+// produce. (Receive's deliver and the first
 // round's collection, loops that do little but their gather, need no
 // warming; nor does orders, which reads its suppliers' alive flags only
 // behind a fill rate of 0: see dropFill.)
