@@ -54,8 +54,13 @@ func TestCollectionReadsThisRoundsPayments(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg()
 			var engines [2]*engine
+			net, err := BuildNetwork(cfg, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for x := range engines {
-				engines[x] = armedEngine(t, cfg, tc.arm)
+				engines[x] = armEngine(t, cfg, net, tc.arm)
+				defer engines[x].close()
 			}
 			clean, poisoned := engines[0], engines[1]
 			if tc.name == "several banks" && poisoned.crossBank == nil {

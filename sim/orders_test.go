@@ -74,22 +74,3 @@ func churnConfig() *config.Config {
 	cfg.Demography.EntryPool, cfg.Demography.EntryResponse = 0.3, 4
 	return cfg
 }
-
-// armedEngine is an engine of cfg with its first intervention applied, or
-// its baseline arm without intervention; the test closes it.
-func armedEngine(t *testing.T, cfg *config.Config, withIntervention bool) *engine {
-	t.Helper()
-	e, err := newEngine(cfg, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.close)
-	arm := config.Arm{Name: config.BaselineArm}
-	if withIntervention {
-		arm = config.Arm{Name: cfg.InterventionName(0), Interventions: []int{0}}
-	}
-	if err := e.applyArm(arm); err != nil {
-		t.Fatal(err)
-	}
-	return e
-}

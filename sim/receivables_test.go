@@ -53,7 +53,12 @@ func TestStoredReceivablesAreReceivables(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg()
-			e := armedEngine(t, cfg, tc.arm)
+			built, err := BuildNetwork(cfg, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := armEngine(t, cfg, built, tc.arm)
+			defer e.close()
 			net := e.net
 			checked, stale, failedSteps, acted := 0, 0, 0, 0
 			for step := 0; step < cfg.Steps; step++ {
