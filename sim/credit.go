@@ -143,6 +143,9 @@ func (e *engine) creditDemand(lo, hi, t int) {
 // non-performing (finance.npl_after): a few weeks of arrears in a
 // lockdown do not shut the line of a firm that will pay.
 func (e *engine) updateScore(i int) float64 {
+	// The liabilities first: the values read after the call need not be
+	// kept on the stack across it.
+	liabilities := e.firmLiabilities(i)
 	rev, profit := e.revenueEMA[i], e.profitEMA[i]
 	arrears := e.shortfall[i]
 	if e.scoreRevenue != nil {
@@ -152,7 +155,7 @@ func (e *engine) updateScore(i int) float64 {
 		}
 	}
 	equity, base := e.equity[i], e.baseOutput[i]
-	assets := e.firmLiabilities(i) + equity
+	assets := liabilities + equity
 	// Most firms outside a shock are healthy: their score, 1, without a
 	// call.
 	score := 1.0
