@@ -146,59 +146,74 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 	n := hi - lo
 	assets, liabilities := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
 	var s chunkStocks
+	// Loops each with few enough live values that the compiler keeps
+	// its slices, counters and sums in registers: one loop with them all
+	// spilled some to the stack, even the counter of the loop over a
+	// firm's in-links (a store and a load per link), and reloaded others.
+	//
+	// A firm's slots and in-links follow the previous firm's: one index
+	// runs over the chunk's slots, one over its in-links, each to the
+	// firm's end. A bounds check per slot or link (a firm has few) costs
+	// less than slicing each firm's.
 	{
-		cash, importInv, loan := e.cash[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
-		owedExternal, owedTax, badDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n]
+		cash, importInv := e.cash[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n]
 		kind, base, kinds, perYear := net.Kind[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
-		slotEnd, slotInv := net.SlotStart[lo+1 : hi+1 : hi+1][:n], e.slotInv
-		inEnd, payable := net.InStart[lo+1 : hi+1 : hi+1][:n], e.payable
-		// Liabilities owed under interventions and informal credit: nil
-		// without them.
-		var govLoan, deferredTax, deferredExternal, informal []float64
-		if gl := e.iv.govLoan; gl != nil {
-			govLoan = gl[lo:hi:hi][:n]
-		}
-		if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
-			deferredTax, deferredExternal = dt[lo:hi:hi][:n], dx[lo:hi:hi][:n]
-		}
-		if id := e.liq.informalDebt; id != nil {
-			informal = id[lo:hi:hi][:n]
-		}
-		cashSum, cashAbs, bad, loans, credit := 0.0, 0.0, 0.0, 0.0, 0.0
-		// A firm's slots and in-links are subslices between consecutive
-		// starts, each end carried to the next firm as its start: the
-		// inner loops are then an add, an increment and a compare, with
-		// no bounds check per slot or link.
-		s0, k0 := net.SlotStart[lo], net.InStart[lo]
+		assets = assets[:n]
 		for j := range n {
-			s1, k1 := slotEnd[j], inEnd[j]
-			a := cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
-			for _, x := range slotInv[s0:s1] {
-				a += x
+			assets[j] = cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
+		}
+	}
+	{
+		slotEnd, slotInv := net.SlotStart[lo+1 : hi+1 : hi+1][:n], e.slotInv
+		k := int(net.SlotStart[lo])
+		for j := range n {
+			a := assets[j]
+			for end := int(slotEnd[j]); k < end; k++ {
+				a += slotInv[k]
 			}
 			assets[j] = a
-			l := loan[j] + owedExternal[j] + owedTax[j]
-			if govLoan != nil {
-				l += govLoan[j]
-			}
-			if deferredTax != nil {
-				l += deferredTax[j] + deferredExternal[j]
-			}
-			if informal != nil {
-				l += informal[j] // owed to informal lenders, the external sector
-			}
-			for _, x := range payable[k0:k1] {
-				l += x
-				credit += x
-			}
-			liabilities[j] = l
-			s0, k0 = s1, k1
+		}
+	}
+	{
+		cash, loan, owedExternal, owedTax, badDebt := e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n], e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n]
+		liabilities = liabilities[:n]
+		cashSum, cashAbs, bad, loans := 0.0, 0.0, 0.0, 0.0
+		for j := range n {
+			liabilities[j] = loan[j] + owedExternal[j] + owedTax[j]
 			cashSum += cash[j]
 			cashAbs += math.Abs(cash[j])
 			bad += badDebt[j]
 			loans += loan[j]
 		}
-		s.cash, s.cashAbs, s.badDebt, s.loans, s.tradeCredit = cashSum, cashAbs, bad, loans, credit
+		s.cash, s.cashAbs, s.badDebt, s.loans = cashSum, cashAbs, bad, loans
+	}
+	// Liabilities owed under interventions and informal credit, added
+	// in this order before the payables.
+	if gl := e.iv.govLoan; gl != nil {
+		addTo(liabilities, gl[lo:hi:hi])
+	}
+	if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
+		dt, dx = dt[lo:hi:hi][:n], dx[lo:hi:hi][:n]
+		for j := range liabilities {
+			liabilities[j] += dt[j] + dx[j]
+		}
+	}
+	if id := e.liq.informalDebt; id != nil {
+		addTo(liabilities, id[lo:hi:hi]) // owed to informal lenders, the external sector
+	}
+	{
+		inEnd, payable := net.InStart[lo+1 : hi+1 : hi+1][:n], e.payable
+		credit := 0.0
+		k := int(net.InStart[lo])
+		for j := range n {
+			l := liabilities[j]
+			for end := int(inEnd[j]); k < end; k++ {
+				l += payable[k]
+				credit += payable[k]
+			}
+			liabilities[j] = l
+		}
+		s.tradeCredit = credit
 	}
 	if e.receivablesStep != t {
 		c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables checkSheets gathers
@@ -223,42 +238,60 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 // the two may differ in the last bits, which no output reads.)
 func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error {
 	net, n := e.net, hi-lo
-	alive, equity, cash, loan := e.alive[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+	alive := e.alive[lo:hi:hi][:n]
 	assets, liabilities = assets[:n], liabilities[:n]
-	outEnd, outEdge, payable, fac := net.OutStart[lo+1 : hi+1 : hi+1][:n], net.OutEdge, e.payable, e.iv.factored
-	o1 := net.OutStart[lo] // a firm's out-links end where the next firm's start
-	var stored []float64   // the receivables collection stored (nil: none for step t)
-	if e.receivablesStep == t {
-		stored = e.receivables[lo:hi:hi][:n]
+	// Three loops, each with few live values (see checkFirms): the
+	// receivables, those sold to the bank, the comparison.
+	{
+		var stored []float64 // the receivables collection stored (nil: none for step t)
+		if e.receivablesStep == t {
+			stored = e.receivables[lo:hi:hi][:n]
+		}
+		for j, live := range alive {
+			if !live {
+				continue
+			}
+			r := math.NaN()
+			if stored != nil {
+				r = stored[j]
+			}
+			if r != r {
+				i := lo + j
+				r = addOver(0, e.payable, net.OutEdge[net.OutStart[i]:net.OutStart[i+1]])
+			}
+			assets[j] += r
+		}
 	}
+	if fac := e.iv.factored; fac != nil {
+		outEnd, outEdge := net.OutStart[lo+1 : hi+1 : hi+1][:n], net.OutEdge
+		o1 := net.OutStart[lo] // a firm's out-links end where the next firm's start
+		for j, live := range alive {
+			o0 := o1
+			o1 = outEnd[j]
+			if !live {
+				continue
+			}
+			a := assets[j]
+			for _, k := range outEdge[o0:o1] {
+				a -= fac[k] // sold to its bank
+			}
+			assets[j] = a
+		}
+	}
+	equity, cash, loan := e.equity[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 	var informal []float64 // owed to informal lenders (nil without informal credit)
 	if id := e.liq.informalDebt; id != nil {
 		informal = id[lo:hi:hi][:n]
 	}
-	for j := range n {
-		o0 := o1
-		o1 = outEnd[j]
-		if !alive[j] {
+	for j, live := range alive {
+		if !live {
 			continue
 		}
-		out := outEdge[o0:o1]
-		r := math.NaN()
-		if stored != nil {
-			r = stored[j]
-		}
-		if r != r {
-			r = addOver(0, payable, out)
-		}
-		a := assets[j] + r
-		if fac != nil {
-			for _, k := range out {
-				a -= fac[k] // sold to its bank
-			}
-		}
-		l, eq := liabilities[j], equity[j]
+		a, l, eq := assets[j], liabilities[j], equity[j]
 		scale := max(a+l+math.Abs(eq), 1)
 		res := math.Abs(a-l-eq) / scale
-		if res <= ledgerTolerance && cash[j] >= -1e-9*scale && loan[j] >= -1e-9*scale && !math.IsNaN(cash[j]) &&
+		// A NaN cash fails its comparison.
+		if res <= ledgerTolerance && cash[j] >= -1e-9*scale && loan[j] >= -1e-9*scale &&
 			(informal == nil || informal[j] >= -1e-9*scale) {
 			continue
 		}
@@ -278,6 +311,14 @@ func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error
 // collection summed them (see collectRange), and the balance-sheet check
 // is to gather them afresh.
 func (e *engine) forgetReceivables(i int32) { e.receivables[i] = math.NaN() }
+
+// addTo adds v[j] to a[j] for every j of a.
+func addTo(a, v []float64) {
+	v = v[:len(a)]
+	for j := range a {
+		a[j] += v[j]
+	}
+}
 
 // addOver returns a plus the values of v at the edges edges, in order:
 // what a firm's buyers order or owe it, gathered over its out-links.
