@@ -146,23 +146,30 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 	n := hi - lo
 	assets, liabilities := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
 	var s chunkStocks
-	// Loops each with few enough live values that the compiler keeps
-	// its slices, counters and sums in registers: one loop with them all
-	// spilled some to the stack, even the counter of the loop over a
-	// firm's in-links (a store and a load per link), and reloaded others.
-	//
+	// Three loops: one over the firm's own values, one over its slots,
+	// one over its in-links. In one loop, the values it carried
+	// outnumbered the registers, and it kept some on the stack, even the
+	// in-link loop's counter (a store and a load per link).
+	{
+		cash, importInv, loan := e.cash[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+		owedExternal, owedTax, badDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n]
+		kind, base, kinds, perYear := net.Kind[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
+		assets, liabilities := assets[:n], liabilities[:n]
+		cashSum, cashAbs, bad, loans := 0.0, 0.0, 0.0, 0.0
+		for j := range n {
+			assets[j] = cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
+			liabilities[j] = loan[j] + owedExternal[j] + owedTax[j]
+			cashSum += cash[j]
+			cashAbs += math.Abs(cash[j])
+			bad += badDebt[j]
+			loans += loan[j]
+		}
+		s.cash, s.cashAbs, s.badDebt, s.loans = cashSum, cashAbs, bad, loans
+	}
 	// A firm's slots and in-links follow the previous firm's: one index
 	// runs over the chunk's slots, one over its in-links, each to the
 	// firm's end. A bounds check per slot or link (a firm has few) costs
 	// less than slicing each firm's.
-	{
-		cash, importInv := e.cash[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n]
-		kind, base, kinds, perYear := net.Kind[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
-		assets = assets[:n]
-		for j := range n {
-			assets[j] = cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
-		}
-	}
 	{
 		slotEnd, slotInv := net.SlotStart[lo+1 : hi+1 : hi+1][:n], e.slotInv
 		k := int(net.SlotStart[lo])
@@ -173,19 +180,6 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 			}
 			assets[j] = a
 		}
-	}
-	{
-		cash, loan, owedExternal, owedTax, badDebt := e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n], e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n]
-		liabilities = liabilities[:n]
-		cashSum, cashAbs, bad, loans := 0.0, 0.0, 0.0, 0.0
-		for j := range n {
-			liabilities[j] = loan[j] + owedExternal[j] + owedTax[j]
-			cashSum += cash[j]
-			cashAbs += math.Abs(cash[j])
-			bad += badDebt[j]
-			loans += loan[j]
-		}
-		s.cash, s.cashAbs, s.badDebt, s.loans = cashSum, cashAbs, bad, loans
 	}
 	// Liabilities owed under interventions and informal credit, added
 	// in this order before the payables.
@@ -208,8 +202,9 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 		for j := range n {
 			l := liabilities[j]
 			for end := int(inEnd[j]); k < end; k++ {
-				l += payable[k]
-				credit += payable[k]
+				x := payable[k]
+				l += x
+				credit += x
 			}
 			liabilities[j] = l
 		}
