@@ -146,69 +146,61 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 	n := hi - lo
 	assets, liabilities := e.scratch(wid, 0, n), e.scratch(wid, 1, n)
 	var s chunkStocks
-	// Three loops: one over the firm's own values, one over its slots,
-	// one over its in-links. In one loop, the values it carried
-	// outnumbered the registers, and it kept some on the stack, even the
-	// in-link loop's counter (a store and a load per link).
 	{
 		cash, importInv, loan := e.cash[lo:hi:hi][:n], e.importInv[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 		owedExternal, owedTax, badDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.badDebt[lo:hi:hi][:n]
 		kind, base, kinds, perYear := net.Kind[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], &e.kinds, e.p.stepsPerYear
-		assets, liabilities := assets[:n], liabilities[:n]
-		cashSum, cashAbs, bad, loans := 0.0, 0.0, 0.0, 0.0
+		slotEnd, slotInv := net.SlotStart[lo+1 : hi+1 : hi+1][:n], e.slotInv
+		inEnd, payable := net.InStart[lo+1 : hi+1 : hi+1][:n], e.payable
+		// Liabilities owed under interventions and informal credit: nil
+		// without them.
+		var govLoan, deferredTax, deferredExternal, informal []float64
+		if gl := e.iv.govLoan; gl != nil {
+			govLoan = gl[lo:hi:hi][:n]
+		}
+		if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
+			deferredTax, deferredExternal = dt[lo:hi:hi][:n], dx[lo:hi:hi][:n]
+		}
+		if id := e.liq.informalDebt; id != nil {
+			informal = id[lo:hi:hi][:n]
+		}
+		cashSum, cashAbs, bad, loans, credit := 0.0, 0.0, 0.0, 0.0, 0.0
+		// A firm's slots and in-links follow the previous firm's: one
+		// index runs over the chunk's slots, one over its in-links, each
+		// to the firm's end. A bounds check per slot or link (a firm has
+		// few) costs fewer instructions than slicing each firm's, and the
+		// loop carries fewer values. (It carries more than there are
+		// registers, but split into loops each streaming fewer arrays it
+		// took more time: docs/performance.md.)
+		ks, kp := int(net.SlotStart[lo]), int(net.InStart[lo])
 		for j := range n {
-			assets[j] = cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
-			liabilities[j] = loan[j] + owedExternal[j] + owedTax[j]
+			a := cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
+			for end := int(slotEnd[j]); ks < end; ks++ {
+				a += slotInv[ks]
+			}
+			assets[j] = a
+			l := loan[j] + owedExternal[j] + owedTax[j]
+			if govLoan != nil {
+				l += govLoan[j]
+			}
+			if deferredTax != nil {
+				l += deferredTax[j] + deferredExternal[j]
+			}
+			if informal != nil {
+				l += informal[j] // owed to informal lenders, the external sector
+			}
+			for end := int(inEnd[j]); kp < end; kp++ {
+				x := payable[kp]
+				l += x
+				credit += x
+			}
+			liabilities[j] = l
 			cashSum += cash[j]
 			cashAbs += math.Abs(cash[j])
 			bad += badDebt[j]
 			loans += loan[j]
 		}
-		s.cash, s.cashAbs, s.badDebt, s.loans = cashSum, cashAbs, bad, loans
-	}
-	// A firm's slots and in-links follow the previous firm's: one index
-	// runs over the chunk's slots, one over its in-links, each to the
-	// firm's end. A bounds check per slot or link (a firm has few) costs
-	// less than slicing each firm's.
-	{
-		slotEnd, slotInv := net.SlotStart[lo+1 : hi+1 : hi+1][:n], e.slotInv
-		k := int(net.SlotStart[lo])
-		for j := range n {
-			a := assets[j]
-			for end := int(slotEnd[j]); k < end; k++ {
-				a += slotInv[k]
-			}
-			assets[j] = a
-		}
-	}
-	// Liabilities owed under interventions and informal credit, added
-	// in this order before the payables.
-	if gl := e.iv.govLoan; gl != nil {
-		addTo(liabilities, gl[lo:hi:hi])
-	}
-	if dt, dx := e.iv.deferredTax, e.iv.deferredExternal; dt != nil {
-		dt, dx = dt[lo:hi:hi][:n], dx[lo:hi:hi][:n]
-		for j := range liabilities {
-			liabilities[j] += dt[j] + dx[j]
-		}
-	}
-	if id := e.liq.informalDebt; id != nil {
-		addTo(liabilities, id[lo:hi:hi]) // owed to informal lenders, the external sector
-	}
-	{
-		inEnd, payable := net.InStart[lo+1 : hi+1 : hi+1][:n], e.payable
-		credit := 0.0
-		k := int(net.InStart[lo])
-		for j := range n {
-			l := liabilities[j]
-			for end := int(inEnd[j]); k < end; k++ {
-				x := payable[k]
-				l += x
-				credit += x
-			}
-			liabilities[j] = l
-		}
-		s.tradeCredit = credit
+		s.cash, s.cashAbs, s.badDebt, s.loans, s.tradeCredit = cashSum, cashAbs, bad, loans, credit
 	}
 	if e.receivablesStep != t {
 		c.warm = e.warmOutLinks(e.payable, lo, hi) // the receivables checkSheets gathers
@@ -306,14 +298,6 @@ func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error
 // collection summed them (see collectRange), and the balance-sheet check
 // is to gather them afresh.
 func (e *engine) forgetReceivables(i int32) { e.receivables[i] = math.NaN() }
-
-// addTo adds v[j] to a[j] for every j of a.
-func addTo(a, v []float64) {
-	v = v[:len(a)]
-	for j := range a {
-		a[j] += v[j]
-	}
-}
 
 // addOver returns a plus the values of v at the edges edges, in order:
 // what a firm's buyers order or owe it, gathered over its out-links.
