@@ -7,7 +7,7 @@ import (
 )
 
 // TestStretchedDues checks the trade payables of a core firm under a
-// payment-terms stretch and a term cap (stretchedDues): each link's
+// payment-terms stretch and a term cap (linkDues): each link's
 // delivery booked on its payable, a link to an SME at the stretched term
 // or, beyond the cap, at the cap with the difference accelerated, a link
 // to a core at its term; with and without terms per link.
@@ -43,7 +43,7 @@ func TestStretchedDues(t *testing.T) {
 				e.iv.termCapSteps = 4
 			}
 			e.iv.accelerated = make([]float64, 4)
-			tot := e.stretchedDues(0, 0, 3, 1)
+			tot := e.linkDues(0, 0, 3, 1)
 			for k, want := range c.due {
 				if e.due[k] != want {
 					t.Errorf("due[%d] = %v, want %v", k, e.due[k], want)
