@@ -207,10 +207,33 @@ func (e *engine) accrueOwed(lo, hi int, total []float64) {
 
 // tradeDues books, per firm of lo to hi, the deliveries on its trade
 // payables and sets 1/term of each due, and the firm's total due: total
-// plus the trade dues. Each link is due at its buyer's term, but where
-// links have terms of their own or a core's term with an SME is
-// stretched or capped (linkDues).
+// plus the trade dues. Each link is due at its buyer's term
+// (duesAtKindTerm), but where links have terms of their own or a core's
+// term with an SME is stretched or capped (duesByLink).
 func (e *engine) tradeDues(lo, hi int, total []float64) {
+	// Without a stretch or a cap, a core's term with an SME is its
+	// term plus a zero, the same bits (terms are at least one step:
+	// initKinds, drawLinkTerms): the supplier's kind, a read
+	// scattered over the chains, is needed only with one of them.
+	stretched := e.shock.termStretch != 0 || e.termCapped()
+	ownTerms := e.linkTerm != nil
+	// By kind of buyer: whether duesByLink books its links.
+	byLink := [...]bool{network.SME: ownTerms, network.Core: ownTerms || stretched}
+	e.duesAtKindTerm(lo, hi, total, byLink)
+	if ownTerms || stretched {
+		e.duesByLink(lo, hi, total, byLink)
+	}
+}
+
+// duesAtKindTerm books the trade payables of the live firms of lo to hi
+// that byLink leaves to duesByLink (see tradeDues), each link due at its
+// buyer's term, and clears the dues of the failed firms.
+//
+// Each firm books only its own links and values, so the firms left to
+// duesByLink can be booked after the others: with its call in this
+// loop, the loop's arrays and counter were reloaded from the stack at
+// every link.
+func (e *engine) duesAtKindTerm(lo, hi int, total []float64, byLink [2]bool) {
 	net := e.net
 	// A buyer's in-links lie between consecutive starts (see
 	// checkFirms); the per-link arrays are cut to due's length, so
@@ -222,16 +245,6 @@ func (e *engine) tradeDues(lo, hi int, total []float64) {
 	dueTotal, repaid := e.dueTotal[lo:hi:hi][:n], e.repaid[lo:hi:hi][:n]
 	alive, total, kind := e.alive[lo:hi:hi][:n], total[:n], net.Kind[lo:hi:hi][:n]
 	term := [...]float64{e.kinds[0].termSteps, e.kinds[1].termSteps} // by kind, in a local
-	// Without a stretch or a cap, a core's term with an SME is its
-	// term plus a zero, the same bits (terms are at least one step:
-	// initKinds, drawLinkTerms): the supplier's kind, a read
-	// scattered over the chains, is needed only with one of them.
-	stretched := e.shock.termStretch != 0 || e.termCapped()
-	ownTerms := e.linkTerm != nil
-	// The firms whose links linkDues books are left to a loop of their
-	// own, after this one: with its call in this loop, the loop's arrays
-	// were reloaded from the stack at every link. Each firm books only its
-	// own links and values, so the order of firms does not matter.
 	for j, end := range inEnd {
 		k0, k1 := int(in1), int(end)
 		in1 = end
@@ -242,7 +255,7 @@ func (e *engine) tradeDues(lo, hi int, total []float64) {
 			dueTotal[j] = 0
 			continue
 		}
-		if ownTerms || stretched && kind[j] == network.Core {
+		if byLink[kind[j]] {
 			continue
 		}
 		tot, tk := total[j], term[kind[j]]
@@ -253,14 +266,20 @@ func (e *engine) tradeDues(lo, hi int, total []float64) {
 		dueTotal[j] = tot
 		repaid[j] = 0
 	}
-	if !ownTerms && !stretched {
-		return
-	}
-	in1 = net.InStart[lo]
+}
+
+// duesByLink books the trade payables of the live firms of lo to hi
+// whose kind byLink marks (see tradeDues), link by link (linkDues).
+func (e *engine) duesByLink(lo, hi int, total []float64, byLink [2]bool) {
+	net := e.net
+	inEnd, in1 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
+	n := len(inEnd)
+	dueTotal, repaid := e.dueTotal[lo:hi:hi][:n], e.repaid[lo:hi:hi][:n]
+	alive, total, kind := e.alive[lo:hi:hi][:n], total[:n], net.Kind[lo:hi:hi][:n]
 	for j, end := range inEnd {
 		k0, k1 := int(in1), int(end)
 		in1 = end
-		if alive[j] && (ownTerms || kind[j] == network.Core) {
+		if alive[j] && byLink[kind[j]] {
 			dueTotal[j] = e.linkDues(lo+j, k0, k1, total[j])
 			repaid[j] = 0
 		}
@@ -290,9 +309,9 @@ func (e *engine) termCapped() bool {
 // makes to what falls due added to the firm's accelerated payments
 // (markTermCap notes the suppliers reached).
 //
-// It is a function of its own so that tradeDues's loop holds few values:
-// with the stretch and the cap in the same loop, its arrays and flags
-// were reloaded from the stack at every link.
+// It is a function of its own so that the loop over firms holds few
+// values: with the stretch and the cap in the same loop, its arrays and
+// flags were reloaded from the stack at every link.
 //
 //go:noinline
 func (e *engine) linkDues(i, k0, k1 int, tot float64) float64 {
