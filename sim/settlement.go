@@ -458,12 +458,20 @@ const closeFirmBytes = 3*16 + 8 + 8 + 8 + 1
 
 // closeFirms capitalises the unpaid interest of the live firms among lo
 // to hi and records whether each could not pay wages, taxes or debt
-// service in full. Over slices of the range (see accrue).
+// service in full. Over slices of the range (see accrue); the
+// interventions' part first, in a loop of its own (closePolicy), so
+// that this one holds few values.
 func (e *engine) closeFirms(lo, hi int) {
 	if lo >= hi {
 		return
 	}
-	s := &e.iv
+	var govUnpaid []float64 // nil, or per firm of the range: policy-loan service unpaid
+	if s := &e.iv; s.callDue != nil || s.govLoan != nil {
+		e.closePolicy(lo, hi)
+		if s.govLoan != nil {
+			govUnpaid = s.govUnpaid[lo:hi:hi]
+		}
+	}
 	alive := e.alive[lo:hi:hi]
 	n := len(alive)
 	dueInterest, duePrincipal, unpaidDebt := e.dueInterest[lo:hi:hi][:n], e.duePrincipal[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
@@ -480,7 +488,6 @@ func (e *engine) closeFirms(lo, hi int) {
 			}
 			continue
 		}
-		i := lo + j
 		c := dueInterest[j]
 		loan[j] += c
 		lentBefore := 0.0
@@ -491,20 +498,35 @@ func (e *engine) closeFirms(lo, hi int) {
 		toBank[j] += c
 		unpaid := c + duePrincipal[j]
 		unpaidDebt[j] = unpaid
-		if s.callDue != nil {
-			s.callDue[i] = min(s.callDue[i], duePrincipal[j])
-		}
 		dueInterest[j], duePrincipal[j] = 0, 0
 		owed := owedExternal[j] + owedTax[j] + unpaid
+		if j < len(govUnpaid) { // nil: len 0; else len n
+			owed += govUnpaid[j]
+		}
+		scale := 1e-12 * baseOutput[j]
+		shortfall[j] = owed > scale
+	}
+}
+
+// closePolicy closes settlement of the interventions for the live firms
+// among lo to hi, before closeFirms zeroes what is due: the guarantee
+// calls still to pay are capped by the principal left unpaid, and the
+// unpaid interest on a policy loan is capitalised.
+func (e *engine) closePolicy(lo, hi int) {
+	s := &e.iv
+	for i := lo; i < hi; i++ {
+		if !e.alive[i] {
+			continue
+		}
+		if s.callDue != nil {
+			s.callDue[i] = min(s.callDue[i], e.duePrincipal[i])
+		}
 		if s.govLoan != nil {
 			gc := s.govDueInterest[i]
 			s.govLoan[i] += gc
 			s.policyInterest[i] += gc
 			s.govUnpaid[i] = gc + s.govDuePrincipal[i]
 			s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
-			owed += s.govUnpaid[i]
 		}
-		scale := 1e-12 * baseOutput[j]
-		shortfall[j] = owed > scale
 	}
 }
