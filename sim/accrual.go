@@ -138,14 +138,14 @@ func (e *engine) accrueInterest(lo, hi int, wageNow, subsidy, profit []float64) 
 func (e *engine) accrueTax(lo, hi int, profit, reliefTax []float64) {
 	alive, kind := e.alive[lo:hi:hi], e.net.Kind[lo:hi:hi]
 	n := len(alive)
-	kinds := &e.kinds
+	taxRate := [...]float64{network.SME: e.kinds[network.SME].taxRate, network.Core: e.kinds[network.Core].taxRate} // by kind, in a local
 	netProfit, profitEMA := e.netProfit[lo:hi:hi][:n], e.profitEMA[lo:hi:hi][:n]
 	equity, owedTax := e.equity[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n]
 	kind, profit = kind[:n], profit[:n]
 	for j, live := range alive {
 		if live {
 			p := profit[j]
-			tax := agents.Tax(kinds[kind[j]].taxRate, p)
+			tax := agents.Tax(taxRate[kind[j]], p)
 			if j < len(reliefTax) { // nil, or one per firm (see accrueInterest)
 				tax -= reliefTax[j]
 			}
@@ -244,7 +244,7 @@ func (e *engine) duesAtKindTerm(lo, hi int, total []float64, byLink [2]bool) {
 	payable, delivery := e.payable[:len(due)], e.delivery[:len(due)]
 	dueTotal, repaid := e.dueTotal[lo:hi:hi][:n], e.repaid[lo:hi:hi][:n]
 	alive, total, kind := e.alive[lo:hi:hi][:n], total[:n], net.Kind[lo:hi:hi][:n]
-	term := [...]float64{e.kinds[0].termSteps, e.kinds[1].termSteps} // by kind, in a local
+	term := [...]float64{network.SME: e.kinds[network.SME].termSteps, network.Core: e.kinds[network.Core].termSteps} // by kind, in a local
 	for j, end := range inEnd {
 		k0, k1 := int(in1), int(end)
 		in1 = end
