@@ -95,7 +95,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	reserveIn, dueInterest, toBank := e.reserveIn[lo:hi:hi], e.dueInterest[lo:hi:hi], e.toBank[lo:hi:hi]
 	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
 	inStart := net.InStart[lo : hi+1 : hi+1]
-	supplier, collectFlag, paidRound := net.Supplier, e.collectFlag, e.paidRound
+	paidRound := e.paidRound
 	policy := s.parts&partSettle != 0 && s.govLoan != nil
 	// The first round is the first writer of toGov, toBank and repaidAll
 	// when the step's flows are assigned (flowsAssigned): it stores 0 + v
@@ -168,13 +168,12 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			}
 			dueTotal[j] = total
 			if !first {
-				i := lo + j
-				e.paidFlag[i>>6] |= 1 << (i & 63)
-				for k := inStart[j]; k < inStart[j+1]; k++ {
-					sup := supplier[k]
-					atomic.OrUint64(&collectFlag[sup>>6], 1<<(sup&63))
-				}
-				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
+				c.bytes += e.flagPaid(lo + j)
+			}
+			// Kept if still owing; tested in each branch, so that no
+			// flag is kept across payTrade's call.
+			if total > 0 {
+				keep = append(keep, int32(lo+j))
 			}
 		} else {
 			if assign {
@@ -188,13 +187,27 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 					paidRound[k] = 0
 				}
 			}
-		}
-		if owes && total > 0 {
-			keep = append(keep, int32(lo+j))
+			if owes {
+				keep = append(keep, int32(lo+j))
+			}
 		}
 	}
 	c.pending = keep
 	return moved
+}
+
+// flagPaid flags firm i as paid in a round after the first, and its
+// suppliers for collect, and returns the bytes the payment touched. A
+// function of its own, so that pay's loop holds fewer arrays.
+//
+//go:noinline
+func (e *engine) flagPaid(i int) int64 {
+	e.paidFlag[i>>6] |= 1 << (i & 63)
+	k0, k1 := e.net.InStart[i], e.net.InStart[i+1]
+	for _, sup := range e.net.Supplier[k0:k1] {
+		atomic.OrUint64(&e.collectFlag[sup>>6], 1<<(sup&63))
+	}
+	return payFirmBytes + int64(k1-k0)*payEdgeBytes
 }
 
 // payTrade pays share of what is due on the trade payables k0 to k1 of
