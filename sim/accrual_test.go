@@ -63,3 +63,74 @@ func TestStretchedDues(t *testing.T) {
 		})
 	}
 }
+
+// TestTradeDues checks accrual's trade dues over a chunk (tradeDues): the
+// links of live firms booked at the buyer's term, or link by link
+// (duesByLink) with terms per link or under a stretch and a cap, a firm
+// without in-links due only its other dues, and a failed firm's dues
+// cleared.
+func TestTradeDues(t *testing.T) {
+	// Core 0 buys on links 0 (from SME 1) and 1 (from core 2); SME 1 buys
+	// nothing; core 2 buys on link 2 (from SME 3); SME 3, failed, on link 3.
+	cases := []struct {
+		name        string
+		linkTerm    []float64 // nil: the buyer's term, 2 for an SME, 4 for a core
+		stretch     float64
+		capped      bool
+		due         []float64
+		dueTotal    []float64
+		accelerated []float64
+	}{
+		{"buyer's terms", nil, 0, false, []float64{3, 1.5, 0.75, 0}, []float64{5.5, 2, 3.75, 0}, []float64{0, 0, 0, 0}},
+		{"stretch", nil, 2, false, []float64{2, 1.5, 0.5, 0}, []float64{4.5, 2, 3.5, 0}, []float64{0, 0, 0, 0}},
+		{"stretch, cap", nil, 2, true, []float64{3, 1.5, 0.75, 0}, []float64{5.5, 2, 3.75, 0}, []float64{1, 0, 0.25, 0}},
+		{"terms per link", []float64{3, 2, 1.5, 1}, 0, false, []float64{4, 3, 2, 0}, []float64{8, 2, 5, 0}, []float64{0, 0, 0, 0}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := &engine{net: &network.Network{
+				Kind:     []network.Kind{network.Core, network.SME, network.Core, network.SME},
+				InStart:  []int32{0, 2, 2, 3, 4},
+				Supplier: []int32{1, 2, 3, 0},
+			}}
+			e.kinds[network.SME].termSteps, e.kinds[network.Core].termSteps = 2, 4
+			e.alive = []bool{true, true, true, false}
+			e.payable, e.delivery = []float64{10, 5, 1, 7}, []float64{2, 1, 2, 3}
+			e.due, e.dueTotal, e.repaid = []float64{9, 9, 9, 9}, []float64{9, 9, 9, 9}, []float64{9, 9, 9, 9}
+			e.linkTerm = c.linkTerm
+			e.shock.termStretch = c.stretch
+			if c.capped {
+				e.iv.parts = partAccrue
+				e.iv.termCap = &intervention{active: true}
+				e.iv.termCapSteps = 4
+			}
+			e.iv.accelerated = make([]float64, 4)
+			e.tradeDues(0, 4, []float64{1, 2, 3, 4})
+			for k, want := range c.due {
+				if e.due[k] != want {
+					t.Errorf("due[%d] = %v, want %v", k, e.due[k], want)
+				}
+			}
+			for k, want := range []float64{12, 6, 3, 7} {
+				if e.payable[k] != want {
+					t.Errorf("payable[%d] = %v, want %v", k, e.payable[k], want)
+				}
+			}
+			for i, want := range c.dueTotal {
+				if e.dueTotal[i] != want {
+					t.Errorf("dueTotal[%d] = %v, want %v", i, e.dueTotal[i], want)
+				}
+			}
+			for i, want := range []float64{0, 0, 0, 9} {
+				if e.repaid[i] != want {
+					t.Errorf("repaid[%d] = %v, want %v", i, e.repaid[i], want)
+				}
+			}
+			for i, want := range c.accelerated {
+				if e.iv.accelerated[i] != want {
+					t.Errorf("accelerated[%d] = %v, want %v", i, e.iv.accelerated[i], want)
+				}
+			}
+		})
+	}
+}
