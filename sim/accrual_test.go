@@ -35,14 +35,7 @@ func TestStretchedDues(t *testing.T) {
 			}}
 			e.kinds[network.Core].termSteps = 4
 			e.payable, e.delivery, e.due = []float64{10, 5, 1}, []float64{2, 1, 2}, make([]float64, 3)
-			e.linkTerm = c.linkTerm
-			e.shock.termStretch = c.stretch
-			if c.capped {
-				e.iv.parts = partAccrue
-				e.iv.termCap = &intervention{active: true}
-				e.iv.termCapSteps = 4
-			}
-			e.iv.accelerated = make([]float64, 4)
+			setTerms(e, c.linkTerm, c.stretch, c.capped)
 			tot := e.linkDues(0, 0, 3, 1)
 			for k, want := range c.due {
 				if e.due[k] != want {
@@ -97,40 +90,37 @@ func TestTradeDues(t *testing.T) {
 			e.alive = []bool{true, true, true, false}
 			e.payable, e.delivery = []float64{10, 5, 1, 7}, []float64{2, 1, 2, 3}
 			e.due, e.dueTotal, e.repaid = []float64{9, 9, 9, 9}, []float64{9, 9, 9, 9}, []float64{9, 9, 9, 9}
-			e.linkTerm = c.linkTerm
-			e.shock.termStretch = c.stretch
-			if c.capped {
-				e.iv.parts = partAccrue
-				e.iv.termCap = &intervention{active: true}
-				e.iv.termCapSteps = 4
-			}
-			e.iv.accelerated = make([]float64, 4)
+			setTerms(e, c.linkTerm, c.stretch, c.capped)
 			e.tradeDues(0, 4, []float64{1, 2, 3, 4})
-			for k, want := range c.due {
-				if e.due[k] != want {
-					t.Errorf("due[%d] = %v, want %v", k, e.due[k], want)
-				}
-			}
-			for k, want := range []float64{12, 6, 3, 7} {
-				if e.payable[k] != want {
-					t.Errorf("payable[%d] = %v, want %v", k, e.payable[k], want)
-				}
-			}
-			for i, want := range c.dueTotal {
-				if e.dueTotal[i] != want {
-					t.Errorf("dueTotal[%d] = %v, want %v", i, e.dueTotal[i], want)
-				}
-			}
-			for i, want := range []float64{0, 0, 0, 9} {
-				if e.repaid[i] != want {
-					t.Errorf("repaid[%d] = %v, want %v", i, e.repaid[i], want)
-				}
-			}
-			for i, want := range c.accelerated {
-				if e.iv.accelerated[i] != want {
-					t.Errorf("accelerated[%d] = %v, want %v", i, e.iv.accelerated[i], want)
-				}
-			}
+			wantValues(t, "due", e.due, c.due)
+			wantValues(t, "payable", e.payable, []float64{12, 6, 3, 7})
+			wantValues(t, "dueTotal", e.dueTotal, c.dueTotal)
+			wantValues(t, "repaid", e.repaid, []float64{0, 0, 0, 9})
+			wantValues(t, "accelerated", e.iv.accelerated, c.accelerated)
 		})
 	}
+}
+
+// wantValues reports each value of got, named name, that is not want's.
+func wantValues(t *testing.T, name string, got, want []float64) {
+	t.Helper()
+	for i, w := range want {
+		if got[i] != w {
+			t.Errorf("%s[%d] = %v, want %v", name, i, got[i], w)
+		}
+	}
+}
+
+// setTerms gives the engine of four firms of the accrual tests its terms
+// per link (nil: none), payment-terms stretch and, if capped, a term cap
+// of 4 steps, and clears its accelerated payments.
+func setTerms(e *engine, linkTerm []float64, stretch float64, capped bool) {
+	e.linkTerm = linkTerm
+	e.shock.termStretch = stretch
+	if capped {
+		e.iv.parts = partAccrue
+		e.iv.termCap = &intervention{active: true}
+		e.iv.termCapSteps = 4
+	}
+	e.iv.accelerated = make([]float64, 4)
 }
