@@ -123,8 +123,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			continue // never (c.pending holds the chunk's firms): lets the compiler drop bounds checks
 		}
 		total := dueTotal[j]
-		owes := alive[j] && total > 0
-		if m := cash[j]; owes && m > 0 {
+		if m := cash[j]; alive[j] && total > 0 && m > 0 {
 			gov, bank, repaidBefore := 0.0, 0.0, 0.0
 			if !assign {
 				gov, bank, repaidBefore = toGov[j], toBank[j], repaidAll[j]
@@ -187,7 +186,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 					paidRound[k] = 0
 				}
 			}
-			if owes {
+			if alive[j] && total > 0 { // owes, but holds no cash
 				keep = append(keep, int32(lo+j))
 			}
 		}
