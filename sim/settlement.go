@@ -95,7 +95,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	reserveIn, dueInterest, toBank := e.reserveIn[lo:hi:hi], e.dueInterest[lo:hi:hi], e.toBank[lo:hi:hi]
 	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
 	inStart := net.InStart[lo : hi+1 : hi+1]
-	supplier, collectFlag, paidRound := net.Supplier, e.collectFlag, e.paidRound
+	paidRound := e.paidRound
 	policy := s.parts&partSettle != 0 && s.govLoan != nil
 	// The first round is the first writer of toGov, toBank and repaidAll
 	// when the step's flows are assigned (flowsAssigned): it stores 0 + v
@@ -123,8 +123,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			continue // never (c.pending holds the chunk's firms): lets the compiler drop bounds checks
 		}
 		total := dueTotal[j]
-		owes := alive[j] && total > 0
-		if m := cash[j]; owes && m > 0 {
+		if m := cash[j]; alive[j] && total > 0 && m > 0 {
 			gov, bank, repaidBefore := 0.0, 0.0, 0.0
 			if !assign {
 				gov, bank, repaidBefore = toGov[j], toBank[j], repaidAll[j]
@@ -151,7 +150,13 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 				out += g
 				res -= g
 			}
-			trade, res := e.payTrade(inStart[j], inStart[j+1], share, res)
+			// Almost half the firms of the benchmark's networks buy
+			// no inputs from firms: for them payTrade, a call, would
+			// return +0 and res.
+			trade := 0.0
+			if k0, k1 := inStart[j], inStart[j+1]; k0 < k1 {
+				trade, res = e.payTrade(k0, k1, share, res)
+			}
 			moved += trade
 			reserveIn[j] = res
 			cash[j] = m - (out + trade)
@@ -162,13 +167,12 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			}
 			dueTotal[j] = total
 			if !first {
-				i := lo + j
-				e.paidFlag[i>>6] |= 1 << (i & 63)
-				for k := inStart[j]; k < inStart[j+1]; k++ {
-					sup := supplier[k]
-					atomic.OrUint64(&collectFlag[sup>>6], 1<<(sup&63))
-				}
-				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
+				c.bytes += e.flagPaid(lo + j)
+			}
+			// Kept if still owing; tested in each branch, so that no
+			// flag is kept across payTrade's call.
+			if total > 0 {
+				keep = append(keep, int32(lo+j))
 			}
 		} else {
 			if assign {
@@ -182,13 +186,27 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 					paidRound[k] = 0
 				}
 			}
-		}
-		if owes && total > 0 {
-			keep = append(keep, int32(lo+j))
+			if alive[j] && total > 0 { // owes, but holds no cash
+				keep = append(keep, int32(lo+j))
+			}
 		}
 	}
 	c.pending = keep
 	return moved
+}
+
+// flagPaid flags firm i as paid in a round after the first, and its
+// suppliers for collect, and returns the bytes the payment touched. A
+// function of its own, so that pay's loop holds fewer arrays.
+//
+//go:noinline
+func (e *engine) flagPaid(i int) int64 {
+	e.paidFlag[i>>6] |= 1 << (i & 63)
+	k0, k1 := e.net.InStart[i], e.net.InStart[i+1]
+	for _, sup := range e.net.Supplier[k0:k1] {
+		atomic.OrUint64(&e.collectFlag[sup>>6], 1<<(sup&63))
+	}
+	return payFirmBytes + int64(k1-k0)*payEdgeBytes
 }
 
 // payTrade pays share of what is due on the trade payables k0 to k1 of
@@ -297,9 +315,9 @@ const (
 // liquidator, the external sector. Under supply chain finance, what is
 // paid on a receivable the supplier sold goes first to the supplier's bank
 // (collectFactored).
-func (e *engine) collect(c *chunkWork, first bool) {
+func (e *engine) collect(c *chunkWork, first bool, wid int) {
 	if first {
-		e.collectRange(c.lo, c.hi)
+		e.collectRange(c.lo, c.hi, wid)
 		return
 	}
 	// Chunks are multiples of 64 firms, so no word holds two chunks' firms.
@@ -332,24 +350,24 @@ func (e *engine) collect(c *chunkWork, first bool) {
 // sums stored after the last round are those of the payables as
 // settlement leaves them; what changes a payable or a supplier's
 // out-links after it marks the sum stale (forgetReceivables).
-func (e *engine) collectRange(lo, hi int) {
+func (e *engine) collectRange(lo, hi, wid int) {
 	if e.iv.factored != nil {
 		e.collectFactored(lo, hi)
 	}
 	net := e.net
-	// A supplier's out-links lie between consecutive starts (see
-	// checkFirms).
-	outEnd, k1 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
+	outEnd := net.OutStart[lo+1 : hi+1 : hi+1]
 	n := len(outEnd)
-	outEdge, paidRound, payable, crossBank := net.OutEdge, e.paidRound, e.payable, e.crossBank
-	alive, cash, reserveIn, toExternal := e.alive[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.toExternal[lo:hi:hi][:n]
-	receivables := e.receivables[lo:hi:hi][:n]
+	// Two loops, each with few enough live values to run without spills:
+	// the gather over the out-links, which keeps each supplier's takings
+	// in got, then their booking.
+	got, receivables := e.scratch(wid, 0, n), e.receivables[lo:hi:hi][:n]
+	gatherPaid(got, receivables, outEnd, int(net.OutStart[lo]), net.OutEdge, e.paidRound, e.payable)
 	// The links' payments are added without a test: a link paid nothing
 	// holds ±0, and x + ±0 is x for any x ≠ 0 and +0 for x = +0, so the
 	// sums are the ones a test skipping zeros gives, bit for bit, without
 	// a branch on each gathered value. Cross-bank payments (several banks
-	// only) are summed in a loop of their own over the same links, in the
-	// same order.
+	// only) are summed over the same links in the same order, for the
+	// suppliers booking them.
 	//
 	// The payments are not cleared: the first round writes every link's,
 	// 0 where the buyer pays nothing (pay), and the rounds after it read
@@ -357,33 +375,53 @@ func (e *engine) collectRange(lo, hi int) {
 	// a store to every gathered line, which then had to be written back;
 	// without it the pass takes about a tenth less CPU
 	// (docs/performance.md).
-	for j, end := range outEnd {
-		k0 := k1
-		k1 = end
-		out := outEdge[k0:k1]
-		got, cross := 0.0, 0.0
+	alive, cash, reserveIn, toExternal := e.alive[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.toExternal[lo:hi:hi][:n]
+	crossBank := e.crossBank
+	for j, g := range got {
+		if g == 0 {
+			continue
+		}
+		if !alive[j] {
+			toExternal[j] += g
+			continue
+		}
+		cross := 0.0
 		if crossBank != nil {
-			for _, ed := range out {
+			i := lo + j
+			for _, ed := range net.OutEdge[net.OutStart[i]:net.OutStart[i+1]] {
 				if crossBank[ed] {
-					cross += paidRound[ed]
+					cross += e.paidRound[ed]
 				}
 			}
 		}
-		r := 0.0
-		for _, ed := range out {
-			got += paidRound[ed]
+		cash[j] += g
+		reserveIn[j] += cross
+	}
+}
+
+// gatherPaid sums, for each supplier j of a chunk, the payments
+// (paidRound) into got[j] and the payables into receivables[j] over its
+// out-links, which run in outEdge from k, where the previous supplier's
+// end, to outEnd[j]. A function of its own, not inlined: with only its
+// own values live, the loop keeps them all in registers, where inlined
+// in collectRange it reloaded a value live after it on every link.
+//
+// One index runs over the chunk's out-links (see checkFirms), and the
+// payables, as long as the payments, need no bounds check of their own.
+//
+//go:noinline
+func gatherPaid(got, receivables []float64, outEnd []int32, k int, outEdge []int32, paidRound, payable []float64) {
+	payable = payable[:len(paidRound)]
+	receivables = receivables[:len(got)]
+	for j, end := range outEnd[:len(got)] {
+		g, r := 0.0, 0.0
+		for ; k < int(end); k++ {
+			ed := outEdge[k]
+			g += paidRound[ed]
 			r += payable[ed]
 		}
+		got[j] = g
 		receivables[j] = r // addOver(0, payable, out), which checkSheets reads in its place
-		if got == 0 {
-			continue
-		}
-		if alive[j] {
-			cash[j] += got
-			reserveIn[j] += cross
-		} else {
-			toExternal[j] += got
-		}
 	}
 }
 
@@ -458,12 +496,20 @@ const closeFirmBytes = 3*16 + 8 + 8 + 8 + 1
 
 // closeFirms capitalises the unpaid interest of the live firms among lo
 // to hi and records whether each could not pay wages, taxes or debt
-// service in full. Over slices of the range (see accrue).
+// service in full. Over slices of the range (see accrue); the
+// interventions' part first, in a loop of its own (closePolicy), so
+// that this one holds few values.
 func (e *engine) closeFirms(lo, hi int) {
 	if lo >= hi {
 		return
 	}
-	s := &e.iv
+	var govUnpaid []float64 // nil, or per firm of the range: policy-loan service unpaid
+	if s := &e.iv; s.callDue != nil || s.govLoan != nil {
+		e.closePolicy(lo, hi)
+		if s.govLoan != nil {
+			govUnpaid = s.govUnpaid[lo:hi:hi]
+		}
+	}
 	alive := e.alive[lo:hi:hi]
 	n := len(alive)
 	dueInterest, duePrincipal, unpaidDebt := e.dueInterest[lo:hi:hi][:n], e.duePrincipal[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
@@ -480,7 +526,6 @@ func (e *engine) closeFirms(lo, hi int) {
 			}
 			continue
 		}
-		i := lo + j
 		c := dueInterest[j]
 		loan[j] += c
 		lentBefore := 0.0
@@ -491,20 +536,35 @@ func (e *engine) closeFirms(lo, hi int) {
 		toBank[j] += c
 		unpaid := c + duePrincipal[j]
 		unpaidDebt[j] = unpaid
-		if s.callDue != nil {
-			s.callDue[i] = min(s.callDue[i], duePrincipal[j])
-		}
 		dueInterest[j], duePrincipal[j] = 0, 0
 		owed := owedExternal[j] + owedTax[j] + unpaid
+		if j < len(govUnpaid) { // nil: len 0; else len n
+			owed += govUnpaid[j]
+		}
+		scale := 1e-12 * baseOutput[j]
+		shortfall[j] = owed > scale
+	}
+}
+
+// closePolicy closes settlement of the interventions for the live firms
+// among lo to hi, before closeFirms zeroes what is due: the guarantee
+// calls still to pay are capped by the principal left unpaid, and the
+// unpaid interest on a policy loan is capitalised.
+func (e *engine) closePolicy(lo, hi int) {
+	s := &e.iv
+	for i := lo; i < hi; i++ {
+		if !e.alive[i] {
+			continue
+		}
+		if s.callDue != nil {
+			s.callDue[i] = min(s.callDue[i], e.duePrincipal[i])
+		}
 		if s.govLoan != nil {
 			gc := s.govDueInterest[i]
 			s.govLoan[i] += gc
 			s.policyInterest[i] += gc
 			s.govUnpaid[i] = gc + s.govDuePrincipal[i]
 			s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
-			owed += s.govUnpaid[i]
 		}
-		scale := 1e-12 * baseOutput[j]
-		shortfall[j] = owed > scale
 	}
 }
