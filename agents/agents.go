@@ -291,4 +291,13 @@ func FailureOf(illiquidSteps, insolventSteps int32, grace, insolvency int) Failu
 	return Survives
 }
 
-func clamp(v, lo, hi float64) float64 { return max(lo, min(hi, v)) }
+// clamp returns max(lo, min(hi, v)). A value strictly between the bounds
+// is its own clamp, and is told by two comparisons: Go's float min and max
+// must order signed zeros and pass NaN on, a dozen instructions each,
+// which only the values outside need (TestClamp).
+func clamp(v, lo, hi float64) float64 {
+	if v > lo && v < hi {
+		return v
+	}
+	return max(lo, min(hi, v))
+}

@@ -393,6 +393,7 @@ func TestScoreAverage(t *testing.T) {
 // quotient just under a cap rounds up to it, on signed zeros, infinities
 // and NaN.
 func TestCreditScoreSkipsOnlyExactDivisions(t *testing.T) {
+	clamp := func(v, lo, hi float64) float64 { return max(lo, min(hi, v)) }
 	plain := func(equity, assets, revenue, profit, base float64, arrears bool) float64 {
 		eq := 0.0
 		if assets > 0 {
@@ -425,6 +426,29 @@ func TestCreditScoreSkipsOnlyExactDivisions(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestClamp checks clamp bit for bit against max(lo, min(hi, v)) on and
+// around its bounds, on signed zeros, infinities and NaN: a value strictly
+// between the bounds is returned without min and max.
+func TestClamp(t *testing.T) {
+	nz, inf, nan := math.Copysign(0, -1), math.Inf(1), math.NaN()
+	values := []float64{0, nz, 1, math.Nextafter(1, 0), math.Nextafter(1, 2), 0.5, 5e-324, -5e-324, -1, 3, math.MaxFloat64, -math.MaxFloat64, inf, -inf, nan}
+	bounds := [][2]float64{{0, 1}, {nz, 1}, {0, nz}, {-1, 0.5}, {0, 0}, {1, 0}, {-inf, inf}}
+	for _, b := range bounds {
+		for _, v := range values {
+			got, want := clamp(v, b[0], b[1]), max(b[0], min(b[1], v))
+			if math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("clamp(%v, %v, %v) = %v (%#x), want %v (%#x)", v, b[0], b[1], got, math.Float64bits(got), want, math.Float64bits(want))
+			}
+		}
+	}
+	// Literal cases: within, on and beyond the bounds.
+	for _, c := range []struct{ v, want float64 }{{0.25, 0.25}, {0, 0}, {nz, 0}, {-2, 0}, {1, 1}, {7, 1}} {
+		if got := clamp(c.v, 0, 1); math.Float64bits(got) != math.Float64bits(c.want) {
+			t.Errorf("clamp(%v, 0, 1) = %v, want %v", c.v, got, c.want)
 		}
 	}
 }

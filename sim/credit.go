@@ -143,6 +143,9 @@ func (e *engine) creditDemand(lo, hi, t int) {
 // non-performing (finance.npl_after): a few weeks of arrears in a
 // lockdown do not shut the line of a firm that will pay.
 func (e *engine) updateScore(i int) float64 {
+	// The liabilities first: the values read after the call need not be
+	// kept on the stack across it.
+	liabilities := e.firmLiabilities(i)
 	rev, profit := e.revenueEMA[i], e.profitEMA[i]
 	arrears := e.shortfall[i]
 	if e.scoreRevenue != nil {
@@ -152,7 +155,7 @@ func (e *engine) updateScore(i int) float64 {
 		}
 	}
 	equity, base := e.equity[i], e.baseOutput[i]
-	assets := e.firmLiabilities(i) + equity
+	assets := liabilities + equity
 	// Most firms outside a shock are healthy: their score, 1, without a
 	// call.
 	score := 1.0
@@ -328,12 +331,15 @@ func (e *engine) grantLoans(lo, hi, t int, grantShare []float64) {
 // its loan through the step.
 func (e *engine) payOwed(lo, hi int) {
 	s := &e.iv
-	// Over slices of the chunk (see accrue).
+	// Over slices of the chunk (see accrue). Only the arrays every firm's
+	// test and dividend read are sliced: few firms owe anything after
+	// credit, and paying it (payOwedBy) and the loan's parts
+	// (amortiseParts) are calls, so that the loop keeps its slices in
+	// registers (a third of its instructions were reloads from the stack).
 	n := hi - lo
 	alive, baseOutput, cash, cashTarget := e.alive[lo:hi:hi][:n], e.baseOutput[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.cashTarget[lo:hi:hi][:n]
 	owedExternal, owedTax, unpaidDebt := e.owedExternal[lo:hi:hi][:n], e.owedTax[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
-	toExternal, toGov, reserveIn := e.toExternal[lo:hi:hi][:n], e.toGov[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n]
-	loan, repaidAll, shortfall := e.loan[lo:hi:hi][:n], e.repaidAll[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
+	toExternal, reserveIn, shortfall := e.toExternal[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n]
 	netProfit, equity, kind := e.netProfit[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.net.Kind[lo:hi:hi][:n]
 	kinds := &e.kinds
 	govUnpaid, grantParts := s.govUnpaid, s.parts&partGrant != 0
@@ -341,39 +347,14 @@ func (e *engine) payOwed(lo, hi int) {
 		if !live {
 			continue
 		}
-		i := lo + j
 		owed := owedExternal[j] + owedTax[j] + unpaidDebt[j]
 		gov := 0.0
 		if govUnpaid != nil {
-			gov = govUnpaid[i]
+			gov = govUnpaid[lo+j]
 			owed += gov
 		}
 		if owed > 1e-12*baseOutput[j] {
-			share := agents.PayShare(cash[j], owed)
-			v := share * owedExternal[j]
-			w := share * owedTax[j]
-			d := share * unpaidDebt[j]
-			owedExternal[j] -= v
-			owedTax[j] -= w
-			toExternal[j] += v
-			toGov[j] += w
-			reserveIn[j] -= v + w
-			loan[j] -= d
-			repaidAll[j] += d
-			cash[j] -= v + w + d
-			unpaidDebt[j] -= d
-			if s.callDue != nil {
-				s.callDue[i] = max(0, s.callDue[i]-d)
-			}
-			if gov > 0 {
-				g := share * gov
-				s.govUnpaid[i] -= g
-				s.govLoan[i] -= g
-				s.govIn[i] += g
-				reserveIn[j] -= g
-				cash[j] -= g
-			}
-			shortfall[j] = share < 1
+			shortfall[j] = e.payOwedBy(lo+j, owed, gov)
 		} else {
 			shortfall[j] = false
 		}
@@ -384,16 +365,55 @@ func (e *engine) payOwed(lo, hi int) {
 			reserveIn[j] -= div
 		}
 		if grantParts {
-			repaidShare := 0.0
-			if l0 := s.loanStart[i]; l0 > 0 {
-				repaidShare = min(1, repaidAll[j]/l0)
-			}
-			amortise(s.stateGuaranteed, i, repaidShare, s.addState[i], loan[j])
-			amortise(s.coreGuaranteed, i, repaidShare, s.addCore[i], loan[j])
-			amortise(s.newPrincipal, i, repaidShare, s.addNew[i], loan[j])
-			s.addState[i], s.addCore[i], s.addNew[i] = 0, 0, 0
+			e.amortiseParts(lo + j)
 		}
 	}
+}
+
+// payOwedBy is payOwed's payment by firm i of what it owes, owed in all,
+// gov of it to the government, each creditor paid the same share; it
+// reports whether the firm fell short.
+func (e *engine) payOwedBy(i int, owed, gov float64) bool {
+	s := &e.iv
+	share := agents.PayShare(e.cash[i], owed)
+	v := share * e.owedExternal[i]
+	w := share * e.owedTax[i]
+	d := share * e.unpaidDebt[i]
+	e.owedExternal[i] -= v
+	e.owedTax[i] -= w
+	e.toExternal[i] += v
+	e.toGov[i] += w
+	e.reserveIn[i] -= v + w
+	e.loan[i] -= d
+	e.repaidAll[i] += d
+	e.cash[i] -= v + w + d
+	e.unpaidDebt[i] -= d
+	if s.callDue != nil {
+		s.callDue[i] = max(0, s.callDue[i]-d)
+	}
+	if gov > 0 {
+		g := share * gov
+		s.govUnpaid[i] -= g
+		s.govLoan[i] -= g
+		s.govIn[i] += g
+		e.reserveIn[i] -= g
+		e.cash[i] -= g
+	}
+	return share < 1
+}
+
+// amortiseParts is payOwed's carrying of the guaranteed and subsidised
+// parts of firm i's loan through the step, after its payments.
+func (e *engine) amortiseParts(i int) {
+	s := &e.iv
+	repaidShare := 0.0
+	if l0 := s.loanStart[i]; l0 > 0 {
+		repaidShare = min(1, e.repaidAll[i]/l0)
+	}
+	amortise(s.stateGuaranteed, i, repaidShare, s.addState[i], e.loan[i])
+	amortise(s.coreGuaranteed, i, repaidShare, s.addCore[i], e.loan[i])
+	amortise(s.newPrincipal, i, repaidShare, s.addNew[i], e.loan[i])
+	s.addState[i], s.addCore[i], s.addNew[i] = 0, 0, 0
 }
 
 // requestFirstLoan is creditDemand's rule for a firm without a credit line

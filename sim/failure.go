@@ -19,31 +19,36 @@ import (
 // counts as illiquid, like a wage.
 func (e *engine) failureCounters(c *chunkWork) {
 	p, l := &e.p, &e.liq
-	c.failing = c.failing[:0]
-	// Over slices of the chunk (see accrue).
+	// Over slices of the chunk (see accrue), the liquidity rules' flags
+	// too; the failing firms are collected in a local and stored once.
 	lo, hi := c.lo, c.hi
 	n := hi - lo
-	alive, shortfall, equity := e.alive[lo:hi:hi][:n], e.shortfall[lo:hi:hi][:n], e.equity[lo:hi:hi][:n]
+	alive, shortfall, equity := e.alive[lo:hi:hi], e.shortfall[lo:hi:hi][:n], e.equity[lo:hi:hi][:n]
 	illiquidRun, insolventRun, cause := e.illiquidRun[lo:hi:hi][:n], e.insolventRun[lo:hi:hi][:n], e.cause[lo:hi:hi][:n]
+	var exitDue, informalLate []bool // nil without liquidity's rules, which makes both
+	if l.exitDue != nil {
+		exitDue, informalLate = l.exitDue[lo:hi:hi], l.informalLate[lo:hi:hi]
+	}
 	grace, insolvency := p.grace, p.insolvency
+	failing := c.failing[:0]
 	for j, live := range alive {
 		if !live {
 			continue
 		}
-		i := lo + j
-		if l.exitDue != nil && l.exitDue[i] {
-			l.exitDue[i] = false
-			cause[j] = outcome.ExitValue
-			c.failing = append(c.failing, int32(i))
-			continue
-		}
 		short := shortfall[j]
-		if l.informalLate != nil {
-			short = short || l.informalLate[i]
+		if exitDue != nil {
+			if exitDue[j] {
+				exitDue[j] = false
+				cause[j] = outcome.ExitValue
+				failing = append(failing, int32(lo+j))
+				continue
+			}
+			short = short || informalLate[j]
 		}
-		illiquidRun[j] = agents.Streak(illiquidRun[j], short)
-		insolventRun[j] = agents.Streak(insolventRun[j], equity[j] < 0)
-		switch agents.FailureOf(illiquidRun[j], insolventRun[j], grace, insolvency) {
+		ill := agents.Streak(illiquidRun[j], short)
+		ins := agents.Streak(insolventRun[j], equity[j] < 0)
+		illiquidRun[j], insolventRun[j] = ill, ins
+		switch agents.FailureOf(ill, ins, grace, insolvency) {
 		case agents.FailsIlliquid:
 			cause[j] = outcome.Illiquid
 		case agents.FailsInsolvent:
@@ -51,8 +56,9 @@ func (e *engine) failureCounters(c *chunkWork) {
 		default:
 			continue
 		}
-		c.failing = append(c.failing, int32(i))
+		failing = append(failing, int32(lo+j))
 	}
+	c.failing = failing
 }
 
 // failures is the second half of phase 7: it attributes the firms failing

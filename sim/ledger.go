@@ -120,8 +120,10 @@ func (e *engine) firmLiabilities(i int) float64 {
 	if e.iv.deferredTax != nil {
 		l += e.iv.deferredTax[i] + e.iv.deferredExternal[i]
 	}
-	for k := net.InStart[i]; k < net.InStart[i+1]; k++ {
-		l += e.payable[k]
+	// Over a subslice of the payables: a load and an addition per link,
+	// where indexing reloaded the arrays and the bound for each.
+	for _, p := range e.payable[net.InStart[i]:net.InStart[i+1]] {
+		l += p
 	}
 	return l
 }
