@@ -31,8 +31,11 @@ func (e *engine) orders(lo, hi, t int) {
 	importCoeff := &e.importCoeff
 	slotEnd = slotEnd[:n]
 	slotEdgeStart, slotCoeff, slotInv := net.SlotEdgeStart, e.slotCoeff, e.slotInv
-	supplier, weight, order := net.Supplier, net.Weight, e.order
-	supAlive, linkFill, failStep := e.alive, e.linkFill, e.failStep
+	// The link arrays with one length and capacity, so that slicing
+	// them for a slot checks the slot's bounds once for all four.
+	m := len(net.Supplier)
+	supplier, weight, order, linkFill := net.Supplier[:m:m], net.Weight[:m:m], e.order[:m:m], e.linkFill[:m:m]
+	supAlive, failStep := e.alive, e.failStep
 	k1, s1 := in0, slot0
 	for b, end := range inEnd {
 		k0, s0 := k1, s1
@@ -53,27 +56,32 @@ func (e *engine) orders(lo, hi, t int) {
 			e0 := e1
 			e1 = slotEdgeStart[s+1]
 			sup, w, ord, fill := supplier[e0:e1], weight[e0:e1], order[e0:e1], linkFill[e0:e1]
-			w, ord, fill = w[:len(sup)], ord[:len(sup)], fill[:len(sup)]
 			// ord holds, until the split below, each live supplier's
 			// weight × fill rate and failedSupplier for a failed one, so
 			// that the split reads no supplier's values again. A failed
 			// supplier's links read a fill rate of 0 (dropFill): only
-			// such a link needs the supplier's alive flag, a read into
-			// another firm's memory.
-			filled, pending, failed := 0.0, 0.0, false
-			for k, sk := range sup {
-				if r := fill[k]; r != 0 || supAlive[sk] {
-					f := w[k] * r // its fill rate (deliver)
-					filled += f
-					ord[k] = f
-					continue
-				}
-				ord[k], failed = failedSupplier, true
+			// they need the supplier's alive flag, a read into another
+			// firm's memory. The loop over all links takes weight × fill
+			// rate and the product of the fill rates, which is above 0
+			// only if none is 0 (or NaN); otherwise a loop of its own
+			// marks the failed suppliers. Their terms in filled are
+			// weight × 0 = ±0, which leave the sum the same bits (it
+			// starts at +0 and is never −0).
+			filled, prod := 0.0, 1.0
+			for k, r := range fill {
+				f := w[k] * r // its fill rate (deliver)
+				filled += f
+				ord[k] = f
+				prod *= r
 			}
-			if failed {
-				for k, f := range ord {
-					if f == failedSupplier && t-int(failStep[sup[k]]) < rewiringDelay {
-						pending += w[k]
+			failed, pending := false, 0.0
+			if !(prod > 0) {
+				for k, sk := range sup {
+					if fill[k] == 0 && !supAlive[sk] {
+						ord[k], failed = failedSupplier, true
+						if t-int(failStep[sk]) < rewiringDelay {
+							pending += w[k]
+						}
 					}
 				}
 			}
@@ -81,10 +89,16 @@ func (e *engine) orders(lo, hi, t int) {
 				// The share first: with fill rates near the smallest
 				// floats, need / filled would overflow.
 				den := filled + pending
+				if !failed {
+					for k, f := range ord {
+						ord[k] = orderShare(need, f, den)
+					}
+					continue
+				}
 				for k, f := range ord {
 					ord[k] = 0
 					if f != failedSupplier {
-						ord[k] = need * (f / den)
+						ord[k] = orderShare(need, f, den)
 					}
 				}
 				continue
@@ -99,12 +113,18 @@ func (e *engine) orders(lo, hi, t int) {
 			for k, f := range ord {
 				ord[k] = 0
 				if f != failedSupplier {
-					ord[k] = need * (w[k] / den)
+					ord[k] = orderShare(need, w[k], den)
 				}
 			}
 		}
 		importOrder[b] = agents.InputOrder(importCoeff[role[b]], plan, importInv[b], invTarget, tau)
 	}
+}
+
+// orderShare is the order on a link that takes share part / whole of
+// the slot's need.
+func orderShare(need, part, whole float64) float64 {
+	return need * (part / whole)
 }
 
 // failedSupplier marks a failed supplier's link in orders' split: a live
