@@ -20,7 +20,7 @@ import (
 // failed supplier's links hold 0 from the step it fails (dropFill).
 func (e *engine) orders(lo, hi, t int) {
 	net, p := e.net, &e.p
-	invTarget, tau, rewiringDelay := p.invTarget, p.tau, p.rewiringDelay
+	invTarget, tau := p.invTarget, p.tau
 	// A buyer's in-links and slots, and a slot's links, are subslices
 	// between consecutive starts (see checkFirms).
 	inEnd, in0 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
@@ -31,11 +31,10 @@ func (e *engine) orders(lo, hi, t int) {
 	importCoeff := &e.importCoeff
 	slotEnd = slotEnd[:n]
 	slotEdgeStart, slotCoeff, slotInv := net.SlotEdgeStart, e.slotCoeff, e.slotInv
-	// The link arrays with one length and capacity, so that slicing
-	// them for a slot checks the slot's bounds once for all four.
-	m := len(net.Supplier)
-	supplier, weight, order, linkFill := net.Supplier[:m:m], net.Weight[:m:m], e.order[:m:m], e.linkFill[:m:m]
-	supAlive, failStep := e.alive, e.failStep
+	// The link arrays with one length and capacity, so that a slot's
+	// bounds checked once leave its loops none to check.
+	m := len(net.Weight)
+	weight, order, linkFill := net.Weight[:m:m], e.order[:m:m], e.linkFill[:m:m]
 	k1, s1 := in0, slot0
 	for b, end := range inEnd {
 		k0, s0 := k1, s1
@@ -55,46 +54,41 @@ func (e *engine) orders(lo, hi, t int) {
 			need := agents.InputOrder(slotCoeff[s], plan, slotInv[s], invTarget, tau)
 			e0 := e1
 			e1 = slotEdgeStart[s+1]
-			sup, w, ord, fill := supplier[e0:e1], weight[e0:e1], order[e0:e1], linkFill[e0:e1]
-			// ord holds, until the split below, each live supplier's
+			_ = linkFill[e0:e1] // bounds once: the loops below check none
+			// order holds, until the split below, each live supplier's
 			// weight × fill rate and failedSupplier for a failed one, so
 			// that the split reads no supplier's values again. A failed
 			// supplier's links read a fill rate of 0 (dropFill): only
 			// they need the supplier's alive flag, a read into another
 			// firm's memory. The loop over all links takes weight × fill
 			// rate and the product of the fill rates, which is above 0
-			// only if none is 0 (or NaN); otherwise a loop of its own
-			// marks the failed suppliers. Their terms in filled are
+			// only if none is 0 (or NaN); otherwise markFailed marks
+			// the failed suppliers. Their terms in filled are
 			// weight × 0 = ±0, which leave the sum the same bits (it
 			// starts at +0 and is never −0).
 			filled, prod := 0.0, 1.0
-			for k, r := range fill {
-				f := w[k] * r // its fill rate (deliver)
+			for k := int(e0); k < int(e1); k++ {
+				r := linkFill[k]
+				f := weight[k] * r // its fill rate (deliver)
 				filled += f
-				ord[k] = f
+				order[k] = f
 				prod *= r
 			}
 			failed, pending := false, 0.0
 			if !(prod > 0) {
-				for k, sk := range sup {
-					if fill[k] == 0 && !supAlive[sk] {
-						ord[k], failed = failedSupplier, true
-						if t-int(failStep[sk]) < rewiringDelay {
-							pending += w[k]
-						}
-					}
-				}
+				failed, pending = e.markFailed(int(e0), int(e1), t)
 			}
 			if filled > 0 {
 				// The share first: with fill rates near the smallest
 				// floats, need / filled would overflow.
 				den := filled + pending
 				if !failed {
-					for k, f := range ord {
-						ord[k] = orderShare(need, f, den)
+					for k := int(e0); k < int(e1); k++ {
+						order[k] = orderShare(need, order[k], den)
 					}
 					continue
 				}
+				ord := order[e0:e1]
 				for k, f := range ord {
 					ord[k] = 0
 					if f != failedSupplier {
@@ -103,6 +97,7 @@ func (e *engine) orders(lo, hi, t int) {
 				}
 				continue
 			}
+			w, ord := weight[e0:e1], order[e0:e1]
 			alive := 0.0
 			for k, f := range ord {
 				if f != failedSupplier {
@@ -119,6 +114,25 @@ func (e *engine) orders(lo, hi, t int) {
 		}
 		importOrder[b] = agents.InputOrder(importCoeff[role[b]], plan, importInv[b], invTarget, tau)
 	}
+}
+
+// markFailed marks the links e0 to e1 of a slot whose supplier failed
+// with failedSupplier in their orders, for orders' split, and returns
+// whether any did and the weight of those whose rewiring delay has not
+// passed. Only a link with a fill rate of 0 can have a failed supplier
+// (dropFill).
+func (e *engine) markFailed(e0, e1, t int) (failed bool, pending float64) {
+	sup, w, ord, fill := e.net.Supplier[e0:e1], e.net.Weight[e0:e1], e.order[e0:e1], e.linkFill[e0:e1]
+	w, ord, fill = w[:len(sup)], ord[:len(sup)], fill[:len(sup)]
+	for k, sk := range sup {
+		if fill[k] == 0 && !e.alive[sk] {
+			ord[k], failed = failedSupplier, true
+			if t-int(e.failStep[sk]) < e.p.rewiringDelay {
+				pending += w[k]
+			}
+		}
+	}
+	return failed, pending
 }
 
 // orderShare is the order on a link that takes share part / whole of
