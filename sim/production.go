@@ -37,8 +37,8 @@ func (e *engine) produce(lo, hi, t, wid int) {
 }
 
 // demandFor sets dem to the demand of the firms lo to hi: final demand
-// and the orders of buyers. Failed firms produce nothing (and, with a
-// fill rate of 0, deliver nothing).
+// and the orders of buyers (a failed firm's demand is 0, and outputFor and
+// buyImports zero what it produces, delivers and buys).
 func (e *engine) demandFor(lo, hi, t int, dem []float64) {
 	net := e.net
 	now := int32(t)
@@ -47,21 +47,19 @@ func (e *engine) demandFor(lo, hi, t int, dem []float64) {
 	// them carries no bounds checks (see checkFirms).
 	outEnd, out0 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
 	n := len(outEnd)
-	alive, outEdge, order := e.alive[lo:hi:hi][:n], net.OutEdge, e.order
-	output, fdNow := e.output[lo:hi:hi][:n], e.fdNow[lo:hi:hi][:n]
+	alive, outEdge, order, fdNow := e.alive[lo:hi:hi][:n], net.OutEdge, e.order, e.fdNow[lo:hi:hi][:n]
 	dem = dem[:n]
 	demand := dem // kept only for partner search (engine.demand)
 	if e.demand != nil {
 		demand = e.demand[lo:hi:hi][:n]
 	}
-	fdDelivered, importBuy, fillRate := e.fdDelivered[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.fillRate[lo:hi:hi][:n]
 	baseOutput, lastDemand := e.baseOutput[lo:hi:hi][:n], e.lastDemand[lo:hi:hi][:n]
 	k1 := out0
 	for j, end := range outEnd {
 		k0 := k1
 		k1 = end
 		if !alive[j] {
-			output[j], demand[j], fdDelivered[j], importBuy[j], fillRate[j] = 0, 0, 0, 0, 0
+			demand[j] = 0
 			continue
 		}
 		d := addOver(fdNow[j], order, outEdge[k0:k1])
@@ -122,6 +120,9 @@ func (e *engine) outputFor(lo, hi int, dem, limit, capacity []float64) {
 		s0 := s1
 		s1 = end
 		if !alive[j] {
+			// Failed firms produce nothing (and, with a fill rate of
+			// 0, deliver nothing).
+			output[j], fdDelivered[j], fillRate[j] = 0, 0, 0
 			continue
 		}
 		l := math.Inf(1)
@@ -195,6 +196,7 @@ func (e *engine) buyImports(lo, hi, t int, dem, limit []float64) {
 	imports := e.imports
 	for j, live := range alive {
 		if !live {
+			importBuy[j] = 0
 			continue
 		}
 		avail := 1.0
