@@ -19,6 +19,10 @@ import (
 // and a supplier is known to be alive by a fill rate above 0 there: a
 // failed supplier's links hold 0 from the step it fails (dropFill).
 func (e *engine) orders(lo, hi, t int) {
+	if e.edgeInv != nil {
+		e.linkOrders(lo, hi)
+		return
+	}
 	net, p := e.net, &e.p
 	invTarget, tau := p.invTarget, p.tau
 	// A buyer's in-links and slots, and a slot's links, are subslices
@@ -40,15 +44,16 @@ func (e *engine) orders(lo, hi, t int) {
 		k0, s0 := k1, s1
 		k1, s1 = end, slotEnd[b]
 		if !buyerAlive[b] {
-			clear(order[k0:k1])
+			// A loop, not clear: its call would make this loop keep
+			// its values on the stack.
+			_ = order[k0:k1]
+			for k := int(k0); k < int(k1); k++ {
+				order[k] = 0
+			}
 			importOrder[b] = 0
 			continue
 		}
-		plan := min(planned[b], capacity[b])
-		if e.edgeInv != nil {
-			e.linkOrders(lo+b, plan)
-			continue
-		}
+		plan := planToProduce(planned[b], capacity[b])
 		e1 := slotEdgeStart[s0]
 		for s := s0; s < s1; s++ {
 			need := agents.InputOrder(slotCoeff[s], plan, slotInv[s], invTarget, tau)
@@ -146,20 +151,34 @@ func orderShare(need, part, whole float64) float64 {
 // are positive and fill rates in [0, 1]) or NaN.
 const failedSupplier = -1.0
 
-// linkOrders orders for buyer b with a stock per link
-// (production.inventories = "link"): each supplier is ordered what
-// planned output needs of its input plus a share of the gap of that
-// link's own stock, as in Inoue and Todo's simulator. Orders do not move
-// between suppliers; a failed supplier gets none.
-func (e *engine) linkOrders(b int, plan float64) {
+// linkOrders is orders with a stock per link
+// (production.inventories = "link"), for the buyers lo to hi: each
+// supplier is ordered what planned output needs of its input plus a share
+// of the gap of that link's own stock, as in Inoue and Todo's simulator.
+// Orders do not move between suppliers; a failed supplier gets none.
+func (e *engine) linkOrders(lo, hi int) {
 	net, p := e.net, &e.p
-	for k := net.InStart[b]; k < net.InStart[b+1]; k++ {
-		e.order[k] = 0
-		if e.alive[net.Supplier[k]] {
-			e.order[k] = agents.InputOrder(e.edgeCoeff[k], plan, e.edgeInv[k], p.invTarget, p.tau)
+	for b := lo; b < hi; b++ {
+		if !e.alive[b] {
+			clear(e.order[net.InStart[b]:net.InStart[b+1]])
+			e.importOrder[b] = 0
+			continue
 		}
+		plan := planToProduce(e.planned[b], e.capacity[b])
+		for k := net.InStart[b]; k < net.InStart[b+1]; k++ {
+			e.order[k] = 0
+			if e.alive[net.Supplier[k]] {
+				e.order[k] = agents.InputOrder(e.edgeCoeff[k], plan, e.edgeInv[k], p.invTarget, p.tau)
+			}
+		}
+		e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
 	}
-	e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
+}
+
+// planToProduce is the output a buyer orders its inputs for: its planned
+// output, within its capacity.
+func planToProduce(planned, capacity float64) float64 {
+	return min(planned, capacity)
 }
 
 // setSupplier makes firm to the supplier on link k, with its fill rate
