@@ -33,7 +33,12 @@ func (e *engine) produce(lo, hi, t, wid int) {
 	} else {
 		e.useInputs(lo, hi)
 	}
-	e.buyImports(lo, hi, t, dem, limit)
+	var avail []float64 // nil without imports shocks: all imports available
+	if len(e.imports) > 0 {
+		avail = e.scratch(wid, 3, n)
+		e.importsAvailable(lo, avail)
+	}
+	e.buyImports(lo, hi, t, dem, limit, avail)
 }
 
 // demandFor sets dem to the demand of the firms lo to hi: final demand
@@ -181,9 +186,10 @@ func (e *engine) useInputs(lo, hi int) {
 }
 
 // buyImports takes the imports the firms lo to hi used and buys what they
-// ordered, as far as imports shocks allow, and sets their planned output:
-// last production, or demand dem smoothed.
-func (e *engine) buyImports(lo, hi, t int, dem, limit []float64) {
+// ordered, as far as imports shocks allow (the share avail, or all with
+// avail nil), and sets their planned output: last production, or demand
+// dem smoothed.
+func (e *engine) buyImports(lo, hi, t int, dem, limit, avail []float64) {
 	net := e.net
 	now := int32(t)
 	alive := e.alive[lo:hi:hi]
@@ -193,23 +199,22 @@ func (e *engine) buyImports(lo, hi, t int, dem, limit []float64) {
 	importOrder, importBuy, lastImports := e.importOrder[lo:hi:hi][:n], e.importBuy[lo:hi:hi][:n], e.lastImports[lo:hi:hi][:n]
 	limit, dem, planned := limit[:n], dem[:n], e.planned[lo:hi:hi][:n]
 	smoothed, alpha, setPlanned := e.p.smoothed, e.p.smoothAlpha, !e.p.smoothed && !e.p.plannedIsOutput
-	imports := e.imports
 	for j, live := range alive {
 		if !live {
 			importBuy[j] = 0
 			continue
 		}
-		avail := 1.0
-		if len(imports) > 0 {
-			avail = e.importsAvailable(lo + j)
+		a := 1.0
+		if avail != nil {
+			a = avail[j]
 		}
 		x, l := output[j], limit[j]
 		c := importCoeff[role[j]]
-		if avail < 1 && l <= x*(1+1e-12) && c > 0 && importInv[j]/c <= l*(1+1e-12) {
+		if a < 1 && l <= x*(1+1e-12) && c > 0 && importInv[j]/c <= l*(1+1e-12) {
 			lastImports[j] = now
 		}
 		inv := nonNegative(importInv[j] - c*x)
-		buy := importOrder[j] * avail
+		buy := importOrder[j] * a
 		importBuy[j] = buy
 		importInv[j] = inv + buy
 		if smoothed {
@@ -220,17 +225,19 @@ func (e *engine) buyImports(lo, hi, t int, dem, limit []float64) {
 	}
 }
 
-// importsAvailable is the share of its imports firm f can buy this step:
-// the product of the imports shocks' availability over those that target
-// it.
-func (e *engine) importsAvailable(f int) float64 {
-	avail := 1.0
-	for ji, k := range e.imports {
-		if tg := e.shocks[k].targets; tg == nil || tg[f] {
-			avail *= e.importAvail[ji]
+// importsAvailable sets avail to the share of its imports each firm from
+// lo on can buy this step: the product of the imports shocks'
+// availability over those that target it.
+func (e *engine) importsAvailable(lo int, avail []float64) {
+	for j := range avail {
+		a := 1.0
+		for ji, k := range e.imports {
+			if tg := e.shocks[k].targets; tg == nil || tg[lo+j] {
+				a *= e.importAvail[ji]
+			}
 		}
+		avail[j] = a
 	}
-	return avail
 }
 
 // nonNegative is max(0, v), bit for bit (NaN stays NaN and −0 becomes
