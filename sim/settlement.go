@@ -95,7 +95,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 	reserveIn, dueInterest, toBank := e.reserveIn[lo:hi:hi], e.dueInterest[lo:hi:hi], e.toBank[lo:hi:hi]
 	duePrincipal, loan, repaid, repaidAll := e.duePrincipal[lo:hi:hi], e.loan[lo:hi:hi], e.repaid[lo:hi:hi], e.repaidAll[lo:hi:hi]
 	inStart := net.InStart[lo : hi+1 : hi+1]
-	supplier, collectFlag, paidRound := net.Supplier, e.collectFlag, e.paidRound
+	paidRound := e.paidRound
 	policy := s.parts&partSettle != 0 && s.govLoan != nil
 	// The first round is the first writer of toGov, toBank and repaidAll
 	// when the step's flows are assigned (flowsAssigned): it stores 0 + v
@@ -123,8 +123,7 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			continue // never (c.pending holds the chunk's firms): lets the compiler drop bounds checks
 		}
 		total := dueTotal[j]
-		owes := alive[j] && total > 0
-		if m := cash[j]; owes && m > 0 {
+		if m := cash[j]; alive[j] && total > 0 && m > 0 {
 			gov, bank, repaidBefore := 0.0, 0.0, 0.0
 			if !assign {
 				gov, bank, repaidBefore = toGov[j], toBank[j], repaidAll[j]
@@ -151,7 +150,13 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 				out += g
 				res -= g
 			}
-			trade, res := e.payTrade(inStart[j], inStart[j+1], share, res)
+			// Almost half the firms of the benchmark's networks buy
+			// no inputs from firms: for them payTrade, a call, would
+			// return +0 and res.
+			trade := 0.0
+			if k0, k1 := inStart[j], inStart[j+1]; k0 < k1 {
+				trade, res = e.payTrade(k0, k1, share, res)
+			}
 			moved += trade
 			reserveIn[j] = res
 			cash[j] = m - (out + trade)
@@ -162,13 +167,12 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 			}
 			dueTotal[j] = total
 			if !first {
-				i := lo + j
-				e.paidFlag[i>>6] |= 1 << (i & 63)
-				for k := inStart[j]; k < inStart[j+1]; k++ {
-					sup := supplier[k]
-					atomic.OrUint64(&collectFlag[sup>>6], 1<<(sup&63))
-				}
-				c.bytes += payFirmBytes + int64(inStart[j+1]-inStart[j])*payEdgeBytes
+				c.bytes += e.flagPaid(lo + j)
+			}
+			// Kept if still owing; tested in each branch, so that no
+			// flag is kept across payTrade's call.
+			if total > 0 {
+				keep = append(keep, int32(lo+j))
 			}
 		} else {
 			if assign {
@@ -182,13 +186,27 @@ func (e *engine) pay(c *chunkWork, first bool) float64 {
 					paidRound[k] = 0
 				}
 			}
-		}
-		if owes && total > 0 {
-			keep = append(keep, int32(lo+j))
+			if alive[j] && total > 0 { // owes, but holds no cash
+				keep = append(keep, int32(lo+j))
+			}
 		}
 	}
 	c.pending = keep
 	return moved
+}
+
+// flagPaid flags firm i as paid in a round after the first, and its
+// suppliers for collect, and returns the bytes the payment touched. A
+// function of its own, so that pay's loop holds fewer arrays.
+//
+//go:noinline
+func (e *engine) flagPaid(i int) int64 {
+	e.paidFlag[i>>6] |= 1 << (i & 63)
+	k0, k1 := e.net.InStart[i], e.net.InStart[i+1]
+	for _, sup := range e.net.Supplier[k0:k1] {
+		atomic.OrUint64(&e.collectFlag[sup>>6], 1<<(sup&63))
+	}
+	return payFirmBytes + int64(k1-k0)*payEdgeBytes
 }
 
 // payTrade pays share of what is due on the trade payables k0 to k1 of
@@ -458,12 +476,20 @@ const closeFirmBytes = 3*16 + 8 + 8 + 8 + 1
 
 // closeFirms capitalises the unpaid interest of the live firms among lo
 // to hi and records whether each could not pay wages, taxes or debt
-// service in full. Over slices of the range (see accrue).
+// service in full. Over slices of the range (see accrue); the
+// interventions' part first, in a loop of its own (closePolicy), so
+// that this one holds few values.
 func (e *engine) closeFirms(lo, hi int) {
 	if lo >= hi {
 		return
 	}
-	s := &e.iv
+	var govUnpaid []float64 // nil, or per firm of the range: policy-loan service unpaid
+	if s := &e.iv; s.callDue != nil || s.govLoan != nil {
+		e.closePolicy(lo, hi)
+		if s.govLoan != nil {
+			govUnpaid = s.govUnpaid[lo:hi:hi]
+		}
+	}
 	alive := e.alive[lo:hi:hi]
 	n := len(alive)
 	dueInterest, duePrincipal, unpaidDebt := e.dueInterest[lo:hi:hi][:n], e.duePrincipal[lo:hi:hi][:n], e.unpaidDebt[lo:hi:hi][:n]
@@ -480,7 +506,6 @@ func (e *engine) closeFirms(lo, hi int) {
 			}
 			continue
 		}
-		i := lo + j
 		c := dueInterest[j]
 		loan[j] += c
 		lentBefore := 0.0
@@ -491,20 +516,35 @@ func (e *engine) closeFirms(lo, hi int) {
 		toBank[j] += c
 		unpaid := c + duePrincipal[j]
 		unpaidDebt[j] = unpaid
-		if s.callDue != nil {
-			s.callDue[i] = min(s.callDue[i], duePrincipal[j])
-		}
 		dueInterest[j], duePrincipal[j] = 0, 0
 		owed := owedExternal[j] + owedTax[j] + unpaid
+		if j < len(govUnpaid) { // nil: len 0; else len n
+			owed += govUnpaid[j]
+		}
+		scale := 1e-12 * baseOutput[j]
+		shortfall[j] = owed > scale
+	}
+}
+
+// closePolicy closes settlement of the interventions for the live firms
+// among lo to hi, before closeFirms zeroes what is due: the guarantee
+// calls still to pay are capped by the principal left unpaid, and the
+// unpaid interest on a policy loan is capitalised.
+func (e *engine) closePolicy(lo, hi int) {
+	s := &e.iv
+	for i := lo; i < hi; i++ {
+		if !e.alive[i] {
+			continue
+		}
+		if s.callDue != nil {
+			s.callDue[i] = min(s.callDue[i], e.duePrincipal[i])
+		}
 		if s.govLoan != nil {
 			gc := s.govDueInterest[i]
 			s.govLoan[i] += gc
 			s.policyInterest[i] += gc
 			s.govUnpaid[i] = gc + s.govDuePrincipal[i]
 			s.govDueInterest[i], s.govDuePrincipal[i] = 0, 0
-			owed += s.govUnpaid[i]
 		}
-		scale := 1e-12 * baseOutput[j]
-		shortfall[j] = owed > scale
 	}
 }
