@@ -165,16 +165,18 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 			informal = id[lo:hi:hi][:n]
 		}
 		cashSum, cashAbs, bad, loans, credit := 0.0, 0.0, 0.0, 0.0, 0.0
-		// A firm's slots and in-links are subslices between consecutive
-		// starts, each end carried to the next firm as its start: the
-		// inner loops are then an add, an increment and a compare, with
-		// no bounds check per slot or link.
-		s0, k0 := net.SlotStart[lo], net.InStart[lo]
+		// A firm's slots and in-links follow the previous firm's: one
+		// index runs over the chunk's slots, one over its in-links, each
+		// to the firm's end. A bounds check per slot or link (a firm has
+		// few) costs fewer instructions than slicing each firm's, and the
+		// loop carries fewer values. (It carries more than there are
+		// registers, but split into loops each streaming fewer arrays it
+		// took more time: docs/performance.md.)
+		ks, kp := int(net.SlotStart[lo]), int(net.InStart[lo])
 		for j := range n {
-			s1, k1 := slotEnd[j], inEnd[j]
 			a := cash[j] + importInv[j] + kinds[kind[j]].plant(base[j], perYear)
-			for _, x := range slotInv[s0:s1] {
-				a += x
+			for end := int(slotEnd[j]); ks < end; ks++ {
+				a += slotInv[ks]
 			}
 			assets[j] = a
 			l := loan[j] + owedExternal[j] + owedTax[j]
@@ -187,12 +189,12 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 			if informal != nil {
 				l += informal[j] // owed to informal lenders, the external sector
 			}
-			for _, x := range payable[k0:k1] {
+			for end := int(inEnd[j]); kp < end; kp++ {
+				x := payable[kp]
 				l += x
 				credit += x
 			}
 			liabilities[j] = l
-			s0, k0 = s1, k1
 			cashSum += cash[j]
 			cashAbs += math.Abs(cash[j])
 			bad += badDebt[j]
@@ -223,42 +225,60 @@ func (e *engine) checkFirms(c *chunkWork, t, wid int) chunkStocks {
 // the two may differ in the last bits, which no output reads.)
 func (e *engine) checkSheets(lo, hi, t int, assets, liabilities []float64) error {
 	net, n := e.net, hi-lo
-	alive, equity, cash, loan := e.alive[lo:hi:hi][:n], e.equity[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
+	alive := e.alive[lo:hi:hi][:n]
 	assets, liabilities = assets[:n], liabilities[:n]
-	outEnd, outEdge, payable, fac := net.OutStart[lo+1 : hi+1 : hi+1][:n], net.OutEdge, e.payable, e.iv.factored
-	o1 := net.OutStart[lo] // a firm's out-links end where the next firm's start
-	var stored []float64   // the receivables collection stored (nil: none for step t)
-	if e.receivablesStep == t {
-		stored = e.receivables[lo:hi:hi][:n]
+	// Three loops, each with few live values (see checkFirms): the
+	// receivables, those sold to the bank, the comparison.
+	{
+		var stored []float64 // the receivables collection stored (nil: none for step t)
+		if e.receivablesStep == t {
+			stored = e.receivables[lo:hi:hi][:n]
+		}
+		for j, live := range alive {
+			if !live {
+				continue
+			}
+			r := math.NaN()
+			if stored != nil {
+				r = stored[j]
+			}
+			if r != r {
+				i := lo + j
+				r = addOver(0, e.payable, net.OutEdge[net.OutStart[i]:net.OutStart[i+1]])
+			}
+			assets[j] += r
+		}
 	}
+	if fac := e.iv.factored; fac != nil {
+		outEnd, outEdge := net.OutStart[lo+1 : hi+1 : hi+1][:n], net.OutEdge
+		o1 := net.OutStart[lo] // a firm's out-links end where the next firm's start
+		for j, live := range alive {
+			o0 := o1
+			o1 = outEnd[j]
+			if !live {
+				continue
+			}
+			a := assets[j]
+			for _, k := range outEdge[o0:o1] {
+				a -= fac[k] // sold to its bank
+			}
+			assets[j] = a
+		}
+	}
+	equity, cash, loan := e.equity[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.loan[lo:hi:hi][:n]
 	var informal []float64 // owed to informal lenders (nil without informal credit)
 	if id := e.liq.informalDebt; id != nil {
 		informal = id[lo:hi:hi][:n]
 	}
-	for j := range n {
-		o0 := o1
-		o1 = outEnd[j]
-		if !alive[j] {
+	for j, live := range alive {
+		if !live {
 			continue
 		}
-		out := outEdge[o0:o1]
-		r := math.NaN()
-		if stored != nil {
-			r = stored[j]
-		}
-		if r != r {
-			r = addOver(0, payable, out)
-		}
-		a := assets[j] + r
-		if fac != nil {
-			for _, k := range out {
-				a -= fac[k] // sold to its bank
-			}
-		}
-		l, eq := liabilities[j], equity[j]
+		a, l, eq := assets[j], liabilities[j], equity[j]
 		scale := max(a+l+math.Abs(eq), 1)
 		res := math.Abs(a-l-eq) / scale
-		if res <= ledgerTolerance && cash[j] >= -1e-9*scale && loan[j] >= -1e-9*scale && !math.IsNaN(cash[j]) &&
+		// A NaN cash fails its comparison.
+		if res <= ledgerTolerance && cash[j] >= -1e-9*scale && loan[j] >= -1e-9*scale &&
 			(informal == nil || informal[j] >= -1e-9*scale) {
 			continue
 		}

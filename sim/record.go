@@ -106,44 +106,53 @@ func (e *engine) totalsLate(t int) {
 // fail this step but have not been wound up yet, count as failed: no
 // revenue.
 func (e *engine) revenueHistory(lo, hi, t int, failing []int32) {
-	n := hi - lo
-	alive, output, ema := e.alive[lo:hi:hi], e.output[lo:hi:hi], e.revenueEMA[lo:hi:hi]
 	var baseSum, postSum []float64 // nil outside their windows
 	if t < e.p.shockStep && t >= e.p.shockStep-e.p.baselineSteps {
-		baseSum = e.revBaseSum[lo:hi:hi]
+		baseSum = e.revBaseSum
 	}
 	if t >= e.p.revenueFrom && t < e.p.revenueTo {
-		postSum = e.revPostSum[lo:hi:hi]
+		postSum = e.revPostSum
 	}
-	next, fx := hi, 0 // the next failing firm
-	if len(failing) > 0 {
-		next = int(failing[0])
+	// The runs of firms between the failing ones, each in loops that
+	// test nothing but whether a firm is alive.
+	for _, f := range failing {
+		e.revenueRun(lo, int(f), baseSum, postSum)
+		e.revenueEMA[f] = smoothRevenue(e.revenueEMA[f], 0)
+		lo = int(f) + 1
 	}
-	for j := range n {
-		live := alive[j]
-		if lo+j == next {
-			live = false
-			fx++
-			next = hi
-			if fx < len(failing) {
-				next = int(failing[fx])
-			}
-		}
+	e.revenueRun(lo, hi, baseSum, postSum)
+}
+
+// revenueRun updates the revenue history of firms lo to hi, none of them
+// failing (see revenueHistory): each firm's smoothed revenue, and its
+// revenue added to baseSum and postSum where not nil. One loop per array:
+// a firm's values are each a chain of their own, and a loop with fewer
+// live values runs without spills.
+func (e *engine) revenueRun(lo, hi int, baseSum, postSum []float64) {
+	n := hi - lo
+	alive, output, ema := e.alive[lo:lo+n:lo+n], e.output[lo : lo+n : lo+n][:n], e.revenueEMA[lo : lo+n : lo+n][:n]
+	for j, live := range alive {
 		rev := 0.0
 		if live {
 			rev = output[j]
 		}
-		ema[j] += 0.25 * (rev - ema[j])
-		if live {
-			if baseSum != nil {
-				baseSum[j] += rev
-			}
-			if postSum != nil {
-				postSum[j] += rev
+		ema[j] = smoothRevenue(ema[j], rev)
+	}
+	for _, sum := range [...][]float64{baseSum, postSum} {
+		if sum == nil {
+			continue
+		}
+		sum = sum[lo : lo+n : lo+n][:n]
+		for j, live := range alive {
+			if live {
+				sum[j] += output[j]
 			}
 		}
 	}
 }
+
+// smoothRevenue returns the smoothed revenue after a step of revenue rev.
+func smoothRevenue(ema, rev float64) float64 { return ema + 0.25*(rev-ema) }
 
 // stepSums sums, at the end of step t for chunk c as thread wid, the
 // chunk's flows and per-bank flows for reduceFlows, its cash for the money

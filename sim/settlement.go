@@ -315,9 +315,9 @@ const (
 // liquidator, the external sector. Under supply chain finance, what is
 // paid on a receivable the supplier sold goes first to the supplier's bank
 // (collectFactored).
-func (e *engine) collect(c *chunkWork, first bool) {
+func (e *engine) collect(c *chunkWork, first bool, wid int) {
 	if first {
-		e.collectRange(c.lo, c.hi)
+		e.collectRange(c.lo, c.hi, wid)
 		return
 	}
 	// Chunks are multiples of 64 firms, so no word holds two chunks' firms.
@@ -350,24 +350,24 @@ func (e *engine) collect(c *chunkWork, first bool) {
 // sums stored after the last round are those of the payables as
 // settlement leaves them; what changes a payable or a supplier's
 // out-links after it marks the sum stale (forgetReceivables).
-func (e *engine) collectRange(lo, hi int) {
+func (e *engine) collectRange(lo, hi, wid int) {
 	if e.iv.factored != nil {
 		e.collectFactored(lo, hi)
 	}
 	net := e.net
-	// A supplier's out-links lie between consecutive starts (see
-	// checkFirms).
-	outEnd, k1 := net.OutStart[lo+1:hi+1:hi+1], net.OutStart[lo]
+	outEnd := net.OutStart[lo+1 : hi+1 : hi+1]
 	n := len(outEnd)
-	outEdge, paidRound, payable, crossBank := net.OutEdge, e.paidRound, e.payable, e.crossBank
-	alive, cash, reserveIn, toExternal := e.alive[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.toExternal[lo:hi:hi][:n]
-	receivables := e.receivables[lo:hi:hi][:n]
+	// Two loops, each with few enough live values to run without spills:
+	// the gather over the out-links, which keeps each supplier's takings
+	// in got, then their booking.
+	got, receivables := e.scratch(wid, 0, n), e.receivables[lo:hi:hi][:n]
+	gatherPaid(got, receivables, outEnd, int(net.OutStart[lo]), net.OutEdge, e.paidRound, e.payable)
 	// The links' payments are added without a test: a link paid nothing
 	// holds ±0, and x + ±0 is x for any x ≠ 0 and +0 for x = +0, so the
 	// sums are the ones a test skipping zeros gives, bit for bit, without
 	// a branch on each gathered value. Cross-bank payments (several banks
-	// only) are summed in a loop of their own over the same links, in the
-	// same order.
+	// only) are summed over the same links in the same order, for the
+	// suppliers booking them.
 	//
 	// The payments are not cleared: the first round writes every link's,
 	// 0 where the buyer pays nothing (pay), and the rounds after it read
@@ -375,33 +375,53 @@ func (e *engine) collectRange(lo, hi int) {
 	// a store to every gathered line, which then had to be written back;
 	// without it the pass takes about a tenth less CPU
 	// (docs/performance.md).
-	for j, end := range outEnd {
-		k0 := k1
-		k1 = end
-		out := outEdge[k0:k1]
-		got, cross := 0.0, 0.0
+	alive, cash, reserveIn, toExternal := e.alive[lo:hi:hi][:n], e.cash[lo:hi:hi][:n], e.reserveIn[lo:hi:hi][:n], e.toExternal[lo:hi:hi][:n]
+	crossBank := e.crossBank
+	for j, g := range got {
+		if g == 0 {
+			continue
+		}
+		if !alive[j] {
+			toExternal[j] += g
+			continue
+		}
+		cross := 0.0
 		if crossBank != nil {
-			for _, ed := range out {
+			i := lo + j
+			for _, ed := range net.OutEdge[net.OutStart[i]:net.OutStart[i+1]] {
 				if crossBank[ed] {
-					cross += paidRound[ed]
+					cross += e.paidRound[ed]
 				}
 			}
 		}
-		r := 0.0
-		for _, ed := range out {
-			got += paidRound[ed]
+		cash[j] += g
+		reserveIn[j] += cross
+	}
+}
+
+// gatherPaid sums, for each supplier j of a chunk, the payments
+// (paidRound) into got[j] and the payables into receivables[j] over its
+// out-links, which run in outEdge from k, where the previous supplier's
+// end, to outEnd[j]. A function of its own, not inlined: with only its
+// own values live, the loop keeps them all in registers, where inlined
+// in collectRange it reloaded a value live after it on every link.
+//
+// One index runs over the chunk's out-links (see checkFirms), and the
+// payables, as long as the payments, need no bounds check of their own.
+//
+//go:noinline
+func gatherPaid(got, receivables []float64, outEnd []int32, k int, outEdge []int32, paidRound, payable []float64) {
+	payable = payable[:len(paidRound)]
+	receivables = receivables[:len(got)]
+	for j, end := range outEnd[:len(got)] {
+		g, r := 0.0, 0.0
+		for ; k < int(end); k++ {
+			ed := outEdge[k]
+			g += paidRound[ed]
 			r += payable[ed]
 		}
+		got[j] = g
 		receivables[j] = r // addOver(0, payable, out), which checkSheets reads in its place
-		if got == 0 {
-			continue
-		}
-		if alive[j] {
-			cash[j] += got
-			reserveIn[j] += cross
-		} else {
-			toExternal[j] += got
-		}
 	}
 }
 

@@ -144,11 +144,11 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phasePayFirst:
 		c.moved = e.pay(c, true)
 	case phaseCollectAll:
-		e.collect(c, true) // a loop that does little but its gather: no warming (warm.go)
+		e.collect(c, true, wid) // a loop that does little but its gather: no warming (warm.go)
 	case phasePayPending:
 		c.moved = e.pay(c, false)
 	case phaseCollectPaid:
-		e.collect(c, false)
+		e.collect(c, false, wid)
 	case phaseCloseAndRequest:
 		e.closeFirms(lo, hi)
 		e.scoreAverages(lo, hi, t)
