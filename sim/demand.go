@@ -6,12 +6,22 @@ package sim
 // finalDemand is phase 2: each firm's final demand is its baseline,
 // domestic and exported, times the market multipliers (and noise).
 func (e *engine) finalDemand(lo, hi, t int) {
+	e.baselineDemand(lo, hi)
+	if e.p.demandNoise > 0 {
+		e.demandNoise(lo, hi, t)
+	}
+}
+
+// baselineDemand sets the final demand of the firms lo to hi to their
+// baseline, domestic and exported, times the market multipliers. (A call
+// after its loop would make the loop keep its values on the stack.)
+func (e *engine) baselineDemand(lo, hi int) {
 	net, mult := e.net, e.shock.demand
 	alive, market := e.alive[lo:hi:hi], net.ExportMarket[lo:hi:hi]
 	n := len(alive)
 	fdNow, domestic, export, sector := e.fdNow[lo:hi:hi][:n], e.fdDomestic[lo:hi:hi][:n], e.fdExport[lo:hi:hi][:n], net.Sector[lo:hi:hi][:n]
 	market = market[:n]
-	scale, noise, mult0 := e.sectorScale, e.p.demandNoise, mult[0]
+	scale, mult0 := e.sectorScale, mult[0]
 	for j, live := range alive {
 		if !live {
 			fdNow[j] = 0
@@ -25,10 +35,19 @@ func (e *engine) finalDemand(lo, hi, t int) {
 		if scale != nil {
 			d *= scale[sector[j]]
 		}
-		if noise > 0 {
-			d *= max(0, 1+noise*normalAt(e.noiseKey, t, lo+j))
-		}
 		fdNow[j] = d
+	}
+}
+
+// demandNoise multiplies the final demand of the live firms lo to hi by
+// their noise at step t, in a loop of its own: its call per firm would
+// make baselineDemand's loop keep its values on the stack.
+func (e *engine) demandNoise(lo, hi, t int) {
+	noise, fdNow := e.p.demandNoise, e.fdNow[lo:hi:hi]
+	for j, live := range e.alive[lo:hi:hi][:len(fdNow)] {
+		if live {
+			fdNow[j] *= max(0, 1+noise*normalAt(e.noiseKey, t, lo+j))
+		}
 	}
 }
 

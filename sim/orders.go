@@ -19,8 +19,12 @@ import (
 // and a supplier is known to be alive by a fill rate above 0 there: a
 // failed supplier's links hold 0 from the step it fails (dropFill).
 func (e *engine) orders(lo, hi, t int) {
+	if e.edgeInv != nil {
+		e.linkOrders(lo, hi)
+		return
+	}
 	net, p := e.net, &e.p
-	invTarget, tau, rewiringDelay := p.invTarget, p.tau, p.rewiringDelay
+	invTarget, tau := p.invTarget, p.tau
 	// A buyer's in-links and slots, and a slot's links, are subslices
 	// between consecutive starts (see checkFirms).
 	inEnd, in0 := net.InStart[lo+1:hi+1:hi+1], net.InStart[lo]
@@ -31,64 +35,74 @@ func (e *engine) orders(lo, hi, t int) {
 	importCoeff := &e.importCoeff
 	slotEnd = slotEnd[:n]
 	slotEdgeStart, slotCoeff, slotInv := net.SlotEdgeStart, e.slotCoeff, e.slotInv
-	supplier, weight, order := net.Supplier, net.Weight, e.order
-	supAlive, linkFill, failStep := e.alive, e.linkFill, e.failStep
+	// The link arrays with one length and capacity, so that a slot's
+	// bounds checked once leave its loops none to check.
+	m := len(net.Weight)
+	weight, order, linkFill := net.Weight[:m:m], e.order[:m:m], e.linkFill[:m:m]
 	k1, s1 := in0, slot0
 	for b, end := range inEnd {
 		k0, s0 := k1, s1
 		k1, s1 = end, slotEnd[b]
 		if !buyerAlive[b] {
-			clear(order[k0:k1])
+			// A loop, not clear: its call would make this loop keep
+			// its values on the stack.
+			_ = order[k0:k1]
+			for k := int(k0); k < int(k1); k++ {
+				order[k] = 0
+			}
 			importOrder[b] = 0
 			continue
 		}
-		plan := min(planned[b], capacity[b])
-		if e.edgeInv != nil {
-			e.linkOrders(lo+b, plan)
-			continue
-		}
+		plan := planToProduce(planned[b], capacity[b])
 		e1 := slotEdgeStart[s0]
 		for s := s0; s < s1; s++ {
 			need := agents.InputOrder(slotCoeff[s], plan, slotInv[s], invTarget, tau)
 			e0 := e1
 			e1 = slotEdgeStart[s+1]
-			sup, w, ord, fill := supplier[e0:e1], weight[e0:e1], order[e0:e1], linkFill[e0:e1]
-			w, ord, fill = w[:len(sup)], ord[:len(sup)], fill[:len(sup)]
-			// ord holds, until the split below, each live supplier's
+			_ = linkFill[e0:e1] // bounds once: the loops below check none
+			// order holds, until the split below, each live supplier's
 			// weight × fill rate and failedSupplier for a failed one, so
 			// that the split reads no supplier's values again. A failed
 			// supplier's links read a fill rate of 0 (dropFill): only
-			// such a link needs the supplier's alive flag, a read into
-			// another firm's memory.
-			filled, pending, failed := 0.0, 0.0, false
-			for k, sk := range sup {
-				if r := fill[k]; r != 0 || supAlive[sk] {
-					f := w[k] * r // its fill rate (deliver)
-					filled += f
-					ord[k] = f
-					continue
-				}
-				ord[k], failed = failedSupplier, true
+			// they need the supplier's alive flag, a read into another
+			// firm's memory. The loop over all links takes weight × fill
+			// rate and the product of the fill rates, which is above 0
+			// only if none is 0 (or NaN); otherwise markFailed marks
+			// the failed suppliers. Their terms in filled are
+			// weight × 0 = ±0, which leave the sum the same bits (it
+			// starts at +0 and is never −0).
+			filled, prod := 0.0, 1.0
+			for k := int(e0); k < int(e1); k++ {
+				r := linkFill[k]
+				f := weight[k] * r // its fill rate (deliver)
+				filled += f
+				order[k] = f
+				prod *= r
 			}
-			if failed {
-				for k, f := range ord {
-					if f == failedSupplier && t-int(failStep[sup[k]]) < rewiringDelay {
-						pending += w[k]
-					}
-				}
+			failed, pending := false, 0.0
+			if !(prod > 0) {
+				failed, pending = e.markFailed(int(e0), int(e1), t)
 			}
 			if filled > 0 {
 				// The share first: with fill rates near the smallest
 				// floats, need / filled would overflow.
 				den := filled + pending
+				if !failed {
+					for k := int(e0); k < int(e1); k++ {
+						order[k] = orderShare(need, order[k], den)
+					}
+					continue
+				}
+				ord := order[e0:e1]
 				for k, f := range ord {
 					ord[k] = 0
 					if f != failedSupplier {
-						ord[k] = need * (f / den)
+						ord[k] = orderShare(need, f, den)
 					}
 				}
 				continue
 			}
+			w, ord := weight[e0:e1], order[e0:e1]
 			alive := 0.0
 			for k, f := range ord {
 				if f != failedSupplier {
@@ -99,7 +113,7 @@ func (e *engine) orders(lo, hi, t int) {
 			for k, f := range ord {
 				ord[k] = 0
 				if f != failedSupplier {
-					ord[k] = need * (w[k] / den)
+					ord[k] = orderShare(need, w[k], den)
 				}
 			}
 		}
@@ -107,25 +121,64 @@ func (e *engine) orders(lo, hi, t int) {
 	}
 }
 
+// markFailed marks the links e0 to e1 of a slot whose supplier failed
+// with failedSupplier in their orders, for orders' split, and returns
+// whether any did and the weight of those whose rewiring delay has not
+// passed. Only a link with a fill rate of 0 can have a failed supplier
+// (dropFill).
+func (e *engine) markFailed(e0, e1, t int) (failed bool, pending float64) {
+	sup, w, ord, fill := e.net.Supplier[e0:e1], e.net.Weight[e0:e1], e.order[e0:e1], e.linkFill[e0:e1]
+	w, ord, fill = w[:len(sup)], ord[:len(sup)], fill[:len(sup)]
+	for k, sk := range sup {
+		if fill[k] == 0 && !e.alive[sk] {
+			ord[k], failed = failedSupplier, true
+			if t-int(e.failStep[sk]) < e.p.rewiringDelay {
+				pending += w[k]
+			}
+		}
+	}
+	return failed, pending
+}
+
+// orderShare is the order on a link that takes share part / whole of
+// the slot's need.
+func orderShare(need, part, whole float64) float64 {
+	return need * (part / whole)
+}
+
 // failedSupplier marks a failed supplier's link in orders' split: a live
 // one holds weight × fill rate there, which is never negative (weights
 // are positive and fill rates in [0, 1]) or NaN.
 const failedSupplier = -1.0
 
-// linkOrders orders for buyer b with a stock per link
-// (production.inventories = "link"): each supplier is ordered what
-// planned output needs of its input plus a share of the gap of that
-// link's own stock, as in Inoue and Todo's simulator. Orders do not move
-// between suppliers; a failed supplier gets none.
-func (e *engine) linkOrders(b int, plan float64) {
+// linkOrders is orders with a stock per link
+// (production.inventories = "link"), for the buyers lo to hi: each
+// supplier is ordered what planned output needs of its input plus a share
+// of the gap of that link's own stock, as in Inoue and Todo's simulator.
+// Orders do not move between suppliers; a failed supplier gets none.
+func (e *engine) linkOrders(lo, hi int) {
 	net, p := e.net, &e.p
-	for k := net.InStart[b]; k < net.InStart[b+1]; k++ {
-		e.order[k] = 0
-		if e.alive[net.Supplier[k]] {
-			e.order[k] = agents.InputOrder(e.edgeCoeff[k], plan, e.edgeInv[k], p.invTarget, p.tau)
+	for b := lo; b < hi; b++ {
+		if !e.alive[b] {
+			clear(e.order[net.InStart[b]:net.InStart[b+1]])
+			e.importOrder[b] = 0
+			continue
 		}
+		plan := planToProduce(e.planned[b], e.capacity[b])
+		for k := net.InStart[b]; k < net.InStart[b+1]; k++ {
+			e.order[k] = 0
+			if e.alive[net.Supplier[k]] {
+				e.order[k] = agents.InputOrder(e.edgeCoeff[k], plan, e.edgeInv[k], p.invTarget, p.tau)
+			}
+		}
+		e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
 	}
-	e.importOrder[b] = agents.InputOrder(e.importCoeff[net.Role[b]], plan, e.importInv[b], p.invTarget, p.tau)
+}
+
+// planToProduce is the output a buyer orders its inputs for: its planned
+// output, within its capacity.
+func planToProduce(planned, capacity float64) float64 {
+	return min(planned, capacity)
 }
 
 // setSupplier makes firm to the supplier on link k, with its fill rate

@@ -271,13 +271,14 @@ func (e *engine) work(ph phase, wid int) {
 // writes each link's weight × fill rate to order and reads it back for
 // the split while the slot's few links are still in cache: order counts
 // as written only; it reads each supplier's fill rate from the link
-// (linkFill) in place of gathering it, and its alive flag only behind a
-// fill rate of 0 (dropFill), which is rare. Deliveries are taken by the
-// buyers (receive's deliver), whose sums per slot read them back in cache.
+// (linkFill) in place of gathering it, and the link's supplier and its
+// alive flag only in a slot with a fill rate of 0 (dropFill, markFailed),
+// which is rare. Deliveries are taken by the buyers (receive's deliver),
+// whose sums per slot read them back in cache.
 var passBytes = [numPhases]struct{ firm, slot, edge int64 }{
-	phaseOrders:          {firm: 66, slot: 20, edge: 28},
-	phaseProduce:         {firm: 114, slot: 24, edge: 12}, // demand not written (engine.demand); deliveries are receive's
-	phaseReceive:         {firm: 5, slot: 20, edge: 36},   // deliver: supplier, order, its fill rate; delivery and linkFill written; no flows cleared (resetFlows)
+	phaseOrders:          {firm: 66, slot: 20, edge: 28 - 4}, // - 4: the supplier (Supplier) read only by markFailed
+	phaseProduce:         {firm: 114, slot: 24, edge: 12},    // demand not written (engine.demand); deliveries are receive's
+	phaseReceive:         {firm: 5, slot: 20, edge: 36},      // deliver: supplier, order, its fill rate; delivery and linkFill written; no flows cleared (resetFlows)
 	phasePayFirst:        {firm: 213, edge: 45},
 	phaseCollectAll:      {firm: collectFirmBytes, edge: collectEdgeBytes}, // with the receivables the check reads
 	phasePayPending:      {},
