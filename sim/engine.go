@@ -186,6 +186,7 @@ type engine struct {
 	// checkSheets). They hold for step receivablesStep only.
 	receivables     []float64
 	receivablesStep int
+	crossListed     bool // the chunks list their links across chunks (initCrossLinks)
 
 	// Per firm: last step each shock channel touched it.
 	lastDemand, lastCredit, lastLockdown, lastImports []int32
@@ -292,6 +293,7 @@ func buildEngine(cfg *config.Config, net *network.Network, rep int, ownNet bool)
 			e.crossBank[k] = e.bank[net.Supplier[k]] != e.bank[net.Buyer[k]]
 		}
 	}
+	e.initCrossLinks()
 	e.dropBuildArrays()
 	return e, nil
 }

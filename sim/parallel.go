@@ -30,6 +30,9 @@ type chunkWork struct {
 	bytes    int64     // bytes touched by the sparse settlement rounds and phaseTotalsAgain
 	again    bool      // its sums are to be taken again (retotal)
 	warm     float64   // the sum of the values a warming loop loaded (warm.go); never read
+	// The links across chunks (initCrossLinks; nil without a list):
+	crossSuppliers []int32 // the suppliers of the chunk's in-links from other chunks
+	crossOutLinks  []int32 // the chunk's out-links to other chunks
 }
 
 // Sums over firms taken in phaseTotals.
@@ -263,7 +266,9 @@ func (e *engine) work(ph phase, wid int) {
 // passBytes is the model's own count of the bytes one pass of each phase
 // reads and writes per firm, per slot and per edge: each array the pass
 // touches counts its element size once if read or written, twice if both.
-// The sparse settlement rounds count what they touch as they go. Orders
+// The sparse settlement rounds count what they touch as they go, and so
+// do the warming loops their lists of links across chunks (warm.go; the
+// values they load are the pass's own, counted here). Orders
 // and production read a firm's role byte for its import coefficient
 // (engine.importCoeff); accrual, dividends and the sums its kind byte for
 // the parameters of its kind (engine.kinds), with which they compute its

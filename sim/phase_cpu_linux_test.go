@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"runtime"
 	"syscall"
 	"testing"
@@ -24,9 +25,43 @@ func threadCPU() time.Duration {
 // percent against tens), which makes builds comparable pass by pass
 // (docs/performance.md, "CPU per firm-step"). It takes about a minute.
 func BenchmarkPhasesCPU(b *testing.B) {
+	elapsed, cpu, _ := phasesCPU(b, 1_000_000)
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/step")
+	for ph, d := range elapsed {
+		if d > 0 {
+			b.ReportMetric(float64(d.Microseconds())/float64(b.N), phaseNames[ph]+"-cpu-µs/step")
+		}
+	}
+}
+
+// BenchmarkPhasesCPUBySize reports the same CPU times per firm-step at
+// 10⁵ firms, whose arrays stay in this machine's last-level cache, and at
+// 10⁶, whose arrays do not: the difference, pass by pass, is what the
+// memory costs each pass (docs/performance.md, "Session 8"). Run it with
+// -benchtime 20x or more: a step of 10⁵ firms is short.
+func BenchmarkPhasesCPUBySize(b *testing.B) {
+	for _, firms := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("firms=%d", firms), func(b *testing.B) {
+			elapsed, cpu, n := phasesCPU(b, firms)
+			firmSteps := float64(b.N) * float64(n)
+			b.ReportMetric(float64(cpu.Nanoseconds())/firmSteps, "cpu-ns/firm-step")
+			for ph, d := range elapsed {
+				if d > 0 {
+					b.ReportMetric(float64(d.Nanoseconds())/firmSteps, phaseNames[ph]+"-cpu-ns/firm-step")
+				}
+			}
+		})
+	}
+}
+
+// phasesCPU takes b.N steady-state steps of the benchmark scenario at
+// about the given number of firms on one thread, and returns the
+// thread's CPU time in each kind of pass and in all, and the firms of
+// its network.
+func phasesCPU(b *testing.B, firms int) (elapsed [numPhases]time.Duration, cpu time.Duration, n int) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	e := steadyBenchEngine(b, 1_000_000, 1, 5)
+	e := steadyBenchEngine(b, firms, 1, 5)
 	defer e.close()
 	e.workers.clock = threadCPU
 	e.workers.elapsed = [numPhases]time.Duration{}
@@ -37,10 +72,5 @@ func BenchmarkPhasesCPU(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64((threadCPU()-start).Microseconds())/float64(b.N), "cpu-µs/step")
-	for ph, d := range e.workers.elapsed {
-		if d > 0 {
-			b.ReportMetric(float64(d.Microseconds())/float64(b.N), phaseNames[ph]+"-cpu-µs/step")
-		}
-	}
+	return e.workers.elapsed, threadCPU() - start, e.net.N()
 }

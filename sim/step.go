@@ -127,15 +127,18 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 		e.finalDemand(lo, hi, t)
 		e.orders(lo, hi, t)
 	case phaseProduce:
-		c.warm = e.warmOutLinks(e.order, lo, hi)
+		c.warm = e.warmOrders(c)
 		e.produce(lo, hi, t, wid)
 	case phaseReceive:
+		c.warm = e.warmSupplierFills(c)
 		e.receive(lo, hi) // no flows to clear without finance (resetFlows)
 	case phaseReceiveAccrue:
+		c.warm = e.warmSupplierFills(c)
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
 	case phaseReceiveAccruePay:
+		c.warm = e.warmSupplierFills(c)
 		e.receive(lo, hi)
 		e.resetFlows(lo, hi)
 		e.accrue(lo, hi, wid)
@@ -144,7 +147,8 @@ func (e *engine) runChunk(ph phase, c *chunkWork, t, wid int) {
 	case phasePayFirst:
 		c.moved = e.pay(c, true)
 	case phaseCollectAll:
-		e.collect(c, true, wid) // a loop that does little but its gather: no warming (warm.go)
+		c.warm = e.warmPayments(c)
+		e.collect(c, true, wid)
 	case phasePayPending:
 		c.moved = e.pay(c, false)
 	case phaseCollectPaid:
