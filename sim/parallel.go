@@ -27,7 +27,7 @@ type chunkWork struct {
 	sums     [numSums]float64
 	banks    []float64 // numBankSums values per bank
 	checkErr error     // the first broken balance sheet of the chunk
-	bytes    int64     // bytes touched by the sparse settlement rounds and phaseTotalsAgain
+	bytes    int64     // bytes touched by the sparse settlement rounds, phaseTotalsAgain and the warming lists (warm.go)
 	again    bool      // its sums are to be taken again (retotal)
 	warm     float64   // the sum of the values a warming loop loaded (warm.go); never read
 	// The links across chunks (initCrossLinks; nil without a list):
