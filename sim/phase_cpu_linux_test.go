@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/smesim/smesim/sim/config"
 )
 
 // threadCPU returns the CPU time of the calling thread
@@ -51,6 +53,60 @@ func BenchmarkPhasesCPUBySize(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkPhasesCPUShock steps the whole benchmark scenario of
+// `smesim bench` (365 daily steps through its demand shock) at 10⁶ firms
+// on one thread, and reports per firm-step the thread's CPU time in each
+// kind of pass, in all and outside the passes (the sequential work between
+// them), and per step the passes of each kind: the shock's steps take
+// paths the steady state never takes (later settlement rounds, the step's
+// sums after its failures). Each iteration is a whole run of about a
+// minute; run it with -benchtime 1x.
+func BenchmarkPhasesCPUShock(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cfg := config.Bench(1_000_000)
+	var elapsed [numPhases]time.Duration
+	var passes [numPhases]int64
+	var cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e, err := newEngine(cfg, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.setThreads(1)
+		e.workers.clock = threadCPU
+		e.workers.elapsed, e.workers.passes = [numPhases]time.Duration{}, [numPhases]int64{}
+		b.StartTimer()
+		start := threadCPU()
+		for t := 0; t < cfg.Steps; t++ {
+			if err := e.step(t); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu += threadCPU() - start
+		for ph := range elapsed {
+			elapsed[ph] += e.workers.elapsed[ph]
+			passes[ph] += e.workers.passes[ph]
+		}
+		firms := e.net.N()
+		e.close()
+		if i == b.N-1 {
+			firmSteps := float64(b.N) * float64(cfg.Steps) * float64(firms)
+			inPasses := time.Duration(0)
+			for ph, d := range elapsed {
+				if d > 0 {
+					inPasses += d
+					b.ReportMetric(float64(d.Nanoseconds())/firmSteps, phaseNames[ph]+"-cpu-ns/firm-step")
+					b.ReportMetric(float64(passes[ph])/float64(b.N*cfg.Steps), phaseNames[ph]+"-passes/step")
+				}
+			}
+			b.ReportMetric(float64(cpu.Nanoseconds())/firmSteps, "cpu-ns/firm-step")
+			b.ReportMetric(float64((cpu-inPasses).Nanoseconds())/firmSteps, "sequential-cpu-ns/firm-step")
+		}
 	}
 }
 
