@@ -51,3 +51,29 @@ func BenchmarkRun(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRunByDegree measures whole runs of the benchmark scenario at
+// 10⁵ firms on two threads with one to eight suppliers per input, and
+// reports per firm-step the nanoseconds and the bytes by the engine's
+// count, with the links per firm: what a link costs a step
+// (docs/performance.md, "How cost grows").
+func BenchmarkRunByDegree(b *testing.B) {
+	for _, suppliers := range []int{1, 2, 3, 5, 8} {
+		b.Run(fmt.Sprintf("multi_sourcing=%d", suppliers), func(b *testing.B) {
+			cfg := config.Bench(100_000)
+			cfg.Network.MultiSourcing = suppliers
+			var tm Timings
+			var r *outcome.Result
+			for i := 0; i < b.N; i++ {
+				var err error
+				if r, err = Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, Options{Threads: 2, Timings: &tm}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			firms := float64(r.Network.N())
+			b.ReportMetric(float64(r.Network.E())/firms, "links/firm")
+			b.ReportMetric(float64(tm.Run.Nanoseconds())/(firms*float64(r.Steps())), "ns/firm-step")
+			b.ReportMetric(float64(tm.BytesPerStep)/firms, "bytes/firm-step")
+		})
+	}
+}
