@@ -37,15 +37,7 @@ func BenchmarkStep(b *testing.B) {
 func BenchmarkRun(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			cfg := config.Bench(n)
-			var tm Timings
-			var r *outcome.Result
-			for i := 0; i < b.N; i++ {
-				var err error
-				if r, err = Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, Options{Threads: runtime.NumCPU(), Timings: &tm}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			r, tm := benchRuns(b, config.Bench(n), runtime.NumCPU())
 			b.ReportMetric(float64(r.Network.N())*float64(r.Steps())/tm.Run.Seconds(), "firm-steps/s")
 			b.ReportMetric(float64(tm.BytesPerStep), "bytes/step")
 		})
@@ -62,18 +54,25 @@ func BenchmarkRunByDegree(b *testing.B) {
 		b.Run(fmt.Sprintf("multi_sourcing=%d", suppliers), func(b *testing.B) {
 			cfg := config.Bench(100_000)
 			cfg.Network.MultiSourcing = suppliers
-			var tm Timings
-			var r *outcome.Result
-			for i := 0; i < b.N; i++ {
-				var err error
-				if r, err = Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, Options{Threads: 2, Timings: &tm}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			r, tm := benchRuns(b, cfg, 2)
 			firms := float64(r.Network.N())
 			b.ReportMetric(float64(r.Network.E())/firms, "links/firm")
 			b.ReportMetric(float64(tm.Run.Nanoseconds())/(firms*float64(r.Steps())), "ns/firm-step")
 			b.ReportMetric(float64(tm.BytesPerStep)/firms, "bytes/firm-step")
 		})
 	}
+}
+
+// benchRuns runs replication 0 of cfg's baseline b.N times on the given
+// threads, and returns the last run's result and timings.
+func benchRuns(b *testing.B, cfg *config.Config, threads int) (*outcome.Result, Timings) {
+	var tm Timings
+	var r *outcome.Result
+	for i := 0; i < b.N; i++ {
+		var err error
+		if r, err = Run(context.Background(), cfg, config.Arm{Name: config.BaselineArm}, 0, Options{Threads: threads, Timings: &tm}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return r, tm
 }
