@@ -45,13 +45,7 @@ func BenchmarkPhasesCPUBySize(b *testing.B) {
 	for _, firms := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("firms=%d", firms), func(b *testing.B) {
 			elapsed, cpu, n := phasesCPU(b, firms)
-			firmSteps := float64(b.N) * float64(n)
-			b.ReportMetric(float64(cpu.Nanoseconds())/firmSteps, "cpu-ns/firm-step")
-			for ph, d := range elapsed {
-				if d > 0 {
-					b.ReportMetric(float64(d.Nanoseconds())/firmSteps, phaseNames[ph]+"-cpu-ns/firm-step")
-				}
-			}
+			reportCPUPerFirmStep(b, elapsed, cpu, float64(b.N)*float64(n))
 		})
 	}
 }
@@ -71,6 +65,7 @@ func BenchmarkPhasesCPUShock(b *testing.B) {
 	var elapsed [numPhases]time.Duration
 	var passes [numPhases]int64
 	var cpu time.Duration
+	firms := 0
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		e, err := newEngine(cfg, 0)
@@ -92,20 +87,28 @@ func BenchmarkPhasesCPUShock(b *testing.B) {
 			elapsed[ph] += e.workers.elapsed[ph]
 			passes[ph] += e.workers.passes[ph]
 		}
-		firms := e.net.N()
+		firms = e.net.N()
 		e.close()
-		if i == b.N-1 {
-			firmSteps := float64(b.N) * float64(cfg.Steps) * float64(firms)
-			inPasses := time.Duration(0)
-			for ph, d := range elapsed {
-				if d > 0 {
-					inPasses += d
-					b.ReportMetric(float64(d.Nanoseconds())/firmSteps, phaseNames[ph]+"-cpu-ns/firm-step")
-					b.ReportMetric(float64(passes[ph])/float64(b.N*cfg.Steps), phaseNames[ph]+"-passes/step")
-				}
-			}
-			b.ReportMetric(float64(cpu.Nanoseconds())/firmSteps, "cpu-ns/firm-step")
-			b.ReportMetric(float64((cpu-inPasses).Nanoseconds())/firmSteps, "sequential-cpu-ns/firm-step")
+	}
+	firmSteps := float64(b.N) * float64(cfg.Steps) * float64(firms)
+	reportCPUPerFirmStep(b, elapsed, cpu, firmSteps)
+	inPasses := time.Duration(0)
+	for ph, d := range elapsed {
+		if d > 0 {
+			inPasses += d
+			b.ReportMetric(float64(passes[ph])/float64(b.N*cfg.Steps), phaseNames[ph]+"-passes/step")
+		}
+	}
+	b.ReportMetric(float64((cpu-inPasses).Nanoseconds())/firmSteps, "sequential-cpu-ns/firm-step")
+}
+
+// reportCPUPerFirmStep reports the CPU time per firm-step in all and in
+// each kind of pass that ran.
+func reportCPUPerFirmStep(b *testing.B, elapsed [numPhases]time.Duration, cpu time.Duration, firmSteps float64) {
+	b.ReportMetric(float64(cpu.Nanoseconds())/firmSteps, "cpu-ns/firm-step")
+	for ph, d := range elapsed {
+		if d > 0 {
+			b.ReportMetric(float64(d.Nanoseconds())/firmSteps, phaseNames[ph]+"-cpu-ns/firm-step")
 		}
 	}
 }
